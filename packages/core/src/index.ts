@@ -1,0 +1,14 @@
+export * from './json/base64.js';
+export * from './json/typed-json.js';
+export * from './model/any-value.js';
+export * from './model/ids.js';
+export * from './model/span.js';
+export * from './model/time.js';
+export { DecodeError } from './otlp/decode-error.js';
+export { decodeTracesJson } from './otlp/decode-traces-json.js';
+export { decodeTracesProto } from './otlp/decode-traces-proto.js';
+export type { DecodedTraces } from './otlp/decoded.js';
+export { rejectionSummary } from './otlp/decoded.js';
+export * from './otlp/encode-response.js';
+export { decodeUtf8, ProtoReader, WireType } from './otlp/proto-reader.js';
+export { ProtoWriter } from './otlp/proto-writer.js';

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { type AnyValue, newAttributes } from '../model/any-value.js';
+import { decodeTypedJson, encodeTypedJson, escapeKey, TypedJsonError } from './typed-json.js';
+
+function kv(entries: Record<string, AnyValue>): AnyValue {
+  return Object.assign(newAttributes(), entries);
+}
+
+describe('typed JSON', () => {
+  const cases: [string, AnyValue, string][] = [
+    ['string', 'héllo "world"\n\u0000', '"héllo \\"world\\"\\n\\u0000"'],
+    ['bool', true, 'true'],
+    ['int', 24n, '24'],
+    ['large negative int', -9223372036854775808n, '-9223372036854775808'],
+    ['integral double', 24, '24.0'],
+    ['double', 0.2, '0.2'],
+    ['negative zero', -0, '-0.0'],
+    ['huge double', 1e300, '1e+300'],
+    ['NaN', Number.NaN, '{"$double":"NaN"}'],
+    ['-Infinity', Number.NEGATIVE_INFINITY, '{"$double":"-Infinity"}'],
+    ['bytes', Uint8Array.from([0, 255, 16]), '{"$bytes":"AP8Q"}'],
+    ['empty', null, 'null'],
+    ['array', ['a', 1n, 1.5, [true]], '["a",1,1.5,[true]]'],
+    ['kvlist', kv({ a: 1n, 'b.c': kv({ d: 'e' }) }), '{"a":1,"b.c":{"d":"e"}}'],
+    ['kvlist with $ keys', kv({ $bytes: 'not bytes', $$x: 1n }), '{"$$bytes":"not bytes","$$$x":1}'],
+  ];
+
+  it.each(cases)('writes %s as plain JSON a database can query', (_name, value, text) => {
+    expect(encodeTypedJson(value)).toBe(text);
+    if (!text.includes('$')) expect(() => JSON.parse(text)).not.toThrow();
+  });
+
+  it.each(cases)('reads %s back with its type', (_name, value, text) => {
+    const back = decodeTypedJson(text);
+    if (typeof value === 'number' && Number.isNaN(value)) expect(back).toBeNaN();
+    else expect(back).toEqual(value);
+    expect(typeof back).toBe(typeof value);
+    if (Object.is(value, -0)) expect(Object.is(back, -0)).toBe(true);
+  });
+
+  it('reads keys such as __proto__ as data', () => {
+    const back = decodeTypedJson('{"__proto__":{"polluted":1}}') as Record<string, AnyValue>;
+    expect(Object.getPrototypeOf(back)).toBeNull();
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('refuses text that is not typed JSON', () => {
+    for (const bad of ['', '{', '[1,', '"abc', 'nul', '1.2.3', '{"a" 1}', '[1] x', '{"$bytes":1}']) {
+      expect(() => decodeTypedJson(bad), bad).toThrow(TypedJsonError);
+    }
+  });
+
+  it('escapes only keys that start with $', () => {
+    expect(escapeKey('gen_ai.request.model')).toBe('gen_ai.request.model');
+    expect(escapeKey('$ref')).toBe('$$ref');
+  });
+});

@@ -1,0 +1,220 @@
+import type { AnyValue, KvList } from '../model/any-value.js';
+import { newAttributes } from '../model/any-value.js';
+import { base64ToBytes, bytesToBase64 } from './base64.js';
+
+/**
+ * Typed JSON: how {@link AnyValue}s are written to text stores without losing their type.
+ *
+ * It is ordinary JSON, so a database's JSON functions can filter on it, with three rules:
+ * - an int is an integer literal (`24`), a double always has a fraction or exponent (`24.0`);
+ * - bytes are `{"$bytes":"<base64>"}`, non-finite doubles `{"$double":"NaN"}`;
+ * - a kvlist key that starts with `$` is written with one more `$` (so `$x` is stored `$$x`).
+ *
+ * {@link escapeKey} gives the stored spelling of a key, for queries.
+ */
+export function encodeTypedJson(value: AnyValue): string {
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'bigint':
+      return value.toString();
+    case 'number':
+      return encodeDouble(value);
+  }
+  if (value === null) return 'null';
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) out += ',';
+      out += encodeTypedJson(value[i] as AnyValue);
+    }
+    return `${out}]`;
+  }
+  if (value instanceof Uint8Array) return `{"$bytes":"${bytesToBase64(value)}"}`;
+  return encodeKvList(value as KvList);
+}
+
+/** A key/value list as a typed JSON object. */
+export function encodeKvList(kv: KvList): string {
+  let out = '{';
+  let first = true;
+  for (const key in kv) {
+    if (!first) out += ',';
+    first = false;
+    out += JSON.stringify(escapeKey(key));
+    out += ':';
+    out += encodeTypedJson(kv[key] as AnyValue);
+  }
+  return `${out}}`;
+}
+
+/** The stored spelling of a kvlist key. */
+export function escapeKey(key: string): string {
+  return key.charCodeAt(0) === 36 /* $ */ ? `$${key}` : key;
+}
+
+function encodeDouble(n: number): string {
+  if (!Number.isFinite(n)) return `{"$double":"${n}"}`;
+  if (Object.is(n, -0)) return '-0.0';
+  const text = String(n);
+  return Number.isInteger(n) && !text.includes('e') ? `${text}.0` : text;
+}
+
+/** Thrown when stored text is not typed JSON (a corrupted store). */
+export class TypedJsonError extends Error {
+  override readonly name = 'TypedJsonError';
+}
+
+let src = '';
+let pos = 0;
+
+/** Reads typed JSON back into an {@link AnyValue}. */
+export function decodeTypedJson(text: string): AnyValue {
+  src = text;
+  pos = 0;
+  const value = parseValue();
+  skipWs();
+  if (pos !== src.length) fail('trailing characters');
+  src = '';
+  return value;
+}
+
+function fail(what: string): never {
+  const at = pos;
+  src = '';
+  throw new TypedJsonError(`invalid typed JSON at ${at}: ${what}`);
+}
+
+function skipWs(): void {
+  let c = src.charCodeAt(pos);
+  while (c === 32 || c === 10 || c === 13 || c === 9) c = src.charCodeAt(++pos);
+}
+
+function parseValue(): AnyValue {
+  skipWs();
+  const c = src.charCodeAt(pos);
+  if (c === 34 /* " */) return parseString();
+  if (c === 123 /* { */) return parseObject();
+  if (c === 91 /* [ */) return parseArray();
+  if (c === 116 /* t */ && src.startsWith('true', pos)) {
+    pos += 4;
+    return true;
+  }
+  if (c === 102 /* f */ && src.startsWith('false', pos)) {
+    pos += 5;
+    return false;
+  }
+  if (c === 110 /* n */ && src.startsWith('null', pos)) {
+    pos += 4;
+    return null;
+  }
+  return parseNumber();
+}
+
+function parseString(): string {
+  const start = pos + 1;
+  let i = start;
+  for (;;) {
+    const c = src.charCodeAt(i);
+    if (c === 34) {
+      pos = i + 1;
+      return src.slice(start, i);
+    }
+    if (c === 92 /* \ */) break;
+    if (Number.isNaN(c)) fail('unterminated string');
+    i++;
+  }
+  // Escapes present: find the closing quote, then let the native parser unescape.
+  for (;;) {
+    const c = src.charCodeAt(i);
+    if (c === 92) i += 2;
+    else if (c === 34) break;
+    else if (Number.isNaN(c)) fail('unterminated string');
+    else i++;
+  }
+  const raw = src.slice(start - 1, i + 1);
+  pos = i + 1;
+  try {
+    return JSON.parse(raw) as string;
+  } catch {
+    return fail('bad string escape');
+  }
+}
+
+function parseNumber(): bigint | number {
+  const start = pos;
+  let isDouble = false;
+  for (;;) {
+    const c = src.charCodeAt(pos);
+    if ((c >= 48 && c <= 57) || c === 45 /* - */ || c === 43 /* + */) pos++;
+    else if (c === 46 /* . */ || c === 101 /* e */ || c === 69 /* E */) {
+      isDouble = true;
+      pos++;
+    } else break;
+  }
+  const text = src.slice(start, pos);
+  if (text === '') fail('unexpected character');
+  if (isDouble) {
+    const n = Number(text);
+    if (Number.isNaN(n)) fail('bad number');
+    return n;
+  }
+  try {
+    return BigInt(text);
+  } catch {
+    return fail('bad integer');
+  }
+}
+
+function parseArray(): AnyValue[] {
+  pos++;
+  const out: AnyValue[] = [];
+  skipWs();
+  if (src.charCodeAt(pos) === 93 /* ] */) {
+    pos++;
+    return out;
+  }
+  for (;;) {
+    out.push(parseValue());
+    skipWs();
+    const c = src.charCodeAt(pos++);
+    if (c === 93) return out;
+    if (c !== 44 /* , */) fail('expected , or ]');
+  }
+}
+
+function parseObject(): AnyValue {
+  pos++;
+  const out = newAttributes();
+  skipWs();
+  if (src.charCodeAt(pos) === 125 /* } */) {
+    pos++;
+    return out;
+  }
+  let count = 0;
+  let marker: string | null = null;
+  for (;;) {
+    skipWs();
+    if (src.charCodeAt(pos) !== 34) fail('expected a key');
+    const stored = parseString();
+    skipWs();
+    if (src.charCodeAt(pos++) !== 58 /* : */) fail('expected :');
+    const value = parseValue();
+    count++;
+    if (stored === '$bytes' || stored === '$double') marker = stored;
+    out[stored.charCodeAt(0) === 36 ? stored.slice(1) : stored] = value;
+    skipWs();
+    const c = src.charCodeAt(pos++);
+    if (c === 125) break;
+    if (c !== 44) fail('expected , or }');
+  }
+  if (marker !== null && count === 1) {
+    const payload = out[marker.slice(1)];
+    if (typeof payload !== 'string') fail(`${marker} needs a string`);
+    if (marker === '$bytes') return base64ToBytes(payload);
+    return Number(payload);
+  }
+  return out;
+}

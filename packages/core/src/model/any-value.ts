@@ -1,0 +1,56 @@
+/**
+ * An OTLP `AnyValue`, kept with its type:
+ *
+ * | OTLP            | here                         |
+ * |-----------------|------------------------------|
+ * | string_value    | `string`                     |
+ * | bool_value      | `boolean`                    |
+ * | int_value       | `bigint` (full int64 range)  |
+ * | double_value    | `number`                     |
+ * | bytes_value     | `Uint8Array`                 |
+ * | array_value     | `AnyValue[]`                 |
+ * | kvlist_value    | {@link KvList}               |
+ * | (empty)         | `null`                       |
+ *
+ * An int and a double stay distinguishable (`5n` vs `5`), so nothing about a
+ * value's type is lost between the wire and the store.
+ */
+export type AnyValue = string | boolean | bigint | number | Uint8Array | null | AnyValue[] | KvList;
+
+/** A key/value list (OTLP `kvlist_value`). Objects are created without a prototype. */
+export interface KvList {
+  readonly [key: string]: AnyValue;
+}
+
+/** Span, resource, scope, event and link attributes: a key/value list. */
+export type Attributes = KvList;
+
+/** The kind of an {@link AnyValue}, named as OTLP names it. */
+export type AnyValueKind = 'string' | 'bool' | 'int' | 'double' | 'bytes' | 'array' | 'kvlist' | 'empty';
+
+/** Tells which OTLP kind a value is. Example: `kindOf(5n) === 'int'`, `kindOf(5) === 'double'`. */
+export function kindOf(value: AnyValue): AnyValueKind {
+  switch (typeof value) {
+    case 'string':
+      return 'string';
+    case 'boolean':
+      return 'bool';
+    case 'bigint':
+      return 'int';
+    case 'number':
+      return 'double';
+    default:
+      if (value === null) return 'empty';
+      if (Array.isArray(value)) return 'array';
+      if (value instanceof Uint8Array) return 'bytes';
+      return 'kvlist';
+  }
+}
+
+/** A fresh attribute map with no prototype, so keys such as `__proto__` are plain data. */
+export function newAttributes(): Record<string, AnyValue> {
+  return Object.create(null) as Record<string, AnyValue>;
+}
+
+/** The empty attribute map shared by everything that has no attributes. Never mutate it. */
+export const EMPTY_ATTRIBUTES: Attributes = Object.freeze(newAttributes());

@@ -1,0 +1,237 @@
+import { type AnyValue, type Attributes, EMPTY_ATTRIBUTES, newAttributes } from '../model/any-value.js';
+import type { InstrumentationScope, Resource, SpanEvent, SpanKind, SpanLink, StatusCode } from '../model/span.js';
+import { MAX_VALUE_DEPTH } from './decode-any-value-proto.js';
+import { DecodeError } from './decode-error.js';
+import { type DecodedTraces, type DecodedTracesBuilder, MAX_REJECTION_MESSAGES } from './decoded.js';
+import {
+  asArray,
+  asBase64,
+  asBool,
+  asDouble,
+  asEnum,
+  asHexId,
+  asInt64,
+  asObject,
+  asString,
+  asUint32,
+  field,
+  type JsonObject,
+} from './json-fields.js';
+import { spanProblem } from './span-validation.js';
+
+const KIND_NAMES = [
+  'SPAN_KIND_UNSPECIFIED',
+  'SPAN_KIND_INTERNAL',
+  'SPAN_KIND_SERVER',
+  'SPAN_KIND_CLIENT',
+  'SPAN_KIND_PRODUCER',
+  'SPAN_KIND_CONSUMER',
+];
+const STATUS_NAMES = ['STATUS_CODE_UNSET', 'STATUS_CODE_OK', 'STATUS_CODE_ERROR'];
+
+/**
+ * Decodes an OTLP/JSON `ExportTraceServiceRequest` into canonical spans. Text that is not
+ * JSON, or JSON whose fields have the wrong types, raises {@link DecodeError} naming the
+ * path; spans that break OTLP's rules are counted in `rejectedSpans` and left out.
+ * 64-bit integers should be strings, as OTLP/JSON specifies: numbers beyond 2^53 lose precision.
+ */
+export function decodeTracesJson(text: string): DecodedTraces {
+  let root: unknown;
+  try {
+    root = JSON.parse(text);
+  } catch (err) {
+    throw new DecodeError(`body is not valid JSON: ${(err as Error).message}`);
+  }
+  const request = asObject(root, 'request');
+  if (request === null) throw new DecodeError('request: expected an object');
+  const out: DecodedTracesBuilder = { spans: [], rejectedSpans: 0, rejections: [] };
+  const resourceSpans = asArray(field(request, 'resourceSpans', 'resource_spans'), 'resourceSpans');
+  for (let i = 0; i < resourceSpans.length; i++) readResourceSpans(resourceSpans[i], `resourceSpans[${i}]`, out, i);
+  return out;
+}
+
+function readResourceSpans(value: unknown, path: string, out: DecodedTracesBuilder, resourceIndex: number): void {
+  const rs = asObject(value, path);
+  if (rs === null) return;
+  const resourceObj = asObject(rs.resource, `${path}.resource`);
+  const resource: Resource = {
+    attributes: resourceObj ? readAttributes(resourceObj.attributes, `${path}.resource.attributes`) : EMPTY_ATTRIBUTES,
+    droppedAttributesCount: resourceObj
+      ? asUint32(field(resourceObj, 'droppedAttributesCount', 'dropped_attributes_count'), `${path}.resource.droppedAttributesCount`)
+      : 0,
+    schemaUrl: asString(field(rs, 'schemaUrl', 'schema_url'), `${path}.schemaUrl`),
+  };
+  const scopeSpans = asArray(field(rs, 'scopeSpans', 'scope_spans'), `${path}.scopeSpans`);
+  for (let i = 0; i < scopeSpans.length; i++) {
+    const ssPath = `${path}.scopeSpans[${i}]`;
+    const ss = asObject(scopeSpans[i], ssPath);
+    if (ss === null) continue;
+    const scope = readScope(ss, ssPath);
+    const spans = asArray(ss.spans, `${ssPath}.spans`);
+    for (let j = 0; j < spans.length; j++) readSpan(spans[j], `${ssPath}.spans[${j}]`, resource, scope, out, resourceIndex, j);
+  }
+}
+
+function readScope(ss: JsonObject, path: string): InstrumentationScope {
+  const scope = asObject(ss.scope, `${path}.scope`);
+  return {
+    name: scope ? asString(scope.name, `${path}.scope.name`) : '',
+    version: scope ? asString(scope.version, `${path}.scope.version`) : '',
+    attributes: scope ? readAttributes(scope.attributes, `${path}.scope.attributes`) : EMPTY_ATTRIBUTES,
+    droppedAttributesCount: scope
+      ? asUint32(field(scope, 'droppedAttributesCount', 'dropped_attributes_count'), `${path}.scope.droppedAttributesCount`)
+      : 0,
+    schemaUrl: asString(field(ss, 'schemaUrl', 'schema_url'), `${path}.schemaUrl`),
+  };
+}
+
+function readSpan(
+  value: unknown,
+  path: string,
+  resource: Resource,
+  scope: InstrumentationScope,
+  out: DecodedTracesBuilder,
+  resourceIndex: number,
+  spanIndex: number,
+): void {
+  const s = asObject(value, path);
+  if (s === null) return;
+  const name = asString(s.name, `${path}.name`);
+  const reject = (problem: string): void => {
+    out.rejectedSpans++;
+    if (out.rejections.length < MAX_REJECTION_MESSAGES) {
+      const label = name ? ` "${name.length > 64 ? `${name.slice(0, 61)}...` : name}"` : '';
+      out.rejections.push(`resource_spans[${resourceIndex}] span ${spanIndex}${label}: ${problem}`);
+    }
+  };
+  const traceId = asHexId(field(s, 'traceId', 'trace_id'), `${path}.traceId`);
+  const spanId = asHexId(field(s, 'spanId', 'span_id'), `${path}.spanId`);
+  let parentSpanId = asHexId(field(s, 'parentSpanId', 'parent_span_id'), `${path}.parentSpanId`);
+  if (traceId === null || spanId === null || parentSpanId === null) {
+    reject(`${traceId === null ? 'trace_id' : spanId === null ? 'span_id' : 'parent_span_id'} is not hex`);
+    return;
+  }
+  const start = asInt64(field(s, 'startTimeUnixNano', 'start_time_unix_nano'), `${path}.startTimeUnixNano`);
+  const end = asInt64(field(s, 'endTimeUnixNano', 'end_time_unix_nano'), `${path}.endTimeUnixNano`);
+  const kind = asEnum(s.kind, `${path}.kind`, KIND_NAMES);
+  const statusObj = asObject(s.status, `${path}.status`);
+  const statusCode = statusObj ? asEnum(statusObj.code, `${path}.status.code`, STATUS_NAMES) : 0;
+  const statusMessage = statusObj ? asString(statusObj.message, `${path}.status.message`) : '';
+  const links = asArray(s.links, `${path}.links`).map((l, i) => readLink(l, `${path}.links[${i}]`));
+  const events = asArray(s.events, `${path}.events`).map((e, i) => readEvent(e, `${path}.events[${i}]`));
+  const attributes = readAttributes(s.attributes, `${path}.attributes`);
+  const problem = spanProblem(
+    traceId.length / 2,
+    traceId,
+    spanId.length / 2,
+    spanId,
+    parentSpanId.length / 2,
+    start,
+    end,
+    kind,
+    statusCode,
+    links,
+  );
+  if (problem !== null) {
+    reject(problem);
+    return;
+  }
+  if (parentSpanId === '' || /^0+$/.test(parentSpanId)) parentSpanId = null;
+  out.spans.push({
+    traceId,
+    spanId,
+    parentSpanId,
+    traceState: asString(field(s, 'traceState', 'trace_state'), `${path}.traceState`),
+    flags: asUint32(s.flags, `${path}.flags`),
+    name,
+    kind: kind as SpanKind,
+    startTimeUnixNano: start,
+    endTimeUnixNano: end,
+    attributes,
+    droppedAttributesCount: asUint32(field(s, 'droppedAttributesCount', 'dropped_attributes_count'), `${path}.droppedAttributesCount`),
+    events,
+    droppedEventsCount: asUint32(field(s, 'droppedEventsCount', 'dropped_events_count'), `${path}.droppedEventsCount`),
+    links,
+    droppedLinksCount: asUint32(field(s, 'droppedLinksCount', 'dropped_links_count'), `${path}.droppedLinksCount`),
+    status: { code: statusCode as StatusCode, message: statusMessage },
+    resource,
+    scope,
+  });
+}
+
+function readEvent(value: unknown, path: string): SpanEvent {
+  const e = asObject(value, path) ?? {};
+  return {
+    timeUnixNano: asInt64(field(e, 'timeUnixNano', 'time_unix_nano'), `${path}.timeUnixNano`),
+    name: asString(e.name, `${path}.name`),
+    attributes: readAttributes(e.attributes, `${path}.attributes`),
+    droppedAttributesCount: asUint32(field(e, 'droppedAttributesCount', 'dropped_attributes_count'), `${path}.droppedAttributesCount`),
+  };
+}
+
+function readLink(value: unknown, path: string): SpanLink {
+  const l = asObject(value, path) ?? {};
+  return {
+    // An id that is not hex becomes '', which validation then refuses.
+    traceId: asHexId(field(l, 'traceId', 'trace_id'), `${path}.traceId`) ?? '',
+    spanId: asHexId(field(l, 'spanId', 'span_id'), `${path}.spanId`) ?? '',
+    traceState: asString(field(l, 'traceState', 'trace_state'), `${path}.traceState`),
+    attributes: readAttributes(l.attributes, `${path}.attributes`),
+    droppedAttributesCount: asUint32(field(l, 'droppedAttributesCount', 'dropped_attributes_count'), `${path}.droppedAttributesCount`),
+    flags: asUint32(l.flags, `${path}.flags`),
+  };
+}
+
+/** Reads a JSON `repeated KeyValue`. */
+export function readAttributes(value: unknown, path: string, depth = 0): Attributes {
+  const list = asArray(value, path);
+  if (list.length === 0) return EMPTY_ATTRIBUTES;
+  const attrs = newAttributes();
+  for (let i = 0; i < list.length; i++) {
+    const kv = asObject(list[i], `${path}[${i}]`);
+    if (kv === null) continue;
+    attrs[asString(kv.key, `${path}[${i}].key`)] = readAnyValue(kv.value, `${path}[${i}].value`, depth + 1);
+  }
+  return attrs;
+}
+
+/** Reads a JSON `AnyValue`; an empty or absent value is null. */
+export function readAnyValue(value: unknown, path: string, depth: number): AnyValue {
+  if (depth > MAX_VALUE_DEPTH) throw new DecodeError(`${path}: nested deeper than ${MAX_VALUE_DEPTH} levels`);
+  const v = asObject(value, path);
+  if (v === null) return null;
+  for (const key in v) {
+    const inner = v[key];
+    if (inner === undefined || inner === null) continue;
+    switch (key) {
+      case 'stringValue':
+      case 'string_value':
+        return asString(inner, `${path}.stringValue`);
+      case 'boolValue':
+      case 'bool_value':
+        return asBool(inner, `${path}.boolValue`);
+      case 'intValue':
+      case 'int_value':
+        return asInt64(inner, `${path}.intValue`);
+      case 'doubleValue':
+      case 'double_value':
+        return asDouble(inner, `${path}.doubleValue`);
+      case 'bytesValue':
+      case 'bytes_value':
+        return asBase64(inner, `${path}.bytesValue`);
+      case 'arrayValue':
+      case 'array_value': {
+        const arr = asObject(inner, `${path}.arrayValue`);
+        return asArray(arr?.values, `${path}.arrayValue.values`).map((x, i) =>
+          readAnyValue(x, `${path}.arrayValue.values[${i}]`, depth + 1),
+        );
+      }
+      case 'kvlistValue':
+      case 'kvlist_value': {
+        const kv = asObject(inner, `${path}.kvlistValue`);
+        return readAttributes(kv?.values, `${path}.kvlistValue.values`, depth + 1);
+      }
+    }
+  }
+  return null;
+}

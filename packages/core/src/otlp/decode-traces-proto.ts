@@ -1,0 +1,293 @@
+import { type AnyValue, EMPTY_ATTRIBUTES, newAttributes } from '../model/any-value.js';
+import { bytesToHex } from '../model/ids.js';
+import type { InstrumentationScope, Resource, SpanEvent, SpanKind, SpanLink, StatusCode } from '../model/span.js';
+import { attributesOrEmpty, readKeyValue } from './decode-any-value-proto.js';
+import { type DecodedTraces, type DecodedTracesBuilder, MAX_REJECTION_MESSAGES } from './decoded.js';
+import { ProtoReader } from './proto-reader.js';
+import { spanProblem } from './span-validation.js';
+
+const EMPTY_RESOURCE: Resource = Object.freeze({ attributes: EMPTY_ATTRIBUTES, droppedAttributesCount: 0, schemaUrl: '' });
+
+/**
+ * Decodes an OTLP `ExportTraceServiceRequest` (protobuf) straight into canonical spans.
+ * Malformed protobuf raises {@link DecodeError}; spans that decode but break OTLP's rules
+ * (id lengths, end before start, …) are counted in `rejectedSpans` and left out.
+ */
+export function decodeTracesProto(body: Uint8Array): DecodedTraces {
+  const r = new ProtoReader(body);
+  const out: DecodedTracesBuilder = { spans: [], rejectedSpans: 0, rejections: [] };
+  const end = body.length;
+  let resourceIndex = 0;
+  while (r.pos < end) {
+    const tag = r.uint32();
+    if (tag === 0x0a) readResourceSpans(r, r.lengthEnd(end), out, resourceIndex++);
+    else r.skip(tag & 7, end);
+  }
+  r.expectEnd(end, 'request');
+  return out;
+}
+
+function readResourceSpans(r: ProtoReader, end: number, out: DecodedTracesBuilder, resourceIndex: number): void {
+  // scope_spans usually precede schema_url, which belongs to the resource: find them first.
+  let resourceRange: [number, number] | null = null;
+  let schemaUrl = '';
+  const scopeRanges: [number, number][] = [];
+  while (r.pos < end) {
+    const tag = r.uint32();
+    if (tag === 0x0a) resourceRange = r.span(end);
+    else if (tag === 0x12) scopeRanges.push(r.span(end));
+    else if (tag === 0x1a) schemaUrl = r.string(end);
+    else r.skip(tag & 7, end);
+  }
+  r.expectEnd(end, 'resource_spans');
+  const after = r.pos;
+  const resource = resourceRange
+    ? readResource(r, resourceRange, schemaUrl)
+    : schemaUrl
+      ? { ...EMPTY_RESOURCE, schemaUrl }
+      : EMPTY_RESOURCE;
+  for (const range of scopeRanges) readScopeSpans(r, range, resource, out, resourceIndex);
+  r.pos = after;
+}
+
+function readResource(r: ProtoReader, [start, end]: [number, number], schemaUrl: string): Resource {
+  r.pos = start;
+  let attributes: Record<string, AnyValue> | null = null;
+  let dropped = 0;
+  while (r.pos < end) {
+    const tag = r.uint32();
+    if (tag === 0x0a) readKeyValue(r, r.lengthEnd(end), (attributes ??= newAttributes()), 0);
+    else if (tag === 0x10) dropped = r.uint32();
+    else r.skip(tag & 7, end);
+  }
+  r.expectEnd(end, 'resource');
+  return { attributes: attributesOrEmpty(attributes), droppedAttributesCount: dropped, schemaUrl };
+}
+
+function readScopeSpans(
+  r: ProtoReader,
+  [start, end]: [number, number],
+  resource: Resource,
+  out: DecodedTracesBuilder,
+  resourceIndex: number,
+): void {
+  r.pos = start;
+  let scopeRange: [number, number] | null = null;
+  let schemaUrl = '';
+  const spanRanges: [number, number][] = [];
+  while (r.pos < end) {
+    const tag = r.uint32();
+    if (tag === 0x0a) scopeRange = r.span(end);
+    else if (tag === 0x12) spanRanges.push(r.span(end));
+    else if (tag === 0x1a) schemaUrl = r.string(end);
+    else r.skip(tag & 7, end);
+  }
+  r.expectEnd(end, 'scope_spans');
+  const scope = readScope(r, scopeRange, schemaUrl);
+  for (let i = 0; i < spanRanges.length; i++) {
+    const [s, e] = spanRanges[i] as [number, number];
+    r.pos = s;
+    readSpan(r, e, resource, scope, out, resourceIndex, i);
+  }
+}
+
+function readScope(r: ProtoReader, range: [number, number] | null, schemaUrl: string): InstrumentationScope {
+  let name = '';
+  let version = '';
+  let attributes: Record<string, AnyValue> | null = null;
+  let dropped = 0;
+  if (range) {
+    const [start, end] = range;
+    r.pos = start;
+    while (r.pos < end) {
+      const tag = r.uint32();
+      if (tag === 0x0a) name = r.string(end);
+      else if (tag === 0x12) version = r.string(end);
+      else if (tag === 0x1a) readKeyValue(r, r.lengthEnd(end), (attributes ??= newAttributes()), 0);
+      else if (tag === 0x20) dropped = r.uint32();
+      else r.skip(tag & 7, end);
+    }
+    r.expectEnd(end, 'scope');
+  }
+  return { name, version, attributes: attributesOrEmpty(attributes), droppedAttributesCount: dropped, schemaUrl };
+}
+
+function readSpan(
+  r: ProtoReader,
+  end: number,
+  resource: Resource,
+  scope: InstrumentationScope,
+  out: DecodedTracesBuilder,
+  resourceIndex: number,
+  spanIndex: number,
+): void {
+  let traceId = '';
+  let traceIdBytes = 0;
+  let spanId = '';
+  let spanIdBytes = 0;
+  let parentSpanId: string | null = null;
+  let parentIdBytes = 0;
+  let traceState = '';
+  let flags = 0;
+  let name = '';
+  let kind = 0;
+  let start = 0n;
+  let finish = 0n;
+  let attributes: Record<string, AnyValue> | null = null;
+  let droppedAttributes = 0;
+  let events: SpanEvent[] | null = null;
+  let droppedEvents = 0;
+  let links: SpanLink[] | null = null;
+  let droppedLinks = 0;
+  let statusCode = 0;
+  let statusMessage = '';
+  const buf = r.buf;
+  while (r.pos < end) {
+    const tag = r.uint32();
+    switch (tag) {
+      case 0x0a: {
+        const [s, e] = r.span(end);
+        traceIdBytes = e - s;
+        traceId = bytesToHex(buf, s, e);
+        break;
+      }
+      case 0x12: {
+        const [s, e] = r.span(end);
+        spanIdBytes = e - s;
+        spanId = bytesToHex(buf, s, e);
+        break;
+      }
+      case 0x1a:
+        traceState = r.string(end);
+        break;
+      case 0x22: {
+        const [s, e] = r.span(end);
+        parentIdBytes = e - s;
+        parentSpanId = parentIdBytes === 0 ? null : bytesToHex(buf, s, e);
+        break;
+      }
+      case 0x2a:
+        name = r.string(end);
+        break;
+      case 0x30:
+        kind = r.uint32() | 0;
+        break;
+      case 0x39:
+        start = r.fixed64();
+        break;
+      case 0x41:
+        finish = r.fixed64();
+        break;
+      case 0x4a:
+        readKeyValue(r, r.lengthEnd(end), (attributes ??= newAttributes()), 0);
+        break;
+      case 0x50:
+        droppedAttributes = r.uint32();
+        break;
+      case 0x5a:
+        (events ??= []).push(readEvent(r, r.lengthEnd(end)));
+        break;
+      case 0x60:
+        droppedEvents = r.uint32();
+        break;
+      case 0x6a:
+        (links ??= []).push(readLink(r, r.lengthEnd(end)));
+        break;
+      case 0x70:
+        droppedLinks = r.uint32();
+        break;
+      case 0x7a: {
+        const statusEnd = r.lengthEnd(end);
+        while (r.pos < statusEnd) {
+          const t = r.uint32();
+          if (t === 0x12) statusMessage = r.string(statusEnd);
+          else if (t === 0x18) statusCode = r.uint32() | 0;
+          else r.skip(t & 7, statusEnd);
+        }
+        r.expectEnd(statusEnd, 'status');
+        break;
+      }
+      case 0x85: // field 16, fixed32
+        flags = r.fixed32();
+        break;
+      default:
+        r.skip(tag & 7, end);
+    }
+  }
+  r.expectEnd(end, 'span');
+  if (parentSpanId !== null && /^0+$/.test(parentSpanId)) parentSpanId = null;
+  const problem = spanProblem(traceIdBytes, traceId, spanIdBytes, spanId, parentIdBytes, start, finish, kind, statusCode, links);
+  if (problem !== null) {
+    out.rejectedSpans++;
+    if (out.rejections.length < MAX_REJECTION_MESSAGES) {
+      out.rejections.push(`resource_spans[${resourceIndex}] span ${spanIndex}${name ? ` "${truncate(name)}"` : ''}: ${problem}`);
+    }
+    return;
+  }
+  out.spans.push({
+    traceId,
+    spanId,
+    parentSpanId,
+    traceState,
+    flags,
+    name,
+    kind: kind as SpanKind,
+    startTimeUnixNano: start,
+    endTimeUnixNano: finish,
+    attributes: attributesOrEmpty(attributes),
+    droppedAttributesCount: droppedAttributes,
+    events: events ?? [],
+    droppedEventsCount: droppedEvents,
+    links: links ?? [],
+    droppedLinksCount: droppedLinks,
+    status: { code: statusCode as StatusCode, message: statusMessage },
+    resource,
+    scope,
+  });
+}
+
+function readEvent(r: ProtoReader, end: number): SpanEvent {
+  let time = 0n;
+  let name = '';
+  let attributes: Record<string, AnyValue> | null = null;
+  let dropped = 0;
+  while (r.pos < end) {
+    const tag = r.uint32();
+    if (tag === 0x09) time = r.fixed64();
+    else if (tag === 0x12) name = r.string(end);
+    else if (tag === 0x1a) readKeyValue(r, r.lengthEnd(end), (attributes ??= newAttributes()), 0);
+    else if (tag === 0x20) dropped = r.uint32();
+    else r.skip(tag & 7, end);
+  }
+  r.expectEnd(end, 'event');
+  return { timeUnixNano: time, name, attributes: attributesOrEmpty(attributes), droppedAttributesCount: dropped };
+}
+
+function readLink(r: ProtoReader, end: number): SpanLink {
+  let traceId = '';
+  let spanId = '';
+  let traceState = '';
+  let attributes: Record<string, AnyValue> | null = null;
+  let dropped = 0;
+  let flags = 0;
+  while (r.pos < end) {
+    const tag = r.uint32();
+    if (tag === 0x0a) {
+      const [s, e] = r.span(end);
+      traceId = bytesToHex(r.buf, s, e);
+    } else if (tag === 0x12) {
+      const [s, e] = r.span(end);
+      spanId = bytesToHex(r.buf, s, e);
+    } else if (tag === 0x1a) traceState = r.string(end);
+    else if (tag === 0x22) readKeyValue(r, r.lengthEnd(end), (attributes ??= newAttributes()), 0);
+    else if (tag === 0x28) dropped = r.uint32();
+    else if (tag === 0x35) flags = r.fixed32();
+    else r.skip(tag & 7, end);
+  }
+  r.expectEnd(end, 'link');
+  return { traceId, spanId, traceState, attributes: attributesOrEmpty(attributes), droppedAttributesCount: dropped, flags };
+}
+
+function truncate(text: string): string {
+  return text.length > 64 ? `${text.slice(0, 61)}...` : text;
+}

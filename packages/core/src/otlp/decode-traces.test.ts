@@ -1,0 +1,83 @@
+import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { describe, expect, it } from 'vitest';
+import { expectedSpan } from '../../../../testing/expected-spans.js';
+import { referenceSpans } from '../../../../testing/reference-spans.js';
+import { DecodeError } from './decode-error.js';
+import { decodeTracesJson } from './decode-traces-json.js';
+import { decodeTracesProto } from './decode-traces-proto.js';
+
+const spans = referenceSpans(60, 7);
+
+describe('decoding against the OpenTelemetry JS reference encoder', () => {
+  it('decodes every field and value kind from ProtobufTraceSerializer', () => {
+    const body = ProtobufTraceSerializer.serializeRequest(spans) as Uint8Array;
+    const decoded = decodeTracesProto(body);
+    expect(decoded.rejectedSpans).toBe(0);
+    expect(sortById(decoded.spans)).toEqual(sortById(spans.map(expectedSpan)));
+  });
+
+  it('decodes every field and value kind from JsonTraceSerializer', () => {
+    const body = new TextDecoder().decode(JsonTraceSerializer.serializeRequest(spans) as Uint8Array);
+    const decoded = decodeTracesJson(body);
+    expect(decoded.rejectedSpans).toBe(0);
+    expect(sortById(decoded.spans)).toEqual(sortById(spans.map(expectedSpan)));
+  });
+
+  it('keeps the int/double distinction, negative and large ints, and non-finite doubles', () => {
+    const special = referenceSpans(1, 3).map((s) => ({
+      ...s,
+      attributes: { int: 7, neg: -123456789012, max: Number.MAX_SAFE_INTEGER, dbl: 7.5, nan: Number.NaN, inf: Number.POSITIVE_INFINITY },
+    }));
+    const [span] = decodeTracesProto(ProtobufTraceSerializer.serializeRequest(special) as Uint8Array).spans;
+    expect(span?.attributes.int).toBe(7n);
+    expect(span?.attributes.neg).toBe(-123456789012n);
+    expect(span?.attributes.max).toBe(9007199254740991n);
+    expect(span?.attributes.dbl).toBe(7.5);
+    expect(span?.attributes.nan).toBeNaN();
+    expect(span?.attributes.inf).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  it('shares one resource and one scope object between the spans that came with them', () => {
+    const decoded = decodeTracesProto(ProtobufTraceSerializer.serializeRequest(spans) as Uint8Array);
+    const resources = new Set(decoded.spans.map((s) => s.resource));
+    expect(resources.size).toBe(2);
+  });
+
+  it('keeps attribute keys such as __proto__ as plain data', () => {
+    const [span] = decodeTracesProto(ProtobufTraceSerializer.serializeRequest(spans.slice(0, 1)) as Uint8Array).spans;
+    expect(Object.getOwnPropertyDescriptor(span?.attributes, '__proto__')?.value).toBe('not a prototype');
+    expect(Object.getPrototypeOf(span?.attributes)).toBeNull();
+  });
+});
+
+describe('malformed protobuf', () => {
+  const body = ProtobufTraceSerializer.serializeRequest(spans.slice(0, 5)) as Uint8Array;
+
+  it('refuses every truncation of a valid body, or decodes only whole spans', () => {
+    for (let cut = 1; cut < body.length; cut++) {
+      let result: ReturnType<typeof decodeTracesProto> | undefined;
+      try {
+        result = decodeTracesProto(body.subarray(0, cut));
+      } catch (err) {
+        expect(err).toBeInstanceOf(DecodeError);
+        continue;
+      }
+      // A cut that lands on a message boundary is a valid, shorter request.
+      for (const s of result.spans) expect(s.spanId).toMatch(/^[0-9a-f]{16}$/);
+    }
+  });
+
+  it('names the problem', () => {
+    expect(() => decodeTracesProto(Uint8Array.from([0x0a, 0xff, 0x01]))).toThrow(/length exceeds/);
+    expect(() => decodeTracesProto(Uint8Array.from([0x0b]))).toThrow(/wire type 3/);
+    expect(() => decodeTracesProto(Uint8Array.from([0x08, 0x80]))).toThrow(/truncated varint/);
+  });
+
+  it('accepts an empty body as an empty request', () => {
+    expect(decodeTracesProto(new Uint8Array(0))).toEqual({ spans: [], rejectedSpans: 0, rejections: [] });
+  });
+});
+
+function sortById<T extends { spanId: string }>(list: T[]): T[] {
+  return [...list].sort((a, b) => a.spanId.localeCompare(b.spanId));
+}

@@ -1,0 +1,43 @@
+import type { SpanLink } from '../model/span.js';
+
+/**
+ * Checks the fields OTLP requires of a span, given as decoded from the wire.
+ * Returns the reason the span must be refused, or null when it is acceptable.
+ * Ids here are already lowercase hex; `traceIdBytes` etc. are their decoded lengths.
+ */
+export function spanProblem(
+  traceIdBytes: number,
+  traceId: string,
+  spanIdBytes: number,
+  spanId: string,
+  parentIdBytes: number,
+  start: bigint,
+  end: bigint,
+  kind: number,
+  statusCode: number,
+  links: readonly SpanLink[] | null,
+): string | null {
+  if (traceIdBytes !== 16) return `trace_id must be 16 bytes, got ${traceIdBytes}`;
+  if (isZeroHex(traceId)) return 'trace_id is all zeroes';
+  if (spanIdBytes !== 8) return `span_id must be 8 bytes, got ${spanIdBytes}`;
+  if (isZeroHex(spanId)) return 'span_id is all zeroes';
+  if (parentIdBytes !== 0 && parentIdBytes !== 8) return `parent_span_id must be empty or 8 bytes, got ${parentIdBytes}`;
+  if (start === 0n) return 'start_time_unix_nano is missing';
+  if (end === 0n) return 'end_time_unix_nano is missing';
+  if (end < start) return 'end_time_unix_nano is before start_time_unix_nano';
+  if (kind < 0 || kind > 5 || !Number.isInteger(kind)) return `kind ${kind} is not a SpanKind`;
+  if (statusCode < 0 || statusCode > 2 || !Number.isInteger(statusCode)) return `status code ${statusCode} is not a StatusCode`;
+  if (links) {
+    for (let i = 0; i < links.length; i++) {
+      const link = links[i] as SpanLink;
+      if (link.traceId.length !== 32 || isZeroHex(link.traceId)) return `link ${i} has an invalid trace_id`;
+      if (link.spanId.length !== 16 || isZeroHex(link.spanId)) return `link ${i} has an invalid span_id`;
+    }
+  }
+  return null;
+}
+
+function isZeroHex(hex: string): boolean {
+  for (let i = 0; i < hex.length; i++) if (hex.charCodeAt(i) !== 48) return false;
+  return true;
+}
