@@ -1,1 +1,2 @@
-export {};
+export { SCHEMA_VERSION } from './schema/migrations.js';
+export { SqliteStorage, type SqliteStorageOptions } from './sqlite-storage.js';

@@ -1,1 +1,13 @@
-export {};
+export { filterBoolean, filterNumber, matchesFilter } from './attribute-match.js';
+export { decodeCursor, encodeCursor, type KeysetPosition } from './cursor.js';
+export * from './errors.js';
+export { MemoryStorage, type MemoryStorageOptions } from './memory/memory-storage.js';
+export * from './query.js';
+export type * from './results.js';
+export { hasSpanConditions, spanMatches } from './span-match.js';
+export { buildSpanTree, pickAttributes } from './span-tree.js';
+export type * from './span-writer.js';
+export type * from './storage.js';
+export { pageSummaries, parseSortValue, sortValue } from './trace-order.js';
+export type * from './trace-reader.js';
+export { isBetterRoot, summarizeTrace } from './trace-summary.js';

@@ -1,0 +1,24 @@
+import type Database from 'better-sqlite3';
+import { initialSchema } from './001-initial.js';
+
+/** Schema versions in order. A migration runs once, in a transaction, and bumps `user_version`. */
+export const MIGRATIONS: readonly { readonly version: number; readonly sql: string }[] = [{ version: 1, sql: initialSchema }];
+
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
+
+/** Brings a database up to {@link SCHEMA_VERSION}. Refuses a database from a newer Sightline. */
+export function migrate(db: Database.Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > SCHEMA_VERSION) {
+    throw new Error(
+      `the database has schema version ${current}, newer than this Sightline understands (${SCHEMA_VERSION}); upgrade Sightline`,
+    );
+  }
+  for (const migration of MIGRATIONS) {
+    if (migration.version <= current) continue;
+    db.transaction(() => {
+      db.exec(migration.sql);
+      db.pragma(`user_version = ${migration.version}`);
+    })();
+  }
+}

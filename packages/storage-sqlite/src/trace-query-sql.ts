@@ -1,0 +1,107 @@
+import { StatusCode } from '@sightline/core';
+import {
+  DEFAULT_ORDER,
+  decodeCursor,
+  hasSpanConditions,
+  InvalidCursorError,
+  type TraceOrderField,
+  type TraceQuery,
+} from '@sightline/storage';
+import { attributeFilterSql, type SqlFragment } from './attribute-filter-sql.js';
+import { hexToBlob } from './ids.js';
+
+export const TRACE_SUMMARY_COLUMNS =
+  't.id, t.trace_id, t.start_ns, t.end_ns, t.span_count, t.error_count, t.root_span_id, t.root_name, t.root_service, t.root_is_complete';
+
+const SORT_EXPRESSIONS: Record<TraceOrderField, string> = {
+  start_time: 't.start_ns',
+  end_time: 't.end_ns',
+  duration: '(t.end_ns - t.start_ns)',
+  span_count: 't.span_count',
+  error_count: 't.error_count',
+  trace_id: 't.trace_id',
+};
+
+const STATUS_CODES = { unset: StatusCode.UNSET, ok: StatusCode.OK, error: StatusCode.ERROR } as const;
+
+/**
+ * Builds the trace-list query: trace-level conditions on `traces`, span-level ones in one
+ * EXISTS over the trace's spans (so they hold together on one span), keyset paging on the
+ * sort value and the trace key. It fetches `limit + 1` rows to learn whether a next page exists.
+ */
+export function traceQuerySql(q: TraceQuery, projectId: number): SqlFragment {
+  const where: string[] = ['t.project_id = ?'];
+  const params: unknown[] = [projectId];
+  if (q.startFrom !== undefined) {
+    where.push('t.start_ns >= ?');
+    params.push(q.startFrom);
+  }
+  if (q.startTo !== undefined) {
+    where.push('t.start_ns < ?');
+    params.push(q.startTo);
+  }
+  if (q.minDurationNs !== undefined) {
+    where.push('(t.end_ns - t.start_ns) >= ?');
+    params.push(q.minDurationNs);
+  }
+  if (q.maxDurationNs !== undefined) {
+    where.push('(t.end_ns - t.start_ns) <= ?');
+    params.push(q.maxDurationNs);
+  }
+  if (hasSpanConditions(q)) {
+    const span = spanConditionsSql(q);
+    where.push(span.sql);
+    params.push(...span.params);
+  }
+  const order = q.orderBy ?? DEFAULT_ORDER;
+  const sort = SORT_EXPRESSIONS[order.field];
+  const dir = order.direction === 'asc' ? 'ASC' : 'DESC';
+  if (q.cursor !== undefined) {
+    const position = decodeCursor(q.cursor, order);
+    const cmp = order.direction === 'asc' ? '>' : '<';
+    where.push(`(${sort} ${cmp} ? OR (${sort} = ? AND t.id ${cmp} ?))`);
+    const value = cursorValue(order.field, position.value);
+    params.push(value, value, BigInt(position.key));
+  }
+  params.push(q.limit + 1, q.offset ?? 0);
+  return {
+    sql: `SELECT ${TRACE_SUMMARY_COLUMNS}, ${sort} AS sort_value FROM traces t WHERE ${where.join(' AND ')} ORDER BY ${sort} ${dir}, t.id ${dir} LIMIT ? OFFSET ?`,
+    params,
+  };
+}
+
+function cursorValue(field: TraceOrderField, text: string): unknown {
+  if (field === 'trace_id') {
+    if (!/^[0-9a-f]{32}$/.test(text)) throw new InvalidCursorError();
+    return hexToBlob(text);
+  }
+  if (!/^-?\d+$/.test(text)) throw new InvalidCursorError();
+  return BigInt(text);
+}
+
+function spanConditionsSql(q: TraceQuery): SqlFragment {
+  const conds: string[] = ['s.trace_key = t.id'];
+  const params: unknown[] = [];
+  if (q.service !== undefined) {
+    conds.push('s.resource_id IN (SELECT id FROM resources WHERE service_name = ?)');
+    params.push(q.service);
+  }
+  if (q.spanName !== undefined) {
+    conds.push('s.name = ?');
+    params.push(q.spanName);
+  }
+  if (q.status !== undefined) {
+    conds.push('s.status_code = ?');
+    params.push(STATUS_CODES[q.status]);
+  }
+  let joinResource = false;
+  for (const filter of q.attributes ?? []) {
+    const column = filter.target === 'resource' ? 'r.attributes' : 's.attributes';
+    joinResource ||= filter.target === 'resource';
+    const f = attributeFilterSql(column, filter);
+    conds.push(f.sql);
+    params.push(...f.params);
+  }
+  const from = joinResource ? 'spans s JOIN resources r ON r.id = s.resource_id' : 'spans s';
+  return { sql: `EXISTS (SELECT 1 FROM ${from} WHERE ${conds.join(' AND ')})`, params };
+}

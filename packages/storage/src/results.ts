@@ -1,0 +1,50 @@
+import type { Span } from '@sightline/core';
+
+/** A span as stored: the canonical span and the project it belongs to. */
+export interface StoredSpan extends Span {
+  readonly project: string;
+}
+
+/** What a trace list shows of one trace. */
+export interface TraceSummary {
+  readonly project: string;
+  readonly traceId: string;
+  /**
+   * The root: the earliest span without a parent; while no such span has arrived, the
+   * earliest span of the trace (and `rootIsComplete` is false).
+   */
+  readonly rootSpanId: string;
+  readonly rootSpanName: string;
+  readonly rootIsComplete: boolean;
+  /** The root span's `service.name`. */
+  readonly serviceName: string;
+  readonly startTimeUnixNano: bigint;
+  readonly endTimeUnixNano: bigint;
+  readonly spanCount: number;
+  readonly errorCount: number;
+}
+
+export interface TraceDetail {
+  readonly summary: TraceSummary;
+  /** Every span of the trace, ordered by start time. */
+  readonly spans: StoredSpan[];
+}
+
+export interface SpanTreeNode {
+  readonly span: StoredSpan;
+  /** Ordered by start time. */
+  readonly children: SpanTreeNode[];
+}
+
+export interface Page<T> {
+  readonly items: T[];
+  /** Pass as `cursor` to get the next page; null on the last page. */
+  readonly nextCursor: string | null;
+}
+
+export interface WriteResult {
+  /** Spans newly stored. */
+  readonly stored: number;
+  /** Spans that were already stored (retries) and were left as they were. */
+  readonly duplicates: number;
+}

@@ -1,0 +1,2 @@
+export { describeStorageConformance } from './conformance.js';
+export * from './span-builder.js';

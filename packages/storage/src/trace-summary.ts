@@ -1,0 +1,41 @@
+import { type Span, StatusCode, serviceNameOf } from '@sightline/core';
+import type { TraceSummary } from './results.js';
+
+/** Whether `candidate` should replace `current` as a trace's root (see `TraceSummary.rootSpanId`). */
+export function isBetterRoot(
+  candidate: Pick<Span, 'parentSpanId' | 'startTimeUnixNano'>,
+  current: Pick<Span, 'parentSpanId' | 'startTimeUnixNano'> | null,
+): boolean {
+  if (current === null) return true;
+  const candidateIsRoot = candidate.parentSpanId === null;
+  const currentIsRoot = current.parentSpanId === null;
+  if (candidateIsRoot !== currentIsRoot) return candidateIsRoot;
+  return candidate.startTimeUnixNano < current.startTimeUnixNano;
+}
+
+/** Summarizes a non-empty list of one trace's spans. */
+export function summarizeTrace(project: string, spans: readonly Span[]): TraceSummary {
+  let root: Span | null = null;
+  let start = 0n;
+  let end = 0n;
+  let errors = 0;
+  for (const span of spans) {
+    if (isBetterRoot(span, root)) root = span;
+    if (start === 0n || span.startTimeUnixNano < start) start = span.startTimeUnixNano;
+    if (span.endTimeUnixNano > end) end = span.endTimeUnixNano;
+    if (span.status.code === StatusCode.ERROR) errors++;
+  }
+  if (root === null) throw new Error('summarizeTrace needs at least one span');
+  return {
+    project,
+    traceId: root.traceId,
+    rootSpanId: root.spanId,
+    rootSpanName: root.name,
+    rootIsComplete: root.parentSpanId === null,
+    serviceName: serviceNameOf(root.resource),
+    startTimeUnixNano: start,
+    endTimeUnixNano: end,
+    spanCount: spans.length,
+    errorCount: errors,
+  };
+}
