@@ -1,1 +1,5 @@
-export {};
+export { openApiDocument } from './api/openapi.js';
+export { consoleLogger, type Logger, silentLogger } from './log.js';
+export { type Listener, PortInUseError, type RunningServer, type ServerOptions, startServer } from './server.js';
+export { DEFAULT_DB_PATH, openStorage, type StorageKind, type StorageOptions } from './storage-factory.js';
+export { VERSION } from './version.js';

@@ -19,7 +19,7 @@ export class Dimensions {
   private readonly projectIds = new Map<string, number>();
   private readonly stmts;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(readonly db: Database.Database) {
     this.stmts = {
       resourceByFingerprint: db.prepare('SELECT id FROM resources WHERE fingerprint = ?').pluck(),
       insertResource: db.prepare(

@@ -39,7 +39,7 @@ let counter = 0;
 /** A unique, valid id of `chars` hex characters. */
 export function hexId(chars: 16 | 32, seed?: number): string {
   const n = seed ?? ++counter;
-  return (n.toString(16).padStart(chars - 4, '0') + 'beef').slice(-chars);
+  return `${n.toString(16).padStart(chars - 4, '0')}beef`.slice(-chars);
 }
 
 export function attrs(entries: Record<string, AnyValue>): Attributes {

@@ -1,0 +1,16 @@
+import { VERSION } from '@sightline/server';
+import { Command } from 'commander';
+import { serveCommand } from './serve-command.js';
+
+/** Builds the `sightline` command line. */
+export function program(): Command {
+  return new Command('sightline')
+    .description('OpenTelemetry-native observability for LLM applications')
+    .version(VERSION, '-v, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .addCommand(serveCommand());
+}
+
+export async function run(argv: string[]): Promise<void> {
+  await program().parseAsync(argv);
+}

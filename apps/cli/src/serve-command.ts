@@ -1,0 +1,122 @@
+import { resolve } from 'node:path';
+import {
+  consoleLogger,
+  DEFAULT_DB_PATH,
+  type Listener,
+  openStorage,
+  PortInUseError,
+  type StorageKind,
+  startServer,
+  VERSION,
+} from '@sightline/server';
+import { Command, Option } from 'commander';
+import { parsePort, parsePositiveInt } from './options.js';
+
+interface ServeOptions {
+  port: number;
+  grpcPort: number;
+  otlpHttpPort: number;
+  host: string;
+  db: string;
+  storage: StorageKind;
+  memoryCapacity: number;
+}
+
+const FLAG_OF: Record<Listener, string> = {
+  api: '--port or SIGHTLINE_PORT',
+  grpc: '--grpc-port or SIGHTLINE_GRPC_PORT',
+  'otlp-http': '--otlp-http-port or SIGHTLINE_OTLP_HTTP_PORT',
+};
+
+/** `sightline serve`: every receiver, the API and the store in one process. */
+export function serveCommand(): Command {
+  return new Command('serve')
+    .description('Run Sightline: OTLP receivers (gRPC and HTTP), the query API and the store')
+    .addOption(
+      new Option('--port <port>', 'port for the UI, the API and OTLP/HTTP').env('SIGHTLINE_PORT').default(4800).argParser(parsePort),
+    )
+    .addOption(new Option('--grpc-port <port>', 'port for OTLP/gRPC').env('SIGHTLINE_GRPC_PORT').default(4317).argParser(parsePort))
+    .addOption(
+      new Option('--otlp-http-port <port>', 'port for OTLP/HTTP only').env('SIGHTLINE_OTLP_HTTP_PORT').default(4318).argParser(parsePort),
+    )
+    .addOption(new Option('--host <address>', 'interface to listen on (0.0.0.0 for all)').env('SIGHTLINE_HOST').default('127.0.0.1'))
+    .addOption(new Option('--db <path>', 'SQLite database file').env('SIGHTLINE_DB').default(DEFAULT_DB_PATH))
+    .addOption(
+      new Option('--storage <kind>', 'where data is kept').env('SIGHTLINE_STORAGE').choices(['sqlite', 'memory']).default('sqlite'),
+    )
+    .addOption(
+      new Option('--memory-capacity <spans>', 'spans the memory store keeps (oldest dropped first)')
+        .env('SIGHTLINE_MEMORY_CAPACITY')
+        .default(100_000)
+        .argParser(parsePositiveInt),
+    )
+    .action(async (opts: ServeOptions) => {
+      await serve(opts);
+    });
+}
+
+async function serve(opts: ServeOptions): Promise<void> {
+  const logger = consoleLogger();
+  const dbPath = resolve(opts.db);
+  let storage: ReturnType<typeof openStorage>;
+  try {
+    storage = openStorage({ kind: opts.storage, path: dbPath, memoryCapacity: opts.memoryCapacity });
+  } catch (err) {
+    fail(`cannot open the database ${dbPath}: ${(err as Error).message}`);
+  }
+  let server: Awaited<ReturnType<typeof startServer>>;
+  try {
+    server = await startServer({
+      storage,
+      host: opts.host,
+      port: opts.port,
+      grpcPort: opts.grpcPort,
+      otlpHttpPort: opts.otlpHttpPort,
+      logger,
+    });
+  } catch (err) {
+    if (err instanceof PortInUseError) {
+      fail(
+        `port ${err.port} on ${err.host} is already in use (is another Sightline running?). Choose another with ${FLAG_OF[err.listener]}.`,
+      );
+    }
+    fail(`cannot start: ${(err as Error).message}`);
+  }
+  const url = (port: number) => `http://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${port}`;
+  process.stderr.write(
+    [
+      `Sightline ${VERSION}`,
+      `  API + OTLP/HTTP  ${url(server.ports.api)}   (OpenAPI: ${url(server.ports.api)}/api/openapi.json)`,
+      `  OTLP/HTTP        ${url(server.ports.otlpHttp)}/v1/traces`,
+      `  OTLP/gRPC        ${opts.host}:${server.ports.grpc}`,
+      `  Storage          ${opts.storage === 'sqlite' ? `SQLite ${dbPath}` : `memory (last ${opts.memoryCapacity} spans)`}`,
+      '',
+    ].join('\n'),
+  );
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) {
+      logger.warn(`${signal} again: exiting without waiting`);
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info(`${signal}: finishing in-flight requests and committing accepted data`);
+    server.close().then(
+      () => {
+        logger.info('stopped');
+        process.exit(0);
+      },
+      (err) => {
+        logger.error('shutdown failed', err);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+function fail(message: string): never {
+  process.stderr.write(`sightline: ${message}\n`);
+  process.exit(1);
+}

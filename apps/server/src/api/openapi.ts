@@ -1,0 +1,344 @@
+/**
+ * The OpenAPI 3.1 description of the HTTP API, served at `GET /api/openapi.json`. A test
+ * checks that its paths and methods are exactly the routes the server registers.
+ */
+const errorResponse = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+});
+const json = (schema: object, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const query = (name: string, description: string, schema: object = { type: 'string' }) => ({
+  name,
+  in: 'query',
+  required: false,
+  description,
+  schema,
+});
+const time = { type: 'string', format: 'date-time', description: 'ISO-8601, nanosecond precision' };
+const attributes = {
+  type: 'object',
+  additionalProperties: true,
+  description: 'Attribute values as JSON: ints beyond ±2^53 as decimal strings, bytes as base64',
+};
+const hexId = (chars: number) => ({ type: 'string', pattern: `^[0-9a-f]{${chars}}$` });
+
+export const openApiDocument = {
+  openapi: '3.1.0',
+  info: {
+    title: 'Sightline API',
+    version: '0.1.0',
+    description:
+      'Query traces stored by Sightline, send OTLP data, and use the Llama Stack compatible telemetry routes. JSON field names are snake_case; times are ISO-8601 with nanoseconds; ids are lowercase hex. Errors are {"error": {"code", "message"}}.',
+  },
+  paths: {
+    '/healthz': {
+      get: { summary: 'Liveness and basic counters', operationId: 'health', responses: { '200': json(ref('Health')) } },
+    },
+    '/api/openapi.json': {
+      get: { summary: 'This document', operationId: 'openapi', responses: { '200': json({ type: 'object' }) } },
+    },
+    '/api/traces': {
+      get: {
+        summary: 'List traces, newest first',
+        operationId: 'listTraces',
+        description:
+          'Span-level conditions (service, name, status, attr.*, resource.*) must all hold on one span of the trace. Attribute filters are query parameters named attr.<key> (span attribute) or resource.<key> (resource attribute) with value <op>:<value>, exists, or a bare value (eq). Operators: eq, ne, gt, lt, gte, lte, contains, exists.',
+        parameters: [
+          query('start', 'Traces starting at or after: ISO-8601, or a duration before now (15m, 2h, 7d)'),
+          query('end', 'Traces starting before: ISO-8601, or a duration before now'),
+          query('service', 'A span of this service.name'),
+          query('name', 'A span with this name'),
+          query('status', 'A span with this status', { type: 'string', enum: ['unset', 'ok', 'error'] }),
+          query('min_duration_ms', 'Trace lasts at least', { type: 'number', minimum: 0 }),
+          query('max_duration_ms', 'Trace lasts at most', { type: 'number', minimum: 0 }),
+          query('order_by', 'start_time | end_time | duration | span_count | error_count | trace_id, with :asc or :desc (default desc)'),
+          query('limit', 'Page size', { type: 'integer', minimum: 1, maximum: 1000, default: 50 }),
+          query('cursor', 'next_cursor of the previous page'),
+        ],
+        responses: {
+          '200': json({
+            type: 'object',
+            required: ['data', 'next_cursor'],
+            properties: { data: { type: 'array', items: ref('TraceSummary') }, next_cursor: { type: ['string', 'null'] } },
+          }),
+          '400': errorResponse('A query parameter is malformed; the message names it'),
+        },
+      },
+    },
+    '/api/traces/{trace_id}': {
+      get: {
+        summary: 'One trace with all its spans',
+        operationId: 'getTrace',
+        parameters: [{ name: 'trace_id', in: 'path', required: true, schema: hexId(32) }],
+        responses: {
+          '200': json({
+            type: 'object',
+            required: ['trace', 'spans'],
+            properties: { trace: ref('TraceSummary'), spans: { type: 'array', items: ref('Span') } },
+          }),
+          '400': errorResponse('trace_id is not 32 hex characters'),
+          '404': errorResponse('No such trace'),
+        },
+      },
+    },
+    '/api/spans/{span_id}/tree': {
+      get: {
+        summary: 'A span with its descendants, nested',
+        operationId: 'getSpanTree',
+        parameters: [
+          { name: 'span_id', in: 'path', required: true, schema: hexId(16) },
+          query('max_depth', 'Levels of descendants: 0 is the span alone, 1 adds its children (default: all)', {
+            type: 'integer',
+            minimum: 0,
+          }),
+          query('attributes', 'Comma-separated attribute keys to return (default: all)'),
+        ],
+        responses: { '200': json(ref('SpanTreeNode')), '400': errorResponse('Malformed parameter'), '404': errorResponse('No such span') },
+      },
+    },
+    '/v1/traces': {
+      post: {
+        summary: 'OTLP/HTTP trace export',
+        operationId: 'otlpExportTraces',
+        description:
+          'An ExportTraceServiceRequest as application/x-protobuf or application/json, optionally Content-Encoding: gzip, at most 20 MiB decompressed. Answered after the spans are committed. Errors are google.rpc.Status in the request encoding.',
+        requestBody: {
+          required: true,
+          content: {
+            'application/x-protobuf': { schema: { type: 'string', format: 'binary' } },
+            'application/json': { schema: { type: 'object' } },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'Accepted; partial_success reports rejected spans',
+            content: {
+              'application/x-protobuf': { schema: { type: 'string', format: 'binary' } },
+              'application/json': { schema: ref('ExportResponse') },
+            },
+          },
+          '400': { description: 'Undecodable body' },
+          '413': { description: 'Body larger than 20 MiB' },
+          '415': { description: 'Unsupported Content-Type or Content-Encoding' },
+          '503': { description: 'The store is behind or shutting down; retry after Retry-After seconds' },
+        },
+      },
+    },
+    '/v1/telemetry/query-traces': {
+      post: {
+        summary: 'Llama Stack: query traces',
+        operationId: 'llamaQueryTraces',
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                properties: {
+                  attribute_filters: { type: 'array', items: ref('QueryCondition') },
+                  limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+                  offset: { type: 'integer', minimum: 0, default: 0 },
+                  order_by: { type: 'array', items: { type: 'string' }, maxItems: 1, description: 'e.g. ["-start_time"]' },
+                },
+              },
+            },
+          },
+        },
+        responses: {
+          '200': json({ type: 'object', properties: { data: { type: 'array', items: ref('LlamaTrace') } } }),
+          '400': errorResponse('Malformed body'),
+        },
+      },
+    },
+    '/v1/telemetry/get-span-tree': {
+      post: {
+        summary: 'Llama Stack: a span and its descendants, as a flat map',
+        operationId: 'llamaGetSpanTree',
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                required: ['span_id'],
+                properties: {
+                  span_id: hexId(16),
+                  attributes_to_return: { type: 'array', items: { type: 'string' } },
+                  max_depth: { type: 'integer', minimum: 1, description: 'The span itself is depth 1' },
+                },
+              },
+            },
+          },
+        },
+        responses: {
+          '200': json({ type: 'object', properties: { data: { type: 'object', additionalProperties: ref('LlamaSpanWithStatus') } } }),
+          '400': errorResponse('Malformed body'),
+          '404': errorResponse('No such span'),
+        },
+      },
+    },
+    '/v1/telemetry/log-event': {
+      post: {
+        summary: 'Llama Stack: log an event (logs, metrics, span start and end)',
+        operationId: 'llamaLogEvent',
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                required: ['event'],
+                properties: { event: ref('LlamaEvent'), ttl_seconds: { type: 'integer', minimum: 1, default: 604800 } },
+              },
+            },
+          },
+        },
+        responses: { '200': json({ type: 'null' }), '400': errorResponse('Malformed event') },
+      },
+    },
+  },
+  components: {
+    schemas: {
+      Error: {
+        type: 'object',
+        required: ['error'],
+        properties: {
+          error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' } } },
+        },
+      },
+      Health: { type: 'object', properties: { status: { type: 'string' }, storage: { type: 'string' }, version: { type: 'string' } } },
+      TraceSummary: {
+        type: 'object',
+        properties: {
+          trace_id: hexId(32),
+          root_span_id: hexId(16),
+          root_span_name: { type: 'string' },
+          root_is_complete: {
+            type: 'boolean',
+            description: 'false while the parentless root span has not arrived (the earliest span stands in)',
+          },
+          service_name: { type: 'string' },
+          start_time: time,
+          end_time: time,
+          duration_ms: { type: 'number' },
+          span_count: { type: 'integer' },
+          error_count: { type: 'integer' },
+          project: { type: 'string' },
+        },
+      },
+      Span: {
+        type: 'object',
+        properties: {
+          trace_id: hexId(32),
+          span_id: hexId(16),
+          parent_span_id: { oneOf: [hexId(16), { type: 'null' }] },
+          name: { type: 'string' },
+          kind: { type: 'string', enum: ['unspecified', 'internal', 'server', 'client', 'producer', 'consumer'] },
+          service_name: { type: 'string' },
+          start_time: time,
+          end_time: time,
+          duration_ms: { type: 'number' },
+          status: { type: 'object', properties: { code: { type: 'string', enum: ['unset', 'ok', 'error'] }, message: { type: 'string' } } },
+          attributes,
+          events: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: { time, name: { type: 'string' }, attributes, dropped_attributes_count: { type: 'integer' } },
+            },
+          },
+          links: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                trace_id: hexId(32),
+                span_id: hexId(16),
+                trace_state: { type: 'string' },
+                attributes,
+                dropped_attributes_count: { type: 'integer' },
+                flags: { type: 'integer' },
+              },
+            },
+          },
+          resource: {
+            type: 'object',
+            properties: { attributes, dropped_attributes_count: { type: 'integer' }, schema_url: { type: 'string' } },
+          },
+          scope: {
+            type: 'object',
+            properties: {
+              name: { type: 'string' },
+              version: { type: 'string' },
+              attributes,
+              dropped_attributes_count: { type: 'integer' },
+              schema_url: { type: 'string' },
+            },
+          },
+          project: { type: 'string' },
+          trace_state: { type: 'string' },
+          flags: { type: 'integer' },
+          dropped_attributes_count: { type: 'integer' },
+          dropped_events_count: { type: 'integer' },
+          dropped_links_count: { type: 'integer' },
+        },
+      },
+      SpanTreeNode: { allOf: [ref('Span'), { type: 'object', properties: { children: { type: 'array', items: ref('SpanTreeNode') } } }] },
+      ExportResponse: {
+        type: 'object',
+        properties: {
+          partialSuccess: { type: 'object', properties: { rejectedSpans: { type: 'string' }, errorMessage: { type: 'string' } } },
+        },
+      },
+      QueryCondition: {
+        type: 'object',
+        required: ['key', 'op', 'value'],
+        properties: {
+          key: { type: 'string' },
+          op: { type: 'string', enum: ['eq', 'ne', 'gt', 'lt'] },
+          value: { type: ['string', 'number', 'boolean'] },
+        },
+      },
+      LlamaTrace: { type: 'object', properties: { trace_id: hexId(32), root_span_id: hexId(16), start_time: time, end_time: time } },
+      LlamaSpanWithStatus: {
+        type: 'object',
+        properties: {
+          span_id: hexId(16),
+          trace_id: hexId(32),
+          parent_span_id: { oneOf: [hexId(16), { type: 'null' }] },
+          name: { type: 'string' },
+          start_time: time,
+          end_time: time,
+          attributes,
+          status: { type: 'string', enum: ['ok', 'error'] },
+        },
+      },
+      LlamaEvent: {
+        type: 'object',
+        required: ['type', 'trace_id', 'span_id', 'timestamp'],
+        properties: {
+          type: { type: 'string', enum: ['unstructured_log', 'metric', 'structured_log'] },
+          trace_id: { type: 'string' },
+          span_id: { type: 'string' },
+          timestamp: time,
+          attributes: { type: 'object' },
+          message: { type: 'string' },
+          severity: { type: 'string', enum: ['verbose', 'debug', 'info', 'warn', 'error', 'critical'] },
+          metric: { type: 'string' },
+          value: { type: 'number' },
+          unit: { type: 'string' },
+          payload: {
+            type: 'object',
+            properties: {
+              type: { type: 'string', enum: ['span_start', 'span_end'] },
+              name: { type: 'string' },
+              parent_span_id: { type: ['string', 'null'] },
+              status: { type: 'string', enum: ['ok', 'error'] },
+            },
+          },
+        },
+      },
+    },
+  },
+} as const;

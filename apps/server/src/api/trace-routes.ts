@@ -1,0 +1,60 @@
+import { normalizeHexId } from '@sightline/core';
+import { InvalidCursorError, type TraceReader } from '@sightline/storage';
+import { badRequest, notFound } from '../http/http-error.js';
+import { sendJson } from '../http/respond.js';
+import type { Router } from '../http/router.js';
+import type { Ingest } from '../ingest/ingest.js';
+import { QueryParams } from './query-params.js';
+import { spanToJson, spanTreeToJson, traceSummaryToJson } from './span-json.js';
+import { parseTraceQuery } from './trace-query.js';
+
+/** `GET /api/traces`, `GET /api/traces/{trace_id}`, `GET /api/spans/{span_id}/tree`. */
+export function addTraceRoutes(router: Router, reader: TraceReader, ingest: Ingest): void {
+  router.add('GET', '/api/traces', async ({ req, res, url }) => {
+    const query = parseTraceQuery(url.searchParams, ingest.projectOf(req));
+    const page = await withCursorCheck(() => reader.findTraces(query));
+    sendJson(res, 200, { data: page.items.map(traceSummaryToJson), next_cursor: page.nextCursor });
+  });
+
+  router.add('GET', '/api/traces/{trace_id}', async ({ req, res, url, params }) => {
+    new QueryParams(url.searchParams).check();
+    const traceId = normalizeHexId(params.trace_id ?? '', 32);
+    if (traceId === null) throw badRequest(`path parameter "trace_id" must be 32 hex characters, got "${params.trace_id}"`);
+    const detail = await reader.getTrace({ project: ingest.projectOf(req), traceId });
+    if (!detail) throw notFound(`trace ${traceId} not found`);
+    sendJson(res, 200, { trace: traceSummaryToJson(detail.summary), spans: detail.spans.map(spanToJson) });
+  });
+
+  router.add('GET', '/api/spans/{span_id}/tree', async ({ req, res, url, params }) => {
+    const p = new QueryParams(url.searchParams);
+    const maxDepth = p.integer('max_depth', 0, 10_000);
+    const attributes = p.string('attributes');
+    p.check();
+    const spanId = normalizeHexId(params.span_id ?? '', 16);
+    if (spanId === null) throw badRequest(`path parameter "span_id" must be 16 hex characters, got "${params.span_id}"`);
+    const tree = await reader.getSpanTree({
+      project: ingest.projectOf(req),
+      spanId,
+      maxDepth,
+      attributeKeys:
+        attributes === undefined
+          ? undefined
+          : attributes
+              .split(',')
+              .map((k) => k.trim())
+              .filter(Boolean),
+    });
+    if (!tree) throw notFound(`span ${spanId} not found`);
+    sendJson(res, 200, spanTreeToJson(tree));
+  });
+}
+
+/** Turns a cursor the backend refuses into a 400 naming the parameter. */
+export async function withCursorCheck<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    if (err instanceof InvalidCursorError) throw badRequest(`query parameter "cursor": ${err.message}`);
+    throw err;
+  }
+}

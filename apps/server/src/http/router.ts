@@ -1,0 +1,73 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/** What a handler gets: the request, the response, path parameters and the parsed URL. */
+export interface RequestContext {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly params: Readonly<Record<string, string>>;
+  readonly url: URL;
+}
+
+export type Handler = (ctx: RequestContext) => Promise<void> | void;
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+export interface Route {
+  readonly method: Method;
+  /** Like `/api/traces/{trace_id}`: `{name}` matches one path segment. */
+  readonly pattern: string;
+  readonly handler: Handler;
+}
+
+export type RouteMatch =
+  | { readonly kind: 'found'; readonly handler: Handler; readonly params: Record<string, string> }
+  | { readonly kind: 'wrong-method'; readonly allowed: Method[] }
+  | { readonly kind: 'none' };
+
+/** A small router: exact segments and `{param}` segments, matched in the order added. */
+export class Router {
+  private readonly compiled: { route: Route; regex: RegExp; names: string[] }[] = [];
+
+  add(method: Method, pattern: string, handler: Handler): this {
+    const names: string[] = [];
+    const source = pattern
+      .split('/')
+      .map((segment) => {
+        const m = /^\{(\w+)\}$/.exec(segment);
+        if (!m) return segment.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
+        names.push(m[1] as string);
+        return '([^/]+)';
+      })
+      .join('/');
+    this.compiled.push({ route: { method, pattern, handler }, regex: new RegExp(`^${source}/?$`), names });
+    return this;
+  }
+
+  get routes(): readonly Route[] {
+    return this.compiled.map((c) => c.route);
+  }
+
+  match(method: string, path: string): RouteMatch {
+    const allowed: Method[] = [];
+    for (const { route, regex, names } of this.compiled) {
+      const m = regex.exec(path);
+      if (!m) continue;
+      if (route.method !== method && !(method === 'HEAD' && route.method === 'GET')) {
+        allowed.push(route.method);
+        continue;
+      }
+      const params: Record<string, string> = {};
+      for (let i = 0; i < names.length; i++) params[names[i] as string] = safeDecode(m[i + 1] as string);
+      return { kind: 'found', handler: route.handler, params };
+    }
+    return allowed.length ? { kind: 'wrong-method', allowed } : { kind: 'none' };
+  }
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}

@@ -1,0 +1,48 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from '../log.js';
+import { HttpError } from './http-error.js';
+import { sendError } from './respond.js';
+import type { Router } from './router.js';
+
+/** Dispatches a request to its route; turns thrown errors into `{"error": …}` answers. */
+export function routeHandler(router: Router, logger: Logger) {
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    void dispatch(router, logger, req, res);
+  };
+}
+
+async function dispatch(router: Router, logger: Logger, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  let url: URL;
+  try {
+    url = new URL(req.url ?? '/', 'http://sightline.local');
+  } catch {
+    sendError(res, 400, 'invalid_argument', 'malformed request URL');
+    return;
+  }
+  const match = router.match(req.method ?? 'GET', url.pathname);
+  if (match.kind === 'none') {
+    sendError(res, 404, 'not_found', `no route for ${req.method} ${url.pathname}`);
+    return;
+  }
+  if (match.kind === 'wrong-method') {
+    sendError(res, 405, 'method_not_allowed', `${req.method} is not allowed on ${url.pathname}; use ${match.allowed.join(' or ')}`, {
+      Allow: match.allowed.join(', '),
+    });
+    return;
+  }
+  try {
+    await match.handler({ req, res, params: match.params, url });
+  } catch (err) {
+    if (res.headersSent) {
+      logger.error(`${req.method} ${url.pathname} failed after the answer began`, err);
+      res.destroy();
+      return;
+    }
+    if (err instanceof HttpError) {
+      sendError(res, err.status, err.code, err.message, err.headers);
+      return;
+    }
+    logger.error(`${req.method} ${url.pathname} failed`, err);
+    sendError(res, 500, 'internal', 'internal error; see the server log');
+  }
+}

@@ -1,0 +1,69 @@
+import * as grpc from '@grpc/grpc-js';
+import { DecodeError, decodeTracesProto, encodeExportResponseProto, rejectionSummary } from '@sightline/core';
+import type { Ingest } from '../ingest/ingest.js';
+import type { Logger } from '../log.js';
+
+/** gRPC's default and OTLP's expectation: 4 MiB per received message. */
+export const GRPC_MAX_RECEIVE_BYTES = 4 * 1024 * 1024;
+
+const passThrough = {
+  requestStream: false,
+  responseStream: false,
+  // Decoding happens in the handler, where a malformed body becomes INVALID_ARGUMENT.
+  requestSerialize: (value: Buffer) => value,
+  requestDeserialize: (bytes: Buffer) => bytes,
+  responseSerialize: (value: Uint8Array) => Buffer.from(value.buffer, value.byteOffset, value.byteLength),
+  responseDeserialize: (bytes: Buffer) => bytes,
+} as const;
+
+export const TRACE_SERVICE: grpc.ServiceDefinition = {
+  Export: { path: '/opentelemetry.proto.collector.trace.v1.TraceService/Export', originalName: 'Export', ...passThrough },
+};
+
+/** The OTLP/gRPC trace receiver. Resolves to the bound port. */
+export async function startGrpcReceiver(
+  ingest: Ingest,
+  logger: Logger,
+  host: string,
+  port: number,
+): Promise<{ server: grpc.Server; port: number }> {
+  const server = new grpc.Server({
+    'grpc.max_receive_message_length': GRPC_MAX_RECEIVE_BYTES,
+    'grpc.max_send_message_length': 1024 * 1024,
+  });
+  server.addService(TRACE_SERVICE, {
+    Export: (call: grpc.ServerUnaryCall<Buffer, Uint8Array>, callback: grpc.sendUnaryData<Uint8Array>) => {
+      exportTraces(ingest, call.request).then(
+        (result) => callback(result.error, result.response),
+        (err: unknown) => {
+          logger.error('gRPC export failed', err);
+          callback({ code: grpc.status.INTERNAL, details: 'internal error' }, null);
+        },
+      );
+    },
+  });
+  const bound = await new Promise<number>((resolve, reject) => {
+    server.bindAsync(`${host.includes(':') ? `[${host}]` : host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, p) =>
+      err ? reject(err) : resolve(p),
+    );
+  });
+  return { server, port: bound };
+}
+
+async function exportTraces(ingest: Ingest, body: Buffer): Promise<{ error: grpc.ServiceError | null; response: Uint8Array | null }> {
+  let decoded: ReturnType<typeof decodeTracesProto>;
+  try {
+    decoded = decodeTracesProto(body);
+  } catch (err) {
+    if (err instanceof DecodeError) return fail(grpc.status.INVALID_ARGUMENT, `cannot decode the request: ${err.message}`);
+    throw err;
+  }
+  const failure = await ingest.accept(ingest.projectOf(null), decoded.spans);
+  if (failure) return fail(grpc.status.UNAVAILABLE, failure.message);
+  return { error: null, response: encodeExportResponseProto({ rejected: decoded.rejectedSpans, message: rejectionSummary(decoded) }) };
+}
+
+function fail(code: grpc.status, details: string): { error: grpc.ServiceError; response: null } {
+  const error = Object.assign(new Error(details), { code, details, metadata: new grpc.Metadata() });
+  return { error, response: null };
+}

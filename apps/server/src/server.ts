@@ -1,0 +1,177 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type * as grpc from '@grpc/grpc-js';
+import { msToNanos } from '@sightline/core';
+import type { Storage } from '@sightline/storage';
+import { openApiDocument } from './api/openapi.js';
+import { addTraceRoutes } from './api/trace-routes.js';
+import { DEFAULT_MAX_BODY_BYTES } from './http/read-body.js';
+import { sendJson } from './http/respond.js';
+import { Router } from './http/router.js';
+import { routeHandler } from './http/serve-routes.js';
+import { Ingest } from './ingest/ingest.js';
+import { IngestQueue } from './ingest/ingest-queue.js';
+import { OpenSpans } from './llama-stack/open-spans.js';
+import { addLlamaStackRoutes } from './llama-stack/telemetry-routes.js';
+import { consoleLogger, type Logger } from './log.js';
+import { startGrpcReceiver } from './otlp/otlp-grpc.js';
+import { otlpTracesHandler } from './otlp/otlp-traces-http.js';
+import { VERSION } from './version.js';
+
+export interface ServerOptions {
+  readonly storage: Storage;
+  /** Interface to listen on (default 127.0.0.1). */
+  readonly host?: string;
+  /** UI + API + OTLP/HTTP (default 4800; 0 picks a free port). */
+  readonly port?: number;
+  /** OTLP/gRPC (default 4317). */
+  readonly grpcPort?: number;
+  /** OTLP/HTTP only (default 4318). */
+  readonly otlpHttpPort?: number;
+  readonly logger?: Logger;
+  readonly maxBodyBytes?: number;
+  readonly maxPendingSpans?: number;
+  /** How often expired data is deleted (default 60 s). */
+  readonly sweepIntervalMs?: number;
+}
+
+export type Listener = 'api' | 'grpc' | 'otlp-http';
+
+/** A port could not be bound; `listener` says which one. */
+export class PortInUseError extends Error {
+  override readonly name = 'PortInUseError';
+  constructor(
+    readonly listener: Listener,
+    readonly port: number,
+    readonly host: string,
+  ) {
+    super(`port ${port} on ${host} is already in use`);
+  }
+}
+
+export interface RunningServer {
+  readonly host: string;
+  readonly ports: { readonly api: number; readonly grpc: number; readonly otlpHttp: number };
+  readonly storage: Storage;
+  readonly queue: IngestQueue;
+  /** Stops accepting, finishes in-flight requests, commits everything accepted, closes the store. */
+  close(): Promise<void>;
+}
+
+/** Starts every listener on one store. */
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const host = options.host ?? '127.0.0.1';
+  const logger = options.logger ?? consoleLogger();
+  const storage = options.storage;
+  const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const queue = new IngestQueue(storage.writer, { maxPendingSpans: options.maxPendingSpans });
+  const ingest = new Ingest(queue, logger);
+  const openSpans = new OpenSpans(ingest, logger);
+
+  const otlp = otlpTracesHandler(ingest, maxBody);
+  const api = new Router();
+  api.add('GET', '/healthz', ({ res }) =>
+    sendJson(res, 200, {
+      status: 'ok',
+      version: VERSION,
+      storage: storage.kind,
+      ingest: {
+        pending_spans: queue.stats.pendingSpans,
+        committed_spans: queue.stats.committedSpans,
+        duplicate_spans: queue.stats.duplicateSpans,
+        refused_requests: queue.stats.refusedRequests,
+      },
+    }),
+  );
+  api.add('GET', '/api/openapi.json', ({ res }) => sendJson(res, 200, openApiDocument));
+  api.add('POST', '/v1/traces', otlp);
+  addTraceRoutes(api, storage.reader, ingest);
+  addLlamaStackRoutes(api, storage.reader, ingest, openSpans);
+  const otlpOnly = new Router().add('POST', '/v1/traces', otlp);
+
+  const servers: Server[] = [];
+  let grpcServer: grpc.Server | null = null;
+  const shutdown = async () => {
+    clearInterval(sweeper);
+    await Promise.all(servers.map(closeHttpServer));
+    if (grpcServer) await closeGrpcServer(grpcServer);
+    await openSpans.flushStale(true);
+    await queue.drain();
+    await storage.close();
+  };
+  let sweeper: NodeJS.Timeout | undefined;
+  try {
+    const apiServer = await listen(createServer(routeHandler(api, logger)), 'api', host, options.port ?? 4800);
+    servers.push(apiServer);
+    const otlpServer = await listen(createServer(routeHandler(otlpOnly, logger)), 'otlp-http', host, options.otlpHttpPort ?? 4318);
+    servers.push(otlpServer);
+    const grpcPort = options.grpcPort ?? 4317;
+    const grpcBound = await startGrpcReceiver(ingest, logger, host, grpcPort).catch((err: Error) => {
+      throw /in use|EADDRINUSE|No address added/i.test(err.message) ? new PortInUseError('grpc', grpcPort, host) : err;
+    });
+    grpcServer = grpcBound.server;
+    sweeper = setInterval(() => {
+      storage.deleteExpired(msToNanos(Date.now())).catch((err) => logger.error('deleting expired data failed', err));
+      openSpans.flushStale().catch((err) => logger.error('storing unfinished spans failed', err));
+    }, options.sweepIntervalMs ?? 60_000);
+    sweeper.unref();
+    const ports = { api: portOf(apiServer), grpc: grpcBound.port, otlpHttp: portOf(otlpServer) };
+    let closing: Promise<void> | null = null;
+    return {
+      host,
+      ports,
+      storage,
+      queue,
+      close: () => (closing ??= shutdown()),
+    };
+  } catch (err) {
+    await shutdown().catch(() => undefined);
+    throw err;
+  }
+}
+
+function listen(server: Server, listener: Listener, host: string, port: number): Promise<Server> {
+  server.keepAliveTimeout = 65_000;
+  return new Promise((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException) => {
+      reject(err.code === 'EADDRINUSE' ? new PortInUseError(listener, port, host) : err);
+    };
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolve(server);
+    });
+  });
+}
+
+function portOf(server: Server): number {
+  return (server.address() as AddressInfo).port;
+}
+
+/** Stops accepting; lets in-flight requests finish (idle keep-alive connections close at once). */
+function closeHttpServer(server: Server): Promise<void> {
+  if (!server.listening) return Promise.resolve();
+  return new Promise((resolve) => {
+    const force = setTimeout(() => server.closeAllConnections(), 10_000);
+    const idle = setInterval(() => server.closeIdleConnections(), 100);
+    server.close(() => {
+      clearTimeout(force);
+      clearInterval(idle);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}
+
+function closeGrpcServer(server: grpc.Server): Promise<void> {
+  return new Promise((resolve) => {
+    const force = setTimeout(() => {
+      server.forceShutdown();
+      resolve();
+    }, 10_000);
+    server.tryShutdown(() => {
+      clearTimeout(force);
+      resolve();
+    });
+  });
+}

@@ -1,0 +1,21 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { MemoryStorage, type Storage } from '@sightline/storage';
+import { SqliteStorage } from '@sightline/storage-sqlite';
+
+export type StorageKind = 'sqlite' | 'memory';
+
+export interface StorageOptions {
+  readonly kind: StorageKind;
+  /** SQLite file (default `~/.sightline/sightline.db`). */
+  readonly path?: string;
+  /** Memory backend: spans kept (default 100,000). */
+  readonly memoryCapacity?: number;
+}
+
+export const DEFAULT_DB_PATH = join(homedir(), '.sightline', 'sightline.db');
+
+export function openStorage(options: StorageOptions): Storage {
+  if (options.kind === 'memory') return new MemoryStorage({ capacity: options.memoryCapacity });
+  return new SqliteStorage({ path: options.path ?? DEFAULT_DB_PATH });
+}
