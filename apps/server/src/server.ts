@@ -3,20 +3,14 @@ import type { AddressInfo } from 'node:net';
 import type * as grpc from '@grpc/grpc-js';
 import { msToNanos } from '@sightline/core';
 import type { Storage } from '@sightline/storage';
-import { openApiDocument } from './api/openapi.js';
-import { addTraceRoutes } from './api/trace-routes.js';
 import { DEFAULT_MAX_BODY_BYTES } from './http/read-body.js';
-import { sendJson } from './http/respond.js';
-import { Router } from './http/router.js';
 import { routeHandler } from './http/serve-routes.js';
 import { Ingest } from './ingest/ingest.js';
 import { IngestQueue } from './ingest/ingest-queue.js';
 import { OpenSpans } from './llama-stack/open-spans.js';
-import { addLlamaStackRoutes } from './llama-stack/telemetry-routes.js';
 import { consoleLogger, type Logger } from './log.js';
 import { startGrpcReceiver } from './otlp/otlp-grpc.js';
-import { otlpTracesHandler } from './otlp/otlp-traces-http.js';
-import { VERSION } from './version.js';
+import { apiRouter, otlpRouter } from './routes.js';
 
 export interface ServerOptions {
   readonly storage: Storage;
@@ -68,26 +62,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const ingest = new Ingest(queue, logger);
   const openSpans = new OpenSpans(ingest, logger);
 
-  const otlp = otlpTracesHandler(ingest, maxBody);
-  const api = new Router();
-  api.add('GET', '/healthz', ({ res }) =>
-    sendJson(res, 200, {
-      status: 'ok',
-      version: VERSION,
-      storage: storage.kind,
-      ingest: {
-        pending_spans: queue.stats.pendingSpans,
-        committed_spans: queue.stats.committedSpans,
-        duplicate_spans: queue.stats.duplicateSpans,
-        refused_requests: queue.stats.refusedRequests,
-      },
-    }),
-  );
-  api.add('GET', '/api/openapi.json', ({ res }) => sendJson(res, 200, openApiDocument));
-  api.add('POST', '/v1/traces', otlp);
-  addTraceRoutes(api, storage.reader, ingest);
-  addLlamaStackRoutes(api, storage.reader, ingest, openSpans);
-  const otlpOnly = new Router().add('POST', '/v1/traces', otlp);
+  const deps = { storage, ingest, openSpans, maxBodyBytes: maxBody };
 
   const servers: Server[] = [];
   let grpcServer: grpc.Server | null = null;
@@ -101,9 +76,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   };
   let sweeper: NodeJS.Timeout | undefined;
   try {
-    const apiServer = await listen(createServer(routeHandler(api, logger)), 'api', host, options.port ?? 4800);
+    const apiServer = await listen(createServer(routeHandler(apiRouter(deps), logger)), 'api', host, options.port ?? 4800);
     servers.push(apiServer);
-    const otlpServer = await listen(createServer(routeHandler(otlpOnly, logger)), 'otlp-http', host, options.otlpHttpPort ?? 4318);
+    const otlpServer = await listen(createServer(routeHandler(otlpRouter(deps), logger)), 'otlp-http', host, options.otlpHttpPort ?? 4318);
     servers.push(otlpServer);
     const grpcPort = options.grpcPort ?? 4317;
     const grpcBound = await startGrpcReceiver(ingest, logger, host, grpcPort).catch((err: Error) => {

@@ -32,6 +32,13 @@ export const openApiDocument = {
       'Query traces stored by Sightline, send OTLP data, and use the Llama Stack compatible telemetry routes. JSON field names are snake_case; times are ISO-8601 with nanoseconds; ids are lowercase hex. Errors are {"error": {"code", "message"}}.',
   },
   paths: {
+    '/': {
+      get: {
+        summary: 'A short text page saying Sightline is running, with links',
+        operationId: 'landing',
+        responses: { '200': { description: 'text/plain' } },
+      },
+    },
     '/healthz': {
       get: { summary: 'Liveness and basic counters', operationId: 'health', responses: { '200': json(ref('Health')) } },
     },

@@ -4,7 +4,13 @@ import type { ErrorCode } from './http-error.js';
 /** Sends a JSON body (already serialized or a value to serialize). */
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), ...headers });
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    // Stored text is data: never let a browser sniff a JSON answer into HTML.
+    'X-Content-Type-Options': 'nosniff',
+    ...headers,
+  });
   res.end(text);
 }
 

@@ -27,6 +27,10 @@ export async function startGrpcReceiver(
   host: string,
   port: number,
 ): Promise<{ server: grpc.Server; port: number }> {
+  // grpc-js prints its own errors (a failed bind, say) to stderr; ours say it better. Its
+  // GRPC_VERBOSITY variable still turns them back on.
+  if (process.env.GRPC_VERBOSITY === undefined && process.env.GRPC_NODE_VERBOSITY === undefined)
+    grpc.setLogVerbosity(grpc.logVerbosity.NONE);
   const server = new grpc.Server({
     'grpc.max_receive_message_length': GRPC_MAX_RECEIVE_BYTES,
     'grpc.max_send_message_length': 1024 * 1024,

@@ -80,7 +80,7 @@ describe('fuzzing the protobuf decoder', () => {
 
   it('refuses values nested deeper than it will recurse', () => {
     // AnyValue{array_value{values: AnyValue{array_value{…}}}} 200 levels deep.
-    let inner = Uint8Array.from([0x0a, 0x00]); // AnyValue{string_value: ""}
+    let inner: Uint8Array = Uint8Array.from([0x0a, 0x00]); // AnyValue{string_value: ""}
     for (let i = 0; i < 200; i++) inner = wrap(0x2a, wrap(0x0a, inner));
     const keyValue = Uint8Array.from([...wrap(0x0a, new TextEncoder().encode('deep')), ...wrap(0x12, inner)]);
     const resource = wrap(0x0a, keyValue);

@@ -1,0 +1,52 @@
+import type { Storage } from '@sightline/storage';
+import { openApiDocument } from './api/openapi.js';
+import { addTraceRoutes } from './api/trace-routes.js';
+import { sendJson } from './http/respond.js';
+import { Router } from './http/router.js';
+import type { Ingest } from './ingest/ingest.js';
+import type { OpenSpans } from './llama-stack/open-spans.js';
+import { addLlamaStackRoutes } from './llama-stack/telemetry-routes.js';
+import { otlpTracesHandler } from './otlp/otlp-traces-http.js';
+import { VERSION } from './version.js';
+
+export interface RouteDeps {
+  readonly storage: Storage;
+  readonly ingest: Ingest;
+  readonly openSpans: OpenSpans;
+  readonly maxBodyBytes: number;
+}
+
+/** Every route of the main port (4800): landing page, health, API, OTLP/HTTP, Llama Stack. */
+export function apiRouter(deps: RouteDeps): Router {
+  const router = new Router();
+  const { storage, ingest } = deps;
+  router.add('GET', '/', ({ res }) => {
+    const text = `Sightline ${VERSION} is running.\n\nAPI: /api/traces (OpenAPI at /api/openapi.json)\nOTLP/HTTP: POST /v1/traces\nHealth: /healthz\n`;
+    res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+    res.end(text);
+  });
+  router.add('GET', '/healthz', ({ res }) => {
+    const s = ingest.queue.stats;
+    sendJson(res, 200, {
+      status: 'ok',
+      version: VERSION,
+      storage: storage.kind,
+      ingest: {
+        pending_spans: s.pendingSpans,
+        committed_spans: s.committedSpans,
+        duplicate_spans: s.duplicateSpans,
+        refused_requests: s.refusedRequests,
+      },
+    });
+  });
+  router.add('GET', '/api/openapi.json', ({ res }) => sendJson(res, 200, openApiDocument));
+  router.add('POST', '/v1/traces', otlpTracesHandler(ingest, deps.maxBodyBytes));
+  addTraceRoutes(router, storage.reader, ingest);
+  addLlamaStackRoutes(router, storage.reader, ingest, deps.openSpans);
+  return router;
+}
+
+/** The OTLP/HTTP-only port (4318). */
+export function otlpRouter(deps: Pick<RouteDeps, 'ingest' | 'maxBodyBytes'>): Router {
+  return new Router().add('POST', '/v1/traces', otlpTracesHandler(deps.ingest, deps.maxBodyBytes));
+}

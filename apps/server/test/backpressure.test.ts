@@ -1,0 +1,107 @@
+import * as grpc from '@grpc/grpc-js';
+import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { MemoryStorage, type SpanGroup, type Storage } from '@sightline/storage';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { referenceSpans } from '../../../testing/reference-spans.js';
+import { TRACE_SERVICE } from '../src/otlp/otlp-grpc.js';
+import { getJson, json, startTestServer, type TestServer } from './support/test-server.js';
+
+/** A memory store whose writes wait until the test opens the gate: a writer that has fallen behind. */
+function gatedStorage(): { storage: Storage; open: () => void } {
+  const memory = new MemoryStorage();
+  let open!: () => void;
+  const gate = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  const writer = {
+    write: async (batch: readonly SpanGroup[]) => {
+      await gate;
+      return memory.write(batch);
+    },
+  };
+  const storage: Storage = {
+    kind: 'memory',
+    writer,
+    reader: memory.reader,
+    deleteExpired: (now) => memory.deleteExpired(now),
+    close: () => memory.close(),
+  };
+  return { storage, open };
+}
+
+let sl: TestServer;
+let gate: ReturnType<typeof gatedStorage>;
+beforeAll(async () => {
+  gate = gatedStorage();
+  sl = await startTestServer({ storage: gate.storage, maxPendingSpans: 100 });
+});
+afterAll(() => sl.stop());
+
+const body = (n: number, seed: number) => ProtobufTraceSerializer.serializeRequest(referenceSpans(n, seed)) as Uint8Array;
+
+describe('when the writer falls behind', () => {
+  it('refuses new work with 503 + Retry-After (HTTP) and UNAVAILABLE (gRPC), then catches up', async () => {
+    const first = fetch(`${sl.otlpHttp}/v1/traces`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-protobuf' },
+      body: body(80, 1),
+    });
+    // Wait until the first request's 80 spans are queued behind the stalled writer.
+    for (let i = 0; i < 100 && sl.server.queue.stats.pendingSpans < 80; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(sl.server.queue.stats.pendingSpans).toBe(80);
+
+    const refused = await fetch(`${sl.otlpHttp}/v1/traces`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-protobuf' },
+      body: body(80, 2),
+    });
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('1');
+
+    const jsonRefused = await fetch(`${sl.api}/v1/traces`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        resourceSpans: [
+          {
+            scopeSpans: [
+              {
+                spans: Array.from({ length: 30 }, (_, i) => ({
+                  traceId: 'ab'.repeat(16),
+                  spanId: (i + 1).toString(16).padStart(16, '0'),
+                  name: 'x',
+                  startTimeUnixNano: '1',
+                  endTimeUnixNano: '2',
+                })),
+              },
+            ],
+          },
+        ],
+      }),
+    });
+    expect(jsonRefused.status).toBe(503);
+    expect((await json(jsonRefused)).error.code).toBe('unavailable');
+
+    const Client = grpc.makeGenericClientConstructor(TRACE_SERVICE, 'TraceService');
+    const client = new Client(sl.grpc, grpc.credentials.createInsecure()) as unknown as grpc.Client & {
+      Export: (req: Buffer, cb: (err: grpc.ServiceError | null) => void) => void;
+    };
+    const grpcErr = await new Promise<grpc.ServiceError | null>((resolve) => client.Export(Buffer.from(body(80, 3)), resolve));
+    expect(grpcErr?.code).toBe(grpc.status.UNAVAILABLE);
+    client.close();
+
+    expect(sl.server.queue.stats.pendingSpans).toBe(80);
+    gate.open();
+    expect((await first).status).toBe(200);
+    expect(sl.server.queue.stats.pendingSpans).toBe(0);
+    const health = await getJson(sl.api, '/healthz');
+    expect(health.body.ingest).toMatchObject({ committed_spans: 80, refused_requests: 3 });
+    // Accepting again.
+    const later = await fetch(`${sl.otlpHttp}/v1/traces`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-protobuf' },
+      body: body(80, 2),
+    });
+    expect(later.status).toBe(200);
+  });
+});

@@ -1,0 +1,96 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runSightline, startChildServer } from './support/child-server.js';
+import { json } from './support/test-server.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'sightline-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function occupy(): Promise<{ server: Server; port: number }> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as { port: number }).port }));
+  });
+}
+
+describe('sightline', () => {
+  it('explains itself with --help', async () => {
+    const run = runSightline(['serve', '--help']);
+    expect((await run.exited).code).toBe(0);
+    for (const flag of ['--port', '--grpc-port', '--otlp-http-port', '--host', '--db', '--storage', '--memory-capacity'])
+      expect(run.stdout()).toContain(flag);
+    expect(run.stdout()).toContain('SIGHTLINE_PORT');
+    const top = runSightline(['--help']);
+    expect((await top.exited).code).toBe(0);
+    expect(top.stdout()).toContain('serve');
+  });
+
+  it('prints its version', async () => {
+    const run = runSightline(['--version']);
+    expect((await run.exited).code).toBe(0);
+    expect(run.stdout().trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  it.each([
+    ['--port', 'api'],
+    ['--grpc-port', 'grpc'],
+    ['--otlp-http-port', 'otlp-http'],
+  ])('says in one line which port is taken and which flag changes it (%s)', async (flag) => {
+    const { server, port } = await occupy();
+    const ports = { '--port': '0', '--grpc-port': '0', '--otlp-http-port': '0', [flag]: String(port) };
+    const run = runSightline(['serve', '--storage', 'memory', ...Object.entries(ports).flat()]);
+    const { code } = await run.exited;
+    server.close();
+    expect(code).toBe(1);
+    const lines = run.stderr().trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(`port ${port}`);
+    expect(lines[0]).toContain(flag);
+    expect(run.stderr()).not.toMatch(/\n\s+at /);
+  });
+
+  it('refuses a bad flag value with a clear message', async () => {
+    const run = runSightline(['serve', '--port', 'eighty']);
+    expect((await run.exited).code).not.toBe(0);
+    expect(run.stderr()).toMatch(/--port.*eighty.*port number/s);
+    const storage = runSightline(['serve', '--storage', 'postgres']);
+    expect((await storage.exited).code).not.toBe(0);
+    expect(storage.stderr()).toMatch(/sqlite, memory|"sqlite", "memory"/);
+  });
+
+  it('takes settings from SIGHTLINE_* variables, and flags win over them', async () => {
+    const db = join(dir, 'env', 'from-env.db');
+    const child = await startChildServer(['--storage', 'sqlite'], { SIGHTLINE_DB: db, SIGHTLINE_STORAGE: 'memory' });
+    expect(child.stderr()).toContain(`SQLite ${db}`);
+    expect(existsSync(db)).toBe(true);
+    child.proc.kill('SIGTERM');
+    expect((await child.exited).code).toBe(0);
+
+    const memory = await startChildServer([], { SIGHTLINE_STORAGE: 'memory', SIGHTLINE_MEMORY_CAPACITY: '1234' });
+    expect(memory.stderr()).toContain('memory (last 1234 spans)');
+    const health = await json(await fetch(`${memory.api}/healthz`));
+    expect(health.storage).toBe('memory');
+    memory.proc.kill('SIGINT');
+    expect((await memory.exited).code).toBe(0);
+  });
+
+  it('keeps data in ~/.sightline/sightline.db by default', async () => {
+    const home = join(dir, 'home');
+    const child = await startChildServer([], { HOME: home });
+    expect(existsSync(join(home, '.sightline', 'sightline.db'))).toBe(true);
+    child.proc.kill('SIGTERM');
+    await child.exited;
+  });
+
+  it('serves the API on the main port', async () => {
+    const child = await startChildServer(['--storage', 'memory']);
+    const res = await fetch(`${child.api}/api/traces`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ data: [], next_cursor: null });
+    expect((await fetch(`${child.api}/`)).status).toBe(200);
+    child.proc.kill('SIGTERM');
+    await child.exited;
+  });
+});

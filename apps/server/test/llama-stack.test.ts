@@ -1,0 +1,218 @@
+import { msToNanos } from '@sightline/core';
+import { buildTrace } from '@sightline/storage/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getJson, postJson, startTestServer, type TestServer } from './support/test-server.js';
+
+let sl: TestServer;
+beforeAll(async () => {
+  sl = await startTestServer();
+});
+afterAll(() => sl.stop());
+
+const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
+const ROOT = '00f067aa0ba902b7';
+const CHILD = '00f067aa0ba902b8';
+const at = (s: number) => new Date(Date.UTC(2025, 0, 1, 0, 0, s)).toISOString();
+const log = (event: Record<string, unknown>, ttl_seconds?: number) => postJson(sl.api, '/v1/telemetry/log-event', { event, ttl_seconds });
+
+describe('POST /v1/telemetry/log-event', () => {
+  it('opens spans with span_start, collects logs and metrics, and stores them at span_end', async () => {
+    expect(
+      await log({
+        type: 'structured_log',
+        trace_id: TRACE,
+        span_id: ROOT,
+        timestamp: at(0),
+        payload: { type: 'span_start', name: 'inference' },
+      }),
+    ).toEqual({
+      status: 200,
+      body: null,
+    });
+    await log({
+      type: 'structured_log',
+      trace_id: TRACE,
+      span_id: CHILD,
+      timestamp: at(1),
+      attributes: { model: 'llama-3.1-8b' },
+      payload: { type: 'span_start', name: 'chat_completion', parent_span_id: ROOT },
+    });
+    await log({
+      type: 'unstructured_log',
+      trace_id: TRACE,
+      span_id: CHILD,
+      timestamp: at(2),
+      message: 'calling <b>model</b>',
+      severity: 'info',
+    });
+    await log({ type: 'metric', trace_id: TRACE, span_id: CHILD, timestamp: at(3), metric: 'prompt_tokens', value: 42, unit: 'tokens' });
+    // Nothing is stored while the spans are open.
+    expect((await getJson(sl.api, `/api/traces/${TRACE}`)).status).toBe(404);
+    await log({
+      type: 'structured_log',
+      trace_id: TRACE,
+      span_id: CHILD,
+      timestamp: at(4),
+      attributes: { output_tokens: 7 },
+      payload: { type: 'span_end', status: 'error' },
+    });
+    await log({ type: 'structured_log', trace_id: TRACE, span_id: ROOT, timestamp: at(5), payload: { type: 'span_end', status: 'ok' } });
+
+    const { body } = await getJson(sl.api, `/api/traces/${TRACE}`);
+    expect(body.trace).toMatchObject({
+      root_span_id: ROOT,
+      root_span_name: 'inference',
+      span_count: 2,
+      error_count: 1,
+      service_name: 'llama-stack',
+    });
+    const child = body.spans.find((s: { span_id: string }) => s.span_id === CHILD);
+    expect(child).toMatchObject({
+      parent_span_id: ROOT,
+      name: 'chat_completion',
+      start_time: '2025-01-01T00:00:01.000000000Z',
+      end_time: '2025-01-01T00:00:04.000000000Z',
+      status: { code: 'error' },
+      attributes: { model: 'llama-3.1-8b', output_tokens: 7 },
+    });
+    expect(child.events).toEqual([
+      {
+        time: '2025-01-01T00:00:02.000000000Z',
+        name: 'unstructured_log',
+        attributes: { message: 'calling <b>model</b>', severity: 'info' },
+        dropped_attributes_count: 0,
+      },
+      {
+        time: '2025-01-01T00:00:03.000000000Z',
+        name: 'metric.prompt_tokens',
+        attributes: { value: 42, unit: 'tokens' },
+        dropped_attributes_count: 0,
+      },
+    ]);
+  });
+
+  it('keeps a log for a span that is not open, as a span under it', async () => {
+    const trace = '5bf92f3577b34da6a3ce929d0e0e4736';
+    await log({ type: 'unstructured_log', trace_id: trace, span_id: ROOT, timestamp: at(9), message: 'late', severity: 'warn' });
+    const { body } = await getJson(sl.api, `/api/traces/${trace}`);
+    expect(body.spans).toHaveLength(1);
+    expect(body.spans[0]).toMatchObject({
+      name: 'unstructured_log',
+      parent_span_id: ROOT,
+      attributes: { message: 'late', severity: 'warn' },
+    });
+  });
+
+  it('honours ttl_seconds: the data expires', async () => {
+    const trace = '6bf92f3577b34da6a3ce929d0e0e4736';
+    await log(
+      { type: 'structured_log', trace_id: trace, span_id: ROOT, timestamp: at(0), payload: { type: 'span_start', name: 'short-lived' } },
+      60,
+    );
+    await log(
+      { type: 'structured_log', trace_id: trace, span_id: ROOT, timestamp: at(1), payload: { type: 'span_end', status: 'ok' } },
+      60,
+    );
+    expect((await getJson(sl.api, `/api/traces/${trace}`)).status).toBe(200);
+    await sl.server.storage.deleteExpired(msToNanos(Date.now() + 30_000));
+    expect((await getJson(sl.api, `/api/traces/${trace}`)).status).toBe(200);
+    await sl.server.storage.deleteExpired(msToNanos(Date.now() + 61_000));
+    expect((await getJson(sl.api, `/api/traces/${trace}`)).status).toBe(404);
+  });
+
+  it.each([
+    [{}, 'event'],
+    [{ event: { type: 'nope', trace_id: TRACE, span_id: ROOT, timestamp: at(0) } }, 'event.type'],
+    [{ event: { type: 'metric', trace_id: 'xyz', span_id: ROOT, timestamp: at(0), metric: 'm', value: 1 } }, 'event.trace_id'],
+    [{ event: { type: 'metric', trace_id: TRACE, span_id: ROOT, timestamp: 'later', metric: 'm', value: 1 } }, 'event.timestamp'],
+    [{ event: { type: 'metric', trace_id: TRACE, span_id: ROOT, timestamp: at(0), metric: 'm', value: 'one' } }, 'event.value'],
+    [
+      { event: { type: 'structured_log', trace_id: TRACE, span_id: ROOT, timestamp: at(0), payload: { type: 'span_end', status: 'meh' } } },
+      'event.payload.status',
+    ],
+    [
+      { event: { type: 'unstructured_log', trace_id: TRACE, span_id: ROOT, timestamp: at(0), message: 'm' }, ttl_seconds: -5 },
+      'ttl_seconds',
+    ],
+  ])('refuses %j with 400 naming %s', async (body, name) => {
+    const res = await postJson(sl.api, '/v1/telemetry/log-event', body);
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toContain(`"${name}"`);
+  });
+});
+
+describe('POST /v1/telemetry/query-traces and get-span-tree', () => {
+  const spans = buildTrace(7, { service: 'llama', fanout: 2, attributes: { session_id: 'abc', tokens: 10n } });
+  beforeAll(async () => {
+    await sl.server.storage.writer.write([{ project: 'default', spans }]);
+  });
+
+  it('finds traces by attribute conditions, in Llama Stack’s shape', async () => {
+    const { status, body } = await postJson(sl.api, '/v1/telemetry/query-traces', {
+      attribute_filters: [
+        { key: 'session_id', op: 'eq', value: 'abc' },
+        { key: 'tokens', op: 'gt', value: 5 },
+      ],
+      limit: 10,
+      order_by: ['-start_time'],
+    });
+    expect(status).toBe(200);
+    expect(body).toEqual({
+      data: [
+        {
+          trace_id: spans[0]?.traceId,
+          root_span_id: spans[0]?.spanId,
+          start_time: '2024-05-01T12:00:00.000000000Z',
+          end_time: '2024-05-01T12:00:00.017000000Z',
+        },
+      ],
+    });
+    const none = await postJson(sl.api, '/v1/telemetry/query-traces', { attribute_filters: [{ key: 'tokens', op: 'lt', value: 5 }] });
+    expect(none.body.data).toEqual([]);
+  });
+
+  it('pages with limit and offset', async () => {
+    const all = (await postJson(sl.api, '/v1/telemetry/query-traces', {})).body.data;
+    const second = (await postJson(sl.api, '/v1/telemetry/query-traces', { limit: 1, offset: 1 })).body.data;
+    expect(second).toEqual([all[1]]);
+  });
+
+  it('returns a span tree as a flat map with ok/error status, Llama Stack’s depth counting and attribute choice', async () => {
+    const { status, body } = await postJson(sl.api, '/v1/telemetry/get-span-tree', {
+      span_id: spans[0]?.spanId,
+      attributes_to_return: ['tokens', 'missing'],
+      max_depth: 2,
+    });
+    expect(status).toBe(200);
+    expect(Object.keys(body.data).sort()).toEqual([spans[0]?.spanId, spans[1]?.spanId, spans[2]?.spanId].sort());
+    expect(body.data[spans[1]!.spanId]).toEqual({
+      span_id: spans[1]?.spanId,
+      trace_id: spans[0]?.traceId,
+      parent_span_id: spans[0]?.spanId,
+      name: 'child-1',
+      start_time: '2024-05-01T12:00:00.001000000Z',
+      end_time: '2024-05-01T12:00:00.006000000Z',
+      attributes: { tokens: 10, missing: null },
+      status: 'ok',
+    });
+    const whole = await postJson(sl.api, '/v1/telemetry/get-span-tree', { span_id: spans[0]?.spanId });
+    expect(Object.keys(whole.body.data)).toHaveLength(7);
+  });
+
+  it('refuses malformed queries with 400 naming the field', async () => {
+    const cases: [unknown, string][] = [
+      [{ attribute_filters: [{ key: 'a', op: 'like', value: 1 }] }, 'attribute_filters[0].op'],
+      [{ attribute_filters: 'x' }, 'attribute_filters'],
+      [{ limit: 0 }, 'limit'],
+      [{ order_by: ['cost'] }, 'order_by'],
+    ];
+    for (const [body, name] of cases) {
+      const res = await postJson(sl.api, '/v1/telemetry/query-traces', body);
+      expect(res.status, name).toBe(400);
+      expect(res.body.error.message).toContain(`"${name}"`);
+    }
+    expect((await postJson(sl.api, '/v1/telemetry/get-span-tree', {})).body.error.message).toContain('"span_id"');
+    expect((await postJson(sl.api, '/v1/telemetry/get-span-tree', { span_id: spans[0]?.spanId, max_depth: 0 })).status).toBe(400);
+    expect((await postJson(sl.api, '/v1/telemetry/get-span-tree', { span_id: 'ffffffffffffffff' })).status).toBe(404);
+  });
+});

@@ -1,0 +1,31 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../../../../testing/fixtures/otlp/', import.meta.url));
+
+export interface FixtureBody {
+  readonly name: string;
+  readonly contentType: 'application/x-protobuf' | 'application/json';
+  readonly body: Buffer;
+}
+
+/**
+ * The recorded OTLP/HTTP bodies (see testing/fixtures/README.md), in call order, for one
+ * instrumentation (`openinference-js` or `otel-genai-contrib`) and one encoding.
+ */
+export function fixtureBodies(set: 'openinference-js' | 'otel-genai-contrib', encoding: 'proto' | 'json'): FixtureBody[] {
+  const dir = `${ROOT}${set}/`;
+  return readdirSync(dir)
+    .filter((f) => f.includes(`.${encoding}.`))
+    .sort((a, b) => Number(a.split('.').at(-2)) - Number(b.split('.').at(-2)))
+    .map((name) => ({
+      name,
+      contentType: encoding === 'proto' ? 'application/x-protobuf' : 'application/json',
+      body: readFileSync(dir + name),
+    }));
+}
+
+/** POSTs a recorded body to an OTLP/HTTP endpoint. */
+export async function postFixture(base: string, fixture: FixtureBody): Promise<Response> {
+  return fetch(`${base}/v1/traces`, { method: 'POST', headers: { 'Content-Type': fixture.contentType }, body: fixture.body });
+}
