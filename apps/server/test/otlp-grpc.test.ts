@@ -10,7 +10,9 @@ let client: grpc.Client & { Export: (req: Buffer, cb: (err: grpc.ServiceError | 
 beforeAll(async () => {
   sl = await startTestServer();
   const Client = grpc.makeGenericClientConstructor(TRACE_SERVICE, 'TraceService');
-  client = new Client(sl.grpc, grpc.credentials.createInsecure(), { 'grpc.max_send_message_length': 64 * 1024 * 1024 }) as unknown as typeof client;
+  client = new Client(sl.grpc, grpc.credentials.createInsecure(), {
+    'grpc.max_send_message_length': 64 * 1024 * 1024,
+  }) as unknown as typeof client;
 });
 afterAll(async () => {
   client.close();

@@ -1,5 +1,6 @@
 export * from './json/base64.js';
 export * from './json/typed-json.js';
+export { Utf8Builder } from './json/utf8-builder.js';
 export * from './model/any-value.js';
 export * from './model/ids.js';
 export * from './model/span.js';

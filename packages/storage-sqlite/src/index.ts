@@ -1,2 +1,3 @@
 export { SCHEMA_VERSION } from './schema/migrations.js';
 export { SqliteStorage, type SqliteStorageOptions } from './sqlite-storage.js';
+export { WriterError } from './writer-client.js';

@@ -1,5 +1,4 @@
 import {
-  type AnyValue,
   type Attributes,
   decodeTypedJson,
   EMPTY_ATTRIBUTES,
@@ -7,68 +6,19 @@ import {
   type InstrumentationScope,
   type KvList,
   type Resource,
-  type Span,
   type SpanEvent,
   type SpanKind,
   type SpanLink,
   type StatusCode,
 } from '@sightline/core';
 import type { StoredSpan } from '@sightline/storage';
-import { blobToHex, hexToBlob } from './ids.js';
-
-/** Column order of `INSERT INTO spans`; see {@link spanParams}. */
-export const SPAN_COLUMNS = [
-  'trace_key',
-  'span_id',
-  'parent_span_id',
-  'name',
-  'kind',
-  'start_ns',
-  'end_ns',
-  'status_code',
-  'status_message',
-  'trace_state',
-  'flags',
-  'resource_id',
-  'scope_id',
-  'attributes',
-  'dropped_attributes_count',
-  'events',
-  'dropped_events_count',
-  'links',
-  'dropped_links_count',
-] as const;
-
-/** The row values of a span, in {@link SPAN_COLUMNS} order. */
-export function spanParams(span: Span, traceKey: number | bigint, resourceId: number, scopeId: number): unknown[] {
-  return [
-    traceKey,
-    hexToBlob(span.spanId),
-    span.parentSpanId === null ? null : hexToBlob(span.parentSpanId),
-    span.name,
-    span.kind,
-    span.startTimeUnixNano,
-    span.endTimeUnixNano,
-    span.status.code,
-    span.status.message,
-    span.traceState,
-    span.flags,
-    resourceId,
-    scopeId,
-    encodeAttributes(span.attributes),
-    span.droppedAttributesCount,
-    encodeEvents(span.events),
-    span.droppedEventsCount,
-    encodeLinks(span.links),
-    span.droppedLinksCount,
-  ];
-}
+import { blobToHex } from './ids.js';
 
 export function encodeAttributes(attributes: Attributes): string {
   return attributes === EMPTY_ATTRIBUTES ? '{}' : encodeKvList(attributes);
 }
 
-function encodeEvents(events: readonly SpanEvent[]): string | null {
+export function encodeEvents(events: readonly SpanEvent[]): string | null {
   if (events.length === 0) return null;
   let out = '[';
   for (let i = 0; i < events.length; i++) {
@@ -79,7 +29,7 @@ function encodeEvents(events: readonly SpanEvent[]): string | null {
   return `${out}]`;
 }
 
-function encodeLinks(links: readonly SpanLink[]): string | null {
+export function encodeLinks(links: readonly SpanLink[]): string | null {
   if (links.length === 0) return null;
   let out = '[';
   for (let i = 0; i < links.length; i++) {
@@ -166,5 +116,3 @@ function emptyToShared(attributes: Attributes): Attributes {
   for (const _ in attributes) return attributes;
   return EMPTY_ATTRIBUTES;
 }
-
-export type { AnyValue };

@@ -58,3 +58,25 @@ describe('sqlite storage', () => {
     db.close();
   });
 });
+
+describe('sqlite storage at scale', () => {
+  it('finds traces and spans written long ago, after their ids were sealed into blocks', async () => {
+    const store = new SqliteStorage({ path: freshPath() });
+    const traces = Array.from({ length: 40_000 }, (_, i) => buildTrace(1, { startMs: i, service: 'scale' }));
+    for (let i = 0; i < traces.length; i += 5000) await store.write([{ project: 'default', spans: traces.slice(i, i + 5000).flat() }]);
+    for (const i of [0, 1, 16_383, 16_384, 20_000, 39_999]) {
+      const span = traces[i]?.[0];
+      const detail = await store.getTrace({ project: 'default', traceId: span?.traceId as string });
+      expect(
+        detail?.spans.map((s) => s.spanId),
+        `trace ${i}`,
+      ).toEqual([span?.spanId]);
+      expect((await store.getSpanTree({ project: 'default', spanId: span?.spanId as string }))?.span.traceId).toBe(span?.traceId);
+    }
+    // A late span of an early trace joins that trace.
+    const first = traces[0]?.[0];
+    await store.write([{ project: 'default', spans: buildTrace(1, { traceId: first?.traceId, startMs: 1 }) }]);
+    expect((await store.getTrace({ project: 'default', traceId: first?.traceId as string }))?.summary.spanCount).toBe(2);
+    await store.close();
+  });
+});

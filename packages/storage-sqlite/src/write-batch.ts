@@ -1,23 +1,11 @@
-import { type Span, StatusCode, serviceNameOf } from '@sightline/core';
-import type { SpanGroup, WriteResult } from '@sightline/storage';
-import { isBetterRoot } from '@sightline/storage';
+import type { WriteResult } from '@sightline/storage';
 import type Database from 'better-sqlite3';
-import type { Dimensions } from './dimensions.js';
-import { hexToBlob } from './ids.js';
-import { SPAN_COLUMNS, spanParams } from './span-rows.js';
+import { DimensionWriter } from './dimension-writer.js';
+import { type EncodedBatch, I, ID_BYTES, INTS, STRINGS, T } from './encoded-batch.js';
+import { IdIndex } from './id-index/id-index.js';
+import { absorbSpan, type TraceAggregate } from './trace-aggregate.js';
 
-/** A trace row being updated by one batch. */
-interface TraceAggregate {
-  key: number;
-  start: bigint;
-  end: bigint;
-  spanCount: number;
-  errorCount: number;
-  root: { spanId: string; parentSpanId: string | null; startTimeUnixNano: bigint; name: string; service: string } | null;
-  /** undefined: not set yet (a new trace); null: some span never expires. */
-  expiresAt: bigint | null | undefined;
-  changed: boolean;
-}
+const TRACE_CACHE = 50_000;
 
 interface TraceRow {
   id: bigint;
@@ -25,7 +13,7 @@ interface TraceRow {
   end_ns: bigint;
   span_count: bigint;
   error_count: bigint;
-  root_span_id: Buffer;
+  root_span_id: Uint8Array;
   root_name: string;
   root_service: string;
   root_start_ns: bigint;
@@ -34,146 +22,246 @@ interface TraceRow {
 }
 
 /**
- * Writes batches of spans in one transaction each: resolves projects, resources, scopes and
- * trace rows, inserts spans (`INSERT OR IGNORE` makes retries harmless) and updates each
- * touched trace's summary from the spans that were really inserted.
+ * Applies encoded batches on the one connection that writes, one transaction per batch:
+ * resolves projects, resources, scopes and traces, inserts spans (`INSERT OR IGNORE` makes
+ * retries harmless), indexes new trace and span ids, and updates each touched trace's summary
+ * from the spans really inserted. Recently written traces are cached, so spans that arrive
+ * after their siblings find their trace without a lookup.
  */
 export class BatchWriter {
-  private readonly insertSpan: Database.Statement;
-  private readonly selectTrace: Database.Statement;
-  private readonly insertTrace: Database.Statement;
-  private readonly updateTrace: Database.Statement;
-  private readonly transaction: (batch: readonly SpanGroup[]) => WriteResult;
+  private readonly dims: DimensionWriter;
+  private readonly traceIds: IdIndex;
+  private readonly spanIds: IdIndex;
+  private readonly traces = new Map<string, TraceAggregate>();
+  private readonly stmts;
+  private readonly writeTx: (batch: EncodedBatch) => WriteResult;
+  private readonly expireTx: (now: bigint) => number;
 
-  constructor(
-    db: Database.Database,
-    private readonly dims: Dimensions,
-  ) {
-    this.insertSpan = db.prepare(
-      `INSERT OR IGNORE INTO spans (${SPAN_COLUMNS.join(', ')}) VALUES (${SPAN_COLUMNS.map(() => '?').join(', ')})`,
-    );
-    this.selectTrace = db
-      .prepare(
-        `SELECT id, start_ns, end_ns, span_count, error_count, root_span_id, root_name, root_service, root_start_ns, root_is_complete, expires_at_ns
-         FROM traces WHERE project_id = ? AND trace_id = ?`,
-      )
-      .safeIntegers(true);
-    this.insertTrace = db.prepare(
-      `INSERT INTO traces (project_id, trace_id, start_ns, end_ns, span_count, error_count, root_span_id, root_name, root_service, root_start_ns, root_is_complete)
-       VALUES (?, ?, ?, ?, 0, 0, ?, ?, ?, ?, ?)`,
-    );
-    this.updateTrace = db.prepare(
-      `UPDATE traces SET start_ns = ?, end_ns = ?, span_count = ?, error_count = ?, root_span_id = ?, root_name = ?, root_service = ?,
-         root_start_ns = ?, root_is_complete = ?, expires_at_ns = ? WHERE id = ?`,
-    );
-    this.transaction = db.transaction((batch: readonly SpanGroup[]) => this.run(batch));
+  constructor(db: Database.Database) {
+    this.dims = new DimensionWriter(db);
+    this.traceIds = new IdIndex(db, 'trace', 20);
+    this.spanIds = new IdIndex(db, 'span', 8);
+    this.stmts = {
+      // Attributes arrive as UTF-8 bytes; CAST stores them as TEXT without a detour through a JS string.
+      insertSpan: db.prepare(
+        `INSERT OR IGNORE INTO spans VALUES (${[...Array(13).fill('?'), 'CAST(? AS TEXT)', ...Array(5).fill('?')].join(', ')})`,
+      ),
+      traceById: db
+        .prepare(
+          `SELECT id, start_ns, end_ns, span_count, error_count, root_span_id, root_name, root_service, root_start_ns, root_is_complete, expires_at_ns
+           FROM traces WHERE id = ? AND project_id = ? AND trace_id = ?`,
+        )
+        .safeIntegers(true),
+      insertTrace: db.prepare(
+        `INSERT INTO traces (project_id, trace_id, start_ns, end_ns, span_count, error_count, root_span_id, root_name, root_service, root_start_ns, root_is_complete)
+         VALUES (?, ?, ?, ?, 0, 0, ?, ?, '', ?, 0)`,
+      ),
+      updateTrace: db.prepare(
+        `UPDATE traces SET start_ns = ?, end_ns = ?, span_count = ?, error_count = ?, root_span_id = ?, root_name = ?, root_service = ?,
+           root_start_ns = ?, root_is_complete = ?, expires_at_ns = ? WHERE id = ?`,
+      ),
+      expired: db
+        .prepare('SELECT id FROM traces WHERE expires_at_ns IS NOT NULL AND expires_at_ns <= ? LIMIT 1000')
+        .pluck()
+        .safeIntegers(true),
+      deleteSpans: db.prepare('DELETE FROM spans WHERE trace_key = ?'),
+      deleteTrace: db.prepare('DELETE FROM traces WHERE id = ?'),
+      minTraceKey: db.prepare('SELECT min(id) FROM traces').pluck(),
+    };
+    this.writeTx = db.transaction((batch: EncodedBatch) => this.apply(batch));
+    this.expireTx = db.transaction((now: bigint) => this.expire(now));
   }
 
-  write(batch: readonly SpanGroup[]): WriteResult {
+  write(batch: EncodedBatch): WriteResult {
     try {
-      return this.transaction(batch);
+      return this.writeTx(batch);
     } catch (err) {
+      // The transaction rolled back: forget what was learnt inside it.
       this.dims.reset();
+      this.traces.clear();
       throw err;
     }
   }
 
-  private run(batch: readonly SpanGroup[]): WriteResult {
-    const traces = new Map<string, TraceAggregate>();
+  /** Deletes traces whose spans have all expired; returns how many spans went. */
+  deleteExpired(now: bigint): number {
+    let total = 0;
+    for (;;) {
+      const removed = this.expireTx(now);
+      if (removed < 0) break;
+      total += removed;
+    }
+    return total;
+  }
+
+  private apply(batch: EncodedBatch): WriteResult {
+    const touched = new Map<string, TraceAggregate>();
     let stored = 0;
     let duplicates = 0;
-    for (const group of batch) {
-      const projectId = this.dims.projectId(group.project, true) as number;
-      const expiresAt = group.expiresAtUnixNano ?? null;
-      for (const span of group.spans) {
-        const mapKey = `${projectId}:${span.traceId}`;
-        let agg = traces.get(mapKey);
-        if (!agg) {
-          agg = this.loadOrCreateTrace(projectId, span);
-          traces.set(mapKey, agg);
-        }
-        const params = spanParams(span, agg.key, this.dims.resourceId(span.resource), this.dims.scopeId(span.scope));
-        if (this.insertSpan.run(params).changes === 0) {
+    for (const group of batch.groups) {
+      const projectId = this.dims.projectId(group.project);
+      const resourceIds = group.resources.map((r) => this.dims.resourceId(r));
+      const scopeIds = group.scopes.map((s) => this.dims.scopeId(s));
+      const { ids, times, ints, strings, attributes, offsets } = group;
+      const idBuffer = Buffer.from(ids.buffer, ids.byteOffset, ids.byteLength);
+      for (let i = 0; i < group.count; i++) {
+        const at = i * ID_BYTES;
+        const traceId = ids.subarray(at, at + 16);
+        const spanId = ids.subarray(at + 16, at + 24);
+        const n = i * INTS;
+        const parentSpanId = ints[n + I.HasParent] ? ids.subarray(at + 24, at + 32) : null;
+        const mapKey = `${projectId}:${idBuffer.toString('latin1', at, at + 16)}`;
+        const t = i * STRINGS;
+        const start = times[i * 2] as bigint;
+        const end = times[i * 2 + 1] as bigint;
+        let agg = touched.get(mapKey) ?? this.cachedTrace(mapKey);
+        if (!agg)
+          agg =
+            this.loadTrace(projectId, traceId) ?? this.createTrace(projectId, traceId, spanId, strings[t + T.Name] as string, start, end);
+        touched.set(mapKey, agg);
+        const changes = this.stmts.insertSpan.run(
+          agg.key,
+          spanId,
+          parentSpanId,
+          strings[t + T.Name],
+          ints[n + I.Kind],
+          start,
+          end,
+          ints[n + I.StatusCode],
+          strings[t + T.StatusMessage],
+          strings[t + T.TraceState],
+          ints[n + I.Flags],
+          resourceIds[ints[n + I.Resource] as number],
+          scopeIds[ints[n + I.Scope] as number],
+          attributes.subarray(offsets[i], offsets[i + 1]),
+          ints[n + I.DroppedAttributes],
+          strings[t + T.Events] || null,
+          ints[n + I.DroppedEvents],
+          strings[t + T.Links] || null,
+          ints[n + I.DroppedLinks],
+        ).changes;
+        if (changes === 0) {
           duplicates++;
           continue;
         }
         stored++;
-        absorb(agg, span, expiresAt);
+        this.spanIds.add(spanId, agg.key);
+        absorbSpan(
+          agg,
+          {
+            spanId,
+            parentSpanId,
+            startTimeUnixNano: start,
+            end,
+            name: strings[t + T.Name] as string,
+            service: group.resources[ints[n + I.Resource] as number]?.serviceName ?? 'unknown_service',
+            statusCode: ints[n + I.StatusCode] as number,
+          },
+          group.expiresAt,
+        );
       }
     }
-    for (const agg of traces.values()) {
-      if (!agg.changed || agg.root === null) continue;
-      const r = agg.root;
-      this.updateTrace.run(
-        agg.start,
-        agg.end,
-        agg.spanCount,
-        agg.errorCount,
-        hexToBlob(r.spanId),
-        r.name,
-        r.service,
-        r.startTimeUnixNano,
-        r.parentSpanId === null ? 1 : 0,
-        agg.expiresAt ?? null,
-        agg.key,
-      );
+    for (const [mapKey, agg] of touched) {
+      if (agg.root !== null) {
+        const r = agg.root;
+        this.stmts.updateTrace.run(
+          agg.start,
+          agg.end,
+          agg.spanCount,
+          agg.errorCount,
+          r.spanId,
+          r.name,
+          r.service,
+          r.startTimeUnixNano,
+          r.parentSpanId === null ? 1 : 0,
+          agg.expiresAt ?? null,
+          agg.key,
+        );
+      }
+      this.remember(mapKey, agg);
     }
     return { stored, duplicates };
   }
 
-  private loadOrCreateTrace(projectId: number, span: Span): TraceAggregate {
-    const traceBlob = hexToBlob(span.traceId);
-    const row = this.selectTrace.get(projectId, traceBlob) as TraceRow | undefined;
-    if (row) {
+  private cachedTrace(mapKey: string): TraceAggregate | undefined {
+    const agg = this.traces.get(mapKey);
+    if (agg) {
+      this.traces.delete(mapKey);
+      this.traces.set(mapKey, agg);
+    }
+    return agg;
+  }
+
+  private remember(mapKey: string, agg: TraceAggregate): void {
+    this.traces.delete(mapKey);
+    if (this.traces.size >= TRACE_CACHE) this.traces.delete(this.traces.keys().next().value as string);
+    this.traces.set(mapKey, agg);
+  }
+
+  private loadTrace(projectId: number, traceId: Uint8Array): TraceAggregate | null {
+    for (const key of this.traceIds.lookup(traceIndexKey(projectId, traceId))) {
+      const row = this.stmts.traceById.get(key, projectId, traceId) as TraceRow | undefined;
+      if (!row) continue;
       return {
         key: Number(row.id),
         start: row.start_ns,
         end: row.end_ns,
         spanCount: Number(row.span_count),
         errorCount: Number(row.error_count),
-        root: {
-          spanId: row.root_span_id.toString('hex'),
-          parentSpanId: row.root_is_complete ? null : 'unknown',
-          startTimeUnixNano: row.root_start_ns,
-          name: row.root_name,
-          service: row.root_service,
-        },
-        expiresAt: row.expires_at_ns,
-        changed: false,
+        root:
+          row.span_count === 0n
+            ? null
+            : {
+                spanId: row.root_span_id,
+                // Only whether the root has a parent matters from here on.
+                parentSpanId: row.root_is_complete ? null : row.root_span_id,
+                startTimeUnixNano: row.root_start_ns,
+                name: row.root_name,
+                service: row.root_service,
+              },
+        expiresAt: row.span_count === 0n ? undefined : row.expires_at_ns,
       };
     }
-    const key = Number(
-      this.insertTrace.run(
-        projectId,
-        traceBlob,
-        span.startTimeUnixNano,
-        span.endTimeUnixNano,
-        hexToBlob(span.spanId),
-        span.name,
-        serviceNameOf(span.resource),
-        span.startTimeUnixNano,
-        span.parentSpanId === null ? 1 : 0,
-      ).lastInsertRowid,
-    );
-    return { key, start: 0n, end: 0n, spanCount: 0, errorCount: 0, root: null, expiresAt: undefined, changed: false };
+    return null;
+  }
+
+  private createTrace(
+    projectId: number,
+    traceId: Uint8Array,
+    spanId: Uint8Array,
+    name: string,
+    start: bigint,
+    end: bigint,
+  ): TraceAggregate {
+    const key = Number(this.stmts.insertTrace.run(projectId, traceId, start, end, spanId, name, start).lastInsertRowid);
+    this.traceIds.add(traceIndexKey(projectId, traceId), key);
+    return { key, start: 0n, end: 0n, spanCount: 0, errorCount: 0, root: null, expiresAt: undefined };
+  }
+
+  /** One bounded round of deletion; -1 when nothing was left to delete. */
+  private expire(now: bigint): number {
+    const ids = this.stmts.expired.all(now) as bigint[];
+    if (ids.length === 0) {
+      const min = this.stmts.minTraceKey.get() as number | null;
+      const floor = min ?? Number.MAX_SAFE_INTEGER;
+      this.traceIds.dropBelow(floor);
+      this.spanIds.dropBelow(floor);
+      return -1;
+    }
+    let removed = 0;
+    for (const id of ids) {
+      removed += this.stmts.deleteSpans.run(id).changes;
+      this.stmts.deleteTrace.run(id);
+    }
+    this.traces.clear();
+    return removed;
   }
 }
 
-function absorb(agg: TraceAggregate, span: Span, expiresAt: bigint | null): void {
-  agg.changed = true;
-  if (agg.spanCount === 0 || span.startTimeUnixNano < agg.start) agg.start = span.startTimeUnixNano;
-  if (span.endTimeUnixNano > agg.end) agg.end = span.endTimeUnixNano;
-  agg.spanCount++;
-  if (span.status.code === StatusCode.ERROR) agg.errorCount++;
-  if (isBetterRoot(span, agg.root)) {
-    agg.root = {
-      spanId: span.spanId,
-      parentSpanId: span.parentSpanId,
-      startTimeUnixNano: span.startTimeUnixNano,
-      name: span.name,
-      service: serviceNameOf(span.resource),
-    };
-  }
-  if (agg.expiresAt === undefined) agg.expiresAt = expiresAt;
-  else if (agg.expiresAt !== null) agg.expiresAt = expiresAt === null ? null : expiresAt > agg.expiresAt ? expiresAt : agg.expiresAt;
+/** The trace id index key: the project id (4 bytes, big-endian) then the 16-byte trace id. */
+export function traceIndexKey(projectId: number, traceId: Uint8Array): Uint8Array {
+  const key = new Uint8Array(20);
+  new DataView(key.buffer).setUint32(0, projectId);
+  key.set(traceId, 4);
+  return key;
 }

@@ -10,4 +10,4 @@ export type * from './span-writer.js';
 export type * from './storage.js';
 export { pageSummaries, parseSortValue, sortValue } from './trace-order.js';
 export type * from './trace-reader.js';
-export { isBetterRoot, summarizeTrace } from './trace-summary.js';
+export { isBetterRoot, type RootOrder, summarizeTrace } from './trace-summary.js';

@@ -1,11 +1,14 @@
 import { type Span, StatusCode, serviceNameOf } from '@sightline/core';
 import type { TraceSummary } from './results.js';
 
+/** What decides which span is a trace's root: whether it has a parent (null: none), and when it starts. */
+export interface RootOrder {
+  readonly parentSpanId: unknown;
+  readonly startTimeUnixNano: bigint;
+}
+
 /** Whether `candidate` should replace `current` as a trace's root (see `TraceSummary.rootSpanId`). */
-export function isBetterRoot(
-  candidate: Pick<Span, 'parentSpanId' | 'startTimeUnixNano'>,
-  current: Pick<Span, 'parentSpanId' | 'startTimeUnixNano'> | null,
-): boolean {
+export function isBetterRoot(candidate: RootOrder, current: RootOrder | null): boolean {
   if (current === null) return true;
   const candidateIsRoot = candidate.parentSpanId === null;
   const currentIsRoot = current.parentSpanId === null;

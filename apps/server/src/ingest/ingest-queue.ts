@@ -21,10 +21,14 @@ export interface IngestQueueOptions {
   readonly maxPendingSpans?: number;
   /** Most spans committed in one transaction. Default 10,000. */
   readonly maxBatchSpans?: number;
+  /** Batches handed to the writer at once; it commits them in order. Default 2. */
+  readonly maxBatchesInFlight?: number;
 }
 
 interface Pending {
-  readonly group: SpanGroup;
+  /** Dropped once handed to the writer, so decoded spans do not outlive their encoding. */
+  group: SpanGroup | null;
+  readonly spans: number;
   readonly resolve: () => void;
   readonly reject: (err: unknown) => void;
 }
@@ -40,14 +44,16 @@ export interface IngestStats {
 /**
  * Groups spans from many requests into few transactions. `submit` resolves once the spans
  * are committed — a request is answered only then — and refuses at once, instead of queueing
- * without bound, when too much is waiting.
+ * without bound, when too much is waiting. A next batch is handed to the writer while the
+ * previous one commits, so receiving and committing overlap.
  */
 export class IngestQueue {
   readonly stats: IngestStats = { pendingSpans: 0, committedSpans: 0, duplicateSpans: 0, batches: 0, refusedRequests: 0 };
   private readonly maxPending: number;
   private readonly maxBatch: number;
+  private readonly maxInFlight: number;
   private queue: Pending[] = [];
-  private flushing: Promise<void> | null = null;
+  private readonly inFlight = new Set<Promise<void>>();
   private scheduled = false;
   private closed = false;
 
@@ -57,9 +63,10 @@ export class IngestQueue {
   ) {
     this.maxPending = options.maxPendingSpans ?? 50_000;
     this.maxBatch = options.maxBatchSpans ?? 10_000;
+    this.maxInFlight = options.maxBatchesInFlight ?? 2;
   }
 
-  /** Queues a group; resolves when it is durable. Throws {@link BackpressureError} when full. */
+  /** Queues a group; resolves when it is durable. Rejects with {@link BackpressureError} when full. */
   submit(group: SpanGroup): Promise<void> {
     if (this.closed) return Promise.reject(new QueueClosedError());
     if (group.spans.length === 0) return Promise.resolve();
@@ -70,7 +77,7 @@ export class IngestQueue {
     }
     this.stats.pendingSpans += n;
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ group, resolve, reject });
+      this.queue.push({ group, spans: n, resolve, reject });
       this.schedule();
     });
   }
@@ -78,42 +85,43 @@ export class IngestQueue {
   /** Stops accepting work and resolves when everything accepted has been committed. */
   async drain(): Promise<void> {
     this.closed = true;
-    while (this.queue.length > 0 || this.flushing) {
-      if (this.flushing) await this.flushing;
-      else await this.flush();
+    while (this.queue.length > 0 || this.inFlight.size > 0) {
+      this.flush();
+      await Promise.race(this.inFlight);
     }
   }
 
   private schedule(): void {
-    if (this.scheduled || this.flushing) return;
+    if (this.scheduled || this.inFlight.size >= this.maxInFlight) return;
     this.scheduled = true;
     // Let every request that is ready in this turn of the event loop join the batch.
     setImmediate(() => {
       this.scheduled = false;
-      void this.flush();
+      this.flush();
     });
   }
 
-  private flush(): Promise<void> {
-    if (this.flushing || this.queue.length === 0) return this.flushing ?? Promise.resolve();
-    const batch: Pending[] = [];
-    let spans = 0;
-    while (this.queue.length > 0 && (batch.length === 0 || spans + (this.queue[0] as Pending).group.spans.length <= this.maxBatch)) {
-      const next = this.queue.shift() as Pending;
-      batch.push(next);
-      spans += next.group.spans.length;
+  private flush(): void {
+    while (this.queue.length > 0 && this.inFlight.size < this.maxInFlight) {
+      const batch: Pending[] = [];
+      let spans = 0;
+      while (this.queue.length > 0 && (batch.length === 0 || spans + (this.queue[0] as Pending).spans <= this.maxBatch)) {
+        const next = this.queue.shift() as Pending;
+        batch.push(next);
+        spans += next.spans;
+      }
+      const done: Promise<void> = this.commit(batch, spans).finally(() => {
+        this.inFlight.delete(done);
+        if (this.queue.length > 0) this.schedule();
+      });
+      this.inFlight.add(done);
     }
-    this.flushing = this.commit(batch, spans).finally(() => {
-      this.flushing = null;
-      if (this.queue.length > 0) this.schedule();
-    });
-    return this.flushing;
   }
 
   private async commit(batch: Pending[], spans: number): Promise<void> {
     let result: WriteResult;
     try {
-      result = await this.writer.write(batch.map((p) => p.group));
+      result = await this.writer.write(takeGroups(batch));
     } catch (err) {
       this.stats.pendingSpans -= spans;
       for (const p of batch) p.reject(err);
@@ -125,4 +133,13 @@ export class IngestQueue {
     this.stats.batches++;
     for (const p of batch) p.resolve();
   }
+}
+
+/** The batch's groups, which the batch stops holding. */
+function takeGroups(batch: Pending[]): SpanGroup[] {
+  return batch.map((p) => {
+    const group = p.group as SpanGroup;
+    p.group = null;
+    return group;
+  });
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type AnyValue, newAttributes } from '../model/any-value.js';
-import { decodeTypedJson, encodeTypedJson, escapeKey, TypedJsonError } from './typed-json.js';
+import { decodeTypedJson, encodeKvList, encodeTypedJson, escapeKey, TypedJsonError, writeKvList } from './typed-json.js';
+import { Utf8Builder } from './utf8-builder.js';
 
 function kv(entries: Record<string, AnyValue>): AnyValue {
   return Object.assign(newAttributes(), entries);
@@ -53,5 +54,29 @@ describe('typed JSON', () => {
   it('escapes only keys that start with $', () => {
     expect(escapeKey('gen_ai.request.model')).toBe('gen_ai.request.model');
     expect(escapeKey('$ref')).toBe('$$ref');
+  });
+});
+
+describe('typed JSON as UTF-8 bytes', () => {
+  const decoder = new TextDecoder();
+  it('writes exactly the bytes of the string encoder', () => {
+    const values: AnyValue[] = [
+      kv({
+        a: 'plain',
+        b: 'with "quotes" and \\ backslash',
+        c: 'tab\tnew\nline\u0001',
+        d: 'héllo wörld 世界 🚀',
+        e: '\ud800 lone',
+        f: 'x'.repeat(5000),
+      }),
+      kv({ n: 24n, d: 2.5, w: 3, nan: Number.NaN, bytes: Uint8Array.from([1, 2, 3]), arr: ['é', [kv({ $k: true })], null] }),
+      kv({}),
+      kv({ ключ: 'значение', 'k\u0000': 'v' }),
+    ];
+    for (const value of values) {
+      const out = new Utf8Builder(8);
+      writeKvList(out, value as Record<string, AnyValue>);
+      expect(decoder.decode(out.view())).toBe(encodeKvList(value as Record<string, AnyValue>));
+    }
   });
 });

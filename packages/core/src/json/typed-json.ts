@@ -1,6 +1,7 @@
 import type { AnyValue, KvList } from '../model/any-value.js';
 import { newAttributes } from '../model/any-value.js';
 import { base64ToBytes, bytesToBase64 } from './base64.js';
+import type { Utf8Builder } from './utf8-builder.js';
 
 /**
  * Typed JSON: how {@link AnyValue}s are written to text stores without losing their type.
@@ -48,6 +49,60 @@ export function encodeKvList(kv: KvList): string {
     out += encodeTypedJson(kv[key] as AnyValue);
   }
   return `${out}}`;
+}
+
+/** Characters a JSON string cannot hold as they are (and lone surrogates, which UTF-8 cannot). */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/**
+ * Writes the same typed JSON as {@link encodeKvList}, as UTF-8 bytes, without building the
+ * intermediate strings.
+ */
+export function writeKvList(out: Utf8Builder, kv: KvList): void {
+  out.byte(0x7b);
+  let first = true;
+  for (const key in kv) {
+    if (!first) out.byte(0x2c);
+    first = false;
+    writeString(out, escapeKey(key));
+    out.byte(0x3a);
+    writeTypedJson(out, kv[key] as AnyValue);
+  }
+  out.byte(0x7d);
+}
+
+/** Writes the same typed JSON as {@link encodeTypedJson}, as UTF-8 bytes. */
+export function writeTypedJson(out: Utf8Builder, value: AnyValue): void {
+  switch (typeof value) {
+    case 'string':
+      writeString(out, value);
+      return;
+    case 'boolean':
+    case 'bigint':
+    case 'number':
+      out.text(encodeTypedJson(value));
+      return;
+  }
+  if (value === null) out.text('null');
+  else if (Array.isArray(value)) {
+    out.byte(0x5b);
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) out.byte(0x2c);
+      writeTypedJson(out, value[i] as AnyValue);
+    }
+    out.byte(0x5d);
+  } else if (value instanceof Uint8Array) out.text(encodeTypedJson(value));
+  else writeKvList(out, value as KvList);
+}
+
+function writeString(out: Utf8Builder, s: string): void {
+  if (NEEDS_ESCAPE.test(s)) {
+    out.text(JSON.stringify(s));
+    return;
+  }
+  out.byte(0x22);
+  out.text(s);
+  out.byte(0x22);
 }
 
 /** The stored spelling of a kvlist key. */

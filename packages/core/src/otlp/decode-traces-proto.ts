@@ -1,5 +1,4 @@
 import { type AnyValue, EMPTY_ATTRIBUTES, newAttributes } from '../model/any-value.js';
-import { bytesToHex } from '../model/ids.js';
 import type { InstrumentationScope, Resource, SpanEvent, SpanKind, SpanLink, StatusCode } from '../model/span.js';
 import { attributesOrEmpty, readKeyValue } from './decode-any-value-proto.js';
 import { type DecodedTraces, type DecodedTracesBuilder, MAX_REJECTION_MESSAGES } from './decoded.js';
@@ -34,8 +33,8 @@ function readResourceSpans(r: ProtoReader, end: number, out: DecodedTracesBuilde
   const scopeRanges: [number, number][] = [];
   while (r.pos < end) {
     const tag = r.uint32();
-    if (tag === 0x0a) resourceRange = r.span(end);
-    else if (tag === 0x12) scopeRanges.push(r.span(end));
+    if (tag === 0x0a) resourceRange = range(r, end);
+    else if (tag === 0x12) scopeRanges.push(range(r, end));
     else if (tag === 0x1a) schemaUrl = r.string(end);
     else r.skip(tag & 7, end);
   }
@@ -77,8 +76,8 @@ function readScopeSpans(
   const spanRanges: [number, number][] = [];
   while (r.pos < end) {
     const tag = r.uint32();
-    if (tag === 0x0a) scopeRange = r.span(end);
-    else if (tag === 0x12) spanRanges.push(r.span(end));
+    if (tag === 0x0a) scopeRange = range(r, end);
+    else if (tag === 0x12) spanRanges.push(range(r, end));
     else if (tag === 0x1a) schemaUrl = r.string(end);
     else r.skip(tag & 7, end);
   }
@@ -141,29 +140,24 @@ function readSpan(
   let droppedLinks = 0;
   let statusCode = 0;
   let statusMessage = '';
-  const buf = r.buf;
   while (r.pos < end) {
     const tag = r.uint32();
     switch (tag) {
-      case 0x0a: {
-        const [s, e] = r.span(end);
-        traceIdBytes = e - s;
-        traceId = bytesToHex(buf, s, e);
+      case 0x0a:
+        traceId = r.hexId(end);
+        traceIdBytes = r.lastLength;
         break;
-      }
-      case 0x12: {
-        const [s, e] = r.span(end);
-        spanIdBytes = e - s;
-        spanId = bytesToHex(buf, s, e);
+      case 0x12:
+        spanId = r.hexId(end);
+        spanIdBytes = r.lastLength;
         break;
-      }
       case 0x1a:
         traceState = r.string(end);
         break;
       case 0x22: {
-        const [s, e] = r.span(end);
-        parentIdBytes = e - s;
-        parentSpanId = parentIdBytes === 0 ? null : bytesToHex(buf, s, e);
+        const hex = r.hexId(end);
+        parentIdBytes = r.lastLength;
+        parentSpanId = parentIdBytes === 0 ? null : hex;
         break;
       }
       case 0x2a:
@@ -272,13 +266,9 @@ function readLink(r: ProtoReader, end: number): SpanLink {
   let flags = 0;
   while (r.pos < end) {
     const tag = r.uint32();
-    if (tag === 0x0a) {
-      const [s, e] = r.span(end);
-      traceId = bytesToHex(r.buf, s, e);
-    } else if (tag === 0x12) {
-      const [s, e] = r.span(end);
-      spanId = bytesToHex(r.buf, s, e);
-    } else if (tag === 0x1a) traceState = r.string(end);
+    if (tag === 0x0a) traceId = r.hexId(end);
+    else if (tag === 0x12) spanId = r.hexId(end);
+    else if (tag === 0x1a) traceState = r.string(end);
     else if (tag === 0x22) readKeyValue(r, r.lengthEnd(end), (attributes ??= newAttributes()), 0);
     else if (tag === 0x28) dropped = r.uint32();
     else if (tag === 0x35) flags = r.fixed32();
@@ -290,4 +280,12 @@ function readLink(r: ProtoReader, end: number): SpanLink {
 
 function truncate(text: string): string {
   return text.length > 64 ? `${text.slice(0, 61)}...` : text;
+}
+
+/** A length-delimited field's [start, end); the reader moves past it. */
+function range(r: ProtoReader, limit: number): [number, number] {
+  const end = r.lengthEnd(limit);
+  const start = r.pos;
+  r.pos = end;
+  return [start, end];
 }

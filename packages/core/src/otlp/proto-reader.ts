@@ -1,4 +1,6 @@
+import { bytesToHex } from '../model/ids.js';
 import { DecodeError } from './decode-error.js';
+import { interned, MAX_INTERNED } from './string-intern.js';
 
 /** Protobuf wire types. Groups (3, 4) are not supported: OTLP never uses them. */
 export const WireType = { VARINT: 0, I64: 1, LEN: 2, I32: 5 } as const;
@@ -126,25 +128,33 @@ export class ProtoReader {
     return this.view.getFloat64(p, true);
   }
 
-  /** A length-delimited field's start and end; the reader moves past it. */
-  span(limit: number): [number, number] {
+  /** A length-delimited field as a copy of its bytes. */
+  bytes(limit: number): Uint8Array {
     const end = this.lengthEnd(limit);
     const start = this.pos;
     this.pos = end;
-    return [start, end];
-  }
-
-  /** A length-delimited field as a copy of its bytes. */
-  bytes(limit: number): Uint8Array {
-    const [start, end] = this.span(limit);
     return this.buf.slice(start, end);
   }
 
   /** A length-delimited UTF-8 string; invalid UTF-8 is a decode error, as proto3 requires. */
   string(limit: number): string {
-    const [start, end] = this.span(limit);
-    return decodeUtf8(this.buf, start, end);
+    const end = this.lengthEnd(limit);
+    const start = this.pos;
+    this.pos = end;
+    return end - start <= MAX_INTERNED ? interned(this.buf, start, end, decodeUtf8) : decodeUtf8(this.buf, start, end);
   }
+
+  /** A length-delimited id as lowercase hex; returns its length in bytes via {@link lastLength}. */
+  hexId(limit: number): string {
+    const end = this.lengthEnd(limit);
+    const start = this.pos;
+    this.pos = end;
+    this.lastLength = end - start;
+    return bytesToHex(this.buf, start, end);
+  }
+
+  /** The byte length of the last {@link hexId}. */
+  lastLength = 0;
 
   /** Checks that a message's fields ended exactly at its length. */
   expectEnd(end: number, what: string): void {

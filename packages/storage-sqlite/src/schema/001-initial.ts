@@ -1,9 +1,16 @@
 /**
- * The first schema. Spans hang off their trace's integer key, so the unique index that makes
- * writes idempotent — (trace_key, span_id) — grows at its right edge instead of at random
- * places: new traces get increasing keys. Resources and scopes are stored once each.
- * Ids are BLOBs (16 and 8 bytes); times are INTEGER nanoseconds; attribute maps, events and
- * links are typed JSON (see @sightline/core `encodeTypedJson`).
+ * The first schema.
+ *
+ * Writes must stay fast as the store grows, so no index has random insertion points
+ * except two small ones that are kept small:
+ * - spans hang off their trace's integer key, and the unique index that makes writes
+ *   idempotent, (trace_key, span_id), grows at its right edge: new traces get increasing keys;
+ * - trace ids and span ids, which are random, are found through an id index (see
+ *   `id-index/`): recent ids in a small B-tree (`recent_*_ids`), older ids in sealed,
+ *   immutable blocks of sorted ids with a Bloom filter each (`*_id_blocks`).
+ *
+ * Resources and scopes are stored once each. Ids are BLOBs; times are INTEGER nanoseconds;
+ * attribute maps, events and links are typed JSON (see @sightline/core `encodeTypedJson`).
  */
 export const initialSchema = `
 CREATE TABLE projects (
@@ -46,7 +53,6 @@ CREATE TABLE traces (
   root_is_complete INTEGER NOT NULL,
   expires_at_ns    INTEGER
 );
-CREATE UNIQUE INDEX traces_by_id ON traces (project_id, trace_id);
 CREATE INDEX traces_by_start ON traces (project_id, start_ns);
 CREATE INDEX traces_by_expiry ON traces (expires_at_ns) WHERE expires_at_ns IS NOT NULL;
 
@@ -72,5 +78,32 @@ CREATE TABLE spans (
   dropped_links_count      INTEGER NOT NULL
 );
 CREATE UNIQUE INDEX spans_by_trace ON spans (trace_key, span_id);
-CREATE INDEX spans_by_span_id ON spans (span_id);
+
+CREATE TABLE recent_trace_ids (
+  id    BLOB NOT NULL,
+  value INTEGER NOT NULL,
+  PRIMARY KEY (id, value)
+) WITHOUT ROWID;
+CREATE TABLE trace_id_blocks (
+  id        INTEGER PRIMARY KEY,
+  min_value INTEGER NOT NULL,
+  max_value INTEGER NOT NULL,
+  bloom     BLOB NOT NULL,
+  ids       BLOB NOT NULL,
+  vals      BLOB NOT NULL
+);
+
+CREATE TABLE recent_span_ids (
+  id    BLOB NOT NULL,
+  value INTEGER NOT NULL,
+  PRIMARY KEY (id, value)
+) WITHOUT ROWID;
+CREATE TABLE span_id_blocks (
+  id        INTEGER PRIMARY KEY,
+  min_value INTEGER NOT NULL,
+  max_value INTEGER NOT NULL,
+  bloom     BLOB NOT NULL,
+  ids       BLOB NOT NULL,
+  vals      BLOB NOT NULL
+);
 `;

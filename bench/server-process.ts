@@ -1,0 +1,59 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const BIN = fileURLToPath(new URL('../apps/cli/bin/sightline.js', import.meta.url));
+
+export interface ServerProcess {
+  readonly proc: ChildProcess;
+  readonly api: string;
+  readonly otlpHttp: string;
+  readonly grpc: string;
+  /** Resident set size now, in MiB. */
+  rssMiB(): number;
+  /** Peak resident set size so far, in MiB. */
+  peakRssMiB(): number;
+  stop(): Promise<void>;
+}
+
+/** Starts the built `sightline serve` on free ports. */
+export async function startServerProcess(args: string[]): Promise<ServerProcess> {
+  const proc = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--grpc-port', '0', '--otlp-http-port', '0', ...args], {
+    stdio: ['ignore', 'inherit', 'pipe'],
+  });
+  let stderr = '';
+  proc.stderr?.on('data', (d) => {
+    stderr += d;
+  });
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const api = /API \+ OTLP\/HTTP\s+(http:\/\/\S+)/.exec(stderr)?.[1];
+    const otlp = /OTLP\/HTTP\s+(http:\/\/\S+)\/v1\/traces/.exec(stderr)?.[1];
+    const grpc = /OTLP\/gRPC\s+(\S+)/.exec(stderr)?.[1];
+    if (api && otlp && grpc) {
+      const status = (field: string) =>
+        Number(
+          /(\d+) kB/.exec(
+            readFileSync(`/proc/${proc.pid}/status`, 'utf8')
+              .split('\n')
+              .find((l) => l.startsWith(field)) ?? '',
+          )?.[1] ?? 0,
+        ) / 1024;
+      return {
+        proc,
+        api,
+        otlpHttp: otlp,
+        grpc,
+        rssMiB: () => status('VmRSS:'),
+        peakRssMiB: () => status('VmHWM:'),
+        stop: () =>
+          new Promise((resolve) => {
+            proc.once('exit', () => resolve());
+            proc.kill('SIGTERM');
+          }),
+      };
+    }
+    if (proc.exitCode !== null || Date.now() > deadline) throw new Error(`server did not start:\n${stderr}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -1,0 +1,56 @@
+const encoder = new TextEncoder();
+
+/**
+ * A growable UTF-8 byte buffer. Text written here never becomes a JS string again, so
+ * building large outputs (typed JSON for thousands of spans) allocates one buffer instead of
+ * many strings.
+ */
+export class Utf8Builder {
+  buf: Uint8Array;
+  pos = 0;
+
+  constructor(initialBytes = 64 * 1024) {
+    this.buf = new Uint8Array(initialBytes);
+  }
+
+  /** Makes room for `n` more bytes. */
+  ensure(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.pos + n) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.buf.subarray(0, this.pos));
+    this.buf = next;
+  }
+
+  byte(b: number): void {
+    this.ensure(1);
+    this.buf[this.pos++] = b;
+  }
+
+  /** Text as UTF-8. Lone surrogates become U+FFFD: callers escape them first when that matters. */
+  text(s: string): void {
+    const n = s.length;
+    this.ensure(n * 3);
+    if (n < 32) {
+      const buf = this.buf;
+      let p = this.pos;
+      for (let i = 0; i < n; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) {
+          this.pos += encoder.encodeInto(s, buf.subarray(this.pos)).written;
+          return;
+        }
+        buf[p++] = c;
+      }
+      this.pos = p;
+      return;
+    }
+    this.pos += encoder.encodeInto(s, this.buf.subarray(this.pos)).written;
+  }
+
+  /** The bytes written so far (a view: copy it before writing more). */
+  view(): Uint8Array {
+    return this.buf.subarray(0, this.pos);
+  }
+}

@@ -1,0 +1,127 @@
+import { createHash } from 'node:crypto';
+import type { InstrumentationScope, Resource, Span } from '@sightline/core';
+import { serviceNameOf, Utf8Builder, writeKvList } from '@sightline/core';
+import type { SpanGroup } from '@sightline/storage';
+import {
+  type EncodedBatch,
+  type EncodedGroup,
+  type EncodedResource,
+  type EncodedScope,
+  I,
+  ID_BYTES,
+  INTS,
+  STRINGS,
+} from './encoded-batch.js';
+import { encodeAttributes, encodeEvents, encodeLinks } from './span-rows.js';
+
+const CACHE_LIMIT = 1000;
+/** Encoded resources and scopes by their content, so a repeat costs a map lookup, not a hash. */
+const byContent = new Map<string, EncodedResource | EncodedScope>();
+
+/** Turns span groups into row values: typed JSON, id bytes, fingerprints of resources and scopes. */
+export function encodeBatch(batch: readonly SpanGroup[]): EncodedBatch {
+  return { groups: batch.map(encodeGroup) };
+}
+
+function encodeGroup(group: SpanGroup): EncodedGroup {
+  const count = group.spans.length;
+  const resources: EncodedResource[] = [];
+  const scopes: EncodedScope[] = [];
+  const resourceIndex = new Map<Resource, number>();
+  const scopeIndex = new Map<InstrumentationScope, number>();
+  const ids = Buffer.from(new ArrayBuffer(count * ID_BYTES));
+  const times = new BigInt64Array(count * 2);
+  const ints = new Uint32Array(count * INTS);
+  const strings: string[] = new Array(count * STRINGS);
+  const json = new Utf8Builder(Math.max(1024, count * 1024));
+  const offsets = new Uint32Array(count + 1);
+  for (let i = 0; i < count; i++) {
+    const span = group.spans[i] as Span;
+    let r = resourceIndex.get(span.resource);
+    if (r === undefined) {
+      r = resources.push(encodeResource(span.resource)) - 1;
+      resourceIndex.set(span.resource, r);
+    }
+    let s = scopeIndex.get(span.scope);
+    if (s === undefined) {
+      s = scopes.push(encodeScope(span.scope)) - 1;
+      scopeIndex.set(span.scope, s);
+    }
+    const at = i * ID_BYTES;
+    ids.write(span.traceId, at, 16, 'hex');
+    ids.write(span.spanId, at + 16, 8, 'hex');
+    if (span.parentSpanId !== null) ids.write(span.parentSpanId, at + 24, 8, 'hex');
+    times[i * 2] = span.startTimeUnixNano;
+    times[i * 2 + 1] = span.endTimeUnixNano;
+    const n = i * INTS;
+    ints[n + I.Kind] = span.kind;
+    ints[n + I.StatusCode] = span.status.code;
+    ints[n + I.Flags] = span.flags;
+    ints[n + I.Resource] = r;
+    ints[n + I.Scope] = s;
+    ints[n + I.DroppedAttributes] = span.droppedAttributesCount;
+    ints[n + I.DroppedEvents] = span.droppedEventsCount;
+    ints[n + I.DroppedLinks] = span.droppedLinksCount;
+    ints[n + I.HasParent] = span.parentSpanId === null ? 0 : 1;
+    const t = i * STRINGS;
+    strings[t] = span.name;
+    strings[t + 1] = span.status.message;
+    strings[t + 2] = span.traceState;
+    strings[t + 3] = encodeEvents(span.events) ?? '';
+    strings[t + 4] = encodeLinks(span.links) ?? '';
+    writeKvList(json, span.attributes);
+    offsets[i + 1] = json.pos;
+  }
+  return {
+    project: group.project,
+    expiresAt: group.expiresAtUnixNano ?? null,
+    resources,
+    scopes,
+    count,
+    ids: new Uint8Array(ids.buffer, 0, ids.length),
+    times,
+    ints,
+    strings,
+    attributes: json.buf,
+    offsets,
+  };
+}
+
+function encodeResource(resource: Resource): EncodedResource {
+  const attributes = encodeAttributes(resource.attributes);
+  const content = `r\u0000${resource.schemaUrl}\u0000${resource.droppedAttributesCount}\u0000${attributes}`;
+  return remember(content, () => ({
+    fingerprint: sha1(content),
+    serviceName: serviceNameOf(resource),
+    attributes,
+    droppedAttributesCount: resource.droppedAttributesCount,
+    schemaUrl: resource.schemaUrl,
+  })) as EncodedResource;
+}
+
+function encodeScope(scope: InstrumentationScope): EncodedScope {
+  const attributes = encodeAttributes(scope.attributes);
+  const content = `s\u0000${scope.name}\u0000${scope.version}\u0000${scope.schemaUrl}\u0000${scope.droppedAttributesCount}\u0000${attributes}`;
+  return remember(content, () => ({
+    fingerprint: sha1(content),
+    name: scope.name,
+    version: scope.version,
+    attributes,
+    droppedAttributesCount: scope.droppedAttributesCount,
+    schemaUrl: scope.schemaUrl,
+  })) as EncodedScope;
+}
+
+function remember<T extends EncodedResource | EncodedScope>(content: string, make: () => T): T {
+  let found = byContent.get(content) as T | undefined;
+  if (!found) {
+    found = make();
+    if (byContent.size >= CACHE_LIMIT) byContent.delete(byContent.keys().next().value as string);
+    byContent.set(content, found);
+  }
+  return found;
+}
+
+function sha1(text: string): Uint8Array {
+  return new Uint8Array(createHash('sha1').update(text).digest());
+}

@@ -1,0 +1,138 @@
+import {
+  buildSpanTree,
+  DEFAULT_ORDER,
+  encodeCursor,
+  type GetTraceQuery,
+  type Page,
+  type ReaderCapabilities,
+  type SpanTreeNode,
+  type SpanTreeQuery,
+  type StoredSpan,
+  type TraceDetail,
+  type TraceQuery,
+  type TraceReader,
+  type TraceSummary,
+} from '@sightline/storage';
+import type Database from 'better-sqlite3';
+import { DimensionReader } from './dimension-reader.js';
+import { IdIndex } from './id-index/id-index.js';
+import { blobToHex, hexToBlob } from './ids.js';
+import { rowToSpan, type SpanRow } from './span-rows.js';
+import { TRACE_SUMMARY_COLUMNS, traceQuerySql } from './trace-query-sql.js';
+import { traceIndexKey } from './write-batch.js';
+
+interface SummaryRow {
+  id: bigint;
+  trace_id: Buffer;
+  start_ns: bigint;
+  end_ns: bigint;
+  span_count: bigint;
+  error_count: bigint;
+  root_span_id: Buffer;
+  root_name: string;
+  root_service: string;
+  root_is_complete: bigint;
+  sort_value?: bigint | Buffer;
+}
+
+/** Answers trace queries on a connection of its own (WAL lets it read while the writer writes). */
+export class SqliteReader implements TraceReader {
+  readonly capabilities: ReaderCapabilities = { attributeFilters: true, resourceAttributeFilters: true, offsetPaging: true };
+  private readonly dims: DimensionReader;
+  private readonly traceIds: IdIndex;
+  private readonly spanIds: IdIndex;
+  private readonly stmts;
+  private readonly readTx: <T>(fn: () => T) => T;
+
+  constructor(private readonly db: Database.Database) {
+    this.dims = new DimensionReader(db);
+    this.traceIds = new IdIndex(db, 'trace', 20);
+    this.spanIds = new IdIndex(db, 'span', 8);
+    this.stmts = {
+      summary: db
+        .prepare(`SELECT ${TRACE_SUMMARY_COLUMNS} FROM traces t WHERE t.id = ? AND t.project_id = ? AND t.trace_id = ?`)
+        .safeIntegers(true),
+      spansOf: db
+        .prepare(
+          'SELECT s.*, t.trace_id, ? AS project FROM spans s JOIN traces t ON t.id = s.trace_key WHERE s.trace_key = ? ORDER BY s.start_ns, s.rowid',
+        )
+        .safeIntegers(true),
+      spanInProject: db
+        .prepare('SELECT 1 FROM spans s JOIN traces t ON t.id = s.trace_key WHERE s.trace_key = ? AND s.span_id = ? AND t.project_id = ?')
+        .pluck(),
+    };
+    const tx = db.transaction((fn: () => unknown) => fn());
+    this.readTx = <T>(fn: () => T) => tx(fn) as T;
+  }
+
+  async findTraces(q: TraceQuery): Promise<Page<TraceSummary>> {
+    const projectId = this.dims.projectId(q.project);
+    if (projectId === null) return { items: [], nextCursor: null };
+    const { sql, params } = traceQuerySql(q, projectId);
+    const rows = this.db
+      .prepare(sql)
+      .safeIntegers(true)
+      .all(...params) as SummaryRow[];
+    const more = rows.length > q.limit;
+    const page = more ? rows.slice(0, q.limit) : rows;
+    const last = page[page.length - 1];
+    return {
+      items: page.map((row) => toSummary(q.project, row)),
+      nextCursor:
+        more && last
+          ? encodeCursor(q.orderBy ?? DEFAULT_ORDER, {
+              value: Buffer.isBuffer(last.sort_value) ? blobToHex(last.sort_value) : String(last.sort_value),
+              key: String(last.id),
+            })
+          : null,
+    };
+  }
+
+  async getTrace(q: GetTraceQuery): Promise<TraceDetail | null> {
+    const projectId = this.dims.projectId(q.project);
+    if (projectId === null) return null;
+    const traceBlob = hexToBlob(q.traceId);
+    return this.readTx(() => {
+      for (const key of this.traceIds.lookup(traceIndexKey(projectId, traceBlob))) {
+        const row = this.stmts.summary.get(key, projectId, traceBlob) as SummaryRow | undefined;
+        if (row) return { summary: toSummary(q.project, row), spans: this.spansOf(row.id, q.project) };
+      }
+      return null;
+    });
+  }
+
+  async getSpanTree(q: SpanTreeQuery): Promise<SpanTreeNode | null> {
+    const projectId = this.dims.projectId(q.project);
+    if (projectId === null) return null;
+    const spanBlob = hexToBlob(q.spanId);
+    return this.readTx(() => {
+      // Span ids are unique in practice; if two traces share one, the most recent wins.
+      const keys = [...new Set(this.spanIds.lookup(spanBlob))].sort((a, b) => b - a);
+      for (const key of keys) {
+        if (this.stmts.spanInProject.get(key, spanBlob, projectId) === undefined) continue;
+        return buildSpanTree(this.spansOf(BigInt(key), q.project), q.spanId, q.maxDepth, q.attributeKeys);
+      }
+      return null;
+    });
+  }
+
+  private spansOf(traceKey: bigint, project: string): StoredSpan[] {
+    const rows = this.stmts.spansOf.all(project, traceKey) as SpanRow[];
+    return rows.map((row) => rowToSpan(row, this.dims.resource(Number(row.resource_id)), this.dims.scope(Number(row.scope_id))));
+  }
+}
+
+function toSummary(project: string, row: SummaryRow): TraceSummary {
+  return {
+    project,
+    traceId: blobToHex(row.trace_id),
+    rootSpanId: blobToHex(row.root_span_id),
+    rootSpanName: row.root_name,
+    rootIsComplete: row.root_is_complete === 1n,
+    serviceName: row.root_service,
+    startTimeUnixNano: row.start_ns,
+    endTimeUnixNano: row.end_ns,
+    spanCount: Number(row.span_count),
+    errorCount: Number(row.error_count),
+  };
+}

@@ -1,0 +1,49 @@
+import { StatusCode } from '@sightline/core';
+import { isBetterRoot } from '@sightline/storage';
+
+/** The summary columns of one trace row, kept up to date as its spans arrive. */
+export interface TraceAggregate {
+  readonly key: number;
+  start: bigint;
+  end: bigint;
+  spanCount: number;
+  errorCount: number;
+  root: RootCandidate | null;
+  /** undefined: no span yet; null: some span never expires. */
+  expiresAt: bigint | null | undefined;
+}
+
+export interface RootCandidate {
+  readonly spanId: Uint8Array;
+  readonly parentSpanId: Uint8Array | null;
+  readonly startTimeUnixNano: bigint;
+  readonly name: string;
+  readonly service: string;
+}
+
+/** Stands in for a root candidate's parent id: only whether there is one matters. */
+const HAS_PARENT = new Uint8Array(0);
+
+/** Folds one newly stored span into its trace's summary. */
+export function absorbSpan(
+  agg: TraceAggregate,
+  span: RootCandidate & { readonly end: bigint; readonly statusCode: number },
+  expiresAt: bigint | null,
+): void {
+  if (agg.spanCount === 0 || span.startTimeUnixNano < agg.start) agg.start = span.startTimeUnixNano;
+  if (span.end > agg.end) agg.end = span.end;
+  agg.spanCount++;
+  if (span.statusCode === StatusCode.ERROR) agg.errorCount++;
+  if (isBetterRoot(span, agg.root)) {
+    // Copies, not views: an aggregate outlives the batch whose buffers the views point into.
+    agg.root = {
+      spanId: span.spanId.slice(),
+      parentSpanId: span.parentSpanId === null ? null : HAS_PARENT,
+      startTimeUnixNano: span.startTimeUnixNano,
+      name: span.name,
+      service: span.service,
+    };
+  }
+  if (agg.expiresAt === undefined) agg.expiresAt = expiresAt;
+  else if (agg.expiresAt !== null) agg.expiresAt = expiresAt === null ? null : expiresAt > agg.expiresAt ? expiresAt : agg.expiresAt;
+}
