@@ -52,6 +52,7 @@ export function encodeKvList(kv: KvList): string {
 }
 
 /** Characters a JSON string cannot hold as they are (and lone surrogates, which UTF-8 cannot). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what must be escaped.
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 /**

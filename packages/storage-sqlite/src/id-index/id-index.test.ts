@@ -16,7 +16,9 @@ describe('the id index', () => {
     const db = freshDb();
     const index = new IdIndex(db, 'span', 8, 100);
     const ids = Array.from({ length: 1050 }, () => randomBytes(8));
-    db.transaction(() => ids.forEach((id, i) => index.add(id, i + 1)))();
+    db.transaction(() => {
+      for (const [i, id] of ids.entries()) index.add(id, i + 1);
+    })();
     expect(db.prepare('SELECT count(*) FROM span_id_blocks').pluck().get()).toBe(10);
     expect(db.prepare('SELECT count(*) FROM recent_span_ids').pluck().get()).toBe(50);
     // A second index on the same database (a reader) sees the same.
@@ -43,7 +45,9 @@ describe('the id index', () => {
     const db = freshDb();
     const index = new IdIndex(db, 'span', 8, 10);
     const ids = Array.from({ length: 30 }, () => randomBytes(8));
-    db.transaction(() => ids.forEach((id, i) => index.add(id, i + 1)))();
+    db.transaction(() => {
+      for (const [i, id] of ids.entries()) index.add(id, i + 1);
+    })();
     expect(index.lookup(ids[0] as Buffer)).toEqual([1]);
     index.dropBelow(11);
     expect(index.lookup(ids[0] as Buffer)).toEqual([]);
