@@ -55,13 +55,16 @@ export async function httpLoad(
   const worker = async () => {
     while (sent < requests) {
       sent++;
-      const status = await post(template.body(nextRequest++));
-      if (status === 200) acked++;
-      else if (status === 503) {
+      const body = template.body(nextRequest++);
+      // A refused request is sent again, as an exporter retries: the same body, the same ids.
+      for (;;) {
+        const status = await post(body);
+        if (status === 200) break;
+        if (status !== 503) throw new Error(`unexpected status ${status}`);
         refused++;
-        sent--;
         await new Promise((r) => setTimeout(r, 50));
-      } else throw new Error(`unexpected status ${status}`);
+      }
+      acked++;
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
@@ -97,16 +100,18 @@ export async function grpcLoad(address: string, template: Template, requests: nu
   const worker = async () => {
     while (sent < requests) {
       sent++;
-      const [err, answer] = await new Promise<[grpc.ServiceError | null, Buffer | undefined]>((resolve) =>
-        client.Export(template.body(nextRequest++), (e, a) => resolve([e, a])),
-      );
-      if (!err && answer?.length) throw new Error('partial success over gRPC');
-      if (!err) acked++;
-      else if (err.code === grpc.status.UNAVAILABLE) {
+      const body = template.body(nextRequest++);
+      for (;;) {
+        const [err, answer] = await new Promise<[grpc.ServiceError | null, Buffer | undefined]>((resolve) =>
+          client.Export(body, (e, a) => resolve([e, a])),
+        );
+        if (!err && answer?.length) throw new Error('partial success over gRPC');
+        if (!err) break;
+        if (err.code !== grpc.status.UNAVAILABLE) throw err;
         refused++;
-        sent--;
         await new Promise((r) => setTimeout(r, 50));
-      } else throw err;
+      }
+      acked++;
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));

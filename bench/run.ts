@@ -17,6 +17,7 @@ const { values: opts } = parseArgs({
     spans: { type: 'string', default: '1000000' },
     concurrency: { type: 'string', default: '4' },
     queries: { type: 'string', default: '300' },
+    keep: { type: 'boolean', default: false },
   },
 });
 const TOTAL = Number(opts.spans);
@@ -101,5 +102,6 @@ try {
 } finally {
   clearInterval(sampler);
   await server.stop();
-  rmSync(dir, { recursive: true, force: true });
+  if (opts.keep) console.log(`\nKept the database: ${db}`);
+  else rmSync(dir, { recursive: true, force: true });
 }

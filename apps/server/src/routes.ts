@@ -37,6 +37,7 @@ export function apiRouter(deps: RouteDeps): Router {
         duplicate_spans: s.duplicateSpans,
         refused_requests: s.refusedRequests,
       },
+      memory: { rss_bytes: process.memoryUsage.rss(), heap_used_bytes: process.memoryUsage().heapUsed },
     });
   });
   router.add('GET', '/api/openapi.json', ({ res }) => sendJson(res, 200, openApiDocument));

@@ -20,6 +20,17 @@ export function jsonPath(key: string): string {
  * `matchesFilter` in @sightline/storage (the conformance suite holds the two together).
  */
 export function attributeFilterSql(column: string, filter: AttributeFilter): SqlFragment {
+  const exact = exactFilterSql(column, filter);
+  // Cheap substring tests first: a span whose text lacks the key (or the exact string value)
+  // cannot match, and skipping it saves parsing its JSON. The JSON functions decide the rest.
+  const needles = [`${JSON.stringify(escapeKey(filter.key))}:`];
+  const v = filter.value;
+  if (filter.op === 'eq' && typeof v === 'string' && filterNumber(v) === null && filterBoolean(v) === null) needles.push(JSON.stringify(v));
+  const pre = needles.map(() => `instr(${column}, ?) > 0`).join(' AND ');
+  return { sql: `(${pre} AND ${exact.sql})`, params: [...needles, ...exact.params] };
+}
+
+function exactFilterSql(column: string, filter: AttributeFilter): SqlFragment {
   const path = jsonPath(filter.key);
   const type = `json_type(${column}, ?)`;
   const value = `json_extract(${column}, ?)`;

@@ -12,6 +12,7 @@ import {
   INTS,
   STRINGS,
 } from './encoded-batch.js';
+import { addAttributes, FILTER_BLOOM_BYTES } from './filter-bloom.js';
 import { encodeAttributes, encodeEvents, encodeLinks } from './span-rows.js';
 
 const CACHE_LIMIT = 1000;
@@ -35,6 +36,8 @@ function encodeGroup(group: SpanGroup): EncodedGroup {
   const strings: string[] = new Array(count * STRINGS);
   const json = new Utf8Builder(Math.max(1024, count * 1024));
   const offsets = new Uint32Array(count + 1);
+  const bloomOf = new Map<string, number>();
+  let blooms = new Uint8Array(FILTER_BLOOM_BYTES * 8);
   for (let i = 0; i < count; i++) {
     const span = group.spans[i] as Span;
     let r = resourceIndex.get(span.resource);
@@ -69,6 +72,18 @@ function encodeGroup(group: SpanGroup): EncodedGroup {
     strings[t + 2] = span.traceState;
     strings[t + 3] = encodeEvents(span.events) ?? '';
     strings[t + 4] = encodeLinks(span.links) ?? '';
+    let b = bloomOf.get(span.traceId);
+    if (b === undefined) {
+      b = bloomOf.size;
+      bloomOf.set(span.traceId, b);
+      if ((b + 1) * FILTER_BLOOM_BYTES > blooms.length) {
+        const grown = new Uint8Array(blooms.length * 2);
+        grown.set(blooms);
+        blooms = grown;
+      }
+    }
+    ints[n + I.Bloom] = b;
+    addAttributes(blooms.subarray(b * FILTER_BLOOM_BYTES, (b + 1) * FILTER_BLOOM_BYTES), span.attributes);
     writeKvList(json, span.attributes);
     offsets[i + 1] = json.pos;
   }
@@ -84,6 +99,7 @@ function encodeGroup(group: SpanGroup): EncodedGroup {
     strings,
     attributes: json.buf,
     offsets,
+    blooms,
   };
 }
 

@@ -21,8 +21,9 @@ export const I = {
   DroppedEvents: 6,
   DroppedLinks: 7,
   HasParent: 8,
+  Bloom: 9,
 } as const;
-export const INTS = 9;
+export const INTS = 10;
 /** Strings per span in {@link EncodedGroup.strings}, in this order ('' for no events or links). */
 export const T = { Name: 0, StatusMessage: 1, TraceState: 2, Events: 3, Links: 4 } as const;
 export const STRINGS = 5;
@@ -42,6 +43,8 @@ export interface EncodedGroup {
   /** Every span's attributes as typed JSON in UTF-8, end to end; span i's are [offsets[i], offsets[i + 1]). */
   readonly attributes: Uint8Array;
   readonly offsets: Uint32Array;
+  /** One filter Bloom filter per trace of the group (see filter-bloom.ts); spans give theirs in `ints`. */
+  readonly blooms: Uint8Array;
 }
 
 export interface EncodedResource {
@@ -63,5 +66,7 @@ export interface EncodedScope {
 
 /** The typed arrays of a batch, to transfer instead of copy. */
 export function transferables(batch: EncodedBatch): ArrayBuffer[] {
-  return batch.groups.flatMap((g) => [g.ids.buffer, g.times.buffer, g.ints.buffer, g.attributes.buffer, g.offsets.buffer] as ArrayBuffer[]);
+  return batch.groups.flatMap(
+    (g) => [g.ids.buffer, g.times.buffer, g.ints.buffer, g.attributes.buffer, g.offsets.buffer, g.blooms.buffer] as ArrayBuffer[],
+  );
 }

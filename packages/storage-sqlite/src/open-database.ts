@@ -5,8 +5,17 @@ import Database from 'better-sqlite3';
 export interface ConnectionOptions {
   readonly path: string;
   readonly durability?: 'normal' | 'full';
+  /** Page cache of this connection, in MiB. */
   readonly cacheMiB?: number;
 }
+
+/**
+ * Page cache sizes. The writer appends, so a small cache holds what it touches (B-tree right
+ * edges, the recent-id trees, the newest trace rows); the reader's cache keeps hot traces and
+ * indexes for queries.
+ */
+export const READER_CACHE_MIB = 32;
+export const WRITER_CACHE_MIB = 16;
 
 /** Opens a connection with the settings every connection to a Sightline database uses. */
 export function openConnection(options: ConnectionOptions): Database.Database {
@@ -14,7 +23,7 @@ export function openConnection(options: ConnectionOptions): Database.Database {
   const db = new Database(options.path);
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${options.durability === 'full' ? 'FULL' : 'NORMAL'}`);
-  db.pragma(`cache_size = -${(options.cacheMiB ?? 64) * 1024}`);
+  db.pragma(`cache_size = -${(options.cacheMiB ?? READER_CACHE_MIB) * 1024}`);
   db.pragma('temp_store = MEMORY');
   db.pragma('busy_timeout = 10000');
   // A larger WAL between checkpoints: fewer, bigger checkpoints (each ends with an fsync).

@@ -15,6 +15,7 @@ import {
 } from '@sightline/storage';
 import type Database from 'better-sqlite3';
 import { DimensionReader } from './dimension-reader.js';
+import { hasEntry } from './filter-bloom.js';
 import { IdIndex } from './id-index/id-index.js';
 import { blobToHex, hexToBlob } from './ids.js';
 import { rowToSpan, type SpanRow } from './span-rows.js';
@@ -45,6 +46,9 @@ export class SqliteReader implements TraceReader {
   private readonly readTx: <T>(fn: () => T) => T;
 
   constructor(private readonly db: Database.Database) {
+    db.function('sl_bloom_has', { deterministic: true }, (bloom: unknown, h1: unknown, h2: unknown) =>
+      bloom instanceof Uint8Array && hasEntry(bloom, Number(h1), Number(h2)) ? 1 : 0,
+    );
     this.dims = new DimensionReader(db);
     this.traceIds = new IdIndex(db, 'trace', 20);
     this.spanIds = new IdIndex(db, 'span', 8);

@@ -16,7 +16,7 @@ import {
 } from '@sightline/storage';
 import type Database from 'better-sqlite3';
 import { encodeBatch } from './encode-batch.js';
-import { openConnection } from './open-database.js';
+import { openConnection, WRITER_CACHE_MIB } from './open-database.js';
 import { migrate } from './schema/migrations.js';
 import { SqliteReader } from './sqlite-reader.js';
 import { InlineWriter, ThreadWriter } from './writer-client.js';
@@ -30,7 +30,7 @@ export interface SqliteStorageOptions {
    * power. `full`: it survives both, at some cost in write throughput.
    */
   readonly durability?: 'normal' | 'full';
-  /** Page cache per connection, in MiB (default 64). */
+  /** Page cache of the reading connection, in MiB (default 32; the writer's is 16). */
   readonly cacheMiB?: number;
   /** Commit on a worker thread (default), so writing overlaps with receiving and decoding. */
   readonly writerThread?: boolean;
@@ -56,7 +56,7 @@ export class SqliteStorage implements Storage, SpanWriter, TraceReader {
     if (options.path === ':memory:' || options.writerThread === false) {
       this.sink = new InlineWriter(this.db);
     } else {
-      const writer = new ThreadWriter(options);
+      const writer = new ThreadWriter({ path: options.path, durability: options.durability, cacheMiB: WRITER_CACHE_MIB });
       // Start at once; a failure to start is reported by the first write.
       writer.start().catch(() => undefined);
       this.sink = writer;

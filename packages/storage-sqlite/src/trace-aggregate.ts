@@ -11,6 +11,8 @@ export interface TraceAggregate {
   root: RootCandidate | null;
   /** undefined: no span yet; null: some span never expires. */
   expiresAt: bigint | null | undefined;
+  /** The trace's filter Bloom filter (see filter-bloom.ts). */
+  readonly bloom: Uint8Array;
 }
 
 export interface RootCandidate {
@@ -27,9 +29,11 @@ const HAS_PARENT = new Uint8Array(0);
 /** Folds one newly stored span into its trace's summary. */
 export function absorbSpan(
   agg: TraceAggregate,
-  span: RootCandidate & { readonly end: bigint; readonly statusCode: number },
+  span: RootCandidate & { readonly end: bigint; readonly statusCode: number; readonly bloom: Uint8Array },
   expiresAt: bigint | null,
 ): void {
+  const bloom = agg.bloom;
+  for (let i = 0; i < bloom.length; i++) bloom[i] = (bloom[i] as number) | (span.bloom[i] as number);
   if (agg.spanCount === 0 || span.startTimeUnixNano < agg.start) agg.start = span.startTimeUnixNano;
   if (span.end > agg.end) agg.end = span.end;
   agg.spanCount++;

@@ -8,6 +8,7 @@ import {
   type TraceQuery,
 } from '@sightline/storage';
 import { attributeFilterSql, type SqlFragment } from './attribute-filter-sql.js';
+import { filterEntries } from './filter-bloom.js';
 import { hexToBlob } from './ids.js';
 
 export const TRACE_SUMMARY_COLUMNS =
@@ -47,6 +48,13 @@ export function traceQuerySql(q: TraceQuery, projectId: number): SqlFragment {
   if (q.maxDurationNs !== undefined) {
     where.push('(t.end_ns - t.start_ns) <= ?');
     params.push(q.maxDurationNs);
+  }
+  for (const filter of q.attributes ?? []) {
+    // Skip traces whose filter Bloom filter shows no span can match, before reading spans.
+    const entries = filterEntries(filter);
+    if (!entries) continue;
+    where.push(`(t.filter_bloom IS NULL OR ${entries.map(() => 'sl_bloom_has(t.filter_bloom, ?, ?)').join(' OR ')})`);
+    for (const [h1, h2] of entries) params.push(h1, h2);
   }
   if (hasSpanConditions(q)) {
     const span = spanConditionsSql(q);

@@ -2,10 +2,12 @@ import type { WriteResult } from '@sightline/storage';
 import type Database from 'better-sqlite3';
 import { DimensionWriter } from './dimension-writer.js';
 import { type EncodedBatch, I, ID_BYTES, INTS, STRINGS, T } from './encoded-batch.js';
+import { FILTER_BLOOM_BYTES } from './filter-bloom.js';
 import { IdIndex } from './id-index/id-index.js';
 import { absorbSpan, type TraceAggregate } from './trace-aggregate.js';
 
-const TRACE_CACHE = 50_000;
+/** Recently written traces kept in memory (spans of a trace usually arrive within seconds). */
+const TRACE_CACHE = 10_000;
 
 interface TraceRow {
   id: bigint;
@@ -19,6 +21,7 @@ interface TraceRow {
   root_start_ns: bigint;
   root_is_complete: bigint;
   expires_at_ns: bigint | null;
+  filter_bloom: Uint8Array | null;
 }
 
 /**
@@ -48,8 +51,8 @@ export class BatchWriter {
       ),
       traceById: db
         .prepare(
-          `SELECT id, start_ns, end_ns, span_count, error_count, root_span_id, root_name, root_service, root_start_ns, root_is_complete, expires_at_ns
-           FROM traces WHERE id = ? AND project_id = ? AND trace_id = ?`,
+          `SELECT id, start_ns, end_ns, span_count, error_count, root_span_id, root_name, root_service, root_start_ns, root_is_complete, expires_at_ns,
+             filter_bloom FROM traces WHERE id = ? AND project_id = ? AND trace_id = ?`,
         )
         .safeIntegers(true),
       insertTrace: db.prepare(
@@ -58,7 +61,7 @@ export class BatchWriter {
       ),
       updateTrace: db.prepare(
         `UPDATE traces SET start_ns = ?, end_ns = ?, span_count = ?, error_count = ?, root_span_id = ?, root_name = ?, root_service = ?,
-           root_start_ns = ?, root_is_complete = ?, expires_at_ns = ? WHERE id = ?`,
+           root_start_ns = ?, root_is_complete = ?, expires_at_ns = ?, filter_bloom = ? WHERE id = ?`,
       ),
       expired: db
         .prepare('SELECT id FROM traces WHERE expires_at_ns IS NOT NULL AND expires_at_ns <= ? LIMIT 1000')
@@ -102,7 +105,7 @@ export class BatchWriter {
       const projectId = this.dims.projectId(group.project);
       const resourceIds = group.resources.map((r) => this.dims.resourceId(r));
       const scopeIds = group.scopes.map((s) => this.dims.scopeId(s));
-      const { ids, times, ints, strings, attributes, offsets } = group;
+      const { ids, times, ints, strings, attributes, offsets, blooms } = group;
       const idBuffer = Buffer.from(ids.buffer, ids.byteOffset, ids.byteLength);
       for (let i = 0; i < group.count; i++) {
         const at = i * ID_BYTES;
@@ -156,6 +159,10 @@ export class BatchWriter {
             name: strings[t + T.Name] as string,
             service: group.resources[ints[n + I.Resource] as number]?.serviceName ?? 'unknown_service',
             statusCode: ints[n + I.StatusCode] as number,
+            bloom: blooms.subarray(
+              (ints[n + I.Bloom] as number) * FILTER_BLOOM_BYTES,
+              ((ints[n + I.Bloom] as number) + 1) * FILTER_BLOOM_BYTES,
+            ),
           },
           group.expiresAt,
         );
@@ -175,6 +182,7 @@ export class BatchWriter {
           r.startTimeUnixNano,
           r.parentSpanId === null ? 1 : 0,
           agg.expiresAt ?? null,
+          agg.bloom,
           agg.key,
         );
       }
@@ -220,6 +228,8 @@ export class BatchWriter {
                 service: row.root_service,
               },
         expiresAt: row.span_count === 0n ? undefined : row.expires_at_ns,
+        // A trace without a filter (none recorded) is saturated: never skipped.
+        bloom: row.filter_bloom ? Uint8Array.from(row.filter_bloom) : new Uint8Array(FILTER_BLOOM_BYTES).fill(0xff),
       };
     }
     return null;
@@ -235,7 +245,16 @@ export class BatchWriter {
   ): TraceAggregate {
     const key = Number(this.stmts.insertTrace.run(projectId, traceId, start, end, spanId, name, start).lastInsertRowid);
     this.traceIds.add(traceIndexKey(projectId, traceId), key);
-    return { key, start: 0n, end: 0n, spanCount: 0, errorCount: 0, root: null, expiresAt: undefined };
+    return {
+      key,
+      start: 0n,
+      end: 0n,
+      spanCount: 0,
+      errorCount: 0,
+      root: null,
+      expiresAt: undefined,
+      bloom: new Uint8Array(FILTER_BLOOM_BYTES),
+    };
   }
 
   /** One bounded round of deletion; -1 when nothing was left to delete. */

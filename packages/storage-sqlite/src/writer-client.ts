@@ -130,12 +130,18 @@ export class ThreadWriter implements BatchSink {
 }
 
 /**
+ * The writer holds little between batches; a small heap keeps the process's memory down
+ * (V8 otherwise lets an idle-looking heap grow large before collecting).
+ */
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 128 };
+
+/**
  * The worker runs the compiled `writer-worker.js` next to this file. When this file is the
  * TypeScript source (tests run from source), the worker loads the source through tsx.
  */
 function createWorker(options: ConnectionOptions): Worker {
   const here = import.meta.url;
-  if (here.endsWith('.js')) return new Worker(new URL('./writer-worker.js', here), { workerData: options });
+  if (here.endsWith('.js')) return new Worker(new URL('./writer-worker.js', here), { workerData: options, resourceLimits: WORKER_LIMITS });
   // import.meta.resolve picks tsx's ESM entry; test runners that lack it get the CommonJS one.
   const tsx =
     typeof import.meta.resolve === 'function'
@@ -145,6 +151,7 @@ function createWorker(options: ConnectionOptions): Worker {
   const boot = `import { register } from ${JSON.stringify(tsx)}; register(); await import(${JSON.stringify(target)});`;
   return new Worker(new URL(`data:text/javascript,${encodeURIComponent(boot)}`), {
     workerData: options,
+    resourceLimits: WORKER_LIMITS,
     execArgv: ['--conditions=@sightline/source'],
   });
 }

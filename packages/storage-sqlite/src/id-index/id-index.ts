@@ -1,37 +1,33 @@
 import type Database from 'better-sqlite3';
 import { bloomMayContain, buildBloom, keyHashes } from './bloom.js';
-import { blockLookup, buildBlock, type IdBlock } from './id-block.js';
+import { buildChunks, chunkLookup } from './id-chunk.js';
 
 /** Ids held in the recent B-tree before they are sealed into a block. */
 export const SEAL_AT = 16_384;
-const BLOCK_CACHE = 16;
-
-interface BloomEntry {
-  readonly bloom: Uint8Array;
-  readonly minValue: number;
-  readonly maxValue: number;
-}
 
 /**
  * Finds the integer values (trace keys) stored under random ids — trace ids, span ids —
- * without a B-tree that grows at random places. New ids go into a small B-tree
- * (`recent_<name>_ids`); every {@link SEAL_AT} ids it is emptied into an immutable block of
- * sorted ids with a Bloom filter (`<name>_id_blocks`). A lookup checks the recent tree, then
- * the blocks whose filter may hold the id; filters are cached in memory (2 bytes per id).
+ * without a B-tree that grows at random places.
+ *
+ * New ids go into a small B-tree (`recent_<name>_ids`). Every {@link SEAL_AT} ids it is
+ * emptied into a new block: a Bloom filter (`<name>_id_blocks`) and the ids themselves,
+ * sorted and cut into chunks of a few hundred (`<name>_id_runs`, keyed by block and first id).
+ * Block numbers only grow, so sealing appends. A lookup checks the recent tree, then reads
+ * one chunk of each block whose filter may hold the id; filters are cached in memory
+ * (2 bytes per id).
  *
  * Lookups must run inside a read transaction, so the recent tree and the blocks are seen at
  * one point in time. Values may be stale after deletions: callers verify what they find.
  */
 export class IdIndex {
-  private readonly blooms = new Map<number, BloomEntry>();
+  private readonly blooms = new Map<number, Uint8Array>();
   private lastBlockId = 0;
-  private readonly blocks = new Map<number, IdBlock>();
   private recentCount: number | null = null;
   private readonly stmts;
 
   constructor(
     db: Database.Database,
-    readonly name: 'trace' | 'span',
+    name: 'trace' | 'span',
     private readonly width: number,
     private readonly sealAt = SEAL_AT,
   ) {
@@ -39,12 +35,17 @@ export class IdIndex {
       addRecent: db.prepare(`INSERT OR IGNORE INTO recent_${name}_ids (id, value) VALUES (?, ?)`),
       findRecent: db.prepare(`SELECT value FROM recent_${name}_ids WHERE id = ?`).pluck(),
       countRecent: db.prepare(`SELECT count(*) FROM recent_${name}_ids`).pluck(),
-      allRecent: db.prepare(`SELECT id, value FROM recent_${name}_ids`),
+      allRecent: db.prepare(`SELECT id, value FROM recent_${name}_ids ORDER BY id, value`),
       clearRecent: db.prepare(`DELETE FROM recent_${name}_ids`),
-      newBlooms: db.prepare(`SELECT id, bloom, min_value, max_value FROM ${name}_id_blocks WHERE id > ? ORDER BY id`),
-      blockData: db.prepare(`SELECT ids, vals FROM ${name}_id_blocks WHERE id = ?`),
-      insertBlock: db.prepare(`INSERT INTO ${name}_id_blocks (min_value, max_value, bloom, ids, vals) VALUES (?, ?, ?, ?, ?)`),
-      dropBlocks: db.prepare(`DELETE FROM ${name}_id_blocks WHERE max_value < ?`),
+      newBlooms: db.prepare(`SELECT id, bloom FROM ${name}_id_blocks WHERE id > ? ORDER BY id`),
+      firstBlock: db.prepare(`SELECT min(id) FROM ${name}_id_blocks`).pluck(),
+      lastBlock: db.prepare(`SELECT max(id) FROM ${name}_id_blocks`).pluck(),
+      insertBlock: db.prepare(`INSERT INTO ${name}_id_blocks (id, min_value, max_value, bloom) VALUES (?, ?, ?, ?)`),
+      insertChunk: db.prepare(`INSERT INTO ${name}_id_runs (block, first, ids, vals) VALUES (?, ?, ?, ?)`),
+      findChunk: db.prepare(`SELECT ids, vals FROM ${name}_id_runs WHERE block = ? AND first <= ? ORDER BY first DESC LIMIT 1`),
+      staleBlocks: db.prepare(`SELECT id FROM ${name}_id_blocks WHERE max_value < ?`).pluck(),
+      dropBlock: db.prepare(`DELETE FROM ${name}_id_blocks WHERE id = ?`),
+      dropRun: db.prepare(`DELETE FROM ${name}_id_runs WHERE block = ?`),
     };
   }
 
@@ -57,67 +58,58 @@ export class IdIndex {
 
   /** Every value recorded under `id` (possibly stale: verify). Run inside a transaction. */
   lookup(id: Uint8Array): number[] {
-    const found = (this.stmts.findRecent.all(id) as (number | bigint)[]).map(Number);
+    const found = (this.stmts.findRecent.all(id) as number[]).map(Number);
     this.refreshBlooms();
     const hashes = keyHashes(id, 0, this.width);
-    for (const [blockId, entry] of this.blooms) {
-      if (!bloomMayContain(entry.bloom, hashes)) continue;
-      const block = this.block(blockId);
-      if (block) found.push(...blockLookup(block, id));
+    for (const [block, bloom] of this.blooms) {
+      if (!bloomMayContain(bloom, hashes)) continue;
+      const chunk = this.stmts.findChunk.get(block, id) as { ids: Uint8Array; vals: Uint8Array } | undefined;
+      if (chunk) found.push(...chunkLookup(this.width, chunk.ids, chunk.vals, id));
     }
     return found;
   }
 
   /** Drops blocks whose values are all below `minValue` (their traces were deleted). Writer only. */
   dropBelow(minValue: number): void {
-    this.stmts.dropBlocks.run(minValue);
-    for (const [id, entry] of this.blooms) if (entry.maxValue < minValue) this.forget(id);
+    for (const block of this.stmts.staleBlocks.all(minValue) as number[]) {
+      this.stmts.dropRun.run(block);
+      this.stmts.dropBlock.run(block);
+      this.blooms.delete(block);
+    }
   }
 
   private seal(): void {
-    const rows = this.stmts.allRecent.all() as { id: Uint8Array; value: number | bigint }[];
-    const pairs = rows.map((r) => ({ id: r.id, value: Number(r.value) }));
-    const block = buildBlock(this.width, pairs);
-    const values = pairs.map((p) => p.value);
-    this.stmts.insertBlock.run(
-      Math.min(...values),
-      Math.max(...values),
-      buildBloom(block.ids, this.width, pairs.length),
-      block.ids,
-      block.vals,
-    );
+    const rows = this.stmts.allRecent.all() as { id: Uint8Array; value: number }[];
+    const block = ((this.stmts.lastBlock.get() as number | null) ?? 0) + 1;
+    const ids = new Uint8Array(rows.length * this.width);
+    let min = Number.POSITIVE_INFINITY;
+    let max = Number.NEGATIVE_INFINITY;
+    rows.forEach((row, i) => {
+      ids.set(row.id.subarray(0, this.width), i * this.width);
+      min = Math.min(min, row.value);
+      max = Math.max(max, row.value);
+    });
+    this.stmts.insertBlock.run(block, min, max, buildBloom(ids, this.width, rows.length));
+    // Rows arrive sorted by id; chunks are written in key order.
+    for (const chunk of buildChunks(this.width, rows)) this.stmts.insertChunk.run(block, chunk.first, chunk.ids, chunk.vals);
     this.stmts.clearRecent.run();
     this.recentCount = 0;
   }
 
   private refreshBlooms(): void {
-    const rows = this.stmts.newBlooms.all(this.lastBlockId) as { id: number; bloom: Uint8Array; min_value: number; max_value: number }[];
+    const rows = this.stmts.newBlooms.all(this.lastBlockId) as { id: number; bloom: Uint8Array }[];
     for (const row of rows) {
-      this.blooms.set(row.id, { bloom: row.bloom, minValue: row.min_value, maxValue: row.max_value });
+      this.blooms.set(row.id, row.bloom);
       this.lastBlockId = row.id;
     }
-  }
-
-  private block(blockId: number): IdBlock | null {
-    let block = this.blocks.get(blockId);
-    if (block) {
-      this.blocks.delete(blockId);
-      this.blocks.set(blockId, block);
-      return block;
+    // Blocks dropped by expiry (on the writer's connection) are the oldest: forget their filters.
+    const first = this.blooms.keys().next().value;
+    if (first !== undefined && rows.length === 0) {
+      const oldest = (this.stmts.firstBlock.get() as number | null) ?? Number.POSITIVE_INFINITY;
+      for (const block of this.blooms.keys()) {
+        if (block >= oldest) break;
+        this.blooms.delete(block);
+      }
     }
-    const row = this.stmts.blockData.get(blockId) as { ids: Uint8Array; vals: Uint8Array } | undefined;
-    if (!row) {
-      this.forget(blockId); // dropped by expiry since the filter was cached
-      return null;
-    }
-    block = { width: this.width, ids: row.ids, vals: row.vals };
-    if (this.blocks.size >= BLOCK_CACHE) this.blocks.delete(this.blocks.keys().next().value as number);
-    this.blocks.set(blockId, block);
-    return block;
-  }
-
-  private forget(blockId: number): void {
-    this.blooms.delete(blockId);
-    this.blocks.delete(blockId);
   }
 }

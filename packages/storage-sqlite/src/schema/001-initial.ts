@@ -7,7 +7,8 @@
  *   idempotent, (trace_key, span_id), grows at its right edge: new traces get increasing keys;
  * - trace ids and span ids, which are random, are found through an id index (see
  *   `id-index/`): recent ids in a small B-tree (`recent_*_ids`), older ids in sealed,
- *   immutable blocks of sorted ids with a Bloom filter each (`*_id_blocks`).
+ *   immutable blocks: each a Bloom filter (`*_id_blocks`) and its ids sorted into chunks of a few
+ *   hundred (`*_id_runs`), keyed by (block, first id), so sealing appends.
  *
  * Resources and scopes are stored once each. Ids are BLOBs; times are INTEGER nanoseconds;
  * attribute maps, events and links are typed JSON (see @sightline/core `encodeTypedJson`).
@@ -51,7 +52,9 @@ CREATE TABLE traces (
   root_service     TEXT NOT NULL,
   root_start_ns    INTEGER NOT NULL,
   root_is_complete INTEGER NOT NULL,
-  expires_at_ns    INTEGER
+  expires_at_ns    INTEGER,
+  -- A Bloom filter of the attributes of the trace's spans, to skip traces when filtering: see filter-bloom.ts.
+  filter_bloom     BLOB
 );
 CREATE INDEX traces_by_start ON traces (project_id, start_ns);
 CREATE INDEX traces_by_expiry ON traces (expires_at_ns) WHERE expires_at_ns IS NOT NULL;
@@ -88,10 +91,15 @@ CREATE TABLE trace_id_blocks (
   id        INTEGER PRIMARY KEY,
   min_value INTEGER NOT NULL,
   max_value INTEGER NOT NULL,
-  bloom     BLOB NOT NULL,
-  ids       BLOB NOT NULL,
-  vals      BLOB NOT NULL
+  bloom     BLOB NOT NULL
 );
+CREATE TABLE trace_id_runs (
+  block INTEGER NOT NULL,
+  first BLOB NOT NULL,
+  ids   BLOB NOT NULL,
+  vals  BLOB NOT NULL
+);
+CREATE UNIQUE INDEX trace_id_runs_by_first ON trace_id_runs (block, first);
 
 CREATE TABLE recent_span_ids (
   id    BLOB NOT NULL,
@@ -102,8 +110,13 @@ CREATE TABLE span_id_blocks (
   id        INTEGER PRIMARY KEY,
   min_value INTEGER NOT NULL,
   max_value INTEGER NOT NULL,
-  bloom     BLOB NOT NULL,
-  ids       BLOB NOT NULL,
-  vals      BLOB NOT NULL
+  bloom     BLOB NOT NULL
 );
+CREATE TABLE span_id_runs (
+  block INTEGER NOT NULL,
+  first BLOB NOT NULL,
+  ids   BLOB NOT NULL,
+  vals  BLOB NOT NULL
+);
+CREATE UNIQUE INDEX span_id_runs_by_first ON span_id_runs (block, first);
 `;

@@ -305,6 +305,17 @@ export function describeStorageConformance(backend: string, open: () => Promise<
         expect(await byAttr({ key: 'a', op: 'exists' })).toEqual([]);
       });
 
+      it('filters traces with many distinct attribute values as well as small ones', async () => {
+        const many = buildTrace(600, { startMs: 9000 }).map((s, i) => ({
+          ...s,
+          attributes: attrs({ 'request.id': `req-${i}-${'x'.repeat(24)}`, n: BigInt(i) }),
+        }));
+        await write(many);
+        expect(await byAttr({ key: 'request.id', op: 'eq', value: `req-555-${'x'.repeat(24)}` })).toEqual([t(many)]);
+        expect(await byAttr({ key: 'n', op: 'eq', value: 599 })).toEqual([t(many)]);
+        expect(await byAttr({ key: 'request.id', op: 'eq', value: 'req-600' })).toEqual([]);
+      });
+
       it('filters on resource attributes', async () => {
         expect(await byAttr({ target: 'resource', key: 'deployment.environment', op: 'eq', value: 'prod' })).toEqual([t(b)]);
         expect(await byAttr({ target: 'resource', key: 'service.name', op: 'eq', value: 'gateway' })).toEqual([t(c), t(a)]);
