@@ -15,26 +15,29 @@ const PROBES = 4;
 /** Longest string value that gets an entry of its own. */
 export const MAX_ENTRY_VALUE = 64;
 
-/**
- * Hash state after an entry's key. Entries are hashed as a stream: key, then a separator and
- * the value, so a key's state is computed once and reused for every value.
+/*
+ * Entries are hashed as a stream — key, a separator, a type tag, the value — with FNV-1a over
+ * UTF-16 code units in two seeds, so a key's state is computed once and reused for every
+ * value. The running state lives in two module variables to avoid allocating per entry.
  */
-type State = [number, number];
+let s1 = 0;
+let s2 = 0;
 
-function feed(state: State, text: string): State {
-  let [h1, h2] = state;
+function feed(text: string): void {
+  let h1 = s1;
+  let h2 = s2;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     h1 = Math.imul(h1 ^ c, 0x01000193);
     h2 = Math.imul(h2 ^ c, 0x5bd1e995);
   }
-  return [h1, h2];
+  s1 = h1;
+  s2 = h2;
 }
 
-const SEED: State = [0x811c9dc5, 0x5bd1e995];
-
-function finish([h1, h2]: State): [number, number] {
-  return [mix(h1), mix(h2) | 1];
+function feedCode(c: number): void {
+  s1 = Math.imul(s1 ^ c, 0x01000193);
+  s2 = Math.imul(s2 ^ c, 0x5bd1e995);
 }
 
 function mix(h: number): number {
@@ -45,25 +48,27 @@ function mix(h: number): number {
   return (x ^ (x >>> 16)) >>> 0;
 }
 
-export function setEntry(bloom: Uint8Array, [h1, h2]: [number, number]): void {
+function set(bloom: Uint8Array, h1: number, h2: number): void {
   for (let i = 0; i < PROBES; i++) {
-    const bit = ((h1 + Math.imul(i, h2)) >>> 0) % BITS;
+    const bit = (h1 + Math.imul(i, h2)) & (BITS - 1);
     bloom[bit >>> 3] = (bloom[bit >>> 3] as number) | (1 << (bit & 7));
   }
 }
 
 export function hasEntry(bloom: Uint8Array, h1: number, h2: number): boolean {
   for (let i = 0; i < PROBES; i++) {
-    const bit = ((h1 + Math.imul(i, h2)) >>> 0) % BITS;
+    const bit = (h1 + Math.imul(i, h2)) & (BITS - 1);
     if (((bloom[bit >>> 3] as number) & (1 << (bit & 7))) === 0) return false;
   }
   return true;
 }
 
-/** The entry for a key alone, and the state to continue with its value. */
+/** A key's own entry, and the hash state to continue with its value. */
 interface KeyEntry {
-  readonly key: [number, number];
-  readonly state: State;
+  readonly h1: number;
+  readonly h2: number;
+  readonly s1: number;
+  readonly s2: number;
 }
 
 const keyEntries = new Map<string, KeyEntry>();
@@ -71,41 +76,71 @@ const keyEntries = new Map<string, KeyEntry>();
 function keyEntry(key: string): KeyEntry {
   let entry = keyEntries.get(key);
   if (!entry) {
-    const state = feed(SEED, key);
-    entry = { key: finish(state), state: feed(state, '\u0000=') };
+    s1 = 0x811c9dc5;
+    s2 = 0x5bd1e995;
+    feed(key);
+    const h1 = mix(s1);
+    const h2 = mix(s2) | 1;
+    feedCode(0);
+    feedCode(0x3d);
+    entry = { h1, h2, s1, s2 };
     if (keyEntries.size < 10_000) keyEntries.set(key, entry);
   }
   return entry;
 }
 
-/** The value part of an entry: a tag and the value's text, or `*` for values without one. */
-function valueText(value: AnyValue): string {
+/** Type tags of entry values. */
+const TAG_STRING = 0x73;
+const TAG_INT = 0x69;
+const TAG_BOOL = 0x62;
+const TAG_OTHER = 0x2a;
+
+/** Feeds an attribute value's part of its entry: a tag and the value's text, or just `*`. */
+function feedValue(value: AnyValue): void {
   switch (typeof value) {
     case 'string':
-      return value.length <= MAX_ENTRY_VALUE ? `s${value}` : '*';
+      if (value.length <= MAX_ENTRY_VALUE) {
+        feedCode(TAG_STRING);
+        feed(value);
+      } else feedCode(TAG_OTHER);
+      return;
     case 'bigint':
-      return `i${value}`;
+      feedCode(TAG_INT);
+      feed(value.toString());
+      return;
     case 'boolean':
-      return value ? 'bt' : 'bf';
+      feedCode(TAG_BOOL);
+      feedCode(value ? 0x74 : 0x66);
+      return;
     default:
-      return '*';
+      feedCode(TAG_OTHER);
   }
-}
-
-/** The hashes of the entry `key` = value text. */
-export function entryHashes(key: string, value?: string): [number, number] {
-  const entry = keyEntry(key);
-  return value === undefined ? entry.key : finish(feed(entry.state, value));
 }
 
 /** Adds the entries of one span's attributes to a filter. */
 export function addAttributes(bloom: Uint8Array, attributes: Attributes): void {
   for (const key in attributes) {
     const entry = keyEntry(key);
-    setEntry(bloom, entry.key);
-    setEntry(bloom, finish(feed(entry.state, valueText(attributes[key] as AnyValue))));
+    set(bloom, entry.h1, entry.h2);
+    s1 = entry.s1;
+    s2 = entry.s2;
+    feedValue(attributes[key] as AnyValue);
+    set(bloom, mix(s1), mix(s2) | 1);
   }
 }
+
+/** The hashes of a key's entry, or of its entry with `value` (the entry a span with it would have). */
+export function entryHashes(key: string, value?: AnyValue): [number, number] {
+  const entry = keyEntry(key);
+  if (value === undefined) return [entry.h1, entry.h2];
+  s1 = entry.s1;
+  s2 = entry.s2;
+  feedValue(value);
+  return [mix(s1), mix(s2) | 1];
+}
+
+/** Stands in for any value that has no entry of its own (long text, doubles, …). */
+const OTHER: AnyValue = 0.5;
 
 /**
  * The entries one of which a trace's filter must hold for `filter` to match one of its spans,
@@ -116,14 +151,17 @@ export function filterEntries(filter: AttributeFilter): [number, number][] | nul
   if (filter.op === 'exists') return [entryHashes(filter.key)];
   const v = filter.value;
   if (v === undefined) return null;
-  const values = ['*'];
+  // A span value that would match may be any of these; `OTHER` covers values without an entry.
+  const values: AnyValue[] = [OTHER];
   if (typeof v === 'string') {
     if (v.length > MAX_ENTRY_VALUE) return null;
-    values.push(`s${v}`);
+    values.push(v);
   }
   const n = filterNumber(v);
-  if (n !== null && Number.isInteger(n)) values.push(`i${BigInt(n)}`);
+  // Beyond 2^53 numbers compare inexactly; let the spans decide.
+  if (n !== null && !Number.isSafeInteger(n) && Number.isInteger(n)) return null;
+  if (n !== null && Number.isInteger(n)) values.push(BigInt(n));
   const b = filterBoolean(v);
-  if (b !== null) values.push(b ? 'bt' : 'bf');
-  return values.map((text) => entryHashes(filter.key, text));
+  if (b !== null) values.push(b);
+  return values.map((value) => entryHashes(filter.key, value));
 }

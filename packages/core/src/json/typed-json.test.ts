@@ -80,3 +80,22 @@ describe('typed JSON as UTF-8 bytes', () => {
     }
   });
 });
+
+describe('escaped strings as UTF-8 bytes', () => {
+  it('match JSON.stringify for every kind of character', () => {
+    const decoder = new TextDecoder();
+    const samples = [
+      '"quoted" and \\back\\slash',
+      'controls \u0000\u0001\u0008\u0009\u000a\u000b\u000c\u000d\u001f end',
+      'mixed "é" 世界 and 🚀 "',
+      'lone \ud800 high, lone \udc00 low, reversed \udc00\ud800, pair \ud83d\ude80 "',
+      'ends with a lone high \ud83d',
+      `{"role":"user","content":"${'x'.repeat(300)}"}`,
+    ];
+    for (const s of samples) {
+      const out = new Utf8Builder(4);
+      writeKvList(out, kv({ k: s }) as Record<string, AnyValue>);
+      expect(decoder.decode(out.view())).toBe(`{"k":${JSON.stringify(s)}}`);
+    }
+  });
+});

@@ -98,12 +98,77 @@ export function writeTypedJson(out: Utf8Builder, value: AnyValue): void {
 
 function writeString(out: Utf8Builder, s: string): void {
   if (NEEDS_ESCAPE.test(s)) {
-    out.text(JSON.stringify(s));
+    writeEscaped(out, s);
     return;
   }
   out.byte(0x22);
   out.text(s);
   out.byte(0x22);
+}
+
+const HEX_DIGITS = '0123456789abcdef';
+
+/**
+ * A JSON string literal with escapes, written byte by byte — the same text JSON.stringify
+ * gives (short escapes for \b \f \n \r \t, \uXXXX for other control characters and
+ * lone surrogates), without building it as a string first.
+ */
+function writeEscaped(out: Utf8Builder, s: string): void {
+  const n = s.length;
+  out.ensure(n * 6 + 2);
+  const buf = out.buf;
+  let p = out.pos;
+  buf[p++] = 0x22;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) {
+      if (c >= 0x20 && c !== 0x22 && c !== 0x5c) {
+        buf[p++] = c;
+        continue;
+      }
+      buf[p++] = 0x5c;
+      if (c === 0x22 || c === 0x5c) buf[p++] = c;
+      else if (c === 0x0a) buf[p++] = 0x6e;
+      else if (c === 0x0d) buf[p++] = 0x72;
+      else if (c === 0x09) buf[p++] = 0x74;
+      else if (c === 0x08) buf[p++] = 0x62;
+      else if (c === 0x0c) buf[p++] = 0x66;
+      else p = writeUnicodeEscape(buf, p, c);
+    } else if (c < 0x800) {
+      buf[p++] = 0xc0 | (c >> 6);
+      buf[p++] = 0x80 | (c & 0x3f);
+    } else if (c >= 0xd800 && c <= 0xdfff) {
+      const next = i + 1 < n ? s.charCodeAt(i + 1) : 0;
+      if (c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
+        const cp = 0x10000 + ((c - 0xd800) << 10) + (next - 0xdc00);
+        buf[p++] = 0xf0 | (cp >> 18);
+        buf[p++] = 0x80 | ((cp >> 12) & 0x3f);
+        buf[p++] = 0x80 | ((cp >> 6) & 0x3f);
+        buf[p++] = 0x80 | (cp & 0x3f);
+        i++;
+      } else {
+        buf[p++] = 0x5c;
+        p = writeUnicodeEscape(buf, p, c);
+      }
+    } else {
+      buf[p++] = 0xe0 | (c >> 12);
+      buf[p++] = 0x80 | ((c >> 6) & 0x3f);
+      buf[p++] = 0x80 | (c & 0x3f);
+    }
+  }
+  buf[p++] = 0x22;
+  out.pos = p;
+}
+
+/** Writes `uXXXX` (the backslash is already written). */
+function writeUnicodeEscape(buf: Uint8Array, at: number, c: number): number {
+  let p = at;
+  buf[p++] = 0x75;
+  buf[p++] = HEX_DIGITS.charCodeAt((c >> 12) & 15);
+  buf[p++] = HEX_DIGITS.charCodeAt((c >> 8) & 15);
+  buf[p++] = HEX_DIGITS.charCodeAt((c >> 4) & 15);
+  buf[p++] = HEX_DIGITS.charCodeAt(c & 15);
+  return p;
 }
 
 /** The stored spelling of a kvlist key. */
