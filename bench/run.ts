@@ -44,23 +44,29 @@ const sampler = setInterval(() => {
   peak = Math.max(peak, server.rssMiB());
 }, 100);
 
-const line = (name: string, r: LoadResult) =>
+const line = (name: string, r: LoadResult, cpu: number) =>
   console.log(
-    `  ${name.padEnd(22)} ${fmt(r.spansPerSecond, 0).padStart(8)} spans/s  (${r.spans.toLocaleString()} spans in ${fmt(r.seconds, 2)} s${r.refused ? `, ${r.refused} refused with 503/UNAVAILABLE and retried` : ''})`,
+    `  ${name.padEnd(22)} ${fmt(r.spansPerSecond, 0).padStart(8)} spans/s  (${r.spans.toLocaleString()} spans in ${fmt(r.seconds, 2)} s; server CPU ${fmt((cpu / r.spans) * 1e6, 1)} µs/span${r.refused ? `; ${r.refused} refused with 503/UNAVAILABLE and retried` : ''})`,
   );
+/** Runs a load and reports it with the server CPU it took. */
+const measure = async (name: string, run: () => Promise<LoadResult>) => {
+  const before = server.cpuSeconds();
+  const result = await run();
+  line(name, result, server.cpuSeconds() - before);
+};
 
 try {
-  await httpLoad(`${server.otlpHttp}/v1/traces`, 'application/x-protobuf', proto, 20, CONCURRENCY); // warm-up
+  // Warm-up: let each path's code get compiled before it is timed.
+  await httpLoad(`${server.otlpHttp}/v1/traces`, 'application/x-protobuf', proto, 40, CONCURRENCY);
+  await httpLoad(`${server.otlpHttp}/v1/traces`, 'application/json', json, 20, CONCURRENCY);
+  await grpcLoad(server.grpc, proto, 20, CONCURRENCY);
   const share = Math.max(1, Math.floor(TOTAL / PER_REQUEST / 10));
   console.log('Ingest, end to end (acknowledged = committed to SQLite):');
-  line('OTLP/HTTP protobuf', await httpLoad(`${server.otlpHttp}/v1/traces`, 'application/x-protobuf', proto, share * 4, CONCURRENCY));
-  line('OTLP/HTTP JSON', await httpLoad(`${server.otlpHttp}/v1/traces`, 'application/json', json, share * 2, CONCURRENCY));
-  line('OTLP/gRPC', await grpcLoad(server.grpc, proto, share * 2, CONCURRENCY));
+  await measure('OTLP/HTTP protobuf', () => httpLoad(`${server.otlpHttp}/v1/traces`, 'application/x-protobuf', proto, share * 4, CONCURRENCY));
+  await measure('OTLP/HTTP JSON', () => httpLoad(`${server.otlpHttp}/v1/traces`, 'application/json', json, share * 2, CONCURRENCY));
+  await measure('OTLP/gRPC', () => grpcLoad(server.grpc, proto, share * 2, CONCURRENCY));
   const rest = Math.ceil(TOTAL / PER_REQUEST) - requestsSent();
-  if (rest > 0) {
-    const fill = await httpLoad(`${server.otlpHttp}/v1/traces`, 'application/x-protobuf', proto, rest, CONCURRENCY);
-    line('(fill, protobuf)', fill);
-  }
+  if (rest > 0) await measure('(fill, protobuf)', () => httpLoad(`${server.otlpHttp}/v1/traces`, 'application/x-protobuf', proto, rest, CONCURRENCY));
   clearInterval(sampler);
   const stored = requestsSent() * PER_REQUEST;
   console.log(`\nServer RSS: peak ${fmt(Math.max(peak, server.peakRssMiB()), 0)} MiB during ingest; ${fmt(server.rssMiB(), 0)} MiB now`);

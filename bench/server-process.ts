@@ -13,6 +13,8 @@ export interface ServerProcess {
   rssMiB(): number;
   /** Peak resident set size so far, in MiB. */
   peakRssMiB(): number;
+  /** CPU time the server has used (user + system, all threads), in seconds. */
+  cpuSeconds(): number;
   stop(): Promise<void>;
 }
 
@@ -46,6 +48,10 @@ export async function startServerProcess(args: string[]): Promise<ServerProcess>
         grpc,
         rssMiB: () => status('VmRSS:'),
         peakRssMiB: () => status('VmHWM:'),
+        cpuSeconds: () => {
+          const fields = readFileSync(`/proc/${proc.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+          return (Number(fields[11]) + Number(fields[12])) / 100;
+        },
         stop: () =>
           new Promise((resolve) => {
             proc.once('exit', () => resolve());

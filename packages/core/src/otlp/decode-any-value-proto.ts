@@ -13,7 +13,7 @@ export function readKeyValue(r: ProtoReader, end: number, into: Record<string, A
     const tag = r.uint32();
     const field = tag >>> 3;
     const wire = tag & 7;
-    if (field === 1 && wire === 2) key = r.string(end);
+    if (field === 1 && wire === 2) key = r.key(end);
     else if (field === 2 && wire === 2) value = readAnyValue(r, r.lengthEnd(end), depth + 1);
     else r.skip(wire, end);
   }

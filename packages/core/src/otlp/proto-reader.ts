@@ -141,6 +141,15 @@ export class ProtoReader {
     const end = this.lengthEnd(limit);
     const start = this.pos;
     this.pos = end;
+    // Very short values (operation and model names, finish reasons) repeat; longer ones rarely do.
+    return end - start <= 16 ? interned(this.buf, start, end, decodeUtf8) : decodeUtf8(this.buf, start, end);
+  }
+
+  /** A string that repeats across spans, such as an attribute key: decoded once, then shared. */
+  key(limit: number): string {
+    const end = this.lengthEnd(limit);
+    const start = this.pos;
+    this.pos = end;
     return end - start <= MAX_INTERNED ? interned(this.buf, start, end, decodeUtf8) : decodeUtf8(this.buf, start, end);
   }
 
