@@ -23,9 +23,6 @@ export async function httpLoad(
 ): Promise<LoadResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   const target = new URL(url);
-  let sent = 0;
-  let acked = 0;
-  let refused = 0;
   const post = (body: Buffer) =>
     new Promise<number>((resolve, reject) => {
       const req = request(
@@ -51,26 +48,13 @@ export async function httpLoad(
       req.on('error', reject);
       req.end(body);
     });
-  const start = performance.now();
-  const worker = async () => {
-    while (sent < requests) {
-      sent++;
-      const body = template.body(nextRequest++);
-      // A refused request is sent again, as an exporter retries: the same body, the same ids.
-      for (;;) {
-        const status = await post(body);
-        if (status === 200) break;
-        if (status !== 503) throw new Error(`unexpected status ${status}`);
-        refused++;
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      acked++;
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  const seconds = (performance.now() - start) / 1000;
+  const result = await drive(template, requests, concurrency, async (body) => {
+    const status = await post(body);
+    if (status !== 200 && status !== 503) throw new Error(`unexpected status ${status}`);
+    return status === 200;
+  });
   agent.destroy();
-  return { spans: acked * template.spans, requests: acked, seconds, spansPerSecond: (acked * template.spans) / seconds, refused };
+  return result;
 }
 
 const SERVICE: grpc.ServiceDefinition = {
@@ -93,6 +77,29 @@ export async function grpcLoad(address: string, template: Template, requests: nu
   }) as unknown as grpc.Client & {
     Export: (body: Buffer, cb: (err: grpc.ServiceError | null, answer?: Buffer) => void) => void;
   };
+  const result = await drive(template, requests, concurrency, async (body) => {
+    const [err, answer] = await new Promise<[grpc.ServiceError | null, Buffer | undefined]>((resolve) =>
+      client.Export(body, (e, a) => resolve([e, a])),
+    );
+    if (!err && answer?.length) throw new Error('partial success over gRPC');
+    if (err && err.code !== grpc.status.UNAVAILABLE) throw err;
+    return !err;
+  });
+  client.close();
+  return result;
+}
+
+/**
+ * Sends `requests` bodies with `concurrency` in flight. `sendOnce` answers whether the body was
+ * accepted; a refused one (the server is behind) is sent again after a pause, as an exporter
+ * retries: the same body, the same ids.
+ */
+async function drive(
+  template: Template,
+  requests: number,
+  concurrency: number,
+  sendOnce: (body: Buffer) => Promise<boolean>,
+): Promise<LoadResult> {
   let sent = 0;
   let acked = 0;
   let refused = 0;
@@ -101,13 +108,7 @@ export async function grpcLoad(address: string, template: Template, requests: nu
     while (sent < requests) {
       sent++;
       const body = template.body(nextRequest++);
-      for (;;) {
-        const [err, answer] = await new Promise<[grpc.ServiceError | null, Buffer | undefined]>((resolve) =>
-          client.Export(body, (e, a) => resolve([e, a])),
-        );
-        if (!err && answer?.length) throw new Error('partial success over gRPC');
-        if (!err) break;
-        if (err.code !== grpc.status.UNAVAILABLE) throw err;
+      while (!(await sendOnce(body))) {
         refused++;
         await new Promise((r) => setTimeout(r, 50));
       }
@@ -116,7 +117,6 @@ export async function grpcLoad(address: string, template: Template, requests: nu
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   const seconds = (performance.now() - start) / 1000;
-  client.close();
   return { spans: acked * template.spans, requests: acked, seconds, spansPerSecond: (acked * template.spans) / seconds, refused };
 }
 

@@ -62,11 +62,14 @@ try {
   await grpcLoad(server.grpc, proto, 20, CONCURRENCY);
   const share = Math.max(1, Math.floor(TOTAL / PER_REQUEST / 10));
   console.log('Ingest, end to end (acknowledged = committed to SQLite):');
-  await measure('OTLP/HTTP protobuf', () => httpLoad(`${server.otlpHttp}/v1/traces`, 'application/x-protobuf', proto, share * 4, CONCURRENCY));
+  await measure('OTLP/HTTP protobuf', () =>
+    httpLoad(`${server.otlpHttp}/v1/traces`, 'application/x-protobuf', proto, share * 4, CONCURRENCY),
+  );
   await measure('OTLP/HTTP JSON', () => httpLoad(`${server.otlpHttp}/v1/traces`, 'application/json', json, share * 2, CONCURRENCY));
   await measure('OTLP/gRPC', () => grpcLoad(server.grpc, proto, share * 2, CONCURRENCY));
   const rest = Math.ceil(TOTAL / PER_REQUEST) - requestsSent();
-  if (rest > 0) await measure('(fill, protobuf)', () => httpLoad(`${server.otlpHttp}/v1/traces`, 'application/x-protobuf', proto, rest, CONCURRENCY));
+  if (rest > 0)
+    await measure('(fill, protobuf)', () => httpLoad(`${server.otlpHttp}/v1/traces`, 'application/x-protobuf', proto, rest, CONCURRENCY));
   clearInterval(sampler);
   const stored = requestsSent() * PER_REQUEST;
   console.log(`\nServer RSS: peak ${fmt(Math.max(peak, server.peakRssMiB()), 0)} MiB during ingest; ${fmt(server.rssMiB(), 0)} MiB now`);

@@ -2,7 +2,7 @@ import { type AnyValue, type Attributes, EMPTY_ATTRIBUTES, newAttributes } from 
 import type { InstrumentationScope, Resource, SpanEvent, SpanKind, SpanLink, StatusCode } from '../model/span.js';
 import { MAX_VALUE_DEPTH } from './decode-any-value-proto.js';
 import { DecodeError } from './decode-error.js';
-import { type DecodedTraces, type DecodedTracesBuilder, MAX_REJECTION_MESSAGES } from './decoded.js';
+import { type DecodedTraces, type DecodedTracesBuilder, rejectSpan } from './decoded.js';
 import {
   asArray,
   asBase64,
@@ -97,13 +97,7 @@ function readSpan(
   const s = asObject(value, path);
   if (s === null) return;
   const name = asString(s.name, `${path}.name`);
-  const reject = (problem: string): void => {
-    out.rejectedSpans++;
-    if (out.rejections.length < MAX_REJECTION_MESSAGES) {
-      const label = name ? ` "${name.length > 64 ? `${name.slice(0, 61)}...` : name}"` : '';
-      out.rejections.push(`resource_spans[${resourceIndex}] span ${spanIndex}${label}: ${problem}`);
-    }
-  };
+  const reject = (problem: string): void => rejectSpan(out, resourceIndex, spanIndex, name, problem);
   const traceId = asHexId(field(s, 'traceId', 'trace_id'), `${path}.traceId`);
   const spanId = asHexId(field(s, 'spanId', 'span_id'), `${path}.spanId`);
   let parentSpanId = asHexId(field(s, 'parentSpanId', 'parent_span_id'), `${path}.parentSpanId`);

@@ -1,7 +1,7 @@
 import { type AnyValue, EMPTY_ATTRIBUTES, newAttributes } from '../model/any-value.js';
 import type { InstrumentationScope, Resource, SpanEvent, SpanKind, SpanLink, StatusCode } from '../model/span.js';
 import { attributesOrEmpty, readKeyValue } from './decode-any-value-proto.js';
-import { type DecodedTraces, type DecodedTracesBuilder, MAX_REJECTION_MESSAGES } from './decoded.js';
+import { type DecodedTraces, type DecodedTracesBuilder, rejectSpan } from './decoded.js';
 import { ProtoReader } from './proto-reader.js';
 import { spanProblem } from './span-validation.js';
 
@@ -212,10 +212,7 @@ function readSpan(
   if (parentSpanId !== null && /^0+$/.test(parentSpanId)) parentSpanId = null;
   const problem = spanProblem(traceIdBytes, traceId, spanIdBytes, spanId, parentIdBytes, start, finish, kind, statusCode, links);
   if (problem !== null) {
-    out.rejectedSpans++;
-    if (out.rejections.length < MAX_REJECTION_MESSAGES) {
-      out.rejections.push(`resource_spans[${resourceIndex}] span ${spanIndex}${name ? ` "${truncate(name)}"` : ''}: ${problem}`);
-    }
+    rejectSpan(out, resourceIndex, spanIndex, name, problem);
     return;
   }
   out.spans.push({
@@ -276,10 +273,6 @@ function readLink(r: ProtoReader, end: number): SpanLink {
   }
   r.expectEnd(end, 'link');
   return { traceId, spanId, traceState, attributes: attributesOrEmpty(attributes), droppedAttributesCount: dropped, flags };
-}
-
-function truncate(text: string): string {
-  return text.length > 64 ? `${text.slice(0, 61)}...` : text;
 }
 
 /** A length-delimited field's [start, end); the reader moves past it. */

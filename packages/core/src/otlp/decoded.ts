@@ -27,3 +27,11 @@ export function rejectionSummary(decoded: DecodedTraces): string {
   const tail = more > 0 ? `; and ${more} more` : '';
   return `rejected ${decoded.rejectedSpans} invalid span(s): ${decoded.rejections.join('; ')}${tail}`;
 }
+
+/** Counts a refused span and keeps why, for the first few. */
+export function rejectSpan(out: DecodedTracesBuilder, resourceIndex: number, spanIndex: number, name: string, problem: string): void {
+  out.rejectedSpans++;
+  if (out.rejections.length >= MAX_REJECTION_MESSAGES) return;
+  const label = name ? ` "${name.length > 64 ? `${name.slice(0, 61)}...` : name}"` : '';
+  out.rejections.push(`resource_spans[${resourceIndex}] span ${spanIndex}${label}: ${problem}`);
+}
