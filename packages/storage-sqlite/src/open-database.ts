@@ -21,12 +21,15 @@ export const WRITER_CACHE_MIB = 16;
 export function openConnection(options: ConnectionOptions): Database.Database {
   if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
   const db = new Database(options.path);
+  // 16 KiB pages: a span row (~1.5 KB) is a small part of a page, and a commit writes a
+  // quarter as many pages as with 4 KiB. Only takes effect when the database is created.
+  db.pragma('page_size = 16384');
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${options.durability === 'full' ? 'FULL' : 'NORMAL'}`);
   db.pragma(`cache_size = -${(options.cacheMiB ?? READER_CACHE_MIB) * 1024}`);
   db.pragma('temp_store = MEMORY');
   db.pragma('busy_timeout = 10000');
-  // A larger WAL between checkpoints: fewer, bigger checkpoints (each ends with an fsync).
+  // About 64 MiB of WAL between checkpoints: fewer, bigger checkpoints (each ends with an fsync).
   db.pragma('wal_autocheckpoint = 4000');
   return db;
 }
