@@ -24,7 +24,8 @@ export function encodeBatch(batch: readonly SpanGroup[]): EncodedBatch {
   return { groups: batch.map(encodeGroup) };
 }
 
-function encodeGroup(group: SpanGroup): EncodedGroup {
+/** Turns one group into row values. */
+export function encodeGroup(group: SpanGroup): EncodedGroup {
   const count = group.spans.length;
   const resources: EncodedResource[] = [];
   const scopes: EncodedScope[] = [];

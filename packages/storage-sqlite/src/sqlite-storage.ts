@@ -1,6 +1,7 @@
 import {
   type GetTraceQuery,
   type Page,
+  type PreparedWrites,
   type ReaderCapabilities,
   type SpanGroup,
   type SpanTreeNode,
@@ -15,7 +16,8 @@ import {
   type WriteResult,
 } from '@sightline/storage';
 import type Database from 'better-sqlite3';
-import { encodeBatch } from './encode-batch.js';
+import { encodeBatch, encodeGroup } from './encode-batch.js';
+import type { EncodedGroup } from './encoded-batch.js';
 import { openConnection, WRITER_CACHE_MIB } from './open-database.js';
 import { migrate } from './schema/migrations.js';
 import { SqliteReader } from './sqlite-reader.js';
@@ -79,6 +81,18 @@ export class SqliteStorage implements Storage, SpanWriter, TraceReader {
     this.assertOpen();
     return this.sink.write(encodeBatch(batch));
   }
+
+  /** Encoding is the prepare step; committing encoded groups is the write. */
+  readonly prepared: PreparedWrites<EncodedGroup> = {
+    prepare: (group) => {
+      this.assertOpen();
+      return encodeGroup(group);
+    },
+    writePrepared: async (groups) => {
+      this.assertOpen();
+      return this.sink.write({ groups: [...groups] });
+    },
+  };
 
   findTraces(q: TraceQuery): Promise<Page<TraceSummary>> {
     this.assertOpen();

@@ -17,4 +17,18 @@ export interface SpanGroup {
  */
 export interface SpanWriter {
   write(batch: readonly SpanGroup[]): Promise<WriteResult>;
+  /** Present when the writer can prepare groups ahead of writing them (see {@link PreparedWrites}). */
+  readonly prepared?: PreparedWrites<unknown>;
+}
+
+/**
+ * Writing in two steps: `prepare` does the costly, synchronous part of a write — turning a
+ * group's spans into what the backend stores — and `writePrepared` commits prepared groups
+ * together, with the same guarantees as `write`. A caller that queues groups before
+ * committing them prepares each as it arrives, so the decoded spans are dropped at once
+ * rather than kept alive in the queue.
+ */
+export interface PreparedWrites<P> {
+  prepare(group: SpanGroup): P;
+  writePrepared(batch: readonly P[]): Promise<WriteResult>;
 }

@@ -26,8 +26,8 @@ export interface IngestQueueOptions {
 }
 
 interface Pending {
-  /** Dropped once handed to the writer, so decoded spans do not outlive their encoding. */
-  group: SpanGroup | null;
+  /** The group, or what the writer prepared of it; dropped once handed to the writer. */
+  item: unknown;
   readonly spans: number;
   readonly resolve: () => void;
   readonly reject: (err: unknown) => void;
@@ -75,9 +75,16 @@ export class IngestQueue {
       this.stats.refusedRequests++;
       return Promise.reject(new BackpressureError(1));
     }
+    let item: unknown;
+    try {
+      // Prepare now, while the decoded spans are fresh: the queue then holds only the result.
+      item = this.writer.prepared ? this.writer.prepared.prepare(group) : group;
+    } catch (err) {
+      return Promise.reject(err);
+    }
     this.stats.pendingSpans += n;
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ group, spans: n, resolve, reject });
+      this.queue.push({ item, spans: n, resolve, reject });
       this.schedule();
     });
   }
@@ -121,7 +128,8 @@ export class IngestQueue {
   private async commit(batch: Pending[], spans: number): Promise<void> {
     let result: WriteResult;
     try {
-      result = await this.writer.write(takeGroups(batch));
+      const items = takeItems(batch);
+      result = await (this.writer.prepared ? this.writer.prepared.writePrepared(items) : this.writer.write(items as SpanGroup[]));
     } catch (err) {
       this.stats.pendingSpans -= spans;
       for (const p of batch) p.reject(err);
@@ -135,11 +143,11 @@ export class IngestQueue {
   }
 }
 
-/** The batch's groups, which the batch stops holding. */
-function takeGroups(batch: Pending[]): SpanGroup[] {
+/** The batch's items, which the batch stops holding. */
+function takeItems(batch: Pending[]): unknown[] {
   return batch.map((p) => {
-    const group = p.group as SpanGroup;
-    p.group = null;
-    return group;
+    const item = p.item;
+    p.item = null;
+    return item;
   });
 }
