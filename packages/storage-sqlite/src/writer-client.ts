@@ -133,7 +133,7 @@ export class ThreadWriter implements BatchSink {
  * The writer holds little between batches; a small heap keeps the process's memory down
  * (V8 otherwise lets an idle-looking heap grow large before collecting).
  */
-const WORKER_LIMITS = { maxYoungGenerationSizeMb: 32, maxOldGenerationSizeMb: 128 };
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 128 };
 
 /**
  * The worker runs the compiled `writer-worker.js` next to this file. When this file is the
