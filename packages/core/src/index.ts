@@ -1,6 +1,12 @@
 export * from './json/base64.js';
 export * from './json/typed-json.js';
 export { Utf8Builder } from './json/utf8-builder.js';
+export type * from './llm/llm-call.js';
+export { messageFromPlain, messagesFromPlain } from './llm/messages.js';
+export { normalizeSpan } from './llm/normalize.js';
+export { parseProviderName, vendorOfModel } from './llm/provider-names.js';
+export { detectVocabulary, VOCABULARIES } from './llm/registry.js';
+export type { Vocabulary } from './llm/vocabulary.js';
 export * from './model/any-value.js';
 export * from './model/ids.js';
 export * from './model/span.js';

@@ -1,0 +1,120 @@
+import { type Span, StatusCode, serviceNameOf } from '../model/span.js';
+import { nanosToMs } from '../model/time.js';
+import { CallDraft } from './call-draft.js';
+import type { LlmCall } from './llm-call.js';
+import { vendorOfModel } from './provider-names.js';
+import { asInt, asString } from './readers.js';
+import { detectVocabulary } from './registry.js';
+import { readGenAiFields } from './vocabularies/otel-genai.js';
+
+/**
+ * Reads the LLM call a span records, or null when the span is not a model call. The span's
+ * vocabulary is detected, its keys read in that vocabulary's meaning, then plain OTel GenAI
+ * keys fill what is still missing; derived figures (total tokens, time per token, tokens/s)
+ * come last. Cost is not set here: see `priceCall`.
+ */
+export function normalizeSpan(span: Span): LlmCall | null {
+  const vocabulary = detectVocabulary(span);
+  if (!vocabulary) return null;
+  const d = new CallDraft(span, vocabulary.name);
+  if (!vocabulary.read(d)) return null;
+  if (vocabulary.name !== 'otel-genai') fallBackToGenAi(d);
+  return finish(d);
+}
+
+/** Fills missing fields from `gen_ai.*` keys, which many vocabularies also send. */
+function fallBackToGenAi(d: CallDraft): void {
+  let hasGenAi = false;
+  for (const key in d.attrs) {
+    if (key.startsWith('gen_ai.')) {
+      hasGenAi = true;
+      break;
+    }
+  }
+  if (!hasGenAi) return;
+  const fallback = new CallDraft(d.span, 'otel-genai');
+  readGenAiFields(fallback);
+  for (const [field, value] of Object.entries(fallback.fields)) {
+    const prov = fallback.provenance[field];
+    if (prov) d.set(field as keyof typeof d.fields, value as never, prov.rule, prov.vocabulary);
+  }
+}
+
+function finish(d: CallDraft): LlmCall {
+  const span = d.span;
+  const f = d.fields;
+  d.set('durationMs', nanosToMs(span.endTimeUnixNano - span.startTimeUnixNano), 'span end - start');
+  if (span.status.code === StatusCode.ERROR) d.set('isError', true, 'span status ERROR');
+  d.take('statusCode', ['http.response.status_code', 'http.status_code'], asInt);
+  d.take('errorType', ['error.type'], asString);
+  const exception = span.events.find((e) => e.name === 'exception');
+  if (exception && f.isError) d.set('errorType', asString(exception.attributes['exception.type']), 'exception event exception.type');
+  if (f.statusCode !== undefined && f.statusCode !== null && f.statusCode >= 400) {
+    d.set('isError', true, 'HTTP status >= 400');
+    d.set('errorType', String(f.statusCode), 'HTTP status');
+  }
+  const modelName = f.model ?? f.requestModel ?? null;
+  if (!f.provider && modelName) d.set('provider', vendorOfModel(modelName), `derived: vendor of model "${modelName}"`);
+
+  const input = f.inputTokens ?? null;
+  const output = f.outputTokens ?? null;
+  if (input !== null && output !== null) d.set('totalTokens', input + output, 'derived: input + output tokens');
+  else if (f.operation === 'embeddings' && input !== null) d.set('totalTokens', input, 'derived: embeddings use input tokens only');
+
+  const duration = f.durationMs as number;
+  const ttft = f.ttftMs ?? null;
+  if (ttft !== null && output !== null && output > 0 && duration > ttft) {
+    const generation = duration - ttft;
+    d.set('tptMs', generation / output, 'derived: (duration - ttft) / output tokens');
+    d.set('tokensPerS', output / (generation / 1000), 'derived: output tokens / (duration - ttft)');
+  }
+  if (f.toolCalls && f.toolCallCount === undefined) d.set('toolCallCount', f.toolCalls.length, 'derived: number of tool calls');
+
+  return {
+    traceId: span.traceId,
+    spanId: span.spanId,
+    parentSpanId: span.parentSpanId,
+    requestId: f.requestId ?? null,
+    timestamp: span.startTimeUnixNano,
+    serviceName: serviceNameOf(span.resource),
+    provider: f.provider ?? null,
+    hostProvider: f.hostProvider ?? null,
+    requestModel: f.requestModel ?? null,
+    model: f.model ?? null,
+    operation: f.operation ?? null,
+    isStreaming: f.isStreaming ?? null,
+    inputTokens: input,
+    outputTokens: output,
+    totalTokens: f.totalTokens ?? null,
+    cacheReadTokens: f.cacheReadTokens ?? null,
+    cacheWriteTokens: f.cacheWriteTokens ?? null,
+    reasoningTokens: f.reasoningTokens ?? null,
+    ttftMs: ttft,
+    durationMs: duration,
+    tptMs: f.tptMs ?? null,
+    tokensPerS: f.tokensPerS ?? null,
+    finishReasons: f.finishReasons ?? null,
+    toolCallCount: f.toolCallCount ?? null,
+    toolCalls: f.toolCalls ?? null,
+    isError: f.isError ?? false,
+    errorType: f.errorType ?? null,
+    statusCode: f.statusCode ?? null,
+    sessionId: f.sessionId ?? null,
+    userId: f.userId ?? null,
+    routeName: f.routeName ?? null,
+    routingStrategy: f.routingStrategy ?? null,
+    routingReason: f.routingReason ?? null,
+    gatewayCache: f.gatewayCache ?? null,
+    inputMessages: f.inputMessages ?? null,
+    outputMessages: f.outputMessages ?? null,
+    parameters: f.parameters ?? Object.create(null),
+    costUsd: f.costUsd ?? null,
+    costBreakdown: f.costBreakdown ?? null,
+    costSource: f.costSource ?? null,
+    priceModel: null,
+    vocabulary: d.vocabulary,
+    provenance: d.provenance,
+    counted: true,
+    duplicateOf: null,
+  };
+}

@@ -1,0 +1,246 @@
+import { describe, expect, it } from 'vitest';
+import { recordSpans, type SpanHelpers } from '../../../../../testing/sdk-spans.js';
+import { decodeTracesJson } from '../../otlp/decode-traces-json.js';
+import { normalizeSpan } from '../normalize.js';
+
+/** One span recorded with the OTel SDK, read as an LLM call. */
+const one = async (attrs: Parameters<SpanHelpers['span']>[1], options: Parameters<SpanHelpers['span']>[2] = {}, name = 'chat gpt-4o') => {
+  const [span] = await recordSpans((_t, h) => {
+    h.span(name, attrs, options);
+  });
+  return normalizeSpan(span!);
+};
+
+describe('OpenTelemetry GenAI', () => {
+  it('reads the current conventions (v1.37+)', async () => {
+    const call = await one(
+      {
+        'gen_ai.operation.name': 'chat',
+        'gen_ai.provider.name': 'openai',
+        'gen_ai.request.model': 'gpt-4o',
+        'gen_ai.response.model': 'gpt-4o-2024-08-06',
+        'gen_ai.response.id': 'chatcmpl-9',
+        'gen_ai.request.temperature': 0.7,
+        'gen_ai.request.max_tokens': 512,
+        'gen_ai.request.stream': true,
+        'gen_ai.usage.input_tokens': 1200,
+        'gen_ai.usage.output_tokens': 300,
+        'gen_ai.usage.cache_read.input_tokens': 1000,
+        'gen_ai.usage.cache_creation.input_tokens': 100,
+        'gen_ai.usage.reasoning.output_tokens': 120,
+        'gen_ai.response.time_to_first_chunk': 0.25,
+        'gen_ai.response.finish_reasons': ['stop'],
+        'gen_ai.conversation.id': 'conv-1',
+        'user.id': 'u-1',
+        'gen_ai.system_instructions': JSON.stringify([{ type: 'text', content: 'Be brief.' }]),
+        'gen_ai.input.messages': JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: 'Weather?' }] }]),
+        'gen_ai.output.messages': JSON.stringify([
+          {
+            role: 'assistant',
+            parts: [{ type: 'tool_call', id: 'call_1', name: 'get_weather', arguments: { city: 'Paris' } }],
+            finish_reason: 'tool_call',
+          },
+        ]),
+      },
+      { durationMs: 2250 },
+    );
+    expect(call).toMatchObject({
+      vocabulary: 'otel-genai',
+      operation: 'chat',
+      provider: 'openai',
+      hostProvider: null,
+      requestModel: 'gpt-4o',
+      model: 'gpt-4o-2024-08-06',
+      requestId: 'chatcmpl-9',
+      isStreaming: true,
+      inputTokens: 1200,
+      outputTokens: 300,
+      totalTokens: 1500,
+      cacheReadTokens: 1000,
+      cacheWriteTokens: 100,
+      reasoningTokens: 120,
+      ttftMs: 250,
+      durationMs: 2250,
+      finishReasons: ['stop'],
+      toolCallCount: 1,
+      toolCalls: [{ id: 'call_1', name: 'get_weather', arguments: { city: 'Paris' } }],
+      sessionId: 'conv-1',
+      userId: 'u-1',
+      isError: false,
+      inputMessages: [
+        { role: 'system', parts: [{ type: 'text', content: 'Be brief.' }] },
+        { role: 'user', parts: [{ type: 'text', content: 'Weather?' }] },
+      ],
+    });
+    expect(call?.tptMs).toBeCloseTo((2250 - 250) / 300, 6);
+    expect(call?.tokensPerS).toBeCloseTo(300 / 2, 6);
+    expect({ ...call?.parameters }).toEqual({ temperature: 0.7, max_tokens: 512n });
+    expect(call?.provenance).toMatchObject({
+      inputTokens: { vocabulary: 'otel-genai', rule: 'gen_ai.usage.input_tokens' },
+      ttftMs: { rule: 'gen_ai.response.time_to_first_chunk' },
+      totalTokens: { rule: 'derived: input + output tokens' },
+    });
+  });
+
+  it('reads v1.26: gen_ai.system, prompt/completion tokens and content events', async () => {
+    const call = await one(
+      {
+        'gen_ai.system': 'openai',
+        'gen_ai.request.model': 'gpt-3.5-turbo',
+        'gen_ai.usage.prompt_tokens': 40,
+        'gen_ai.usage.completion_tokens': 12,
+      },
+      {
+        events: [
+          ['gen_ai.content.prompt', { 'gen_ai.prompt': JSON.stringify([{ role: 'user', content: 'Hi' }]) }],
+          ['gen_ai.content.completion', { 'gen_ai.completion': JSON.stringify([{ role: 'assistant', content: 'Hello!' }]) }],
+        ],
+      },
+    );
+    expect(call).toMatchObject({
+      operation: 'chat',
+      provider: 'openai',
+      requestModel: 'gpt-3.5-turbo',
+      model: null,
+      inputTokens: 40,
+      outputTokens: 12,
+      totalTokens: 52,
+      inputMessages: [{ role: 'user', parts: [{ type: 'text', content: 'Hi' }] }],
+      outputMessages: [{ role: 'assistant', parts: [{ type: 'text', content: 'Hello!' }] }],
+    });
+    expect(call?.provenance.operation?.rule).toMatch(/assumed/);
+  });
+
+  it('accepts every spelling of cache tokens, the newest first', async () => {
+    const legacy = await one({
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.usage.cache_read_input_tokens': 7,
+      'gen_ai.usage.cache_creation_input_tokens': 3,
+    });
+    expect(legacy).toMatchObject({ cacheReadTokens: 7, cacheWriteTokens: 3 });
+    const newest = await one({
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.usage.cache_write.input_tokens': 5,
+      'gen_ai.usage.cache_creation.input_tokens': 9,
+    });
+    expect(newest).toMatchObject({ cacheWriteTokens: 5 });
+    expect(newest?.provenance.cacheWriteTokens?.rule).toBe('gen_ai.usage.cache_write.input_tokens');
+  });
+
+  it('leaves counts it was not given null, never 0', async () => {
+    const call = await one({ 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o' });
+    expect(call).toMatchObject({
+      inputTokens: null,
+      outputTokens: null,
+      totalTokens: null,
+      ttftMs: null,
+      tptMs: null,
+      tokensPerS: null,
+      cacheReadTokens: null,
+    });
+  });
+
+  it('records a failed call with its error type', async () => {
+    const call = await one(
+      { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'boom', 'error.type': 'RateLimitError' },
+      { error: '429 Rate limit reached' },
+    );
+    expect(call).toMatchObject({ isError: true, errorType: 'RateLimitError' });
+  });
+
+  it('takes the provider from gen_ai.provider.name over gen_ai.system, and spells vendors one way', async () => {
+    expect(await one({ 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'x_ai', 'gen_ai.system': 'xai' })).toMatchObject({
+      provider: 'xai',
+    });
+    expect(await one({ 'gen_ai.operation.name': 'chat', 'gen_ai.system': 'mistral_ai' })).toMatchObject({ provider: 'mistral' });
+    const bedrock = await one({
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.provider.name': 'aws.bedrock',
+      'gen_ai.request.model': 'anthropic.claude-3-5-sonnet-20240620-v1:0',
+    });
+    expect(bedrock).toMatchObject({ provider: 'anthropic', hostProvider: 'aws.bedrock' });
+    const azure = await one({ 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'azure.ai.openai' });
+    expect(azure).toMatchObject({ provider: 'openai', hostProvider: 'azure' });
+  });
+
+  it('reads embeddings; agents and tools are not model calls', async () => {
+    expect(
+      await one({
+        'gen_ai.operation.name': 'embeddings',
+        'gen_ai.request.model': 'text-embedding-3-small',
+        'gen_ai.usage.input_tokens': 5,
+      }),
+    ).toMatchObject({
+      operation: 'embeddings',
+      inputTokens: 5,
+      outputTokens: null,
+      totalTokens: 5,
+    });
+    expect(await one({ 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.usage.input_tokens': 500 })).toBeNull();
+    expect(await one({ 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'search' })).toBeNull();
+  });
+
+  it('reads messages given as structured values as well as JSON text', () => {
+    const body = JSON.stringify({
+      resourceSpans: [
+        {
+          scopeSpans: [
+            {
+              spans: [
+                {
+                  traceId: '0af7651916cd43dd8448eb211c80319c',
+                  spanId: 'b7ad6b7169203331',
+                  name: 'chat gpt-4o',
+                  startTimeUnixNano: '1700000000000000000',
+                  endTimeUnixNano: '1700000001000000000',
+                  attributes: [
+                    { key: 'gen_ai.operation.name', value: { stringValue: 'chat' } },
+                    {
+                      key: 'gen_ai.input.messages',
+                      value: {
+                        arrayValue: {
+                          values: [
+                            {
+                              kvlistValue: {
+                                values: [
+                                  { key: 'role', value: { stringValue: 'user' } },
+                                  {
+                                    key: 'parts',
+                                    value: {
+                                      arrayValue: {
+                                        values: [
+                                          {
+                                            kvlistValue: {
+                                              values: [
+                                                { key: 'type', value: { stringValue: 'text' } },
+                                                { key: 'content', value: { stringValue: 'structured hello' } },
+                                              ],
+                                            },
+                                          },
+                                        ],
+                                      },
+                                    },
+                                  },
+                                ],
+                              },
+                            },
+                          ],
+                        },
+                      },
+                    },
+                  ],
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    const [span] = decodeTracesJson(body).spans;
+    expect(normalizeSpan(span!)?.inputMessages).toEqual([{ role: 'user', parts: [{ type: 'text', content: 'structured hello' }] }]);
+  });
+
+  it('ignores spans with no LLM vocabulary', async () => {
+    expect(await one({ 'http.request.method': 'GET' }, {}, 'GET /')).toBeNull();
+  });
+});

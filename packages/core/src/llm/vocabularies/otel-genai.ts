@@ -1,0 +1,74 @@
+import type { Span } from '../../model/span.js';
+import type { CallDraft } from '../call-draft.js';
+import { providerFields } from '../provider-fields.js';
+import {
+  asBool,
+  asNumber,
+  asString,
+  deriveFinishReasons,
+  deriveToolCalls,
+  readContentEvents,
+  readFinishReasons,
+  readGenAiMessages,
+  readGenAiParameters,
+  readGenAiUsage,
+  readSessionAndUser,
+} from '../readers.js';
+import { hasKeyWithPrefix, type Vocabulary } from '../vocabulary.js';
+
+/** `gen_ai.operation.name` values that are model calls; the rest are agents, tools, workflows. */
+export const CALL_OPERATIONS = new Set(['chat', 'text_completion', 'generate_content', 'embeddings', 'embedding', 'completion', 'rerank']);
+
+export function normalizeOperation(op: string): string {
+  if (op === 'embedding' || op === 'embed') return 'embeddings';
+  if (op === 'completion') return 'text_completion';
+  return op;
+}
+
+/**
+ * Reads the OpenTelemetry GenAI keys, every version: `gen_ai.provider.name` and the older
+ * `gen_ai.system`, `prompt/completion_tokens` and `input/output_tokens`, every cache-token
+ * spelling, `time_to_first_chunk` in seconds, messages as JSON text or structured values, and
+ * the v1.26 content events. Shared with the vocabularies that adopted these keys.
+ */
+export function readGenAi(d: CallDraft): boolean {
+  const op = asString(d.get('gen_ai.operation.name'));
+  if (op !== null) {
+    if (!CALL_OPERATIONS.has(op)) return false;
+    d.set('operation', normalizeOperation(op), 'gen_ai.operation.name');
+  } else if (!d.has('gen_ai.request.model') && !d.has('gen_ai.response.model')) {
+    return false;
+  } else {
+    // Before v1.27 the operation was optional; a span with a model and no operation was a chat.
+    d.set('operation', 'chat', 'assumed: gen_ai model without gen_ai.operation.name');
+  }
+  readGenAiFields(d);
+  return true;
+}
+
+/** Every OTel GenAI field but the operation: also the fallback for other vocabularies. */
+export function readGenAiFields(d: CallDraft): void {
+  providerFields(d, ['gen_ai.provider.name', 'gen_ai.system']);
+  d.take('requestModel', ['gen_ai.request.model'], asString);
+  d.take('model', ['gen_ai.response.model'], asString);
+  d.take('requestId', ['gen_ai.response.id'], asString);
+  d.take('isStreaming', ['gen_ai.request.stream'], asBool);
+  readGenAiUsage(d);
+  d.take('ttftMs', ['gen_ai.response.time_to_first_chunk', 'gen_ai.client.operation.time_to_first_chunk'], (v) => {
+    const s = asNumber(v);
+    return s === null ? null : s * 1000;
+  });
+  readFinishReasons(d, ['gen_ai.response.finish_reasons']);
+  readGenAiMessages(d);
+  readContentEvents(d);
+  deriveFinishReasons(d);
+  deriveToolCalls(d);
+  readGenAiParameters(d);
+  readSessionAndUser(d);
+}
+
+export const otelGenAi: Vocabulary = {
+  name: 'otel-genai',
+  detect: (span: Span) => hasKeyWithPrefix(span, 'gen_ai.'),
+  read: readGenAi,
+};
