@@ -19,3 +19,8 @@ export { rejectionSummary } from './otlp/decoded.js';
 export * from './otlp/encode-response.js';
 export { decodeUtf8, ProtoReader, WireType } from './otlp/proto-reader.js';
 export { ProtoWriter } from './otlp/proto-writer.js';
+export { builtInPrices } from './pricing/builtin.js';
+export { type CallCost, costFrom, Pricer } from './pricing/cost.js';
+export { baseName, exactName, familyName } from './pricing/model-names.js';
+export type * from './pricing/price-entry.js';
+export { type PriceContext, type PriceMatch, PriceTable } from './pricing/price-table.js';

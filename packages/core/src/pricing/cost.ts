@@ -1,0 +1,101 @@
+import type { CostBreakdown, CostSource, LlmCall } from '../llm/llm-call.js';
+import type { PriceEntry } from './price-entry.js';
+import type { PriceTable } from './price-table.js';
+
+/** What pricing decided for a call. */
+export interface CallCost {
+  readonly costUsd: number | null;
+  readonly costBreakdown: CostBreakdown | null;
+  readonly costSource: CostSource | null;
+  /** The price used, as `model (platform[, from date])`; null when none applied. */
+  readonly priceModel: string | null;
+}
+
+const UNPRICED: CallCost = { costUsd: null, costBreakdown: null, costSource: null, priceModel: null };
+
+/**
+ * Prices calls: a user's override price first, then the cost the source reported, then the
+ * built-in table. A call whose model no table knows, or whose input tokens are unknown, is
+ * unpriced (null cost), never $0.
+ */
+export class Pricer {
+  constructor(
+    readonly table: PriceTable,
+    readonly overrides: PriceTable | null = null,
+  ) {}
+
+  price(call: LlmCall): CallCost {
+    const override = this.match(this.overrides, call);
+    if (override) return costFrom(override, call, 'override');
+    if (call.costSource === 'source' && call.costUsd !== null) {
+      return { costUsd: call.costUsd, costBreakdown: call.costBreakdown, costSource: 'source', priceModel: null };
+    }
+    const entry = this.match(this.table, call);
+    return entry ? costFrom(entry, call, 'table') : UNPRICED;
+  }
+
+  /** The call with its cost fields set. */
+  apply<C extends LlmCall>(call: C): C {
+    return { ...call, ...this.price(call) };
+  }
+
+  private match(table: PriceTable | null, call: LlmCall): PriceEntry | null {
+    if (!table) return null;
+    const ctx = { vendor: call.provider, host: call.hostProvider, at: call.timestamp };
+    for (const name of [call.model, call.requestModel]) {
+      if (!name) continue;
+      const found = table.find(name, ctx);
+      if (found) return found.entry;
+    }
+    return null;
+  }
+}
+
+/**
+ * The cost of a call at one price. Input tokens count cached ones (OTel's convention), so the
+ * uncached part is input − cache read − cache write; reasoning tokens are part of the output,
+ * charged at the reasoning price when it differs — nothing is charged twice. Calls above a
+ * long-context threshold pay that tier's prices for every token.
+ */
+export function costFrom(entry: PriceEntry, call: LlmCall, source: CostSource): CallCost {
+  const input = call.inputTokens;
+  if (input === null) return { ...UNPRICED, priceModel: label(entry) };
+  const tier = [...(entry.tiers ?? [])].reverse().find((t) => input > t.above);
+  const p = tier ?? entry;
+  const perToken = (perMillion: number) => perMillion / 1_000_000;
+  const read = call.cacheReadTokens;
+  const write = call.cacheWriteTokens;
+  const uncached = Math.max(0, input - (read ?? 0) - (write ?? 0));
+  const inputCost = uncached * perToken(p.input);
+  const readCost = read === null ? null : read * perToken(p.cached_input ?? p.input);
+  const writeCost = write === null ? null : write * perToken(p.cache_write ?? p.input);
+  let outputCost: number | null = null;
+  let reasoningCost: number | null = null;
+  if (call.outputTokens !== null) {
+    const reasoning = Math.min(call.reasoningTokens ?? 0, call.outputTokens);
+    outputCost = (call.outputTokens - reasoning) * perToken(p.output);
+    if (call.reasoningTokens !== null) reasoningCost = reasoning * perToken(entry.reasoning ?? p.output);
+  }
+  const parts = [inputCost, readCost, writeCost, outputCost, reasoningCost].filter((x): x is number => x !== null);
+  return {
+    costUsd: round(parts.reduce((a, b) => a + b, 0)),
+    costBreakdown: {
+      input: round(inputCost),
+      cacheRead: round(readCost),
+      cacheWrite: round(writeCost),
+      output: round(outputCost),
+      reasoning: round(reasoningCost),
+    },
+    costSource: source,
+    priceModel: label(entry),
+  };
+}
+
+function label(entry: PriceEntry): string {
+  const where = [entry.platform, entry.from ? `from ${entry.from}` : null].filter(Boolean).join(', ');
+  return where ? `${entry.model} (${where})` : entry.model;
+}
+
+function round<T extends number | null>(v: T): T {
+  return (v === null ? null : Math.round(v * 1e12) / 1e12) as T;
+}
