@@ -24,3 +24,4 @@ export { type CallCost, costFrom, Pricer } from './pricing/cost.js';
 export { baseName, exactName, familyName } from './pricing/model-names.js';
 export type * from './pricing/price-entry.js';
 export { type PriceContext, type PriceMatch, PriceTable } from './pricing/price-table.js';
+export { findDuplicates, GATEWAY_VOCABULARIES, type CallLink } from './llm/duplicates.js';
