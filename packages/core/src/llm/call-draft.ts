@@ -1,5 +1,6 @@
 import type { AnyValue, Attributes } from '../model/any-value.js';
 import type { Span } from '../model/span.js';
+import { keyPrefixes } from './key-prefixes.js';
 import type { LlmCall, Provenance } from './llm-call.js';
 
 /** The fields a vocabulary mapper fills; the rest (ids, times, derived figures) are filled after. */
@@ -16,9 +17,15 @@ export class CallDraft {
   readonly provenance: Record<string, Provenance> = {};
   readonly attrs: Attributes;
 
+  /**
+   * @param prefixes the marking namespaces the span's keys use (see `keyPrefixes`).
+   * @param recordProvenance false to skip recording where each field came from.
+   */
   constructor(
     readonly span: Span,
     readonly vocabulary: string,
+    readonly prefixes: number = keyPrefixes(span.attributes),
+    private readonly recordProvenance = true,
   ) {
     this.attrs = span.attributes;
   }
@@ -33,14 +40,14 @@ export class CallDraft {
     if (value === null || value === undefined) return false;
     if (this.fields[field] !== undefined && this.fields[field] !== null) return false;
     this.fields[field] = value;
-    this.provenance[field] = { vocabulary, rule };
+    if (this.recordProvenance) this.provenance[field] = { vocabulary, rule };
     return true;
   }
 
   /** Sets a field, replacing any earlier value. */
   replace<K extends keyof DraftFields>(field: K, value: DraftFields[K], rule: string): void {
     this.fields[field] = value;
-    this.provenance[field] = { vocabulary: this.vocabulary, rule };
+    if (this.recordProvenance) this.provenance[field] = { vocabulary: this.vocabulary, rule };
   }
 
   /** Sets `field` from the first of `keys` that holds a usable value. */

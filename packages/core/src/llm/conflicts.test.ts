@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { readCall } from '../../../../testing/read-call.js';
 import { recordSpan } from '../../../../testing/sdk-spans.js';
-import { normalizeSpan } from './normalize.js';
 import { detectVocabulary } from './registry.js';
 
 /** The conflicts section of the vocabulary reference, case by case. */
@@ -22,7 +22,7 @@ describe('vocabulary conflicts', () => {
   });
 
   it('llm.provider is the host in OpenInference but the provider in gateways', async () => {
-    const oi = normalizeSpan(
+    const oi = readCall(
       await recordSpan('s', {
         'openinference.span.kind': 'LLM',
         'llm.system': 'anthropic',
@@ -31,36 +31,32 @@ describe('vocabulary conflicts', () => {
       }),
     );
     expect(oi).toMatchObject({ provider: 'anthropic', hostProvider: 'aws.bedrock' });
-    const racto = normalizeSpan(
-      await recordSpan('s', { 'llm.operation': 'chat', 'llm.provider': 'mistral', 'llm.model': 'mistral-large' }),
-    );
+    const racto = readCall(await recordSpan('s', { 'llm.operation': 'chat', 'llm.provider': 'mistral', 'llm.model': 'mistral-large' }));
     expect(racto).toMatchObject({ provider: 'mistral', hostProvider: null });
   });
 
   it('llm.model is the served model in Plano and the only model in Racto', async () => {
-    const planoCall = normalizeSpan(await recordSpan('s', { 'plano.route.name': 'r', 'llm.model': 'served', 'model.requested': 'asked' }));
+    const planoCall = readCall(await recordSpan('s', { 'plano.route.name': 'r', 'llm.model': 'served', 'model.requested': 'asked' }));
     expect(planoCall).toMatchObject({ requestModel: 'asked', model: 'served' });
-    const ractoCall = normalizeSpan(await recordSpan('s', { 'llm.operation': 'chat', 'llm.model': 'only' }));
+    const ractoCall = readCall(await recordSpan('s', { 'llm.operation': 'chat', 'llm.model': 'only' }));
     expect(ractoCall).toMatchObject({ requestModel: 'only', model: 'only' });
   });
 
   it('llm.usage.* is attributed to Plano by plano.* keys, to OpenLLMetry otherwise', async () => {
-    const withPlano = normalizeSpan(await recordSpan('s', { 'llm.usage.prompt_tokens': 5, 'plano.route.name': 'r', 'llm.model': 'm' }));
+    const withPlano = readCall(await recordSpan('s', { 'llm.usage.prompt_tokens': 5, 'plano.route.name': 'r', 'llm.model': 'm' }));
     expect(withPlano?.vocabulary).toBe('plano');
-    const legacy = normalizeSpan(
-      await recordSpan('s', { 'llm.usage.prompt_tokens': 5, 'llm.request.type': 'chat', 'llm.request.model': 'm' }),
-    );
+    const legacy = readCall(await recordSpan('s', { 'llm.usage.prompt_tokens': 5, 'llm.request.type': 'chat', 'llm.request.model': 'm' }));
     expect(legacy).toMatchObject({ vocabulary: 'openllmetry', inputTokens: 5 });
   });
 
   it('Racto llm.cache_hit is a gateway cache outcome, never cached tokens', async () => {
-    const call = normalizeSpan(await recordSpan('s', { 'llm.operation': 'chat', 'llm.model': 'm', 'llm.cache_hit': true }));
+    const call = readCall(await recordSpan('s', { 'llm.operation': 'chat', 'llm.model': 'm', 'llm.cache_hit': true }));
     expect(call).toMatchObject({ gatewayCache: 'hit', cacheReadTokens: null });
   });
 
   it('Vercel provider ids lose their API suffix; dotted OTel provider names do not', async () => {
     expect(
-      normalizeSpan(
+      readCall(
         await recordSpan('s', {
           'ai.operationId': 'ai.generateText.doGenerate',
           'ai.model.provider': 'mistral.chat',
@@ -71,7 +67,7 @@ describe('vocabulary conflicts', () => {
       provider: 'mistral',
     });
     expect(
-      normalizeSpan(
+      readCall(
         await recordSpan('s', {
           'gen_ai.operation.name': 'chat',
           'gen_ai.provider.name': 'gcp.vertex_ai',
@@ -85,24 +81,24 @@ describe('vocabulary conflicts', () => {
   });
 
   it('finish reasons become one list in one spelling', async () => {
-    const oi = normalizeSpan(await recordSpan('s', { 'openinference.span.kind': 'LLM', 'llm.finish_reason': 'tool_calls' }));
-    const vercel = normalizeSpan(
+    const oi = readCall(await recordSpan('s', { 'openinference.span.kind': 'LLM', 'llm.finish_reason': 'tool_calls' }));
+    const vercel = readCall(
       await recordSpan('s', { 'ai.operationId': 'ai.generateText.doGenerate', 'ai.response.finishReason': 'content-filter' }),
     );
-    const singular = normalizeSpan(await recordSpan('s', { 'llm.request.type': 'chat', 'gen_ai.response.finish_reason': 'length' }));
+    const singular = readCall(await recordSpan('s', { 'llm.request.type': 'chat', 'gen_ai.response.finish_reason': 'length' }));
     expect([oi?.finishReasons, vercel?.finishReasons, singular?.finishReasons]).toEqual([['tool_calls'], ['content_filter'], ['length']]);
   });
 
   it('operation values: embedding, embeddings and embed mean the same; completion is text_completion', async () => {
-    const a = normalizeSpan(await recordSpan('s', { 'llm.request.type': 'embedding', 'gen_ai.request.model': 'e' }));
-    const b = normalizeSpan(await recordSpan('s', { 'gen_ai.operation.name': 'embeddings' }));
-    const c = normalizeSpan(await recordSpan('s', { 'llm.operation': 'embed', 'llm.model': 'e' }));
-    const d = normalizeSpan(await recordSpan('s', { 'llm.request.type': 'completion', 'gen_ai.request.model': 'm' }));
+    const a = readCall(await recordSpan('s', { 'llm.request.type': 'embedding', 'gen_ai.request.model': 'e' }));
+    const b = readCall(await recordSpan('s', { 'gen_ai.operation.name': 'embeddings' }));
+    const c = readCall(await recordSpan('s', { 'llm.operation': 'embed', 'llm.model': 'e' }));
+    const d = readCall(await recordSpan('s', { 'llm.request.type': 'completion', 'gen_ai.request.model': 'm' }));
     expect([a?.operation, b?.operation, c?.operation, d?.operation]).toEqual(['embeddings', 'embeddings', 'embeddings', 'text_completion']);
   });
 
   it('error type: error.type first, then the exception event', async () => {
-    const both = normalizeSpan(
+    const both = readCall(
       await recordSpan(
         's',
         { 'gen_ai.operation.name': 'chat', 'error.type': '_OTHER' },
@@ -110,7 +106,7 @@ describe('vocabulary conflicts', () => {
       ),
     );
     expect(both?.errorType).toBe('_OTHER');
-    const event = normalizeSpan(
+    const event = readCall(
       await recordSpan(
         's',
         { 'gen_ai.operation.name': 'chat' },
@@ -121,11 +117,9 @@ describe('vocabulary conflicts', () => {
   });
 
   it('session and user: the same keys in OpenInference and Langfuse, conversation id in OTel', async () => {
-    expect(normalizeSpan(await recordSpan('s', { 'gen_ai.operation.name': 'chat', 'gen_ai.conversation.id': 'c1' }))?.sessionId).toBe('c1');
+    expect(readCall(await recordSpan('s', { 'gen_ai.operation.name': 'chat', 'gen_ai.conversation.id': 'c1' }))?.sessionId).toBe('c1');
     expect(
-      normalizeSpan(
-        await recordSpan('s', { 'langfuse.observation.type': 'generation', 'langfuse.session.id': 'l1', 'langfuse.user.id': 'lu' }),
-      ),
+      readCall(await recordSpan('s', { 'langfuse.observation.type': 'generation', 'langfuse.session.id': 'l1', 'langfuse.user.id': 'lu' })),
     ).toMatchObject({
       sessionId: 'l1',
       userId: 'lu',
@@ -133,7 +127,7 @@ describe('vocabulary conflicts', () => {
   });
 
   it('a vocabulary falls back to gen_ai.* keys for what it lacks, saying so', async () => {
-    const call = normalizeSpan(
+    const call = readCall(
       await recordSpan('s', {
         'openinference.span.kind': 'LLM',
         'llm.model_name': 'gpt-4o',

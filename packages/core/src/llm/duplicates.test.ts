@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { type CallLink, findDuplicates } from './duplicates.js';
 
-const call = (spanId: string, vocabulary: string, model: string | null, inputTokens: number | null = 10): CallLink => ({ spanId, vocabulary, model, requestModel: null, inputTokens });
+const call = (spanId: string, vocabulary: string, model: string | null, inputTokens: number | null = 10): CallLink => ({
+  spanId,
+  vocabulary,
+  model,
+  requestModel: null,
+  inputTokens,
+});
 
 describe('duplicate calls', () => {
   it('counts a gateway call under the app’s call once, keeping the app’s', () => {
@@ -11,7 +17,9 @@ describe('duplicate calls', () => {
       ['gw', 'http'],
       ['root', null],
     ]);
-    expect(findDuplicates([call('app', 'otel-genai', 'gpt-4o'), call('gw', 'plano', 'gpt-4o-2024-08-06')], parents)).toEqual(new Map([['gw', 'app']]));
+    expect(findDuplicates([call('app', 'otel-genai', 'gpt-4o'), call('gw', 'plano', 'gpt-4o-2024-08-06')], parents)).toEqual(
+      new Map([['gw', 'app']]),
+    );
   });
 
   it('keeps the one with token counts when the outer has none', () => {
@@ -19,9 +27,9 @@ describe('duplicate calls', () => {
       ['outer', null],
       ['inner', 'outer'],
     ]);
-    expect(findDuplicates([call('outer', 'openinference', 'gpt-4o-mini', null), call('inner', 'otel-genai', 'gpt-4o-mini', 25)], parents)).toEqual(
-      new Map([['outer', 'inner']]),
-    );
+    expect(
+      findDuplicates([call('outer', 'openinference', 'gpt-4o-mini', null), call('inner', 'otel-genai', 'gpt-4o-mini', 25)], parents),
+    ).toEqual(new Map([['outer', 'inner']]));
   });
 
   it('leaves sibling calls and nested calls of other models alone', () => {
@@ -31,7 +39,12 @@ describe('duplicate calls', () => {
       ['b', 'root'],
       ['c', 'a'],
     ]);
-    expect(findDuplicates([call('a', 'otel-genai', 'gpt-4o'), call('b', 'otel-genai', 'gpt-4o'), call('c', 'otel-genai', 'claude-sonnet-4-5')], parents).size).toBe(0);
+    expect(
+      findDuplicates(
+        [call('a', 'otel-genai', 'gpt-4o'), call('b', 'otel-genai', 'gpt-4o'), call('c', 'otel-genai', 'claude-sonnet-4-5')],
+        parents,
+      ).size,
+    ).toBe(0);
   });
 
   it('follows chains to the call that counts, and survives cycles', () => {

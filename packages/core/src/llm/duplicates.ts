@@ -36,7 +36,11 @@ export function findDuplicates(calls: readonly CallLink[], parentOf: ReadonlyMap
   return duplicates;
 }
 
-function nearestCallAncestor(spanId: string, calls: ReadonlyMap<string, CallLink>, parentOf: ReadonlyMap<string, string | null>): CallLink | null {
+function nearestCallAncestor(
+  spanId: string,
+  calls: ReadonlyMap<string, CallLink>,
+  parentOf: ReadonlyMap<string, string | null>,
+): CallLink | null {
   const seen = new Set<string>([spanId]);
   let current = parentOf.get(spanId) ?? null;
   while (current !== null && !seen.has(current)) {

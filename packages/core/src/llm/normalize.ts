@@ -1,42 +1,49 @@
 import { type Span, StatusCode, serviceNameOf } from '../model/span.js';
 import { nanosToMs } from '../model/time.js';
 import { CallDraft } from './call-draft.js';
+import { KeyPrefix, keyPrefixes } from './key-prefixes.js';
 import type { LlmCall } from './llm-call.js';
 import { vendorOfModel } from './provider-names.js';
 import { asInt, asString } from './readers.js';
 import { detectVocabulary } from './registry.js';
-import { readGenAiFields } from './vocabularies/otel-genai.js';
+import { readGenAiContent, readGenAiFields } from './vocabularies/otel-genai.js';
+
+export interface NormalizeOptions {
+  /**
+   * Read what the call said — messages, tool calls, request parameters — too (default true).
+   * Without it the figures (models, tokens, times, status, session) are the same, the content
+   * fields null and no provenance: what ingest stores, since the rest is read from the span
+   * when the call is shown.
+   */
+  readonly content?: boolean;
+}
 
 /**
  * Reads the LLM call a span records, or null when the span is not a model call. The span's
  * vocabulary is detected, its keys read in that vocabulary's meaning, then plain OTel GenAI
  * keys fill what is still missing; derived figures (total tokens, time per token, tokens/s)
- * come last. Cost is not set here: see `priceCall`.
+ * come last. Cost is not set here: see `Pricer`.
  */
-export function normalizeSpan(span: Span): LlmCall | null {
-  const vocabulary = detectVocabulary(span);
+export function normalizeSpan(span: Span, options: NormalizeOptions = {}): LlmCall | null {
+  const prefixes = keyPrefixes(span.attributes);
+  const vocabulary = detectVocabulary(span, prefixes);
   if (!vocabulary) return null;
-  const d = new CallDraft(span, vocabulary.name);
+  const content = options.content ?? true;
+  const d = new CallDraft(span, vocabulary.name, prefixes, content);
   if (!vocabulary.read(d)) return null;
-  if (vocabulary.name !== 'otel-genai') fallBackToGenAi(d);
+  if (content) vocabulary.readContent?.(d);
+  if (vocabulary.name !== 'otel-genai' && (prefixes & KeyPrefix.GenAi) !== 0) fallBackToGenAi(d, content);
   return finish(d);
 }
 
 /** Fills missing fields from `gen_ai.*` keys, which many vocabularies also send. */
-function fallBackToGenAi(d: CallDraft): void {
-  let hasGenAi = false;
-  for (const key in d.attrs) {
-    if (key.startsWith('gen_ai.')) {
-      hasGenAi = true;
-      break;
-    }
-  }
-  if (!hasGenAi) return;
-  const fallback = new CallDraft(d.span, 'otel-genai');
+function fallBackToGenAi(d: CallDraft, content: boolean): void {
+  const fallback = new CallDraft(d.span, 'otel-genai', d.prefixes, content);
   readGenAiFields(fallback);
+  if (content) readGenAiContent(fallback);
   for (const [field, value] of Object.entries(fallback.fields)) {
     const prov = fallback.provenance[field];
-    if (prov) d.set(field as keyof typeof d.fields, value as never, prov.rule, prov.vocabulary);
+    d.set(field as keyof typeof d.fields, value as never, prov?.rule ?? '', prov?.vocabulary ?? 'otel-genai');
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Span } from '../model/span.js';
+import { keyPrefixes } from './key-prefixes.js';
 import { langfuse } from './vocabularies/langfuse.js';
 import { openInference } from './vocabularies/openinference.js';
 import { openLlmetry } from './vocabularies/openllmetry.js';
@@ -15,7 +16,7 @@ import type { Vocabulary } from './vocabulary.js';
 export const VOCABULARIES: readonly Vocabulary[] = [langfuse, openInference, vercelAi, openLlmetry, plano, racto, otelGenAi];
 
 /** The vocabulary a span speaks, or null when it carries no LLM vocabulary at all. */
-export function detectVocabulary(span: Span): Vocabulary | null {
-  for (const v of VOCABULARIES) if (v.detect(span)) return v;
+export function detectVocabulary(span: Span, prefixes = keyPrefixes(span.attributes)): Vocabulary | null {
+  for (const v of VOCABULARIES) if (v.detect(span, prefixes)) return v;
   return null;
 }

@@ -8,17 +8,20 @@ import type { CallDraft } from './call-draft.js';
 export interface Vocabulary {
   /** The name calls record in `vocabulary`. */
   readonly name: string;
-  /** Whether the span speaks this vocabulary. The registry asks in precedence order. */
-  detect(span: Span): boolean;
+  /**
+   * Whether the span speaks this vocabulary. The registry asks in precedence order, passing
+   * the marking namespaces the span's keys use (see `keyPrefixes`).
+   */
+  detect(span: Span, prefixes: number): boolean;
   /**
    * Reads the call into the draft. Returns false when the span speaks the vocabulary but is
    * not a model call of its own (an agent or tool span, or a wrapper repeating its child's usage).
    */
   read(draft: CallDraft): boolean;
-}
-
-/** Whether any attribute key starts with one of the prefixes. */
-export function hasKeyWithPrefix(span: Span, ...prefixes: string[]): boolean {
-  for (const key in span.attributes) for (const p of prefixes) if (key.startsWith(p)) return true;
-  return false;
+  /**
+   * Reads what the call said — messages, tool calls, request parameters, and what derives
+   * from them — after `read` accepted the span. Kept apart so ingest can store a call's
+   * figures without parsing its content (which is read from the span when the call is shown).
+   */
+  readContent?(draft: CallDraft): void;
 }

@@ -1,22 +1,8 @@
-import { type AnyValue, type Attributes, EMPTY_ATTRIBUTES, newAttributes } from '../model/any-value.js';
 import type { InstrumentationScope, Resource, SpanEvent, SpanKind, SpanLink, StatusCode } from '../model/span.js';
-import { MAX_VALUE_DEPTH } from './decode-any-value-proto.js';
+import { readAttributes, readResource, readScope } from './decode-common-json.js';
 import { DecodeError } from './decode-error.js';
 import { type DecodedTraces, type DecodedTracesBuilder, rejectSpan } from './decoded.js';
-import {
-  asArray,
-  asBase64,
-  asBool,
-  asDouble,
-  asEnum,
-  asHexId,
-  asInt64,
-  asObject,
-  asString,
-  asUint32,
-  field,
-  type JsonObject,
-} from './json-fields.js';
+import { asArray, asEnum, asHexId, asInt64, asObject, asString, asUint32, field } from './json-fields.js';
 import { spanProblem } from './span-validation.js';
 
 const KIND_NAMES = [
@@ -53,14 +39,7 @@ export function decodeTracesJson(text: string): DecodedTraces {
 function readResourceSpans(value: unknown, path: string, out: DecodedTracesBuilder, resourceIndex: number): void {
   const rs = asObject(value, path);
   if (rs === null) return;
-  const resourceObj = asObject(rs.resource, `${path}.resource`);
-  const resource: Resource = {
-    attributes: resourceObj ? readAttributes(resourceObj.attributes, `${path}.resource.attributes`) : EMPTY_ATTRIBUTES,
-    droppedAttributesCount: resourceObj
-      ? asUint32(field(resourceObj, 'droppedAttributesCount', 'dropped_attributes_count'), `${path}.resource.droppedAttributesCount`)
-      : 0,
-    schemaUrl: asString(field(rs, 'schemaUrl', 'schema_url'), `${path}.schemaUrl`),
-  };
+  const resource = readResource(rs, path);
   const scopeSpans = asArray(field(rs, 'scopeSpans', 'scope_spans'), `${path}.scopeSpans`);
   for (let i = 0; i < scopeSpans.length; i++) {
     const ssPath = `${path}.scopeSpans[${i}]`;
@@ -70,19 +49,6 @@ function readResourceSpans(value: unknown, path: string, out: DecodedTracesBuild
     const spans = asArray(ss.spans, `${ssPath}.spans`);
     for (let j = 0; j < spans.length; j++) readSpan(spans[j], `${ssPath}.spans[${j}]`, resource, scope, out, resourceIndex, j);
   }
-}
-
-function readScope(ss: JsonObject, path: string): InstrumentationScope {
-  const scope = asObject(ss.scope, `${path}.scope`);
-  return {
-    name: scope ? asString(scope.name, `${path}.scope.name`) : '',
-    version: scope ? asString(scope.version, `${path}.scope.version`) : '',
-    attributes: scope ? readAttributes(scope.attributes, `${path}.scope.attributes`) : EMPTY_ATTRIBUTES,
-    droppedAttributesCount: scope
-      ? asUint32(field(scope, 'droppedAttributesCount', 'dropped_attributes_count'), `${path}.scope.droppedAttributesCount`)
-      : 0,
-    schemaUrl: asString(field(ss, 'schemaUrl', 'schema_url'), `${path}.schemaUrl`),
-  };
 }
 
 function readSpan(
@@ -174,58 +140,4 @@ function readLink(value: unknown, path: string): SpanLink {
     droppedAttributesCount: asUint32(field(l, 'droppedAttributesCount', 'dropped_attributes_count'), `${path}.droppedAttributesCount`),
     flags: asUint32(l.flags, `${path}.flags`),
   };
-}
-
-/** Reads a JSON `repeated KeyValue`. */
-export function readAttributes(value: unknown, path: string, depth = 0): Attributes {
-  const list = asArray(value, path);
-  if (list.length === 0) return EMPTY_ATTRIBUTES;
-  const attrs = newAttributes();
-  for (let i = 0; i < list.length; i++) {
-    const kv = asObject(list[i], `${path}[${i}]`);
-    if (kv === null) continue;
-    attrs[asString(kv.key, `${path}[${i}].key`)] = readAnyValue(kv.value, `${path}[${i}].value`, depth + 1);
-  }
-  return attrs;
-}
-
-/** Reads a JSON `AnyValue`; an empty or absent value is null. */
-export function readAnyValue(value: unknown, path: string, depth: number): AnyValue {
-  if (depth > MAX_VALUE_DEPTH) throw new DecodeError(`${path}: nested deeper than ${MAX_VALUE_DEPTH} levels`);
-  const v = asObject(value, path);
-  if (v === null) return null;
-  for (const key in v) {
-    const inner = v[key];
-    if (inner === undefined || inner === null) continue;
-    switch (key) {
-      case 'stringValue':
-      case 'string_value':
-        return asString(inner, `${path}.stringValue`);
-      case 'boolValue':
-      case 'bool_value':
-        return asBool(inner, `${path}.boolValue`);
-      case 'intValue':
-      case 'int_value':
-        return asInt64(inner, `${path}.intValue`);
-      case 'doubleValue':
-      case 'double_value':
-        return asDouble(inner, `${path}.doubleValue`);
-      case 'bytesValue':
-      case 'bytes_value':
-        return asBase64(inner, `${path}.bytesValue`);
-      case 'arrayValue':
-      case 'array_value': {
-        const arr = asObject(inner, `${path}.arrayValue`);
-        return asArray(arr?.values, `${path}.arrayValue.values`).map((x, i) =>
-          readAnyValue(x, `${path}.arrayValue.values[${i}]`, depth + 1),
-        );
-      }
-      case 'kvlistValue':
-      case 'kvlist_value': {
-        const kv = asObject(inner, `${path}.kvlistValue`);
-        return readAttributes(kv?.values, `${path}.kvlistValue.values`, depth + 1);
-      }
-    }
-  }
-  return null;
 }

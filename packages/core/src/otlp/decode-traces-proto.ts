@@ -1,11 +1,10 @@
-import { type AnyValue, EMPTY_ATTRIBUTES, newAttributes } from '../model/any-value.js';
+import { type AnyValue, newAttributes } from '../model/any-value.js';
 import type { InstrumentationScope, Resource, SpanEvent, SpanKind, SpanLink, StatusCode } from '../model/span.js';
 import { attributesOrEmpty, readKeyValue } from './decode-any-value-proto.js';
+import { EMPTY_RESOURCE, range, readResource, readScope } from './decode-common-proto.js';
 import { type DecodedTraces, type DecodedTracesBuilder, rejectSpan } from './decoded.js';
 import { ProtoReader } from './proto-reader.js';
 import { spanProblem } from './span-validation.js';
-
-const EMPTY_RESOURCE: Resource = Object.freeze({ attributes: EMPTY_ATTRIBUTES, droppedAttributesCount: 0, schemaUrl: '' });
 
 /**
  * Decodes an OTLP `ExportTraceServiceRequest` (protobuf) straight into canonical spans.
@@ -49,20 +48,6 @@ function readResourceSpans(r: ProtoReader, end: number, out: DecodedTracesBuilde
   r.pos = after;
 }
 
-function readResource(r: ProtoReader, [start, end]: [number, number], schemaUrl: string): Resource {
-  r.pos = start;
-  let attributes: Record<string, AnyValue> | null = null;
-  let dropped = 0;
-  while (r.pos < end) {
-    const tag = r.uint32();
-    if (tag === 0x0a) readKeyValue(r, r.lengthEnd(end), (attributes ??= newAttributes()), 0);
-    else if (tag === 0x10) dropped = r.uint32();
-    else r.skip(tag & 7, end);
-  }
-  r.expectEnd(end, 'resource');
-  return { attributes: attributesOrEmpty(attributes), droppedAttributesCount: dropped, schemaUrl };
-}
-
 function readScopeSpans(
   r: ProtoReader,
   [start, end]: [number, number],
@@ -88,27 +73,6 @@ function readScopeSpans(
     r.pos = s;
     readSpan(r, e, resource, scope, out, resourceIndex, i);
   }
-}
-
-function readScope(r: ProtoReader, range: [number, number] | null, schemaUrl: string): InstrumentationScope {
-  let name = '';
-  let version = '';
-  let attributes: Record<string, AnyValue> | null = null;
-  let dropped = 0;
-  if (range) {
-    const [start, end] = range;
-    r.pos = start;
-    while (r.pos < end) {
-      const tag = r.uint32();
-      if (tag === 0x0a) name = r.string(end);
-      else if (tag === 0x12) version = r.string(end);
-      else if (tag === 0x1a) readKeyValue(r, r.lengthEnd(end), (attributes ??= newAttributes()), 0);
-      else if (tag === 0x20) dropped = r.uint32();
-      else r.skip(tag & 7, end);
-    }
-    r.expectEnd(end, 'scope');
-  }
-  return { name, version, attributes: attributesOrEmpty(attributes), droppedAttributesCount: dropped, schemaUrl };
 }
 
 function readSpan(
@@ -273,12 +237,4 @@ function readLink(r: ProtoReader, end: number): SpanLink {
   }
   r.expectEnd(end, 'link');
   return { traceId, spanId, traceState, attributes: attributesOrEmpty(attributes), droppedAttributesCount: dropped, flags };
-}
-
-/** A length-delimited field's [start, end); the reader moves past it. */
-function range(r: ProtoReader, limit: number): [number, number] {
-  const end = r.lengthEnd(limit);
-  const start = r.pos;
-  r.pos = end;
-  return [start, end];
 }

@@ -1,5 +1,5 @@
 import type { CostBreakdown, CostSource, LlmCall } from '../llm/llm-call.js';
-import type { PriceEntry } from './price-entry.js';
+import type { PriceEntry, PriceTier } from './price-entry.js';
 import type { PriceTable } from './price-table.js';
 
 /** What pricing decided for a call. */
@@ -13,25 +13,54 @@ export interface CallCost {
 
 const UNPRICED: CallCost = { costUsd: null, costBreakdown: null, costSource: null, priceModel: null };
 
+/** What pricing reads of a call. */
+export type PricedFields = Pick<
+  LlmCall,
+  | 'model'
+  | 'requestModel'
+  | 'provider'
+  | 'hostProvider'
+  | 'timestamp'
+  | 'inputTokens'
+  | 'outputTokens'
+  | 'cacheReadTokens'
+  | 'cacheWriteTokens'
+  | 'reasoningTokens'
+  | 'costUsd'
+  | 'costBreakdown'
+  | 'costSource'
+>;
+
+const MS_PER_DAY = 86_400_000;
+const MEMO_LIMIT = 4096;
+
+interface Prices {
+  readonly override: PriceEntry | null;
+  readonly table: PriceEntry | null;
+}
+
 /**
  * Prices calls: a user's override price first, then the cost the source reported, then the
  * built-in table. A call whose model no table knows, or whose input tokens are unknown, is
- * unpriced (null cost), never $0.
+ * unpriced (null cost), never $0. Which price applies to a model, vendor, platform and day is
+ * remembered, since calls repeat a handful of those.
  */
 export class Pricer {
+  /** By model names, vendor and platform, then by day (prices change on dates). */
+  private readonly memo = new Map<string, Map<number, Prices>>();
+
   constructor(
     readonly table: PriceTable,
     readonly overrides: PriceTable | null = null,
   ) {}
 
-  price(call: LlmCall): CallCost {
-    const override = this.match(this.overrides, call);
-    if (override) return costFrom(override, call, 'override');
+  price(call: PricedFields): CallCost {
+    const prices = this.pricesFor(call);
+    if (prices.override) return costFrom(prices.override, call, 'override');
     if (call.costSource === 'source' && call.costUsd !== null) {
       return { costUsd: call.costUsd, costBreakdown: call.costBreakdown, costSource: 'source', priceModel: null };
     }
-    const entry = this.match(this.table, call);
-    return entry ? costFrom(entry, call, 'table') : UNPRICED;
+    return prices.table ? costFrom(prices.table, call, 'table') : UNPRICED;
   }
 
   /** The call with its cost fields set. */
@@ -39,7 +68,24 @@ export class Pricer {
     return { ...call, ...this.price(call) };
   }
 
-  private match(table: PriceTable | null, call: LlmCall): PriceEntry | null {
+  private pricesFor(call: PricedFields): Prices {
+    const key = `${call.model}\u0000${call.requestModel}\u0000${call.provider}\u0000${call.hostProvider}`;
+    const day = Math.floor(Number(call.timestamp / 1_000_000n) / MS_PER_DAY);
+    let byDay = this.memo.get(key);
+    if (!byDay) {
+      if (this.memo.size >= MEMO_LIMIT) this.memo.clear();
+      this.memo.set(key, (byDay = new Map()));
+    }
+    let found = byDay.get(day);
+    if (!found) {
+      found = { override: this.match(this.overrides, call), table: this.match(this.table, call) };
+      if (byDay.size >= MEMO_LIMIT) byDay.clear();
+      byDay.set(day, found);
+    }
+    return found;
+  }
+
+  private match(table: PriceTable | null, call: PricedFields): PriceEntry | null {
     if (!table) return null;
     const ctx = { vendor: call.provider, host: call.hostProvider, at: call.timestamp };
     for (const name of [call.model, call.requestModel]) {
@@ -57,11 +103,10 @@ export class Pricer {
  * charged at the reasoning price when it differs — nothing is charged twice. Calls above a
  * long-context threshold pay that tier's prices for every token.
  */
-export function costFrom(entry: PriceEntry, call: LlmCall, source: CostSource): CallCost {
+export function costFrom(entry: PriceEntry, call: PricedFields, source: CostSource): CallCost {
   const input = call.inputTokens;
   if (input === null) return { ...UNPRICED, priceModel: label(entry) };
-  const tier = [...(entry.tiers ?? [])].reverse().find((t) => input > t.above);
-  const p = tier ?? entry;
+  const p = tierFor(entry, input);
   const perToken = (perMillion: number) => perMillion / 1_000_000;
   const read = call.cacheReadTokens;
   const write = call.cacheWriteTokens;
@@ -91,9 +136,25 @@ export function costFrom(entry: PriceEntry, call: LlmCall, source: CostSource): 
   };
 }
 
+/** The long-context tier `input` tokens fall in (the highest threshold below it), or the base prices. */
+function tierFor(entry: PriceEntry, input: number): PriceEntry | PriceTier {
+  const tiers = entry.tiers ?? [];
+  for (let i = tiers.length - 1; i >= 0; i--) {
+    const tier = tiers[i] as PriceTier;
+    if (input > tier.above) return tier;
+  }
+  return entry;
+}
+
+const labels = new WeakMap<PriceEntry, string>();
+
 function label(entry: PriceEntry): string {
+  const known = labels.get(entry);
+  if (known !== undefined) return known;
   const where = [entry.platform, entry.from ? `from ${entry.from}` : null].filter(Boolean).join(', ');
-  return where ? `${entry.model} (${where})` : entry.model;
+  const text = where ? `${entry.model} (${where})` : entry.model;
+  labels.set(entry, text);
+  return text;
 }
 
 function round<T extends number | null>(v: T): T {

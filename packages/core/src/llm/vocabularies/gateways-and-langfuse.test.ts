@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { readCall } from '../../../../../testing/read-call.js';
 import { recordSpan } from '../../../../../testing/sdk-spans.js';
-import { normalizeSpan } from '../normalize.js';
 
 describe('Langfuse', () => {
   it('reads a generation: usage and cost JSON, uncached input and reasoning-free output added back, double-quoted completion start', async () => {
@@ -28,7 +28,7 @@ describe('Langfuse', () => {
       },
       { startMs: start, durationMs: 1000 },
     );
-    const call = normalizeSpan(span);
+    const call = readCall(span);
     expect(call).toMatchObject({
       vocabulary: 'langfuse',
       operation: 'chat',
@@ -59,8 +59,8 @@ describe('Langfuse', () => {
       'langfuse.observation.level': 'ERROR',
       'langfuse.observation.status_message': 'overloaded_error',
     });
-    expect(normalizeSpan(failed)).toMatchObject({ isError: true, errorType: 'overloaded_error' });
-    expect(normalizeSpan(await recordSpan('step', { 'langfuse.observation.type': 'span' }))).toBeNull();
+    expect(readCall(failed)).toMatchObject({ isError: true, errorType: 'overloaded_error' });
+    expect(readCall(await recordSpan('step', { 'langfuse.observation.type': 'span' }))).toBeNull();
   });
 });
 
@@ -88,7 +88,7 @@ describe('Plano gateway', () => {
       },
       { durationMs: 700 },
     );
-    const call = normalizeSpan(span);
+    const call = readCall(span);
     expect(call).toMatchObject({
       vocabulary: 'plano',
       provider: 'openai',
@@ -114,7 +114,7 @@ describe('Plano gateway', () => {
 
   it('treats an HTTP error status as a failed call', async () => {
     const span = await recordSpan('llm', { 'llm.model': 'gpt-4o', 'plano.route.name': 'r', 'http.status_code': 503 });
-    expect(normalizeSpan(span)).toMatchObject({ isError: true, errorType: '503', statusCode: 503 });
+    expect(readCall(span)).toMatchObject({ isError: true, errorType: '503', statusCode: 503 });
   });
 });
 
@@ -131,7 +131,7 @@ describe('RactoGateway', () => {
       'llm.cache_hit': 'semantic',
       'llm.tool_calls': 2,
     });
-    expect(normalizeSpan(span)).toMatchObject({
+    expect(readCall(span)).toMatchObject({
       vocabulary: 'racto',
       operation: 'chat',
       isStreaming: true,
@@ -155,6 +155,6 @@ describe('RactoGateway', () => {
       'llm.model': 'text-embedding-3-large',
       'llm.error_type': 'timeout',
     });
-    expect(normalizeSpan(span)).toMatchObject({ operation: 'embeddings', isError: true, errorType: 'timeout' });
+    expect(readCall(span)).toMatchObject({ operation: 'embeddings', isError: true, errorType: 'timeout' });
   });
 });

@@ -1,11 +1,12 @@
 import type { Span } from '../../model/span.js';
 import { isoToNanos, nanosToMs } from '../../model/time.js';
 import type { CallDraft } from '../call-draft.js';
+import { KeyPrefix } from '../key-prefixes.js';
 import { messagesFromPlain, textMessage } from '../messages.js';
 import { providerFields } from '../provider-fields.js';
 import { asNumber, asString, deriveToolCalls, readSessionAndUser, setParameter } from '../readers.js';
 import { asStructured, fromPlain, parseJson } from '../values.js';
-import { hasKeyWithPrefix, type Vocabulary } from '../vocabulary.js';
+import type { Vocabulary } from '../vocabulary.js';
 
 const P = 'langfuse.observation.';
 
@@ -21,7 +22,7 @@ const REASONING = ['output_reasoning_tokens', 'output_reasoning', 'reasoning_tok
  */
 export const langfuse: Vocabulary = {
   name: 'langfuse',
-  detect: (span: Span) => hasKeyWithPrefix(span, P) || span.scope.name.startsWith('langfuse'),
+  detect: (span: Span, prefixes: number) => (prefixes & KeyPrefix.Langfuse) !== 0 || span.scope.name.startsWith('langfuse'),
   read(d: CallDraft): boolean {
     const type = asString(d.get(`${P}type`));
     if (type !== 'generation' && type !== 'embedding') return false;
@@ -98,13 +99,6 @@ export const langfuse: Vocabulary = {
       d.set('isStreaming', true, `${P}completion_start_time is set`);
     }
 
-    d.set('inputMessages', contentMessages(d.get(`${P}input`), 'user'), `${P}input`);
-    d.set('outputMessages', contentMessages(d.get(`${P}output`), 'assistant'), `${P}output`);
-    deriveToolCalls(d);
-
-    const params = jsonObject(d.get(`${P}model.parameters`));
-    if (params) for (const [k, v] of Object.entries(params)) setParameter(d, k, fromPlain(v), `${P}model.parameters.${k}`);
-
     if (asString(d.get(`${P}level`)) === 'ERROR') {
       d.set('isError', true, `${P}level ERROR`);
       d.set('errorType', asString(d.get(`${P}status_message`)), `${P}status_message`);
@@ -121,6 +115,14 @@ export const langfuse: Vocabulary = {
     );
     readSessionAndUser(d);
     return true;
+  },
+  readContent(d: CallDraft): void {
+    d.set('inputMessages', contentMessages(d.get(`${P}input`), 'user'), `${P}input`);
+    d.set('outputMessages', contentMessages(d.get(`${P}output`), 'assistant'), `${P}output`);
+    deriveToolCalls(d);
+
+    const params = jsonObject(d.get(`${P}model.parameters`));
+    if (params) for (const [k, v] of Object.entries(params)) setParameter(d, k, fromPlain(v), `${P}model.parameters.${k}`);
   },
 };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { readCall } from '../../../../../testing/read-call.js';
 import { recordSpan } from '../../../../../testing/sdk-spans.js';
-import { normalizeSpan } from '../normalize.js';
 
 describe('OpenInference', () => {
   it('reads an LLM span: vendor vs host, flattened messages, tool calls, tokens with cache', async () => {
@@ -31,7 +31,7 @@ describe('OpenInference', () => {
       'session.id': 'sess-9',
       'user.id': 'alice',
     });
-    expect(normalizeSpan(span)).toMatchObject({
+    expect(readCall(span)).toMatchObject({
       vocabulary: 'openinference',
       operation: 'chat',
       provider: 'openai',
@@ -69,7 +69,7 @@ describe('OpenInference', () => {
       { 'openinference.span.kind': 'LLM', 'llm.model_name': 'claude-sonnet-4-5', 'llm.token_count.completion': 50 },
       { durationMs: 1200, events: [['First Token Stream Event', {}, 200]] },
     );
-    const call = normalizeSpan(span);
+    const call = readCall(span);
     expect(call).toMatchObject({ isStreaming: true, ttftMs: 200, provider: 'anthropic' });
     expect(call?.tokensPerS).toBeCloseTo(50, 6);
     expect(call?.provenance.ttftMs?.rule).toBe('event "First Token Stream Event" time - span start');
@@ -83,12 +83,12 @@ describe('OpenInference', () => {
       'llm.cost.prompt': 0.003,
       'llm.cost.completion': 0.0012,
     });
-    expect(normalizeSpan(span)).toMatchObject({ costUsd: 0.0042, costSource: 'source', costBreakdown: { input: 0.003, output: 0.0012 } });
+    expect(readCall(span)).toMatchObject({ costUsd: 0.0042, costSource: 'source', costBreakdown: { input: 0.003, output: 0.0012 } });
   });
 
   it('reads embeddings and legacy completions; chains and tools are not calls', async () => {
     expect(
-      normalizeSpan(
+      readCall(
         await recordSpan('Embeddings', {
           'openinference.span.kind': 'EMBEDDING',
           'embedding.model_name': 'text-embedding-3-small',
@@ -96,7 +96,7 @@ describe('OpenInference', () => {
         }),
       ),
     ).toMatchObject({ operation: 'embeddings', model: 'text-embedding-3-small', inputTokens: 8 });
-    const legacy = normalizeSpan(
+    const legacy = readCall(
       await recordSpan('Completion', {
         'openinference.span.kind': 'LLM',
         'llm.prompts.0.prompt.text': 'Say hi',
@@ -108,8 +108,8 @@ describe('OpenInference', () => {
       inputMessages: [{ role: 'user', parts: [{ type: 'text', content: 'Say hi' }] }],
       outputMessages: [{ role: 'assistant', parts: [{ type: 'text', content: 'hi' }] }],
     });
-    expect(normalizeSpan(await recordSpan('agent', { 'openinference.span.kind': 'CHAIN', 'llm.token_count.total': 999 }))).toBeNull();
-    expect(normalizeSpan(await recordSpan('tool', { 'openinference.span.kind': 'TOOL', 'tool.name': 'search' }))).toBeNull();
+    expect(readCall(await recordSpan('agent', { 'openinference.span.kind': 'CHAIN', 'llm.token_count.total': 999 }))).toBeNull();
+    expect(readCall(await recordSpan('tool', { 'openinference.span.kind': 'TOOL', 'tool.name': 'search' }))).toBeNull();
   });
 
   it('takes the error type from the exception event', async () => {
@@ -118,6 +118,6 @@ describe('OpenInference', () => {
       { 'openinference.span.kind': 'LLM', 'llm.model_name': 'gpt-4o' },
       { error: 'boom', events: [['exception', { 'exception.type': 'APIConnectionError', 'exception.message': 'refused' }]] },
     );
-    expect(normalizeSpan(span)).toMatchObject({ isError: true, errorType: 'APIConnectionError' });
+    expect(readCall(span)).toMatchObject({ isError: true, errorType: 'APIConnectionError' });
   });
 });

@@ -26,8 +26,7 @@ export const openInference: Vocabulary = {
   read(d: CallDraft): boolean {
     const kind = asString(d.get('openinference.span.kind'))?.toUpperCase();
     if (kind !== 'LLM' && kind !== 'EMBEDDING') return false;
-    const params = asStructured(d.get(kind === 'EMBEDDING' ? 'embedding.invocation_parameters' : 'llm.invocation_parameters'));
-    const invocation = params !== null && typeof params === 'object' && !Array.isArray(params) ? (params as Record<string, unknown>) : {};
+    const invocation = invocationParameters(d, kind === 'EMBEDDING' ? 'embedding.invocation_parameters' : 'llm.invocation_parameters');
 
     if (kind === 'EMBEDDING') d.set('operation', 'embeddings', 'openinference.span.kind EMBEDDING');
     else if (indexedObjects(d.attrs, 'llm.prompts').length > 0)
@@ -46,11 +45,6 @@ export const openInference: Vocabulary = {
     d.take('model', ['llm.response.model_name', 'llm.model_name', 'embedding.model_name'], asString);
     if (typeof invocation.stream === 'boolean') d.set('isStreaming', invocation.stream, 'llm.invocation_parameters.stream');
     if (d.span.events.some((e) => e.name === 'First Token Stream Event')) d.set('isStreaming', true, 'event "First Token Stream Event"');
-    for (const [name, value] of Object.entries(invocation)) {
-      if (name !== 'model' && name !== 'stream' && name !== 'messages' && name !== 'tools' && name !== 'stream_options')
-        setParameter(d, name, fromPlain(value), `llm.invocation_parameters.${name}`);
-    }
-
     d.take('inputTokens', ['llm.token_count.prompt'], asInt);
     d.take('outputTokens', ['llm.token_count.completion'], asInt);
     d.take('totalTokens', ['llm.token_count.total'], asInt);
@@ -59,24 +53,6 @@ export const openInference: Vocabulary = {
     d.take('reasoningTokens', ['llm.token_count.completion_details.reasoning'], asInt);
     ttftFromEvent(d, 'First Token Stream Event');
     readFinishReasons(d, ['llm.finish_reason']);
-
-    d.set('inputMessages', openInferenceMessages(d.attrs, 'llm.input_messages'), 'llm.input_messages.*');
-    d.set('outputMessages', openInferenceMessages(d.attrs, 'llm.output_messages'), 'llm.output_messages.*');
-    const prompts = indexedObjects(d.attrs, 'llm.prompts').map((p) => (p.prompt as { text?: unknown } | undefined)?.text);
-    if (prompts.some((t) => typeof t === 'string'))
-      d.set(
-        'inputMessages',
-        prompts.filter((t): t is string => typeof t === 'string').map((t) => textMessage('user', t)),
-        'llm.prompts.*',
-      );
-    const choices = indexedObjects(d.attrs, 'llm.choices').map((c) => (c.completion as { text?: unknown } | undefined)?.text);
-    if (choices.some((t) => typeof t === 'string'))
-      d.set(
-        'outputMessages',
-        choices.filter((t): t is string => typeof t === 'string').map((t) => textMessage('assistant', t)),
-        'llm.choices.*',
-      );
-    deriveToolCalls(d);
 
     const total = asNumber(d.get('llm.cost.total'));
     if (total !== null) {
@@ -97,4 +73,35 @@ export const openInference: Vocabulary = {
     readSessionAndUser(d);
     return true;
   },
+  readContent(d: CallDraft): void {
+    const kind = asString(d.get('openinference.span.kind'))?.toUpperCase();
+    const invocation = invocationParameters(d, kind === 'EMBEDDING' ? 'embedding.invocation_parameters' : 'llm.invocation_parameters');
+    for (const [name, value] of Object.entries(invocation)) {
+      if (name !== 'model' && name !== 'stream' && name !== 'messages' && name !== 'tools' && name !== 'stream_options')
+        setParameter(d, name, fromPlain(value), `llm.invocation_parameters.${name}`);
+    }
+
+    d.set('inputMessages', openInferenceMessages(d.attrs, 'llm.input_messages'), 'llm.input_messages.*');
+    d.set('outputMessages', openInferenceMessages(d.attrs, 'llm.output_messages'), 'llm.output_messages.*');
+    const prompts = indexedObjects(d.attrs, 'llm.prompts').map((p) => (p.prompt as { text?: unknown } | undefined)?.text);
+    if (prompts.some((t) => typeof t === 'string'))
+      d.set(
+        'inputMessages',
+        prompts.filter((t): t is string => typeof t === 'string').map((t) => textMessage('user', t)),
+        'llm.prompts.*',
+      );
+    const choices = indexedObjects(d.attrs, 'llm.choices').map((c) => (c.completion as { text?: unknown } | undefined)?.text);
+    if (choices.some((t) => typeof t === 'string'))
+      d.set(
+        'outputMessages',
+        choices.filter((t): t is string => typeof t === 'string').map((t) => textMessage('assistant', t)),
+        'llm.choices.*',
+      );
+    deriveToolCalls(d);
+  },
 };
+
+function invocationParameters(d: CallDraft, key: string): Record<string, unknown> {
+  const params = asStructured(d.get(key));
+  return params !== null && typeof params === 'object' && !Array.isArray(params) ? (params as Record<string, unknown>) : {};
+}

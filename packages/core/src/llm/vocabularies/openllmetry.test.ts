@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { readCall } from '../../../../../testing/read-call.js';
 import { recordSpan } from '../../../../../testing/sdk-spans.js';
-import { normalizeSpan } from '../normalize.js';
 
 describe('OpenLLMetry / Traceloop', () => {
   it('reads the current JSON form (as opentelemetry-instrumentation-openai 0.62 sends it)', async () => {
@@ -31,7 +31,7 @@ describe('OpenLLMetry / Traceloop', () => {
       },
       { scope: 'opentelemetry.instrumentation.openai.v1' },
     );
-    expect(normalizeSpan(span)).toMatchObject({
+    expect(readCall(span)).toMatchObject({
       vocabulary: 'openllmetry',
       operation: 'chat',
       provider: 'openai',
@@ -70,7 +70,7 @@ describe('OpenLLMetry / Traceloop', () => {
       'gen_ai.completion.0.finish_reason': 'end_turn',
       'llm.top_k': 40,
     });
-    const call = normalizeSpan(span);
+    const call = readCall(span);
     expect(call).toMatchObject({
       vocabulary: 'openllmetry',
       provider: 'anthropic',
@@ -106,7 +106,7 @@ describe('OpenLLMetry / Traceloop', () => {
       'llm.completions.0.content': 'hi',
       'llm.temperature': 0.5,
     });
-    expect(normalizeSpan(span)).toMatchObject({
+    expect(readCall(span)).toMatchObject({
       operation: 'text_completion',
       provider: 'openai',
       inputTokens: 10,
@@ -123,6 +123,6 @@ describe('OpenLLMetry / Traceloop', () => {
       'traceloop.entity.name': 'joke_workflow',
       'gen_ai.usage.input_tokens': 99,
     });
-    expect(normalizeSpan(span)).toBeNull();
+    expect(readCall(span)).toBeNull();
   });
 });

@@ -1,5 +1,6 @@
 import type { Span } from '../../model/span.js';
 import type { CallDraft } from '../call-draft.js';
+import { KeyPrefix } from '../key-prefixes.js';
 import { indexedChatMessages } from '../messages.js';
 import { providerFields } from '../provider-fields.js';
 import {
@@ -15,7 +16,7 @@ import {
   readSessionAndUser,
   setParameter,
 } from '../readers.js';
-import { hasKeyWithPrefix, type Vocabulary } from '../vocabulary.js';
+import type { Vocabulary } from '../vocabulary.js';
 import { CALL_OPERATIONS, normalizeOperation } from './otel-genai.js';
 
 const REQUEST_TYPES: Record<string, string> = { chat: 'chat', completion: 'text_completion', embedding: 'embeddings', rerank: 'rerank' };
@@ -35,8 +36,8 @@ function isOpenLlmetryScope(name: string): boolean {
  */
 export const openLlmetry: Vocabulary = {
   name: 'openllmetry',
-  detect: (span: Span) =>
-    hasKeyWithPrefix(span, 'traceloop.') || Object.hasOwn(span.attributes, 'llm.request.type') || isOpenLlmetryScope(span.scope.name),
+  detect: (span: Span, prefixes: number) =>
+    (prefixes & KeyPrefix.Traceloop) !== 0 || Object.hasOwn(span.attributes, 'llm.request.type') || isOpenLlmetryScope(span.scope.name),
   read(d: CallDraft): boolean {
     if (d.has('traceloop.span.kind')) return false;
     const op = asString(d.get('gen_ai.operation.name'));
@@ -70,6 +71,16 @@ export const openLlmetry: Vocabulary = {
       'llm.response.finish_reason',
     ]);
 
+    d.take('sessionId', ['traceloop.association.properties.session_id'], asString);
+    d.take(
+      'userId',
+      ['traceloop.association.properties.user_id', 'traceloop.association.properties.customer_id', 'gen_ai.user', 'llm.user'],
+      asString,
+    );
+    readSessionAndUser(d);
+    return true;
+  },
+  readContent(d: CallDraft): void {
     readGenAiMessages(d);
     d.set('inputMessages', indexedChatMessages(d.attrs, 'gen_ai.prompt'), 'gen_ai.prompt.{i}.*');
     d.set('outputMessages', indexedChatMessages(d.attrs, 'gen_ai.completion'), 'gen_ai.completion.{i}.*');
@@ -90,14 +101,5 @@ export const openLlmetry: Vocabulary = {
     ] as const) {
       if (d.has(key)) setParameter(d, name, d.get(key), key);
     }
-
-    d.take('sessionId', ['traceloop.association.properties.session_id'], asString);
-    d.take(
-      'userId',
-      ['traceloop.association.properties.user_id', 'traceloop.association.properties.customer_id', 'gen_ai.user', 'llm.user'],
-      asString,
-    );
-    readSessionAndUser(d);
-    return true;
   },
 };

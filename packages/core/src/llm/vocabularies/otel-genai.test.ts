@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { readCall } from '../../../../../testing/read-call.js';
 import { recordSpans, type SpanHelpers } from '../../../../../testing/sdk-spans.js';
 import { decodeTracesJson } from '../../otlp/decode-traces-json.js';
-import { normalizeSpan } from '../normalize.js';
 
 /** One span recorded with the OTel SDK, read as an LLM call. */
 const one = async (attrs: Parameters<SpanHelpers['span']>[1], options: Parameters<SpanHelpers['span']>[2] = {}, name = 'chat gpt-4o') => {
   const [span] = await recordSpans((_t, h) => {
     h.span(name, attrs, options);
   });
-  return normalizeSpan(span!);
+  return readCall(span!);
 };
 
 describe('OpenTelemetry GenAI', () => {
@@ -237,7 +237,7 @@ describe('OpenTelemetry GenAI', () => {
       ],
     });
     const [span] = decodeTracesJson(body).spans;
-    expect(normalizeSpan(span!)?.inputMessages).toEqual([{ role: 'user', parts: [{ type: 'text', content: 'structured hello' }] }]);
+    expect(readCall(span!)?.inputMessages).toEqual([{ role: 'user', parts: [{ type: 'text', content: 'structured hello' }] }]);
   });
 
   it('ignores spans with no LLM vocabulary', async () => {

@@ -1,5 +1,6 @@
 import type { Span } from '../../model/span.js';
 import type { CallDraft } from '../call-draft.js';
+import { KeyPrefix } from '../key-prefixes.js';
 import { providerFields } from '../provider-fields.js';
 import {
   asBool,
@@ -14,7 +15,7 @@ import {
   readGenAiUsage,
   readSessionAndUser,
 } from '../readers.js';
-import { hasKeyWithPrefix, type Vocabulary } from '../vocabulary.js';
+import type { Vocabulary } from '../vocabulary.js';
 
 /** `gen_ai.operation.name` values that are model calls; the rest are agents, tools, workflows. */
 export const CALL_OPERATIONS = new Set(['chat', 'text_completion', 'generate_content', 'embeddings', 'embedding', 'completion', 'rerank']);
@@ -59,16 +60,21 @@ export function readGenAiFields(d: CallDraft): void {
     return s === null ? null : s * 1000;
   });
   readFinishReasons(d, ['gen_ai.response.finish_reasons']);
+  readSessionAndUser(d);
+}
+
+/** The OTel GenAI content: messages (attributes or the older events), tool calls, parameters. */
+export function readGenAiContent(d: CallDraft): void {
   readGenAiMessages(d);
   readContentEvents(d);
   deriveFinishReasons(d);
   deriveToolCalls(d);
   readGenAiParameters(d);
-  readSessionAndUser(d);
 }
 
 export const otelGenAi: Vocabulary = {
   name: 'otel-genai',
-  detect: (span: Span) => hasKeyWithPrefix(span, 'gen_ai.'),
+  detect: (_span: Span, prefixes: number) => (prefixes & KeyPrefix.GenAi) !== 0,
   read: readGenAi,
+  readContent: readGenAiContent,
 };

@@ -1,8 +1,9 @@
 import type { Span } from '../../model/span.js';
 import type { CallDraft } from '../call-draft.js';
+import { KeyPrefix } from '../key-prefixes.js';
 import { providerFields } from '../provider-fields.js';
 import { asBool, asInt, asNumber, asString, readSessionAndUser } from '../readers.js';
-import { hasKeyWithPrefix, type Vocabulary } from '../vocabulary.js';
+import type { Vocabulary } from '../vocabulary.js';
 
 /**
  * A Plano-style gateway: `llm.model` is the model that served (`model.requested` what the
@@ -12,7 +13,7 @@ import { hasKeyWithPrefix, type Vocabulary } from '../vocabulary.js';
  */
 export const plano: Vocabulary = {
   name: 'plano',
-  detect: (span: Span) => hasKeyWithPrefix(span, 'plano.', 'routing.'),
+  detect: (_span: Span, prefixes: number) => (prefixes & (KeyPrefix.Plano | KeyPrefix.Routing)) !== 0,
   read(d: CallDraft): boolean {
     if (!d.has('llm.model') && !d.has('model.requested')) return false;
     d.set('operation', 'chat', 'gateway call (Plano)');

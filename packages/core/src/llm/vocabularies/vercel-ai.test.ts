@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { readCall } from '../../../../../testing/read-call.js';
 import { recordSpans } from '../../../../../testing/sdk-spans.js';
-import { normalizeSpan } from '../normalize.js';
 
 describe('Vercel AI SDK', () => {
   it('counts doGenerate, not the generateText span that repeats its usage', async () => {
@@ -49,7 +49,7 @@ describe('Vercel AI SDK', () => {
       },
       { scope: 'ai' },
     );
-    const calls = spans.map(normalizeSpan);
+    const calls = spans.map((s) => readCall(s));
     expect(calls.filter(Boolean)).toHaveLength(1);
     expect(calls.find(Boolean)).toMatchObject({
       vocabulary: 'vercel-ai',
@@ -95,7 +95,7 @@ describe('Vercel AI SDK', () => {
       },
       { scope: 'ai' },
     );
-    const call = normalizeSpan(span!);
+    const call = readCall(span!);
     expect(call).toMatchObject({
       provider: 'anthropic',
       isStreaming: true,
@@ -135,7 +135,7 @@ describe('Vercel AI SDK', () => {
       },
       { scope: 'ai' },
     );
-    const calls = spans.map(normalizeSpan).filter(Boolean);
+    const calls = spans.map((s) => readCall(s)).filter(Boolean);
     expect(calls).toHaveLength(1);
     expect(calls[0]).toMatchObject({ vocabulary: 'vercel-ai', operation: 'chat', inputTokens: 90, ttftMs: 400, sessionId: 'ctx-sess' });
   });
@@ -152,6 +152,6 @@ describe('Vercel AI SDK', () => {
       },
       { scope: 'ai' },
     );
-    expect(normalizeSpan(span!)).toMatchObject({ operation: 'embeddings', provider: 'openai', inputTokens: 12, totalTokens: 12 });
+    expect(readCall(span!)).toMatchObject({ operation: 'embeddings', provider: 'openai', inputTokens: 12, totalTokens: 12 });
   });
 });

@@ -1,12 +1,13 @@
 import type { Span } from '../../model/span.js';
 import type { CallDraft } from '../call-draft.js';
+import { KeyPrefix } from '../key-prefixes.js';
 import type { Message } from '../llm-call.js';
 import { messagesFromPlain, textMessage } from '../messages.js';
 import { providerFields } from '../provider-fields.js';
 import { asInt, asNumber, asString, deriveToolCalls, readFinishReasons, readSessionAndUser, setParameter } from '../readers.js';
 import { asStructured } from '../values.js';
-import { hasKeyWithPrefix, type Vocabulary } from '../vocabulary.js';
-import { readGenAi } from './otel-genai.js';
+import type { Vocabulary } from '../vocabulary.js';
+import { readGenAi, readGenAiContent } from './otel-genai.js';
 
 /** The operation ids of spans that are model calls; their parents (`ai.generateText`, …) only repeat their usage. */
 const CALL_SPANS: Record<string, { operation: string; streaming: boolean }> = {
@@ -41,10 +42,10 @@ export const vercelAi: Vocabulary = {
   name: 'vercel-ai',
   detect: (span: Span) => Object.hasOwn(span.attributes, 'ai.operationId') || span.scope.name === 'ai',
   read(d: CallDraft): boolean {
-    const operationId = asString(d.get('ai.operationId')) ?? (d.span.name.startsWith('ai.') ? (d.span.name.split(' ')[0] ?? null) : null);
+    const operationId = operationIdOf(d);
     if (operationId === null) {
       // v7 OpenTelemetry integration: plain GenAI keys, with Vercel's provider ids.
-      if (!hasKeyWithPrefix(d.span, 'gen_ai.')) return false;
+      if ((d.prefixes & KeyPrefix.GenAi) === 0) return false;
       providerFields(d, ['gen_ai.provider.name', 'gen_ai.system'], { vercel: true });
       if (!readGenAi(d)) return false;
       d.take('durationMs', ['gen_ai.client.operation.duration'], (v) => {
@@ -81,6 +82,14 @@ export const vercelAi: Vocabulary = {
       );
     readFinishReasons(d, ['ai.response.finishReason', 'gen_ai.response.finish_reasons']);
 
+    readMetadata(d, 'ai.telemetry.metadata.');
+    return true;
+  },
+  readContent(d: CallDraft): void {
+    if (operationIdOf(d) === null) {
+      readGenAiContent(d);
+      return;
+    }
     d.set('inputMessages', messagesFromPlain(asStructured(d.get('ai.prompt.messages'))), 'ai.prompt.messages');
     d.set('inputMessages', promptMessages(asStructured(d.get('ai.prompt'))), 'ai.prompt');
     const output: Message[] = [];
@@ -102,10 +111,13 @@ export const vercelAi: Vocabulary = {
         if (name) setParameter(d, name, d.attrs[key], key);
       }
     }
-    readMetadata(d, 'ai.telemetry.metadata.');
-    return true;
   },
 };
+
+/** The legacy telemetry's operation id (from the key, or the span name); null for v7's GenAI spans. */
+function operationIdOf(d: CallDraft): string | null {
+  return asString(d.get('ai.operationId')) ?? (d.span.name.startsWith('ai.') ? (d.span.name.split(' ')[0] ?? null) : null);
+}
 
 /** `ai.prompt` on the outer span: `{system, prompt, messages}`. */
 function promptMessages(value: unknown): Message[] | null {

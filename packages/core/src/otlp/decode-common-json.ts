@@ -1,0 +1,87 @@
+import { type AnyValue, type Attributes, EMPTY_ATTRIBUTES, newAttributes } from '../model/any-value.js';
+import type { InstrumentationScope, Resource } from '../model/span.js';
+import { MAX_VALUE_DEPTH } from './decode-any-value-proto.js';
+import { DecodeError } from './decode-error.js';
+import { asArray, asBase64, asBool, asDouble, asInt64, asObject, asString, asUint32, field, type JsonObject } from './json-fields.js';
+
+/** Resources, scopes and values in OTLP/JSON, which trace and log requests share. */
+
+/** The resource of a `ResourceSpans` / `ResourceLogs` object at `path`. */
+export function readResource(rs: JsonObject, path: string): Resource {
+  const resourceObj = asObject(rs.resource, `${path}.resource`);
+  return {
+    attributes: resourceObj ? readAttributes(resourceObj.attributes, `${path}.resource.attributes`) : EMPTY_ATTRIBUTES,
+    droppedAttributesCount: resourceObj
+      ? asUint32(field(resourceObj, 'droppedAttributesCount', 'dropped_attributes_count'), `${path}.resource.droppedAttributesCount`)
+      : 0,
+    schemaUrl: asString(field(rs, 'schemaUrl', 'schema_url'), `${path}.schemaUrl`),
+  };
+}
+
+/** The scope of a `ScopeSpans` / `ScopeLogs` object at `path`. */
+export function readScope(ss: JsonObject, path: string): InstrumentationScope {
+  const scope = asObject(ss.scope, `${path}.scope`);
+  return {
+    name: scope ? asString(scope.name, `${path}.scope.name`) : '',
+    version: scope ? asString(scope.version, `${path}.scope.version`) : '',
+    attributes: scope ? readAttributes(scope.attributes, `${path}.scope.attributes`) : EMPTY_ATTRIBUTES,
+    droppedAttributesCount: scope
+      ? asUint32(field(scope, 'droppedAttributesCount', 'dropped_attributes_count'), `${path}.scope.droppedAttributesCount`)
+      : 0,
+    schemaUrl: asString(field(ss, 'schemaUrl', 'schema_url'), `${path}.schemaUrl`),
+  };
+}
+
+/** Reads a JSON `repeated KeyValue`. */
+export function readAttributes(value: unknown, path: string, depth = 0): Attributes {
+  const list = asArray(value, path);
+  if (list.length === 0) return EMPTY_ATTRIBUTES;
+  const attrs = newAttributes();
+  for (let i = 0; i < list.length; i++) {
+    const kv = asObject(list[i], `${path}[${i}]`);
+    if (kv === null) continue;
+    attrs[asString(kv.key, `${path}[${i}].key`)] = readAnyValue(kv.value, `${path}[${i}].value`, depth + 1);
+  }
+  return attrs;
+}
+
+/** Reads a JSON `AnyValue`; an empty or absent value is null. */
+export function readAnyValue(value: unknown, path: string, depth: number): AnyValue {
+  if (depth > MAX_VALUE_DEPTH) throw new DecodeError(`${path}: nested deeper than ${MAX_VALUE_DEPTH} levels`);
+  const v = asObject(value, path);
+  if (v === null) return null;
+  for (const key in v) {
+    const inner = v[key];
+    if (inner === undefined || inner === null) continue;
+    switch (key) {
+      case 'stringValue':
+      case 'string_value':
+        return asString(inner, `${path}.stringValue`);
+      case 'boolValue':
+      case 'bool_value':
+        return asBool(inner, `${path}.boolValue`);
+      case 'intValue':
+      case 'int_value':
+        return asInt64(inner, `${path}.intValue`);
+      case 'doubleValue':
+      case 'double_value':
+        return asDouble(inner, `${path}.doubleValue`);
+      case 'bytesValue':
+      case 'bytes_value':
+        return asBase64(inner, `${path}.bytesValue`);
+      case 'arrayValue':
+      case 'array_value': {
+        const arr = asObject(inner, `${path}.arrayValue`);
+        return asArray(arr?.values, `${path}.arrayValue.values`).map((x, i) =>
+          readAnyValue(x, `${path}.arrayValue.values[${i}]`, depth + 1),
+        );
+      }
+      case 'kvlistValue':
+      case 'kvlist_value': {
+        const kv = asObject(inner, `${path}.kvlistValue`);
+        return readAttributes(kv?.values, `${path}.kvlistValue.values`, depth + 1);
+      }
+    }
+  }
+  return null;
+}

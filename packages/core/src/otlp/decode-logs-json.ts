@@ -1,0 +1,91 @@
+import { eventNameOf } from '../model/log-record.js';
+import type { InstrumentationScope, Resource } from '../model/span.js';
+import { readAnyValue, readAttributes, readResource, readScope } from './decode-common-json.js';
+import { DecodeError } from './decode-error.js';
+import { type DecodedLogs, type DecodedLogsBuilder, rejectRecord } from './decoded-logs.js';
+import { asArray, asEnum, asHexId, asInt64, asObject, asString, asUint32, field } from './json-fields.js';
+import { idOrNull, logRecordProblem } from './log-validation.js';
+
+const SEVERITY_NAMES = [
+  'SEVERITY_NUMBER_UNSPECIFIED',
+  ...['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'].flatMap((level) =>
+    ['', '2', '3', '4'].map((n) => `SEVERITY_NUMBER_${level}${n}`),
+  ),
+];
+
+/**
+ * Decodes an OTLP/JSON `ExportLogsServiceRequest` into canonical log records. Text that is not
+ * JSON, or JSON whose fields have the wrong types, raises `DecodeError` naming the path;
+ * records that break OTLP's rules are counted in `rejectedRecords` and left out.
+ */
+export function decodeLogsJson(text: string): DecodedLogs {
+  let root: unknown;
+  try {
+    root = JSON.parse(text);
+  } catch (err) {
+    throw new DecodeError(`body is not valid JSON: ${(err as Error).message}`);
+  }
+  const request = asObject(root, 'request');
+  if (request === null) throw new DecodeError('request: expected an object');
+  const out: DecodedLogsBuilder = { records: [], rejectedRecords: 0, rejections: [] };
+  const resourceLogs = asArray(field(request, 'resourceLogs', 'resource_logs'), 'resourceLogs');
+  for (let i = 0; i < resourceLogs.length; i++) {
+    const path = `resourceLogs[${i}]`;
+    const rl = asObject(resourceLogs[i], path);
+    if (rl === null) continue;
+    const resource = readResource(rl, path);
+    const scopeLogs = asArray(field(rl, 'scopeLogs', 'scope_logs'), `${path}.scopeLogs`);
+    let recordIndex = 0;
+    for (let j = 0; j < scopeLogs.length; j++) {
+      const slPath = `${path}.scopeLogs[${j}]`;
+      const sl = asObject(scopeLogs[j], slPath);
+      if (sl === null) continue;
+      const scope = readScope(sl, slPath);
+      const records = asArray(field(sl, 'logRecords', 'log_records'), `${slPath}.logRecords`);
+      for (let k = 0; k < records.length; k++)
+        readLogRecord(records[k], `${slPath}.logRecords[${k}]`, resource, scope, out, i, recordIndex++);
+    }
+  }
+  return out;
+}
+
+function readLogRecord(
+  value: unknown,
+  path: string,
+  resource: Resource,
+  scope: InstrumentationScope,
+  out: DecodedLogsBuilder,
+  resourceIndex: number,
+  recordIndex: number,
+): void {
+  const l = asObject(value, path);
+  if (l === null) return;
+  const traceId = asHexId(field(l, 'traceId', 'trace_id'), `${path}.traceId`);
+  const spanId = asHexId(field(l, 'spanId', 'span_id'), `${path}.spanId`);
+  if (traceId === null || spanId === null) {
+    rejectRecord(out, resourceIndex, recordIndex, `${traceId === null ? 'trace_id' : 'span_id'} is not hex`);
+    return;
+  }
+  const severityNumber = asEnum(field(l, 'severityNumber', 'severity_number'), `${path}.severityNumber`, SEVERITY_NAMES);
+  const problem = logRecordProblem(traceId.length / 2, spanId.length / 2, severityNumber);
+  if (problem !== null) {
+    rejectRecord(out, resourceIndex, recordIndex, problem);
+    return;
+  }
+  const attributes = readAttributes(l.attributes, `${path}.attributes`);
+  out.records.push({
+    timeUnixNano: asInt64(field(l, 'timeUnixNano', 'time_unix_nano'), `${path}.timeUnixNano`),
+    observedTimeUnixNano: asInt64(field(l, 'observedTimeUnixNano', 'observed_time_unix_nano'), `${path}.observedTimeUnixNano`),
+    severityNumber,
+    severityText: asString(field(l, 'severityText', 'severity_text'), `${path}.severityText`),
+    body: readAnyValue(l.body, `${path}.body`, 1),
+    attributes,
+    droppedAttributesCount: asUint32(field(l, 'droppedAttributesCount', 'dropped_attributes_count'), `${path}.droppedAttributesCount`),
+    flags: asUint32(l.flags, `${path}.flags`),
+    traceId: idOrNull(traceId),
+    spanId: idOrNull(spanId),
+    eventName: eventNameOf(asString(field(l, 'eventName', 'event_name'), `${path}.eventName`), attributes),
+    resource,
+    scope,
+  });
+}

@@ -1,0 +1,156 @@
+import { type AnyValue, newAttributes } from '../model/any-value.js';
+import { eventNameOf } from '../model/log-record.js';
+import type { InstrumentationScope, Resource } from '../model/span.js';
+import { attributesOrEmpty, readAnyValue, readKeyValue } from './decode-any-value-proto.js';
+import { EMPTY_RESOURCE, range, readResource, readScope } from './decode-common-proto.js';
+import { type DecodedLogs, type DecodedLogsBuilder, rejectRecord } from './decoded-logs.js';
+import { idOrNull, logRecordProblem } from './log-validation.js';
+import { ProtoReader } from './proto-reader.js';
+
+/**
+ * Decodes an OTLP `ExportLogsServiceRequest` (protobuf) straight into canonical log records.
+ * Malformed protobuf raises `DecodeError`; records that break OTLP's rules are counted in
+ * `rejectedRecords` and left out.
+ */
+export function decodeLogsProto(body: Uint8Array): DecodedLogs {
+  const r = new ProtoReader(body);
+  const out: DecodedLogsBuilder = { records: [], rejectedRecords: 0, rejections: [] };
+  const end = body.length;
+  let resourceIndex = 0;
+  while (r.pos < end) {
+    const tag = r.uint32();
+    if (tag === 0x0a) readResourceLogs(r, r.lengthEnd(end), out, resourceIndex++);
+    else r.skip(tag & 7, end);
+  }
+  r.expectEnd(end, 'request');
+  return out;
+}
+
+function readResourceLogs(r: ProtoReader, end: number, out: DecodedLogsBuilder, resourceIndex: number): void {
+  let resourceRange: [number, number] | null = null;
+  let schemaUrl = '';
+  const scopeRanges: [number, number][] = [];
+  while (r.pos < end) {
+    const tag = r.uint32();
+    if (tag === 0x0a) resourceRange = range(r, end);
+    else if (tag === 0x12) scopeRanges.push(range(r, end));
+    else if (tag === 0x1a) schemaUrl = r.string(end);
+    else r.skip(tag & 7, end);
+  }
+  r.expectEnd(end, 'resource_logs');
+  const after = r.pos;
+  const resource = resourceRange
+    ? readResource(r, resourceRange, schemaUrl)
+    : schemaUrl
+      ? { ...EMPTY_RESOURCE, schemaUrl }
+      : EMPTY_RESOURCE;
+  let recordIndex = 0;
+  for (const [start, scopeEnd] of scopeRanges) {
+    r.pos = start;
+    let scopeRange: [number, number] | null = null;
+    let scopeSchemaUrl = '';
+    const recordRanges: [number, number][] = [];
+    while (r.pos < scopeEnd) {
+      const tag = r.uint32();
+      if (tag === 0x0a) scopeRange = range(r, scopeEnd);
+      else if (tag === 0x12) recordRanges.push(range(r, scopeEnd));
+      else if (tag === 0x1a) scopeSchemaUrl = r.string(scopeEnd);
+      else r.skip(tag & 7, scopeEnd);
+    }
+    r.expectEnd(scopeEnd, 'scope_logs');
+    const scope = readScope(r, scopeRange, scopeSchemaUrl);
+    for (const [s, e] of recordRanges) {
+      r.pos = s;
+      readLogRecord(r, e, resource, scope, out, resourceIndex, recordIndex++);
+    }
+  }
+  r.pos = after;
+}
+
+function readLogRecord(
+  r: ProtoReader,
+  end: number,
+  resource: Resource,
+  scope: InstrumentationScope,
+  out: DecodedLogsBuilder,
+  resourceIndex: number,
+  recordIndex: number,
+): void {
+  let time = 0n;
+  let observed = 0n;
+  let severityNumber = 0;
+  let severityText = '';
+  let body: AnyValue = null;
+  let attributes: Record<string, AnyValue> | null = null;
+  let dropped = 0;
+  let flags = 0;
+  let traceId = '';
+  let traceIdBytes = 0;
+  let spanId = '';
+  let spanIdBytes = 0;
+  let eventName = '';
+  while (r.pos < end) {
+    const tag = r.uint32();
+    switch (tag) {
+      case 0x09:
+        time = r.fixed64();
+        break;
+      case 0x10:
+        severityNumber = r.uint32() | 0;
+        break;
+      case 0x1a:
+        severityText = r.string(end);
+        break;
+      case 0x2a:
+        body = readAnyValue(r, r.lengthEnd(end), 1);
+        break;
+      case 0x32:
+        readKeyValue(r, r.lengthEnd(end), (attributes ??= newAttributes()), 0);
+        break;
+      case 0x38:
+        dropped = r.uint32();
+        break;
+      case 0x45:
+        flags = r.fixed32();
+        break;
+      case 0x4a:
+        traceId = r.hexId(end);
+        traceIdBytes = r.lastLength;
+        break;
+      case 0x52:
+        spanId = r.hexId(end);
+        spanIdBytes = r.lastLength;
+        break;
+      case 0x59:
+        observed = r.fixed64();
+        break;
+      case 0x62:
+        eventName = r.string(end);
+        break;
+      default:
+        r.skip(tag & 7, end);
+    }
+  }
+  r.expectEnd(end, 'log_record');
+  const problem = logRecordProblem(traceIdBytes, spanIdBytes, severityNumber);
+  if (problem !== null) {
+    rejectRecord(out, resourceIndex, recordIndex, problem);
+    return;
+  }
+  const attrs = attributesOrEmpty(attributes);
+  out.records.push({
+    timeUnixNano: time,
+    observedTimeUnixNano: observed,
+    severityNumber,
+    severityText,
+    body,
+    attributes: attrs,
+    droppedAttributesCount: dropped,
+    flags,
+    traceId: idOrNull(traceId),
+    spanId: idOrNull(spanId),
+    eventName: eventNameOf(eventName, attrs),
+    resource,
+    scope,
+  });
+}
