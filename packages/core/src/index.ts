@@ -1,6 +1,7 @@
 export * from './json/base64.js';
 export * from './json/typed-json.js';
 export { Utf8Builder } from './json/utf8-builder.js';
+export { type ContentEvent, isContentEvent, messagesFromEvents, withEventContent } from './llm/content-events.js';
 export { type CallLink, findDuplicates, GATEWAY_VOCABULARIES } from './llm/duplicates.js';
 export type * from './llm/llm-call.js';
 export { messageFromPlain, messagesFromPlain } from './llm/messages.js';

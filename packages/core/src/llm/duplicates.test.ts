@@ -1,12 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { type CallLink, findDuplicates } from './duplicates.js';
 
-const call = (spanId: string, vocabulary: string, model: string | null, inputTokens: number | null = 10): CallLink => ({
+const call = (
+  spanId: string,
+  vocabulary: string,
+  model: string | null,
+  inputTokens: number | null = 10,
+  requestId: string | null = null,
+): CallLink => ({
   spanId,
   vocabulary,
   model,
   requestModel: null,
   inputTokens,
+  requestId,
 });
 
 describe('duplicate calls', () => {
@@ -45,6 +52,23 @@ describe('duplicate calls', () => {
         parents,
       ).size,
     ).toBe(0);
+  });
+
+  it('matches nested calls by response id when their model names differ', () => {
+    const parents = new Map([
+      ['agent', null],
+      ['llm', 'agent'],
+    ]);
+    const calls = [
+      call('agent', 'openinference', 'azure-deployment-1', 12, 'chatcmpl-1'),
+      call('llm', 'otel-genai', 'gpt-4o', 12, 'chatcmpl-1'),
+    ];
+    expect(findDuplicates(calls, parents)).toEqual(new Map([['llm', 'agent']]));
+    const other = [
+      call('agent', 'openinference', 'azure-deployment-1', 12, 'chatcmpl-1'),
+      call('llm', 'otel-genai', 'gpt-4o', 12, 'chatcmpl-2'),
+    ];
+    expect(findDuplicates(other, parents).size).toBe(0);
   });
 
   it('follows chains to the call that counts, and survives cycles', () => {

@@ -5,6 +5,8 @@ export interface CallLink {
   readonly model: string | null;
   readonly requestModel: string | null;
   readonly inputTokens: number | null;
+  /** The provider's response id or the gateway's request id. */
+  readonly requestId: string | null;
 }
 
 /** Vocabularies that record calls as a gateway sees them. */
@@ -13,8 +15,9 @@ export const GATEWAY_VOCABULARIES: ReadonlySet<string> = new Set(['plano', 'ract
 /**
  * Which calls of one trace repeat another's usage, so it is counted once. A call nested under
  * another call (its nearest ancestor span that is a call) is the same model call seen twice
- * when either is a gateway's record, or both name the same model — an app's span and the
- * gateway's, or two instrumentations wrapping one client call. Of such a pair the one with
+ * when either is a gateway's record, both carry the same response or request id, or both name
+ * the same model — an app's span and the gateway's, or two instrumentations wrapping one
+ * client call. Of such a pair the one with
  * token counts counts (the outer one when both or neither have them); the other is returned
  * mapped to the span of the one that counts. `parentOf` gives every known span's parent.
  */
@@ -53,6 +56,7 @@ function nearestCallAncestor(
 }
 
 function sameCall(a: CallLink, b: CallLink): boolean {
+  if (a.requestId !== null && a.requestId === b.requestId) return true;
   if (GATEWAY_VOCABULARIES.has(a.vocabulary) !== GATEWAY_VOCABULARIES.has(b.vocabulary)) return true;
   const names = (c: CallLink) => [c.model, c.requestModel].filter((n): n is string => !!n).map((n) => n.toLowerCase());
   const an = names(a);
