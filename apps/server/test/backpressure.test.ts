@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
-import { MemoryStorage, type SpanGroup, type Storage } from '@sightline/storage';
+import { MemoryStorage, type WriteGroup, type Storage } from '@sightline/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { referenceSpans } from '../../../testing/reference-spans.js';
 import { TRACE_SERVICE } from '../src/otlp/otlp-grpc.js';
@@ -14,7 +14,7 @@ function gatedStorage(): { storage: Storage; open: () => void } {
     open = resolve;
   });
   const writer = {
-    write: async (batch: readonly SpanGroup[]) => {
+    write: async (batch: readonly WriteGroup[]) => {
       await gate;
       return memory.write(batch);
     },

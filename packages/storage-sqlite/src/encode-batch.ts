@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { InstrumentationScope, Resource, Span } from '@sightline/core';
 import { serviceNameOf, Utf8Builder, writeKvList } from '@sightline/core';
-import type { SpanGroup } from '@sightline/storage';
+import type { WriteGroup } from '@sightline/storage';
 import {
   type EncodedBatch,
   type EncodedGroup,
@@ -20,12 +20,12 @@ const CACHE_LIMIT = 1000;
 const byContent = new Map<string, EncodedResource | EncodedScope>();
 
 /** Turns span groups into row values: typed JSON, id bytes, fingerprints of resources and scopes. */
-export function encodeBatch(batch: readonly SpanGroup[]): EncodedBatch {
+export function encodeBatch(batch: readonly WriteGroup[]): EncodedBatch {
   return { groups: batch.map(encodeGroup) };
 }
 
 /** Turns one group into row values. */
-export function encodeGroup(group: SpanGroup): EncodedGroup {
+export function encodeGroup(group: WriteGroup): EncodedGroup {
   const count = group.spans.length;
   const resources: EncodedResource[] = [];
   const scopes: EncodedScope[] = [];

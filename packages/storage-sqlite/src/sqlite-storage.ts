@@ -3,10 +3,10 @@ import {
   type Page,
   type PreparedWrites,
   type ReaderCapabilities,
-  type SpanGroup,
+  type WriteGroup,
   type SpanTreeNode,
   type SpanTreeQuery,
-  type SpanWriter,
+  type TelemetryWriter,
   type Storage,
   StorageClosedError,
   type TraceDetail,
@@ -42,7 +42,7 @@ export interface SqliteStorageOptions {
  * The embedded SQLite backend (better-sqlite3): WAL journal, versioned migrations, batched
  * idempotent writes on a writer thread, reads on the calling thread's own connection.
  */
-export class SqliteStorage implements Storage, SpanWriter, TraceReader {
+export class SqliteStorage implements Storage, TelemetryWriter, TraceReader {
   readonly kind = 'sqlite';
   readonly path: string;
   private readonly db: Database.Database;
@@ -65,7 +65,7 @@ export class SqliteStorage implements Storage, SpanWriter, TraceReader {
     }
   }
 
-  get writer(): SpanWriter {
+  get writer(): TelemetryWriter {
     return this;
   }
 
@@ -77,7 +77,7 @@ export class SqliteStorage implements Storage, SpanWriter, TraceReader {
     return this.sqliteReader.capabilities;
   }
 
-  async write(batch: readonly SpanGroup[]): Promise<WriteResult> {
+  async write(batch: readonly WriteGroup[]): Promise<WriteResult> {
     this.assertOpen();
     return this.sink.write(encodeBatch(batch));
   }

@@ -1,5 +1,4 @@
 import { InvalidCursorError } from './errors.js';
-import type { TraceOrder } from './query.js';
 
 /**
  * A keyset position: the sort value of the last item of a page and a backend key that breaks
@@ -10,13 +9,19 @@ export interface KeysetPosition {
   readonly key: string;
 }
 
-export function encodeCursor(order: TraceOrder, position: KeysetPosition): string {
+/** An ordering of a list: a field and a direction. */
+export interface SortOrder {
+  readonly field: string;
+  readonly direction: 'asc' | 'desc';
+}
+
+export function encodeCursor(order: SortOrder, position: KeysetPosition): string {
   const json = JSON.stringify([`${order.field}:${order.direction}`, position.value, position.key]);
   return btoa(json).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
 /** Reads a cursor; throws {@link InvalidCursorError} when it is not one for this ordering. */
-export function decodeCursor(cursor: string, order: TraceOrder): KeysetPosition {
+export function decodeCursor(cursor: string, order: SortOrder): KeysetPosition {
   let parsed: unknown;
   try {
     parsed = JSON.parse(atob(cursor.replace(/-/g, '+').replace(/_/g, '/')));

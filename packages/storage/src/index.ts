@@ -1,13 +1,33 @@
 export { filterBoolean, filterNumber, matchesFilter } from './attribute-match.js';
+export { callWithContent } from './call-content.js';
+export { callMatches } from './call-match.js';
+export { callSortValue, parseCallSortValue, parseSessionSortValue, sessionSortValue } from './call-order.js';
+export * from './call-query.js';
+export type * from './call-reader.js';
+export type * from './call-results.js';
+export type { SortOrder } from './cursor.js';
 export { decodeCursor, encodeCursor, type KeysetPosition } from './cursor.js';
 export * from './errors.js';
+export { pageByKeyset, parseBigIntValue, parseNumberValue, type SortValue } from './keyset-page.js';
 export { MemoryStorage, type MemoryStorageOptions } from './memory/memory-storage.js';
+export {
+  type CallFigures,
+  DEFAULT_METRICS_GROUPS,
+  MetricsAccumulator,
+  MetricsGroup,
+  type MetricsSums,
+  metricsKey,
+  sumsOf,
+  timeBucket,
+} from './metrics/metrics-accumulator.js';
+export { bucketOf, bucketValue, QuantileSketch, SKETCH_GAMMA, ZERO_BUCKET } from './metrics/quantile-sketch.js';
 export * from './query.js';
 export type * from './results.js';
 export { hasSpanConditions, spanMatches } from './span-match.js';
 export { buildSpanTree, pickAttributes } from './span-tree.js';
-export type * from './span-writer.js';
 export type * from './storage.js';
+export type * from './telemetry-writer.js';
+export { type CallTotals, callTotals, NO_CALLS, resolveCounted } from './trace-calls.js';
 export { pageSummaries, parseSortValue, sortValue } from './trace-order.js';
 export type * from './trace-reader.js';
 export { isBetterRoot, type RootOrder, summarizeTrace } from './trace-summary.js';

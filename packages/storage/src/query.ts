@@ -28,7 +28,16 @@ export interface AttributeFilter {
 
 export type SpanStatusName = 'unset' | 'ok' | 'error';
 
-export type TraceOrderField = 'start_time' | 'end_time' | 'duration' | 'span_count' | 'error_count' | 'trace_id';
+export type TraceOrderField =
+  | 'start_time'
+  | 'end_time'
+  | 'duration'
+  | 'span_count'
+  | 'error_count'
+  | 'trace_id'
+  | 'llm_call_count'
+  | 'total_tokens'
+  | 'cost';
 export const TRACE_ORDER_FIELDS: readonly TraceOrderField[] = [
   'start_time',
   'end_time',
@@ -36,6 +45,9 @@ export const TRACE_ORDER_FIELDS: readonly TraceOrderField[] = [
   'span_count',
   'error_count',
   'trace_id',
+  'llm_call_count',
+  'total_tokens',
+  'cost',
 ];
 
 export interface TraceOrder {
@@ -60,6 +72,10 @@ export interface TraceQuery {
   readonly spanName?: string;
   readonly status?: SpanStatusName;
   readonly attributes?: readonly AttributeFilter[];
+  /** The trace belongs to this session (see `TraceSummary.sessionId`). */
+  readonly sessionId?: string;
+  /** The trace's user (see `TraceSummary.userId`). */
+  readonly userId?: string;
   /** Defaults to newest first (`start_time desc`). */
   readonly orderBy?: TraceOrder;
   /** Page size, 1..1000. */

@@ -22,6 +22,18 @@ export interface TraceSummary {
   readonly endTimeUnixNano: bigint;
   readonly spanCount: number;
   readonly errorCount: number;
+  /** LLM calls in the trace, each model call once (duplicates are not counted). */
+  readonly llmCallCount: number;
+  /** Sums over those calls of the counts they know; null when none knows it. */
+  readonly inputTokens: number | null;
+  readonly outputTokens: number | null;
+  readonly totalTokens: number | null;
+  /** Sum of the calls' costs; null when no call is priced. */
+  readonly costUsd: number | null;
+  /** The session of the trace's first call that names one. */
+  readonly sessionId: string | null;
+  /** The user of the trace's first call that names one. */
+  readonly userId: string | null;
 }
 
 export interface TraceDetail {
@@ -47,4 +59,6 @@ export interface WriteResult {
   readonly stored: number;
   /** Spans that were already stored (retries) and were left as they were. */
   readonly duplicates: number;
+  /** Log records newly stored. */
+  readonly logsStored?: number;
 }

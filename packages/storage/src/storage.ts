@@ -1,12 +1,23 @@
-import type { SpanWriter } from './span-writer.js';
+import type { CallCost, PricedFields } from '@sightline/core';
+import type { CallReader } from './call-reader.js';
+import type { RepriceResult } from './call-results.js';
+import type { TelemetryWriter } from './telemetry-writer.js';
 import type { TraceReader } from './trace-reader.js';
 
 /** A storage backend: its writer, its reader, and its lifecycle. */
 export interface Storage {
   /** 'memory', 'sqlite', … — for logs and `/healthz`. */
   readonly kind: string;
-  readonly writer: SpanWriter;
+  readonly writer: TelemetryWriter;
   readonly reader: TraceReader;
+  readonly calls: CallReader;
+  /**
+   * Prices every stored call again and updates every total that includes it. `price` is
+   * given what pricing reads of a call, with the cost the source itself reported, if any, as
+   * `costUsd` / `costBreakdown` and `costSource: 'source'` (else null): never a cost an earlier
+   * pricing computed.
+   */
+  repriceCalls(price: (call: PricedFields) => CallCost): Promise<RepriceResult>;
   /** Deletes traces whose spans have all expired by `nowUnixNano`; returns how many spans went. */
   deleteExpired(nowUnixNano: bigint): Promise<number>;
   /** Flushes and releases everything. Calls after close fail. */

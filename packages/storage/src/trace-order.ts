@@ -1,9 +1,13 @@
-import { decodeCursor, encodeCursor } from './cursor.js';
+import { InvalidCursorError } from './errors.js';
+import { pageByKeyset, parseBigIntValue, parseNumberValue, type SortValue } from './keyset-page.js';
 import type { TraceOrder, TraceOrderField } from './query.js';
 import type { Page, TraceSummary } from './results.js';
 
-/** A summary's value for a sort field. */
-export function sortValue(summary: TraceSummary, field: TraceOrderField): bigint | number | string {
+/**
+ * A summary's value for a sort field. Costs and token totals that are unknown sort as -1:
+ * below every known value.
+ */
+export function sortValue(summary: TraceSummary, field: TraceOrderField): SortValue {
   switch (field) {
     case 'start_time':
       return summary.startTimeUnixNano;
@@ -17,25 +21,33 @@ export function sortValue(summary: TraceSummary, field: TraceOrderField): bigint
       return summary.errorCount;
     case 'trace_id':
       return summary.traceId;
+    case 'llm_call_count':
+      return summary.llmCallCount;
+    case 'total_tokens':
+      return summary.totalTokens ?? -1;
+    case 'cost':
+      return summary.costUsd ?? -1;
   }
 }
 
 /** Parses a cursor's sort value back into the field's type. */
-export function parseSortValue(field: TraceOrderField, text: string): bigint | number | string {
-  if (field === 'trace_id') return text;
-  if (field === 'span_count' || field === 'error_count') return Number(text);
-  return BigInt(text);
+export function parseSortValue(field: TraceOrderField, text: string): SortValue {
+  switch (field) {
+    case 'trace_id':
+      if (!/^[0-9a-f]{32}$/.test(text)) throw new InvalidCursorError();
+      return text;
+    case 'span_count':
+    case 'error_count':
+    case 'llm_call_count':
+    case 'total_tokens':
+    case 'cost':
+      return parseNumberValue(text);
+    default:
+      return parseBigIntValue(text);
+  }
 }
 
-function cmp(a: bigint | number | string, b: bigint | number | string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/**
- * Orders, pages and cursors a full list of matching summaries — the reference paging that
- * backends without an index of their own (the memory backend) use. `keyOf` gives each trace a
- * stable tiebreaker key.
- */
+/** Orders, pages and cursors a full list of matching summaries (see `pageByKeyset`). */
 export function pageSummaries<T extends TraceSummary>(
   matches: T[],
   order: TraceOrder,
@@ -44,23 +56,14 @@ export function pageSummaries<T extends TraceSummary>(
   cursor?: string,
   offset?: number,
 ): Page<T> {
-  const sign = order.direction === 'asc' ? 1 : -1;
-  const keyed = matches.map((t) => ({ t, v: sortValue(t, order.field), k: keyOf(t) }));
-  keyed.sort((a, b) => sign * (cmp(a.v, b.v) || a.k - b.k));
-  let start = 0;
-  if (cursor !== undefined) {
-    const position = decodeCursor(cursor, order);
-    const v = parseSortValue(order.field, position.value);
-    const k = Number(position.key);
-    start = keyed.findIndex((x) => sign * (cmp(x.v, v) || x.k - k) > 0);
-    if (start < 0) start = keyed.length;
-  }
-  if (offset !== undefined) start += offset;
-  const page = keyed.slice(start, start + limit);
-  const last = page[page.length - 1];
-  const more = start + limit < keyed.length;
-  return {
-    items: page.map((x) => x.t),
-    nextCursor: more && last ? encodeCursor(order, { value: String(last.v), key: String(last.k) }) : null,
-  };
+  return pageByKeyset(
+    matches,
+    order,
+    (t) => sortValue(t, order.field),
+    (text) => parseSortValue(order.field, text),
+    keyOf,
+    limit,
+    cursor,
+    offset,
+  );
 }

@@ -1,5 +1,6 @@
 import { type Span, StatusCode, serviceNameOf } from '@sightline/core';
 import type { TraceSummary } from './results.js';
+import { type CallTotals, NO_CALLS } from './trace-calls.js';
 
 /** What decides which span is a trace's root: whether it has a parent (null: none), and when it starts. */
 export interface RootOrder {
@@ -16,8 +17,8 @@ export function isBetterRoot(candidate: RootOrder, current: RootOrder | null): b
   return candidate.startTimeUnixNano < current.startTimeUnixNano;
 }
 
-/** Summarizes a non-empty list of one trace's spans. */
-export function summarizeTrace(project: string, spans: readonly Span[]): TraceSummary {
+/** Summarizes a non-empty list of one trace's spans, with what its calls add up to. */
+export function summarizeTrace(project: string, spans: readonly Span[], calls: CallTotals = NO_CALLS): TraceSummary {
   let root: Span | null = null;
   let start = 0n;
   let end = 0n;
@@ -40,5 +41,12 @@ export function summarizeTrace(project: string, spans: readonly Span[]): TraceSu
     endTimeUnixNano: end,
     spanCount: spans.length,
     errorCount: errors,
+    llmCallCount: calls.llmCallCount,
+    inputTokens: calls.inputTokens,
+    outputTokens: calls.outputTokens,
+    totalTokens: calls.totalTokens,
+    costUsd: calls.costUsd,
+    sessionId: calls.sessionId,
+    userId: calls.userId,
   };
 }

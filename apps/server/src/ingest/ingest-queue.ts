@@ -1,4 +1,4 @@
-import type { SpanGroup, SpanWriter, WriteResult } from '@sightline/storage';
+import type { WriteGroup, TelemetryWriter, WriteResult } from '@sightline/storage';
 
 /** The writer is behind: the client should retry later (HTTP 503 + Retry-After, gRPC UNAVAILABLE). */
 export class BackpressureError extends Error {
@@ -58,7 +58,7 @@ export class IngestQueue {
   private closed = false;
 
   constructor(
-    private readonly writer: SpanWriter,
+    private readonly writer: TelemetryWriter,
     options: IngestQueueOptions = {},
   ) {
     this.maxPending = options.maxPendingSpans ?? 50_000;
@@ -67,7 +67,7 @@ export class IngestQueue {
   }
 
   /** Queues a group; resolves when it is durable. Rejects with {@link BackpressureError} when full. */
-  submit(group: SpanGroup): Promise<void> {
+  submit(group: WriteGroup): Promise<void> {
     if (this.closed) return Promise.reject(new QueueClosedError());
     if (group.spans.length === 0) return Promise.resolve();
     const n = group.spans.length;
@@ -129,7 +129,7 @@ export class IngestQueue {
     let result: WriteResult;
     try {
       const items = takeItems(batch);
-      result = await (this.writer.prepared ? this.writer.prepared.writePrepared(items) : this.writer.write(items as SpanGroup[]));
+      result = await (this.writer.prepared ? this.writer.prepared.writePrepared(items) : this.writer.write(items as WriteGroup[]));
     } catch (err) {
       this.stats.pendingSpans -= spans;
       for (const p of batch) p.reject(err);

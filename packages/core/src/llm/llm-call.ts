@@ -97,6 +97,9 @@ export interface LlmCall {
   readonly costUsd: number | null;
   readonly costBreakdown: CostBreakdown | null;
   readonly costSource: CostSource | null;
+  /** The cost the source itself reported (`llm.cost_usd`, Langfuse cost details, …), whatever priced the call. */
+  readonly sourceCostUsd: number | null;
+  readonly sourceCostBreakdown: CostBreakdown | null;
   /** The price table entry used, when the cost came from prices. */
   readonly priceModel: string | null;
   /** The vocabulary the span was read in. */

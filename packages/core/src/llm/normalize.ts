@@ -118,6 +118,8 @@ function finish(d: CallDraft): LlmCall {
     costUsd: f.costUsd ?? null,
     costBreakdown: f.costBreakdown ?? null,
     costSource: f.costSource ?? null,
+    sourceCostUsd: f.costSource === 'source' ? (f.costUsd ?? null) : null,
+    sourceCostBreakdown: f.costSource === 'source' ? (f.costBreakdown ?? null) : null,
     priceModel: null,
     vocabulary: d.vocabulary,
     provenance: d.provenance,

@@ -26,9 +26,8 @@ export type PricedFields = Pick<
   | 'cacheReadTokens'
   | 'cacheWriteTokens'
   | 'reasoningTokens'
-  | 'costUsd'
-  | 'costBreakdown'
-  | 'costSource'
+  | 'sourceCostUsd'
+  | 'sourceCostBreakdown'
 >;
 
 const MS_PER_DAY = 86_400_000;
@@ -57,8 +56,8 @@ export class Pricer {
   price(call: PricedFields): CallCost {
     const prices = this.pricesFor(call);
     if (prices.override) return costFrom(prices.override, call, 'override');
-    if (call.costSource === 'source' && call.costUsd !== null) {
-      return { costUsd: call.costUsd, costBreakdown: call.costBreakdown, costSource: 'source', priceModel: null };
+    if (call.sourceCostUsd !== null) {
+      return { costUsd: call.sourceCostUsd, costBreakdown: call.sourceCostBreakdown, costSource: 'source', priceModel: null };
     }
     return prices.table ? costFrom(prices.table, call, 'table') : UNPRICED;
   }

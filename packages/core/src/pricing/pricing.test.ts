@@ -50,6 +50,8 @@ function call(fields: Partial<LlmCall>): LlmCall {
     costUsd: null,
     costBreakdown: null,
     costSource: null,
+    sourceCostUsd: null,
+    sourceCostBreakdown: null,
     priceModel: null,
     vocabulary: 'otel-genai',
     provenance: {},
@@ -201,7 +203,7 @@ describe('call costs', () => {
   });
 
   it('keeps a cost the source reported, labelled as such', () => {
-    const c = pricer.price(call({ model: 'gpt-4o', inputTokens: 100, outputTokens: 10, costUsd: 0.123, costSource: 'source' }));
+    const c = pricer.price(call({ model: 'gpt-4o', inputTokens: 100, outputTokens: 10, sourceCostUsd: 0.123 }));
     expect(c).toMatchObject({ costUsd: 0.123, costSource: 'source' });
   });
 
@@ -213,7 +215,7 @@ describe('call costs', () => {
       costSource: 'override',
     });
     expect(
-      withOverrides.price(call({ model: 'gpt-4o', inputTokens: 1_000_000, outputTokens: 0, costUsd: 9, costSource: 'source' })),
+      withOverrides.price(call({ model: 'gpt-4o', inputTokens: 1_000_000, outputTokens: 0, sourceCostUsd: 9 })),
     ).toMatchObject({
       costUsd: 1,
       costSource: 'override',

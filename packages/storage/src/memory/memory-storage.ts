@@ -1,23 +1,43 @@
-import type { Span } from '@sightline/core';
+import type { CallCost, LlmCall, LogRecord, PricedFields, Span } from '@sightline/core';
+import { callWithContent } from '../call-content.js';
+import { callMatches } from '../call-match.js';
+import { callSortValue, parseCallSortValue, parseSessionSortValue, sessionSortValue } from '../call-order.js';
+import {
+  type CallQuery,
+  DEFAULT_CALL_ORDER,
+  DEFAULT_SESSION_ORDER,
+  type GetCallQuery,
+  type GetSessionQuery,
+  type LogQuery,
+  type MetricsQuery,
+  type SessionQuery,
+} from '../call-query.js';
+import type { CallReader } from '../call-reader.js';
+import type { MetricsResult, RepriceResult, SessionDetail, SessionSummary, StoredCall, StoredLog } from '../call-results.js';
 import { StorageClosedError } from '../errors.js';
+import { pageByKeyset } from '../keyset-page.js';
+import { MetricsAccumulator } from '../metrics/metrics-accumulator.js';
 import type { GetTraceQuery, SpanTreeQuery, TraceQuery } from '../query.js';
 import { DEFAULT_ORDER } from '../query.js';
 import type { Page, SpanTreeNode, StoredSpan, TraceDetail, TraceSummary, WriteResult } from '../results.js';
 import { hasSpanConditions, spanMatches } from '../span-match.js';
 import { buildSpanTree } from '../span-tree.js';
-import type { SpanGroup, SpanWriter } from '../span-writer.js';
 import type { Storage } from '../storage.js';
+import type { TelemetryWriter, WriteGroup } from '../telemetry-writer.js';
+import { callTotals, resolveCounted } from '../trace-calls.js';
 import { pageSummaries } from '../trace-order.js';
 import type { ReaderCapabilities, TraceReader } from '../trace-reader.js';
 import { summarizeTrace } from '../trace-summary.js';
 
 export interface MemoryStorageOptions {
-  /** How many spans to keep; the oldest are dropped beyond it. Default 100,000. */
+  /** How many spans to keep, and how many log records; the oldest are dropped beyond it. Default 100,000. */
   readonly capacity?: number;
 }
 
 interface Entry {
   readonly span: StoredSpan;
+  /** The call read from the span, as priced (its cost replaced when repriced). */
+  call: StoredCall | null;
   readonly expiresAt: bigint | null;
   readonly trace: TraceEntry;
   slot: number;
@@ -29,16 +49,22 @@ interface TraceEntry {
   readonly traceId: string;
   readonly entries: Set<Entry>;
   summary: TraceSummary | null;
+  calls: StoredCall[] | null;
+}
+
+interface LogEntry {
+  readonly log: StoredLog;
+  readonly fingerprint: string;
 }
 
 const SEP = '\u0000';
 
 /**
- * The memory backend: a bounded ring buffer of the most recent spans, for tests and quick
- * looks. Queries scan what is held. It is also the reference the conformance suite holds
- * other backends to.
+ * The memory backend: a bounded ring buffer of the most recent spans (and their calls) and
+ * of log records, for tests and quick looks. Queries scan what is held. It is also the
+ * reference the conformance suite holds other backends to.
  */
-export class MemoryStorage implements Storage, SpanWriter, TraceReader {
+export class MemoryStorage implements Storage, TelemetryWriter, TraceReader, CallReader {
   readonly kind = 'memory';
   readonly capabilities: ReaderCapabilities = { attributeFilters: true, resourceAttributeFilters: true, offsetPaging: true };
   readonly capacity: number;
@@ -47,6 +73,9 @@ export class MemoryStorage implements Storage, SpanWriter, TraceReader {
   private readonly traces = new Map<string, TraceEntry>();
   private readonly spans = new Map<string, Entry>();
   private readonly bySpanId = new Map<string, Set<Entry>>();
+  private readonly logs: (LogEntry | undefined)[];
+  private logHead = 0;
+  private readonly logFingerprints = new Set<string>();
   private nextTraceKey = 1;
   private closed = false;
 
@@ -54,13 +83,18 @@ export class MemoryStorage implements Storage, SpanWriter, TraceReader {
     this.capacity = options.capacity ?? 100_000;
     if (!Number.isInteger(this.capacity) || this.capacity < 1) throw new RangeError('memory capacity must be a positive integer');
     this.ring = new Array(this.capacity);
+    this.logs = new Array(this.capacity);
   }
 
-  get writer(): SpanWriter {
+  get writer(): TelemetryWriter {
     return this;
   }
 
   get reader(): TraceReader {
+    return this;
+  }
+
+  get calls(): CallReader {
     return this;
   }
 
@@ -69,20 +103,23 @@ export class MemoryStorage implements Storage, SpanWriter, TraceReader {
     return this.spans.size;
   }
 
-  async write(batch: readonly SpanGroup[]): Promise<WriteResult> {
+  async write(batch: readonly WriteGroup[]): Promise<WriteResult> {
     this.assertOpen();
     let stored = 0;
     let duplicates = 0;
+    let logsStored = 0;
     for (const group of batch) {
+      const calls = new Map((group.calls ?? []).map((c) => [c.spanId, c]));
       for (const span of group.spans) {
-        if (this.insert(group.project, span, group.expiresAtUnixNano ?? null)) stored++;
+        if (this.insert(group.project, span, calls.get(span.spanId) ?? null, group.expiresAtUnixNano ?? null)) stored++;
         else duplicates++;
       }
+      for (const log of group.logs ?? []) if (this.insertLog(group.project, log)) logsStored++;
     }
-    return { stored, duplicates };
+    return { stored, duplicates, logsStored };
   }
 
-  private insert(project: string, span: Span, expiresAt: bigint | null): boolean {
+  private insert(project: string, span: Span, call: LlmCall | null, expiresAt: bigint | null): boolean {
     const spanKey = project + SEP + span.traceId + SEP + span.spanId;
     if (this.spans.has(spanKey)) return false;
     const evicted = this.ring[this.head];
@@ -90,19 +127,36 @@ export class MemoryStorage implements Storage, SpanWriter, TraceReader {
     const traceKey = project + SEP + span.traceId;
     let trace = this.traces.get(traceKey);
     if (!trace) {
-      trace = { key: this.nextTraceKey++, project, traceId: span.traceId, entries: new Set(), summary: null };
+      trace = { key: this.nextTraceKey++, project, traceId: span.traceId, entries: new Set(), summary: null, calls: null };
       this.traces.set(traceKey, trace);
     }
-    const entry: Entry = { span: { ...span, project }, expiresAt, trace, slot: this.head };
+    const entry: Entry = {
+      span: { ...span, project },
+      call: call ? { ...call, project, counted: true, duplicateOf: null } : null,
+      expiresAt,
+      trace,
+      slot: this.head,
+    };
     this.ring[this.head] = entry;
     this.head = (this.head + 1) % this.capacity;
     trace.entries.add(entry);
-    trace.summary = null;
+    this.changed(trace);
     this.spans.set(spanKey, entry);
     const idKey = project + SEP + span.spanId;
     let same = this.bySpanId.get(idKey);
     if (!same) this.bySpanId.set(idKey, (same = new Set()));
     same.add(entry);
+    return true;
+  }
+
+  private insertLog(project: string, log: LogRecord): boolean {
+    const fingerprint = logFingerprint(project, log);
+    if (this.logFingerprints.has(fingerprint)) return false;
+    const evicted = this.logs[this.logHead];
+    if (evicted) this.logFingerprints.delete(evicted.fingerprint);
+    this.logs[this.logHead] = { log: { ...log, project }, fingerprint };
+    this.logHead = (this.logHead + 1) % this.capacity;
+    this.logFingerprints.add(fingerprint);
     return true;
   }
 
@@ -115,14 +169,34 @@ export class MemoryStorage implements Storage, SpanWriter, TraceReader {
     same?.delete(entry);
     if (same?.size === 0) this.bySpanId.delete(idKey);
     trace.entries.delete(entry);
-    trace.summary = null;
+    this.changed(trace);
     if (trace.entries.size === 0) this.traces.delete(trace.project + SEP + trace.traceId);
+  }
+
+  private changed(trace: TraceEntry): void {
+    trace.summary = null;
+    trace.calls = null;
+  }
+
+  /** The trace's calls, with duplicates decided over every span held. */
+  private callsOf(trace: TraceEntry): StoredCall[] {
+    if (!trace.calls) {
+      const parents = new Map<string, string | null>();
+      const calls: StoredCall[] = [];
+      for (const e of trace.entries) {
+        parents.set(e.span.spanId, e.span.parentSpanId);
+        if (e.call) calls.push(e.call);
+      }
+      trace.calls = resolveCounted(calls, parents).sort(byTimestamp);
+    }
+    return trace.calls;
   }
 
   private summaryOf(trace: TraceEntry): TraceSummary {
     trace.summary ??= summarizeTrace(
       trace.project,
       [...trace.entries].map((e) => e.span),
+      callTotals(this.callsOf(trace)),
     );
     return trace.summary;
   }
@@ -139,6 +213,8 @@ export class MemoryStorage implements Storage, SpanWriter, TraceReader {
       if (q.startTo !== undefined && summary.startTimeUnixNano >= q.startTo) continue;
       if (q.minDurationNs !== undefined && duration < q.minDurationNs) continue;
       if (q.maxDurationNs !== undefined && duration > q.maxDurationNs) continue;
+      if (q.sessionId !== undefined && summary.sessionId !== q.sessionId) continue;
+      if (q.userId !== undefined && summary.userId !== q.userId) continue;
       if (spanConditions && ![...trace.entries].some((e) => spanMatches(e.span, q))) continue;
       matches.push({ ...summary, key: trace.key });
     }
@@ -156,12 +232,182 @@ export class MemoryStorage implements Storage, SpanWriter, TraceReader {
 
   async getSpanTree(q: SpanTreeQuery): Promise<SpanTreeNode | null> {
     this.assertOpen();
-    const same = this.bySpanId.get(q.project + SEP + q.spanId);
-    if (!same || same.size === 0) return null;
-    // Span ids are unique in practice; if two traces share one, the most recent wins.
-    const entry = [...same].reduce((a, b) => (b.trace.key > a.trace.key ? b : a));
+    const entry = this.entryOf(q.project, q.spanId);
+    if (!entry) return null;
     const spans = [...entry.trace.entries].map((e) => e.span);
     return buildSpanTree(spans, q.spanId, q.maxDepth, q.attributeKeys);
+  }
+
+  /** Span ids are unique in practice; if two traces share one, the most recent wins. */
+  private entryOf(project: string, spanId: string): Entry | null {
+    const same = this.bySpanId.get(project + SEP + spanId);
+    if (!same || same.size === 0) return null;
+    return [...same].reduce((a, b) => (b.trace.key > a.trace.key ? b : a));
+  }
+
+  /** Every call of the project that passes `keep`, with the key that orders ties. */
+  private allCalls(project: string, keep: (call: StoredCall, trace: TraceEntry) => boolean): { call: StoredCall; key: number }[] {
+    const out: { call: StoredCall; key: number }[] = [];
+    for (const trace of this.traces.values()) {
+      if (trace.project !== project) continue;
+      const calls = this.callsOf(trace);
+      for (let i = 0; i < calls.length; i++) {
+        const call = calls[i] as StoredCall;
+        if (keep(call, trace)) out.push({ call, key: trace.key * 100_000 + i });
+      }
+    }
+    return out;
+  }
+
+  private spanOf(project: string, call: LlmCall): StoredSpan | null {
+    return this.spans.get(project + SEP + call.traceId + SEP + call.spanId)?.span ?? null;
+  }
+
+  private withContent(call: StoredCall): StoredCall {
+    const logs = this.logsOf(call.project, call.traceId, call.spanId);
+    return callWithContent(call, this.spanOf(call.project, call), logs);
+  }
+
+  async findCalls(q: CallQuery): Promise<Page<StoredCall>> {
+    this.assertOpen();
+    const order = q.orderBy ?? DEFAULT_CALL_ORDER;
+    const matches = this.allCalls(q.project, (c) => callMatches(c, this.spanOf(q.project, c), q));
+    const page = pageByKeyset(
+      matches,
+      order,
+      (m) => callSortValue(m.call, order.field),
+      (text) => parseCallSortValue(order.field, text),
+      (m) => m.key,
+      q.limit,
+      q.cursor,
+    );
+    return { items: page.items.map((m) => this.withContent(m.call)), nextCursor: page.nextCursor };
+  }
+
+  async getCall(q: GetCallQuery): Promise<StoredCall | null> {
+    this.assertOpen();
+    const entry = this.entryOf(q.project, q.spanId);
+    if (!entry?.call) return null;
+    const call = this.callsOf(entry.trace).find((c) => c.spanId === q.spanId);
+    return call ? this.withContent(call) : null;
+  }
+
+  async metrics(q: MetricsQuery): Promise<MetricsResult> {
+    this.assertOpen();
+    const acc = new MetricsAccumulator(q.groupBy);
+    for (const { call } of this.allCalls(q.project, (c) => c.counted && callMatches(c, this.spanOf(q.project, c), q))) acc.addCall(call);
+    return acc.result(q.limit);
+  }
+
+  private sessionSummaries(project: string): Map<string, { summary: SessionSummary; traces: TraceEntry[] }> {
+    const byId = new Map<string, { traces: TraceEntry[]; users: Set<string> }>();
+    for (const trace of this.traces.values()) {
+      if (trace.project !== project) continue;
+      const summary = this.summaryOf(trace);
+      if (summary.sessionId === null) continue;
+      let s = byId.get(summary.sessionId);
+      if (!s) byId.set(summary.sessionId, (s = { traces: [], users: new Set() }));
+      s.traces.push(trace);
+      for (const c of this.callsOf(trace)) if (c.counted && c.userId !== null) s.users.add(c.userId);
+    }
+    const out = new Map<string, { summary: SessionSummary; traces: TraceEntry[] }>();
+    for (const [sessionId, s] of byId) {
+      const summaries = s.traces.map((t) => this.summaryOf(t));
+      const sum = (pick: (t: TraceSummary) => number | null) =>
+        summaries.reduce<number | null>((acc, t) => (pick(t) === null ? acc : (acc ?? 0) + (pick(t) as number)), null);
+      const errors = s.traces.reduce((n, t) => n + this.callsOf(t).filter((c) => c.counted && c.isError).length, 0);
+      const cost = sum((t) => t.costUsd);
+      out.set(sessionId, {
+        traces: s.traces,
+        summary: {
+          project,
+          sessionId,
+          firstSeenUnixNano: extreme(
+            summaries.map((t) => t.startTimeUnixNano),
+            -1,
+          ),
+          lastSeenUnixNano: extreme(
+            summaries.map((t) => t.endTimeUnixNano),
+            1,
+          ),
+          traceCount: summaries.length,
+          callCount: summaries.reduce((n, t) => n + t.llmCallCount, 0),
+          errorCount: errors,
+          inputTokens: sum((t) => t.inputTokens),
+          outputTokens: sum((t) => t.outputTokens),
+          totalTokens: sum((t) => t.totalTokens),
+          costUsd: cost === null ? null : Math.round(cost * 1e10) / 1e10,
+          users: [...s.users].sort(),
+        },
+      });
+    }
+    return out;
+  }
+
+  async findSessions(q: SessionQuery): Promise<Page<SessionSummary>> {
+    this.assertOpen();
+    const order = q.orderBy ?? DEFAULT_SESSION_ORDER;
+    const matches: { s: SessionSummary; key: number }[] = [];
+    for (const { summary, traces } of this.sessionSummaries(q.project).values()) {
+      if (q.from !== undefined && summary.lastSeenUnixNano < q.from) continue;
+      if (q.to !== undefined && summary.firstSeenUnixNano >= q.to) continue;
+      if (q.userId !== undefined && !summary.users.includes(q.userId)) continue;
+      matches.push({ s: summary, key: Math.min(...traces.map((t) => t.key)) });
+    }
+    const page = pageByKeyset(
+      matches,
+      order,
+      (m) => sessionSortValue(m.s, order.field),
+      (text) => parseSessionSortValue(order.field, text),
+      (m) => m.key,
+      q.limit,
+      q.cursor,
+    );
+    return { items: page.items.map((m) => m.s), nextCursor: page.nextCursor };
+  }
+
+  async getSession(q: GetSessionQuery): Promise<SessionDetail | null> {
+    this.assertOpen();
+    const found = this.sessionSummaries(q.project).get(q.sessionId);
+    if (!found) return null;
+    const traces = found.traces.map((t) => this.summaryOf(t)).sort((a, b) => cmpBig(a.startTimeUnixNano, b.startTimeUnixNano));
+    const calls = found.traces
+      .flatMap((t) => this.callsOf(t))
+      .sort(byTimestamp)
+      .map((c) => this.withContent(c));
+    return { summary: found.summary, traces, calls };
+  }
+
+  private logsOf(project: string, traceId: string, spanId?: string): StoredLog[] {
+    const out: StoredLog[] = [];
+    for (const e of this.logs) {
+      if (!e || e.log.project !== project || e.log.traceId !== traceId) continue;
+      if (spanId !== undefined && e.log.spanId !== spanId) continue;
+      out.push(e.log);
+    }
+    return out.sort((a, b) => cmpBig(a.timeUnixNano, b.timeUnixNano));
+  }
+
+  async findLogs(q: LogQuery): Promise<StoredLog[]> {
+    this.assertOpen();
+    return this.logsOf(q.project, q.traceId, q.spanId).slice(0, q.limit ?? 1000);
+  }
+
+  async repriceCalls(price: (call: PricedFields) => CallCost): Promise<RepriceResult> {
+    this.assertOpen();
+    let calls = 0;
+    let changed = 0;
+    for (const entry of this.spans.values()) {
+      const call = entry.call;
+      if (!call) continue;
+      calls++;
+      const cost = price(call);
+      if (cost.costUsd === call.costUsd && cost.costSource === call.costSource && cost.priceModel === call.priceModel) continue;
+      entry.call = { ...call, ...cost };
+      this.changed(entry.trace);
+      changed++;
+    }
+    return { calls, changed };
   }
 
   async deleteExpired(nowUnixNano: bigint): Promise<number> {
@@ -186,6 +432,43 @@ export class MemoryStorage implements Storage, SpanWriter, TraceReader {
   }
 }
 
+function cmpBig(a: bigint, b: bigint): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The smallest (`sign` -1) or largest (`sign` 1) of non-empty times. */
+function extreme(times: bigint[], sign: 1 | -1): bigint {
+  let best = times[0] as bigint;
+  for (const t of times) if (cmpBig(t, best) === sign) best = t;
+  return best;
+}
+
 function byStart(a: StoredSpan, b: StoredSpan): number {
-  return a.startTimeUnixNano < b.startTimeUnixNano ? -1 : a.startTimeUnixNano > b.startTimeUnixNano ? 1 : 0;
+  return cmpBig(a.startTimeUnixNano, b.startTimeUnixNano);
+}
+
+function byTimestamp(a: LlmCall, b: LlmCall): number {
+  return cmpBig(a.timestamp, b.timestamp);
+}
+
+/** What makes two log records the same record (a client retry). */
+function logFingerprint(project: string, log: LogRecord): string {
+  return [
+    project,
+    log.timeUnixNano,
+    log.observedTimeUnixNano,
+    log.traceId,
+    log.spanId,
+    log.eventName,
+    log.severityNumber,
+    log.severityText,
+    JSON.stringify(log.body, jsonReplacer),
+    JSON.stringify(log.attributes, jsonReplacer),
+  ].join(SEP);
+}
+
+function jsonReplacer(_key: string, value: unknown): unknown {
+  if (typeof value === 'bigint') return `${value}n`;
+  if (value instanceof Uint8Array) return `b:${Buffer.from(value).toString('base64')}`;
+  return value;
 }

@@ -4,6 +4,7 @@ import { InvalidCursorError, StorageClosedError } from '../errors.js';
 import type { AttributeFilter, TraceQuery } from '../query.js';
 import type { StoredSpan, TraceSummary } from '../results.js';
 import type { Storage } from '../storage.js';
+import { describeCallConformance } from './call-conformance.js';
 import { attrs, buildSpan, buildTrace, hexId, T0 } from './span-builder.js';
 
 const MS = 1_000_000n;
@@ -101,10 +102,11 @@ export function describeStorageConformance(backend: string, open: () => Promise<
 
       it('stores a retried span once and counts it as a duplicate', async () => {
         const spans = buildTrace(5);
-        expect(await write(spans)).toEqual({ stored: 5, duplicates: 0 });
+        expect(await write(spans)).toEqual({ stored: 5, duplicates: 0, logsStored: 0 });
         expect(await write([...spans.slice(0, 2), buildSpan({ traceId: spans[0]?.traceId, parentSpanId: spans[0]?.spanId })])).toEqual({
           stored: 1,
           duplicates: 2,
+          logsStored: 0,
         });
         const detail = await store.reader.getTrace({ project: 'default', traceId: spans[0]?.traceId as string });
         expect(detail?.spans).toHaveLength(6);
@@ -113,7 +115,7 @@ export function describeStorageConformance(backend: string, open: () => Promise<
 
       it('counts a span repeated inside one batch once', async () => {
         const [span] = buildTrace(1);
-        expect(await write([span as Span, span as Span])).toEqual({ stored: 1, duplicates: 1 });
+        expect(await write([span as Span, span as Span])).toEqual({ stored: 1, duplicates: 1, logsStored: 0 });
       });
 
       it('returns null for an unknown trace', async () => {
@@ -163,6 +165,13 @@ export function describeStorageConformance(backend: string, open: () => Promise<
           endTimeUnixNano: T0 + 14n * MS,
           spanCount: 4,
           errorCount: 1,
+          llmCallCount: 0,
+          inputTokens: null,
+          outputTokens: null,
+          totalTokens: null,
+          costUsd: null,
+          sessionId: null,
+          userId: null,
         });
       });
 
@@ -429,6 +438,8 @@ export function describeStorageConformance(backend: string, open: () => Promise<
         expect(levels).toBe(2000);
       });
     });
+
+    describeCallConformance(() => store);
 
     describe('expiry', () => {
       it('deletes traces whose spans have all expired, and only those', async () => {

@@ -1,10 +1,19 @@
-import type { Span } from '@sightline/core';
+import type { LlmCall, LogRecord, Span } from '@sightline/core';
 import type { WriteResult } from './results.js';
 
-/** Spans of one project, as one request delivered them. */
-export interface SpanGroup {
+/** Data of one project, as one request delivered it. */
+export interface WriteGroup {
   readonly project: string;
   readonly spans: readonly Span[];
+  /**
+   * The LLM calls read from `spans`, at most one per span, priced. A call is stored with its
+   * span, and only when the span is new; the store decides `counted` and `duplicateOf`.
+   * Content fields may be left out (see `NormalizeOptions.content`): readers take content
+   * from the span.
+   */
+  readonly calls?: readonly LlmCall[];
+  /** Log records and events, stored as they are (a retried record is stored once). */
+  readonly logs?: readonly LogRecord[];
   /** When the spans may be deleted (ns since the epoch); kept until deleted otherwise. */
   readonly expiresAtUnixNano?: bigint;
 }
@@ -13,10 +22,11 @@ export interface SpanGroup {
  * The one way data goes in. `write` stores every group of the batch in one transaction and
  * resolves only when it is durable. It is idempotent: a span already stored (same project,
  * trace id and span id) is left as first written and counted as a duplicate, so a client
- * retry never stores a span twice.
+ * retry never stores a span (or its call) twice; a log record identical to one stored is
+ * stored once too.
  */
-export interface SpanWriter {
-  write(batch: readonly SpanGroup[]): Promise<WriteResult>;
+export interface TelemetryWriter {
+  write(batch: readonly WriteGroup[]): Promise<WriteResult>;
   /** Present when the writer can prepare groups ahead of writing them (see {@link PreparedWrites}). */
   readonly prepared?: PreparedWrites<unknown>;
 }
@@ -29,6 +39,6 @@ export interface SpanWriter {
  * rather than kept alive in the queue.
  */
 export interface PreparedWrites<P> {
-  prepare(group: SpanGroup): P;
+  prepare(group: WriteGroup): P;
   writePrepared(batch: readonly P[]): Promise<WriteResult>;
 }

@@ -1,0 +1,116 @@
+import type { AttributeFilter } from './query.js';
+
+/**
+ * Plain query objects a {@link CallReader} answers. Every query names its project. Times are
+ * nanoseconds since the epoch; a call's time is its span's start.
+ */
+
+/** Conditions on LLM calls, shared by the call list and metrics. All must hold. */
+export interface CallFilters {
+  readonly project: string;
+  /** The call starts at or after this time. */
+  readonly from?: bigint;
+  /** The call starts before this time. */
+  readonly to?: bigint;
+  readonly traceId?: string;
+  readonly provider?: string;
+  /** Matches the requested or the served model, exactly. */
+  readonly model?: string;
+  readonly operation?: string;
+  readonly service?: string;
+  readonly sessionId?: string;
+  readonly userId?: string;
+  readonly route?: string;
+  /** `error`: calls that failed; `ok`: calls that did not. */
+  readonly status?: 'error' | 'ok';
+  /** Priced calls costing at least this much (USD). */
+  readonly minCostUsd?: number;
+  /** Calls lasting at least this long. */
+  readonly minDurationMs?: number;
+  /** Conditions on the call's span attributes (`target: 'span'`) or its resource's. */
+  readonly attributes?: readonly AttributeFilter[];
+}
+
+export type CallOrderField = 'timestamp' | 'duration' | 'ttft' | 'cost' | 'total_tokens';
+export const CALL_ORDER_FIELDS: readonly CallOrderField[] = ['timestamp', 'duration', 'ttft', 'cost', 'total_tokens'];
+
+export interface CallOrder {
+  readonly field: CallOrderField;
+  readonly direction: 'asc' | 'desc';
+}
+
+export const DEFAULT_CALL_ORDER: CallOrder = { field: 'timestamp', direction: 'desc' };
+
+export interface CallQuery extends CallFilters {
+  /** Defaults to newest first. Unknown values (an unpriced call's cost) sort below all others. */
+  readonly orderBy?: CallOrder;
+  /** Page size, 1..1000. */
+  readonly limit: number;
+  readonly cursor?: string;
+}
+
+export interface GetCallQuery {
+  readonly project: string;
+  readonly spanId: string;
+}
+
+export type MetricsGroupBy = 'model' | 'provider' | 'service' | 'route' | 'operation' | 'session' | 'user' | 'hour' | 'day';
+export const METRICS_GROUP_BY: readonly MetricsGroupBy[] = [
+  'model',
+  'provider',
+  'service',
+  'route',
+  'operation',
+  'session',
+  'user',
+  'hour',
+  'day',
+];
+
+/**
+ * Aggregates over the calls that count (a duplicate of another call is skipped, so usage
+ * is never counted twice). `groupBy` splits them: by served model (else requested), provider,
+ * service, route, operation, session, user, or UTC hour or day of the call's start.
+ */
+export interface MetricsQuery extends CallFilters {
+  readonly groupBy?: MetricsGroupBy;
+  /** Most groups returned (default 100, at most 1000): the most calls first; time buckets in time order. */
+  readonly limit?: number;
+}
+
+export type SessionOrderField = 'last_seen' | 'first_seen' | 'call_count' | 'cost';
+export const SESSION_ORDER_FIELDS: readonly SessionOrderField[] = ['last_seen', 'first_seen', 'call_count', 'cost'];
+
+export interface SessionOrder {
+  readonly field: SessionOrderField;
+  readonly direction: 'asc' | 'desc';
+}
+
+export const DEFAULT_SESSION_ORDER: SessionOrder = { field: 'last_seen', direction: 'desc' };
+
+export interface SessionQuery {
+  readonly project: string;
+  /** Sessions last seen at or after this time. */
+  readonly from?: bigint;
+  /** Sessions first seen before this time. */
+  readonly to?: bigint;
+  /** Sessions this user took part in. */
+  readonly userId?: string;
+  readonly orderBy?: SessionOrder;
+  readonly limit: number;
+  readonly cursor?: string;
+}
+
+export interface GetSessionQuery {
+  readonly project: string;
+  readonly sessionId: string;
+}
+
+export interface LogQuery {
+  readonly project: string;
+  readonly traceId: string;
+  /** Only records of this span. */
+  readonly spanId?: string;
+  /** Most records returned (default 1000). */
+  readonly limit?: number;
+}

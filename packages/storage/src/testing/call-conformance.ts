@@ -1,0 +1,553 @@
+import { type AnyValue, builtInPrices, type LlmCall, type LogRecord, normalizeSpan, Pricer, PriceTable, type Span } from '@sightline/core';
+import { describe, expect, it } from 'vitest';
+import type { CallQuery, MetricsQuery, SessionQuery } from '../call-query.js';
+import type { StoredCall } from '../call-results.js';
+import { InvalidCursorError } from '../errors.js';
+import type { Storage } from '../storage.js';
+import { attrs, buildSpan, hexId, resourceFor, T0 } from './span-builder.js';
+
+const MS = 1_000_000n;
+const HOUR_MS = 3_600_000;
+const pricer = new Pricer(builtInPrices());
+
+export interface LlmSpanSpec {
+  traceId?: string;
+  spanId?: string;
+  parentSpanId?: string | null;
+  service?: string;
+  startMs?: number;
+  durationMs?: number;
+  status?: 'error';
+  model?: string;
+  served?: string;
+  provider?: string;
+  input?: number;
+  output?: number;
+  cacheRead?: number;
+  ttftS?: number;
+  session?: string;
+  user?: string;
+  operation?: string;
+  extra?: Record<string, AnyValue>;
+}
+
+/** A span in the OpenTelemetry GenAI vocabulary. */
+export function llmSpan(spec: LlmSpanSpec = {}): Span {
+  const a: Record<string, AnyValue> = {
+    'gen_ai.operation.name': spec.operation ?? 'chat',
+    'gen_ai.provider.name': spec.provider ?? 'openai',
+    'gen_ai.request.model': spec.model ?? 'gpt-4o-mini',
+  };
+  if (spec.served) a['gen_ai.response.model'] = spec.served;
+  if (spec.input !== undefined) a['gen_ai.usage.input_tokens'] = BigInt(spec.input);
+  if (spec.output !== undefined) a['gen_ai.usage.output_tokens'] = BigInt(spec.output);
+  if (spec.cacheRead !== undefined) a['gen_ai.usage.cache_read.input_tokens'] = BigInt(spec.cacheRead);
+  if (spec.ttftS !== undefined) a['gen_ai.response.time_to_first_chunk'] = spec.ttftS;
+  if (spec.session) a['gen_ai.conversation.id'] = spec.session;
+  if (spec.user) a['user.id'] = spec.user;
+  return buildSpan({
+    traceId: spec.traceId,
+    spanId: spec.spanId,
+    parentSpanId: spec.parentSpanId,
+    service: spec.service,
+    startMs: spec.startMs,
+    durationMs: spec.durationMs ?? 1000,
+    status: spec.status,
+    name: `chat ${spec.model ?? 'gpt-4o-mini'}`,
+    kind: 3,
+    attributes: { ...a, ...spec.extra },
+  });
+}
+
+/** The calls ingest reads from spans: figures only, priced with the built-in table. */
+export function ingestCalls(spans: readonly Span[], with_ = pricer): LlmCall[] {
+  const calls: LlmCall[] = [];
+  for (const s of spans) {
+    const call = normalizeSpan(s, { content: false });
+    if (call) calls.push(with_.apply(call));
+  }
+  return calls;
+}
+
+function logRecord(span: Span, eventName: string, body: AnyValue, offsetNs = 0n): LogRecord {
+  return {
+    timeUnixNano: span.startTimeUnixNano + offsetNs,
+    observedTimeUnixNano: span.startTimeUnixNano + offsetNs,
+    severityNumber: 9,
+    severityText: '',
+    body,
+    attributes: attrs({ 'gen_ai.system': 'openai' }),
+    droppedAttributesCount: 0,
+    flags: 1,
+    traceId: span.traceId,
+    spanId: span.spanId,
+    eventName,
+    resource: resourceFor('svc'),
+    scope: { name: 'events', version: '', attributes: attrs({}), droppedAttributesCount: 0, schemaUrl: '' },
+  };
+}
+
+/** The conformance cases for LLM calls, sessions, metrics, logs and repricing. */
+export function describeCallConformance(getStore: () => Storage): void {
+  const write = (spans: Span[], project = 'default', logs: LogRecord[] = []) =>
+    getStore().writer.write([{ project, spans, calls: ingestCalls(spans), logs }]);
+  const calls = (q: Partial<CallQuery> = {}) => getStore().calls.findCalls({ project: 'default', limit: 100, ...q });
+  const spanIds = (list: StoredCall[]) => list.map((c) => c.spanId);
+  const metrics = (q: Partial<MetricsQuery> = {}) => getStore().calls.metrics({ project: 'default', ...q });
+  const sessions = (q: Partial<SessionQuery> = {}) => getStore().calls.findSessions({ project: 'default', limit: 100, ...q });
+
+  describe('LLM calls', () => {
+    it('stores each call beside its span, with its content read back from the span', async () => {
+      const span = llmSpan({
+        model: 'gpt-4o-mini',
+        served: 'gpt-4o-mini-2024-07-18',
+        input: 1000,
+        output: 200,
+        cacheRead: 400,
+        ttftS: 0.25,
+        session: 's-1',
+        user: 'u-1',
+        extra: {
+          'gen_ai.request.temperature': 0.2,
+          'gen_ai.input.messages': JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: '<b>Hi</b>' }] }]),
+          'gen_ai.output.messages': JSON.stringify([
+            { role: 'assistant', parts: [{ type: 'text', content: 'Hello!' }], finish_reason: 'stop' },
+          ]),
+        },
+      });
+      await write([span]);
+      const [call] = (await calls()).items;
+      expect(call).toMatchObject({
+        project: 'default',
+        traceId: span.traceId,
+        spanId: span.spanId,
+        timestamp: span.startTimeUnixNano,
+        serviceName: 'svc',
+        provider: 'openai',
+        requestModel: 'gpt-4o-mini',
+        model: 'gpt-4o-mini-2024-07-18',
+        operation: 'chat',
+        inputTokens: 1000,
+        outputTokens: 200,
+        totalTokens: 1200,
+        cacheReadTokens: 400,
+        ttftMs: 250,
+        durationMs: 1000,
+        sessionId: 's-1',
+        userId: 'u-1',
+        costSource: 'table',
+        vocabulary: 'otel-genai',
+        counted: true,
+        duplicateOf: null,
+        finishReasons: ['stop'],
+        inputMessages: [{ role: 'user', parts: [{ type: 'text', content: '<b>Hi</b>' }] }],
+        outputMessages: [{ role: 'assistant', parts: [{ type: 'text', content: 'Hello!' }], finishReason: 'stop' }],
+      });
+      // gpt-4o-mini: $0.15 / 1M input, $0.075 cached, $0.60 output.
+      expect(call?.costUsd).toBeCloseTo(600 * 0.15e-6 + 400 * 0.075e-6 + 200 * 0.6e-6, 12);
+      expect(call?.costBreakdown?.cacheRead).toBeCloseTo(400 * 0.075e-6, 12);
+      expect(call?.parameters.temperature).toBe(0.2);
+      expect(call?.provenance.inputTokens).toEqual({ vocabulary: 'otel-genai', rule: 'gen_ai.usage.input_tokens' });
+      expect(call?.provenance.costUsd?.rule).toMatch(/price table/);
+      expect(await getStore().calls.getCall({ project: 'default', spanId: span.spanId })).toEqual(call);
+      expect(await getStore().calls.getCall({ project: 'default', spanId: hexId(16) })).toBeNull();
+      expect(await getStore().calls.getCall({ project: 'other', spanId: span.spanId })).toBeNull();
+    });
+
+    it('stores a retried span’s call once', async () => {
+      const span = llmSpan({ input: 10, output: 5 });
+      await write([span]);
+      await write([span]);
+      expect((await calls()).items).toHaveLength(1);
+      expect((await metrics()).total.calls).toBe(1);
+      const [trace] = (await getStore().reader.findTraces({ project: 'default', limit: 10 })).items;
+      expect(trace).toMatchObject({ llmCallCount: 1, inputTokens: 10, outputTokens: 5, totalTokens: 15 });
+    });
+
+    it('sums a trace’s calls into its summary, null where nothing is known', async () => {
+      const root = buildSpan({ name: 'agent', durationMs: 5000 });
+      const a = llmSpan({
+        traceId: root.traceId,
+        parentSpanId: root.spanId,
+        startMs: 1,
+        input: 100,
+        output: 10,
+        session: 'conv-9',
+        user: 'ann',
+      });
+      const b = llmSpan({ traceId: root.traceId, parentSpanId: root.spanId, startMs: 2, model: 'my-own-model', input: 50 });
+      await write([root, a, b]);
+      const [trace] = (await getStore().reader.findTraces({ project: 'default', limit: 10 })).items;
+      const aCost = (await calls({ model: 'gpt-4o-mini' })).items[0]?.costUsd as number;
+      expect(trace).toMatchObject({
+        llmCallCount: 2,
+        inputTokens: 150,
+        outputTokens: 10,
+        totalTokens: 110,
+        sessionId: 'conv-9',
+        userId: 'ann',
+      });
+      expect(trace?.costUsd).toBeCloseTo(aCost, 12);
+      const unpriced = (await calls({ model: 'my-own-model' })).items[0];
+      expect(unpriced).toMatchObject({ costUsd: null, costSource: null, totalTokens: null });
+      const byCost = await getStore().reader.findTraces({ project: 'default', limit: 10, orderBy: { field: 'cost', direction: 'desc' } });
+      expect(byCost.items).toHaveLength(1);
+      expect((await getStore().reader.findTraces({ project: 'default', limit: 10, sessionId: 'conv-9' })).items).toHaveLength(1);
+      expect((await getStore().reader.findTraces({ project: 'default', limit: 10, userId: 'bob' })).items).toHaveLength(0);
+    });
+
+    it('counts a gateway call under the app’s call once, whichever arrives first', async () => {
+      const app = llmSpan({ model: 'gpt-4o', input: 100, output: 20, startMs: 0, durationMs: 900 });
+      const http = buildSpan({ traceId: app.traceId, parentSpanId: app.spanId, name: 'POST', startMs: 1, durationMs: 800 });
+      const gateway = buildSpan({
+        traceId: app.traceId,
+        parentSpanId: http.spanId,
+        name: 'llm',
+        startMs: 2,
+        durationMs: 700,
+        attributes: {
+          'plano.route.name': 'chat',
+          'llm.model': 'gpt-4o-2024-08-06',
+          'model.requested': 'gpt-4o',
+          'llm.usage.prompt_tokens': 100n,
+          'llm.usage.completion_tokens': 20n,
+        },
+      });
+      // The gateway's span first, then the app's, then the span that links them.
+      await write([gateway]);
+      expect((await metrics()).total.calls).toBe(1);
+      await write([app]);
+      expect((await metrics()).total.calls).toBe(2);
+      await write([http]);
+      const all = (await calls()).items;
+      expect(all).toHaveLength(2);
+      expect(all.find((c) => c.spanId === gateway.spanId)).toMatchObject({ counted: false, duplicateOf: app.spanId, vocabulary: 'plano' });
+      expect(all.find((c) => c.spanId === app.spanId)).toMatchObject({ counted: true, duplicateOf: null });
+      const m = await metrics();
+      expect(m.total).toMatchObject({ calls: 1, inputTokens: 100, outputTokens: 20 });
+      const [trace] = (await getStore().reader.findTraces({ project: 'default', limit: 10 })).items;
+      expect(trace).toMatchObject({ llmCallCount: 1, inputTokens: 100, totalTokens: 120 });
+    });
+
+    describe('filters, order and paging', () => {
+      const setup = async () => {
+        const spans = [
+          llmSpan({ startMs: 0, model: 'gpt-4o', input: 1000, output: 100, service: 'api', session: 's1', user: 'ann', durationMs: 2000 }),
+          llmSpan({
+            startMs: 10,
+            model: 'claude-sonnet-4-5',
+            provider: 'anthropic',
+            input: 10,
+            output: 5,
+            service: 'api',
+            user: 'bob',
+            durationMs: 300,
+          }),
+          llmSpan({
+            startMs: 20,
+            model: 'gpt-4o-mini',
+            served: 'gpt-4o-mini-2024-07-18',
+            input: 50,
+            output: 50,
+            service: 'worker',
+            status: 'error',
+            durationMs: 800,
+          }),
+          llmSpan({
+            startMs: 30,
+            model: 'text-embedding-3-small',
+            operation: 'embeddings',
+            input: 7,
+            service: 'worker',
+            durationMs: 50,
+            extra: { tenant: 'acme' },
+          }),
+          buildSpan({
+            startMs: 40,
+            durationMs: 120,
+            attributes: {
+              'llm.operation': 'chat',
+              'llm.model': 'gpt-4o-mini',
+              'llm.input_tokens': 5n,
+              'llm.output_tokens': 5n,
+              'llm.cost_usd': 0.5,
+            },
+            service: 'gw',
+          }),
+          buildSpan({ startMs: 50, attributes: { 'plano.route.name': 'support', 'llm.model': 'gpt-4o' }, service: 'gw', durationMs: 90 }),
+        ];
+        await write(spans);
+        return spans.map((s) => s.spanId);
+      };
+
+      it('filters by each field', async () => {
+        const [gpt4o, claude, mini, embed, racto, plano] = await setup();
+        const by = async (q: Partial<CallQuery>) =>
+          spanIds((await calls({ ...q, orderBy: { field: 'timestamp', direction: 'asc' } })).items);
+        expect(await by({ provider: 'anthropic' })).toEqual([claude]);
+        expect(await by({ model: 'gpt-4o-mini-2024-07-18' })).toEqual([mini]);
+        expect(await by({ model: 'gpt-4o-mini' })).toEqual([mini, racto]);
+        expect(await by({ operation: 'embeddings' })).toEqual([embed]);
+        expect(await by({ service: 'worker' })).toEqual([mini, embed]);
+        expect(await by({ sessionId: 's1' })).toEqual([gpt4o]);
+        expect(await by({ userId: 'bob' })).toEqual([claude]);
+        expect(await by({ route: 'support' })).toEqual([plano]);
+        expect(await by({ status: 'error' })).toEqual([mini]);
+        expect((await by({ status: 'ok' })).length).toBe(5);
+        expect(await by({ minCostUsd: 0.4 })).toEqual([racto]);
+        expect(await by({ minDurationMs: 800 })).toEqual([gpt4o, mini]);
+        expect(await by({ from: T0 + 10n * MS, to: T0 + 30n * MS })).toEqual([claude, mini]);
+        expect(await by({ attributes: [{ target: 'span', key: 'tenant', op: 'eq', value: 'acme' }] })).toEqual([embed]);
+        expect(await by({ attributes: [{ target: 'resource', key: 'service.name', op: 'eq', value: 'gw' }] })).toEqual([racto, plano]);
+        const one = (await calls({ provider: 'anthropic' })).items[0] as StoredCall;
+        expect(await by({ traceId: one.traceId })).toEqual([claude]);
+        expect(await by({ project: 'other' })).toEqual([]);
+      });
+
+      it('orders by time, duration, cost, tokens or TTFT, unknown values last when descending', async () => {
+        const [gpt4o, claude, mini, embed, racto, plano] = await setup();
+        expect(spanIds((await calls()).items)).toEqual([plano, racto, embed, mini, claude, gpt4o]);
+        expect(spanIds((await calls({ orderBy: { field: 'duration', direction: 'desc' } })).items)).toEqual([
+          gpt4o,
+          mini,
+          claude,
+          racto,
+          plano,
+          embed,
+        ]);
+        const byCost = spanIds((await calls({ orderBy: { field: 'cost', direction: 'desc' } })).items);
+        expect(byCost.slice(0, 2)).toEqual([racto, gpt4o]);
+        expect(byCost[byCost.length - 1]).toBe(plano);
+        expect(spanIds((await calls({ orderBy: { field: 'total_tokens', direction: 'desc' } })).items).slice(0, 2)).toEqual([gpt4o, mini]);
+      });
+
+      it('walks every call once with limit and cursor', async () => {
+        await setup();
+        for (const orderBy of [
+          { field: 'timestamp', direction: 'desc' },
+          { field: 'cost', direction: 'asc' },
+          { field: 'ttft', direction: 'desc' },
+        ] as const) {
+          const seen: string[] = [];
+          let cursor: string | undefined;
+          do {
+            const page = await calls({ limit: 4, cursor, orderBy });
+            seen.push(...spanIds(page.items));
+            cursor = page.nextCursor ?? undefined;
+          } while (cursor);
+          expect(seen).toEqual(spanIds((await calls({ orderBy })).items));
+          expect(new Set(seen).size).toBe(6);
+        }
+        const page = await calls({ limit: 1 });
+        await expect(calls({ cursor: 'nope' })).rejects.toThrow(InvalidCursorError);
+        await expect(calls({ cursor: page.nextCursor as string, orderBy: { field: 'cost', direction: 'desc' } })).rejects.toThrow(
+          InvalidCursorError,
+        );
+      });
+    });
+  });
+
+  describe('sessions', () => {
+    it('lists sessions with their traces, calls, tokens, cost and users, and shows one as a conversation', async () => {
+      const t1 = llmSpan({ startMs: 0, session: 'conv-1', user: 'ann', input: 100, output: 10 });
+      const t2 = llmSpan({ startMs: 1000, session: 'conv-1', user: 'bob', input: 200, output: 20, status: 'error' });
+      const t2b = llmSpan({ traceId: t2.traceId, startMs: 1500, model: 'gpt-4o', input: 1, output: 1 });
+      const t3 = llmSpan({ startMs: 5000, session: 'conv-2', user: 'ann', model: 'unknown-model', input: 5, output: 5 });
+      const none = llmSpan({ startMs: 6000, input: 1, output: 1 });
+      await write([t1, t2, t2b, t3, none]);
+      const page = await sessions();
+      expect(page.items.map((s) => s.sessionId)).toEqual(['conv-2', 'conv-1']);
+      const conv1 = page.items[1];
+      expect(conv1).toMatchObject({
+        project: 'default',
+        sessionId: 'conv-1',
+        firstSeenUnixNano: t1.startTimeUnixNano,
+        lastSeenUnixNano: t2b.endTimeUnixNano,
+        traceCount: 2,
+        callCount: 3,
+        errorCount: 1,
+        inputTokens: 301,
+        outputTokens: 31,
+        totalTokens: 332,
+        users: ['ann', 'bob'],
+      });
+      expect(conv1?.costUsd).toBeGreaterThan(0);
+      expect(page.items[0]).toMatchObject({ sessionId: 'conv-2', costUsd: null, callCount: 1 });
+      expect((await sessions({ userId: 'bob' })).items.map((s) => s.sessionId)).toEqual(['conv-1']);
+      expect((await sessions({ from: T0 + 4000n * MS })).items.map((s) => s.sessionId)).toEqual(['conv-2']);
+      expect((await sessions({ to: T0 + 1n * MS })).items.map((s) => s.sessionId)).toEqual(['conv-1']);
+      expect((await sessions({ orderBy: { field: 'call_count', direction: 'desc' } })).items[0]?.sessionId).toBe('conv-1');
+      const first = await sessions({ limit: 1 });
+      const second = await sessions({ limit: 1, cursor: first.nextCursor as string });
+      expect([...first.items, ...second.items].map((s) => s.sessionId)).toEqual(['conv-2', 'conv-1']);
+      expect(second.nextCursor).toBeNull();
+
+      const detail = await getStore().calls.getSession({ project: 'default', sessionId: 'conv-1' });
+      expect(detail?.summary).toEqual(conv1);
+      expect(detail?.traces.map((t) => t.traceId)).toEqual([t1.traceId, t2.traceId]);
+      expect(detail?.calls.map((c) => c.spanId)).toEqual([t1.spanId, t2.spanId, t2b.spanId]);
+      expect(await getStore().calls.getSession({ project: 'default', sessionId: 'nope' })).toBeNull();
+      expect((await sessions({ project: 'other' })).items).toEqual([]);
+    });
+  });
+
+  describe('metrics', () => {
+    const setup = async () => {
+      const spans: Span[] = [];
+      // 40 gpt-4o-mini calls in the first hour (durations 100..4000 ms), 10 claude calls in the second.
+      for (let i = 1; i <= 40; i++)
+        spans.push(
+          llmSpan({ startMs: i * 1000, durationMs: i * 100, input: 100, output: 10, ttftS: i / 100, session: `s${i % 2}`, user: 'ann' }),
+        );
+      for (let i = 1; i <= 10; i++)
+        spans.push(
+          llmSpan({
+            startMs: HOUR_MS + i * 1000,
+            durationMs: 500,
+            model: 'claude-sonnet-4-5',
+            provider: 'anthropic',
+            input: 1000,
+            output: 100,
+            status: i <= 2 ? 'error' : undefined,
+            service: 'other',
+          }),
+        );
+      spans.push(llmSpan({ startMs: HOUR_MS + 20_000, model: 'private-model', input: 1, output: 1 }));
+      await write(spans);
+    };
+
+    it('aggregates calls, errors, tokens, cost and percentiles by model', async () => {
+      await setup();
+      const result = await metrics({ groupBy: 'model' });
+      expect(result.groups.map((g) => [g.key, g.calls])).toEqual([
+        ['gpt-4o-mini', 40],
+        ['claude-sonnet-4-5', 10],
+        ['private-model', 1],
+      ]);
+      const mini = result.groups[0];
+      expect(mini).toMatchObject({ errors: 0, inputTokens: 4000, outputTokens: 400, totalTokens: 4400, unpricedCalls: 0 });
+      expect(mini?.costUsd).toBeCloseTo(40 * (100 * 0.15e-6 + 10 * 0.6e-6), 10);
+      const near = (got: number | null | undefined, want: number) =>
+        expect(Math.abs((got as number) - want) / want).toBeLessThanOrEqual(0.011);
+      near(mini?.latencyMs.p50, 2000);
+      near(mini?.latencyMs.p95, 3800);
+      near(mini?.latencyMs.p99, 3900);
+      near(mini?.ttftMs.p50, 200);
+      expect(mini?.tokensPerS.p50).toBeGreaterThan(0);
+      expect(result.groups[1]).toMatchObject({ errors: 2, inputTokens: 10_000 });
+      expect(result.groups[2]).toMatchObject({ costUsd: null, unpricedCalls: 1, ttftMs: { p50: null, p95: null } });
+      expect(result.total).toMatchObject({ key: null, calls: 51, errors: 2, inputTokens: 14_001 });
+    });
+
+    it('groups by hour and day, provider, service, session and user', async () => {
+      await setup();
+      const hours = await metrics({ groupBy: 'hour' });
+      const h0 = T0 - (T0 % 3_600_000_000_000n);
+      expect(hours.groups.map((g) => [g.key, g.calls])).toEqual([
+        [String(h0), 40],
+        [String(h0 + 3_600_000_000_000n), 11],
+      ]);
+      expect((await metrics({ groupBy: 'day' })).groups.map((g) => g.calls)).toEqual([51]);
+      expect((await metrics({ groupBy: 'provider' })).groups.map((g) => [g.key, g.calls])).toEqual([
+        ['openai', 41],
+        ['anthropic', 10],
+      ]);
+      expect((await metrics({ groupBy: 'service' })).groups.map((g) => [g.key, g.calls])).toEqual([
+        ['svc', 41],
+        ['other', 10],
+      ]);
+      expect((await metrics({ groupBy: 'session' })).groups.map((g) => [g.key, g.calls])).toEqual([
+        ['s0', 20],
+        ['s1', 20],
+        [null, 11],
+      ]);
+      expect((await metrics({ groupBy: 'user', limit: 1 })).groups).toHaveLength(1);
+    });
+
+    it('filters like the call list, including time ranges that cut hours', async () => {
+      await setup();
+      expect((await metrics({ provider: 'anthropic' })).total.calls).toBe(10);
+      expect((await metrics({ model: 'claude-sonnet-4-5', status: 'error' })).total.calls).toBe(2);
+      expect((await metrics({ sessionId: 's1' })).total.calls).toBe(20);
+      expect((await metrics({ from: T0 + 10_500n * MS, to: T0 + BigInt(HOUR_MS + 5_500) * MS })).total.calls).toBe(35);
+      expect((await metrics({ service: 'other', groupBy: 'model' })).groups.map((g) => g.key)).toEqual(['claude-sonnet-4-5']);
+      expect((await metrics({ project: 'other' })).total.calls).toBe(0);
+      expect((await metrics({ project: 'other' })).total.latencyMs.p50).toBeNull();
+    });
+  });
+
+  describe('logs', () => {
+    it('stores log records once and attaches content events to their span’s call', async () => {
+      const span = llmSpan({ input: 12, output: 3 });
+      const logs = [
+        logRecord(span, 'gen_ai.user.message', attrs({ content: 'Where is my order?' }), 1n),
+        logRecord(span, 'gen_ai.choice', attrs({ index: 0n, finish_reason: 'stop', message: attrs({ content: 'It ships today.' }) }), 2n),
+      ];
+      const first = await write([span], 'default', logs);
+      expect(first.logsStored).toBe(2);
+      const retry = await getStore().writer.write([{ project: 'default', spans: [], logs }]);
+      expect(retry.logsStored).toBe(0);
+      const found = await getStore().calls.findLogs({ project: 'default', traceId: span.traceId });
+      expect(found.map((l) => l.eventName)).toEqual(['gen_ai.user.message', 'gen_ai.choice']);
+      expect(found[0]).toMatchObject({ project: 'default', spanId: span.spanId, body: attrs({ content: 'Where is my order?' }) });
+      expect(await getStore().calls.findLogs({ project: 'other', traceId: span.traceId })).toEqual([]);
+      const call = await getStore().calls.getCall({ project: 'default', spanId: span.spanId });
+      expect(call?.inputMessages).toEqual([{ role: 'user', parts: [{ type: 'text', content: 'Where is my order?' }] }]);
+      expect(call?.outputMessages).toEqual([
+        { role: 'assistant', parts: [{ type: 'text', content: 'It ships today.' }], finishReason: 'stop' },
+      ]);
+      expect(call?.finishReasons).toEqual(['stop']);
+    });
+  });
+
+  describe('repricing', () => {
+    it('reprices every call and every total that includes it; source costs stay unless overridden', async () => {
+      const a = llmSpan({ model: 'gpt-4o', input: 1_000_000, output: 0, session: 'p', startMs: 0 });
+      const b = buildSpan({
+        startMs: 10,
+        attributes: {
+          'llm.operation': 'chat',
+          'llm.model': 'my-model',
+          'llm.input_tokens': 10n,
+          'llm.output_tokens': 1n,
+          'llm.cost_usd': 0.25,
+        },
+      });
+      await write([a, b]);
+      const before = await metrics();
+      // gpt-4o cost $5 per 1M input tokens until 2024-10-02; these calls are from May 2024.
+      expect(before.total.costUsd).toBeCloseTo(5 + 0.25, 9);
+      const overrides = new PriceTable({ entries: [{ model: 'gpt-4o', platform: null, mode: 'chat', from: null, input: 1, output: 1 }] });
+      const withOverrides = new Pricer(builtInPrices(), overrides);
+      expect(await getStore().repriceCalls((c) => withOverrides.price(c))).toEqual({ calls: 2, changed: 1 });
+      const after = await calls({ orderBy: { field: 'timestamp', direction: 'asc' } });
+      expect(after.items[0]).toMatchObject({ costUsd: 1, costSource: 'override' });
+      expect(after.items[1]).toMatchObject({ costUsd: 0.25, costSource: 'source', sourceCostUsd: 0.25 });
+      expect((await metrics()).total.costUsd).toBeCloseTo(1.25, 9);
+      expect((await metrics({ groupBy: 'model' })).groups.find((g) => g.key === 'gpt-4o')?.costUsd).toBeCloseTo(1, 9);
+      const trace = await getStore().reader.getTrace({ project: 'default', traceId: a.traceId });
+      expect(trace?.summary.costUsd).toBeCloseTo(1, 9);
+      expect((await sessions()).items[0]?.costUsd).toBeCloseTo(1, 9);
+      // Back to the table: nothing else changes, and a second run changes nothing.
+      expect(await getStore().repriceCalls((c) => pricer.price(c))).toEqual({ calls: 2, changed: 1 });
+      expect(await getStore().repriceCalls((c) => pricer.price(c))).toEqual({ calls: 2, changed: 0 });
+      expect((await metrics()).total.costUsd).toBeCloseTo(5.25, 9);
+    });
+  });
+
+  describe('expiry of calls', () => {
+    it('takes expired traces’ calls out of lists, sessions and metrics', async () => {
+      const keep = llmSpan({ session: 'x', input: 1, output: 1 });
+      const gone = llmSpan({ session: 'x', input: 2, output: 2 });
+      await getStore().writer.write([
+        { project: 'default', spans: [keep], calls: ingestCalls([keep]) },
+        { project: 'default', spans: [gone], calls: ingestCalls([gone]), expiresAtUnixNano: 1000n },
+      ]);
+      expect((await sessions()).items[0]).toMatchObject({ traceCount: 2, callCount: 2, inputTokens: 3 });
+      await getStore().deleteExpired(1000n);
+      expect(spanIds((await calls()).items)).toEqual([keep.spanId]);
+      expect((await metrics()).total.calls).toBe(1);
+      expect((await sessions()).items[0]).toMatchObject({ traceCount: 1, callCount: 1, inputTokens: 1 });
+    });
+  });
+}

@@ -1,0 +1,74 @@
+import { findDuplicates, type LlmCall } from '@sightline/core';
+
+/** What a trace's calls add up to (the calls that count only). */
+export interface CallTotals {
+  readonly llmCallCount: number;
+  readonly errorCount: number;
+  readonly inputTokens: number | null;
+  readonly outputTokens: number | null;
+  readonly totalTokens: number | null;
+  readonly costUsd: number | null;
+  readonly sessionId: string | null;
+  readonly userId: string | null;
+}
+
+export const NO_CALLS: CallTotals = {
+  llmCallCount: 0,
+  errorCount: 0,
+  inputTokens: null,
+  outputTokens: null,
+  totalTokens: null,
+  costUsd: null,
+  sessionId: null,
+  userId: null,
+};
+
+/**
+ * One trace's calls with `counted` and `duplicateOf` decided (see `findDuplicates`): a call
+ * that repeats another's usage is kept, but not counted. `parentOf` gives the parent of every
+ * span of the trace.
+ */
+export function resolveCounted<C extends LlmCall>(calls: readonly C[], parentOf: ReadonlyMap<string, string | null>): C[] {
+  const duplicates = findDuplicates(calls, parentOf);
+  return calls.map((c) => {
+    const of = duplicates.get(c.spanId) ?? null;
+    return c.counted === (of === null) && c.duplicateOf === of ? c : { ...c, counted: of === null, duplicateOf: of };
+  });
+}
+
+/**
+ * Totals of the calls that count. Sums cover the calls that know each figure (null when none
+ * does); session and user are those of the earliest call that names one, counted or not.
+ */
+export function callTotals(calls: readonly LlmCall[]): CallTotals {
+  let count = 0;
+  let errors = 0;
+  let input: number | null = null;
+  let output: number | null = null;
+  let total: number | null = null;
+  let cost: number | null = null;
+  const add = (sum: number | null, v: number | null) => (v === null ? sum : (sum ?? 0) + v);
+  let session: LlmCall | null = null;
+  let user: LlmCall | null = null;
+  for (const c of calls) {
+    if (c.sessionId !== null && (session === null || c.timestamp < session.timestamp)) session = c;
+    if (c.userId !== null && (user === null || c.timestamp < user.timestamp)) user = c;
+    if (!c.counted) continue;
+    count++;
+    if (c.isError) errors++;
+    input = add(input, c.inputTokens);
+    output = add(output, c.outputTokens);
+    total = add(total, c.totalTokens);
+    cost = add(cost, c.costUsd);
+  }
+  return {
+    llmCallCount: count,
+    errorCount: errors,
+    inputTokens: input,
+    outputTokens: output,
+    totalTokens: total,
+    costUsd: cost === null ? null : Math.round(cost * 1e10) / 1e10,
+    sessionId: session?.sessionId ?? null,
+    userId: user?.userId ?? null,
+  };
+}
