@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
-import type { InstrumentationScope, Resource, Span } from '@sightline/core';
-import { serviceNameOf, Utf8Builder, writeKvList } from '@sightline/core';
+import type { InstrumentationScope, LogRecord, Resource, Span } from '@sightline/core';
+import { encodeTypedJson, serviceNameOf, Utf8Builder, writeKvList } from '@sightline/core';
 import type { WriteGroup } from '@sightline/storage';
+import { encodeCalls } from './encode-calls.js';
 import {
   type EncodedBatch,
   type EncodedGroup,
+  type EncodedLog,
   type EncodedResource,
   type EncodedScope,
   I,
@@ -13,6 +15,7 @@ import {
   STRINGS,
 } from './encoded-batch.js';
 import { addAttributes, FILTER_BLOOM_BYTES } from './filter-bloom.js';
+import { hexToBlob } from './ids.js';
 import { encodeAttributes, encodeEvents, encodeLinks } from './span-rows.js';
 
 const CACHE_LIMIT = 1000;
@@ -88,6 +91,25 @@ export function encodeGroup(group: WriteGroup): EncodedGroup {
     writeKvList(json, span.attributes);
     offsets[i + 1] = json.pos;
   }
+  let calls = null;
+  if (group.calls?.length) {
+    const bySpanId = new Map<string, number>();
+    for (let i = 0; i < count; i++) bySpanId.set((group.spans[i] as Span).spanId, i);
+    calls = encodeCalls(group.calls, (spanId) => bySpanId.get(spanId));
+  }
+  const logs = (group.logs ?? []).map((log) => {
+    let r = resourceIndex.get(log.resource);
+    if (r === undefined) {
+      r = resources.push(encodeResource(log.resource)) - 1;
+      resourceIndex.set(log.resource, r);
+    }
+    let s = scopeIndex.get(log.scope);
+    if (s === undefined) {
+      s = scopes.push(encodeScope(log.scope)) - 1;
+      scopeIndex.set(log.scope, s);
+    }
+    return encodeLog(log, r, s, resources[r] as EncodedResource, scopes[s] as EncodedScope);
+  });
   return {
     project: group.project,
     expiresAt: group.expiresAtUnixNano ?? null,
@@ -101,6 +123,48 @@ export function encodeGroup(group: WriteGroup): EncodedGroup {
     attributes: json.buf,
     offsets,
     blooms,
+    calls,
+    logs,
+  };
+}
+
+function encodeLog(log: LogRecord, resource: number, scope: number, r: EncodedResource, s: EncodedScope): EncodedLog {
+  const body = encodeTypedJson(log.body);
+  const attributes = encodeAttributes(log.attributes);
+  const hash = createHash('sha1')
+    .update(r.fingerprint)
+    .update(s.fingerprint)
+    .update(
+      [
+        log.timeUnixNano,
+        log.observedTimeUnixNano,
+        log.traceId,
+        log.spanId,
+        log.severityNumber,
+        log.severityText,
+        log.eventName,
+        log.droppedAttributesCount,
+        log.flags,
+        body,
+        attributes,
+      ].join('\u0000'),
+    )
+    .digest();
+  return {
+    fingerprint: hash.readBigInt64BE(0),
+    traceId: log.traceId === null ? null : hexToBlob(log.traceId),
+    spanId: log.spanId === null ? null : hexToBlob(log.spanId),
+    time: log.timeUnixNano,
+    observed: log.observedTimeUnixNano,
+    severityNumber: log.severityNumber,
+    severityText: log.severityText,
+    eventName: log.eventName,
+    body,
+    attributes,
+    droppedAttributesCount: log.droppedAttributesCount,
+    flags: log.flags,
+    resource,
+    scope,
   };
 }
 

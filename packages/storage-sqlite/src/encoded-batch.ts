@@ -45,6 +45,86 @@ export interface EncodedGroup {
   readonly offsets: Uint32Array;
   /** One filter Bloom filter per trace of the group (see filter-bloom.ts); spans give theirs in `ints`. */
   readonly blooms: Uint8Array;
+  /** The LLM calls of the group's spans, or null when there are none. */
+  readonly calls: EncodedCalls | null;
+  readonly logs: EncodedLog[];
+}
+
+/** Numbers per call in {@link EncodedCalls.nums}, in this order; NaN stands for null. */
+export const CN = {
+  InputTokens: 0,
+  OutputTokens: 1,
+  TotalTokens: 2,
+  CacheReadTokens: 3,
+  CacheWriteTokens: 4,
+  ReasoningTokens: 5,
+  TtftMs: 6,
+  DurationMs: 7,
+  TptMs: 8,
+  TokensPerS: 9,
+  ToolCallCount: 10,
+  StatusCode: 11,
+  CostUsd: 12,
+  CostInput: 13,
+  CostCacheRead: 14,
+  CostCacheWrite: 15,
+  CostOutput: 16,
+  CostReasoning: 17,
+  IsStreaming: 18,
+  IsError: 19,
+} as const;
+export const CALL_NUMS = 20;
+/** Strings per call in {@link EncodedCalls.strings}, in this order. */
+export const CS = {
+  Vocabulary: 0,
+  Provider: 1,
+  HostProvider: 2,
+  RequestModel: 3,
+  Model: 4,
+  Operation: 5,
+  RequestId: 6,
+  ErrorType: 7,
+  SessionId: 8,
+  UserId: 9,
+  Route: 10,
+  RoutingStrategy: 11,
+  RoutingReason: 12,
+  GatewayCache: 13,
+  CostSource: 14,
+  PriceModel: 15,
+  /** JSON array. */
+  FinishReasons: 16,
+  /** JSON `{"usd": n, "breakdown": {...} | null}`. */
+  SourceCost: 17,
+} as const;
+export const CALL_STRINGS = 18;
+
+/** The calls of a group, columnar: call i belongs to span `span[i]` of the group. */
+export interface EncodedCalls {
+  readonly count: number;
+  readonly span: Uint32Array;
+  readonly nums: Float64Array;
+  readonly strings: (string | null)[];
+}
+
+export interface EncodedLog {
+  /** A hash of the whole record: a retried record has the same. */
+  readonly fingerprint: bigint;
+  readonly traceId: Uint8Array | null;
+  readonly spanId: Uint8Array | null;
+  readonly time: bigint;
+  readonly observed: bigint;
+  readonly severityNumber: number;
+  readonly severityText: string;
+  readonly eventName: string;
+  /** Typed JSON of the body value. */
+  readonly body: string;
+  readonly attributes: string;
+  readonly droppedAttributesCount: number;
+  readonly flags: number;
+  /** Indexes into the group's resources and scopes. */
+  readonly resource: number;
+  readonly scope: number;
 }
 
 export interface EncodedResource {
@@ -66,7 +146,9 @@ export interface EncodedScope {
 
 /** The typed arrays of a batch, to transfer instead of copy. */
 export function transferables(batch: EncodedBatch): ArrayBuffer[] {
-  return batch.groups.flatMap(
-    (g) => [g.ids.buffer, g.times.buffer, g.ints.buffer, g.attributes.buffer, g.offsets.buffer, g.blooms.buffer] as ArrayBuffer[],
-  );
+  return batch.groups.flatMap((g) => {
+    const buffers = [g.ids.buffer, g.times.buffer, g.ints.buffer, g.attributes.buffer, g.offsets.buffer, g.blooms.buffer];
+    if (g.calls) buffers.push(g.calls.span.buffer, g.calls.nums.buffer);
+    return buffers as ArrayBuffer[];
+  });
 }

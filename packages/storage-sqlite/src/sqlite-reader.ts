@@ -19,6 +19,7 @@ import { hasEntry } from './filter-bloom.js';
 import { IdIndex } from './id-index/id-index.js';
 import { blobToHex, hexToBlob } from './ids.js';
 import { rowToSpan, type SpanRow } from './span-rows.js';
+import { SqliteCallReader } from './sqlite-call-reader.js';
 import { TRACE_SUMMARY_COLUMNS, traceQuerySql } from './trace-query-sql.js';
 import { traceIndexKey } from './write-batch.js';
 
@@ -33,7 +34,14 @@ interface SummaryRow {
   root_name: string;
   root_service: string;
   root_is_complete: bigint;
-  sort_value?: bigint | Buffer;
+  llm_call_count: bigint;
+  input_tokens: bigint | null;
+  output_tokens: bigint | null;
+  total_tokens: bigint | null;
+  cost_usd: number | bigint | null;
+  session_id: string | null;
+  user_id: string | null;
+  sort_value?: bigint | number | Buffer;
 }
 
 /** Answers trace queries on a connection of its own (WAL lets it read while the writer writes). */
@@ -67,6 +75,11 @@ export class SqliteReader implements TraceReader {
     };
     const tx = db.transaction((fn: () => unknown) => fn());
     this.readTx = <T>(fn: () => T) => tx(fn) as T;
+  }
+
+  /** The reader of calls, sessions, metrics and logs, sharing this connection and its caches. */
+  callReader(): SqliteCallReader {
+    return new SqliteCallReader(this.db, this.dims, this.traceIds, this.spanIds, (p, row) => toSummary(p, row as SummaryRow), this.readTx);
   }
 
   async findTraces(q: TraceQuery): Promise<Page<TraceSummary>> {
@@ -126,7 +139,7 @@ export class SqliteReader implements TraceReader {
   }
 }
 
-function toSummary(project: string, row: SummaryRow): TraceSummary {
+export function toSummary(project: string, row: SummaryRow): TraceSummary {
   return {
     project,
     traceId: blobToHex(row.trace_id),
@@ -138,5 +151,16 @@ function toSummary(project: string, row: SummaryRow): TraceSummary {
     endTimeUnixNano: row.end_ns,
     spanCount: Number(row.span_count),
     errorCount: Number(row.error_count),
+    llmCallCount: Number(row.llm_call_count),
+    inputTokens: nullableNumber(row.input_tokens),
+    outputTokens: nullableNumber(row.output_tokens),
+    totalTokens: nullableNumber(row.total_tokens),
+    costUsd: nullableNumber(row.cost_usd),
+    sessionId: row.session_id,
+    userId: row.user_id,
   };
+}
+
+function nullableNumber(v: bigint | number | null): number | null {
+  return v === null ? null : Number(v);
 }

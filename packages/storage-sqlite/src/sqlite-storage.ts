@@ -1,21 +1,25 @@
+import type { CallCost, PricedFields } from '@sightline/core';
 import {
+  type CallReader,
   type GetTraceQuery,
   type Page,
   type PreparedWrites,
   type ReaderCapabilities,
-  type WriteGroup,
+  type RepriceResult,
   type SpanTreeNode,
   type SpanTreeQuery,
-  type TelemetryWriter,
   type Storage,
   StorageClosedError,
+  type TelemetryWriter,
   type TraceDetail,
   type TraceQuery,
   type TraceReader,
   type TraceSummary,
+  type WriteGroup,
   type WriteResult,
 } from '@sightline/storage';
 import type Database from 'better-sqlite3';
+import type { CostChange } from './call-writer.js';
 import { encodeBatch, encodeGroup } from './encode-batch.js';
 import type { EncodedGroup } from './encoded-batch.js';
 import { openConnection, WRITER_CACHE_MIB } from './open-database.js';
@@ -23,6 +27,47 @@ import { migrate } from './schema/migrations.js';
 import { SqliteReader } from './sqlite-reader.js';
 import { InlineWriter, ThreadWriter } from './writer-client.js';
 import type { BatchSink } from './writer-protocol.js';
+
+/** Calls priced per transaction when repricing. */
+const REPRICE_PAGE = 5000;
+
+interface RepriceRow {
+  id: bigint;
+  ts: bigint;
+  provider: string | null;
+  host_provider: string | null;
+  request_model: string | null;
+  model: string | null;
+  input_tokens: bigint | null;
+  output_tokens: bigint | null;
+  cache_read_tokens: bigint | null;
+  cache_write_tokens: bigint | null;
+  reasoning_tokens: bigint | null;
+  source_cost: string | null;
+  cost_usd: number | bigint | null;
+  cost_source: string | null;
+  price_model: string | null;
+}
+
+function pricedFields(row: RepriceRow): PricedFields {
+  const n = (v: bigint | null) => (v === null ? null : Number(v));
+  const source =
+    row.source_cost === null ? null : (JSON.parse(row.source_cost) as { usd: number; breakdown: PricedFields['sourceCostBreakdown'] });
+  return {
+    model: row.model,
+    requestModel: row.request_model,
+    provider: row.provider,
+    hostProvider: row.host_provider,
+    timestamp: row.ts,
+    inputTokens: n(row.input_tokens),
+    outputTokens: n(row.output_tokens),
+    cacheReadTokens: n(row.cache_read_tokens),
+    cacheWriteTokens: n(row.cache_write_tokens),
+    reasoningTokens: n(row.reasoning_tokens),
+    sourceCostUsd: source?.usd ?? null,
+    sourceCostBreakdown: source?.breakdown ?? null,
+  };
+}
 
 export interface SqliteStorageOptions {
   /** Path of the database file; created with its directory when missing. `:memory:` works too. */
@@ -48,6 +93,7 @@ export class SqliteStorage implements Storage, TelemetryWriter, TraceReader {
   private readonly db: Database.Database;
   private readonly sink: BatchSink;
   private readonly sqliteReader: SqliteReader;
+  private readonly callReader: CallReader;
   private closed = false;
 
   constructor(options: SqliteStorageOptions) {
@@ -55,6 +101,7 @@ export class SqliteStorage implements Storage, TelemetryWriter, TraceReader {
     this.db = openConnection(options);
     migrate(this.db);
     this.sqliteReader = new SqliteReader(this.db);
+    this.callReader = this.sqliteReader.callReader();
     if (options.path === ':memory:' || options.writerThread === false) {
       this.sink = new InlineWriter(this.db);
     } else {
@@ -71,6 +118,11 @@ export class SqliteStorage implements Storage, TelemetryWriter, TraceReader {
 
   get reader(): TraceReader {
     return this;
+  }
+
+  get calls(): CallReader {
+    this.assertOpen();
+    return this.callReader;
   }
 
   get capabilities(): ReaderCapabilities {
@@ -107,6 +159,46 @@ export class SqliteStorage implements Storage, TelemetryWriter, TraceReader {
   getSpanTree(q: SpanTreeQuery): Promise<SpanTreeNode | null> {
     this.assertOpen();
     return this.sqliteReader.getSpanTree(q);
+  }
+
+  /**
+   * Reads the calls in pages of {@link REPRICE_PAGE} on this connection, prices them, and
+   * has the writer apply the costs that changed, a page per transaction.
+   */
+  async repriceCalls(price: (call: PricedFields) => CallCost): Promise<RepriceResult> {
+    this.assertOpen();
+    const page = this.db
+      .prepare(
+        `SELECT id, ts, provider, host_provider, request_model, model, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens,
+           reasoning_tokens, source_cost, cost_usd, cost_source, price_model FROM llm_calls WHERE id > ? ORDER BY id LIMIT ${REPRICE_PAGE}`,
+      )
+      .safeIntegers(true);
+    let after = 0n;
+    let calls = 0;
+    let changed = 0;
+    for (;;) {
+      const rows = page.all(after) as RepriceRow[];
+      if (rows.length === 0) break;
+      const changes: CostChange[] = [];
+      for (const row of rows) {
+        calls++;
+        const cost = price(pricedFields(row));
+        const before = row.cost_usd === null ? null : Number(row.cost_usd);
+        if (cost.costUsd === before && cost.costSource === row.cost_source && cost.priceModel === row.price_model) continue;
+        const b = cost.costBreakdown;
+        changes.push({
+          id: Number(row.id),
+          costUsd: cost.costUsd,
+          breakdown: [b?.input ?? null, b?.cacheRead ?? null, b?.cacheWrite ?? null, b?.output ?? null, b?.reasoning ?? null],
+          source: cost.costSource,
+          priceModel: cost.priceModel,
+        });
+      }
+      if (changes.length) await this.sink.setCosts(changes);
+      changed += changes.length;
+      after = (rows[rows.length - 1] as RepriceRow).id;
+    }
+    return { calls, changed };
   }
 
   async deleteExpired(nowUnixNano: bigint): Promise<number> {

@@ -1,9 +1,15 @@
 import { StatusCode } from '@sightline/core';
 import { isBetterRoot } from '@sightline/storage';
+import type { TraceCalls, TraceLlm } from './call-writer.js';
 
 /** The summary columns of one trace row, kept up to date as its spans arrive. */
 export interface TraceAggregate {
   readonly key: number;
+  readonly projectId: number;
+  /** What the trace's calls add up to, and its session. */
+  readonly calls: TraceCalls;
+  /** Parents and call states, for deciding duplicates; null until needed for a trace read from disk. */
+  llm: TraceLlm | null;
   start: bigint;
   end: bigint;
   spanCount: number;

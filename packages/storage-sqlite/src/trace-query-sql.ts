@@ -1,18 +1,11 @@
 import { StatusCode } from '@sightline/core';
-import {
-  DEFAULT_ORDER,
-  decodeCursor,
-  hasSpanConditions,
-  InvalidCursorError,
-  type TraceOrderField,
-  type TraceQuery,
-} from '@sightline/storage';
+import { DEFAULT_ORDER, decodeCursor, hasSpanConditions, parseSortValue, type TraceOrderField, type TraceQuery } from '@sightline/storage';
 import { attributeFilterSql, type SqlFragment } from './attribute-filter-sql.js';
 import { filterEntries } from './filter-bloom.js';
 import { hexToBlob } from './ids.js';
 
 export const TRACE_SUMMARY_COLUMNS =
-  't.id, t.trace_id, t.start_ns, t.end_ns, t.span_count, t.error_count, t.root_span_id, t.root_name, t.root_service, t.root_is_complete';
+  't.id, t.trace_id, t.start_ns, t.end_ns, t.span_count, t.error_count, t.root_span_id, t.root_name, t.root_service, t.root_is_complete, t.llm_call_count, t.input_tokens, t.output_tokens, t.total_tokens, t.cost_usd, t.session_id, t.user_id';
 
 const SORT_EXPRESSIONS: Record<TraceOrderField, string> = {
   start_time: 't.start_ns',
@@ -21,6 +14,9 @@ const SORT_EXPRESSIONS: Record<TraceOrderField, string> = {
   span_count: 't.span_count',
   error_count: 't.error_count',
   trace_id: 't.trace_id',
+  llm_call_count: 't.llm_call_count',
+  total_tokens: 'COALESCE(t.total_tokens, -1)',
+  cost: 'COALESCE(t.cost_usd, -1)',
 };
 
 const STATUS_CODES = { unset: StatusCode.UNSET, ok: StatusCode.OK, error: StatusCode.ERROR } as const;
@@ -48,6 +44,14 @@ export function traceQuerySql(q: TraceQuery, projectId: number): SqlFragment {
   if (q.maxDurationNs !== undefined) {
     where.push('(t.end_ns - t.start_ns) <= ?');
     params.push(q.maxDurationNs);
+  }
+  if (q.sessionId !== undefined) {
+    where.push('t.session_id = ?');
+    params.push(q.sessionId);
+  }
+  if (q.userId !== undefined) {
+    where.push('t.user_id = ?');
+    params.push(q.userId);
   }
   for (const filter of q.attributes ?? []) {
     // Skip traces whose filter Bloom filter shows no span can match, before reading spans.
@@ -79,12 +83,8 @@ export function traceQuerySql(q: TraceQuery, projectId: number): SqlFragment {
 }
 
 function cursorValue(field: TraceOrderField, text: string): unknown {
-  if (field === 'trace_id') {
-    if (!/^[0-9a-f]{32}$/.test(text)) throw new InvalidCursorError();
-    return hexToBlob(text);
-  }
-  if (!/^-?\d+$/.test(text)) throw new InvalidCursorError();
-  return BigInt(text);
+  const value = parseSortValue(field, text);
+  return field === 'trace_id' ? hexToBlob(value as string) : value;
 }
 
 function spanConditionsSql(q: TraceQuery): SqlFragment {

@@ -1,7 +1,9 @@
-import type { WriteResult } from '@sightline/storage';
+import { type CallTotals, NO_CALLS, type WriteResult } from '@sightline/storage';
 import type Database from 'better-sqlite3';
+import { stateFromEncoded } from './call-state.js';
+import { CallWriter, type CostChange } from './call-writer.js';
 import { DimensionWriter } from './dimension-writer.js';
-import { type EncodedBatch, I, ID_BYTES, INTS, STRINGS, T } from './encoded-batch.js';
+import { type EncodedBatch, type EncodedGroup, I, ID_BYTES, INTS, STRINGS, T } from './encoded-batch.js';
 import { FILTER_BLOOM_BYTES } from './filter-bloom.js';
 import { IdIndex } from './id-index/id-index.js';
 import { absorbSpan, type TraceAggregate } from './trace-aggregate.js';
@@ -22,6 +24,15 @@ interface TraceRow {
   root_is_complete: bigint;
   expires_at_ns: bigint | null;
   filter_bloom: Uint8Array | null;
+  llm_call_count: bigint;
+  llm_error_count: bigint;
+  input_tokens: bigint | null;
+  output_tokens: bigint | null;
+  total_tokens: bigint | null;
+  cost_usd: number | null;
+  session_id: string | null;
+  user_id: string | null;
+  session_key: bigint | null;
 }
 
 /**
@@ -39,9 +50,12 @@ export class BatchWriter {
   private readonly stmts;
   private readonly writeTx: (batch: EncodedBatch) => WriteResult;
   private readonly expireTx: (now: bigint) => number;
+  private readonly costTx: (changes: readonly CostChange[]) => number;
+  private readonly calls: CallWriter;
 
   constructor(db: Database.Database) {
     this.dims = new DimensionWriter(db);
+    this.calls = new CallWriter(db);
     this.traceIds = new IdIndex(db, 'trace', 20);
     this.spanIds = new IdIndex(db, 'span', 8);
     this.stmts = {
@@ -52,7 +66,7 @@ export class BatchWriter {
       traceById: db
         .prepare(
           `SELECT id, start_ns, end_ns, span_count, error_count, root_span_id, root_name, root_service, root_start_ns, root_is_complete, expires_at_ns,
-             filter_bloom FROM traces WHERE id = ? AND project_id = ? AND trace_id = ?`,
+             filter_bloom, ${CALL_TOTAL_COLUMNS} FROM traces WHERE id = ? AND project_id = ? AND trace_id = ?`,
         )
         .safeIntegers(true),
       insertTrace: db.prepare(
@@ -61,8 +75,15 @@ export class BatchWriter {
       ),
       updateTrace: db.prepare(
         `UPDATE traces SET start_ns = ?, end_ns = ?, span_count = ?, error_count = ?, root_span_id = ?, root_name = ?, root_service = ?,
-           root_start_ns = ?, root_is_complete = ?, expires_at_ns = ?, filter_bloom = ? WHERE id = ?`,
+           root_start_ns = ?, root_is_complete = ?, expires_at_ns = ?, filter_bloom = ?, llm_call_count = ?, llm_error_count = ?,
+           input_tokens = ?, output_tokens = ?, total_tokens = ?, cost_usd = ?, session_id = ?, user_id = ?, session_key = ? WHERE id = ?`,
       ),
+      insertLog: db.prepare(
+        `INSERT OR IGNORE INTO logs (${LOG_COLUMNS}) VALUES (${LOG_COLUMNS.split(',')
+          .map(() => '?')
+          .join(', ')})`,
+      ),
+      expiredCalls: db.prepare(`SELECT project_id, session_key, ${CALL_TOTAL_COLUMNS} FROM traces WHERE id = ?`).safeIntegers(true),
       expired: db
         .prepare('SELECT id FROM traces WHERE expires_at_ns IS NOT NULL AND expires_at_ns <= ? LIMIT 1000')
         .pluck()
@@ -73,17 +94,37 @@ export class BatchWriter {
     };
     this.writeTx = db.transaction((batch: EncodedBatch) => this.apply(batch));
     this.expireTx = db.transaction((now: bigint) => this.expire(now));
+    this.costTx = db.transaction((changes: readonly CostChange[]) => {
+      this.calls.setCosts(changes);
+      this.calls.flush();
+      return changes.length;
+    });
   }
 
   write(batch: EncodedBatch): WriteResult {
     try {
       return this.writeTx(batch);
     } catch (err) {
-      // The transaction rolled back: forget what was learnt inside it.
-      this.dims.reset();
-      this.traces.clear();
+      this.forget();
       throw err;
     }
+  }
+
+  /** Sets new costs on stored calls and every total that includes them. */
+  setCosts(changes: readonly CostChange[]): number {
+    try {
+      return this.costTx(changes);
+    } finally {
+      // Cached traces hold the old costs.
+      this.traces.clear();
+    }
+  }
+
+  /** A transaction rolled back: forget what was learnt inside it. */
+  private forget(): void {
+    this.dims.reset();
+    this.calls.reset();
+    this.traces.clear();
   }
 
   /** Deletes traces whose spans have all expired; returns how many spans went. */
@@ -101,11 +142,13 @@ export class BatchWriter {
     const touched = new Map<string, TraceAggregate>();
     let stored = 0;
     let duplicates = 0;
+    let logsStored = 0;
     for (const group of batch.groups) {
       const projectId = this.dims.projectId(group.project);
       const resourceIds = group.resources.map((r) => this.dims.resourceId(r));
       const scopeIds = group.scopes.map((s) => this.dims.scopeId(s));
       const { ids, times, ints, strings, attributes, offsets, blooms } = group;
+      const callAt = callIndexes(group);
       const idBuffer = Buffer.from(ids.buffer, ids.byteOffset, ids.byteLength);
       for (let i = 0; i < group.count; i++) {
         const at = i * ID_BYTES;
@@ -166,11 +209,35 @@ export class BatchWriter {
           },
           group.expiresAt,
         );
+        this.trackCall(agg, group, i, callAt[i] as number, spanId, parentSpanId, start);
+      }
+      for (const log of group.logs) {
+        const values = [
+          projectId,
+          log.fingerprint,
+          log.traceId,
+          log.spanId,
+          log.time,
+          log.observed,
+          log.severityNumber,
+          log.severityText,
+          log.eventName,
+          log.body,
+          log.attributes,
+          log.droppedAttributesCount,
+          log.flags,
+          resourceIds[log.resource],
+          scopeIds[log.scope],
+        ];
+        logsStored += this.stmts.insertLog.run(...values).changes;
       }
     }
     for (const [mapKey, agg] of touched) {
+      if (agg.llm?.dirty) this.calls.resolve(agg.projectId, agg.key, agg.llm, agg, agg.calls);
+      else if (agg.calls.sessionKey !== null) this.calls.sessions.extend(agg.calls.sessionKey, agg);
       if (agg.root !== null) {
         const r = agg.root;
+        const c = agg.calls.totals;
         this.stmts.updateTrace.run(
           agg.start,
           agg.end,
@@ -183,12 +250,59 @@ export class BatchWriter {
           r.parentSpanId === null ? 1 : 0,
           agg.expiresAt ?? null,
           agg.bloom,
+          c.llmCallCount,
+          c.errorCount,
+          c.inputTokens,
+          c.outputTokens,
+          c.totalTokens,
+          c.costUsd,
+          c.sessionId,
+          c.userId,
+          agg.calls.sessionKey,
           agg.key,
         );
       }
       this.remember(mapKey, agg);
     }
-    return { stored, duplicates };
+    this.calls.flush();
+    return { stored, duplicates, logsStored };
+  }
+
+  /**
+   * Keeps a trace's call state current as a span is stored: the span's parent, and its call if
+   * it has one. A span in a trace with calls may change which of them count, so the trace is
+   * marked for deciding again.
+   */
+  private trackCall(
+    agg: TraceAggregate,
+    group: EncodedGroup,
+    spanIndex: number,
+    callIndex: number,
+    spanId: Uint8Array,
+    parentSpanId: Uint8Array | null,
+    start: bigint,
+  ): void {
+    const hasCalls = agg.calls.totals.llmCallCount > 0 || (agg.llm?.calls.size ?? 0) > 0;
+    if (callIndex < 0 && !hasCalls) {
+      agg.llm?.parents.set(latin1(spanId), parentSpanId === null ? null : latin1(parentSpanId));
+      return;
+    }
+    // A trace read from disk: its state is read now, this span included (same transaction).
+    if (!agg.llm) agg.llm = this.calls.load(agg.key);
+    else agg.llm.parents.set(latin1(spanId), parentSpanId === null ? null : latin1(parentSpanId));
+    agg.llm.dirty = true;
+    if (callIndex < 0 || !group.calls) return;
+    const service = group.resources[group.ints[spanIndex * INTS + I.Resource] as number]?.serviceName ?? 'unknown_service';
+    const key = latin1(spanId);
+    agg.llm.calls.set(
+      key,
+      stateFromEncoded(
+        { calls: group.calls, index: callIndex, spanId: spanId.slice(), parentSpanId: parentSpanId?.slice() ?? null },
+        key,
+        service,
+        start,
+      ),
+    );
   }
 
   private cachedTrace(mapKey: string): TraceAggregate | undefined {
@@ -212,6 +326,9 @@ export class BatchWriter {
       if (!row) continue;
       return {
         key: Number(row.id),
+        projectId,
+        calls: { totals: totalsOf(row), sessionKey: row.session_key === null ? null : Number(row.session_key) },
+        llm: null,
         start: row.start_ns,
         end: row.end_ns,
         spanCount: Number(row.span_count),
@@ -247,6 +364,9 @@ export class BatchWriter {
     this.traceIds.add(traceIndexKey(projectId, traceId), key);
     return {
       key,
+      projectId,
+      calls: { totals: NO_CALLS, sessionKey: null },
+      llm: CallWriter.empty(),
       start: 0n,
       end: 0n,
       spanCount: 0,
@@ -269,12 +389,54 @@ export class BatchWriter {
     }
     let removed = 0;
     for (const id of ids) {
+      const row = this.stmts.expiredCalls.get(id) as (TraceTotalsRow & { project_id: bigint; session_key: bigint | null }) | undefined;
+      if (row)
+        this.calls.remove(Number(row.project_id), Number(id), {
+          totals: totalsOf(row),
+          sessionKey: row.session_key === null ? null : Number(row.session_key),
+        });
       removed += this.stmts.deleteSpans.run(id).changes;
       this.stmts.deleteTrace.run(id);
     }
+    this.calls.flush();
     this.traces.clear();
     return removed;
   }
+}
+
+const CALL_TOTAL_COLUMNS =
+  'llm_call_count, llm_error_count, input_tokens, output_tokens, total_tokens, cost_usd, session_id, user_id, session_key';
+const LOG_COLUMNS =
+  'project_id, fingerprint, trace_id, span_id, time_ns, observed_ns, severity_number, severity_text, event_name, body, attributes, dropped_attributes_count, flags, resource_id, scope_id';
+
+type TraceTotalsRow = Pick<
+  TraceRow,
+  'llm_call_count' | 'llm_error_count' | 'input_tokens' | 'output_tokens' | 'total_tokens' | 'cost_usd' | 'session_id' | 'user_id'
+>;
+
+function totalsOf(row: TraceTotalsRow): CallTotals {
+  const n = (v: bigint | null) => (v === null ? null : Number(v));
+  return {
+    llmCallCount: Number(row.llm_call_count),
+    errorCount: Number(row.llm_error_count),
+    inputTokens: n(row.input_tokens),
+    outputTokens: n(row.output_tokens),
+    totalTokens: n(row.total_tokens),
+    costUsd: row.cost_usd === null ? null : Number(row.cost_usd),
+    sessionId: row.session_id,
+    userId: row.user_id,
+  };
+}
+
+/** For each span of a group, the index of its call, or -1. */
+function callIndexes(group: EncodedGroup): Int32Array {
+  const at = new Int32Array(group.count).fill(-1);
+  if (group.calls) for (let c = 0; c < group.calls.count; c++) at[group.calls.span[c] as number] = c;
+  return at;
+}
+
+function latin1(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
 }
 
 /** The trace id index key: the project id (4 bytes, big-endian) then the 16-byte trace id. */

@@ -3,6 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { WriteResult } from '@sightline/storage';
 import type Database from 'better-sqlite3';
+import type { CostChange } from './call-writer.js';
 import { type EncodedBatch, transferables } from './encoded-batch.js';
 import type { ConnectionOptions } from './open-database.js';
 import { BatchWriter } from './write-batch.js';
@@ -33,6 +34,10 @@ export class InlineWriter implements BatchSink {
 
   async deleteExpired(now: bigint): Promise<number> {
     return this.writer.deleteExpired(now);
+  }
+
+  async setCosts(changes: readonly CostChange[]): Promise<number> {
+    return this.writer.setCosts(changes);
   }
 
   async close(): Promise<void> {}
@@ -68,6 +73,10 @@ export class ThreadWriter implements BatchSink {
     return (await this.call({ op: 'deleteExpired', now })) as number;
   }
 
+  async setCosts(changes: readonly CostChange[]): Promise<number> {
+    return (await this.call({ op: 'setCosts', changes })) as number;
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -78,7 +87,9 @@ export class ThreadWriter implements BatchSink {
     await exited;
   }
 
-  private async call(req: { op: 'write'; batch: EncodedBatch } | { op: 'deleteExpired'; now: bigint }): Promise<unknown> {
+  private async call(
+    req: { op: 'write'; batch: EncodedBatch } | { op: 'deleteExpired'; now: bigint } | { op: 'setCosts'; changes: readonly CostChange[] },
+  ): Promise<unknown> {
     if (this.closed) throw new WriterError('storage is closed');
     await this.start();
     return this.send(req);

@@ -1,4 +1,5 @@
 import type { WriteResult } from '@sightline/storage';
+import type { CostChange } from './call-writer.js';
 import type { EncodedBatch } from './encoded-batch.js';
 import type { ConnectionOptions } from './open-database.js';
 
@@ -6,6 +7,7 @@ import type { ConnectionOptions } from './open-database.js';
 export type WriterRequest =
   | { readonly id: number; readonly op: 'write'; readonly batch: EncodedBatch }
   | { readonly id: number; readonly op: 'deleteExpired'; readonly now: bigint }
+  | { readonly id: number; readonly op: 'setCosts'; readonly changes: readonly CostChange[] }
   | { readonly id: number; readonly op: 'close' };
 
 export type WriterReply =
@@ -18,5 +20,6 @@ export type WriterInit = ConnectionOptions;
 export interface BatchSink {
   write(batch: EncodedBatch): Promise<WriteResult>;
   deleteExpired(now: bigint): Promise<number>;
+  setCosts(changes: readonly CostChange[]): Promise<number>;
   close(): Promise<void>;
 }

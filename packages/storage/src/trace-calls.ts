@@ -36,11 +36,17 @@ export function resolveCounted<C extends LlmCall>(calls: readonly C[], parentOf:
   });
 }
 
+/** What totals read of a call. */
+export type TotalsInput = Pick<
+  LlmCall,
+  'counted' | 'isError' | 'inputTokens' | 'outputTokens' | 'totalTokens' | 'costUsd' | 'sessionId' | 'userId' | 'timestamp'
+>;
+
 /**
  * Totals of the calls that count. Sums cover the calls that know each figure (null when none
  * does); session and user are those of the earliest call that names one, counted or not.
  */
-export function callTotals(calls: readonly LlmCall[]): CallTotals {
+export function callTotals(calls: Iterable<TotalsInput>): CallTotals {
   let count = 0;
   let errors = 0;
   let input: number | null = null;
@@ -48,8 +54,8 @@ export function callTotals(calls: readonly LlmCall[]): CallTotals {
   let total: number | null = null;
   let cost: number | null = null;
   const add = (sum: number | null, v: number | null) => (v === null ? sum : (sum ?? 0) + v);
-  let session: LlmCall | null = null;
-  let user: LlmCall | null = null;
+  let session: TotalsInput | null = null;
+  let user: TotalsInput | null = null;
   for (const c of calls) {
     if (c.sessionId !== null && (session === null || c.timestamp < session.timestamp)) session = c;
     if (c.userId !== null && (user === null || c.timestamp < user.timestamp)) user = c;

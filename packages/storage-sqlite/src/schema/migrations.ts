@@ -1,8 +1,12 @@
 import type Database from 'better-sqlite3';
 import { initialSchema } from './001-initial.js';
+import { llmCallsSchema } from './002-llm-calls.js';
 
 /** Schema versions in order. A migration runs once, in a transaction, and bumps `user_version`. */
-export const MIGRATIONS: readonly { readonly version: number; readonly sql: string }[] = [{ version: 1, sql: initialSchema }];
+export const MIGRATIONS: readonly { readonly version: number; readonly sql: string }[] = [
+  { version: 1, sql: initialSchema },
+  { version: 2, sql: llmCallsSchema },
+];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
 

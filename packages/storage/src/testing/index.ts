@@ -1,2 +1,3 @@
+export { ingestCalls, type LlmSpanSpec, llmSpan } from './call-conformance.js';
 export { describeStorageConformance } from './conformance.js';
 export * from './span-builder.js';

@@ -1,0 +1,143 @@
+import {
+  type CallFilters,
+  type CallOrderField,
+  type CallQuery,
+  DEFAULT_CALL_ORDER,
+  DEFAULT_SESSION_ORDER,
+  decodeCursor,
+  parseCallSortValue,
+  parseSessionSortValue,
+  type SessionOrderField,
+  type SessionQuery,
+} from '@sightline/storage';
+import { attributeFilterSql, type SqlFragment } from './attribute-filter-sql.js';
+
+/**
+ * SQL for call filters on `llm_calls c`, with the semantics of `callMatches` in
+ * @sightline/storage. `traceKeys` are the keys of the trace named by `traceId`, found by the
+ * caller through the id index.
+ */
+export function callFiltersSql(q: CallFilters, projectId: number, traceKeys: readonly number[] | null): SqlFragment {
+  const where: string[] = ['c.project_id = ?'];
+  const params: unknown[] = [projectId];
+  const eq = (column: string, value: unknown) => {
+    if (value === undefined) return;
+    where.push(`${column} = ?`);
+    params.push(value);
+  };
+  if (q.from !== undefined) {
+    where.push('c.ts >= ?');
+    params.push(q.from);
+  }
+  if (q.to !== undefined) {
+    where.push('c.ts < ?');
+    params.push(q.to);
+  }
+  if (traceKeys !== null) {
+    where.push(`c.trace_key IN (${traceKeys.map(() => '?').join(', ') || 'NULL'})`);
+    params.push(...traceKeys);
+  }
+  eq('c.provider', q.provider);
+  if (q.model !== undefined) {
+    where.push('(c.model = ? OR c.request_model = ?)');
+    params.push(q.model, q.model);
+  }
+  eq('c.operation', q.operation);
+  eq('c.service', q.service);
+  eq('c.session_id', q.sessionId);
+  eq('c.user_id', q.userId);
+  eq('c.route', q.route);
+  if (q.status !== undefined) eq('c.is_error', q.status === 'error' ? 1 : 0);
+  if (q.minCostUsd !== undefined) {
+    where.push('c.cost_usd >= ?');
+    params.push(q.minCostUsd);
+  }
+  if (q.minDurationMs !== undefined) {
+    where.push('c.duration_ms >= ?');
+    params.push(q.minDurationMs);
+  }
+  if (q.attributes?.length) {
+    const conds = ['s.trace_key = c.trace_key', 's.span_id = c.span_id'];
+    let joinResource = false;
+    for (const filter of q.attributes) {
+      joinResource ||= filter.target === 'resource';
+      const f = attributeFilterSql(filter.target === 'resource' ? 'r.attributes' : 's.attributes', filter);
+      conds.push(f.sql);
+      params.push(...f.params);
+    }
+    const from = joinResource ? 'spans s JOIN resources r ON r.id = s.resource_id' : 'spans s';
+    where.push(`EXISTS (SELECT 1 FROM ${from} WHERE ${conds.join(' AND ')})`);
+  }
+  return { sql: where.join(' AND '), params };
+}
+
+const CALL_SORT: Record<CallOrderField, string> = {
+  timestamp: 'c.ts',
+  duration: 'c.duration_ms',
+  ttft: 'COALESCE(c.ttft_ms, -1)',
+  cost: 'COALESCE(c.cost_usd, -1)',
+  total_tokens: 'COALESCE(c.total_tokens, -1)',
+};
+
+/** The call list: filters, keyset paging on the sort value and the row id, `limit + 1` rows. */
+export function callQuerySql(q: CallQuery, projectId: number, traceKeys: readonly number[] | null): SqlFragment {
+  const filters = callFiltersSql(q, projectId, traceKeys);
+  const where = [filters.sql];
+  const params = [...filters.params];
+  const order = q.orderBy ?? DEFAULT_CALL_ORDER;
+  const sort = CALL_SORT[order.field];
+  const dir = order.direction === 'asc' ? 'ASC' : 'DESC';
+  if (q.cursor !== undefined) {
+    const position = decodeCursor(q.cursor, order);
+    const value = parseCallSortValue(order.field, position.value);
+    const cmp = order.direction === 'asc' ? '>' : '<';
+    where.push(`(${sort} ${cmp} ? OR (${sort} = ? AND c.id ${cmp} ?))`);
+    params.push(value, value, BigInt(position.key));
+  }
+  params.push(q.limit + 1);
+  return {
+    sql: `SELECT c.*, t.trace_id, ${sort} AS sort_value FROM llm_calls c JOIN traces t ON t.id = c.trace_key
+          WHERE ${where.join(' AND ')} ORDER BY ${sort} ${dir}, c.id ${dir} LIMIT ?`,
+    params,
+  };
+}
+
+const SESSION_SORT: Record<SessionOrderField, string> = {
+  last_seen: 's.last_ns',
+  first_seen: 's.first_ns',
+  call_count: 's.call_count',
+  cost: 'CASE WHEN s.cost_known > 0 THEN s.cost_usd ELSE -1 END',
+};
+
+/** The session list, paged like the others. */
+export function sessionQuerySql(q: SessionQuery, projectId: number): SqlFragment {
+  const where: string[] = ['s.project_id = ?'];
+  const params: unknown[] = [projectId];
+  if (q.from !== undefined) {
+    where.push('s.last_ns >= ?');
+    params.push(q.from);
+  }
+  if (q.to !== undefined) {
+    where.push('s.first_ns < ?');
+    params.push(q.to);
+  }
+  if (q.userId !== undefined) {
+    where.push('EXISTS (SELECT 1 FROM session_users u WHERE u.session_key = s.id AND u.user_id = ?)');
+    params.push(q.userId);
+  }
+  const order = q.orderBy ?? DEFAULT_SESSION_ORDER;
+  const sort = SESSION_SORT[order.field];
+  const dir = order.direction === 'asc' ? 'ASC' : 'DESC';
+  if (q.cursor !== undefined) {
+    const position = decodeCursor(q.cursor, order);
+    const value = parseSessionSortValue(order.field, position.value);
+    const cmp = order.direction === 'asc' ? '>' : '<';
+    where.push(`(${sort} ${cmp} ? OR (${sort} = ? AND s.id ${cmp} ?))`);
+    params.push(value, value, BigInt(position.key));
+  }
+  params.push(q.limit + 1);
+  return {
+    sql: `SELECT s.*, ${sort} AS sort_value FROM sessions s WHERE ${where.join(' AND ')} ORDER BY ${sort} ${dir}, s.id ${dir} LIMIT ?`,
+    params,
+  };
+}

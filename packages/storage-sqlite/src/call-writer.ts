@@ -1,0 +1,193 @@
+import { findDuplicates } from '@sightline/core';
+import { type CallTotals, callTotals, NO_CALLS } from '@sightline/storage';
+import type Database from 'better-sqlite3';
+import { type CallState, INSERT_COLUMNS, insertValues, STATE_COLUMNS, type StateRow, stateFromRow } from './call-state.js';
+import { RollupWriter } from './rollup-writer.js';
+import { SessionWriter } from './session-writer.js';
+
+/** What the writer knows of a cached trace's calls: every span's parent, and each call's state. */
+export interface TraceLlm {
+  /** Span id (latin1 of its bytes) → parent's, for every span of the trace. */
+  readonly parents: Map<string, string | null>;
+  readonly calls: Map<string, CallState>;
+  /** Something changed that may change which calls count. */
+  dirty: boolean;
+}
+
+/** A trace's call totals and session, as its row holds them. */
+export interface TraceCalls {
+  totals: CallTotals;
+  sessionKey: number | null;
+}
+
+/** A new cost for a stored call (see `SqliteStorage.repriceCalls`). */
+export interface CostChange {
+  readonly id: number;
+  readonly costUsd: number | null;
+  readonly breakdown: readonly (number | null)[];
+  readonly source: string | null;
+  readonly priceModel: string | null;
+}
+
+const EMPTY = new Map<string, string>();
+
+/**
+ * Writes LLM calls: decides which of a trace's calls count whenever the trace changes,
+ * inserts and updates call rows, and keeps rollups and sessions in step.
+ */
+export class CallWriter {
+  readonly rollups: RollupWriter;
+  readonly sessions: SessionWriter;
+  private readonly stmts;
+
+  constructor(db: Database.Database) {
+    this.rollups = new RollupWriter(db);
+    this.sessions = new SessionWriter(db);
+    this.stmts = {
+      insert: db.prepare(`INSERT INTO llm_calls (${INSERT_COLUMNS.join(', ')}) VALUES (${INSERT_COLUMNS.map(() => '?').join(', ')})`),
+      setCounted: db.prepare('UPDATE llm_calls SET counted = ?, duplicate_of = ? WHERE id = ?'),
+      parents: db.prepare('SELECT span_id, parent_span_id FROM spans WHERE trace_key = ?').raw(),
+      calls: db.prepare(`SELECT ${STATE_COLUMNS} FROM llm_calls WHERE trace_key = ?`).safeIntegers(true),
+      deleteCalls: db.prepare('DELETE FROM llm_calls WHERE trace_key = ?'),
+      costRow: db
+        .prepare(
+          'SELECT project_id, trace_key, ts, counted, cost_usd, service, provider, model, request_model, route, operation FROM llm_calls WHERE id = ?',
+        )
+        .safeIntegers(true),
+      setCost: db.prepare(
+        `UPDATE llm_calls SET cost_usd = ?, cost_input = ?, cost_cache_read = ?, cost_cache_write = ?, cost_output = ?, cost_reasoning = ?,
+           cost_source = ?, price_model = ? WHERE id = ?`,
+      ),
+      traceCost: db.prepare('SELECT session_key, cost_usd FROM traces WHERE id = ?'),
+      countedCost: db.prepare(
+        'SELECT total(cost_usd) AS cost, count(cost_usd) AS priced FROM llm_calls WHERE trace_key = ? AND counted = 1',
+      ),
+      setTraceCost: db.prepare('UPDATE traces SET cost_usd = ? WHERE id = ?'),
+      sessionCost: db.prepare('UPDATE sessions SET cost_usd = cost_usd + ?, cost_known = cost_known + ? WHERE id = ?'),
+    };
+  }
+
+  /** A fresh trace's empty state. */
+  static empty(): TraceLlm {
+    return { parents: new Map(), calls: new Map(), dirty: false };
+  }
+
+  /** A stored trace's state, read from its rows (including those written earlier in this transaction). */
+  load(traceKey: number): TraceLlm {
+    const parents = new Map<string, string | null>();
+    for (const [span, parent] of this.stmts.parents.all(traceKey) as [Buffer, Buffer | null][])
+      parents.set(span.toString('latin1'), parent === null ? null : parent.toString('latin1'));
+    const calls = new Map<string, CallState>();
+    for (const row of this.stmts.calls.all(traceKey) as StateRow[]) {
+      const state = stateFromRow(row);
+      calls.set(state.spanId, state);
+    }
+    return { parents, calls, dirty: false };
+  }
+
+  /**
+   * Decides which of a changed trace's calls count, writes new calls and changed flags, feeds
+   * the rollups, and moves the trace's share of its session; `current` is updated to the
+   * trace's new totals and session.
+   */
+  resolve(projectId: number, traceKey: number, llm: TraceLlm, trace: { start: bigint; end: bigint }, current: TraceCalls): void {
+    llm.dirty = false;
+    const list = [...llm.calls.values()];
+    const duplicates = list.length > 1 ? findDuplicates(list, llm.parents) : EMPTY;
+    for (const call of list) {
+      const duplicateOf = duplicates.get(call.spanId) ?? null;
+      const counted = duplicateOf === null;
+      if (call.id === 0) {
+        call.counted = counted;
+        call.duplicateOf = duplicateOf;
+        call.id = Number(this.stmts.insert.run(...insertValues(call, projectId, traceKey)).lastInsertRowid);
+        call.pending = null;
+        if (counted) this.rollups.add(projectId, call, 1);
+      } else if (call.counted !== counted || call.duplicateOf !== duplicateOf) {
+        this.stmts.setCounted.run(counted ? 1 : 0, duplicateOf === null ? null : Buffer.from(duplicateOf, 'latin1'), call.id);
+        if (call.counted) this.rollups.add(projectId, call, -1);
+        if (counted) this.rollups.add(projectId, call, 1);
+        call.counted = counted;
+        call.duplicateOf = duplicateOf;
+      }
+    }
+    const totals = callTotals(list);
+    const users = new Set<string>();
+    for (const c of list) if (c.counted && c.userId !== null) users.add(c.userId);
+    current.sessionKey = this.sessions.move(projectId, trace, { key: current.sessionKey, totals: current.totals }, totals, users);
+    current.totals = totals;
+  }
+
+  /** Takes a trace's calls out of rollups and its session, and deletes them (the trace is being deleted). */
+  remove(projectId: number, traceKey: number, current: TraceCalls): void {
+    for (const row of this.stmts.calls.all(traceKey) as StateRow[]) {
+      const state = stateFromRow(row);
+      if (state.counted) this.rollups.add(projectId, state, -1);
+    }
+    if (current.sessionKey !== null) this.sessions.remove(current.sessionKey, current.totals);
+    this.stmts.deleteCalls.run(traceKey);
+  }
+
+  /** Applies new costs; returns the keys of the traces whose totals changed. */
+  setCosts(changes: readonly CostChange[]): Set<number> {
+    const traces = new Set<number>();
+    for (const change of changes) {
+      const row = this.stmts.costRow.get(change.id) as
+        | {
+            project_id: bigint;
+            trace_key: bigint;
+            ts: bigint;
+            counted: bigint;
+            cost_usd: number | bigint | null;
+            service: string;
+            provider: string | null;
+            model: string | null;
+            request_model: string | null;
+            route: string | null;
+            operation: string | null;
+          }
+        | undefined;
+      if (!row) continue;
+      this.stmts.setCost.run(change.costUsd, ...change.breakdown, change.source, change.priceModel, change.id);
+      if (row.counted !== 1n) continue;
+      const dims = {
+        service: row.service,
+        provider: row.provider ?? '',
+        model: row.model ?? '',
+        requestModel: row.request_model ?? '',
+        route: row.route ?? '',
+        operation: row.operation ?? '',
+      };
+      const before = row.cost_usd === null ? null : Number(row.cost_usd);
+      this.rollups.reprice(Number(row.project_id), { timestamp: row.ts, dims }, before, change.costUsd);
+      traces.add(Number(row.trace_key));
+    }
+    for (const traceKey of traces) {
+      const trace = this.stmts.traceCost.get(traceKey) as { session_key: number | null; cost_usd: number | null } | undefined;
+      if (!trace) continue;
+      const sum = this.stmts.countedCost.get(traceKey) as { cost: number; priced: number };
+      const cost = sum.priced > 0 ? Math.round(sum.cost * 1e10) / 1e10 : null;
+      this.stmts.setTraceCost.run(cost, traceKey);
+      if (trace.session_key !== null)
+        this.stmts.sessionCost.run(
+          (cost ?? 0) - (trace.cost_usd ?? 0),
+          (cost === null ? 0 : 1) - (trace.cost_usd === null ? 0 : 1),
+          trace.session_key,
+        );
+    }
+    return traces;
+  }
+
+  /** Applies what the batch gathered for rollups and sessions. */
+  flush(): void {
+    this.rollups.flush();
+    this.sessions.flush();
+  }
+
+  reset(): void {
+    this.rollups.reset();
+    this.sessions.reset();
+  }
+}
+
+export { NO_CALLS };

@@ -1,0 +1,169 @@
+import { MetricsAccumulator, type MetricsGroupBy, type MetricsQuery, type MetricsResult, timeBucket } from '@sightline/storage';
+import type Database from 'better-sqlite3';
+import { callFiltersSql } from './call-query-sql.js';
+import { rowSums } from './rollup-writer.js';
+
+const HOUR_NS = 3_600_000_000_000n;
+
+/** Filters the rollups can answer (the rest need the calls themselves). */
+const ROLLUP_FILTERS = new Set(['project', 'from', 'to', 'provider', 'model', 'operation', 'service', 'route', 'groupBy', 'limit']);
+const ROLLUP_GROUPS = new Set<MetricsGroupBy | undefined>([undefined, 'model', 'provider', 'service', 'route', 'operation', 'hour', 'day']);
+
+/** Whether a metrics query can be answered from `llm_rollups` (plus the calls at the edges of its time range). */
+export function usesRollups(q: MetricsQuery): boolean {
+  if (!ROLLUP_GROUPS.has(q.groupBy)) return false;
+  for (const [k, v] of Object.entries(q)) if (v !== undefined && !ROLLUP_FILTERS.has(k)) return false;
+  return true;
+}
+
+interface RollupRow {
+  hour: number;
+  service: string;
+  provider: string;
+  model: string;
+  request_model: string;
+  route: string;
+  operation: string;
+  calls: number;
+  errors: number;
+  input_tokens: number;
+  output_tokens: number;
+  cache_read_tokens: number;
+  cache_write_tokens: number;
+  reasoning_tokens: number;
+  total_tokens: number;
+  cost_usd: number;
+  priced_calls: number;
+  latency: Buffer;
+  ttft: Buffer;
+  tokens_per_s: Buffer;
+}
+
+const orNull = (s: string) => (s === '' ? null : s);
+
+function rollupKey(row: RollupRow, groupBy: MetricsGroupBy): string | null {
+  switch (groupBy) {
+    case 'model':
+      return orNull(row.model) ?? orNull(row.request_model);
+    case 'provider':
+      return orNull(row.provider);
+    case 'service':
+      return orNull(row.service);
+    case 'route':
+      return orNull(row.route);
+    case 'operation':
+      return orNull(row.operation);
+    case 'hour':
+    case 'day':
+      return String(timeBucket(BigInt(row.hour) * HOUR_NS, groupBy));
+    default:
+      return null;
+  }
+}
+
+/** The SQL expression of the group a raw call falls in. */
+const RAW_KEY: Record<MetricsGroupBy, string> = {
+  model: 'COALESCE(c.model, c.request_model)',
+  provider: 'c.provider',
+  service: 'c.service',
+  route: 'c.route',
+  operation: 'c.operation',
+  session: 'c.session_id',
+  user: 'c.user_id',
+  hour: 'c.ts',
+  day: 'c.ts',
+};
+
+/**
+ * Answers metrics queries: from the hourly rollups for the whole hours of the range when the
+ * filters allow (and from the calls themselves for the partial hours at its edges), else by
+ * reading the matching calls.
+ */
+export class MetricsQueries {
+  constructor(private readonly db: Database.Database) {}
+
+  run(q: MetricsQuery, projectId: number, traceKeys: readonly number[] | null): MetricsResult {
+    const acc = new MetricsAccumulator(q.groupBy);
+    if (traceKeys === null && usesRollups(q)) {
+      const H = HOUR_NS;
+      const first = q.from === undefined ? null : (q.from + H - 1n) / H;
+      const last = q.to === undefined ? null : q.to / H;
+      if (first !== null && last !== null && first >= last) {
+        this.addRaw(acc, q, projectId, null);
+      } else {
+        this.addRollups(acc, q, projectId, first, last);
+        if (first !== null && q.from !== undefined && first * H > q.from) this.addRaw(acc, { ...q, to: first * H }, projectId, null);
+        if (last !== null && q.to !== undefined && last * H < q.to) this.addRaw(acc, { ...q, from: last * H }, projectId, null);
+      }
+    } else {
+      this.addRaw(acc, q, projectId, traceKeys);
+    }
+    return acc.result(q.limit);
+  }
+
+  private addRollups(acc: MetricsAccumulator, q: MetricsQuery, projectId: number, first: bigint | null, last: bigint | null): void {
+    const where = ['project_id = ?'];
+    const params: unknown[] = [projectId];
+    if (first !== null) {
+      where.push('hour >= ?');
+      params.push(first);
+    }
+    if (last !== null) {
+      where.push('hour < ?');
+      params.push(last);
+    }
+    for (const [column, value] of [
+      ['provider', q.provider],
+      ['operation', q.operation],
+      ['service', q.service],
+      ['route', q.route],
+    ] as const) {
+      if (value === undefined) continue;
+      where.push(`${column} = ?`);
+      params.push(value);
+    }
+    if (q.model !== undefined) {
+      where.push('(model = ? OR request_model = ?)');
+      params.push(q.model, q.model);
+    }
+    const rows = this.db.prepare(`SELECT * FROM llm_rollups WHERE ${where.join(' AND ')}`).all(...params) as RollupRow[];
+    for (const row of rows) {
+      const group = acc.group(q.groupBy ? rollupKey(row, q.groupBy) : null);
+      group.addSums(rowSums(row));
+      group.latency.mergeEncoded(row.latency);
+      group.ttft.mergeEncoded(row.ttft);
+      group.tokensPerS.mergeEncoded(row.tokens_per_s);
+    }
+  }
+
+  private addRaw(acc: MetricsAccumulator, q: MetricsQuery, projectId: number, traceKeys: readonly number[] | null): void {
+    const filters = callFiltersSql(q, projectId, traceKeys);
+    const key = q.groupBy ? RAW_KEY[q.groupBy] : 'NULL';
+    const sql = `SELECT ${key}, c.is_error, c.input_tokens, c.output_tokens, c.cache_read_tokens, c.cache_write_tokens, c.reasoning_tokens,
+                   c.total_tokens, c.cost_usd, c.duration_ms, c.ttft_ms, c.tokens_per_s
+                 FROM llm_calls c WHERE ${filters.sql} AND c.counted = 1`;
+    const stmt = this.db
+      .prepare(sql)
+      .raw(true)
+      .safeIntegers(q.groupBy === 'hour' || q.groupBy === 'day');
+    const n = (v: unknown) => (v === null ? null : Number(v));
+    for (const r of stmt.iterate(...filters.params) as Iterable<unknown[]>) {
+      const k = r[0];
+      const groupKey =
+        q.groupBy === 'hour' || q.groupBy === 'day' ? String(timeBucket(k as bigint, q.groupBy)) : k === null ? null : String(k);
+      acc.group(groupKey).add({
+        isError: Number(r[1]) === 1,
+        inputTokens: n(r[2]),
+        outputTokens: n(r[3]),
+        cacheReadTokens: n(r[4]),
+        cacheWriteTokens: n(r[5]),
+        reasoningTokens: n(r[6]),
+        totalTokens: n(r[7]),
+        costUsd: n(r[8]),
+        durationMs: Number(r[9]),
+        ttftMs: n(r[10]),
+        tokensPerS: n(r[11]),
+      });
+    }
+  }
+}

@@ -1,0 +1,151 @@
+import { type CallFigures, MetricsGroup, type MetricsSums } from '@sightline/storage';
+import type Database from 'better-sqlite3';
+import type { RollupDims } from './call-state.js';
+
+/** Milliseconds → the UTC hour a call's start falls in, as stored in `llm_rollups.hour` (hours since the epoch). */
+export function hourOf(timestampNs: bigint): number {
+  return Math.floor(Number(timestampNs / 1_000_000n) / 3_600_000);
+}
+
+interface RollupRow {
+  id: number;
+  calls: number;
+  errors: number;
+  input_tokens: number;
+  output_tokens: number;
+  cache_read_tokens: number;
+  cache_write_tokens: number;
+  reasoning_tokens: number;
+  total_tokens: number;
+  cost_usd: number;
+  priced_calls: number;
+  latency: Buffer;
+  ttft: Buffer;
+  tokens_per_s: Buffer;
+}
+
+/** A row's sums in {@link MetricsSums} form. */
+export function rowSums(row: Omit<RollupRow, 'id' | 'latency' | 'ttft' | 'tokens_per_s'>): MetricsSums {
+  return {
+    calls: row.calls,
+    errors: row.errors,
+    inputTokens: row.input_tokens,
+    outputTokens: row.output_tokens,
+    cacheReadTokens: row.cache_read_tokens,
+    cacheWriteTokens: row.cache_write_tokens,
+    reasoningTokens: row.reasoning_tokens,
+    totalTokens: row.total_tokens,
+    costUsd: row.cost_usd,
+    pricedCalls: row.priced_calls,
+  };
+}
+
+/**
+ * Keeps `llm_rollups` in step with the calls that count: changes are gathered per rollup row
+ * during a batch (a call added, taken away, or repriced) and applied once at its end.
+ */
+export class RollupWriter {
+  private readonly pending = new Map<string, { projectId: number; hour: number; dims: RollupDims; delta: MetricsGroup }>();
+  private readonly stmts;
+
+  constructor(db: Database.Database) {
+    const key =
+      'project_id = ? AND hour = ? AND service = ? AND provider = ? AND model = ? AND request_model = ? AND route = ? AND operation = ?';
+    this.stmts = {
+      select: db.prepare(
+        `SELECT id, calls, errors, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, total_tokens, cost_usd,
+           priced_calls, latency, ttft, tokens_per_s FROM llm_rollups WHERE ${key}`,
+      ),
+      insert: db.prepare(
+        `INSERT INTO llm_rollups (project_id, hour, service, provider, model, request_model, route, operation, calls, errors, input_tokens,
+           output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, total_tokens, cost_usd, priced_calls, latency, ttft, tokens_per_s)
+         VALUES (${Array(21).fill('?').join(', ')})`,
+      ),
+      update: db.prepare(
+        `UPDATE llm_rollups SET calls = ?, errors = ?, input_tokens = ?, output_tokens = ?, cache_read_tokens = ?, cache_write_tokens = ?,
+           reasoning_tokens = ?, total_tokens = ?, cost_usd = ?, priced_calls = ?, latency = ?, ttft = ?, tokens_per_s = ? WHERE id = ?`,
+      ),
+      delete: db.prepare('DELETE FROM llm_rollups WHERE id = ?'),
+    };
+  }
+
+  private deltaFor(projectId: number, timestamp: bigint, dims: RollupDims): MetricsGroup {
+    const hour = hourOf(timestamp);
+    const k = `${projectId}\u0000${hour}\u0000${dims.service}\u0000${dims.provider}\u0000${dims.model}\u0000${dims.requestModel}\u0000${dims.route}\u0000${dims.operation}`;
+    let entry = this.pending.get(k);
+    if (!entry) this.pending.set(k, (entry = { projectId, hour, dims, delta: new MetricsGroup() }));
+    return entry.delta;
+  }
+
+  /** A call that counts was added (`sign` 1) or stopped counting (-1). */
+  add(projectId: number, call: CallFigures & { readonly timestamp: bigint; readonly dims: RollupDims }, sign: 1 | -1): void {
+    this.deltaFor(projectId, call.timestamp, call.dims).add(call, sign);
+  }
+
+  /** A counted call's cost changed. */
+  reprice(
+    projectId: number,
+    call: { readonly timestamp: bigint; readonly dims: RollupDims },
+    before: number | null,
+    after: number | null,
+  ): void {
+    this.deltaFor(projectId, call.timestamp, call.dims).addSums({
+      ...ZERO_SUMS,
+      costUsd: (after ?? 0) - (before ?? 0),
+      pricedCalls: (after === null ? 0 : 1) - (before === null ? 0 : 1),
+    });
+  }
+
+  /** Applies the gathered changes (inside the batch's transaction). */
+  flush(): void {
+    for (const { projectId, hour, dims, delta } of this.pending.values()) {
+      const keyValues = [projectId, hour, dims.service, dims.provider, dims.model, dims.requestModel, dims.route, dims.operation];
+      const row = this.stmts.select.get(...keyValues) as RollupRow | undefined;
+      const merged = new MetricsGroup();
+      if (row) {
+        merged.addSums(rowSums(row));
+        merged.latency.mergeEncoded(row.latency);
+        merged.ttft.mergeEncoded(row.ttft);
+        merged.tokensPerS.mergeEncoded(row.tokens_per_s);
+      }
+      merged.merge(delta);
+      const values = [
+        merged.calls,
+        merged.errors,
+        merged.inputTokens,
+        merged.outputTokens,
+        merged.cacheReadTokens,
+        merged.cacheWriteTokens,
+        merged.reasoningTokens,
+        merged.totalTokens,
+        merged.costUsd,
+        merged.pricedCalls,
+        merged.latency.encode(),
+        merged.ttft.encode(),
+        merged.tokensPerS.encode(),
+      ];
+      if (row && merged.calls <= 0) this.stmts.delete.run(row.id);
+      else if (row) this.stmts.update.run(...values, row.id);
+      else if (merged.calls > 0) this.stmts.insert.run(...keyValues, ...values);
+    }
+    this.pending.clear();
+  }
+
+  /** Forgets gathered changes (the transaction rolled back). */
+  reset(): void {
+    this.pending.clear();
+  }
+}
+
+const ZERO_SUMS: MetricsSums = {
+  calls: 0,
+  errors: 0,
+  inputTokens: 0,
+  outputTokens: 0,
+  cacheReadTokens: 0,
+  cacheWriteTokens: 0,
+  reasoningTokens: 0,
+  totalTokens: 0,
+  costUsd: 0,
+  pricedCalls: 0,
+};

@@ -1,0 +1,253 @@
+import { decodeTypedJson } from '@sightline/core';
+import {
+  type CallQuery,
+  type CallReader,
+  callWithContent,
+  DEFAULT_CALL_ORDER,
+  DEFAULT_SESSION_ORDER,
+  encodeCursor,
+  type GetCallQuery,
+  type GetSessionQuery,
+  type LogQuery,
+  type MetricsQuery,
+  type MetricsResult,
+  type Page,
+  type SessionDetail,
+  type SessionQuery,
+  type SessionSummary,
+  type SortOrder,
+  type StoredCall,
+  type StoredLog,
+  type StoredSpan,
+  type TraceSummary,
+} from '@sightline/storage';
+import type Database from 'better-sqlite3';
+import { callQuerySql, sessionQuerySql } from './call-query-sql.js';
+import { type CallRow, rowToCall } from './call-rows.js';
+import type { DimensionReader } from './dimension-reader.js';
+import type { IdIndex } from './id-index/id-index.js';
+import { blobToHex, hexToBlob } from './ids.js';
+import { MetricsQueries } from './metrics-query.js';
+import { decodeAttributes, rowToSpan, type SpanRow } from './span-rows.js';
+import { TRACE_SUMMARY_COLUMNS } from './trace-query-sql.js';
+import { traceIndexKey } from './write-batch.js';
+
+interface SessionRow {
+  id: bigint;
+  session_id: string;
+  first_ns: bigint;
+  last_ns: bigint;
+  trace_count: bigint;
+  call_count: bigint;
+  error_count: bigint;
+  input_tokens: bigint;
+  input_known: bigint;
+  output_tokens: bigint;
+  output_known: bigint;
+  total_tokens: bigint;
+  total_known: bigint;
+  cost_usd: number | bigint;
+  cost_known: bigint;
+  sort_value?: bigint | number;
+}
+
+interface LogRow {
+  trace_id: Buffer | null;
+  span_id: Buffer | null;
+  time_ns: bigint;
+  observed_ns: bigint;
+  severity_number: bigint;
+  severity_text: string;
+  event_name: string;
+  body: string;
+  attributes: string;
+  dropped_attributes_count: bigint;
+  flags: bigint;
+  resource_id: bigint;
+  scope_id: bigint;
+}
+
+/** Answers call, session, metrics and log queries on the reading connection. */
+export class SqliteCallReader implements CallReader {
+  private readonly metricsQueries: MetricsQueries;
+  private readonly stmts;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly dims: DimensionReader,
+    private readonly traceIds: IdIndex,
+    private readonly spanIds: IdIndex,
+    private readonly toSummary: (project: string, row: unknown) => TraceSummary,
+    private readonly readTx: <T>(fn: () => T) => T,
+  ) {
+    this.metricsQueries = new MetricsQueries(db);
+    this.stmts = {
+      span: db
+        .prepare(
+          'SELECT s.*, t.trace_id, ? AS project FROM spans s JOIN traces t ON t.id = s.trace_key WHERE s.trace_key = ? AND s.span_id = ?',
+        )
+        .safeIntegers(true),
+      logsOfSpan: db
+        .prepare('SELECT * FROM logs WHERE trace_id = ? AND span_id = ? AND project_id = ? ORDER BY time_ns, id LIMIT ?')
+        .safeIntegers(true),
+      logsOfTrace: db.prepare('SELECT * FROM logs WHERE trace_id = ? AND project_id = ? ORDER BY time_ns, id LIMIT ?').safeIntegers(true),
+      callBySpan: db
+        .prepare(
+          'SELECT c.*, t.trace_id FROM llm_calls c JOIN traces t ON t.id = c.trace_key WHERE c.trace_key = ? AND c.span_id = ? AND c.project_id = ?',
+        )
+        .safeIntegers(true),
+      session: db.prepare('SELECT * FROM sessions WHERE project_id = ? AND session_id = ?').safeIntegers(true),
+      users: db.prepare('SELECT user_id FROM session_users WHERE session_key = ? ORDER BY user_id').pluck(),
+      sessionTraces: db
+        .prepare(`SELECT ${TRACE_SUMMARY_COLUMNS} FROM traces t WHERE t.session_key = ? ORDER BY t.start_ns, t.id`)
+        .safeIntegers(true),
+      sessionCalls: db
+        .prepare('SELECT c.*, t.trace_id FROM traces t JOIN llm_calls c ON c.trace_key = t.id WHERE t.session_key = ? ORDER BY c.ts, c.id')
+        .safeIntegers(true),
+    };
+  }
+
+  /** The keys of the project's trace with this id (none when unknown). */
+  private traceKeys(projectId: number, traceId: string): number[] {
+    return [...new Set(this.traceIds.lookup(traceIndexKey(projectId, hexToBlob(traceId))))];
+  }
+
+  async findCalls(q: CallQuery): Promise<Page<StoredCall>> {
+    const projectId = this.dims.projectId(q.project);
+    if (projectId === null) return { items: [], nextCursor: null };
+    return this.readTx(() => {
+      const keys = q.traceId === undefined ? null : this.traceKeys(projectId, q.traceId);
+      const { sql, params } = callQuerySql(q, projectId, keys);
+      const rows = this.db
+        .prepare(sql)
+        .safeIntegers(true)
+        .all(...params) as (CallRow & { sort_value: bigint | number })[];
+      const more = rows.length > q.limit;
+      const page = more ? rows.slice(0, q.limit) : rows;
+      return {
+        items: page.map((row) => this.withContent(row, q.project)),
+        nextCursor: more ? cursorAfter(q.orderBy ?? DEFAULT_CALL_ORDER, page[page.length - 1]) : null,
+      };
+    });
+  }
+
+  async getCall(q: GetCallQuery): Promise<StoredCall | null> {
+    const projectId = this.dims.projectId(q.project);
+    if (projectId === null) return null;
+    const spanBlob = hexToBlob(q.spanId);
+    return this.readTx(() => {
+      const keys = [...new Set(this.spanIds.lookup(spanBlob))].sort((a, b) => b - a);
+      for (const key of keys) {
+        const row = this.stmts.callBySpan.get(key, spanBlob, projectId) as CallRow | undefined;
+        if (row) return this.withContent(row, q.project);
+      }
+      return null;
+    });
+  }
+
+  async metrics(q: MetricsQuery): Promise<MetricsResult> {
+    const projectId = this.dims.projectId(q.project) ?? -1;
+    return this.readTx(() => {
+      const keys = q.traceId === undefined ? null : this.traceKeys(projectId, q.traceId);
+      return this.metricsQueries.run(q, projectId, keys);
+    });
+  }
+
+  async findSessions(q: SessionQuery): Promise<Page<SessionSummary>> {
+    const projectId = this.dims.projectId(q.project);
+    if (projectId === null) return { items: [], nextCursor: null };
+    return this.readTx(() => {
+      const { sql, params } = sessionQuerySql(q, projectId);
+      const rows = this.db
+        .prepare(sql)
+        .safeIntegers(true)
+        .all(...params) as SessionRow[];
+      const more = rows.length > q.limit;
+      const page = more ? rows.slice(0, q.limit) : rows;
+      return {
+        items: page.map((row) => this.toSession(q.project, row)),
+        nextCursor: more ? cursorAfter(q.orderBy ?? DEFAULT_SESSION_ORDER, page[page.length - 1]) : null,
+      };
+    });
+  }
+
+  async getSession(q: GetSessionQuery): Promise<SessionDetail | null> {
+    const projectId = this.dims.projectId(q.project);
+    if (projectId === null) return null;
+    return this.readTx(() => {
+      const row = this.stmts.session.get(projectId, q.sessionId) as SessionRow | undefined;
+      if (!row) return null;
+      const traces = (this.stmts.sessionTraces.all(row.id) as unknown[]).map((t) => this.toSummary(q.project, t));
+      const calls = (this.stmts.sessionCalls.all(row.id) as CallRow[]).map((c) => this.withContent(c, q.project));
+      return { summary: this.toSession(q.project, row), traces, calls };
+    });
+  }
+
+  async findLogs(q: LogQuery): Promise<StoredLog[]> {
+    const projectId = this.dims.projectId(q.project);
+    if (projectId === null) return [];
+    const limit = q.limit ?? 1000;
+    const traceBlob = hexToBlob(q.traceId);
+    const rows = (
+      q.spanId === undefined
+        ? this.stmts.logsOfTrace.all(traceBlob, projectId, limit)
+        : this.stmts.logsOfSpan.all(traceBlob, hexToBlob(q.spanId), projectId, limit)
+    ) as LogRow[];
+    return rows.map((r) => this.toLog(q.project, r));
+  }
+
+  private toSession(project: string, row: SessionRow): SessionSummary {
+    const known = (value: bigint | number, count: bigint) => (count > 0n ? Number(value) : null);
+    const cost = known(row.cost_usd, row.cost_known);
+    return {
+      project,
+      sessionId: row.session_id,
+      firstSeenUnixNano: row.first_ns,
+      lastSeenUnixNano: row.last_ns,
+      traceCount: Number(row.trace_count),
+      callCount: Number(row.call_count),
+      errorCount: Number(row.error_count),
+      inputTokens: known(row.input_tokens, row.input_known),
+      outputTokens: known(row.output_tokens, row.output_known),
+      totalTokens: known(row.total_tokens, row.total_known),
+      costUsd: cost === null ? null : Math.round(cost * 1e10) / 1e10,
+      users: this.stmts.users.all(row.id) as string[],
+    };
+  }
+
+  private toLog(project: string, r: LogRow): StoredLog {
+    return {
+      project,
+      timeUnixNano: r.time_ns,
+      observedTimeUnixNano: r.observed_ns,
+      severityNumber: Number(r.severity_number),
+      severityText: r.severity_text,
+      body: decodeTypedJson(r.body),
+      attributes: decodeAttributes(r.attributes),
+      droppedAttributesCount: Number(r.dropped_attributes_count),
+      flags: Number(r.flags),
+      traceId: r.trace_id === null ? null : blobToHex(r.trace_id),
+      spanId: r.span_id === null ? null : blobToHex(r.span_id),
+      eventName: r.event_name,
+      resource: this.dims.resource(Number(r.resource_id)),
+      scope: this.dims.scope(Number(r.scope_id)),
+    };
+  }
+
+  /** A call row as readers return it: content from its span and its span's log events. */
+  private withContent(row: CallRow, project: string): StoredCall {
+    const call = rowToCall(row, project);
+    const spanRow = this.stmts.span.get(project, row.trace_key, row.span_id) as SpanRow | undefined;
+    const span: StoredSpan | null = spanRow
+      ? rowToSpan(spanRow, this.dims.resource(Number(spanRow.resource_id)), this.dims.scope(Number(spanRow.scope_id)))
+      : null;
+    const projectId = this.dims.projectId(project) ?? -1;
+    const logs = (this.stmts.logsOfSpan.all(row.trace_id, row.span_id, projectId, 1000) as LogRow[]).map((r) => this.toLog(project, r));
+    return callWithContent(call, span, logs);
+  }
+}
+
+function cursorAfter(order: SortOrder, last: { id: bigint; sort_value?: bigint | number } | undefined): string | null {
+  if (!last) return null;
+  return encodeCursor(order, { value: String(last.sort_value), key: String(last.id) });
+}
