@@ -1,4 +1,6 @@
 import type { Storage } from '@sightline/storage';
+import { addAdminRoutes } from './api/admin-routes.js';
+import { addCallRoutes } from './api/call-routes.js';
 import { openApiDocument } from './api/openapi.js';
 import { addTraceRoutes } from './api/trace-routes.js';
 import { sendJson } from './http/respond.js';
@@ -6,13 +8,17 @@ import { Router } from './http/router.js';
 import type { Ingest } from './ingest/ingest.js';
 import type { OpenSpans } from './llama-stack/open-spans.js';
 import { addLlamaStackRoutes } from './llama-stack/telemetry-routes.js';
-import { otlpTracesHandler } from './otlp/otlp-traces-http.js';
+import type { Logger } from './log.js';
+import { otlpLogsHandler, otlpTracesHandler } from './otlp/otlp-http.js';
+import type { Pricing } from './pricing/pricing.js';
 import { VERSION } from './version.js';
 
 export interface RouteDeps {
   readonly storage: Storage;
   readonly ingest: Ingest;
   readonly openSpans: OpenSpans;
+  readonly pricing: Pricing;
+  readonly logger: Logger;
   readonly maxBodyBytes: number;
 }
 
@@ -21,7 +27,7 @@ export function apiRouter(deps: RouteDeps): Router {
   const router = new Router();
   const { storage, ingest } = deps;
   router.add('GET', '/', ({ res }) => {
-    const text = `Sightline ${VERSION} is running.\n\nAPI: /api/traces (OpenAPI at /api/openapi.json)\nOTLP/HTTP: POST /v1/traces\nHealth: /healthz\n`;
+    const text = `Sightline ${VERSION} is running.\n\nAPI: /api/traces, /api/llm-calls, /api/sessions, /api/metrics (OpenAPI at /api/openapi.json)\nOTLP/HTTP: POST /v1/traces, POST /v1/logs\nHealth: /healthz\n`;
     res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
     res.end(text);
   });
@@ -34,6 +40,7 @@ export function apiRouter(deps: RouteDeps): Router {
       ingest: {
         pending_spans: s.pendingSpans,
         committed_spans: s.committedSpans,
+        committed_logs: s.committedLogs,
         duplicate_spans: s.duplicateSpans,
         refused_requests: s.refusedRequests,
       },
@@ -42,12 +49,17 @@ export function apiRouter(deps: RouteDeps): Router {
   });
   router.add('GET', '/api/openapi.json', ({ res }) => sendJson(res, 200, openApiDocument));
   router.add('POST', '/v1/traces', otlpTracesHandler(ingest, deps.maxBodyBytes));
+  router.add('POST', '/v1/logs', otlpLogsHandler(ingest, deps.maxBodyBytes));
   addTraceRoutes(router, storage.reader, ingest);
+  addCallRoutes(router, storage.calls, ingest);
+  addAdminRoutes(router, storage, deps.pricing, deps.logger);
   addLlamaStackRoutes(router, storage.reader, ingest, deps.openSpans);
   return router;
 }
 
 /** The OTLP/HTTP-only port (4318). */
 export function otlpRouter(deps: Pick<RouteDeps, 'ingest' | 'maxBodyBytes'>): Router {
-  return new Router().add('POST', '/v1/traces', otlpTracesHandler(deps.ingest, deps.maxBodyBytes));
+  return new Router()
+    .add('POST', '/v1/traces', otlpTracesHandler(deps.ingest, deps.maxBodyBytes))
+    .add('POST', '/v1/logs', otlpLogsHandler(deps.ingest, deps.maxBodyBytes));
 }

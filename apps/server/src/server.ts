@@ -5,11 +5,13 @@ import { msToNanos } from '@sightline/core';
 import type { Storage } from '@sightline/storage';
 import { DEFAULT_MAX_BODY_BYTES } from './http/read-body.js';
 import { routeHandler } from './http/serve-routes.js';
+import { CallExtractor } from './ingest/call-extractor.js';
 import { Ingest } from './ingest/ingest.js';
 import { IngestQueue } from './ingest/ingest-queue.js';
 import { OpenSpans } from './llama-stack/open-spans.js';
 import { consoleLogger, type Logger } from './log.js';
 import { startGrpcReceiver } from './otlp/otlp-grpc.js';
+import { Pricing } from './pricing/pricing.js';
 import { apiRouter, otlpRouter } from './routes.js';
 
 export interface ServerOptions {
@@ -27,6 +29,10 @@ export interface ServerOptions {
   readonly maxPendingSpans?: number;
   /** How often expired data is deleted (default 60 s). */
   readonly sweepIntervalMs?: number;
+  /** Read LLM calls from incoming spans (default true); off, spans are stored as they are. */
+  readonly llmCalls?: boolean;
+  /** A price override file (JSON or YAML) that wins over the built-in prices. */
+  readonly pricesFile?: string | null;
 }
 
 export type Listener = 'api' | 'grpc' | 'otlp-http';
@@ -48,6 +54,7 @@ export interface RunningServer {
   readonly ports: { readonly api: number; readonly grpc: number; readonly otlpHttp: number };
   readonly storage: Storage;
   readonly queue: IngestQueue;
+  readonly pricing: Pricing;
   /** Stops accepting, finishes in-flight requests, commits everything accepted, closes the store. */
   close(): Promise<void>;
 }
@@ -58,11 +65,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const logger = options.logger ?? consoleLogger();
   const storage = options.storage;
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const pricing = await Pricing.load(options.pricesFile ?? null);
   const queue = new IngestQueue(storage.writer, { maxPendingSpans: options.maxPendingSpans });
-  const ingest = new Ingest(queue, logger);
+  const calls = options.llmCalls === false ? null : new CallExtractor(() => pricing.pricer);
+  const ingest = new Ingest(queue, logger, calls);
   const openSpans = new OpenSpans(ingest, logger);
 
-  const deps = { storage, ingest, openSpans, maxBodyBytes: maxBody };
+  const deps = { storage, ingest, openSpans, pricing, logger, maxBodyBytes: maxBody };
 
   const servers: Server[] = [];
   let grpcServer: grpc.Server | null = null;
@@ -97,6 +106,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       ports,
       storage,
       queue,
+      pricing,
       close: () => (closing ??= shutdown()),
     };
   } catch (err) {

@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
-import { MemoryStorage, type WriteGroup, type Storage } from '@sightline/storage';
+import { MemoryStorage, type Storage, type WriteGroup } from '@sightline/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { referenceSpans } from '../../../testing/reference-spans.js';
 import { TRACE_SERVICE } from '../src/otlp/otlp-grpc.js';
@@ -23,6 +23,8 @@ function gatedStorage(): { storage: Storage; open: () => void } {
     kind: 'memory',
     writer,
     reader: memory.reader,
+    calls: memory.calls,
+    repriceCalls: (price) => memory.repriceCalls(price),
     deleteExpired: (now) => memory.deleteExpired(now),
     close: () => memory.close(),
   };

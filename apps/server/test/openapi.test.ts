@@ -5,6 +5,7 @@ import { Ingest } from '../src/ingest/ingest.js';
 import { IngestQueue } from '../src/ingest/ingest-queue.js';
 import { OpenSpans } from '../src/llama-stack/open-spans.js';
 import { silentLogger } from '../src/log.js';
+import { Pricing } from '../src/pricing/pricing.js';
 import { apiRouter } from '../src/routes.js';
 import { getJson, startTestServer, type TestServer } from './support/test-server.js';
 
@@ -22,10 +23,17 @@ describe('the OpenAPI document', () => {
     expect(body).toEqual(JSON.parse(JSON.stringify(openApiDocument)));
   });
 
-  it('describes exactly the routes the server has', () => {
+  it('describes exactly the routes the server has', async () => {
     const storage = new MemoryStorage();
-    const ingest = new Ingest(new IngestQueue(storage.writer), silentLogger);
-    const router = apiRouter({ storage, ingest, openSpans: new OpenSpans(ingest, silentLogger), maxBodyBytes: 1 });
+    const ingest = new Ingest(new IngestQueue(storage.writer), silentLogger, null);
+    const router = apiRouter({
+      storage,
+      ingest,
+      openSpans: new OpenSpans(ingest, silentLogger),
+      pricing: await Pricing.load(null),
+      logger: silentLogger,
+      maxBodyBytes: 1,
+    });
     const served = router.routes.map((r) => `${r.method} ${r.pattern}`).sort();
     const documented = Object.entries(openApiDocument.paths)
       .flatMap(([path, ops]) => Object.keys(ops).map((method) => `${method.toUpperCase()} ${path}`))

@@ -29,4 +29,5 @@ export { builtInPrices } from './pricing/builtin.js';
 export { type CallCost, costFrom, type PricedFields, Pricer } from './pricing/cost.js';
 export { baseName, exactName, familyName } from './pricing/model-names.js';
 export type * from './pricing/price-entry.js';
+export { PriceFileError, parsePriceOverrides } from './pricing/price-overrides.js';
 export { type PriceContext, type PriceMatch, PriceTable } from './pricing/price-table.js';

@@ -2,26 +2,8 @@
  * The OpenAPI 3.1 description of the HTTP API, served at `GET /api/openapi.json`. A test
  * checks that its paths and methods are exactly the routes the server registers.
  */
-const errorResponse = (description: string) => ({
-  description,
-  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
-});
-const json = (schema: object, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const query = (name: string, description: string, schema: object = { type: 'string' }) => ({
-  name,
-  in: 'query',
-  required: false,
-  description,
-  schema,
-});
-const time = { type: 'string', format: 'date-time', description: 'ISO-8601, nanosecond precision' };
-const attributes = {
-  type: 'object',
-  additionalProperties: true,
-  description: 'Attribute values as JSON: ints beyond ±2^53 as decimal strings, bytes as base64',
-};
-const hexId = (chars: number) => ({ type: 'string', pattern: `^[0-9a-f]{${chars}}$` });
+import { llmPaths, llmSchemas } from './openapi-llm.js';
+import { attributes, errorResponse, hexId, json, query, ref, time } from './openapi-parts.js';
 
 export const openApiDocument = {
   openapi: '3.1.0',
@@ -29,7 +11,7 @@ export const openApiDocument = {
     title: 'Sightline API',
     version: '0.1.0',
     description:
-      'Query traces stored by Sightline, send OTLP data, and use the Llama Stack compatible telemetry routes. JSON field names are snake_case; times are ISO-8601 with nanoseconds; ids are lowercase hex. Errors are {"error": {"code", "message"}}.',
+      'Query traces, LLM calls, sessions and metrics stored by Sightline, send OTLP data, and use the Llama Stack compatible telemetry routes. JSON field names are snake_case; times are ISO-8601 with nanoseconds; ids are lowercase hex. Errors are {"error": {"code", "message"}}.',
   },
   paths: {
     '/': {
@@ -59,7 +41,12 @@ export const openApiDocument = {
           query('status', 'A span with this status', { type: 'string', enum: ['unset', 'ok', 'error'] }),
           query('min_duration_ms', 'Trace lasts at least', { type: 'number', minimum: 0 }),
           query('max_duration_ms', 'Trace lasts at most', { type: 'number', minimum: 0 }),
-          query('order_by', 'start_time | end_time | duration | span_count | error_count | trace_id, with :asc or :desc (default desc)'),
+          query('session_id', 'Traces of this session'),
+          query('user_id', 'Traces of this user'),
+          query(
+            'order_by',
+            'start_time | end_time | duration | span_count | error_count | trace_id | llm_call_count | total_tokens | cost, with :asc or :desc (default desc)',
+          ),
           query('limit', 'Page size', { type: 'integer', minimum: 1, maximum: 1000, default: 50 }),
           query('cursor', 'next_cursor of the previous page'),
         ],
@@ -132,6 +119,7 @@ export const openApiDocument = {
         },
       },
     },
+    ...llmPaths,
     '/v1/telemetry/query-traces': {
       post: {
         summary: 'Llama Stack: query traces',
@@ -207,6 +195,7 @@ export const openApiDocument = {
   },
   components: {
     schemas: {
+      ...llmSchemas,
       Error: {
         type: 'object',
         required: ['error'],
@@ -231,6 +220,13 @@ export const openApiDocument = {
           duration_ms: { type: 'number' },
           span_count: { type: 'integer' },
           error_count: { type: 'integer' },
+          llm_call_count: { type: 'integer', description: 'LLM calls in the trace, each model call once' },
+          input_tokens: { type: ['integer', 'null'] },
+          output_tokens: { type: ['integer', 'null'] },
+          total_tokens: { type: ['integer', 'null'] },
+          cost_usd: { type: ['number', 'null'], description: 'null when no call is priced' },
+          session_id: { type: ['string', 'null'] },
+          user_id: { type: ['string', 'null'] },
           project: { type: 'string' },
         },
       },

@@ -66,6 +66,13 @@ export function traceSummaryToJson(t: TraceSummary): { [key: string]: Json } {
     duration_ms: nanosToMs(t.endTimeUnixNano - t.startTimeUnixNano),
     span_count: t.spanCount,
     error_count: t.errorCount,
+    llm_call_count: t.llmCallCount,
+    input_tokens: t.inputTokens,
+    output_tokens: t.outputTokens,
+    total_tokens: t.totalTokens,
+    cost_usd: t.costUsd,
+    session_id: t.sessionId,
+    user_id: t.userId,
     project: t.project,
   };
 }

@@ -6,6 +6,7 @@ export type ErrorCode =
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'unavailable'
+  | 'conflict'
   | 'internal';
 
 /** An error that becomes an HTTP response with this status and body. */

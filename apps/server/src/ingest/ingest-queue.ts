@@ -1,4 +1,4 @@
-import type { WriteGroup, TelemetryWriter, WriteResult } from '@sightline/storage';
+import type { TelemetryWriter, WriteGroup, WriteResult } from '@sightline/storage';
 
 /** The writer is behind: the client should retry later (HTTP 503 + Retry-After, gRPC UNAVAILABLE). */
 export class BackpressureError extends Error {
@@ -17,7 +17,7 @@ export class QueueClosedError extends Error {
 }
 
 export interface IngestQueueOptions {
-  /** Spans accepted but not yet committed, beyond which new work is refused. Default 50,000. */
+  /** Spans (and log records) accepted but not yet committed, beyond which new work is refused. Default 50,000. */
   readonly maxPendingSpans?: number;
   /** Most spans committed in one transaction. Default 10,000. */
   readonly maxBatchSpans?: number;
@@ -36,6 +36,7 @@ interface Pending {
 export interface IngestStats {
   pendingSpans: number;
   committedSpans: number;
+  committedLogs: number;
   duplicateSpans: number;
   batches: number;
   refusedRequests: number;
@@ -48,7 +49,14 @@ export interface IngestStats {
  * previous one commits, so receiving and committing overlap.
  */
 export class IngestQueue {
-  readonly stats: IngestStats = { pendingSpans: 0, committedSpans: 0, duplicateSpans: 0, batches: 0, refusedRequests: 0 };
+  readonly stats: IngestStats = {
+    pendingSpans: 0,
+    committedSpans: 0,
+    committedLogs: 0,
+    duplicateSpans: 0,
+    batches: 0,
+    refusedRequests: 0,
+  };
   private readonly maxPending: number;
   private readonly maxBatch: number;
   private readonly maxInFlight: number;
@@ -69,8 +77,9 @@ export class IngestQueue {
   /** Queues a group; resolves when it is durable. Rejects with {@link BackpressureError} when full. */
   submit(group: WriteGroup): Promise<void> {
     if (this.closed) return Promise.reject(new QueueClosedError());
-    if (group.spans.length === 0) return Promise.resolve();
-    const n = group.spans.length;
+    // Log records weigh on the writer like spans.
+    const n = group.spans.length + (group.logs?.length ?? 0);
+    if (n === 0) return Promise.resolve();
     if (this.stats.pendingSpans > 0 && this.stats.pendingSpans + n > this.maxPending) {
       this.stats.refusedRequests++;
       return Promise.reject(new BackpressureError(1));
@@ -137,6 +146,7 @@ export class IngestQueue {
     }
     this.stats.pendingSpans -= spans;
     this.stats.committedSpans += result.stored;
+    this.stats.committedLogs += result.logsStored ?? 0;
     this.stats.duplicateSpans += result.duplicates;
     this.stats.batches++;
     for (const p of batch) p.resolve();

@@ -1,38 +1,52 @@
 import type { IncomingMessage } from 'node:http';
-import type { Span } from '@sightline/core';
+import type { LogRecord, Span } from '@sightline/core';
+import type { WriteGroup } from '@sightline/storage';
 import { HttpError } from '../http/http-error.js';
 import type { Logger } from '../log.js';
+import type { CallExtractor } from './call-extractor.js';
 import { BackpressureError, type IngestQueue, QueueClosedError } from './ingest-queue.js';
 
 /** The project a request's data belongs to, until API keys select one. */
 export const DEFAULT_PROJECT = 'default';
 
 /**
- * The entry point every receiver shares: which project a request writes to, and committing
- * its spans, with failures turned into the answer a client should get (retry later, or not).
+ * The entry point every receiver shares: which project a request writes to, reading the LLM
+ * calls of its spans (unless turned off), and committing it all, with failures turned into
+ * the answer a client should get (retry later, or not).
  */
 export class Ingest {
   constructor(
     readonly queue: IngestQueue,
     private readonly logger: Logger,
+    readonly calls: CallExtractor | null,
   ) {}
 
   projectOf(_req: IncomingMessage | null): string {
     return DEFAULT_PROJECT;
   }
 
-  /** Commits spans; returns null when they are durable, or the error to answer with. */
-  async accept(project: string, spans: readonly Span[], expiresAtUnixNano?: bigint): Promise<HttpError | null> {
+  /** Commits spans and their calls; returns null when they are durable, or the error to answer with. */
+  accept(project: string, spans: readonly Span[], expiresAtUnixNano?: bigint): Promise<HttpError | null> {
+    const calls = this.calls && spans.length ? this.calls.extract(spans) : undefined;
+    return this.submit({ project, spans, calls, expiresAtUnixNano });
+  }
+
+  /** Commits log records. */
+  acceptLogs(project: string, logs: readonly LogRecord[]): Promise<HttpError | null> {
+    return this.submit({ project, spans: [], logs });
+  }
+
+  private async submit(group: WriteGroup): Promise<HttpError | null> {
     try {
-      await this.queue.submit({ project, spans, expiresAtUnixNano });
+      await this.queue.submit(group);
       return null;
     } catch (err) {
       if (err instanceof BackpressureError) {
         return new HttpError(503, 'unavailable', err.message, { 'Retry-After': String(err.retryAfterSeconds) });
       }
       if (err instanceof QueueClosedError) return new HttpError(503, 'unavailable', err.message, { 'Retry-After': '5' });
-      this.logger.error('storing spans failed', err);
-      return new HttpError(503, 'unavailable', 'the store could not commit the spans; retry later', { 'Retry-After': '5' });
+      this.logger.error('storing telemetry failed', err);
+      return new HttpError(503, 'unavailable', 'the store could not commit the data; retry later', { 'Retry-After': '5' });
     }
   }
 }

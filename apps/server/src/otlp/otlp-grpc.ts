@@ -1,7 +1,8 @@
 import * as grpc from '@grpc/grpc-js';
-import { DecodeError, decodeTracesProto, encodeExportResponseProto, rejectionSummary } from '@sightline/core';
+import { DecodeError, encodeExportResponseProto } from '@sightline/core';
 import type { Ingest } from '../ingest/ingest.js';
 import type { Logger } from '../log.js';
+import { LOGS, type Signal, TRACES } from './otlp-http.js';
 
 /** gRPC's default and OTLP's expectation: 4 MiB per received message. */
 export const GRPC_MAX_RECEIVE_BYTES = 4 * 1024 * 1024;
@@ -20,7 +21,11 @@ export const TRACE_SERVICE: grpc.ServiceDefinition = {
   Export: { path: '/opentelemetry.proto.collector.trace.v1.TraceService/Export', originalName: 'Export', ...passThrough },
 };
 
-/** The OTLP/gRPC trace receiver. Resolves to the bound port. */
+export const LOGS_SERVICE: grpc.ServiceDefinition = {
+  Export: { path: '/opentelemetry.proto.collector.logs.v1.LogsService/Export', originalName: 'Export', ...passThrough },
+};
+
+/** The OTLP/gRPC receiver: the trace and logs services. Resolves to the bound port. */
 export async function startGrpcReceiver(
   ingest: Ingest,
   logger: Logger,
@@ -35,17 +40,22 @@ export async function startGrpcReceiver(
     'grpc.max_receive_message_length': GRPC_MAX_RECEIVE_BYTES,
     'grpc.max_send_message_length': 1024 * 1024,
   });
-  server.addService(TRACE_SERVICE, {
-    Export: (call: grpc.ServerUnaryCall<Buffer, Uint8Array>, callback: grpc.sendUnaryData<Uint8Array>) => {
-      exportTraces(ingest, call.request).then(
-        (result) => callback(result.error, result.response),
-        (err: unknown) => {
-          logger.error('gRPC export failed', err);
-          callback({ code: grpc.status.INTERNAL, details: 'internal error' }, null);
-        },
-      );
-    },
-  });
+  for (const [service, signal] of [
+    [TRACE_SERVICE, TRACES],
+    [LOGS_SERVICE, LOGS],
+  ] as const) {
+    server.addService(service, {
+      Export: (call: grpc.ServerUnaryCall<Buffer, Uint8Array>, callback: grpc.sendUnaryData<Uint8Array>) => {
+        exportSignal(signal as Signal<unknown>, ingest, call.request).then(
+          (result) => callback(result.error, result.response),
+          (err: unknown) => {
+            logger.error('gRPC export failed', err);
+            callback({ code: grpc.status.INTERNAL, details: 'internal error' }, null);
+          },
+        );
+      },
+    });
+  }
   const bound = await new Promise<number>((resolve, reject) => {
     server.bindAsync(`${host.includes(':') ? `[${host}]` : host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, p) =>
       err ? reject(err) : resolve(p),
@@ -54,17 +64,21 @@ export async function startGrpcReceiver(
   return { server, port: bound };
 }
 
-async function exportTraces(ingest: Ingest, body: Buffer): Promise<{ error: grpc.ServiceError | null; response: Uint8Array | null }> {
-  let decoded: ReturnType<typeof decodeTracesProto>;
+async function exportSignal<D>(
+  signal: Signal<D>,
+  ingest: Ingest,
+  body: Buffer,
+): Promise<{ error: grpc.ServiceError | null; response: Uint8Array | null }> {
+  let decoded: D;
   try {
-    decoded = decodeTracesProto(body);
+    decoded = signal.decodeProto(body);
   } catch (err) {
     if (err instanceof DecodeError) return fail(grpc.status.INVALID_ARGUMENT, `cannot decode the request: ${err.message}`);
     throw err;
   }
-  const failure = await ingest.accept(ingest.projectOf(null), decoded.spans);
+  const failure = await signal.accept(ingest, ingest.projectOf(null), decoded);
   if (failure) return fail(grpc.status.UNAVAILABLE, failure.message);
-  return { error: null, response: encodeExportResponseProto({ rejected: decoded.rejectedSpans, message: rejectionSummary(decoded) }) };
+  return { error: null, response: encodeExportResponseProto(signal.outcome(decoded)) };
 }
 
 function fail(code: grpc.status, details: string): { error: grpc.ServiceError; response: null } {

@@ -214,9 +214,7 @@ describe('call costs', () => {
       costUsd: 3,
       costSource: 'override',
     });
-    expect(
-      withOverrides.price(call({ model: 'gpt-4o', inputTokens: 1_000_000, outputTokens: 0, sourceCostUsd: 9 })),
-    ).toMatchObject({
+    expect(withOverrides.price(call({ model: 'gpt-4o', inputTokens: 1_000_000, outputTokens: 0, sourceCostUsd: 9 }))).toMatchObject({
       costUsd: 1,
       costSource: 'override',
     });

@@ -1,0 +1,92 @@
+import { normalizeHexId } from '@sightline/core';
+import {
+  CALL_ORDER_FIELDS,
+  type CallFilters,
+  type CallOrderField,
+  type CallQuery,
+  DEFAULT_PAGE_SIZE,
+  MAX_PAGE_SIZE,
+  METRICS_GROUP_BY,
+  type MetricsQuery,
+  SESSION_ORDER_FIELDS,
+  type SessionOrderField,
+  type SessionQuery,
+} from '@sightline/storage';
+import { badRequest } from '../http/http-error.js';
+import { parseFilter, parseSortOrder } from './filter-params.js';
+import { QueryParams } from './query-params.js';
+
+/**
+ * The filters shared by `GET /api/llm-calls` and `GET /api/metrics`: `start`, `end`, `trace_id`,
+ * `provider`, `model` (requested or served), `operation`, `service`, `session_id`, `user_id`,
+ * `route`, `status` (`error` | `ok`), `min_cost_usd`, `min_duration_ms`, `attr.<key>` and
+ * `resource.<key>`.
+ */
+function parseCallFilters(p: QueryParams, project: string): CallFilters {
+  const traceIdText = p.string('trace_id');
+  const traceId = traceIdText === undefined ? undefined : normalizeHexId(traceIdText, 32);
+  if (traceId === null) throw badRequest(`query parameter "trace_id" must be 32 hex characters, got "${traceIdText}"`);
+  return {
+    project,
+    from: p.time('start'),
+    to: p.time('end'),
+    traceId,
+    provider: p.string('provider'),
+    model: p.string('model'),
+    operation: p.string('operation'),
+    service: p.string('service'),
+    sessionId: p.string('session_id'),
+    userId: p.string('user_id'),
+    route: p.string('route'),
+    status: p.oneOf('status', ['error', 'ok'] as const),
+    minCostUsd: p.number('min_cost_usd', 0),
+    minDurationMs: p.number('min_duration_ms', 0),
+    attributes: [
+      ...p.withPrefix('attr.').map(([key, value]) => parseFilter('span', key, value, 'attr.')),
+      ...p.withPrefix('resource.').map(([key, value]) => parseFilter('resource', key, value, 'resource.')),
+    ],
+  };
+}
+
+/** `GET /api/llm-calls`: the filters, `order_by=<timestamp|duration|ttft|cost|total_tokens>[:asc|desc]`, `limit`, `cursor`. */
+export function parseCallQuery(params: URLSearchParams, project: string): CallQuery {
+  const p = new QueryParams(params);
+  const query: CallQuery = {
+    ...parseCallFilters(p, project),
+    orderBy: parseSortOrder(p.string('order_by'), CALL_ORDER_FIELDS) as { field: CallOrderField; direction: 'asc' | 'desc' } | undefined,
+    limit: p.integer('limit', 1, MAX_PAGE_SIZE) ?? DEFAULT_PAGE_SIZE,
+    cursor: p.string('cursor'),
+  };
+  p.check();
+  return query;
+}
+
+/** `GET /api/metrics`: the filters, `group_by`, and `limit` on the number of groups. */
+export function parseMetricsQuery(params: URLSearchParams, project: string): MetricsQuery {
+  const p = new QueryParams(params);
+  const query: MetricsQuery = {
+    ...parseCallFilters(p, project),
+    groupBy: p.oneOf('group_by', METRICS_GROUP_BY),
+    limit: p.integer('limit', 1, MAX_PAGE_SIZE),
+  };
+  p.check();
+  return query;
+}
+
+/** `GET /api/sessions`: `start` (last seen at or after), `end` (first seen before), `user_id`, `order_by`, `limit`, `cursor`. */
+export function parseSessionQuery(params: URLSearchParams, project: string): SessionQuery {
+  const p = new QueryParams(params);
+  const query: SessionQuery = {
+    project,
+    from: p.time('start'),
+    to: p.time('end'),
+    userId: p.string('user_id'),
+    orderBy: parseSortOrder(p.string('order_by'), SESSION_ORDER_FIELDS) as
+      | { field: SessionOrderField; direction: 'asc' | 'desc' }
+      | undefined,
+    limit: p.integer('limit', 1, MAX_PAGE_SIZE) ?? DEFAULT_PAGE_SIZE,
+    cursor: p.string('cursor'),
+  };
+  p.check();
+  return query;
+}

@@ -1,0 +1,70 @@
+import { normalizeHexId } from '@sightline/core';
+import type { CallReader } from '@sightline/storage';
+import { badRequest, notFound } from '../http/http-error.js';
+import { sendJson } from '../http/respond.js';
+import type { Router } from '../http/router.js';
+import type { Ingest } from '../ingest/ingest.js';
+import { callToJson, logToJson, metricsToJson, sessionToJson } from './call-json.js';
+import { parseCallQuery, parseMetricsQuery, parseSessionQuery } from './call-query.js';
+import { QueryParams } from './query-params.js';
+import { traceSummaryToJson } from './span-json.js';
+import { withCursorCheck } from './trace-routes.js';
+
+/**
+ * `GET /api/llm-calls`, `GET /api/llm-calls/{span_id}`, `GET /api/sessions`,
+ * `GET /api/sessions/{session_id}`, `GET /api/metrics`, `GET /api/logs`.
+ */
+export function addCallRoutes(router: Router, calls: CallReader, ingest: Ingest): void {
+  router.add('GET', '/api/llm-calls', async ({ req, res, url }) => {
+    const query = parseCallQuery(url.searchParams, ingest.projectOf(req));
+    const page = await withCursorCheck(() => calls.findCalls(query));
+    sendJson(res, 200, { data: page.items.map(callToJson), next_cursor: page.nextCursor });
+  });
+
+  router.add('GET', '/api/llm-calls/{span_id}', async ({ req, res, url, params }) => {
+    new QueryParams(url.searchParams).check();
+    const spanId = normalizeHexId(params.span_id ?? '', 16);
+    if (spanId === null) throw badRequest(`path parameter "span_id" must be 16 hex characters, got "${params.span_id}"`);
+    const call = await calls.getCall({ project: ingest.projectOf(req), spanId });
+    if (!call) throw notFound(`no LLM call on span ${spanId}`);
+    sendJson(res, 200, callToJson(call));
+  });
+
+  router.add('GET', '/api/sessions', async ({ req, res, url }) => {
+    const query = parseSessionQuery(url.searchParams, ingest.projectOf(req));
+    const page = await withCursorCheck(() => calls.findSessions(query));
+    sendJson(res, 200, { data: page.items.map(sessionToJson), next_cursor: page.nextCursor });
+  });
+
+  router.add('GET', '/api/sessions/{session_id}', async ({ req, res, url, params }) => {
+    new QueryParams(url.searchParams).check();
+    const sessionId = params.session_id ?? '';
+    const detail = await calls.getSession({ project: ingest.projectOf(req), sessionId });
+    if (!detail) throw notFound(`session "${sessionId}" not found`);
+    sendJson(res, 200, {
+      session: sessionToJson(detail.summary),
+      traces: detail.traces.map(traceSummaryToJson),
+      calls: detail.calls.map(callToJson),
+    });
+  });
+
+  router.add('GET', '/api/metrics', async ({ req, res, url }) => {
+    const query = parseMetricsQuery(url.searchParams, ingest.projectOf(req));
+    sendJson(res, 200, metricsToJson(await calls.metrics(query), query.groupBy));
+  });
+
+  router.add('GET', '/api/logs', async ({ req, res, url }) => {
+    const p = new QueryParams(url.searchParams);
+    const traceText = p.string('trace_id');
+    const spanText = p.string('span_id');
+    const limit = p.integer('limit', 1, 1000) ?? 1000;
+    p.check();
+    if (traceText === undefined) throw badRequest('query parameter "trace_id" is required');
+    const traceId = normalizeHexId(traceText, 32);
+    if (traceId === null) throw badRequest(`query parameter "trace_id" must be 32 hex characters, got "${traceText}"`);
+    const spanId = spanText === undefined ? undefined : normalizeHexId(spanText, 16);
+    if (spanId === null) throw badRequest(`query parameter "span_id" must be 16 hex characters, got "${spanText}"`);
+    const logs = await calls.findLogs({ project: ingest.projectOf(req), traceId, spanId, limit });
+    sendJson(res, 200, { data: logs.map(logToJson), next_cursor: null });
+  });
+}

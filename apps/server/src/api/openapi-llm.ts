@@ -1,0 +1,336 @@
+import { attributes, errorResponse, hexId, json, query, ref, time } from './openapi-parts.js';
+
+/** The LLM call, session, metrics, logs and admin parts of the OpenAPI document. */
+
+const page = (item: string) =>
+  json({
+    type: 'object',
+    required: ['data', 'next_cursor'],
+    properties: { data: { type: 'array', items: ref(item) }, next_cursor: { type: ['string', 'null'] } },
+  });
+
+const nullable = (type: string) => ({ type: [type, 'null'] });
+
+const callFilters = [
+  query('start', 'Calls starting at or after: ISO-8601, or a duration before now (15m, 2h, 7d)'),
+  query('end', 'Calls starting before: ISO-8601, or a duration before now'),
+  query('trace_id', 'Calls of this trace', hexId(32)),
+  query('provider', 'Model vendor, one spelling per vendor (openai, anthropic, gcp.gemini, aws.bedrock, …)'),
+  query('model', 'Requested or served model, exactly'),
+  query('operation', 'chat, text_completion, generate_content, embeddings, …'),
+  query('service', 'service.name of the calling service'),
+  query('session_id', 'Calls of this session'),
+  query('user_id', 'Calls of this user'),
+  query('route', 'Gateway route name'),
+  query('status', 'error: failed calls; ok: the rest', { type: 'string', enum: ['error', 'ok'] }),
+  query('min_cost_usd', 'Priced calls costing at least this (USD)', { type: 'number', minimum: 0 }),
+  query('min_duration_ms', 'Calls lasting at least this long (latency)', { type: 'number', minimum: 0 }),
+];
+
+const attrNote =
+  'Attribute filters on the call’s span: attr.<key>=<op>:<value> (span attribute) or resource.<key>=<op>:<value>, operators eq, ne, gt, lt, gte, lte, contains, exists.';
+
+export const llmPaths = {
+  '/v1/logs': {
+    post: {
+      summary: 'OTLP/HTTP logs export',
+      operationId: 'otlpExportLogs',
+      description:
+        'An ExportLogsServiceRequest as application/x-protobuf or application/json, optionally gzipped, at most 20 MiB decompressed. GenAI content events (gen_ai.user.message, gen_ai.choice, …) are attached to their span’s LLM call.',
+      requestBody: {
+        required: true,
+        content: {
+          'application/x-protobuf': { schema: { type: 'string', format: 'binary' } },
+          'application/json': { schema: { type: 'object' } },
+        },
+      },
+      responses: {
+        '200': {
+          description: 'Accepted; partial_success reports rejected log records',
+          content: {
+            'application/x-protobuf': { schema: { type: 'string', format: 'binary' } },
+            'application/json': { schema: ref('ExportLogsResponse') },
+          },
+        },
+        '400': { description: 'Undecodable body' },
+        '413': { description: 'Body larger than 20 MiB' },
+        '415': { description: 'Unsupported Content-Type or Content-Encoding' },
+        '503': { description: 'The store is behind or shutting down; retry after Retry-After seconds' },
+      },
+    },
+  },
+  '/api/llm-calls': {
+    get: {
+      summary: 'List LLM calls, newest first',
+      operationId: 'listLlmCalls',
+      description: `Every span that is a model call, whichever vocabulary it was recorded in. ${attrNote}`,
+      parameters: [
+        ...callFilters,
+        query(
+          'order_by',
+          'timestamp | duration | ttft | cost | total_tokens, with :asc or :desc (default timestamp:desc); unknown values sort lowest',
+        ),
+        query('limit', 'Page size', { type: 'integer', minimum: 1, maximum: 1000, default: 50 }),
+        query('cursor', 'next_cursor of the previous page'),
+      ],
+      responses: { '200': page('LlmCall'), '400': errorResponse('A query parameter is malformed; the message names it') },
+    },
+  },
+  '/api/llm-calls/{span_id}': {
+    get: {
+      summary: 'The LLM call recorded by a span',
+      operationId: 'getLlmCall',
+      parameters: [{ name: 'span_id', in: 'path', required: true, schema: hexId(16) }],
+      responses: {
+        '200': json(ref('LlmCall')),
+        '400': errorResponse('span_id is not 16 hex characters'),
+        '404': errorResponse('No LLM call on that span'),
+      },
+    },
+  },
+  '/api/sessions': {
+    get: {
+      summary: 'List sessions, most recently active first',
+      operationId: 'listSessions',
+      parameters: [
+        query('start', 'Sessions last seen at or after: ISO-8601 or a duration before now'),
+        query('end', 'Sessions first seen before: ISO-8601 or a duration before now'),
+        query('user_id', 'Sessions this user took part in'),
+        query('order_by', 'last_seen | first_seen | call_count | cost, with :asc or :desc (default last_seen:desc)'),
+        query('limit', 'Page size', { type: 'integer', minimum: 1, maximum: 1000, default: 50 }),
+        query('cursor', 'next_cursor of the previous page'),
+      ],
+      responses: { '200': page('Session'), '400': errorResponse('A query parameter is malformed') },
+    },
+  },
+  '/api/sessions/{session_id}': {
+    get: {
+      summary: 'A session as a conversation: its traces and calls in time order',
+      operationId: 'getSession',
+      parameters: [{ name: 'session_id', in: 'path', required: true, schema: { type: 'string' } }],
+      responses: {
+        '200': json({
+          type: 'object',
+          required: ['session', 'traces', 'calls'],
+          properties: {
+            session: ref('Session'),
+            traces: { type: 'array', items: ref('TraceSummary') },
+            calls: { type: 'array', items: ref('LlmCall') },
+          },
+        }),
+        '404': errorResponse('No such session'),
+      },
+    },
+  },
+  '/api/metrics': {
+    get: {
+      summary: 'Calls, errors, tokens, cost and latency percentiles, grouped',
+      operationId: 'getMetrics',
+      description: `Over the calls that count (a call repeating another's usage is skipped). Percentiles are within 1% of the exact value. ${attrNote}`,
+      parameters: [
+        ...callFilters,
+        query('group_by', 'Split by this (none: one total)', {
+          type: 'string',
+          enum: ['model', 'provider', 'service', 'route', 'operation', 'session', 'user', 'hour', 'day'],
+        }),
+        query('limit', 'Most groups returned: the most calls first; hours and days in time order', {
+          type: 'integer',
+          minimum: 1,
+          maximum: 1000,
+          default: 100,
+        }),
+      ],
+      responses: {
+        '200': json({
+          type: 'object',
+          required: ['group_by', 'data', 'total'],
+          properties: {
+            group_by: nullable('string'),
+            data: { type: 'array', items: ref('MetricsRow') },
+            total: ref('MetricsRow'),
+          },
+        }),
+        '400': errorResponse('A query parameter is malformed'),
+      },
+    },
+  },
+  '/api/logs': {
+    get: {
+      summary: 'Log records and events of a trace (or one span), in time order',
+      operationId: 'listLogs',
+      parameters: [
+        { name: 'trace_id', in: 'query', required: true, schema: hexId(32) },
+        query('span_id', 'Only records of this span', hexId(16)),
+        query('limit', 'At most this many', { type: 'integer', minimum: 1, maximum: 1000, default: 1000 }),
+      ],
+      responses: { '200': page('LogRecord'), '400': errorResponse('trace_id missing or malformed') },
+    },
+  },
+  '/api/admin/recompute-costs': {
+    post: {
+      summary: 'Reprice every stored call',
+      operationId: 'recomputeCosts',
+      description:
+        'Reads the --prices override file again (if one is configured), then prices every stored call with the prices now in force and updates every total.',
+      responses: {
+        '200': json({
+          type: 'object',
+          properties: {
+            calls: { type: 'integer', description: 'Calls looked at' },
+            changed: { type: 'integer', description: 'Calls whose cost changed' },
+            duration_ms: { type: 'integer' },
+            prices: { type: 'object' },
+          },
+        }),
+        '400': errorResponse('The price override file cannot be used; the prices in force are unchanged'),
+        '409': errorResponse('A recompute is already running'),
+      },
+    },
+  },
+};
+
+const message = {
+  type: 'object',
+  properties: {
+    role: { type: 'string' },
+    parts: {
+      type: 'array',
+      items: { type: 'object', description: 'OpenTelemetry GenAI parts: {type: text, content}, {type: tool_call, id, name, arguments}, …' },
+    },
+    finish_reason: { type: 'string' },
+  },
+};
+
+export const llmSchemas = {
+  LlmCall: {
+    type: 'object',
+    description:
+      'One model call. A count the source does not give is null, never 0. input_tokens counts every input token, cached ones included.',
+    properties: {
+      trace_id: hexId(32),
+      span_id: hexId(16),
+      parent_span_id: { oneOf: [hexId(16), { type: 'null' }] },
+      request_id: nullable('string'),
+      timestamp: time,
+      service_name: { type: 'string' },
+      provider: nullable('string'),
+      host_provider: nullable('string'),
+      request_model: nullable('string'),
+      model: { ...nullable('string'), description: 'The model that served the call' },
+      operation: nullable('string'),
+      is_streaming: nullable('boolean'),
+      input_tokens: nullable('integer'),
+      output_tokens: nullable('integer'),
+      total_tokens: nullable('integer'),
+      cache_read_tokens: nullable('integer'),
+      cache_write_tokens: nullable('integer'),
+      reasoning_tokens: nullable('integer'),
+      ttft_ms: nullable('number'),
+      duration_ms: { type: 'number' },
+      tpt_ms: { ...nullable('number'), description: 'Generation time after the first token, per output token' },
+      tokens_per_s: nullable('number'),
+      finish_reasons: { type: ['array', 'null'], items: { type: 'string' } },
+      tool_call_count: nullable('integer'),
+      tool_calls: {
+        type: ['array', 'null'],
+        items: { type: 'object', properties: { id: nullable('string'), name: { type: 'string' }, arguments: {} } },
+      },
+      is_error: { type: 'boolean' },
+      error_type: nullable('string'),
+      status_code: nullable('integer'),
+      session_id: nullable('string'),
+      user_id: nullable('string'),
+      route_name: nullable('string'),
+      routing_strategy: nullable('string'),
+      routing_reason: nullable('string'),
+      gateway_cache: nullable('string'),
+      input_messages: { type: ['array', 'null'], items: message },
+      output_messages: { type: ['array', 'null'], items: message },
+      parameters: attributes,
+      cost_usd: nullable('number'),
+      cost_breakdown: {
+        type: ['object', 'null'],
+        properties: {
+          input: nullable('number'),
+          cache_read: nullable('number'),
+          cache_write: nullable('number'),
+          output: nullable('number'),
+          reasoning: nullable('number'),
+        },
+      },
+      cost_source: { type: ['string', 'null'], enum: ['table', 'source', 'override', null] },
+      source_cost_usd: { ...nullable('number'), description: 'The cost the source itself reported, whatever priced the call' },
+      price_model: { ...nullable('string'), description: 'The price used: model (platform, from date)' },
+      vocabulary: { type: 'string' },
+      provenance: {
+        type: 'object',
+        additionalProperties: { type: 'object', properties: { vocabulary: { type: 'string' }, rule: { type: 'string' } } },
+        description: 'For each field set from the span: the vocabulary and the attribute, event or derivation it came from',
+      },
+      counted: { type: 'boolean', description: 'false when another call already counts this call’s usage' },
+      duplicate_of: { oneOf: [hexId(16), { type: 'null' }] },
+      project: { type: 'string' },
+    },
+  },
+  Session: {
+    type: 'object',
+    properties: {
+      session_id: { type: 'string' },
+      first_seen: time,
+      last_seen: time,
+      trace_count: { type: 'integer' },
+      call_count: { type: 'integer' },
+      error_count: { type: 'integer' },
+      input_tokens: nullable('integer'),
+      output_tokens: nullable('integer'),
+      total_tokens: nullable('integer'),
+      cost_usd: nullable('number'),
+      users: { type: 'array', items: { type: 'string' } },
+      project: { type: 'string' },
+    },
+  },
+  MetricsRow: {
+    type: 'object',
+    properties: {
+      key: { ...nullable('string'), description: 'The group (for hour and day, the bucket start as ISO-8601); null: calls without one' },
+      calls: { type: 'integer' },
+      errors: { type: 'integer' },
+      error_rate: nullable('number'),
+      input_tokens: { type: 'integer' },
+      output_tokens: { type: 'integer' },
+      cache_read_tokens: { type: 'integer' },
+      cache_write_tokens: { type: 'integer' },
+      reasoning_tokens: { type: 'integer' },
+      total_tokens: { type: 'integer' },
+      cost_usd: nullable('number'),
+      unpriced_calls: { type: 'integer' },
+      latency_ms: { type: 'object', properties: { p50: nullable('number'), p95: nullable('number'), p99: nullable('number') } },
+      ttft_ms: { type: 'object', properties: { p50: nullable('number'), p95: nullable('number') } },
+      tokens_per_s: { type: 'object', properties: { p50: nullable('number') } },
+    },
+  },
+  LogRecord: {
+    type: 'object',
+    properties: {
+      time: { oneOf: [time, { type: 'null' }] },
+      observed_time: { oneOf: [time, { type: 'null' }] },
+      trace_id: { oneOf: [hexId(32), { type: 'null' }] },
+      span_id: { oneOf: [hexId(16), { type: 'null' }] },
+      event_name: { type: 'string' },
+      severity_number: { type: 'integer' },
+      severity_text: { type: 'string' },
+      body: {},
+      attributes,
+      dropped_attributes_count: { type: 'integer' },
+      flags: { type: 'integer' },
+      resource: { type: 'object' },
+      scope: { type: 'object' },
+    },
+  },
+  ExportLogsResponse: {
+    type: 'object',
+    properties: {
+      partialSuccess: { type: 'object', properties: { rejectedLogRecords: { type: 'string' }, errorMessage: { type: 'string' } } },
+    },
+  },
+};

@@ -1,0 +1,86 @@
+import {
+  type DecodedLogs,
+  type DecodedTraces,
+  DecodeError,
+  decodeLogsJson,
+  decodeLogsProto,
+  decodeTracesJson,
+  decodeTracesProto,
+  type ExportOutcome,
+  encodeExportResponseJson,
+  encodeExportResponseProto,
+  logRejectionSummary,
+  rejectionSummary,
+} from '@sightline/core';
+import { HttpError } from '../http/http-error.js';
+import { readBody } from '../http/read-body.js';
+import { sendBytes, sendJson } from '../http/respond.js';
+import type { Handler } from '../http/router.js';
+import type { Ingest } from '../ingest/ingest.js';
+import { otlpFormatOf, sendOtlpError, sendOtlpHttpError } from './otlp-format.js';
+
+/** What one OTLP signal needs: its two decoders, how to commit what was decoded, and how to report refusals. */
+export interface Signal<D> {
+  readonly decodeProto: (body: Uint8Array) => D;
+  readonly decodeJson: (text: string) => D;
+  readonly accept: (ingest: Ingest, project: string, decoded: D) => Promise<HttpError | null>;
+  readonly outcome: (decoded: D) => ExportOutcome;
+  readonly countField: 'rejectedSpans' | 'rejectedLogRecords';
+}
+
+/**
+ * An OTLP/HTTP export endpoint: protobuf or JSON, optionally gzipped. Answers only after the
+ * accepted data is committed; invalid items are reported in `partial_success`.
+ */
+function otlpHandler<D>(signal: Signal<D>, ingest: Ingest, maxBodyBytes: number): Handler {
+  return async ({ req, res }) => {
+    const format = otlpFormatOf(req);
+    if (format === null) {
+      sendOtlpError(
+        res,
+        null,
+        415,
+        'unsupported_media_type',
+        `Content-Type "${req.headers['content-type'] ?? ''}" is not supported: send application/x-protobuf or application/json`,
+      );
+      return;
+    }
+    let decoded: D;
+    try {
+      const body = await readBody(req, maxBodyBytes);
+      decoded = format === 'protobuf' ? signal.decodeProto(body) : signal.decodeJson(body.toString('utf8'));
+    } catch (err) {
+      if (err instanceof HttpError) return sendOtlpHttpError(res, format, err);
+      if (err instanceof DecodeError)
+        return sendOtlpError(res, format, 400, 'invalid_argument', `cannot decode the request: ${err.message}`);
+      throw err;
+    }
+    const failure = await signal.accept(ingest, ingest.projectOf(req), decoded);
+    if (failure) return sendOtlpHttpError(res, format, failure);
+    const outcome = signal.outcome(decoded);
+    if (format === 'protobuf') sendBytes(res, 200, 'application/x-protobuf', encodeExportResponseProto(outcome));
+    else sendJson(res, 200, encodeExportResponseJson(outcome, signal.countField));
+  };
+}
+
+export const TRACES: Signal<DecodedTraces> = {
+  decodeProto: decodeTracesProto,
+  decodeJson: decodeTracesJson,
+  accept: (ingest, project, decoded) => ingest.accept(project, decoded.spans),
+  outcome: (decoded) => ({ rejected: decoded.rejectedSpans, message: rejectionSummary(decoded) }),
+  countField: 'rejectedSpans',
+};
+
+export const LOGS: Signal<DecodedLogs> = {
+  decodeProto: decodeLogsProto,
+  decodeJson: decodeLogsJson,
+  accept: (ingest, project, decoded) => ingest.acceptLogs(project, decoded.records),
+  outcome: (decoded) => ({ rejected: decoded.rejectedRecords, message: logRejectionSummary(decoded) }),
+  countField: 'rejectedLogRecords',
+};
+
+/** `POST /v1/traces`. */
+export const otlpTracesHandler = (ingest: Ingest, maxBodyBytes: number): Handler => otlpHandler(TRACES, ingest, maxBodyBytes);
+
+/** `POST /v1/logs`. */
+export const otlpLogsHandler = (ingest: Ingest, maxBodyBytes: number): Handler => otlpHandler(LOGS, ingest, maxBodyBytes);
