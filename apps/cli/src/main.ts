@@ -1,5 +1,6 @@
 import { VERSION } from '@sightline/server';
 import { Command } from 'commander';
+import { recomputeCostsCommand } from './recompute-command.js';
 import { serveCommand } from './serve-command.js';
 
 /** Builds the `sightline` command line. */
@@ -8,7 +9,8 @@ export function program(): Command {
     .description('OpenTelemetry-native observability for LLM applications')
     .version(VERSION, '-v, --version')
     .showHelpAfterError('(run with --help for usage)')
-    .addCommand(serveCommand());
+    .addCommand(serveCommand())
+    .addCommand(recomputeCostsCommand());
 }
 
 export async function run(argv: string[]): Promise<void> {

@@ -1,10 +1,12 @@
 import { resolve } from 'node:path';
+import { PriceFileError } from '@sightline/core';
 import {
   consoleLogger,
   DEFAULT_DB_PATH,
   type Listener,
   openStorage,
   PortInUseError,
+  type Pricing,
   type StorageKind,
   startServer,
   VERSION,
@@ -20,6 +22,8 @@ interface ServeOptions {
   db: string;
   storage: StorageKind;
   memoryCapacity: number;
+  prices?: string;
+  llmCalls: boolean;
 }
 
 const FLAG_OF: Record<Listener, string> = {
@@ -50,6 +54,12 @@ export function serveCommand(): Command {
         .default(100_000)
         .argParser(parsePositiveInt),
     )
+    .addOption(
+      new Option('--prices <file>', 'price overrides (JSON or YAML, USD per 1M tokens) that win over the built-in prices').env(
+        'SIGHTLINE_PRICES',
+      ),
+    )
+    .addOption(new Option('--no-llm-calls', 'store spans only: do not read LLM calls from them').env('SIGHTLINE_NO_LLM_CALLS'))
     .action(async (opts: ServeOptions) => {
       await serve(opts);
     });
@@ -73,6 +83,8 @@ async function serve(opts: ServeOptions): Promise<void> {
       grpcPort: opts.grpcPort,
       otlpHttpPort: opts.otlpHttpPort,
       logger,
+      llmCalls: opts.llmCalls,
+      pricesFile: opts.prices === undefined ? null : resolve(opts.prices),
     });
   } catch (err) {
     if (err instanceof PortInUseError) {
@@ -80,6 +92,7 @@ async function serve(opts: ServeOptions): Promise<void> {
         `port ${err.port} on ${err.host} is already in use (is another Sightline running?). Choose another with ${FLAG_OF[err.listener]}.`,
       );
     }
+    if (err instanceof PriceFileError) fail(err.message);
     fail(`cannot start: ${(err as Error).message}`);
   }
   const url = (port: number) => `http://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${port}`;
@@ -90,6 +103,7 @@ async function serve(opts: ServeOptions): Promise<void> {
       `  OTLP/HTTP        ${url(server.ports.otlpHttp)}/v1/traces`,
       `  OTLP/gRPC        ${opts.host}:${server.ports.grpc}`,
       `  Storage          ${opts.storage === 'sqlite' ? `SQLite ${dbPath}` : `memory (last ${opts.memoryCapacity} spans)`}`,
+      `  LLM calls        ${opts.llmCalls ? describePrices(server.pricing) : 'off (--no-llm-calls)'}`,
       '',
     ].join('\n'),
   );
@@ -114,6 +128,12 @@ async function serve(opts: ServeOptions): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+function describePrices(pricing: Pricing): string {
+  const p = pricing.describe();
+  const builtin = `${p.builtin.models.toLocaleString('en-US')} built-in model prices (as of ${p.builtin.as_of})`;
+  return p.overrides ? `${builtin} + ${p.overrides.models} from ${p.overrides.file}` : builtin;
 }
 
 function fail(message: string): never {
