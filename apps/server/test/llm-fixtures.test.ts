@@ -31,7 +31,7 @@ async function send(set: 'openinference-js' | 'otel-genai-contrib', channel: Cha
       await new Promise<void>((resolve, reject) => client.Export(f.body, (err) => (err ? reject(err) : resolve())));
     client.close();
   } else {
-    const fixtures: FixtureBody[] = fixtureBodies(set, channel === 'gRPC' || channel === 'otlp-http protobuf' ? 'proto' : 'json');
+    const fixtures: FixtureBody[] = fixtureBodies(set, channel === 'otlp-http protobuf' ? 'proto' : 'json');
     for (const f of fixtures) expect((await postFixture(channel === 'main port JSON' ? server.api : server.otlpHttp, f)).status).toBe(200);
   }
   return server;
@@ -48,7 +48,13 @@ describe.each(CHANNELS)('LLM calls from @opentelemetry/instrumentation-openai bo
     const server = await send('otel-genai-contrib', channel);
     const calls = await callsIn(server);
     expect(calls.map((c) => c.request_model)).toEqual(['gpt-4o-mini', 'gpt-4o-mini', 'gpt-4o', 'text-embedding-3-small', 'boom']);
-    const [chat, streamed, tool, embed, failed] = calls as Record<string, any>[];
+    const [chat, streamed, tool, embed, failed] = calls as [
+      Record<string, any>,
+      Record<string, any>,
+      Record<string, any>,
+      Record<string, any>,
+      Record<string, any>,
+    ];
 
     expect(chat).toMatchObject({
       vocabulary: 'otel-genai',
@@ -123,9 +129,10 @@ describe.each(CHANNELS)('LLM calls from @arizeai/openinference-instrumentation-o
   it('reads what OpenInference records, and leaves unknown what it does not', async () => {
     const server = await send('openinference-js', channel);
     const calls = (await callsIn(server)) as Record<string, any>[];
+    type Call = Record<string, any>;
     // OpenInference records no span for the failed call.
     expect(calls).toHaveLength(4);
-    const [chat, streamed, tool, embed] = calls;
+    const [chat, streamed, tool, embed] = calls as [Call, Call, Call, Call];
     expect(chat).toMatchObject({
       vocabulary: 'openinference',
       provider: 'openai',

@@ -52,7 +52,7 @@ export function messagesFromEvents(events: readonly ContentEvent[]): EventMessag
       const plain: Record<string, unknown> = { ...body, role: typeof body.role === 'string' ? body.role : role };
       if (role === 'tool' && typeof body.id === 'string' && plain.tool_call_id === undefined) plain.tool_call_id = body.id;
       const m = messageFromPlain(plain);
-      if (m && m.parts.length) input.push(m);
+      if (m?.parts.length) input.push(m);
     } else if (e.name === CHOICE_EVENT) {
       const body = bodyObject(e.body);
       const message = typeof body.message === 'object' && body.message !== null ? (body.message as Record<string, unknown>) : {};

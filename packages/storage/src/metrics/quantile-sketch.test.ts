@@ -3,7 +3,7 @@ import { QuantileSketch } from './quantile-sketch.js';
 
 function exact(values: number[], q: number): number {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(q * (sorted.length - 1))] as number;
+  return sorted[Math.max(1, Math.ceil(q * sorted.length)) - 1] as number;
 }
 
 describe('quantile sketch', () => {

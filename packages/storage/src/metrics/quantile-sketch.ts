@@ -43,15 +43,18 @@ export class QuantileSketch {
     for (const [bucket, n] of other.counts) this.addBucket(bucket, sign * n);
   }
 
-  /** The q-quantile (0..1) of the values added, or null when there are none. */
+  /**
+   * The q-quantile (0..1) of the values added, by nearest rank (the ⌈q·n⌉-th smallest value,
+   * so p99 of a few values is their largest), or null when there are none.
+   */
   quantile(q: number): number | null {
     if (this.count <= 0) return null;
-    const rank = q * (this.count - 1);
+    const rank = Math.max(1, Math.ceil(q * this.count));
     const buckets = [...this.counts.keys()].sort((a, b) => a - b);
     let seen = 0;
     for (const b of buckets) {
       seen += this.counts.get(b) as number;
-      if (seen > rank) return bucketValue(b);
+      if (seen >= rank) return bucketValue(b);
     }
     return bucketValue(buckets[buckets.length - 1] as number);
   }
