@@ -1,0 +1,133 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A stand-in for the OpenAI API on 127.0.0.1, speaking its wire format, so the official
+ * clients (and the instrumentations wrapping them) run for real:
+ *
+ * - `POST /v1/chat/completions`: a fixed answer with usage (24 prompt tokens, 8 completion
+ *   tokens, 16 of the prompt cached when the prompt mentions "cached"); a tool call when tools
+ *   are offered; an SSE stream when `stream` is set (the first chunk after `firstChunkDelayMs`,
+ *   usage in a last chunk when `stream_options.include_usage` is set); HTTP 429 for model `boom`.
+ * - `POST /v1/embeddings`: a small vector, 5 prompt tokens per input.
+ */
+export interface MockOpenAi {
+  readonly url: string;
+  /** Requests received, in order. */
+  readonly requests: { path: string; body: Record<string, unknown> }[];
+  close(): Promise<void>;
+}
+
+export const MOCK_ANSWER = 'The capital of France is Paris.';
+
+export async function startMockOpenAi(options: { firstChunkDelayMs?: number } = {}): Promise<MockOpenAi> {
+  const requests: MockOpenAi['requests'] = [];
+  const server: Server = createServer((req, res) => {
+    handle(req, res, requests, options.firstChunkDelayMs ?? 40).catch(() => {
+      res.destroy();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/v1`,
+    requests,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse, requests: MockOpenAi['requests'], delay: number): Promise<void> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  const body = chunks.length ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>) : {};
+  const path = (req.url ?? '').replace(/\?.*$/, '');
+  requests.push({ path, body });
+  const model = String(body.model ?? '');
+  const send = (status: number, value: unknown, headers: Record<string, string> = {}) => {
+    const text = JSON.stringify(value);
+    res.writeHead(status, { 'content-type': 'application/json', 'x-request-id': `req_${requests.length}`, ...headers });
+    res.end(text);
+  };
+  if (path.endsWith('/embeddings')) {
+    const inputs = Array.isArray(body.input) ? body.input : [body.input];
+    send(200, {
+      object: 'list',
+      model,
+      data: inputs.map((_, index) => ({ object: 'embedding', index, embedding: [0.1, -0.2, 0.3] })),
+      usage: { prompt_tokens: 5 * inputs.length, total_tokens: 5 * inputs.length },
+    });
+    return;
+  }
+  if (!path.endsWith('/chat/completions')) {
+    send(404, { error: { message: `no route ${path}`, type: 'invalid_request_error' } });
+    return;
+  }
+  if (model === 'boom') {
+    send(
+      429,
+      { error: { message: 'Rate limit reached for requests', type: 'requests', param: null, code: 'rate_limit_exceeded' } },
+      { 'retry-after': '1' },
+    );
+    return;
+  }
+  const cached = JSON.stringify(body.messages ?? '').includes('cached') ? 16 : 0;
+  const usage = {
+    prompt_tokens: 24,
+    completion_tokens: 8,
+    total_tokens: 32,
+    prompt_tokens_details: { cached_tokens: cached },
+    completion_tokens_details: { reasoning_tokens: 0 },
+  };
+  const served = `${model}-2024-07-18`;
+  const withTools = Array.isArray(body.tools) && body.tools.length > 0;
+  const toolCall = { id: 'call_abc', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } };
+  if (!body.stream) {
+    send(200, {
+      id: withTools ? 'chatcmpl-tool1' : 'chatcmpl-1',
+      object: 'chat.completion',
+      created: 1_763_800_000,
+      model: served,
+      choices: [
+        {
+          index: 0,
+          message: withTools ? { role: 'assistant', content: null, tool_calls: [toolCall] } : { role: 'assistant', content: MOCK_ANSWER },
+          finish_reason: withTools ? 'tool_calls' : 'stop',
+          logprobs: null,
+        },
+      ],
+      usage,
+    });
+    return;
+  }
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'x-request-id': `req_${requests.length}` });
+  const chunk = (delta: Record<string, unknown>, finish: string | null, extra: Record<string, unknown> = {}) =>
+    `data: ${JSON.stringify({
+      id: 'chatcmpl-s1',
+      object: 'chat.completion.chunk',
+      created: 1_763_800_000,
+      model: served,
+      choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }],
+      ...extra,
+    })}\n\n`;
+  await sleep(delay);
+  res.write(chunk({ role: 'assistant', content: '' }, null));
+  for (const word of MOCK_ANSWER.split(/(?= )/)) {
+    res.write(chunk({ content: word }, null));
+    await sleep(2);
+  }
+  res.write(chunk({}, 'stop'));
+  const options = body.stream_options as { include_usage?: boolean } | undefined;
+  if (options?.include_usage)
+    res.write(
+      `data: ${JSON.stringify({ id: 'chatcmpl-s1', object: 'chat.completion.chunk', created: 1_763_800_000, model: served, choices: [], usage })}\n\n`,
+    );
+  res.end('data: [DONE]\n\n');
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
