@@ -1,0 +1,77 @@
+"""Sends LLM-call spans from the Python OpenTelemetry SDK to Sightline.
+
+The official `openai` client, wrapped by one instrumentation, calls a mock OpenAI server;
+spans go out through the official OTLP exporter of the chosen transport.
+
+    python emit_calls.py --instrumentation openinference|openllmetry --exporter http|grpc \
+        --endpoint <OTLP base URL or host:port> --openai <mock base URL> --service <name>
+
+Prints one JSON line describing what the client saw, for the test to compare.
+"""
+import argparse
+import json
+
+from opentelemetry import trace
+from opentelemetry.sdk.resources import Resource
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import BatchSpanProcessor
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--instrumentation", choices=["openinference", "openllmetry"], required=True)
+parser.add_argument("--exporter", choices=["http", "grpc"], required=True)
+parser.add_argument("--endpoint", required=True)
+parser.add_argument("--openai", required=True)
+parser.add_argument("--service", required=True)
+args = parser.parse_args()
+
+if args.exporter == "http":
+    from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+
+    exporter = OTLPSpanExporter(endpoint=f"{args.endpoint}/v1/traces")
+else:
+    from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter
+
+    exporter = OTLPSpanExporter(endpoint=args.endpoint, insecure=True)
+
+provider = TracerProvider(resource=Resource.create({"service.name": args.service}))
+provider.add_span_processor(BatchSpanProcessor(exporter))
+trace.set_tracer_provider(provider)
+
+if args.instrumentation == "openinference":
+    from openinference.instrumentation.openai import OpenAIInstrumentor
+else:
+    from opentelemetry.instrumentation.openai import OpenAIInstrumentor
+OpenAIInstrumentor().instrument(tracer_provider=provider)
+
+import openai  # noqa: E402  (instrumented on import)
+
+client = openai.OpenAI(base_url=args.openai, api_key="test-key", max_retries=0)
+tracer = trace.get_tracer("python-llm-app")
+seen = {}
+with tracer.start_as_current_span("agent.run"):
+    r = client.chat.completions.create(
+        model="gpt-4o-mini",
+        temperature=0.2,
+        messages=[{"role": "system", "content": "You are terse."}, {"role": "user", "content": "What is the capital of France?"}],
+    )
+    seen["chat"] = r.choices[0].message.content
+    stream = client.chat.completions.create(
+        model="gpt-4o-mini",
+        stream=True,
+        stream_options={"include_usage": True},
+        messages=[{"role": "user", "content": "Capital of France? (cached)"}],
+    )
+    seen["stream"] = "".join((c.choices[0].delta.content or "") for c in stream if c.choices)
+    tools = [{"type": "function", "function": {"name": "get_weather", "parameters": {"type": "object", "properties": {"city": {"type": "string"}}}}}]
+    r = client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "Weather in Paris?"}], tools=tools)
+    seen["tool"] = r.choices[0].message.tool_calls[0].function.name
+    r = client.embeddings.create(model="text-embedding-3-small", input="hello world")
+    seen["embedding"] = len(r.data[0].embedding)
+    try:
+        client.chat.completions.create(model="boom", messages=[{"role": "user", "content": "x"}])
+    except openai.RateLimitError as e:
+        seen["error"] = type(e).__name__
+
+provider.force_flush()
+provider.shutdown()
+print(json.dumps(seen))
