@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,12 +19,23 @@ describe('sightline', () => {
   it('explains itself with --help', async () => {
     const run = runSightline(['serve', '--help']);
     expect((await run.exited).code).toBe(0);
-    for (const flag of ['--port', '--grpc-port', '--otlp-http-port', '--host', '--db', '--storage', '--memory-capacity'])
+    for (const flag of [
+      '--port',
+      '--grpc-port',
+      '--otlp-http-port',
+      '--host',
+      '--db',
+      '--storage',
+      '--memory-capacity',
+      '--prices',
+      '--no-llm-calls',
+    ])
       expect(run.stdout()).toContain(flag);
     expect(run.stdout()).toContain('SIGHTLINE_PORT');
     const top = runSightline(['--help']);
     expect((await top.exited).code).toBe(0);
     expect(top.stdout()).toContain('serve');
+    expect(top.stdout()).toContain('recompute-costs');
   });
 
   it('prints its version', async () => {
@@ -92,5 +103,109 @@ describe('sightline', () => {
     expect((await fetch(`${child.api}/`)).status).toBe(200);
     child.proc.kill('SIGTERM');
     await child.exited;
+  });
+
+  it('refuses a price file it cannot use, in one line naming the file and the problem', async () => {
+    const missing = runSightline([
+      'serve',
+      '--storage',
+      'memory',
+      '--port',
+      '0',
+      '--grpc-port',
+      '0',
+      '--otlp-http-port',
+      '0',
+      '--prices',
+      join(dir, 'nope.yaml'),
+    ]);
+    expect((await missing.exited).code).toBe(1);
+    expect(missing.stderr().trim().split('\n')).toEqual([
+      expect.stringMatching(/^sightline: cannot read the price file .*nope\.yaml: ENOENT$/),
+    ]);
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, '{"gpt-4o": {"input": "2.5"}}');
+    const invalid = runSightline([
+      'serve',
+      '--storage',
+      'memory',
+      '--port',
+      '0',
+      '--grpc-port',
+      '0',
+      '--otlp-http-port',
+      '0',
+      '--prices',
+      bad,
+    ]);
+    expect((await invalid.exited).code).toBe(1);
+    expect(invalid.stderr()).toMatch(/bad\.json: entry 1 \("gpt-4o"\): "input" must be a number/);
+    expect(invalid.stderr()).not.toMatch(/\n\s+at /);
+  });
+
+  it('recompute-costs reprices the calls of a running server, which reads its price file again', async () => {
+    const prices = join(dir, 'prices.yaml');
+    writeFileSync(prices, '- model: gpt-4o-mini\n  input: 1\n  output: 1\n');
+    const child = await startChildServer(['--storage', 'memory', '--prices', prices]);
+    expect(child.stderr()).toMatch(/LLM calls\s+2,381 built-in model prices \(as of 2026-07-24\) \+ 1 from .*prices\.yaml/);
+    const body = JSON.stringify({
+      resourceSpans: [
+        {
+          scopeSpans: [
+            {
+              spans: [
+                {
+                  traceId: '5b8efff798038103d269b633813fc60c',
+                  spanId: 'eee19b7ec3c1b174',
+                  name: 'chat',
+                  startTimeUnixNano: '1763800000000000000',
+                  endTimeUnixNano: '1763800001000000000',
+                  attributes: [
+                    { key: 'gen_ai.operation.name', value: { stringValue: 'chat' } },
+                    { key: 'gen_ai.request.model', value: { stringValue: 'gpt-4o-mini' } },
+                    { key: 'gen_ai.usage.input_tokens', value: { intValue: '1000000' } },
+                    { key: 'gen_ai.usage.output_tokens', value: { intValue: '0' } },
+                  ],
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    expect((await fetch(`${child.api}/v1/traces`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body })).status).toBe(
+      200,
+    );
+    const cost = async () => (await json(await fetch(`${child.api}/api/llm-calls`))).data[0].cost_usd;
+    expect(await cost()).toBe(1);
+    writeFileSync(prices, '- model: gpt-4o-mini\n  input: 3\n  output: 1\n');
+    const run = runSightline(['recompute-costs', '--url', child.api]);
+    expect((await run.exited).code).toBe(0);
+    expect(run.stdout()).toMatch(/^Repriced 1 calls: 1 changed cost \(\d+ ms\)\.$/m);
+    expect(await cost()).toBe(3);
+    child.proc.kill('SIGTERM');
+    await child.exited;
+  });
+
+  it('recompute-costs says so in one line when no server answers', async () => {
+    const { server, port } = await occupy();
+    server.close();
+    const run = runSightline(['recompute-costs', '--url', `http://127.0.0.1:${port}`]);
+    expect((await run.exited).code).toBe(1);
+    expect(run.stderr().trim().split('\n')).toEqual([
+      expect.stringMatching(/no Sightline server answers at http:\/\/127\.0\.0\.1:\d+ .*sightline serve/),
+    ]);
+  });
+
+  it('stores spans only with --no-llm-calls (or SIGHTLINE_NO_LLM_CALLS)', async () => {
+    for (const [args, env] of [
+      [['--no-llm-calls'], {}],
+      [[], { SIGHTLINE_NO_LLM_CALLS: '1' }],
+    ] as const) {
+      const child = await startChildServer(['--storage', 'memory', ...args], env);
+      expect(child.stderr()).toMatch(/LLM calls\s+off/);
+      child.proc.kill('SIGTERM');
+      await child.exited;
+    }
   });
 });

@@ -3,6 +3,7 @@ import type { LlmCall } from '../llm/llm-call.js';
 import { builtInPrices } from './builtin.js';
 import { Pricer } from './cost.js';
 import { baseName, familyName } from './model-names.js';
+import { PriceFileError, parsePriceOverrides } from './price-overrides.js';
 import { PriceTable } from './price-table.js';
 
 const at = (iso: string) => BigInt(Date.parse(iso)) * 1_000_000n;
@@ -221,6 +222,58 @@ describe('call costs', () => {
     expect(withOverrides.price(call({ model: 'gpt-4o-mini', inputTokens: 1_000_000, outputTokens: 0 }))).toMatchObject({
       costSource: 'table',
       costUsd: 0.15,
+    });
+  });
+});
+
+describe('price overrides', () => {
+  it('reads a list, {entries}, or a map from model to prices', () => {
+    const list = parsePriceOverrides([{ model: 'GPT-4o', input: 2, output: 8, cached_input: 1, platform: 'azure', from: '2025-01-01' }]);
+    expect(list.entries).toEqual([
+      {
+        model: 'gpt-4o',
+        platform: 'azure',
+        mode: 'chat',
+        from: '2025-01-01',
+        input: 2,
+        output: 8,
+        cached_input: 1,
+        cache_write: null,
+        reasoning: null,
+        tiers: undefined,
+      },
+    ]);
+    expect(parsePriceOverrides({ entries: [{ model: 'm', input: 1, output: 1 }] }).entries).toHaveLength(1);
+    const map = parsePriceOverrides({ 'my-model': { input: 0.5, output: 1.5 }, 'text-embed-x': { input: 0.1, mode: 'embeddings' } });
+    expect(map.entries.map((e) => [e.model, e.input, e.output, e.mode])).toEqual([
+      ['my-model', 0.5, 1.5, 'chat'],
+      ['text-embed-x', 0.1, 0, 'embeddings'],
+    ]);
+    // YAML gives dates as Date objects.
+    expect(parsePriceOverrides([{ model: 'm', input: 1, output: 1, from: new Date('2025-03-01T00:00:00Z') }]).entries[0]?.from).toBe(
+      '2025-03-01',
+    );
+  });
+
+  it('names the entry and the field that is wrong', () => {
+    expect(() => parsePriceOverrides('nope')).toThrow(PriceFileError);
+    expect(() => parsePriceOverrides([{ input: 1, output: 1 }])).toThrow(/entry 1: "model" must be a non-empty string/);
+    expect(() => parsePriceOverrides([{ model: 'm', output: 1 }])).toThrow(/entry 1 \("m"\): "input" is required/);
+    expect(() => parsePriceOverrides([{ model: 'm', input: -1, output: 1 }])).toThrow(/"input" must be a number ≥ 0, got -1/);
+    expect(() => parsePriceOverrides([{ model: 'm', input: 1, output: 1, from: 'soon' }])).toThrow(/"from" must be a date/);
+    expect(() => parsePriceOverrides([{ model: 'm', input: 1, output: 1, price: 3 }])).toThrow(/unknown field "price"/);
+    expect(() => parsePriceOverrides([{ model: 'm', input: 1, output: 1, tiers: [{ above: 1000, input: 2 }] }])).toThrow(
+      /tier 1: "input" and "output" are required/,
+    );
+  });
+
+  it('wins over the built-in table for the models it names', () => {
+    const overrides = new PriceTable(parsePriceOverrides({ 'gpt-4o-mini': { input: 1, output: 1 } }));
+    const p = new Pricer(builtInPrices(), overrides);
+    expect(p.price(call({ model: 'gpt-4o-mini-2024-07-18', inputTokens: 1_000_000, outputTokens: 0 }))).toMatchObject({
+      costUsd: 1,
+      costSource: 'override',
+      priceModel: 'gpt-4o-mini',
     });
   });
 });
