@@ -21,7 +21,8 @@ export function templateSpans(spansPerRequest = 512, seed = 1): ReadableSpan[] {
   const rand = seededRandom(seed);
   const text = (words: number) => Array.from({ length: words }, () => WORDS[Math.floor(rand() * WORDS.length)]).join(' ');
   const spans: ReadableSpan[] = [];
-  const base = BigInt(Date.now() - 3_600_000) * 1_000_000n;
+  // Requests step 14 minutes apart from four weeks ago, so a full run spreads over ~four weeks.
+  const base = BigInt(Date.now() - 28 * 86_400_000) * 1_000_000n;
   const traces = Math.ceil(spansPerRequest / 8);
   // One resource per service, as an SDK sends: the request carries four ResourceSpans.
   const resources = SERVICES.map((service) =>
@@ -100,7 +101,7 @@ function timesOf(spans: ReadableSpan[]): bigint[] {
 }
 
 /** Each request moves its spans this much later than the previous one. */
-const STEP_NS = 10_000_000n;
+const STEP_NS = 14n * 60_000_000_000n;
 
 /** A request body whose ids are made unique per request by overwriting their 4-byte marks. */
 export interface Template {

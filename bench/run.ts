@@ -4,25 +4,31 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { jsonTemplate, protobufTemplate, templateSpans } from './llm-spans.js';
 import { grpcLoad, httpLoad, type LoadResult, requestsSent } from './load.js';
-import { startServerProcess } from './server-process.js';
+import { type ServerProcess, startServerProcess } from './server-process.js';
 import { fmt, percentile } from './stats.js';
 
 /**
  * `npm run bench`: ingest throughput over OTLP/HTTP protobuf, OTLP/HTTP JSON and OTLP/gRPC
- * into SQLite, end to end (a request counts when acknowledged, i.e. committed); the server's
- * RSS; then query latency with the store filled to --spans spans.
+ * into SQLite, end to end (a request counts when acknowledged, i.e. committed); the cost of
+ * reading and pricing LLM calls at ingest (the same load with and without, interleaved); the
+ * server's RSS; query latency with the store filled to --spans spans; then metrics latency
+ * with --calls LLM calls stored.
  */
 const { values: opts } = parseArgs({
   options: {
     spans: { type: 'string', default: '1000000' },
+    calls: { type: 'string', default: '1000000' },
     concurrency: { type: 'string', default: '4' },
     queries: { type: 'string', default: '300' },
+    rounds: { type: 'string', default: '3' },
     keep: { type: 'boolean', default: false },
   },
 });
 const TOTAL = Number(opts.spans);
+const CALLS = Number(opts.calls);
 const CONCURRENCY = Number(opts.concurrency);
 const QUERIES = Number(opts.queries);
+const ROUNDS = Number(opts.rounds);
 const PER_REQUEST = 512;
 
 const dir = mkdtempSync(join(tmpdir(), 'sightline-bench-'));
@@ -31,14 +37,17 @@ const spans = templateSpans(PER_REQUEST);
 const proto = protobufTemplate(spans);
 const json = jsonTemplate(spans);
 const bytesPerSpan = Math.round(proto.bytes / proto.spans);
+const callsPerRequest = spans.filter((s) => s.attributes['gen_ai.operation.name'] === 'chat').length;
 
 console.log(`Sightline benchmark — ${new Date().toISOString()}`);
 console.log(
-  `  requests of ${PER_REQUEST} LLM spans: ${fmt(proto.bytes / 1024, 0)} KiB protobuf (~${bytesPerSpan} B/span), ${fmt(json.bytes / 1024, 0)} KiB JSON`,
+  `  requests of ${PER_REQUEST} LLM spans (${callsPerRequest} of them model calls): ${fmt(proto.bytes / 1024, 0)} KiB protobuf (~${bytesPerSpan} B/span), ${fmt(json.bytes / 1024, 0)} KiB JSON`,
 );
 console.log(`  ${CONCURRENCY} requests in flight; SQLite file in ${dir}\n`);
 
 const server = await startServerProcess(['--db', db]);
+// The same server without reading LLM calls, for the cost of doing so.
+const spansOnly = await startServerProcess(['--db', join(dir, 'spans-only.db'), '--no-llm-calls']);
 let peak = 0;
 const sampler = setInterval(() => {
   peak = Math.max(peak, server.rssMiB());
@@ -49,52 +58,100 @@ const line = (name: string, r: LoadResult, cpu: number) =>
     `  ${name.padEnd(22)} ${fmt(r.spansPerSecond, 0).padStart(8)} spans/s  (${r.spans.toLocaleString()} spans in ${fmt(r.seconds, 2)} s; server CPU ${fmt((cpu / r.spans) * 1e6, 1)} µs/span${r.refused ? `; ${r.refused} refused with 503/UNAVAILABLE and retried` : ''})`,
   );
 /** Runs a load and reports it with the server CPU it took. */
-const measure = async (name: string, run: () => Promise<LoadResult>) => {
-  const before = server.cpuSeconds();
+const measure = async (name: string, target: ServerProcess, run: () => Promise<LoadResult>) => {
+  const before = target.cpuSeconds();
   const result = await run();
-  line(name, result, server.cpuSeconds() - before);
+  const cpu = target.cpuSeconds() - before;
+  line(name, result, cpu);
+  return { result, cpu };
+};
+const protoLoad = (target: ServerProcess, requests: number) =>
+  httpLoad(`${target.otlpHttp}/v1/traces`, 'application/x-protobuf', proto, requests, CONCURRENCY);
+let llmCallsStored = 0;
+const countCalls = (requests: number) => {
+  llmCallsStored += requests * callsPerRequest;
 };
 
 try {
   // Warm-up: let each path's code get compiled before it is timed.
-  await httpLoad(`${server.otlpHttp}/v1/traces`, 'application/x-protobuf', proto, 40, CONCURRENCY);
+  await protoLoad(server, 40);
   await httpLoad(`${server.otlpHttp}/v1/traces`, 'application/json', json, 20, CONCURRENCY);
   await grpcLoad(server.grpc, proto, 20, CONCURRENCY);
+  await protoLoad(spansOnly, 40);
+  countCalls(80);
   const share = Math.max(1, Math.floor(TOTAL / PER_REQUEST / 10));
-  console.log('Ingest, end to end (acknowledged = committed to SQLite):');
-  await measure('OTLP/HTTP protobuf', () =>
-    httpLoad(`${server.otlpHttp}/v1/traces`, 'application/x-protobuf', proto, share * 4, CONCURRENCY),
+  console.log('Ingest, end to end (acknowledged = committed to SQLite), LLM calls read and priced:');
+  const protoRun = await measure('OTLP/HTTP protobuf', server, () => protoLoad(server, share * 2));
+  await measure('OTLP/HTTP JSON', server, () => httpLoad(`${server.otlpHttp}/v1/traces`, 'application/json', json, share * 2, CONCURRENCY));
+  await measure('OTLP/gRPC', server, () => grpcLoad(server.grpc, proto, share * 2, CONCURRENCY));
+  countCalls(protoRun.result.requests + share * 4);
+
+  console.log(`\nThe cost of reading and pricing LLM calls (OTLP/HTTP protobuf, ${ROUNDS} interleaved rounds each):`);
+  const modes = { withCalls: { spans: 0, seconds: 0, cpu: 0 }, spansOnly: { spans: 0, seconds: 0, cpu: 0 } };
+  const round = Math.max(1, Math.floor(share / 2));
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const [mode, target] of [
+      ['spansOnly', spansOnly],
+      ['withCalls', server],
+    ] as const) {
+      const before = target.cpuSeconds();
+      const result = await protoLoad(target, round);
+      const m = modes[mode];
+      m.spans += result.spans;
+      m.seconds += result.seconds;
+      m.cpu += target.cpuSeconds() - before;
+      if (mode === 'withCalls') countCalls(result.requests);
+    }
+  }
+  const rate = (m: { spans: number; seconds: number }) => m.spans / m.seconds;
+  const cpuPerSpan = (m: { spans: number; cpu: number }) => (m.cpu / m.spans) * 1e6;
+  console.log(
+    `  spans only (--no-llm-calls)   ${fmt(rate(modes.spansOnly), 0).padStart(8)} spans/s  (server CPU ${fmt(cpuPerSpan(modes.spansOnly), 1)} µs/span)`,
   );
-  await measure('OTLP/HTTP JSON', () => httpLoad(`${server.otlpHttp}/v1/traces`, 'application/json', json, share * 2, CONCURRENCY));
-  await measure('OTLP/gRPC', () => grpcLoad(server.grpc, proto, share * 2, CONCURRENCY));
-  const rest = Math.ceil(TOTAL / PER_REQUEST) - requestsSent();
-  if (rest > 0)
-    await measure('(fill, protobuf)', () => httpLoad(`${server.otlpHttp}/v1/traces`, 'application/x-protobuf', proto, rest, CONCURRENCY));
+  console.log(
+    `  LLM calls read and priced     ${fmt(rate(modes.withCalls), 0).padStart(8)} spans/s  (server CPU ${fmt(cpuPerSpan(modes.withCalls), 1)} µs/span)`,
+  );
+  console.log(`  throughput with calls: ${fmt((rate(modes.withCalls) / rate(modes.spansOnly)) * 100, 1)}% of spans only (target ≥ 85%)`);
+  await spansOnly.stop();
+
+  const storedSpans = async () =>
+    ((await (await fetch(`${server.api}/healthz`)).json()) as { ingest: { committed_spans: number } }).ingest.committed_spans;
+  const fillTo = async (label: string, spansWanted: number) => {
+    const rest = Math.ceil((spansWanted - (await storedSpans())) / PER_REQUEST);
+    if (rest <= 0) return;
+    const { result } = await measure(label, server, () => protoLoad(server, rest));
+    countCalls(result.requests);
+  };
+  await fillTo('(fill, protobuf)', TOTAL);
   clearInterval(sampler);
-  const stored = requestsSent() * PER_REQUEST;
   console.log(`\nServer RSS: peak ${fmt(Math.max(peak, server.peakRssMiB()), 0)} MiB during ingest; ${fmt(server.rssMiB(), 0)} MiB now`);
-  console.log(`Stored: ${stored.toLocaleString()} spans; database ${fmt(statSync(db).size / 1024 / 1024, 0)} MiB (+WAL)\n`);
+  console.log(`Stored: ${(await storedSpans()).toLocaleString()} spans; database ${fmt(statSync(db).size / 1024 / 1024, 0)} MiB (+WAL)\n`);
 
   // Query latency, measured from this process over HTTP (one request at a time).
   const pickRequest = () => 1 + Math.floor(Math.random() * requestsSent());
   const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');
   const traceIdOf = (n: number, t: number) => hex(n, 8) + hex(t, 24);
   const rootSpanOf = (n: number, t: number) => hex(n, 8) + hex(t * 8, 8);
-  const time = async (path: () => string) => {
+  const time = async (path: () => string, count = QUERIES) => {
     const ms: number[] = [];
-    for (let i = 0; i < QUERIES; i++) {
+    for (let i = 0; i < count; i++) {
       const p = path();
       const t0 = performance.now();
       const res = await fetch(server.api + p);
       await res.arrayBuffer();
+      // A trace id picked from the other server's requests is not here: pick again.
+      if (res.status === 404) {
+        i--;
+        continue;
+      }
       if (res.status !== 200) throw new Error(`${p}: HTTP ${res.status}`);
       ms.push(performance.now() - t0);
     }
     return ms;
   };
   const report = (name: string, ms: number[]) =>
-    console.log(`  ${name.padEnd(44)} p50 ${fmt(percentile(ms, 50), 2).padStart(7)} ms   p95 ${fmt(percentile(ms, 95), 2).padStart(7)} ms`);
-  console.log(`Query latency at ${stored.toLocaleString()} spans (${QUERIES} requests each):`);
+    console.log(`  ${name.padEnd(50)} p50 ${fmt(percentile(ms, 50), 2).padStart(7)} ms   p95 ${fmt(percentile(ms, 95), 2).padStart(7)} ms`);
+  console.log(`Query latency at ${(await storedSpans()).toLocaleString()} spans (${QUERIES} requests each):`);
   report('trace by id (8 spans)', await time(() => `/api/traces/${traceIdOf(pickRequest(), Math.floor(Math.random() * 64))}`));
   report('span tree from the root', await time(() => `/api/spans/${rootSpanOf(pickRequest(), Math.floor(Math.random() * 64))}/tree`));
   const filters = [
@@ -106,11 +163,35 @@ try {
   ];
   let f = 0;
   report('filtered trace list (5 filter mixes)', await time(() => filters[f++ % filters.length] as string));
-  for (const filter of filters) report(`  ${filter.slice('/api/traces?'.length, 50)}`, await time(() => filter));
+  for (const filter of filters) report(`  ${filter.slice('/api/traces?'.length, 56)}`, await time(() => filter));
   report('unfiltered trace list, newest 50', await time(() => '/api/traces?limit=50'));
+
+  // Metrics over the calls: fill until --calls are stored.
+  console.log('');
+  await fillTo('(fill to calls, protobuf)', Math.ceil((CALLS / callsPerRequest) * PER_REQUEST));
+  console.log(
+    `\nLLM calls and metrics at ${llmCallsStored.toLocaleString()} stored calls (${(await storedSpans()).toLocaleString()} spans):`,
+  );
+  const metrics = [
+    '/api/metrics?group_by=model',
+    '/api/metrics?group_by=day',
+    '/api/metrics?group_by=hour&start=7d',
+    '/api/metrics?group_by=provider&service=support-bot&start=14d',
+    '/api/metrics',
+  ];
+  let m = 0;
+  report('/api/metrics (5 groupings and ranges, all calls)', await time(() => metrics[m++ % metrics.length] as string));
+  for (const q of metrics) report(`  ${q.slice('/api/metrics'.length) || '(no grouping)'}`, await time(() => q, Math.ceil(QUERIES / 3)));
+  const few = Math.max(5, Math.ceil(QUERIES / 30));
+  report(`  ?group_by=session (reads every call; ${few} requests)`, await time(() => '/api/metrics?group_by=session', few));
+  report('call list, newest 50', await time(() => '/api/llm-calls?limit=50'));
+  report('call list, gpt-4o, newest 50', await time(() => '/api/llm-calls?model=gpt-4o&limit=50'));
+  report('sessions, most recent 50', await time(() => '/api/sessions?limit=50'));
+  report('one session (its traces and calls)', await time(() => `/api/sessions/conv-${Math.floor(Math.random() * 97)}`, few));
 } finally {
   clearInterval(sampler);
   await server.stop();
+  await spansOnly.stop().catch(() => undefined);
   if (opts.keep) console.log(`\nKept the database: ${db}`);
   else rmSync(dir, { recursive: true, force: true });
 }

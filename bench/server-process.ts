@@ -54,6 +54,7 @@ export async function startServerProcess(args: string[]): Promise<ServerProcess>
         },
         stop: () =>
           new Promise((resolve) => {
+            if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
             proc.once('exit', () => resolve());
             proc.kill('SIGTERM');
           }),

@@ -1,13 +1,12 @@
 import type { CostBreakdown, CostSource } from '@sightline/core';
-import type { StoredCall } from '@sightline/storage';
+import type { StoredFigures } from '@sightline/storage';
 import { blobToHex } from './ids.js';
 
-/** A row of `SELECT c.*, t.trace_id` from `llm_calls c` (safe integers on), with the project. */
+/** A row of `SELECT c.*, t.trace_id` from `llm_calls c` (safe integers on). */
 export interface CallRow {
   id: bigint;
   trace_id: Buffer;
   span_id: Buffer;
-  parent_span_id: Buffer | null;
   trace_key: bigint;
   ts: bigint;
   counted: bigint;
@@ -20,56 +19,39 @@ export interface CallRow {
   model: string | null;
   operation: string | null;
   request_id: string | null;
-  is_streaming: bigint | null;
   is_error: bigint;
-  error_type: string | null;
-  status_code: bigint | null;
+  session_id: string | null;
+  user_id: string | null;
+  route: string | null;
   input_tokens: bigint | null;
   output_tokens: bigint | null;
   total_tokens: bigint | null;
   cache_read_tokens: bigint | null;
   cache_write_tokens: bigint | null;
   reasoning_tokens: bigint | null;
-  ttft_ms: number | bigint | null;
   duration_ms: number | bigint;
-  tpt_ms: number | bigint | null;
+  ttft_ms: number | bigint | null;
   tokens_per_s: number | bigint | null;
-  finish_reasons: string | null;
-  tool_call_count: bigint | null;
-  session_id: string | null;
-  user_id: string | null;
-  route: string | null;
-  routing_strategy: string | null;
-  routing_reason: string | null;
-  gateway_cache: string | null;
   cost_usd: number | bigint | null;
-  cost_input: number | bigint | null;
-  cost_cache_read: number | bigint | null;
-  cost_cache_write: number | bigint | null;
-  cost_output: number | bigint | null;
-  cost_reasoning: number | bigint | null;
   cost_source: string | null;
-  price_model: string | null;
+  cost_detail: string | null;
   source_cost: string | null;
 }
 
 const num = (v: number | bigint | null): number | null => (v === null ? null : Number(v));
 
-/** The stored call a row holds; content fields are empty until read from the span (see `callWithContent`). */
-export function rowToCall(row: CallRow, project: string): StoredCall {
-  const breakdown: CostBreakdown = {
-    input: num(row.cost_input),
-    cacheRead: num(row.cost_cache_read),
-    cacheWrite: num(row.cost_cache_write),
-    output: num(row.cost_output),
-    reasoning: num(row.cost_reasoning),
-  };
+/** What a row keeps of a call (the rest is read from the span: see `callWithContent`). */
+export function rowToCall(row: CallRow, project: string): StoredFigures {
+  const detail = row.cost_detail === null ? null : (JSON.parse(row.cost_detail) as { b: (number | null)[] | null; m: string | null });
+  const b = detail?.b;
+  const breakdown: CostBreakdown | null = b
+    ? { input: b[0] ?? null, cacheRead: b[1] ?? null, cacheWrite: b[2] ?? null, output: b[3] ?? null, reasoning: b[4] ?? null }
+    : null;
   const source = row.source_cost === null ? null : (JSON.parse(row.source_cost) as { usd: number; breakdown: CostBreakdown | null });
   return {
     project,
     traceId: blobToHex(row.trace_id),
     spanId: blobToHex(row.span_id),
-    parentSpanId: row.parent_span_id === null ? null : blobToHex(row.parent_span_id),
     requestId: row.request_id,
     timestamp: row.ts,
     serviceName: row.service,
@@ -78,7 +60,6 @@ export function rowToCall(row: CallRow, project: string): StoredCall {
     requestModel: row.request_model,
     model: row.model,
     operation: row.operation,
-    isStreaming: row.is_streaming === null ? null : row.is_streaming === 1n,
     inputTokens: num(row.input_tokens),
     outputTokens: num(row.output_tokens),
     totalTokens: num(row.total_tokens),
@@ -87,31 +68,18 @@ export function rowToCall(row: CallRow, project: string): StoredCall {
     reasoningTokens: num(row.reasoning_tokens),
     ttftMs: num(row.ttft_ms),
     durationMs: Number(row.duration_ms),
-    tptMs: num(row.tpt_ms),
     tokensPerS: num(row.tokens_per_s),
-    finishReasons: row.finish_reasons === null ? null : (JSON.parse(row.finish_reasons) as string[]),
-    toolCallCount: num(row.tool_call_count),
-    toolCalls: null,
     isError: row.is_error === 1n,
-    errorType: row.error_type,
-    statusCode: num(row.status_code),
     sessionId: row.session_id,
     userId: row.user_id,
     routeName: row.route,
-    routingStrategy: row.routing_strategy,
-    routingReason: row.routing_reason,
-    gatewayCache: row.gateway_cache,
-    inputMessages: null,
-    outputMessages: null,
-    parameters: Object.create(null),
     costUsd: num(row.cost_usd),
-    costBreakdown: Object.values(breakdown).every((v) => v === null) ? null : breakdown,
+    costBreakdown: breakdown,
     costSource: row.cost_source as CostSource | null,
+    priceModel: detail?.m ?? null,
     sourceCostUsd: source?.usd ?? null,
     sourceCostBreakdown: source?.breakdown ?? null,
-    priceModel: row.price_model,
     vocabulary: row.vocabulary,
-    provenance: {},
     counted: row.counted === 1n,
     duplicateOf: row.duplicate_of === null ? null : blobToHex(row.duplicate_of),
   };

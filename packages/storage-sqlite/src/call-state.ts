@@ -13,67 +13,81 @@ export interface RollupDims {
 }
 
 /**
- * What the writer keeps of one call of a cached trace: enough to decide duplicates, total the
- * trace and roll up metrics. `spanId` is the span id's bytes as a latin1 string (the key the
- * trace's parent map uses).
+ * A span id as a small integer, for the writer's per-trace maps: no string or object per span.
+ * Two spans of one trace sharing a key (odds of about n²/2³¹) would at worst make the
+ * duplicate check see a wrong parent.
  */
-export interface CallState extends CallLink, CallFigures, TotalsInput {
+export function idKey(bytes: Uint8Array, at = 0): number {
+  const lo =
+    (bytes[at] as number) | ((bytes[at + 1] as number) << 8) | ((bytes[at + 2] as number) << 16) | ((bytes[at + 3] as number) << 24);
+  const hi =
+    (bytes[at + 4] as number) | ((bytes[at + 5] as number) << 8) | ((bytes[at + 6] as number) << 16) | ((bytes[at + 7] as number) << 24);
+  return (lo ^ hi) & 0x3fffffff;
+}
+
+/**
+ * What the writer keeps of one call of a cached trace: enough to decide duplicates, total the
+ * trace and roll up metrics. `spanId` is the span's {@link idKey}; `spanBlob` its real id.
+ */
+export interface CallState extends CallLink<number>, CallFigures, TotalsInput {
   /** The row id; 0 until the row is inserted. */
   id: number;
+  readonly spanBlob: Uint8Array;
   counted: boolean;
-  duplicateOf: string | null;
+  duplicateOf: number | null;
   costUsd: number | null;
   readonly dims: RollupDims;
-  /** Where the columns of a call not yet inserted are, and its span's ids. */
+  /** Where the columns of a call not yet inserted are. */
   pending: PendingCall | null;
 }
 
 export interface PendingCall {
   readonly calls: EncodedCalls;
   readonly index: number;
-  readonly spanId: Uint8Array;
-  readonly parentSpanId: Uint8Array | null;
 }
 
 const nullable = (v: number) => (Number.isNaN(v) ? null : v);
 
 /** The state of call `index` of an encoded group, not yet inserted. */
-export function stateFromEncoded(pending: PendingCall, spanKey: string, service: string, timestamp: bigint): CallState {
+export function stateFromEncoded(pending: PendingCall, spanBlob: Uint8Array, service: string, timestamp: bigint): CallState {
   const { calls, index } = pending;
   const n = index * CALL_NUMS;
   const s = index * CALL_STRINGS;
-  const num = (k: number) => nullable(calls.nums[n + k] as number);
-  const str = (k: number) => calls.strings[s + k] ?? null;
+  const nums = calls.nums;
+  const strings = calls.strings;
+  const model = strings[s + CS.Model] ?? null;
+  const requestModel = strings[s + CS.RequestModel] ?? null;
   return {
     id: 0,
-    spanId: spanKey,
-    vocabulary: str(CS.Vocabulary) as string,
-    model: str(CS.Model),
-    requestModel: str(CS.RequestModel),
-    requestId: str(CS.RequestId),
+    spanId: idKey(spanBlob),
+    spanBlob,
+    vocabulary: strings[s + CS.Vocabulary] as string,
+    model,
+    requestModel,
+    requestId: strings[s + CS.RequestId] ?? null,
     counted: true,
     duplicateOf: null,
     timestamp,
-    isError: num(CN.IsError) === 1,
-    inputTokens: num(CN.InputTokens),
-    outputTokens: num(CN.OutputTokens),
-    totalTokens: num(CN.TotalTokens),
-    cacheReadTokens: num(CN.CacheReadTokens),
-    cacheWriteTokens: num(CN.CacheWriteTokens),
-    reasoningTokens: num(CN.ReasoningTokens),
-    durationMs: calls.nums[n + CN.DurationMs] as number,
-    ttftMs: num(CN.TtftMs),
-    tokensPerS: num(CN.TokensPerS),
-    costUsd: num(CN.CostUsd),
-    sessionId: str(CS.SessionId),
-    userId: str(CS.UserId),
+    isError: nums[n + CN.IsError] === 1,
+    inputTokens: nullable(nums[n + CN.InputTokens] as number),
+    outputTokens: nullable(nums[n + CN.OutputTokens] as number),
+    totalTokens: nullable(nums[n + CN.TotalTokens] as number),
+    cacheReadTokens: nullable(nums[n + CN.CacheReadTokens] as number),
+    cacheWriteTokens: nullable(nums[n + CN.CacheWriteTokens] as number),
+    reasoningTokens: nullable(nums[n + CN.ReasoningTokens] as number),
+    durationMs: nums[n + CN.DurationMs] as number,
+    ttftMs: nullable(nums[n + CN.TtftMs] as number),
+    tokensPerS: nullable(nums[n + CN.TokensPerS] as number),
+    costUsd: nullable(nums[n + CN.CostUsd] as number),
+    sessionId: strings[s + CS.SessionId] ?? null,
+    userId: strings[s + CS.UserId] ?? null,
     dims: {
       service,
-      provider: str(CS.Provider) ?? '',
-      model: str(CS.Model) ?? '',
-      requestModel: str(CS.RequestModel) ?? '',
-      route: str(CS.Route) ?? '',
-      operation: str(CS.Operation) ?? '',
+      provider: strings[s + CS.Provider] ?? '',
+      model: model ?? '',
+      requestModel: requestModel ?? '',
+      route: strings[s + CS.Route] ?? '',
+      operation: strings[s + CS.Operation] ?? '',
     },
     pending,
   };
@@ -103,41 +117,41 @@ export interface StateRow {
   cache_read_tokens: bigint | null;
   cache_write_tokens: bigint | null;
   reasoning_tokens: bigint | null;
-  ttft_ms: number | null;
-  duration_ms: number;
-  tokens_per_s: number | null;
-  cost_usd: number | null;
+  ttft_ms: number | bigint | null;
+  duration_ms: number | bigint;
+  tokens_per_s: number | bigint | null;
+  cost_usd: number | bigint | null;
   session_id: string | null;
   user_id: string | null;
   route: string | null;
 }
 
-const int = (v: bigint | null) => (v === null ? null : Number(v));
-const real = (v: number | bigint | null) => (v === null ? null : Number(v));
+const num = (v: bigint | number | null) => (v === null ? null : Number(v));
 
 /** The state of a stored call, from its row (read with safe integers on). */
 export function stateFromRow(row: StateRow): CallState {
   return {
     id: Number(row.id),
-    spanId: row.span_id.toString('latin1'),
+    spanId: idKey(row.span_id),
+    spanBlob: row.span_id,
     vocabulary: row.vocabulary,
     model: row.model,
     requestModel: row.request_model,
     requestId: row.request_id,
     counted: row.counted === 1n,
-    duplicateOf: row.duplicate_of === null ? null : row.duplicate_of.toString('latin1'),
+    duplicateOf: row.duplicate_of === null ? null : idKey(row.duplicate_of),
     timestamp: row.ts,
     isError: row.is_error === 1n,
-    inputTokens: int(row.input_tokens),
-    outputTokens: int(row.output_tokens),
-    totalTokens: int(row.total_tokens),
-    cacheReadTokens: int(row.cache_read_tokens),
-    cacheWriteTokens: int(row.cache_write_tokens),
-    reasoningTokens: int(row.reasoning_tokens),
-    durationMs: real(row.duration_ms) as number,
-    ttftMs: real(row.ttft_ms),
-    tokensPerS: real(row.tokens_per_s),
-    costUsd: real(row.cost_usd),
+    inputTokens: num(row.input_tokens),
+    outputTokens: num(row.output_tokens),
+    totalTokens: num(row.total_tokens),
+    cacheReadTokens: num(row.cache_read_tokens),
+    cacheWriteTokens: num(row.cache_write_tokens),
+    reasoningTokens: num(row.reasoning_tokens),
+    durationMs: Number(row.duration_ms),
+    ttftMs: num(row.ttft_ms),
+    tokensPerS: num(row.tokens_per_s),
+    costUsd: num(row.cost_usd),
     sessionId: row.session_id,
     userId: row.user_id,
     dims: {
@@ -153,109 +167,47 @@ export function stateFromRow(row: StateRow): CallState {
 }
 
 /** Every column of `llm_calls` but `id`, in the order {@link insertValues} gives them. */
-export const INSERT_COLUMNS = [
-  'project_id',
-  'trace_key',
-  'span_id',
-  'parent_span_id',
-  'ts',
-  'counted',
-  'duplicate_of',
-  'vocabulary',
-  'service',
-  'provider',
-  'host_provider',
-  'request_model',
-  'model',
-  'operation',
-  'request_id',
-  'is_streaming',
-  'is_error',
-  'error_type',
-  'status_code',
-  'input_tokens',
-  'output_tokens',
-  'total_tokens',
-  'cache_read_tokens',
-  'cache_write_tokens',
-  'reasoning_tokens',
-  'ttft_ms',
-  'duration_ms',
-  'tpt_ms',
-  'tokens_per_s',
-  'finish_reasons',
-  'tool_call_count',
-  'session_id',
-  'user_id',
-  'route',
-  'routing_strategy',
-  'routing_reason',
-  'gateway_cache',
-  'cost_usd',
-  'cost_input',
-  'cost_cache_read',
-  'cost_cache_write',
-  'cost_output',
-  'cost_reasoning',
-  'cost_source',
-  'price_model',
-  'source_cost',
-] as const;
+export const INSERT_COLUMNS =
+  'project_id, trace_key, span_id, ts, counted, duplicate_of, vocabulary, service, provider, host_provider, request_model, model, operation, request_id, is_error, session_id, user_id, route, input_tokens, output_tokens, total_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, duration_ms, ttft_ms, tokens_per_s, cost_usd, cost_source, cost_detail, source_cost';
 
-/** The values of a new call's row. */
-export function insertValues(state: CallState, projectId: number, traceKey: number): unknown[] {
-  const { calls, index, spanId, parentSpanId } = state.pending as PendingCall;
+/** The values of a new call's row; `duplicateOf` is the span id of the call that counts instead. */
+export function insertValues(state: CallState, projectId: number, traceKey: number, duplicateOf: Uint8Array | null): unknown[] {
+  const { calls, index } = state.pending as PendingCall;
   const n = index * CALL_NUMS;
   const s = index * CALL_STRINGS;
-  const num = (k: number) => nullable(calls.nums[n + k] as number);
-  const str = (k: number) => calls.strings[s + k] ?? null;
-  const streaming = num(CN.IsStreaming);
+  const nums = calls.nums;
+  const strings = calls.strings;
   return [
     projectId,
     traceKey,
-    spanId,
-    parentSpanId,
+    state.spanBlob,
     state.timestamp,
     state.counted ? 1 : 0,
-    state.duplicateOf === null ? null : Buffer.from(state.duplicateOf, 'latin1'),
+    duplicateOf,
     state.vocabulary,
     state.dims.service,
-    str(CS.Provider),
-    str(CS.HostProvider),
-    str(CS.RequestModel),
-    str(CS.Model),
-    str(CS.Operation),
-    str(CS.RequestId),
-    streaming,
+    strings[s + CS.Provider] ?? null,
+    strings[s + CS.HostProvider] ?? null,
+    state.requestModel,
+    state.model,
+    strings[s + CS.Operation] ?? null,
+    state.requestId,
     state.isError ? 1 : 0,
-    str(CS.ErrorType),
-    num(CN.StatusCode),
-    num(CN.InputTokens),
-    num(CN.OutputTokens),
-    num(CN.TotalTokens),
-    num(CN.CacheReadTokens),
-    num(CN.CacheWriteTokens),
-    num(CN.ReasoningTokens),
-    num(CN.TtftMs),
+    state.sessionId,
+    state.userId,
+    strings[s + CS.Route] ?? null,
+    state.inputTokens,
+    state.outputTokens,
+    state.totalTokens,
+    state.cacheReadTokens,
+    state.cacheWriteTokens,
+    state.reasoningTokens,
     state.durationMs,
-    num(CN.TptMs),
-    num(CN.TokensPerS),
-    str(CS.FinishReasons),
-    num(CN.ToolCallCount),
-    str(CS.SessionId),
-    str(CS.UserId),
-    str(CS.Route),
-    str(CS.RoutingStrategy),
-    str(CS.RoutingReason),
-    str(CS.GatewayCache),
-    num(CN.CostUsd),
-    num(CN.CostInput),
-    num(CN.CostCacheRead),
-    num(CN.CostCacheWrite),
-    num(CN.CostOutput),
-    num(CN.CostReasoning),
-    str(CS.CostSource),
-    str(CS.PriceModel),
-    str(CS.SourceCost),
+    state.ttftMs,
+    state.tokensPerS,
+    nullable(nums[n + CN.CostUsd] as number),
+    strings[s + CS.CostSource] ?? null,
+    strings[s + CS.CostDetail] ?? null,
+    strings[s + CS.SourceCost] ?? null,
   ];
 }

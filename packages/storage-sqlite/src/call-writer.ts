@@ -1,15 +1,15 @@
 import { findDuplicates } from '@sightline/core';
 import { type CallTotals, callTotals, NO_CALLS } from '@sightline/storage';
 import type Database from 'better-sqlite3';
-import { type CallState, INSERT_COLUMNS, insertValues, STATE_COLUMNS, type StateRow, stateFromRow } from './call-state.js';
+import { type CallState, INSERT_COLUMNS, idKey, insertValues, STATE_COLUMNS, type StateRow, stateFromRow } from './call-state.js';
 import { RollupWriter } from './rollup-writer.js';
 import { SessionWriter } from './session-writer.js';
 
 /** What the writer knows of a cached trace's calls: every span's parent, and each call's state. */
 export interface TraceLlm {
-  /** Span id (latin1 of its bytes) → parent's, for every span of the trace. */
-  readonly parents: Map<string, string | null>;
-  readonly calls: Map<string, CallState>;
+  /** Span → parent, for every span of the trace, by {@link idKey} (-1: no parent). */
+  readonly parents: Map<number, number>;
+  readonly calls: Map<number, CallState>;
   /** Something changed that may change which calls count. */
   dirty: boolean;
 }
@@ -20,16 +20,16 @@ export interface TraceCalls {
   sessionKey: number | null;
 }
 
-/** A new cost for a stored call (see `SqliteStorage.repriceCalls`). */
+/** A new cost for a stored call (see `SqliteStorage.repriceCalls`): `detail` is the `cost_detail` column. */
 export interface CostChange {
   readonly id: number;
   readonly costUsd: number | null;
-  readonly breakdown: readonly (number | null)[];
   readonly source: string | null;
-  readonly priceModel: string | null;
+  readonly detail: string | null;
 }
 
-const EMPTY = new Map<string, string>();
+const EMPTY = new Map<number, number>();
+const NO_PARENT = -1;
 
 /**
  * Writes LLM calls: decides which of a trace's calls count whenever the trace changes,
@@ -44,7 +44,11 @@ export class CallWriter {
     this.rollups = new RollupWriter(db);
     this.sessions = new SessionWriter(db);
     this.stmts = {
-      insert: db.prepare(`INSERT INTO llm_calls (${INSERT_COLUMNS.join(', ')}) VALUES (${INSERT_COLUMNS.map(() => '?').join(', ')})`),
+      insert: db.prepare(
+        `INSERT INTO llm_calls (${INSERT_COLUMNS}) VALUES (${INSERT_COLUMNS.split(',')
+          .map(() => '?')
+          .join(', ')})`,
+      ),
       setCounted: db.prepare('UPDATE llm_calls SET counted = ?, duplicate_of = ? WHERE id = ?'),
       parents: db.prepare('SELECT span_id, parent_span_id FROM spans WHERE trace_key = ?').raw(),
       calls: db.prepare(`SELECT ${STATE_COLUMNS} FROM llm_calls WHERE trace_key = ?`).safeIntegers(true),
@@ -54,16 +58,12 @@ export class CallWriter {
           'SELECT project_id, trace_key, ts, counted, cost_usd, service, provider, model, request_model, route, operation FROM llm_calls WHERE id = ?',
         )
         .safeIntegers(true),
-      setCost: db.prepare(
-        `UPDATE llm_calls SET cost_usd = ?, cost_input = ?, cost_cache_read = ?, cost_cache_write = ?, cost_output = ?, cost_reasoning = ?,
-           cost_source = ?, price_model = ? WHERE id = ?`,
-      ),
+      setCost: db.prepare('UPDATE llm_calls SET cost_usd = ?, cost_source = ?, cost_detail = ? WHERE id = ?'),
       traceCost: db.prepare('SELECT session_key, cost_usd FROM traces WHERE id = ?'),
       countedCost: db.prepare(
         'SELECT total(cost_usd) AS cost, count(cost_usd) AS priced FROM llm_calls WHERE trace_key = ? AND counted = 1',
       ),
       setTraceCost: db.prepare('UPDATE traces SET cost_usd = ? WHERE id = ?'),
-      sessionCost: db.prepare('UPDATE sessions SET cost_usd = cost_usd + ?, cost_known = cost_known + ? WHERE id = ?'),
     };
   }
 
@@ -74,10 +74,10 @@ export class CallWriter {
 
   /** A stored trace's state, read from its rows (including those written earlier in this transaction). */
   load(traceKey: number): TraceLlm {
-    const parents = new Map<string, string | null>();
+    const parents = new Map<number, number>();
     for (const [span, parent] of this.stmts.parents.all(traceKey) as [Buffer, Buffer | null][])
-      parents.set(span.toString('latin1'), parent === null ? null : parent.toString('latin1'));
-    const calls = new Map<string, CallState>();
+      parents.set(idKey(span), parent === null ? NO_PARENT : idKey(parent));
+    const calls = new Map<number, CallState>();
     for (const row of this.stmts.calls.all(traceKey) as StateRow[]) {
       const state = stateFromRow(row);
       calls.set(state.spanId, state);
@@ -93,18 +93,19 @@ export class CallWriter {
   resolve(projectId: number, traceKey: number, llm: TraceLlm, trace: { start: bigint; end: bigint }, current: TraceCalls): void {
     llm.dirty = false;
     const list = [...llm.calls.values()];
-    const duplicates = list.length > 1 ? findDuplicates(list, llm.parents) : EMPTY;
+    const duplicates = list.length > 1 ? findDuplicates(list, parentsView(llm.parents)) : EMPTY;
+    const blobOf = (key: number | null) => (key === null ? null : (llm.calls.get(key)?.spanBlob ?? null));
     for (const call of list) {
       const duplicateOf = duplicates.get(call.spanId) ?? null;
       const counted = duplicateOf === null;
       if (call.id === 0) {
         call.counted = counted;
         call.duplicateOf = duplicateOf;
-        call.id = Number(this.stmts.insert.run(...insertValues(call, projectId, traceKey)).lastInsertRowid);
+        call.id = Number(this.stmts.insert.run(...insertValues(call, projectId, traceKey, blobOf(duplicateOf))).lastInsertRowid);
         call.pending = null;
         if (counted) this.rollups.add(projectId, call, 1);
       } else if (call.counted !== counted || call.duplicateOf !== duplicateOf) {
-        this.stmts.setCounted.run(counted ? 1 : 0, duplicateOf === null ? null : Buffer.from(duplicateOf, 'latin1'), call.id);
+        this.stmts.setCounted.run(counted ? 1 : 0, blobOf(duplicateOf), call.id);
         if (call.counted) this.rollups.add(projectId, call, -1);
         if (counted) this.rollups.add(projectId, call, 1);
         call.counted = counted;
@@ -148,7 +149,7 @@ export class CallWriter {
           }
         | undefined;
       if (!row) continue;
-      this.stmts.setCost.run(change.costUsd, ...change.breakdown, change.source, change.priceModel, change.id);
+      this.stmts.setCost.run(change.costUsd, change.source, change.detail, change.id);
       if (row.counted !== 1n) continue;
       const dims = {
         service: row.service,
@@ -168,12 +169,7 @@ export class CallWriter {
       const sum = this.stmts.countedCost.get(traceKey) as { cost: number; priced: number };
       const cost = sum.priced > 0 ? Math.round(sum.cost * 1e10) / 1e10 : null;
       this.stmts.setTraceCost.run(cost, traceKey);
-      if (trace.session_key !== null)
-        this.stmts.sessionCost.run(
-          (cost ?? 0) - (trace.cost_usd ?? 0),
-          (cost === null ? 0 : 1) - (trace.cost_usd === null ? 0 : 1),
-          trace.session_key,
-        );
+      if (trace.session_key !== null) this.sessions.recost(trace.session_key, trace.cost_usd, cost);
     }
     return traces;
   }
@@ -191,3 +187,13 @@ export class CallWriter {
 }
 
 export { NO_CALLS };
+
+/** The parent map as `findDuplicates` reads it: -1 (no parent) as null. */
+function parentsView(parents: Map<number, number>): ReadonlyMap<number, number | null> {
+  return {
+    get: (key: number) => {
+      const p = parents.get(key);
+      return p === NO_PARENT ? null : p;
+    },
+  } as ReadonlyMap<number, number | null>;
+}

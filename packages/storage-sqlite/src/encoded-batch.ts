@@ -60,20 +60,11 @@ export const CN = {
   ReasoningTokens: 5,
   TtftMs: 6,
   DurationMs: 7,
-  TptMs: 8,
-  TokensPerS: 9,
-  ToolCallCount: 10,
-  StatusCode: 11,
-  CostUsd: 12,
-  CostInput: 13,
-  CostCacheRead: 14,
-  CostCacheWrite: 15,
-  CostOutput: 16,
-  CostReasoning: 17,
-  IsStreaming: 18,
-  IsError: 19,
+  TokensPerS: 8,
+  CostUsd: 9,
+  IsError: 10,
 } as const;
-export const CALL_NUMS = 20;
+export const CALL_NUMS = 11;
 /** Strings per call in {@link EncodedCalls.strings}, in this order. */
 export const CS = {
   Vocabulary: 0,
@@ -83,21 +74,16 @@ export const CS = {
   Model: 4,
   Operation: 5,
   RequestId: 6,
-  ErrorType: 7,
-  SessionId: 8,
-  UserId: 9,
-  Route: 10,
-  RoutingStrategy: 11,
-  RoutingReason: 12,
-  GatewayCache: 13,
-  CostSource: 14,
-  PriceModel: 15,
-  /** JSON array. */
-  FinishReasons: 16,
+  SessionId: 7,
+  UserId: 8,
+  Route: 9,
+  CostSource: 10,
+  /** JSON `{"b": [input, cache_read, cache_write, output, reasoning], "m": price model}`. */
+  CostDetail: 11,
   /** JSON `{"usd": n, "breakdown": {...} | null}`. */
-  SourceCost: 17,
+  SourceCost: 12,
 } as const;
-export const CALL_STRINGS = 18;
+export const CALL_STRINGS = 13;
 
 /** The calls of a group, columnar: call i belongs to span `span[i]` of the group. */
 export interface EncodedCalls {

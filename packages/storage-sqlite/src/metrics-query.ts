@@ -12,7 +12,10 @@ const ROLLUP_GROUPS = new Set<MetricsGroupBy | undefined>([undefined, 'model', '
 /** Whether a metrics query can be answered from `llm_rollups` (plus the calls at the edges of its time range). */
 export function usesRollups(q: MetricsQuery): boolean {
   if (!ROLLUP_GROUPS.has(q.groupBy)) return false;
-  for (const [k, v] of Object.entries(q)) if (v !== undefined && !ROLLUP_FILTERS.has(k)) return false;
+  for (const [k, v] of Object.entries(q)) {
+    if (v === undefined || (Array.isArray(v) && v.length === 0)) continue;
+    if (!ROLLUP_FILTERS.has(k)) return false;
+  }
   return true;
 }
 

@@ -9,13 +9,29 @@ export interface SessionShare {
   readonly totals: CallTotals;
 }
 
+/** Changes to one session gathered during a batch. */
+interface SessionDelta {
+  traces: number;
+  calls: number;
+  errors: number;
+  /** [value, known] pairs for input, output and total tokens, and cost. */
+  readonly sums: Float64Array;
+  first: bigint | null;
+  last: bigint | null;
+  readonly users: Set<string>;
+}
+
+const SUMS = 4;
+
 /**
  * Keeps `sessions` and `session_users` in step with their traces. A session's totals are the
- * sums of its traces' totals, kept by applying each trace's change; a trace moving out of a
- * session (or deleted) has its session's bounds and users recomputed at the end of the batch.
+ * sums of its traces' totals, kept by adding each trace's change; changes are gathered per
+ * session during a batch and applied at its end. A session that lost a trace (to another
+ * session, or deleted) has its bounds and users recomputed then; an emptied one is deleted.
  */
 export class SessionWriter {
   private readonly keys = new Map<string, number>();
+  private readonly deltas = new Map<number, SessionDelta>();
   private readonly stale = new Set<number>();
   private readonly stmts;
 
@@ -26,12 +42,12 @@ export class SessionWriter {
         `INSERT INTO sessions (project_id, session_id, first_ns, last_ns, trace_count, call_count, error_count, input_tokens, input_known,
            output_tokens, output_known, total_tokens, total_known, cost_usd, cost_known) VALUES (?, ?, ?, ?, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)`,
       ),
-      add: db.prepare(
+      apply: db.prepare(
         `UPDATE sessions SET trace_count = trace_count + ?, call_count = call_count + ?, error_count = error_count + ?,
            input_tokens = input_tokens + ?, input_known = input_known + ?, output_tokens = output_tokens + ?, output_known = output_known + ?,
-           total_tokens = total_tokens + ?, total_known = total_known + ?, cost_usd = cost_usd + ?, cost_known = cost_known + ? WHERE id = ?`,
+           total_tokens = total_tokens + ?, total_known = total_known + ?, cost_usd = cost_usd + ?, cost_known = cost_known + ?,
+           first_ns = min(first_ns, coalesce(?, first_ns)), last_ns = max(last_ns, coalesce(?, last_ns)) WHERE id = ?`,
       ),
-      extend: db.prepare('UPDATE sessions SET first_ns = min(first_ns, ?), last_ns = max(last_ns, ?) WHERE id = ?'),
       addUser: db.prepare('INSERT OR IGNORE INTO session_users (session_key, user_id) VALUES (?, ?)'),
       traceCount: db.prepare('SELECT trace_count FROM sessions WHERE id = ?').pluck(),
       bounds: db.prepare(
@@ -68,15 +84,16 @@ export class SessionWriter {
       if (key !== null) this.add(key, null, after, 1);
     }
     if (key !== null) {
-      this.stmts.extend.run(trace.start, trace.end, key);
-      for (const user of users) this.stmts.addUser.run(key, user);
+      const d = this.deltaOf(key);
+      this.widen(d, trace);
+      for (const user of users) d.users.add(user);
     }
     return key;
   }
 
   /** A trace in the session grew: its bounds may widen the session's. */
   extend(key: number, trace: { readonly start: bigint; readonly end: bigint }): void {
-    this.stmts.extend.run(trace.start, trace.end, key);
+    this.widen(this.deltaOf(key), trace);
   }
 
   /** A trace of the session was deleted. */
@@ -85,8 +102,21 @@ export class SessionWriter {
     this.stale.add(key);
   }
 
-  /** Recomputes the bounds and users of sessions that lost a trace; deletes the emptied ones. */
+  /** A trace's cost changed (its calls were repriced). */
+  recost(key: number, before: number | null, after: number | null): void {
+    const s = this.deltaOf(key).sums;
+    s[6] = (s[6] as number) + (after ?? 0) - (before ?? 0);
+    s[7] = (s[7] as number) + (after === null ? 0 : 1) - (before === null ? 0 : 1);
+  }
+
+  /** Applies the batch's changes; recomputes the bounds and users of sessions that lost a trace, deletes emptied ones. */
   flush(): void {
+    for (const [key, d] of this.deltas) {
+      const s = d.sums;
+      this.stmts.apply.run(d.traces, d.calls, d.errors, s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], d.first, d.last, key);
+      for (const user of d.users) this.stmts.addUser.run(key, user);
+    }
+    this.deltas.clear();
     for (const key of this.stale) {
       if ((this.stmts.traceCount.get(key) as number | undefined) === 0) {
         this.stmts.delete.run(key);
@@ -104,27 +134,37 @@ export class SessionWriter {
   /** Forgets what was learnt in a transaction that rolled back. */
   reset(): void {
     this.keys.clear();
+    this.deltas.clear();
     this.stale.clear();
   }
 
+  private deltaOf(key: number): SessionDelta {
+    let d = this.deltas.get(key);
+    if (!d) {
+      d = { traces: 0, calls: 0, errors: 0, sums: new Float64Array(SUMS * 2), first: null, last: null, users: new Set() };
+      this.deltas.set(key, d);
+    }
+    return d;
+  }
+
+  private widen(d: SessionDelta, trace: { readonly start: bigint; readonly end: bigint }): void {
+    if (d.first === null || trace.start < d.first) d.first = trace.start;
+    if (d.last === null || trace.end > d.last) d.last = trace.end;
+  }
+
   private add(key: number, before: CallTotals | null, after: CallTotals | null, traces: number): void {
-    const d = (pick: (t: CallTotals) => number | null) => (after ? (pick(after) ?? 0) : 0) - (before ? (pick(before) ?? 0) : 0);
-    const known = (pick: (t: CallTotals) => number | null) =>
-      (after && pick(after) !== null ? 1 : 0) - (before && pick(before) !== null ? 1 : 0);
-    this.stmts.add.run(
-      traces,
-      d((t) => t.llmCallCount),
-      d((t) => t.errorCount),
-      d((t) => t.inputTokens),
-      known((t) => t.inputTokens),
-      d((t) => t.outputTokens),
-      known((t) => t.outputTokens),
-      d((t) => t.totalTokens),
-      known((t) => t.totalTokens),
-      d((t) => t.costUsd),
-      known((t) => t.costUsd),
-      key,
-    );
+    const d = this.deltaOf(key);
+    d.traces += traces;
+    d.calls += (after?.llmCallCount ?? 0) - (before?.llmCallCount ?? 0);
+    d.errors += (after?.errorCount ?? 0) - (before?.errorCount ?? 0);
+    const pair = (i: number, b: number | null | undefined, a: number | null | undefined) => {
+      d.sums[i * 2] = (d.sums[i * 2] as number) + (a ?? 0) - (b ?? 0);
+      d.sums[i * 2 + 1] = (d.sums[i * 2 + 1] as number) + (a == null ? 0 : 1) - (b == null ? 0 : 1);
+    };
+    pair(0, before?.inputTokens, after?.inputTokens);
+    pair(1, before?.outputTokens, after?.outputTokens);
+    pair(2, before?.totalTokens, after?.totalTokens);
+    pair(3, before?.costUsd, after?.costUsd);
   }
 
   private keyFor(projectId: number, sessionId: string, start: bigint, end: bigint): number {

@@ -1,6 +1,6 @@
 import { type CallTotals, NO_CALLS, type WriteResult } from '@sightline/storage';
 import type Database from 'better-sqlite3';
-import { stateFromEncoded } from './call-state.js';
+import { idKey, stateFromEncoded } from './call-state.js';
 import { CallWriter, type CostChange } from './call-writer.js';
 import { DimensionWriter } from './dimension-writer.js';
 import { type EncodedBatch, type EncodedGroup, I, ID_BYTES, INTS, STRINGS, T } from './encoded-batch.js';
@@ -9,7 +9,7 @@ import { IdIndex } from './id-index/id-index.js';
 import { absorbSpan, type TraceAggregate } from './trace-aggregate.js';
 
 /** Recently written traces kept in memory (spans of a trace usually arrive within seconds). */
-const TRACE_CACHE = 10_000;
+const TRACE_CACHE = 3_000;
 
 interface TraceRow {
   id: bigint;
@@ -284,25 +284,17 @@ export class BatchWriter {
   ): void {
     const hasCalls = agg.calls.totals.llmCallCount > 0 || (agg.llm?.calls.size ?? 0) > 0;
     if (callIndex < 0 && !hasCalls) {
-      agg.llm?.parents.set(latin1(spanId), parentSpanId === null ? null : latin1(parentSpanId));
+      agg.llm?.parents.set(idKey(spanId), parentSpanId === null ? -1 : idKey(parentSpanId));
       return;
     }
     // A trace read from disk: its state is read now, this span included (same transaction).
     if (!agg.llm) agg.llm = this.calls.load(agg.key);
-    else agg.llm.parents.set(latin1(spanId), parentSpanId === null ? null : latin1(parentSpanId));
+    else agg.llm.parents.set(idKey(spanId), parentSpanId === null ? -1 : idKey(parentSpanId));
     agg.llm.dirty = true;
     if (callIndex < 0 || !group.calls) return;
     const service = group.resources[group.ints[spanIndex * INTS + I.Resource] as number]?.serviceName ?? 'unknown_service';
-    const key = latin1(spanId);
-    agg.llm.calls.set(
-      key,
-      stateFromEncoded(
-        { calls: group.calls, index: callIndex, spanId: spanId.slice(), parentSpanId: parentSpanId?.slice() ?? null },
-        key,
-        service,
-        start,
-      ),
-    );
+    const state = stateFromEncoded({ calls: group.calls, index: callIndex }, spanId.slice(), service, start);
+    agg.llm.calls.set(state.spanId, state);
   }
 
   private cachedTrace(mapKey: string): TraceAggregate | undefined {
@@ -433,10 +425,6 @@ function callIndexes(group: EncodedGroup): Int32Array {
   const at = new Int32Array(group.count).fill(-1);
   if (group.calls) for (let c = 0; c < group.calls.count; c++) at[group.calls.span[c] as number] = c;
   return at;
-}
-
-function latin1(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
 }
 
 /** The trace id index key: the project id (4 bytes, big-endian) then the 16-byte trace id. */

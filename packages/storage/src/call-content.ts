@@ -1,39 +1,92 @@
 import { type ContentEvent, type LlmCall, type LogRecord, normalizeSpan, type Span, withEventContent } from '@sightline/core';
+import type { StoredCall } from './call-results.js';
+
+/** What a store keeps of a call: any of its fields (those it does not keep are left out). */
+export type StoredFigures = Partial<StoredCall> & Pick<StoredCall, 'project' | 'traceId' | 'spanId'>;
+
+/** Fields that are what the call said: always read from the span. */
+const CONTENT: ReadonlySet<string> = new Set(['inputMessages', 'outputMessages', 'toolCalls', 'parameters', 'provenance']);
+/** Fields ingest may leave null because it reads no content, though the content gives them. */
+const FROM_CONTENT_TOO: ReadonlySet<string> = new Set(['finishReasons', 'toolCallCount']);
 
 /**
- * A stored call as readers return it: the stored figures (what ingest read, and what the
- * store decided: cost, `counted`) with the content — messages, tool calls, parameters — and
- * provenance read from the span again, and messages from the content events logged for the
- * span where the span had none.
+ * A stored call as readers return it: the call read from its span again (content, provenance,
+ * and what the store did not keep), with what the store kept on top — the figures ingest read
+ * and what the store decided (cost, `counted`) — and messages from the content events logged for
+ * the span where the span had none.
  */
-export function callWithContent<C extends LlmCall>(stored: C, span: Span | null, logs: readonly LogRecord[]): C {
+export function callWithContent(stored: StoredFigures, span: Span | null, logs: readonly LogRecord[]): StoredCall {
   const full = span ? normalizeSpan(span) : null;
-  let call: C = full
-    ? {
-        ...stored,
-        inputMessages: full.inputMessages,
-        outputMessages: full.outputMessages,
-        toolCalls: full.toolCalls,
-        toolCallCount: stored.toolCallCount ?? full.toolCallCount,
-        finishReasons: stored.finishReasons ?? full.finishReasons,
-        parameters: full.parameters,
-        provenance: { ...full.provenance, ...costProvenance(stored) },
-      }
-    : stored;
+  const out: Record<string, unknown> = { ...(full ?? EMPTY_CALL) };
+  for (const [key, value] of Object.entries(stored)) {
+    if (value === undefined || (full && CONTENT.has(key))) continue;
+    if (value === null && full && FROM_CONTENT_TOO.has(key)) continue;
+    out[key] = value;
+  }
+  out.provenance = { ...(full?.provenance ?? {}), ...costProvenance(out as unknown as LlmCall) };
+  let call = out as unknown as StoredCall;
   const events: ContentEvent[] = logs.map((l) => ({
     name: l.eventName,
     timeUnixNano: l.timeUnixNano,
     attributes: l.attributes,
     body: l.body,
   }));
-  if (events.length) call = withEventContent(call, events) as C;
+  if (events.length) call = withEventContent(call, events) as StoredCall;
   return call;
 }
 
 function costProvenance(call: LlmCall): Record<string, { vocabulary: string; rule: string }> {
   if (call.costSource === 'table' || call.costSource === 'override')
     return {
-      costUsd: { vocabulary: 'sightline', rule: `${call.costSource === 'table' ? 'price table' : 'price override'}: ${call.priceModel}` },
+      costUsd: {
+        vocabulary: 'sightline',
+        rule: `${call.costSource === 'table' ? 'price table' : 'price override'}: ${call.priceModel}`,
+      },
     };
   return {};
 }
+
+/** A call with nothing known, for a stored call whose span is gone. */
+const EMPTY_CALL: Omit<LlmCall, 'traceId' | 'spanId' | 'timestamp' | 'serviceName' | 'durationMs' | 'vocabulary'> = {
+  parentSpanId: null,
+  requestId: null,
+  provider: null,
+  hostProvider: null,
+  requestModel: null,
+  model: null,
+  operation: null,
+  isStreaming: null,
+  inputTokens: null,
+  outputTokens: null,
+  totalTokens: null,
+  cacheReadTokens: null,
+  cacheWriteTokens: null,
+  reasoningTokens: null,
+  ttftMs: null,
+  tptMs: null,
+  tokensPerS: null,
+  finishReasons: null,
+  toolCallCount: null,
+  toolCalls: null,
+  isError: false,
+  errorType: null,
+  statusCode: null,
+  sessionId: null,
+  userId: null,
+  routeName: null,
+  routingStrategy: null,
+  routingReason: null,
+  gatewayCache: null,
+  inputMessages: null,
+  outputMessages: null,
+  parameters: {},
+  costUsd: null,
+  costBreakdown: null,
+  costSource: null,
+  sourceCostUsd: null,
+  sourceCostBreakdown: null,
+  priceModel: null,
+  provenance: {},
+  counted: true,
+  duplicateOf: null,
+};

@@ -1,5 +1,5 @@
 export { filterBoolean, filterNumber, matchesFilter } from './attribute-match.js';
-export { callWithContent } from './call-content.js';
+export { callWithContent, type StoredFigures } from './call-content.js';
 export { callMatches } from './call-match.js';
 export { callSortValue, parseCallSortValue, parseSessionSortValue, sessionSortValue } from './call-order.js';
 export * from './call-query.js';

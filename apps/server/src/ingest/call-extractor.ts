@@ -13,7 +13,8 @@ export class CallExtractor {
     const calls: LlmCall[] = [];
     for (const span of spans) {
       const call = normalizeSpan(span, { content: false });
-      if (call) calls.push(pricer.apply(call));
+      // The call is new and ours: set its cost in place rather than copy it.
+      if (call) calls.push(Object.assign(call, pricer.price(call)));
     }
     return calls;
   }

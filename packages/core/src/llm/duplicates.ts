@@ -1,6 +1,6 @@
-/** What deciding duplicates needs to know of a call. */
-export interface CallLink {
-  readonly spanId: string;
+/** What deciding duplicates needs to know of a call; `K` is how spans are named (span ids by default). */
+export interface CallLink<K = string> {
+  readonly spanId: K;
   readonly vocabulary: string;
   readonly model: string | null;
   readonly requestModel: string | null;
@@ -21,9 +21,9 @@ export const GATEWAY_VOCABULARIES: ReadonlySet<string> = new Set(['plano', 'ract
  * token counts counts (the outer one when both or neither have them); the other is returned
  * mapped to the span of the one that counts. `parentOf` gives every known span's parent.
  */
-export function findDuplicates(calls: readonly CallLink[], parentOf: ReadonlyMap<string, string | null>): Map<string, string> {
+export function findDuplicates<K>(calls: readonly CallLink<K>[], parentOf: ReadonlyMap<K, K | null>): Map<K, K> {
   const bySpan = new Map(calls.map((c) => [c.spanId, c]));
-  const duplicates = new Map<string, string>();
+  const duplicates = new Map<K, K>();
   for (const call of calls) {
     const outer = nearestCallAncestor(call.spanId, bySpan, parentOf);
     if (!outer || !sameCall(outer, call)) continue;
@@ -33,32 +33,29 @@ export function findDuplicates(calls: readonly CallLink[], parentOf: ReadonlyMap
   // Chains (a gateway under a duplicate under a call) point at the call that finally counts.
   for (const [drop, keep] of duplicates) {
     let target = keep;
-    for (let hops = 0; duplicates.has(target) && hops < 32; hops++) target = duplicates.get(target) as string;
+    for (let hops = 0; duplicates.has(target) && hops < 32; hops++) target = duplicates.get(target) as K;
     duplicates.set(drop, target);
   }
   return duplicates;
 }
 
-function nearestCallAncestor(
-  spanId: string,
-  calls: ReadonlyMap<string, CallLink>,
-  parentOf: ReadonlyMap<string, string | null>,
-): CallLink | null {
-  const seen = new Set<string>([spanId]);
+/** Deeper than this, a parent chain is taken to loop (ids that repeat) and the walk stops. */
+const MAX_DEPTH = 10_000;
+
+function nearestCallAncestor<K>(spanId: K, calls: ReadonlyMap<K, CallLink<K>>, parentOf: ReadonlyMap<K, K | null>): CallLink<K> | null {
   let current = parentOf.get(spanId) ?? null;
-  while (current !== null && !seen.has(current)) {
+  for (let depth = 0; current !== null && current !== spanId && depth < MAX_DEPTH; depth++) {
     const call = calls.get(current);
     if (call) return call;
-    seen.add(current);
     current = parentOf.get(current) ?? null;
   }
   return null;
 }
 
-function sameCall(a: CallLink, b: CallLink): boolean {
+function sameCall<K>(a: CallLink<K>, b: CallLink<K>): boolean {
   if (a.requestId !== null && a.requestId === b.requestId) return true;
   if (GATEWAY_VOCABULARIES.has(a.vocabulary) !== GATEWAY_VOCABULARIES.has(b.vocabulary)) return true;
-  const names = (c: CallLink) => [c.model, c.requestModel].filter((n): n is string => !!n).map((n) => n.toLowerCase());
+  const names = (c: CallLink<K>) => [c.model, c.requestModel].filter((n): n is string => !!n).map((n) => n.toLowerCase());
   const an = names(a);
   return names(b).some((n) => an.some((m) => m === n || m.startsWith(`${n}-`) || n.startsWith(`${m}-`)));
 }

@@ -30,8 +30,35 @@ export type PricedFields = Pick<
   | 'sourceCostBreakdown'
 >;
 
-const MS_PER_DAY = 86_400_000;
+const NS_PER_DAY = 86_400_000_000_000;
 const MEMO_LIMIT = 4096;
+
+type Level<T> = Map<string | null, T>;
+
+/** Remembered prices by served model, requested model, vendor and platform, then day. */
+class PriceMemo {
+  private root: Level<Level<Level<Level<Map<number, Prices>>>>> = new Map();
+  private size = 0;
+
+  lookup(model: string | null, requestModel: string | null, vendor: string | null, host: string | null): Map<number, Prices> {
+    let a = this.root.get(model);
+    if (!a) this.root.set(model, (a = new Map()));
+    let b = a.get(requestModel);
+    if (!b) a.set(requestModel, (b = new Map()));
+    let c = b.get(vendor);
+    if (!c) b.set(vendor, (c = new Map()));
+    let d = c.get(host);
+    if (!d) {
+      if (++this.size > MEMO_LIMIT) {
+        this.root = new Map();
+        this.size = 0;
+        return this.lookup(model, requestModel, vendor, host);
+      }
+      c.set(host, (d = new Map()));
+    }
+    return d;
+  }
+}
 
 interface Prices {
   readonly override: PriceEntry | null;
@@ -46,7 +73,7 @@ interface Prices {
  */
 export class Pricer {
   /** By model names, vendor and platform, then by day (prices change on dates). */
-  private readonly memo = new Map<string, Map<number, Prices>>();
+  private readonly memo = new PriceMemo();
 
   constructor(
     readonly table: PriceTable,
@@ -68,13 +95,9 @@ export class Pricer {
   }
 
   private pricesFor(call: PricedFields): Prices {
-    const key = `${call.model}\u0000${call.requestModel}\u0000${call.provider}\u0000${call.hostProvider}`;
-    const day = Math.floor(Number(call.timestamp / 1_000_000n) / MS_PER_DAY);
-    let byDay = this.memo.get(key);
-    if (!byDay) {
-      if (this.memo.size >= MEMO_LIMIT) this.memo.clear();
-      this.memo.set(key, (byDay = new Map()));
-    }
+    // Nested by field, so a lookup allocates nothing; the day comes from the time in ms (exact enough).
+    const byDay = this.memo.lookup(call.model, call.requestModel, call.provider, call.hostProvider);
+    const day = Math.floor(Number(call.timestamp) / NS_PER_DAY);
     let found = byDay.get(day);
     if (!found) {
       found = { override: this.match(this.overrides, call), table: this.match(this.table, call) };

@@ -2,8 +2,9 @@
  * LLM calls, sessions, metric rollups and log records.
  *
  * - `llm_calls`: one narrow row per call, beside its span (joined by trace key and span id):
- *   the figures ingest read and the store decided (`counted`, cost). Content is not stored
- *   twice: readers take it from the span. Indexed by time (appends) and by trace.
+ *   what queries filter, sort and sum on, and what the store decided (`counted`, cost). The
+ *   rest of the call — content, and figures no query needs — is read from the span again when
+ *   the call is shown. Indexed by time (appends) and by trace.
  * - `traces` gains what its calls add up to, and the session it belongs to.
  * - `sessions` hold running totals of their traces, kept by adding each trace's change;
  *   `session_users` who took part.
@@ -30,7 +31,6 @@ CREATE TABLE llm_calls (
   project_id         INTEGER NOT NULL,
   trace_key          INTEGER NOT NULL,
   span_id            BLOB NOT NULL,
-  parent_span_id     BLOB,
   ts                 INTEGER NOT NULL,
   counted            INTEGER NOT NULL,
   duplicate_of       BLOB,
@@ -42,36 +42,23 @@ CREATE TABLE llm_calls (
   model              TEXT,
   operation          TEXT,
   request_id         TEXT,
-  is_streaming       INTEGER,
   is_error           INTEGER NOT NULL,
-  error_type         TEXT,
-  status_code        INTEGER,
+  session_id         TEXT,
+  user_id            TEXT,
+  route              TEXT,
   input_tokens       INTEGER,
   output_tokens      INTEGER,
   total_tokens       INTEGER,
   cache_read_tokens  INTEGER,
   cache_write_tokens INTEGER,
   reasoning_tokens   INTEGER,
-  ttft_ms            REAL,
   duration_ms        REAL NOT NULL,
-  tpt_ms             REAL,
+  ttft_ms            REAL,
   tokens_per_s       REAL,
-  finish_reasons     TEXT,
-  tool_call_count    INTEGER,
-  session_id         TEXT,
-  user_id            TEXT,
-  route              TEXT,
-  routing_strategy   TEXT,
-  routing_reason     TEXT,
-  gateway_cache      TEXT,
   cost_usd           REAL,
-  cost_input         REAL,
-  cost_cache_read    REAL,
-  cost_cache_write   REAL,
-  cost_output        REAL,
-  cost_reasoning     REAL,
   cost_source        TEXT,
-  price_model        TEXT,
+  -- The cost by token class and the price used, as JSON {"b": [input, cache_read, cache_write, output, reasoning], "m": "model (platform)"}.
+  cost_detail        TEXT,
   -- The cost the source reported, as JSON {"usd": n, "breakdown": {...} | null}; kept for repricing.
   source_cost        TEXT
 );

@@ -84,7 +84,18 @@ export class MetricsGroup {
 
   /** Adds a call (or with `sign` -1, takes one away). */
   add(call: CallFigures, sign = 1): void {
-    this.addSums(sumsOf(call), sign);
+    this.calls += sign;
+    if (call.isError) this.errors += sign;
+    this.inputTokens += sign * (call.inputTokens ?? 0);
+    this.outputTokens += sign * (call.outputTokens ?? 0);
+    this.cacheReadTokens += sign * (call.cacheReadTokens ?? 0);
+    this.cacheWriteTokens += sign * (call.cacheWriteTokens ?? 0);
+    this.reasoningTokens += sign * (call.reasoningTokens ?? 0);
+    this.totalTokens += sign * (call.totalTokens ?? 0);
+    if (call.costUsd !== null) {
+      this.costUsd += sign * call.costUsd;
+      this.pricedCalls += sign;
+    }
     this.latency.add(call.durationMs, sign);
     if (call.ttftMs !== null) this.ttft.add(call.ttftMs, sign);
     if (call.tokensPerS !== null) this.tokensPerS.add(call.tokensPerS, sign);
