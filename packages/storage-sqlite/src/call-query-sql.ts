@@ -11,6 +11,7 @@ import {
   type SessionQuery,
 } from '@sightline/storage';
 import { attributeFilterSql, type SqlFragment } from './attribute-filter-sql.js';
+import { firstCallId, lastCallId } from './call-ids.js';
 
 /**
  * SQL for call filters on `llm_calls c`, with the semantics of `callMatches` in
@@ -34,8 +35,8 @@ export function callFiltersSql(q: CallFilters, projectId: number, traceKeys: rea
     params.push(q.to);
   }
   if (traceKeys !== null) {
-    where.push(`c.trace_key IN (${traceKeys.map(() => '?').join(', ') || 'NULL'})`);
-    params.push(...traceKeys);
+    where.push(`(${traceKeys.map(() => 'c.id BETWEEN ? AND ?').join(' OR ') || '0'})`);
+    for (const key of traceKeys) params.push(firstCallId(key), lastCallId(key));
   }
   eq('c.provider', q.provider);
   if (q.model !== undefined) {

@@ -33,8 +33,13 @@ export interface CallRow {
   ttft_ms: number | bigint | null;
   tokens_per_s: number | bigint | null;
   cost_usd: number | bigint | null;
+  cost_input: number | bigint | null;
+  cost_cache_read: number | bigint | null;
+  cost_cache_write: number | bigint | null;
+  cost_output: number | bigint | null;
+  cost_reasoning: number | bigint | null;
   cost_source: string | null;
-  cost_detail: string | null;
+  price_model: string | null;
   source_cost: string | null;
 }
 
@@ -42,11 +47,14 @@ const num = (v: number | bigint | null): number | null => (v === null ? null : N
 
 /** What a row keeps of a call (the rest is read from the span: see `callWithContent`). */
 export function rowToCall(row: CallRow, project: string): StoredFigures {
-  const detail = row.cost_detail === null ? null : (JSON.parse(row.cost_detail) as { b: (number | null)[] | null; m: string | null });
-  const b = detail?.b;
-  const breakdown: CostBreakdown | null = b
-    ? { input: b[0] ?? null, cacheRead: b[1] ?? null, cacheWrite: b[2] ?? null, output: b[3] ?? null, reasoning: b[4] ?? null }
-    : null;
+  const b: CostBreakdown = {
+    input: num(row.cost_input),
+    cacheRead: num(row.cost_cache_read),
+    cacheWrite: num(row.cost_cache_write),
+    output: num(row.cost_output),
+    reasoning: num(row.cost_reasoning),
+  };
+  const breakdown = Object.values(b).every((v) => v === null) ? null : b;
   const source = row.source_cost === null ? null : (JSON.parse(row.source_cost) as { usd: number; breakdown: CostBreakdown | null });
   return {
     project,
@@ -76,7 +84,7 @@ export function rowToCall(row: CallRow, project: string): StoredFigures {
     costUsd: num(row.cost_usd),
     costBreakdown: breakdown,
     costSource: row.cost_source as CostSource | null,
-    priceModel: detail?.m ?? null,
+    priceModel: row.price_model,
     sourceCostUsd: source?.usd ?? null,
     sourceCostBreakdown: source?.breakdown ?? null,
     vocabulary: row.vocabulary,

@@ -2,14 +2,14 @@ import type { CallLink } from '@sightline/core';
 import type { CallFigures, TotalsInput } from '@sightline/storage';
 import { CALL_NUMS, CALL_STRINGS, CN, CS, type EncodedCalls } from './encoded-batch.js';
 
-/** The dimensions a call's metrics roll up under; '' stands for none. */
+/** The dimensions a call's metrics roll up under. */
 export interface RollupDims {
   readonly service: string;
-  readonly provider: string;
-  readonly model: string;
-  readonly requestModel: string;
-  readonly route: string;
-  readonly operation: string;
+  readonly provider: string | null;
+  readonly model: string | null;
+  readonly requestModel: string | null;
+  readonly route: string | null;
+  readonly operation: string | null;
 }
 
 /**
@@ -27,16 +27,16 @@ export function idKey(bytes: Uint8Array, at = 0): number {
 
 /**
  * What the writer keeps of one call of a cached trace: enough to decide duplicates, total the
- * trace and roll up metrics. `spanId` is the span's {@link idKey}; `spanBlob` its real id.
+ * trace and roll up metrics. `spanId` is the span's {@link idKey}; `spanBytes` its real id as
+ * latin1 text (one short string instead of a buffer).
  */
-export interface CallState extends CallLink<number>, CallFigures, TotalsInput {
-  /** The row id; 0 until the row is inserted. */
+export interface CallState extends CallLink<number>, CallFigures, TotalsInput, RollupDims {
+  /** The row id; 0 until one is given. */
   id: number;
-  readonly spanBlob: Uint8Array;
+  readonly spanBytes: string;
   counted: boolean;
   duplicateOf: number | null;
   costUsd: number | null;
-  readonly dims: RollupDims;
   /** Where the columns of a call not yet inserted are. */
   pending: PendingCall | null;
 }
@@ -44,27 +44,30 @@ export interface CallState extends CallLink<number>, CallFigures, TotalsInput {
 export interface PendingCall {
   readonly calls: EncodedCalls;
   readonly index: number;
+  /** The span id, a view into the batch (valid until the batch is written). */
+  readonly spanId: Uint8Array;
 }
 
-const nullable = (v: number) => (Number.isNaN(v) ? null : v);
+const nullable = (v: number) => (v === v ? v : null);
 
 /** The state of call `index` of an encoded group, not yet inserted. */
-export function stateFromEncoded(pending: PendingCall, spanBlob: Uint8Array, service: string, timestamp: bigint): CallState {
-  const { calls, index } = pending;
+export function stateFromEncoded(pending: PendingCall, service: string, timestamp: bigint): CallState {
+  const { calls, index, spanId } = pending;
   const n = index * CALL_NUMS;
   const s = index * CALL_STRINGS;
-  const nums = calls.nums;
-  const strings = calls.strings;
-  const model = strings[s + CS.Model] ?? null;
-  const requestModel = strings[s + CS.RequestModel] ?? null;
+  const { nums, refs, table } = calls;
+  const str = (k: number) => {
+    const r = refs[s + k] as number;
+    return r < 0 ? null : (table[r] as string);
+  };
   return {
     id: 0,
-    spanId: idKey(spanBlob),
-    spanBlob,
-    vocabulary: strings[s + CS.Vocabulary] as string,
-    model,
-    requestModel,
-    requestId: strings[s + CS.RequestId] ?? null,
+    spanId: idKey(spanId),
+    spanBytes: Buffer.from(spanId.buffer, spanId.byteOffset, 8).toString('latin1'),
+    vocabulary: str(CS.Vocabulary) as string,
+    model: str(CS.Model),
+    requestModel: str(CS.RequestModel),
+    requestId: str(CS.RequestId),
     counted: true,
     duplicateOf: null,
     timestamp,
@@ -79,16 +82,12 @@ export function stateFromEncoded(pending: PendingCall, spanBlob: Uint8Array, ser
     ttftMs: nullable(nums[n + CN.TtftMs] as number),
     tokensPerS: nullable(nums[n + CN.TokensPerS] as number),
     costUsd: nullable(nums[n + CN.CostUsd] as number),
-    sessionId: strings[s + CS.SessionId] ?? null,
-    userId: strings[s + CS.UserId] ?? null,
-    dims: {
-      service,
-      provider: strings[s + CS.Provider] ?? '',
-      model: model ?? '',
-      requestModel: requestModel ?? '',
-      route: strings[s + CS.Route] ?? '',
-      operation: strings[s + CS.Operation] ?? '',
-    },
+    sessionId: str(CS.SessionId),
+    userId: str(CS.UserId),
+    service,
+    provider: str(CS.Provider),
+    route: str(CS.Route),
+    operation: str(CS.Operation),
     pending,
   };
 }
@@ -133,7 +132,7 @@ export function stateFromRow(row: StateRow): CallState {
   return {
     id: Number(row.id),
     spanId: idKey(row.span_id),
-    spanBlob: row.span_id,
+    spanBytes: row.span_id.toString('latin1'),
     vocabulary: row.vocabulary,
     model: row.model,
     requestModel: row.request_model,
@@ -154,48 +153,52 @@ export function stateFromRow(row: StateRow): CallState {
     costUsd: num(row.cost_usd),
     sessionId: row.session_id,
     userId: row.user_id,
-    dims: {
-      service: row.service,
-      provider: row.provider ?? '',
-      model: row.model ?? '',
-      requestModel: row.request_model ?? '',
-      route: row.route ?? '',
-      operation: row.operation ?? '',
-    },
+    service: row.service,
+    provider: row.provider,
+    route: row.route,
+    operation: row.operation,
     pending: null,
   };
 }
 
-/** Every column of `llm_calls` but `id`, in the order {@link insertValues} gives them. */
+/** Every column of `llm_calls`, in the order {@link pushInsertValues} gives them. */
 export const INSERT_COLUMNS =
-  'project_id, trace_key, span_id, ts, counted, duplicate_of, vocabulary, service, provider, host_provider, request_model, model, operation, request_id, is_error, session_id, user_id, route, input_tokens, output_tokens, total_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, duration_ms, ttft_ms, tokens_per_s, cost_usd, cost_source, cost_detail, source_cost';
+  'id, project_id, trace_key, span_id, ts, counted, duplicate_of, vocabulary, service, provider, host_provider, request_model, model, operation, request_id, is_error, session_id, user_id, route, input_tokens, output_tokens, total_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, duration_ms, ttft_ms, tokens_per_s, cost_usd, cost_input, cost_cache_read, cost_cache_write, cost_output, cost_reasoning, cost_source, price_model, source_cost';
+export const INSERT_COLUMN_COUNT = INSERT_COLUMNS.split(',').length;
 
-/** The values of a new call's row; `duplicateOf` is the span id of the call that counts instead. */
-export function insertValues(state: CallState, projectId: number, traceKey: number, duplicateOf: Uint8Array | null): unknown[] {
-  const { calls, index } = state.pending as PendingCall;
+/**
+ * Appends a new call's row values to `out`; `duplicateOf` is the span id (latin1) of the call
+ * that counts instead.
+ */
+export function pushInsertValues(out: unknown[], state: CallState, projectId: number, traceKey: number, duplicateOf: string | null): void {
+  const { calls, index, spanId } = state.pending as PendingCall;
   const n = index * CALL_NUMS;
   const s = index * CALL_STRINGS;
-  const nums = calls.nums;
-  const strings = calls.strings;
-  return [
+  const { nums, refs, table } = calls;
+  const str = (k: number) => {
+    const r = refs[s + k] as number;
+    return r < 0 ? null : (table[r] as string);
+  };
+  out.push(
+    state.id,
     projectId,
     traceKey,
-    state.spanBlob,
+    spanId,
     state.timestamp,
     state.counted ? 1 : 0,
-    duplicateOf,
+    duplicateOf === null ? null : Buffer.from(duplicateOf, 'latin1'),
     state.vocabulary,
-    state.dims.service,
-    strings[s + CS.Provider] ?? null,
-    strings[s + CS.HostProvider] ?? null,
+    state.service,
+    state.provider,
+    str(CS.HostProvider),
     state.requestModel,
     state.model,
-    strings[s + CS.Operation] ?? null,
+    state.operation,
     state.requestId,
     state.isError ? 1 : 0,
     state.sessionId,
     state.userId,
-    strings[s + CS.Route] ?? null,
+    state.route,
     state.inputTokens,
     state.outputTokens,
     state.totalTokens,
@@ -205,9 +208,14 @@ export function insertValues(state: CallState, projectId: number, traceKey: numb
     state.durationMs,
     state.ttftMs,
     state.tokensPerS,
-    nullable(nums[n + CN.CostUsd] as number),
-    strings[s + CS.CostSource] ?? null,
-    strings[s + CS.CostDetail] ?? null,
-    strings[s + CS.SourceCost] ?? null,
-  ];
+    state.costUsd,
+    nullable(nums[n + CN.CostInput] as number),
+    nullable(nums[n + CN.CostCacheRead] as number),
+    nullable(nums[n + CN.CostCacheWrite] as number),
+    nullable(nums[n + CN.CostOutput] as number),
+    nullable(nums[n + CN.CostReasoning] as number),
+    str(CS.CostSource),
+    str(CS.PriceModel),
+    str(CS.SourceCost),
+  );
 }

@@ -1,7 +1,17 @@
 import { findDuplicates } from '@sightline/core';
 import { type CallTotals, callTotals, NO_CALLS } from '@sightline/storage';
 import type Database from 'better-sqlite3';
-import { type CallState, INSERT_COLUMNS, idKey, insertValues, STATE_COLUMNS, type StateRow, stateFromRow } from './call-state.js';
+import { CALLS_PER_TRACE, firstCallId, lastCallId } from './call-ids.js';
+import {
+  type CallState,
+  INSERT_COLUMN_COUNT,
+  INSERT_COLUMNS,
+  idKey,
+  pushInsertValues,
+  STATE_COLUMNS,
+  type StateRow,
+  stateFromRow,
+} from './call-state.js';
 import { RollupWriter } from './rollup-writer.js';
 import { SessionWriter } from './session-writer.js';
 
@@ -12,6 +22,8 @@ export interface TraceLlm {
   readonly calls: Map<number, CallState>;
   /** Something changed that may change which calls count. */
   dirty: boolean;
+  /** The ordinal of the trace's next call (see call-ids.ts). */
+  nextOrdinal: number;
 }
 
 /** A trace's call totals and session, as its row holds them. */
@@ -20,13 +32,18 @@ export interface TraceCalls {
   sessionKey: number | null;
 }
 
-/** A new cost for a stored call (see `SqliteStorage.repriceCalls`): `detail` is the `cost_detail` column. */
+/** A new cost for a stored call (see `SqliteStorage.repriceCalls`). */
 export interface CostChange {
   readonly id: number;
   readonly costUsd: number | null;
+  /** input, cache read, cache write, output, reasoning. */
+  readonly breakdown: readonly (number | null)[];
   readonly source: string | null;
-  readonly detail: string | null;
+  readonly priceModel: string | null;
 }
+
+/** New call rows go in by this many per statement. */
+const ROWS_PER_INSERT = 16;
 
 const EMPTY = new Map<number, number>();
 const NO_PARENT = -1;
@@ -39,29 +56,32 @@ export class CallWriter {
   readonly rollups: RollupWriter;
   readonly sessions: SessionWriter;
   private readonly stmts;
+  /** Values of rows to insert at the end of the batch, and how many rows. */
+  private readonly rows: unknown[] = [];
+  private rowCount = 0;
 
   constructor(db: Database.Database) {
     this.rollups = new RollupWriter(db);
     this.sessions = new SessionWriter(db);
     this.stmts = {
-      insert: db.prepare(
-        `INSERT INTO llm_calls (${INSERT_COLUMNS}) VALUES (${INSERT_COLUMNS.split(',')
-          .map(() => '?')
-          .join(', ')})`,
-      ),
+      insertOne: db.prepare(`INSERT INTO llm_calls (${INSERT_COLUMNS}) VALUES ${valuesSql(1)}`),
+      insertMany: db.prepare(`INSERT INTO llm_calls (${INSERT_COLUMNS}) VALUES ${valuesSql(ROWS_PER_INSERT)}`),
       setCounted: db.prepare('UPDATE llm_calls SET counted = ?, duplicate_of = ? WHERE id = ?'),
       parents: db.prepare('SELECT span_id, parent_span_id FROM spans WHERE trace_key = ?').raw(),
-      calls: db.prepare(`SELECT ${STATE_COLUMNS} FROM llm_calls WHERE trace_key = ?`).safeIntegers(true),
-      deleteCalls: db.prepare('DELETE FROM llm_calls WHERE trace_key = ?'),
+      calls: db.prepare(`SELECT ${STATE_COLUMNS} FROM llm_calls WHERE id BETWEEN ? AND ?`).safeIntegers(true),
+      deleteCalls: db.prepare('DELETE FROM llm_calls WHERE id BETWEEN ? AND ?'),
       costRow: db
         .prepare(
           'SELECT project_id, trace_key, ts, counted, cost_usd, service, provider, model, request_model, route, operation FROM llm_calls WHERE id = ?',
         )
         .safeIntegers(true),
-      setCost: db.prepare('UPDATE llm_calls SET cost_usd = ?, cost_source = ?, cost_detail = ? WHERE id = ?'),
+      setCost: db.prepare(
+        `UPDATE llm_calls SET cost_usd = ?, cost_input = ?, cost_cache_read = ?, cost_cache_write = ?, cost_output = ?, cost_reasoning = ?,
+           cost_source = ?, price_model = ? WHERE id = ?`,
+      ),
       traceCost: db.prepare('SELECT session_key, cost_usd FROM traces WHERE id = ?'),
       countedCost: db.prepare(
-        'SELECT total(cost_usd) AS cost, count(cost_usd) AS priced FROM llm_calls WHERE trace_key = ? AND counted = 1',
+        'SELECT total(cost_usd) AS cost, count(cost_usd) AS priced FROM llm_calls WHERE id BETWEEN ? AND ? AND counted = 1',
       ),
       setTraceCost: db.prepare('UPDATE traces SET cost_usd = ? WHERE id = ?'),
     };
@@ -69,7 +89,7 @@ export class CallWriter {
 
   /** A fresh trace's empty state. */
   static empty(): TraceLlm {
-    return { parents: new Map(), calls: new Map(), dirty: false };
+    return { parents: new Map(), calls: new Map(), dirty: false, nextOrdinal: 0 };
   }
 
   /** A stored trace's state, read from its rows (including those written earlier in this transaction). */
@@ -78,11 +98,13 @@ export class CallWriter {
     for (const [span, parent] of this.stmts.parents.all(traceKey) as [Buffer, Buffer | null][])
       parents.set(idKey(span), parent === null ? NO_PARENT : idKey(parent));
     const calls = new Map<number, CallState>();
-    for (const row of this.stmts.calls.all(traceKey) as StateRow[]) {
+    let nextOrdinal = 0;
+    for (const row of this.stmts.calls.all(firstCallId(traceKey), lastCallId(traceKey)) as StateRow[]) {
       const state = stateFromRow(row);
       calls.set(state.spanId, state);
+      nextOrdinal = Math.max(nextOrdinal, state.id - firstCallId(traceKey) + 1);
     }
-    return { parents, calls, dirty: false };
+    return { parents, calls, dirty: false, nextOrdinal };
   }
 
   /**
@@ -94,18 +116,21 @@ export class CallWriter {
     llm.dirty = false;
     const list = [...llm.calls.values()];
     const duplicates = list.length > 1 ? findDuplicates(list, parentsView(llm.parents)) : EMPTY;
-    const blobOf = (key: number | null) => (key === null ? null : (llm.calls.get(key)?.spanBlob ?? null));
+    const bytesOf = (key: number | null) => (key === null ? null : (llm.calls.get(key)?.spanBytes ?? null));
     for (const call of list) {
       const duplicateOf = duplicates.get(call.spanId) ?? null;
       const counted = duplicateOf === null;
       if (call.id === 0) {
         call.counted = counted;
         call.duplicateOf = duplicateOf;
-        call.id = Number(this.stmts.insert.run(...insertValues(call, projectId, traceKey, blobOf(duplicateOf))).lastInsertRowid);
+        call.id = firstCallId(traceKey) + llm.nextOrdinal++;
+        pushInsertValues(this.rows, call, projectId, traceKey, bytesOf(duplicateOf));
+        this.rowCount++;
         call.pending = null;
         if (counted) this.rollups.add(projectId, call, 1);
       } else if (call.counted !== counted || call.duplicateOf !== duplicateOf) {
-        this.stmts.setCounted.run(counted ? 1 : 0, blobOf(duplicateOf), call.id);
+        const of = bytesOf(duplicateOf);
+        this.stmts.setCounted.run(counted ? 1 : 0, of === null ? null : Buffer.from(of, 'latin1'), call.id);
         if (call.counted) this.rollups.add(projectId, call, -1);
         if (counted) this.rollups.add(projectId, call, 1);
         call.counted = counted;
@@ -121,12 +146,12 @@ export class CallWriter {
 
   /** Takes a trace's calls out of rollups and its session, and deletes them (the trace is being deleted). */
   remove(projectId: number, traceKey: number, current: TraceCalls): void {
-    for (const row of this.stmts.calls.all(traceKey) as StateRow[]) {
+    for (const row of this.stmts.calls.all(firstCallId(traceKey), lastCallId(traceKey)) as StateRow[]) {
       const state = stateFromRow(row);
       if (state.counted) this.rollups.add(projectId, state, -1);
     }
     if (current.sessionKey !== null) this.sessions.remove(current.sessionKey, current.totals);
-    this.stmts.deleteCalls.run(traceKey);
+    this.stmts.deleteCalls.run(firstCallId(traceKey), lastCallId(traceKey));
   }
 
   /** Applies new costs; returns the keys of the traces whose totals changed. */
@@ -149,24 +174,25 @@ export class CallWriter {
           }
         | undefined;
       if (!row) continue;
-      this.stmts.setCost.run(change.costUsd, change.source, change.detail, change.id);
+      this.stmts.setCost.run(change.costUsd, ...change.breakdown, change.source, change.priceModel, change.id);
       if (row.counted !== 1n) continue;
-      const dims = {
+      const call = {
+        timestamp: row.ts,
         service: row.service,
-        provider: row.provider ?? '',
-        model: row.model ?? '',
-        requestModel: row.request_model ?? '',
-        route: row.route ?? '',
-        operation: row.operation ?? '',
+        provider: row.provider,
+        model: row.model,
+        requestModel: row.request_model,
+        route: row.route,
+        operation: row.operation,
       };
       const before = row.cost_usd === null ? null : Number(row.cost_usd);
-      this.rollups.reprice(Number(row.project_id), { timestamp: row.ts, dims }, before, change.costUsd);
+      this.rollups.reprice(Number(row.project_id), call, before, change.costUsd);
       traces.add(Number(row.trace_key));
     }
     for (const traceKey of traces) {
       const trace = this.stmts.traceCost.get(traceKey) as { session_key: number | null; cost_usd: number | null } | undefined;
       if (!trace) continue;
-      const sum = this.stmts.countedCost.get(traceKey) as { cost: number; priced: number };
+      const sum = this.stmts.countedCost.get(firstCallId(traceKey), lastCallId(traceKey)) as { cost: number; priced: number };
       const cost = sum.priced > 0 ? Math.round(sum.cost * 1e10) / 1e10 : null;
       this.stmts.setTraceCost.run(cost, traceKey);
       if (trace.session_key !== null) this.sessions.recost(trace.session_key, trace.cost_usd, cost);
@@ -174,19 +200,37 @@ export class CallWriter {
     return traces;
   }
 
-  /** Applies what the batch gathered for rollups and sessions. */
+  /** Applies what the batch gathered: new call rows, rollups and sessions. */
   flush(): void {
+    this.insertRows();
     this.rollups.flush();
     this.sessions.flush();
   }
 
   reset(): void {
+    this.rows.length = 0;
+    this.rowCount = 0;
     this.rollups.reset();
     this.sessions.reset();
+  }
+
+  private insertRows(): void {
+    const width = INSERT_COLUMN_COUNT;
+    let row = 0;
+    for (; row + ROWS_PER_INSERT <= this.rowCount; row += ROWS_PER_INSERT)
+      this.stmts.insertMany.run(this.rows.slice(row * width, (row + ROWS_PER_INSERT) * width));
+    for (; row < this.rowCount; row++) this.stmts.insertOne.run(this.rows.slice(row * width, (row + 1) * width));
+    this.rows.length = 0;
+    this.rowCount = 0;
   }
 }
 
 export { NO_CALLS };
+
+function valuesSql(rows: number): string {
+  const one = `(${Array(INSERT_COLUMN_COUNT).fill('?').join(', ')})`;
+  return Array(rows).fill(one).join(', ');
+}
 
 /** The parent map as `findDuplicates` reads it: -1 (no parent) as null. */
 function parentsView(parents: Map<number, number>): ReadonlyMap<number, number | null> {

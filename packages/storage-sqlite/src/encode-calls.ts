@@ -1,28 +1,30 @@
-import type { CostBreakdown, LlmCall } from '@sightline/core';
+import type { LlmCall } from '@sightline/core';
 import { CALL_NUMS, CALL_STRINGS, CN, CS, type EncodedCalls } from './encoded-batch.js';
-
-/** The `cost_detail` column: the cost by token class and the price used. */
-export function costDetail(breakdown: CostBreakdown | null, priceModel: string | null): string | null {
-  if (breakdown === null && priceModel === null) return null;
-  const b = breakdown;
-  return JSON.stringify({
-    b: b ? [b.input, b.cacheRead, b.cacheWrite, b.output, b.reasoning] : null,
-    m: priceModel,
-  });
-}
 
 /** Turns calls into columns; each call is matched to its span's index in the group. */
 export function encodeCalls(calls: readonly LlmCall[], spanIndex: (spanId: string) => number | undefined): EncodedCalls | null {
   if (calls.length === 0) return null;
   const span = new Uint32Array(calls.length);
   const nums = new Float64Array(calls.length * CALL_NUMS);
-  const strings: (string | null)[] = new Array(calls.length * CALL_STRINGS);
+  const refs = new Int32Array(calls.length * CALL_STRINGS);
+  const table: string[] = [];
+  const index = new Map<string, number>();
+  const ref = (text: string | null): number => {
+    if (text === null) return -1;
+    let i = index.get(text);
+    if (i === undefined) {
+      i = table.push(text) - 1;
+      index.set(text, i);
+    }
+    return i;
+  };
   let count = 0;
   for (const c of calls) {
     const at = spanIndex(c.spanId);
     if (at === undefined) continue;
     span[count] = at;
     const n = count * CALL_NUMS;
+    const b = c.costBreakdown;
     nums[n + CN.InputTokens] = c.inputTokens ?? Number.NaN;
     nums[n + CN.OutputTokens] = c.outputTokens ?? Number.NaN;
     nums[n + CN.TotalTokens] = c.totalTokens ?? Number.NaN;
@@ -33,29 +35,29 @@ export function encodeCalls(calls: readonly LlmCall[], spanIndex: (spanId: strin
     nums[n + CN.DurationMs] = c.durationMs;
     nums[n + CN.TokensPerS] = c.tokensPerS ?? Number.NaN;
     nums[n + CN.CostUsd] = c.costUsd ?? Number.NaN;
+    nums[n + CN.CostInput] = b?.input ?? Number.NaN;
+    nums[n + CN.CostCacheRead] = b?.cacheRead ?? Number.NaN;
+    nums[n + CN.CostCacheWrite] = b?.cacheWrite ?? Number.NaN;
+    nums[n + CN.CostOutput] = b?.output ?? Number.NaN;
+    nums[n + CN.CostReasoning] = b?.reasoning ?? Number.NaN;
     nums[n + CN.IsError] = c.isError ? 1 : 0;
     const s = count * CALL_STRINGS;
-    strings[s + CS.Vocabulary] = c.vocabulary;
-    strings[s + CS.Provider] = c.provider;
-    strings[s + CS.HostProvider] = c.hostProvider;
-    strings[s + CS.RequestModel] = c.requestModel;
-    strings[s + CS.Model] = c.model;
-    strings[s + CS.Operation] = c.operation;
-    strings[s + CS.RequestId] = c.requestId;
-    strings[s + CS.SessionId] = c.sessionId;
-    strings[s + CS.UserId] = c.userId;
-    strings[s + CS.Route] = c.routeName;
-    strings[s + CS.CostSource] = c.costSource;
-    strings[s + CS.CostDetail] = costDetail(c.costBreakdown, c.priceModel);
-    strings[s + CS.SourceCost] =
-      c.sourceCostUsd === null ? null : JSON.stringify({ usd: c.sourceCostUsd, breakdown: c.sourceCostBreakdown });
+    refs[s + CS.Vocabulary] = ref(c.vocabulary);
+    refs[s + CS.Provider] = ref(c.provider);
+    refs[s + CS.HostProvider] = ref(c.hostProvider);
+    refs[s + CS.RequestModel] = ref(c.requestModel);
+    refs[s + CS.Model] = ref(c.model);
+    refs[s + CS.Operation] = ref(c.operation);
+    refs[s + CS.RequestId] = ref(c.requestId);
+    refs[s + CS.SessionId] = ref(c.sessionId);
+    refs[s + CS.UserId] = ref(c.userId);
+    refs[s + CS.Route] = ref(c.routeName);
+    refs[s + CS.CostSource] = ref(c.costSource);
+    refs[s + CS.PriceModel] = ref(c.priceModel);
+    refs[s + CS.SourceCost] =
+      c.sourceCostUsd === null ? -1 : ref(JSON.stringify({ usd: c.sourceCostUsd, breakdown: c.sourceCostBreakdown }));
     count++;
   }
   if (count === 0) return null;
-  return {
-    count,
-    span: span.subarray(0, count),
-    nums: nums.subarray(0, count * CALL_NUMS),
-    strings: strings.slice(0, count * CALL_STRINGS),
-  };
+  return { count, span, nums, refs, table };
 }

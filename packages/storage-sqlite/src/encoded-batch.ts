@@ -62,10 +62,15 @@ export const CN = {
   DurationMs: 7,
   TokensPerS: 8,
   CostUsd: 9,
-  IsError: 10,
+  CostInput: 10,
+  CostCacheRead: 11,
+  CostCacheWrite: 12,
+  CostOutput: 13,
+  CostReasoning: 14,
+  IsError: 15,
 } as const;
-export const CALL_NUMS = 11;
-/** Strings per call in {@link EncodedCalls.strings}, in this order. */
+export const CALL_NUMS = 16;
+/** Strings per call, as indexes into {@link EncodedCalls.table} (-1 for null), in this order. */
 export const CS = {
   Vocabulary: 0,
   Provider: 1,
@@ -78,19 +83,23 @@ export const CS = {
   UserId: 8,
   Route: 9,
   CostSource: 10,
-  /** JSON `{"b": [input, cache_read, cache_write, output, reasoning], "m": price model}`. */
-  CostDetail: 11,
+  PriceModel: 11,
   /** JSON `{"usd": n, "breakdown": {...} | null}`. */
   SourceCost: 12,
 } as const;
 export const CALL_STRINGS = 13;
 
-/** The calls of a group, columnar: call i belongs to span `span[i]` of the group. */
+/**
+ * The calls of a group, columnar: call i belongs to span `span[i]` of the group. Strings sit
+ * once each in `table` (calls repeat models, providers, sessions), so little is copied to
+ * the writer thread.
+ */
 export interface EncodedCalls {
   readonly count: number;
   readonly span: Uint32Array;
   readonly nums: Float64Array;
-  readonly strings: (string | null)[];
+  readonly refs: Int32Array;
+  readonly table: string[];
 }
 
 export interface EncodedLog {
@@ -134,7 +143,7 @@ export interface EncodedScope {
 export function transferables(batch: EncodedBatch): ArrayBuffer[] {
   return batch.groups.flatMap((g) => {
     const buffers = [g.ids.buffer, g.times.buffer, g.ints.buffer, g.attributes.buffer, g.offsets.buffer, g.blooms.buffer];
-    if (g.calls) buffers.push(g.calls.span.buffer, g.calls.nums.buffer);
+    if (g.calls) buffers.push(g.calls.span.buffer, g.calls.nums.buffer, g.calls.refs.buffer);
     return buffers as ArrayBuffer[];
   });
 }

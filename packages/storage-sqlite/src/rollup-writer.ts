@@ -45,7 +45,7 @@ export function rowSums(row: Omit<RollupRow, 'id' | 'latency' | 'ttft' | 'tokens
  * during a batch (a call added, taken away, or repriced) and applied once at its end.
  */
 export class RollupWriter {
-  private readonly pending = new Map<string, { projectId: number; hour: number; dims: RollupDims; delta: MetricsGroup }>();
+  private readonly pending = new Map<string, { projectId: number; hour: number; dims: string[]; delta: MetricsGroup }>();
   private readonly stmts;
 
   constructor(db: Database.Database) {
@@ -69,27 +69,25 @@ export class RollupWriter {
     };
   }
 
-  private deltaFor(projectId: number, timestamp: bigint, dims: RollupDims): MetricsGroup {
+  private deltaFor(projectId: number, timestamp: bigint, d: RollupDims): MetricsGroup {
     const hour = hourOf(timestamp);
-    const k = `${projectId}\u0000${hour}\u0000${dims.service}\u0000${dims.provider}\u0000${dims.model}\u0000${dims.requestModel}\u0000${dims.route}\u0000${dims.operation}`;
+    const k = `${projectId}\u0000${hour}\u0000${d.service}\u0000${d.provider}\u0000${d.model}\u0000${d.requestModel}\u0000${d.route}\u0000${d.operation}`;
     let entry = this.pending.get(k);
-    if (!entry) this.pending.set(k, (entry = { projectId, hour, dims, delta: new MetricsGroup() }));
+    if (!entry) {
+      const dims = [d.service, d.provider ?? '', d.model ?? '', d.requestModel ?? '', d.route ?? '', d.operation ?? ''];
+      this.pending.set(k, (entry = { projectId, hour, dims, delta: new MetricsGroup() }));
+    }
     return entry.delta;
   }
 
   /** A call that counts was added (`sign` 1) or stopped counting (-1). */
-  add(projectId: number, call: CallFigures & { readonly timestamp: bigint; readonly dims: RollupDims }, sign: 1 | -1): void {
-    this.deltaFor(projectId, call.timestamp, call.dims).add(call, sign);
+  add(projectId: number, call: CallFigures & RollupDims & { readonly timestamp: bigint }, sign: 1 | -1): void {
+    this.deltaFor(projectId, call.timestamp, call).add(call, sign);
   }
 
   /** A counted call's cost changed. */
-  reprice(
-    projectId: number,
-    call: { readonly timestamp: bigint; readonly dims: RollupDims },
-    before: number | null,
-    after: number | null,
-  ): void {
-    this.deltaFor(projectId, call.timestamp, call.dims).addSums({
+  reprice(projectId: number, call: RollupDims & { readonly timestamp: bigint }, before: number | null, after: number | null): void {
+    this.deltaFor(projectId, call.timestamp, call).addSums({
       ...ZERO_SUMS,
       costUsd: (after ?? 0) - (before ?? 0),
       pricedCalls: (after === null ? 0 : 1) - (before === null ? 0 : 1),
@@ -99,7 +97,7 @@ export class RollupWriter {
   /** Applies the gathered changes (inside the batch's transaction). */
   flush(): void {
     for (const { projectId, hour, dims, delta } of this.pending.values()) {
-      const keyValues = [projectId, hour, dims.service, dims.provider, dims.model, dims.requestModel, dims.route, dims.operation];
+      const keyValues = [projectId, hour, ...dims];
       const row = this.stmts.select.get(...keyValues) as RollupRow | undefined;
       const merged = new MetricsGroup();
       if (row) {

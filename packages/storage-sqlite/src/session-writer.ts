@@ -1,5 +1,6 @@
 import type { CallTotals } from '@sightline/storage';
 import type Database from 'better-sqlite3';
+import { callsOfTraceSql } from './call-ids.js';
 
 const CACHE_LIMIT = 10_000;
 
@@ -55,7 +56,7 @@ export class SessionWriter {
       ),
       clearUsers: db.prepare('DELETE FROM session_users WHERE session_key = ?'),
       refillUsers: db.prepare(
-        `INSERT OR IGNORE INTO session_users (session_key, user_id) SELECT @key, c.user_id FROM traces t JOIN llm_calls c ON c.trace_key = t.id
+        `INSERT OR IGNORE INTO session_users (session_key, user_id) SELECT @key, c.user_id FROM traces t JOIN llm_calls c ON ${callsOfTraceSql('t.id')}
            WHERE t.session_key = @key AND c.counted = 1 AND c.user_id IS NOT NULL`,
       ),
       delete: db.prepare('DELETE FROM sessions WHERE id = ?'),

@@ -22,6 +22,7 @@ import {
   type TraceSummary,
 } from '@sightline/storage';
 import type Database from 'better-sqlite3';
+import { callsOfTraceSql, firstCallId, lastCallId } from './call-ids.js';
 import { callQuerySql, sessionQuerySql } from './call-query-sql.js';
 import { type CallRow, rowToCall } from './call-rows.js';
 import type { DimensionReader } from './dimension-reader.js';
@@ -93,7 +94,7 @@ export class SqliteCallReader implements CallReader {
       logsOfTrace: db.prepare('SELECT * FROM logs WHERE trace_id = ? AND project_id = ? ORDER BY time_ns, id LIMIT ?').safeIntegers(true),
       callBySpan: db
         .prepare(
-          'SELECT c.*, t.trace_id FROM llm_calls c JOIN traces t ON t.id = c.trace_key WHERE c.trace_key = ? AND c.span_id = ? AND c.project_id = ?',
+          'SELECT c.*, t.trace_id FROM llm_calls c JOIN traces t ON t.id = c.trace_key WHERE c.id BETWEEN ? AND ? AND c.span_id = ? AND c.project_id = ?',
         )
         .safeIntegers(true),
       session: db.prepare('SELECT * FROM sessions WHERE project_id = ? AND session_id = ?').safeIntegers(true),
@@ -102,7 +103,9 @@ export class SqliteCallReader implements CallReader {
         .prepare(`SELECT ${TRACE_SUMMARY_COLUMNS} FROM traces t WHERE t.session_key = ? ORDER BY t.start_ns, t.id`)
         .safeIntegers(true),
       sessionCalls: db
-        .prepare('SELECT c.*, t.trace_id FROM traces t JOIN llm_calls c ON c.trace_key = t.id WHERE t.session_key = ? ORDER BY c.ts, c.id')
+        .prepare(
+          `SELECT c.*, t.trace_id FROM traces t JOIN llm_calls c ON ${callsOfTraceSql('t.id')} WHERE t.session_key = ? ORDER BY c.ts, c.id`,
+        )
         .safeIntegers(true),
     };
   }
@@ -138,7 +141,7 @@ export class SqliteCallReader implements CallReader {
     return this.readTx(() => {
       const keys = [...new Set(this.spanIds.lookup(spanBlob))].sort((a, b) => b - a);
       for (const key of keys) {
-        const row = this.stmts.callBySpan.get(key, spanBlob, projectId) as CallRow | undefined;
+        const row = this.stmts.callBySpan.get(firstCallId(key), lastCallId(key), spanBlob, projectId) as CallRow | undefined;
         if (row) return this.withContent(row, q.project);
       }
       return null;

@@ -21,7 +21,6 @@ import {
 import type Database from 'better-sqlite3';
 import type { CostChange } from './call-writer.js';
 import { encodeBatch, encodeGroup } from './encode-batch.js';
-import { costDetail } from './encode-calls.js';
 import type { EncodedGroup } from './encoded-batch.js';
 import { openConnection, WRITER_CACHE_MIB } from './open-database.js';
 import { migrate } from './schema/migrations.js';
@@ -47,7 +46,7 @@ interface RepriceRow {
   source_cost: string | null;
   cost_usd: number | bigint | null;
   cost_source: string | null;
-  cost_detail: string | null;
+  price_model: string | null;
 }
 
 function pricedFields(row: RepriceRow): PricedFields {
@@ -171,7 +170,7 @@ export class SqliteStorage implements Storage, TelemetryWriter, TraceReader {
     const page = this.db
       .prepare(
         `SELECT id, ts, provider, host_provider, request_model, model, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens,
-           reasoning_tokens, source_cost, cost_usd, cost_source, cost_detail FROM llm_calls WHERE id > ? ORDER BY id LIMIT ${REPRICE_PAGE}`,
+           reasoning_tokens, source_cost, cost_usd, cost_source, price_model FROM llm_calls WHERE id > ? ORDER BY id LIMIT ${REPRICE_PAGE}`,
       )
       .safeIntegers(true);
     let after = 0n;
@@ -185,9 +184,15 @@ export class SqliteStorage implements Storage, TelemetryWriter, TraceReader {
         calls++;
         const cost = price(pricedFields(row));
         const before = row.cost_usd === null ? null : Number(row.cost_usd);
-        const detail = costDetail(cost.costBreakdown, cost.priceModel);
-        if (cost.costUsd === before && cost.costSource === row.cost_source && detail === row.cost_detail) continue;
-        changes.push({ id: Number(row.id), costUsd: cost.costUsd, source: cost.costSource, detail });
+        if (cost.costUsd === before && cost.costSource === row.cost_source && cost.priceModel === row.price_model) continue;
+        const b = cost.costBreakdown;
+        changes.push({
+          id: Number(row.id),
+          costUsd: cost.costUsd,
+          breakdown: [b?.input ?? null, b?.cacheRead ?? null, b?.cacheWrite ?? null, b?.output ?? null, b?.reasoning ?? null],
+          source: cost.costSource,
+          priceModel: cost.priceModel,
+        });
       }
       if (changes.length) await this.sink.setCosts(changes);
       changed += changes.length;

@@ -1,5 +1,6 @@
 import { type CallTotals, NO_CALLS, type WriteResult } from '@sightline/storage';
 import type Database from 'better-sqlite3';
+import { CALLS_PER_TRACE } from './call-ids.js';
 import { idKey, stateFromEncoded } from './call-state.js';
 import { CallWriter, type CostChange } from './call-writer.js';
 import { DimensionWriter } from './dimension-writer.js';
@@ -291,9 +292,9 @@ export class BatchWriter {
     if (!agg.llm) agg.llm = this.calls.load(agg.key);
     else agg.llm.parents.set(idKey(spanId), parentSpanId === null ? -1 : idKey(parentSpanId));
     agg.llm.dirty = true;
-    if (callIndex < 0 || !group.calls) return;
+    if (callIndex < 0 || !group.calls || agg.llm.nextOrdinal >= CALLS_PER_TRACE) return;
     const service = group.resources[group.ints[spanIndex * INTS + I.Resource] as number]?.serviceName ?? 'unknown_service';
-    const state = stateFromEncoded({ calls: group.calls, index: callIndex }, spanId.slice(), service, start);
+    const state = stateFromEncoded({ calls: group.calls, index: callIndex, spanId }, service, start);
     agg.llm.calls.set(state.spanId, state);
   }
 

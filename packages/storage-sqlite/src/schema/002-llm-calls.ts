@@ -4,7 +4,7 @@
  * - `llm_calls`: one narrow row per call, beside its span (joined by trace key and span id):
  *   what queries filter, sort and sum on, and what the store decided (`counted`, cost). The
  *   rest of the call — content, and figures no query needs — is read from the span again when
- *   the call is shown. Indexed by time (appends) and by trace.
+ *   the call is shown. Its id carries its trace (see call-ids.ts); indexed by time.
  * - `traces` gains what its calls add up to, and the session it belongs to.
  * - `sessions` hold running totals of their traces, kept by adding each trace's change;
  *   `session_users` who took part.
@@ -56,14 +56,17 @@ CREATE TABLE llm_calls (
   ttft_ms            REAL,
   tokens_per_s       REAL,
   cost_usd           REAL,
+  cost_input         REAL,
+  cost_cache_read    REAL,
+  cost_cache_write   REAL,
+  cost_output        REAL,
+  cost_reasoning     REAL,
   cost_source        TEXT,
-  -- The cost by token class and the price used, as JSON {"b": [input, cache_read, cache_write, output, reasoning], "m": "model (platform)"}.
-  cost_detail        TEXT,
+  price_model        TEXT,
   -- The cost the source reported, as JSON {"usd": n, "breakdown": {...} | null}; kept for repricing.
   source_cost        TEXT
 );
 CREATE INDEX llm_calls_by_time ON llm_calls (project_id, ts);
-CREATE INDEX llm_calls_by_trace ON llm_calls (trace_key);
 
 CREATE TABLE sessions (
   id            INTEGER PRIMARY KEY,
