@@ -48,7 +48,7 @@ export interface PendingCall {
   readonly spanId: Uint8Array;
 }
 
-const nullable = (v: number) => (v === v ? v : null);
+const nullable = (v: number) => (Number.isNaN(v) ? null : v);
 
 /** The state of call `index` of an encoded group, not yet inserted. */
 export function stateFromEncoded(pending: PendingCall, service: string, timestamp: bigint): CallState {

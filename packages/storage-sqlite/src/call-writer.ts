@@ -1,7 +1,7 @@
 import { findDuplicates } from '@sightline/core';
 import { type CallTotals, callTotals, NO_CALLS } from '@sightline/storage';
 import type Database from 'better-sqlite3';
-import { CALLS_PER_TRACE, firstCallId, lastCallId } from './call-ids.js';
+import { firstCallId, lastCallId } from './call-ids.js';
 import {
   type CallState,
   INSERT_COLUMN_COUNT,

@@ -1,7 +1,6 @@
 import { MetricsAccumulator, type MetricsGroupBy, type MetricsQuery, type MetricsResult, timeBucket } from '@sightline/storage';
 import type Database from 'better-sqlite3';
 import { callFiltersSql } from './call-query-sql.js';
-import { rowSums } from './rollup-writer.js';
 
 const HOUR_NS = 3_600_000_000_000n;
 
@@ -19,50 +18,28 @@ export function usesRollups(q: MetricsQuery): boolean {
   return true;
 }
 
-interface RollupRow {
-  hour: number;
-  service: string;
-  provider: string;
-  model: string;
-  request_model: string;
-  route: string;
-  operation: string;
-  calls: number;
-  errors: number;
-  input_tokens: number;
-  output_tokens: number;
-  cache_read_tokens: number;
-  cache_write_tokens: number;
-  reasoning_tokens: number;
-  total_tokens: number;
-  cost_usd: number;
-  priced_calls: number;
-  latency: Buffer;
-  ttft: Buffer;
-  tokens_per_s: Buffer;
-}
+/**
+ * The SQL expression a rollup row is grouped by. Hours and days are grouped as hours since the
+ * epoch (days: their first hour); empty strings stand for unknown.
+ */
+const ROLLUP_KEY: Record<Exclude<MetricsGroupBy, 'session' | 'user'>, string> = {
+  model: "COALESCE(NULLIF(model, ''), NULLIF(request_model, ''))",
+  provider: "NULLIF(provider, '')",
+  service: "NULLIF(service, '')",
+  route: "NULLIF(route, '')",
+  operation: "NULLIF(operation, '')",
+  hour: 'hour',
+  day: '(hour - hour % 24)',
+};
 
-const orNull = (s: string) => (s === '' ? null : s);
-
-function rollupKey(row: RollupRow, groupBy: MetricsGroupBy): string | null {
-  switch (groupBy) {
-    case 'model':
-      return orNull(row.model) ?? orNull(row.request_model);
-    case 'provider':
-      return orNull(row.provider);
-    case 'service':
-      return orNull(row.service);
-    case 'route':
-      return orNull(row.route);
-    case 'operation':
-      return orNull(row.operation);
-    case 'hour':
-    case 'day':
-      return String(timeBucket(BigInt(row.hour) * HOUR_NS, groupBy));
-    default:
-      return null;
-  }
-}
+/**
+ * Sums per group, and each group's sketches as the hex of its rows' encoded sketches end to
+ * end (an encoded sketch is a list of bucket/count pairs, so the concatenation of several is
+ * their merge). Aggregating in SQL keeps a query over months of hours to a few result rows.
+ */
+const ROLLUP_COLUMNS = `sum(calls), sum(errors), sum(input_tokens), sum(output_tokens), sum(cache_read_tokens),
+  sum(cache_write_tokens), sum(reasoning_tokens), sum(total_tokens), total(cost_usd), sum(priced_calls),
+  group_concat(hex(latency), ''), group_concat(hex(ttft), ''), group_concat(hex(tokens_per_s), '')`;
 
 /** The SQL expression of the group a raw call falls in. */
 const RAW_KEY: Record<MetricsGroupBy, string> = {
@@ -129,13 +106,32 @@ export class MetricsQueries {
       where.push('(model = ? OR request_model = ?)');
       params.push(q.model, q.model);
     }
-    const rows = this.db.prepare(`SELECT * FROM llm_rollups WHERE ${where.join(' AND ')}`).all(...params) as RollupRow[];
-    for (const row of rows) {
-      const group = acc.group(q.groupBy ? rollupKey(row, q.groupBy) : null);
-      group.addSums(rowSums(row));
-      group.latency.mergeEncoded(row.latency);
-      group.ttft.mergeEncoded(row.ttft);
-      group.tokensPerS.mergeEncoded(row.tokens_per_s);
+    const groupBy = q.groupBy === 'session' || q.groupBy === 'user' ? undefined : q.groupBy;
+    const key = groupBy ? ROLLUP_KEY[groupBy] : 'NULL';
+    const sql = `SELECT ${key}, ${ROLLUP_COLUMNS} FROM llm_rollups WHERE ${where.join(' AND ')} GROUP BY 1`;
+    const rows = this.db
+      .prepare(sql)
+      .raw(true)
+      .all(...params) as unknown[][];
+    for (const r of rows) {
+      const k = r[0] as string | number | null;
+      const groupKey = groupBy === 'hour' || groupBy === 'day' ? String(BigInt(k as number) * HOUR_NS) : (k as string | null);
+      const group = acc.group(groupKey);
+      group.addSums({
+        calls: r[1] as number,
+        errors: r[2] as number,
+        inputTokens: r[3] as number,
+        outputTokens: r[4] as number,
+        cacheReadTokens: r[5] as number,
+        cacheWriteTokens: r[6] as number,
+        reasoningTokens: r[7] as number,
+        totalTokens: r[8] as number,
+        costUsd: r[9] as number,
+        pricedCalls: r[10] as number,
+      });
+      group.latency.mergeEncoded(Buffer.from((r[11] as string | null) ?? '', 'hex'));
+      group.ttft.mergeEncoded(Buffer.from((r[12] as string | null) ?? '', 'hex'));
+      group.tokensPerS.mergeEncoded(Buffer.from((r[13] as string | null) ?? '', 'hex'));
     }
   }
 

@@ -42,4 +42,16 @@ describe('quantile sketch', () => {
     s.add(5);
     expect(s.quantile(0.5)).toBe(0);
   });
+
+  it('clamps absurd values so a sketch stays small, and keeps far-apart values in order', () => {
+    const s = new QuantileSketch();
+    s.add(1e-300);
+    s.add(3);
+    s.add(1e300);
+    expect(s.quantile(0)).toBeCloseTo(1e-9, 10);
+    expect(Math.abs((s.quantile(0.5) as number) - 3) / 3).toBeLessThan(0.011);
+    expect(Math.abs((s.quantile(1) as number) - 1e15) / 1e15).toBeLessThan(0.011);
+    // Bucket/count pairs: three buckets.
+    expect(s.encode().byteLength).toBe(3 * 8);
+  });
 });
