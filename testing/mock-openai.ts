@@ -10,6 +10,8 @@ import type { AddressInfo } from 'node:net';
  *   are offered; an SSE stream when `stream` is set (the first chunk after `firstChunkDelayMs`,
  *   usage in a last chunk when `stream_options.include_usage` is set); HTTP 429 for model `boom`.
  * - `POST /v1/embeddings`: a small vector, 5 prompt tokens per input.
+ * - `POST /v1/responses`: the Responses API, the same answer and usage (input/output tokens),
+ *   streamed as `response.*` events when `stream` is set; HTTP 429 for model `boom`.
  */
 export interface MockOpenAi {
   readonly url: string;
@@ -60,6 +62,10 @@ async function handle(req: IncomingMessage, res: ServerResponse, requests: MockO
       data: inputs.map((_, index) => ({ object: 'embedding', index, embedding: [0.1, -0.2, 0.3] })),
       usage: { prompt_tokens: 5 * inputs.length, total_tokens: 5 * inputs.length },
     });
+    return;
+  }
+  if (path.endsWith('/responses')) {
+    await respond(res, body, model, delay, send);
     return;
   }
   if (!path.endsWith('/chat/completions')) {
@@ -126,6 +132,61 @@ async function handle(req: IncomingMessage, res: ServerResponse, requests: MockO
       `data: ${JSON.stringify({ id: 'chatcmpl-s1', object: 'chat.completion.chunk', created: 1_763_800_000, model: served, choices: [], usage })}\n\n`,
     );
   res.end('data: [DONE]\n\n');
+}
+
+async function respond(
+  res: ServerResponse,
+  body: Record<string, unknown>,
+  model: string,
+  delay: number,
+  send: (status: number, value: unknown) => void,
+): Promise<void> {
+  if (model === 'boom') {
+    send(429, { error: { message: 'Rate limit reached for requests', type: 'requests', param: null, code: 'rate_limit_exceeded' } });
+    return;
+  }
+  const response = {
+    id: 'resp_1',
+    object: 'response',
+    created_at: 1_763_800_000,
+    status: 'completed',
+    model: `${model}-2024-07-18`,
+    output: [
+      {
+        type: 'message',
+        id: 'msg_1',
+        status: 'completed',
+        role: 'assistant',
+        content: [{ type: 'output_text', text: MOCK_ANSWER, annotations: [] }],
+      },
+    ],
+    usage: {
+      input_tokens: 24,
+      input_tokens_details: { cached_tokens: 0 },
+      output_tokens: 8,
+      output_tokens_details: { reasoning_tokens: 0 },
+      total_tokens: 32,
+    },
+  };
+  if (!body.stream) {
+    send(200, response);
+    return;
+  }
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+  const event = (value: Record<string, unknown>) => `event: ${value.type}\ndata: ${JSON.stringify(value)}\n\n`;
+  res.write(
+    event({ type: 'response.created', sequence_number: 0, response: { ...response, status: 'in_progress', output: [], usage: null } }),
+  );
+  await sleep(delay);
+  let n = 1;
+  for (const word of MOCK_ANSWER.split(/(?= )/)) {
+    res.write(
+      event({ type: 'response.output_text.delta', sequence_number: n++, item_id: 'msg_1', output_index: 0, content_index: 0, delta: word }),
+    );
+    await sleep(2);
+  }
+  res.write(event({ type: 'response.completed', sequence_number: n, response }));
+  res.end();
 }
 
 function sleep(ms: number): Promise<void> {

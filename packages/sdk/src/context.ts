@@ -1,0 +1,37 @@
+import { context, createContextKey } from '@opentelemetry/api';
+import { checkLabels, type Labels } from './labels.js';
+
+/** What `withSession` puts in the async context for every span started inside. */
+export interface SessionScope {
+  readonly sessionId?: string;
+  readonly userId?: string;
+  readonly labels?: Labels;
+}
+
+const SESSION_KEY = createContextKey('sightline.session');
+
+/** The session scope in force (nested scopes merge, inner wins). */
+export function currentScope(): SessionScope | undefined {
+  return context.active().getValue(SESSION_KEY) as SessionScope | undefined;
+}
+
+/** Runs `fn` with a session id, user id and labels on every span started inside, provider calls included. */
+export function withSession<T>(scope: SessionScope, fn: () => T): T {
+  if (scope.sessionId !== undefined && (typeof scope.sessionId !== 'string' || scope.sessionId === ''))
+    throw new TypeError('withSession: sessionId must be a non-empty string');
+  if (scope.userId !== undefined && (typeof scope.userId !== 'string' || scope.userId === ''))
+    throw new TypeError('withSession: userId must be a non-empty string');
+  const outer = currentScope();
+  const labels = scope.labels ? checkLabels(scope.labels, outer?.labels) : undefined;
+  const merged: SessionScope = {
+    sessionId: scope.sessionId ?? outer?.sessionId,
+    userId: scope.userId ?? outer?.userId,
+    labels: labels || outer?.labels ? { ...outer?.labels, ...labels } : undefined,
+  };
+  return context.with(context.active().setValue(SESSION_KEY, merged), fn);
+}
+
+/** `withSession({ sessionId }, fn)`. */
+export function session<T>(sessionId: string, fn: () => T): T {
+  return withSession({ sessionId }, fn);
+}

@@ -1,0 +1,141 @@
+import { type Attributes, context, type Span, SpanStatusCode, trace } from '@opentelemetry/api';
+import type { ContentPolicy } from './content.js';
+import { prepareValue } from './content.js';
+import { errorType } from './instrument/llm-span.js';
+import { reportOnce } from './safe.js';
+
+/** What a span of your own code stands for. */
+export type ObserveKind =
+  | 'agent'
+  | 'chain'
+  | 'tool'
+  | 'retriever'
+  | 'embedding'
+  | 'guardrail'
+  | 'evaluator'
+  | 'reranker'
+  | 'task'
+  | 'workflow';
+
+export interface ObserveOptions {
+  /** Span name; default the function's name. */
+  name?: string;
+  kind?: ObserveKind;
+  /** Extra attributes on the span. */
+  attributes?: Attributes;
+}
+
+/** The GenAI operation each kind is, where the conventions name one. */
+const OPERATION: Partial<Record<ObserveKind, string>> = {
+  agent: 'invoke_agent',
+  tool: 'execute_tool',
+  workflow: 'invoke_workflow',
+  retriever: 'retrieval',
+  embedding: 'embeddings',
+};
+
+export interface ObserveContext {
+  tracer(): import('@opentelemetry/api').Tracer;
+  content(): ContentPolicy;
+}
+
+/**
+ * Wraps a function (sync, async, or an async generator) so each call is a span; nested calls
+ * nest by async context. Arguments and the result are recorded as input/output when content
+ * capture is on.
+ */
+export function makeObserve(ctx: ObserveContext) {
+  // biome-ignore lint/suspicious/noExplicitAny: wraps any function
+  return function observe<F extends (...args: any[]) => any>(fn: F, options: ObserveOptions = {}): F {
+    if (typeof fn !== 'function') throw new TypeError('observe: expected a function');
+    const name = options.name ?? (fn.name || 'anonymous');
+    const kind = options.kind ?? 'chain';
+    // biome-ignore lint/suspicious/noExplicitAny: see above
+    const wrapped = function (this: any, ...args: any[]) {
+      let span: Span;
+      const content = ctx.content();
+      try {
+        const attributes: Attributes = {
+          'sightline.span.kind': kind,
+          'openinference.span.kind': kind.toUpperCase(),
+          ...options.attributes,
+        };
+        const op = OPERATION[kind];
+        if (op) attributes['gen_ai.operation.name'] = op;
+        if (kind === 'tool') attributes['gen_ai.tool.name'] = name;
+        if (kind === 'agent') attributes['gen_ai.agent.name'] = name;
+        if (content.capture) attributes['input.value'] = prepareValue(content, args.length === 1 ? args[0] : args);
+        span = ctx.tracer().startSpan(name, { attributes });
+      } catch (err) {
+        reportOnce('sightline: starting an observe() span', err);
+        return fn.apply(this, args);
+      }
+      const finish = (value: unknown) => {
+        try {
+          if (content.capture && value !== undefined) span.setAttribute('output.value', prepareValue(content, value));
+        } catch (err) {
+          reportOnce('sightline: recording an observe() output', err);
+        }
+        span.end();
+        return value;
+      };
+      const fail = (err: unknown) => {
+        span.setAttribute('error.type', errorType(err));
+        span.recordException(err instanceof Error ? err : String(err));
+        span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.message : String(err) });
+        span.end();
+      };
+      const active = trace.setSpan(context.active(), span);
+      let result: unknown;
+      try {
+        result = context.with(active, () => fn.apply(this, args));
+      } catch (err) {
+        fail(err);
+        throw err;
+      }
+      if (isAsyncIterator(result)) return observeGenerator(result, active, finish, fail);
+      if (isPromiseLike(result))
+        return result.then(finish, (err: unknown) => {
+          fail(err);
+          throw err;
+        });
+      return finish(result);
+    };
+    Object.defineProperty(wrapped, 'name', { value: fn.name });
+    return wrapped as F;
+  };
+}
+
+function isPromiseLike(v: unknown): v is PromiseLike<unknown> {
+  return !!v && typeof (v as { then?: unknown }).then === 'function';
+}
+
+function isAsyncIterator(v: unknown): v is AsyncGenerator<unknown> {
+  return !!v && typeof (v as { next?: unknown }).next === 'function' && typeof (v as AsyncGenerator)[Symbol.asyncIterator] === 'function';
+}
+
+/** An async generator's span lasts until it is exhausted; each step runs in the span's context. Yields are collected as output. */
+async function* observeGenerator(
+  inner: AsyncGenerator<unknown>,
+  active: import('@opentelemetry/api').Context,
+  finish: (v: unknown) => unknown,
+  fail: (err: unknown) => void,
+): AsyncGenerator<unknown> {
+  const items: unknown[] = [];
+  let failed = false;
+  try {
+    for (;;) {
+      const next = await context.with(active, () => inner.next());
+      if (next.done) break;
+      if (items.length < 1000) items.push(next.value);
+      yield next.value;
+    }
+  } catch (err) {
+    failed = true;
+    fail(err);
+    throw err;
+  } finally {
+    if (!failed) finish(items);
+    await inner.return?.(undefined);
+  }
+}

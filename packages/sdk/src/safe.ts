@@ -1,0 +1,22 @@
+/**
+ * Instrumentation must never break the app: a failure inside the SDK is logged once per kind
+ * (so a broken hook does not flood the log) and the app's call proceeds.
+ */
+const reported = new Set<string>();
+
+export function reportOnce(where: string, err: unknown): void {
+  if (reported.has(where)) return;
+  reported.add(where);
+  const message = err instanceof Error ? err.message : String(err);
+  process.emitWarning(`${where}: ${message} (reported once; the call proceeds uninstrumented)`, { code: 'SIGHTLINE_SDK' });
+}
+
+/** Runs `fn`; on a throw, reports it once and returns `fallback`. */
+export function safely<T>(where: string, fallback: T, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    reportOnce(where, err);
+    return fallback;
+  }
+}

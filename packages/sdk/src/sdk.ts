@@ -1,0 +1,178 @@
+import { context, type Tracer, type TracerProvider, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BasicTracerProvider, ParentBasedSampler, type SpanProcessor, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-trace-base';
+import { autoInstrument } from './auto-instrument.js';
+import { type InitOptions, type ResolvedConfig, resolveConfig } from './config.js';
+import type { ContentPolicy } from './content.js';
+import { exportPipeline } from './exporters.js';
+import type { InstrumentContext } from './instrument/openai.js';
+import { Patches } from './instrument/patches.js';
+import { checkLabel, checkLabels, LabelError, type Labels, labelsFromEnv, mergeLabels, SYSTEM_PREFIX } from './labels.js';
+import type { MemoryExporter } from './memory-exporter.js';
+import { SpanStamper } from './span-stamper.js';
+import { systemLabels } from './system-labels.js';
+import { SDK_VERSION } from './version.js';
+
+/** What `init()` returns. */
+export interface Sightline {
+  readonly config: ResolvedConfig;
+  /** The memory exporter (`exporter: 'memory'`), else null. */
+  readonly memory: MemoryExporter | null;
+  /** Resolves once the installed provider modules are patched (ESM copies load asynchronously); lists them. */
+  readonly ready: Promise<string[]>;
+  /** Whether the SDK set up its own tracer provider (false: it joined the app's). */
+  readonly ownsProvider: boolean;
+  flush(): Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+interface State {
+  handle: Sightline;
+  config: ResolvedConfig;
+  labels: Labels;
+  envLabels: Labels;
+  patches: Patches;
+  enabled: boolean;
+}
+
+let state: State | null = null;
+const TRACER_NAME = '@sightline/sdk';
+
+/** What instrumentation reads at call time (so it follows init/shutdown). */
+export const instrumentContext: InstrumentContext = {
+  tracer: (): Tracer => trace.getTracer(TRACER_NAME, SDK_VERSION),
+  content: (): ContentPolicy => ({ capture: state?.config.captureContent ?? false, mask: state?.config.mask ?? null }),
+  enabled: () => state?.enabled ?? true,
+};
+
+/** Patches applied by `instrument(client)` before or without `init()`. */
+export const manualPatches = new Patches();
+
+/**
+ * Sets Sightline up: exporter, labels, sessions, and (unless `autoInstrument: false`) the
+ * installed `openai` module. Joins the app's tracer provider if it has one. Calling it again
+ * returns the running instance.
+ */
+export function init(options: InitOptions = {}): Sightline {
+  if (state) {
+    process.emitWarning('init() was already called; returning the running Sightline instance', { code: 'SIGHTLINE_SDK' });
+    return state.handle;
+  }
+  const config = resolveConfig(options, process.env);
+  const envLabels = labelsFromEnv(process.env);
+  const labels = mergeLabels(systemLabels(), envLabels, config.labels);
+  const pipeline = exportPipeline(config);
+  const stamper = new SpanStamper(() => state?.labels ?? labels);
+  const processors: SpanProcessor[] = [stamper, ...(pipeline.processor ? [pipeline.processor] : [])];
+
+  let provider: BasicTracerProvider | null = null;
+  const existing = appProvider();
+  if (existing) {
+    if (!joinProvider(existing, processors))
+      process.emitWarning(
+        "the app's tracer provider does not accept more span processors; Sightline's spans go to the app's exporters only",
+        { code: 'SIGHTLINE_SDK' },
+      );
+  } else {
+    provider = new BasicTracerProvider({
+      resource: resourceFromAttributes({
+        'service.name': config.serviceName,
+        'telemetry.sdk.name': '@sightline/sdk',
+        'telemetry.sdk.version': SDK_VERSION,
+      }),
+      sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(config.sampleRate) }),
+      spanProcessors: processors,
+    });
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    trace.setGlobalTracerProvider(provider);
+  }
+
+  const patches = new Patches();
+  const flush = async () => {
+    await provider?.forceFlush();
+    if (!provider) await Promise.all(processors.map((p) => p.forceFlush()));
+  };
+  let stopping: Promise<void> | null = null;
+  const onBeforeExit = () => {
+    void flush();
+  };
+  const handle: Sightline = {
+    config,
+    memory: pipeline.memory,
+    ownsProvider: provider !== null,
+    ready: config.autoInstrument ? autoInstrument(patches, instrumentContext).catch(() => []) : Promise.resolve([]),
+    flush,
+    shutdown() {
+      stopping ??= (async () => {
+        if (state) state.enabled = false;
+        patches.restore();
+        process.off('beforeExit', onBeforeExit);
+        if (provider) {
+          await provider.shutdown();
+          trace.disable();
+          context.disable();
+        } else await Promise.all(processors.map((p) => p.shutdown()));
+        state = null;
+      })();
+      return stopping;
+    },
+  };
+  state = { handle, config, labels, envLabels, patches, enabled: true };
+  process.once('beforeExit', onBeforeExit);
+  return handle;
+}
+
+/** The app's own tracer provider, if it registered one. */
+function appProvider(): TracerProvider | null {
+  const global = trace.getTracerProvider() as TracerProvider & { getDelegate?: () => TracerProvider };
+  const delegate = global.getDelegate ? global.getDelegate() : global;
+  return delegate.constructor?.name === 'NoopTracerProvider' ? null : delegate;
+}
+
+/** Adds processors to an SDK tracer provider (its processors are fixed at construction in OTel JS 2.x, so through its multi-processor). */
+function joinProvider(provider: TracerProvider, processors: SpanProcessor[]): boolean {
+  const active = (provider as { _activeSpanProcessor?: { _spanProcessors?: SpanProcessor[] } })._activeSpanProcessor;
+  if (!Array.isArray(active?._spanProcessors)) return false;
+  // Stamp first, so the app's exporters see labels and sessions too.
+  active._spanProcessors.unshift(processors[0] as SpanProcessor);
+  active._spanProcessors.push(...processors.slice(1));
+  return true;
+}
+
+function running(what: string): State {
+  if (!state) throw new Error(`${what}: call init() first`);
+  return state;
+}
+
+/** The labels on every span now (system, environment and yours). */
+export function getLabels(): Labels {
+  return { ...running('getLabels').labels };
+}
+
+/** Merges labels into (or with `{ replace: true }`, replaces) your labels; system labels are always kept. */
+export function setLabels(labels: Labels, options: { replace?: boolean } = {}): void {
+  const s = running('setLabels');
+  const system = Object.fromEntries(Object.entries(s.labels).filter(([k]) => k.startsWith(SYSTEM_PREFIX)));
+  const mine = options.replace ? {} : Object.fromEntries(Object.entries(s.labels).filter(([k]) => !k.startsWith(SYSTEM_PREFIX)));
+  s.labels = { ...system, ...mine, ...checkLabels(labels, mine) };
+}
+
+export function addLabel(key: string, value: string): void {
+  setLabels({ [key]: value });
+}
+
+export function removeLabel(key: string): void {
+  const s = running('removeLabel');
+  if (key.startsWith(SYSTEM_PREFIX)) throw new LabelError(`label "${key}" is a system label and cannot be removed`);
+  const next = { ...s.labels };
+  delete next[key];
+  s.labels = next;
+}
+
+/** Restores the installed modules' patched methods (the SDK keeps running; instrument() again as needed). */
+export function uninstrumentModules(): void {
+  state?.patches.restore();
+}
+
+export { checkLabel };

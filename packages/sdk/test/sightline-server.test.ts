@@ -1,0 +1,77 @@
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getJson, startTestServer, type TestServer } from '../../../apps/server/test/support/test-server.js';
+import { MOCK_ANSWER, type MockOpenAi, startMockOpenAi } from '../../../testing/mock-openai.js';
+import { type ExporterName, init, instrument, withSession } from '../src/index.js';
+
+/**
+ * The SDK exporting to a running Sightline over each OTLP transport; the LLM calls Sightline
+ * derives carry the tokens, TTFT, cost, session, user and labels the app produced.
+ */
+let sl: TestServer;
+let mock: MockOpenAi;
+
+beforeAll(async () => {
+  sl = await startTestServer();
+  mock = await startMockOpenAi({ firstChunkDelayMs: 60 });
+});
+afterAll(async () => {
+  await mock.close();
+  await sl.stop();
+});
+
+describe.each(['otlp', 'otlp-json', 'otlp-grpc'] as ExporterName[])('to Sightline over %s', (exporter) => {
+  it('gives calls with tokens, TTFT, cost, session, user and labels', async () => {
+    const sdk = init({
+      exporter,
+      endpoint: exporter === 'otlp-grpc' ? `http://${sl.grpc}` : sl.otlpHttp,
+      serviceName: `sdk-${exporter}`,
+      labels: { transport: exporter.replace('-', '_') },
+      autoInstrument: false,
+      captureContent: true,
+    });
+    const client = instrument(new OpenAI({ baseURL: mock.url, apiKey: 'k', maxRetries: 0 }));
+    await withSession({ sessionId: `conv-${exporter}`, userId: 'user-1' }, async () => {
+      await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Capital of France? (cached)' }] });
+      const stream = await client.chat.completions.create({
+        model: 'gpt-4o-mini',
+        stream: true,
+        stream_options: { include_usage: true },
+        messages: [{ role: 'user', content: 'Again?' }],
+      });
+      for await (const _ of stream);
+    });
+    await sdk.flush();
+    await sdk.shutdown();
+
+    const { body } = await getJson(sl.api, `/api/llm-calls?service=sdk-${exporter}&order_by=timestamp:asc`);
+    expect(body.data).toHaveLength(2);
+    const [plain, streamed] = body.data;
+    for (const call of body.data) {
+      expect(call).toMatchObject({
+        vocabulary: 'otel-genai',
+        provider: 'openai',
+        request_model: 'gpt-4o-mini',
+        model: 'gpt-4o-mini-2024-07-18',
+        operation: 'chat',
+        input_tokens: 24,
+        output_tokens: 8,
+        session_id: `conv-${exporter}`,
+        user_id: 'user-1',
+        cost_source: 'table',
+        is_error: false,
+      });
+      expect(call.cost_usd).toBeGreaterThan(0);
+    }
+    expect(plain).toMatchObject({ cache_read_tokens: 16, ttft_ms: null, is_streaming: null });
+    expect(streamed.is_streaming).toBe(true);
+    expect(streamed.ttft_ms).toBeGreaterThanOrEqual(55);
+    expect(streamed.ttft_ms).toBeLessThan(streamed.duration_ms);
+    const detail = (await getJson(sl.api, `/api/llm-calls/${plain.span_id}`)).body;
+    expect(detail.output_messages[0].parts[0].content).toBe(MOCK_ANSWER);
+    const labelled = await getJson(sl.api, `/api/llm-calls?attr.sightline.label.transport=${exporter.replace('-', '_')}`);
+    expect(labelled.body.data).toHaveLength(2);
+    const session = (await getJson(sl.api, `/api/sessions/conv-${exporter}`)).body;
+    expect(session.session).toMatchObject({ call_count: 2, input_tokens: 48, users: ['user-1'] });
+  });
+});
