@@ -1,7 +1,18 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { type InstrumentContext, openAiPrototypes, patchOpenAiResources } from './instrument/openai.js';
+import { anthropicPrototype, patchAnthropicMessages } from './instrument/anthropic.js';
+import type { InstrumentContext } from './instrument/instrument-context.js';
+import { openAiPrototypes, patchOpenAiResources } from './instrument/openai.js';
 import type { Patches } from './instrument/patches.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: module namespaces are untyped here
+type Module = any;
+
+/** The provider modules patched on `init()`, and how. */
+const MODULES: readonly { name: string; patch(patches: Patches, ctx: InstrumentContext, mod: Module): number }[] = [
+  { name: 'openai', patch: (p, ctx, mod) => patchOpenAiResources(p, ctx, openAiPrototypes(mod) ?? {}) },
+  { name: '@anthropic-ai/sdk', patch: (p, ctx, mod) => patchAnthropicMessages(p, ctx, anthropicPrototype(mod)) },
+];
 
 /**
  * Patches the app's installed provider modules, both their CommonJS and ESM copies (an app
@@ -11,22 +22,23 @@ import type { Patches } from './instrument/patches.js';
 export async function autoInstrument(patches: Patches, ctx: InstrumentContext, from = `${process.cwd()}/`): Promise<string[]> {
   const done: string[] = [];
   const req = createRequire(from);
-  let path: string;
-  try {
-    path = req.resolve('openai');
-  } catch {
-    return done;
-  }
-  try {
-    if (patchOpenAiResources(patches, ctx, openAiPrototypes(req('openai')) ?? {}) > 0) done.push('openai (CommonJS)');
-  } catch {
-    // The CommonJS copy could not be loaded; the ESM one may still be.
-  }
-  try {
-    const esm = await import(pathToFileURL(esmEntry(req, path)).href);
-    if (patchOpenAiResources(patches, ctx, openAiPrototypes(esm) ?? {}) > 0) done.push('openai (ESM)');
-  } catch {
-    // No ESM copy.
+  for (const m of MODULES) {
+    let path: string;
+    try {
+      path = req.resolve(m.name);
+    } catch {
+      continue;
+    }
+    try {
+      if (m.patch(patches, ctx, req(m.name)) > 0) done.push(`${m.name} (CommonJS)`);
+    } catch {
+      // The CommonJS copy could not be loaded; the ESM one may still be.
+    }
+    try {
+      if (m.patch(patches, ctx, await import(pathToFileURL(esmEntry(req, path)).href)) > 0) done.push(`${m.name} (ESM)`);
+    } catch {
+      // No ESM copy.
+    }
   }
   return done;
 }

@@ -6,7 +6,7 @@ import { autoInstrument } from './auto-instrument.js';
 import { type InitOptions, type ResolvedConfig, resolveConfig } from './config.js';
 import type { ContentPolicy } from './content.js';
 import { exportPipeline } from './exporters.js';
-import type { InstrumentContext } from './instrument/openai.js';
+import type { InstrumentContext } from './instrument/instrument-context.js';
 import { Patches } from './instrument/patches.js';
 import { checkLabel, checkLabels, LabelError, type Labels, labelsFromEnv, mergeLabels, SYSTEM_PREFIX } from './labels.js';
 import type { MemoryExporter } from './memory-exporter.js';

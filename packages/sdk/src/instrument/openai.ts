@@ -1,7 +1,5 @@
-import type { Tracer } from '@opentelemetry/api';
-import type { ContentPolicy } from '../content.js';
-import { reportOnce } from '../safe.js';
-import { type CallStart, LlmSpan } from './llm-span.js';
+import type { InstrumentContext } from './instrument-context.js';
+import type { CallStart, LlmSpan } from './llm-span.js';
 import {
   ChatStreamState,
   chatInputMessages,
@@ -14,17 +12,10 @@ import {
 } from './openai-map.js';
 import type { Patches } from './patches.js';
 import { observeStreamObject } from './streams.js';
+import { isStream, wrapCall } from './wrap-call.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: provider payloads are untyped here
 type Json = any;
-
-/** What instrumentation needs from the SDK: a tracer and the content policy, read at call time. */
-export interface InstrumentContext {
-  tracer(): Tracer;
-  content(): ContentPolicy;
-  /** False after `shutdown()`: wrappers then pass calls straight through. */
-  enabled(): boolean;
-}
 
 type Kind = 'chat' | 'responses' | 'embeddings';
 
@@ -36,7 +27,7 @@ export function patchOpenAiResources(
 ): number {
   let n = 0;
   for (const kind of ['chat', 'responses', 'embeddings'] as const) {
-    if (patches.wrap(targets[kind], 'create', (original) => wrapCreate(original, kind, ctx))) n++;
+    if (patches.wrap(targets[kind], 'create', (original) => wrapCall(original, MAPPINGS[kind], ctx))) n++;
   }
   return n;
 }
@@ -61,7 +52,7 @@ export function isOpenAiClient(client: Json): boolean {
   return typeof client?.chat?.completions?.create === 'function' || typeof client?.embeddings?.create === 'function';
 }
 
-function startOf(kind: Kind, body: Json, self: Json, content: ContentPolicy): CallStart {
+function startOf(kind: Kind, body: Json, self: Json): CallStart {
   const base = {
     provider: 'openai',
     model: typeof body?.model === 'string' ? body.model : null,
@@ -82,68 +73,26 @@ function startOf(kind: Kind, body: Json, self: Json, content: ContentPolicy): Ca
       inputMessages: () => responsesInputMessages(body),
       systemInstructions: () => (typeof body?.instructions === 'string' ? [{ type: 'text', content: body.instructions }] : null),
     };
-  void content;
   return { ...base, operation: 'chat', parameters: requestParameters(body), inputMessages: () => chatInputMessages(body?.messages) };
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: wrapping arbitrary client methods
-function wrapCreate(original: (this: any, ...args: any[]) => any, kind: Kind, ctx: InstrumentContext) {
-  // biome-ignore lint/suspicious/noExplicitAny: see above
-  return function (this: any, ...args: any[]) {
-    if (!ctx.enabled()) return original.apply(this, args);
-    let span: LlmSpan;
-    try {
-      const content = ctx.content();
-      span = new LlmSpan(ctx.tracer(), content, startOf(kind, args[0], this, content));
-    } catch (err) {
-      reportOnce('sightline: starting an OpenAI span', err);
-      return original.apply(this, args);
-    }
-    let result: Json;
-    try {
-      result = span.activate(() => original.apply(this, args));
-    } catch (err) {
-      span.fail(err);
-      throw err;
-    }
-    try {
-      return observeResult(result, kind, span);
-    } catch (err) {
-      reportOnce('sightline: observing an OpenAI result', err);
-      return result;
-    }
-  };
+function record(kind: Kind, data: Json, span: LlmSpan): void {
+  if (isStream(data) && !Array.isArray(data?.choices)) observeStream(data, kind, span);
+  else if (kind === 'chat') span.succeed(chatResult(data));
+  else if (kind === 'responses') span.succeed(responsesResult(data));
+  else span.succeed({ responseModel: data?.model ?? null, inputTokens: chatUsage(data?.usage).inputTokens });
 }
 
-/** Watches the call's outcome without changing what the caller gets (openai's APIPromise kept intact). */
-function observeResult(result: Json, kind: Kind, span: LlmSpan): Json {
-  const onData = (data: Json) => {
-    try {
-      if (isStream(data)) observeStream(data, kind, span);
-      else if (kind === 'chat') span.succeed(chatResult(data));
-      else if (kind === 'responses') span.succeed(responsesResult(data));
-      else span.succeed({ responseModel: data?.model ?? null, inputTokens: chatUsage(data?.usage).inputTokens });
-    } catch (err) {
-      reportOnce('sightline: reading an OpenAI response', err);
-    }
-    return data;
-  };
-  if (result && typeof result._thenUnwrap === 'function' && typeof result.asResponse === 'function') {
-    // Errors reject the response promise; watching it does not read the body.
-    result.asResponse().then(undefined, (err: unknown) => span.fail(err));
-    return result._thenUnwrap((data: Json) => onData(data));
-  }
-  if (result && typeof result.then === 'function')
-    return result.then(onData, (err: unknown) => {
-      span.fail(err);
-      throw err;
-    });
-  return onData(result);
-}
-
-function isStream(data: Json): boolean {
-  return !!data && typeof data === 'object' && typeof data[Symbol.asyncIterator] === 'function' && !Array.isArray(data?.choices);
-}
+const MAPPINGS = Object.fromEntries(
+  (['chat', 'responses', 'embeddings'] as const).map((kind) => [
+    kind,
+    {
+      name: 'OpenAI',
+      start: (body: Json, self: Json) => startOf(kind, body, self),
+      record: (data: Json, span: LlmSpan) => record(kind, data, span),
+    },
+  ]),
+) as Record<Kind, import('./wrap-call.js').CallMapping>;
 
 function observeStream(stream: object, kind: Kind, span: LlmSpan): void {
   if (kind === 'responses') {

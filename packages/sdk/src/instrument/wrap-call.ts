@@ -1,0 +1,70 @@
+import { reportOnce } from '../safe.js';
+import type { InstrumentContext } from './instrument-context.js';
+import { type CallStart, LlmSpan } from './llm-span.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: provider payloads and methods are untyped here
+type Json = any;
+// biome-ignore lint/suspicious/noExplicitAny: see above
+type Method = (this: any, ...args: any[]) => any;
+
+/** How one provider method maps to a model-call span. */
+export interface CallMapping {
+  readonly name: string;
+  start(body: Json, self: Json): CallStart;
+  /** Records the parsed result (a response, or a stream to watch) on the span. */
+  record(data: Json, span: LlmSpan): void;
+}
+
+/**
+ * Wraps a provider method returning a Stainless-style `APIPromise` (openai, Anthropic) or any
+ * promise: the span starts before the request and ends with the response or the stream; what
+ * the caller gets back is the same object it would have had.
+ */
+export function wrapCall(original: Method, mapping: CallMapping, ctx: InstrumentContext): Method {
+  return function (this: Json, ...args: Json[]) {
+    if (!ctx.enabled()) return original.apply(this, args);
+    let span: LlmSpan;
+    try {
+      span = new LlmSpan(ctx.tracer(), ctx.content(), mapping.start(args[0], this));
+    } catch (err) {
+      reportOnce(`sightline: starting a ${mapping.name} span`, err);
+      return original.apply(this, args);
+    }
+    let result: Json;
+    try {
+      result = span.activate(() => original.apply(this, args));
+    } catch (err) {
+      span.fail(err);
+      throw err;
+    }
+    const onData = (data: Json) => {
+      try {
+        mapping.record(data, span);
+      } catch (err) {
+        reportOnce(`sightline: reading a ${mapping.name} response`, err);
+      }
+      return data;
+    };
+    try {
+      if (result && typeof result._thenUnwrap === 'function' && typeof result.asResponse === 'function') {
+        // Errors reject the response promise; watching it does not read the body.
+        result.asResponse().then(undefined, (err: unknown) => span.fail(err));
+        return result._thenUnwrap(onData);
+      }
+      if (result && typeof result.then === 'function')
+        return result.then(onData, (err: unknown) => {
+          span.fail(err);
+          throw err;
+        });
+      return onData(result);
+    } catch (err) {
+      reportOnce(`sightline: observing a ${mapping.name} result`, err);
+      return result;
+    }
+  };
+}
+
+/** Whether a parsed result is a stream rather than a response body. */
+export function isStream(data: Json): boolean {
+  return !!data && typeof data === 'object' && typeof data[Symbol.asyncIterator] === 'function';
+}
