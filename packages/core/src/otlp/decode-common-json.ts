@@ -85,3 +85,58 @@ export function readAnyValue(value: unknown, path: string, depth: number): AnyVa
   }
   return null;
 }
+
+/** Names of an OTLP/JSON export request's levels, lowerCamelCase and snake_case. */
+export interface JsonEnvelopeNames {
+  readonly resources: readonly [string, string];
+  readonly scopes: readonly [string, string];
+  readonly items: readonly [string, string];
+}
+
+/** Reads one item (a span, a log record) at `path`; see {@link ProtoItemReader} for the indexes. */
+export type JsonItemReader = (
+  value: unknown,
+  path: string,
+  resource: Resource,
+  scope: InstrumentationScope,
+  resourceIndex: number,
+  indexInScope: number,
+  indexInResource: number,
+) => void;
+
+/**
+ * Parses an OTLP/JSON export request and walks it — resources, their scopes, their items —
+ * handing each item to `readItem`. Text that is not JSON, or levels of the wrong type, raise
+ * `DecodeError` naming the path.
+ */
+export function readJsonExportRequest(text: string, names: JsonEnvelopeNames, readItem: JsonItemReader): void {
+  let root: unknown;
+  try {
+    root = JSON.parse(text);
+  } catch (err) {
+    throw new DecodeError(`body is not valid JSON: ${(err as Error).message}`);
+  }
+  const request = asObject(root, 'request');
+  if (request === null) throw new DecodeError('request: expected an object');
+  const [resourcesName] = names.resources;
+  const [scopesName] = names.scopes;
+  const [itemsName] = names.items;
+  const resources = asArray(field(request, ...names.resources), resourcesName);
+  for (let i = 0; i < resources.length; i++) {
+    const path = `${resourcesName}[${i}]`;
+    const rl = asObject(resources[i], path);
+    if (rl === null) continue;
+    const resource = readResource(rl, path);
+    const scopes = asArray(field(rl, ...names.scopes), `${path}.${scopesName}`);
+    let indexInResource = 0;
+    for (let j = 0; j < scopes.length; j++) {
+      const scopePath = `${path}.${scopesName}[${j}]`;
+      const sl = asObject(scopes[j], scopePath);
+      if (sl === null) continue;
+      const scope = readScope(sl, scopePath);
+      const items = asArray(field(sl, ...names.items), `${scopePath}.${itemsName}`);
+      for (let k = 0; k < items.length; k++)
+        readItem(items[k], `${scopePath}.${itemsName}[${k}]`, resource, scope, i, k, indexInResource++);
+    }
+  }
+}

@@ -49,3 +49,84 @@ export function range(r: ProtoReader, limit: number): [number, number] {
   r.pos = end;
   return [start, end];
 }
+
+/** Field names of an export request's two outer levels, for error messages. */
+export interface EnvelopeNames {
+  /** `resource_spans`, `resource_logs`. */
+  readonly resource: string;
+  /** `scope_spans`, `scope_logs`. */
+  readonly scope: string;
+}
+
+/**
+ * Reads one item (a span, a log record) in `[r.pos, end)`. `indexInScope` and
+ * `indexInResource` number it within its scope message and within its resource message.
+ */
+export type ProtoItemReader = (
+  r: ProtoReader,
+  end: number,
+  resource: Resource,
+  scope: InstrumentationScope,
+  resourceIndex: number,
+  indexInScope: number,
+  indexInResource: number,
+) => void;
+
+/**
+ * Walks an OTLP export request, whose shape traces and logs share: repeated resource messages
+ * (field 1), each with a resource (1), repeated scope messages (2) and a schema URL (3); each
+ * scope message with a scope (1), repeated items (2) and a schema URL (3). Schema URLs often
+ * follow the items they apply to, so each level is scanned before its items are read.
+ */
+export function readExportRequest(r: ProtoReader, names: EnvelopeNames, readItem: ProtoItemReader): void {
+  const end = r.length;
+  let resourceIndex = 0;
+  while (r.pos < end) {
+    const tag = r.uint32();
+    if (tag === 0x0a) readResourceLevel(r, r.lengthEnd(end), names, readItem, resourceIndex++);
+    else r.skip(tag & 7, end);
+  }
+  r.expectEnd(end, 'request');
+}
+
+/** Scans a message of a resource (or scope) level: its header field (1), its children (2), its schema URL (3). */
+function scanLevel(
+  r: ProtoReader,
+  end: number,
+  name: string,
+): { header: [number, number] | null; children: [number, number][]; schemaUrl: string } {
+  let header: [number, number] | null = null;
+  let schemaUrl = '';
+  const children: [number, number][] = [];
+  while (r.pos < end) {
+    const tag = r.uint32();
+    if (tag === 0x0a) header = range(r, end);
+    else if (tag === 0x12) children.push(range(r, end));
+    else if (tag === 0x1a) schemaUrl = r.string(end);
+    else r.skip(tag & 7, end);
+  }
+  r.expectEnd(end, name);
+  return { header, children, schemaUrl };
+}
+
+function readResourceLevel(r: ProtoReader, end: number, names: EnvelopeNames, readItem: ProtoItemReader, resourceIndex: number): void {
+  const level = scanLevel(r, end, names.resource);
+  const after = r.pos;
+  const resource = level.header
+    ? readResource(r, level.header, level.schemaUrl)
+    : level.schemaUrl
+      ? { ...EMPTY_RESOURCE, schemaUrl: level.schemaUrl }
+      : EMPTY_RESOURCE;
+  let indexInResource = 0;
+  for (const [start, scopeEnd] of level.children) {
+    r.pos = start;
+    const scopeLevel = scanLevel(r, scopeEnd, names.scope);
+    const scope = readScope(r, scopeLevel.header, scopeLevel.schemaUrl);
+    for (let i = 0; i < scopeLevel.children.length; i++) {
+      const [s, e] = scopeLevel.children[i] as [number, number];
+      r.pos = s;
+      readItem(r, e, resource, scope, resourceIndex, i, indexInResource++);
+    }
+  }
+  r.pos = after;
+}

@@ -1,9 +1,8 @@
 import { eventNameOf } from '../model/log-record.js';
 import type { InstrumentationScope, Resource } from '../model/span.js';
-import { readAnyValue, readAttributes, readResource, readScope } from './decode-common-json.js';
-import { DecodeError } from './decode-error.js';
+import { readAnyValue, readAttributes, readJsonExportRequest } from './decode-common-json.js';
 import { type DecodedLogs, type DecodedLogsBuilder, rejectRecord } from './decoded-logs.js';
-import { asArray, asEnum, asHexId, asInt64, asObject, asString, asUint32, field } from './json-fields.js';
+import { asEnum, asHexId, asInt64, asObject, asString, asUint32, field } from './json-fields.js';
 import { idOrNull, logRecordProblem } from './log-validation.js';
 
 const SEVERITY_NAMES = [
@@ -19,35 +18,18 @@ const SEVERITY_NAMES = [
  * records that break OTLP's rules are counted in `rejectedRecords` and left out.
  */
 export function decodeLogsJson(text: string): DecodedLogs {
-  let root: unknown;
-  try {
-    root = JSON.parse(text);
-  } catch (err) {
-    throw new DecodeError(`body is not valid JSON: ${(err as Error).message}`);
-  }
-  const request = asObject(root, 'request');
-  if (request === null) throw new DecodeError('request: expected an object');
   const out: DecodedLogsBuilder = { records: [], rejectedRecords: 0, rejections: [] };
-  const resourceLogs = asArray(field(request, 'resourceLogs', 'resource_logs'), 'resourceLogs');
-  for (let i = 0; i < resourceLogs.length; i++) {
-    const path = `resourceLogs[${i}]`;
-    const rl = asObject(resourceLogs[i], path);
-    if (rl === null) continue;
-    const resource = readResource(rl, path);
-    const scopeLogs = asArray(field(rl, 'scopeLogs', 'scope_logs'), `${path}.scopeLogs`);
-    let recordIndex = 0;
-    for (let j = 0; j < scopeLogs.length; j++) {
-      const slPath = `${path}.scopeLogs[${j}]`;
-      const sl = asObject(scopeLogs[j], slPath);
-      if (sl === null) continue;
-      const scope = readScope(sl, slPath);
-      const records = asArray(field(sl, 'logRecords', 'log_records'), `${slPath}.logRecords`);
-      for (let k = 0; k < records.length; k++)
-        readLogRecord(records[k], `${slPath}.logRecords[${k}]`, resource, scope, out, i, recordIndex++);
-    }
-  }
+  readJsonExportRequest(text, NAMES, (value, path, resource, scope, resourceIndex, _indexInScope, indexInResource) =>
+    readLogRecord(value, path, resource, scope, out, resourceIndex, indexInResource),
+  );
   return out;
 }
+
+const NAMES = {
+  resources: ['resourceLogs', 'resource_logs'],
+  scopes: ['scopeLogs', 'scope_logs'],
+  items: ['logRecords', 'log_records'],
+} as const;
 
 function readLogRecord(
   value: unknown,

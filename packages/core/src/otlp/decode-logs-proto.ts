@@ -2,7 +2,7 @@ import { type AnyValue, newAttributes } from '../model/any-value.js';
 import { eventNameOf } from '../model/log-record.js';
 import type { InstrumentationScope, Resource } from '../model/span.js';
 import { attributesOrEmpty, readAnyValue, readKeyValue } from './decode-any-value-proto.js';
-import { EMPTY_RESOURCE, range, readResource, readScope } from './decode-common-proto.js';
+import { readExportRequest } from './decode-common-proto.js';
 import { type DecodedLogs, type DecodedLogsBuilder, rejectRecord } from './decoded-logs.js';
 import { idOrNull, logRecordProblem } from './log-validation.js';
 import { ProtoReader } from './proto-reader.js';
@@ -13,59 +13,14 @@ import { ProtoReader } from './proto-reader.js';
  * `rejectedRecords` and left out.
  */
 export function decodeLogsProto(body: Uint8Array): DecodedLogs {
-  const r = new ProtoReader(body);
   const out: DecodedLogsBuilder = { records: [], rejectedRecords: 0, rejections: [] };
-  const end = body.length;
-  let resourceIndex = 0;
-  while (r.pos < end) {
-    const tag = r.uint32();
-    if (tag === 0x0a) readResourceLogs(r, r.lengthEnd(end), out, resourceIndex++);
-    else r.skip(tag & 7, end);
-  }
-  r.expectEnd(end, 'request');
+  readExportRequest(new ProtoReader(body), NAMES, (r, end, resource, scope, resourceIndex, _indexInScope, indexInResource) =>
+    readLogRecord(r, end, resource, scope, out, resourceIndex, indexInResource),
+  );
   return out;
 }
 
-function readResourceLogs(r: ProtoReader, end: number, out: DecodedLogsBuilder, resourceIndex: number): void {
-  let resourceRange: [number, number] | null = null;
-  let schemaUrl = '';
-  const scopeRanges: [number, number][] = [];
-  while (r.pos < end) {
-    const tag = r.uint32();
-    if (tag === 0x0a) resourceRange = range(r, end);
-    else if (tag === 0x12) scopeRanges.push(range(r, end));
-    else if (tag === 0x1a) schemaUrl = r.string(end);
-    else r.skip(tag & 7, end);
-  }
-  r.expectEnd(end, 'resource_logs');
-  const after = r.pos;
-  const resource = resourceRange
-    ? readResource(r, resourceRange, schemaUrl)
-    : schemaUrl
-      ? { ...EMPTY_RESOURCE, schemaUrl }
-      : EMPTY_RESOURCE;
-  let recordIndex = 0;
-  for (const [start, scopeEnd] of scopeRanges) {
-    r.pos = start;
-    let scopeRange: [number, number] | null = null;
-    let scopeSchemaUrl = '';
-    const recordRanges: [number, number][] = [];
-    while (r.pos < scopeEnd) {
-      const tag = r.uint32();
-      if (tag === 0x0a) scopeRange = range(r, scopeEnd);
-      else if (tag === 0x12) recordRanges.push(range(r, scopeEnd));
-      else if (tag === 0x1a) scopeSchemaUrl = r.string(scopeEnd);
-      else r.skip(tag & 7, scopeEnd);
-    }
-    r.expectEnd(scopeEnd, 'scope_logs');
-    const scope = readScope(r, scopeRange, scopeSchemaUrl);
-    for (const [s, e] of recordRanges) {
-      r.pos = s;
-      readLogRecord(r, e, resource, scope, out, resourceIndex, recordIndex++);
-    }
-  }
-  r.pos = after;
-}
+const NAMES = { resource: 'resource_logs', scope: 'scope_logs' };
 
 function readLogRecord(
   r: ProtoReader,

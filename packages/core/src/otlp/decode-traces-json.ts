@@ -1,5 +1,5 @@
 import type { InstrumentationScope, Resource, SpanEvent, SpanKind, SpanLink, StatusCode } from '../model/span.js';
-import { readAttributes, readResource, readScope } from './decode-common-json.js';
+import { readAttributes, readJsonExportRequest } from './decode-common-json.js';
 import { DecodeError } from './decode-error.js';
 import { type DecodedTraces, type DecodedTracesBuilder, rejectSpan } from './decoded.js';
 import { asArray, asEnum, asHexId, asInt64, asObject, asString, asUint32, field } from './json-fields.js';
@@ -22,34 +22,18 @@ const STATUS_NAMES = ['STATUS_CODE_UNSET', 'STATUS_CODE_OK', 'STATUS_CODE_ERROR'
  * 64-bit integers should be strings, as OTLP/JSON specifies: numbers beyond 2^53 lose precision.
  */
 export function decodeTracesJson(text: string): DecodedTraces {
-  let root: unknown;
-  try {
-    root = JSON.parse(text);
-  } catch (err) {
-    throw new DecodeError(`body is not valid JSON: ${(err as Error).message}`);
-  }
-  const request = asObject(root, 'request');
-  if (request === null) throw new DecodeError('request: expected an object');
   const out: DecodedTracesBuilder = { spans: [], rejectedSpans: 0, rejections: [] };
-  const resourceSpans = asArray(field(request, 'resourceSpans', 'resource_spans'), 'resourceSpans');
-  for (let i = 0; i < resourceSpans.length; i++) readResourceSpans(resourceSpans[i], `resourceSpans[${i}]`, out, i);
+  readJsonExportRequest(text, NAMES, (value, path, resource, scope, resourceIndex, indexInScope) =>
+    readSpan(value, path, resource, scope, out, resourceIndex, indexInScope),
+  );
   return out;
 }
 
-function readResourceSpans(value: unknown, path: string, out: DecodedTracesBuilder, resourceIndex: number): void {
-  const rs = asObject(value, path);
-  if (rs === null) return;
-  const resource = readResource(rs, path);
-  const scopeSpans = asArray(field(rs, 'scopeSpans', 'scope_spans'), `${path}.scopeSpans`);
-  for (let i = 0; i < scopeSpans.length; i++) {
-    const ssPath = `${path}.scopeSpans[${i}]`;
-    const ss = asObject(scopeSpans[i], ssPath);
-    if (ss === null) continue;
-    const scope = readScope(ss, ssPath);
-    const spans = asArray(ss.spans, `${ssPath}.spans`);
-    for (let j = 0; j < spans.length; j++) readSpan(spans[j], `${ssPath}.spans[${j}]`, resource, scope, out, resourceIndex, j);
-  }
-}
+const NAMES = {
+  resources: ['resourceSpans', 'resource_spans'],
+  scopes: ['scopeSpans', 'scope_spans'],
+  items: ['spans', 'spans'],
+} as const;
 
 function readSpan(
   value: unknown,

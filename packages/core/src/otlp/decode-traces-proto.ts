@@ -1,7 +1,7 @@
 import { type AnyValue, newAttributes } from '../model/any-value.js';
 import type { InstrumentationScope, Resource, SpanEvent, SpanKind, SpanLink, StatusCode } from '../model/span.js';
 import { attributesOrEmpty, readKeyValue } from './decode-any-value-proto.js';
-import { EMPTY_RESOURCE, range, readResource, readScope } from './decode-common-proto.js';
+import { readExportRequest } from './decode-common-proto.js';
 import { type DecodedTraces, type DecodedTracesBuilder, rejectSpan } from './decoded.js';
 import { ProtoReader } from './proto-reader.js';
 import { spanProblem } from './span-validation.js';
@@ -12,68 +12,14 @@ import { spanProblem } from './span-validation.js';
  * (id lengths, end before start, …) are counted in `rejectedSpans` and left out.
  */
 export function decodeTracesProto(body: Uint8Array): DecodedTraces {
-  const r = new ProtoReader(body);
   const out: DecodedTracesBuilder = { spans: [], rejectedSpans: 0, rejections: [] };
-  const end = body.length;
-  let resourceIndex = 0;
-  while (r.pos < end) {
-    const tag = r.uint32();
-    if (tag === 0x0a) readResourceSpans(r, r.lengthEnd(end), out, resourceIndex++);
-    else r.skip(tag & 7, end);
-  }
-  r.expectEnd(end, 'request');
+  readExportRequest(new ProtoReader(body), NAMES, (r, end, resource, scope, resourceIndex, indexInScope) =>
+    readSpan(r, end, resource, scope, out, resourceIndex, indexInScope),
+  );
   return out;
 }
 
-function readResourceSpans(r: ProtoReader, end: number, out: DecodedTracesBuilder, resourceIndex: number): void {
-  // scope_spans usually precede schema_url, which belongs to the resource: find them first.
-  let resourceRange: [number, number] | null = null;
-  let schemaUrl = '';
-  const scopeRanges: [number, number][] = [];
-  while (r.pos < end) {
-    const tag = r.uint32();
-    if (tag === 0x0a) resourceRange = range(r, end);
-    else if (tag === 0x12) scopeRanges.push(range(r, end));
-    else if (tag === 0x1a) schemaUrl = r.string(end);
-    else r.skip(tag & 7, end);
-  }
-  r.expectEnd(end, 'resource_spans');
-  const after = r.pos;
-  const resource = resourceRange
-    ? readResource(r, resourceRange, schemaUrl)
-    : schemaUrl
-      ? { ...EMPTY_RESOURCE, schemaUrl }
-      : EMPTY_RESOURCE;
-  for (const range of scopeRanges) readScopeSpans(r, range, resource, out, resourceIndex);
-  r.pos = after;
-}
-
-function readScopeSpans(
-  r: ProtoReader,
-  [start, end]: [number, number],
-  resource: Resource,
-  out: DecodedTracesBuilder,
-  resourceIndex: number,
-): void {
-  r.pos = start;
-  let scopeRange: [number, number] | null = null;
-  let schemaUrl = '';
-  const spanRanges: [number, number][] = [];
-  while (r.pos < end) {
-    const tag = r.uint32();
-    if (tag === 0x0a) scopeRange = range(r, end);
-    else if (tag === 0x12) spanRanges.push(range(r, end));
-    else if (tag === 0x1a) schemaUrl = r.string(end);
-    else r.skip(tag & 7, end);
-  }
-  r.expectEnd(end, 'scope_spans');
-  const scope = readScope(r, scopeRange, schemaUrl);
-  for (let i = 0; i < spanRanges.length; i++) {
-    const [s, e] = spanRanges[i] as [number, number];
-    r.pos = s;
-    readSpan(r, e, resource, scope, out, resourceIndex, i);
-  }
-}
+const NAMES = { resource: 'resource_spans', scope: 'scope_spans' };
 
 function readSpan(
   r: ProtoReader,
