@@ -1,13 +1,6 @@
-import { attributes, errorResponse, hexId, json, query, ref, time } from './openapi-parts.js';
+import { attributes, errorResponse, hexId, json, otlpExport, page, pageParams, query, ref, time } from './openapi-parts.js';
 
 /** The LLM call, session, metrics, logs and admin parts of the OpenAPI document. */
-
-const page = (item: string) =>
-  json({
-    type: 'object',
-    required: ['data', 'next_cursor'],
-    properties: { data: { type: 'array', items: ref(item) }, next_cursor: { type: ['string', 'null'] } },
-  });
 
 const nullable = (type: string) => ({ type: [type, 'null'] });
 
@@ -31,34 +24,14 @@ const attrNote =
   'Attribute filters on the call’s span: attr.<key>=<op>:<value> (span attribute) or resource.<key>=<op>:<value>, operators eq, ne, gt, lt, gte, lte, contains, exists.';
 
 export const llmPaths = {
-  '/v1/logs': {
-    post: {
-      summary: 'OTLP/HTTP logs export',
-      operationId: 'otlpExportLogs',
-      description:
-        'An ExportLogsServiceRequest as application/x-protobuf or application/json, optionally gzipped, at most 20 MiB decompressed. GenAI content events (gen_ai.user.message, gen_ai.choice, …) are attached to their span’s LLM call.',
-      requestBody: {
-        required: true,
-        content: {
-          'application/x-protobuf': { schema: { type: 'string', format: 'binary' } },
-          'application/json': { schema: { type: 'object' } },
-        },
-      },
-      responses: {
-        '200': {
-          description: 'Accepted; partial_success reports rejected log records',
-          content: {
-            'application/x-protobuf': { schema: { type: 'string', format: 'binary' } },
-            'application/json': { schema: ref('ExportLogsResponse') },
-          },
-        },
-        '400': { description: 'Undecodable body' },
-        '413': { description: 'Body larger than 20 MiB' },
-        '415': { description: 'Unsupported Content-Type or Content-Encoding' },
-        '503': { description: 'The store is behind or shutting down; retry after Retry-After seconds' },
-      },
-    },
-  },
+  '/v1/logs': otlpExport({
+    summary: 'OTLP/HTTP logs export',
+    operationId: 'otlpExportLogs',
+    description:
+      'An ExportLogsServiceRequest as application/x-protobuf or application/json, optionally gzipped, at most 20 MiB decompressed. GenAI content events (gen_ai.user.message, gen_ai.choice, …) are attached to their span’s LLM call.',
+    accepted: 'Accepted; partial_success reports rejected log records',
+    response: 'ExportLogsResponse',
+  }),
   '/api/llm-calls': {
     get: {
       summary: 'List LLM calls, newest first',
@@ -70,8 +43,7 @@ export const llmPaths = {
           'order_by',
           'timestamp | duration | ttft | cost | total_tokens, with :asc or :desc (default timestamp:desc); unknown values sort lowest',
         ),
-        query('limit', 'Page size', { type: 'integer', minimum: 1, maximum: 1000, default: 50 }),
-        query('cursor', 'next_cursor of the previous page'),
+        ...pageParams,
       ],
       responses: { '200': page('LlmCall'), '400': errorResponse('A query parameter is malformed; the message names it') },
     },
@@ -97,8 +69,7 @@ export const llmPaths = {
         query('end', 'Sessions first seen before: ISO-8601 or a duration before now'),
         query('user_id', 'Sessions this user took part in'),
         query('order_by', 'last_seen | first_seen | call_count | cost, with :asc or :desc (default last_seen:desc)'),
-        query('limit', 'Page size', { type: 'integer', minimum: 1, maximum: 1000, default: 50 }),
-        query('cursor', 'next_cursor of the previous page'),
+        ...pageParams,
       ],
       responses: { '200': page('Session'), '400': errorResponse('A query parameter is malformed') },
     },

@@ -3,7 +3,7 @@
  * checks that its paths and methods are exactly the routes the server registers.
  */
 import { llmPaths, llmSchemas } from './openapi-llm.js';
-import { attributes, errorResponse, hexId, json, query, ref, time } from './openapi-parts.js';
+import { attributes, errorResponse, hexId, json, otlpExport, page, pageParams, query, ref, time } from './openapi-parts.js';
 
 export const openApiDocument = {
   openapi: '3.1.0',
@@ -47,15 +47,10 @@ export const openApiDocument = {
             'order_by',
             'start_time | end_time | duration | span_count | error_count | trace_id | llm_call_count | total_tokens | cost, with :asc or :desc (default desc)',
           ),
-          query('limit', 'Page size', { type: 'integer', minimum: 1, maximum: 1000, default: 50 }),
-          query('cursor', 'next_cursor of the previous page'),
+          ...pageParams,
         ],
         responses: {
-          '200': json({
-            type: 'object',
-            required: ['data', 'next_cursor'],
-            properties: { data: { type: 'array', items: ref('TraceSummary') }, next_cursor: { type: ['string', 'null'] } },
-          }),
+          '200': page('TraceSummary'),
           '400': errorResponse('A query parameter is malformed; the message names it'),
         },
       },
@@ -91,34 +86,14 @@ export const openApiDocument = {
         responses: { '200': json(ref('SpanTreeNode')), '400': errorResponse('Malformed parameter'), '404': errorResponse('No such span') },
       },
     },
-    '/v1/traces': {
-      post: {
-        summary: 'OTLP/HTTP trace export',
-        operationId: 'otlpExportTraces',
-        description:
-          'An ExportTraceServiceRequest as application/x-protobuf or application/json, optionally Content-Encoding: gzip, at most 20 MiB decompressed. Answered after the spans are committed. Errors are google.rpc.Status in the request encoding.',
-        requestBody: {
-          required: true,
-          content: {
-            'application/x-protobuf': { schema: { type: 'string', format: 'binary' } },
-            'application/json': { schema: { type: 'object' } },
-          },
-        },
-        responses: {
-          '200': {
-            description: 'Accepted; partial_success reports rejected spans',
-            content: {
-              'application/x-protobuf': { schema: { type: 'string', format: 'binary' } },
-              'application/json': { schema: ref('ExportResponse') },
-            },
-          },
-          '400': { description: 'Undecodable body' },
-          '413': { description: 'Body larger than 20 MiB' },
-          '415': { description: 'Unsupported Content-Type or Content-Encoding' },
-          '503': { description: 'The store is behind or shutting down; retry after Retry-After seconds' },
-        },
-      },
-    },
+    '/v1/traces': otlpExport({
+      summary: 'OTLP/HTTP trace export',
+      operationId: 'otlpExportTraces',
+      description:
+        'An ExportTraceServiceRequest as application/x-protobuf or application/json, optionally Content-Encoding: gzip, at most 20 MiB decompressed. Answered after the spans are committed. Errors are google.rpc.Status in the request encoding.',
+      accepted: 'Accepted; partial_success reports rejected spans',
+      response: 'ExportResponse',
+    }),
     ...llmPaths,
     '/v1/telemetry/query-traces': {
       post: {
