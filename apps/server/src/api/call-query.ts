@@ -1,4 +1,3 @@
-import { normalizeHexId } from '@sightline/core';
 import {
   CALL_ORDER_FIELDS,
   type CallFilters,
@@ -12,9 +11,8 @@ import {
   type SessionOrderField,
   type SessionQuery,
 } from '@sightline/storage';
-import { badRequest } from '../http/http-error.js';
 import { parseFilter, parseSortOrder } from './filter-params.js';
-import { QueryParams } from './query-params.js';
+import { hexIdParam, QueryParams } from './query-params.js';
 
 /**
  * The filters shared by `GET /api/llm-calls` and `GET /api/metrics`: `start`, `end`, `trace_id`,
@@ -24,8 +22,7 @@ import { QueryParams } from './query-params.js';
  */
 function parseCallFilters(p: QueryParams, project: string): CallFilters {
   const traceIdText = p.string('trace_id');
-  const traceId = traceIdText === undefined ? undefined : normalizeHexId(traceIdText, 32);
-  if (traceId === null) throw badRequest(`query parameter "trace_id" must be 32 hex characters, got "${traceIdText}"`);
+  const traceId = traceIdText === undefined ? undefined : hexIdParam('query parameter "trace_id"', traceIdText, 32);
   return {
     project,
     from: p.time('start'),

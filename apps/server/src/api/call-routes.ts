@@ -1,4 +1,3 @@
-import { normalizeHexId } from '@sightline/core';
 import type { CallReader } from '@sightline/storage';
 import { badRequest, notFound } from '../http/http-error.js';
 import { sendJson } from '../http/respond.js';
@@ -6,7 +5,7 @@ import type { Router } from '../http/router.js';
 import type { Ingest } from '../ingest/ingest.js';
 import { callToJson, logToJson, metricsToJson, sessionToJson } from './call-json.js';
 import { parseCallQuery, parseMetricsQuery, parseSessionQuery } from './call-query.js';
-import { QueryParams } from './query-params.js';
+import { hexIdParam, QueryParams } from './query-params.js';
 import { traceSummaryToJson } from './span-json.js';
 import { withCursorCheck } from './trace-routes.js';
 
@@ -23,8 +22,7 @@ export function addCallRoutes(router: Router, calls: CallReader, ingest: Ingest)
 
   router.add('GET', '/api/llm-calls/{span_id}', async ({ req, res, url, params }) => {
     new QueryParams(url.searchParams).check();
-    const spanId = normalizeHexId(params.span_id ?? '', 16);
-    if (spanId === null) throw badRequest(`path parameter "span_id" must be 16 hex characters, got "${params.span_id}"`);
+    const spanId = hexIdParam('path parameter "span_id"', params.span_id ?? '', 16);
     const call = await calls.getCall({ project: ingest.projectOf(req), spanId });
     if (!call) throw notFound(`no LLM call on span ${spanId}`);
     sendJson(res, 200, callToJson(call));
@@ -60,10 +58,8 @@ export function addCallRoutes(router: Router, calls: CallReader, ingest: Ingest)
     const limit = p.integer('limit', 1, 1000) ?? 1000;
     p.check();
     if (traceText === undefined) throw badRequest('query parameter "trace_id" is required');
-    const traceId = normalizeHexId(traceText, 32);
-    if (traceId === null) throw badRequest(`query parameter "trace_id" must be 32 hex characters, got "${traceText}"`);
-    const spanId = spanText === undefined ? undefined : normalizeHexId(spanText, 16);
-    if (spanId === null) throw badRequest(`query parameter "span_id" must be 16 hex characters, got "${spanText}"`);
+    const traceId = hexIdParam('query parameter "trace_id"', traceText, 32);
+    const spanId = spanText === undefined ? undefined : hexIdParam('query parameter "span_id"', spanText, 16);
     const logs = await calls.findLogs({ project: ingest.projectOf(req), traceId, spanId, limit });
     sendJson(res, 200, { data: logs.map(logToJson), next_cursor: null });
   });

@@ -1,4 +1,4 @@
-import { isoToNanos, msToNanos } from '@sightline/core';
+import { isoToNanos, msToNanos, normalizeHexId } from '@sightline/core';
 import { badRequest } from '../http/http-error.js';
 
 /**
@@ -80,4 +80,14 @@ export class QueryParams {
       if (!this.used.has(name)) throw badRequest(`unknown query parameter "${name}"`);
     }
   }
+}
+
+/**
+ * An id given as hex, lowercased; a 400 when it is not `chars` hex characters. `what` names it
+ * in the message: `path parameter "span_id"`, `query parameter "trace_id"`.
+ */
+export function hexIdParam(what: string, text: string, chars: 16 | 32): string {
+  const id = normalizeHexId(text, chars);
+  if (id === null) throw badRequest(`${what} must be ${chars} hex characters, got "${text}"`);
+  return id;
 }

@@ -1,10 +1,9 @@
-import { normalizeHexId } from '@sightline/core';
 import { InvalidCursorError, type TraceReader } from '@sightline/storage';
 import { badRequest, notFound } from '../http/http-error.js';
 import { sendJson } from '../http/respond.js';
 import type { Router } from '../http/router.js';
 import type { Ingest } from '../ingest/ingest.js';
-import { QueryParams } from './query-params.js';
+import { hexIdParam, QueryParams } from './query-params.js';
 import { spanToJson, spanTreeToJson, traceSummaryToJson } from './span-json.js';
 import { parseTraceQuery } from './trace-query.js';
 
@@ -18,8 +17,7 @@ export function addTraceRoutes(router: Router, reader: TraceReader, ingest: Inge
 
   router.add('GET', '/api/traces/{trace_id}', async ({ req, res, url, params }) => {
     new QueryParams(url.searchParams).check();
-    const traceId = normalizeHexId(params.trace_id ?? '', 32);
-    if (traceId === null) throw badRequest(`path parameter "trace_id" must be 32 hex characters, got "${params.trace_id}"`);
+    const traceId = hexIdParam('path parameter "trace_id"', params.trace_id ?? '', 32);
     const detail = await reader.getTrace({ project: ingest.projectOf(req), traceId });
     if (!detail) throw notFound(`trace ${traceId} not found`);
     sendJson(res, 200, { trace: traceSummaryToJson(detail.summary), spans: detail.spans.map(spanToJson) });
@@ -30,8 +28,7 @@ export function addTraceRoutes(router: Router, reader: TraceReader, ingest: Inge
     const maxDepth = p.integer('max_depth', 0, 10_000);
     const attributes = p.string('attributes');
     p.check();
-    const spanId = normalizeHexId(params.span_id ?? '', 16);
-    if (spanId === null) throw badRequest(`path parameter "span_id" must be 16 hex characters, got "${params.span_id}"`);
+    const spanId = hexIdParam('path parameter "span_id"', params.span_id ?? '', 16);
     const tree = await reader.getSpanTree({
       project: ingest.projectOf(req),
       spanId,

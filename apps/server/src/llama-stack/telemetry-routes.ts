@@ -1,7 +1,8 @@
-import { nanosToIso, normalizeHexId, StatusCode } from '@sightline/core';
+import { nanosToIso, StatusCode } from '@sightline/core';
 import { type AttributeFilter, MAX_PAGE_SIZE, type SpanTreeNode, type TraceOrderField, type TraceReader } from '@sightline/storage';
 import { field, readJsonObject } from '../api/json-body.js';
 import { type Json, valueToJson } from '../api/json-values.js';
+import { hexIdParam } from '../api/query-params.js';
 import { withCursorCheck } from '../api/trace-routes.js';
 import { badRequest, notFound } from '../http/http-error.js';
 import { sendJson } from '../http/respond.js';
@@ -45,8 +46,7 @@ export function addLlamaStackRoutes(router: Router, reader: TraceReader, ingest:
   router.add('POST', '/v1/telemetry/get-span-tree', async ({ req, res }) => {
     const body = await readJsonObject(req);
     const rawId = field.string(body, 'span_id', true) as string;
-    const spanId = normalizeHexId(rawId, 16);
-    if (spanId === null) throw badRequest(`field "span_id" must be 16 hex characters, got "${rawId}"`);
+    const spanId = hexIdParam('field "span_id"', rawId, 16);
     const maxDepth = field.integer(body, 'max_depth', 1, 10_000);
     const keys = field.array(body, 'attributes_to_return')?.map((k, i) => {
       if (typeof k !== 'string') throw badRequest(`field "attributes_to_return[${i}]" must be a string`);
