@@ -1,6 +1,7 @@
 import type { CallLink } from '@sightline/core';
 import type { CallFigures, TotalsInput } from '@sightline/storage';
-import { CALL_NUMS, CALL_STRINGS, CN, CS, type EncodedCalls } from './encoded-batch.js';
+import type { CallRow } from './call-rows.js';
+import { CN, CS, callNumber, callString, type EncodedCalls } from './encoded-batch.js';
 
 /** The dimensions a call's metrics roll up under. */
 export interface RollupDims {
@@ -48,18 +49,11 @@ export interface PendingCall {
   readonly spanId: Uint8Array;
 }
 
-const nullable = (v: number) => (Number.isNaN(v) ? null : v);
-
 /** The state of call `index` of an encoded group, not yet inserted. */
 export function stateFromEncoded(pending: PendingCall, service: string, timestamp: bigint): CallState {
   const { calls, index, spanId } = pending;
-  const n = index * CALL_NUMS;
-  const s = index * CALL_STRINGS;
-  const { nums, refs, table } = calls;
-  const str = (k: number) => {
-    const r = refs[s + k] as number;
-    return r < 0 ? null : (table[r] as string);
-  };
+  const str = (k: number) => callString(calls, index, k);
+  const num = (k: number) => callNumber(calls, index, k);
   return {
     id: 0,
     spanId: idKey(spanId),
@@ -71,17 +65,17 @@ export function stateFromEncoded(pending: PendingCall, service: string, timestam
     counted: true,
     duplicateOf: null,
     timestamp,
-    isError: nums[n + CN.IsError] === 1,
-    inputTokens: nullable(nums[n + CN.InputTokens] as number),
-    outputTokens: nullable(nums[n + CN.OutputTokens] as number),
-    totalTokens: nullable(nums[n + CN.TotalTokens] as number),
-    cacheReadTokens: nullable(nums[n + CN.CacheReadTokens] as number),
-    cacheWriteTokens: nullable(nums[n + CN.CacheWriteTokens] as number),
-    reasoningTokens: nullable(nums[n + CN.ReasoningTokens] as number),
-    durationMs: nums[n + CN.DurationMs] as number,
-    ttftMs: nullable(nums[n + CN.TtftMs] as number),
-    tokensPerS: nullable(nums[n + CN.TokensPerS] as number),
-    costUsd: nullable(nums[n + CN.CostUsd] as number),
+    isError: num(CN.IsError) === 1,
+    inputTokens: num(CN.InputTokens),
+    outputTokens: num(CN.OutputTokens),
+    totalTokens: num(CN.TotalTokens),
+    cacheReadTokens: num(CN.CacheReadTokens),
+    cacheWriteTokens: num(CN.CacheWriteTokens),
+    reasoningTokens: num(CN.ReasoningTokens),
+    durationMs: num(CN.DurationMs) as number,
+    ttftMs: num(CN.TtftMs),
+    tokensPerS: num(CN.TokensPerS),
+    costUsd: num(CN.CostUsd),
     sessionId: str(CS.SessionId),
     userId: str(CS.UserId),
     service,
@@ -93,37 +87,36 @@ export function stateFromEncoded(pending: PendingCall, service: string, timestam
 }
 
 /** The columns of `llm_calls` the writer reads back into a {@link CallState}. */
-export const STATE_COLUMNS =
-  'id, span_id, ts, counted, duplicate_of, vocabulary, service, provider, request_model, model, operation, request_id, is_error, input_tokens, output_tokens, total_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, ttft_ms, duration_ms, tokens_per_s, cost_usd, session_id, user_id, route';
-
-export interface StateRow {
-  id: bigint;
-  span_id: Buffer;
-  ts: bigint;
-  counted: bigint;
-  duplicate_of: Buffer | null;
-  vocabulary: string;
-  service: string;
-  provider: string | null;
-  request_model: string | null;
-  model: string | null;
-  operation: string | null;
-  request_id: string | null;
-  is_error: bigint;
-  input_tokens: bigint | null;
-  output_tokens: bigint | null;
-  total_tokens: bigint | null;
-  cache_read_tokens: bigint | null;
-  cache_write_tokens: bigint | null;
-  reasoning_tokens: bigint | null;
-  ttft_ms: number | bigint | null;
-  duration_ms: number | bigint;
-  tokens_per_s: number | bigint | null;
-  cost_usd: number | bigint | null;
-  session_id: string | null;
-  user_id: string | null;
-  route: string | null;
-}
+const STATE_FIELDS = [
+  'id',
+  'span_id',
+  'ts',
+  'counted',
+  'duplicate_of',
+  'vocabulary',
+  'service',
+  'provider',
+  'request_model',
+  'model',
+  'operation',
+  'request_id',
+  'is_error',
+  'input_tokens',
+  'output_tokens',
+  'total_tokens',
+  'cache_read_tokens',
+  'cache_write_tokens',
+  'reasoning_tokens',
+  'ttft_ms',
+  'duration_ms',
+  'tokens_per_s',
+  'cost_usd',
+  'session_id',
+  'user_id',
+  'route',
+] as const satisfies readonly (keyof CallRow)[];
+export const STATE_COLUMNS = STATE_FIELDS.join(', ');
+export type StateRow = Pick<CallRow, (typeof STATE_FIELDS)[number]>;
 
 const num = (v: bigint | number | null) => (v === null ? null : Number(v));
 
@@ -172,13 +165,6 @@ export const INSERT_COLUMN_COUNT = INSERT_COLUMNS.split(',').length;
  */
 export function pushInsertValues(out: unknown[], state: CallState, projectId: number, traceKey: number, duplicateOf: string | null): void {
   const { calls, index, spanId } = state.pending as PendingCall;
-  const n = index * CALL_NUMS;
-  const s = index * CALL_STRINGS;
-  const { nums, refs, table } = calls;
-  const str = (k: number) => {
-    const r = refs[s + k] as number;
-    return r < 0 ? null : (table[r] as string);
-  };
   out.push(
     state.id,
     projectId,
@@ -190,7 +176,7 @@ export function pushInsertValues(out: unknown[], state: CallState, projectId: nu
     state.vocabulary,
     state.service,
     state.provider,
-    str(CS.HostProvider),
+    callString(calls, index, CS.HostProvider),
     state.requestModel,
     state.model,
     state.operation,
@@ -209,13 +195,13 @@ export function pushInsertValues(out: unknown[], state: CallState, projectId: nu
     state.ttftMs,
     state.tokensPerS,
     state.costUsd,
-    nullable(nums[n + CN.CostInput] as number),
-    nullable(nums[n + CN.CostCacheRead] as number),
-    nullable(nums[n + CN.CostCacheWrite] as number),
-    nullable(nums[n + CN.CostOutput] as number),
-    nullable(nums[n + CN.CostReasoning] as number),
-    str(CS.CostSource),
-    str(CS.PriceModel),
-    str(CS.SourceCost),
+    callNumber(calls, index, CN.CostInput),
+    callNumber(calls, index, CN.CostCacheRead),
+    callNumber(calls, index, CN.CostCacheWrite),
+    callNumber(calls, index, CN.CostOutput),
+    callNumber(calls, index, CN.CostReasoning),
+    callString(calls, index, CS.CostSource),
+    callString(calls, index, CS.PriceModel),
+    callString(calls, index, CS.SourceCost),
   );
 }

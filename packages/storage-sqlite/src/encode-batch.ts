@@ -27,6 +27,16 @@ export function encodeBatch(batch: readonly WriteGroup[]): EncodedBatch {
   return { groups: batch.map(encodeGroup) };
 }
 
+/** The index of `key`'s encoding in `list`, encoding and appending it the first time. */
+function indexIn<K, V>(index: Map<K, number>, list: V[], key: K, encode: (key: K) => V): number {
+  let i = index.get(key);
+  if (i === undefined) {
+    i = list.push(encode(key)) - 1;
+    index.set(key, i);
+  }
+  return i;
+}
+
 /** Turns one group into row values. */
 export function encodeGroup(group: WriteGroup): EncodedGroup {
   const count = group.spans.length;
@@ -44,16 +54,8 @@ export function encodeGroup(group: WriteGroup): EncodedGroup {
   let blooms = new Uint8Array(FILTER_BLOOM_BYTES * 8);
   for (let i = 0; i < count; i++) {
     const span = group.spans[i] as Span;
-    let r = resourceIndex.get(span.resource);
-    if (r === undefined) {
-      r = resources.push(encodeResource(span.resource)) - 1;
-      resourceIndex.set(span.resource, r);
-    }
-    let s = scopeIndex.get(span.scope);
-    if (s === undefined) {
-      s = scopes.push(encodeScope(span.scope)) - 1;
-      scopeIndex.set(span.scope, s);
-    }
+    const r = indexIn(resourceIndex, resources, span.resource, encodeResource);
+    const s = indexIn(scopeIndex, scopes, span.scope, encodeScope);
     const at = i * ID_BYTES;
     ids.write(span.traceId, at, 16, 'hex');
     ids.write(span.spanId, at + 16, 8, 'hex');
@@ -98,16 +100,8 @@ export function encodeGroup(group: WriteGroup): EncodedGroup {
     calls = encodeCalls(group.calls, (spanId) => bySpanId.get(spanId));
   }
   const logs = (group.logs ?? []).map((log) => {
-    let r = resourceIndex.get(log.resource);
-    if (r === undefined) {
-      r = resources.push(encodeResource(log.resource)) - 1;
-      resourceIndex.set(log.resource, r);
-    }
-    let s = scopeIndex.get(log.scope);
-    if (s === undefined) {
-      s = scopes.push(encodeScope(log.scope)) - 1;
-      scopeIndex.set(log.scope, s);
-    }
+    const r = indexIn(resourceIndex, resources, log.resource, encodeResource);
+    const s = indexIn(scopeIndex, scopes, log.scope, encodeScope);
     return encodeLog(log, r, s, resources[r] as EncodedResource, scopes[s] as EncodedScope);
   });
   return {

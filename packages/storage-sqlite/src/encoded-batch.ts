@@ -102,6 +102,18 @@ export interface EncodedCalls {
   readonly table: string[];
 }
 
+/** String field `k` (one of {@link CS}) of call `index`, or null. */
+export function callString(calls: EncodedCalls, index: number, k: number): string | null {
+  const r = calls.refs[index * CALL_STRINGS + k] as number;
+  return r < 0 ? null : (calls.table[r] as string);
+}
+
+/** Number field `k` (one of {@link CN}) of call `index`, or null. */
+export function callNumber(calls: EncodedCalls, index: number, k: number): number | null {
+  const v = calls.nums[index * CALL_NUMS + k] as number;
+  return Number.isNaN(v) ? null : v;
+}
+
 export interface EncodedLog {
   /** A hash of the whole record: a retried record has the same. */
   readonly fingerprint: bigint;

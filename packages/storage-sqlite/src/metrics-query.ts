@@ -6,11 +6,10 @@ const HOUR_NS = 3_600_000_000_000n;
 
 /** Filters the rollups can answer (the rest need the calls themselves). */
 const ROLLUP_FILTERS = new Set(['project', 'from', 'to', 'provider', 'model', 'operation', 'service', 'route', 'groupBy', 'limit']);
-const ROLLUP_GROUPS = new Set<MetricsGroupBy | undefined>([undefined, 'model', 'provider', 'service', 'route', 'operation', 'hour', 'day']);
 
 /** Whether a metrics query can be answered from `llm_rollups` (plus the calls at the edges of its time range). */
-export function usesRollups(q: MetricsQuery): boolean {
-  if (!ROLLUP_GROUPS.has(q.groupBy)) return false;
+export function usesRollups(q: MetricsQuery): q is MetricsQuery & { groupBy?: RollupGroupBy } {
+  if (q.groupBy !== undefined && !Object.hasOwn(ROLLUP_KEY, q.groupBy)) return false;
   for (const [k, v] of Object.entries(q)) {
     if (v === undefined || (Array.isArray(v) && v.length === 0)) continue;
     if (!ROLLUP_FILTERS.has(k)) return false;
@@ -22,7 +21,8 @@ export function usesRollups(q: MetricsQuery): boolean {
  * The SQL expression a rollup row is grouped by. Hours and days are grouped as hours since the
  * epoch (days: their first hour); empty strings stand for unknown.
  */
-const ROLLUP_KEY: Record<Exclude<MetricsGroupBy, 'session' | 'user'>, string> = {
+type RollupGroupBy = Exclude<MetricsGroupBy, 'session' | 'user'>;
+const ROLLUP_KEY: Record<RollupGroupBy, string> = {
   model: "COALESCE(NULLIF(model, ''), NULLIF(request_model, ''))",
   provider: "NULLIF(provider, '')",
   service: "NULLIF(service, '')",
@@ -81,7 +81,13 @@ export class MetricsQueries {
     return acc.result(q.limit);
   }
 
-  private addRollups(acc: MetricsAccumulator, q: MetricsQuery, projectId: number, first: bigint | null, last: bigint | null): void {
+  private addRollups(
+    acc: MetricsAccumulator,
+    q: MetricsQuery & { groupBy?: RollupGroupBy },
+    projectId: number,
+    first: bigint | null,
+    last: bigint | null,
+  ): void {
     const where = ['project_id = ?'];
     const params: unknown[] = [projectId];
     if (first !== null) {
@@ -106,7 +112,7 @@ export class MetricsQueries {
       where.push('(model = ? OR request_model = ?)');
       params.push(q.model, q.model);
     }
-    const groupBy = q.groupBy === 'session' || q.groupBy === 'user' ? undefined : q.groupBy;
+    const groupBy = q.groupBy;
     const key = groupBy ? ROLLUP_KEY[groupBy] : 'NULL';
     const sql = `SELECT ${key}, ${ROLLUP_COLUMNS} FROM llm_rollups WHERE ${where.join(' AND ')} GROUP BY 1`;
     const rows = this.db

@@ -25,7 +25,7 @@ interface RollupRow {
 }
 
 /** A row's sums in {@link MetricsSums} form. */
-export function rowSums(row: Omit<RollupRow, 'id' | 'latency' | 'ttft' | 'tokens_per_s'>): MetricsSums {
+function rowSums(row: Omit<RollupRow, 'id' | 'latency' | 'ttft' | 'tokens_per_s'>): MetricsSums {
   return {
     calls: row.calls,
     errors: row.errors,

@@ -5,7 +5,6 @@ import {
   callWithContent,
   DEFAULT_CALL_ORDER,
   DEFAULT_SESSION_ORDER,
-  encodeCursor,
   type GetCallQuery,
   type GetSessionQuery,
   type LogQuery,
@@ -15,7 +14,6 @@ import {
   type SessionDetail,
   type SessionQuery,
   type SessionSummary,
-  type SortOrder,
   type StoredCall,
   type StoredLog,
   type StoredSpan,
@@ -28,6 +26,7 @@ import { type CallRow, rowToCall } from './call-rows.js';
 import type { DimensionReader } from './dimension-reader.js';
 import type { IdIndex } from './id-index/id-index.js';
 import { blobToHex, hexToBlob } from './ids.js';
+import { keysetPage } from './keyset-rows.js';
 import { MetricsQueries } from './metrics-query.js';
 import { decodeAttributes, rowToSpan, type SpanRow } from './span-rows.js';
 import { TRACE_SUMMARY_COLUMNS } from './trace-query-sql.js';
@@ -124,13 +123,8 @@ export class SqliteCallReader implements CallReader {
       const rows = this.db
         .prepare(sql)
         .safeIntegers(true)
-        .all(...params) as (CallRow & { sort_value: bigint | number })[];
-      const more = rows.length > q.limit;
-      const page = more ? rows.slice(0, q.limit) : rows;
-      return {
-        items: page.map((row) => this.withContent(row, q.project)),
-        nextCursor: more ? cursorAfter(q.orderBy ?? DEFAULT_CALL_ORDER, page[page.length - 1]) : null,
-      };
+        .all(...params) as CallRow[];
+      return keysetPage(rows, q.limit, q.orderBy ?? DEFAULT_CALL_ORDER, (row) => this.withContent(row, q.project));
     });
   }
 
@@ -139,7 +133,7 @@ export class SqliteCallReader implements CallReader {
     if (projectId === null) return null;
     const spanBlob = hexToBlob(q.spanId);
     return this.readTx(() => {
-      const keys = [...new Set(this.spanIds.lookup(spanBlob))].sort((a, b) => b - a);
+      const keys = this.spanIds.lookupNewestFirst(spanBlob);
       for (const key of keys) {
         const row = this.stmts.callBySpan.get(firstCallId(key), lastCallId(key), spanBlob, projectId) as CallRow | undefined;
         if (row) return this.withContent(row, q.project);
@@ -165,12 +159,7 @@ export class SqliteCallReader implements CallReader {
         .prepare(sql)
         .safeIntegers(true)
         .all(...params) as SessionRow[];
-      const more = rows.length > q.limit;
-      const page = more ? rows.slice(0, q.limit) : rows;
-      return {
-        items: page.map((row) => this.toSession(q.project, row)),
-        nextCursor: more ? cursorAfter(q.orderBy ?? DEFAULT_SESSION_ORDER, page[page.length - 1]) : null,
-      };
+      return keysetPage(rows, q.limit, q.orderBy ?? DEFAULT_SESSION_ORDER, (row) => this.toSession(q.project, row));
     });
   }
 
@@ -248,9 +237,4 @@ export class SqliteCallReader implements CallReader {
     const logs = (this.stmts.logsOfSpan.all(row.trace_id, row.span_id, projectId, 1000) as LogRow[]).map((r) => this.toLog(project, r));
     return callWithContent(call, span, logs);
   }
-}
-
-function cursorAfter(order: SortOrder, last: { id: bigint; sort_value?: bigint | number } | undefined): string | null {
-  if (!last) return null;
-  return encodeCursor(order, { value: String(last.sort_value), key: String(last.id) });
 }

@@ -1,7 +1,6 @@
 import {
   buildSpanTree,
   DEFAULT_ORDER,
-  encodeCursor,
   type GetTraceQuery,
   type Page,
   type ReaderCapabilities,
@@ -18,6 +17,7 @@ import { DimensionReader } from './dimension-reader.js';
 import { hasEntry } from './filter-bloom.js';
 import { IdIndex } from './id-index/id-index.js';
 import { blobToHex, hexToBlob } from './ids.js';
+import { keysetPage } from './keyset-rows.js';
 import { rowToSpan, type SpanRow } from './span-rows.js';
 import { SqliteCallReader } from './sqlite-call-reader.js';
 import { TRACE_SUMMARY_COLUMNS, traceQuerySql } from './trace-query-sql.js';
@@ -90,19 +90,7 @@ export class SqliteReader implements TraceReader {
       .prepare(sql)
       .safeIntegers(true)
       .all(...params) as SummaryRow[];
-    const more = rows.length > q.limit;
-    const page = more ? rows.slice(0, q.limit) : rows;
-    const last = page[page.length - 1];
-    return {
-      items: page.map((row) => toSummary(q.project, row)),
-      nextCursor:
-        more && last
-          ? encodeCursor(q.orderBy ?? DEFAULT_ORDER, {
-              value: Buffer.isBuffer(last.sort_value) ? blobToHex(last.sort_value) : String(last.sort_value),
-              key: String(last.id),
-            })
-          : null,
-    };
+    return keysetPage(rows, q.limit, q.orderBy ?? DEFAULT_ORDER, (row) => toSummary(q.project, row));
   }
 
   async getTrace(q: GetTraceQuery): Promise<TraceDetail | null> {
@@ -124,7 +112,7 @@ export class SqliteReader implements TraceReader {
     const spanBlob = hexToBlob(q.spanId);
     return this.readTx(() => {
       // Span ids are unique in practice; if two traces share one, the most recent wins.
-      const keys = [...new Set(this.spanIds.lookup(spanBlob))].sort((a, b) => b - a);
+      const keys = this.spanIds.lookupNewestFirst(spanBlob);
       for (const key of keys) {
         if (this.stmts.spanInProject.get(key, spanBlob, projectId) === undefined) continue;
         return buildSpanTree(this.spansOf(BigInt(key), q.project), q.spanId, q.maxDepth, q.attributeKeys);

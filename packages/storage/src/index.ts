@@ -17,7 +17,6 @@ export {
   MetricsGroup,
   type MetricsSums,
   metricsKey,
-  sumsOf,
   timeBucket,
 } from './metrics/metrics-accumulator.js';
 export { bucketOf, bucketValue, QuantileSketch, SKETCH_GAMMA, ZERO_BUCKET } from './metrics/quantile-sketch.js';

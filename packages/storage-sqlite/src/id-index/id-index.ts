@@ -69,6 +69,11 @@ export class IdIndex {
     return found;
   }
 
+  /** The distinct values recorded under `id`, highest (newest trace) first. Run inside a transaction. */
+  lookupNewestFirst(id: Uint8Array): number[] {
+    return [...new Set(this.lookup(id))].sort((a, b) => b - a);
+  }
+
   /** Drops blocks whose values are all below `minValue` (their traces were deleted). Writer only. */
   dropBelow(minValue: number): void {
     for (const block of this.stmts.staleBlocks.all(minValue) as number[]) {

@@ -141,22 +141,6 @@ export class MetricsGroup {
   }
 }
 
-/** What a call adds to a group's sums. */
-export function sumsOf(call: CallFigures): MetricsSums {
-  return {
-    calls: 1,
-    errors: call.isError ? 1 : 0,
-    inputTokens: call.inputTokens ?? 0,
-    outputTokens: call.outputTokens ?? 0,
-    cacheReadTokens: call.cacheReadTokens ?? 0,
-    cacheWriteTokens: call.cacheWriteTokens ?? 0,
-    reasoningTokens: call.reasoningTokens ?? 0,
-    totalTokens: call.totalTokens ?? 0,
-    costUsd: call.costUsd ?? 0,
-    pricedCalls: call.costUsd === null ? 0 : 1,
-  };
-}
-
 export const DEFAULT_METRICS_GROUPS = 100;
 
 /** Groups of calls being aggregated, and their total. */
