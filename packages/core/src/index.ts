@@ -3,7 +3,7 @@ export * from './json/typed-json.js';
 export { Utf8Builder } from './json/utf8-builder.js';
 export { type ContentEvent, isContentEvent, messagesFromEvents, withEventContent } from './llm/content-events.js';
 export { type CallLink, findDuplicates, GATEWAY_VOCABULARIES } from './llm/duplicates.js';
-export type * from './llm/llm-call.js';
+export * from './llm/llm-call.js';
 export { messageFromPlain, messagesFromPlain } from './llm/messages.js';
 export { type NormalizeOptions, normalizeSpan } from './llm/normalize.js';
 export { parseProviderName, vendorOfModel } from './llm/provider-names.js';

@@ -1,4 +1,12 @@
-import { type ContentEvent, type LlmCall, type LogRecord, normalizeSpan, type Span, withEventContent } from '@sightline/core';
+import {
+  type ContentEvent,
+  type LlmCall,
+  type LogRecord,
+  normalizeSpan,
+  type Span,
+  UNKNOWN_CALL_FIELDS,
+  withEventContent,
+} from '@sightline/core';
 import type { StoredCall } from './call-results.js';
 
 /** What a store keeps of a call: any of its fields (those it does not keep are left out). */
@@ -17,7 +25,7 @@ const FROM_CONTENT_TOO: ReadonlySet<string> = new Set(['finishReasons', 'toolCal
  */
 export function callWithContent(stored: StoredFigures, span: Span | null, logs: readonly LogRecord[]): StoredCall {
   const full = span ? normalizeSpan(span) : null;
-  const out: Record<string, unknown> = { ...(full ?? EMPTY_CALL) };
+  const out: Record<string, unknown> = { ...(full ?? UNKNOWN_CALL_FIELDS) };
   for (const [key, value] of Object.entries(stored)) {
     if (value === undefined || (full && CONTENT.has(key))) continue;
     if (value === null && full && FROM_CONTENT_TOO.has(key)) continue;
@@ -45,48 +53,3 @@ function costProvenance(call: LlmCall): Record<string, { vocabulary: string; rul
     };
   return {};
 }
-
-/** A call with nothing known, for a stored call whose span is gone. */
-const EMPTY_CALL: Omit<LlmCall, 'traceId' | 'spanId' | 'timestamp' | 'serviceName' | 'durationMs' | 'vocabulary'> = {
-  parentSpanId: null,
-  requestId: null,
-  provider: null,
-  hostProvider: null,
-  requestModel: null,
-  model: null,
-  operation: null,
-  isStreaming: null,
-  inputTokens: null,
-  outputTokens: null,
-  totalTokens: null,
-  cacheReadTokens: null,
-  cacheWriteTokens: null,
-  reasoningTokens: null,
-  ttftMs: null,
-  tptMs: null,
-  tokensPerS: null,
-  finishReasons: null,
-  toolCallCount: null,
-  toolCalls: null,
-  isError: false,
-  errorType: null,
-  statusCode: null,
-  sessionId: null,
-  userId: null,
-  routeName: null,
-  routingStrategy: null,
-  routingReason: null,
-  gatewayCache: null,
-  inputMessages: null,
-  outputMessages: null,
-  parameters: {},
-  costUsd: null,
-  costBreakdown: null,
-  costSource: null,
-  sourceCostUsd: null,
-  sourceCostBreakdown: null,
-  priceModel: null,
-  provenance: {},
-  counted: true,
-  duplicateOf: null,
-};

@@ -1,15 +1,11 @@
 import { findDuplicates, type LlmCall } from '@sightline/core';
+import type { TraceSummary } from './results.js';
 
-/** What a trace's calls add up to (the calls that count only). */
-export interface CallTotals {
-  readonly llmCallCount: number;
+/** What a trace's calls add up to (the calls that count only): the call figures of its summary, and the calls that failed. */
+export interface CallTotals
+  extends Pick<TraceSummary, 'llmCallCount' | 'inputTokens' | 'outputTokens' | 'totalTokens' | 'costUsd' | 'sessionId' | 'userId'> {
+  /** Failed calls (the summary's `errorCount` counts failed spans). */
   readonly errorCount: number;
-  readonly inputTokens: number | null;
-  readonly outputTokens: number | null;
-  readonly totalTokens: number | null;
-  readonly costUsd: number | null;
-  readonly sessionId: string | null;
-  readonly userId: string | null;
 }
 
 export const NO_CALLS: CallTotals = {

@@ -114,3 +114,54 @@ export interface LlmCall {
   /** The span of the call that counts instead of this one. */
   readonly duplicateOf: string | null;
 }
+
+/** The fields every call has, whatever its source says. */
+export type CallIdentity = 'traceId' | 'spanId' | 'timestamp' | 'serviceName' | 'durationMs' | 'vocabulary';
+
+/**
+ * The rest of a call with nothing known (counts null, never 0; counted, not an error), to build
+ * a call from what a store or a test knows.
+ */
+export const UNKNOWN_CALL_FIELDS: Omit<LlmCall, CallIdentity> = {
+  parentSpanId: null,
+  requestId: null,
+  provider: null,
+  hostProvider: null,
+  requestModel: null,
+  model: null,
+  operation: null,
+  isStreaming: null,
+  inputTokens: null,
+  outputTokens: null,
+  totalTokens: null,
+  cacheReadTokens: null,
+  cacheWriteTokens: null,
+  reasoningTokens: null,
+  ttftMs: null,
+  tptMs: null,
+  tokensPerS: null,
+  finishReasons: null,
+  toolCallCount: null,
+  toolCalls: null,
+  isError: false,
+  errorType: null,
+  statusCode: null,
+  sessionId: null,
+  userId: null,
+  routeName: null,
+  routingStrategy: null,
+  routingReason: null,
+  gatewayCache: null,
+  inputMessages: null,
+  outputMessages: null,
+  parameters: {},
+  costUsd: null,
+  costBreakdown: null,
+  costSource: null,
+  sourceCostUsd: null,
+  sourceCostBreakdown: null,
+  priceModel: null,
+  provenance: {},
+  counted: true,
+  duplicateOf: null,
+};

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LlmCall } from '../llm/llm-call.js';
+import { type LlmCall, UNKNOWN_CALL_FIELDS } from '../llm/llm-call.js';
 import { builtInPrices } from './builtin.js';
 import { Pricer } from './cost.js';
 import { baseName, familyName } from './model-names.js';
@@ -11,53 +11,14 @@ const NOW = at('2026-11-01T00:00:00Z');
 
 function call(fields: Partial<LlmCall>): LlmCall {
   return {
+    ...UNKNOWN_CALL_FIELDS,
     traceId: 'a'.repeat(32),
     spanId: 'b'.repeat(16),
-    parentSpanId: null,
-    requestId: null,
     timestamp: NOW,
     serviceName: 'svc',
-    provider: null,
-    hostProvider: null,
-    requestModel: null,
-    model: null,
     operation: 'chat',
-    isStreaming: null,
-    inputTokens: null,
-    outputTokens: null,
-    totalTokens: null,
-    cacheReadTokens: null,
-    cacheWriteTokens: null,
-    reasoningTokens: null,
-    ttftMs: null,
     durationMs: 100,
-    tptMs: null,
-    tokensPerS: null,
-    finishReasons: null,
-    toolCallCount: null,
-    toolCalls: null,
-    isError: false,
-    errorType: null,
-    statusCode: null,
-    sessionId: null,
-    userId: null,
-    routeName: null,
-    routingStrategy: null,
-    routingReason: null,
-    gatewayCache: null,
-    inputMessages: null,
-    outputMessages: null,
-    parameters: {},
-    costUsd: null,
-    costBreakdown: null,
-    costSource: null,
-    sourceCostUsd: null,
-    sourceCostBreakdown: null,
-    priceModel: null,
     vocabulary: 'otel-genai',
-    provenance: {},
-    counted: true,
-    duplicateOf: null,
     ...fields,
   };
 }
