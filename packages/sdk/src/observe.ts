@@ -1,6 +1,6 @@
-import { type Attributes, context, type Span, SpanStatusCode, trace } from '@opentelemetry/api';
-import type { ContentPolicy } from './content.js';
+import { type Attributes, type Context, context, type Span, SpanStatusCode, trace } from '@opentelemetry/api';
 import { prepareValue } from './content.js';
+import type { InstrumentContext } from './instrument/instrument-context.js';
 import { errorType } from './instrument/llm-span.js';
 import { reportOnce } from './safe.js';
 
@@ -34,17 +34,12 @@ const OPERATION: Partial<Record<ObserveKind, string>> = {
   embedding: 'embeddings',
 };
 
-export interface ObserveContext {
-  tracer(): import('@opentelemetry/api').Tracer;
-  content(): ContentPolicy;
-}
-
 /**
  * Wraps a function (sync, async, or an async generator) so each call is a span; nested calls
  * nest by async context. Arguments and the result are recorded as input/output when content
  * capture is on.
  */
-export function makeObserve(ctx: ObserveContext) {
+export function makeObserve(ctx: InstrumentContext) {
   // biome-ignore lint/suspicious/noExplicitAny: wraps any function
   return function observe<F extends (...args: any[]) => any>(fn: F, options: ObserveOptions = {}): F {
     if (typeof fn !== 'function') throw new TypeError('observe: expected a function');
@@ -117,7 +112,7 @@ function isAsyncIterator(v: unknown): v is AsyncGenerator<unknown> {
 /** An async generator's span lasts until it is exhausted; each step runs in the span's context. Yields are collected as output. */
 async function* observeGenerator(
   inner: AsyncGenerator<unknown>,
-  active: import('@opentelemetry/api').Context,
+  active: Context,
   finish: (v: unknown) => unknown,
   fail: (err: unknown) => void,
 ): AsyncGenerator<unknown> {

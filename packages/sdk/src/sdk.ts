@@ -8,7 +8,7 @@ import type { ContentPolicy } from './content.js';
 import { exportPipeline } from './exporters.js';
 import type { InstrumentContext } from './instrument/instrument-context.js';
 import { Patches } from './instrument/patches.js';
-import { checkLabel, checkLabels, LabelError, type Labels, labelsFromEnv, mergeLabels, SYSTEM_PREFIX } from './labels.js';
+import { checkLabels, LabelError, type Labels, labelsFromEnv, mergeLabels, SYSTEM_PREFIX } from './labels.js';
 import type { MemoryExporter } from './memory-exporter.js';
 import { SpanStamper } from './span-stamper.js';
 import { systemLabels } from './system-labels.js';
@@ -174,5 +174,3 @@ export function removeLabel(key: string): void {
 export function uninstrumentModules(): void {
   state?.patches.restore();
 }
-
-export { checkLabel };

@@ -1,10 +1,7 @@
 import { AnthropicStreamState, anthropicInputMessages, anthropicParameters, anthropicResult, anthropicSystem } from './anthropic-map.js';
 import type { InstrumentContext } from './instrument-context.js';
-import type { LlmSpan } from './llm-span.js';
-import { serverAddress } from './openai-map.js';
 import type { Patches } from './patches.js';
-import { observeStreamObject } from './streams.js';
-import { type CallMapping, isStream, wrapCall } from './wrap-call.js';
+import { type CallMapping, isStream, recordStream, serverAddress, wrapCall } from './wrap-call.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: provider payloads are untyped here
 type Json = any;
@@ -25,20 +22,7 @@ const MESSAGES: CallMapping = {
     systemInstructions: () => anthropicSystem(body),
     serverAddress: serverAddress(self),
   }),
-  record(data: Json, span: LlmSpan) {
-    if (!isStream(data)) {
-      span.succeed(anthropicResult(data));
-      return;
-    }
-    const state = new AnthropicStreamState();
-    observeStreamObject<Json>(data, {
-      chunk: (event) => {
-        if (state.add(event)) span.firstChunk();
-      },
-      done: () => span.succeed(state.result()),
-      fail: (err) => span.fail(err),
-    });
-  },
+  record: (data, span) => (isStream(data) ? recordStream(data, span, new AnthropicStreamState()) : span.succeed(anthropicResult(data))),
 };
 
 export function patchAnthropicMessages(patches: Patches, ctx: InstrumentContext, messages: object | null | undefined): number {

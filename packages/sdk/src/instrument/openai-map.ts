@@ -167,6 +167,22 @@ export function responsesInputMessages(body: Json): GenAiMessage[] {
   });
 }
 
+/** Follows a streamed Responses API call: deltas mark the first token, the final event carries the response. */
+export class ResponsesStreamState {
+  private final: Json = null;
+
+  /** Adds an event; true when it carries content. */
+  add(event: Json): boolean {
+    const type = event?.type;
+    if (type === 'response.completed' || type === 'response.incomplete' || type === 'response.failed') this.final = event.response;
+    return type === 'response.output_text.delta' || type === 'response.function_call_arguments.delta' || type === 'response.refusal.delta';
+  }
+
+  result(): CallResult {
+    return this.final ? responsesResult(this.final) : {};
+  }
+}
+
 /** A Responses API response's figures and output. */
 export function responsesResult(response: Json): CallResult {
   const output: Json[] = Array.isArray(response?.output) ? response.output : [];
@@ -203,14 +219,4 @@ export function responsesResult(response: Json): CallResult {
     reasoningTokens: num(usage?.output_tokens_details?.reasoning_tokens),
     outputMessages: parts.length ? [{ role: 'assistant', parts, ...(finish ? { finish_reason: finish } : {}) }] : [],
   };
-}
-
-/** The server's host, from the client's base URL. */
-export function serverAddress(client: Json): string | null {
-  try {
-    const base = client?._client?.baseURL ?? client?.baseURL;
-    return typeof base === 'string' ? new URL(base).hostname : null;
-  } catch {
-    return null;
-  }
 }

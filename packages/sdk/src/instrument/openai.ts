@@ -1,18 +1,16 @@
 import type { InstrumentContext } from './instrument-context.js';
-import type { CallStart, LlmSpan } from './llm-span.js';
 import {
   ChatStreamState,
   chatInputMessages,
   chatResult,
   chatUsage,
+  ResponsesStreamState,
   requestParameters,
   responsesInputMessages,
   responsesResult,
-  serverAddress,
 } from './openai-map.js';
 import type { Patches } from './patches.js';
-import { observeStreamObject } from './streams.js';
-import { isStream, wrapCall } from './wrap-call.js';
+import { type CallMapping, isStream, recordStream, serverAddress, wrapCall } from './wrap-call.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: provider payloads are untyped here
 type Json = any;
@@ -52,69 +50,46 @@ export function isOpenAiClient(client: Json): boolean {
   return typeof client?.chat?.completions?.create === 'function' || typeof client?.embeddings?.create === 'function';
 }
 
-function startOf(kind: Kind, body: Json, self: Json): CallStart {
-  const base = {
+/** What every OpenAI call's span starts with. */
+function start(body: Json, self: Json) {
+  return {
     provider: 'openai',
     model: typeof body?.model === 'string' ? body.model : null,
     streaming: body?.stream === true,
     serverAddress: serverAddress(self),
   };
-  if (kind === 'embeddings') {
-    const parameters: Json = {};
-    if (typeof body?.dimensions === 'number') parameters['gen_ai.embeddings.dimension.count'] = body.dimensions;
-    if (typeof body?.encoding_format === 'string') parameters['gen_ai.request.encoding_formats'] = [body.encoding_format];
-    return { ...base, operation: 'embeddings', streaming: false, parameters };
-  }
-  if (kind === 'responses')
-    return {
-      ...base,
+}
+
+const MAPPINGS: Record<Kind, CallMapping> = {
+  chat: {
+    name: 'OpenAI chat',
+    start: (body, self) => ({
+      ...start(body, self),
+      operation: 'chat',
+      parameters: requestParameters(body),
+      inputMessages: () => chatInputMessages(body?.messages),
+    }),
+    record: (data, span) => (isStream(data) ? recordStream(data, span, new ChatStreamState()) : span.succeed(chatResult(data))),
+  },
+  responses: {
+    name: 'OpenAI responses',
+    start: (body, self) => ({
+      ...start(body, self),
       operation: 'chat',
       parameters: requestParameters(body),
       inputMessages: () => responsesInputMessages(body),
       systemInstructions: () => (typeof body?.instructions === 'string' ? [{ type: 'text', content: body.instructions }] : null),
-    };
-  return { ...base, operation: 'chat', parameters: requestParameters(body), inputMessages: () => chatInputMessages(body?.messages) };
-}
-
-function record(kind: Kind, data: Json, span: LlmSpan): void {
-  if (isStream(data) && !Array.isArray(data?.choices)) observeStream(data, kind, span);
-  else if (kind === 'chat') span.succeed(chatResult(data));
-  else if (kind === 'responses') span.succeed(responsesResult(data));
-  else span.succeed({ responseModel: data?.model ?? null, inputTokens: chatUsage(data?.usage).inputTokens });
-}
-
-const MAPPINGS = Object.fromEntries(
-  (['chat', 'responses', 'embeddings'] as const).map((kind) => [
-    kind,
-    {
-      name: 'OpenAI',
-      start: (body: Json, self: Json) => startOf(kind, body, self),
-      record: (data: Json, span: LlmSpan) => record(kind, data, span),
+    }),
+    record: (data, span) => (isStream(data) ? recordStream(data, span, new ResponsesStreamState()) : span.succeed(responsesResult(data))),
+  },
+  embeddings: {
+    name: 'OpenAI embeddings',
+    start: (body, self) => {
+      const parameters: Json = {};
+      if (typeof body?.dimensions === 'number') parameters['gen_ai.embeddings.dimension.count'] = body.dimensions;
+      if (typeof body?.encoding_format === 'string') parameters['gen_ai.request.encoding_formats'] = [body.encoding_format];
+      return { ...start(body, self), operation: 'embeddings', streaming: false, parameters };
     },
-  ]),
-) as Record<Kind, import('./wrap-call.js').CallMapping>;
-
-function observeStream(stream: object, kind: Kind, span: LlmSpan): void {
-  if (kind === 'responses') {
-    let final: Json = null;
-    observeStreamObject<Json>(stream, {
-      chunk(event) {
-        const type = event?.type;
-        if (type === 'response.output_text.delta' || type === 'response.function_call_arguments.delta' || type === 'response.refusal.delta')
-          span.firstChunk();
-        if (type === 'response.completed' || type === 'response.incomplete' || type === 'response.failed') final = event.response;
-      },
-      done: () => span.succeed(final ? responsesResult(final) : {}),
-      fail: (err) => span.fail(err),
-    });
-    return;
-  }
-  const state = new ChatStreamState();
-  observeStreamObject<Json>(stream, {
-    chunk(chunk) {
-      if (state.add(chunk)) span.firstChunk();
-    },
-    done: () => span.succeed(state.result()),
-    fail: (err) => span.fail(err),
-  });
-}
+    record: (data, span) => span.succeed({ responseModel: data?.model ?? null, inputTokens: chatUsage(data?.usage).inputTokens }),
+  },
+};

@@ -1,6 +1,7 @@
 import { reportOnce } from '../safe.js';
 import type { InstrumentContext } from './instrument-context.js';
-import { type CallStart, LlmSpan } from './llm-span.js';
+import { type CallResult, type CallStart, LlmSpan } from './llm-span.js';
+import { observeStreamObject } from './streams.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: provider payloads and methods are untyped here
 type Json = any;
@@ -67,4 +68,31 @@ export function wrapCall(original: Method, mapping: CallMapping, ctx: Instrument
 /** Whether a parsed result is a stream rather than a response body. */
 export function isStream(data: Json): boolean {
   return !!data && typeof data === 'object' && typeof data[Symbol.asyncIterator] === 'function';
+}
+
+/** What follows a provider's stream: `add` says whether a chunk carries content; `result` is the call's figures at the end. */
+export interface StreamState {
+  add(chunk: Json): boolean;
+  result(): CallResult;
+}
+
+/** Records a streamed call on its span: first token at the first content chunk, the result when the stream ends. */
+export function recordStream(stream: object, span: LlmSpan, state: StreamState): void {
+  observeStreamObject<Json>(stream, {
+    chunk: (chunk) => {
+      if (state.add(chunk)) span.firstChunk();
+    },
+    done: () => span.succeed(state.result()),
+    fail: (err) => span.fail(err),
+  });
+}
+
+/** The server's host, from a client's base URL (Stainless clients keep it on the client; resources reach it as `_client`). */
+export function serverAddress(client: Json): string | null {
+  try {
+    const base = client?._client?.baseURL ?? client?.baseURL;
+    return typeof base === 'string' ? new URL(base).hostname : null;
+  } catch {
+    return null;
+  }
 }
