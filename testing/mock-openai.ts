@@ -192,3 +192,44 @@ async function respond(
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/**
+ * The calls the instrumentation tests make through the official client, in order: a chat
+ * (system + user, temperature 0.2), a streamed chat with usage, a chat offering a tool, an
+ * embedding, and a chat that fails with 429. `cached` says which of the first two mentions
+ * "cached" (so the mock reports cached prompt tokens for it). Returns the streamed text.
+ */
+export async function callOpenAiScript(client: import('openai').OpenAI, cached: 'chat' | 'stream'): Promise<string> {
+  const mark = (call: 'chat' | 'stream') => (cached === call ? ' (cached)' : '');
+  await client.chat.completions.create({
+    model: 'gpt-4o-mini',
+    temperature: 0.2,
+    messages: [
+      { role: 'system', content: 'You are terse.' },
+      { role: 'user', content: `What is the capital of France?${mark('chat')}` },
+    ],
+  });
+  const stream = await client.chat.completions.create({
+    model: 'gpt-4o-mini',
+    stream: true,
+    stream_options: { include_usage: true },
+    messages: [{ role: 'user', content: `Capital of France?${mark('stream')}` }],
+  });
+  let streamed = '';
+  for await (const chunk of stream) streamed += chunk.choices[0]?.delta?.content ?? '';
+  await client.chat.completions.create({
+    model: 'gpt-4o',
+    messages: [{ role: 'user', content: 'Weather in Paris?' }],
+    tools: [
+      { type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } },
+    ],
+  });
+  await client.embeddings.create({ model: 'text-embedding-3-small', input: 'hello world' });
+  const failure = await client.chat.completions.create({ model: 'boom', messages: [{ role: 'user', content: 'x' }] }).then(
+    () => null,
+    (err: unknown) => err,
+  );
+  if (!(failure instanceof Error) || !/429/.test(failure.message))
+    throw new Error(`expected the "boom" call to fail with 429, got ${String(failure)}`);
+  return streamed;
+}

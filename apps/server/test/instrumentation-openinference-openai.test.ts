@@ -4,7 +4,7 @@ import { context } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MOCK_ANSWER, type MockOpenAi, startMockOpenAi } from '../../../testing/mock-openai.js';
+import { callOpenAiScript, MOCK_ANSWER, type MockOpenAi, startMockOpenAi } from '../../../testing/mock-openai.js';
 import { exporterFor, sdkProvider } from './support/otel-clients.js';
 import { getJson, startTestServer, type TestServer } from './support/test-server.js';
 
@@ -30,30 +30,7 @@ beforeAll(async () => {
   // The calls run inside an agent span, in a session and for a user set the OpenInference way.
   const inSession = setUser(setSession(context.active(), { sessionId: 'oi-session' }), { userId: 'oi-user' });
   await tracer.startActiveSpan('agent.run', {}, inSession, async (root) => {
-    await client.chat.completions.create({
-      model: 'gpt-4o-mini',
-      temperature: 0.2,
-      messages: [
-        { role: 'system', content: 'You are terse.' },
-        { role: 'user', content: 'What is the capital of France? (cached)' },
-      ],
-    });
-    const stream = await client.chat.completions.create({
-      model: 'gpt-4o-mini',
-      stream: true,
-      stream_options: { include_usage: true },
-      messages: [{ role: 'user', content: 'Capital of France?' }],
-    });
-    for await (const _ of stream);
-    await client.chat.completions.create({
-      model: 'gpt-4o',
-      messages: [{ role: 'user', content: 'Weather in Paris?' }],
-      tools: [
-        { type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } },
-      ],
-    });
-    await client.embeddings.create({ model: 'text-embedding-3-small', input: 'hello world' });
-    await expect(client.chat.completions.create({ model: 'boom', messages: [{ role: 'user', content: 'x' }] })).rejects.toThrow(/429/);
+    await callOpenAiScript(client, 'chat');
     root.end();
   });
   await tracerProvider.forceFlush();

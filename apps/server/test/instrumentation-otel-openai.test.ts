@@ -5,7 +5,7 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { OpenAIInstrumentation } from '@opentelemetry/instrumentation-openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MOCK_ANSWER, type MockOpenAi, startMockOpenAi } from '../../../testing/mock-openai.js';
+import { callOpenAiScript, MOCK_ANSWER, type MockOpenAi, startMockOpenAi } from '../../../testing/mock-openai.js';
 import { logExporterFor, logProvider } from './support/log-clients.js';
 import { exporterFor, sdkProvider } from './support/otel-clients.js';
 import { getJson, startTestServer, type TestServer } from './support/test-server.js';
@@ -25,39 +25,14 @@ beforeAll(async () => {
   process.env.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT = 'true';
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   const tracerProvider = sdkProvider(exporterFor('proto', sl), 'js-otel-openai-app');
-  const loggerProvider = logProvider(logExporterFor('grpc', { http: sl.otlpHttp, grpc: sl.grpc }), 'js-otel-openai-app');
+  const loggerProvider = logProvider(logExporterFor('grpc', sl), 'js-otel-openai-app');
   logs.setGlobalLoggerProvider(loggerProvider);
   registerInstrumentations({ instrumentations: [new OpenAIInstrumentation()], tracerProvider, loggerProvider });
   // The instrumentation patches the CommonJS module as it is required.
   const { OpenAI } = createRequire(import.meta.url)('openai') as typeof import('openai');
   const client = new OpenAI({ baseURL: mock.url, apiKey: 'test-key', maxRetries: 0 });
 
-  await client.chat.completions.create({
-    model: 'gpt-4o-mini',
-    temperature: 0.2,
-    messages: [
-      { role: 'system', content: 'You are terse.' },
-      { role: 'user', content: 'What is the capital of France?' },
-    ],
-  });
-  const stream = await client.chat.completions.create({
-    model: 'gpt-4o-mini',
-    stream: true,
-    stream_options: { include_usage: true },
-    messages: [{ role: 'user', content: 'Capital of France? (cached)' }],
-  });
-  let streamed = '';
-  for await (const chunk of stream) streamed += chunk.choices[0]?.delta?.content ?? '';
-  expect(streamed).toBe(MOCK_ANSWER);
-  await client.chat.completions.create({
-    model: 'gpt-4o',
-    messages: [{ role: 'user', content: 'Weather in Paris?' }],
-    tools: [
-      { type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } },
-    ],
-  });
-  await client.embeddings.create({ model: 'text-embedding-3-small', input: 'hello world' });
-  await expect(client.chat.completions.create({ model: 'boom', messages: [{ role: 'user', content: 'x' }] })).rejects.toThrow(/429/);
+  expect(await callOpenAiScript(client, 'stream')).toBe(MOCK_ANSWER);
 
   await tracerProvider.forceFlush();
   await loggerProvider.forceFlush();

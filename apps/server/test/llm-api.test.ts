@@ -74,7 +74,7 @@ describe('GenAI content events over OTLP logs', () => {
     ids = { traceId: call.traceId, spanId: call.spanId };
     await provider.forceFlush();
     const logs = logProvider(
-      logExporterFor(kind as ExporterKind, { http: kind === 'json' ? server.api : server.otlpHttp, grpc: server.grpc }),
+      logExporterFor(kind as ExporterKind, { otlpHttp: kind === 'json' ? server.api : server.otlpHttp, grpc: server.grpc }),
       'chat-app',
     );
     const logger = logs.getLogger('@opentelemetry/instrumentation-openai');

@@ -6,11 +6,11 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { LoggerProvider, type LogRecordExporter, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import type { ExporterKind } from './otel-clients.js';
 
-/** An official OTLP log exporter of the given kind pointed at `base` (HTTP) or `grpc`. */
-export function logExporterFor(kind: ExporterKind, target: { http: string; grpc: string }, gzip = false): LogRecordExporter {
+/** An official OTLP log exporter of the given kind pointed at a test server. */
+export function logExporterFor(kind: ExporterKind, target: { otlpHttp: string; grpc: string }, gzip = false): LogRecordExporter {
   const compression = gzip ? CompressionAlgorithm.GZIP : CompressionAlgorithm.NONE;
-  if (kind === 'proto') return new ProtoLogExporter({ url: `${target.http}/v1/logs`, compression });
-  if (kind === 'json') return new JsonLogExporter({ url: `${target.http}/v1/logs`, compression });
+  if (kind === 'proto') return new ProtoLogExporter({ url: `${target.otlpHttp}/v1/logs`, compression });
+  if (kind === 'json') return new JsonLogExporter({ url: `${target.otlpHttp}/v1/logs`, compression });
   return new GrpcLogExporter({ url: `http://${target.grpc}`, compression });
 }
 
