@@ -61,9 +61,7 @@ export function mergeLabels(system: Labels, env: Labels, explicit: Labels): Labe
   return merged;
 }
 
-/** Labels as span attributes. */
-export function labelAttributes(labels: Labels): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(labels)) out[LABEL_ATTRIBUTE_PREFIX + k] = v;
-  return out;
+/** Adds labels to `into` as span attributes (`sightline.label.<key>`). */
+export function putLabelAttributes(into: Record<string, string>, labels: Labels): void {
+  for (const k in labels) into[LABEL_ATTRIBUTE_PREFIX + k] = labels[k] as string;
 }

@@ -10,13 +10,3 @@ export function reportOnce(where: string, err: unknown): void {
   const message = err instanceof Error ? err.message : String(err);
   process.emitWarning(`${where}: ${message} (reported once; the call proceeds uninstrumented)`, { code: 'SIGHTLINE_SDK' });
 }
-
-/** Runs `fn`; on a throw, reports it once and returns `fallback`. */
-export function safely<T>(where: string, fallback: T, fn: () => T): T {
-  try {
-    return fn();
-  } catch (err) {
-    reportOnce(where, err);
-    return fallback;
-  }
-}

@@ -1,7 +1,7 @@
 import type { Context } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { currentScope } from './context.js';
-import { LABEL_ATTRIBUTE_PREFIX, type Labels } from './labels.js';
+import { type Labels, putLabelAttributes } from './labels.js';
 
 /**
  * Stamps every span at its start with the process labels and the session scope in force:
@@ -12,9 +12,9 @@ export class SpanStamper implements SpanProcessor {
 
   onStart(span: Span, _parent: Context): void {
     const attributes: Record<string, string> = {};
-    for (const [k, v] of Object.entries(this.labels())) attributes[LABEL_ATTRIBUTE_PREFIX + k] = v;
+    putLabelAttributes(attributes, this.labels());
     const scope = currentScope();
-    if (scope?.labels) for (const [k, v] of Object.entries(scope.labels)) attributes[LABEL_ATTRIBUTE_PREFIX + k] = v;
+    if (scope?.labels) putLabelAttributes(attributes, scope.labels);
     if (scope?.sessionId) {
       attributes['gen_ai.conversation.id'] = scope.sessionId;
       attributes['session.id'] = scope.sessionId;

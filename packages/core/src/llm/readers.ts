@@ -1,7 +1,7 @@
 import { nanosToMs } from '../model/time.js';
 import type { CallDraft } from './call-draft.js';
 import type { Message } from './llm-call.js';
-import { messagesFromPlain, toolCallsOf } from './messages.js';
+import { messagesFromAttribute, messagesFromPlain, systemMessage, toolCallsOf } from './messages.js';
 import { asBool, asInt, asNumber, asString, asStrings, asStructured } from './values.js';
 
 /** Field readers shared by vocabularies that use the same keys. */
@@ -62,19 +62,16 @@ export function normalizeFinishReason(reason: string): string {
 
 /** OTel GenAI messages: `gen_ai.input.messages` (+ system instructions) and `gen_ai.output.messages`. */
 export function readGenAiMessages(d: CallDraft): void {
-  const input = messagesFromPlain(asStructured(d.get('gen_ai.input.messages')));
+  const input = messagesFromAttribute(d.get('gen_ai.input.messages'));
   const system = d.get('gen_ai.system_instructions');
-  let inputMessages: Message[] | null = input;
-  if (system !== undefined) {
-    const sys = messagesFromPlain([{ role: 'system', parts: asStructured(system) ?? (typeof system === 'string' ? [system] : []) }]);
-    if (sys) inputMessages = [...sys, ...(input ?? [])];
-  }
+  const sys = system === undefined ? null : systemMessage(system);
+  const inputMessages: Message[] | null = sys ? [sys, ...(input ?? [])] : input;
   d.set(
     'inputMessages',
     inputMessages,
     system !== undefined ? 'gen_ai.system_instructions + gen_ai.input.messages' : 'gen_ai.input.messages',
   );
-  d.set('outputMessages', messagesFromPlain(asStructured(d.get('gen_ai.output.messages'))), 'gen_ai.output.messages');
+  d.set('outputMessages', messagesFromAttribute(d.get('gen_ai.output.messages')), 'gen_ai.output.messages');
 }
 
 /**
