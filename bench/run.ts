@@ -151,6 +151,12 @@ try {
   };
   const report = (name: string, ms: number[]) =>
     console.log(`  ${name.padEnd(50)} p50 ${fmt(percentile(ms, 50), 2).padStart(7)} ms   p95 ${fmt(percentile(ms, 95), 2).padStart(7)} ms`);
+  /** A mix of requests taken in turn, then each on its own (`count` requests each), labelled by what follows `prefix`. */
+  const reportMix = async (name: string, prefix: string, paths: readonly string[], count = QUERIES) => {
+    let i = 0;
+    report(name, await time(() => paths[i++ % paths.length] as string));
+    for (const p of paths) report(`  ${p.slice(prefix.length, prefix.length + 48) || '(no parameters)'}`, await time(() => p, count));
+  };
   console.log(`Query latency at ${(await storedSpans()).toLocaleString()} spans (${QUERIES} requests each):`);
   report('trace by id (8 spans)', await time(() => `/api/traces/${traceIdOf(pickRequest(), Math.floor(Math.random() * 64))}`));
   report('span tree from the root', await time(() => `/api/spans/${rootSpanOf(pickRequest(), Math.floor(Math.random() * 64))}/tree`));
@@ -161,9 +167,7 @@ try {
     '/api/traces?attr.user.id=eq:user-7&limit=50',
     '/api/traces?resource.deployment.environment=eq:prod&attr.gen_ai.usage.input_tokens=gt:3000&limit=50',
   ];
-  let f = 0;
-  report('filtered trace list (5 filter mixes)', await time(() => filters[f++ % filters.length] as string));
-  for (const filter of filters) report(`  ${filter.slice('/api/traces?'.length, 56)}`, await time(() => filter));
+  await reportMix('filtered trace list (5 filter mixes)', '/api/traces?', filters);
   report('unfiltered trace list, newest 50', await time(() => '/api/traces?limit=50'));
 
   // Metrics over the calls: fill until --calls are stored.
@@ -179,9 +183,7 @@ try {
     '/api/metrics?group_by=provider&service=support-bot&start=14d',
     '/api/metrics',
   ];
-  let m = 0;
-  report('/api/metrics (5 groupings and ranges, all calls)', await time(() => metrics[m++ % metrics.length] as string));
-  for (const q of metrics) report(`  ${q.slice('/api/metrics'.length) || '(no grouping)'}`, await time(() => q, Math.ceil(QUERIES / 3)));
+  await reportMix('/api/metrics (5 groupings and ranges, all calls)', '/api/metrics', metrics, Math.ceil(QUERIES / 3));
   const few = Math.max(5, Math.ceil(QUERIES / 30));
   report(`  ?group_by=session (reads every call; ${few} requests)`, await time(() => '/api/metrics?group_by=session', few));
   report('call list, newest 50', await time(() => '/api/llm-calls?limit=50'));
