@@ -1,4 +1,4 @@
-import { type AnyValue, type Attributes, bytesToBase64, kindOf, newAttributes } from '@sightline/core';
+import { type AnyValue, type Attributes, bytesToBase64, kindOf } from '@sightline/core';
 
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 
@@ -42,21 +42,5 @@ export function attributesToJson(attributes: Attributes): { [key: string]: Json 
       configurable: true,
     });
   }
-  return out;
-}
-
-/** A JSON value as an attribute value: integral numbers become ints, other numbers doubles. */
-export function jsonToValue(value: unknown): AnyValue {
-  if (value === null || value === undefined) return null;
-  if (typeof value === 'string' || typeof value === 'boolean') return value;
-  if (typeof value === 'number') return Number.isSafeInteger(value) ? BigInt(value) : value;
-  if (Array.isArray(value)) return value.map(jsonToValue);
-  if (typeof value === 'object') return jsonToAttributes(value as Record<string, unknown>);
-  return null;
-}
-
-export function jsonToAttributes(obj: Record<string, unknown>): Attributes {
-  const out = newAttributes();
-  for (const key of Object.keys(obj)) out[key] = jsonToValue(obj[key]);
   return out;
 }

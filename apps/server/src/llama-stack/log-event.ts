@@ -1,5 +1,4 @@
-import { type Attributes, isoToNanos } from '@sightline/core';
-import { jsonToAttributes } from '../api/json-values.js';
+import { type Attributes, fromPlain, isoToNanos, newAttributes } from '@sightline/core';
 import { badRequest } from '../http/http-error.js';
 
 /** Llama Stack's default `ttl_seconds`: 7 days. */
@@ -104,7 +103,7 @@ function text(value: unknown, name: string): string {
 }
 
 function attributes(value: unknown): Attributes {
-  if (value === undefined || value === null) return jsonToAttributes({});
+  if (value === undefined || value === null) return newAttributes();
   if (typeof value !== 'object' || Array.isArray(value)) throw badRequest('field "event.attributes" must be an object');
-  return jsonToAttributes(value as Record<string, unknown>);
+  return fromPlain(value) as Attributes;
 }

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { newAttributes } from '../model/any-value.js';
+import { fromPlain, newAttributes } from '../model/any-value.js';
 import { type ContentEvent, messagesFromEvents } from './content-events.js';
-import { fromPlain } from './values.js';
 
 const event = (name: string, body: unknown, t: number, attributes: Record<string, unknown> = {}): ContentEvent => ({
   name,

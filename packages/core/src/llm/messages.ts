@@ -1,6 +1,7 @@
 import type { AnyValue, Attributes } from '../model/any-value.js';
+import { fromPlain } from '../model/any-value.js';
 import type { Message, MessagePart, ToolCall } from './llm-call.js';
-import { asStructured, fromPlain, toPlain } from './values.js';
+import { asStructured, toPlain } from './values.js';
 
 /**
  * Messages in one shape, `{role, parts}` (OpenTelemetry GenAI v1.37+), from the shapes

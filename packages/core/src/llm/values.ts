@@ -92,17 +92,3 @@ export function toPlain(v: AnyValue): unknown {
       return v;
   }
 }
-
-/** Plain JSON back into an attribute value (numbers that are integers become ints). */
-export function fromPlain(v: unknown): AnyValue {
-  if (v === null || v === undefined) return null;
-  if (typeof v === 'string' || typeof v === 'boolean') return v;
-  if (typeof v === 'number') return Number.isSafeInteger(v) ? BigInt(v) : v;
-  if (Array.isArray(v)) return v.map(fromPlain);
-  if (typeof v === 'object') {
-    const out = Object.create(null) as Record<string, AnyValue>;
-    for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[k] = fromPlain(x);
-    return out;
-  }
-  return null;
-}

@@ -54,3 +54,17 @@ export function newAttributes(): Record<string, AnyValue> {
 
 /** The empty attribute map shared by everything that has no attributes. Never mutate it. */
 export const EMPTY_ATTRIBUTES: Attributes = Object.freeze(newAttributes());
+
+/** Plain JSON back into an attribute value (numbers that are integers become ints). */
+export function fromPlain(v: unknown): AnyValue {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'string' || typeof v === 'boolean') return v;
+  if (typeof v === 'number') return Number.isSafeInteger(v) ? BigInt(v) : v;
+  if (Array.isArray(v)) return v.map(fromPlain);
+  if (typeof v === 'object') {
+    const out = newAttributes();
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[k] = fromPlain(x);
+    return out;
+  }
+  return null;
+}

@@ -1,3 +1,4 @@
+import { fromPlain } from '../../model/any-value.js';
 import type { Span } from '../../model/span.js';
 import { isoToNanos, nanosToMs } from '../../model/time.js';
 import type { CallDraft } from '../call-draft.js';
@@ -5,7 +6,7 @@ import { KeyPrefix } from '../key-prefixes.js';
 import { messagesFromPlain, textMessage } from '../messages.js';
 import { providerFields } from '../provider-fields.js';
 import { asNumber, asString, deriveToolCalls, readSessionAndUser, setParameter } from '../readers.js';
-import { asStructured, fromPlain, parseJson } from '../values.js';
+import { asStructured, parseJson } from '../values.js';
 import type { Vocabulary } from '../vocabulary.js';
 
 const P = 'langfuse.observation.';

@@ -1,3 +1,4 @@
+import { fromPlain } from '../../model/any-value.js';
 import type { Span } from '../../model/span.js';
 import type { CallDraft } from '../call-draft.js';
 import { indexedObjects, openInferenceMessages, textMessage } from '../messages.js';
@@ -12,7 +13,7 @@ import {
   setParameter,
   ttftFromEvent,
 } from '../readers.js';
-import { asStructured, fromPlain } from '../values.js';
+import { asStructured } from '../values.js';
 import type { Vocabulary } from '../vocabulary.js';
 
 /**
