@@ -1,4 +1,5 @@
 import { isAnthropicClient, patchAnthropicMessages } from './instrument/anthropic.js';
+import { isGeminiClient, patchGeminiModels } from './instrument/gemini.js';
 import { isOpenAiClient, openAiInstance, patchOpenAiResources } from './instrument/openai.js';
 import { makeObserve } from './observe.js';
 import { reportOnce } from './safe.js';
@@ -17,13 +18,18 @@ export { SDK_VERSION } from './version.js';
 export const observe = makeObserve(instrumentContext);
 
 /**
- * Instruments one client instance (the official `openai` or `@anthropic-ai/sdk` client) and returns it. A
+ * Instruments one client instance (the official `openai`, `@anthropic-ai/sdk` or `@google/genai` client) and returns it. A
  * client this SDK does not know is returned unchanged, with a warning.
  */
 export function instrument<T extends object>(client: T): T {
   if (isOpenAiClient(client)) patchOpenAiResources(manualPatches, instrumentContext, openAiInstance(client));
   else if (isAnthropicClient(client)) patchAnthropicMessages(manualPatches, instrumentContext, (client as { messages: object }).messages);
-  else reportOnce('sightline: instrument()', new Error('not a client this SDK instruments (supported: openai, @anthropic-ai/sdk)'));
+  else if (isGeminiClient(client)) patchGeminiModels(manualPatches, instrumentContext, (client as { models: object }).models);
+  else
+    reportOnce(
+      'sightline: instrument()',
+      new Error('not a client this SDK instruments (supported: openai, @anthropic-ai/sdk, @google/genai)'),
+    );
   return client;
 }
 

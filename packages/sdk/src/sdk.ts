@@ -10,6 +10,7 @@ import type { InstrumentContext } from './instrument/instrument-context.js';
 import { Patches } from './instrument/patches.js';
 import { checkLabels, LabelError, type Labels, labelsFromEnv, mergeLabels, SYSTEM_PREFIX } from './labels.js';
 import type { MemoryExporter } from './memory-exporter.js';
+import { reportOnce } from './safe.js';
 import { SpanStamper } from './span-stamper.js';
 import { systemLabels } from './system-labels.js';
 import { SDK_VERSION } from './version.js';
@@ -101,7 +102,7 @@ export function init(options: InitOptions = {}): Sightline {
     config,
     memory: pipeline.memory,
     ownsProvider: provider !== null,
-    ready: config.autoInstrument ? autoInstrument(patches, instrumentContext).catch(() => []) : Promise.resolve([]),
+    ready: config.autoInstrument ? patchInstalled(patches) : Promise.resolve([]),
     flush,
     shutdown() {
       stopping ??= (async () => {
@@ -173,4 +174,17 @@ export function removeLabel(key: string): void {
 /** Restores the installed modules' patched methods (the SDK keeps running; instrument() again as needed). */
 export function uninstrumentModules(): void {
   state?.patches.restore();
+}
+
+/** Auto-instrumentation that can only ever report what it patched, never fail `init()`. */
+function patchInstalled(patches: Patches): Promise<string[]> {
+  try {
+    return autoInstrument(patches, instrumentContext).catch((err) => {
+      reportOnce('sightline: patching installed modules', err);
+      return [];
+    });
+  } catch (err) {
+    reportOnce('sightline: patching installed modules', err);
+    return Promise.resolve([]);
+  }
 }

@@ -1,8 +1,12 @@
+import Anthropic from '@anthropic-ai/sdk';
+import { GoogleGenAI } from '@google/genai';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getJson, startTestServer, type TestServer } from '../../../apps/server/test/support/test-server.js';
+import { startMockAnthropic } from '../../../testing/mock-anthropic.js';
+import { startMockGemini } from '../../../testing/mock-gemini.js';
 import { MOCK_ANSWER, type MockOpenAi, startMockOpenAi } from '../../../testing/mock-openai.js';
-import { type ExporterName, init, instrument, withSession } from '../src/index.js';
+import { type ExporterName, init, instrument, session, withSession } from '../src/index.js';
 
 /**
  * The SDK exporting to a running Sightline over each OTLP transport; the LLM calls Sightline
@@ -74,4 +78,51 @@ describe.each(['otlp', 'otlp-json', 'otlp-grpc'] as ExporterName[])('to Sightlin
     const session = (await getJson(sl.api, `/api/sessions/conv-${exporter}`)).body;
     expect(session.session).toMatchObject({ call_count: 2, input_tokens: 48, users: ['user-1'] });
   });
+});
+
+it('Anthropic and Gemini calls reach Sightline with their cache, reasoning tokens and cost', async () => {
+  const [anthropicMock, geminiMock] = await Promise.all([startMockAnthropic(), startMockGemini()]);
+  const sdk = init({ endpoint: sl.otlpHttp, serviceName: 'sdk-providers', autoInstrument: false });
+  try {
+    const claude = instrument(new Anthropic({ baseURL: anthropicMock.url, apiKey: 'k', maxRetries: 0 }));
+    const ai = instrument(new GoogleGenAI({ apiKey: 'k', httpOptions: { baseUrl: geminiMock.url } }));
+    await session('conv-providers', async () => {
+      await claude.messages.create({ model: 'claude-sonnet-4-5', max_tokens: 64, messages: [{ role: 'user', content: 'hi' }] });
+      const stream = await ai.models.generateContentStream({ model: 'gemini-2.5-flash', contents: 'hi' });
+      for await (const _ of stream);
+    });
+    await sdk.flush();
+  } finally {
+    await sdk.shutdown();
+    await Promise.all([anthropicMock.close(), geminiMock.close()]);
+  }
+  const { body } = await getJson(sl.api, '/api/llm-calls?service=sdk-providers&order_by=timestamp:asc');
+  // The Anthropic client adds a call span of its own under ours: Sightline counts the pair once.
+  const counted = body.data.filter((c: { counted: boolean }) => c.counted);
+  expect(counted).toHaveLength(2);
+  const [anthropic, gemini] = counted;
+  expect(anthropic).toMatchObject({
+    provider: 'anthropic',
+    model: 'claude-sonnet-4-5-20250929',
+    input_tokens: 150,
+    cache_read_tokens: 100,
+    cache_write_tokens: 30,
+    output_tokens: 12,
+    session_id: 'conv-providers',
+    cost_source: 'table',
+  });
+  expect(gemini).toMatchObject({
+    provider: 'google',
+    operation: 'generate_content',
+    request_model: 'gemini-2.5-flash',
+    input_tokens: 40,
+    cache_read_tokens: 16,
+    output_tokens: 14,
+    reasoning_tokens: 5,
+    is_streaming: true,
+    session_id: 'conv-providers',
+    cost_source: 'table',
+  });
+  expect(gemini.ttft_ms).toBeGreaterThanOrEqual(35);
+  for (const call of counted) expect(call.cost_usd).toBeGreaterThan(0);
 });

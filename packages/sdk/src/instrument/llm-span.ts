@@ -127,13 +127,20 @@ export class LlmSpan {
   }
 }
 
-/** The provider's error class (e.g. `RateLimitError`), else its HTTP status, else `_OTHER`. */
+/** Class names that say no more than "the API answered with an error". */
+const GENERIC_ERRORS = new Set(['Error', 'Object', 'ApiError', 'APIError']);
+
+/**
+ * The provider's error class (e.g. `RateLimitError`), else its HTTP status (the one class of
+ * `@google/genai`'s errors says less than its status), else `_OTHER`.
+ */
 export function errorType(err: unknown): string {
   if (err && typeof err === 'object') {
     const name = (err as { constructor?: { name?: string } }).constructor?.name;
-    if (name && name !== 'Error' && name !== 'Object') return name;
+    if (name && !GENERIC_ERRORS.has(name)) return name;
     const status = (err as { status?: unknown }).status;
     if (typeof status === 'number') return String(status);
+    if (name && name !== 'Error' && name !== 'Object') return name;
     if (err instanceof Error && err.name && err.name !== 'Error') return err.name;
   }
   return '_OTHER';

@@ -1,0 +1,158 @@
+import type { Attributes } from '@opentelemetry/api';
+import type { CallResult, GenAiMessage } from './llm-span.js';
+
+/** Pure mapping between `@google/genai` request/response shapes and GenAI attributes and messages. */
+
+// biome-ignore lint/suspicious/noExplicitAny: provider payloads are untyped here
+type Json = any;
+type Part = GenAiMessage['parts'][number];
+
+const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+/** `models/gemini-2.5-flash` and `publishers/google/models/…` name the same model as `gemini-2.5-flash`. */
+export function geminiModel(model: unknown): string | null {
+  if (typeof model !== 'string' || !model) return null;
+  return model.replace(/^(?:.*\/)?models\//, '');
+}
+
+const PARAMETERS: [string, string][] = [
+  ['temperature', 'gen_ai.request.temperature'],
+  ['topP', 'gen_ai.request.top_p'],
+  ['topK', 'gen_ai.request.top_k'],
+  ['maxOutputTokens', 'gen_ai.request.max_tokens'],
+  ['seed', 'gen_ai.request.seed'],
+  ['presencePenalty', 'gen_ai.request.presence_penalty'],
+  ['frequencyPenalty', 'gen_ai.request.frequency_penalty'],
+  ['candidateCount', 'gen_ai.request.choice.count'],
+];
+
+export function geminiParameters(config: Json): Attributes {
+  const a: Attributes = {};
+  for (const [from, to] of PARAMETERS) if (typeof config?.[from] === 'number') a[to] = config[from];
+  if (Array.isArray(config?.stopSequences) && config.stopSequences.length) a['gen_ai.request.stop_sequences'] = config.stopSequences;
+  const mime = config?.responseMimeType;
+  if (mime === 'application/json' || config?.responseSchema || config?.responseJsonSchema) a['gen_ai.output.type'] = 'json';
+  else if (mime === 'text/plain') a['gen_ai.output.type'] = 'text';
+  return a;
+}
+
+function part(p: Json): Part {
+  if (typeof p === 'string') return { type: 'text', content: p };
+  if (typeof p?.text === 'string') return p.thought ? { type: 'reasoning', content: p.text } : { type: 'text', content: p.text };
+  if (p?.functionCall) return { type: 'tool_call', id: p.functionCall.id, name: p.functionCall.name, arguments: p.functionCall.args };
+  if (p?.functionResponse)
+    return { type: 'tool_call_response', id: p.functionResponse.id, name: p.functionResponse.name, response: p.functionResponse.response };
+  // Inline bytes are not copied into the span: their type says what was sent.
+  if (p?.inlineData) return { type: 'blob', mime_type: p.inlineData.mimeType, modality: modality(p.inlineData.mimeType) };
+  if (p?.fileData) return { type: 'uri', mime_type: p.fileData.mimeType, uri: p.fileData.fileUri, modality: modality(p.fileData.mimeType) };
+  const key = p && typeof p === 'object' ? Object.keys(p)[0] : undefined;
+  return { type: key ?? 'unknown' };
+}
+
+function modality(mime: unknown): string | undefined {
+  const kind = typeof mime === 'string' ? mime.split('/')[0] : undefined;
+  return kind === 'image' || kind === 'audio' || kind === 'video' ? kind : undefined;
+}
+
+const isContent = (c: Json): boolean => !!c && typeof c === 'object' && (Array.isArray(c.parts) || typeof c.role === 'string');
+const role = (r: unknown): string => (r === 'model' ? 'assistant' : typeof r === 'string' ? r : 'user');
+
+/**
+ * The request's `contents` as GenAI messages. Like the client itself, this accepts a string, a
+ * part, a list of parts (one user turn), a `Content` or a list of them.
+ */
+export function geminiInputMessages(contents: Json): GenAiMessage[] {
+  if (contents === undefined || contents === null) return [];
+  const list = Array.isArray(contents) ? contents : [contents];
+  if (list.length && list.every(isContent)) return list.map((c: Json) => ({ role: role(c.role), parts: (c.parts ?? []).map(part) }));
+  return [{ role: 'user', parts: list.map(part) }];
+}
+
+/** `config.systemInstruction`: a string, a part, parts, or a `Content`. */
+export function geminiSystem(config: Json): Part[] | null {
+  const s = config?.systemInstruction;
+  if (s === undefined || s === null) return null;
+  const parts = isContent(s) ? (s.parts ?? []).map(part) : (Array.isArray(s) ? s : [s]).map(part);
+  return parts.length ? parts : null;
+}
+
+/**
+ * Gemini's prompt count includes cached tokens, as GenAI's input tokens do; its candidate count
+ * leaves out thinking tokens, which GenAI counts in the output (reasoning is a part of it).
+ */
+export function geminiUsage(usage: Json): Pick<CallResult, 'inputTokens' | 'outputTokens' | 'cacheReadTokens' | 'reasoningTokens'> {
+  const prompt = num(usage?.promptTokenCount);
+  const toolPrompt = num(usage?.toolUsePromptTokenCount);
+  const candidates = num(usage?.candidatesTokenCount);
+  const thoughts = num(usage?.thoughtsTokenCount);
+  return {
+    inputTokens: prompt === null ? null : prompt + (toolPrompt ?? 0),
+    outputTokens: candidates === null && thoughts === null ? null : (candidates ?? 0) + (thoughts ?? 0),
+    cacheReadTokens: num(usage?.cachedContentTokenCount),
+    reasoningTokens: thoughts,
+  };
+}
+
+const finishReason = (r: unknown): string | null => (typeof r === 'string' && r ? r.toLowerCase() : null);
+
+export function geminiResult(response: Json): CallResult {
+  const candidates: Json[] = Array.isArray(response?.candidates) ? response.candidates : [];
+  const reasons = candidates.map((c) => finishReason(c?.finishReason)).filter((r): r is string => r !== null);
+  return {
+    responseModel: typeof response?.modelVersion === 'string' ? response.modelVersion : null,
+    responseId: typeof response?.responseId === 'string' ? response.responseId : null,
+    finishReasons: reasons,
+    ...geminiUsage(response?.usageMetadata),
+    outputMessages: candidates.map((c) => {
+      const reason = finishReason(c?.finishReason);
+      return { role: 'assistant', parts: (c?.content?.parts ?? []).map(part), ...(reason ? { finish_reason: reason } : {}) };
+    }),
+  };
+}
+
+/** Embedding calls: the Gemini API reports no tokens; Vertex AI reports them per embedding. */
+export function geminiEmbedResult(response: Json): CallResult {
+  const counts = (Array.isArray(response?.embeddings) ? response.embeddings : [])
+    .map((e: Json) => num(e?.statistics?.tokenCount))
+    .filter((n: number | null): n is number => n !== null);
+  return { inputTokens: counts.length ? counts.reduce((a: number, b: number) => a + b, 0) : null };
+}
+
+/**
+ * Accumulates a streamed response from its chunks: text parts joined per candidate, other parts
+ * kept, and the last usage, model and finish reason seen.
+ */
+export class GeminiStreamState {
+  private readonly candidates: { parts: Json[]; finishReason?: string }[] = [];
+  private last: Json = {};
+
+  /** Adds a chunk; true when it carries content (the first is the first token). */
+  add(chunk: Json): boolean {
+    let content = false;
+    for (const [i, c] of (Array.isArray(chunk?.candidates) ? chunk.candidates : []).entries()) {
+      const index = typeof c?.index === 'number' ? c.index : i;
+      const into = this.candidates[index] ?? (this.candidates[index] = { parts: [] });
+      for (const p of c?.content?.parts ?? []) {
+        content = true;
+        const prev = into.parts[into.parts.length - 1];
+        if (typeof p?.text === 'string' && typeof prev?.text === 'string' && !!prev.thought === !!p.thought)
+          into.parts[into.parts.length - 1] = { ...prev, text: prev.text + p.text };
+        else into.parts.push(p);
+      }
+      if (c?.finishReason) into.finishReason = c.finishReason;
+    }
+    this.last = {
+      modelVersion: chunk?.modelVersion ?? this.last.modelVersion,
+      responseId: chunk?.responseId ?? this.last.responseId,
+      usageMetadata: chunk?.usageMetadata ?? this.last.usageMetadata,
+    };
+    return content;
+  }
+
+  result(): CallResult {
+    return geminiResult({
+      ...this.last,
+      candidates: this.candidates.map((c) => ({ content: { role: 'model', parts: c.parts }, finishReason: c.finishReason })),
+    });
+  }
+}
