@@ -13,6 +13,16 @@ describe('init options and environment', () => {
     });
   });
 
+  it('writes a JSON file when an output is named, unless another exporter is chosen', () => {
+    expect(resolveConfig({ out: 'runs/' }, {})).toMatchObject({ exporter: 'file', out: 'runs/' });
+    expect(resolveConfig({}, { SIGHTLINE_OUT: 'a.json', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' })).toMatchObject({
+      exporter: 'file',
+      out: 'a.json',
+    });
+    expect(resolveConfig({}, { SIGHTLINE_OUT: 'a.json', SIGHTLINE_EXPORTER: 'console' })).toMatchObject({ exporter: 'console' });
+    expect(resolveConfig({ exporter: 'file' }, {})).toMatchObject({ exporter: 'file', out: null });
+  });
+
   it('reads the standard OTEL_* variables, and SIGHTLINE_* over them', () => {
     const env = {
       OTEL_SERVICE_NAME: 'otel-name',

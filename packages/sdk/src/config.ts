@@ -1,8 +1,8 @@
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { Labels } from './labels.js';
 
-/** Where spans go: OTLP over HTTP (protobuf or JSON) or gRPC, the console, memory, or an exporter of your own. */
-export type ExporterName = 'otlp' | 'otlp-json' | 'otlp-grpc' | 'console' | 'memory' | 'none';
+/** Where spans go: OTLP over HTTP (protobuf or JSON) or gRPC, the console, memory, a JSON file, or an exporter of your own. */
+export type ExporterName = 'otlp' | 'otlp-json' | 'otlp-grpc' | 'console' | 'memory' | 'file' | 'none';
 
 export interface InitOptions {
   /** `service.name`; default `SIGHTLINE_SERVICE_NAME`, `OTEL_SERVICE_NAME`, else `unknown_service:node`. */
@@ -16,8 +16,16 @@ export interface InitOptions {
   apiKey?: string;
   /** Extra headers on every export, over `OTEL_EXPORTER_OTLP_HEADERS`. */
   headers?: Record<string, string>;
-  /** Default `SIGHTLINE_EXPORTER`, else from `OTEL_EXPORTER_OTLP_PROTOCOL`, else `otlp` (HTTP, protobuf). */
+  /**
+   * Default `SIGHTLINE_EXPORTER`; else `file` when `out` or `SIGHTLINE_OUT` is set; else from
+   * `OTEL_EXPORTER_OTLP_PROTOCOL`; else `otlp` (HTTP, protobuf).
+   */
   exporter?: ExporterName | SpanExporter;
+  /**
+   * Where the `file` exporter writes: a file, or a directory (ending in `/`, or existing) that
+   * gets `<session-id>.json`; default `SIGHTLINE_OUT`, else the working directory.
+   */
+  out?: string;
   /** Record prompts, completions, tool arguments and function inputs/outputs; default `SIGHTLINE_CAPTURE_CONTENT`, else off. */
   captureContent?: boolean;
   /** Applied to every captured text before it leaves the process. */
@@ -33,6 +41,8 @@ export interface InitOptions {
 export interface ResolvedConfig {
   readonly serviceName: string;
   readonly exporter: ExporterName | SpanExporter;
+  /** The file export's target, or null for the working directory. */
+  readonly out: string | null;
   /** Full URL of the traces endpoint (HTTP), or the gRPC address. */
   readonly url: string;
   readonly headers: Record<string, string>;
@@ -48,11 +58,12 @@ export class ConfigError extends Error {
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
-const EXPORTERS: readonly ExporterName[] = ['otlp', 'otlp-json', 'otlp-grpc', 'console', 'memory', 'none'];
+const EXPORTERS: readonly ExporterName[] = ['otlp', 'otlp-json', 'otlp-grpc', 'console', 'memory', 'file', 'none'];
 
 /** Options over environment over defaults; pure. */
 export function resolveConfig(options: InitOptions, env: Env): ResolvedConfig {
-  const exporter = options.exporter ?? exporterFromEnv(env);
+  const out = options.out ?? (env.SIGHTLINE_OUT || undefined) ?? null;
+  const exporter = options.exporter ?? (options.out !== undefined ? 'file' : exporterFromEnv(env));
   if (typeof exporter === 'string' && !EXPORTERS.includes(exporter))
     throw new ConfigError(`exporter "${exporter}" is not one of ${EXPORTERS.join(', ')} (or pass a SpanExporter)`);
   const grpc = exporter === 'otlp-grpc';
@@ -65,6 +76,7 @@ export function resolveConfig(options: InitOptions, env: Env): ResolvedConfig {
   return {
     serviceName: options.serviceName ?? env.SIGHTLINE_SERVICE_NAME ?? env.OTEL_SERVICE_NAME ?? 'unknown_service:node',
     exporter,
+    out,
     url: tracesUrl(options.endpoint, env, grpc),
     headers,
     captureContent:
@@ -82,6 +94,7 @@ export function resolveConfig(options: InitOptions, env: Env): ResolvedConfig {
 function exporterFromEnv(env: Env): ExporterName {
   const named = env.SIGHTLINE_EXPORTER;
   if (named) return named as ExporterName;
+  if (env.SIGHTLINE_OUT) return 'file';
   switch (env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? env.OTEL_EXPORTER_OTLP_PROTOCOL) {
     case 'grpc':
       return 'otlp-grpc';

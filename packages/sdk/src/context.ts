@@ -4,11 +4,14 @@ import { checkLabels, type Labels } from './labels.js';
 /** What `withSession` puts in the async context for every span started inside. */
 export interface SessionScope {
   readonly sessionId?: string;
+  /** A human name for the session (`sightline.session.name`), shown by the file export. */
+  readonly name?: string;
   readonly userId?: string;
   readonly labels?: Labels;
 }
 
 const SESSION_KEY = createContextKey('sightline.session');
+export const SESSION_NAME_ATTRIBUTE = 'sightline.session.name';
 
 /** The session scope in force (nested scopes merge, inner wins). */
 export function currentScope(): SessionScope | undefined {
@@ -19,12 +22,15 @@ export function currentScope(): SessionScope | undefined {
 export function withSession<T>(scope: SessionScope, fn: () => T): T {
   if (scope.sessionId !== undefined && (typeof scope.sessionId !== 'string' || scope.sessionId === ''))
     throw new TypeError('withSession: sessionId must be a non-empty string');
-  if (scope.userId !== undefined && (typeof scope.userId !== 'string' || scope.userId === ''))
-    throw new TypeError('withSession: userId must be a non-empty string');
+  for (const key of ['userId', 'name'] as const)
+    if (scope[key] !== undefined && (typeof scope[key] !== 'string' || scope[key] === ''))
+      throw new TypeError(`withSession: ${key} must be a non-empty string`);
   const outer = currentScope();
   const labels = scope.labels ? checkLabels(scope.labels, outer?.labels) : undefined;
   const merged: SessionScope = {
     sessionId: scope.sessionId ?? outer?.sessionId,
+    // A name belongs to the session it was given with.
+    name: scope.name ?? (scope.sessionId === undefined ? outer?.name : undefined),
     userId: scope.userId ?? outer?.userId,
     labels: labels || outer?.labels ? { ...outer?.labels, ...labels } : undefined,
   };

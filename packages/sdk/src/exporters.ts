@@ -10,6 +10,7 @@ import {
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import type { ResolvedConfig } from './config.js';
+import { FileExport } from './file/file-export.js';
 import { MemoryExporter } from './memory-exporter.js';
 
 export interface ExportPipeline {
@@ -17,20 +18,27 @@ export interface ExportPipeline {
   readonly processor: SpanProcessor | null;
   /** The memory exporter, when that is where spans go. */
   readonly memory: MemoryExporter | null;
+  /** The JSON file export, when that is where spans go. */
+  readonly file: FileExport | null;
 }
 
-/** The exporter the configuration names, and its processor (batched for networks, immediate for console and memory). */
+/** The exporter the configuration names, and its processor (batched for networks, immediate for console, memory and file). */
 export function exportPipeline(config: ResolvedConfig): ExportPipeline {
   const chosen = config.exporter;
-  if (chosen === 'none') return { exporter: null, processor: null, memory: null };
-  if (typeof chosen !== 'string') return { exporter: chosen, processor: new BatchSpanProcessor(chosen), memory: null };
+  const none = { memory: null, file: null };
+  if (chosen === 'none') return { exporter: null, processor: null, ...none };
+  if (typeof chosen !== 'string') return { exporter: chosen, processor: new BatchSpanProcessor(chosen), ...none };
   if (chosen === 'memory') {
     const memory = new MemoryExporter();
-    return { exporter: memory, processor: new SimpleSpanProcessor(memory), memory };
+    return { exporter: memory, processor: new SimpleSpanProcessor(memory), ...none, memory };
+  }
+  if (chosen === 'file') {
+    const file = new FileExport(config.out);
+    return { exporter: file.collector, processor: new SimpleSpanProcessor(file.collector), ...none, file };
   }
   if (chosen === 'console') {
     const exporter = new ConsoleSpanExporter();
-    return { exporter, processor: new SimpleSpanProcessor(exporter), memory: null };
+    return { exporter, processor: new SimpleSpanProcessor(exporter), ...none };
   }
   const exporter =
     chosen === 'otlp-grpc'
@@ -38,7 +46,7 @@ export function exportPipeline(config: ResolvedConfig): ExportPipeline {
       : chosen === 'otlp-json'
         ? new JsonExporter({ url: config.url, headers: config.headers })
         : new ProtoExporter({ url: config.url, headers: config.headers });
-  return { exporter, processor: new BatchSpanProcessor(exporter), memory: null };
+  return { exporter, processor: new BatchSpanProcessor(exporter), ...none };
 }
 
 function grpcMetadata(headers: Record<string, string>): Metadata | undefined {

@@ -11,7 +11,7 @@ export { type SessionScope, session, withSession } from './context.js';
 export { LABEL_ATTRIBUTE_PREFIX, LabelError, type Labels } from './labels.js';
 export { MemoryExporter } from './memory-exporter.js';
 export type { ObserveKind, ObserveOptions } from './observe.js';
-export { addLabel, getLabels, init, removeLabel, type Sightline, setLabels } from './sdk.js';
+export { addLabel, type FlushOptions, getLabels, init, removeLabel, type Sightline, setLabels } from './sdk.js';
 export { SDK_VERSION } from './version.js';
 
 /** Wraps a function so each call is a span (see {@link ObserveOptions}). */

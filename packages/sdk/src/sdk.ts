@@ -3,7 +3,7 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, ParentBasedSampler, type SpanProcessor, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-trace-base';
 import { autoInstrument } from './auto-instrument.js';
-import { type InitOptions, type ResolvedConfig, resolveConfig } from './config.js';
+import { ConfigError, type InitOptions, type ResolvedConfig, resolveConfig } from './config.js';
 import type { ContentPolicy } from './content.js';
 import { exportPipeline } from './exporters.js';
 import type { InstrumentContext } from './instrument/instrument-context.js';
@@ -24,8 +24,19 @@ export interface Sightline {
   readonly ready: Promise<string[]>;
   /** Whether the SDK set up its own tracer provider (false: it joined the app's). */
   readonly ownsProvider: boolean;
-  flush(): Promise<void>;
+  /**
+   * Exports every finished span now. With the `file` exporter, writes them as one JSON
+   * document to `file` (else `out` / `SIGHTLINE_OUT`, else `<session-id>.json`) and resolves
+   * to its path (null when there was nothing to write and no file was named).
+   */
+  flush(options?: FlushOptions): Promise<string | null>;
+  /** Flushes, then stops exporting and restores patched modules. */
   shutdown(): Promise<void>;
+}
+
+export interface FlushOptions {
+  /** Where the `file` exporter writes this time. */
+  file?: string;
 }
 
 interface State {
@@ -90,13 +101,27 @@ export function init(options: InitOptions = {}): Sightline {
   }
 
   const patches = new Patches();
-  const flush = async () => {
+  const file = pipeline.file;
+  const flush = async (options: FlushOptions = {}): Promise<string | null> => {
+    if (options.file !== undefined && !file)
+      throw new ConfigError(
+        `flush({ file }) writes the file export, but the exporter is "${describe(config.exporter)}": init({ exporter: 'file' }) or set SIGHTLINE_OUT`,
+      );
     await provider?.forceFlush();
     if (!provider) await Promise.all(processors.map((p) => p.forceFlush()));
+    return file ? file.write(options.file) : null;
   };
   let stopping: Promise<void> | null = null;
   const onBeforeExit = () => {
-    void flush();
+    flush().catch((err) => reportOnce('sightline: flushing at exit', err));
+  };
+  // `process.exit()` skips beforeExit: spans already ended are written synchronously.
+  const onExit = () => {
+    try {
+      file?.write();
+    } catch (err) {
+      reportOnce('sightline: writing the file export at exit', err);
+    }
   };
   const handle: Sightline = {
     config,
@@ -109,11 +134,13 @@ export function init(options: InitOptions = {}): Sightline {
         if (state) state.enabled = false;
         patches.restore();
         process.off('beforeExit', onBeforeExit);
+        process.off('exit', onExit);
         if (provider) {
           await provider.shutdown();
           trace.disable();
           context.disable();
         } else await Promise.all(processors.map((p) => p.shutdown()));
+        onExit();
         state = null;
       })();
       return stopping;
@@ -121,6 +148,7 @@ export function init(options: InitOptions = {}): Sightline {
   };
   state = { handle, config, labels, envLabels, patches, enabled: true };
   process.once('beforeExit', onBeforeExit);
+  if (file) process.once('exit', onExit);
   return handle;
 }
 
@@ -187,4 +215,8 @@ function patchInstalled(patches: Patches): Promise<string[]> {
     reportOnce('sightline: patching installed modules', err);
     return Promise.resolve([]);
   }
+}
+
+function describe(exporter: ResolvedConfig['exporter']): string {
+  return typeof exporter === 'string' ? exporter : (exporter.constructor?.name ?? 'custom');
 }

@@ -1,6 +1,6 @@
 import type { Context } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { currentScope } from './context.js';
+import { currentScope, SESSION_NAME_ATTRIBUTE } from './context.js';
 import { type Labels, putLabelAttributes } from './labels.js';
 
 /**
@@ -19,6 +19,7 @@ export class SpanStamper implements SpanProcessor {
       attributes['gen_ai.conversation.id'] = scope.sessionId;
       attributes['session.id'] = scope.sessionId;
     }
+    if (scope?.name) attributes[SESSION_NAME_ATTRIBUTE] = scope.name;
     if (scope?.userId) attributes['user.id'] = scope.userId;
     span.setAttributes(attributes);
   }
