@@ -1,5 +1,6 @@
 import { VERSION } from '@sightline/server';
 import { Command } from 'commander';
+import { importCommand } from './import-command.js';
 import { recomputeCostsCommand } from './recompute-command.js';
 import { serveCommand } from './serve-command.js';
 
@@ -10,7 +11,8 @@ export function program(): Command {
     .version(VERSION, '-v, --version')
     .showHelpAfterError('(run with --help for usage)')
     .addCommand(serveCommand())
-    .addCommand(recomputeCostsCommand());
+    .addCommand(recomputeCostsCommand())
+    .addCommand(importCommand());
 }
 
 export async function run(argv: string[]): Promise<void> {

@@ -1,6 +1,7 @@
 import type { Storage } from '@sightline/storage';
 import { addAdminRoutes } from './api/admin-routes.js';
 import { addCallRoutes } from './api/call-routes.js';
+import { addImportRoutes } from './api/import-routes.js';
 import { openApiDocument } from './api/openapi.js';
 import { addTraceRoutes } from './api/trace-routes.js';
 import { sendJson } from './http/respond.js';
@@ -27,7 +28,7 @@ export function apiRouter(deps: RouteDeps): Router {
   const router = new Router();
   const { storage, ingest } = deps;
   router.add('GET', '/', ({ res }) => {
-    const text = `Sightline ${VERSION} is running.\n\nAPI: /api/traces, /api/llm-calls, /api/sessions, /api/metrics (OpenAPI at /api/openapi.json)\nOTLP/HTTP: POST /v1/traces, POST /v1/logs\nHealth: /healthz\n`;
+    const text = `Sightline ${VERSION} is running.\n\nAPI: /api/traces, /api/llm-calls, /api/sessions, /api/metrics, POST /api/import (OpenAPI at /api/openapi.json)\nOTLP/HTTP: POST /v1/traces, POST /v1/logs\nHealth: /healthz\n`;
     res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
     res.end(text);
   });
@@ -53,6 +54,7 @@ export function apiRouter(deps: RouteDeps): Router {
   addTraceRoutes(router, storage.reader, ingest);
   addCallRoutes(router, storage.calls, ingest);
   addAdminRoutes(router, storage, deps.pricing, deps.logger);
+  addImportRoutes(router, ingest, deps.maxBodyBytes);
   addLlamaStackRoutes(router, storage.reader, ingest, deps.openSpans);
   return router;
 }

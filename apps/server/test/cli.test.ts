@@ -36,6 +36,7 @@ describe('sightline', () => {
     expect((await top.exited).code).toBe(0);
     expect(top.stdout()).toContain('serve');
     expect(top.stdout()).toContain('recompute-costs');
+    expect(top.stdout()).toContain('import');
   });
 
   it('prints its version', async () => {

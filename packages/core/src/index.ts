@@ -1,3 +1,4 @@
+export * from './import/decode-export-document.js';
 export * from './json/base64.js';
 export * from './json/typed-json.js';
 export { Utf8Builder } from './json/utf8-builder.js';

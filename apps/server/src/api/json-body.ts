@@ -7,10 +7,7 @@ const MAX_API_BODY = 1024 * 1024;
 
 /** Reads a JSON object body; 415 for another content type, 400 for bad JSON or a non-object. */
 export async function readJsonObject(req: IncomingMessage): Promise<Record<string, unknown>> {
-  const type = (req.headers['content-type'] ?? 'application/json').split(';')[0]?.trim().toLowerCase();
-  if (type !== 'application/json')
-    throw new HttpError(415, 'unsupported_media_type', `Content-Type "${type}" is not supported: send application/json`);
-  const text = (await readBody(req, MAX_API_BODY)).toString('utf8');
+  const text = await readJsonText(req, MAX_API_BODY);
   let value: unknown;
   try {
     value = text.trim() === '' ? {} : JSON.parse(text);
@@ -19,6 +16,14 @@ export async function readJsonObject(req: IncomingMessage): Promise<Record<strin
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw badRequest('body must be a JSON object');
   return value as Record<string, unknown>;
+}
+
+/** A JSON body's text (gzip allowed), up to `maxBytes`; 415 for another content type (none counts as JSON). */
+export async function readJsonText(req: IncomingMessage, maxBytes: number): Promise<string> {
+  const type = (req.headers['content-type'] ?? 'application/json').split(';')[0]?.trim().toLowerCase();
+  if (type !== 'application/json')
+    throw new HttpError(415, 'unsupported_media_type', `Content-Type "${type}" is not supported: send application/json`);
+  return (await readBody(req, maxBytes)).toString('utf8');
 }
 
 /** Small typed readers for body fields; each names the field in its error. */

@@ -158,6 +158,48 @@ export const llmPaths = {
       },
     },
   },
+  '/api/import': {
+    post: {
+      summary: 'Load a file written by the SDK’s JSON file export',
+      operationId: 'importDocument',
+      description:
+        'Takes the document `flush({ file })` writes (`format: "sightline-export"`, version 1) and ingests its spans as OTLP would be: the same checks, LLM calls read and priced, committed before the answer. Spans already stored are skipped, so importing a file twice adds nothing. Gzip accepted; the body limit is the OTLP one.',
+      requestBody: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: {
+              type: 'object',
+              required: ['format', 'version', 'spans'],
+              properties: {
+                format: { type: 'string', enum: ['sightline-export'] },
+                version: { type: 'integer', enum: [1] },
+                resource: { type: 'object', properties: { attributes: { type: 'object' } } },
+                spans: { type: 'array', items: { type: 'object' } },
+                sessions: { type: 'array', items: { type: 'object' }, description: 'Derived from the spans; not read' },
+                traces: { type: 'array', items: { type: 'object' }, description: 'Derived from the spans; not read' },
+              },
+            },
+          },
+        },
+      },
+      responses: {
+        '200': json({
+          type: 'object',
+          properties: {
+            imported_spans: { type: 'integer' },
+            rejected_spans: { type: 'integer', description: 'Spans refused (bad ids, end before start, …)' },
+            message: { type: 'string', description: 'Why, for the first few refused spans' },
+            traces: { type: 'integer' },
+          },
+        }),
+        '400': errorResponse('Not a Sightline export document, or fields of the wrong type'),
+        '413': errorResponse('Larger than the body limit'),
+        '415': errorResponse('Not JSON'),
+        '503': errorResponse('The store is busy; retry after Retry-After seconds'),
+      },
+    },
+  },
 };
 
 const message = {

@@ -30,8 +30,13 @@ export function rejectionSummary(decoded: DecodedTraces): string {
 
 /** Counts a refused span and keeps why, for the first few. */
 export function rejectSpan(out: DecodedTracesBuilder, resourceIndex: number, spanIndex: number, name: string, problem: string): void {
+  rejectItem(out, `resource_spans[${resourceIndex}] span ${spanIndex}`, name, problem);
+}
+
+/** Counts a refused span found at `where` and keeps why, for the first few. */
+export function rejectItem(out: DecodedTracesBuilder, where: string, name: string, problem: string): void {
   out.rejectedSpans++;
   if (out.rejections.length >= MAX_REJECTION_MESSAGES) return;
   const label = name ? ` "${name.length > 64 ? `${name.slice(0, 61)}...` : name}"` : '';
-  out.rejections.push(`resource_spans[${resourceIndex}] span ${spanIndex}${label}: ${problem}`);
+  out.rejections.push(`${where}${label}: ${problem}`);
 }

@@ -1,0 +1,43 @@
+import { Option } from 'commander';
+
+/** `--url`: a running server's API address (`SIGHTLINE_URL`, else the local default port). */
+export function serverUrlOption(): Option {
+  return new Option('--url <url>', 'the server’s API address')
+    .env('SIGHTLINE_URL')
+    .default(`http://127.0.0.1:${process.env.SIGHTLINE_PORT ?? 4800}`);
+}
+
+export interface ServerAnswer<T> {
+  readonly status: number;
+  readonly ok: boolean;
+  readonly body: (T & { error?: { message?: string } }) | null;
+  readonly retryAfterSeconds: number | null;
+}
+
+/** Calls the server's API; a server that does not answer ends the command with a message saying how to start one. */
+export async function callServer<T>(base: string, path: string, init: RequestInit): Promise<ServerAnswer<T>> {
+  let res: Response;
+  try {
+    res = await fetch(`${base.replace(/\/+$/, '')}${path}`, init);
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
+    fail(`no Sightline server answers at ${base} (${cause}). Start one with "sightline serve", or give its address with --url.`);
+  }
+  const retry = Number(res.headers.get('retry-after'));
+  return {
+    status: res.status,
+    ok: res.ok,
+    body: (await res.json().catch(() => null)) as ServerAnswer<T>['body'],
+    retryAfterSeconds: Number.isFinite(retry) && retry > 0 ? retry : null,
+  };
+}
+
+/** The server's error message, or its HTTP status. */
+export function errorOf(answer: ServerAnswer<unknown>): string {
+  return answer.body?.error?.message ?? `the server answered HTTP ${answer.status}`;
+}
+
+export function fail(message: string): never {
+  process.stderr.write(`sightline: ${message}\n`);
+  process.exit(1);
+}

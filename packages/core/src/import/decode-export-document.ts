@@ -1,0 +1,163 @@
+import { type AnyValue, type Attributes, EMPTY_ATTRIBUTES, newAttributes } from '../model/any-value.js';
+import type { InstrumentationScope, Resource, SpanEvent, SpanKind, SpanLink, StatusCode } from '../model/span.js';
+import { MAX_VALUE_DEPTH } from '../otlp/decode-any-value-proto.js';
+import { DecodeError } from '../otlp/decode-error.js';
+import { type DecodedTraces, type DecodedTracesBuilder, rejectItem } from '../otlp/decoded.js';
+import { asArray, asEnum, asHexId, asInt64, asObject, asString } from '../otlp/json-fields.js';
+import { spanProblem } from '../otlp/span-validation.js';
+
+export const EXPORT_FORMAT = 'sightline-export';
+export const EXPORT_VERSION = 1;
+
+const KINDS = ['unspecified', 'internal', 'server', 'client', 'producer', 'consumer'];
+const STATUSES = ['unset', 'ok', 'error'];
+
+/**
+ * Reads the Sightline SDK's JSON file export (`format: "sightline-export"`, version 1) back
+ * into canonical spans: the same checks as OTLP, with paths into the document (`spans[3]`).
+ * Its `sessions` and `traces` are derived from the spans and are not read back.
+ */
+export function decodeExportDocument(text: string): DecodedTraces {
+  let root: unknown;
+  try {
+    root = JSON.parse(text);
+  } catch (err) {
+    throw new DecodeError(`the file is not valid JSON: ${(err as Error).message}`);
+  }
+  const doc = asObject(root, 'document');
+  if (doc === null) throw new DecodeError('document: expected an object');
+  if (doc.format !== EXPORT_FORMAT)
+    throw new DecodeError(
+      `format: expected "${EXPORT_FORMAT}" (a file written by the Sightline SDK's file export), got ${JSON.stringify(doc.format) ?? 'nothing'}`,
+    );
+  if (doc.version !== EXPORT_VERSION)
+    throw new DecodeError(
+      `version: ${JSON.stringify(doc.version) ?? 'nothing'} is not supported; this server reads version ${EXPORT_VERSION}`,
+    );
+  const resourceObj = asObject(doc.resource, 'resource');
+  const resource: Resource = {
+    attributes: plainAttributes(resourceObj?.attributes, 'resource.attributes'),
+    droppedAttributesCount: 0,
+    schemaUrl: '',
+  };
+  const scopes = new Map<string, InstrumentationScope>();
+  const out: DecodedTracesBuilder = { spans: [], rejectedSpans: 0, rejections: [] };
+  const spans = asArray(doc.spans, 'spans');
+  for (let i = 0; i < spans.length; i++) readSpan(spans[i], `spans[${i}]`, resource, scopes, out);
+  return out;
+}
+
+function readSpan(
+  value: unknown,
+  path: string,
+  resource: Resource,
+  scopes: Map<string, InstrumentationScope>,
+  out: DecodedTracesBuilder,
+): void {
+  const s = asObject(value, path);
+  if (s === null) return;
+  const name = asString(s.name, `${path}.name`);
+  const traceId = asHexId(s.trace_id, `${path}.trace_id`);
+  const spanId = asHexId(s.span_id, `${path}.span_id`);
+  const parent = asHexId(s.parent_span_id, `${path}.parent_span_id`);
+  if (traceId === null || spanId === null || parent === null) {
+    rejectItem(out, path, name, `${traceId === null ? 'trace_id' : spanId === null ? 'span_id' : 'parent_span_id'} is not hex`);
+    return;
+  }
+  const start = asInt64(s.start_time_unix_nano, `${path}.start_time_unix_nano`);
+  const end = asInt64(s.end_time_unix_nano, `${path}.end_time_unix_nano`);
+  const kind = asEnum(s.kind ?? 'unspecified', `${path}.kind`, KINDS);
+  const status = asObject(s.status, `${path}.status`);
+  const statusCode = asEnum(status?.code ?? 'unset', `${path}.status.code`, STATUSES);
+  const links = asArray(s.links, `${path}.links`).map((l, i) => readLink(l, `${path}.links[${i}]`));
+  const problem = spanProblem(
+    traceId.length / 2,
+    traceId,
+    spanId.length / 2,
+    spanId,
+    parent.length / 2,
+    start,
+    end,
+    kind,
+    statusCode,
+    links,
+  );
+  if (problem !== null) {
+    rejectItem(out, path, name, problem);
+    return;
+  }
+  out.spans.push({
+    traceId,
+    spanId,
+    parentSpanId: parent === '' || /^0+$/.test(parent) ? null : parent,
+    traceState: '',
+    flags: 0,
+    name,
+    kind: kind as SpanKind,
+    startTimeUnixNano: start,
+    endTimeUnixNano: end,
+    attributes: plainAttributes(s.attributes, `${path}.attributes`),
+    droppedAttributesCount: 0,
+    events: asArray(s.events, `${path}.events`).map((e, i) => readEvent(e, `${path}.events[${i}]`)),
+    droppedEventsCount: 0,
+    links,
+    droppedLinksCount: 0,
+    status: { code: statusCode as StatusCode, message: status ? asString(status.message, `${path}.status.message`) : '' },
+    resource,
+    scope: scopeOf(asObject(s.scope, `${path}.scope`), `${path}.scope`, scopes),
+  });
+}
+
+function readEvent(value: unknown, path: string): SpanEvent {
+  const e = asObject(value, path) ?? {};
+  return {
+    timeUnixNano: asInt64(e.time_unix_nano, `${path}.time_unix_nano`),
+    name: asString(e.name, `${path}.name`),
+    attributes: plainAttributes(e.attributes, `${path}.attributes`),
+    droppedAttributesCount: 0,
+  };
+}
+
+function readLink(value: unknown, path: string): SpanLink {
+  const l = asObject(value, path) ?? {};
+  return {
+    traceId: asHexId(l.trace_id, `${path}.trace_id`) ?? '',
+    spanId: asHexId(l.span_id, `${path}.span_id`) ?? '',
+    traceState: '',
+    attributes: plainAttributes(l.attributes, `${path}.attributes`),
+    droppedAttributesCount: 0,
+    flags: 0,
+  };
+}
+
+/** One scope object per name and version, shared by its spans. */
+function scopeOf(
+  value: { readonly [key: string]: unknown } | null,
+  path: string,
+  scopes: Map<string, InstrumentationScope>,
+): InstrumentationScope {
+  const name = value ? asString(value.name, `${path}.name`) : '';
+  const version = value ? asString(value.version, `${path}.version`) : '';
+  const key = `${name}\u0000${version}`;
+  let scope = scopes.get(key);
+  if (!scope) scopes.set(key, (scope = { name, version, attributes: EMPTY_ATTRIBUTES, droppedAttributesCount: 0, schemaUrl: '' }));
+  return scope;
+}
+
+/** A plain JSON object as attributes: integers become ints, other numbers doubles; nesting is capped as OTLP's is. */
+export function plainAttributes(value: unknown, path: string, depth = 0): Attributes {
+  const obj = asObject(value, path);
+  if (obj === null) return EMPTY_ATTRIBUTES;
+  const attrs = newAttributes();
+  for (const key of Object.keys(obj)) attrs[key] = plainValue(obj[key], `${path}.${key}`, depth + 1);
+  return attrs;
+}
+
+function plainValue(v: unknown, path: string, depth: number): AnyValue {
+  if (depth > MAX_VALUE_DEPTH) throw new DecodeError(`${path}: nested deeper than ${MAX_VALUE_DEPTH} levels`);
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'string' || typeof v === 'boolean') return v;
+  if (typeof v === 'number') return Number.isSafeInteger(v) ? BigInt(v) : v;
+  if (Array.isArray(v)) return v.map((x, i) => plainValue(x, `${path}[${i}]`, depth + 1));
+  return plainAttributes(v, path, depth);
+}
