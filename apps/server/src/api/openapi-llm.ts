@@ -1,4 +1,4 @@
-import { attributes, errorResponse, hexId, json, otlpExport, page, pageParams, query, ref, time } from './openapi-parts.js';
+import { attributes, errorResponse, hexId, json, jsonBody, otlpExport, page, pageParams, query, ref, time } from './openapi-parts.js';
 
 /** The LLM call, session, metrics, logs and admin parts of the OpenAPI document. */
 
@@ -164,25 +164,18 @@ export const llmPaths = {
       operationId: 'importDocument',
       description:
         'Takes the document `flush({ file })` writes (`format: "sightline-export"`, version 1) and ingests its spans as OTLP would be: the same checks, LLM calls read and priced, committed before the answer. Spans already stored are skipped, so importing a file twice adds nothing. Gzip accepted; the body limit is the OTLP one.',
-      requestBody: {
-        required: true,
-        content: {
-          'application/json': {
-            schema: {
-              type: 'object',
-              required: ['format', 'version', 'spans'],
-              properties: {
-                format: { type: 'string', enum: ['sightline-export'] },
-                version: { type: 'integer', enum: [1] },
-                resource: { type: 'object', properties: { attributes: { type: 'object' } } },
-                spans: { type: 'array', items: { type: 'object' } },
-                sessions: { type: 'array', items: { type: 'object' }, description: 'Derived from the spans; not read' },
-                traces: { type: 'array', items: { type: 'object' }, description: 'Derived from the spans; not read' },
-              },
-            },
-          },
+      requestBody: jsonBody({
+        type: 'object',
+        required: ['format', 'version', 'spans'],
+        properties: {
+          format: { type: 'string', enum: ['sightline-export'] },
+          version: { type: 'integer', enum: [1] },
+          resource: { type: 'object', properties: { attributes: { type: 'object' } } },
+          spans: { type: 'array', items: { type: 'object' } },
+          sessions: { type: 'array', items: { type: 'object' }, description: 'Derived from the spans; not read' },
+          traces: { type: 'array', items: { type: 'object' }, description: 'Derived from the spans; not read' },
         },
-      },
+      }),
       responses: {
         '200': json({
           type: 'object',

@@ -4,6 +4,8 @@ export const errorResponse = (description: string) => ({
   content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
 });
 export const json = (schema: object, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
+/** A required JSON request body. */
+export const jsonBody = (schema: object) => ({ required: true, content: { 'application/json': { schema } } });
 export const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 export const query = (name: string, description: string, schema: object = { type: 'string' }) => ({
   name,

@@ -3,7 +3,7 @@
  * checks that its paths and methods are exactly the routes the server registers.
  */
 import { llmPaths, llmSchemas } from './openapi-llm.js';
-import { attributes, errorResponse, hexId, json, otlpExport, page, pageParams, query, ref, time } from './openapi-parts.js';
+import { attributes, errorResponse, hexId, json, jsonBody, otlpExport, page, pageParams, query, ref, time } from './openapi-parts.js';
 
 export const openApiDocument = {
   openapi: '3.1.0',
@@ -99,22 +99,15 @@ export const openApiDocument = {
       post: {
         summary: 'Llama Stack: query traces',
         operationId: 'llamaQueryTraces',
-        requestBody: {
-          required: true,
-          content: {
-            'application/json': {
-              schema: {
-                type: 'object',
-                properties: {
-                  attribute_filters: { type: 'array', items: ref('QueryCondition') },
-                  limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
-                  offset: { type: 'integer', minimum: 0, default: 0 },
-                  order_by: { type: 'array', items: { type: 'string' }, maxItems: 1, description: 'e.g. ["-start_time"]' },
-                },
-              },
-            },
+        requestBody: jsonBody({
+          type: 'object',
+          properties: {
+            attribute_filters: { type: 'array', items: ref('QueryCondition') },
+            limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+            offset: { type: 'integer', minimum: 0, default: 0 },
+            order_by: { type: 'array', items: { type: 'string' }, maxItems: 1, description: 'e.g. ["-start_time"]' },
           },
-        },
+        }),
         responses: {
           '200': json({ type: 'object', properties: { data: { type: 'array', items: ref('LlamaTrace') } } }),
           '400': errorResponse('Malformed body'),
@@ -125,22 +118,15 @@ export const openApiDocument = {
       post: {
         summary: 'Llama Stack: a span and its descendants, as a flat map',
         operationId: 'llamaGetSpanTree',
-        requestBody: {
-          required: true,
-          content: {
-            'application/json': {
-              schema: {
-                type: 'object',
-                required: ['span_id'],
-                properties: {
-                  span_id: hexId(16),
-                  attributes_to_return: { type: 'array', items: { type: 'string' } },
-                  max_depth: { type: 'integer', minimum: 1, description: 'The span itself is depth 1' },
-                },
-              },
-            },
+        requestBody: jsonBody({
+          type: 'object',
+          required: ['span_id'],
+          properties: {
+            span_id: hexId(16),
+            attributes_to_return: { type: 'array', items: { type: 'string' } },
+            max_depth: { type: 'integer', minimum: 1, description: 'The span itself is depth 1' },
           },
-        },
+        }),
         responses: {
           '200': json({ type: 'object', properties: { data: { type: 'object', additionalProperties: ref('LlamaSpanWithStatus') } } }),
           '400': errorResponse('Malformed body'),
@@ -152,18 +138,11 @@ export const openApiDocument = {
       post: {
         summary: 'Llama Stack: log an event (logs, metrics, span start and end)',
         operationId: 'llamaLogEvent',
-        requestBody: {
-          required: true,
-          content: {
-            'application/json': {
-              schema: {
-                type: 'object',
-                required: ['event'],
-                properties: { event: ref('LlamaEvent'), ttl_seconds: { type: 'integer', minimum: 1, default: 604800 } },
-              },
-            },
-          },
-        },
+        requestBody: jsonBody({
+          type: 'object',
+          required: ['event'],
+          properties: { event: ref('LlamaEvent'), ttl_seconds: { type: 'integer', minimum: 1, default: 604800 } },
+        }),
         responses: { '200': json({ type: 'null' }), '400': errorResponse('Malformed event') },
       },
     },
