@@ -4,7 +4,7 @@ import { MAX_VALUE_DEPTH } from '../otlp/decode-any-value-proto.js';
 import { DecodeError } from '../otlp/decode-error.js';
 import { type DecodedTraces, type DecodedTracesBuilder, rejectItem } from '../otlp/decoded.js';
 import { asArray, asEnum, asHexId, asInt64, asObject, asString } from '../otlp/json-fields.js';
-import { spanProblem } from '../otlp/span-validation.js';
+import { hexSpanProblem } from '../otlp/span-validation.js';
 
 export const EXPORT_FORMAT = 'sightline-export';
 export const EXPORT_VERSION = 1;
@@ -70,18 +70,7 @@ function readSpan(
   const status = asObject(s.status, `${path}.status`);
   const statusCode = asEnum(status?.code ?? 'unset', `${path}.status.code`, STATUSES);
   const links = asArray(s.links, `${path}.links`).map((l, i) => readLink(l, `${path}.links[${i}]`));
-  const problem = spanProblem(
-    traceId.length / 2,
-    traceId,
-    spanId.length / 2,
-    spanId,
-    parent.length / 2,
-    start,
-    end,
-    kind,
-    statusCode,
-    links,
-  );
+  const problem = hexSpanProblem(traceId, spanId, parent, start, end, kind, statusCode, links);
   if (problem !== null) {
     rejectItem(out, path, name, problem);
     return;

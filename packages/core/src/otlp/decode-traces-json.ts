@@ -3,7 +3,7 @@ import { readAttributes, readJsonExportRequest } from './decode-common-json.js';
 import { DecodeError } from './decode-error.js';
 import { type DecodedTraces, type DecodedTracesBuilder, rejectSpan } from './decoded.js';
 import { asArray, asEnum, asHexId, asInt64, asObject, asString, asUint32, field } from './json-fields.js';
-import { spanProblem } from './span-validation.js';
+import { hexSpanProblem } from './span-validation.js';
 
 const KIND_NAMES = [
   'SPAN_KIND_UNSPECIFIED',
@@ -64,18 +64,7 @@ function readSpan(
   const links = asArray(s.links, `${path}.links`).map((l, i) => readLink(l, `${path}.links[${i}]`));
   const events = asArray(s.events, `${path}.events`).map((e, i) => readEvent(e, `${path}.events[${i}]`));
   const attributes = readAttributes(s.attributes, `${path}.attributes`);
-  const problem = spanProblem(
-    traceId.length / 2,
-    traceId,
-    spanId.length / 2,
-    spanId,
-    parentSpanId.length / 2,
-    start,
-    end,
-    kind,
-    statusCode,
-    links,
-  );
+  const problem = hexSpanProblem(traceId, spanId, parentSpanId, start, end, kind, statusCode, links);
   if (problem !== null) {
     reject(problem);
     return;

@@ -37,6 +37,20 @@ export function spanProblem(
   return null;
 }
 
+/** {@link spanProblem} for ids read as hex text (JSON encodings), whose byte lengths follow from it. */
+export function hexSpanProblem(
+  traceId: string,
+  spanId: string,
+  parentSpanId: string,
+  start: bigint,
+  end: bigint,
+  kind: number,
+  statusCode: number,
+  links: readonly SpanLink[],
+): string | null {
+  return spanProblem(traceId.length / 2, traceId, spanId.length / 2, spanId, parentSpanId.length / 2, start, end, kind, statusCode, links);
+}
+
 function isZeroHex(hex: string): boolean {
   for (let i = 0; i < hex.length; i++) if (hex.charCodeAt(i) !== 48) return false;
   return true;
