@@ -82,7 +82,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, delay: number, 
   res.writeHead(200, { 'content-type': 'text/event-stream' });
   const event = (value: unknown) => res.write(`data: ${JSON.stringify(value)}\r\n\r\n`);
   await new Promise((r) => setTimeout(r, delay));
-  const words = GEMINI_ANSWER.split(/(?= )/);
+  // A function call comes whole, in one chunk.
+  const words = model.includes('tool') ? [''] : GEMINI_ANSWER.split(/(?= )/);
   for (const [i, word] of words.entries()) {
     const last = i === words.length - 1;
     event({

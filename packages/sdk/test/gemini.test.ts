@@ -1,4 +1,4 @@
-import { ApiError, GoogleGenAI } from '@google/genai';
+import { ApiError, type CallableTool, GoogleGenAI } from '@google/genai';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
@@ -100,14 +100,56 @@ it('records function calls in the output, and each turn of a chat', async () => 
     {
       role: 'assistant',
       parts: [{ type: 'tool_call', name: 'get_weather', arguments: { city: 'Paris' } }],
-      finish_reason: 'stop',
+      finish_reason: 'tool_call',
     },
   ]);
   // The second turn sends the history: the question, the model's call, the tool's answer.
   expect(json(spans[1] as ReadableSpan, 'gen_ai.input.messages')).toEqual([
     { role: 'user', parts: [{ type: 'text', content: 'Weather in Paris?' }] },
     { role: 'assistant', parts: [{ type: 'tool_call', name: 'get_weather', arguments: { city: 'Paris' } }] },
-    { role: 'user', parts: [{ type: 'tool_call_response', name: 'get_weather', response: { temp: 21 } }] },
+    { role: 'tool', parts: [{ type: 'tool_call_response', name: 'get_weather', response: { temp: 21 } }] },
+  ]);
+});
+
+it('ends a stream’s span however the stream is read: next() by hand, or a loop left early', async () => {
+  const raw = await ai.models.generateContentStream({
+    model: 'gemini-2.5-flash',
+    contents: 'hi',
+    config: { automaticContinuation: false },
+  });
+  let text = '';
+  for (let next = await raw.next(); !next.done; next = await raw.next()) text += next.value.text ?? '';
+  expect(text).toBe(GEMINI_ANSWER);
+  expect(only().attributes['gen_ai.usage.output_tokens']).toBe(14);
+
+  sdk.memory?.clear();
+  const stream = await ai.models.generateContentStream({ model: 'gemini-2.5-flash', contents: 'hi' });
+  for await (const _ of stream) break;
+  const span = only();
+  expect(span.status.code).toBe(SpanStatusCode.UNSET);
+  expect(span.attributes['gen_ai.response.time_to_first_chunk']).toBeGreaterThan(0);
+});
+
+it('gives each request of automatic function calling its own span', async () => {
+  const before = mock.requests.length;
+  const weather: CallableTool = {
+    tool: async () => ({ functionDeclarations: [{ name: 'get_weather', description: 'Weather in a city' }] }),
+    callTool: async (calls) => calls.map((c) => ({ functionResponse: { name: c.name, response: { temp: 21 } } })),
+  };
+  await ai.models.generateContent({
+    model: 'gemini-2.5-flash-tool',
+    contents: 'Weather in Paris?',
+    config: { tools: [weather], automaticFunctionCalling: { maximumRemoteCalls: 2 } },
+  });
+  const requests = mock.requests.length - before;
+  expect(requests).toBeGreaterThanOrEqual(2);
+  const spans = sdk.memory?.spans ?? [];
+  expect(spans).toHaveLength(requests);
+  // Each request after the first sends the history: the question, then the model's call and the tool's answer per round.
+  const last = json(spans[spans.length - 1] as ReadableSpan, 'gen_ai.input.messages') as { role: string }[];
+  expect(last.map((m) => m.role)).toEqual([
+    'user',
+    ...Array.from({ length: 2 * (requests - 1) }, (_, i) => (i % 2 ? 'tool' : 'assistant')),
   ]);
 });
 

@@ -36,6 +36,9 @@ export function geminiParameters(config: Json): Attributes {
   return a;
 }
 
+/** Keys of a part that describe it rather than carry its content. */
+const PART_METADATA = new Set(['thought', 'thoughtSignature', 'videoMetadata', 'partMetadata', 'mediaResolution']);
+
 function part(p: Json): Part {
   if (typeof p === 'string') return { type: 'text', content: p };
   if (typeof p?.text === 'string') return p.thought ? { type: 'reasoning', content: p.text } : { type: 'text', content: p.text };
@@ -45,7 +48,10 @@ function part(p: Json): Part {
   // Inline bytes are not copied into the span: their type says what was sent.
   if (p?.inlineData) return { type: 'blob', mime_type: p.inlineData.mimeType, modality: modality(p.inlineData.mimeType) };
   if (p?.fileData) return { type: 'uri', mime_type: p.fileData.mimeType, uri: p.fileData.fileUri, modality: modality(p.fileData.mimeType) };
-  const key = p && typeof p === 'object' ? Object.keys(p)[0] : undefined;
+  if (p?.executableCode) return { type: 'executable_code', language: p.executableCode.language, content: p.executableCode.code };
+  if (p?.codeExecutionResult)
+    return { type: 'code_execution_result', outcome: p.codeExecutionResult.outcome, content: p.codeExecutionResult.output };
+  const key = p && typeof p === 'object' ? Object.keys(p).find((k) => !PART_METADATA.has(k)) : undefined;
   return { type: key ?? 'unknown' };
 }
 
@@ -54,8 +60,15 @@ function modality(mime: unknown): string | undefined {
   return kind === 'image' || kind === 'audio' || kind === 'video' ? kind : undefined;
 }
 
-const isContent = (c: Json): boolean => !!c && typeof c === 'object' && (Array.isArray(c.parts) || typeof c.role === 'string');
-const role = (r: unknown): string => (r === 'model' ? 'assistant' : typeof r === 'string' ? r : 'user');
+/** A `Content` as the client tells it from a part: an object with a `parts` array. */
+const isContent = (c: Json): boolean => !!c && typeof c === 'object' && Array.isArray(c.parts);
+
+/** Gemini's roles in GenAI terms: `model` is the assistant; a turn of function responses is the tool's. */
+function role(c: Json): string {
+  if (c.role === 'model') return 'assistant';
+  if (c.parts.length && c.parts.every((p: Json) => p?.functionResponse)) return 'tool';
+  return typeof c.role === 'string' ? c.role : 'user';
+}
 
 /**
  * The request's `contents` as GenAI messages. Like the client itself, this accepts a string, a
@@ -64,8 +77,8 @@ const role = (r: unknown): string => (r === 'model' ? 'assistant' : typeof r ===
 export function geminiInputMessages(contents: Json): GenAiMessage[] {
   if (contents === undefined || contents === null) return [];
   const list = Array.isArray(contents) ? contents : [contents];
-  if (list.length && list.every(isContent)) return list.map((c: Json) => ({ role: role(c.role), parts: (c.parts ?? []).map(part) }));
-  return [{ role: 'user', parts: list.map(part) }];
+  if (list.length && list.every(isContent)) return list.map((c: Json) => ({ role: role(c), parts: c.parts.map(part) }));
+  return [{ role: role({ parts: list }), parts: list.map(part) }];
 }
 
 /** `config.systemInstruction`: a string, a part, parts, or a `Content`. */
@@ -93,25 +106,54 @@ export function geminiUsage(usage: Json): Pick<CallResult, 'inputTokens' | 'outp
   };
 }
 
-const finishReason = (r: unknown): string | null => (typeof r === 'string' && r ? r.toLowerCase() : null);
+const CONTENT_FILTER = new Set([
+  'SAFETY',
+  'RECITATION',
+  'BLOCKLIST',
+  'PROHIBITED_CONTENT',
+  'SPII',
+  'IMAGE_SAFETY',
+  'IMAGE_PROHIBITED_CONTENT',
+  'IMAGE_RECITATION',
+]);
+const TOOL_ERRORS = new Set(['MALFORMED_FUNCTION_CALL', 'UNEXPECTED_TOOL_CALL', 'TOO_MANY_TOOL_CALLS']);
+
+/**
+ * A candidate's finish reason in the GenAI vocabulary (`stop`, `length`, `content_filter`,
+ * `tool_call`, `error`); reasons without an equivalent are kept, lower-cased.
+ */
+export function geminiFinishReason(reason: unknown, parts: readonly Json[] = []): string | null {
+  if (typeof reason !== 'string' || !reason || reason === 'FINISH_REASON_UNSPECIFIED') return null;
+  if (reason === 'STOP') return parts.some((p) => p?.functionCall) ? 'tool_call' : 'stop';
+  if (reason === 'MAX_TOKENS') return 'length';
+  if (CONTENT_FILTER.has(reason)) return 'content_filter';
+  if (TOOL_ERRORS.has(reason)) return 'error';
+  return reason.toLowerCase();
+}
 
 export function geminiResult(response: Json): CallResult {
   const candidates: Json[] = Array.isArray(response?.candidates) ? response.candidates : [];
-  const reasons = candidates.map((c) => finishReason(c?.finishReason)).filter((r): r is string => r !== null);
+  const outputMessages: GenAiMessage[] = candidates.map((c) => {
+    const parts: Json[] = c?.content?.parts ?? [];
+    const reason = geminiFinishReason(c?.finishReason, parts);
+    return { role: 'assistant', parts: parts.map(part), ...(reason ? { finish_reason: reason } : {}) };
+  });
+  const reasons = outputMessages.map((m) => m.finish_reason).filter((r): r is string => !!r);
+  // A prompt the model refused to read has no candidates, only the reason.
+  if (!candidates.length && response?.promptFeedback?.blockReason) reasons.push('content_filter');
   return {
     responseModel: typeof response?.modelVersion === 'string' ? response.modelVersion : null,
     responseId: typeof response?.responseId === 'string' ? response.responseId : null,
     finishReasons: reasons,
     ...geminiUsage(response?.usageMetadata),
-    outputMessages: candidates.map((c) => {
-      const reason = finishReason(c?.finishReason);
-      return { role: 'assistant', parts: (c?.content?.parts ?? []).map(part), ...(reason ? { finish_reason: reason } : {}) };
-    }),
+    outputMessages,
   };
 }
 
-/** Embedding calls: the Gemini API reports no tokens; Vertex AI reports them per embedding. */
+/** Embedding calls: tokens from the response's usage where given, else (Vertex AI) summed over the embeddings. */
 export function geminiEmbedResult(response: Json): CallResult {
+  const usage = num(response?.usageMetadata?.promptTokenCount);
+  if (usage !== null) return { inputTokens: usage };
   const counts = (Array.isArray(response?.embeddings) ? response.embeddings : [])
     .map((e: Json) => num(e?.statistics?.tokenCount))
     .filter((n: number | null): n is number => n !== null);
@@ -145,6 +187,7 @@ export class GeminiStreamState {
       modelVersion: chunk?.modelVersion ?? this.last.modelVersion,
       responseId: chunk?.responseId ?? this.last.responseId,
       usageMetadata: chunk?.usageMetadata ?? this.last.usageMetadata,
+      promptFeedback: chunk?.promptFeedback ?? this.last.promptFeedback,
     };
     return content;
   }

@@ -38,10 +38,23 @@ export async function* observed<T>(inner: AsyncIterator<T>, observer: StreamObse
  * object itself — its class, `controller`, `tee()` — as the caller expects.
  */
 export function observeStreamObject<T>(stream: object, observer: StreamObserver<T>): void {
-  const s = stream as { iterator?: () => AsyncIterator<T>; [Symbol.asyncIterator]?: () => AsyncIterator<T> };
+  const s = stream as Partial<AsyncGenerator<T>> & { iterator?: () => AsyncIterator<T> };
   if (typeof s.iterator === 'function') {
     const original = s.iterator.bind(stream);
     s.iterator = () => observed(original(), observer);
+  } else if (typeof s.next === 'function' && typeof s[Symbol.asyncIterator] === 'function') {
+    // An async generator (`@google/genai`'s streams) is its own iterator and may be read with
+    // `next()` directly: its methods go through one observer, whichever way it is read.
+    const inner: AsyncIterator<T> = {
+      next: s.next.bind(stream),
+      return: s.return?.bind(stream),
+      throw: s.throw?.bind(stream),
+    };
+    const watched = observed(inner, observer);
+    s.next = (...args) => watched.next(...args);
+    s.return = (value) => watched.return(value as T);
+    s.throw = (err) => watched.throw(err);
+    s[Symbol.asyncIterator] = () => stream as AsyncGenerator<T>;
   } else if (typeof s[Symbol.asyncIterator] === 'function') {
     const original = (s[Symbol.asyncIterator] as () => AsyncIterator<T>).bind(stream);
     s[Symbol.asyncIterator] = () => observed(original(), observer);
