@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
-import { callServer, errorOf, fail, serverUrlOption } from './server-client.js';
+import { splitDocument } from './import-batches.js';
+import { callServer, errorOf, fail, type ServerAnswer, serverUrlOption } from './server-client.js';
 
 interface ImportAnswer {
   imported_spans?: number;
@@ -11,6 +12,8 @@ interface ImportAnswer {
 
 /** Times a busy server (503) is asked again, waiting as it says. */
 const RETRIES = 5;
+/** Files larger than this go in several requests of whole traces (the server's default limit is 20 MiB). */
+const REQUEST_BYTES = 8 * 1024 * 1024;
 
 /** `sightline import FILE...`: loads files written by the SDK's JSON file export into a running server. */
 export function importCommand(): Command {
@@ -21,29 +24,52 @@ export function importCommand(): Command {
     .action(async (files: string[], opts: { url: string }) => {
       let failed = 0;
       for (const file of files) {
-        let text: Buffer;
-        try {
-          text = await readFile(file);
-        } catch (err) {
-          process.stderr.write(`sightline: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}\n`);
-          failed++;
-          continue;
-        }
-        const answer = await post(opts.url, text);
-        if (!answer.ok) {
-          process.stderr.write(`sightline: ${file}: ${errorOf(answer)}\n`);
-          failed++;
-          continue;
-        }
-        const b = answer.body;
-        const rejected = b?.rejected_spans ? `; ${b.rejected_spans} refused: ${b.message}` : '';
-        process.stdout.write(`Imported ${b?.imported_spans} spans in ${b?.traces} traces from ${file}${rejected}\n`);
+        const problem = await importFile(file, opts.url);
+        if (problem === null) continue;
+        process.stderr.write(`sightline: ${problem}\n`);
+        failed++;
       }
       if (failed) fail(`${failed} of ${files.length} file(s) not imported`);
     });
 }
 
-async function post(url: string, body: Buffer) {
+/** Imports one file, reporting it on stdout; returns what went wrong, or null. */
+async function importFile(file: string, url: string): Promise<string | null> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (err) {
+    return `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`;
+  }
+  let bodies: (Buffer | string)[] = [bytes];
+  if (bytes.length > REQUEST_BYTES) {
+    let doc: unknown;
+    try {
+      doc = JSON.parse(bytes.toString('utf8'));
+    } catch (err) {
+      return `${file} is not valid JSON: ${(err as Error).message}`;
+    }
+    if (doc && typeof doc === 'object' && !Array.isArray(doc))
+      bodies = splitDocument(doc as Record<string, unknown>, REQUEST_BYTES).map((d) => JSON.stringify(d));
+  }
+  const total = { imported: 0, rejected: 0, traces: 0, messages: [] as string[] };
+  for (const body of bodies) {
+    const answer = await post(url, body);
+    if (!answer.ok) {
+      const done = total.imported ? ` (${total.imported} spans were imported before this)` : '';
+      return `${file}: ${errorOf(answer)}${done}`;
+    }
+    total.imported += answer.body?.imported_spans ?? 0;
+    total.rejected += answer.body?.rejected_spans ?? 0;
+    total.traces += answer.body?.traces ?? 0;
+    if (answer.body?.message) total.messages.push(answer.body.message);
+  }
+  const rejected = total.rejected ? `; ${total.rejected} refused: ${total.messages.join('; ')}` : '';
+  process.stdout.write(`Imported ${total.imported} spans in ${total.traces} traces from ${file}${rejected}\n`);
+  return null;
+}
+
+async function post(url: string, body: Buffer | string): Promise<ServerAnswer<ImportAnswer>> {
   for (let attempt = 0; ; attempt++) {
     const answer = await callServer<ImportAnswer>(url, '/api/import', {
       method: 'POST',

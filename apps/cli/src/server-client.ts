@@ -8,20 +8,29 @@ export function serverUrlOption(): Option {
 }
 
 export interface ServerAnswer<T> {
+  /** The HTTP status; 0 when no answer came. */
   readonly status: number;
   readonly ok: boolean;
   readonly body: (T & { error?: { message?: string } }) | null;
   readonly retryAfterSeconds: number | null;
+  /** Why no answer came (nothing listening, the connection dropped). */
+  readonly unreachable?: string;
 }
 
-/** Calls the server's API; a server that does not answer ends the command with a message saying how to start one. */
+/** Calls the server's API. */
 export async function callServer<T>(base: string, path: string, init: RequestInit): Promise<ServerAnswer<T>> {
   let res: Response;
   try {
     res = await fetch(`${base.replace(/\/+$/, '')}${path}`, init);
   } catch (err) {
     const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
-    fail(`no Sightline server answers at ${base} (${cause}). Start one with "sightline serve", or give its address with --url.`);
+    return {
+      status: 0,
+      ok: false,
+      body: null,
+      retryAfterSeconds: null,
+      unreachable: `no Sightline server answers at ${base} (${cause}). Start one with "sightline serve", or give its address with --url.`,
+    };
   }
   const retry = Number(res.headers.get('retry-after'));
   return {
@@ -32,9 +41,9 @@ export async function callServer<T>(base: string, path: string, init: RequestIni
   };
 }
 
-/** The server's error message, or its HTTP status. */
+/** Why a call failed: no answer, the server's error message, or its HTTP status. */
 export function errorOf(answer: ServerAnswer<unknown>): string {
-  return answer.body?.error?.message ?? `the server answered HTTP ${answer.status}`;
+  return answer.unreachable ?? answer.body?.error?.message ?? `the server answered HTTP ${answer.status}`;
 }
 
 export function fail(message: string): never {

@@ -21,6 +21,7 @@ describe('init options and environment', () => {
     });
     expect(resolveConfig({}, { SIGHTLINE_OUT: 'a.json', SIGHTLINE_EXPORTER: 'console' })).toMatchObject({ exporter: 'console' });
     expect(resolveConfig({ exporter: 'file' }, {})).toMatchObject({ exporter: 'file', out: null });
+    expect(() => resolveConfig({ exporter: 'otlp', out: 'a.json' }, {})).toThrow(/exporter is not 'file'/);
   });
 
   it('reads the standard OTEL_* variables, and SIGHTLINE_* over them', () => {

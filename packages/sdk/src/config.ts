@@ -17,8 +17,8 @@ export interface InitOptions {
   /** Extra headers on every export, over `OTEL_EXPORTER_OTLP_HEADERS`. */
   headers?: Record<string, string>;
   /**
-   * Default `SIGHTLINE_EXPORTER`; else `file` when `out` or `SIGHTLINE_OUT` is set; else from
-   * `OTEL_EXPORTER_OTLP_PROTOCOL`; else `otlp` (HTTP, protobuf).
+   * Default `file` when `out` is given; else `SIGHTLINE_EXPORTER`; else `file` when
+   * `SIGHTLINE_OUT` is set; else from `OTEL_EXPORTER_OTLP_PROTOCOL`; else `otlp` (HTTP, protobuf).
    */
   exporter?: ExporterName | SpanExporter;
   /**
@@ -66,6 +66,8 @@ export function resolveConfig(options: InitOptions, env: Env): ResolvedConfig {
   const exporter = options.exporter ?? (options.out !== undefined ? 'file' : exporterFromEnv(env));
   if (typeof exporter === 'string' && !EXPORTERS.includes(exporter))
     throw new ConfigError(`exporter "${exporter}" is not one of ${EXPORTERS.join(', ')} (or pass a SpanExporter)`);
+  if (options.out !== undefined && exporter !== 'file')
+    throw new ConfigError(`out names the file export's target, but the exporter is not 'file'; drop one of the two`);
   const grpc = exporter === 'otlp-grpc';
   const headers: Record<string, string> = { ...parseHeaders(env.OTEL_EXPORTER_OTLP_HEADERS ?? '') };
   const apiKey = options.apiKey ?? env.SIGHTLINE_API_KEY;

@@ -26,11 +26,13 @@ export function withSession<T>(scope: SessionScope, fn: () => T): T {
     if (scope[key] !== undefined && (typeof scope[key] !== 'string' || scope[key] === ''))
       throw new TypeError(`withSession: ${key} must be a non-empty string`);
   const outer = currentScope();
+  if (scope.name !== undefined && scope.sessionId === undefined && !outer?.sessionId)
+    throw new TypeError('withSession: a name needs a sessionId (the session it names)');
   const labels = scope.labels ? checkLabels(scope.labels, outer?.labels) : undefined;
   const merged: SessionScope = {
     sessionId: scope.sessionId ?? outer?.sessionId,
-    // A name belongs to the session it was given with.
-    name: scope.name ?? (scope.sessionId === undefined ? outer?.name : undefined),
+    // A name belongs to the session it was given with (or the same one entered again).
+    name: scope.name ?? (scope.sessionId === undefined || scope.sessionId === outer?.sessionId ? outer?.name : undefined),
     userId: scope.userId ?? outer?.userId,
     labels: labels || outer?.labels ? { ...outer?.labels, ...labels } : undefined,
   };

@@ -81,6 +81,27 @@ it('SIGHTLINE_OUT as a directory: <session-id>.json inside it', async () => {
   expect(read(path as string).sessions[0]?.id).toBe('user/42: chat');
 });
 
+it('a file flushed to again keeps what it had: the new spans are added', async () => {
+  const path = join(dir, 'twice.json');
+  sdk = init({ out: path, autoInstrument: false });
+  const step = observe((n: number) => n, { name: 'step' });
+  await withSession({ sessionId: 'conv-twice', name: 'Twice' }, async () => {
+    step(1);
+    await sdk?.flush();
+    step(2);
+  });
+  await sdk.flush();
+  const doc = read(path);
+  expect(doc.spans).toHaveLength(2);
+  expect(doc.sessions).toMatchObject([{ id: 'conv-twice', name: 'Twice', span_count: 2 }]);
+  // One line per span: the file stays readable line by line, however large.
+  expect(
+    readFileSync(path, 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('"kind":"internal"')),
+  ).toHaveLength(2);
+});
+
 it('says what to do when flush({ file }) is asked of another exporter', async () => {
   sdk = init({ exporter: 'memory', autoInstrument: false });
   await expect(sdk.flush({ file: join(dir, 'x.json') })).rejects.toThrow(/exporter is "memory".*exporter: 'file'/);

@@ -54,6 +54,30 @@ it('sightline import loads a file export: calls, session and trace tree as recor
   expect(root.attributes['sightline.label.suite']).toBe('nightly');
 });
 
+it('sightline import sends a file larger than one request in batches of whole traces', async () => {
+  const spans = Array.from({ length: 3000 }, (_, i) => ({
+    trace_id: (Math.floor(i / 10) + 1).toString(16).padStart(32, '0'),
+    span_id: (i + 1).toString(16).padStart(16, '0'),
+    parent_span_id: i % 10 ? (i - (i % 10) + 1).toString(16).padStart(16, '0') : null,
+    name: 'step',
+    kind: 'internal',
+    start_time_unix_nano: String(1_763_000_000_000_000_000n + BigInt(i)),
+    end_time_unix_nano: String(1_763_000_000_000_000_000n + BigInt(i) + 1000n),
+    attributes: { 'sightline.label.batch': 'big', payload: 'x'.repeat(3000) },
+  }));
+  const big = join(dir, 'big.json');
+  writeFileSync(
+    big,
+    JSON.stringify({ format: 'sightline-export', version: 1, resource: { attributes: { 'service.name': 'big-run' } }, spans }),
+  );
+  const run = runSightline(['import', big, '--url', sl.api]);
+  expect((await run.exited).code).toBe(0);
+  expect(run.stdout()).toContain(`Imported 3000 spans in 300 traces from ${big}`);
+  const traces = (await getJson(sl.api, '/api/traces?service=big-run&limit=1000')).body.data;
+  expect(traces).toHaveLength(300);
+  expect(traces.every((t: { span_count: number }) => t.span_count === 10)).toBe(true);
+});
+
 it('sightline import says what is wrong with a file that is not an export, and when no server answers', async () => {
   const other = join(dir, 'other.json');
   writeFileSync(other, JSON.stringify({ resourceSpans: [] }));

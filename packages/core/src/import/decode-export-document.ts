@@ -26,14 +26,15 @@ export function decodeExportDocument(text: string): DecodedTraces {
   }
   const doc = asObject(root, 'document');
   if (doc === null) throw new DecodeError('document: expected an object');
-  if (doc.format !== EXPORT_FORMAT)
+  if (doc.format !== EXPORT_FORMAT) {
+    const hint = 'resourceSpans' in doc || 'resource_spans' in doc ? ' — this is an OTLP/JSON request: send it to POST /v1/traces' : '';
     throw new DecodeError(
-      `format: expected "${EXPORT_FORMAT}" (a file written by the Sightline SDK's file export), got ${JSON.stringify(doc.format) ?? 'nothing'}`,
+      `format: expected "${EXPORT_FORMAT}" (a file written by the Sightline SDK's file export), got ${shown(doc.format)}${hint}`,
     );
+  }
   if (doc.version !== EXPORT_VERSION)
-    throw new DecodeError(
-      `version: ${JSON.stringify(doc.version) ?? 'nothing'} is not supported; this server reads version ${EXPORT_VERSION}`,
-    );
+    throw new DecodeError(`version: ${shown(doc.version)} is not supported; this server reads version ${EXPORT_VERSION}`);
+  if (!Array.isArray(doc.spans)) throw new DecodeError('spans: expected an array');
   const resourceObj = asObject(doc.resource, 'resource');
   const resource: Resource = {
     attributes: plainAttributes(resourceObj?.attributes, 'resource.attributes'),
@@ -42,8 +43,23 @@ export function decodeExportDocument(text: string): DecodedTraces {
   };
   const scopes = new Map<string, InstrumentationScope>();
   const out: DecodedTracesBuilder = { spans: [], rejectedSpans: 0, rejections: [] };
-  const spans = asArray(doc.spans, 'spans');
-  for (let i = 0; i < spans.length; i++) readSpan(spans[i], `spans[${i}]`, resource, scopes, out);
+  const spans = doc.spans as unknown[];
+  for (let i = 0; i < spans.length; i++) {
+    const path = `spans[${i}]`;
+    try {
+      readSpan(spans[i], path, resource, scopes, out);
+    } catch (err) {
+      // A span with a field of the wrong type is refused alone, like one with a bad id.
+      if (!(err instanceof DecodeError)) throw err;
+      const name = (spans[i] as { name?: unknown } | null)?.name;
+      rejectItem(
+        out,
+        path,
+        typeof name === 'string' ? name : '',
+        err.message.startsWith(path) ? err.message.slice(path.length + 1).trim() : err.message,
+      );
+    }
+  }
   return out;
 }
 
@@ -55,7 +71,7 @@ function readSpan(
   out: DecodedTracesBuilder,
 ): void {
   const s = asObject(value, path);
-  if (s === null) return;
+  if (s === null) throw new DecodeError(`${path}: expected an object`);
   const name = asString(s.name, `${path}.name`);
   const traceId = asHexId(s.trace_id, `${path}.trace_id`);
   const spanId = asHexId(s.span_id, `${path}.span_id`);
@@ -149,4 +165,11 @@ function plainValue(v: unknown, path: string, depth: number): AnyValue {
   if (typeof v === 'number') return Number.isSafeInteger(v) ? BigInt(v) : v;
   if (Array.isArray(v)) return v.map((x, i) => plainValue(x, `${path}[${i}]`, depth + 1));
   return plainAttributes(v, path, depth);
+}
+
+/** A value as an error message shows it: JSON, cut short. */
+function shown(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 64 ? `${text.slice(0, 61)}...` : text;
 }

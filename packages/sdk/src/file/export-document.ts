@@ -77,24 +77,34 @@ const STATUS: Record<number, ExportSpan['status']['code']> = {
 const nanos = (t: HrTime): bigint => BigInt(t[0]) * 1_000_000_000n + BigInt(t[1]);
 const iso = (ns: bigint): string => new Date(Number(ns / 1_000_000n)).toISOString();
 
-/** Builds the document; pure. Spans are ordered by start time. */
-export function exportDocument(finished: readonly ReadableSpan[], exportedAt: Date): ExportDocument {
-  const spans = finished.map(toExportSpan).sort((a, b) => compareNanos(a.start_time_unix_nano, b.start_time_unix_nano));
+/**
+ * Builds the document from spans just finished and (when a file is written again) the spans it
+ * already held; pure. A span in both is kept once. Spans are ordered by start time.
+ */
+export function exportDocument(finished: readonly ReadableSpan[], exportedAt: Date, earlier?: ExportDocument): ExportDocument {
+  const seen = new Set<string>();
+  const spans: ExportSpan[] = [];
+  for (const s of [...(earlier?.spans ?? []), ...finished.map(toExportSpan)]) {
+    const key = `${s.trace_id}/${s.span_id}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    spans.push(s);
+  }
+  const starts = new Map(spans.map((s) => [s, BigInt(s.start_time_unix_nano)]));
+  spans.sort((a, b) => {
+    const x = starts.get(a) as bigint;
+    const y = starts.get(b) as bigint;
+    return x < y ? -1 : x > y ? 1 : 0;
+  });
   return {
     format: 'sightline-export',
     version: 1,
     exported_at: exportedAt.toISOString(),
-    resource: { attributes: { ...(finished[0]?.resource.attributes ?? {}) } },
+    resource: { attributes: { ...(finished[0]?.resource.attributes ?? earlier?.resource.attributes ?? {}) } },
     sessions: sessionsOf(spans),
     spans,
     traces: treesOf(spans),
   };
-}
-
-function compareNanos(a: string, b: string): number {
-  const x = BigInt(a);
-  const y = BigInt(b);
-  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 function toExportSpan(s: ReadableSpan): ExportSpan {
@@ -121,7 +131,7 @@ function toExportSpan(s: ReadableSpan): ExportSpan {
 }
 
 function sessionsOf(spans: readonly ExportSpan[]): ExportSession[] {
-  const byId = new Map<string, ExportSession & { first: bigint; last: bigint }>();
+  const byId = new Map<string, ExportSession & { first: bigint; last: bigint; traces: Set<string> }>();
   for (const s of spans) {
     const id = s.attributes['session.id'];
     if (typeof id !== 'string' || id === '') continue;
@@ -129,13 +139,25 @@ function sessionsOf(spans: readonly ExportSpan[]): ExportSession[] {
     const end = BigInt(s.end_time_unix_nano);
     let session = byId.get(id);
     if (!session) {
-      session = { id, name: null, user_id: null, labels: {}, start: '', end: '', span_count: 0, trace_ids: [], first: start, last: end };
+      session = {
+        id,
+        name: null,
+        user_id: null,
+        labels: {},
+        start: '',
+        end: '',
+        span_count: 0,
+        trace_ids: [],
+        first: start,
+        last: end,
+        traces: new Set(),
+      };
       byId.set(id, session);
     }
     session.span_count++;
     if (start < session.first) session.first = start;
     if (end > session.last) session.last = end;
-    if (!session.trace_ids.includes(s.trace_id)) session.trace_ids.push(s.trace_id);
+    session.traces.add(s.trace_id);
     const name = s.attributes[SESSION_NAME_ATTRIBUTE];
     if (session.name === null && typeof name === 'string') session.name = name;
     const user = s.attributes['user.id'];
@@ -144,7 +166,12 @@ function sessionsOf(spans: readonly ExportSpan[]): ExportSession[] {
       if (key.startsWith(LABEL_ATTRIBUTE_PREFIX) && typeof value === 'string')
         session.labels[key.slice(LABEL_ATTRIBUTE_PREFIX.length)] ??= value;
   }
-  return [...byId.values()].map(({ first, last, ...session }) => ({ ...session, start: iso(first), end: iso(last) }));
+  return [...byId.values()].map(({ first, last, traces, ...session }) => ({
+    ...session,
+    start: iso(first),
+    end: iso(last),
+    trace_ids: [...traces],
+  }));
 }
 
 function treesOf(spans: readonly ExportSpan[]): ExportTrace[] {

@@ -1,4 +1,4 @@
-import { mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { ExportDocument } from './export-document.js';
 
@@ -25,10 +25,55 @@ function isDirectory(path: string): boolean {
   }
 }
 
-/** Writes the document whole or not at all (a temporary file renamed into place), creating directories as needed. */
+/** Bytes gathered before each write. */
+const CHUNK = 1 << 20;
+
+/**
+ * Writes the document whole or not at all (a temporary file renamed into place), creating
+ * directories as needed. Written piece by piece — one session, span or trace per line — so a
+ * large capture never has to fit in one string.
+ */
 export function writeDocument(path: string, doc: ExportDocument): void {
   mkdirSync(dirname(path), { recursive: true });
   const temporary = join(dirname(path), `.${process.pid}-${Date.now()}.sightline.tmp`);
-  writeFileSync(temporary, `${JSON.stringify(doc, null, 2)}\n`);
+  const fd = openSync(temporary, 'w');
+  try {
+    let pending = '';
+    const put = (text: string) => {
+      pending += text;
+      if (pending.length >= CHUNK) {
+        writeSync(fd, pending);
+        pending = '';
+      }
+    };
+    const { sessions, spans, traces, ...head } = doc;
+    put('{\n');
+    for (const [key, value] of Object.entries(head)) put(`  ${JSON.stringify(key)}: ${JSON.stringify(value)},\n`);
+    const list = (key: string, items: readonly unknown[], last = false) => {
+      put(`  ${JSON.stringify(key)}: [`);
+      items.forEach((item, i) => put(`${i ? ',' : ''}\n    ${JSON.stringify(item)}`));
+      put(`${items.length ? '\n  ' : ''}]${last ? '' : ','}\n`);
+    };
+    list('sessions', sessions);
+    list('spans', spans);
+    list('traces', traces, true);
+    put('}\n');
+    writeSync(fd, pending);
+  } catch (err) {
+    closeSync(fd);
+    rmSync(temporary, { force: true });
+    throw err;
+  }
+  closeSync(fd);
   renameSync(temporary, path);
+}
+
+/** A document this process wrote before, to add to; null when it is gone or no longer one. */
+export function readDocument(path: string): ExportDocument | null {
+  try {
+    const doc = JSON.parse(readFileSync(path, 'utf8')) as ExportDocument;
+    return doc?.format === 'sightline-export' && Array.isArray(doc.spans) ? doc : null;
+  } catch {
+    return null;
+  }
 }
