@@ -1,6 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { jsonTemplate, protobufTemplate, templateSpans } from './llm-spans.js';
 import { grpcLoad, httpLoad, type LoadResult, requestsSent } from './load.js';
@@ -12,7 +14,8 @@ import { fmt, percentile } from './stats.js';
  * into SQLite, end to end (a request counts when acknowledged, i.e. committed); the cost of
  * reading and pricing LLM calls at ingest (the same load with and without, interleaved); the
  * server's RSS; query latency with the store filled to --spans spans; then metrics latency
- * with --calls LLM calls stored.
+ * with --calls LLM calls stored. Then the SDK's overhead per instrumented call (`bench/sdk-overhead.ts`,
+ * with its defaults).
  */
 const { values: opts } = parseArgs({
   options: {
@@ -197,3 +200,10 @@ try {
   if (opts.keep) console.log(`\nKept the database: ${db}`);
   else rmSync(dir, { recursive: true, force: true });
 }
+
+// Its own options (npm run bench:sdk -- --rounds …) are not this script's, so it runs as a script of its own.
+console.log('');
+const sdk = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(new URL('./sdk-overhead.ts', import.meta.url))], {
+  stdio: 'inherit',
+});
+if (sdk.status !== 0) process.exitCode = 1;
