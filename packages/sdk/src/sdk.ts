@@ -1,7 +1,13 @@
 import { context, type Tracer, type TracerProvider, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, ParentBasedSampler, type SpanProcessor, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-trace-base';
+import {
+  AlwaysOnSampler,
+  BasicTracerProvider,
+  ParentBasedSampler,
+  type SpanProcessor,
+  TraceIdRatioBasedSampler,
+} from '@opentelemetry/sdk-trace-base';
 import { autoInstrument } from './auto-instrument.js';
 import { ConfigError, type InitOptions, type ResolvedConfig, resolveConfig } from './config.js';
 import type { ContentPolicy } from './content.js';
@@ -52,8 +58,10 @@ let state: State | null = null;
 const TRACER_NAME = '@sightline/sdk';
 
 /** What instrumentation reads at call time (so it follows init/shutdown). */
+let tracer: Tracer | null = null;
 export const instrumentContext: InstrumentContext = {
-  tracer: (): Tracer => trace.getTracer(TRACER_NAME, SDK_VERSION),
+  // The global API hands out a tracer that follows the provider in force, so one is enough.
+  tracer: (): Tracer => (tracer ??= trace.getTracer(TRACER_NAME, SDK_VERSION)),
   content: (): ContentPolicy => ({ capture: state?.config.captureContent ?? false, mask: state?.config.mask ?? null }),
   enabled: () => state?.enabled ?? true,
 };
@@ -72,6 +80,7 @@ export function init(options: InitOptions = {}): Sightline {
     return state.handle;
   }
   const config = resolveConfig(options, process.env);
+  tracer = null;
   const envLabels = labelsFromEnv(process.env);
   const labels = mergeLabels(systemLabels(), envLabels, config.labels);
   const pipeline = exportPipeline(config);
@@ -93,7 +102,9 @@ export function init(options: InitOptions = {}): Sightline {
         'telemetry.sdk.name': '@sightline/sdk',
         'telemetry.sdk.version': SDK_VERSION,
       }),
-      sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(config.sampleRate) }),
+      sampler: new ParentBasedSampler({
+        root: config.sampleRate >= 1 ? new AlwaysOnSampler() : new TraceIdRatioBasedSampler(config.sampleRate),
+      }),
       spanProcessors: processors,
     });
     context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
@@ -139,6 +150,7 @@ export function init(options: InitOptions = {}): Sightline {
           await provider.shutdown();
           trace.disable();
           context.disable();
+          tracer = null;
         } else await Promise.all(processors.map((p) => p.shutdown()));
         onExit();
         state = null;

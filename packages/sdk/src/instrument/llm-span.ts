@@ -27,7 +27,7 @@ export interface CallStart {
   operation: 'chat' | 'text_completion' | 'generate_content' | 'embeddings';
   model: string | null;
   streaming: boolean;
-  /** `gen_ai.request.*` parameters (temperature, max_tokens, …) already named. */
+  /** `gen_ai.request.*` parameters (temperature, max_tokens, …) already named; a fresh object the span takes over. */
   parameters: Attributes;
   inputMessages?: () => GenAiMessage[];
   systemInstructions?: () => GenAiMessage['parts'] | null;
@@ -49,11 +49,10 @@ export class LlmSpan {
     private readonly content: ContentPolicy,
     start: CallStart,
   ) {
-    const attributes: Attributes = {
-      'gen_ai.operation.name': start.operation,
-      'gen_ai.provider.name': start.provider,
-      ...start.parameters,
-    };
+    // The parameters are made for this call: they become its attributes, with no copy.
+    const attributes = start.parameters;
+    attributes['gen_ai.operation.name'] = start.operation;
+    attributes['gen_ai.provider.name'] = start.provider;
     if (start.model) attributes['gen_ai.request.model'] = start.model;
     if (start.streaming) attributes['gen_ai.request.stream'] = true;
     if (start.serverAddress) attributes['server.address'] = start.serverAddress;
@@ -71,6 +70,11 @@ export class LlmSpan {
         reportOnce('sightline: recording input messages', err);
       }
     }
+  }
+
+  /** Whether this call's content (messages, completions) is recorded; streams need not gather it otherwise. */
+  get capturesContent(): boolean {
+    return this.content.capture;
   }
 
   /** Runs `fn` with this span as the active one (so nested spans, e.g. HTTP, hang under it). */

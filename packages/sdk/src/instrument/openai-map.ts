@@ -70,13 +70,17 @@ export function chatInputMessages(messages: Json): GenAiMessage[] {
 }
 
 /** A chat completion's figures and output. */
-export function chatResult(completion: Json): CallResult {
+export function chatResult(completion: Json, withContent = true): CallResult {
   const choices: Json[] = Array.isArray(completion?.choices) ? completion.choices : [];
-  return {
+  const figures: CallResult = {
     responseModel: str(completion?.model),
     responseId: str(completion?.id),
     finishReasons: choices.map((c) => c?.finish_reason).filter((r): r is string => typeof r === 'string'),
     ...chatUsage(completion?.usage),
+  };
+  if (!withContent) return figures;
+  return {
+    ...figures,
     outputMessages: choices.map((c) => ({
       role: String(c?.message?.role ?? 'assistant'),
       parts: [...contentParts(c?.message?.content ?? c?.message?.refusal ?? null), ...toolCallParts(c?.message?.tool_calls)],
@@ -95,8 +99,13 @@ export function chatUsage(usage: Json): Pick<CallResult, 'inputTokens' | 'output
   };
 }
 
-/** Accumulates a streamed chat completion from its chunks. */
+/**
+ * Accumulates a streamed chat completion from its chunks: the figures always, the text and tool
+ * calls only when content is captured.
+ */
 export class ChatStreamState {
+  constructor(private readonly withContent = true) {}
+
   private readonly texts = new Map<number, string>();
   private readonly tools = new Map<number, Map<number, { id?: string; name?: string; arguments: string }>>();
   private readonly finish = new Map<number, string>();
@@ -115,18 +124,11 @@ export class ChatStreamState {
       const delta = c?.delta ?? {};
       const text = delta.content ?? delta.refusal;
       if (typeof text === 'string' && text !== '') {
-        this.texts.set(i, (this.texts.get(i) ?? '') + text);
+        if (this.withContent) this.texts.set(i, (this.texts.get(i) ?? '') + text);
         content = true;
       }
-      for (const t of Array.isArray(delta.tool_calls) ? delta.tool_calls : []) {
-        const calls = this.tools.get(i) ?? new Map();
-        this.tools.set(i, calls);
-        const j = typeof t?.index === 'number' ? t.index : 0;
-        const call = calls.get(j) ?? { arguments: '' };
-        if (t?.id) call.id = t.id;
-        if (t?.function?.name) call.name = t.function.name;
-        if (typeof t?.function?.arguments === 'string') call.arguments += t.function.arguments;
-        calls.set(j, call);
+      if (Array.isArray(delta.tool_calls) && delta.tool_calls.length) {
+        if (this.withContent) this.addToolCalls(i, delta.tool_calls);
         content = true;
       }
       if (typeof c?.finish_reason === 'string') this.finish.set(i, c.finish_reason);
@@ -134,13 +136,30 @@ export class ChatStreamState {
     return content;
   }
 
+  private addToolCalls(choice: number, deltas: Json[]): void {
+    const calls = this.tools.get(choice) ?? new Map();
+    this.tools.set(choice, calls);
+    for (const t of deltas) {
+      const j = typeof t?.index === 'number' ? t.index : 0;
+      const call = calls.get(j) ?? { arguments: '' };
+      if (t?.id) call.id = t.id;
+      if (t?.function?.name) call.name = t.function.name;
+      if (typeof t?.function?.arguments === 'string') call.arguments += t.function.arguments;
+      calls.set(j, call);
+    }
+  }
+
   result(): CallResult {
     const indexes = [...new Set([...this.texts.keys(), ...this.tools.keys(), ...this.finish.keys()])].sort((a, b) => a - b);
-    return {
+    const figures: CallResult = {
       responseModel: this.model,
       responseId: this.id,
       finishReasons: indexes.map((i) => this.finish.get(i)).filter((r): r is string => r !== undefined),
       ...chatUsage(this.usage),
+    };
+    if (!this.withContent) return figures;
+    return {
+      ...figures,
       outputMessages: indexes.map((i) => ({
         role: 'assistant',
         parts: [

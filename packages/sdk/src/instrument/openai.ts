@@ -69,7 +69,10 @@ const MAPPINGS: Record<Kind, CallMapping> = {
       parameters: requestParameters(body),
       inputMessages: () => chatInputMessages(body?.messages),
     }),
-    record: (data, span) => (isStream(data) ? recordStream(data, span, new ChatStreamState()) : span.succeed(chatResult(data))),
+    record: (data, span) =>
+      isStream(data)
+        ? recordStream(data, span, new ChatStreamState(span.capturesContent))
+        : span.succeed(chatResult(data, span.capturesContent)),
   },
   responses: {
     name: 'OpenAI responses',

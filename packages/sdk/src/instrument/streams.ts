@@ -8,29 +8,49 @@ export interface StreamObserver<T> {
   fail(err: unknown): void;
 }
 
-/** Yields `inner`'s chunks unchanged, showing each to `observer` on the way. */
-export async function* observed<T>(inner: AsyncIterator<T>, observer: StreamObserver<T>): AsyncGenerator<T> {
-  let failed = false;
-  try {
-    for (;;) {
-      const next = await inner.next();
-      if (next.done) break;
+/**
+ * Passes `inner`'s chunks through unchanged, showing each to `observer` on the way; the end of
+ * the stream, an early `return()` and an error each reach the observer once. A plain iterator
+ * rather than an async generator: one promise per chunk, not several.
+ */
+export function observed<T>(inner: AsyncIterator<T>, observer: StreamObserver<T>): AsyncIterableIterator<T> {
+  let finished = false;
+  const end = (err?: unknown) => {
+    if (finished) return;
+    finished = true;
+    if (err === undefined) observer.done();
+    else observer.fail(err);
+  };
+  const onNext = (next: IteratorResult<T>): IteratorResult<T> => {
+    if (next.done) end();
+    else if (!finished) {
       try {
         observer.chunk(next.value);
       } catch (err) {
         reportOnce('sightline: reading a stream chunk', err);
       }
-      yield next.value;
     }
-  } catch (err) {
-    failed = true;
-    observer.fail(err);
+    return next;
+  };
+  const onError = (err: unknown): never => {
+    end(err ?? new Error('stream failed'));
     throw err;
-  } finally {
-    if (!failed) observer.done();
-    // The consumer stopped early: let the source clean up too.
-    await inner.return?.();
-  }
+  };
+  return {
+    next: () => inner.next().then(onNext, onError),
+    return: (value?: unknown) => {
+      // The consumer stopped early: the call is over, and the source may clean up.
+      end();
+      return inner.return ? inner.return(value) : Promise.resolve({ done: true, value: value as T });
+    },
+    throw: (err?: unknown) => {
+      end(err ?? new Error('stream aborted'));
+      return inner.throw ? inner.throw(err) : Promise.reject(err);
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
 }
 
 /**
@@ -38,7 +58,10 @@ export async function* observed<T>(inner: AsyncIterator<T>, observer: StreamObse
  * object itself — its class, `controller`, `tee()` — as the caller expects.
  */
 export function observeStreamObject<T>(stream: object, observer: StreamObserver<T>): void {
-  const s = stream as Partial<AsyncGenerator<T>> & { iterator?: () => AsyncIterator<T> };
+  const s = stream as Partial<AsyncIterator<T>> & {
+    iterator?: () => AsyncIterator<T>;
+    [Symbol.asyncIterator]?: () => AsyncIterator<T>;
+  };
   if (typeof s.iterator === 'function') {
     const original = s.iterator.bind(stream);
     s.iterator = () => observed(original(), observer);
@@ -51,10 +74,10 @@ export function observeStreamObject<T>(stream: object, observer: StreamObserver<
       throw: s.throw?.bind(stream),
     };
     const watched = observed(inner, observer);
-    s.next = (...args) => watched.next(...args);
-    s.return = (value) => watched.return(value as T);
-    s.throw = (err) => watched.throw(err);
-    s[Symbol.asyncIterator] = () => stream as AsyncGenerator<T>;
+    s.next = watched.next;
+    s.return = watched.return;
+    s.throw = watched.throw;
+    s[Symbol.asyncIterator] = () => stream as AsyncIterator<T>;
   } else if (typeof s[Symbol.asyncIterator] === 'function') {
     const original = (s[Symbol.asyncIterator] as () => AsyncIterator<T>).bind(stream);
     s[Symbol.asyncIterator] = () => observed(original(), observer);

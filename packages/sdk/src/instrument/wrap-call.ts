@@ -87,12 +87,22 @@ export function recordStream(stream: object, span: LlmSpan, state: StreamState):
   });
 }
 
+const hosts = new Map<string, string | null>();
+
 /** The server's host, from a client's base URL (Stainless clients keep it on the client; resources reach it as `_client`). */
 export function serverAddress(client: Json): string | null {
-  try {
-    const base = client?._client?.baseURL ?? client?.baseURL;
-    return typeof base === 'string' ? new URL(base).hostname : null;
-  } catch {
-    return null;
+  const base = client?._client?.baseURL ?? client?.baseURL;
+  if (typeof base !== 'string') return null;
+  let host = hosts.get(base);
+  if (host === undefined) {
+    try {
+      host = new URL(base).hostname;
+    } catch {
+      host = null;
+    }
+    // An app has a few base URLs; a bound keeps one that makes many from growing this.
+    if (hosts.size >= 64) hosts.clear();
+    hosts.set(base, host);
   }
+  return host;
 }
