@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { MOCK_ANSWER } from '../testing/mock-openai.js';
+import { MOCK_ANSWER, mockOpenAiFetch } from '../testing/mock-openai.js';
 import { INSTRUMENTATIONS, type InstrumentationName, setUp } from './sdk-instrumentations.js';
 
 /**
@@ -21,7 +21,8 @@ const { values: opts } = parseArgs({
   },
 });
 const name = opts.instrumentation as InstrumentationName;
-if (!INSTRUMENTATIONS.includes(name) || !opts.url) throw new Error('usage: --instrumentation <name> --url <mock url> [--content]');
+if (!INSTRUMENTATIONS.includes(name) || !opts.url)
+  throw new Error('usage: --instrumentation <name> --url <mock url | in-process> [--content]');
 
 /** What one block of calls cost, per call. */
 export interface BlockResult {
@@ -35,10 +36,16 @@ export interface BlockResult {
 export interface ChildResult {
   plain: BlockResult[];
   streamed: BlockResult[];
+  /** Requests the in-process mock answered (null with the HTTP mock, which counts them itself). */
+  requests: number | null;
 }
 
 const instrumented = await setUp(name, opts.content);
-const client = new instrumented.OpenAI({ baseURL: opts.url, apiKey: 'bench', maxRetries: 0 });
+// `in-process`: the mock's bytes through a fetch of its own, no socket in between.
+const inProcess = opts.url === 'in-process' ? mockOpenAiFetch() : null;
+const client = inProcess
+  ? new instrumented.OpenAI({ baseURL: 'http://mock-openai.invalid/v1', apiKey: 'bench', maxRetries: 0, fetch: inProcess.fetch })
+  : new instrumented.OpenAI({ baseURL: opts.url, apiKey: 'bench', maxRetries: 0 });
 const messages = [
   { role: 'system' as const, content: 'You are terse.' },
   { role: 'user' as const, content: 'What is the capital of France?' },
@@ -111,9 +118,10 @@ await callMany(Number(opts.warmup), plain, 8);
 await callMany(Number(opts['warmup-streamed']), streamed, 8);
 await new Promise((resolve) => setTimeout(resolve, 20));
 const blocks = Number(opts.blocks);
-const result: ChildResult = { plain: [], streamed: [] };
+const result: ChildResult = { plain: [], streamed: [], requests: null };
 for (let b = 0; b < blocks; b++) {
   result.plain.push(await block(Math.ceil(Number(opts.calls) / blocks), plain));
   result.streamed.push(await block(Math.ceil(Number(opts['stream-calls']) / blocks), streamed));
 }
+result.requests = inProcess?.requests() ?? null;
 process.send?.(result, () => process.exit(0));

@@ -17,8 +17,10 @@ import { fmt, median } from './stats.js';
  */
 const { values: opts } = parseArgs({
   options: {
-    calls: { type: 'string', default: '1200' },
-    'stream-calls': { type: 'string', default: '60' },
+    calls: { type: 'string', default: '3000' },
+    'stream-calls': { type: 'string', default: '1500' },
+    /** `in-process` (default): the mock's bytes through a fetch given to the client; `http`: the mock server on 127.0.0.1. */
+    transport: { type: 'string', default: 'in-process' },
     warmup: { type: 'string', default: '2500' },
     rounds: { type: 'string', default: '4' },
     blocks: { type: 'string', default: '6' },
@@ -29,7 +31,8 @@ const { values: opts } = parseArgs({
   },
 });
 const ROUNDS = Number(opts.rounds);
-const WARMUP_STREAMED = Math.ceil(Number(opts.warmup) / 20);
+// Streams through the HTTP mock take ~15 ms each (its sleeps): fewer of them there.
+const WARMUP_STREAMED = Math.ceil(Number(opts.warmup) / (opts.transport === 'http' ? 20 : 2));
 const CHILD = fileURLToPath(new URL('./sdk-overhead-child.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const profileDir = opts['cpu-prof'] ? mkdtempSync(join(tmpdir(), 'sightline-sdk-prof-')) : null;
@@ -80,36 +83,42 @@ function runChild(v: Variant, url: string): Promise<ChildResult> {
 
 const n = (name: 'calls' | 'stream-calls' | 'warmup') => Number(opts[name]).toLocaleString();
 console.log(`Sightline SDK overhead benchmark — ${new Date().toISOString()}, Node ${process.version}, openai ${version('openai')}`);
-console.log(`  The official openai client against a mock OpenAI server on 127.0.0.1 (in this process). Each instrumentation runs in
-  a child process of its own, in ${ROUNDS} interleaved rounds (the order rotates). A child warms up (${n('warmup')} chat calls
-  and ${WARMUP_STREAMED.toLocaleString()} streamed, 8 in flight), then makes ${n('calls')} chat calls and ${n('stream-calls')} streamed ones (include_usage;
-  9 chunks, the mock sleeps 2 ms after each of 6 words), one after the other on one keep-alive client.
+const provider =
+  opts.transport === 'http'
+    ? `a mock OpenAI server on 127.0.0.1 (in this process; 9 chunks per stream, 2 ms after each of 6 words)`
+    : `a mock OpenAI provider in process: the mock server's bytes (9 SSE chunks per stream) through a fetch given to the
+  client, no socket in between, so network noise does not hide what wraps the client (--transport http for the server)`;
+console.log(`  The official openai client against ${provider}. Each instrumentation runs in a child process of its own, in
+  ${ROUNDS} interleaved rounds (the order rotates). A child warms up (${n('warmup')} chat calls and
+  ${WARMUP_STREAMED.toLocaleString()} streamed, 8 in flight), then makes ${n('calls')} chat calls and ${n('stream-calls')} streamed ones
+  (include_usage), one after the other on one client.
   Spans: BasicTracerProvider → SimpleSpanProcessor → in-memory exporter, AsyncLocalStorage context manager, for all three
   (what Sightline's exporter: 'memory' builds). Content off: Sightline's default, OpenInference hideInputs + hideOutputs,
   OTel captureMessageContent false. Content on: captureContent, OpenInference's default traceConfig,
   captureMessageContent (OTel's content is in log events, so it gets an in-memory log pipeline too).
   Calls are timed in ${opts.blocks} blocks of each kind (chat and streamed blocks alternate); a child's figure is the median
   of its blocks. Shown: µs per call over the uninstrumented client's median, median [range] over rounds; wall time,
-  and CPU time of the client process (user + system). Streamed wall time hides most overhead in the mock's sleeps.
+  and CPU time of the client process (user + system).
 `);
 
-const mock = await startMockOpenAi({ firstChunkDelayMs: 0 });
+if (opts.transport !== 'in-process' && opts.transport !== 'http') throw new Error('--transport is in-process or http');
+const mock = opts.transport === 'http' ? await startMockOpenAi({ firstChunkDelayMs: 0 }) : null;
 const results = new Map<Variant, ChildResult[]>(variants.map((v) => [v, []]));
 const started = performance.now();
 try {
   for (let round = 0; round < ROUNDS; round++) {
     const order = variants.map((_, i) => variants[(i + round) % variants.length]!);
     for (const v of order) {
-      const r = await runChild(v, mock.url);
-      checkRequests(v, r, mock.requests.length);
-      mock.requests.length = 0;
+      const r = await runChild(v, mock?.url ?? 'in-process');
+      checkRequests(v, r, mock ? mock.requests.length : (r.requests ?? 0));
+      if (mock) mock.requests.length = 0;
       checkSpans(v, r);
       results.get(v)!.push(r);
     }
     process.stderr.write(`  round ${round + 1}/${ROUNDS} done (${fmt((performance.now() - started) / 1000, 0)} s)\n`);
   }
 } finally {
-  await mock.close();
+  await mock?.close();
 }
 if (opts.out) writeFileSync(opts.out, JSON.stringify([...results].map(([v, rounds]) => ({ ...v, rounds }))));
 report();

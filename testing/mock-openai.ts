@@ -80,58 +80,97 @@ async function handle(req: IncomingMessage, res: ServerResponse, requests: MockO
     );
     return;
   }
-  const cached = JSON.stringify(body.messages ?? '').includes('cached') ? 16 : 0;
-  const usage = {
-    prompt_tokens: 24,
-    completion_tokens: 8,
-    total_tokens: 32,
-    prompt_tokens_details: { cached_tokens: cached },
-    completion_tokens_details: { reasoning_tokens: 0 },
-  };
-  const served = `${model}-2024-07-18`;
-  const withTools = Array.isArray(body.tools) && body.tools.length > 0;
-  const toolCall = { id: 'call_abc', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } };
   if (!body.stream) {
-    send(200, {
-      id: withTools ? 'chatcmpl-tool1' : 'chatcmpl-1',
-      object: 'chat.completion',
-      created: 1_763_800_000,
-      model: served,
-      choices: [
-        {
-          index: 0,
-          message: withTools ? { role: 'assistant', content: null, tool_calls: [toolCall] } : { role: 'assistant', content: MOCK_ANSWER },
-          finish_reason: withTools ? 'tool_calls' : 'stop',
-          logprobs: null,
-        },
-      ],
-      usage,
-    });
+    send(200, chatCompletion(body));
     return;
   }
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'x-request-id': `req_${requests.length}` });
-  const chunk = (delta: Record<string, unknown>, finish: string | null, extra: Record<string, unknown> = {}) =>
+  const [first, ...rest] = chatStreamFrames(body);
+  await sleep(delay);
+  const words = MOCK_ANSWER.split(/(?= )/).length;
+  for (const [i, frame] of [first, ...rest].entries()) {
+    res.write(frame);
+    if (i >= 1 && i <= words) await sleep(2);
+  }
+  res.end();
+}
+
+function chatUsage(body: Record<string, unknown>) {
+  return {
+    prompt_tokens: 24,
+    completion_tokens: 8,
+    total_tokens: 32,
+    prompt_tokens_details: { cached_tokens: JSON.stringify(body.messages ?? '').includes('cached') ? 16 : 0 },
+    completion_tokens_details: { reasoning_tokens: 0 },
+  };
+}
+
+/** The answer to a chat completion request: the fixed answer, or a tool call when tools are offered. */
+export function chatCompletion(body: Record<string, unknown>): Record<string, unknown> {
+  const withTools = Array.isArray(body.tools) && body.tools.length > 0;
+  const toolCall = { id: 'call_abc', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } };
+  return {
+    id: withTools ? 'chatcmpl-tool1' : 'chatcmpl-1',
+    object: 'chat.completion',
+    created: 1_763_800_000,
+    model: `${String(body.model ?? '')}-2024-07-18`,
+    choices: [
+      {
+        index: 0,
+        message: withTools ? { role: 'assistant', content: null, tool_calls: [toolCall] } : { role: 'assistant', content: MOCK_ANSWER },
+        finish_reason: withTools ? 'tool_calls' : 'stop',
+        logprobs: null,
+      },
+    ],
+    usage: chatUsage(body),
+  };
+}
+
+/** A streamed chat completion as SSE frames: the role, one frame per word, the finish, usage when asked for, `[DONE]`. */
+export function chatStreamFrames(body: Record<string, unknown>): string[] {
+  const served = `${String(body.model ?? '')}-2024-07-18`;
+  const chunk = (delta: Record<string, unknown>, finish: string | null) =>
     `data: ${JSON.stringify({
       id: 'chatcmpl-s1',
       object: 'chat.completion.chunk',
       created: 1_763_800_000,
       model: served,
       choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }],
-      ...extra,
     })}\n\n`;
-  await sleep(delay);
-  res.write(chunk({ role: 'assistant', content: '' }, null));
-  for (const word of MOCK_ANSWER.split(/(?= )/)) {
-    res.write(chunk({ content: word }, null));
-    await sleep(2);
-  }
-  res.write(chunk({}, 'stop'));
+  const frames = [chunk({ role: 'assistant', content: '' }, null)];
+  for (const word of MOCK_ANSWER.split(/(?= )/)) frames.push(chunk({ content: word }, null));
+  frames.push(chunk({}, 'stop'));
   const options = body.stream_options as { include_usage?: boolean } | undefined;
   if (options?.include_usage)
-    res.write(
-      `data: ${JSON.stringify({ id: 'chatcmpl-s1', object: 'chat.completion.chunk', created: 1_763_800_000, model: served, choices: [], usage })}\n\n`,
+    frames.push(
+      `data: ${JSON.stringify({ id: 'chatcmpl-s1', object: 'chat.completion.chunk', created: 1_763_800_000, model: served, choices: [], usage: chatUsage(body) })}\n\n`,
     );
-  res.end('data: [DONE]\n\n');
+  frames.push('data: [DONE]\n\n');
+  return frames;
+}
+
+/**
+ * The chat completions of the mock as a `fetch` for the official client (`new OpenAI({ fetch })`):
+ * the same bytes, in process, with no socket or timer in between — for measuring what wraps the
+ * client, where network noise would hide it. Counts the requests it answers.
+ */
+export function mockOpenAiFetch(): { fetch: typeof fetch; requests(): number } {
+  let requests = 0;
+  const encoder = new TextEncoder();
+  const answer = async (_url: unknown, init?: RequestInit): Promise<Response> => {
+    requests++;
+    const body = JSON.parse(String(init?.body ?? '{}')) as Record<string, unknown>;
+    if (!body.stream) return new Response(JSON.stringify(chatCompletion(body)), { headers: { 'content-type': 'application/json' } });
+    const frames = chatStreamFrames(body);
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (const frame of frames) controller.enqueue(encoder.encode(frame));
+        controller.close();
+      },
+    });
+    return new Response(stream, { headers: { 'content-type': 'text/event-stream' } });
+  };
+  return { fetch: answer as typeof fetch, requests: () => requests };
 }
 
 async function respond(

@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getJson, postJson, startTestServer, type TestServer } from './support/test-server.js';
+import { getJson, json, postJson, startTestServer, type TestServer } from './support/test-server.js';
 
 /** `POST /api/import`: the SDK's JSON file export, loaded through the same checks and ingest as OTLP. */
 let sl: TestServer;
@@ -122,7 +122,7 @@ describe('POST /api/import', () => {
   ])('answers 400 for %s', async (_what, text, message) => {
     const res = await fetch(`${sl.api}/api/import`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: text });
     expect(res.status).toBe(400);
-    expect((await res.json()).error.message).toMatch(message);
+    expect((await json(res)).error.message).toMatch(message);
   });
 
   it('answers 415 for another content type, 413 beyond the body limit, and takes gzip', async () => {
