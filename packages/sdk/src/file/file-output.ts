@@ -51,7 +51,7 @@ export function writeDocument(path: string, doc: ExportDocument): void {
     for (const [key, value] of Object.entries(head)) put(`  ${JSON.stringify(key)}: ${JSON.stringify(value)},\n`);
     const list = (key: string, items: readonly unknown[], last = false) => {
       put(`  ${JSON.stringify(key)}: [`);
-      items.forEach((item, i) => put(`${i ? ',' : ''}\n    ${JSON.stringify(item)}`));
+      for (let i = 0; i < items.length; i++) put(`${i ? ',' : ''}\n    ${JSON.stringify(items[i])}`);
       put(`${items.length ? '\n  ' : ''}]${last ? '' : ','}\n`);
     };
     list('sessions', sessions);
