@@ -21,9 +21,14 @@ export function prepareValue(policy: ContentPolicy, value: unknown): string {
   if (typeof value === 'string') text = value;
   else {
     try {
-      text = JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)) ?? String(value);
+      text = JSON.stringify(value) ?? String(value);
     } catch {
-      text = `[unserialisable ${Object.prototype.toString.call(value)}]`;
+      // A replacer slows every value down: only for what plain JSON refuses (bigints; cycles stay refused).
+      try {
+        text = JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)) ?? String(value);
+      } catch {
+        text = `[unserialisable ${Object.prototype.toString.call(value)}]`;
+      }
     }
   }
   return prepareText(policy, text);
