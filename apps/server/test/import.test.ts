@@ -54,6 +54,8 @@ describe('POST /api/import', () => {
       span('0000000000000001'),
       span('0000000000000002', {
         parent_span_id: '0000000000000001',
+        trace_state: 'congo=t61rcWkgMzE',
+        flags: 1,
         name: 'tool',
         kind: 'internal',
         attributes: { 'gen_ai.operation.name': 'execute_tool' },
@@ -76,7 +78,7 @@ describe('POST /api/import', () => {
     const trace = (await getJson(sl.api, `/api/traces/${TRACE}`)).body;
     expect(trace.spans).toHaveLength(2);
     const tool = trace.spans.find((s: { name: string }) => s.name === 'tool');
-    expect(tool).toMatchObject({ parent_span_id: '0000000000000001', kind: 'internal' });
+    expect(tool).toMatchObject({ parent_span_id: '0000000000000001', kind: 'internal', trace_state: 'congo=t61rcWkgMzE', flags: 1 });
   });
 
   it('refuses invalid spans one by one, naming where they are', async () => {

@@ -49,7 +49,7 @@ it('flush({ file }) writes sessions, spans and the nested trace tree, creating d
   expect(Date.parse(session?.end ?? '')).toBeGreaterThanOrEqual(Date.parse(session?.start ?? ''));
   expect(doc.spans.map((s) => s.name)).toEqual(['answer', 'chat gpt-4o-mini']);
   const [outer, chat] = doc.spans;
-  expect(chat).toMatchObject({ kind: 'client', parent_span_id: outer?.span_id, status: { code: 'unset' } });
+  expect(chat).toMatchObject({ kind: 'client', parent_span_id: outer?.span_id, status: { code: 'unset' }, flags: 1, trace_state: '' });
   expect(chat?.attributes).toMatchObject({ 'gen_ai.usage.input_tokens': 24, 'session.id': 'conv-42', 'user.id': 'ana' });
   expect(BigInt(chat?.end_time_unix_nano ?? 0) - BigInt(chat?.start_time_unix_nano ?? 0)).toBeGreaterThan(0n);
   expect(doc.traces).toEqual([

@@ -3,7 +3,7 @@ import type { InstrumentationScope, Resource, SpanEvent, SpanKind, SpanLink, Sta
 import { MAX_VALUE_DEPTH } from '../otlp/decode-any-value-proto.js';
 import { DecodeError } from '../otlp/decode-error.js';
 import { type DecodedTraces, type DecodedTracesBuilder, rejectItem } from '../otlp/decoded.js';
-import { asArray, asEnum, asHexId, asInt64, asObject, asString } from '../otlp/json-fields.js';
+import { asArray, asEnum, asHexId, asInt64, asObject, asString, asUint32 } from '../otlp/json-fields.js';
 import { hexSpanProblem } from '../otlp/span-validation.js';
 
 export const EXPORT_FORMAT = 'sightline-export';
@@ -95,8 +95,8 @@ function readSpan(
     traceId,
     spanId,
     parentSpanId: parent === '' || /^0+$/.test(parent) ? null : parent,
-    traceState: '',
-    flags: 0,
+    traceState: asString(s.trace_state, `${path}.trace_state`),
+    flags: asUint32(s.flags, `${path}.flags`),
     name,
     kind: kind as SpanKind,
     startTimeUnixNano: start,

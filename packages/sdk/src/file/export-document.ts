@@ -35,6 +35,9 @@ export interface ExportSpan {
   trace_id: string;
   span_id: string;
   parent_span_id: string | null;
+  /** W3C trace state and trace flags (1 = sampled). */
+  trace_state: string;
+  flags: number;
   name: string;
   kind: 'internal' | 'server' | 'client' | 'producer' | 'consumer';
   start_time: string;
@@ -115,6 +118,8 @@ function toExportSpan(s: ReadableSpan): ExportSpan {
     trace_id: ctx.traceId,
     span_id: ctx.spanId,
     parent_span_id: s.parentSpanContext?.spanId ?? null,
+    trace_state: ctx.traceState?.serialize() ?? '',
+    flags: ctx.traceFlags,
     name: s.name,
     kind: KINDS[s.kind] ?? 'internal',
     start_time: iso(start),
