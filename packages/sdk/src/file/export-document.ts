@@ -82,7 +82,7 @@ const iso = (ns: bigint): string => new Date(Number(ns / 1_000_000n)).toISOStrin
 
 /**
  * Builds the document from spans just finished and (when a file is written again) the spans it
- * already held; pure. A span in both is kept once. Spans are ordered by start time.
+ * already held; pure. A span in both is kept once. Traces are ordered by their first span.
  */
 export function exportDocument(finished: readonly ReadableSpan[], exportedAt: Date, earlier?: ExportDocument): ExportDocument {
   const seen = new Set<string>();
@@ -99,15 +99,33 @@ export function exportDocument(finished: readonly ReadableSpan[], exportedAt: Da
     const y = starts.get(b) as bigint;
     return x < y ? -1 : x > y ? 1 : 0;
   });
+  const traces = treesOf(spans);
   return {
     format: 'sightline-export',
     version: 1,
     exported_at: exportedAt.toISOString(),
     resource: { attributes: { ...(finished[0]?.resource.attributes ?? earlier?.resource.attributes ?? {}) } },
     sessions: sessionsOf(spans),
-    spans,
-    traces: treesOf(spans),
+    spans: inTreeOrder(spans, traces),
+    traces,
   };
+}
+
+/**
+ * Spans trace by trace, each parent before its children (siblings by start time): span clocks
+ * can put a child's start a fraction of a millisecond before its parent's.
+ */
+function inTreeOrder(spans: readonly ExportSpan[], traces: readonly ExportTrace[]): ExportSpan[] {
+  const byKey = new Map(spans.map((s) => [`${s.trace_id}/${s.span_id}`, s]));
+  const out: ExportSpan[] = [];
+  for (const trace of traces) {
+    const stack = [...trace.roots].reverse();
+    for (let node = stack.pop(); node; node = stack.pop()) {
+      out.push(byKey.get(`${trace.trace_id}/${node.span_id}`) as ExportSpan);
+      for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i] as ExportTreeNode);
+    }
+  }
+  return out;
 }
 
 function toExportSpan(s: ReadableSpan): ExportSpan {
