@@ -79,8 +79,10 @@ export function anthropicResult(message: Json): CallResult {
   };
 }
 
-/** Accumulates a streamed message from its events. */
+/** Accumulates a streamed message from its events: the figures always, the content blocks only when content is captured. */
 export class AnthropicStreamState {
+  constructor(private readonly withContent = true) {}
+
   private message: Json = null;
   private readonly blocks: Json[] = [];
   private readonly json: string[] = [];
@@ -92,10 +94,13 @@ export class AnthropicStreamState {
         this.message = { ...event.message, usage: { ...event.message?.usage } };
         return false;
       case 'content_block_start':
-        this.blocks[event.index] = { ...event.content_block };
-        this.json[event.index] = '';
+        if (this.withContent) {
+          this.blocks[event.index] = { ...event.content_block };
+          this.json[event.index] = '';
+        }
         return false;
       case 'content_block_delta': {
+        if (!this.withContent) return true;
         const block = this.blocks[event.index] ?? (this.blocks[event.index] = { type: 'text', text: '' });
         const d = event.delta ?? {};
         if (d.type === 'text_delta') block.text = (block.text ?? '') + d.text;

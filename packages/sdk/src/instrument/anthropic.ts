@@ -22,7 +22,8 @@ const MESSAGES: CallMapping = {
     systemInstructions: () => anthropicSystem(body),
     serverAddress: serverAddress(self),
   }),
-  record: (data, span) => (isStream(data) ? recordStream(data, span, new AnthropicStreamState()) : span.succeed(anthropicResult(data))),
+  record: (data, span) =>
+    isStream(data) ? recordStream(data, span, new AnthropicStreamState(span.capturesContent)) : span.succeed(anthropicResult(data)),
 };
 
 export function patchAnthropicMessages(patches: Patches, ctx: InstrumentContext, messages: object | null | undefined): number {

@@ -165,6 +165,9 @@ export function geminiEmbedResult(response: Json): CallResult {
  * kept, and the last usage, model and finish reason seen.
  */
 export class GeminiStreamState {
+  /** @param withContent whether to keep the parts (only the figures and finish reasons are needed otherwise) */
+  constructor(private readonly withContent = true) {}
+
   private readonly candidates: { parts: Json[]; finishReason?: string }[] = [];
   private last: Json = {};
 
@@ -176,6 +179,8 @@ export class GeminiStreamState {
       const into = this.candidates[index] ?? (this.candidates[index] = { parts: [] });
       for (const p of c?.content?.parts ?? []) {
         content = true;
+        // Without content, a function call is still kept: it decides the finish reason (tool_call).
+        if (!this.withContent && !p?.functionCall) continue;
         const prev = into.parts[into.parts.length - 1];
         if (typeof p?.text === 'string' && typeof prev?.text === 'string' && !!prev.thought === !!p.thought)
           into.parts[into.parts.length - 1] = { ...prev, text: prev.text + p.text };

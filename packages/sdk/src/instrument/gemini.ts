@@ -49,7 +49,8 @@ function generate(streaming: boolean): CallMapping {
       inputMessages: () => geminiInputMessages(params?.contents),
       systemInstructions: () => geminiSystem(params?.config),
     }),
-    record: (data, span) => (isStream(data) ? recordStream(data, span, new GeminiStreamState()) : span.succeed(geminiResult(data))),
+    record: (data, span) =>
+      isStream(data) ? recordStream(data, span, new GeminiStreamState(span.capturesContent)) : span.succeed(geminiResult(data)),
   };
 }
 
