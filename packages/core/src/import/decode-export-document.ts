@@ -1,6 +1,5 @@
-import { type AnyValue, type Attributes, EMPTY_ATTRIBUTES, newAttributes } from '../model/any-value.js';
+import { type Attributes, EMPTY_ATTRIBUTES, fromPlain, MAX_VALUE_DEPTH, newAttributes } from '../model/any-value.js';
 import type { InstrumentationScope, Resource, SpanEvent, SpanKind, SpanLink, StatusCode } from '../model/span.js';
-import { MAX_VALUE_DEPTH } from '../otlp/decode-any-value-proto.js';
 import { DecodeError } from '../otlp/decode-error.js';
 import { type DecodedTraces, type DecodedTracesBuilder, rejectItem } from '../otlp/decoded.js';
 import { asArray, asEnum, asHexId, asInt64, asObject, asString, asUint32 } from '../otlp/json-fields.js';
@@ -149,22 +148,18 @@ function scopeOf(
   return scope;
 }
 
-/** A plain JSON object as attributes: integers become ints, other numbers doubles; nesting is capped as OTLP's is. */
-export function plainAttributes(value: unknown, path: string, depth = 0): Attributes {
+/** A plain JSON object as attributes (see `fromPlain`); values nested too deep are refused, as OTLP's are. */
+function plainAttributes(value: unknown, path: string): Attributes {
   const obj = asObject(value, path);
   if (obj === null) return EMPTY_ATTRIBUTES;
   const attrs = newAttributes();
-  for (const key of Object.keys(obj)) attrs[key] = plainValue(obj[key], `${path}.${key}`, depth + 1);
+  for (const key of Object.keys(obj)) {
+    const tooDeep = (): never => {
+      throw new DecodeError(`${path}.${key}: nested deeper than ${MAX_VALUE_DEPTH} levels`);
+    };
+    attrs[key] = fromPlain(obj[key], tooDeep, 1);
+  }
   return attrs;
-}
-
-function plainValue(v: unknown, path: string, depth: number): AnyValue {
-  if (depth > MAX_VALUE_DEPTH) throw new DecodeError(`${path}: nested deeper than ${MAX_VALUE_DEPTH} levels`);
-  if (v === null || v === undefined) return null;
-  if (typeof v === 'string' || typeof v === 'boolean') return v;
-  if (typeof v === 'number') return Number.isSafeInteger(v) ? BigInt(v) : v;
-  if (Array.isArray(v)) return v.map((x, i) => plainValue(x, `${path}[${i}]`, depth + 1));
-  return plainAttributes(v, path, depth);
 }
 
 /** A value as an error message shows it: JSON, cut short. */

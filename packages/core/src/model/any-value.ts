@@ -55,16 +55,31 @@ export function newAttributes(): Record<string, AnyValue> {
 /** The empty attribute map shared by everything that has no attributes. Never mutate it. */
 export const EMPTY_ATTRIBUTES: Attributes = Object.freeze(newAttributes());
 
-/** Plain JSON back into an attribute value (numbers that are integers become ints). */
-export function fromPlain(v: unknown): AnyValue {
+/** How deep attribute values may nest: OTLP decoding refuses deeper values. */
+export const MAX_VALUE_DEPTH = 32;
+
+/** A value too deep to keep as attributes, as JSON text (or, past what JSON can write, a marker). */
+function asJsonText(v: unknown): AnyValue {
+  try {
+    return JSON.stringify(v) ?? null;
+  } catch {
+    return `[nested deeper than ${MAX_VALUE_DEPTH} levels]`;
+  }
+}
+
+/**
+ * Plain JSON back into an attribute value (numbers that are integers become ints). A value
+ * nested deeper than {@link MAX_VALUE_DEPTH} goes to `tooDeep` — by default it is kept as its
+ * JSON text where JSON can write it — so hostile input cannot exhaust the stack. `depth` is the level `v` stands at.
+ */
+export function fromPlain(v: unknown, tooDeep: (v: unknown) => AnyValue = asJsonText, depth = 0): AnyValue {
   if (v === null || v === undefined) return null;
   if (typeof v === 'string' || typeof v === 'boolean') return v;
   if (typeof v === 'number') return Number.isSafeInteger(v) ? BigInt(v) : v;
-  if (Array.isArray(v)) return v.map(fromPlain);
-  if (typeof v === 'object') {
-    const out = newAttributes();
-    for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[k] = fromPlain(x);
-    return out;
-  }
-  return null;
+  if (typeof v !== 'object') return null;
+  if (depth > MAX_VALUE_DEPTH) return tooDeep(v);
+  if (Array.isArray(v)) return v.map((x) => fromPlain(x, tooDeep, depth + 1));
+  const out = newAttributes();
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[k] = fromPlain(x, tooDeep, depth + 1);
+  return out;
 }

@@ -1,9 +1,6 @@
-import { type AnyValue, type Attributes, EMPTY_ATTRIBUTES, newAttributes } from '../model/any-value.js';
+import { type AnyValue, type Attributes, EMPTY_ATTRIBUTES, MAX_VALUE_DEPTH, newAttributes } from '../model/any-value.js';
 import { DecodeError } from './decode-error.js';
 import type { ProtoReader } from './proto-reader.js';
-
-/** Deeper nesting than this (arrays in kvlists in arrays …) is refused rather than recursed into. */
-export const MAX_VALUE_DEPTH = 32;
 
 /** Reads `repeated KeyValue` fields into an attribute map; call once per occurrence. */
 export function readKeyValue(r: ProtoReader, end: number, into: Record<string, AnyValue>, depth: number): void {

@@ -1,6 +1,5 @@
-import { type AnyValue, type Attributes, EMPTY_ATTRIBUTES, newAttributes } from '../model/any-value.js';
+import { type AnyValue, type Attributes, EMPTY_ATTRIBUTES, MAX_VALUE_DEPTH, newAttributes } from '../model/any-value.js';
 import type { InstrumentationScope, Resource } from '../model/span.js';
-import { MAX_VALUE_DEPTH } from './decode-any-value-proto.js';
 import { DecodeError } from './decode-error.js';
 import { asArray, asBase64, asBool, asDouble, asInt64, asObject, asString, asUint32, field, type JsonObject } from './json-fields.js';
 
