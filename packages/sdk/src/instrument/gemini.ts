@@ -10,7 +10,7 @@ import {
 import type { InstrumentContext } from './instrument-context.js';
 import type { CallStart } from './llm-span.js';
 import type { Patches } from './patches.js';
-import { type CallMapping, isStream, recordStream, wrapCall } from './wrap-call.js';
+import { type CallMapping, hostOf, isStream, recordStream, wrapCall } from './wrap-call.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: provider payloads are untyped here
 type Json = any;
@@ -27,14 +27,7 @@ type Method = (typeof METHODS)[number];
 /** Provider and server of the client a `Models` object belongs to. */
 function origin(self: Json): Pick<CallStart, 'provider' | 'serverAddress'> {
   const api = self?.apiClient;
-  let host: string | null = null;
-  try {
-    const base = api?.getBaseUrl?.();
-    host = typeof base === 'string' ? new URL(base).hostname : null;
-  } catch {
-    host = null;
-  }
-  return { provider: api?.isVertexAI?.() ? 'gcp.vertex_ai' : 'gcp.gemini', serverAddress: host };
+  return { provider: api?.isVertexAI?.() ? 'gcp.vertex_ai' : 'gcp.gemini', serverAddress: hostOf(api?.getBaseUrl?.()) };
 }
 
 function generate(streaming: boolean): CallMapping {

@@ -89,9 +89,8 @@ export function recordStream(stream: object, span: LlmSpan, state: StreamState):
 
 const hosts = new Map<string, string | null>();
 
-/** The server's host, from a client's base URL (Stainless clients keep it on the client; resources reach it as `_client`). */
-export function serverAddress(client: Json): string | null {
-  const base = client?._client?.baseURL ?? client?.baseURL;
+/** The host of a base URL, remembered (an app has a few; the bound keeps one that makes many from growing this). */
+export function hostOf(base: unknown): string | null {
   if (typeof base !== 'string') return null;
   let host = hosts.get(base);
   if (host === undefined) {
@@ -100,9 +99,13 @@ export function serverAddress(client: Json): string | null {
     } catch {
       host = null;
     }
-    // An app has a few base URLs; a bound keeps one that makes many from growing this.
     if (hosts.size >= 64) hosts.clear();
     hosts.set(base, host);
   }
   return host;
+}
+
+/** The server's host, from a Stainless client's base URL (kept on the client; resources reach it as `_client`). */
+export function serverAddress(client: Json): string | null {
+  return hostOf(client?._client?.baseURL ?? client?.baseURL);
 }
