@@ -43,7 +43,38 @@ export interface CallRow {
   source_cost: string | null;
 }
 
-const num = (v: number | bigint | null): number | null => (v === null ? null : Number(v));
+export const num = (v: number | bigint | null): number | null => (v === null ? null : Number(v));
+
+/** The columns of a call's outcome, usage and timing. */
+type FigureColumns = Pick<
+  CallRow,
+  | 'is_error'
+  | 'input_tokens'
+  | 'output_tokens'
+  | 'total_tokens'
+  | 'cache_read_tokens'
+  | 'cache_write_tokens'
+  | 'reasoning_tokens'
+  | 'duration_ms'
+  | 'ttft_ms'
+  | 'tokens_per_s'
+>;
+
+/** A row's outcome, usage and timing, as numbers. */
+export function figuresFromRow(row: FigureColumns) {
+  return {
+    isError: row.is_error === 1n,
+    inputTokens: num(row.input_tokens),
+    outputTokens: num(row.output_tokens),
+    totalTokens: num(row.total_tokens),
+    cacheReadTokens: num(row.cache_read_tokens),
+    cacheWriteTokens: num(row.cache_write_tokens),
+    reasoningTokens: num(row.reasoning_tokens),
+    durationMs: Number(row.duration_ms),
+    ttftMs: num(row.ttft_ms),
+    tokensPerS: num(row.tokens_per_s),
+  };
+}
 
 /** What a row keeps of a call (the rest is read from the span: see `callWithContent`). */
 export function rowToCall(row: CallRow, project: string): StoredFigures {
@@ -68,16 +99,7 @@ export function rowToCall(row: CallRow, project: string): StoredFigures {
     requestModel: row.request_model,
     model: row.model,
     operation: row.operation,
-    inputTokens: num(row.input_tokens),
-    outputTokens: num(row.output_tokens),
-    totalTokens: num(row.total_tokens),
-    cacheReadTokens: num(row.cache_read_tokens),
-    cacheWriteTokens: num(row.cache_write_tokens),
-    reasoningTokens: num(row.reasoning_tokens),
-    ttftMs: num(row.ttft_ms),
-    durationMs: Number(row.duration_ms),
-    tokensPerS: num(row.tokens_per_s),
-    isError: row.is_error === 1n,
+    ...figuresFromRow(row),
     sessionId: row.session_id,
     userId: row.user_id,
     routeName: row.route,

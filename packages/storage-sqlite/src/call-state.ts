@@ -1,6 +1,6 @@
 import type { CallLink } from '@sightline/core';
 import type { CallFigures, TotalsInput } from '@sightline/storage';
-import type { CallRow } from './call-rows.js';
+import { type CallRow, figuresFromRow, num } from './call-rows.js';
 import { CN, CS, callNumber, callString, type EncodedCalls } from './encoded-batch.js';
 
 /** The dimensions a call's metrics roll up under. */
@@ -53,7 +53,7 @@ export interface PendingCall {
 export function stateFromEncoded(pending: PendingCall, service: string, timestamp: bigint): CallState {
   const { calls, index, spanId } = pending;
   const str = (k: number) => callString(calls, index, k);
-  const num = (k: number) => callNumber(calls, index, k);
+  const number = (k: number) => callNumber(calls, index, k);
   return {
     id: 0,
     spanId: idKey(spanId),
@@ -65,17 +65,17 @@ export function stateFromEncoded(pending: PendingCall, service: string, timestam
     counted: true,
     duplicateOf: null,
     timestamp,
-    isError: num(CN.IsError) === 1,
-    inputTokens: num(CN.InputTokens),
-    outputTokens: num(CN.OutputTokens),
-    totalTokens: num(CN.TotalTokens),
-    cacheReadTokens: num(CN.CacheReadTokens),
-    cacheWriteTokens: num(CN.CacheWriteTokens),
-    reasoningTokens: num(CN.ReasoningTokens),
-    durationMs: num(CN.DurationMs) as number,
-    ttftMs: num(CN.TtftMs),
-    tokensPerS: num(CN.TokensPerS),
-    costUsd: num(CN.CostUsd),
+    isError: number(CN.IsError) === 1,
+    inputTokens: number(CN.InputTokens),
+    outputTokens: number(CN.OutputTokens),
+    totalTokens: number(CN.TotalTokens),
+    cacheReadTokens: number(CN.CacheReadTokens),
+    cacheWriteTokens: number(CN.CacheWriteTokens),
+    reasoningTokens: number(CN.ReasoningTokens),
+    durationMs: number(CN.DurationMs) as number,
+    ttftMs: number(CN.TtftMs),
+    tokensPerS: number(CN.TokensPerS),
+    costUsd: number(CN.CostUsd),
     sessionId: str(CS.SessionId),
     userId: str(CS.UserId),
     service,
@@ -118,8 +118,6 @@ const STATE_FIELDS = [
 export const STATE_COLUMNS = STATE_FIELDS.join(', ');
 export type StateRow = Pick<CallRow, (typeof STATE_FIELDS)[number]>;
 
-const num = (v: bigint | number | null) => (v === null ? null : Number(v));
-
 /** The state of a stored call, from its row (read with safe integers on). */
 export function stateFromRow(row: StateRow): CallState {
   return {
@@ -133,16 +131,7 @@ export function stateFromRow(row: StateRow): CallState {
     counted: row.counted === 1n,
     duplicateOf: row.duplicate_of === null ? null : idKey(row.duplicate_of),
     timestamp: row.ts,
-    isError: row.is_error === 1n,
-    inputTokens: num(row.input_tokens),
-    outputTokens: num(row.output_tokens),
-    totalTokens: num(row.total_tokens),
-    cacheReadTokens: num(row.cache_read_tokens),
-    cacheWriteTokens: num(row.cache_write_tokens),
-    reasoningTokens: num(row.reasoning_tokens),
-    durationMs: Number(row.duration_ms),
-    ttftMs: num(row.ttft_ms),
-    tokensPerS: num(row.tokens_per_s),
+    ...figuresFromRow(row),
     costUsd: num(row.cost_usd),
     sessionId: row.session_id,
     userId: row.user_id,
