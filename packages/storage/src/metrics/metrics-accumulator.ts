@@ -20,15 +20,12 @@ export type CallFigures = Pick<
 >;
 
 /** Sums a store keeps per group, to be merged with {@link MetricsGroup.addSums}. */
-export interface MetricsSums {
-  readonly calls: number;
-  readonly errors: number;
-  readonly inputTokens: number;
-  readonly outputTokens: number;
-  readonly cacheReadTokens: number;
-  readonly cacheWriteTokens: number;
-  readonly reasoningTokens: number;
-  readonly totalTokens: number;
+export interface MetricsSums
+  extends Pick<
+    MetricsRow,
+    'calls' | 'errors' | 'inputTokens' | 'outputTokens' | 'cacheReadTokens' | 'cacheWriteTokens' | 'reasoningTokens' | 'totalTokens'
+  > {
+  /** Sum over priced calls (0 when none is). */
   readonly costUsd: number;
   readonly pricedCalls: number;
 }
