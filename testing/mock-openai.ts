@@ -232,6 +232,15 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/** The calls of {@link callOpenAiScript} (and of the Python clients' script) as `[operation, request model]`. */
+export const OPENAI_SCRIPT_CALLS: readonly [string, string][] = [
+  ['chat', 'gpt-4o-mini'],
+  ['chat', 'gpt-4o-mini'],
+  ['chat', 'gpt-4o'],
+  ['embeddings', 'text-embedding-3-small'],
+  ['chat', 'boom'],
+];
+
 /**
  * The calls the instrumentation tests make through the official client, in order: a chat
  * (system + user, temperature 0.2), a streamed chat with usage, a chat offering a tool, an

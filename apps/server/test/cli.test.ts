@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runSightline, startChildServer } from './support/child-server.js';
+import { ANY_FREE_PORTS, runSightline, startChildServer } from './support/child-server.js';
 import { json } from './support/test-server.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sightline-cli-'));
@@ -107,38 +107,14 @@ describe('sightline', () => {
   });
 
   it('refuses a price file it cannot use, in one line naming the file and the problem', async () => {
-    const missing = runSightline([
-      'serve',
-      '--storage',
-      'memory',
-      '--port',
-      '0',
-      '--grpc-port',
-      '0',
-      '--otlp-http-port',
-      '0',
-      '--prices',
-      join(dir, 'nope.yaml'),
-    ]);
+    const missing = runSightline(['serve', '--storage', 'memory', ...ANY_FREE_PORTS, '--prices', join(dir, 'nope.yaml')]);
     expect((await missing.exited).code).toBe(1);
     expect(missing.stderr().trim().split('\n')).toEqual([
       expect.stringMatching(/^sightline: cannot read the price file .*nope\.yaml: ENOENT$/),
     ]);
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, '{"gpt-4o": {"input": "2.5"}}');
-    const invalid = runSightline([
-      'serve',
-      '--storage',
-      'memory',
-      '--port',
-      '0',
-      '--grpc-port',
-      '0',
-      '--otlp-http-port',
-      '0',
-      '--prices',
-      bad,
-    ]);
+    const invalid = runSightline(['serve', '--storage', 'memory', ...ANY_FREE_PORTS, '--prices', bad]);
     expect((await invalid.exited).code).toBe(1);
     expect(invalid.stderr()).toMatch(/bad\.json: entry 1 \("gpt-4o"\): "input" must be a number/);
     expect(invalid.stderr()).not.toMatch(/\n\s+at /);

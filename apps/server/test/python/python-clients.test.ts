@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MOCK_ANSWER, type MockOpenAi, startMockOpenAi } from '../../../../testing/mock-openai.js';
+import { MOCK_ANSWER, type MockOpenAi, OPENAI_SCRIPT_CALLS, startMockOpenAi } from '../../../../testing/mock-openai.js';
 import { getJson, startTestServer, type TestServer } from '../support/test-server.js';
 
 const run = promisify(execFile);
@@ -58,13 +58,7 @@ describe.each(['http', 'grpc'] as const)('Python clients over OTLP/%s', (exporte
       const { calls, seen, sl } = await pythonCalls(instrumentation, exporter);
       try {
         expect(seen).toEqual({ chat: MOCK_ANSWER, stream: MOCK_ANSWER, tool: 'get_weather', embedding: 3, error: 'RateLimitError' });
-        expect(calls.map((c) => [c.operation, c.request_model])).toEqual([
-          ['chat', 'gpt-4o-mini'],
-          ['chat', 'gpt-4o-mini'],
-          ['chat', 'gpt-4o'],
-          ['embeddings', 'text-embedding-3-small'],
-          ['chat', 'boom'],
-        ]);
+        expect(calls.map((c) => [c.operation, c.request_model])).toEqual(OPENAI_SCRIPT_CALLS);
         const [chat, streamed, tool, embed, failed] = calls as [Call, Call, Call, Call, Call];
         for (const c of calls)
           expect(c).toMatchObject({ vocabulary, provider: 'openai', service_name: `python-${instrumentation}`, counted: true });

@@ -15,6 +15,9 @@ export interface ChildServer {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
+/** `sightline serve` flags that let the system pick every port. */
+export const ANY_FREE_PORTS = ['--port', '0', '--grpc-port', '0', '--otlp-http-port', '0'];
+
 /** Runs `sightline <args>` and collects its output. */
 export function runSightline(args: string[], env: Record<string, string> = {}) {
   const proc = spawn(process.execPath, [SIGHTLINE_BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -34,7 +37,7 @@ export function runSightline(args: string[], env: Record<string, string> = {}) {
 
 /** Starts `sightline serve` with free ports and waits until it listens. */
 export async function startChildServer(args: string[], env: Record<string, string> = {}): Promise<ChildServer> {
-  const run = runSightline(['serve', '--port', '0', '--grpc-port', '0', '--otlp-http-port', '0', ...args], env);
+  const run = runSightline(['serve', ...ANY_FREE_PORTS, ...args], env);
   const deadline = Date.now() + 20_000;
   for (;;) {
     const text = run.stderr();
