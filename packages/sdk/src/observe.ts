@@ -1,7 +1,8 @@
-import { type Attributes, type Context, context, type Span, SpanStatusCode, trace } from '@opentelemetry/api';
+import { type Attributes, type Context, context, type Span, trace } from '@opentelemetry/api';
 import { prepareValue } from './content.js';
 import type { InstrumentContext } from './instrument/instrument-context.js';
-import { errorType } from './instrument/llm-span.js';
+import { markFailed } from './instrument/llm-span.js';
+import { observed } from './instrument/streams.js';
 import { reportOnce } from './safe.js';
 
 /** What a span of your own code stands for. */
@@ -75,9 +76,7 @@ export function makeObserve(ctx: InstrumentContext) {
         return value;
       };
       const fail = (err: unknown) => {
-        span.setAttribute('error.type', errorType(err));
-        span.recordException(err instanceof Error ? err : String(err));
-        span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.message : String(err) });
+        markFailed(span, err);
         span.end();
       };
       const active = trace.setSpan(context.active(), span);
@@ -109,28 +108,27 @@ function isAsyncIterator(v: unknown): v is AsyncGenerator<unknown> {
   return !!v && typeof (v as { next?: unknown }).next === 'function' && typeof (v as AsyncGenerator)[Symbol.asyncIterator] === 'function';
 }
 
-/** An async generator's span lasts until it is exhausted; each step runs in the span's context. Yields are collected as output. */
-async function* observeGenerator(
+/**
+ * An async generator's span lasts until it is exhausted (or left); each step runs in the span's
+ * context. Yields are collected as output (the first 1,000).
+ */
+function observeGenerator(
   inner: AsyncGenerator<unknown>,
   active: Context,
   finish: (v: unknown) => unknown,
   fail: (err: unknown) => void,
-): AsyncGenerator<unknown> {
+): AsyncIterableIterator<unknown> {
   const items: unknown[] = [];
-  let failed = false;
-  try {
-    for (;;) {
-      const next = await context.with(active, () => inner.next());
-      if (next.done) break;
-      if (items.length < 1000) items.push(next.value);
-      yield next.value;
-    }
-  } catch (err) {
-    failed = true;
-    fail(err);
-    throw err;
-  } finally {
-    if (!failed) finish(items);
-    await inner.return?.(undefined);
-  }
+  const stepped: AsyncIterator<unknown> = {
+    next: () => context.with(active, () => inner.next()),
+    return: (value?: unknown) => inner.return(value),
+    throw: (err?: unknown) => inner.throw(err),
+  };
+  return observed(stepped, {
+    chunk: (item) => {
+      if (items.length < 1000) items.push(item);
+    },
+    done: () => finish(items),
+    fail,
+  });
 }

@@ -115,10 +115,7 @@ export class LlmSpan {
   fail(err: unknown): void {
     if (this.ended) return;
     try {
-      this.span.setAttribute('error.type', errorType(err));
-      if (err instanceof Error) this.span.recordException(err);
-      else this.span.recordException(String(err));
-      this.span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.message : String(err) });
+      markFailed(this.span, err);
     } catch (inner) {
       reportOnce('sightline: recording an error', inner);
     }
@@ -129,6 +126,13 @@ export class LlmSpan {
     this.ended = true;
     this.span.end();
   }
+}
+
+/** Marks a span failed by `err`: status ERROR with its message, `error.type`, the exception recorded. */
+export function markFailed(span: Span, err: unknown): void {
+  span.setAttribute('error.type', errorType(err));
+  span.recordException(err instanceof Error ? err : String(err));
+  span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.message : String(err) });
 }
 
 /** Class names that say no more than "the API answered with an error". */
