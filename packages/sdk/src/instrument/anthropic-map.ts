@@ -1,12 +1,8 @@
 import type { Attributes } from '@opentelemetry/api';
+import { type Json, num } from './json.js';
 import type { CallResult, GenAiMessage } from './llm-span.js';
 
 /** Pure mapping between Anthropic's Messages API shapes and GenAI attributes and messages. */
-
-// biome-ignore lint/suspicious/noExplicitAny: provider payloads are untyped here
-type Json = any;
-
-const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
 export function anthropicParameters(body: Json): Attributes {
   const a: Attributes = {};

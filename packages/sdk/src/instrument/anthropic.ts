@@ -1,10 +1,8 @@
 import { AnthropicStreamState, anthropicInputMessages, anthropicParameters, anthropicResult, anthropicSystem } from './anthropic-map.js';
 import type { InstrumentContext } from './instrument-context.js';
+import type { Json } from './json.js';
 import type { Patches } from './patches.js';
 import { type CallMapping, isStream, recordStream, serverAddress, wrapCall } from './wrap-call.js';
-
-// biome-ignore lint/suspicious/noExplicitAny: provider payloads are untyped here
-type Json = any;
 
 /**
  * `messages.create` of `@anthropic-ai/sdk` (plain and `stream: true`; `messages.stream()` goes

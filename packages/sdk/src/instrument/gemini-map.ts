@@ -1,13 +1,10 @@
 import type { Attributes } from '@opentelemetry/api';
+import { type Json, num } from './json.js';
 import type { CallResult, GenAiMessage } from './llm-span.js';
 
 /** Pure mapping between `@google/genai` request/response shapes and GenAI attributes and messages. */
 
-// biome-ignore lint/suspicious/noExplicitAny: provider payloads are untyped here
-type Json = any;
 type Part = GenAiMessage['parts'][number];
-
-const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
 /** `models/gemini-2.5-flash` and `publishers/google/models/…` name the same model as `gemini-2.5-flash`. */
 export function geminiModel(model: unknown): string | null {

@@ -8,12 +8,10 @@ import {
   geminiSystem,
 } from './gemini-map.js';
 import type { InstrumentContext } from './instrument-context.js';
+import type { Json } from './json.js';
 import type { CallStart } from './llm-span.js';
 import type { Patches } from './patches.js';
 import { type CallMapping, hostOf, isStream, recordStream, wrapCall } from './wrap-call.js';
-
-// biome-ignore lint/suspicious/noExplicitAny: provider payloads are untyped here
-type Json = any;
 
 /**
  * `@google/genai` defines `generateContent`, `generateContentStream` and `embedContent` per

@@ -1,13 +1,8 @@
 import type { Attributes } from '@opentelemetry/api';
+import { type Json, num, str } from './json.js';
 import type { CallResult, GenAiMessage } from './llm-span.js';
 
 /** Pure mapping between the OpenAI wire shapes and GenAI attributes and messages. */
-
-// biome-ignore lint/suspicious/noExplicitAny: provider payloads are untyped here
-type Json = any;
-
-const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
-const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
 /** `gen_ai.request.*` from a chat / responses / completions request body. */
 export function requestParameters(body: Json): Attributes {

@@ -1,4 +1,5 @@
 import type { InstrumentContext } from './instrument-context.js';
+import type { Json } from './json.js';
 import {
   ChatStreamState,
   chatInputMessages,
@@ -11,9 +12,6 @@ import {
 } from './openai-map.js';
 import type { Patches } from './patches.js';
 import { type CallMapping, isStream, recordStream, serverAddress, wrapCall } from './wrap-call.js';
-
-// biome-ignore lint/suspicious/noExplicitAny: provider payloads are untyped here
-type Json = any;
 
 type Kind = 'chat' | 'responses' | 'embeddings';
 

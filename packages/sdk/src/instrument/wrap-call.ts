@@ -1,11 +1,10 @@
 import { reportOnce } from '../safe.js';
 import type { InstrumentContext } from './instrument-context.js';
+import type { Json } from './json.js';
 import { type CallResult, type CallStart, LlmSpan } from './llm-span.js';
 import { observeStreamObject } from './streams.js';
 
-// biome-ignore lint/suspicious/noExplicitAny: provider payloads and methods are untyped here
-type Json = any;
-// biome-ignore lint/suspicious/noExplicitAny: see above
+// biome-ignore lint/suspicious/noExplicitAny: provider methods are untyped here
 type Method = (this: any, ...args: any[]) => any;
 
 /** How one provider method maps to a model-call span. */
