@@ -1,4 +1,5 @@
 import { type Attributes, EMPTY_ATTRIBUTES, fromPlain, MAX_VALUE_DEPTH, newAttributes } from '../model/any-value.js';
+import { idOrNull } from '../model/ids.js';
 import type { InstrumentationScope, Resource, SpanEvent, SpanKind, SpanLink, StatusCode } from '../model/span.js';
 import { DecodeError } from '../otlp/decode-error.js';
 import { type DecodedTraces, type DecodedTracesBuilder, rejectItem } from '../otlp/decoded.js';
@@ -93,7 +94,7 @@ function readSpan(
   out.spans.push({
     traceId,
     spanId,
-    parentSpanId: parent === '' || /^0+$/.test(parent) ? null : parent,
+    parentSpanId: idOrNull(parent),
     traceState: asString(s.trace_state, `${path}.trace_state`),
     flags: asUint32(s.flags, `${path}.flags`),
     name,

@@ -19,9 +19,15 @@ export function isValidSpanId(id: string): boolean {
   return id.length === 16 && HEX_RE.test(id) && !isAllZero(id);
 }
 
-function isAllZero(id: string): boolean {
+/** Whether hex text is all zeroes: an id that is not set. */
+export function isAllZero(id: string): boolean {
   for (let i = 0; i < id.length; i++) if (id.charCodeAt(i) !== 48) return false;
   return true;
+}
+
+/** An id as OTLP carries one, with empty and all-zero meaning "no id": null then. */
+export function idOrNull(hex: string): string | null {
+  return hex === '' || isAllZero(hex) ? null : hex;
 }
 
 /**

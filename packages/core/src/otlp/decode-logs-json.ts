@@ -1,9 +1,10 @@
+import { idOrNull } from '../model/ids.js';
 import { eventNameOf } from '../model/log-record.js';
 import type { InstrumentationScope, Resource } from '../model/span.js';
 import { readAnyValue, readAttributes, readJsonExportRequest } from './decode-common-json.js';
 import { type DecodedLogs, type DecodedLogsBuilder, rejectRecord } from './decoded-logs.js';
 import { asEnum, asHexId, asInt64, asObject, asString, asUint32, field } from './json-fields.js';
-import { idOrNull, logRecordProblem } from './log-validation.js';
+import { logRecordProblem } from './log-validation.js';
 
 const SEVERITY_NAMES = [
   'SEVERITY_NUMBER_UNSPECIFIED',

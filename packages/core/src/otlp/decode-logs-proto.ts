@@ -1,10 +1,11 @@
 import { type AnyValue, newAttributes } from '../model/any-value.js';
+import { idOrNull } from '../model/ids.js';
 import { eventNameOf } from '../model/log-record.js';
 import type { InstrumentationScope, Resource } from '../model/span.js';
 import { attributesOrEmpty, readAnyValue, readKeyValue } from './decode-any-value-proto.js';
 import { readExportRequest } from './decode-common-proto.js';
 import { type DecodedLogs, type DecodedLogsBuilder, rejectRecord } from './decoded-logs.js';
-import { idOrNull, logRecordProblem } from './log-validation.js';
+import { logRecordProblem } from './log-validation.js';
 import { ProtoReader } from './proto-reader.js';
 
 /**

@@ -1,3 +1,4 @@
+import { idOrNull } from '../model/ids.js';
 import type { InstrumentationScope, Resource, SpanEvent, SpanKind, SpanLink, StatusCode } from '../model/span.js';
 import { readAttributes, readJsonExportRequest } from './decode-common-json.js';
 import { DecodeError } from './decode-error.js';
@@ -50,7 +51,7 @@ function readSpan(
   const reject = (problem: string): void => rejectSpan(out, resourceIndex, spanIndex, name, problem);
   const traceId = asHexId(field(s, 'traceId', 'trace_id'), `${path}.traceId`);
   const spanId = asHexId(field(s, 'spanId', 'span_id'), `${path}.spanId`);
-  let parentSpanId = asHexId(field(s, 'parentSpanId', 'parent_span_id'), `${path}.parentSpanId`);
+  const parentSpanId = asHexId(field(s, 'parentSpanId', 'parent_span_id'), `${path}.parentSpanId`);
   if (traceId === null || spanId === null || parentSpanId === null) {
     reject(`${traceId === null ? 'trace_id' : spanId === null ? 'span_id' : 'parent_span_id'} is not hex`);
     return;
@@ -69,11 +70,10 @@ function readSpan(
     reject(problem);
     return;
   }
-  if (parentSpanId === '' || /^0+$/.test(parentSpanId)) parentSpanId = null;
   out.spans.push({
     traceId,
     spanId,
-    parentSpanId,
+    parentSpanId: idOrNull(parentSpanId),
     traceState: asString(field(s, 'traceState', 'trace_state'), `${path}.traceState`),
     flags: asUint32(s.flags, `${path}.flags`),
     name,

@@ -1,4 +1,5 @@
 import { type AnyValue, newAttributes } from '../model/any-value.js';
+import { idOrNull } from '../model/ids.js';
 import type { InstrumentationScope, Resource, SpanEvent, SpanKind, SpanLink, StatusCode } from '../model/span.js';
 import { attributesOrEmpty, readKeyValue } from './decode-any-value-proto.js';
 import { readExportRequest } from './decode-common-proto.js';
@@ -119,7 +120,6 @@ function readSpan(
     }
   }
   r.expectEnd(end, 'span');
-  if (parentSpanId !== null && /^0+$/.test(parentSpanId)) parentSpanId = null;
   const problem = spanProblem(traceIdBytes, traceId, spanIdBytes, spanId, parentIdBytes, start, finish, kind, statusCode, links);
   if (problem !== null) {
     rejectSpan(out, resourceIndex, spanIndex, name, problem);
@@ -128,7 +128,7 @@ function readSpan(
   out.spans.push({
     traceId,
     spanId,
-    parentSpanId,
+    parentSpanId: parentSpanId === null ? null : idOrNull(parentSpanId),
     traceState,
     flags,
     name,

@@ -11,10 +11,3 @@ export function logRecordProblem(traceIdBytes: number, spanIdBytes: number, seve
     return `severity_number ${severityNumber} is not a SeverityNumber`;
   return null;
 }
-
-/** An id that is all zeroes means "no id". */
-export function idOrNull(hex: string): string | null {
-  if (hex === '') return null;
-  for (let i = 0; i < hex.length; i++) if (hex.charCodeAt(i) !== 48) return hex;
-  return null;
-}

@@ -1,3 +1,4 @@
+import { isAllZero } from '../model/ids.js';
 import type { SpanLink } from '../model/span.js';
 
 /**
@@ -18,9 +19,9 @@ export function spanProblem(
   links: readonly SpanLink[] | null,
 ): string | null {
   if (traceIdBytes !== 16) return `trace_id must be 16 bytes, got ${traceIdBytes}`;
-  if (isZeroHex(traceId)) return 'trace_id is all zeroes';
+  if (isAllZero(traceId)) return 'trace_id is all zeroes';
   if (spanIdBytes !== 8) return `span_id must be 8 bytes, got ${spanIdBytes}`;
-  if (isZeroHex(spanId)) return 'span_id is all zeroes';
+  if (isAllZero(spanId)) return 'span_id is all zeroes';
   if (parentIdBytes !== 0 && parentIdBytes !== 8) return `parent_span_id must be empty or 8 bytes, got ${parentIdBytes}`;
   if (start === 0n) return 'start_time_unix_nano is missing';
   if (end === 0n) return 'end_time_unix_nano is missing';
@@ -30,8 +31,8 @@ export function spanProblem(
   if (links) {
     for (let i = 0; i < links.length; i++) {
       const link = links[i] as SpanLink;
-      if (link.traceId.length !== 32 || isZeroHex(link.traceId)) return `link ${i} has an invalid trace_id`;
-      if (link.spanId.length !== 16 || isZeroHex(link.spanId)) return `link ${i} has an invalid span_id`;
+      if (link.traceId.length !== 32 || isAllZero(link.traceId)) return `link ${i} has an invalid trace_id`;
+      if (link.spanId.length !== 16 || isAllZero(link.spanId)) return `link ${i} has an invalid span_id`;
     }
   }
   return null;
@@ -49,9 +50,4 @@ export function hexSpanProblem(
   links: readonly SpanLink[],
 ): string | null {
   return spanProblem(traceId.length / 2, traceId, spanId.length / 2, spanId, parentSpanId.length / 2, start, end, kind, statusCode, links);
-}
-
-function isZeroHex(hex: string): boolean {
-  for (let i = 0; i < hex.length; i++) if (hex.charCodeAt(i) !== 48) return false;
-  return true;
 }
