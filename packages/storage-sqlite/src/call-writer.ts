@@ -1,5 +1,5 @@
 import { findDuplicates } from '@sightline/core';
-import { type CallTotals, callTotals, NO_CALLS } from '@sightline/storage';
+import { type CallTotals, callTotals, NO_CALLS, roundUsd } from '@sightline/storage';
 import type Database from 'better-sqlite3';
 import { firstCallId, lastCallId } from './call-ids.js';
 import {
@@ -193,7 +193,7 @@ export class CallWriter {
       const trace = this.stmts.traceCost.get(traceKey) as { session_key: number | null; cost_usd: number | null } | undefined;
       if (!trace) continue;
       const sum = this.stmts.countedCost.get(firstCallId(traceKey), lastCallId(traceKey)) as { cost: number; priced: number };
-      const cost = sum.priced > 0 ? Math.round(sum.cost * 1e10) / 1e10 : null;
+      const cost = sum.priced > 0 ? roundUsd(sum.cost) : null;
       this.stmts.setTraceCost.run(cost, traceKey);
       if (trace.session_key !== null) this.sessions.recost(trace.session_key, trace.cost_usd, cost);
     }

@@ -105,9 +105,7 @@ export class SessionWriter {
 
   /** A trace's cost changed (its calls were repriced). */
   recost(key: number, before: number | null, after: number | null): void {
-    const s = this.deltaOf(key).sums;
-    s[6] = (s[6] as number) + (after ?? 0) - (before ?? 0);
-    s[7] = (s[7] as number) + (after === null ? 0 : 1) - (before === null ? 0 : 1);
+    shiftSum(this.deltaOf(key), COST_SUM, before, after);
   }
 
   /** Applies the batch's changes; recomputes the bounds and users of sessions that lost a trace, deletes emptied ones. */
@@ -158,14 +156,10 @@ export class SessionWriter {
     d.traces += traces;
     d.calls += (after?.llmCallCount ?? 0) - (before?.llmCallCount ?? 0);
     d.errors += (after?.errorCount ?? 0) - (before?.errorCount ?? 0);
-    const pair = (i: number, b: number | null | undefined, a: number | null | undefined) => {
-      d.sums[i * 2] = (d.sums[i * 2] as number) + (a ?? 0) - (b ?? 0);
-      d.sums[i * 2 + 1] = (d.sums[i * 2 + 1] as number) + (a == null ? 0 : 1) - (b == null ? 0 : 1);
-    };
-    pair(0, before?.inputTokens, after?.inputTokens);
-    pair(1, before?.outputTokens, after?.outputTokens);
-    pair(2, before?.totalTokens, after?.totalTokens);
-    pair(3, before?.costUsd, after?.costUsd);
+    shiftSum(d, 0, before?.inputTokens, after?.inputTokens);
+    shiftSum(d, 1, before?.outputTokens, after?.outputTokens);
+    shiftSum(d, 2, before?.totalTokens, after?.totalTokens);
+    shiftSum(d, COST_SUM, before?.costUsd, after?.costUsd);
   }
 
   private keyFor(projectId: number, sessionId: string, start: bigint, end: bigint): number {
@@ -180,4 +174,13 @@ export class SessionWriter {
     }
     return key;
   }
+}
+
+/** Which of a session delta's summed figures is the cost (input, output and total tokens come first). */
+const COST_SUM = 3;
+
+/** Moves summed figure `i` from `before` to `after`: its sum, and how many traces know it. */
+function shiftSum(d: SessionDelta, i: number, before: number | null | undefined, after: number | null | undefined): void {
+  d.sums[i * 2] = (d.sums[i * 2] as number) + (after ?? 0) - (before ?? 0);
+  d.sums[i * 2 + 1] = (d.sums[i * 2 + 1] as number) + (after == null ? 0 : 1) - (before == null ? 0 : 1);
 }

@@ -11,6 +11,7 @@ import {
   type MetricsQuery,
   type MetricsResult,
   type Page,
+  roundUsd,
   type SessionDetail,
   type SessionQuery,
   type SessionSummary,
@@ -202,7 +203,7 @@ export class SqliteCallReader implements CallReader {
       inputTokens: known(row.input_tokens, row.input_known),
       outputTokens: known(row.output_tokens, row.output_known),
       totalTokens: known(row.total_tokens, row.total_known),
-      costUsd: cost === null ? null : Math.round(cost * 1e10) / 1e10,
+      costUsd: cost === null ? null : roundUsd(cost),
       users: this.stmts.users.all(row.id) as string[],
     };
   }

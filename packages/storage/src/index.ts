@@ -26,7 +26,7 @@ export { hasSpanConditions, spanMatches } from './span-match.js';
 export { buildSpanTree, pickAttributes } from './span-tree.js';
 export type * from './storage.js';
 export type * from './telemetry-writer.js';
-export { type CallTotals, callTotals, NO_CALLS, resolveCounted, type TotalsInput } from './trace-calls.js';
+export { type CallTotals, callTotals, NO_CALLS, resolveCounted, roundUsd, type TotalsInput } from './trace-calls.js';
 export { pageSummaries, parseSortValue, sortValue } from './trace-order.js';
 export type * from './trace-reader.js';
 export { isBetterRoot, type RootOrder, summarizeTrace } from './trace-summary.js';

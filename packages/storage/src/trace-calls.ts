@@ -42,6 +42,11 @@ export type TotalsInput = Pick<
  * Totals of the calls that count. Sums cover the calls that know each figure (null when none
  * does); session and user are those of the earliest call that names one, counted or not.
  */
+/** A sum of costs, rounded to 1e-10 USD so float noise does not show. */
+export function roundUsd(usd: number): number {
+  return Math.round(usd * 1e10) / 1e10;
+}
+
 export function callTotals(calls: Iterable<TotalsInput>): CallTotals {
   let count = 0;
   let errors = 0;
@@ -69,7 +74,7 @@ export function callTotals(calls: Iterable<TotalsInput>): CallTotals {
     inputTokens: input,
     outputTokens: output,
     totalTokens: total,
-    costUsd: cost === null ? null : Math.round(cost * 1e10) / 1e10,
+    costUsd: cost === null ? null : roundUsd(cost),
     sessionId: session?.sessionId ?? null,
     userId: user?.userId ?? null,
   };

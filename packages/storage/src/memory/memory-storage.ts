@@ -24,7 +24,7 @@ import { hasSpanConditions, spanMatches } from '../span-match.js';
 import { buildSpanTree } from '../span-tree.js';
 import type { Storage } from '../storage.js';
 import type { TelemetryWriter, WriteGroup } from '../telemetry-writer.js';
-import { callTotals, resolveCounted } from '../trace-calls.js';
+import { callTotals, resolveCounted, roundUsd } from '../trace-calls.js';
 import { pageSummaries } from '../trace-order.js';
 import type { ReaderCapabilities, TraceReader } from '../trace-reader.js';
 import { summarizeTrace } from '../trace-summary.js';
@@ -336,7 +336,7 @@ export class MemoryStorage implements Storage, TelemetryWriter, TraceReader, Cal
           inputTokens: sum((t) => t.inputTokens),
           outputTokens: sum((t) => t.outputTokens),
           totalTokens: sum((t) => t.totalTokens),
-          costUsd: cost === null ? null : Math.round(cost * 1e10) / 1e10,
+          costUsd: cost === null ? null : roundUsd(cost),
           users: [...s.users].sort(),
         },
       });

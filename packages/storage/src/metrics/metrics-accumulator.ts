@@ -1,6 +1,7 @@
 import type { LlmCall } from '@sightline/core';
 import type { MetricsGroupBy } from '../call-query.js';
 import type { MetricsResult, MetricsRow } from '../call-results.js';
+import { roundUsd } from '../trace-calls.js';
 import { QuantileSketch } from './quantile-sketch.js';
 
 /** What metrics read of a call. */
@@ -129,7 +130,7 @@ export class MetricsGroup {
       cacheWriteTokens: this.cacheWriteTokens,
       reasoningTokens: this.reasoningTokens,
       totalTokens: this.totalTokens,
-      costUsd: this.pricedCalls > 0 ? Math.round(this.costUsd * 1e10) / 1e10 : null,
+      costUsd: this.pricedCalls > 0 ? roundUsd(this.costUsd) : null,
       unpricedCalls: this.calls - this.pricedCalls,
       latencyMs: { p50: this.latency.quantile(0.5), p95: this.latency.quantile(0.95), p99: this.latency.quantile(0.99) },
       ttftMs: { p50: this.ttft.quantile(0.5), p95: this.ttft.quantile(0.95) },
