@@ -45,6 +45,21 @@ export interface CallRow {
 
 export const num = (v: number | bigint | null): number | null => (v === null ? null : Number(v));
 
+/** A cost the source reported itself, as the `source_cost` column keeps it. */
+export interface SourceCost {
+  readonly usd: number;
+  readonly breakdown: CostBreakdown | null;
+}
+
+/** The `source_cost` column's text for a call (null when the source reported no cost). */
+export function encodeSourceCost(usd: number | null, breakdown: CostBreakdown | null): string | null {
+  return usd === null ? null : JSON.stringify({ usd, breakdown } satisfies SourceCost);
+}
+
+export function decodeSourceCost(text: string | null): SourceCost | null {
+  return text === null ? null : (JSON.parse(text) as SourceCost);
+}
+
 /** The columns of a call's outcome, usage and timing. */
 type FigureColumns = Pick<
   CallRow,
@@ -86,7 +101,7 @@ export function rowToCall(row: CallRow, project: string): StoredFigures {
     reasoning: num(row.cost_reasoning),
   };
   const breakdown = Object.values(b).every((v) => v === null) ? null : b;
-  const source = row.source_cost === null ? null : (JSON.parse(row.source_cost) as { usd: number; breakdown: CostBreakdown | null });
+  const source = decodeSourceCost(row.source_cost);
   return {
     project,
     traceId: blobToHex(row.trace_id),

@@ -1,4 +1,5 @@
 import type { LlmCall } from '@sightline/core';
+import { encodeSourceCost } from './call-rows.js';
 import { CALL_NUMS, CALL_STRINGS, CN, CS, type EncodedCalls } from './encoded-batch.js';
 
 /** Turns calls into columns; each call is matched to its span's index in the group. */
@@ -54,8 +55,7 @@ export function encodeCalls(calls: readonly LlmCall[], spanIndex: (spanId: strin
     refs[s + CS.Route] = ref(c.routeName);
     refs[s + CS.CostSource] = ref(c.costSource);
     refs[s + CS.PriceModel] = ref(c.priceModel);
-    refs[s + CS.SourceCost] =
-      c.sourceCostUsd === null ? -1 : ref(JSON.stringify({ usd: c.sourceCostUsd, breakdown: c.sourceCostBreakdown }));
+    refs[s + CS.SourceCost] = ref(encodeSourceCost(c.sourceCostUsd, c.sourceCostBreakdown));
     count++;
   }
   if (count === 0) return null;

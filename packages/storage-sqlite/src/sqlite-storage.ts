@@ -19,6 +19,7 @@ import {
   type WriteResult,
 } from '@sightline/storage';
 import type Database from 'better-sqlite3';
+import { decodeSourceCost, num } from './call-rows.js';
 import type { CostChange } from './call-writer.js';
 import { encodeBatch, encodeGroup } from './encode-batch.js';
 import type { EncodedGroup } from './encoded-batch.js';
@@ -50,20 +51,18 @@ interface RepriceRow {
 }
 
 function pricedFields(row: RepriceRow): PricedFields {
-  const n = (v: bigint | null) => (v === null ? null : Number(v));
-  const source =
-    row.source_cost === null ? null : (JSON.parse(row.source_cost) as { usd: number; breakdown: PricedFields['sourceCostBreakdown'] });
+  const source = decodeSourceCost(row.source_cost);
   return {
     model: row.model,
     requestModel: row.request_model,
     provider: row.provider,
     hostProvider: row.host_provider,
     timestamp: row.ts,
-    inputTokens: n(row.input_tokens),
-    outputTokens: n(row.output_tokens),
-    cacheReadTokens: n(row.cache_read_tokens),
-    cacheWriteTokens: n(row.cache_write_tokens),
-    reasoningTokens: n(row.reasoning_tokens),
+    inputTokens: num(row.input_tokens),
+    outputTokens: num(row.output_tokens),
+    cacheReadTokens: num(row.cache_read_tokens),
+    cacheWriteTokens: num(row.cache_write_tokens),
+    reasoningTokens: num(row.reasoning_tokens),
     sourceCostUsd: source?.usd ?? null,
     sourceCostBreakdown: source?.breakdown ?? null,
   };

@@ -1,6 +1,7 @@
 import { type CallTotals, NO_CALLS, type WriteResult } from '@sightline/storage';
 import type Database from 'better-sqlite3';
 import { CALLS_PER_TRACE } from './call-ids.js';
+import { num } from './call-rows.js';
 import { idKey, stateFromEncoded } from './call-state.js';
 import { CallWriter, type CostChange } from './call-writer.js';
 import { DimensionWriter } from './dimension-writer.js';
@@ -408,14 +409,13 @@ type TraceTotalsRow = Pick<
 >;
 
 function totalsOf(row: TraceTotalsRow): CallTotals {
-  const n = (v: bigint | null) => (v === null ? null : Number(v));
   return {
     llmCallCount: Number(row.llm_call_count),
     errorCount: Number(row.llm_error_count),
-    inputTokens: n(row.input_tokens),
-    outputTokens: n(row.output_tokens),
-    totalTokens: n(row.total_tokens),
-    costUsd: row.cost_usd === null ? null : Number(row.cost_usd),
+    inputTokens: num(row.input_tokens),
+    outputTokens: num(row.output_tokens),
+    totalTokens: num(row.total_tokens),
+    costUsd: num(row.cost_usd),
     sessionId: row.session_id,
     userId: row.user_id,
   };
