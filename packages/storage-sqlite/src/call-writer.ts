@@ -1,5 +1,5 @@
 import { findDuplicates } from '@sightline/core';
-import { type CallTotals, callTotals, NO_CALLS, roundUsd } from '@sightline/storage';
+import { type CallTotals, callTotals, roundUsd } from '@sightline/storage';
 import type Database from 'better-sqlite3';
 import { firstCallId, lastCallId } from './call-ids.js';
 import {
@@ -154,8 +154,8 @@ export class CallWriter {
     this.stmts.deleteCalls.run(firstCallId(traceKey), lastCallId(traceKey));
   }
 
-  /** Applies new costs; returns the keys of the traces whose totals changed. */
-  setCosts(changes: readonly CostChange[]): Set<number> {
+  /** Applies new costs, and moves the totals of their traces, sessions and rollups. */
+  setCosts(changes: readonly CostChange[]): void {
     const traces = new Set<number>();
     for (const change of changes) {
       const row = this.stmts.costRow.get(change.id) as
@@ -197,7 +197,6 @@ export class CallWriter {
       this.stmts.setTraceCost.run(cost, traceKey);
       if (trace.session_key !== null) this.sessions.recost(trace.session_key, trace.cost_usd, cost);
     }
-    return traces;
   }
 
   /** Applies what the batch gathered: new call rows, rollups and sessions. */
@@ -224,8 +223,6 @@ export class CallWriter {
     this.rowCount = 0;
   }
 }
-
-export { NO_CALLS };
 
 function valuesSql(rows: number): string {
   const one = `(${Array(INSERT_COLUMN_COUNT).fill('?').join(', ')})`;

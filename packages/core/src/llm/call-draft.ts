@@ -1,6 +1,5 @@
 import type { AnyValue, Attributes } from '../model/any-value.js';
 import type { Span } from '../model/span.js';
-import { keyPrefixes } from './key-prefixes.js';
 import type { LlmCall, Provenance } from './llm-call.js';
 
 /** The fields a vocabulary mapper fills; the rest (ids, times, derived figures) are filled after. */
@@ -24,7 +23,7 @@ export class CallDraft {
   constructor(
     readonly span: Span,
     readonly vocabulary: string,
-    readonly prefixes: number = keyPrefixes(span.attributes),
+    readonly prefixes: number,
     private readonly recordProvenance = true,
   ) {
     this.attrs = span.attributes;
@@ -42,12 +41,6 @@ export class CallDraft {
     this.fields[field] = value;
     if (this.recordProvenance) this.provenance[field] = { vocabulary, rule };
     return true;
-  }
-
-  /** Sets a field, replacing any earlier value. */
-  replace<K extends keyof DraftFields>(field: K, value: DraftFields[K], rule: string): void {
-    this.fields[field] = value;
-    if (this.recordProvenance) this.provenance[field] = { vocabulary: this.vocabulary, rule };
   }
 
   /** Sets `field` from the first of `keys` that holds a usable value. */

@@ -4,8 +4,8 @@ import { CallDraft } from './call-draft.js';
 import { KeyPrefix, keyPrefixes } from './key-prefixes.js';
 import type { LlmCall } from './llm-call.js';
 import { vendorOfModel } from './provider-names.js';
-import { asInt, asString } from './readers.js';
 import { detectVocabulary } from './registry.js';
+import { asInt, asString } from './values.js';
 import { readGenAiContent, readGenAiFields } from './vocabularies/otel-genai.js';
 
 export interface NormalizeOptions {

@@ -2,7 +2,7 @@ import { nanosToMs } from '../model/time.js';
 import type { CallDraft } from './call-draft.js';
 import type { Message } from './llm-call.js';
 import { messagesFromAttribute, messagesFromPlain, systemMessage, toolCallsOf } from './messages.js';
-import { asBool, asInt, asNumber, asString, asStrings, asStructured } from './values.js';
+import { asInt, asString, asStrings, asStructured } from './values.js';
 
 /** Field readers shared by vocabularies that use the same keys. */
 
@@ -119,5 +119,3 @@ export function ttftFromEvent(d: CallDraft, eventName: string): void {
   if (e && e.timeUnixNano >= d.span.startTimeUnixNano)
     d.set('ttftMs', nanosToMs(e.timeUnixNano - d.span.startTimeUnixNano), `event "${eventName}" time - span start`);
 }
-
-export { asBool, asInt, asNumber, asString, asStrings, asStructured };

@@ -5,8 +5,8 @@ import type { CallDraft } from '../call-draft.js';
 import { KeyPrefix } from '../key-prefixes.js';
 import { messagesFromPlain, textMessage } from '../messages.js';
 import { providerFields } from '../provider-fields.js';
-import { asNumber, asString, deriveToolCalls, readSessionAndUser, setParameter } from '../readers.js';
-import { asStructured, parseJson } from '../values.js';
+import { deriveToolCalls, readSessionAndUser, setParameter } from '../readers.js';
+import { asNumber, asString, asStructured, parseJson } from '../values.js';
 import type { Vocabulary } from '../vocabulary.js';
 
 const P = 'langfuse.observation.';

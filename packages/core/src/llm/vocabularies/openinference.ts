@@ -3,17 +3,8 @@ import type { Span } from '../../model/span.js';
 import type { CallDraft } from '../call-draft.js';
 import { indexedObjects, openInferenceMessages, textMessage } from '../messages.js';
 import { parseProviderName } from '../provider-names.js';
-import {
-  asInt,
-  asNumber,
-  asString,
-  deriveToolCalls,
-  readFinishReasons,
-  readSessionAndUser,
-  setParameter,
-  ttftFromEvent,
-} from '../readers.js';
-import { asStructured } from '../values.js';
+import { deriveToolCalls, readFinishReasons, readSessionAndUser, setParameter, ttftFromEvent } from '../readers.js';
+import { asInt, asNumber, asString, asStructured } from '../values.js';
 import type { Vocabulary } from '../vocabulary.js';
 
 /**

@@ -4,9 +4,6 @@ import { KeyPrefix } from '../key-prefixes.js';
 import { indexedChatMessages } from '../messages.js';
 import { providerFields } from '../provider-fields.js';
 import {
-  asBool,
-  asInt,
-  asString,
   deriveFinishReasons,
   deriveToolCalls,
   readFinishReasons,
@@ -16,6 +13,7 @@ import {
   readSessionAndUser,
   setParameter,
 } from '../readers.js';
+import { asBool, asInt, asString } from '../values.js';
 import type { Vocabulary } from '../vocabulary.js';
 import { CALL_OPERATIONS, normalizeOperation } from './otel-genai.js';
 

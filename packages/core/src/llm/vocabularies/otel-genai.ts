@@ -3,9 +3,6 @@ import type { CallDraft } from '../call-draft.js';
 import { KeyPrefix } from '../key-prefixes.js';
 import { providerFields } from '../provider-fields.js';
 import {
-  asBool,
-  asNumber,
-  asString,
   deriveFinishReasons,
   deriveToolCalls,
   readContentEvents,
@@ -15,6 +12,7 @@ import {
   readGenAiUsage,
   readSessionAndUser,
 } from '../readers.js';
+import { asBool, asNumber, asString } from '../values.js';
 import type { Vocabulary } from '../vocabulary.js';
 
 /** `gen_ai.operation.name` values that are model calls; the rest are agents, tools, workflows. */

@@ -2,7 +2,8 @@ import type { Span } from '../../model/span.js';
 import type { CallDraft } from '../call-draft.js';
 import { KeyPrefix } from '../key-prefixes.js';
 import { providerFields } from '../provider-fields.js';
-import { asBool, asInt, asNumber, asString, readSessionAndUser } from '../readers.js';
+import { readSessionAndUser } from '../readers.js';
+import { asBool, asInt, asNumber, asString } from '../values.js';
 import type { Vocabulary } from '../vocabulary.js';
 
 /**

@@ -1,7 +1,8 @@
 import type { Span } from '../../model/span.js';
 import type { CallDraft } from '../call-draft.js';
 import { providerFields } from '../provider-fields.js';
-import { asInt, asNumber, asString, readSessionAndUser } from '../readers.js';
+import { readSessionAndUser } from '../readers.js';
+import { asInt, asNumber, asString } from '../values.js';
 import type { Vocabulary } from '../vocabulary.js';
 
 const OPERATIONS: Record<string, { operation: string; streaming: boolean | null }> = {

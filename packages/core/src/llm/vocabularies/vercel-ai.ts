@@ -4,8 +4,8 @@ import { KeyPrefix } from '../key-prefixes.js';
 import type { Message } from '../llm-call.js';
 import { messagesFromPlain, textMessage } from '../messages.js';
 import { providerFields } from '../provider-fields.js';
-import { asInt, asNumber, asString, deriveToolCalls, readFinishReasons, readSessionAndUser, setParameter } from '../readers.js';
-import { asStructured } from '../values.js';
+import { deriveToolCalls, readFinishReasons, readSessionAndUser, setParameter } from '../readers.js';
+import { asInt, asNumber, asString, asStructured } from '../values.js';
 import type { Vocabulary } from '../vocabulary.js';
 import { readGenAi, readGenAiContent } from './otel-genai.js';
 
