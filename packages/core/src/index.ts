@@ -32,3 +32,4 @@ export { baseName, exactName, familyName } from './pricing/model-names.js';
 export type * from './pricing/price-entry.js';
 export { PriceFileError, parsePriceOverrides } from './pricing/price-overrides.js';
 export { type PriceContext, type PriceMatch, PriceTable } from './pricing/price-table.js';
+export { readPricedCalls } from './pricing/read-calls.js';

@@ -89,11 +89,6 @@ export class Pricer {
     return prices.table ? costFrom(prices.table, call, 'table') : UNPRICED;
   }
 
-  /** The call with its cost fields set. */
-  apply<C extends LlmCall>(call: C): C {
-    return { ...call, ...this.price(call) };
-  }
-
   private pricesFor(call: PricedFields): Prices {
     // Nested by field, so a lookup allocates nothing; the day comes from the time in ms (exact enough).
     const byDay = this.memo.lookup(call.model, call.requestModel, call.provider, call.hostProvider);

@@ -1,4 +1,13 @@
-import { type AnyValue, builtInPrices, type LlmCall, type LogRecord, normalizeSpan, Pricer, PriceTable, type Span } from '@sightline/core';
+import {
+  type AnyValue,
+  builtInPrices,
+  type LlmCall,
+  type LogRecord,
+  Pricer,
+  PriceTable,
+  readPricedCalls,
+  type Span,
+} from '@sightline/core';
 import { describe, expect, it } from 'vitest';
 import type { CallQuery, MetricsQuery, SessionQuery } from '../call-query.js';
 import type { StoredCall } from '../call-results.js';
@@ -61,12 +70,7 @@ export function llmSpan(spec: LlmSpanSpec = {}): Span {
 
 /** The calls ingest reads from spans: figures only, priced with the built-in table. */
 export function ingestCalls(spans: readonly Span[], with_ = pricer): LlmCall[] {
-  const calls: LlmCall[] = [];
-  for (const s of spans) {
-    const call = normalizeSpan(s, { content: false });
-    if (call) calls.push(with_.apply(call));
-  }
-  return calls;
+  return readPricedCalls(spans, with_);
 }
 
 function logRecord(span: Span, eventName: string, body: AnyValue, offsetNs = 0n): LogRecord {
