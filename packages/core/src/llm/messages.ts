@@ -126,6 +126,13 @@ export function systemMessage(v: AnyValue | undefined): Message | null {
   return parts.length ? { role: 'system', parts } : null;
 }
 
+/** Whether any attribute is an indexed `prefix.{i}.rest` one (what {@link indexedObjects} would group), without building them. */
+export function hasIndexed(attrs: Attributes, prefix: string): boolean {
+  const head = `${prefix}.`;
+  for (const key in attrs) if (key.startsWith(head) && /^\d+\../.test(key.slice(head.length))) return true;
+  return false;
+}
+
 /**
  * Groups flattened, indexed attributes: `prefix.{i}.rest` → one plain object per index, with
  * `rest` split on dots into nested objects (`message.tool_calls.0.tool_call.id` …). Numeric

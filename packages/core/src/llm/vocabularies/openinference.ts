@@ -1,7 +1,7 @@
 import { fromPlain } from '../../model/any-value.js';
 import type { Span } from '../../model/span.js';
 import type { CallDraft } from '../call-draft.js';
-import { indexedObjects, openInferenceMessages, textMessage } from '../messages.js';
+import { hasIndexed, indexedObjects, openInferenceMessages, textMessage } from '../messages.js';
 import { parseProviderName } from '../provider-names.js';
 import { deriveToolCalls, readFinishReasons, readSessionAndUser, setParameter, ttftFromEvent } from '../readers.js';
 import { asInt, asNumber, asString, asStructured } from '../values.js';
@@ -21,8 +21,7 @@ export const openInference: Vocabulary = {
     const invocation = invocationParameters(d, kind === 'EMBEDDING' ? 'embedding.invocation_parameters' : 'llm.invocation_parameters');
 
     if (kind === 'EMBEDDING') d.set('operation', 'embeddings', 'openinference.span.kind EMBEDDING');
-    else if (indexedObjects(d.attrs, 'llm.prompts').length > 0)
-      d.set('operation', 'text_completion', 'openinference.span.kind LLM with llm.prompts');
+    else if (hasIndexed(d.attrs, 'llm.prompts')) d.set('operation', 'text_completion', 'openinference.span.kind LLM with llm.prompts');
     else d.set('operation', 'chat', 'openinference.span.kind LLM');
 
     const system = asString(d.get('llm.system'));
