@@ -49,6 +49,8 @@ export class CallDraft {
     keys: readonly string[],
     convert: (v: AnyValue | undefined) => DraftFields[K] | null,
   ): boolean {
+    // `set` would refuse it anyway: do not convert what cannot be used.
+    if (this.fields[field] !== undefined && this.fields[field] !== null) return false;
     for (const key of keys) {
       if (!Object.hasOwn(this.attrs, key)) continue;
       if (this.set(field, convert(this.attrs[key]), key)) return true;
