@@ -1,7 +1,7 @@
 import type { AnyValue, Attributes } from '../model/any-value.js';
 import type { LlmCall, Message, Provenance } from './llm-call.js';
 import { messageFromPlain, messagesFromPlain, toolCallsOf } from './messages.js';
-import { normalizeFinishReason } from './readers.js';
+import { finishReasonsOf } from './readers.js';
 import { asStructured, toPlain } from './values.js';
 
 /** A GenAI content event, as a log record (or a span event) carries it. */
@@ -98,9 +98,9 @@ export function withEventContent(call: LlmCall, events: readonly ContentEvent[])
         provenance.toolCallCount = { vocabulary: 'otel-genai', rule: 'derived: number of tool calls' };
       }
     }
-    const reasons = found.outputMessages.map((m) => m.finishReason).filter((r): r is string => !!r);
+    const reasons = finishReasonsOf(found.outputMessages);
     if (!finishReasons && reasons.length) {
-      finishReasons = reasons.map(normalizeFinishReason);
+      finishReasons = reasons;
       provenance.finishReasons = { vocabulary: 'otel-genai', rule: 'finish_reason of gen_ai.choice events' };
     }
   }

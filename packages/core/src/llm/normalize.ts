@@ -75,7 +75,6 @@ function finish(d: CallDraft): LlmCall {
     d.set('tptMs', generation / output, 'derived: (duration - ttft) / output tokens');
     d.set('tokensPerS', output / (generation / 1000), 'derived: output tokens / (duration - ttft)');
   }
-  if (f.toolCalls && f.toolCallCount === undefined) d.set('toolCallCount', f.toolCalls.length, 'derived: number of tool calls');
 
   return {
     traceId: span.traceId,

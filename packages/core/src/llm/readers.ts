@@ -103,8 +103,16 @@ export function deriveToolCalls(d: CallDraft): void {
 
 /** Finish reasons carried on output messages (deprecated there in OTel, but still sent). */
 export function deriveFinishReasons(d: CallDraft): void {
-  const reasons = (d.fields.outputMessages ?? []).map((m) => m.finishReason).filter((r): r is string => !!r);
-  if (reasons.length) d.set('finishReasons', reasons.map(normalizeFinishReason), 'finish_reason of output messages');
+  const reasons = finishReasonsOf(d.fields.outputMessages ?? []);
+  if (reasons.length) d.set('finishReasons', reasons, 'finish_reason of output messages');
+}
+
+/** The finish reasons output messages carry, normalized. */
+export function finishReasonsOf(messages: readonly Message[]): string[] {
+  return messages
+    .map((m) => m.finishReason)
+    .filter((r): r is string => !!r)
+    .map(normalizeFinishReason);
 }
 
 /** Session and user keys most vocabularies share, as fallbacks. */
