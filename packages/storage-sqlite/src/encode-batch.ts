@@ -97,7 +97,7 @@ export function encodeGroup(group: WriteGroup): EncodedGroup {
   if (group.calls?.length) {
     const bySpanId = new Map<string, number>();
     for (let i = 0; i < count; i++) bySpanId.set((group.spans[i] as Span).spanId, i);
-    calls = encodeCalls(group.calls, (spanId) => bySpanId.get(spanId));
+    calls = encodeCalls(group.calls, count, (spanId) => bySpanId.get(spanId));
   }
   const logs = (group.logs ?? []).map((log) => {
     const r = indexIn(resourceIndex, resources, log.resource, encodeResource);

@@ -2,10 +2,14 @@ import type { LlmCall } from '@sightline/core';
 import { encodeSourceCost } from './call-rows.js';
 import { CALL_NUMS, CALL_STRINGS, CN, CS, type EncodedCalls } from './encoded-batch.js';
 
-/** Turns calls into columns; each call is matched to its span's index in the group. */
-export function encodeCalls(calls: readonly LlmCall[], spanIndex: (spanId: string) => number | undefined): EncodedCalls | null {
+/** Turns calls into columns; each call is matched to its span's index among the group's `spanCount` spans. */
+export function encodeCalls(
+  calls: readonly LlmCall[],
+  spanCount: number,
+  spanIndex: (spanId: string) => number | undefined,
+): EncodedCalls | null {
   if (calls.length === 0) return null;
-  const span = new Uint32Array(calls.length);
+  const callOf = new Int32Array(spanCount).fill(-1);
   const nums = new Float64Array(calls.length * CALL_NUMS);
   const refs = new Int32Array(calls.length * CALL_STRINGS);
   const table: string[] = [];
@@ -23,7 +27,7 @@ export function encodeCalls(calls: readonly LlmCall[], spanIndex: (spanId: strin
   for (const c of calls) {
     const at = spanIndex(c.spanId);
     if (at === undefined) continue;
-    span[count] = at;
+    callOf[at] = count;
     const n = count * CALL_NUMS;
     const b = c.costBreakdown;
     nums[n + CN.InputTokens] = c.inputTokens ?? Number.NaN;
@@ -59,5 +63,5 @@ export function encodeCalls(calls: readonly LlmCall[], spanIndex: (spanId: strin
     count++;
   }
   if (count === 0) return null;
-  return { count, span, nums, refs, table };
+  return { count, callOf, nums, refs, table };
 }

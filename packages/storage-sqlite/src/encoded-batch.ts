@@ -90,13 +90,13 @@ export const CS = {
 export const CALL_STRINGS = 13;
 
 /**
- * The calls of a group, columnar: call i belongs to span `span[i]` of the group. Strings sit
+ * The calls of a group, columnar: span i's call is call `callOf[i]` (-1 for none). Strings sit
  * once each in `table` (calls repeat models, providers, sessions), so little is copied to
  * the writer thread.
  */
 export interface EncodedCalls {
   readonly count: number;
-  readonly span: Uint32Array;
+  readonly callOf: Int32Array;
   readonly nums: Float64Array;
   readonly refs: Int32Array;
   readonly table: string[];
@@ -155,7 +155,7 @@ export interface EncodedScope {
 export function transferables(batch: EncodedBatch): ArrayBuffer[] {
   return batch.groups.flatMap((g) => {
     const buffers = [g.ids.buffer, g.times.buffer, g.ints.buffer, g.attributes.buffer, g.offsets.buffer, g.blooms.buffer];
-    if (g.calls) buffers.push(g.calls.span.buffer, g.calls.nums.buffer, g.calls.refs.buffer);
+    if (g.calls) buffers.push(g.calls.callOf.buffer, g.calls.nums.buffer, g.calls.refs.buffer);
     return buffers as ArrayBuffer[];
   });
 }

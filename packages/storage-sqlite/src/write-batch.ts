@@ -150,7 +150,7 @@ export class BatchWriter {
       const resourceIds = group.resources.map((r) => this.dims.resourceId(r));
       const scopeIds = group.scopes.map((s) => this.dims.scopeId(s));
       const { ids, times, ints, strings, attributes, offsets, blooms } = group;
-      const callAt = callIndexes(group);
+      const callOf = group.calls?.callOf ?? null;
       const idBuffer = Buffer.from(ids.buffer, ids.byteOffset, ids.byteLength);
       for (let i = 0; i < group.count; i++) {
         const at = i * ID_BYTES;
@@ -194,6 +194,7 @@ export class BatchWriter {
         }
         stored++;
         this.spanIds.add(spanId, agg.key);
+        const service = group.resources[ints[n + I.Resource] as number]?.serviceName ?? 'unknown_service';
         absorbSpan(
           agg,
           {
@@ -202,7 +203,7 @@ export class BatchWriter {
             startTimeUnixNano: start,
             end,
             name: strings[t + T.Name] as string,
-            service: group.resources[ints[n + I.Resource] as number]?.serviceName ?? 'unknown_service',
+            service,
             statusCode: ints[n + I.StatusCode] as number,
             bloom: blooms.subarray(
               (ints[n + I.Bloom] as number) * FILTER_BLOOM_BYTES,
@@ -211,7 +212,7 @@ export class BatchWriter {
           },
           group.expiresAt,
         );
-        this.trackCall(agg, group, i, callAt[i] as number, spanId, parentSpanId, start);
+        this.trackCall(agg, group, callOf === null ? -1 : (callOf[i] as number), service, spanId, parentSpanId, start);
       }
       for (const log of group.logs) {
         const values = [
@@ -278,8 +279,8 @@ export class BatchWriter {
   private trackCall(
     agg: TraceAggregate,
     group: EncodedGroup,
-    spanIndex: number,
     callIndex: number,
+    service: string,
     spanId: Uint8Array,
     parentSpanId: Uint8Array | null,
     start: bigint,
@@ -294,7 +295,6 @@ export class BatchWriter {
     else agg.llm.parents.set(idKey(spanId), parentSpanId === null ? -1 : idKey(parentSpanId));
     agg.llm.dirty = true;
     if (callIndex < 0 || !group.calls || agg.llm.nextOrdinal >= CALLS_PER_TRACE) return;
-    const service = group.resources[group.ints[spanIndex * INTS + I.Resource] as number]?.serviceName ?? 'unknown_service';
     const state = stateFromEncoded({ calls: group.calls, index: callIndex, spanId }, service, start);
     agg.llm.calls.set(state.spanId, state);
   }
@@ -419,13 +419,6 @@ function totalsOf(row: TraceTotalsRow): CallTotals {
     sessionId: row.session_id,
     userId: row.user_id,
   };
-}
-
-/** For each span of a group, the index of its call, or -1. */
-function callIndexes(group: EncodedGroup): Int32Array {
-  const at = new Int32Array(group.count).fill(-1);
-  if (group.calls) for (let c = 0; c < group.calls.count; c++) at[group.calls.span[c] as number] = c;
-  return at;
 }
 
 /** The trace id index key: the project id (4 bytes, big-endian) then the 16-byte trace id. */
