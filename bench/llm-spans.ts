@@ -16,14 +16,16 @@ const WORDS =
 /**
  * A request of realistic LLM spans: traces of 8 spans (an agent root, chat calls with
  * ~1 KB of prompt and completion text and GenAI attributes, a tool call), 512 spans in all.
+ * Longer traces (`spansPerTrace`, an agent's long run) repeat six chat calls and a tool call
+ * under the one root.
  */
-export function templateSpans(spansPerRequest = 512, seed = 1): ReadableSpan[] {
+export function templateSpans(spansPerRequest = 512, seed = 1, spansPerTrace = 8): ReadableSpan[] {
   const rand = seededRandom(seed);
   const text = (words: number) => Array.from({ length: words }, () => WORDS[Math.floor(rand() * WORDS.length)]).join(' ');
   const spans: ReadableSpan[] = [];
   // Requests step 14 minutes apart from four weeks ago, so a full run spreads over ~four weeks.
   const base = BigInt(Date.now() - 28 * 86_400_000) * 1_000_000n;
-  const traces = Math.ceil(spansPerRequest / 8);
+  const traces = Math.ceil(spansPerRequest / spansPerTrace);
   // One resource per service, as an SDK sends: the request carries four ResourceSpans.
   const resources = SERVICES.map((service) =>
     resourceFromAttributes({
@@ -37,13 +39,16 @@ export function templateSpans(spansPerRequest = 512, seed = 1): ReadableSpan[] {
     const traceId = TRACE_MARK + t.toString(16).padStart(24, '0');
     const resource = resources[t % resources.length] as (typeof resources)[number];
     const start = base + BigInt(t) * 50_000_000n;
-    const rootId = SPAN_MARK + (t * 8).toString(16).padStart(8, '0');
-    for (let i = 0; i < 8 && spans.length < spansPerRequest; i++) {
-      const spanId = i === 0 ? rootId : SPAN_MARK + (t * 8 + i).toString(16).padStart(8, '0');
+    const rootId = SPAN_MARK + (t * spansPerTrace).toString(16).padStart(8, '0');
+    for (let i = 0; i < spansPerTrace && spans.length < spansPerRequest; i++) {
+      const spanId = i === 0 ? rootId : SPAN_MARK + (t * spansPerTrace + i).toString(16).padStart(8, '0');
       const model = MODELS[(t + i) % MODELS.length] as string;
-      const isChat = i > 0 && i < 7;
+      const isChat = i > 0 && i % 8 !== 7;
       const s = start + BigInt(i) * 2_000_000n;
-      const e = i === 0 ? start + 2_000_000_000n : s + BigInt(isChat ? 300_000_000 + Math.floor(rand() * 1_500_000_000) : 20_000_000);
+      const e =
+        i === 0
+          ? start + BigInt(spansPerTrace) * 2_000_000n + 2_000_000_000n
+          : s + BigInt(isChat ? 300_000_000 + Math.floor(rand() * 1_500_000_000) : 20_000_000);
       spans.push({
         name: i === 0 ? 'agent.run' : isChat ? `chat ${model}` : 'execute_tool search',
         kind: i === 0 ? SpanKind.SERVER : isChat ? SpanKind.CLIENT : SpanKind.INTERNAL,

@@ -9,9 +9,16 @@ import { type EncodedBatch, type EncodedGroup, I, ID_BYTES, INTS, STRINGS, T } f
 import { FILTER_BLOOM_BYTES } from './filter-bloom.js';
 import { IdIndex } from './id-index/id-index.js';
 import { absorbSpan, type TraceAggregate } from './trace-aggregate.js';
+import { CALL_BYTES, SPAN_BYTES, TraceCache, traceWeight } from './trace-cache.js';
 
-/** Recently written traces kept in memory (spans of a trace usually arrive within seconds). */
-const TRACE_CACHE = 3_000;
+/**
+ * Estimated bytes of recently written traces kept between batches, and of the traces a batch
+ * is changing at once (beyond it, the changed traces are written out and the batch goes on in
+ * the same transaction). Together they keep the writer's heap bounded whatever the load: many
+ * small traces, a few agent runs of thousands of calls, or one request of 100,000 traces.
+ */
+const CACHE_BYTES = 16 * 1024 * 1024;
+const TOUCHED_BYTES = 16 * 1024 * 1024;
 
 interface TraceRow {
   id: bigint;
@@ -48,7 +55,7 @@ export class BatchWriter {
   private readonly dims: DimensionWriter;
   private readonly traceIds: IdIndex;
   private readonly spanIds: IdIndex;
-  private readonly traces = new Map<string, TraceAggregate>();
+  private readonly traces = new TraceCache(CACHE_BYTES);
   private readonly stmts;
   private readonly writeTx: (batch: EncodedBatch) => WriteResult;
   private readonly expireTx: (now: bigint) => number;
@@ -142,6 +149,7 @@ export class BatchWriter {
 
   private apply(batch: EncodedBatch): WriteResult {
     const touched = new Map<string, TraceAggregate>();
+    let touchedBytes = 0;
     let stored = 0;
     let duplicates = 0;
     let logsStored = 0;
@@ -162,11 +170,15 @@ export class BatchWriter {
         const t = i * STRINGS;
         const start = times[i * 2] as bigint;
         const end = times[i * 2 + 1] as bigint;
-        let agg = touched.get(mapKey) ?? this.cachedTrace(mapKey);
-        if (!agg)
+        let agg = touched.get(mapKey);
+        if (!agg) {
           agg =
-            this.loadTrace(projectId, traceId) ?? this.createTrace(projectId, traceId, spanId, strings[t + T.Name] as string, start, end);
-        touched.set(mapKey, agg);
+            this.traces.take(mapKey) ??
+            this.loadTrace(projectId, traceId) ??
+            this.createTrace(projectId, traceId, spanId, strings[t + T.Name] as string, start, end);
+          touched.set(mapKey, agg);
+          touchedBytes += traceWeight(agg);
+        }
         const changes = this.stmts.insertSpan.run(
           agg.key,
           spanId,
@@ -212,7 +224,15 @@ export class BatchWriter {
           },
           group.expiresAt,
         );
-        this.trackCall(agg, group, callOf === null ? -1 : (callOf[i] as number), service, spanId, parentSpanId, start);
+        const callIndex = callOf === null ? -1 : (callOf[i] as number);
+        const llmBefore = agg.llm;
+        this.trackCall(agg, group, callIndex, service, spanId, parentSpanId, start);
+        // A trace's call state read from disk just now weighs what it read.
+        touchedBytes += agg.llm !== llmBefore ? traceWeight(agg) : SPAN_BYTES + (callIndex < 0 ? 0 : CALL_BYTES);
+        if (touchedBytes > TOUCHED_BYTES) {
+          this.finish(touched);
+          touchedBytes = 0;
+        }
       }
       for (const log of group.logs) {
         const values = [
@@ -235,6 +255,16 @@ export class BatchWriter {
         logsStored += this.stmts.insertLog.run(...values).changes;
       }
     }
+    this.finish(touched);
+    return { stored, duplicates, logsStored };
+  }
+
+  /**
+   * Writes what changed of the touched traces — their calls, sessions, rollups and summary
+   * rows — and hands them to the cache. Inside the batch's transaction: a trace touched again
+   * later in the batch is taken back from the cache (or read back from the database).
+   */
+  private finish(touched: Map<string, TraceAggregate>): void {
     for (const [mapKey, agg] of touched) {
       if (agg.llm?.dirty) this.calls.resolve(agg.projectId, agg.key, agg.llm, agg, agg.calls);
       else if (agg.calls.sessionKey !== null) this.calls.sessions.extend(agg.calls.sessionKey, agg);
@@ -265,10 +295,10 @@ export class BatchWriter {
           agg.key,
         );
       }
-      this.remember(mapKey, agg);
+      this.traces.put(mapKey, agg);
     }
+    touched.clear();
     this.calls.flush();
-    return { stored, duplicates, logsStored };
   }
 
   /**
@@ -297,21 +327,6 @@ export class BatchWriter {
     if (callIndex < 0 || !group.calls || agg.llm.nextOrdinal >= CALLS_PER_TRACE) return;
     const state = stateFromEncoded({ calls: group.calls, index: callIndex, spanId }, service, start);
     agg.llm.calls.set(state.spanId, state);
-  }
-
-  private cachedTrace(mapKey: string): TraceAggregate | undefined {
-    const agg = this.traces.get(mapKey);
-    if (agg) {
-      this.traces.delete(mapKey);
-      this.traces.set(mapKey, agg);
-    }
-    return agg;
-  }
-
-  private remember(mapKey: string, agg: TraceAggregate): void {
-    this.traces.delete(mapKey);
-    if (this.traces.size >= TRACE_CACHE) this.traces.delete(this.traces.keys().next().value as string);
-    this.traces.set(mapKey, agg);
   }
 
   private loadTrace(projectId: number, traceId: Uint8Array): TraceAggregate | null {

@@ -23,10 +23,11 @@ export const GATEWAY_VOCABULARIES: ReadonlySet<string> = new Set(['plano', 'ract
  */
 export function findDuplicates<K>(calls: readonly CallLink<K>[], parentOf: ReadonlyMap<K, K | null>): Map<K, K> {
   const bySpan = new Map(calls.map((c) => [c.spanId, c]));
+  const nearest = new NearestCall(bySpan, parentOf);
   const duplicates = new Map<K, K>();
   for (const call of calls) {
-    const outer = nearestCallAncestor(call.spanId, bySpan, parentOf);
-    if (!outer || !sameCall(outer, call)) continue;
+    const outer = nearest.above(call.spanId);
+    if (!outer || outer === call || !sameCall(outer, call)) continue;
     const [keep, drop] = call.inputTokens !== null && outer.inputTokens === null ? [call, outer] : [outer, call];
     duplicates.set(drop.spanId, keep.spanId);
   }
@@ -42,14 +43,49 @@ export function findDuplicates<K>(calls: readonly CallLink<K>[], parentOf: Reado
 /** Deeper than this, a parent chain is taken to loop (ids that repeat) and the walk stops. */
 const MAX_DEPTH = 10_000;
 
-function nearestCallAncestor<K>(spanId: K, calls: ReadonlyMap<K, CallLink<K>>, parentOf: ReadonlyMap<K, K | null>): CallLink<K> | null {
-  let current = parentOf.get(spanId) ?? null;
-  for (let depth = 0; current !== null && current !== spanId && depth < MAX_DEPTH; depth++) {
-    const call = calls.get(current);
-    if (call) return call;
-    current = parentOf.get(current) ?? null;
+/**
+ * The nearest call at or above each span, remembered for every span a walk passes, so a
+ * trace's calls are placed in time linear in its spans however deep its chains.
+ */
+class NearestCall<K> {
+  private readonly memo = new Map<K, CallLink<K> | null>();
+
+  constructor(
+    private readonly calls: ReadonlyMap<K, CallLink<K>>,
+    private readonly parentOf: ReadonlyMap<K, K | null>,
+  ) {}
+
+  /** The nearest call among the ancestors of `spanId`, or null. */
+  above(spanId: K): CallLink<K> | null {
+    const parent = this.parentOf.get(spanId) ?? null;
+    return parent === null ? null : this.atOrAbove(parent);
   }
-  return null;
+
+  private atOrAbove(spanId: K): CallLink<K> | null {
+    const path: K[] = [];
+    const onPath = new Set<K>();
+    let current: K | null = spanId;
+    let found: CallLink<K> | null = null;
+    while (current !== null) {
+      const known = this.memo.get(current);
+      if (known !== undefined) {
+        found = known;
+        break;
+      }
+      const call = this.calls.get(current);
+      if (call) {
+        found = call;
+        break;
+      }
+      // A loop of ids, or a chain too deep to trust: no call above.
+      if (onPath.has(current) || path.length >= MAX_DEPTH) break;
+      path.push(current);
+      onPath.add(current);
+      current = this.parentOf.get(current) ?? null;
+    }
+    for (const span of path) this.memo.set(span, found);
+    return found;
+  }
 }
 
 function sameCall<K>(a: CallLink<K>, b: CallLink<K>): boolean {
