@@ -70,7 +70,7 @@ async function serve(opts: ServeOptions): Promise<void> {
   const dbPath = resolve(opts.db);
   let storage: ReturnType<typeof openStorage>;
   try {
-    storage = openStorage({ kind: opts.storage, path: dbPath, memoryCapacity: opts.memoryCapacity });
+    storage = openStorage({ kind: opts.storage, path: dbPath, memoryCapacity: opts.memoryCapacity, logger });
   } catch (err) {
     fail(`cannot open the database ${dbPath}: ${(err as Error).message}`);
   }

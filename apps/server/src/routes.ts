@@ -44,6 +44,9 @@ export function apiRouter(deps: RouteDeps): Router {
         committed_logs: s.committedLogs,
         duplicate_spans: s.duplicateSpans,
         refused_requests: s.refusedRequests,
+        failed_requests: s.failedRequests,
+        split_batches: s.splitBatches,
+        writer_restarts: storage.health?.().writerRestarts ?? 0,
       },
       memory: { rss_bytes: process.memoryUsage.rss(), heap_used_bytes: process.memoryUsage().heapUsed },
     });

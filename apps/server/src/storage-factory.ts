@@ -2,6 +2,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { MemoryStorage, type Storage } from '@sightline/storage';
 import { SqliteStorage } from '@sightline/storage-sqlite';
+import type { Logger } from './log.js';
 
 export type StorageKind = 'sqlite' | 'memory';
 
@@ -11,11 +12,17 @@ export interface StorageOptions {
   readonly path?: string;
   /** Memory backend: spans kept (default 100,000). */
   readonly memoryCapacity?: number;
+  /** Where the store reports trouble it recovers from (a writer thread replaced). */
+  readonly logger?: Logger;
 }
 
 export const DEFAULT_DB_PATH = join(homedir(), '.sightline', 'sightline.db');
 
 export function openStorage(options: StorageOptions): Storage {
   if (options.kind === 'memory') return new MemoryStorage({ capacity: options.memoryCapacity });
-  return new SqliteStorage({ path: options.path ?? DEFAULT_DB_PATH });
+  const logger = options.logger;
+  return new SqliteStorage({
+    path: options.path ?? DEFAULT_DB_PATH,
+    onWriterRestart: (reason) => logger?.warn(`the SQLite writer thread stopped (${reason}); started a new one and retrying its work`),
+  });
 }

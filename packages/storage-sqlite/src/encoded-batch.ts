@@ -1,8 +1,7 @@
 /**
  * A batch of spans turned into row values, ready to bind. It is built on the thread that
  * decoded the spans and handed to the writer thread by structured clone, so it holds only
- * plain values — and its numbers and ids sit in typed arrays, which are transferred, not
- * copied.
+ * plain values; its numbers and ids sit in typed arrays, which clone as one copy each.
  */
 export interface EncodedBatch {
   readonly groups: EncodedGroup[];
@@ -149,13 +148,4 @@ export interface EncodedScope {
   readonly attributes: string;
   readonly droppedAttributesCount: number;
   readonly schemaUrl: string;
-}
-
-/** The typed arrays of a batch, to transfer instead of copy. */
-export function transferables(batch: EncodedBatch): ArrayBuffer[] {
-  return batch.groups.flatMap((g) => {
-    const buffers = [g.ids.buffer, g.times.buffer, g.ints.buffer, g.attributes.buffer, g.offsets.buffer, g.blooms.buffer];
-    if (g.calls) buffers.push(g.calls.callOf.buffer, g.calls.nums.buffer, g.calls.refs.buffer);
-    return buffers as ArrayBuffer[];
-  });
 }

@@ -10,6 +10,7 @@ import {
   type SpanTreeQuery,
   type Storage,
   StorageClosedError,
+  type StorageHealth,
   type TelemetryWriter,
   type TraceDetail,
   type TraceQuery,
@@ -80,6 +81,8 @@ export interface SqliteStorageOptions {
   readonly cacheMiB?: number;
   /** Commit on a worker thread (default), so writing overlaps with receiving and decoding. */
   readonly writerThread?: boolean;
+  /** Told when the writer thread stopped unexpectedly and is being replaced (its work is retried). */
+  readonly onWriterRestart?: (reason: string) => void;
 }
 
 /**
@@ -91,6 +94,7 @@ export class SqliteStorage implements Storage, TelemetryWriter, TraceReader {
   readonly path: string;
   private readonly db: Database.Database;
   private readonly sink: BatchSink;
+  private readonly threadWriter: ThreadWriter | null = null;
   private readonly sqliteReader: SqliteReader;
   private readonly callReader: CallReader;
   private closed = false;
@@ -104,10 +108,13 @@ export class SqliteStorage implements Storage, TelemetryWriter, TraceReader {
     if (options.path === ':memory:' || options.writerThread === false) {
       this.sink = new InlineWriter(this.db);
     } else {
-      const writer = new ThreadWriter({ path: options.path, durability: options.durability, cacheMiB: WRITER_CACHE_MIB });
+      const writer = new ThreadWriter({ path: options.path, durability: options.durability, cacheMiB: WRITER_CACHE_MIB }, (reason) =>
+        options.onWriterRestart?.(reason),
+      );
       // Start at once; a failure to start is reported by the first write.
       writer.start().catch(() => undefined);
       this.sink = writer;
+      this.threadWriter = writer;
     }
   }
 
@@ -203,6 +210,10 @@ export class SqliteStorage implements Storage, TelemetryWriter, TraceReader {
   async deleteExpired(nowUnixNano: bigint): Promise<number> {
     this.assertOpen();
     return this.sink.deleteExpired(nowUnixNano);
+  }
+
+  health(): StorageHealth {
+    return { writerRestarts: this.threadWriter?.restarts ?? 0 };
   }
 
   async close(): Promise<void> {

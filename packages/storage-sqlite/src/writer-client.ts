@@ -1,15 +1,15 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { WriteResult } from '@sightline/storage';
+import { StorageUnavailableError, type WriteResult } from '@sightline/storage';
 import type Database from 'better-sqlite3';
 import type { CostChange } from './call-writer.js';
-import { type EncodedBatch, transferables } from './encoded-batch.js';
+import type { EncodedBatch } from './encoded-batch.js';
 import type { ConnectionOptions } from './open-database.js';
 import { BatchWriter } from './write-batch.js';
 import type { BatchSink, WriterReply, WriterRequest } from './writer-protocol.js';
 
-/** A write failed in the writer; `code` is SQLite's error code when there is one. */
+/** A write failed in the writer because of what it was given; `code` is SQLite's error code when there is one. */
 export class WriterError extends Error {
   override readonly name = 'WriterError';
   constructor(
@@ -18,6 +18,19 @@ export class WriterError extends Error {
   ) {
     super(message);
   }
+}
+
+/**
+ * SQLite codes that are about the data written (a constraint, a value too big or of the wrong
+ * type): writing it again fails again. Every other SQLite code is about the database or the
+ * machine (full, busy, locked, I/O, damaged) and passes, or is fixed by an operator.
+ */
+const DATA_CODES = /^SQLITE_(CONSTRAINT|TOOBIG|MISMATCH|RANGE)/;
+
+/** The error a failed write is reported as: {@link StorageUnavailableError} when retrying later can succeed. */
+export function writeFailure(message: string, code: string | undefined): Error {
+  if (code?.startsWith('SQLITE_') && !DATA_CODES.test(code)) return new StorageUnavailableError(message, 5, code);
+  return new WriterError(message, code);
 }
 
 /** Writes on the calling thread (for `:memory:` databases, which a worker cannot share). */
@@ -29,35 +42,75 @@ export class InlineWriter implements BatchSink {
   }
 
   async write(batch: EncodedBatch): Promise<WriteResult> {
-    return this.writer.write(batch);
+    return classified(() => this.writer.write(batch));
   }
 
   async deleteExpired(now: bigint): Promise<number> {
-    return this.writer.deleteExpired(now);
+    return classified(() => this.writer.deleteExpired(now));
   }
 
   async setCosts(changes: readonly CostChange[]): Promise<number> {
-    return this.writer.setCosts(changes);
+    return classified(() => this.writer.setCosts(changes));
   }
 
   async close(): Promise<void> {}
 }
 
-type Pending = { resolve: (value: unknown) => void; reject: (err: Error) => void };
+function classified<T>(write: () => T): T {
+  try {
+    return write();
+  } catch (err) {
+    const e = err as Error & { code?: string };
+    throw writeFailure(e.message, e.code);
+  }
+}
+
+type Request =
+  | { op: 'write'; batch: EncodedBatch }
+  | { op: 'deleteExpired'; now: bigint }
+  | { op: 'setCosts'; changes: readonly CostChange[] };
+
+interface Pending {
+  readonly message: WriterRequest;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (err: Error) => void;
+  /** Writer threads that stopped while this request was the one being applied. */
+  crashes: number;
+  /** The thread it was last sent to. */
+  sentTo: Worker | null;
+}
+
+/** How many times a writer thread may stop on one request before the request is refused. */
+const CRASHES_PER_REQUEST = 2;
 
 /**
  * Writes on a worker thread, so committing one batch overlaps with receiving and decoding the
- * next. Requests are applied in order; each resolves when its transaction has committed. If the
- * worker dies, pending writes fail (clients retry) and the next write starts a new worker.
+ * next. Requests are applied in order; each resolves when its transaction has committed.
+ *
+ * A request stays here until its answer comes (it is copied to the thread, not moved), so a
+ * thread that dies — out of memory, say — is replaced and everything it had not answered is
+ * sent again; writes are idempotent, so a commit whose answer was lost is harmless to repeat.
+ * A request that stops {@link CRASHES_PER_REQUEST} threads is refused with a
+ * {@link WriterError}: it is its data, not the moment.
  */
 export class ThreadWriter implements BatchSink {
   private worker: Worker | null = null;
+  /** The thread once it has opened the database; requests are sent to it. */
+  private live: Worker | null = null;
   private ready: Promise<void> | null = null;
+  /** Unanswered requests, in the order they were sent (a Map keeps insertion order). */
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private closed = false;
+  /** Writer threads replaced after stopping unexpectedly. */
+  restarts = 0;
 
-  constructor(private readonly options: ConnectionOptions) {}
+  constructor(
+    private readonly options: ConnectionOptions,
+    private readonly onRestart: (reason: string) => void = () => undefined,
+    /** Starts a writer thread (tests wrap it to stop threads at chosen moments). */
+    private readonly spawnWorker: (options: ConnectionOptions) => Worker = createWorker,
+  ) {}
 
   /** Starts the worker now (it otherwise starts on first use). */
   start(): Promise<void> {
@@ -80,40 +133,48 @@ export class ThreadWriter implements BatchSink {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    if (!this.worker) return;
+    await this.ready?.catch(() => undefined);
     const worker = this.worker;
+    if (!worker) return;
     const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-    await this.send({ op: 'close' }).catch(() => undefined);
+    const id = this.nextId++;
+    worker.postMessage({ op: 'close', id } satisfies WriterRequest);
     await exited;
   }
 
-  private async call(
-    req: { op: 'write'; batch: EncodedBatch } | { op: 'deleteExpired'; now: bigint } | { op: 'setCosts'; changes: readonly CostChange[] },
-  ): Promise<unknown> {
-    if (this.closed) throw new WriterError('storage is closed');
-    await this.start();
-    return this.send(req);
-  }
-
-  private send(req: Omit<WriterRequest, 'id'>): Promise<unknown> {
-    const worker = this.worker;
-    if (!worker) return Promise.reject(new WriterError('the writer thread is not running'));
-    const id = this.nextId++;
+  private async call(req: Request): Promise<unknown> {
+    if (this.closed) throw new StorageUnavailableError('storage is closed');
+    try {
+      await this.start();
+    } catch (err) {
+      throw new StorageUnavailableError(`the writer thread cannot start: ${(err as Error).message}`);
+    }
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      const message = { ...req, id } as WriterRequest;
-      worker.postMessage(message, message.op === 'write' ? transferables(message.batch) : []);
+      const id = this.nextId++;
+      const pending: Pending = { message: { ...req, id } as WriterRequest, resolve, reject, crashes: 0, sentTo: null };
+      this.pending.set(id, pending);
+      this.post(pending);
     });
   }
 
+  /** Sends `p` to the live thread, unless it has it already. */
+  private post(p: Pending): void {
+    if (!this.live || p.sentTo === this.live) return;
+    p.sentTo = this.live;
+    this.live.postMessage(p.message);
+  }
+
   private spawn(): Promise<void> {
-    const worker = createWorker(this.options);
+    const worker = this.spawnWorker(this.options);
     this.worker = worker;
     return new Promise<void>((resolve, reject) => {
       let started = false;
+      let stopped = false;
       worker.on('message', (reply: WriterReply) => {
         if (reply.id === 0) {
           started = true;
+          this.live = worker;
+          for (const p of this.pending.values()) this.post(p);
           resolve();
           return;
         }
@@ -121,22 +182,46 @@ export class ThreadWriter implements BatchSink {
         if (!p) return;
         this.pending.delete(reply.id);
         if (reply.ok) p.resolve(reply.result);
-        else p.reject(new WriterError(reply.message, reply.code));
+        else p.reject(writeFailure(reply.message, reply.code));
       });
-      const fail = (err: Error) => {
+      const stop = (err: Error) => {
+        if (stopped) return;
+        stopped = true;
         if (this.worker === worker) {
           this.worker = null;
+          this.live = null;
           this.ready = null;
         }
-        for (const p of this.pending.values()) p.reject(new WriterError(`the writer thread stopped: ${err.message}`));
-        this.pending.clear();
-        if (!started) reject(err);
+        if (!started) {
+          // It never opened the database: nothing it held can be retried by starting another.
+          for (const p of this.pending.values()) p.reject(new StorageUnavailableError(`the writer thread cannot start: ${err.message}`));
+          this.pending.clear();
+          reject(err);
+          return;
+        }
+        if (this.closed && this.pending.size === 0) return;
+        this.replace(err);
       };
-      worker.on('error', fail);
-      worker.on('exit', (code) => {
-        if (!this.closed || this.pending.size > 0) fail(new Error(`exit code ${code}`));
-      });
+      worker.on('error', stop);
+      worker.on('exit', (code) => stop(new Error(`the writer thread exited with code ${code}`)));
     });
+  }
+
+  /**
+   * A started thread stopped: the request it was applying (the oldest unanswered) is charged
+   * with the stop, and everything unanswered goes to a new thread.
+   */
+  private replace(err: Error): void {
+    this.restarts++;
+    const first = this.pending.values().next().value as Pending | undefined;
+    if (first && ++first.crashes >= CRASHES_PER_REQUEST) {
+      this.pending.delete(first.message.id);
+      first.reject(new WriterError(`the writer thread stopped ${first.crashes} times on this data (${err.message})`, 'WRITER_STOPPED'));
+    }
+    this.onRestart(err.message);
+    if (this.closed && this.pending.size === 0) return;
+    // The new thread is sent everything unanswered once it is up.
+    this.start().catch(() => undefined);
   }
 }
 
@@ -150,7 +235,7 @@ const WORKER_LIMITS = { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 12
  * The worker runs the compiled `writer-worker.js` next to this file. When this file is the
  * TypeScript source (tests run from source), the worker loads the source through tsx.
  */
-function createWorker(options: ConnectionOptions): Worker {
+export function createWorker(options: ConnectionOptions): Worker {
   const here = import.meta.url;
   if (here.endsWith('.js')) return new Worker(new URL('./writer-worker.js', here), { workerData: options, resourceLimits: WORKER_LIMITS });
   // import.meta.resolve picks tsx's ESM entry; test runners that lack it get the CommonJS one.

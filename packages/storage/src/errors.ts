@@ -18,3 +18,21 @@ export class StorageClosedError extends Error {
     super('storage is closed');
   }
 }
+
+/**
+ * A write failed for a reason that passes — the disk is full, the database is busy, the
+ * writer is restarting — so the same data can be written later. Anything else a write
+ * throws is about the data itself and would fail again.
+ */
+export class StorageUnavailableError extends Error {
+  override readonly name = 'StorageUnavailableError';
+  constructor(
+    message: string,
+    /** When to try again, in seconds. */
+    readonly retryAfterSeconds = 5,
+    /** The backend's own error code, when it gave one. */
+    readonly code?: string,
+  ) {
+    super(message);
+  }
+}

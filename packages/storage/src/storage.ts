@@ -22,4 +22,12 @@ export interface Storage {
   deleteExpired(nowUnixNano: bigint): Promise<number>;
   /** Flushes and releases everything. Calls after close fail. */
   close(): Promise<void>;
+  /** How the backend is doing, for `/healthz`; backends without moving parts leave it out. */
+  health?(): StorageHealth;
+}
+
+/** What a backend reports of itself. */
+export interface StorageHealth {
+  /** Writer threads that stopped unexpectedly and were replaced (their work was retried). */
+  readonly writerRestarts: number;
 }

@@ -1,4 +1,4 @@
-import type { TelemetryWriter, WriteGroup, WriteResult } from '@sightline/storage';
+import { StorageClosedError, StorageUnavailableError, type TelemetryWriter, type WriteGroup, type WriteResult } from '@sightline/storage';
 
 /** The writer is behind: the client should retry later (HTTP 503 + Retry-After, gRPC UNAVAILABLE). */
 export class BackpressureError extends Error {
@@ -26,7 +26,7 @@ export interface IngestQueueOptions {
 }
 
 interface Pending {
-  /** The group, or what the writer prepared of it; dropped once handed to the writer. */
+  /** The group, or what the writer prepared of it; dropped once committed or refused. */
   item: unknown;
   readonly spans: number;
   readonly resolve: () => void;
@@ -40,6 +40,10 @@ export interface IngestStats {
   duplicateSpans: number;
   batches: number;
   refusedRequests: number;
+  /** Batches that failed on their data and were split to commit the requests that could be. */
+  splitBatches: number;
+  /** Requests whose data the store could not take (answered 400, never retried). */
+  failedRequests: number;
 }
 
 /**
@@ -56,6 +60,8 @@ export class IngestQueue {
     duplicateSpans: 0,
     batches: 0,
     refusedRequests: 0,
+    splitBatches: 0,
+    failedRequests: 0,
   };
   private readonly maxPending: number;
   private readonly maxBatch: number;
@@ -134,14 +140,32 @@ export class IngestQueue {
     }
   }
 
+  /**
+   * Commits a batch. When it fails on its data rather than on the moment (see
+   * {@link StorageUnavailableError}), the batch is split in halves and each committed on its
+   * own, so one request the store cannot take fails alone and its neighbours are committed.
+   */
   private async commit(batch: Pending[], spans: number): Promise<void> {
     let result: WriteResult;
     try {
-      const items = takeItems(batch);
+      const items = batch.map((p) => p.item);
       result = await (this.writer.prepared ? this.writer.prepared.writePrepared(items) : this.writer.write(items as WriteGroup[]));
     } catch (err) {
+      if (batch.length > 1 && !isTemporary(err)) {
+        this.stats.splitBatches++;
+        const half = Math.ceil(batch.length / 2);
+        const first = batch.slice(0, half);
+        const second = batch.slice(half);
+        await this.commit(first, spanCount(first));
+        await this.commit(second, spanCount(second));
+        return;
+      }
       this.stats.pendingSpans -= spans;
-      for (const p of batch) p.reject(err);
+      if (!isTemporary(err)) this.stats.failedRequests += batch.length;
+      for (const p of batch) {
+        p.item = null;
+        p.reject(err);
+      }
       return;
     }
     this.stats.pendingSpans -= spans;
@@ -149,15 +173,20 @@ export class IngestQueue {
     this.stats.committedLogs += result.logsStored ?? 0;
     this.stats.duplicateSpans += result.duplicates;
     this.stats.batches++;
-    for (const p of batch) p.resolve();
+    for (const p of batch) {
+      p.item = null;
+      p.resolve();
+    }
   }
 }
 
-/** The batch's items, which the batch stops holding. */
-function takeItems(batch: Pending[]): unknown[] {
-  return batch.map((p) => {
-    const item = p.item;
-    p.item = null;
-    return item;
-  });
+/** A failure that passes: the same data may be committed later. */
+export function isTemporary(err: unknown): boolean {
+  return err instanceof StorageUnavailableError || err instanceof StorageClosedError;
+}
+
+function spanCount(batch: readonly Pending[]): number {
+  let n = 0;
+  for (const p of batch) n += p.spans;
+  return n;
 }

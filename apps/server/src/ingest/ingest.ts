@@ -1,10 +1,10 @@
 import type { IncomingMessage } from 'node:http';
 import type { LogRecord, Span } from '@sightline/core';
-import type { WriteGroup } from '@sightline/storage';
+import { StorageUnavailableError, type WriteGroup } from '@sightline/storage';
 import { HttpError } from '../http/http-error.js';
 import type { Logger } from '../log.js';
 import type { CallExtractor } from './call-extractor.js';
-import { BackpressureError, type IngestQueue, QueueClosedError } from './ingest-queue.js';
+import { BackpressureError, type IngestQueue, isTemporary, QueueClosedError } from './ingest-queue.js';
 
 /** The project a request's data belongs to, until API keys select one. */
 export const DEFAULT_PROJECT = 'default';
@@ -45,8 +45,14 @@ export class Ingest {
         return new HttpError(503, 'unavailable', err.message, { 'Retry-After': String(err.retryAfterSeconds) });
       }
       if (err instanceof QueueClosedError) return new HttpError(503, 'unavailable', err.message, { 'Retry-After': '5' });
-      this.logger.error('storing telemetry failed', err);
-      return new HttpError(503, 'unavailable', 'the store could not commit the data; retry later', { 'Retry-After': '5' });
+      if (isTemporary(err)) {
+        this.logger.error('storing telemetry failed; clients are told to retry', err);
+        const after = err instanceof StorageUnavailableError ? err.retryAfterSeconds : 5;
+        return new HttpError(503, 'unavailable', 'the store could not commit the data; retry later', { 'Retry-After': String(after) });
+      }
+      // It failed on its own (its batch was split until it stood alone): retrying cannot help.
+      this.logger.error('storing telemetry failed on its data; refused', err);
+      return new HttpError(400, 'invalid_argument', `the data could not be stored: ${(err as Error).message}`);
     }
   }
 }

@@ -77,7 +77,7 @@ async function exportSignal<D>(
     throw err;
   }
   const failure = await signal.accept(ingest, ingest.projectOf(null), decoded);
-  if (failure) return fail(grpc.status.UNAVAILABLE, failure.message);
+  if (failure) return fail(failure.status === 503 ? grpc.status.UNAVAILABLE : grpc.status.INVALID_ARGUMENT, failure.message);
   return { error: null, response: encodeExportResponseProto(signal.outcome(decoded)) };
 }
 
