@@ -15,6 +15,7 @@ export * from './model/ids.js';
 export * from './model/log-record.js';
 export * from './model/span.js';
 export * from './model/time.js';
+export { MAX_TIME_NS, timeRangeProblem } from './model/time-range.js';
 export { DecodeError } from './otlp/decode-error.js';
 export { decodeLogsJson } from './otlp/decode-logs-json.js';
 export { decodeLogsProto } from './otlp/decode-logs-proto.js';

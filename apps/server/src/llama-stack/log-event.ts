@@ -1,8 +1,10 @@
-import { type Attributes, fromPlain, isoToNanos, newAttributes } from '@sightline/core';
+import { type Attributes, fromPlain, isoToNanos, newAttributes, timeRangeProblem } from '@sightline/core';
 import { badRequest } from '../http/http-error.js';
 
 /** Llama Stack's default `ttl_seconds`: 7 days. */
 export const DEFAULT_TTL_SECONDS = 604_800;
+/** The longest `ttl_seconds` taken: 100 years, so an expiry stays within the times stored. */
+export const MAX_TTL_SECONDS = 3_155_760_000;
 
 interface EventCommon {
   readonly traceId: string;
@@ -23,7 +25,8 @@ const SEVERITIES = ['verbose', 'debug', 'info', 'warn', 'error', 'critical'];
 /** Parses the body of `POST /v1/telemetry/log-event`: `{event, ttl_seconds}`. */
 export function parseLogEvent(body: Record<string, unknown>): { event: TelemetryEvent; ttlSeconds: number } {
   const ttl = body.ttl_seconds ?? DEFAULT_TTL_SECONDS;
-  if (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < 1) throw badRequest('field "ttl_seconds" must be a positive integer');
+  if (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < 1 || ttl > MAX_TTL_SECONDS)
+    throw badRequest(`field "ttl_seconds" must be a positive integer of at most ${MAX_TTL_SECONDS} (100 years)`);
   const e = body.event;
   if (e === null || typeof e !== 'object' || Array.isArray(e)) throw badRequest('field "event" is required and must be an object');
   const event = e as Record<string, unknown>;
@@ -94,6 +97,8 @@ function hexId(value: unknown, name: string, length: 16 | 32): string {
 function timestamp(value: unknown): bigint {
   const ns = typeof value === 'string' ? isoToNanos(value) : null;
   if (ns === null) throw badRequest('field "event.timestamp" must be an ISO-8601 time');
+  const range = timeRangeProblem('"event.timestamp"', ns);
+  if (range !== null) throw badRequest(`field ${range}`);
   return ns;
 }
 

@@ -86,7 +86,8 @@ function readSpan(
   const status = asObject(s.status, `${path}.status`);
   const statusCode = asEnum(status?.code ?? 'unset', `${path}.status.code`, STATUSES);
   const links = asArray(s.links, `${path}.links`).map((l, i) => readLink(l, `${path}.links[${i}]`));
-  const problem = hexSpanProblem(traceId, spanId, parent, start, end, kind, statusCode, links);
+  const events = asArray(s.events, `${path}.events`).map((e, i) => readEvent(e, `${path}.events[${i}]`));
+  const problem = hexSpanProblem(traceId, spanId, parent, start, end, kind, statusCode, links, events);
   if (problem !== null) {
     rejectItem(out, path, name, problem);
     return;
@@ -103,7 +104,7 @@ function readSpan(
     endTimeUnixNano: end,
     attributes: plainAttributes(s.attributes, `${path}.attributes`),
     droppedAttributesCount: 0,
-    events: asArray(s.events, `${path}.events`).map((e, i) => readEvent(e, `${path}.events[${i}]`)),
+    events,
     droppedEventsCount: 0,
     links,
     droppedLinksCount: 0,

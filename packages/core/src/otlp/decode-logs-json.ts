@@ -50,15 +50,17 @@ function readLogRecord(
     return;
   }
   const severityNumber = asEnum(field(l, 'severityNumber', 'severity_number'), `${path}.severityNumber`, SEVERITY_NAMES);
-  const problem = logRecordProblem(traceId.length / 2, spanId.length / 2, severityNumber);
+  const time = asInt64(field(l, 'timeUnixNano', 'time_unix_nano'), `${path}.timeUnixNano`);
+  const observed = asInt64(field(l, 'observedTimeUnixNano', 'observed_time_unix_nano'), `${path}.observedTimeUnixNano`);
+  const problem = logRecordProblem(traceId.length / 2, spanId.length / 2, severityNumber, time, observed);
   if (problem !== null) {
     rejectRecord(out, resourceIndex, recordIndex, problem);
     return;
   }
   const attributes = readAttributes(l.attributes, `${path}.attributes`);
   out.records.push({
-    timeUnixNano: asInt64(field(l, 'timeUnixNano', 'time_unix_nano'), `${path}.timeUnixNano`),
-    observedTimeUnixNano: asInt64(field(l, 'observedTimeUnixNano', 'observed_time_unix_nano'), `${path}.observedTimeUnixNano`),
+    timeUnixNano: time,
+    observedTimeUnixNano: observed,
     severityNumber,
     severityText: asString(field(l, 'severityText', 'severity_text'), `${path}.severityText`),
     body: readAnyValue(l.body, `${path}.body`, 1),

@@ -88,7 +88,7 @@ function readLogRecord(
     }
   }
   r.expectEnd(end, 'log_record');
-  const problem = logRecordProblem(traceIdBytes, spanIdBytes, severityNumber);
+  const problem = logRecordProblem(traceIdBytes, spanIdBytes, severityNumber, time, observed);
   if (problem !== null) {
     rejectRecord(out, resourceIndex, recordIndex, problem);
     return;

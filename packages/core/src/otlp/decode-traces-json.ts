@@ -65,7 +65,7 @@ function readSpan(
   const links = asArray(s.links, `${path}.links`).map((l, i) => readLink(l, `${path}.links[${i}]`));
   const events = asArray(s.events, `${path}.events`).map((e, i) => readEvent(e, `${path}.events[${i}]`));
   const attributes = readAttributes(s.attributes, `${path}.attributes`);
-  const problem = hexSpanProblem(traceId, spanId, parentSpanId, start, end, kind, statusCode, links);
+  const problem = hexSpanProblem(traceId, spanId, parentSpanId, start, end, kind, statusCode, links, events);
   if (problem !== null) {
     reject(problem);
     return;

@@ -120,7 +120,7 @@ function readSpan(
     }
   }
   r.expectEnd(end, 'span');
-  const problem = spanProblem(traceIdBytes, traceId, spanIdBytes, spanId, parentIdBytes, start, finish, kind, statusCode, links);
+  const problem = spanProblem(traceIdBytes, traceId, spanIdBytes, spanId, parentIdBytes, start, finish, kind, statusCode, links, events);
   if (problem !== null) {
     rejectSpan(out, resourceIndex, spanIndex, name, problem);
     return;

@@ -1,5 +1,6 @@
 import { isAllZero } from '../model/ids.js';
-import type { SpanLink } from '../model/span.js';
+import type { SpanEvent, SpanLink } from '../model/span.js';
+import { timeRangeProblem } from '../model/time-range.js';
 
 /**
  * Checks the fields OTLP requires of a span, given as decoded from the wire.
@@ -17,6 +18,7 @@ export function spanProblem(
   kind: number,
   statusCode: number,
   links: readonly SpanLink[] | null,
+  events: readonly SpanEvent[] | null,
 ): string | null {
   if (traceIdBytes !== 16) return `trace_id must be 16 bytes, got ${traceIdBytes}`;
   if (isAllZero(traceId)) return 'trace_id is all zeroes';
@@ -25,6 +27,8 @@ export function spanProblem(
   if (parentIdBytes !== 0 && parentIdBytes !== 8) return `parent_span_id must be empty or 8 bytes, got ${parentIdBytes}`;
   if (start === 0n) return 'start_time_unix_nano is missing';
   if (end === 0n) return 'end_time_unix_nano is missing';
+  const range = timeRangeProblem('start_time_unix_nano', start) ?? timeRangeProblem('end_time_unix_nano', end);
+  if (range !== null) return range;
   if (end < start) return 'end_time_unix_nano is before start_time_unix_nano';
   if (kind < 0 || kind > 5 || !Number.isInteger(kind)) return `kind ${kind} is not a SpanKind`;
   if (statusCode < 0 || statusCode > 2 || !Number.isInteger(statusCode)) return `status code ${statusCode} is not a StatusCode`;
@@ -33,6 +37,12 @@ export function spanProblem(
       const link = links[i] as SpanLink;
       if (link.traceId.length !== 32 || isAllZero(link.traceId)) return `link ${i} has an invalid trace_id`;
       if (link.spanId.length !== 16 || isAllZero(link.spanId)) return `link ${i} has an invalid span_id`;
+    }
+  }
+  if (events) {
+    for (let i = 0; i < events.length; i++) {
+      const range = timeRangeProblem(`event ${i} time_unix_nano`, (events[i] as SpanEvent).timeUnixNano);
+      if (range !== null) return range;
     }
   }
   return null;
@@ -48,6 +58,19 @@ export function hexSpanProblem(
   kind: number,
   statusCode: number,
   links: readonly SpanLink[],
+  events: readonly SpanEvent[],
 ): string | null {
-  return spanProblem(traceId.length / 2, traceId, spanId.length / 2, spanId, parentSpanId.length / 2, start, end, kind, statusCode, links);
+  return spanProblem(
+    traceId.length / 2,
+    traceId,
+    spanId.length / 2,
+    spanId,
+    parentSpanId.length / 2,
+    start,
+    end,
+    kind,
+    statusCode,
+    links,
+    events,
+  );
 }
