@@ -1,5 +1,5 @@
 import { nanosToIso, nanosToMs, serviceNameOf } from '@sightline/core';
-import type { SpanTreeNode, StoredSpan, TraceSummary } from '@sightline/storage';
+import type { StoredSpan, TraceSummary } from '@sightline/storage';
 import { attributesToJson, type Json } from './json-values.js';
 
 const KIND_NAMES = ['unspecified', 'internal', 'server', 'client', 'producer', 'consumer'] as const;
@@ -75,9 +75,4 @@ export function traceSummaryToJson(t: TraceSummary): { [key: string]: Json } {
     user_id: t.userId,
     project: t.project,
   };
-}
-
-/** A span with its descendants nested under `children`. */
-export function spanTreeToJson(node: SpanTreeNode): { [key: string]: Json } {
-  return { ...spanToJson(node.span), children: node.children.map(spanTreeToJson) };
 }

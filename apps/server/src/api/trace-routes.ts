@@ -4,7 +4,8 @@ import { sendJson } from '../http/respond.js';
 import type { Router } from '../http/router.js';
 import type { Ingest } from '../ingest/ingest.js';
 import { hexIdParam, QueryParams } from './query-params.js';
-import { spanToJson, spanTreeToJson, traceSummaryToJson } from './span-json.js';
+import { spanToJson, traceSummaryToJson } from './span-json.js';
+import { spanTreeToJsonText } from './span-tree-json.js';
 import { parseTraceQuery } from './trace-query.js';
 
 /** `GET /api/traces`, `GET /api/traces/{trace_id}`, `GET /api/spans/{span_id}/tree`. */
@@ -42,7 +43,7 @@ export function addTraceRoutes(router: Router, reader: TraceReader, ingest: Inge
               .filter(Boolean),
     });
     if (!tree) throw notFound(`span ${spanId} not found`);
-    sendJson(res, 200, spanTreeToJson(tree));
+    sendJson(res, 200, spanTreeToJsonText(tree));
   });
 }
 
