@@ -20,7 +20,17 @@ export function encodeCursor(order: SortOrder, position: KeysetPosition): string
   return btoa(json).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
-/** Reads a cursor; throws {@link InvalidCursorError} when it is not one for this ordering. */
+/** Whether `text` is a decimal integer a signed 64-bit column holds (keys, times in ns, counts). */
+export function isInt64Text(text: string): boolean {
+  if (!/^-?\d{1,19}$/.test(text)) return false;
+  const n = BigInt(text);
+  return n >= -(2n ** 63n) && n < 2n ** 63n;
+}
+
+/**
+ * Reads a cursor; throws {@link InvalidCursorError} when it is not one for this ordering or
+ * its key is not a 64-bit integer (a cursor is client input: a forged one must not reach the store).
+ */
 export function decodeCursor(cursor: string, order: SortOrder): KeysetPosition {
   let parsed: unknown;
   try {
@@ -33,7 +43,8 @@ export function decodeCursor(cursor: string, order: SortOrder): KeysetPosition {
     parsed.length !== 3 ||
     parsed[0] !== `${order.field}:${order.direction}` ||
     typeof parsed[1] !== 'string' ||
-    typeof parsed[2] !== 'string'
+    typeof parsed[2] !== 'string' ||
+    !isInt64Text(parsed[2])
   ) {
     throw new InvalidCursorError();
   }

@@ -1,4 +1,4 @@
-import { decodeCursor, encodeCursor, type SortOrder } from './cursor.js';
+import { decodeCursor, encodeCursor, isInt64Text, type SortOrder } from './cursor.js';
 import { InvalidCursorError } from './errors.js';
 import type { Page } from './results.js';
 
@@ -46,9 +46,9 @@ export function pageByKeyset<T>(
   };
 }
 
-/** Reads a cursor's integer sort value (times in ns, counts). */
+/** Reads a cursor's integer sort value (times in ns, counts): a 64-bit integer, as the store holds them. */
 export function parseBigIntValue(text: string): bigint {
-  if (!/^-?\d+$/.test(text)) throw new InvalidCursorError();
+  if (!isInt64Text(text)) throw new InvalidCursorError();
   return BigInt(text);
 }
 

@@ -11,8 +11,8 @@ import {
   type SessionOrderField,
   type SessionQuery,
 } from '@sightline/storage';
-import { parseFilter, parseSortOrder } from './filter-params.js';
-import { hexIdParam, QueryParams } from './query-params.js';
+import { parseAttributeFilters, parseSortOrder } from './filter-params.js';
+import { hexIdParam, MAX_COST_USD, MAX_DURATION_MS, QueryParams } from './query-params.js';
 
 /**
  * The filters shared by `GET /api/llm-calls` and `GET /api/metrics`: `start`, `end`, `trace_id`,
@@ -36,12 +36,9 @@ function parseCallFilters(p: QueryParams, project: string): CallFilters {
     userId: p.string('user_id'),
     route: p.string('route'),
     status: p.oneOf('status', ['error', 'ok'] as const),
-    minCostUsd: p.number('min_cost_usd', 0),
-    minDurationMs: p.number('min_duration_ms', 0),
-    attributes: [
-      ...p.withPrefix('attr.').map(([key, value]) => parseFilter('span', key, value, 'attr.')),
-      ...p.withPrefix('resource.').map(([key, value]) => parseFilter('resource', key, value, 'resource.')),
-    ],
+    minCostUsd: p.number('min_cost_usd', 0, MAX_COST_USD),
+    minDurationMs: p.number('min_duration_ms', 0, MAX_DURATION_MS),
+    attributes: parseAttributeFilters(p),
   };
 }
 

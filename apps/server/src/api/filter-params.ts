@@ -1,7 +1,27 @@
 import { type AttributeFilter, FILTER_OPS, type FilterOp, type SortOrder } from '@sightline/storage';
 import { badRequest } from '../http/http-error.js';
+import type { QueryParams } from './query-params.js';
 
 const OP_RE = new RegExp(`^(${FILTER_OPS.join('|')})(?::(.*))?$`, 's');
+
+/**
+ * Most attribute filters one query may carry: far more than anyone writes by hand, and well
+ * below the ~1,000 conditions where SQLite refuses the query ("expression tree is too large").
+ */
+export const MAX_ATTRIBUTE_FILTERS = 50;
+
+/** The `attr.<key>` (span attribute) and `resource.<key>` filters, at most {@link MAX_ATTRIBUTE_FILTERS}. */
+export function parseAttributeFilters(p: QueryParams): AttributeFilter[] {
+  const filters = [
+    ...p.withPrefix('attr.').map(([key, value]) => parseFilter('span', key, value, 'attr.')),
+    ...p.withPrefix('resource.').map(([key, value]) => parseFilter('resource', key, value, 'resource.')),
+  ];
+  if (filters.length > MAX_ATTRIBUTE_FILTERS)
+    throw badRequest(
+      `query parameters "attr.*" and "resource.*": at most ${MAX_ATTRIBUTE_FILTERS} attribute filters per request, got ${filters.length}`,
+    );
+  return filters;
+}
 
 /** `<op>:<value>`, `exists`, or a bare value meaning `eq`. */
 export function parseFilter(target: 'span' | 'resource', key: string, text: string, prefix: string): AttributeFilter {

@@ -1,4 +1,6 @@
+import { MAX_ATTRIBUTE_FILTERS } from './filter-params.js';
 import { attributes, errorResponse, hexId, json, jsonBody, otlpExport, page, pageParams, query, ref, time } from './openapi-parts.js';
+import { MAX_COST_USD, MAX_DURATION_MS } from './query-params.js';
 
 /** The LLM call, session, metrics, logs and admin parts of the OpenAPI document. */
 
@@ -16,12 +18,11 @@ const callFilters = [
   query('user_id', 'Calls of this user'),
   query('route', 'Gateway route name'),
   query('status', 'error: failed calls; ok: the rest', { type: 'string', enum: ['error', 'ok'] }),
-  query('min_cost_usd', 'Priced calls costing at least this (USD)', { type: 'number', minimum: 0 }),
-  query('min_duration_ms', 'Calls lasting at least this long (latency)', { type: 'number', minimum: 0 }),
+  query('min_cost_usd', 'Priced calls costing at least this (USD)', { type: 'number', minimum: 0, maximum: MAX_COST_USD }),
+  query('min_duration_ms', 'Calls lasting at least this long (latency)', { type: 'number', minimum: 0, maximum: MAX_DURATION_MS }),
 ];
 
-const attrNote =
-  'Attribute filters on the call’s span: attr.<key>=<op>:<value> (span attribute) or resource.<key>=<op>:<value>, operators eq, ne, gt, lt, gte, lte, contains, exists.';
+const attrNote = `Attribute filters on the call’s span: attr.<key>=<op>:<value> (span attribute) or resource.<key>=<op>:<value>, operators eq, ne, gt, lt, gte, lte, contains, exists; at most ${MAX_ATTRIBUTE_FILTERS} per request. Times from 1970 to 2262-04-11.`;
 
 export const llmPaths = {
   '/v1/logs': otlpExport({

@@ -1,5 +1,14 @@
-import { isoToNanos, msToNanos, normalizeHexId } from '@sightline/core';
+import { isoToNanos, msToNanos, nanosToIso, normalizeHexId } from '@sightline/core';
 import { badRequest } from '../http/http-error.js';
+
+/** The latest time the store can hold: times are nanoseconds since 1970 in a signed 64-bit integer. */
+const MAX_TIME_NS = 2n ** 63n - 1n;
+
+/** The longest a stored span can last, in ms (about 292 years): larger duration filters cannot be stored or compared. */
+export const MAX_DURATION_MS = Number(MAX_TIME_NS / 1_000_000n);
+
+/** A cost filter beyond any plausible spend, so a typo like `1e308` is an error rather than an empty page. */
+export const MAX_COST_USD = 1_000_000_000;
 
 /**
  * Reads query-string parameters, each with a 400 naming the parameter when it is malformed.
@@ -27,12 +36,13 @@ export class QueryParams {
     return n;
   }
 
-  number(name: string, min = Number.NEGATIVE_INFINITY): number | undefined {
+  number(name: string, min: number, max: number): number | undefined {
     const text = this.string(name);
     if (text === undefined) return undefined;
     const n = Number(text);
     if (!Number.isFinite(n) || text.trim() === '') throw badRequest(`query parameter "${name}" must be a number, got "${text}"`);
     if (n < min) throw badRequest(`query parameter "${name}" must be at least ${min}, got ${n}`);
+    if (n > max) throw badRequest(`query parameter "${name}" must be at most ${max}, got ${n}`);
     return n;
   }
 
@@ -46,19 +56,26 @@ export class QueryParams {
 
   /**
    * A point in time: an ISO-8601 timestamp, or a duration before now such as `15m`, `2h`,
-   * `7d` (units s, m, h, d, w).
+   * `7d` (units s, m, h, d, w). It must fall within what the store can hold, 1970 to 2262.
    */
   time(name: string, now: () => number = Date.now): bigint | undefined {
     const text = this.string(name);
     if (text === undefined) return undefined;
+    const outOfRange = () =>
+      badRequest(`query parameter "${name}" must be between ${nanosToIso(0n)} and ${nanosToIso(MAX_TIME_NS)}, got "${text}"`);
     const relative = /^(\d+(?:\.\d+)?)(s|m|h|d|w)$/.exec(text);
+    let ns: bigint | null;
     if (relative) {
       const unit = { s: 1e3, m: 60e3, h: 3600e3, d: 86400e3, w: 604800e3 }[relative[2] as 's' | 'm' | 'h' | 'd' | 'w'];
-      return msToNanos(now() - Number(relative[1]) * unit);
+      const ms = now() - Number(relative[1]) * unit;
+      if (!Number.isFinite(ms)) throw outOfRange();
+      ns = msToNanos(ms);
+    } else {
+      ns = isoToNanos(text);
+      if (ns === null)
+        throw badRequest(`query parameter "${name}" must be an ISO-8601 time or a duration before now like 15m or 2h, got "${text}"`);
     }
-    const ns = isoToNanos(text);
-    if (ns === null)
-      throw badRequest(`query parameter "${name}" must be an ISO-8601 time or a duration before now like 15m or 2h, got "${text}"`);
+    if (ns < 0n || ns > MAX_TIME_NS) throw outOfRange();
     return ns;
   }
 

@@ -1,6 +1,6 @@
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, TRACE_ORDER_FIELDS, type TraceOrder, type TraceQuery } from '@sightline/storage';
-import { parseFilter, parseSortOrder } from './filter-params.js';
-import { QueryParams } from './query-params.js';
+import { parseAttributeFilters, parseSortOrder } from './filter-params.js';
+import { MAX_DURATION_MS, QueryParams } from './query-params.js';
 
 /**
  * `GET /api/traces` parameters → a {@link TraceQuery}:
@@ -10,8 +10,8 @@ import { QueryParams } from './query-params.js';
  */
 export function parseTraceQuery(params: URLSearchParams, project: string): TraceQuery {
   const p = new QueryParams(params);
-  const minMs = p.number('min_duration_ms', 0);
-  const maxMs = p.number('max_duration_ms', 0);
+  const minMs = p.number('min_duration_ms', 0, MAX_DURATION_MS);
+  const maxMs = p.number('max_duration_ms', 0, MAX_DURATION_MS);
   const query: TraceQuery = {
     project,
     startFrom: p.time('start'),
@@ -23,10 +23,7 @@ export function parseTraceQuery(params: URLSearchParams, project: string): Trace
     userId: p.string('user_id'),
     minDurationNs: minMs === undefined ? undefined : BigInt(Math.round(minMs * 1e6)),
     maxDurationNs: maxMs === undefined ? undefined : BigInt(Math.round(maxMs * 1e6)),
-    attributes: [
-      ...p.withPrefix('attr.').map(([key, value]) => parseFilter('span', key, value, 'attr.')),
-      ...p.withPrefix('resource.').map(([key, value]) => parseFilter('resource', key, value, 'resource.')),
-    ],
+    attributes: parseAttributeFilters(p),
     orderBy: parseOrder(p.string('order_by')),
     limit: p.integer('limit', 1, MAX_PAGE_SIZE) ?? DEFAULT_PAGE_SIZE,
     cursor: p.string('cursor'),

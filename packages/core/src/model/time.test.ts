@@ -12,6 +12,7 @@ describe('timestamps', () => {
     expect(isoToNanos('2023-11-14T23:13:20.5+01:00')).toBe(1700000000500000000n);
     expect(isoToNanos('2023-11-14')).toBe(1699920000000000000n);
     expect(isoToNanos('2023-11-14T22:13:20')).toBe(1700000000000000000n);
+    expect(isoToNanos('0099-12-31T00:00:00Z')).toBe(-59011545600000000000n);
   });
 
   it('refuses what is not a timestamp', () => {

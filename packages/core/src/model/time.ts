@@ -27,9 +27,12 @@ export function isoToNanos(text: string): bigint | null {
   const m = ISO_RE.exec(text.trim());
   if (!m) return null;
   const [, y, mo, d, h = '00', mi = '00', s = '00', frac = '', zone = 'Z'] = m;
-  const ms = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s));
+  // Not Date.UTC: it reads years 0000–0099 as 1900–1999.
+  const check = new Date(0);
+  check.setUTCFullYear(Number(y), Number(mo) - 1, Number(d));
+  check.setUTCHours(Number(h), Number(mi), Number(s));
+  const ms = check.getTime();
   if (Number.isNaN(ms)) return null;
-  const check = new Date(ms);
   if (check.getUTCDate() !== Number(d) || check.getUTCMonth() !== Number(mo) - 1) return null;
   if (Number(h) > 23 || Number(mi) > 59 || Number(s) > 59) return null;
   let offsetMinutes = 0;
