@@ -1,5 +1,6 @@
 import { VERSION } from '@sightline/server';
 import { Command } from 'commander';
+import { checkCommand } from './check-command.js';
 import { importCommand } from './import-command.js';
 import { recomputeCostsCommand } from './recompute-command.js';
 import { serveCommand } from './serve-command.js';
@@ -12,7 +13,8 @@ export function program(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .addCommand(serveCommand())
     .addCommand(recomputeCostsCommand())
-    .addCommand(importCommand());
+    .addCommand(importCommand())
+    .addCommand(checkCommand());
 }
 
 export async function run(argv: string[]): Promise<void> {

@@ -3,6 +3,7 @@ import { PriceFileError } from '@sightline/core';
 import {
   consoleLogger,
   DEFAULT_DB_PATH,
+  damageAdvice,
   type Listener,
   openStorage,
   PortInUseError,
@@ -11,6 +12,8 @@ import {
   startServer,
   VERSION,
 } from '@sightline/server';
+import { StorageDamagedError } from '@sightline/storage';
+import { DatabaseInUseError } from '@sightline/storage-sqlite';
 import { Command, Option } from 'commander';
 import { parsePort, parsePositiveInt } from './options.js';
 
@@ -72,6 +75,8 @@ async function serve(opts: ServeOptions): Promise<void> {
   try {
     storage = openStorage({ kind: opts.storage, path: dbPath, memoryCapacity: opts.memoryCapacity, logger });
   } catch (err) {
+    if (err instanceof DatabaseInUseError) fail(`${err.message}; stop it or choose another with --db`);
+    if (err instanceof StorageDamagedError) fail(damageAdvice(err.message));
     fail(`cannot open the database ${dbPath}: ${(err as Error).message}`);
   }
   let server: Awaited<ReturnType<typeof startServer>>;

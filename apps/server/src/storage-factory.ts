@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { MemoryStorage, type Storage } from '@sightline/storage';
 import { SqliteStorage } from '@sightline/storage-sqlite';
 import type { Logger } from './log.js';
+import { damageAdvice } from './storage-damage.js';
 
 export type StorageKind = 'sqlite' | 'memory';
 
@@ -12,7 +13,7 @@ export interface StorageOptions {
   readonly path?: string;
   /** Memory backend: spans kept (default 100,000). */
   readonly memoryCapacity?: number;
-  /** Where the store reports trouble it recovers from (a writer thread replaced). */
+  /** Where the store reports trouble: what it recovers from (a writer thread replaced), damage it finds (once). */
   readonly logger?: Logger;
 }
 
@@ -24,5 +25,6 @@ export function openStorage(options: StorageOptions): Storage {
   return new SqliteStorage({
     path: options.path ?? DEFAULT_DB_PATH,
     onWriterRestart: (reason) => logger?.warn(`the SQLite writer thread stopped (${reason}); started a new one and retrying its work`),
+    onDamage: (damage) => logger?.error(damageAdvice(damage.message)),
   });
 }

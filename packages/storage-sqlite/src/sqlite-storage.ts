@@ -10,6 +10,7 @@ import {
   type SpanTreeQuery,
   type Storage,
   StorageClosedError,
+  type StorageDamagedError,
   type StorageHealth,
   type TelemetryWriter,
   type TraceDetail,
@@ -22,16 +23,23 @@ import {
 import type Database from 'better-sqlite3';
 import { decodeSourceCost, num } from './call-rows.js';
 import type { CostChange } from './call-writer.js';
+import { DamageWatch } from './damage-watch.js';
+import type { DatabaseLock } from './database-lock.js';
 import { encodeBatch, encodeGroup } from './encode-batch.js';
 import type { EncodedGroup } from './encoded-batch.js';
+import { holdDatabase } from './hold-database.js';
 import { openConnection, WRITER_CACHE_MIB } from './open-database.js';
 import { migrate } from './schema/migrations.js';
 import { SqliteReader } from './sqlite-reader.js';
+import { watchedCalls, watchedSink } from './watched.js';
 import { InlineWriter, ThreadWriter } from './writer-client.js';
 import type { BatchSink } from './writer-protocol.js';
 
-/** Calls priced per transaction when repricing. */
-const REPRICE_PAGE = 5000;
+/**
+ * Calls read and priced per slice when repricing (a few milliseconds of work each); between
+ * slices the event loop runs, so the server goes on answering while it reprices.
+ */
+const REPRICE_PAGE = 1000;
 
 interface RepriceRow {
   id: bigint;
@@ -83,11 +91,15 @@ export interface SqliteStorageOptions {
   readonly writerThread?: boolean;
   /** Told when the writer thread stopped unexpectedly and is being replaced (its work is retried). */
   readonly onWriterRestart?: (reason: string) => void;
+  /** Told once, when an operation first meets damage in the database (see `health().damage`). */
+  readonly onDamage?: (damage: StorageDamagedError) => void;
 }
 
 /**
  * The embedded SQLite backend (better-sqlite3): WAL journal, versioned migrations, batched
  * idempotent writes on a writer thread, reads on the calling thread's own connection.
+ * A database file is held by one store at a time (see {@link holdDatabase}); read-only
+ * connections may still open it.
  */
 export class SqliteStorage implements Storage, TelemetryWriter, TraceReader {
   readonly kind = 'sqlite';
@@ -97,23 +109,34 @@ export class SqliteStorage implements Storage, TelemetryWriter, TraceReader {
   private readonly threadWriter: ThreadWriter | null = null;
   private readonly sqliteReader: SqliteReader;
   private readonly callReader: CallReader;
+  private readonly lock: DatabaseLock | null;
+  private readonly watch: DamageWatch;
   private closed = false;
 
+  /** Throws `DatabaseInUseError` when another store (in any process) holds the file. */
   constructor(options: SqliteStorageOptions) {
     this.path = options.path;
-    this.db = openConnection(options);
-    migrate(this.db);
+    this.watch = new DamageWatch(options.path, options.onDamage);
+    // Before migrating: a second server must not migrate the database under the first.
+    this.lock = options.path === ':memory:' ? null : holdDatabase(options.path);
+    try {
+      this.db = openConnection(options);
+      migrate(this.db);
+    } catch (err) {
+      this.lock?.release();
+      throw this.watch.check(err) ?? err;
+    }
     this.sqliteReader = new SqliteReader(this.db);
-    this.callReader = this.sqliteReader.callReader();
+    this.callReader = watchedCalls(this.sqliteReader.callReader(), this.watch);
     if (options.path === ':memory:' || options.writerThread === false) {
-      this.sink = new InlineWriter(this.db);
+      this.sink = watchedSink(new InlineWriter(this.db), this.watch);
     } else {
       const writer = new ThreadWriter({ path: options.path, durability: options.durability, cacheMiB: WRITER_CACHE_MIB }, (reason) =>
         options.onWriterRestart?.(reason),
       );
       // Start at once; a failure to start is reported by the first write.
       writer.start().catch(() => undefined);
-      this.sink = writer;
+      this.sink = watchedSink(writer, this.watch);
       this.threadWriter = writer;
     }
   }
@@ -154,25 +177,30 @@ export class SqliteStorage implements Storage, TelemetryWriter, TraceReader {
 
   findTraces(q: TraceQuery): Promise<Page<TraceSummary>> {
     this.assertOpen();
-    return this.sqliteReader.findTraces(q);
+    return this.watch.read(() => this.sqliteReader.findTraces(q));
   }
 
   getTrace(q: GetTraceQuery): Promise<TraceDetail | null> {
     this.assertOpen();
-    return this.sqliteReader.getTrace(q);
+    return this.watch.read(() => this.sqliteReader.getTrace(q));
   }
 
   getSpanTree(q: SpanTreeQuery): Promise<SpanTreeNode | null> {
     this.assertOpen();
-    return this.sqliteReader.getSpanTree(q);
+    return this.watch.read(() => this.sqliteReader.getSpanTree(q));
   }
 
   /**
    * Reads the calls in pages of {@link REPRICE_PAGE} on this connection, prices them, and
-   * has the writer apply the costs that changed, a page per transaction.
+   * has the writer apply the costs that changed, a page per transaction, letting the event
+   * loop run between pages.
    */
   async repriceCalls(price: (call: PricedFields) => CallCost): Promise<RepriceResult> {
     this.assertOpen();
+    return this.watch.read(() => this.reprice(price));
+  }
+
+  private async reprice(price: (call: PricedFields) => CallCost): Promise<RepriceResult> {
     const page = this.db
       .prepare(
         `SELECT id, ts, provider, host_provider, request_model, model, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens,
@@ -203,6 +231,7 @@ export class SqliteStorage implements Storage, TelemetryWriter, TraceReader {
       if (changes.length) await this.sink.setCosts(changes);
       changed += changes.length;
       after = (rows[rows.length - 1] as RepriceRow).id;
+      await new Promise((resolve) => setImmediate(resolve));
     }
     return { calls, changed };
   }
@@ -213,7 +242,7 @@ export class SqliteStorage implements Storage, TelemetryWriter, TraceReader {
   }
 
   health(): StorageHealth {
-    return { writerRestarts: this.threadWriter?.restarts ?? 0 };
+    return { writerRestarts: this.threadWriter?.restarts ?? 0, damage: this.watch.damage?.message ?? null };
   }
 
   async close(): Promise<void> {
@@ -221,6 +250,7 @@ export class SqliteStorage implements Storage, TelemetryWriter, TraceReader {
     this.closed = true;
     await this.sink.close();
     this.db.close();
+    this.lock?.release();
   }
 
   private assertOpen(): void {

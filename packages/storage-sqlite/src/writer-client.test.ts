@@ -60,7 +60,8 @@ describe('the writer thread', () => {
     );
     const spans = buildTrace(5);
     const result = await writer.write(encodeBatch([groupOf('default', spans)]));
-    expect(result.stored).toBe(5);
+    // The first thread may have committed before it stopped: sent again, the spans are then duplicates.
+    expect(result.stored + result.duplicates).toBe(5);
     expect(writer.restarts).toBe(1);
     expect(restarts).toHaveLength(1);
     await writer.close();

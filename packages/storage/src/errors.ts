@@ -36,3 +36,12 @@ export class StorageUnavailableError extends Error {
     super(message);
   }
 }
+
+/**
+ * A read met damage in the stored data: a corrupt page, a file that is not a database. Asking
+ * again will not help; the backend goes on answering what does not touch the damage, and
+ * reports it in its health (`StorageHealth.damage`).
+ */
+export class StorageDamagedError extends Error {
+  override readonly name = 'StorageDamagedError';
+}

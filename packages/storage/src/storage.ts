@@ -30,4 +30,9 @@ export interface Storage {
 export interface StorageHealth {
   /** Writer threads that stopped unexpectedly and were replaced (their work was retried). */
   readonly writerRestarts: number;
+  /**
+   * The first damage an operation met in the stored data (a corrupt page, a file that is not a
+   * database), or null. Reads that meet it fail with `StorageDamagedError`; the rest go on.
+   */
+  readonly damage: string | null;
 }

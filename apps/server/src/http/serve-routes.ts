@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { StorageDamagedError } from '@sightline/storage';
 import type { Logger } from '../log.js';
+import { damageAdvice } from '../storage-damage.js';
 import { HttpError } from './http-error.js';
 import { sendError } from './respond.js';
 import type { Router } from './router.js';
@@ -40,6 +42,12 @@ async function dispatch(router: Router, logger: Logger, req: IncomingMessage, re
     }
     if (err instanceof HttpError) {
       sendError(res, err.status, err.code, err.message, err.headers);
+      return;
+    }
+    // Damage is logged once, when the store first meets it (see openStorage), and /healthz
+    // reports it: no stack trace per request that meets it again.
+    if (err instanceof StorageDamagedError) {
+      sendError(res, 500, 'internal', damageAdvice(err.message));
       return;
     }
     logger.error(`${req.method} ${url.pathname} failed`, err);

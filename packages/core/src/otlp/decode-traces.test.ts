@@ -50,6 +50,47 @@ describe('decoding against the OpenTelemetry JS reference encoder', () => {
   });
 });
 
+describe('invalid UTF-8 in protobuf strings', () => {
+  /** Rewrites, in each encoded string `text`, its `#` to `bytes` (same length: no length prefix changes). */
+  function spoil(body: Uint8Array, text: string, bytes: number[]): void {
+    const needle = new TextEncoder().encode(text);
+    const at = Buffer.from(body.buffer, body.byteOffset, body.byteLength).indexOf(needle);
+    expect(at, text).toBeGreaterThanOrEqual(0);
+    body.set(bytes, at + needle.indexOf(0x23));
+  }
+
+  const named = (span: (typeof spans)[number], name: string, attributes: Record<string, string | number>) =>
+    Object.assign(Object.create(Object.getPrototypeOf(span)), span, { name, attributes: { ...span.attributes, ...attributes } });
+
+  it('replaces each bad sequence with U+FFFD, as OTLP/JSON does, and keeps every span', () => {
+    const marked = spans.slice(0, 6).map((s, i) => (i === 2 ? named(s, 'chat #', { 'gen_ai.prompt': 'héllo # wörld', 'ke#y': 1 }) : s));
+    const body = (ProtobufTraceSerializer.serializeRequest(marked) as Uint8Array).slice();
+    spoil(body, 'chat #', [0xff]);
+    spoil(body, 'héllo # wörld', [0xc3]); // a lead byte followed by a space: a sequence cut short
+    spoil(body, 'ke#y', [0x80]); // a lone continuation byte, in an attribute key
+    const decoded = decodeTracesProto(body);
+    expect(decoded.rejectedSpans).toBe(0);
+    expect(decoded.spans).toHaveLength(6);
+    const bad = decoded.spans.find((s) => s.spanId === marked[2]?.spanContext().spanId);
+    expect(bad?.name).toBe('chat \uFFFD');
+    expect(bad?.attributes['gen_ai.prompt']).toBe('héllo \uFFFD wörld');
+    expect(bad?.attributes['ke\uFFFDy']).toBe(1n);
+    // The rule OTLP/JSON bodies get, decoded to text as the server does (Buffer#toString).
+    expect(Buffer.from([0x63, 0x68, 0x61, 0x74, 0x20, 0xff]).toString('utf8')).toBe(bad?.name);
+    const others = decoded.spans.filter((s) => s !== bad);
+    expect(sortById(others)).toEqual(sortById(marked.filter((_, i) => i !== 2).map(expectedSpan)));
+  });
+
+  it('replaces them in long strings too (past the short-ASCII fast path)', () => {
+    const long = 'x'.repeat(40);
+    const body = (
+      ProtobufTraceSerializer.serializeRequest([named(spans[0] as (typeof spans)[number], `${long}#`, {})]) as Uint8Array
+    ).slice();
+    spoil(body, `${long}#`, [0xe2]);
+    expect(decodeTracesProto(body).spans[0]?.name).toBe(`${long}\uFFFD`);
+  });
+});
+
 describe('malformed protobuf', () => {
   const body = ProtobufTraceSerializer.serializeRequest(spans.slice(0, 5)) as Uint8Array;
 

@@ -5,7 +5,13 @@ import { interned, MAX_INTERNED } from './string-intern.js';
 /** Protobuf wire types. Groups (3, 4) are not supported: OTLP never uses them. */
 export const WireType = { VARINT: 0, I64: 1, LEN: 2, I32: 5 } as const;
 
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+/**
+ * Not fatal: a bad sequence becomes U+FFFD, as in OTLP/JSON (whose body is decoded the same
+ * way), so one bad byte costs a character, not the request's spans. proto3 says a parser should
+ * refuse such a string, but span text is often user or model output cut at a byte limit, and
+ * refusing it would lose every valid span sent with it. (Measured: no slower than fatal.)
+ */
+const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 
 /**
  * A forward-only protobuf reader over one buffer. Every read is bounds-checked
@@ -136,7 +142,7 @@ export class ProtoReader {
     return this.buf.slice(start, end);
   }
 
-  /** A length-delimited UTF-8 string; invalid UTF-8 is a decode error, as proto3 requires. */
+  /** A length-delimited UTF-8 string; invalid sequences become U+FFFD (see {@link decodeUtf8}). */
   string(limit: number): string {
     const end = this.lengthEnd(limit);
     const start = this.pos;
@@ -192,7 +198,11 @@ export class ProtoReader {
   }
 }
 
-/** Decodes `buf[start, end)` as UTF-8, with a fast path for short ASCII (most keys and names). */
+/**
+ * Decodes `buf[start, end)` as UTF-8, with a fast path for short ASCII (most keys and names).
+ * Each invalid sequence becomes U+FFFD (the WHATWG decoder's rule, which Node's
+ * `Buffer#toString` follows too), never an error.
+ */
 export function decodeUtf8(buf: Uint8Array, start: number, end: number): string {
   if (end - start <= 32) {
     let out = '';
@@ -207,9 +217,5 @@ export function decodeUtf8(buf: Uint8Array, start: number, end: number): string 
 }
 
 function decodeUtf8Slow(buf: Uint8Array, start: number, end: number): string {
-  try {
-    return utf8.decode(buf.subarray(start, end));
-  } catch {
-    throw new DecodeError('a string field is not valid UTF-8');
-  }
+  return utf8.decode(buf.subarray(start, end));
 }
