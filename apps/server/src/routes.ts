@@ -12,6 +12,7 @@ import { addLlamaStackRoutes } from './llama-stack/telemetry-routes.js';
 import type { Logger } from './log.js';
 import { otlpLogsHandler, otlpTracesHandler } from './otlp/otlp-http.js';
 import type { Pricing } from './pricing/pricing.js';
+import { damageAdvice } from './storage-damage.js';
 import { VERSION } from './version.js';
 
 export interface RouteDeps {
@@ -32,12 +33,17 @@ export function apiRouter(deps: RouteDeps): Router {
     res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
     res.end(text);
   });
+  // Still 200 when the store is damaged: this is a liveness probe, and restarting the process
+  // would not mend the file; "degraded" and storage_problem say what an operator must do.
   router.add('GET', '/healthz', ({ res }) => {
     const s = ingest.queue.stats;
+    const health = storage.health?.();
+    const damage = health?.damage ?? null;
     sendJson(res, 200, {
-      status: 'ok',
+      status: damage === null ? 'ok' : 'degraded',
       version: VERSION,
       storage: storage.kind,
+      storage_problem: damage === null ? null : damageAdvice(damage),
       ingest: {
         pending_spans: s.pendingSpans,
         committed_spans: s.committedSpans,
@@ -46,7 +52,9 @@ export function apiRouter(deps: RouteDeps): Router {
         refused_requests: s.refusedRequests,
         failed_requests: s.failedRequests,
         split_batches: s.splitBatches,
-        writer_restarts: storage.health?.().writerRestarts ?? 0,
+        writer_restarts: health?.writerRestarts ?? 0,
+        body_bytes_in_flight: ingest.bodies.usedBytes,
+        refused_busy: ingest.bodies.refused,
       },
       memory: { rss_bytes: process.memoryUsage.rss(), heap_used_bytes: process.memoryUsage().heapUsed },
     });

@@ -1,14 +1,17 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type * as grpc from '@grpc/grpc-js';
 import { msToNanos } from '@sightline/core';
 import type { Storage } from '@sightline/storage';
+import { BodyBudget, DEFAULT_BODY_BUDGET_BYTES } from './http/body-budget.js';
+import { type ConnectionLimits, connectionLimits, createLimitedServer } from './http/connection-limits.js';
 import { DEFAULT_MAX_BODY_BYTES } from './http/read-body.js';
+import type { Router } from './http/router.js';
 import { routeHandler } from './http/serve-routes.js';
 import { CallExtractor } from './ingest/call-extractor.js';
 import { Ingest } from './ingest/ingest.js';
 import { IngestQueue } from './ingest/ingest-queue.js';
-import { OpenSpans } from './llama-stack/open-spans.js';
+import { OpenSpans, type OpenSpansLimits } from './llama-stack/open-spans.js';
 import { consoleLogger, type Logger } from './log.js';
 import { startGrpcReceiver } from './otlp/otlp-grpc.js';
 import { Pricing } from './pricing/pricing.js';
@@ -27,12 +30,25 @@ export interface ServerOptions {
   readonly logger?: Logger;
   readonly maxBodyBytes?: number;
   readonly maxPendingSpans?: number;
+  /**
+   * Request bytes held at once across every receiver, from the first byte read until the
+   * answer (default 64 MiB); beyond it requests are told to retry later (503, UNAVAILABLE).
+   */
+  readonly maxBodyBytesInFlight?: number;
+  /** Limits on Llama Stack spans held open between span_start and span_end (see {@link OpenSpansLimits}). */
+  readonly openSpans?: Partial<OpenSpansLimits>;
   /** How often expired data is deleted (default 60 s). */
   readonly sweepIntervalMs?: number;
   /** Read LLM calls from incoming spans (default true); off, spans are stored as they are. */
   readonly llmCalls?: boolean;
   /** A price override file (JSON or YAML) that wins over the built-in prices. */
   readonly pricesFile?: string | null;
+  /**
+   * Timeouts and the connection cap of each listener (see {@link ConnectionLimits}); unset
+   * ones keep their defaults: 4,096 connections per HTTP listener, 15 s to send the request
+   * headers, 60 s for the whole request, 65 s keep-alive, 120 s idle.
+   */
+  readonly connectionLimits?: Partial<ConnectionLimits>;
 }
 
 export type Listener = 'api' | 'grpc' | 'otlp-http';
@@ -68,10 +84,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const pricing = await Pricing.load(options.pricesFile ?? null);
   const queue = new IngestQueue(storage.writer, { maxPendingSpans: options.maxPendingSpans });
   const calls = options.llmCalls === false ? null : new CallExtractor(() => pricing.pricer);
-  const ingest = new Ingest(queue, logger, calls);
-  const openSpans = new OpenSpans(ingest, logger);
+  const ingest = new Ingest(queue, logger, calls, new BodyBudget(options.maxBodyBytesInFlight ?? DEFAULT_BODY_BUDGET_BYTES));
+  const openSpans = new OpenSpans(ingest, logger, options.openSpans);
 
   const deps = { storage, ingest, openSpans, pricing, logger, maxBodyBytes: maxBody };
+  const limits = connectionLimits(options.connectionLimits);
+  const httpServer = (router: Router, listener: Listener) =>
+    createLimitedServer(routeHandler(router, logger), limits, (message) => logger.warn(`${listener} listener: ${message}`));
 
   const servers: Server[] = [];
   let grpcServer: grpc.Server | null = null;
@@ -85,12 +104,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   };
   let sweeper: NodeJS.Timeout | undefined;
   try {
-    const apiServer = await listen(createServer(routeHandler(apiRouter(deps), logger)), 'api', host, options.port ?? 4800);
+    const apiServer = await listen(httpServer(apiRouter(deps), 'api'), 'api', host, options.port ?? 4800);
     servers.push(apiServer);
-    const otlpServer = await listen(createServer(routeHandler(otlpRouter(deps), logger)), 'otlp-http', host, options.otlpHttpPort ?? 4318);
+    const otlpServer = await listen(httpServer(otlpRouter(deps), 'otlp-http'), 'otlp-http', host, options.otlpHttpPort ?? 4318);
     servers.push(otlpServer);
     const grpcPort = options.grpcPort ?? 4317;
-    const grpcBound = await startGrpcReceiver(ingest, logger, host, grpcPort).catch((err: Error) => {
+    const grpcBound = await startGrpcReceiver(ingest, logger, host, grpcPort, limits.idleTimeoutMs).catch((err: Error) => {
       throw /in use|EADDRINUSE|No address added/i.test(err.message) ? new PortInUseError('grpc', grpcPort, host) : err;
     });
     grpcServer = grpcBound.server;
@@ -116,7 +135,6 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 }
 
 function listen(server: Server, listener: Listener, host: string, port: number): Promise<Server> {
-  server.keepAliveTimeout = 65_000;
   return new Promise((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException) => {
       reject(err.code === 'EADDRINUSE' ? new PortInUseError(listener, port, host) : err);

@@ -1,38 +1,13 @@
 import * as grpc from '@grpc/grpc-js';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
-import { MemoryStorage, type Storage, type WriteGroup } from '@sightline/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { referenceSpans } from '../../../testing/reference-spans.js';
 import { TRACE_SERVICE } from '../src/otlp/otlp-grpc.js';
+import { type GatedStorage, gatedStorage } from './support/gated-storage.js';
 import { getJson, json, startTestServer, type TestServer } from './support/test-server.js';
 
-/** A memory store whose writes wait until the test opens the gate: a writer that has fallen behind. */
-function gatedStorage(): { storage: Storage; open: () => void } {
-  const memory = new MemoryStorage();
-  let open!: () => void;
-  const gate = new Promise<void>((resolve) => {
-    open = resolve;
-  });
-  const writer = {
-    write: async (batch: readonly WriteGroup[]) => {
-      await gate;
-      return memory.write(batch);
-    },
-  };
-  const storage: Storage = {
-    kind: 'memory',
-    writer,
-    reader: memory.reader,
-    calls: memory.calls,
-    repriceCalls: (price) => memory.repriceCalls(price),
-    deleteExpired: (now) => memory.deleteExpired(now),
-    close: () => memory.close(),
-  };
-  return { storage, open };
-}
-
 let sl: TestServer;
-let gate: ReturnType<typeof gatedStorage>;
+let gate: GatedStorage;
 beforeAll(async () => {
   gate = gatedStorage();
   sl = await startTestServer({ storage: gate.storage, maxPendingSpans: 100 });

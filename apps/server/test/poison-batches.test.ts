@@ -1,40 +1,9 @@
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
-import { MemoryStorage, type Storage, StorageUnavailableError, type WriteGroup } from '@sightline/storage';
+import { StorageUnavailableError, type WriteGroup } from '@sightline/storage';
 import { afterEach, describe, expect, it } from 'vitest';
 import { referenceSpans } from '../../../testing/reference-spans.js';
+import { gatedStorage } from './support/gated-storage.js';
 import { getJson, startTestServer, type TestServer } from './support/test-server.js';
-
-/**
- * A memory store that fails every batch holding a span with a chosen name — as a store fails
- * on data it cannot take — and whose writes wait until the test opens the gate, so requests
- * pile up into one batch.
- */
-function failingStorage(fail: (batch: readonly WriteGroup[]) => Error | null) {
-  const memory = new MemoryStorage();
-  let open!: () => void;
-  const gate = new Promise<void>((resolve) => {
-    open = resolve;
-  });
-  const batches: number[] = [];
-  const storage: Storage = {
-    kind: 'memory',
-    writer: {
-      write: async (batch) => {
-        await gate;
-        batches.push(batch.length);
-        const err = fail(batch);
-        if (err) throw err;
-        return memory.write(batch);
-      },
-    },
-    reader: memory.reader,
-    calls: memory.calls,
-    repriceCalls: (price) => memory.repriceCalls(price),
-    deleteExpired: (now) => memory.deleteExpired(now),
-    close: () => memory.close(),
-  };
-  return { storage, open, batches };
-}
 
 const hasSpanNamed = (batch: readonly WriteGroup[], name: string) => batch.some((g) => g.spans.some((s) => s.name === name));
 
@@ -63,7 +32,7 @@ afterEach(async () => {
 
 describe('a request the store cannot take', () => {
   it('fails alone with 400 and a reason; the requests committed with it in one batch are stored', async () => {
-    const store = failingStorage((batch) => (hasSpanNamed(batch, 'poison') ? new Error('value out of range for column') : null));
+    const store = gatedStorage((batch) => (hasSpanNamed(batch, 'poison') ? new Error('value out of range for column') : null));
     sl = await startTestServer({ storage: store.storage });
     const server = sl;
     // Two batches wait at the gate (one request each); the next four queue behind them as one batch.
@@ -95,7 +64,7 @@ describe('a request the store cannot take', () => {
 
   it('is told to retry later (503 + Retry-After) when the store fails for the moment, and the batch is not split', async () => {
     let busy = true;
-    const store = failingStorage(() => (busy ? new StorageUnavailableError('disk is full', 7, 'SQLITE_FULL') : null));
+    const store = gatedStorage(() => (busy ? new StorageUnavailableError('disk is full', 7, 'SQLITE_FULL') : null));
     sl = await startTestServer({ storage: store.storage });
     const server = sl;
     const ahead = [post(server, requestBody(1))];

@@ -14,21 +14,26 @@ import { QueryParams } from './query-params.js';
 export function addImportRoutes(router: Router, ingest: Ingest, maxBodyBytes: number): void {
   router.add('POST', '/api/import', async ({ req, res, url }) => {
     new QueryParams(url.searchParams).check();
-    const text = await readJsonText(req, maxBodyBytes);
-    let decoded: ReturnType<typeof decodeExportDocument>;
+    const hold = ingest.bodies.hold();
     try {
-      decoded = decodeExportDocument(text);
-    } catch (err) {
-      if (err instanceof DecodeError) throw badRequest(`cannot import the document: ${err.message}`);
-      throw err;
+      const text = await readJsonText(req, maxBodyBytes, hold);
+      let decoded: ReturnType<typeof decodeExportDocument>;
+      try {
+        decoded = decodeExportDocument(text);
+      } catch (err) {
+        if (err instanceof DecodeError) throw badRequest(`cannot import the document: ${err.message}`);
+        throw err;
+      }
+      const failure = await ingest.accept(ingest.projectOf(req), decoded.spans);
+      if (failure) throw failure;
+      sendJson(res, 200, {
+        imported_spans: decoded.spans.length,
+        rejected_spans: decoded.rejectedSpans,
+        ...(decoded.rejectedSpans ? { message: rejectionSummary(decoded) } : {}),
+        traces: new Set(decoded.spans.map((s) => s.traceId)).size,
+      });
+    } finally {
+      hold.release();
     }
-    const failure = await ingest.accept(ingest.projectOf(req), decoded.spans);
-    if (failure) throw failure;
-    sendJson(res, 200, {
-      imported_spans: decoded.spans.length,
-      rejected_spans: decoded.rejectedSpans,
-      ...(decoded.rejectedSpans ? { message: rejectionSummary(decoded) } : {}),
-      traces: new Set(decoded.spans.map((s) => s.traceId)).size,
-    });
   });
 }

@@ -1,13 +1,18 @@
 import type { IncomingMessage } from 'node:http';
+import type { BodyHold } from '../http/body-budget.js';
 import { badRequest, HttpError } from '../http/http-error.js';
 import { readBody } from '../http/read-body.js';
 
 /** Largest JSON body the API accepts (queries and events are small). */
-const MAX_API_BODY = 1024 * 1024;
+export const MAX_API_BODY = 1024 * 1024;
 
 /** Reads a JSON object body; 415 for another content type, 400 for bad JSON or a non-object. */
 export async function readJsonObject(req: IncomingMessage): Promise<Record<string, unknown>> {
-  const text = await readJsonText(req, MAX_API_BODY);
+  return parseJsonObject(await readJsonText(req, MAX_API_BODY));
+}
+
+/** A JSON object from a body's text; 400 for bad JSON or a non-object. */
+export function parseJsonObject(text: string): Record<string, unknown> {
   let value: unknown;
   try {
     value = text.trim() === '' ? {} : JSON.parse(text);
@@ -18,12 +23,15 @@ export async function readJsonObject(req: IncomingMessage): Promise<Record<strin
   return value as Record<string, unknown>;
 }
 
-/** A JSON body's text (gzip allowed), up to `maxBytes`; 415 for another content type (none counts as JSON). */
-export async function readJsonText(req: IncomingMessage, maxBytes: number): Promise<string> {
+/**
+ * A JSON body's text (gzip allowed), up to `maxBytes`; 415 for another content type (none
+ * counts as JSON). With a `hold`, its bytes count against the server's body budget.
+ */
+export async function readJsonText(req: IncomingMessage, maxBytes: number, hold?: BodyHold): Promise<string> {
   const type = (req.headers['content-type'] ?? 'application/json').split(';')[0]?.trim().toLowerCase();
   if (type !== 'application/json')
     throw new HttpError(415, 'unsupported_media_type', `Content-Type "${type}" is not supported: send application/json`);
-  return (await readBody(req, maxBytes)).toString('utf8');
+  return (await readBody(req, maxBytes, hold)).toString('utf8');
 }
 
 /** Small typed readers for body fields; each names the field in its error. */

@@ -2,8 +2,10 @@
  * The OpenAPI 3.1 description of the HTTP API, served at `GET /api/openapi.json`. A test
  * checks that its paths and methods are exactly the routes the server registers.
  */
+import { MAX_ATTRIBUTE_FILTERS } from './filter-params.js';
 import { llmPaths, llmSchemas } from './openapi-llm.js';
 import { attributes, errorResponse, hexId, json, jsonBody, otlpExport, page, pageParams, query, ref, time } from './openapi-parts.js';
+import { MAX_DURATION_MS } from './query-params.js';
 
 export const openApiDocument = {
   openapi: '3.1.0',
@@ -31,16 +33,15 @@ export const openApiDocument = {
       get: {
         summary: 'List traces, newest first',
         operationId: 'listTraces',
-        description:
-          'Span-level conditions (service, name, status, attr.*, resource.*) must all hold on one span of the trace. Attribute filters are query parameters named attr.<key> (span attribute) or resource.<key> (resource attribute) with value <op>:<value>, exists, or a bare value (eq). Operators: eq, ne, gt, lt, gte, lte, contains, exists.',
+        description: `Span-level conditions (service, name, status, attr.*, resource.*) must all hold on one span of the trace. Attribute filters are query parameters named attr.<key> (span attribute) or resource.<key> (resource attribute) with value <op>:<value>, exists, or a bare value (eq). Operators: eq, ne, gt, lt, gte, lte, contains, exists. At most ${MAX_ATTRIBUTE_FILTERS} attribute filters per request; times from 1970 to 2262-04-11.`,
         parameters: [
           query('start', 'Traces starting at or after: ISO-8601, or a duration before now (15m, 2h, 7d)'),
           query('end', 'Traces starting before: ISO-8601, or a duration before now'),
           query('service', 'A span of this service.name'),
           query('name', 'A span with this name'),
           query('status', 'A span with this status', { type: 'string', enum: ['unset', 'ok', 'error'] }),
-          query('min_duration_ms', 'Trace lasts at least', { type: 'number', minimum: 0 }),
-          query('max_duration_ms', 'Trace lasts at most', { type: 'number', minimum: 0 }),
+          query('min_duration_ms', 'Trace lasts at least', { type: 'number', minimum: 0, maximum: MAX_DURATION_MS }),
+          query('max_duration_ms', 'Trace lasts at most', { type: 'number', minimum: 0, maximum: MAX_DURATION_MS }),
           query('session_id', 'Traces of this session'),
           query('user_id', 'Traces of this user'),
           query(
@@ -102,7 +103,7 @@ export const openApiDocument = {
         requestBody: jsonBody({
           type: 'object',
           properties: {
-            attribute_filters: { type: 'array', items: ref('QueryCondition') },
+            attribute_filters: { type: 'array', items: ref('QueryCondition'), maxItems: MAX_ATTRIBUTE_FILTERS },
             limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
             offset: { type: 'integer', minimum: 0, default: 0 },
             order_by: { type: 'array', items: { type: 'string' }, maxItems: 1, description: 'e.g. ["-start_time"]' },
@@ -157,7 +158,15 @@ export const openApiDocument = {
           error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' } } },
         },
       },
-      Health: { type: 'object', properties: { status: { type: 'string' }, storage: { type: 'string' }, version: { type: 'string' } } },
+      Health: {
+        type: 'object',
+        properties: {
+          status: { type: 'string', enum: ['ok', 'degraded'], description: 'degraded: see storage_problem' },
+          storage: { type: 'string' },
+          storage_problem: { type: ['string', 'null'], description: 'damage found in the stored data, and what to do' },
+          version: { type: 'string' },
+        },
+      },
       TraceSummary: {
         type: 'object',
         properties: {

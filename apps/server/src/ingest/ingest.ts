@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { LogRecord, Span } from '@sightline/core';
 import { StorageUnavailableError, type WriteGroup } from '@sightline/storage';
+import { BodyBudget, DEFAULT_BODY_BUDGET_BYTES } from '../http/body-budget.js';
 import { HttpError } from '../http/http-error.js';
 import type { Logger } from '../log.js';
 import type { CallExtractor } from './call-extractor.js';
@@ -19,6 +20,8 @@ export class Ingest {
     readonly queue: IngestQueue,
     private readonly logger: Logger,
     readonly calls: CallExtractor | null,
+    /** Request bytes held at once by every receiver (see {@link BodyBudget}). */
+    readonly bodies = new BodyBudget(DEFAULT_BODY_BUDGET_BYTES),
   ) {}
 
   projectOf(_req: IncomingMessage | null): string {

@@ -1,6 +1,14 @@
 import { nanosToIso, StatusCode } from '@sightline/core';
-import { type AttributeFilter, MAX_PAGE_SIZE, type SpanTreeNode, type TraceOrderField, type TraceReader } from '@sightline/storage';
-import { field, readJsonObject } from '../api/json-body.js';
+import {
+  type AttributeFilter,
+  MAX_PAGE_SIZE,
+  type SpanTreeNode,
+  type StoredSpan,
+  type TraceOrderField,
+  type TraceReader,
+} from '@sightline/storage';
+import { MAX_ATTRIBUTE_FILTERS } from '../api/filter-params.js';
+import { field, MAX_API_BODY, parseJsonObject, readJsonObject, readJsonText } from '../api/json-body.js';
 import { type Json, valueToJson } from '../api/json-values.js';
 import { hexIdParam } from '../api/query-params.js';
 import { withCursorCheck } from '../api/trace-routes.js';
@@ -21,7 +29,10 @@ const LLAMA_ORDER_FIELDS: readonly TraceOrderField[] = ['start_time', 'end_time'
 export function addLlamaStackRoutes(router: Router, reader: TraceReader, ingest: Ingest, openSpans: OpenSpans): void {
   router.add('POST', '/v1/telemetry/query-traces', async ({ req, res }) => {
     const body = await readJsonObject(req);
-    const filters = (field.array(body, 'attribute_filters') ?? []).map(parseCondition);
+    const conditions = field.array(body, 'attribute_filters') ?? [];
+    if (conditions.length > MAX_ATTRIBUTE_FILTERS)
+      throw badRequest(`field "attribute_filters": at most ${MAX_ATTRIBUTE_FILTERS} filters per request, got ${conditions.length}`);
+    const filters = conditions.map(parseCondition);
     const orderBy = field.array(body, 'order_by') ?? [];
     if (orderBy.length > 1) throw badRequest('field "order_by": ordering by more than one field is not supported');
     const page = await withCursorCheck(() =>
@@ -66,8 +77,9 @@ export function addLlamaStackRoutes(router: Router, reader: TraceReader, ingest:
   });
 
   router.add('POST', '/v1/telemetry/log-event', async ({ req, res }) => {
-    const { event, ttlSeconds } = parseLogEvent(await readJsonObject(req));
-    const failure = await openSpans.apply(ingest.projectOf(req), event, ttlSeconds);
+    const text = await readJsonText(req, MAX_API_BODY);
+    const { event, ttlSeconds } = parseLogEvent(parseJsonObject(text));
+    const failure = await openSpans.apply(ingest.projectOf(req), event, ttlSeconds, text.length);
     if (failure) throw failure;
     sendJson(res, 200, 'null');
   });
@@ -96,14 +108,25 @@ function parseLlamaOrder(value: unknown) {
   return { field: name as TraceOrderField, direction: desc ? ('desc' as const) : ('asc' as const) };
 }
 
-/** Llama Stack's tree shape: a flat map span_id → span with status "ok" | "error". */
-function flatten(node: SpanTreeNode, keys: readonly string[] | undefined, out: Record<string, Json>): void {
-  const s = node.span;
+/**
+ * Llama Stack's tree shape: a flat map span_id → span with status "ok" | "error", parents
+ * before their children (depth first, children by start time). Walks with an explicit stack:
+ * a trace's depth is up to its sender, and recursion overflows a few thousand levels down.
+ */
+function flatten(root: SpanTreeNode, keys: readonly string[] | undefined, out: Record<string, Json>): void {
+  const stack: SpanTreeNode[] = [root];
+  for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
+    out[node.span.spanId] = llamaSpan(node.span, keys);
+    for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i] as SpanTreeNode);
+  }
+}
+
+function llamaSpan(s: StoredSpan, keys: readonly string[] | undefined): Json {
   // No prototype, so an attribute named __proto__ stays data.
   const attributes = Object.create(null) as Record<string, Json>;
   if (keys) for (const k of keys) attributes[k] = Object.hasOwn(s.attributes, k) ? valueToJson(s.attributes[k] ?? null) : null;
   else for (const k in s.attributes) attributes[k] = valueToJson(s.attributes[k] ?? null);
-  out[s.spanId] = {
+  return {
     span_id: s.spanId,
     trace_id: s.traceId,
     parent_span_id: s.parentSpanId,
@@ -113,5 +136,4 @@ function flatten(node: SpanTreeNode, keys: readonly string[] | undefined, out: R
     attributes,
     status: s.status.code === StatusCode.ERROR ? 'error' : 'ok',
   };
-  for (const child of node.children) flatten(child, keys, out);
 }

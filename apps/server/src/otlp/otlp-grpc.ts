@@ -25,12 +25,16 @@ export const LOGS_SERVICE: grpc.ServiceDefinition = {
   Export: { path: '/opentelemetry.proto.collector.logs.v1.LogsService/Export', originalName: 'Export', ...passThrough },
 };
 
-/** The OTLP/gRPC receiver: the trace and logs services. Resolves to the bound port. */
+/**
+ * The OTLP/gRPC receiver: the trace and logs services. Resolves to the bound port. A connection
+ * with no call in flight for `idleTimeoutMs` is closed (clients reconnect on their next export).
+ */
 export async function startGrpcReceiver(
   ingest: Ingest,
   logger: Logger,
   host: string,
   port: number,
+  idleTimeoutMs: number,
 ): Promise<{ server: grpc.Server; port: number }> {
   // grpc-js prints its own errors (a failed bind, say) to stderr; ours say it better. Its
   // GRPC_VERBOSITY variable still turns them back on.
@@ -39,6 +43,12 @@ export async function startGrpcReceiver(
   const server = new grpc.Server({
     'grpc.max_receive_message_length': GRPC_MAX_RECEIVE_BYTES,
     'grpc.max_send_message_length': 1024 * 1024,
+    // Connections that never send anything, and exporters that went quiet, give their file
+    // descriptor back; grpc-js has no cap on the number of connections, so this is the bound.
+    'grpc.max_connection_idle_ms': idleTimeoutMs,
+    // Even a busy connection is replaced hourly (its calls get 30 s to finish), so none lives forever.
+    'grpc.max_connection_age_ms': 3_600_000,
+    'grpc.max_connection_age_grace_ms': 30_000,
   });
   for (const [service, signal] of [
     [TRACE_SERVICE, TRACES],
@@ -65,6 +75,21 @@ export async function startGrpcReceiver(
 }
 
 async function exportSignal<D>(
+  signal: Signal<D>,
+  ingest: Ingest,
+  body: Buffer,
+): Promise<{ error: grpc.ServiceError | null; response: Uint8Array | null }> {
+  const hold = ingest.bodies.hold();
+  try {
+    if (!hold.grow(body.length))
+      return fail(grpc.status.UNAVAILABLE, 'the server is holding as many request bytes as it takes at once; retry later');
+    return await exportDecoded(signal, ingest, body);
+  } finally {
+    hold.release();
+  }
+}
+
+async function exportDecoded<D>(
   signal: Signal<D>,
   ingest: Ingest,
   body: Buffer,

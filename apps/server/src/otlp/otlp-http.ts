@@ -45,21 +45,26 @@ function otlpHandler<D>(signal: Signal<D>, ingest: Ingest, maxBodyBytes: number)
       );
       return;
     }
-    let decoded: D;
+    const hold = ingest.bodies.hold();
     try {
-      const body = await readBody(req, maxBodyBytes);
-      decoded = format === 'protobuf' ? signal.decodeProto(body) : signal.decodeJson(body.toString('utf8'));
-    } catch (err) {
-      if (err instanceof HttpError) return sendOtlpHttpError(res, format, err);
-      if (err instanceof DecodeError)
-        return sendOtlpError(res, format, 400, 'invalid_argument', `cannot decode the request: ${err.message}`);
-      throw err;
+      let decoded: D;
+      try {
+        const body = await readBody(req, maxBodyBytes, hold);
+        decoded = format === 'protobuf' ? signal.decodeProto(body) : signal.decodeJson(body.toString('utf8'));
+      } catch (err) {
+        if (err instanceof HttpError) return sendOtlpHttpError(res, format, err);
+        if (err instanceof DecodeError)
+          return sendOtlpError(res, format, 400, 'invalid_argument', `cannot decode the request: ${err.message}`);
+        throw err;
+      }
+      const failure = await signal.accept(ingest, ingest.projectOf(req), decoded);
+      if (failure) return sendOtlpHttpError(res, format, failure);
+      const outcome = signal.outcome(decoded);
+      if (format === 'protobuf') sendBytes(res, 200, 'application/x-protobuf', encodeExportResponseProto(outcome));
+      else sendJson(res, 200, encodeExportResponseJson(outcome, signal.countField));
+    } finally {
+      hold.release();
     }
-    const failure = await signal.accept(ingest, ingest.projectOf(req), decoded);
-    if (failure) return sendOtlpHttpError(res, format, failure);
-    const outcome = signal.outcome(decoded);
-    if (format === 'protobuf') sendBytes(res, 200, 'application/x-protobuf', encodeExportResponseProto(outcome));
-    else sendJson(res, 200, encodeExportResponseJson(outcome, signal.countField));
   };
 }
 
