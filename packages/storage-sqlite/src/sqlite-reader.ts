@@ -8,9 +8,12 @@ import {
   type SpanTreeQuery,
   type StoredSpan,
   type TraceDetail,
+  type TraceLayout,
   type TraceQuery,
   type TraceReader,
   type TraceSummary,
+  type TreeLayout,
+  treeLayout,
 } from '@sightline/storage';
 import type Database from 'better-sqlite3';
 import { DimensionReader } from './dimension-reader.js';
@@ -18,6 +21,7 @@ import { hasEntry } from './filter-bloom.js';
 import { IdIndex } from './id-index/id-index.js';
 import { blobToHex, hexToBlob } from './ids.js';
 import { keysetPage } from './keyset-rows.js';
+import type { LayoutThread } from './layout-thread.js';
 import { rowToSpan, type SpanRow } from './span-rows.js';
 import { SqliteCallReader } from './sqlite-call-reader.js';
 import { TRACE_SUMMARY_COLUMNS, traceQuerySql } from './trace-query-sql.js';
@@ -44,6 +48,9 @@ interface SummaryRow {
   sort_value?: bigint | number | Buffer;
 }
 
+/** Traces with more spans than this are laid out on a thread of their own. */
+const ON_THREAD_ABOVE = 20_000;
+
 /** Answers trace queries on a connection of its own (WAL lets it read while the writer writes). */
 export class SqliteReader implements TraceReader {
   readonly capabilities: ReaderCapabilities = { attributeFilters: true, resourceAttributeFilters: true, offsetPaging: true };
@@ -53,7 +60,11 @@ export class SqliteReader implements TraceReader {
   private readonly stmts;
   private readonly readTx: <T>(fn: () => T) => T;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(
+    private readonly db: Database.Database,
+    /** Where big traces are laid out; on this thread when absent. */
+    private readonly layoutThread: LayoutThread | null = null,
+  ) {
     db.function('sl_bloom_has', { deterministic: true }, (bloom: unknown, h1: unknown, h2: unknown) =>
       bloom instanceof Uint8Array && hasEntry(bloom, Number(h1), Number(h2)) ? 1 : 0,
     );
@@ -72,6 +83,14 @@ export class SqliteReader implements TraceReader {
       spanInProject: db
         .prepare('SELECT 1 FROM spans s JOIN traces t ON t.id = s.trace_key WHERE s.trace_key = ? AND s.span_id = ? AND t.project_id = ?')
         .pluck(),
+      orderOf: db.prepare('SELECT rowid FROM spans WHERE trace_key = ? ORDER BY start_ns, rowid').pluck(),
+      placesOf: db.prepare('SELECT rowid, span_id, parent_span_id FROM spans WHERE trace_key = ? ORDER BY start_ns, rowid').raw(),
+      spanCount: db.prepare('SELECT span_count FROM traces WHERE id = ?').pluck(),
+      spanByKey: db
+        .prepare(
+          'SELECT s.*, t.trace_id, ? AS project FROM spans s JOIN traces t ON t.id = s.trace_key WHERE s.rowid = ? AND t.project_id = ?',
+        )
+        .safeIntegers(true),
     };
     const tx = db.transaction((fn: () => unknown) => fn());
     this.readTx = <T>(fn: () => T) => tx(fn) as T;
@@ -119,6 +138,60 @@ export class SqliteReader implements TraceReader {
       }
       return null;
     });
+  }
+
+  async getTraceLayout(q: GetTraceQuery): Promise<TraceLayout | null> {
+    const projectId = this.dims.projectId(q.project);
+    if (projectId === null) return null;
+    const traceBlob = hexToBlob(q.traceId);
+    const row = this.readTx(() => {
+      for (const key of this.traceIds.lookup(traceIndexKey(projectId, traceBlob))) {
+        const found = this.stmts.summary.get(key, projectId, traceBlob) as SummaryRow | undefined;
+        if (found) return found;
+      }
+      return null;
+    });
+    if (!row) return null;
+    const summary = toSummary(q.project, row);
+    const keys =
+      this.layoutThread && summary.spanCount > ON_THREAD_ABOVE
+        ? await this.layoutThread.trace(Number(row.id))
+        : (this.stmts.orderOf.all(row.id) as number[]);
+    return { summary, keys };
+  }
+
+  async getTreeLayout(q: SpanTreeQuery): Promise<TreeLayout | null> {
+    const projectId = this.dims.projectId(q.project);
+    if (projectId === null) return null;
+    const spanBlob = hexToBlob(q.spanId);
+    const found = this.readTx(() => {
+      for (const key of this.spanIds.lookupNewestFirst(spanBlob)) {
+        if (this.stmts.spanInProject.get(key, spanBlob, projectId) === undefined) continue;
+        return { traceKey: key, spans: this.stmts.spanCount.get(key) as number };
+      }
+      return null;
+    });
+    if (!found) return null;
+    if (this.layoutThread && found.spans > ON_THREAD_ABOVE) return this.layoutThread.tree(found.traceKey, q.spanId, q.maxDepth);
+    const rows = this.stmts.placesOf.all(found.traceKey) as [number, Buffer, Buffer | null][];
+    const places = rows.map(([key, span, parent]) => ({
+      key,
+      spanId: blobToHex(span),
+      parentSpanId: parent === null ? null : blobToHex(parent),
+    }));
+    return treeLayout(places, q.spanId, q.maxDepth);
+  }
+
+  /** One point read per span, by rowid, in one read transaction. */
+  async readSpans(project: string, keys: readonly number[]): Promise<(StoredSpan | null)[]> {
+    const projectId = this.dims.projectId(project);
+    if (projectId === null) return keys.map(() => null);
+    return this.readTx(() =>
+      keys.map((key) => {
+        const row = this.stmts.spanByKey.get(project, key, projectId) as SpanRow | undefined;
+        return row ? rowToSpan(row, this.dims.resource(Number(row.resource_id)), this.dims.scope(Number(row.scope_id))) : null;
+      }),
+    );
   }
 
   private spansOf(traceKey: bigint, project: string): StoredSpan[] {

@@ -12,11 +12,14 @@ import {
   StorageClosedError,
   type StorageDamagedError,
   type StorageHealth,
+  type StoredSpan,
   type TelemetryWriter,
   type TraceDetail,
+  type TraceLayout,
   type TraceQuery,
   type TraceReader,
   type TraceSummary,
+  type TreeLayout,
   type WriteGroup,
   type WriteResult,
 } from '@sightline/storage';
@@ -28,6 +31,7 @@ import type { DatabaseLock } from './database-lock.js';
 import { encodeBatch, encodeGroup } from './encode-batch.js';
 import type { EncodedGroup } from './encoded-batch.js';
 import { holdDatabase } from './hold-database.js';
+import { LayoutThread } from './layout-thread.js';
 import { openConnection, WRITER_CACHE_MIB } from './open-database.js';
 import { migrate } from './schema/migrations.js';
 import { SqliteReader } from './sqlite-reader.js';
@@ -110,6 +114,7 @@ export class SqliteStorage implements Storage, TelemetryWriter, TraceReader {
   private readonly sqliteReader: SqliteReader;
   private readonly callReader: CallReader;
   private readonly lock: DatabaseLock | null;
+  private readonly layoutThread: LayoutThread | null;
   private readonly watch: DamageWatch;
   private closed = false;
 
@@ -126,7 +131,8 @@ export class SqliteStorage implements Storage, TelemetryWriter, TraceReader {
       this.lock?.release();
       throw this.watch.check(err) ?? err;
     }
-    this.sqliteReader = new SqliteReader(this.db);
+    this.layoutThread = options.path === ':memory:' ? null : new LayoutThread(options.path);
+    this.sqliteReader = new SqliteReader(this.db, this.layoutThread);
     this.callReader = watchedCalls(this.sqliteReader.callReader(), this.watch);
     if (options.path === ':memory:' || options.writerThread === false) {
       this.sink = watchedSink(new InlineWriter(this.db), this.watch);
@@ -190,6 +196,21 @@ export class SqliteStorage implements Storage, TelemetryWriter, TraceReader {
     return this.watch.read(() => this.sqliteReader.getSpanTree(q));
   }
 
+  getTraceLayout(q: GetTraceQuery): Promise<TraceLayout | null> {
+    this.assertOpen();
+    return this.watch.read(() => this.sqliteReader.getTraceLayout(q));
+  }
+
+  getTreeLayout(q: SpanTreeQuery): Promise<TreeLayout | null> {
+    this.assertOpen();
+    return this.watch.read(() => this.sqliteReader.getTreeLayout(q));
+  }
+
+  readSpans(project: string, keys: readonly number[]): Promise<(StoredSpan | null)[]> {
+    this.assertOpen();
+    return this.watch.read(() => this.sqliteReader.readSpans(project, keys));
+  }
+
   /**
    * Reads the calls in pages of {@link REPRICE_PAGE} on this connection, prices them, and
    * has the writer apply the costs that changed, a page per transaction, letting the event
@@ -249,6 +270,7 @@ export class SqliteStorage implements Storage, TelemetryWriter, TraceReader {
     if (this.closed) return;
     this.closed = true;
     await this.sink.close();
+    await this.layoutThread?.close();
     this.db.close();
     this.lock?.release();
   }

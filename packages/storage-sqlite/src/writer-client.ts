@@ -1,10 +1,9 @@
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { StorageUnavailableError, type WriteResult } from '@sightline/storage';
 import type Database from 'better-sqlite3';
 import type { CostChange } from './call-writer.js';
 import type { EncodedBatch } from './encoded-batch.js';
+import { moduleWorker } from './module-worker.js';
 import type { ConnectionOptions } from './open-database.js';
 import { BatchWriter } from './write-batch.js';
 import type { BatchSink, WriterReply, WriterRequest } from './writer-protocol.js';
@@ -231,23 +230,7 @@ export class ThreadWriter implements BatchSink {
  */
 const WORKER_LIMITS = { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 128 };
 
-/**
- * The worker runs the compiled `writer-worker.js` next to this file. When this file is the
- * TypeScript source (tests run from source), the worker loads the source through tsx.
- */
+/** Starts a writer thread on the database `options` names. */
 export function createWorker(options: ConnectionOptions): Worker {
-  const here = import.meta.url;
-  if (here.endsWith('.js')) return new Worker(new URL('./writer-worker.js', here), { workerData: options, resourceLimits: WORKER_LIMITS });
-  // import.meta.resolve picks tsx's ESM entry; test runners that lack it get the CommonJS one.
-  const tsx =
-    typeof import.meta.resolve === 'function'
-      ? import.meta.resolve('tsx/esm/api')
-      : pathToFileURL(createRequire(here).resolve('tsx/esm/api')).href;
-  const target = new URL('./writer-worker.ts', here).href;
-  const boot = `import { register } from ${JSON.stringify(tsx)}; register(); await import(${JSON.stringify(target)});`;
-  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(boot)}`), {
-    workerData: options,
-    resourceLimits: WORKER_LIMITS,
-    execArgv: ['--conditions=@sightline/source'],
-  });
+  return moduleWorker('writer-worker', options, WORKER_LIMITS);
 }

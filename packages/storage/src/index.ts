@@ -23,7 +23,7 @@ export { bucketOf, bucketValue, QuantileSketch, SKETCH_GAMMA, ZERO_BUCKET } from
 export * from './query.js';
 export type * from './results.js';
 export { hasSpanConditions, spanMatches } from './span-match.js';
-export { buildSpanTree, pickAttributes } from './span-tree.js';
+export { buildSpanTree, pickAttributes, type SpanPlace, treeLayout } from './span-tree.js';
 export type * from './storage.js';
 export type * from './telemetry-writer.js';
 export { type CallTotals, callTotals, NO_CALLS, resolveCounted, roundUsd, type TotalsInput } from './trace-calls.js';

@@ -42,6 +42,21 @@ export interface TraceDetail {
   readonly spans: StoredSpan[];
 }
 
+/**
+ * A trace's spans in start-time order as keys — the backend's handles for them — so a trace
+ * of any size is read a slice at a time (see `TraceReader.readSpans`).
+ */
+export interface TraceLayout {
+  readonly summary: TraceSummary;
+  readonly keys: readonly number[];
+}
+
+/** The spans of a tree, depth first, children by start time: their keys and depths below its root. */
+export interface TreeLayout {
+  readonly keys: readonly number[];
+  readonly depths: readonly number[];
+}
+
 export interface SpanTreeNode {
   readonly span: StoredSpan;
   /** Ordered by start time. */

@@ -1,5 +1,5 @@
 import { type AnyValue, type Attributes, newAttributes } from '@sightline/core';
-import type { SpanTreeNode, StoredSpan } from './results.js';
+import type { SpanTreeNode, StoredSpan, TreeLayout } from './results.js';
 
 /**
  * Nests `spans` (one trace, any order) under the span `rootId`, keeping `maxDepth` levels of
@@ -47,4 +47,42 @@ export function pickAttributes(attributes: Attributes, keys: readonly string[]):
   const out = newAttributes();
   for (const key of keys) if (Object.hasOwn(attributes, key)) out[key] = attributes[key] as AnyValue;
   return out;
+}
+
+/** A span's place in its trace: what laying out a tree needs. */
+export interface SpanPlace {
+  readonly key: number;
+  readonly spanId: string;
+  readonly parentSpanId: string | null;
+}
+
+/**
+ * The tree under `rootId` as {@link buildSpanTree} nests it, depth first, as keys and depths:
+ * `places` come in start-time order (ties in storage order), which children keep. Iterative,
+ * with the same guard against ids that repeat. Null when `rootId` is not among them.
+ */
+export function treeLayout(places: readonly SpanPlace[], rootId: string, maxDepth?: number): TreeLayout | null {
+  const root = places.find((p) => p.spanId === rootId);
+  if (!root) return null;
+  const children = new Map<string, SpanPlace[]>();
+  for (const place of places) {
+    if (place.parentSpanId === null || place.spanId === rootId) continue;
+    const list = children.get(place.parentSpanId);
+    if (list) list.push(place);
+    else children.set(place.parentSpanId, [place]);
+  }
+  const keys: number[] = [];
+  const depths: number[] = [];
+  const seen = new Set<string>([root.spanId]);
+  const stack: [SpanPlace, number][] = [[root, 0]];
+  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+    const [place, depth] = top;
+    keys.push(place.key);
+    depths.push(depth);
+    if (maxDepth !== undefined && depth >= maxDepth) continue;
+    const kids = (children.get(place.spanId) ?? []).filter((k) => !seen.has(k.spanId));
+    for (const kid of kids) seen.add(kid.spanId);
+    for (let i = kids.length - 1; i >= 0; i--) stack.push([kids[i] as SpanPlace, depth + 1]);
+  }
+  return { keys, depths };
 }

@@ -1,5 +1,5 @@
 import type { GetTraceQuery, SpanTreeQuery, TraceQuery } from './query.js';
-import type { Page, SpanTreeNode, TraceDetail, TraceSummary } from './results.js';
+import type { Page, SpanTreeNode, StoredSpan, TraceDetail, TraceLayout, TraceSummary, TreeLayout } from './results.js';
 
 /** What a backend can search. A query it cannot answer is refused, never approximated. */
 export interface ReaderCapabilities {
@@ -16,4 +16,17 @@ export interface TraceReader {
   getTrace(query: GetTraceQuery): Promise<TraceDetail | null>;
   /** Null when the project has no such span. */
   getSpanTree(query: SpanTreeQuery): Promise<SpanTreeNode | null>;
+  /**
+   * A trace's summary and its spans' keys in start-time order, without their content: a trace
+   * of any size is then read a slice at a time with {@link readSpans}. Null when the project
+   * has no such trace. Ordering a huge trace must not hold the caller's thread for long.
+   */
+  getTraceLayout(query: GetTraceQuery): Promise<TraceLayout | null>;
+  /**
+   * The tree under a span (as {@link getSpanTree} nests it, `maxDepth` included) as keys in
+   * depth-first order with their depths; null when the project has no such span.
+   */
+  getTreeLayout(query: SpanTreeQuery): Promise<TreeLayout | null>;
+  /** Spans by the keys this reader gave, in the order given; null for a span gone since. */
+  readSpans(project: string, keys: readonly number[]): Promise<(StoredSpan | null)[]>;
 }

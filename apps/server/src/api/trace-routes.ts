@@ -4,11 +4,15 @@ import { sendJson } from '../http/respond.js';
 import type { Router } from '../http/router.js';
 import type { Ingest } from '../ingest/ingest.js';
 import { hexIdParam, QueryParams } from './query-params.js';
-import { spanToJson, traceSummaryToJson } from './span-json.js';
-import { spanTreeToJsonText } from './span-tree-json.js';
+import { traceSummaryToJson } from './span-json.js';
 import { parseTraceQuery } from './trace-query.js';
+import { streamSpanTree, streamTrace } from './trace-stream.js';
 
-/** `GET /api/traces`, `GET /api/traces/{trace_id}`, `GET /api/spans/{span_id}/tree`. */
+/**
+ * `GET /api/traces`, `GET /api/traces/{trace_id}`, `GET /api/spans/{span_id}/tree`. A trace
+ * and a tree are streamed a slice of spans at a time, so a trace of 200,000 spans neither
+ * holds the event loop nor the whole answer in memory.
+ */
 export function addTraceRoutes(router: Router, reader: TraceReader, ingest: Ingest): void {
   router.add('GET', '/api/traces', async ({ req, res, url }) => {
     const query = parseTraceQuery(url.searchParams, ingest.projectOf(req));
@@ -19,9 +23,10 @@ export function addTraceRoutes(router: Router, reader: TraceReader, ingest: Inge
   router.add('GET', '/api/traces/{trace_id}', async ({ req, res, url, params }) => {
     new QueryParams(url.searchParams).check();
     const traceId = hexIdParam('path parameter "trace_id"', params.trace_id ?? '', 32);
-    const detail = await reader.getTrace({ project: ingest.projectOf(req), traceId });
-    if (!detail) throw notFound(`trace ${traceId} not found`);
-    sendJson(res, 200, { trace: traceSummaryToJson(detail.summary), spans: detail.spans.map(spanToJson) });
+    const project = ingest.projectOf(req);
+    const order = await reader.getTraceLayout({ project, traceId });
+    if (!order) throw notFound(`trace ${traceId} not found`);
+    await streamTrace(res, reader, project, order);
   });
 
   router.add('GET', '/api/spans/{span_id}/tree', async ({ req, res, url, params }) => {
@@ -30,20 +35,17 @@ export function addTraceRoutes(router: Router, reader: TraceReader, ingest: Inge
     const attributes = p.string('attributes');
     p.check();
     const spanId = hexIdParam('path parameter "span_id"', params.span_id ?? '', 16);
-    const tree = await reader.getSpanTree({
-      project: ingest.projectOf(req),
-      spanId,
-      maxDepth,
-      attributeKeys:
-        attributes === undefined
-          ? undefined
-          : attributes
-              .split(',')
-              .map((k) => k.trim())
-              .filter(Boolean),
-    });
-    if (!tree) throw notFound(`span ${spanId} not found`);
-    sendJson(res, 200, spanTreeToJsonText(tree));
+    const project = ingest.projectOf(req);
+    const attributeKeys =
+      attributes === undefined
+        ? undefined
+        : attributes
+            .split(',')
+            .map((k) => k.trim())
+            .filter(Boolean);
+    const order = await reader.getTreeLayout({ project, spanId, maxDepth });
+    if (!order) throw notFound(`span ${spanId} not found`);
+    await streamSpanTree(res, reader, project, order, attributeKeys);
   });
 }
 

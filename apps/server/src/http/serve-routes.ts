@@ -3,6 +3,7 @@ import { StorageDamagedError } from '@sightline/storage';
 import type { Logger } from '../log.js';
 import { damageAdvice } from '../storage-damage.js';
 import { HttpError } from './http-error.js';
+import { ClientGoneError } from './json-stream.js';
 import { sendError } from './respond.js';
 import type { Router } from './router.js';
 
@@ -36,7 +37,8 @@ async function dispatch(router: Router, logger: Logger, req: IncomingMessage, re
     await match.handler({ req, res, params: match.params, url });
   } catch (err) {
     if (res.headersSent) {
-      logger.error(`${req.method} ${url.pathname} failed after the answer began`, err);
+      // A client that leaves during a streamed answer is not a failure of ours.
+      if (!(err instanceof ClientGoneError)) logger.error(`${req.method} ${url.pathname} failed after the answer began`, err);
       res.destroy();
       return;
     }

@@ -19,9 +19,9 @@ import { pageByKeyset } from '../keyset-page.js';
 import { MetricsAccumulator } from '../metrics/metrics-accumulator.js';
 import type { GetTraceQuery, SpanTreeQuery, TraceQuery } from '../query.js';
 import { DEFAULT_ORDER } from '../query.js';
-import type { Page, SpanTreeNode, StoredSpan, TraceDetail, TraceSummary, WriteResult } from '../results.js';
+import type { Page, SpanTreeNode, StoredSpan, TraceDetail, TraceLayout, TraceSummary, TreeLayout, WriteResult } from '../results.js';
 import { hasSpanConditions, spanMatches } from '../span-match.js';
-import { buildSpanTree } from '../span-tree.js';
+import { buildSpanTree, treeLayout } from '../span-tree.js';
 import type { Storage } from '../storage.js';
 import type { TelemetryWriter, WriteGroup } from '../telemetry-writer.js';
 import { callTotals, resolveCounted, roundUsd } from '../trace-calls.js';
@@ -41,6 +41,8 @@ interface Entry {
   readonly expiresAt: bigint | null;
   readonly trace: TraceEntry;
   slot: number;
+  /** Its key in outlines (see `readSpans`). */
+  readonly seq: number;
 }
 
 interface TraceEntry {
@@ -77,6 +79,8 @@ export class MemoryStorage implements Storage, TelemetryWriter, TraceReader, Cal
   private logHead = 0;
   private readonly logFingerprints = new Set<string>();
   private nextTraceKey = 1;
+  private readonly bySeq = new Map<number, Entry>();
+  private nextSeq = 1;
   private closed = false;
 
   constructor(options: MemoryStorageOptions = {}) {
@@ -136,7 +140,9 @@ export class MemoryStorage implements Storage, TelemetryWriter, TraceReader, Cal
       expiresAt,
       trace,
       slot: this.head,
+      seq: this.nextSeq++,
     };
+    this.bySeq.set(entry.seq, entry);
     this.ring[this.head] = entry;
     this.head = (this.head + 1) % this.capacity;
     trace.entries.add(entry);
@@ -163,6 +169,7 @@ export class MemoryStorage implements Storage, TelemetryWriter, TraceReader, Cal
   private remove(entry: Entry): void {
     const { span, trace } = entry;
     if (this.ring[entry.slot] === entry) this.ring[entry.slot] = undefined;
+    this.bySeq.delete(entry.seq);
     this.spans.delete(span.project + SEP + span.traceId + SEP + span.spanId);
     const idKey = span.project + SEP + span.spanId;
     const same = this.bySpanId.get(idKey);
@@ -236,6 +243,34 @@ export class MemoryStorage implements Storage, TelemetryWriter, TraceReader, Cal
     if (!entry) return null;
     const spans = [...entry.trace.entries].map((e) => e.span);
     return buildSpanTree(spans, q.spanId, q.maxDepth, q.attributeKeys);
+  }
+
+  async getTraceLayout(q: GetTraceQuery): Promise<TraceLayout | null> {
+    this.assertOpen();
+    const trace = this.traces.get(q.project + SEP + q.traceId);
+    if (!trace) return null;
+    return { summary: this.summaryOf(trace), keys: this.inStartOrder(trace).map((e) => e.seq) };
+  }
+
+  async getTreeLayout(q: SpanTreeQuery): Promise<TreeLayout | null> {
+    this.assertOpen();
+    const entry = this.entryOf(q.project, q.spanId);
+    if (!entry) return null;
+    const places = this.inStartOrder(entry.trace).map((e) => ({ key: e.seq, spanId: e.span.spanId, parentSpanId: e.span.parentSpanId }));
+    return treeLayout(places, q.spanId, q.maxDepth);
+  }
+
+  async readSpans(project: string, keys: readonly number[]): Promise<(StoredSpan | null)[]> {
+    this.assertOpen();
+    return keys.map((key) => {
+      const entry = this.bySeq.get(key);
+      return entry && entry.span.project === project ? entry.span : null;
+    });
+  }
+
+  /** A trace's entries by start time, ties in the order they were stored. */
+  private inStartOrder(trace: TraceEntry): Entry[] {
+    return [...trace.entries].sort((a, b) => byStart(a.span, b.span) || a.seq - b.seq);
   }
 
   /** Span ids are unique in practice; if two traces share one, the most recent wins. */

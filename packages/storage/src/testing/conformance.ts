@@ -2,7 +2,7 @@ import { type Span, StatusCode } from '@sightline/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InvalidCursorError, StorageClosedError } from '../errors.js';
 import type { AttributeFilter, TraceQuery } from '../query.js';
-import type { StoredSpan, TraceSummary } from '../results.js';
+import type { SpanTreeNode, StoredSpan, TraceSummary } from '../results.js';
 import type { Storage } from '../storage.js';
 import { describeCallConformance } from './call-conformance.js';
 import { attrs, buildSpan, buildTrace, hexId, T0 } from './span-builder.js';
@@ -194,6 +194,50 @@ export function describeStorageConformance(backend: string, open: () => Promise<
         const [summary] = (await find()).items;
         expect(summary?.spanCount).toBe(30);
         expect(summary?.endTimeUnixNano).toBe(T0 + 40n * MS);
+      });
+    });
+
+    describe('trace layouts, read a slice at a time', () => {
+      it('give a trace’s spans in start order as keys that read back as getTrace gives them', async () => {
+        const spans = buildTrace(12);
+        await write(spans);
+        const traceId = spans[0]?.traceId as string;
+        const layout = await store.reader.getTraceLayout({ project: 'default', traceId });
+        const detail = await store.reader.getTrace({ project: 'default', traceId });
+        expect(layout?.summary).toEqual(detail?.summary);
+        const keys = layout?.keys ?? [];
+        const slices = [await store.reader.readSpans('default', keys.slice(0, 5)), await store.reader.readSpans('default', keys.slice(5))];
+        expect(slices.flat()).toEqual(detail?.spans);
+      });
+
+      it('give a tree depth first, with depths, as getSpanTree nests it', async () => {
+        const spans = buildTrace(9);
+        await write(spans);
+        const spanId = spans[0]?.spanId as string;
+        for (const maxDepth of [undefined, 1]) {
+          const layout = await store.reader.getTreeLayout({ project: 'default', spanId, maxDepth });
+          const tree = await store.reader.getSpanTree({ project: 'default', spanId, maxDepth });
+          const expected: [string, number][] = [];
+          const stack: [SpanTreeNode, number][] = tree ? [[tree, 0]] : [];
+          for (let top = stack.pop(); top; top = stack.pop()) {
+            expected.push([top[0].span.spanId, top[1]]);
+            for (const child of [...top[0].children].reverse()) stack.push([child, top[1] + 1]);
+          }
+          const read = await store.reader.readSpans('default', layout?.keys ?? []);
+          expect(read.map((s, i) => [s?.spanId, layout?.depths[i]])).toEqual(expected);
+        }
+      });
+
+      it('keep projects apart, and answer null for what another project holds', async () => {
+        const spans = buildTrace(3);
+        await write(spans, 'other');
+        const spanId = spans[2]?.spanId as string;
+        expect(await store.reader.getTreeLayout({ project: 'default', spanId })).toBeNull();
+        expect(await store.reader.getTraceLayout({ project: 'default', traceId: spans[0]?.traceId as string })).toBeNull();
+        const layout = await store.reader.getTraceLayout({ project: 'other', traceId: spans[0]?.traceId as string });
+        const keys = layout?.keys ?? [];
+        expect(await store.reader.readSpans('default', keys)).toEqual([null, null, null]);
+        expect((await store.reader.readSpans('other', keys)).map((s) => s?.spanId)).toEqual(spans.map((s) => s.spanId));
       });
     });
 

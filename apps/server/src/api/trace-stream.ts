@@ -1,0 +1,74 @@
+import type { ServerResponse } from 'node:http';
+import { pickAttributes, type StoredSpan, type TraceLayout, type TraceReader, type TreeLayout } from '@sightline/storage';
+import { JsonStream } from '../http/json-stream.js';
+import { spanToJson, traceSummaryToJson } from './span-json.js';
+
+/** Spans read, turned into JSON and sent per slice: a few milliseconds of work each. */
+const SLICE = 500;
+
+/**
+ * `{"trace": <summary>, "spans": [...]}` for a trace of any size, spans by start time — the
+ * bytes `JSON.stringify` would write — read and sent a slice at a time.
+ */
+export async function streamTrace(res: ServerResponse, reader: TraceReader, project: string, order: TraceLayout): Promise<void> {
+  const out = new JsonStream(res);
+  out.write(`{"trace":${JSON.stringify(traceSummaryToJson(order.summary))},"spans":[`);
+  let first = true;
+  await forEachSlice(reader, project, order.keys, async (spans) => {
+    for (const span of spans) {
+      if (span === null) continue;
+      out.write(first ? JSON.stringify(spanToJson(span)) : `,${JSON.stringify(spanToJson(span))}`);
+      first = false;
+    }
+    await out.flush();
+  });
+  out.write(']}');
+  await out.end();
+}
+
+/**
+ * A span with its descendants nested under `children` (each span as {@link spanToJson} gives
+ * it plus `children` last, children by start time: the bytes `JSON.stringify` would write for
+ * that nested object), for a tree of any size and depth: written in the depth-first order the
+ * backend laid out, a slice of spans at a time, closing and opening `children` lists by
+ * depth — no walk recurses, as a trace's depth is up to its sender.
+ */
+export async function streamSpanTree(
+  res: ServerResponse,
+  reader: TraceReader,
+  project: string,
+  order: TreeLayout,
+  attributeKeys?: readonly string[],
+): Promise<void> {
+  const out = new JsonStream(res);
+  let open = -1;
+  let previous = -1;
+  let at = 0;
+  await forEachSlice(reader, project, order.keys, async (spans) => {
+    for (const span of spans) {
+      const depth = order.depths[at++] ?? 0;
+      // A span gone since the layout is left out (traces are deleted whole, so rarely any).
+      if (span === null) continue;
+      for (; open >= depth; open--) out.write(']}');
+      if (previous >= depth) out.write(',');
+      const shown = attributeKeys ? { ...span, attributes: pickAttributes(span.attributes, attributeKeys) } : span;
+      // A span's own JSON is a non-empty object: reopen it to append `children`.
+      out.write(`${JSON.stringify(spanToJson(shown)).slice(0, -1)},"children":[`);
+      open = depth;
+      previous = depth;
+    }
+    await out.flush();
+  });
+  for (; open >= 0; open--) out.write(']}');
+  await out.end();
+}
+
+/** Reads `keys` a slice at a time, in order, handing each slice's spans to `use`. */
+async function forEachSlice(
+  reader: TraceReader,
+  project: string,
+  keys: readonly number[],
+  use: (spans: (StoredSpan | null)[]) => Promise<void>,
+): Promise<void> {
+  for (let at = 0; at < keys.length; at += SLICE) await use(await reader.readSpans(project, keys.slice(at, at + SLICE)));
+}

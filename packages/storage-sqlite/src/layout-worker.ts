@@ -1,0 +1,42 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { treeLayout } from '@sightline/storage';
+import Database from 'better-sqlite3';
+import { blobToHex } from './ids.js';
+import type { LayoutReply, LayoutRequest } from './layout-thread.js';
+
+/**
+ * Lays out big traces off the main thread (see layout-thread.ts): reading every span's id
+ * and parent of a 200,000-span trace and ordering them takes SQLite and V8 most of a second,
+ * which the thread that answers requests must not spend in one go. Read-only connection.
+ */
+const port = parentPort;
+if (!port) throw new Error('layout-worker must run as a worker thread');
+const db = new Database((workerData as { path: string }).path, { readonly: true });
+db.pragma('busy_timeout = 10000');
+const keysOf = db.prepare('SELECT rowid FROM spans WHERE trace_key = ? ORDER BY start_ns, rowid').pluck();
+const placesOf = db.prepare('SELECT rowid, span_id, parent_span_id FROM spans WHERE trace_key = ? ORDER BY start_ns, rowid').raw();
+
+function layOut(req: LayoutRequest): LayoutReply {
+  if (req.op === 'trace') return { id: req.id, ok: true, keys: Float64Array.from(keysOf.all(req.traceKey) as number[]), depths: null };
+  const rows = placesOf.all(req.traceKey) as [number, Buffer, Buffer | null][];
+  const places = rows.map(([key, span, parent]) => ({
+    key,
+    spanId: blobToHex(span),
+    parentSpanId: parent === null ? null : blobToHex(parent),
+  }));
+  const layout = treeLayout(places, req.rootId, req.maxDepth);
+  return layout
+    ? { id: req.id, ok: true, keys: Float64Array.from(layout.keys), depths: Int32Array.from(layout.depths) }
+    : { id: req.id, ok: true, keys: null, depths: null };
+}
+
+port.on('message', (req: LayoutRequest) => {
+  let reply: LayoutReply;
+  try {
+    reply = layOut(req);
+  } catch (err) {
+    reply = { id: req.id, ok: false, message: (err as Error).message, code: (err as { code?: string }).code };
+  }
+  const transfer = reply.ok ? [reply.keys?.buffer, reply.depths?.buffer].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer) : [];
+  port.postMessage(reply, transfer);
+});
