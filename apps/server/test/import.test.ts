@@ -121,6 +121,7 @@ describe('POST /api/import', () => {
     ['no spans', JSON.stringify(doc([], { spans: undefined })), /spans: expected an array/],
     ['a newer version', JSON.stringify(doc([], { version: 2 })), /version: 2 is not supported/],
     ['spans of the wrong type', JSON.stringify(doc([], { spans: {} })), /spans: expected an array/],
+    ['a format nested 10,000 deep', `{"format":${'['.repeat(10_000)}${']'.repeat(10_000)}}`, /format: expected .*got an array of 1/],
   ])('answers 400 for %s', async (_what, text, message) => {
     const res = await fetch(`${sl.api}/api/import`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: text });
     expect(res.status).toBe(400);

@@ -165,8 +165,11 @@ function plainAttributes(value: unknown, path: string): Attributes {
 }
 
 /** A value as an error message shows it: JSON, cut short. */
+/** A value for an error message: short, and never walked (a sender's value can nest without end). */
 function shown(value: unknown): string {
   if (value === undefined) return 'nothing';
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  if (value !== null && typeof value === 'object') return 'an object';
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 64 ? `${text.slice(0, 61)}...` : text;
 }

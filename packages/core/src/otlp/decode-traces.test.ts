@@ -112,6 +112,8 @@ describe('malformed protobuf', () => {
     expect(() => decodeTracesProto(Uint8Array.from([0x0a, 0xff, 0x01]))).toThrow(/length exceeds/);
     expect(() => decodeTracesProto(Uint8Array.from([0x0b]))).toThrow(/wire type 3/);
     expect(() => decodeTracesProto(Uint8Array.from([0x08, 0x80]))).toThrow(/truncated varint/);
+    // 2^32 + 1 is not read as 1 (its low 32 bits).
+    expect(() => decodeTracesProto(Uint8Array.from([0x0a, 0x81, 0x80, 0x80, 0x80, 0x10, 0x00]))).toThrow(/length exceeds 2\^31/);
   });
 
   it('accepts an empty body as an empty request', () => {

@@ -67,7 +67,11 @@ export class ProtoReader {
 
   /** A length prefix, checked against the end of the enclosing message. Returns the end offset. */
   lengthEnd(limit: number): number {
+    const start = this.pos;
     const len = this.uint32();
+    // uint32 keeps the low 32 bits: a length of 2^32 + n would read as n. Lengths fit in 31 bits.
+    const bytes = this.pos - start;
+    if (bytes > 5 || (bytes === 5 && ((this.buf[start + 4] as number) & 0xf8) !== 0)) throw new DecodeError('length exceeds 2^31 - 1');
     const end = this.pos + len;
     if (len > 0x7fffffff || end > limit) throw new DecodeError('length exceeds the enclosing message');
     return end;
