@@ -1,0 +1,341 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { connect, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { SpanKind, TraceFlags } from '@opentelemetry/api';
+import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { protobufTemplate, type Template, templateSpans } from './llm-spans.js';
+import { type ServerProcess, startServerProcess } from './server-process.js';
+import { fmt, percentile } from './stats.js';
+
+/**
+ * `npm run bench:stress`: the server under the loads that used to take it down, one fresh
+ * server each. For each: answers by HTTP status, writer threads replaced, peak RSS, and the
+ * latency of /healthz asked every 50 ms on a fresh connection by a separate process
+ * (the event loop's responsiveness as a client sees it).
+ *
+ *   npx tsx bench/stress.ts                      # every scenario
+ *   npx tsx bench/stress.ts --only agent-runs --seconds 60
+ */
+const { values: opts } = parseArgs({
+  options: {
+    only: { type: 'string' },
+    seconds: { type: 'string', default: '60' },
+    calls: { type: 'string', default: '600000' },
+  },
+});
+
+interface Report {
+  readonly scenario: string;
+  readonly statuses: Map<string, number>;
+  readonly restarts: number;
+  readonly peakRss: number;
+  readonly healthz: { p50: number; p95: number; max: number; failures: number };
+  readonly notes: string[];
+}
+
+const PROBE = fileURLToPath(new URL('./healthz-probe.mjs', import.meta.url));
+
+/** Runs `body` against a fresh server, measuring what every scenario reports. */
+async function scenario(
+  name: string,
+  body: (server: ServerProcess, count: (status: number | string) => void, notes: string[]) => Promise<void>,
+  args: string[] = [],
+): Promise<Report> {
+  const dir = mkdtempSync(join(tmpdir(), 'sightline-stress-'));
+  const server = await startServerProcess(['--db', join(dir, 'stress.db'), ...args]);
+  let log = '';
+  server.proc.stderr?.on('data', (d) => {
+    log += d;
+  });
+  const probe = spawn(process.execPath, [PROBE, server.api], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let peak = 0;
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, server.rssMiB());
+  }, 100);
+  const statuses = new Map<string, number>();
+  const notes: string[] = [];
+  process.stdout.write(`  ${name} … `);
+  const t0 = performance.now();
+  try {
+    await body(server, (s) => statuses.set(String(s), (statuses.get(String(s)) ?? 0) + 1), notes);
+  } finally {
+    clearInterval(sampler);
+  }
+  const probed = await stopProbe(probe);
+  const health = (await (await fetch(`${server.api}/healthz`)).json()) as { ingest: { writer_restarts: number } };
+  peak = Math.max(peak, server.peakRssMiB());
+  const stopT0 = performance.now();
+  await server.stop();
+  notes.push(`shutdown ${fmt((performance.now() - stopT0) / 1000, 1)} s`);
+  rmSync(dir, { recursive: true, force: true });
+  const deaths = (log.match(/writer thread stopped/g) ?? []).length;
+  console.log(`${fmt((performance.now() - t0) / 1000, 0)} s`);
+  return {
+    scenario: name,
+    statuses,
+    restarts: Math.max(health.ingest.writer_restarts, deaths),
+    peakRss: peak,
+    healthz: {
+      p50: percentile(probed.latencies, 50),
+      p95: percentile(probed.latencies, 95),
+      max: Math.max(...probed.latencies),
+      failures: probed.failures,
+    },
+    notes,
+  };
+}
+
+function stopProbe(probe: ChildProcess): Promise<{ latencies: number[]; failures: number }> {
+  return new Promise((resolve) => {
+    let out = '';
+    probe.stdout?.on('data', (d) => {
+      out += d;
+    });
+    probe.once('exit', () => resolve(JSON.parse(out || '{"latencies":[],"failures":0}')));
+    probe.kill('SIGTERM');
+  });
+}
+
+/** POSTs a body; answers the status, and Retry-After in seconds when there is one. */
+function post(url: string, body: Buffer, agent: Agent): Promise<{ status: number | string; retryAfter: number }> {
+  const target = new URL(url);
+  return new Promise((resolve) => {
+    const req = request(
+      {
+        host: target.hostname,
+        port: target.port,
+        path: target.pathname,
+        method: 'POST',
+        agent,
+        headers: { 'Content-Type': 'application/x-protobuf', 'Content-Length': body.length },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, retryAfter: Number(res.headers['retry-after'] ?? 1) }));
+      },
+    );
+    req.on('error', (err: NodeJS.ErrnoException) => resolve({ status: err.code ?? 'error', retryAfter: 1 }));
+    req.end(body);
+  });
+}
+
+/** Sends a body until it is accepted, as an exporter retries (503: after Retry-After). Counts every answer. */
+async function sendUntilAccepted(url: string, body: Buffer, agent: Agent, count: (s: number | string) => void): Promise<void> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const { status, retryAfter } = await post(url, body, agent);
+    count(status);
+    if (status === 200 || (typeof status === 'number' && status < 500)) return;
+    await new Promise((r) => setTimeout(r, retryAfter * 1000));
+  }
+}
+
+/** `clients` clients posting requests of `template` back to back for `seconds`. */
+async function postFor(server: ServerProcess, template: Template, clients: number, seconds: number, count: (s: number | string) => void) {
+  const agent = new Agent({ keepAlive: true, maxSockets: clients });
+  const end = Date.now() + seconds * 1000;
+  let n = 1;
+  let spans = 0;
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (Date.now() < end) {
+        await sendUntilAccepted(`${server.otlpHttp}/v1/traces`, template.body(n++), agent, count);
+        spans += template.spans;
+      }
+    }),
+  );
+  agent.destroy();
+  return spans;
+}
+
+const RESOURCE = resourceFromAttributes({ 'service.name': 'stress' });
+
+/** Plain spans with the given ids and parents, as the OTel JS SDK would export them. */
+function plainSpans(count: number, ids: (i: number) => { traceId: string; spanId: string; parentSpanId?: string }): ReadableSpan[] {
+  const now = BigInt(Date.now() - 3_600_000) * 1_000_000n;
+  const hr = (ns: bigint): [number, number] => [Number(ns / 1_000_000_000n), Number(ns % 1_000_000_000n)];
+  return Array.from({ length: count }, (_, i) => {
+    const { traceId, spanId, parentSpanId } = ids(i);
+    const start = now + BigInt(i) * 1_000n;
+    return {
+      name: `step ${i % 50}`,
+      kind: SpanKind.INTERNAL,
+      spanContext: () => ({ traceId, spanId, traceFlags: TraceFlags.SAMPLED }),
+      parentSpanContext: parentSpanId ? { traceId, spanId: parentSpanId, traceFlags: TraceFlags.SAMPLED } : undefined,
+      startTime: hr(start),
+      endTime: hr(start + 500_000n),
+      status: { code: 0 },
+      attributes: { 'step.index': i, 'step.note': 'a short note about this step of the run' },
+      links: [],
+      events: [],
+      duration: [0, 500_000],
+      ended: true,
+      resource: RESOURCE,
+      instrumentationScope: { name: 'stress' },
+      droppedAttributesCount: 0,
+      droppedEventsCount: 0,
+      droppedLinksCount: 0,
+    } as unknown as ReadableSpan;
+  });
+}
+
+const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');
+const encode = (spans: ReadableSpan[]) => Buffer.from(ProtobufTraceSerializer.serializeRequest(spans) as Uint8Array);
+
+/** Times a GET and the size of its answer. */
+async function timedGet(url: string): Promise<{ ms: number; bytes: number; status: number }> {
+  const t0 = performance.now();
+  const res = await fetch(url);
+  const bytes = (await res.arrayBuffer()).byteLength;
+  return { ms: performance.now() - t0, bytes, status: res.status };
+}
+
+const SECONDS = Number(opts.seconds);
+const SCENARIOS: Record<string, () => Promise<Report>> = {
+  'agent-runs': () =>
+    scenario(`agent-runs: 4 clients posting traces of 512 spans (448 LLM calls) for ${SECONDS} s`, async (server, count, notes) => {
+      const template = protobufTemplate(templateSpans(512, 1, 512));
+      const t0 = performance.now();
+      const spans = await postFor(server, template, 4, SECONDS, count);
+      notes.push(`${fmt(spans / ((performance.now() - t0) / 1000), 0)} spans/s accepted`);
+    }),
+  'many-traces': () =>
+    scenario('many-traces: a request of 100,000 one-span traces, sent 3 times', async (server, count, notes) => {
+      const body = encode(plainSpans(100_000, (i) => ({ traceId: hex(i + 1, 32), spanId: hex(i + 1, 16) })));
+      notes.push(`${fmt(body.length / 1024 / 1024, 1)} MiB`);
+      const agent = new Agent({ keepAlive: true });
+      for (let k = 0; k < 3; k++) {
+        const t0 = performance.now();
+        await sendUntilAccepted(`${server.otlpHttp}/v1/traces`, body, agent, count);
+        notes.push(`${fmt(performance.now() - t0, 0)} ms`);
+      }
+      agent.destroy();
+    }),
+  'big-bodies': () =>
+    scenario('big-bodies: 48 clients each posting a 19 MB request at once', async (server, count, notes) => {
+      const template = protobufTemplate(templateSpans(14_600));
+      notes.push(`${fmt(template.bytes / 1024 / 1024, 1)} MiB each`);
+      const agent = new Agent({ keepAlive: true, maxSockets: 48 });
+      const t0 = performance.now();
+      await Promise.all(
+        Array.from({ length: 48 }, (_, i) => sendUntilAccepted(`${server.otlpHttp}/v1/traces`, template.body(i + 1), agent, count)),
+      );
+      notes.push(`all accepted in ${fmt((performance.now() - t0) / 1000, 1)} s`);
+      agent.destroy();
+    }),
+  'huge-trace': () =>
+    scenario('huge-trace: one trace of 200,000 spans, then read whole', async (server, count, notes) => {
+      const traceId = hex(0xabc, 32);
+      // A tree ten wide at each level, sent in requests of 10,000 spans.
+      const agent = new Agent({ keepAlive: true });
+      for (let part = 0; part < 20; part++) {
+        const spans = plainSpans(10_000, (i) => {
+          const n = part * 10_000 + i;
+          return { traceId, spanId: hex(n + 1, 16), parentSpanId: n === 0 ? undefined : hex(Math.floor((n - 1) / 10) + 1, 16) };
+        });
+        await sendUntilAccepted(`${server.otlpHttp}/v1/traces`, encode(spans), agent, count);
+      }
+      agent.destroy();
+      for (let k = 0; k < 3; k++) {
+        const r = await timedGet(`${server.api}/api/traces/${traceId}`);
+        count(`GET trace ${r.status}`);
+        notes.push(`GET trace ${fmt(r.bytes / 1024 / 1024, 0)} MiB in ${fmt(r.ms, 0)} ms`);
+      }
+      const tree = await timedGet(`${server.api}/api/spans/${hex(1, 16)}/tree`);
+      count(`GET tree ${tree.status}`);
+      notes.push(`GET tree ${fmt(tree.bytes / 1024 / 1024, 0)} MiB in ${fmt(tree.ms, 0)} ms`);
+    }),
+  recompute: () =>
+    scenario(`recompute: POST /api/admin/recompute-costs at ${Number(opts.calls).toLocaleString()} calls`, async (server, count, notes) => {
+      const template = protobufTemplate(templateSpans(512));
+      const requests = Math.ceil(Number(opts.calls) / 384);
+      const agent = new Agent({ keepAlive: true, maxSockets: 4 });
+      let n = 1;
+      await Promise.all(
+        Array.from({ length: 4 }, async () => {
+          while (n <= requests) await sendUntilAccepted(`${server.otlpHttp}/v1/traces`, template.body(n++), agent, count);
+        }),
+      );
+      agent.destroy();
+      // The probe's figures so far are from the fill; what matters is during repricing.
+      for (let k = 0; k < 2; k++) {
+        const t0 = performance.now();
+        const res = await fetch(`${server.api}/api/admin/recompute-costs`, { method: 'POST' });
+        const answer = (await res.json()) as { calls: number };
+        count(`recompute ${res.status}`);
+        notes.push(`repriced ${answer.calls.toLocaleString()} calls in ${fmt((performance.now() - t0) / 1000, 1)} s`);
+      }
+    }),
+  'idle-connections': () =>
+    scenario('idle-connections: 19,000 TCP connections that send nothing, held 20 s', async (server, count, notes) => {
+      const url = new URL(server.api);
+      const sockets: Socket[] = [];
+      let closedByServer = 0;
+      await new Promise<void>((resolve) => {
+        let pending = 19_000;
+        for (let i = 0; i < 19_000; i++) {
+          const socket = connect(Number(url.port), url.hostname);
+          socket.on('connect', () => count('connected'));
+          socket.on('error', () => count('connect error'));
+          socket.on('close', () => {
+            closedByServer++;
+          });
+          socket.once('connect', () => --pending === 0 && resolve());
+          socket.once('error', () => --pending === 0 && resolve());
+          sockets.push(socket);
+        }
+      });
+      await new Promise((r) => setTimeout(r, 20_000));
+      notes.push(`${closedByServer} closed by the server while idle`);
+      for (const s of sockets) s.destroy();
+    }),
+  'open-spans': () =>
+    scenario('open-spans: 400 Llama Stack spans of 900 KB opened and never closed', async (server, count, notes) => {
+      const note = 'x'.repeat(900 * 1024);
+      for (let i = 0; i < 400; i++) {
+        const res = await fetch(`${server.api}/v1/telemetry/log-event`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({
+            event: {
+              type: 'structured_log',
+              trace_id: hex(7, 32),
+              span_id: hex(i + 1, 16),
+              timestamp: new Date().toISOString(),
+              attributes: { note },
+              payload: { type: 'span_start', name: `step ${i}` },
+            },
+          }),
+        });
+        await res.arrayBuffer();
+        count(res.status);
+      }
+      notes.push(`RSS after ${fmt(server.rssMiB(), 0)} MiB`);
+    }),
+};
+
+console.log(`Sightline stress — ${new Date().toISOString()}\n`);
+const chosen = opts.only ? opts.only.split(',') : Object.keys(SCENARIOS);
+const reports: Report[] = [];
+for (const name of chosen) {
+  const run = SCENARIOS[name];
+  if (!run) throw new Error(`no scenario ${name}; choose from ${Object.keys(SCENARIOS).join(', ')}`);
+  reports.push(await run());
+}
+console.log('');
+for (const r of reports) {
+  console.log(r.scenario);
+  console.log(`  answers          ${[...r.statuses].map(([s, n]) => `${s} ×${n.toLocaleString()}`).join(', ')}`);
+  console.log(`  writer restarts  ${r.restarts}`);
+  console.log(`  peak RSS         ${fmt(r.peakRss, 0)} MiB`);
+  console.log(
+    `  /healthz         p50 ${fmt(r.healthz.p50, 1)} ms, p95 ${fmt(r.healthz.p95, 1)} ms, max ${fmt(r.healthz.max, 0)} ms${r.healthz.failures ? `, ${r.healthz.failures} failed` : ''}`,
+  );
+  console.log(`  notes            ${r.notes.join('; ')}\n`);
+}
