@@ -1,19 +1,22 @@
 import type { Worker } from 'node:worker_threads';
-import type { TreeLayout } from '@sightline/storage';
+import type { OutlineColumns, TreeLayout } from '@sightline/storage';
 import { moduleWorker } from './module-worker.js';
 
-/** Lay out trace `traceKey`: its span keys in start order, or the tree under `rootId`. */
+/** Lay out trace `traceKey`: its span keys in start order, its outline, or the tree under `rootId`. */
 export type LayoutRequest =
   | { readonly id: number; readonly op: 'trace'; readonly traceKey: number }
+  | { readonly id: number; readonly op: 'outline'; readonly traceKey: number }
   | { readonly id: number; readonly op: 'tree'; readonly traceKey: number; readonly rootId: string; readonly maxDepth: number | undefined };
 
 export type LayoutReply =
   | { readonly id: number; readonly ok: true; readonly keys: Float64Array | null; readonly depths: Int32Array | null }
+  | { readonly id: number; readonly ok: true; readonly outline: OutlineColumns }
   | { readonly id: number; readonly ok: false; readonly message: string; readonly code?: string };
 
 /** Its memory is the trace being laid out: room for a few million spans. */
 const LIMITS = { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 512 };
 
+type Keys = Extract<LayoutReply, { keys: unknown }>;
 type Pending = { resolve: (reply: LayoutReply & { ok: true }) => void; reject: (err: Error) => void };
 
 /**
@@ -31,14 +34,20 @@ export class LayoutThread {
 
   /** The keys of trace `traceKey`'s spans in start order (ties in storage order). */
   async trace(traceKey: number): Promise<number[]> {
-    const reply = await this.ask({ op: 'trace', traceKey });
+    const reply = (await this.ask({ op: 'trace', traceKey })) as Keys;
     return Array.from(reply.keys ?? []);
   }
 
   /** The tree under `rootId` in trace `traceKey`, or null when the span is not there. */
   async tree(traceKey: number, rootId: string, maxDepth: number | undefined): Promise<TreeLayout | null> {
-    const reply = await this.ask({ op: 'tree', traceKey, rootId, maxDepth });
+    const reply = (await this.ask({ op: 'tree', traceKey, rootId, maxDepth })) as Keys;
     return reply.keys && reply.depths ? { keys: Array.from(reply.keys), depths: Array.from(reply.depths) } : null;
+  }
+
+  /** Trace `traceKey`'s outline columns. */
+  async outline(traceKey: number): Promise<OutlineColumns> {
+    const reply = (await this.ask({ op: 'outline', traceKey })) as Extract<LayoutReply, { outline: unknown }>;
+    return reply.outline;
   }
 
   async close(): Promise<void> {
@@ -48,7 +57,7 @@ export class LayoutThread {
     await worker?.terminate();
   }
 
-  private ask(req: { op: 'trace'; traceKey: number } | Omit<Extract<LayoutRequest, { op: 'tree' }>, 'id'>) {
+  private ask(req: { op: 'trace' | 'outline'; traceKey: number } | Omit<Extract<LayoutRequest, { op: 'tree' }>, 'id'>) {
     const worker = this.start();
     const id = this.nextId++;
     return new Promise<LayoutReply & { ok: true }>((resolve, reject) => {

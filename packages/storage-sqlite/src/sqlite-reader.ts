@@ -1,6 +1,7 @@
 import {
   buildSpanTree,
   DEFAULT_ORDER,
+  type GetSpanQuery,
   type GetTraceQuery,
   type Page,
   type ReaderCapabilities,
@@ -9,6 +10,7 @@ import {
   type StoredSpan,
   type TraceDetail,
   type TraceLayout,
+  type TraceOutline,
   type TraceQuery,
   type TraceReader,
   type TraceSummary,
@@ -22,6 +24,7 @@ import { IdIndex } from './id-index/id-index.js';
 import { blobToHex, hexToBlob } from './ids.js';
 import { keysetPage } from './keyset-rows.js';
 import type { LayoutThread } from './layout-thread.js';
+import { OutlineReader } from './outline-rows.js';
 import { rowToSpan, type SpanRow } from './span-rows.js';
 import { SqliteCallReader } from './sqlite-call-reader.js';
 import { TRACE_SUMMARY_COLUMNS, traceQuerySql } from './trace-query-sql.js';
@@ -57,6 +60,7 @@ export class SqliteReader implements TraceReader {
   private readonly dims: DimensionReader;
   private readonly traceIds: IdIndex;
   private readonly spanIds: IdIndex;
+  private readonly outlines: OutlineReader;
   private readonly stmts;
   private readonly readTx: <T>(fn: () => T) => T;
 
@@ -69,6 +73,7 @@ export class SqliteReader implements TraceReader {
       bloom instanceof Uint8Array && hasEntry(bloom, Number(h1), Number(h2)) ? 1 : 0,
     );
     this.dims = new DimensionReader(db);
+    this.outlines = new OutlineReader(db);
     this.traceIds = new IdIndex(db, 'trace', 20);
     this.spanIds = new IdIndex(db, 'span', 8);
     this.stmts = {
@@ -86,6 +91,11 @@ export class SqliteReader implements TraceReader {
       orderOf: db.prepare('SELECT rowid FROM spans WHERE trace_key = ? ORDER BY start_ns, rowid').pluck(),
       placesOf: db.prepare('SELECT rowid, span_id, parent_span_id FROM spans WHERE trace_key = ? ORDER BY start_ns, rowid').raw(),
       spanCount: db.prepare('SELECT span_count FROM traces WHERE id = ?').pluck(),
+      spanInTrace: db
+        .prepare(
+          'SELECT s.*, t.trace_id, ? AS project FROM spans s JOIN traces t ON t.id = s.trace_key WHERE s.trace_key = ? AND s.span_id = ?',
+        )
+        .safeIntegers(true),
       spanByKey: db
         .prepare(
           'SELECT s.*, t.trace_id, ? AS project FROM spans s JOIN traces t ON t.id = s.trace_key WHERE s.rowid = ? AND t.project_id = ?',
@@ -140,17 +150,22 @@ export class SqliteReader implements TraceReader {
     });
   }
 
-  async getTraceLayout(q: GetTraceQuery): Promise<TraceLayout | null> {
+  /** The summary row of a trace, or null. */
+  private summaryRow(q: GetTraceQuery): SummaryRow | null {
     const projectId = this.dims.projectId(q.project);
     if (projectId === null) return null;
     const traceBlob = hexToBlob(q.traceId);
-    const row = this.readTx(() => {
+    return this.readTx(() => {
       for (const key of this.traceIds.lookup(traceIndexKey(projectId, traceBlob))) {
         const found = this.stmts.summary.get(key, projectId, traceBlob) as SummaryRow | undefined;
         if (found) return found;
       }
       return null;
     });
+  }
+
+  async getTraceLayout(q: GetTraceQuery): Promise<TraceLayout | null> {
+    const row = this.summaryRow(q);
     if (!row) return null;
     const summary = toSummary(q.project, row);
     const keys =
@@ -180,6 +195,24 @@ export class SqliteReader implements TraceReader {
       parentSpanId: parent === null ? null : blobToHex(parent),
     }));
     return treeLayout(places, q.spanId, q.maxDepth);
+  }
+
+  async getSpan(q: GetSpanQuery): Promise<StoredSpan | null> {
+    const row = this.summaryRow(q);
+    if (!row) return null;
+    const span = this.stmts.spanInTrace.get(q.project, row.id, hexToBlob(q.spanId)) as SpanRow | undefined;
+    return span ? rowToSpan(span, this.dims.resource(Number(span.resource_id)), this.dims.scope(Number(span.scope_id))) : null;
+  }
+
+  async getTraceOutline(q: GetTraceQuery): Promise<TraceOutline | null> {
+    const row = this.summaryRow(q);
+    if (!row) return null;
+    const summary = toSummary(q.project, row);
+    const columns =
+      this.layoutThread && summary.spanCount > ON_THREAD_ABOVE
+        ? await this.layoutThread.outline(Number(row.id))
+        : this.readTx(() => this.outlines.read(Number(row.id)));
+    return { summary, ...columns };
   }
 
   /** One point read per span, by rowid, in one read transaction. */

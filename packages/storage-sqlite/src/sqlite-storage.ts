@@ -1,6 +1,7 @@
 import type { CallCost, PricedFields } from '@sightline/core';
 import {
   type CallReader,
+  type GetSpanQuery,
   type GetTraceQuery,
   type Page,
   type PreparedWrites,
@@ -16,6 +17,7 @@ import {
   type TelemetryWriter,
   type TraceDetail,
   type TraceLayout,
+  type TraceOutline,
   type TraceQuery,
   type TraceReader,
   type TraceSummary,
@@ -204,6 +206,16 @@ export class SqliteStorage implements Storage, TelemetryWriter, TraceReader {
   getTreeLayout(q: SpanTreeQuery): Promise<TreeLayout | null> {
     this.assertOpen();
     return this.watch.read(() => this.sqliteReader.getTreeLayout(q));
+  }
+
+  getSpan(q: GetSpanQuery): Promise<StoredSpan | null> {
+    this.assertOpen();
+    return this.watch.read(() => this.sqliteReader.getSpan(q));
+  }
+
+  getTraceOutline(q: GetTraceQuery): Promise<TraceOutline | null> {
+    this.assertOpen();
+    return this.watch.read(() => this.sqliteReader.getTraceOutline(q));
   }
 
   readSpans(project: string, keys: readonly number[]): Promise<(StoredSpan | null)[]> {

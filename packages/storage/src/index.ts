@@ -28,5 +28,13 @@ export type * from './storage.js';
 export type * from './telemetry-writer.js';
 export { type CallTotals, callTotals, NO_CALLS, resolveCounted, roundUsd, type TotalsInput } from './trace-calls.js';
 export { pageSummaries, parseSortValue, sortValue } from './trace-order.js';
+export {
+  buildOutline,
+  type OutlineCall,
+  type OutlineCalls,
+  type OutlineColumns,
+  type OutlineSpan,
+  type TraceOutline,
+} from './trace-outline.js';
 export type * from './trace-reader.js';
 export { isBetterRoot, type RootOrder, summarizeTrace } from './trace-summary.js';

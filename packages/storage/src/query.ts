@@ -91,6 +91,12 @@ export interface GetTraceQuery {
   readonly traceId: string;
 }
 
+export interface GetSpanQuery {
+  readonly project: string;
+  readonly traceId: string;
+  readonly spanId: string;
+}
+
 export interface SpanTreeQuery {
   readonly project: string;
   readonly spanId: string;

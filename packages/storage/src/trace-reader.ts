@@ -1,5 +1,6 @@
-import type { GetTraceQuery, SpanTreeQuery, TraceQuery } from './query.js';
+import type { GetSpanQuery, GetTraceQuery, SpanTreeQuery, TraceQuery } from './query.js';
 import type { Page, SpanTreeNode, StoredSpan, TraceDetail, TraceLayout, TraceSummary, TreeLayout } from './results.js';
+import type { TraceOutline } from './trace-outline.js';
 
 /** What a backend can search. A query it cannot answer is refused, never approximated. */
 export interface ReaderCapabilities {
@@ -14,6 +15,8 @@ export interface TraceReader {
   findTraces(query: TraceQuery): Promise<Page<TraceSummary>>;
   /** Null when the project has no such trace. */
   getTrace(query: GetTraceQuery): Promise<TraceDetail | null>;
+  /** One span of a trace; null when the project has no such span in that trace. */
+  getSpan(query: GetSpanQuery): Promise<StoredSpan | null>;
   /** Null when the project has no such span. */
   getSpanTree(query: SpanTreeQuery): Promise<SpanTreeNode | null>;
   /**
@@ -27,6 +30,8 @@ export interface TraceReader {
    * depth-first order with their depths; null when the project has no such span.
    */
   getTreeLayout(query: SpanTreeQuery): Promise<TreeLayout | null>;
+  /** A trace's skeleton — every span's place, name, times, status and call summary, no content; null when there is no such trace. */
+  getTraceOutline(query: GetTraceQuery): Promise<TraceOutline | null>;
   /** Spans by the keys this reader gave, in the order given; null for a span gone since. */
   readSpans(project: string, keys: readonly number[]): Promise<(StoredSpan | null)[]>;
 }

@@ -1,4 +1,4 @@
-import type { CallCost, LlmCall, LogRecord, PricedFields, Span } from '@sightline/core';
+import { type CallCost, type LlmCall, type LogRecord, type PricedFields, type Span, serviceNameOf } from '@sightline/core';
 import { callWithContent } from '../call-content.js';
 import { callMatches } from '../call-match.js';
 import { callSortValue, parseCallSortValue, parseSessionSortValue, sessionSortValue } from '../call-order.js';
@@ -17,7 +17,7 @@ import type { MetricsResult, RepriceResult, SessionDetail, SessionSummary, Store
 import { StorageClosedError } from '../errors.js';
 import { pageByKeyset } from '../keyset-page.js';
 import { MetricsAccumulator } from '../metrics/metrics-accumulator.js';
-import type { GetTraceQuery, SpanTreeQuery, TraceQuery } from '../query.js';
+import type { GetSpanQuery, GetTraceQuery, SpanTreeQuery, TraceQuery } from '../query.js';
 import { DEFAULT_ORDER } from '../query.js';
 import type { Page, SpanTreeNode, StoredSpan, TraceDetail, TraceLayout, TraceSummary, TreeLayout, WriteResult } from '../results.js';
 import { hasSpanConditions, spanMatches } from '../span-match.js';
@@ -26,6 +26,7 @@ import type { Storage } from '../storage.js';
 import type { TelemetryWriter, WriteGroup } from '../telemetry-writer.js';
 import { callTotals, resolveCounted, roundUsd } from '../trace-calls.js';
 import { pageSummaries } from '../trace-order.js';
+import { buildOutline, type TraceOutline } from '../trace-outline.js';
 import type { ReaderCapabilities, TraceReader } from '../trace-reader.js';
 import { summarizeTrace } from '../trace-summary.js';
 
@@ -258,6 +259,41 @@ export class MemoryStorage implements Storage, TelemetryWriter, TraceReader, Cal
     if (!entry) return null;
     const places = this.inStartOrder(entry.trace).map((e) => ({ key: e.seq, spanId: e.span.spanId, parentSpanId: e.span.parentSpanId }));
     return treeLayout(places, q.spanId, q.maxDepth);
+  }
+
+  async getSpan(q: GetSpanQuery): Promise<StoredSpan | null> {
+    this.assertOpen();
+    return this.spans.get(q.project + SEP + q.traceId + SEP + q.spanId)?.span ?? null;
+  }
+
+  async getTraceOutline(q: GetTraceQuery): Promise<TraceOutline | null> {
+    this.assertOpen();
+    const trace = this.traces.get(q.project + SEP + q.traceId);
+    if (!trace) return null;
+    const entries = this.inStartOrder(trace);
+    const spans = entries.map(({ span }) => ({
+      spanId: span.spanId,
+      parentSpanId: span.parentSpanId,
+      name: span.name,
+      service: serviceNameOf(span.resource),
+      kind: span.kind,
+      status: span.status.code,
+      start: span.startTimeUnixNano,
+      end: span.endTimeUnixNano,
+    }));
+    const calls = this.callsOf(trace).map((c) => ({
+      spanId: c.spanId,
+      model: c.model ?? c.requestModel,
+      provider: c.provider,
+      inputTokens: c.inputTokens,
+      outputTokens: c.outputTokens,
+      cacheReadTokens: c.cacheReadTokens,
+      costUsd: c.costUsd,
+      ttftMs: c.ttftMs,
+      counted: c.counted,
+      isError: c.isError,
+    }));
+    return { summary: this.summaryOf(trace), ...buildOutline(spans, calls) };
   }
 
   async readSpans(project: string, keys: readonly number[]): Promise<(StoredSpan | null)[]> {

@@ -233,6 +233,43 @@ export function describeCallConformance(getStore: () => Storage): void {
       expect(trace).toMatchObject({ llmCallCount: 1, inputTokens: 100, totalTokens: 120 });
     });
 
+    it('summarizes each call in the trace outline: model, provider, tokens, cost, TTFT, counted, error', async () => {
+      const app = llmSpan({ model: 'gpt-4o', input: 100, output: 20, cacheRead: 40, startMs: 0, durationMs: 900 });
+      const gateway = buildSpan({
+        traceId: app.traceId,
+        parentSpanId: app.spanId,
+        name: 'llm',
+        startMs: 2,
+        durationMs: 700,
+        attributes: { 'plano.route.name': 'chat', 'llm.model': 'gpt-4o-2024-08-06', 'model.requested': 'gpt-4o' },
+      });
+      const plain = buildSpan({ traceId: app.traceId, parentSpanId: app.spanId, name: 'tool', startMs: 5, durationMs: 10 });
+      await write([app, gateway, plain]);
+      const outline = await getStore().reader.getTraceOutline({ project: 'default', traceId: app.traceId });
+      const o = outline as NonNullable<typeof outline>;
+      const stored = (await calls()).items;
+      const at = (spanId: string) => {
+        for (let i = 0; i < o.count; i++) if (o.spanIds.slice(i * 16, i * 16 + 16) === spanId) return o.callOf[i] as number;
+        return -2;
+      };
+      expect(at(plain.spanId)).toBe(-1);
+      expect(o.calls.count).toBe(2);
+      for (const call of stored) {
+        const i = at(call.spanId);
+        expect(i).toBeGreaterThanOrEqual(0);
+        expect(o.strings[o.calls.models[i] as number]).toBe(call.model ?? call.requestModel);
+        expect(o.calls.providers[i] === -1 ? null : o.strings[o.calls.providers[i] as number]).toBe(call.provider);
+        const n = (v: number | undefined) => (Number.isNaN(v) ? null : v);
+        expect([n(o.calls.inputTokens[i]), n(o.calls.outputTokens[i]), n(o.calls.cacheReadTokens[i])]).toEqual([
+          call.inputTokens,
+          call.outputTokens,
+          call.cacheReadTokens,
+        ]);
+        expect(n(o.calls.costUsd[i])).toBe(call.costUsd);
+        expect([o.calls.counted[i] === 1, o.calls.isError[i] === 1]).toEqual([call.counted, call.isError]);
+      }
+    });
+
     describe('filters, order and paging', () => {
       const setup = async () => {
         const spans = [

@@ -228,6 +228,41 @@ export function describeStorageConformance(backend: string, open: () => Promise<
         }
       });
 
+      it('outline a trace: every span’s place, name, service, kind, status and times, in start order', async () => {
+        const spans = buildTrace(6, { service: 'gateway' });
+        spans[3] = { ...(spans[3] as Span), status: { code: StatusCode.ERROR, message: 'boom' }, kind: 3 };
+        await write(spans);
+        const traceId = spans[0]?.traceId as string;
+        const outline = await store.reader.getTraceOutline({ project: 'default', traceId });
+        const detail = await store.reader.getTrace({ project: 'default', traceId });
+        expect(outline?.summary).toEqual(detail?.summary);
+        expect(outline?.count).toBe(6);
+        const o = outline as NonNullable<typeof outline>;
+        const ordered = detail?.spans ?? [];
+        for (let i = 0; i < o.count; i++) {
+          const span = ordered[i] as StoredSpan;
+          expect(o.spanIds.slice(i * 16, i * 16 + 16)).toBe(span.spanId);
+          const parent = o.parents[i] as number;
+          expect(parent < 0 ? null : o.spanIds.slice(parent * 16, parent * 16 + 16)).toBe(span.parentSpanId);
+          expect(o.strings[o.names[i] as number]).toBe(span.name);
+          expect(o.strings[o.services[i] as number]).toBe('gateway');
+          expect([o.kinds[i], o.statuses[i]]).toEqual([span.kind, span.status.code]);
+          expect([o.starts[i], o.ends[i]]).toEqual([span.startTimeUnixNano, span.endTimeUnixNano]);
+          expect(o.callOf[i]).toBe(-1);
+        }
+        expect(o.calls.count).toBe(0);
+        expect(await store.reader.getTraceOutline({ project: 'other', traceId })).toBeNull();
+      });
+
+      it('read one span of a trace, and nothing of another project’s', async () => {
+        const spans = buildTrace(3);
+        await write(spans);
+        const q = { traceId: spans[0]?.traceId as string, spanId: spans[1]?.spanId as string };
+        expect((await store.reader.getSpan({ project: 'default', ...q }))?.name).toBe(spans[1]?.name);
+        expect(await store.reader.getSpan({ project: 'other', ...q })).toBeNull();
+        expect(await store.reader.getSpan({ project: 'default', ...q, spanId: hexId(16) })).toBeNull();
+      });
+
       it('keep projects apart, and answer null for what another project holds', async () => {
         const spans = buildTrace(3);
         await write(spans, 'other');
