@@ -14,16 +14,23 @@ export interface RollupDims {
 }
 
 /**
- * A span id as a small integer, for the writer's per-trace maps: no string or object per span.
- * Two spans of one trace sharing a key (odds of about n²/2³¹) would at worst make the
- * duplicate check see a wrong parent.
+ * A span id as a number, for the writer's per-trace maps: no string or object per span. All
+ * 64 bits go in — the low 21 of the high half as they are, the other 11 folded into the low
+ * half — so 53 bits of a random id survive (two spans of a trace share a key with odds of
+ * n²/2⁵⁴), and ids that differ in any single byte, as made-up ids often do, never share one.
+ * (A key that dropped bits had made every call under a root whose id differs from a call's
+ * only in its last byte look nested under that call.)
  */
 export function idKey(bytes: Uint8Array, at = 0): number {
   const lo =
-    (bytes[at] as number) | ((bytes[at + 1] as number) << 8) | ((bytes[at + 2] as number) << 16) | ((bytes[at + 3] as number) << 24);
+    ((bytes[at] as number) | ((bytes[at + 1] as number) << 8) | ((bytes[at + 2] as number) << 16) | ((bytes[at + 3] as number) << 24)) >>> 0;
   const hi =
-    (bytes[at + 4] as number) | ((bytes[at + 5] as number) << 8) | ((bytes[at + 6] as number) << 16) | ((bytes[at + 7] as number) << 24);
-  return (lo ^ hi) & 0x3fffffff;
+    ((bytes[at + 4] as number) |
+      ((bytes[at + 5] as number) << 8) |
+      ((bytes[at + 6] as number) << 16) |
+      ((bytes[at + 7] as number) << 24)) >>>
+    0;
+  return (hi & 0x1fffff) * 0x100000000 + ((lo ^ (hi >>> 21)) >>> 0);
 }
 
 /**
@@ -32,13 +39,13 @@ export function idKey(bytes: Uint8Array, at = 0): number {
  * latin1 text (one short string instead of a buffer).
  */
 export interface CallState extends CallLink<number>, CallFigures, TotalsInput, RollupDims {
-  /** The row id; 0 until one is given. */
-  id: number;
+  /** The row id: the key of the call's span (see call-ids.ts). */
+  readonly id: number;
   readonly spanBytes: string;
   counted: boolean;
   duplicateOf: number | null;
   costUsd: number | null;
-  /** Where the columns of a call not yet inserted are. */
+  /** Where the columns of a call not yet inserted are; null once it is. */
   pending: PendingCall | null;
 }
 
@@ -49,13 +56,13 @@ export interface PendingCall {
   readonly spanId: Uint8Array;
 }
 
-/** The state of call `index` of an encoded group, not yet inserted. */
-export function stateFromEncoded(pending: PendingCall, service: string, timestamp: bigint): CallState {
+/** The state of call `index` of an encoded group, not yet inserted; `id` is its span's key. */
+export function stateFromEncoded(pending: PendingCall, id: number, service: string, timestamp: bigint): CallState {
   const { calls, index, spanId } = pending;
   const str = (k: number) => callString(calls, index, k);
   const number = (k: number) => callNumber(calls, index, k);
   return {
-    id: 0,
+    id,
     spanId: idKey(spanId),
     spanBytes: Buffer.from(spanId.buffer, spanId.byteOffset, 8).toString('latin1'),
     vocabulary: str(CS.Vocabulary) as string,

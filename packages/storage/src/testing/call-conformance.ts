@@ -233,6 +233,17 @@ export function describeCallConformance(getStore: () => Storage): void {
       expect(trace).toMatchObject({ llmCallCount: 1, inputTokens: 100, totalTokens: 120 });
     });
 
+    it('counts sibling calls under a root whose id differs from theirs only in the last byte', async () => {
+      const root = buildSpan({ spanId: 'aaaaaaaa00000000', name: 'agent.run', startMs: 0, durationMs: 5000 });
+      const siblings = ['aaaaaaaa000000c0', 'aaaaaaaa000000c1', 'aaaaaaaa00000040'].map((spanId, i) =>
+        llmSpan({ traceId: root.traceId, spanId, parentSpanId: root.spanId, model: 'gpt-4o', input: 100, output: 10, startMs: 10 + i }),
+      );
+      await write([root, ...siblings]);
+      const stored = (await calls()).items;
+      expect(stored.map((c) => [c.spanId, c.counted])).toEqual(expect.arrayContaining(siblings.map((s) => [s.spanId, true])));
+      expect((await metrics()).total.calls).toBe(3);
+    });
+
     it('summarizes each call in the trace outline: model, provider, tokens, cost, TTFT, counted, error', async () => {
       const app = llmSpan({ model: 'gpt-4o', input: 100, output: 20, cacheRead: 40, startMs: 0, durationMs: 900 });
       const gateway = buildSpan({
