@@ -12,6 +12,7 @@ import {
 } from '@sightline/storage';
 import { attributeFilterSql, type SqlFragment } from './attribute-filter-sql.js';
 import { firstCallId, lastCallId } from './call-ids.js';
+import { callMatchesSql, candidatesFromSql, type SearchWay, searchWay, spanMatchesSql, type TextSearch } from './search-sql.js';
 
 /**
  * SQL for call filters on `llm_calls c`, with the semantics of `callMatches` in
@@ -80,11 +81,28 @@ const CALL_SORT: Record<CallOrderField, string> = {
   total_tokens: 'COALESCE(c.total_tokens, -1)',
 };
 
-/** The call list: filters, keyset paging on the sort value and the row id, `limit + 1` rows. */
-export function callQuerySql(q: CallQuery, projectId: number, traceKeys: readonly number[] | null): SqlFragment {
+/**
+ * The call list: filters, keyset paging on the sort value and the row id, `limit + 1` rows.
+ * `search` is `q.text` looked up in the index: a call's id is its span's key there.
+ */
+export function callQuerySql(
+  q: CallQuery,
+  projectId: number,
+  traceKeys: readonly number[] | null,
+  search: TextSearch | null = null,
+): SqlFragment {
+  if (q.text !== undefined && !search) throw new Error('a text search needs its lookup in the index (SearchProbe.calls)');
+  // The reader walks a `sorted` search itself; given one here, the matches do as well.
+  const way = search && callSearchWay(q, search);
+  const from = search && way === 'candidates' ? candidatesFromSql(search, 'llm_calls', 'c') : { sql: 'llm_calls c', params: [] };
   const filters = callFiltersSql(q, projectId, traceKeys);
   const where = [filters.sql];
   const params = [...filters.params];
+  if (search && (way === 'matches' || way === 'sorted')) {
+    const matches = callMatchesSql(search);
+    where.push(matches.sql);
+    params.push(...matches.params);
+  }
   const order = q.orderBy ?? DEFAULT_CALL_ORDER;
   const sort = CALL_SORT[order.field];
   const dir = order.direction === 'asc' ? 'ASC' : 'DESC';
@@ -95,12 +113,22 @@ export function callQuerySql(q: CallQuery, projectId: number, traceKeys: readonl
     where.push(`(${sort} ${cmp} ? OR (${sort} = ? AND c.id ${cmp} ?))`);
     params.push(value, value, BigInt(position.key));
   }
+  if (search && way === 'walk') {
+    // Last, so it is asked only of calls that pass every other condition.
+    where.push(spanMatchesSql('c.id'));
+    params.push(search.match);
+  }
   params.push(q.limit + 1);
   return {
-    sql: `SELECT c.*, t.trace_id, ${sort} AS sort_value FROM llm_calls c JOIN traces t ON t.id = c.trace_key
+    sql: `SELECT c.*, t.trace_id, ${sort} AS sort_value FROM ${from.sql} JOIN traces t ON t.id = c.trace_key
           WHERE ${where.join(' AND ')} ORDER BY ${sort} ${dir}, c.id ${dir} LIMIT ?`,
-    params,
+    params: [...from.params, ...params],
   };
+}
+
+/** How the call list applies a search (see `SearchWay`). */
+export function callSearchWay(q: CallQuery, search: TextSearch): SearchWay {
+  return searchWay(search, (q.orderBy ?? DEFAULT_CALL_ORDER).field === 'timestamp', true);
 }
 
 const SESSION_SORT: Record<SessionOrderField, string> = {

@@ -23,7 +23,8 @@ export interface RollupDims {
  */
 export function idKey(bytes: Uint8Array, at = 0): number {
   const lo =
-    ((bytes[at] as number) | ((bytes[at + 1] as number) << 8) | ((bytes[at + 2] as number) << 16) | ((bytes[at + 3] as number) << 24)) >>> 0;
+    ((bytes[at] as number) | ((bytes[at + 1] as number) << 8) | ((bytes[at + 2] as number) << 16) | ((bytes[at + 3] as number) << 24)) >>>
+    0;
   const hi =
     ((bytes[at + 4] as number) |
       ((bytes[at + 5] as number) << 8) |

@@ -22,8 +22,6 @@ export interface TraceLlm {
   readonly calls: Map<number, CallState>;
   /** Something changed that may change which calls count. */
   dirty: boolean;
-  /** The ordinal of the trace's next call (see call-ids.ts). */
-  nextOrdinal: number;
 }
 
 /** A trace's call totals and session, as its row holds them. */
@@ -72,7 +70,7 @@ export class CallWriter {
       deleteCalls: db.prepare('DELETE FROM llm_calls WHERE id BETWEEN ? AND ?'),
       costRow: db
         .prepare(
-          'SELECT project_id, trace_key, ts, counted, cost_usd, service, provider, model, request_model, route, operation FROM llm_calls WHERE id = ?',
+          'SELECT project_id, trace_key, ts, counted, cost_usd, service, provider, model, request_model, route, operation, session_id, user_id FROM llm_calls WHERE id = ?',
         )
         .safeIntegers(true),
       setCost: db.prepare(
@@ -89,7 +87,7 @@ export class CallWriter {
 
   /** A fresh trace's empty state. */
   static empty(): TraceLlm {
-    return { parents: new Map(), calls: new Map(), dirty: false, nextOrdinal: 0 };
+    return { parents: new Map(), calls: new Map(), dirty: false };
   }
 
   /** A stored trace's state, read from its rows (including those written earlier in this transaction). */
@@ -98,13 +96,11 @@ export class CallWriter {
     for (const [span, parent] of this.stmts.parents.all(traceKey) as [Buffer, Buffer | null][])
       parents.set(idKey(span), parent === null ? NO_PARENT : idKey(parent));
     const calls = new Map<number, CallState>();
-    let nextOrdinal = 0;
     for (const row of this.stmts.calls.all(firstCallId(traceKey), lastCallId(traceKey)) as StateRow[]) {
       const state = stateFromRow(row);
       calls.set(state.spanId, state);
-      nextOrdinal = Math.max(nextOrdinal, state.id - firstCallId(traceKey) + 1);
     }
-    return { parents, calls, dirty: false, nextOrdinal };
+    return { parents, calls, dirty: false };
   }
 
   /**
@@ -120,10 +116,9 @@ export class CallWriter {
     for (const call of list) {
       const duplicateOf = duplicates.get(call.spanId) ?? null;
       const counted = duplicateOf === null;
-      if (call.id === 0) {
+      if (call.pending !== null) {
         call.counted = counted;
         call.duplicateOf = duplicateOf;
-        call.id = firstCallId(traceKey) + llm.nextOrdinal++;
         pushInsertValues(this.rows, call, projectId, traceKey, bytesOf(duplicateOf));
         this.rowCount++;
         call.pending = null;
@@ -171,6 +166,8 @@ export class CallWriter {
             request_model: string | null;
             route: string | null;
             operation: string | null;
+            session_id: string | null;
+            user_id: string | null;
           }
         | undefined;
       if (!row) continue;
@@ -184,6 +181,8 @@ export class CallWriter {
         requestModel: row.request_model,
         route: row.route,
         operation: row.operation,
+        sessionId: row.session_id,
+        userId: row.user_id,
       };
       const before = row.cost_usd === null ? null : Number(row.cost_usd);
       this.rollups.reprice(Number(row.project_id), call, before, change.costUsd);

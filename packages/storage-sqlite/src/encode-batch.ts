@@ -16,15 +16,22 @@ import {
 } from './encoded-batch.js';
 import { addAttributes, FILTER_BLOOM_BYTES } from './filter-bloom.js';
 import { hexToBlob } from './ids.js';
+import { encodeSearchTexts } from './search-index.js';
 import { encodeAttributes, encodeEvents, encodeLinks } from './span-rows.js';
 
 const CACHE_LIMIT = 1000;
 /** Encoded resources and scopes by their content, so a repeat costs a map lookup, not a hash. */
 const byContent = new Map<string, EncodedResource | EncodedScope>();
 
+/** What to encode besides the rows. */
+export interface EncodeOptions {
+  /** Each span's search text, for the search index (default true). */
+  readonly search?: boolean;
+}
+
 /** Turns span groups into row values: typed JSON, id bytes, fingerprints of resources and scopes. */
-export function encodeBatch(batch: readonly WriteGroup[]): EncodedBatch {
-  return { groups: batch.map(encodeGroup) };
+export function encodeBatch(batch: readonly WriteGroup[], options: EncodeOptions = {}): EncodedBatch {
+  return { groups: batch.map((group) => encodeGroup(group, options)) };
 }
 
 /** The index of `key`'s encoding in `list`, encoding and appending it the first time. */
@@ -38,7 +45,7 @@ function indexIn<K, V>(index: Map<K, number>, list: V[], key: K, encode: (key: K
 }
 
 /** Turns one group into row values. */
-export function encodeGroup(group: WriteGroup): EncodedGroup {
+export function encodeGroup(group: WriteGroup, options: EncodeOptions = {}): EncodedGroup {
   const count = group.spans.length;
   const resources: EncodedResource[] = [];
   const scopes: EncodedScope[] = [];
@@ -99,6 +106,9 @@ export function encodeGroup(group: WriteGroup): EncodedGroup {
     for (let i = 0; i < count; i++) bySpanId.set((group.spans[i] as Span).spanId, i);
     calls = encodeCalls(group.calls, count, (spanId) => bySpanId.get(spanId));
   }
+  const callOf = calls?.callOf;
+  const search =
+    options.search === false ? null : encodeSearchTexts(group.spans, (i) => callOf !== undefined && (callOf[i] as number) >= 0);
   const logs = (group.logs ?? []).map((log) => {
     const r = indexIn(resourceIndex, resources, log.resource, encodeResource);
     const s = indexIn(scopeIndex, scopes, log.scope, encodeScope);
@@ -118,6 +128,7 @@ export function encodeGroup(group: WriteGroup): EncodedGroup {
     offsets,
     blooms,
     calls,
+    search,
     logs,
   };
 }

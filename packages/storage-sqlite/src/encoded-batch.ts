@@ -1,3 +1,5 @@
+import type { EncodedSearch } from './search-index.js';
+
 /**
  * A batch of spans turned into row values, ready to bind. It is built on the thread that
  * decoded the spans and handed to the writer thread by structured clone, so it holds only
@@ -46,6 +48,8 @@ export interface EncodedGroup {
   readonly blooms: Uint8Array;
   /** The LLM calls of the group's spans, or null when there are none. */
   readonly calls: EncodedCalls | null;
+  /** Every span's search text (see search-index.ts), or null when the store keeps no search index. */
+  readonly search: EncodedSearch | null;
   readonly logs: EncodedLog[];
 }
 

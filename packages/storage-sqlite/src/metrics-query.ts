@@ -1,6 +1,8 @@
 import { MetricsAccumulator, type MetricsGroupBy, type MetricsQuery, type MetricsResult, timeBucket } from '@sightline/storage';
 import type Database from 'better-sqlite3';
+import type { SqlFragment } from './attribute-filter-sql.js';
 import { callFiltersSql } from './call-query-sql.js';
+import { KeyMetricsQueries, usesKeyRollups } from './key-metrics-query.js';
 
 const HOUR_NS = 3_600_000_000_000n;
 
@@ -22,7 +24,7 @@ export function usesRollups(q: MetricsQuery): q is MetricsQuery & { groupBy?: Ro
  * epoch (days: their first hour); empty strings stand for unknown.
  */
 type RollupGroupBy = Exclude<MetricsGroupBy, 'session' | 'user'>;
-const ROLLUP_KEY: Record<RollupGroupBy, string> = {
+export const ROLLUP_KEY: Record<RollupGroupBy, string> = {
   model: "COALESCE(NULLIF(model, ''), NULLIF(request_model, ''))",
   provider: "NULLIF(provider, '')",
   service: "NULLIF(service, '')",
@@ -42,7 +44,7 @@ const ROLLUP_COLUMNS = `sum(calls), sum(errors), sum(input_tokens), sum(output_t
   group_concat(hex(latency), ''), group_concat(hex(ttft), ''), group_concat(hex(tokens_per_s), '')`;
 
 /** The SQL expression of the group a raw call falls in. */
-const RAW_KEY: Record<MetricsGroupBy, string> = {
+export const RAW_KEY: Record<MetricsGroupBy, string> = {
   model: 'COALESCE(c.model, c.request_model)',
   provider: 'c.provider',
   service: 'c.service',
@@ -56,13 +58,22 @@ const RAW_KEY: Record<MetricsGroupBy, string> = {
 
 /**
  * Answers metrics queries: from the hourly rollups for the whole hours of the range when the
- * filters allow (and from the calls themselves for the partial hours at its edges), else by
- * reading the matching calls.
+ * filters allow (and from the calls themselves for the partial hours at its edges), by session
+ * or user from the per-key rollups, else by reading the matching calls.
  */
 export class MetricsQueries {
-  constructor(private readonly db: Database.Database) {}
+  private readonly byKey: KeyMetricsQueries;
+
+  constructor(private readonly db: Database.Database) {
+    this.byKey = new KeyMetricsQueries(
+      db,
+      (acc, q, projectId) => this.addRaw(acc, q, projectId, null),
+      (q, projectId) => this.run(q, projectId, null).total,
+    );
+  }
 
   run(q: MetricsQuery, projectId: number, traceKeys: readonly number[] | null): MetricsResult {
+    if (traceKeys === null && usesKeyRollups(q)) return this.byKey.run(q, projectId);
     const acc = new MetricsAccumulator(q.groupBy);
     if (traceKeys === null && usesRollups(q)) {
       const H = HOUR_NS;
@@ -88,37 +99,14 @@ export class MetricsQueries {
     first: bigint | null,
     last: bigint | null,
   ): void {
-    const where = ['project_id = ?'];
-    const params: unknown[] = [projectId];
-    if (first !== null) {
-      where.push('hour >= ?');
-      params.push(first);
-    }
-    if (last !== null) {
-      where.push('hour < ?');
-      params.push(last);
-    }
-    for (const [column, value] of [
-      ['provider', q.provider],
-      ['operation', q.operation],
-      ['service', q.service],
-      ['route', q.route],
-    ] as const) {
-      if (value === undefined) continue;
-      where.push(`${column} = ?`);
-      params.push(value);
-    }
-    if (q.model !== undefined) {
-      where.push('(model = ? OR request_model = ?)');
-      params.push(q.model, q.model);
-    }
+    const where = rollupWhereSql(q, projectId, first, last);
     const groupBy = q.groupBy;
     const key = groupBy ? ROLLUP_KEY[groupBy] : 'NULL';
-    const sql = `SELECT ${key}, ${ROLLUP_COLUMNS} FROM llm_rollups WHERE ${where.join(' AND ')} GROUP BY 1`;
+    const sql = `SELECT ${key}, ${ROLLUP_COLUMNS} FROM llm_rollups WHERE ${where.sql} GROUP BY 1`;
     const rows = this.db
       .prepare(sql)
       .raw(true)
-      .all(...params) as unknown[][];
+      .all(...where.params) as unknown[][];
     for (const r of rows) {
       const k = r[0] as string | number | null;
       const groupKey = groupBy === 'hour' || groupBy === 'day' ? String(BigInt(k as number) * HOUR_NS) : (k as string | null);
@@ -171,4 +159,33 @@ export class MetricsQueries {
       });
     }
   }
+}
+
+/** The `llm_rollups` rows of a project's hours `[first, last)` (null: open) that pass the filters rollups keep. */
+export function rollupWhereSql(q: MetricsQuery, projectId: number, first: bigint | null, last: bigint | null): SqlFragment {
+  const where = ['project_id = ?'];
+  const params: unknown[] = [projectId];
+  if (first !== null) {
+    where.push('hour >= ?');
+    params.push(first);
+  }
+  if (last !== null) {
+    where.push('hour < ?');
+    params.push(last);
+  }
+  for (const [column, value] of [
+    ['provider', q.provider],
+    ['operation', q.operation],
+    ['service', q.service],
+    ['route', q.route],
+  ] as const) {
+    if (value === undefined) continue;
+    where.push(`${column} = ?`);
+    params.push(value);
+  }
+  if (q.model !== undefined) {
+    where.push('(model = ? OR request_model = ?)');
+    params.push(q.model, q.model);
+  }
+  return { sql: where.join(' AND '), params };
 }

@@ -1,6 +1,7 @@
 import { type CallFigures, MetricsGroup, type MetricsSums } from '@sightline/storage';
 import type Database from 'better-sqlite3';
 import type { RollupDims } from './call-state.js';
+import { type KeyDims, KeyRollupWriter } from './key-rollup-writer.js';
 
 /** Milliseconds → the UTC hour a call's start falls in, as stored in `llm_rollups.hour` (hours since the epoch). */
 export function hourOf(timestampNs: bigint): number {
@@ -41,14 +42,17 @@ function rowSums(row: Omit<RollupRow, 'id' | 'latency' | 'ttft' | 'tokens_per_s'
 }
 
 /**
- * Keeps `llm_rollups` in step with the calls that count: changes are gathered per rollup row
- * during a batch (a call added, taken away, or repriced) and applied once at its end.
+ * Keeps `llm_rollups` (and, through {@link KeyRollupWriter}, `llm_key_rollups`) in step with
+ * the calls that count: changes are gathered per rollup row during a batch (a call added, taken
+ * away, or repriced) and applied once at its end.
  */
 export class RollupWriter {
   private readonly pending = new Map<string, { projectId: number; hour: number; dims: string[]; delta: MetricsGroup }>();
   private readonly stmts;
+  private readonly keys: KeyRollupWriter;
 
   constructor(db: Database.Database) {
+    this.keys = new KeyRollupWriter(db);
     const key =
       'project_id = ? AND hour = ? AND service = ? AND provider = ? AND model = ? AND request_model = ? AND route = ? AND operation = ?';
     this.stmts = {
@@ -81,17 +85,24 @@ export class RollupWriter {
   }
 
   /** A call that counts was added (`sign` 1) or stopped counting (-1). */
-  add(projectId: number, call: CallFigures & RollupDims & { readonly timestamp: bigint }, sign: 1 | -1): void {
+  add(projectId: number, call: CallFigures & RollupDims & KeyDims & { readonly timestamp: bigint }, sign: 1 | -1): void {
     this.deltaFor(projectId, call.timestamp, call).add(call, sign);
+    this.keys.add(projectId, hourOf(call.timestamp), call, sign);
   }
 
   /** A counted call's cost changed. */
-  reprice(projectId: number, call: RollupDims & { readonly timestamp: bigint }, before: number | null, after: number | null): void {
+  reprice(
+    projectId: number,
+    call: RollupDims & KeyDims & { readonly timestamp: bigint },
+    before: number | null,
+    after: number | null,
+  ): void {
     this.deltaFor(projectId, call.timestamp, call).addSums({
       ...ZERO_SUMS,
       costUsd: (after ?? 0) - (before ?? 0),
       pricedCalls: (after === null ? 0 : 1) - (before === null ? 0 : 1),
     });
+    this.keys.reprice(projectId, hourOf(call.timestamp), call, before, after);
   }
 
   /** Applies the gathered changes (inside the batch's transaction). */
@@ -127,11 +138,13 @@ export class RollupWriter {
       else if (merged.calls > 0) this.stmts.insert.run(...keyValues, ...values);
     }
     this.pending.clear();
+    this.keys.flush();
   }
 
   /** Forgets gathered changes (the transaction rolled back). */
   reset(): void {
     this.pending.clear();
+    this.keys.reset();
   }
 }
 

@@ -5,11 +5,15 @@ import {
   callWithContent,
   DEFAULT_CALL_ORDER,
   DEFAULT_SESSION_ORDER,
+  type Facets,
+  type FacetsQuery,
   type GetCallQuery,
   type GetSessionQuery,
   type LogQuery,
   type MetricsQuery,
   type MetricsResult,
+  type MetricsSeries,
+  type MetricsSeriesQuery,
   type Page,
   roundUsd,
   type SessionDetail,
@@ -19,18 +23,23 @@ import {
   type StoredLog,
   type StoredSpan,
   type TraceSummary,
+  UnsupportedQueryError,
 } from '@sightline/storage';
 import type Database from 'better-sqlite3';
-import { callsOfTraceSql, firstCallId, lastCallId } from './call-ids.js';
-import { callQuerySql, sessionQuerySql } from './call-query-sql.js';
+import { firstCallId, lastCallId } from './call-ids.js';
+import { callQuerySql, callSearchWay, sessionQuerySql } from './call-query-sql.js';
 import { type CallRow, rowToCall } from './call-rows.js';
 import type { DimensionReader } from './dimension-reader.js';
+import { FacetsQueries, NO_FACETS } from './facets-query.js';
 import type { IdIndex } from './id-index/id-index.js';
 import { blobToHex, hexToBlob } from './ids.js';
 import { keysetPage } from './keyset-rows.js';
 import { MetricsQueries } from './metrics-query.js';
+import { NO_SEARCH_INDEX, type SearchProbe, type TextSearch } from './search-sql.js';
+import { walkSorted } from './search-walk.js';
+import { SeriesQueries } from './series-query.js';
+import { SessionPages } from './session-page.js';
 import { decodeAttributes, rowToSpan, type SpanRow } from './span-rows.js';
-import { TRACE_SUMMARY_COLUMNS } from './trace-query-sql.js';
 import { traceIndexKey } from './write-batch.js';
 
 interface SessionRow {
@@ -71,6 +80,9 @@ interface LogRow {
 /** Answers call, session, metrics and log queries on the reading connection. */
 export class SqliteCallReader implements CallReader {
   private readonly metricsQueries: MetricsQueries;
+  private readonly seriesQueries: SeriesQueries;
+  private readonly facetsQueries: FacetsQueries;
+  private readonly sessionPages: SessionPages;
   private readonly stmts;
 
   constructor(
@@ -78,10 +90,15 @@ export class SqliteCallReader implements CallReader {
     private readonly dims: DimensionReader,
     private readonly traceIds: IdIndex,
     private readonly spanIds: IdIndex,
-    private readonly toSummary: (project: string, row: unknown) => TraceSummary,
+    toSummary: (project: string, row: unknown) => TraceSummary,
     private readonly readTx: <T>(fn: () => T) => T,
+    /** Looks free text up in the search index; null when the store keeps none. */
+    private readonly search: SearchProbe | null = null,
   ) {
     this.metricsQueries = new MetricsQueries(db);
+    this.seriesQueries = new SeriesQueries(db);
+    this.facetsQueries = new FacetsQueries(db);
+    this.sessionPages = new SessionPages(db, toSummary, (row, project) => this.withContent(row, project));
     this.stmts = {
       span: db
         .prepare(
@@ -99,14 +116,6 @@ export class SqliteCallReader implements CallReader {
         .safeIntegers(true),
       session: db.prepare('SELECT * FROM sessions WHERE project_id = ? AND session_id = ?').safeIntegers(true),
       users: db.prepare('SELECT user_id FROM session_users WHERE session_key = ? ORDER BY user_id').pluck(),
-      sessionTraces: db
-        .prepare(`SELECT ${TRACE_SUMMARY_COLUMNS} FROM traces t WHERE t.session_key = ? ORDER BY t.start_ns, t.id`)
-        .safeIntegers(true),
-      sessionCalls: db
-        .prepare(
-          `SELECT c.*, t.trace_id FROM traces t JOIN llm_calls c ON ${callsOfTraceSql('t.id')} WHERE t.session_key = ? ORDER BY c.ts, c.id`,
-        )
-        .safeIntegers(true),
     };
   }
 
@@ -116,16 +125,33 @@ export class SqliteCallReader implements CallReader {
   }
 
   async findCalls(q: CallQuery): Promise<Page<StoredCall>> {
+    if (q.text !== undefined && !this.search) throw new UnsupportedQueryError(NO_SEARCH_INDEX);
     const projectId = this.dims.projectId(q.project);
     if (projectId === null) return { items: [], nextCursor: null };
+    const probe = this.search;
+    const order = q.orderBy ?? DEFAULT_CALL_ORDER;
     return this.readTx(() => {
+      const search = q.text === undefined || !probe ? null : probe.calls(q.text);
+      if (q.text !== undefined && (search === null || search.candidates === '[]')) return { items: [], nextCursor: null };
       const keys = q.traceId === undefined ? null : this.traceKeys(projectId, q.traceId);
-      const { sql, params } = callQuerySql(q, projectId, keys);
-      const rows = this.db
-        .prepare(sql)
-        .safeIntegers(true)
-        .all(...params) as CallRow[];
-      return keysetPage(rows, q.limit, q.orderBy ?? DEFAULT_CALL_ORDER, (row) => this.withContent(row, q.project));
+      const list = (query: CallQuery, search: TextSearch | null) => {
+        const { sql, params } = callQuerySql(query, projectId, keys, search);
+        return this.db
+          .prepare(sql)
+          .safeIntegers(true)
+          .all(...params) as CallRow[];
+      };
+      const rows =
+        search && probe && callSearchWay(q, search) === 'sorted'
+          ? walkSorted(
+              (cursor, limit) => list({ ...q, text: undefined, cursor, limit }, null),
+              (row) => probe.spanMatches(search, row.id),
+              order,
+              q.cursor,
+              q.limit,
+            )
+          : list(q, search);
+      return keysetPage(rows, q.limit, order, (row) => this.withContent(row, q.project));
     });
   }
 
@@ -151,6 +177,20 @@ export class SqliteCallReader implements CallReader {
     });
   }
 
+  async metricsSeries(q: MetricsSeriesQuery): Promise<MetricsSeries> {
+    const projectId = this.dims.projectId(q.project) ?? -1;
+    return this.readTx(() => {
+      const keys = q.traceId === undefined ? null : this.traceKeys(projectId, q.traceId);
+      return this.seriesQueries.run(q, projectId, keys);
+    });
+  }
+
+  async facets(q: FacetsQuery): Promise<Facets> {
+    const projectId = this.dims.projectId(q.project);
+    if (projectId === null) return NO_FACETS;
+    return this.readTx(() => this.facetsQueries.run(q, projectId));
+  }
+
   async findSessions(q: SessionQuery): Promise<Page<SessionSummary>> {
     const projectId = this.dims.projectId(q.project);
     if (projectId === null) return { items: [], nextCursor: null };
@@ -170,9 +210,7 @@ export class SqliteCallReader implements CallReader {
     return this.readTx(() => {
       const row = this.stmts.session.get(projectId, q.sessionId) as SessionRow | undefined;
       if (!row) return null;
-      const traces = (this.stmts.sessionTraces.all(row.id) as unknown[]).map((t) => this.toSummary(q.project, t));
-      const calls = (this.stmts.sessionCalls.all(row.id) as CallRow[]).map((c) => this.withContent(c, q.project));
-      return { summary: this.toSession(q.project, row), traces, calls };
+      return { summary: this.toSession(q.project, row), ...this.sessionPages.page(Number(row.id), q) };
     });
   }
 

@@ -16,6 +16,7 @@ import {
   type TraceSummary,
   type TreeLayout,
   treeLayout,
+  UnsupportedQueryError,
 } from '@sightline/storage';
 import type Database from 'better-sqlite3';
 import { DimensionReader } from './dimension-reader.js';
@@ -25,9 +26,11 @@ import { blobToHex, hexToBlob } from './ids.js';
 import { keysetPage } from './keyset-rows.js';
 import type { LayoutThread } from './layout-thread.js';
 import { OutlineReader } from './outline-rows.js';
+import { NO_SEARCH_INDEX, SearchProbe, type TextSearch } from './search-sql.js';
+import { walkSorted } from './search-walk.js';
 import { rowToSpan, type SpanRow } from './span-rows.js';
 import { SqliteCallReader } from './sqlite-call-reader.js';
-import { TRACE_SUMMARY_COLUMNS, traceQuerySql } from './trace-query-sql.js';
+import { TRACE_SUMMARY_COLUMNS, traceQuerySql, traceSearchWay } from './trace-query-sql.js';
 import { traceIndexKey } from './write-batch.js';
 
 interface SummaryRow {
@@ -56,8 +59,9 @@ const ON_THREAD_ABOVE = 20_000;
 
 /** Answers trace queries on a connection of its own (WAL lets it read while the writer writes). */
 export class SqliteReader implements TraceReader {
-  readonly capabilities: ReaderCapabilities = { attributeFilters: true, resourceAttributeFilters: true, offsetPaging: true };
+  readonly capabilities: ReaderCapabilities;
   private readonly dims: DimensionReader;
+  private readonly search: SearchProbe;
   private readonly traceIds: IdIndex;
   private readonly spanIds: IdIndex;
   private readonly outlines: OutlineReader;
@@ -68,7 +72,11 @@ export class SqliteReader implements TraceReader {
     private readonly db: Database.Database,
     /** Where big traces are laid out; on this thread when absent. */
     private readonly layoutThread: LayoutThread | null = null,
+    /** Whether the store indexes spans' text (see `SqliteStorageOptions.searchIndex`). */
+    searchIndex = true,
   ) {
+    this.capabilities = { attributeFilters: true, resourceAttributeFilters: true, offsetPaging: true, textSearch: searchIndex };
+    this.search = new SearchProbe(db);
     db.function('sl_bloom_has', { deterministic: true }, (bloom: unknown, h1: unknown, h2: unknown) =>
       bloom instanceof Uint8Array && hasEntry(bloom, Number(h1), Number(h2)) ? 1 : 0,
     );
@@ -108,18 +116,44 @@ export class SqliteReader implements TraceReader {
 
   /** The reader of calls, sessions, metrics and logs, sharing this connection and its caches. */
   callReader(): SqliteCallReader {
-    return new SqliteCallReader(this.db, this.dims, this.traceIds, this.spanIds, (p, row) => toSummary(p, row as SummaryRow), this.readTx);
+    return new SqliteCallReader(
+      this.db,
+      this.dims,
+      this.traceIds,
+      this.spanIds,
+      (p, row) => toSummary(p, row as SummaryRow),
+      this.readTx,
+      this.capabilities.textSearch ? this.search : null,
+    );
   }
 
   async findTraces(q: TraceQuery): Promise<Page<TraceSummary>> {
+    if (q.text !== undefined && !this.capabilities.textSearch) throw new UnsupportedQueryError(NO_SEARCH_INDEX);
     const projectId = this.dims.projectId(q.project);
     if (projectId === null) return { items: [], nextCursor: null };
-    const { sql, params } = traceQuerySql(q, projectId);
-    const rows = this.db
-      .prepare(sql)
-      .safeIntegers(true)
-      .all(...params) as SummaryRow[];
-    return keysetPage(rows, q.limit, q.orderBy ?? DEFAULT_ORDER, (row) => toSummary(q.project, row));
+    const order = q.orderBy ?? DEFAULT_ORDER;
+    const list = (query: TraceQuery, search: TextSearch | null) => {
+      const { sql, params } = traceQuerySql(query, projectId, search);
+      return this.db
+        .prepare(sql)
+        .safeIntegers(true)
+        .all(...params) as SummaryRow[];
+    };
+    return this.readTx(() => {
+      const search = q.text === undefined ? null : this.search.traces(q.text);
+      if (q.text !== undefined && (search === null || search.candidates === '[]')) return { items: [], nextCursor: null };
+      const rows =
+        search && traceSearchWay(q, search) === 'sorted'
+          ? walkSorted(
+              (cursor, limit) => list({ ...q, text: undefined, cursor, limit }, null),
+              (row) => this.search.traceMatches(search, row.id),
+              order,
+              q.cursor,
+              q.limit,
+            )
+          : list(q, search);
+      return keysetPage(rows, q.limit, order, (row) => toSummary(q.project, row));
+    });
   }
 
   async getTrace(q: GetTraceQuery): Promise<TraceDetail | null> {

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildSpan, buildTrace, describeStorageConformance, ingestCalls, llmSpan } from '@sightline/storage/testing';
+import { buildSpan, buildTrace, describeStorageConformance, ingestCalls, llmSpan, T0 } from '@sightline/storage/testing';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema/migrations.js';
@@ -44,8 +44,9 @@ describe('sqlite storage', () => {
     const spans = buildTrace(3);
     await old.write([{ project: 'default', spans }]);
     await old.close();
-    // Turn it back into a version 1 database: drop what version 2 added.
+    // Turn it back into a version 1 database: drop what versions 3 and 2 added.
     const db = new Database(path);
+    db.exec('DROP TABLE llm_key_rollups; DROP TABLE llm_key_folds; DROP TABLE span_name_rollups;');
     db.exec(
       'DROP TABLE llm_calls; DROP TABLE sessions; DROP TABLE session_users; DROP TABLE llm_rollups; DROP TABLE logs; DROP INDEX traces_by_session;',
     );
@@ -98,6 +99,18 @@ describe('sqlite storage', () => {
     await second.close();
   });
 
+  it('stores an agent run of 40,000 calls sent in one request, whose state outgrows what one batch may hold', async () => {
+    const storage = new SqliteStorage({ path: freshPath() });
+    const root = buildSpan({ name: 'agent.run', durationMs: 60_000 });
+    const spans = [root];
+    for (let i = 0; i < 40_000; i++) {
+      spans.push(llmSpan({ traceId: root.traceId, parentSpanId: root.spanId, model: 'gpt-4o', input: 10, output: 1, startMs: i }));
+    }
+    await storage.write([{ project: 'default', spans, calls: ingestCalls(spans) }]);
+    expect((await storage.calls.metrics({ project: 'default' })).total).toMatchObject({ calls: 40_000, inputTokens: 400_000 });
+    await storage.close();
+  });
+
   it('answers metrics from hourly rollups exactly as from the calls themselves', async () => {
     const path = freshPath();
     const store = new SqliteStorage({ path });
@@ -133,6 +146,116 @@ describe('sqlite storage', () => {
     expect(db.prepare('SELECT sum(calls) FROM llm_rollups').pluck().get()).toBe(2000);
     expect(db.prepare('SELECT count(*) FROM llm_rollups').pluck().get()).toBeLessThan(30);
     db.close();
+  });
+
+  it('upgrades a database from schema version 2, building the session, user and span name rollups from what it holds', async () => {
+    const path = freshPath();
+    const old = new SqliteStorage({ path });
+    const root = buildSpan({ name: 'agent.run', service: 'api' });
+    const spans = [
+      root,
+      ...Array.from({ length: 60 }, (_, i) =>
+        llmSpan({
+          traceId: i < 30 ? root.traceId : undefined,
+          parentSpanId: i < 30 ? root.spanId : undefined,
+          startMs: i * 1_700_000,
+          durationMs: 100 + i * 13,
+          session: i % 4 === 0 ? undefined : `s${i % 3}`,
+          user: `u${i % 5}`,
+          input: i,
+          output: 1,
+          ttftS: i % 2 ? 0.1 : undefined,
+        }),
+      ),
+    ];
+    await old.write([{ project: 'default', spans, calls: ingestCalls(spans) }]);
+    const from = spans[7]?.startTimeUnixNano;
+    const queries = [{}, { from }, { from, to: spans[50]?.startTimeUnixNano }];
+    const answers = async (store: SqliteStorage) => [
+      ...(await Promise.all(queries.map((q) => store.calls.metrics({ project: 'default', groupBy: 'session', ...q })))),
+      ...(await Promise.all(queries.map((q) => store.calls.metrics({ project: 'default', groupBy: 'user', ...q })))),
+      ...(await Promise.all(queries.map((q) => store.calls.facets({ project: 'default', ...q })))),
+    ];
+    const before = await answers(old);
+    await old.close();
+    const db = new Database(path);
+    db.exec('DROP TABLE llm_key_rollups; DROP TABLE llm_key_folds; DROP TABLE span_name_rollups;');
+    db.pragma('user_version = 2');
+    db.close();
+    const upgraded = new SqliteStorage({ path });
+    expect(await answers(upgraded)).toEqual(before);
+    expect((before[0] as { groups: unknown[] }).groups).toHaveLength(4);
+    await upgraded.close();
+  });
+
+  it('answers metrics by session and user from their rollups exactly as from the calls themselves, over many batches', async () => {
+    const path = freshPath();
+    const store = new SqliteStorage({ path });
+    // 80 hours up to an hour ago: the older days are folded into day rows, the last read from hours.
+    const end = Date.now() - Number(T0 / 1_000_000n) - 3_600_000;
+    const spans = Array.from({ length: 3000 }, (_, i) =>
+      llmSpan({
+        startMs: end - (3000 - i) * 97_003,
+        durationMs: 20 + ((i * 7919) % 20_000),
+        session: i % 11 === 0 ? undefined : `s${i % 7}`,
+        user: `u${i % 5}`,
+        input: 10 + (i % 500),
+        output: 1 + (i % 90),
+        ttftS: i % 3 === 0 ? 0.05 + (i % 50) / 10 : undefined,
+        status: i % 17 === 0 ? 'error' : undefined,
+      }),
+    );
+    // Small batches, so each rollup row is appended to many times (and compacted).
+    for (let i = 0; i < spans.length; i += 25) {
+      const part = spans.slice(i, i + 25);
+      await store.write([{ project: 'default', spans: part, calls: ingestCalls(part) }]);
+    }
+    const at = (i: number) => spans[i]?.startTimeUnixNano as bigint;
+    for (const [from, to] of [
+      [undefined, undefined],
+      [at(100) + 1n, at(2900) - 1n],
+      [at(1000), undefined],
+      [undefined, at(10)],
+    ] as const) {
+      for (const groupBy of ['session', 'user'] as const) {
+        const viaRollups = await store.calls.metrics({ project: 'default', groupBy, from, to });
+        const viaCalls = await store.calls.metrics({ project: 'default', groupBy, from, to, minDurationMs: 0 });
+        const rounded = (r: typeof viaRollups) =>
+          JSON.parse(JSON.stringify(r, (_k, v) => (typeof v === 'number' ? Number(v.toPrecision(10)) : v)));
+        expect(rounded(viaRollups)).toEqual(rounded(viaCalls));
+      }
+    }
+    await store.close();
+    const db = new Database(path, { readonly: true });
+    expect(db.prepare('SELECT sum(calls) FROM llm_key_rollups WHERE kind = 2 AND grain = 1').pluck().get()).toBe(3000);
+    // Days over are folded into day rows; the last ones are read from their hours.
+    const folded = db.prepare('SELECT folded_until FROM llm_key_folds').pluck().get() as number;
+    expect(db.prepare('SELECT sum(calls) FROM llm_key_rollups WHERE kind = 2 AND grain = 24').pluck().get()).toBe(
+      db.prepare('SELECT sum(calls) FROM llm_key_rollups WHERE kind = 2 AND grain = 1 AND bucket < ?').pluck().get(folded),
+    );
+    expect(folded).toBeGreaterThan(db.prepare('SELECT min(bucket) FROM llm_key_rollups').pluck().get() as number);
+    expect(folded).toBeLessThan(db.prepare('SELECT max(bucket) FROM llm_key_rollups').pluck().get() as number);
+    // Recent parts were merged as they grew; sketches stay blobs (`||` alone would make text of them).
+    expect(db.prepare('SELECT count(*) FROM llm_key_rollups WHERE part = 0 AND grain = 24').pluck().get()).toBeGreaterThan(0);
+    expect(
+      db.prepare('SELECT max(length(latency) + length(ttft) + length(tokens_per_s)) FROM llm_key_rollups WHERE part = 1').pluck().get(),
+    ).toBeLessThan(2048);
+    expect(db.prepare("SELECT count(*) FROM llm_key_rollups WHERE typeof(latency) <> 'blob' OR typeof(ttft) <> 'blob'").pluck().get()).toBe(
+      0,
+    );
+    db.close();
+  });
+
+  it('counts span names beyond 1,000 per hour for their service only', async () => {
+    const store = new SqliteStorage({ path: freshPath() });
+    const spans = Array.from({ length: 1100 }, (_, i) => buildSpan({ name: `GET /items/${i}`, service: 'shop', startMs: i }));
+    await store.write([{ project: 'default', spans: spans.slice(0, 600) }]);
+    await store.write([{ project: 'default', spans: spans.slice(600) }]);
+    const facets = await store.calls.facets({ project: 'default', limit: 1000 });
+    expect(facets.services).toEqual([{ value: 'shop', count: 1100 }]);
+    expect(facets.spanNames).toHaveLength(1000);
+    expect(facets.spanNames.every((n) => n.count === 1)).toBe(true);
+    await store.close();
   });
 
   it('refuses a database from a newer version', async () => {

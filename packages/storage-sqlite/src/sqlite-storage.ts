@@ -99,6 +99,12 @@ export interface SqliteStorageOptions {
   readonly onWriterRestart?: (reason: string) => void;
   /** Told once, when an operation first meets damage in the database (see `health().damage`). */
   readonly onDamage?: (damage: StorageDamagedError) => void;
+  /**
+   * Index each new span's text for free-text search (default true). Off, writes skip the index
+   * (less CPU per span) and queries with text are refused; spans stored while it is off are
+   * never searchable.
+   */
+  readonly searchIndex?: boolean;
 }
 
 /**
@@ -118,11 +124,13 @@ export class SqliteStorage implements Storage, TelemetryWriter, TraceReader {
   private readonly lock: DatabaseLock | null;
   private readonly layoutThread: LayoutThread | null;
   private readonly watch: DamageWatch;
+  private readonly searchIndex: boolean;
   private closed = false;
 
   /** Throws `DatabaseInUseError` when another store (in any process) holds the file. */
   constructor(options: SqliteStorageOptions) {
     this.path = options.path;
+    this.searchIndex = options.searchIndex ?? true;
     this.watch = new DamageWatch(options.path, options.onDamage);
     // Before migrating: a second server must not migrate the database under the first.
     this.lock = options.path === ':memory:' ? null : holdDatabase(options.path);
@@ -134,7 +142,7 @@ export class SqliteStorage implements Storage, TelemetryWriter, TraceReader {
       throw this.watch.check(err) ?? err;
     }
     this.layoutThread = options.path === ':memory:' ? null : new LayoutThread(options.path);
-    this.sqliteReader = new SqliteReader(this.db, this.layoutThread);
+    this.sqliteReader = new SqliteReader(this.db, this.layoutThread, this.searchIndex);
     this.callReader = watchedCalls(this.sqliteReader.callReader(), this.watch);
     if (options.path === ':memory:' || options.writerThread === false) {
       this.sink = watchedSink(new InlineWriter(this.db), this.watch);
@@ -168,14 +176,14 @@ export class SqliteStorage implements Storage, TelemetryWriter, TraceReader {
 
   async write(batch: readonly WriteGroup[]): Promise<WriteResult> {
     this.assertOpen();
-    return this.sink.write(encodeBatch(batch));
+    return this.sink.write(encodeBatch(batch, { search: this.searchIndex }));
   }
 
   /** Encoding is the prepare step; committing encoded groups is the write. */
   readonly prepared: PreparedWrites<EncodedGroup> = {
     prepare: (group) => {
       this.assertOpen();
-      return encodeGroup(group);
+      return encodeGroup(group, { search: this.searchIndex });
     },
     writePrepared: async (groups) => {
       this.assertOpen();

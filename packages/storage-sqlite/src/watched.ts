@@ -20,6 +20,8 @@ export function watchedCalls(calls: CallReader, watch: DamageWatch): CallReader 
     findSessions: (q) => watch.read(() => calls.findSessions(q)),
     getSession: (q) => watch.read(() => calls.getSession(q)),
     metrics: (q) => watch.read(() => calls.metrics(q)),
+    metricsSeries: (q) => watch.read(() => calls.metricsSeries(q)),
+    facets: (q) => watch.read(() => calls.facets(q)),
     findLogs: (q) => watch.read(() => calls.findLogs(q)),
   };
 }

@@ -1,6 +1,6 @@
 import { type CallTotals, NO_CALLS, type WriteResult } from '@sightline/storage';
 import type Database from 'better-sqlite3';
-import { CALLS_PER_TRACE } from './call-ids.js';
+import { CALLS_PER_TRACE, spanKey } from './call-ids.js';
 import { num } from './call-rows.js';
 import { idKey, stateFromEncoded } from './call-state.js';
 import { CallWriter, type CostChange } from './call-writer.js';
@@ -8,6 +8,7 @@ import { DimensionWriter } from './dimension-writer.js';
 import { type EncodedBatch, type EncodedGroup, I, ID_BYTES, INTS, STRINGS, T } from './encoded-batch.js';
 import { FILTER_BLOOM_BYTES } from './filter-bloom.js';
 import { IdIndex } from './id-index/id-index.js';
+import { SpanNameWriter } from './span-name-writer.js';
 import { absorbSpan, type TraceAggregate } from './trace-aggregate.js';
 import { CALL_BYTES, SPAN_BYTES, TraceCache, traceWeight } from './trace-cache.js';
 
@@ -47,9 +48,9 @@ interface TraceRow {
 /**
  * Applies encoded batches on the one connection that writes, one transaction per batch:
  * resolves projects, resources, scopes and traces, inserts spans (`INSERT OR IGNORE` makes
- * retries harmless), indexes new trace and span ids, and updates each touched trace's summary
- * from the spans really inserted. Recently written traces are cached, so spans that arrive
- * after their siblings find their trace without a lookup.
+ * retries harmless), indexes new trace and span ids and new spans' search text, and updates
+ * each touched trace's summary from the spans really inserted. Recently written traces are
+ * cached, so spans that arrive after their siblings find their trace without a lookup.
  */
 export class BatchWriter {
   private readonly dims: DimensionWriter;
@@ -61,10 +62,12 @@ export class BatchWriter {
   private readonly expireTx: (now: bigint) => number;
   private readonly costTx: (changes: readonly CostChange[]) => number;
   private readonly calls: CallWriter;
+  private readonly spanNames: SpanNameWriter;
 
   constructor(db: Database.Database) {
     this.dims = new DimensionWriter(db);
     this.calls = new CallWriter(db);
+    this.spanNames = new SpanNameWriter(db);
     this.traceIds = new IdIndex(db, 'trace', 20);
     this.spanIds = new IdIndex(db, 'span', 8);
     this.stmts = {
@@ -87,6 +90,9 @@ export class BatchWriter {
            root_start_ns = ?, root_is_complete = ?, expires_at_ns = ?, filter_bloom = ?, llm_call_count = ?, llm_error_count = ?,
            input_tokens = ?, output_tokens = ?, total_tokens = ?, cost_usd = ?, session_id = ?, user_id = ?, session_key = ? WHERE id = ?`,
       ),
+      insertSearch: db.prepare('INSERT INTO span_search (rowid, text) VALUES (?, CAST(? AS TEXT))'),
+      deleteSearch: db.prepare('DELETE FROM span_search WHERE rowid = ?'),
+      spanCount: db.prepare('SELECT span_count FROM traces WHERE id = ?').pluck(),
       insertLog: db.prepare(
         `INSERT OR IGNORE INTO logs (${LOG_COLUMNS}) VALUES (${LOG_COLUMNS.split(',')
           .map(() => '?')
@@ -133,6 +139,7 @@ export class BatchWriter {
   private forget(): void {
     this.dims.reset();
     this.calls.reset();
+    this.spanNames.reset();
     this.traces.clear();
   }
 
@@ -206,7 +213,14 @@ export class BatchWriter {
         }
         stored++;
         this.spanIds.add(spanId, agg.key);
+        // Before the span is absorbed, the trace's span count is the span's ordinal.
+        const key = spanKey(agg.key, agg.spanCount);
+        if (key !== null && group.search) {
+          const text = group.search.text.subarray(group.search.offsets[i], group.search.offsets[i + 1]);
+          if (text.length > 0) this.stmts.insertSearch.run(key, text);
+        }
         const service = group.resources[ints[n + I.Resource] as number]?.serviceName ?? 'unknown_service';
+        this.spanNames.add(projectId, start, service, strings[t + T.Name] as string);
         absorbSpan(
           agg,
           {
@@ -226,11 +240,15 @@ export class BatchWriter {
         );
         const callIndex = callOf === null ? -1 : (callOf[i] as number);
         const llmBefore = agg.llm;
-        this.trackCall(agg, group, callIndex, service, spanId, parentSpanId, start);
+        this.trackCall(agg, group, callIndex, key, service, spanId, parentSpanId, start);
         // A trace's call state read from disk just now weighs what it read.
         touchedBytes += agg.llm !== llmBefore ? traceWeight(agg) : SPAN_BYTES + (callIndex < 0 ? 0 : CALL_BYTES);
         if (touchedBytes > TOUCHED_BYTES) {
+          // The other traces are written out; this one stays, however big: taking it out
+          // would mean reading its state back for its very next span.
+          touched.delete(mapKey);
           this.finish(touched);
+          touched.set(mapKey, agg);
           touchedBytes = 0;
         }
       }
@@ -299,17 +317,19 @@ export class BatchWriter {
     }
     touched.clear();
     this.calls.flush();
+    this.spanNames.flush();
   }
 
   /**
    * Keeps a trace's call state current as a span is stored: the span's parent, and its call if
    * it has one. A span in a trace with calls may change which of them count, so the trace is
-   * marked for deciding again.
+   * marked for deciding again. A call takes its span's key as its id; without one it is not kept.
    */
   private trackCall(
     agg: TraceAggregate,
     group: EncodedGroup,
     callIndex: number,
+    key: number | null,
     service: string,
     spanId: Uint8Array,
     parentSpanId: Uint8Array | null,
@@ -324,8 +344,8 @@ export class BatchWriter {
     if (!agg.llm) agg.llm = this.calls.load(agg.key);
     else agg.llm.parents.set(idKey(spanId), parentSpanId === null ? -1 : idKey(parentSpanId));
     agg.llm.dirty = true;
-    if (callIndex < 0 || !group.calls || agg.llm.nextOrdinal >= CALLS_PER_TRACE) return;
-    const state = stateFromEncoded({ calls: group.calls, index: callIndex, spanId }, service, start);
+    if (callIndex < 0 || !group.calls || key === null) return;
+    const state = stateFromEncoded({ calls: group.calls, index: callIndex, spanId }, key, service, start);
     agg.llm.calls.set(state.spanId, state);
   }
 
@@ -399,15 +419,20 @@ export class BatchWriter {
     let removed = 0;
     for (const id of ids) {
       const row = this.stmts.expiredCalls.get(id) as (TraceTotalsRow & { project_id: bigint; session_key: bigint | null }) | undefined;
-      if (row)
+      if (row) {
         this.calls.remove(Number(row.project_id), Number(id), {
           totals: totalsOf(row),
           sessionKey: row.session_key === null ? null : Number(row.session_key),
         });
+        this.spanNames.removeTrace(Number(row.project_id), Number(id));
+      }
+      const spans = Math.min(Number(this.stmts.spanCount.get(id) ?? 0), CALLS_PER_TRACE);
+      for (let ordinal = 0; ordinal < spans; ordinal++) this.stmts.deleteSearch.run(Number(id) * CALLS_PER_TRACE + ordinal);
       removed += this.stmts.deleteSpans.run(id).changes;
       this.stmts.deleteTrace.run(id);
     }
     this.calls.flush();
+    this.spanNames.flush();
     this.traces.clear();
     return removed;
   }

@@ -1,6 +1,7 @@
 import type { LlmCall, Span } from '@sightline/core';
 import { matchesFilter } from './attribute-match.js';
-import type { CallFilters } from './call-query.js';
+import type { CallFilters, CallQuery } from './call-query.js';
+import { spanWords, textMatches } from './span-match.js';
 
 /** The reference semantics of call filters on one call (and its span, for attribute filters). */
 export function callMatches(call: LlmCall, span: Span | null, f: CallFilters): boolean {
@@ -23,4 +24,18 @@ export function callMatches(call: LlmCall, span: Span | null, f: CallFilters): b
     if (!matchesFilter(attrs, filter)) return false;
   }
   return true;
+}
+
+/**
+ * The reference semantics of a call query on one call: its filters, and its text on the call's
+ * span (a call whose span is gone never matches a text). `wordsOf` as in `spanMatches`.
+ */
+export function callQueryMatches(
+  call: LlmCall,
+  span: Span | null,
+  q: CallQuery,
+  wordsOf: (span: Span) => ReadonlySet<string> = spanWords,
+): boolean {
+  if (!callMatches(call, span, q)) return false;
+  return q.text === undefined || (span !== null && textMatches(wordsOf(span), q.text));
 }

@@ -42,6 +42,13 @@ export interface CallOrder {
 export const DEFAULT_CALL_ORDER: CallOrder = { field: 'timestamp', direction: 'desc' };
 
 export interface CallQuery extends CallFilters {
+  /**
+   * Free-text search (`q` in the API): calls whose span's search text contains every word of
+   * `text` — the words of its prompts and completions, its name, tool calls and other string
+   * attributes — with the rules of `TraceQuery.text`. Content that arrives as separate log
+   * records (GenAI events sent as OTLP logs) is not searched.
+   */
+  readonly text?: string;
   /** Defaults to newest first. Unknown values (an unpriced call's cost) sort below all others. */
   readonly orderBy?: CallOrder;
   /** Page size, 1..1000. */
@@ -101,9 +108,22 @@ export interface SessionQuery {
   readonly cursor?: string;
 }
 
+/** Calls on one page of a session when no limit is given. */
+export const DEFAULT_SESSION_CALLS = 200;
+
+/**
+ * One page of a session as a conversation: `limit` of its calls in time order from `cursor`
+ * on (`asc`, the default, from its start; `desc`, the latest first), with the traces they
+ * belong to.
+ */
 export interface GetSessionQuery {
   readonly project: string;
   readonly sessionId: string;
+  /** Calls per page, 1..1000 (default {@link DEFAULT_SESSION_CALLS}). */
+  readonly limit?: number;
+  /** `nextCursor` of the previous page, in the same order. */
+  readonly cursor?: string;
+  readonly order?: 'asc' | 'desc';
 }
 
 export interface LogQuery {

@@ -25,11 +25,17 @@ export interface SessionSummary {
   readonly users: string[];
 }
 
-/** A session as a conversation: its traces and every call in them, in time order. */
+/**
+ * A page of a session as a conversation: its summary, a page of the calls of its traces in
+ * time order, and the traces those calls belong to (each trace with a call on the page, in
+ * the page's order by start: a trace whose calls run over several pages is on each).
+ */
 export interface SessionDetail {
   readonly summary: SessionSummary;
   readonly traces: TraceSummary[];
   readonly calls: StoredCall[];
+  /** Null on the last page. */
+  readonly nextCursor: string | null;
 }
 
 export interface LatencyPercentiles {

@@ -1,6 +1,6 @@
 export { filterBoolean, filterNumber, matchesFilter } from './attribute-match.js';
 export { callWithContent, type StoredFigures } from './call-content.js';
-export { callMatches } from './call-match.js';
+export { callMatches, callQueryMatches } from './call-match.js';
 export { callSortValue, parseCallSortValue, parseSessionSortValue, sessionSortValue } from './call-order.js';
 export * from './call-query.js';
 export type * from './call-reader.js';
@@ -8,6 +8,8 @@ export type * from './call-results.js';
 export type { SortOrder } from './cursor.js';
 export { decodeCursor, encodeCursor, type KeysetPosition } from './cursor.js';
 export * from './errors.js';
+export { facetHours, rankFacet } from './facet-values.js';
+export * from './facets.js';
 export { pageByKeyset, parseBigIntValue, parseNumberValue, type SortValue } from './keyset-page.js';
 export { MemoryStorage, type MemoryStorageOptions } from './memory/memory-storage.js';
 export {
@@ -20,9 +22,20 @@ export {
   timeBucket,
 } from './metrics/metrics-accumulator.js';
 export { bucketOf, bucketValue, QuantileSketch, SKETCH_GAMMA, ZERO_BUCKET } from './metrics/quantile-sketch.js';
+export { SeriesAccumulator, seriesBuckets } from './metrics/series-accumulator.js';
+export * from './metrics-series.js';
 export * from './query.js';
 export type * from './results.js';
-export { hasSpanConditions, spanMatches } from './span-match.js';
+export {
+  cutBetweenWords,
+  jsonLeaves,
+  SEARCH_SPAN_CHARS,
+  SEARCH_VALUE_CHARS,
+  spanSearchLines,
+  spanSearchText,
+} from './search-text.js';
+export { foldWord, queryWords, searchWords } from './search-words.js';
+export { hasSpanConditions, spanMatches, spanWords, textMatches } from './span-match.js';
 export { buildSpanTree, pickAttributes, type SpanPlace, treeLayout } from './span-tree.js';
 export type * from './storage.js';
 export type * from './telemetry-writer.js';

@@ -57,8 +57,8 @@ export interface TraceOrder {
 
 /**
  * Which traces to list. Trace-level conditions (time range, duration) apply to the trace;
- * span-level conditions (service, span name, status, attribute filters) must all hold on one
- * span of the trace — "a span of service X named Y that failed".
+ * span-level conditions (service, span name, status, attribute filters, text) must all hold on
+ * one span of the trace — "a span of service X named Y that failed".
  */
 export interface TraceQuery {
   readonly project: string;
@@ -72,10 +72,24 @@ export interface TraceQuery {
   readonly spanName?: string;
   readonly status?: SpanStatusName;
   readonly attributes?: readonly AttributeFilter[];
+  /**
+   * Free-text search (`q` in the API): a span whose search text — its name, status message and
+   * the string values of its attributes and events, JSON messages included (see
+   * `spanSearchText`) — contains every word of `text`, in any order and anywhere in it. Words
+   * match whole words, ignoring case and the diacritics of Latin letters; punctuation and
+   * quotes only separate words (see `searchWords`): `Refund "policy"` finds a span saying
+   * "our refund policy" or "Policy: no refund", not one saying "refunds". A `text` without
+   * any word matches nothing.
+   */
+  readonly text?: string;
   /** The trace belongs to this session (see `TraceSummary.sessionId`). */
   readonly sessionId?: string;
   /** The trace's user (see `TraceSummary.userId`). */
   readonly userId?: string;
+  /** The trace has an LLM call whose requested or served model is this. */
+  readonly model?: string;
+  /** The trace has an LLM call of this provider. */
+  readonly provider?: string;
   /** Defaults to newest first (`start_time desc`). */
   readonly orderBy?: TraceOrder;
   /** Page size, 1..1000. */

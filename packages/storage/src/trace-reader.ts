@@ -7,6 +7,11 @@ export interface ReaderCapabilities {
   readonly attributeFilters: boolean;
   readonly resourceAttributeFilters: boolean;
   readonly offsetPaging: boolean;
+  /**
+   * Free text (`TraceQuery.text`, `CallQuery.text`) can be searched. A store without a search
+   * index refuses such queries with `UnsupportedQueryError`.
+   */
+  readonly textSearch: boolean;
 }
 
 /** Reads traces back. Every method is scoped to the query's project. */

@@ -1,11 +1,16 @@
 import type Database from 'better-sqlite3';
+import { registerSketchFunctions } from '../sketch-sql.js';
 import { initialSchema } from './001-initial.js';
 import { llmCallsSchema } from './002-llm-calls.js';
+import { dashboardRollupsSchema } from './003-dashboard-rollups.js';
+import { searchSchema } from './004-search.js';
 
 /** Schema versions in order. A migration runs once, in a transaction, and bumps `user_version`. */
 export const MIGRATIONS: readonly { readonly version: number; readonly sql: string }[] = [
   { version: 1, sql: initialSchema },
   { version: 2, sql: llmCallsSchema },
+  { version: 3, sql: dashboardRollupsSchema },
+  { version: 4, sql: searchSchema },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
@@ -18,6 +23,8 @@ export function migrate(db: Database.Database): void {
       `the database has schema version ${current}, newer than this Sightline understands (${SCHEMA_VERSION}); upgrade Sightline`,
     );
   }
+  // Migrations that build rollups from stored calls use `sl_sketch`.
+  registerSketchFunctions(db);
   for (const migration of MIGRATIONS) {
     if (migration.version <= current) continue;
     db.transaction(() => {

@@ -1,10 +1,11 @@
 import { type CallCost, type LlmCall, type LogRecord, type PricedFields, type Span, serviceNameOf } from '@sightline/core';
 import { callWithContent } from '../call-content.js';
-import { callMatches } from '../call-match.js';
+import { callMatches, callQueryMatches } from '../call-match.js';
 import { callSortValue, parseCallSortValue, parseSessionSortValue, sessionSortValue } from '../call-order.js';
 import {
   type CallQuery,
   DEFAULT_CALL_ORDER,
+  DEFAULT_SESSION_CALLS,
   DEFAULT_SESSION_ORDER,
   type GetCallQuery,
   type GetSessionQuery,
@@ -15,12 +16,15 @@ import {
 import type { CallReader } from '../call-reader.js';
 import type { MetricsResult, RepriceResult, SessionDetail, SessionSummary, StoredCall, StoredLog } from '../call-results.js';
 import { StorageClosedError } from '../errors.js';
-import { pageByKeyset } from '../keyset-page.js';
+import type { Facets, FacetsQuery } from '../facets.js';
+import { pageByKeyset, parseBigIntValue } from '../keyset-page.js';
 import { MetricsAccumulator } from '../metrics/metrics-accumulator.js';
+import { SeriesAccumulator } from '../metrics/series-accumulator.js';
+import type { MetricsSeries, MetricsSeriesQuery } from '../metrics-series.js';
 import type { GetSpanQuery, GetTraceQuery, SpanTreeQuery, TraceQuery } from '../query.js';
 import { DEFAULT_ORDER } from '../query.js';
 import type { Page, SpanTreeNode, StoredSpan, TraceDetail, TraceLayout, TraceSummary, TreeLayout, WriteResult } from '../results.js';
-import { hasSpanConditions, spanMatches } from '../span-match.js';
+import { hasSpanConditions, spanMatches, spanWords } from '../span-match.js';
 import { buildSpanTree, treeLayout } from '../span-tree.js';
 import type { Storage } from '../storage.js';
 import type { TelemetryWriter, WriteGroup } from '../telemetry-writer.js';
@@ -29,6 +33,7 @@ import { pageSummaries } from '../trace-order.js';
 import { buildOutline, type TraceOutline } from '../trace-outline.js';
 import type { ReaderCapabilities, TraceReader } from '../trace-reader.js';
 import { summarizeTrace } from '../trace-summary.js';
+import { facetsOf } from './memory-facets.js';
 
 export interface MemoryStorageOptions {
   /** How many spans to keep, and how many log records; the oldest are dropped beyond it. Default 100,000. */
@@ -44,6 +49,8 @@ interface Entry {
   slot: number;
   /** Its key in outlines (see `readSpans`). */
   readonly seq: number;
+  /** The words of its search text, once a text search has needed them. */
+  words?: ReadonlySet<string>;
 }
 
 interface TraceEntry {
@@ -69,7 +76,12 @@ const SEP = '\u0000';
  */
 export class MemoryStorage implements Storage, TelemetryWriter, TraceReader, CallReader {
   readonly kind = 'memory';
-  readonly capabilities: ReaderCapabilities = { attributeFilters: true, resourceAttributeFilters: true, offsetPaging: true };
+  readonly capabilities: ReaderCapabilities = {
+    attributeFilters: true,
+    resourceAttributeFilters: true,
+    offsetPaging: true,
+    textSearch: true,
+  };
   readonly capacity: number;
   private readonly ring: (Entry | undefined)[];
   private head = 0;
@@ -223,7 +235,15 @@ export class MemoryStorage implements Storage, TelemetryWriter, TraceReader, Cal
       if (q.maxDurationNs !== undefined && duration > q.maxDurationNs) continue;
       if (q.sessionId !== undefined && summary.sessionId !== q.sessionId) continue;
       if (q.userId !== undefined && summary.userId !== q.userId) continue;
-      if (spanConditions && ![...trace.entries].some((e) => spanMatches(e.span, q))) continue;
+      if (q.model !== undefined || q.provider !== undefined) {
+        const has = this.callsOf(trace).some(
+          (c) =>
+            (q.model === undefined || c.model === q.model || c.requestModel === q.model) &&
+            (q.provider === undefined || c.provider === q.provider),
+        );
+        if (!has) continue;
+      }
+      if (spanConditions && ![...trace.entries].some((e) => spanMatches(e.span, q, () => this.wordsOf(e)))) continue;
       matches.push({ ...summary, key: trace.key });
     }
     const page = pageSummaries(matches, q.orderBy ?? DEFAULT_ORDER, (t) => t.key, q.limit, q.cursor, q.offset);
@@ -330,6 +350,12 @@ export class MemoryStorage implements Storage, TelemetryWriter, TraceReader, Cal
     return out;
   }
 
+  /** A held span's search words, computed the first time they are needed. */
+  private wordsOf(entry: Entry): ReadonlySet<string> {
+    entry.words ??= spanWords(entry.span);
+    return entry.words;
+  }
+
   private spanOf(project: string, call: LlmCall): StoredSpan | null {
     return this.spans.get(project + SEP + call.traceId + SEP + call.spanId)?.span ?? null;
   }
@@ -342,7 +368,10 @@ export class MemoryStorage implements Storage, TelemetryWriter, TraceReader, Cal
   async findCalls(q: CallQuery): Promise<Page<StoredCall>> {
     this.assertOpen();
     const order = q.orderBy ?? DEFAULT_CALL_ORDER;
-    const matches = this.allCalls(q.project, (c) => callMatches(c, this.spanOf(q.project, c), q));
+    const matches = this.allCalls(q.project, (c) => {
+      const entry = this.spans.get(q.project + SEP + c.traceId + SEP + c.spanId);
+      return callQueryMatches(c, entry?.span ?? null, q, () => this.wordsOf(entry as Entry));
+    });
     const page = pageByKeyset(
       matches,
       order,
@@ -368,6 +397,23 @@ export class MemoryStorage implements Storage, TelemetryWriter, TraceReader, Cal
     const acc = new MetricsAccumulator(q.groupBy);
     for (const { call } of this.allCalls(q.project, (c) => c.counted && callMatches(c, this.spanOf(q.project, c), q))) acc.addCall(call);
     return acc.result(q.limit);
+  }
+
+  async metricsSeries(q: MetricsSeriesQuery): Promise<MetricsSeries> {
+    this.assertOpen();
+    const acc = new SeriesAccumulator(q);
+    const range = { ...q, from: acc.start, to: acc.end };
+    for (const { call } of this.allCalls(q.project, (c) => c.counted && callMatches(c, this.spanOf(q.project, c), range)))
+      acc.addCall(call);
+    return acc.result(q.limit);
+  }
+
+  async facets(q: FacetsQuery): Promise<Facets> {
+    this.assertOpen();
+    const spans: StoredSpan[] = [];
+    for (const { span } of this.spans.values()) if (span.project === q.project) spans.push(span);
+    const calls = this.allCalls(q.project, (c) => c.counted).map((m) => m.call);
+    return facetsOf(spans, calls, q);
   }
 
   private sessionSummaries(project: string): Map<string, { summary: SessionSummary; traces: TraceEntry[] }> {
@@ -441,12 +487,22 @@ export class MemoryStorage implements Storage, TelemetryWriter, TraceReader, Cal
     this.assertOpen();
     const found = this.sessionSummaries(q.project).get(q.sessionId);
     if (!found) return null;
-    const traces = found.traces.map((t) => this.summaryOf(t)).sort((a, b) => cmpBig(a.startTimeUnixNano, b.startTimeUnixNano));
-    const calls = found.traces
-      .flatMap((t) => this.callsOf(t))
-      .sort(byTimestamp)
-      .map((c) => this.withContent(c));
-    return { summary: found.summary, traces, calls };
+    const direction = q.order ?? 'asc';
+    const entries = found.traces.flatMap((trace) => this.callsOf(trace).map((call, i) => ({ call, trace, key: trace.key * 100_000 + i })));
+    const page = pageByKeyset(
+      entries,
+      { field: 'timestamp', direction },
+      (e) => e.call.timestamp,
+      parseBigIntValue,
+      (e) => e.key,
+      q.limit ?? DEFAULT_SESSION_CALLS,
+      q.cursor,
+    );
+    const sign = direction === 'asc' ? 1 : -1;
+    const traces = [...new Set(page.items.map((e) => e.trace))]
+      .sort((a, b) => sign * (cmpBig(this.summaryOf(a).startTimeUnixNano, this.summaryOf(b).startTimeUnixNano) || a.key - b.key))
+      .map((t) => this.summaryOf(t));
+    return { summary: found.summary, traces, calls: page.items.map((e) => this.withContent(e.call)), nextCursor: page.nextCursor };
   }
 
   private logsOf(project: string, traceId: string, spanId?: string): StoredLog[] {

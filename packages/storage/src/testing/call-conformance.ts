@@ -233,6 +233,19 @@ export function describeCallConformance(getStore: () => Storage): void {
       expect(trace).toMatchObject({ llmCallCount: 1, inputTokens: 100, totalTokens: 120 });
     });
 
+    it('finds traces by the model or provider of their calls', async () => {
+      const a = llmSpan({ model: 'gpt-4o', served: 'gpt-4o-2024-08-06', input: 10, output: 1 });
+      const b = llmSpan({ model: 'claude-sonnet-4-5', provider: 'anthropic', input: 10, output: 1 });
+      const plain = buildSpan({ name: 'no calls' });
+      await write([a, b, plain]);
+      const find = async (q: { model?: string; provider?: string }) =>
+        (await getStore().reader.findTraces({ project: 'default', limit: 10, ...q })).items.map((t) => t.traceId);
+      expect(await find({ model: 'gpt-4o' })).toEqual([a.traceId]);
+      expect(await find({ model: 'gpt-4o-2024-08-06' })).toEqual([a.traceId]);
+      expect(await find({ provider: 'anthropic' })).toEqual([b.traceId]);
+      expect(await find({ provider: 'anthropic', model: 'gpt-4o' })).toEqual([]);
+    });
+
     it('counts sibling calls under a root whose id differs from theirs only in the last byte', async () => {
       const root = buildSpan({ spanId: 'aaaaaaaa00000000', name: 'agent.run', startMs: 0, durationMs: 5000 });
       const siblings = ['aaaaaaaa000000c0', 'aaaaaaaa000000c1', 'aaaaaaaa00000040'].map((spanId, i) =>

@@ -5,6 +5,8 @@ import type { AttributeFilter, TraceQuery } from '../query.js';
 import type { SpanTreeNode, StoredSpan, TraceSummary } from '../results.js';
 import type { Storage } from '../storage.js';
 import { describeCallConformance } from './call-conformance.js';
+import { describeDashboardConformance } from './dashboard-conformance.js';
+import { describeSearchConformance } from './search-conformance.js';
 import { attrs, buildSpan, buildTrace, hexId, T0 } from './span-builder.js';
 
 const MS = 1_000_000n;
@@ -519,6 +521,8 @@ export function describeStorageConformance(backend: string, open: () => Promise<
     });
 
     describeCallConformance(() => store);
+    describeDashboardConformance(() => store);
+    describeSearchConformance(() => store);
 
     describe('expiry', () => {
       it('deletes traces whose spans have all expired, and only those', async () => {

@@ -1,0 +1,46 @@
+import { type Span, Utf8Builder } from '@sightline/core';
+import { spanSearchLines } from '@sightline/storage';
+
+/**
+ * The last word of the search text of a span that records an LLM call (see
+ * schema/004-search.ts). U+E000 is a word character to SQLite but never part of a query's
+ * words (see `searchWords`), so only call searches, which add it, ever match it.
+ */
+export const CALL_MARK = '\uE000';
+
+/** The spans' search texts as UTF-8, end to end: span i's is bytes [offsets[i], offsets[i + 1]). */
+export interface EncodedSearch {
+  readonly text: Uint8Array;
+  readonly offsets: Uint32Array;
+}
+
+/**
+ * Every span's search text (`spanSearchText`), built on the thread that decoded the spans, so
+ * the writer thread only inserts it. `recordsCall(i)` tells whether span i records a call.
+ */
+export function encodeSearchTexts(spans: readonly Span[], recordsCall: (i: number) => boolean): EncodedSearch {
+  const out = new Utf8Builder(Math.max(1024, spans.length * 1024));
+  const offsets = new Uint32Array(spans.length + 1);
+  for (let i = 0; i < spans.length; i++) {
+    const lines = spanSearchLines(spans[i] as Span);
+    for (let k = 0; k < lines.length; k++) {
+      if (k > 0) out.byte(NEWLINE);
+      out.text(lines[k] as string);
+    }
+    if (recordsCall(i)) out.text(`\n${CALL_MARK}`);
+    offsets[i + 1] = out.pos;
+  }
+  return { text: out.buf.subarray(0, out.pos), offsets };
+}
+
+const NEWLINE = 10;
+
+/**
+ * The FTS5 query for spans holding every one of `words` (as `queryWords` gives them: letters
+ * and digits only, so quoting each is enough), call spans only when `calls`.
+ */
+export function matchExpression(words: readonly string[], calls: boolean): string {
+  const terms = words.map((w) => `"${w}"`);
+  if (calls) terms.push(`"${CALL_MARK}"`);
+  return terms.join(' ');
+}

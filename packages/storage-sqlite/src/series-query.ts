@@ -1,0 +1,81 @@
+import { type MetricsGroup, type MetricsSeries, type MetricsSeriesQuery, SeriesAccumulator } from '@sightline/storage';
+import type Database from 'better-sqlite3';
+import { callFiltersSql } from './call-query-sql.js';
+import { RAW_KEY, ROLLUP_KEY, rollupWhereSql, usesRollups } from './metrics-query.js';
+
+const HOUR_NS = 3_600_000_000_000n;
+
+/**
+ * Answers series queries. The range is widened to whole buckets, so when the filters are ones
+ * the hourly rollups keep, every bucket is read from them (grouped by bucket and split value
+ * in SQL); other filters read the matching calls.
+ */
+export class SeriesQueries {
+  constructor(private readonly db: Database.Database) {}
+
+  run(q: MetricsSeriesQuery, projectId: number, traceKeys: readonly number[] | null): MetricsSeries {
+    const acc = new SeriesAccumulator(q);
+    const { bucket: _bucket, splitBy: _splitBy, limit: _limit, ...filters } = q;
+    if (traceKeys === null && usesRollups(filters)) this.addRollups(acc, q, projectId);
+    else this.addCalls(acc, q, projectId, traceKeys);
+    return acc.result(q.limit);
+  }
+
+  private addRollups(acc: SeriesAccumulator, q: MetricsSeriesQuery, projectId: number): void {
+    const where = rollupWhereSql(q, projectId, acc.start / HOUR_NS, acc.end / HOUR_NS);
+    const bucket = q.bucket === 'day' ? '(hour - hour % 24)' : 'hour';
+    const split = q.splitBy ? ROLLUP_KEY[q.splitBy] : 'NULL';
+    const sql = `SELECT ${bucket}, ${split}, sum(calls), sum(errors), sum(input_tokens), sum(output_tokens), total(cost_usd), sum(priced_calls),
+                   group_concat(hex(latency), ''), group_concat(hex(ttft), '')
+                 FROM llm_rollups WHERE ${where.sql} GROUP BY 1, 2`;
+    for (const r of this.db
+      .prepare(sql)
+      .raw(true)
+      .all(...where.params) as unknown[][]) {
+      const g = acc.cell(BigInt(r[0] as number) * HOUR_NS, r[1] as string | null);
+      if (!g) continue;
+      g.addSums({
+        calls: r[2] as number,
+        errors: r[3] as number,
+        inputTokens: r[4] as number,
+        outputTokens: r[5] as number,
+        cacheReadTokens: 0,
+        cacheWriteTokens: 0,
+        reasoningTokens: 0,
+        totalTokens: 0,
+        costUsd: r[6] as number,
+        pricedCalls: r[7] as number,
+      });
+      g.latency.mergeEncoded(Buffer.from((r[8] as string | null) ?? '', 'hex'));
+      g.ttft.mergeEncoded(Buffer.from((r[9] as string | null) ?? '', 'hex'));
+    }
+  }
+
+  private addCalls(acc: SeriesAccumulator, q: MetricsSeriesQuery, projectId: number, traceKeys: readonly number[] | null): void {
+    const filters = callFiltersSql({ ...q, from: acc.start, to: acc.end }, projectId, traceKeys);
+    const split = q.splitBy ? RAW_KEY[q.splitBy] : 'NULL';
+    const sql = `SELECT c.ts, ${split}, c.is_error, c.input_tokens, c.output_tokens, c.cost_usd, c.duration_ms, c.ttft_ms
+                 FROM llm_calls c WHERE ${filters.sql} AND c.counted = 1`;
+    const n = (v: unknown) => (v === null ? null : Number(v));
+    for (const r of this.db
+      .prepare(sql)
+      .raw(true)
+      .safeIntegers(true)
+      .iterate(...filters.params) as Iterable<unknown[]>) {
+      const g: MetricsGroup | null = acc.cell(r[0] as bigint, r[1] === null ? null : String(r[1]));
+      g?.add({
+        isError: Number(r[2]) === 1,
+        inputTokens: n(r[3]),
+        outputTokens: n(r[4]),
+        cacheReadTokens: null,
+        cacheWriteTokens: null,
+        reasoningTokens: null,
+        totalTokens: null,
+        costUsd: n(r[5]),
+        durationMs: Number(r[6]),
+        ttftMs: n(r[7]),
+        tokensPerS: null,
+      });
+    }
+  }
+}
