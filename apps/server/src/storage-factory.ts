@@ -15,6 +15,8 @@ export interface StorageOptions {
   readonly memoryCapacity?: number;
   /** Where the store reports trouble: what it recovers from (a writer thread replaced), damage it finds (once). */
   readonly logger?: Logger;
+  /** SQLite: index spans' text for free-text search (default true; see `SqliteStorageOptions.searchIndex`). */
+  readonly searchIndex?: boolean;
 }
 
 export const DEFAULT_DB_PATH = join(homedir(), '.sightline', 'sightline.db');
@@ -24,6 +26,7 @@ export function openStorage(options: StorageOptions): Storage {
   const logger = options.logger;
   return new SqliteStorage({
     path: options.path ?? DEFAULT_DB_PATH,
+    searchIndex: options.searchIndex,
     onWriterRestart: (reason) => logger?.warn(`the SQLite writer thread stopped (${reason}); started a new one and retrying its work`),
     onDamage: (damage) => logger?.error(damageAdvice(damage.message)),
   });

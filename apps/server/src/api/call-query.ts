@@ -13,6 +13,7 @@ import {
 } from '@sightline/storage';
 import { parseAttributeFilters, parseSortOrder } from './filter-params.js';
 import { hexIdParam, MAX_COST_USD, MAX_DURATION_MS, QueryParams } from './query-params.js';
+import { searchParam } from './search-param.js';
 
 /**
  * The filters shared by `GET /api/llm-calls` and `GET /api/metrics`: `start`, `end`, `trace_id`,
@@ -20,7 +21,7 @@ import { hexIdParam, MAX_COST_USD, MAX_DURATION_MS, QueryParams } from './query-
  * `route`, `status` (`error` | `ok`), `min_cost_usd`, `min_duration_ms`, `attr.<key>` and
  * `resource.<key>`.
  */
-function parseCallFilters(p: QueryParams, project: string): CallFilters {
+export function parseCallFilters(p: QueryParams, project: string): CallFilters {
   const traceIdText = p.string('trace_id');
   const traceId = traceIdText === undefined ? undefined : hexIdParam('query parameter "trace_id"', traceIdText, 32);
   return {
@@ -42,11 +43,12 @@ function parseCallFilters(p: QueryParams, project: string): CallFilters {
   };
 }
 
-/** `GET /api/llm-calls`: the filters, `order_by=<timestamp|duration|ttft|cost|total_tokens>[:asc|desc]`, `limit`, `cursor`. */
+/** `GET /api/llm-calls`: the filters, `q` (free text), `order_by=<timestamp|duration|ttft|cost|total_tokens>[:asc|desc]`, `limit`, `cursor`. */
 export function parseCallQuery(params: URLSearchParams, project: string): CallQuery {
   const p = new QueryParams(params);
   const query: CallQuery = {
     ...parseCallFilters(p, project),
+    text: searchParam(p),
     orderBy: parseSortOrder(p.string('order_by'), CALL_ORDER_FIELDS) as { field: CallOrderField; direction: 'asc' | 'desc' } | undefined,
     limit: p.integer('limit', 1, MAX_PAGE_SIZE) ?? DEFAULT_PAGE_SIZE,
     cursor: p.string('cursor'),

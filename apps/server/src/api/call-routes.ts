@@ -5,18 +5,22 @@ import type { Router } from '../http/router.js';
 import type { Ingest } from '../ingest/ingest.js';
 import { callToJson, logToJson, metricsToJson, sessionToJson } from './call-json.js';
 import { parseCallQuery, parseMetricsQuery, parseSessionQuery } from './call-query.js';
+import { facetsToJson, seriesToJson } from './dashboard-json.js';
+import { parseFacetsQuery, parseSeriesQuery, parseSessionPage } from './dashboard-query.js';
 import { hexIdParam, QueryParams } from './query-params.js';
+import { withSearchCheck } from './search-param.js';
 import { traceSummaryToJson } from './span-json.js';
 import { withCursorCheck } from './trace-routes.js';
 
 /**
  * `GET /api/llm-calls`, `GET /api/llm-calls/{span_id}`, `GET /api/sessions`,
- * `GET /api/sessions/{session_id}`, `GET /api/metrics`, `GET /api/logs`.
+ * `GET /api/sessions/{session_id}`, `GET /api/metrics`, `GET /api/metrics/series`,
+ * `GET /api/facets`, `GET /api/logs`.
  */
 export function addCallRoutes(router: Router, calls: CallReader, ingest: Ingest): void {
   router.add('GET', '/api/llm-calls', async ({ req, res, url }) => {
     const query = parseCallQuery(url.searchParams, ingest.projectOf(req));
-    const page = await withCursorCheck(() => calls.findCalls(query));
+    const page = await withCursorCheck(() => withSearchCheck(() => calls.findCalls(query)));
     sendJson(res, 200, { data: page.items.map(callToJson), next_cursor: page.nextCursor });
   });
 
@@ -35,20 +39,31 @@ export function addCallRoutes(router: Router, calls: CallReader, ingest: Ingest)
   });
 
   router.add('GET', '/api/sessions/{session_id}', async ({ req, res, url, params }) => {
-    new QueryParams(url.searchParams).check();
     const sessionId = params.session_id ?? '';
-    const detail = await calls.getSession({ project: ingest.projectOf(req), sessionId });
+    const query = parseSessionPage(url.searchParams, ingest.projectOf(req), sessionId);
+    const detail = await withCursorCheck(() => calls.getSession(query));
     if (!detail) throw notFound(`session "${sessionId}" not found`);
     sendJson(res, 200, {
       session: sessionToJson(detail.summary),
       traces: detail.traces.map(traceSummaryToJson),
       calls: detail.calls.map(callToJson),
+      next_cursor: detail.nextCursor,
     });
   });
 
   router.add('GET', '/api/metrics', async ({ req, res, url }) => {
     const query = parseMetricsQuery(url.searchParams, ingest.projectOf(req));
     sendJson(res, 200, metricsToJson(await calls.metrics(query), query.groupBy));
+  });
+
+  router.add('GET', '/api/metrics/series', async ({ req, res, url }) => {
+    const query = parseSeriesQuery(url.searchParams, ingest.projectOf(req));
+    sendJson(res, 200, seriesToJson(await calls.metricsSeries(query), query));
+  });
+
+  router.add('GET', '/api/facets', async ({ req, res, url }) => {
+    const query = parseFacetsQuery(url.searchParams, ingest.projectOf(req));
+    sendJson(res, 200, facetsToJson(await calls.facets(query), query));
   });
 
   router.add('GET', '/api/logs', async ({ req, res, url }) => {

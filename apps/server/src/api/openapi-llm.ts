@@ -1,12 +1,13 @@
 import { MAX_ATTRIBUTE_FILTERS } from './filter-params.js';
 import { attributes, errorResponse, hexId, json, jsonBody, otlpExport, page, pageParams, query, ref, time } from './openapi-parts.js';
 import { MAX_COST_USD, MAX_DURATION_MS } from './query-params.js';
+import { MAX_SEARCH_CHARS, SEARCH_DESCRIPTION } from './search-param.js';
 
 /** The LLM call, session, metrics, logs and admin parts of the OpenAPI document. */
 
 const nullable = (type: string) => ({ type: [type, 'null'] });
 
-const callFilters = [
+export const callFilters = [
   query('start', 'Calls starting at or after: ISO-8601, or a duration before now (15m, 2h, 7d)'),
   query('end', 'Calls starting before: ISO-8601, or a duration before now'),
   query('trace_id', 'Calls of this trace', hexId(32)),
@@ -40,6 +41,14 @@ export const llmPaths = {
       description: `Every span that is a model call, whichever vocabulary it was recorded in. ${attrNote}`,
       parameters: [
         ...callFilters,
+        query(
+          'q',
+          `${SEARCH_DESCRIPTION} Here: calls whose span matches — the words of their prompts and completions, tool calls and other attributes; content sent as separate log records is not searched.`,
+          {
+            type: 'string',
+            maxLength: MAX_SEARCH_CHARS,
+          },
+        ),
         query(
           'order_by',
           'timestamp | duration | ttft | cost | total_tokens, with :asc or :desc (default timestamp:desc); unknown values sort lowest',
@@ -77,19 +86,32 @@ export const llmPaths = {
   },
   '/api/sessions/{session_id}': {
     get: {
-      summary: 'A session as a conversation: its traces and calls in time order',
+      summary: 'A session as a conversation: a page of its calls in time order, and their traces',
       operationId: 'getSession',
-      parameters: [{ name: 'session_id', in: 'path', required: true, schema: { type: 'string' } }],
+      description:
+        'The session’s summary, `limit` of the calls of its traces in time order (from the start by default; order=desc: the latest first), and the traces those calls belong to, in the same order by start (a trace whose calls run over several pages is on each). A session of up to 200 calls comes whole, with next_cursor null. Reads only about a page of calls, whatever the session’s size.',
+      parameters: [
+        { name: 'session_id', in: 'path', required: true, schema: { type: 'string' } },
+        query('limit', 'Calls per page', { type: 'integer', minimum: 1, maximum: 1000, default: 200 }),
+        query('cursor', 'next_cursor of the previous page (same order)'),
+        query('order', 'asc: the conversation from its start; desc: the latest calls first', {
+          type: 'string',
+          enum: ['asc', 'desc'],
+          default: 'asc',
+        }),
+      ],
       responses: {
         '200': json({
           type: 'object',
-          required: ['session', 'traces', 'calls'],
+          required: ['session', 'traces', 'calls', 'next_cursor'],
           properties: {
             session: ref('Session'),
             traces: { type: 'array', items: ref('TraceSummary') },
             calls: { type: 'array', items: ref('LlmCall') },
+            next_cursor: { type: ['string', 'null'] },
           },
         }),
+        '400': errorResponse('A query parameter is malformed, or the cursor is not one for this order'),
         '404': errorResponse('No such session'),
       },
     },
@@ -98,7 +120,7 @@ export const llmPaths = {
     get: {
       summary: 'Calls, errors, tokens, cost and latency percentiles, grouped',
       operationId: 'getMetrics',
-      description: `Over the calls that count (a call repeating another's usage is skipped). Percentiles are within 1% of the exact value. ${attrNote}`,
+      description: `Over the calls that count (a call repeating another's usage is skipped). Percentiles are within 1% of the exact value. Read from rollups kept at ingest when the filters allow: hourly ones for the provider, model, operation, service and route filters and groupings; per session and per user ones (by day and hour) for group_by=session or user with at most a time range. The calls themselves are read only for the partial hours at a range's edges, and for other filters. ${attrNote}`,
       parameters: [
         ...callFilters,
         query('group_by', 'Split by this (none: one total)', {
@@ -124,6 +146,55 @@ export const llmPaths = {
         }),
         '400': errorResponse('A query parameter is malformed'),
       },
+    },
+  },
+  '/api/metrics/series': {
+    get: {
+      summary: 'Calls, errors, tokens, cost and latency and TTFT percentiles per hour or day, split by a dimension, for charts',
+      operationId: 'getMetricsSeries',
+      description: `Columnar: \`buckets\` holds each bucket's start, and every series one array per figure, parallel to it (0, or null for cost and percentiles, where a bucket has no call). The range is widened to whole buckets, so a bucket always holds all its calls. The \`limit\` values with the most calls in the range are series of their own; the rest are summed into one series with \`other: true\`. With the call-list filters the hourly rollups keep (provider, model, operation, service, route) it reads only rollups; other filters read the matching calls. ${attrNote}`,
+      parameters: [
+        ...callFilters.map((f) =>
+          f.name === 'start'
+            ? {
+                ...f,
+                description: 'Calls starting at or after (its bucket): default a day (bucket=hour) or 30 days (bucket=day) before end',
+              }
+            : f.name === 'end'
+              ? { ...f, description: 'Calls starting before (the end of its bucket): default now' }
+              : f,
+        ),
+        query('bucket', 'The time bucket', { type: 'string', enum: ['hour', 'day'], default: 'hour' }),
+        query('split_by', 'One series per value of this (none: the total only)', {
+          type: 'string',
+          enum: ['model', 'provider', 'service', 'operation', 'route'],
+        }),
+        query('limit', 'Most series: the values with the most calls; the rest as “other”', {
+          type: 'integer',
+          minimum: 1,
+          maximum: 50,
+          default: 8,
+        }),
+      ],
+      responses: {
+        '200': json(ref('MetricsSeries')),
+        '400': errorResponse('A query parameter is malformed, or the range spans more than 1,000 buckets'),
+      },
+    },
+  },
+  '/api/facets': {
+    get: {
+      summary:
+        'The services, span names, models, providers, operations and routes of a time range, with users and sessions counted, for filter pickers',
+      operationId: 'getFacets',
+      description:
+        'Read from rollups kept at ingest, so it costs the same at any store size. The range is widened to the whole UTC hours it touches (`start` and `end` in the answer say which). Services and span names count spans; models (served, else requested), providers, operations and routes count the calls that count; values are ordered by count, then value. In an hour with more than 1,000 distinct service and span name pairs, the spans of further pairs count for their service only.',
+      parameters: [
+        query('start', 'From this time (its hour): ISO-8601, or a duration before now (15m, 2h, 7d); none: from the first data'),
+        query('end', 'Before this time (the end of its hour); none: to the last data'),
+        query('limit', 'Most values per facet', { type: 'integer', minimum: 1, maximum: 1000, default: 50 }),
+      ],
+      responses: { '200': json(ref('Facets')), '400': errorResponse('A query parameter is malformed') },
     },
   },
   '/api/logs': {
@@ -314,6 +385,60 @@ export const llmSchemas = {
       latency_ms: { type: 'object', properties: { p50: nullable('number'), p95: nullable('number'), p99: nullable('number') } },
       ttft_ms: { type: 'object', properties: { p50: nullable('number'), p95: nullable('number') } },
       tokens_per_s: { type: 'object', properties: { p50: nullable('number') } },
+    },
+  },
+  MetricsSeries: {
+    type: 'object',
+    required: ['bucket', 'split_by', 'buckets', 'series', 'total'],
+    properties: {
+      bucket: { type: 'string', enum: ['hour', 'day'] },
+      split_by: nullable('string'),
+      buckets: { type: 'array', items: time, description: 'Each bucket’s start' },
+      series: {
+        type: 'array',
+        items: ref('SeriesColumns'),
+        description: 'The values with the most calls first, then “other” when values were left out; empty without split_by',
+      },
+      total: ref('SeriesColumns'),
+    },
+  },
+  SeriesColumns: {
+    type: 'object',
+    description: 'One value per bucket in each array, parallel to `buckets`',
+    properties: {
+      key: { ...nullable('string'), description: 'The split value; null for calls without one, and for “other” (absent from the total)' },
+      other: { type: 'boolean', description: 'The values not shown on their own, summed (absent from the total)' },
+      calls: { type: 'array', items: { type: 'integer' } },
+      errors: { type: 'array', items: { type: 'integer' } },
+      input_tokens: { type: 'array', items: { type: 'integer' } },
+      output_tokens: { type: 'array', items: { type: 'integer' } },
+      cost_usd: { type: 'array', items: nullable('number'), description: 'Null where no call of the bucket is priced' },
+      latency_ms: {
+        type: 'object',
+        properties: { p50: { type: 'array', items: nullable('number') }, p95: { type: 'array', items: nullable('number') } },
+      },
+      ttft_ms: {
+        type: 'object',
+        properties: { p50: { type: 'array', items: nullable('number') }, p95: { type: 'array', items: nullable('number') } },
+      },
+    },
+  },
+  Facets: {
+    type: 'object',
+    properties: {
+      start: { oneOf: [time, { type: 'null' }], description: 'The range counted, widened to whole hours' },
+      end: { oneOf: [time, { type: 'null' }] },
+      ...Object.fromEntries(
+        ['services', 'span_names', 'models', 'providers', 'operations', 'routes'].map((facet) => [
+          facet,
+          {
+            type: 'array',
+            items: { type: 'object', properties: { value: { type: 'string' }, count: { type: 'integer' } } },
+          },
+        ]),
+      ),
+      users: { type: 'integer', description: 'Distinct users of the calls that count' },
+      sessions: { type: 'integer', description: 'Distinct sessions of the calls that count' },
     },
   },
   LogRecord: {

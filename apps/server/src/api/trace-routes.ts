@@ -3,8 +3,10 @@ import { badRequest, notFound } from '../http/http-error.js';
 import { sendJson } from '../http/respond.js';
 import type { Router } from '../http/router.js';
 import type { Ingest } from '../ingest/ingest.js';
+import { streamOutline } from './outline-json.js';
 import { hexIdParam, QueryParams } from './query-params.js';
-import { traceSummaryToJson } from './span-json.js';
+import { withSearchCheck } from './search-param.js';
+import { spanToJson, traceSummaryToJson } from './span-json.js';
 import { parseTraceQuery } from './trace-query.js';
 import { streamSpanTree, streamTrace } from './trace-stream.js';
 
@@ -16,7 +18,7 @@ import { streamSpanTree, streamTrace } from './trace-stream.js';
 export function addTraceRoutes(router: Router, reader: TraceReader, ingest: Ingest): void {
   router.add('GET', '/api/traces', async ({ req, res, url }) => {
     const query = parseTraceQuery(url.searchParams, ingest.projectOf(req));
-    const page = await withCursorCheck(() => reader.findTraces(query));
+    const page = await withCursorCheck(() => withSearchCheck(() => reader.findTraces(query)));
     sendJson(res, 200, { data: page.items.map(traceSummaryToJson), next_cursor: page.nextCursor });
   });
 
@@ -27,6 +29,23 @@ export function addTraceRoutes(router: Router, reader: TraceReader, ingest: Inge
     const order = await reader.getTraceLayout({ project, traceId });
     if (!order) throw notFound(`trace ${traceId} not found`);
     await streamTrace(res, reader, project, order);
+  });
+
+  router.add('GET', '/api/traces/{trace_id}/outline', async ({ req, res, url, params }) => {
+    new QueryParams(url.searchParams).check();
+    const traceId = hexIdParam('path parameter "trace_id"', params.trace_id ?? '', 32);
+    const outline = await reader.getTraceOutline({ project: ingest.projectOf(req), traceId });
+    if (!outline) throw notFound(`trace ${traceId} not found`);
+    await streamOutline(res, outline);
+  });
+
+  router.add('GET', '/api/traces/{trace_id}/spans/{span_id}', async ({ req, res, url, params }) => {
+    new QueryParams(url.searchParams).check();
+    const traceId = hexIdParam('path parameter "trace_id"', params.trace_id ?? '', 32);
+    const spanId = hexIdParam('path parameter "span_id"', params.span_id ?? '', 16);
+    const span = await reader.getSpan({ project: ingest.projectOf(req), traceId, spanId });
+    if (!span) throw notFound(`span ${spanId} not found in trace ${traceId}`);
+    sendJson(res, 200, spanToJson(span));
   });
 
   router.add('GET', '/api/spans/{span_id}/tree', async ({ req, res, url, params }) => {
