@@ -6,7 +6,10 @@ import { openApiDocument } from './api/openapi.js';
 import { addTraceRoutes } from './api/trace-routes.js';
 import { sendJson } from './http/respond.js';
 import { Router } from './http/router.js';
+import type { WebUi } from './http/web-ui.js';
 import type { Ingest } from './ingest/ingest.js';
+import type { LiveHub } from './live/live-hub.js';
+import { addLiveRoutes } from './live/live-routes.js';
 import type { OpenSpans } from './llama-stack/open-spans.js';
 import { addLlamaStackRoutes } from './llama-stack/telemetry-routes.js';
 import type { Logger } from './log.js';
@@ -22,17 +25,16 @@ export interface RouteDeps {
   readonly pricing: Pricing;
   readonly logger: Logger;
   readonly maxBodyBytes: number;
+  /** The clients of `GET /api/live`. */
+  readonly live: LiveHub;
+  /** The web UI's files. */
+  readonly ui: WebUi;
 }
 
-/** Every route of the main port (4800): landing page, health, API, OTLP/HTTP, Llama Stack. */
+/** Every route of the main port (4800): health, API, OTLP/HTTP, Llama Stack, and the web UI. */
 export function apiRouter(deps: RouteDeps): Router {
   const router = new Router();
   const { storage, ingest } = deps;
-  router.add('GET', '/', ({ res }) => {
-    const text = `Sightline ${VERSION} is running.\n\nAPI: /api/traces, /api/llm-calls, /api/sessions, /api/metrics, POST /api/import (OpenAPI at /api/openapi.json)\nOTLP/HTTP: POST /v1/traces, POST /v1/logs\nHealth: /healthz\n`;
-    res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
-    res.end(text);
-  });
   // Still 200 when the store is damaged: this is a liveness probe, and restarting the process
   // would not mend the file; "degraded" and storage_problem say what an operator must do.
   router.add('GET', '/healthz', ({ res }) => {
@@ -67,6 +69,10 @@ export function apiRouter(deps: RouteDeps): Router {
   addAdminRoutes(router, storage, deps.pricing, deps.logger);
   addImportRoutes(router, ingest, deps.maxBodyBytes);
   addLlamaStackRoutes(router, storage.reader, ingest, deps.openSpans);
+  addLiveRoutes(router, deps.live, ingest);
+  // Every other GET is the web UI: its pages, its files, or its not-found page.
+  const ui = deps.ui;
+  router.fallback(({ req, res, url }) => ui.serve(req, res, url.pathname), ['/api/', '/v1/', '/healthz']);
   return router;
 }
 

@@ -8,9 +8,13 @@ import { type ConnectionLimits, connectionLimits, createLimitedServer } from './
 import { DEFAULT_MAX_BODY_BYTES } from './http/read-body.js';
 import type { Router } from './http/router.js';
 import { routeHandler } from './http/serve-routes.js';
+import { WebUi } from './http/web-ui.js';
 import { CallExtractor } from './ingest/call-extractor.js';
 import { Ingest } from './ingest/ingest.js';
 import { IngestQueue } from './ingest/ingest-queue.js';
+import { LiveFeed } from './live/live-feed.js';
+import { DEFAULT_LIVE_OPTIONS, LiveHub, type LiveOptions } from './live/live-hub.js';
+import { TraceUpdates } from './live/trace-updates.js';
 import { OpenSpans, type OpenSpansLimits } from './llama-stack/open-spans.js';
 import { consoleLogger, type Logger } from './log.js';
 import { startGrpcReceiver } from './otlp/otlp-grpc.js';
@@ -35,6 +39,8 @@ export interface ServerOptions {
    * answer (default 64 MiB); beyond it requests are told to retry later (503, UNAVAILABLE).
    */
   readonly maxBodyBytesInFlight?: number;
+  /** The web UI to serve at / (default: the built `@sightline/web`). */
+  readonly ui?: WebUi;
   /** Limits on Llama Stack spans held open between span_start and span_end (see {@link OpenSpansLimits}). */
   readonly openSpans?: Partial<OpenSpansLimits>;
   /** How often expired data is deleted (default 60 s). */
@@ -49,6 +55,8 @@ export interface ServerOptions {
    * headers, 60 s for the whole request, 65 s keep-alive, 120 s idle.
    */
   readonly connectionLimits?: Partial<ConnectionLimits>;
+  /** The live stream, `GET /api/live` (see {@link LiveOptions}); its heartbeat is kept within half the idle timeout. */
+  readonly live?: Partial<LiveOptions>;
 }
 
 export type Listener = 'api' | 'grpc' | 'otlp-http';
@@ -84,10 +92,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const pricing = await Pricing.load(options.pricesFile ?? null);
   const queue = new IngestQueue(storage.writer, { maxPendingSpans: options.maxPendingSpans });
   const calls = options.llmCalls === false ? null : new CallExtractor(() => pricing.pricer);
-  const ingest = new Ingest(queue, logger, calls, new BodyBudget(options.maxBodyBytesInFlight ?? DEFAULT_BODY_BUDGET_BYTES));
+  const idleTimeoutMs = connectionLimits(options.connectionLimits).idleTimeoutMs;
+  const live = new LiveHub({
+    ...options.live,
+    heartbeatMs: Math.min(options.live?.heartbeatMs ?? DEFAULT_LIVE_OPTIONS.heartbeatMs, Math.floor(idleTimeoutMs / 2)),
+  });
+  const liveFeed = new LiveFeed(live, new TraceUpdates(storage.reader, live, logger));
+  const ingest = new Ingest(queue, logger, calls, new BodyBudget(options.maxBodyBytesInFlight ?? DEFAULT_BODY_BUDGET_BYTES), liveFeed);
   const openSpans = new OpenSpans(ingest, logger, options.openSpans);
 
-  const deps = { storage, ingest, openSpans, pricing, logger, maxBodyBytes: maxBody };
+  const deps = { storage, ingest, openSpans, pricing, logger, live, maxBodyBytes: maxBody, ui: options.ui ?? WebUi.installed() };
   const limits = connectionLimits(options.connectionLimits);
   const httpServer = (router: Router, listener: Listener) =>
     createLimitedServer(routeHandler(router, logger), limits, (message) => logger.warn(`${listener} listener: ${message}`));
@@ -96,6 +110,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   let grpcServer: grpc.Server | null = null;
   const shutdown = async () => {
     clearInterval(sweeper);
+    // Event streams never end on their own: end them, or closing the listeners would wait on them.
+    live.close();
     await Promise.all(servers.map(closeHttpServer));
     if (grpcServer) await closeGrpcServer(grpcServer);
     await openSpans.flushStale(true);

@@ -1,8 +1,10 @@
 import { MemoryStorage } from '@sightline/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openApiDocument } from '../src/api/openapi.js';
+import { WebUi } from '../src/http/web-ui.js';
 import { Ingest } from '../src/ingest/ingest.js';
 import { IngestQueue } from '../src/ingest/ingest-queue.js';
+import { LiveHub } from '../src/live/live-hub.js';
 import { OpenSpans } from '../src/llama-stack/open-spans.js';
 import { silentLogger } from '../src/log.js';
 import { Pricing } from '../src/pricing/pricing.js';
@@ -33,6 +35,8 @@ describe('the OpenAPI document', () => {
       pricing: await Pricing.load(null),
       logger: silentLogger,
       maxBodyBytes: 1,
+      live: new LiveHub(),
+      ui: new WebUi(null),
     });
     const served = router.routes.map((r) => `${r.method} ${r.pattern}`).sort();
     const documented = Object.entries(openApiDocument.paths)

@@ -1,4 +1,4 @@
-import { type LogRecord, type Message, nanosToIso, type Provenance, type ToolCall } from '@sightline/core';
+import { type LlmCall, type LogRecord, type Message, nanosToIso, type Provenance, type ToolCall } from '@sightline/core';
 import type { MetricsGroupBy, MetricsResult, MetricsRow, SessionSummary, StoredCall, StoredLog } from '@sightline/storage';
 import { attributesToJson, type Json, valueToJson } from './json-values.js';
 
@@ -6,6 +6,11 @@ type JsonObject = { [key: string]: Json };
 
 /** An LLM call as the API returns it. */
 export function callToJson(c: StoredCall): JsonObject {
+  return callInProjectToJson(c, c.project);
+}
+
+/** A call of `project` as the API returns it (without copying the call into a {@link StoredCall}). */
+export function callInProjectToJson(c: LlmCall, project: string): JsonObject {
   return {
     trace_id: c.traceId,
     span_id: c.spanId,
@@ -61,7 +66,7 @@ export function callToJson(c: StoredCall): JsonObject {
     provenance: provenanceToJson(c.provenance),
     counted: c.counted,
     duplicate_of: c.duplicateOf,
-    project: c.project,
+    project,
   };
 }
 

@@ -3,9 +3,11 @@
  * checks that its paths and methods are exactly the routes the server registers.
  */
 import { MAX_ATTRIBUTE_FILTERS } from './filter-params.js';
+import { livePaths } from './openapi-live.js';
 import { llmPaths, llmSchemas } from './openapi-llm.js';
 import { attributes, errorResponse, hexId, json, jsonBody, otlpExport, page, pageParams, query, ref, time } from './openapi-parts.js';
 import { MAX_DURATION_MS } from './query-params.js';
+import { MAX_SEARCH_CHARS, SEARCH_DESCRIPTION } from './search-param.js';
 
 export const openApiDocument = {
   openapi: '3.1.0',
@@ -16,13 +18,6 @@ export const openApiDocument = {
       'Query traces, LLM calls, sessions and metrics stored by Sightline, send OTLP data, and use the Llama Stack compatible telemetry routes. JSON field names are snake_case; times are ISO-8601 with nanoseconds; ids are lowercase hex. Errors are {"error": {"code", "message"}}.',
   },
   paths: {
-    '/': {
-      get: {
-        summary: 'A short text page saying Sightline is running, with links',
-        operationId: 'landing',
-        responses: { '200': { description: 'text/plain' } },
-      },
-    },
     '/healthz': {
       get: { summary: 'Liveness and basic counters', operationId: 'health', responses: { '200': json(ref('Health')) } },
     },
@@ -33,7 +28,7 @@ export const openApiDocument = {
       get: {
         summary: 'List traces, newest first',
         operationId: 'listTraces',
-        description: `Span-level conditions (service, name, status, attr.*, resource.*) must all hold on one span of the trace. Attribute filters are query parameters named attr.<key> (span attribute) or resource.<key> (resource attribute) with value <op>:<value>, exists, or a bare value (eq). Operators: eq, ne, gt, lt, gte, lte, contains, exists. At most ${MAX_ATTRIBUTE_FILTERS} attribute filters per request; times from 1970 to 2262-04-11.`,
+        description: `Span-level conditions (service, name, status, attr.*, resource.*, q) must all hold on one span of the trace. Attribute filters are query parameters named attr.<key> (span attribute) or resource.<key> (resource attribute) with value <op>:<value>, exists, or a bare value (eq). Operators: eq, ne, gt, lt, gte, lte, contains, exists. At most ${MAX_ATTRIBUTE_FILTERS} attribute filters per request; times from 1970 to 2262-04-11.`,
         parameters: [
           query('start', 'Traces starting at or after: ISO-8601, or a duration before now (15m, 2h, 7d)'),
           query('end', 'Traces starting before: ISO-8601, or a duration before now'),
@@ -44,6 +39,9 @@ export const openApiDocument = {
           query('max_duration_ms', 'Trace lasts at most', { type: 'number', minimum: 0, maximum: MAX_DURATION_MS }),
           query('session_id', 'Traces of this session'),
           query('user_id', 'Traces of this user'),
+          query('model', 'Traces with an LLM call of this requested or served model'),
+          query('provider', 'Traces with an LLM call of this provider'),
+          query('q', SEARCH_DESCRIPTION, { type: 'string', maxLength: MAX_SEARCH_CHARS }),
           query(
             'order_by',
             'start_time | end_time | duration | span_count | error_count | trace_id | llm_call_count | total_tokens | cost, with :asc or :desc (default desc)',
@@ -72,6 +70,65 @@ export const openApiDocument = {
         },
       },
     },
+    '/api/traces/{trace_id}/outline': {
+      get: {
+        summary:
+          "A trace's skeleton for drawing its tree and timeline: every span's place, name, kind, times, status and LLM call summary, no content",
+        operationId: 'getTraceOutline',
+        description:
+          'Columnar: span i is index i of each array of `spans`, spans in start order. `parent` and `call` are indexes (-1: none); `name`, `service`, `model`, `provider` index `strings` (-1: unknown); `kind` (0 unspecified, 1 internal, 2 server, 3 client, 4 producer, 5 consumer) and `status` (0 unset, 1 ok, 2 error) are OTLP numbers; `start_ms` counts from the trace start. Unknown numbers are null. Streamed; a 100,000-span trace is a few MB.',
+        parameters: [{ name: 'trace_id', in: 'path', required: true, schema: hexId(32) }],
+        responses: {
+          '200': json({
+            type: 'object',
+            required: ['trace', 'spans', 'calls', 'strings', 'start_time'],
+            properties: {
+              trace: ref('TraceSummary'),
+              start_time: { type: 'string', format: 'date-time' },
+              spans: {
+                type: 'object',
+                properties: Object.fromEntries(
+                  ['span_id', 'parent', 'name', 'service', 'kind', 'status', 'start_ms', 'duration_ms', 'call'].map((k) => [
+                    k,
+                    { type: 'array' },
+                  ]),
+                ),
+              },
+              calls: {
+                type: 'object',
+                properties: Object.fromEntries(
+                  [
+                    'model',
+                    'provider',
+                    'input_tokens',
+                    'output_tokens',
+                    'cache_read_tokens',
+                    'cost_usd',
+                    'ttft_ms',
+                    'counted',
+                    'is_error',
+                  ].map((k) => [k, { type: 'array' }]),
+                ),
+              },
+              strings: { type: 'array', items: { type: 'string' } },
+            },
+          }),
+          '400': errorResponse('trace_id is not 32 hex characters'),
+          '404': errorResponse('No such trace'),
+        },
+      },
+    },
+    '/api/traces/{trace_id}/spans/{span_id}': {
+      get: {
+        summary: 'One span of a trace, with its attributes, events, links, resource and scope',
+        operationId: 'getSpan',
+        parameters: [
+          { name: 'trace_id', in: 'path', required: true, schema: hexId(32) },
+          { name: 'span_id', in: 'path', required: true, schema: hexId(16) },
+        ],
+        responses: { '200': json(ref('Span')), '400': errorResponse('Malformed id'), '404': errorResponse('No such span in this trace') },
+      },
+    },
     '/api/spans/{span_id}/tree': {
       get: {
         summary: 'A span with its descendants, nested',
@@ -96,6 +153,7 @@ export const openApiDocument = {
       response: 'ExportResponse',
     }),
     ...llmPaths,
+    ...livePaths,
     '/v1/telemetry/query-traces': {
       post: {
         summary: 'Llama Stack: query traces',

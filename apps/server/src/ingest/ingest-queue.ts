@@ -25,11 +25,24 @@ export interface IngestQueueOptions {
   readonly maxBatchesInFlight?: number;
 }
 
+/**
+ * What a committed group's batch tells of it: whether its spans were new. Exact for a group
+ * committed alone; in a batch with others, `allNew` and `noneNew` can both be false.
+ */
+export interface Committed {
+  /** No span of the batch was stored before (none was a retry). */
+  readonly allNew: boolean;
+  /** Every span of the batch was stored before. */
+  readonly noneNew: boolean;
+}
+
+const NOTHING_COMMITTED: Committed = { allNew: false, noneNew: true };
+
 interface Pending {
   /** The group, or what the writer prepared of it; dropped once committed or refused. */
   item: unknown;
   readonly spans: number;
-  readonly resolve: () => void;
+  readonly resolve: (committed: Committed) => void;
   readonly reject: (err: unknown) => void;
 }
 
@@ -81,11 +94,11 @@ export class IngestQueue {
   }
 
   /** Queues a group; resolves when it is durable. Rejects with {@link BackpressureError} when full. */
-  submit(group: WriteGroup): Promise<void> {
+  submit(group: WriteGroup): Promise<Committed> {
     if (this.closed) return Promise.reject(new QueueClosedError());
     // Log records weigh on the writer like spans.
     const n = group.spans.length + (group.logs?.length ?? 0);
-    if (n === 0) return Promise.resolve();
+    if (n === 0) return Promise.resolve(NOTHING_COMMITTED);
     if (this.stats.pendingSpans > 0 && this.stats.pendingSpans + n > this.maxPending) {
       this.stats.refusedRequests++;
       return Promise.reject(new BackpressureError(1));
@@ -98,7 +111,7 @@ export class IngestQueue {
       return Promise.reject(err);
     }
     this.stats.pendingSpans += n;
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<Committed>((resolve, reject) => {
       this.queue.push({ item, spans: n, resolve, reject });
       this.schedule();
     });
@@ -173,9 +186,10 @@ export class IngestQueue {
     this.stats.committedLogs += result.logsStored ?? 0;
     this.stats.duplicateSpans += result.duplicates;
     this.stats.batches++;
+    const committed: Committed = { allNew: result.duplicates === 0, noneNew: result.stored === 0 };
     for (const p of batch) {
       p.item = null;
-      p.resolve();
+      p.resolve(committed);
     }
   }
 }

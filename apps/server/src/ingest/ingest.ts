@@ -5,6 +5,7 @@ import { BodyBudget, DEFAULT_BODY_BUDGET_BYTES } from '../http/body-budget.js';
 import { HttpError } from '../http/http-error.js';
 import type { Logger } from '../log.js';
 import type { CallExtractor } from './call-extractor.js';
+import type { IngestObserver } from './ingest-observer.js';
 import { BackpressureError, type IngestQueue, isTemporary, QueueClosedError } from './ingest-queue.js';
 
 /** The project a request's data belongs to, until API keys select one. */
@@ -22,6 +23,8 @@ export class Ingest {
     readonly calls: CallExtractor | null,
     /** Request bytes held at once by every receiver (see {@link BodyBudget}). */
     readonly bodies = new BodyBudget(DEFAULT_BODY_BUDGET_BYTES),
+    /** Told of spans once committed (the live stream). */
+    private readonly observer: IngestObserver<unknown> | null = null,
   ) {}
 
   projectOf(_req: IncomingMessage | null): string {
@@ -31,7 +34,8 @@ export class Ingest {
   /** Commits spans and their calls; returns null when they are durable, or the error to answer with. */
   accept(project: string, spans: readonly Span[], expiresAtUnixNano?: bigint): Promise<HttpError | null> {
     const calls = this.calls && spans.length ? this.calls.extract(spans) : undefined;
-    return this.submit({ project, spans, calls, expiresAtUnixNano });
+    const group: WriteGroup = { project, spans, calls, expiresAtUnixNano };
+    return this.submit(group, this.observer && spans.length ? this.observer.beforeCommit(group) : null);
   }
 
   /** Commits log records. */
@@ -39,9 +43,10 @@ export class Ingest {
     return this.submit({ project, spans: [], logs });
   }
 
-  private async submit(group: WriteGroup): Promise<HttpError | null> {
+  private async submit(group: WriteGroup, observed: unknown = null): Promise<HttpError | null> {
     try {
-      await this.queue.submit(group);
+      const committed = await this.queue.submit(group);
+      if (observed !== null) this.observer?.committed(observed, committed);
       return null;
     } catch (err) {
       if (err instanceof BackpressureError) {
