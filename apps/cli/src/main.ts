@@ -1,6 +1,7 @@
 import { VERSION } from '@sightline/server';
 import { Command } from 'commander';
 import { checkCommand } from './check-command.js';
+import { demoCommand } from './demo-command.js';
 import { importCommand } from './import-command.js';
 import { recomputeCostsCommand } from './recompute-command.js';
 import { serveCommand } from './serve-command.js';
@@ -14,7 +15,8 @@ export function program(): Command {
     .addCommand(serveCommand())
     .addCommand(recomputeCostsCommand())
     .addCommand(importCommand())
-    .addCommand(checkCommand());
+    .addCommand(checkCommand())
+    .addCommand(demoCommand());
 }
 
 export async function run(argv: string[]): Promise<void> {

@@ -10,3 +10,19 @@ export function parsePositiveInt(value: string): number {
   if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError('must be a positive integer.');
   return Number(value);
 }
+
+export function parsePositiveNumber(value: string): number {
+  const n = Number(value);
+  if (!/^\d*\.?\d+$/.test(value) || !(n > 0)) throw new InvalidArgumentError('must be a positive number.');
+  return n;
+}
+
+const UNITS_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** A duration such as `90s`, `5m`, `1.5h`, `7d` (a bare number is seconds), in milliseconds. */
+export function parseDuration(value: string): number {
+  const m = /^(\d*\.?\d+)(ms|s|m|h|d)?$/.exec(value.trim());
+  const ms = m ? Number(m[1]) * (UNITS_MS[m[2] ?? 's'] as number) : Number.NaN;
+  if (!(ms > 0)) throw new InvalidArgumentError('must be a duration such as 30s, 5m, 2h or 7d.');
+  return ms;
+}

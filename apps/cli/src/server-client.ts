@@ -23,14 +23,7 @@ export async function callServer<T>(base: string, path: string, init: RequestIni
   try {
     res = await fetch(`${base.replace(/\/+$/, '')}${path}`, init);
   } catch (err) {
-    const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
-    return {
-      status: 0,
-      ok: false,
-      body: null,
-      retryAfterSeconds: null,
-      unreachable: `no Sightline server answers at ${base} (${cause}). Start one with "sightline serve", or give its address with --url.`,
-    };
+    return { status: 0, ok: false, body: null, retryAfterSeconds: null, unreachable: noAnswer(base, err) };
   }
   const retry = Number(res.headers.get('retry-after'));
   return {
@@ -39,6 +32,12 @@ export async function callServer<T>(base: string, path: string, init: RequestIni
     body: (await res.json().catch(() => null)) as ServerAnswer<T>['body'],
     retryAfterSeconds: Number.isFinite(retry) && retry > 0 ? retry : null,
   };
+}
+
+/** What to tell the user when `fetch` to `base` failed: nothing listens there, and how to fix that. */
+export function noAnswer(base: string, err: unknown): string {
+  const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
+  return `no Sightline server answers at ${base} (${cause}). Start one with "sightline serve" ("npm start" in a clone of the repository), or give its address with --url.`;
 }
 
 /** Why a call failed: no answer, the server's error message, or its HTTP status. */
