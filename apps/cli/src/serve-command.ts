@@ -11,6 +11,7 @@ import {
   type StorageKind,
   startServer,
   VERSION,
+  WebUi,
 } from '@sightline/server';
 import { StorageDamagedError } from '@sightline/storage';
 import { DatabaseInUseError } from '@sightline/storage-sqlite';
@@ -27,6 +28,7 @@ interface ServeOptions {
   memoryCapacity: number;
   prices?: string;
   llmCalls: boolean;
+  searchIndex: boolean;
 }
 
 const FLAG_OF: Record<Listener, string> = {
@@ -63,6 +65,11 @@ export function serveCommand(): Command {
       ),
     )
     .addOption(new Option('--no-llm-calls', 'store spans only: do not read LLM calls from them').env('SIGHTLINE_NO_LLM_CALLS'))
+    .addOption(
+      new Option('--no-search-index', 'do not index span text: less CPU per span, and no free-text search (q=)').env(
+        'SIGHTLINE_NO_SEARCH_INDEX',
+      ),
+    )
     .action(async (opts: ServeOptions) => {
       await serve(opts);
     });
@@ -73,7 +80,7 @@ async function serve(opts: ServeOptions): Promise<void> {
   const dbPath = resolve(opts.db);
   let storage: ReturnType<typeof openStorage>;
   try {
-    storage = openStorage({ kind: opts.storage, path: dbPath, memoryCapacity: opts.memoryCapacity, logger });
+    storage = openStorage({ kind: opts.storage, path: dbPath, memoryCapacity: opts.memoryCapacity, logger, searchIndex: opts.searchIndex });
   } catch (err) {
     if (err instanceof DatabaseInUseError) fail(`${err.message}; stop it or choose another with --db`);
     if (err instanceof StorageDamagedError) fail(damageAdvice(err.message));
@@ -104,11 +111,13 @@ async function serve(opts: ServeOptions): Promise<void> {
   process.stderr.write(
     [
       `Sightline ${VERSION}`,
+      `  Web UI           ${WebUi.installed().available ? `${url(server.ports.api)}/` : 'not built (run `npm run build` in the repository)'}`,
       `  API + OTLP/HTTP  ${url(server.ports.api)}   (OpenAPI: ${url(server.ports.api)}/api/openapi.json)`,
       `  OTLP/HTTP        ${url(server.ports.otlpHttp)}/v1/traces`,
       `  OTLP/gRPC        ${opts.host}:${server.ports.grpc}`,
       `  Storage          ${opts.storage === 'sqlite' ? `SQLite ${dbPath}` : `memory (last ${opts.memoryCapacity} spans)`}`,
       `  LLM calls        ${opts.llmCalls ? describePrices(server.pricing) : 'off (--no-llm-calls)'}`,
+      `  Text search      ${storage.reader.capabilities.textSearch ? 'on' : 'off (--no-search-index)'}`,
       '',
     ].join('\n'),
   );

@@ -27,6 +27,7 @@ export type RouteMatch =
 /** A small router: exact segments and `{param}` segments, matched in the order added. */
 export class Router {
   private readonly compiled: { route: Route; regex: RegExp; names: string[] }[] = [];
+  private fallbackRoute: { handler: Handler; except: readonly string[] } | null = null;
 
   add(method: Method, pattern: string, handler: Handler): this {
     const names: string[] = [];
@@ -40,6 +41,15 @@ export class Router {
       })
       .join('/');
     this.compiled.push({ route: { method, pattern, handler }, regex: new RegExp(`^${source}/?$`), names });
+    return this;
+  }
+
+  /**
+   * What answers a GET (or HEAD) that no route matches, when its path is outside `except`
+   * prefixes — the web UI's pages and its not-found page; other misses are 404.
+   */
+  fallback(handler: Handler, except: readonly string[] = []): this {
+    this.fallbackRoute = { handler, except };
     return this;
   }
 
@@ -60,7 +70,11 @@ export class Router {
       for (let i = 0; i < names.length; i++) params[names[i] as string] = safeDecode(m[i + 1] as string);
       return { kind: 'found', handler: route.handler, params };
     }
-    return allowed.length ? { kind: 'wrong-method', allowed } : { kind: 'none' };
+    if (allowed.length) return { kind: 'wrong-method', allowed };
+    const fb = this.fallbackRoute;
+    if (fb && (method === 'GET' || method === 'HEAD') && !fb.except.some((p) => path === p || path.startsWith(p)))
+      return { kind: 'found', handler: fb.handler, params: {} };
+    return { kind: 'none' };
   }
 }
 

@@ -1,0 +1,554 @@
+// biome-ignore-all lint/performance/useDomNodeTextContent: these are Playwright locators; innerText is the text a person sees.
+import { randomBytes } from 'node:crypto';
+import { type Attributes, SpanKind, SpanStatusCode, TraceFlags } from '@opentelemetry/api';
+import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { launchChromium } from '../../../testing/chromium.js';
+import { WebUi } from '../src/http/web-ui.js';
+import { runSightline } from './support/child-server.js';
+import { getJson, startTestServer, type TestServer } from './support/test-server.js';
+
+/*
+ * The web UI as a person uses it: the built app in Debian's Chromium, against a real server
+ * filled through OTLP by `sightline demo` and by spans of our own (encoded with the official
+ * OpenTelemetry serializer) whose text the assertions know exactly.
+ */
+
+let sl: TestServer;
+let browser: Browser;
+
+// ---------- spans of our own ----------
+
+const hex = (bytes: number) => randomBytes(bytes).toString('hex');
+const MS = 1_000_000n;
+
+interface SpanSpec {
+  id?: string;
+  parent?: string;
+  name: string;
+  kind?: SpanKind;
+  /** Start and end, in ms after the trace's start. */
+  at: number;
+  ms: number;
+  attributes?: Attributes;
+  error?: boolean;
+}
+
+/** A trace as an OpenTelemetry SDK exports it: its spans, in the SDK's own span type. */
+function traceOf(service: string, startNs: bigint, specs: SpanSpec[]): { traceId: string; ids: string[]; spans: ReadableSpan[] } {
+  const traceId = hex(16);
+  const resource = resourceFromAttributes({ 'service.name': service, 'deployment.environment': 'e2e' });
+  const hr = (ns: bigint): [number, number] => [Number(ns / 1_000_000_000n), Number(ns % 1_000_000_000n)];
+  const ids: string[] = [];
+  const spans = specs.map((s) => {
+    const spanId = s.id ?? hex(8);
+    ids.push(spanId);
+    const start = startNs + BigInt(Math.round(s.at * 1000)) * 1000n;
+    const end = start + BigInt(Math.round(s.ms * 1000)) * 1000n;
+    return {
+      name: s.name,
+      kind: s.kind ?? (s.parent ? SpanKind.INTERNAL : SpanKind.SERVER),
+      spanContext: () => ({ traceId, spanId, traceFlags: TraceFlags.SAMPLED }),
+      parentSpanContext: s.parent ? { traceId, spanId: s.parent, traceFlags: TraceFlags.SAMPLED } : undefined,
+      startTime: hr(start),
+      endTime: hr(end),
+      duration: hr(end - start),
+      status: { code: s.error ? SpanStatusCode.ERROR : SpanStatusCode.UNSET },
+      attributes: s.attributes ?? {},
+      links: [],
+      events: [],
+      ended: true,
+      resource,
+      instrumentationScope: { name: '@example/agent', version: '1.0.0' },
+      droppedAttributesCount: 0,
+      droppedEventsCount: 0,
+      droppedLinksCount: 0,
+    } as ReadableSpan;
+  });
+  return { traceId, ids, spans };
+}
+
+/** POSTs spans to the OTLP/HTTP receiver as protobuf, as the SDK's exporter does. */
+async function send(spans: ReadableSpan[]): Promise<void> {
+  const body = ProtobufTraceSerializer.serializeRequest(spans) as Uint8Array;
+  const res = await fetch(`${sl.otlpHttp}/v1/traces`, { method: 'POST', headers: { 'Content-Type': 'application/x-protobuf' }, body });
+  await res.arrayBuffer();
+  expect(res.status).toBe(200);
+}
+
+/** An OpenTelemetry GenAI chat call with its messages as `gen_ai.input.messages` / `gen_ai.output.messages`. */
+function chat(
+  model: string,
+  input: number,
+  output: number,
+  messages: { system?: string; user: string; assistant: string },
+  extra: Attributes = {},
+): Attributes {
+  return {
+    'gen_ai.operation.name': 'chat',
+    'gen_ai.provider.name': 'openai',
+    'gen_ai.request.model': model,
+    'gen_ai.usage.input_tokens': input,
+    'gen_ai.usage.output_tokens': output,
+    'gen_ai.input.messages': JSON.stringify([
+      ...(messages.system ? [{ role: 'system', parts: [{ type: 'text', content: messages.system }] }] : []),
+      { role: 'user', parts: [{ type: 'text', content: messages.user }] },
+    ]),
+    'gen_ai.output.messages': JSON.stringify([
+      { role: 'assistant', parts: [{ type: 'text', content: messages.assistant }], finish_reason: 'stop' },
+    ]),
+    ...extra,
+  };
+}
+
+const SESSION = 'e2e-session-42';
+const SYSTEM = 'You are the support assistant of Blue Parrot Books.';
+const QUESTION = 'Can I return a damaged paperback?';
+const ANSWER = 'Yes: damaged books can be returned within 30 days.';
+const FOLLOW_UP = 'And a book with a torn cover?';
+const FOLLOW_UP_ANSWER = 'A torn cover counts as damage, so yes.';
+const IMG = '<img src=x onerror="window.__pwned=1">';
+const SCRIPT = '<script>window.__pwned=2</script>';
+
+/** Ids of the traces and spans the tests look for. */
+const ids = {
+  refund: '',
+  refundChat: '',
+  lookup: '',
+  lookupChild: '',
+  followUp: '',
+  followUpChat: '',
+  xss: '',
+  xssChat: '',
+  big: '',
+  bigLast: '',
+};
+
+/** Two turns of a support conversation, an XSS probe and a 10,000-span batch run, sent a few seconds ago. */
+async function sendOwnTraces(): Promise<void> {
+  const now = BigInt(Date.now()) * MS;
+  const root = hex(8);
+  const lookup = hex(8);
+  const refund = traceOf('checkout-assistant', now - 20_000n * MS, [
+    { id: root, name: 'agent.run refund-request', at: 0, ms: 2400, attributes: { 'session.id': SESSION, 'user.id': 'ann' } },
+    {
+      parent: root,
+      name: 'chat gpt-4o',
+      kind: SpanKind.CLIENT,
+      at: 10,
+      ms: 900,
+      attributes: chat(
+        'gpt-4o',
+        2400,
+        600,
+        { system: SYSTEM, user: QUESTION, assistant: ANSWER },
+        { 'gen_ai.conversation.id': SESSION, 'user.id': 'ann' },
+      ),
+    },
+    { id: lookup, parent: root, name: 'execute_tool lookup_order', at: 950, ms: 400, attributes: { 'gen_ai.tool.name': 'lookup_order' } },
+    { parent: lookup, name: 'GET /orders/{id}', kind: SpanKind.CLIENT, at: 960, ms: 300, attributes: { 'http.request.method': 'GET' } },
+    {
+      parent: root,
+      name: 'chat gpt-4o-mini',
+      kind: SpanKind.CLIENT,
+      at: 1400,
+      ms: 800,
+      attributes: chat('gpt-4o-mini', 800, 120, { user: 'Summarise the order for the log.', assistant: 'Order 1234: one paperback.' }),
+    },
+  ]);
+  Object.assign(ids, { refund: refund.traceId, refundChat: refund.ids[1], lookup, lookupChild: refund.ids[3] });
+
+  const root2 = hex(8);
+  const followUp = traceOf('checkout-assistant', now - 10_000n * MS, [
+    { id: root2, name: 'agent.run refund-followup', at: 0, ms: 1200, attributes: { 'session.id': SESSION, 'user.id': 'ann' } },
+    {
+      parent: root2,
+      name: 'chat gpt-4o',
+      kind: SpanKind.CLIENT,
+      at: 5,
+      ms: 1000,
+      attributes: chat(
+        'gpt-4o',
+        2000,
+        200,
+        { system: SYSTEM, user: FOLLOW_UP, assistant: FOLLOW_UP_ANSWER },
+        { 'gen_ai.conversation.id': SESSION, 'user.id': 'ann' },
+      ),
+    },
+  ]);
+  Object.assign(ids, { followUp: followUp.traceId, followUpChat: followUp.ids[1] });
+
+  const root3 = hex(8);
+  const xss = traceOf('xss-probe', now - 5_000n * MS, [
+    { id: root3, name: `agent.run ${IMG}`, at: 0, ms: 500, attributes: { 'app.note': IMG } },
+    {
+      parent: root3,
+      name: 'chat gpt-4o-mini',
+      kind: SpanKind.CLIENT,
+      at: 5,
+      ms: 400,
+      attributes: chat('gpt-4o-mini', 50, 10, { system: IMG, user: SCRIPT, assistant: `${IMG} ${SCRIPT}` }, { 'app.comment': SCRIPT }),
+    },
+  ]);
+  Object.assign(ids, { xss: xss.traceId, xssChat: xss.ids[1] });
+
+  // 10,000 spans: a root, 99 steps, 100 items under each.
+  const bigRoot = hex(8);
+  const specs: SpanSpec[] = [{ id: bigRoot, name: 'batch.run nightly-reindex', at: 0, ms: 12_000 }];
+  for (let s = 0; s < 99; s++) {
+    const step = hex(8);
+    specs.push({ id: step, parent: bigRoot, name: `step-${s}`, at: 1 + s * 100, ms: 100 });
+    for (let i = 0; i < 100; i++) specs.push({ parent: step, name: `item-${s}-${i}`, at: 1 + s * 100 + i, ms: 0.5 });
+  }
+  const big = traceOf('bulk-indexer', now - 60_000n * MS, specs);
+  Object.assign(ids, { big: big.traceId, bigLast: big.ids.at(-1) });
+
+  await send([...refund.spans, ...followUp.spans, ...xss.spans]);
+  for (let i = 0; i < big.spans.length; i += 2500) await send(big.spans.slice(i, i + 2500));
+}
+
+// ---------- the browser ----------
+
+/** Console errors and uncaught exceptions of the pages a test opened. */
+let errors: string[] = [];
+/** Errors a test expects (a 404 it asked for); anything else fails it. */
+let expectedErrors: RegExp[] = [];
+let context: BrowserContext | null = null;
+let current: Page | null = null;
+
+async function open(path: string): Promise<Page> {
+  context ??= await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const page = await context.newPage();
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console error on ${page.url()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => errors.push(`uncaught on ${page.url()}: ${e.message}`));
+  current = page;
+  const res = await page.goto(sl.api + path);
+  // Every page runs under the strict CSP: a console free of errors shows it blocks none of the app.
+  expect(res?.headers()['content-security-policy']).toContain("script-src 'self'");
+  return page;
+}
+
+/** The path and query of the page's URL. */
+const where = (page: Page) => {
+  const u = new URL(page.url());
+  return u.pathname + u.search;
+};
+
+/** Polls until the assertion holds, with room for a machine busy running other tests. */
+const eventually = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 10_000, interval: 50 });
+
+/** Rows of a list page's table (placeholders left out). */
+const rows = (page: Page) => page.locator('table.data tbody tr:not(.placeholder)');
+
+beforeAll(async () => {
+  // The UI under test is the built one (`npm test` builds it first).
+  if (!WebUi.installed().available) throw new Error('apps/web/dist is missing: run `npm run build` (npm test does) before these tests');
+  browser = await launchChromium();
+  sl = await startTestServer();
+  const demo = runSightline(['demo', '--traces', '40', '--seed', '3', '--url', sl.api, '--json']);
+  await sendOwnTraces();
+  const { code } = await demo.exited;
+  expect(code, demo.stderr()).toBe(0);
+  // Stored once every span of the big trace is in its outline.
+  const deadline = Date.now() + 20_000;
+  while ((await getJson(sl.api, `/api/traces/${ids.big}/outline`)).body?.trace?.span_count !== 10_000) {
+    if (Date.now() > deadline) throw new Error('the 10,000-span trace was not stored within 20 s');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await sl?.stop();
+});
+
+beforeEach(() => {
+  errors = [];
+  expectedErrors = [];
+});
+
+/** Where each test's last page is saved as a PNG, to look at (`SIGHTLINE_E2E_SHOTS=<dir>`); failures always go to /tmp. */
+const SHOTS = process.env.SIGHTLINE_E2E_SHOTS;
+
+afterEach(async (ctx) => {
+  const failed = ctx.task.result?.state === 'fail';
+  if (current && (failed || SHOTS)) {
+    const path = `${failed ? '/tmp' : SHOTS}/sightline-e2e-${ctx.task.name.replace(/\W+/g, '-').slice(0, 60)}.png`;
+    await current.screenshot({ path, fullPage: true }).catch(() => {});
+  }
+  await context?.close();
+  context = null;
+  current = null;
+  expect(errors.filter((e) => !expectedErrors.some((re) => re.test(e)))).toEqual([]);
+});
+
+// ---------- the tests ----------
+
+describe('the web UI in Chromium', () => {
+  it('lists traces; sorting by cost, a service filter and a search change the list and the URL', async () => {
+    const page = await open('/traces');
+    await page.getByRole('heading', { name: 'Traces' }).waitFor();
+    await eventually(() => rows(page).count()).toBe(44);
+    expect(await page.locator('.pager').innerText()).toContain('44 traces');
+    // Newest first: the XSS probe was sent last.
+    expect(await rows(page).first().innerText()).toContain('xss-probe');
+
+    await page.getByRole('button', { name: /^Cost/ }).click();
+    await page.waitForURL(/order_by=cost%3Adesc|order_by=cost:desc/);
+    const top = (await getJson(sl.api, '/api/traces?order_by=cost:desc&limit=1')).body.data[0];
+    await eventually(async () => (await rows(page).first().innerText()).includes(top.root_span_name)).toBe(true);
+    const costs = await rows(page).evaluateAll((trs) => trs.map((tr) => tr.querySelectorAll('td')[6]?.getAttribute('title') ?? ''));
+    const numbers = costs.map((c) => (c.startsWith('$') ? Number(c.slice(1)) : -1));
+    expect(numbers.length).toBe(44);
+    expect(numbers).toEqual([...numbers].sort((a, b) => b - a));
+    expect(await page.getByRole('columnheader', { name: /Cost/ }).getAttribute('aria-sort')).toBe('descending');
+
+    await page.getByRole('button', { name: '+ Filter' }).click();
+    await page.getByLabel('Field').selectOption('service');
+    await page.getByLabel('Value', { exact: true }).fill('checkout-assistant');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.waitForURL(/service=checkout-assistant/);
+    expect(where(page)).toContain('order_by=cost');
+    await eventually(() => rows(page).count()).toBe(2);
+    const names = await rows(page).locator('.title').allInnerTexts();
+    expect(names.sort()).toEqual(['agent.run refund-followup', 'agent.run refund-request']);
+    await page.getByText('Service: checkout-assistant').waitFor();
+
+    // Free-text search (q=) finds a trace by a word of its prompt.
+    await page.getByLabel('Search traces').fill('paperback');
+    await page.waitForURL(/[?&]q=paperback/);
+    await eventually(() => rows(page).count()).toBe(1);
+    expect(await rows(page).first().innerText()).toContain('agent.run refund-request');
+    await page.getByRole('button', { name: 'Remove Service filter' }).click();
+    await page.waitForURL((u) => !u.search.includes('service='));
+  });
+
+  it('opens a trace: its tree, an LLM call’s conversation, tokens and cost, and the keyboard', async () => {
+    const page = await open('/traces?service=checkout-assistant');
+    await rows(page).filter({ hasText: 'agent.run refund-request' }).click();
+    await page.waitForURL(`**/traces/${ids.refund}`);
+    const tree = page.getByRole('tree', { name: 'Spans of the trace' });
+    for (const name of ['agent.run refund-request', 'chat gpt-4o', 'execute_tool lookup_order', 'GET /orders/{id}', 'chat gpt-4o-mini'])
+      await tree.getByText(name, { exact: true }).waitFor();
+    await page.getByRole('heading', { name: 'agent.run refund-request' }).waitFor();
+
+    await tree.getByText('chat gpt-4o', { exact: true }).click();
+    await page.waitForURL(`**/traces/${ids.refund}?span=${ids.refundChat}`);
+    const detail = page.getByRole('complementary', { name: 'Selected span' });
+    expect(await detail.getByRole('tab', { name: 'Conversation' }).getAttribute('aria-selected')).toBe('true');
+    await detail.locator('.message.system').getByText(SYSTEM).waitFor();
+    await detail.locator('.message.user').getByText(QUESTION).waitFor();
+    await detail.locator('.message.assistant').getByText(ANSWER).waitFor();
+
+    await detail.getByRole('tab', { name: 'Call' }).click();
+    // gpt-4o at $2.50 / $10 per million tokens: 2,400 in and 600 out cost $0.012.
+    const stat = (label: string) =>
+      detail
+        .locator('.stat')
+        .filter({ has: page.locator('.label', { hasText: label }) })
+        .locator('.value');
+    expect(await stat('Cost').innerText()).toBe('$0.012');
+    expect(await stat('Input').innerText()).toBe('2,400');
+    expect(await stat('Output').innerText()).toBe('600');
+    await detail.getByText('built-in price table').waitFor();
+
+    // Keys: ↓ moves to the tool span, ← folds it, → unfolds it, / goes to the find box.
+    await tree.focus();
+    await page.keyboard.press('ArrowDown');
+    await page.waitForURL(`**?span=${ids.lookup}`);
+    const child = tree.getByText('GET /orders/{id}', { exact: true });
+    await page.keyboard.press('ArrowLeft');
+    await child.waitFor({ state: 'detached' });
+    expect(await tree.getByRole('treeitem', { name: /execute_tool lookup_order/ }).getAttribute('aria-expanded')).toBe('false');
+    await page.keyboard.press('ArrowRight');
+    await child.waitFor();
+    await page.keyboard.press('ArrowDown');
+    await page.waitForURL(`**?span=${ids.lookupChild}`);
+    await page.keyboard.press('/');
+    const find = page.getByLabel('Find spans in this trace');
+    expect(await find.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
+    await page.keyboard.type('gpt-4o');
+    await page.getByText('2 matching').waitFor();
+  });
+
+  it('lists LLM calls; a call opens in its trace with its span selected', async () => {
+    const page = await open('/calls');
+    await page.getByRole('heading', { name: 'LLM calls' }).waitFor();
+    await eventually(() => rows(page).count()).toBe(50);
+    expect(await page.locator('.pager').innerText()).toContain('50 calls');
+    await page.getByRole('button', { name: 'Next page →' }).click();
+    await page.waitForURL(/cursor=/);
+    await eventually(() => rows(page).count()).toBeGreaterThan(0);
+
+    await page.goto(`${sl.api}/calls?service=checkout-assistant`);
+    await eventually(() => rows(page).count()).toBe(3);
+    const call = rows(page).filter({ hasText: '2,400' });
+    expect(await call.innerText()).toContain('gpt-4o');
+    expect(await call.locator('td').nth(7).innerText()).toBe('$0.012');
+    await call.click();
+    await page.waitForURL(`**/traces/${ids.refund}?span=${ids.refundChat}`);
+    const detail = page.getByRole('complementary', { name: 'Selected span' });
+    await detail.getByRole('heading', { name: 'chat gpt-4o' }).waitFor();
+    await detail.locator('.message.user').getByText(QUESTION).waitFor();
+    expect(await page.locator('.tree-row.selected').innerText()).toContain('chat gpt-4o');
+  });
+
+  it('lists sessions; a session opens as turns with their messages, each linked to its trace', async () => {
+    const page = await open('/sessions');
+    await page.getByRole('heading', { name: 'Sessions' }).waitFor();
+    await eventually(() => rows(page).count()).toBeGreaterThan(3);
+    const session = rows(page).filter({ hasText: SESSION });
+    expect(await session.innerText()).toContain('ann');
+    await session.click();
+    await page.waitForURL(`**/sessions/${SESSION}`);
+    // Three calls in time order: the question, the order summary the agent made, the follow-up.
+    const turns = page.locator('.turn');
+    await eventually(() => turns.count()).toBe(3);
+    const [first, second, third] = [turns.nth(0), turns.nth(1), turns.nth(2)];
+    await first.getByText('Turn 1').waitFor();
+    await first.getByText(QUESTION).waitFor();
+    await first.getByText(ANSWER).waitFor();
+    await second.getByText('Order 1234: one paperback.').waitFor();
+    await third.getByText(FOLLOW_UP).waitFor();
+    await third.getByText(FOLLOW_UP_ANSWER).waitFor();
+    // gpt-4o: 2,000 in and 200 out cost $0.007.
+    expect(await third.innerText()).toContain('$0.0070');
+    // A turn shows what is new in it: the system prompt is not repeated.
+    expect(await turns.getByText(SYSTEM).count()).toBe(0);
+    expect(await page.getByRole('link', { name: 'Open in trace →' }).count()).toBe(3);
+
+    await third.getByRole('link', { name: 'Open in trace →' }).click();
+    await page.waitForURL(`**/traces/${ids.followUp}?span=${ids.followUpChat}`);
+    await page.getByRole('complementary', { name: 'Selected span' }).locator('.message.user').getByText(FOLLOW_UP).waitFor();
+  });
+
+  it('shows the dashboard’s figures and charts; hovering a chart shows its values', async () => {
+    const page = await open('/dashboard');
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    const kpi = (label: string) =>
+      page
+        .locator('.kpi')
+        .filter({ has: page.locator('.label', { hasText: label }) })
+        .locator('.value');
+    const calls = (await getJson(sl.api, '/api/metrics')).body.total;
+    await eventually(() => kpi('LLM calls').innerText()).toBe(calls.calls.toLocaleString('en-US'));
+    expect(await kpi('Cost').innerText()).toMatch(/^\$\d/);
+    expect(await kpi('Errors').innerText()).toMatch(/^\d+ \(\d+\.\d%\)$/);
+    expect(await kpi('Latency p50 / p95').innerText()).toMatch(/\d.* \/ \d/);
+
+    // Six uPlot charts, drawn on canvas.
+    const charts = page.locator('.card .uplot');
+    await eventually(() => charts.count()).toBe(6);
+    expect(await page.locator('.card .uplot canvas').count()).toBe(6);
+    for (const title of ['Cost by model', 'Calls by model', 'Tokens', 'Errors', 'Latency', 'Time to first token'])
+      await page.getByRole('heading', { name: title, exact: true }).waitFor();
+
+    const costChart = page.locator('.card').filter({ has: page.getByRole('heading', { name: 'Cost by model' }) });
+    const values = costChart.locator('.u-legend .u-value');
+    const priced = async () => (await values.allInnerTexts()).some((v) => /^<?\$\d/.test(v));
+    expect(await priced()).toBe(false);
+    const over = costChart.locator('.u-over');
+    const box = (await over.boundingBox()) as { x: number; y: number; width: number; height: number };
+    await page.mouse.move(box.x + box.width - 2, box.y + box.height / 2);
+    await eventually(priced).toBe(true);
+
+    await page.getByRole('link', { name: 'gpt-4o', exact: true }).first().waitFor();
+  });
+
+  it('shows its own not-found page for a path it does not know', async () => {
+    expectedErrors = [/status of 404/];
+    const page = await open('/no/such/page');
+    await page.getByRole('heading', { name: 'Nothing here' }).waitFor();
+    expect(await page.locator('main').innerText()).toContain('/no/such/page is not a page of Sightline');
+    await page.getByRole('link', { name: 'Go to traces' }).click();
+    await page.waitForURL('**/traces');
+    await page.getByRole('heading', { name: 'Traces' }).waitFor();
+  });
+
+  it('live mode adds a trace sent after the page opened, without reloading', async () => {
+    const page = await open('/traces?live=1');
+    await page.locator('.badge.live').getByText('Live').waitFor();
+    await eventually(() => rows(page).count()).toBeGreaterThan(10);
+    await page.evaluate(() => {
+      (globalThis as unknown as { __stayed: boolean }).__stayed = true;
+    });
+    const root = hex(8);
+    const fresh = traceOf('live-probe', BigInt(Date.now() - 1500) * MS, [
+      { id: root, name: 'agent.run arrived-live', at: 0, ms: 800 },
+      {
+        parent: root,
+        name: 'chat gpt-4o-mini',
+        kind: SpanKind.CLIENT,
+        at: 10,
+        ms: 700,
+        attributes: chat('gpt-4o-mini', 150_000, 8, { user: 'Summarise this long document.', assistant: 'Done.' }),
+      },
+    ]);
+    await send(fresh.spans);
+    const row = rows(page).filter({ hasText: 'agent.run arrived-live' });
+    await row.waitFor({ timeout: 10_000 });
+    expect(await rows(page).first().innerText()).toContain('agent.run arrived-live');
+    expect(await row.getAttribute('class')).toContain('fresh');
+    // Its figures as the list shows them (150,000 input tokens read "150k", not "15k").
+    expect(await row.locator('td').nth(5).innerText()).toBe('150k → 8');
+    expect(await page.evaluate(() => (globalThis as unknown as { __stayed?: boolean }).__stayed)).toBe(true);
+  });
+
+  it('shows markup in prompts and attributes as text and runs none of it', async () => {
+    const page = await open('/traces?service=xss-probe');
+    await rows(page).first().getByText(`agent.run ${IMG}`).waitFor();
+    await rows(page).first().click();
+    await page.waitForURL(`**/traces/${ids.xss}`);
+    await page.getByRole('heading', { name: `agent.run ${IMG}` }).waitFor();
+
+    await page.getByRole('tree').getByText('chat gpt-4o-mini').click();
+    await page.waitForURL(`**?span=${ids.xssChat}`);
+    const detail = page.getByRole('complementary', { name: 'Selected span' });
+    const text = (role: string) => detail.locator(`.message.${role} pre`).innerText();
+    await detail.locator('.message.system pre').waitFor();
+    expect(await text('system')).toBe(IMG);
+    expect(await text('user')).toBe(SCRIPT);
+    expect(await text('assistant')).toBe(`${IMG} ${SCRIPT}`);
+
+    await detail.getByRole('tab', { name: /^Attributes/ }).click();
+    const value = (key: string) =>
+      detail.locator('.kv .k', { hasText: new RegExp(`^${key.replace(/\./g, '\\.')}$`) }).locator('xpath=following-sibling::div[1]');
+    expect(await value('app.comment').innerText()).toBe(SCRIPT);
+    // The messages attribute is JSON, shown parsed: its strings quoted, as JSON writes them.
+    expect(await value('gen_ai.input.messages').innerText()).toContain('"<img src=x onerror=\\"window.__pwned=1\\">"');
+
+    await page.getByRole('tree').getByText(`agent.run ${IMG}`).click();
+    await detail.getByRole('tab', { name: /^Attributes/ }).click();
+    expect(await value('app.note').innerText()).toBe(IMG);
+
+    expect(await page.evaluate(() => (globalThis as unknown as { __pwned?: unknown }).__pwned)).toBeUndefined();
+    expect(await page.locator('img[src="x"]').count()).toBe(0);
+    expect(await page.locator('script:not([src])').count()).toBe(0);
+  });
+
+  it('opens a trace of 10,000 spans, showing only the rows in view; End reaches the last span', async () => {
+    const page = await open(`/traces/${ids.big}`);
+    const tree = page.getByRole('tree', { name: 'Spans of the trace' });
+    await tree.getByText('batch.run nightly-reindex').waitFor({ timeout: 15_000 });
+    expect(await page.locator('.trace-head .stat', { hasText: 'Spans' }).locator('.value').innerText()).toBe('10k');
+    const inPage = await tree.getByRole('treeitem').count();
+    expect(inPage).toBeGreaterThan(10);
+    expect(inPage).toBeLessThan(200);
+    expect(await tree.getByText('item-98-99', { exact: true }).count()).toBe(0);
+
+    await tree.getByText('batch.run nightly-reindex').click();
+    await tree.focus();
+    await page.keyboard.press('End');
+    await page.waitForURL(`**?span=${ids.bigLast}`);
+    const last = tree.getByText('item-98-99', { exact: true });
+    await last.waitFor();
+    expect(await last.isVisible()).toBe(true);
+    expect(await tree.getByRole('treeitem').count()).toBeLessThan(200);
+    await page.getByRole('complementary', { name: 'Selected span' }).getByRole('heading', { name: 'item-98-99' }).waitFor();
+  });
+});

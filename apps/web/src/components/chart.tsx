@@ -1,0 +1,105 @@
+import { useEffect, useRef } from 'react';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+
+export interface ChartSeries {
+  readonly label: string;
+  readonly values: readonly (number | null)[];
+  /** bars or a line. */
+  readonly kind?: 'bars' | 'line';
+}
+
+const PALETTE = ['#6366f1', '#8b5cf6', '#06b6d4', '#10b981', '#f59e0b', '#ef4444', '#ec4899', '#64748b'];
+
+/** Tick steps for whole-number series (1, 2, 5, 10, 20, 25, 50, …): no "0.5 calls" ticks, shown rounded as a second "1". */
+const WHOLE_STEPS = [1, 2, 5, ...Array.from({ length: 15 }, (_, e) => [1, 2, 2.5, 5].map((m) => m * 10 ** (e + 1))).flat()];
+
+/**
+ * A time chart (uPlot, canvas): x is Unix seconds. Hovering shows every series' value at that
+ * time in the legend, formatted by `format`.
+ */
+export function TimeChart({
+  times,
+  series,
+  format,
+  height = 200,
+  stacked = false,
+}: {
+  times: readonly number[];
+  series: readonly ChartSeries[];
+  format: (v: number | null) => string;
+  height?: number;
+  stacked?: boolean;
+}) {
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const css = getComputedStyle(document.documentElement);
+    const axisColor = css.getPropertyValue('--text-3').trim() || '#888';
+    const gridColor = css.getPropertyValue('--border').trim() || '#eee';
+    // Stacked bars: each series drawn on top of the ones before it.
+    const shown = series.map((s, i) =>
+      stacked
+        ? s.values.map((_, t) => {
+            let sum = 0;
+            for (let j = 0; j <= i; j++) sum += series[j]?.values[t] ?? 0;
+            return sum;
+          })
+        : [...s.values],
+    );
+    const bars = uPlot.paths.bars?.({ size: [0.7, 40] });
+    const whole = series.every((s) => s.values.every((v) => v === null || Number.isInteger(v)));
+    const opts: uPlot.Options = {
+      width: el.clientWidth,
+      height,
+      legend: { live: true },
+      cursor: { points: { show: false }, drag: { x: false, y: false } },
+      scales: { x: { time: true }, y: { range: (_u, min, max) => [Math.min(0, min), max > 0 ? max * 1.1 : 1] } },
+      axes: [
+        { stroke: axisColor, grid: { stroke: gridColor, width: 1 }, ticks: { stroke: gridColor } },
+        {
+          stroke: axisColor,
+          grid: { stroke: gridColor, width: 1 },
+          ticks: { stroke: gridColor },
+          values: (_u, v) => v.map((x) => format(x)),
+          ...(whole ? { incrs: WHOLE_STEPS } : {}),
+          size: 60,
+        },
+      ],
+      series: [
+        {},
+        ...series.map((s, i) => {
+          const color = PALETTE[i % PALETTE.length] as string;
+          const index = i;
+          return {
+            label: s.label,
+            stroke: color,
+            fill: s.kind === 'line' ? undefined : `${color}cc`,
+            width: s.kind === 'line' ? 2 : 0,
+            paths: s.kind === 'line' ? undefined : bars,
+            points: { show: false },
+            spanGaps: s.kind === 'line',
+            // The legend shows the series' own value, not the stacked total.
+            value: (_u: uPlot, _v: number | null, _si: number, idx: number | null) =>
+              idx === null ? '' : format(series[index]?.values[idx] ?? null),
+          } satisfies uPlot.Series;
+        }),
+      ],
+    };
+    // Stacked series draw last-first so the taller sums sit behind.
+    const data: uPlot.AlignedData = [[...times], ...shown];
+    const plot = new uPlot(
+      stacked ? { ...opts, series: [opts.series[0] as uPlot.Series, ...opts.series.slice(1).reverse()] } : opts,
+      stacked ? [data[0], ...data.slice(1).reverse()] : data,
+      el,
+    );
+    const resize = new ResizeObserver(() => plot.setSize({ width: el.clientWidth, height }));
+    resize.observe(el);
+    return () => {
+      resize.disconnect();
+      plot.destroy();
+    };
+  }, [times, series, format, height, stacked]);
+  return <div className="chart" ref={box} />;
+}

@@ -1,0 +1,52 @@
+import { Link, Outlet } from '@tanstack/react-router';
+import { LogoMark } from './icons';
+
+const NAV = [
+  { to: '/traces', label: 'Traces' },
+  { to: '/calls', label: 'LLM calls' },
+  { to: '/sessions', label: 'Sessions' },
+  { to: '/dashboard', label: 'Dashboard' },
+] as const;
+
+/** The frame of every page: the brand, the sections, the page. */
+export function Layout() {
+  return (
+    <div className="app">
+      <header className="topbar">
+        <Link to="/traces" className="brand" aria-label="Sightline home">
+          <LogoMark /> Sightline
+        </Link>
+        <nav className="nav" aria-label="Sections">
+          {NAV.map((n) => (
+            <Link key={n.to} to={n.to} activeOptions={{ exact: false, includeSearch: false }}>
+              {n.label}
+            </Link>
+          ))}
+        </nav>
+        <div className="topbar-right">
+          <a href="/api/openapi.json" target="_blank" rel="noreferrer">
+            API
+          </a>
+        </div>
+      </header>
+      <Outlet />
+    </div>
+  );
+}
+
+/** Any path the app does not know. */
+export function NotFound() {
+  return (
+    <main className="page">
+      <div className="empty">
+        <h2>Nothing here</h2>
+        <p>
+          <span className="mono">{window.location.pathname}</span> is not a page of Sightline.
+        </p>
+        <Link to="/traces" className="btn primary">
+          Go to traces
+        </Link>
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,29 @@
+/** Time ranges a list or dashboard can show; `start` is what the API takes (a duration before now). */
+export const RANGES = [
+  { value: '15m', label: 'Last 15 minutes' },
+  { value: '1h', label: 'Last hour' },
+  { value: '6h', label: 'Last 6 hours' },
+  { value: '24h', label: 'Last 24 hours' },
+  { value: '7d', label: 'Last 7 days' },
+  { value: '30d', label: 'Last 30 days' },
+  { value: 'all', label: 'All time' },
+] as const;
+
+export type RangeValue = (typeof RANGES)[number]['value'];
+
+export function isRange(v: string | undefined): v is RangeValue {
+  return RANGES.some((r) => r.value === v);
+}
+
+/** The API's `start` for a range (none for all time). */
+export function startOf(range: RangeValue): string | undefined {
+  return range === 'all' ? undefined : range;
+}
+
+/** The range in milliseconds (null for all time). */
+export function rangeMs(range: RangeValue): number | null {
+  const m = /^(\d+)([mhd])$/.exec(range);
+  if (!m) return null;
+  const n = Number(m[1]);
+  return n * (m[2] === 'm' ? 60_000 : m[2] === 'h' ? 3_600_000 : 86_400_000);
+}

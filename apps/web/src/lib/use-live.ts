@@ -1,0 +1,48 @@
+import { useEffect, useRef, useState } from 'react';
+import { type Params, queryString } from '../api/client';
+
+export type LiveStatus = 'off' | 'connecting' | 'live' | 'retrying';
+
+/**
+ * Subscribes to `GET /api/live` (Server-Sent Events) while `enabled`, handing each event of
+ * `type` to `onEvent`. The browser's EventSource reconnects on its own, resuming from the
+ * last event id; `reset` (the server's ring no longer holds where we were) calls `onReset`.
+ */
+export function useLive<T>(
+  enabled: boolean,
+  type: 'trace' | 'call',
+  params: Params,
+  onEvent: (data: T) => void,
+  onReset?: () => void,
+): LiveStatus {
+  const [status, setStatus] = useState<LiveStatus>('off');
+  const handler = useRef(onEvent);
+  const reset = useRef(onReset);
+  handler.current = onEvent;
+  reset.current = onReset;
+  const query = queryString(params);
+  useEffect(() => {
+    if (!enabled) {
+      setStatus('off');
+      return;
+    }
+    setStatus('connecting');
+    const source = new EventSource(`/api/live${query}`);
+    source.onopen = () => setStatus('live');
+    source.onerror = () => setStatus(source.readyState === EventSource.CLOSED ? 'off' : 'retrying');
+    source.addEventListener(type, (e) => {
+      try {
+        handler.current(JSON.parse((e as MessageEvent<string>).data) as T);
+      } catch {
+        // A malformed event is skipped.
+      }
+    });
+    source.addEventListener('reset', () => reset.current?.());
+    source.addEventListener('dropped', () => {
+      // The server dropped us for reading too slowly: start again from now.
+      reset.current?.();
+    });
+    return () => source.close();
+  }, [enabled, type, query]);
+  return status;
+}

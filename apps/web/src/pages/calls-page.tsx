@@ -1,0 +1,182 @@
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useNavigate, useSearch } from '@tanstack/react-router';
+import { getJson, type Params } from '../api/client';
+import type { LlmCall, Page } from '../api/types';
+import { CostCell, EmptyRow, TimeCell } from '../components/cells';
+import { FilterBar, type FilterField } from '../components/filter-bar';
+import { Pager } from '../components/pager';
+import { SearchBox } from '../components/search-box';
+import { SortHeader } from '../components/sort-header';
+import { ErrorState, Onboarding, SkeletonRows } from '../components/states';
+import { TimeRangeSelect } from '../components/time-range-select';
+import { exactCount, formatCount, formatDuration, UNKNOWN } from '../lib/format';
+import { type RawSearch, str } from '../lib/search';
+import { isRange, type RangeValue, startOf } from '../lib/time-range';
+import { useFacets } from '../lib/use-facets';
+import { useUrlText } from '../lib/use-url-text';
+
+export interface CallsSearch {
+  range?: RangeValue;
+  q?: string;
+  provider?: string;
+  model?: string;
+  operation?: string;
+  service?: string;
+  status?: string;
+  session_id?: string;
+  user_id?: string;
+  route?: string;
+  order_by?: string;
+  cursor?: string;
+}
+
+const FILTER_KEYS = ['provider', 'model', 'operation', 'service', 'status', 'session_id', 'user_id', 'route'] as const;
+
+export function parseCallsSearch(raw: Record<string, unknown>): CallsSearch {
+  const s = raw as RawSearch;
+  const range = str(s, 'range');
+  const out: CallsSearch = {
+    range: isRange(range) ? range : undefined,
+    q: str(s, 'q'),
+    order_by: str(s, 'order_by'),
+    cursor: str(s, 'cursor'),
+  };
+  for (const k of FILTER_KEYS) out[k] = str(s, k);
+  return out;
+}
+
+/** Every LLM call across traces, with the filters of `/api/llm-calls`; each opens in its trace. */
+export function CallsPage() {
+  const search = useSearch({ from: '/calls' });
+  const navigate = useNavigate({ from: '/calls' });
+  const range = search.range ?? '24h';
+  const order = search.order_by ?? 'timestamp:desc';
+  const facets = useFacets(range);
+  const set = (patch: Partial<CallsSearch>) => navigate({ search: (prev) => ({ ...prev, cursor: undefined, ...patch }) });
+  const [text, setText] = useUrlText(search.q, (q) => set({ q }));
+  const params: Params = { start: startOf(range), q: search.q, order_by: order, limit: 50, cursor: search.cursor };
+  for (const k of FILTER_KEYS) params[k] = search[k];
+  const calls = useQuery({
+    queryKey: ['calls', params],
+    queryFn: ({ signal }) => getJson<Page<LlmCall>>('/api/llm-calls', params, signal),
+    placeholderData: keepPreviousData,
+  });
+  const rows = calls.data?.data ?? [];
+  const filtered = FILTER_KEYS.some((k) => search[k] !== undefined) || !!search.q;
+  const fields: FilterField[] = [
+    { key: 'provider', label: 'Provider', suggestions: facets.data?.providers },
+    { key: 'model', label: 'Model', suggestions: facets.data?.models },
+    { key: 'operation', label: 'Operation', suggestions: facets.data?.operations ?? ['chat', 'embeddings', 'text_completion'] },
+    { key: 'service', label: 'Service', suggestions: facets.data?.services },
+    { key: 'status', label: 'Status', suggestions: ['error', 'ok'] },
+    { key: 'session_id', label: 'Session' },
+    { key: 'user_id', label: 'User' },
+    { key: 'route', label: 'Route', suggestions: facets.data?.routes },
+  ];
+  const open = (c: LlmCall) => navigate({ to: '/traces/$traceId', params: { traceId: c.trace_id }, search: { span: c.span_id } });
+  return (
+    <main className="page">
+      <div className="page-header">
+        <h1>LLM calls</h1>
+        <span className="muted">every model call, whichever SDK or framework made it</span>
+      </div>
+      <div className="toolbar">
+        <TimeRangeSelect value={range} onChange={(v) => set({ range: v === '24h' ? undefined : v })} />
+        <SearchBox value={text} onChange={setText} placeholder="Search prompts and completions…" label="Search calls" />
+        <FilterBar
+          fields={fields}
+          values={Object.fromEntries(FILTER_KEYS.map((k) => [k, search[k]]))}
+          onChange={({ set: values }) => set({ ...values })}
+        />
+        <button
+          type="button"
+          className={`btn ${search.status === 'error' ? 'on' : ''}`}
+          onClick={() => set({ status: search.status === 'error' ? undefined : 'error' })}
+        >
+          Errors only
+        </button>
+      </div>
+      {calls.isError ? <ErrorState error={calls.error} retry={() => void calls.refetch()} /> : null}
+      {!calls.isLoading && rows.length === 0 && !filtered && !search.cursor && range === '24h' ? (
+        <Onboarding title="No LLM calls yet" />
+      ) : (
+        <div className="table-wrap">
+          <table className="data">
+            <thead>
+              <tr>
+                <SortHeader label="Time" field="timestamp" order={order} onSort={(o) => set({ order_by: o })} />
+                <th>Model</th>
+                <th>Service</th>
+                <th className="num" title="Input tokens (of which cached) → output tokens">
+                  Tokens
+                </th>
+                <SortHeader
+                  label="TTFT"
+                  field="ttft"
+                  order={order}
+                  onSort={(o) => set({ order_by: o })}
+                  numeric
+                  title="Time to first token"
+                />
+                <SortHeader label="Duration" field="duration" order={order} onSort={(o) => set({ order_by: o })} numeric />
+                <th className="num">Tokens/s</th>
+                <SortHeader label="Cost" field="cost" order={order} onSort={(o) => set({ order_by: o })} numeric />
+                <th>Status</th>
+              </tr>
+            </thead>
+            <tbody>
+              {calls.isLoading ? <SkeletonRows cols={9} /> : null}
+              {rows.map((c) => (
+                <tr key={c.span_id} onClick={() => open(c)} onKeyDown={(e) => e.key === 'Enter' && open(c)} tabIndex={0}>
+                  <TimeCell iso={c.timestamp} />
+                  <td>
+                    <div className="cell-main">
+                      <span className="title">{c.model ?? c.request_model ?? UNKNOWN}</span>
+                      <span className="sub">
+                        {c.provider ?? 'unknown provider'} · {c.operation ?? 'call'}
+                        {c.is_streaming ? ' · streamed' : ''}
+                        {!c.counted ? ' · duplicate' : ''}
+                      </span>
+                    </div>
+                  </td>
+                  <td className="muted">{c.service_name}</td>
+                  <td
+                    className="num"
+                    title={`input ${exactCount(c.input_tokens)} (cache read ${exactCount(c.cache_read_tokens)}) → output ${exactCount(c.output_tokens)}`}
+                  >
+                    {formatCount(c.input_tokens)}
+                    {c.cache_read_tokens ? <span className="faint"> ({formatCount(c.cache_read_tokens)})</span> : null}{' '}
+                    <span className="faint">→</span> {formatCount(c.output_tokens)}
+                  </td>
+                  <td className="num">{formatDuration(c.ttft_ms)}</td>
+                  <td className="num">{formatDuration(c.duration_ms)}</td>
+                  <td className="num">{c.tokens_per_s === null ? UNKNOWN : c.tokens_per_s.toFixed(0)}</td>
+                  <CostCell usd={c.cost_usd} />
+                  <td>
+                    {c.is_error ? (
+                      <span className="badge error" title={c.error_type ?? undefined}>
+                        {c.status_code ?? 'error'}
+                      </span>
+                    ) : (
+                      <span className="badge">ok</span>
+                    )}
+                  </td>
+                </tr>
+              ))}
+              {!calls.isLoading && rows.length === 0 ? (
+                <EmptyRow cols={9}>No calls match. Widen the time range or remove a filter.</EmptyRow>
+              ) : null}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <Pager
+        summary={rows.length ? `${rows.length} calls` : undefined}
+        atFirst={!search.cursor}
+        nextCursor={calls.data?.next_cursor}
+        onFirst={() => set({ cursor: undefined })}
+        onNext={(cursor) => navigate({ search: (prev) => ({ ...prev, cursor }) })}
+      />
+    </main>
+  );
+}

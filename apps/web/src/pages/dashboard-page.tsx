@@ -1,0 +1,275 @@
+import { useQuery } from '@tanstack/react-query';
+import { Link, useNavigate, useSearch } from '@tanstack/react-router';
+import { useMemo } from 'react';
+import { getJson } from '../api/client';
+import type { Metrics, MetricsSeries } from '../api/types';
+import { TimeChart } from '../components/chart';
+import { ErrorState, Onboarding } from '../components/states';
+import { TimeRangeSelect } from '../components/time-range-select';
+import { exactCost, exactCount, formatCost, formatCount, formatDuration } from '../lib/format';
+import { type RawSearch, str } from '../lib/search';
+import { isRange, type RangeValue, rangeMs, startOf } from '../lib/time-range';
+
+export interface DashboardSearch {
+  range?: RangeValue;
+  split?: 'model' | 'provider';
+}
+
+export function parseDashboardSearch(raw: Record<string, unknown>): DashboardSearch {
+  const s = raw as RawSearch;
+  const range = str(s, 'range');
+  const split = str(s, 'split');
+  return { range: isRange(range) ? range : undefined, split: split === 'provider' ? 'provider' : split === 'model' ? 'model' : undefined };
+}
+
+/** Series split out by name; the rest of the calls are shown together. */
+const TOP = 5;
+
+const fmtCost = (v: number | null) => (v === null ? '—' : formatCost(v));
+const fmtCount = (v: number | null) => (v === null ? '—' : formatCount(v));
+const fmtMs = (v: number | null) => (v === null ? '—' : formatDuration(v));
+
+/** Cost, calls, tokens, errors and latency over a range, split by model or provider; where the money goes. */
+export function DashboardPage() {
+  const search = useSearch({ from: '/dashboard' });
+  const navigate = useNavigate({ from: '/dashboard' });
+  const range = search.range ?? '24h';
+  const split = search.split ?? 'model';
+  const ms = rangeMs(range);
+  const bucket = ms !== null && ms <= 2 * 86_400_000 ? 'hour' : 'day';
+  const start = startOf(range);
+  const total = useQuery({
+    queryKey: ['metrics', 'total', start],
+    queryFn: ({ signal }) => getJson<Metrics>('/api/metrics', { start }, signal),
+  });
+  // Hourly (or daily) series split by model or provider; the API sums what falls beyond the top ones into "other".
+  const series = useQuery({
+    queryKey: ['series', bucket, split, start],
+    queryFn: ({ signal }) =>
+      getJson<MetricsSeries>(
+        '/api/metrics/series',
+        { start: start ?? (bucket === 'day' ? '365d' : undefined), bucket, split_by: split, limit: TOP },
+        signal,
+      ),
+  });
+  const groups = useQuery({
+    queryKey: ['metrics', split, start],
+    queryFn: ({ signal }) => getJson<Metrics>('/api/metrics', { start, group_by: split, limit: 100 }, signal),
+  });
+  const sessions = useQuery({
+    queryKey: ['metrics', 'session', start],
+    queryFn: ({ signal }) => getJson<Metrics>('/api/metrics', { start, group_by: 'session', limit: 10 }, signal),
+  });
+  const users = useQuery({
+    queryKey: ['metrics', 'user', start],
+    queryFn: ({ signal }) => getJson<Metrics>('/api/metrics', { start, group_by: 'user', limit: 10 }, signal),
+  });
+
+  const charts = useMemo(() => {
+    const d = series.data;
+    if (!d) return null;
+    const per = (pick: (s: MetricsSeries['series'][number]) => readonly (number | null)[]) =>
+      d.series.map((s) => ({ label: s.other ? 'other' : (s.key ?? 'unknown'), values: pick(s) }));
+    const sum = (pick: (s: MetricsSeries['series'][number]) => readonly (number | null)[]) =>
+      d.buckets.map((_, i) => d.series.reduce((a, s) => a + (pick(s)[i] ?? 0), 0));
+    return {
+      times: d.buckets.map((b) => new Date(b).getTime() / 1000),
+      cost: per((s) => s.cost_usd),
+      calls: per((s) => s.calls),
+      input: sum((s) => s.input_tokens),
+      output: sum((s) => s.output_tokens),
+      errors: sum((s) => s.errors),
+      latency: [
+        { label: 'p50', values: d.total.latency_ms.p50, kind: 'line' as const },
+        { label: 'p95', values: d.total.latency_ms.p95, kind: 'line' as const },
+      ],
+      ttft: [
+        { label: 'p50', values: d.total.ttft_ms.p50, kind: 'line' as const },
+        { label: 'p95', values: d.total.ttft_ms.p95, kind: 'line' as const },
+      ],
+    };
+  }, [series.data]);
+  const t = total.data?.total;
+  const nothing = total.data && total.data.total.calls === 0;
+
+  return (
+    <main className="page">
+      <div className="page-header">
+        <h1>Dashboard</h1>
+        <span className="muted">what your LLM calls cost, how fast and how often they fail</span>
+      </div>
+      <div className="toolbar">
+        <TimeRangeSelect
+          value={range}
+          onChange={(v) => navigate({ search: (prev) => ({ ...prev, range: v === '24h' ? undefined : v }) })}
+        />
+        <select
+          className="select"
+          aria-label="Split by"
+          value={split}
+          onChange={(e) =>
+            navigate({ search: (prev) => ({ ...prev, split: e.target.value === 'model' ? undefined : (e.target.value as 'provider') }) })
+          }
+        >
+          <option value="model">Split by model</option>
+          <option value="provider">Split by provider</option>
+        </select>
+        <span className="faint">per {bucket}</span>
+      </div>
+      {total.isError ? <ErrorState error={total.error} retry={() => void total.refetch()} /> : null}
+      {nothing ? (
+        <Onboarding title="No LLM calls in this range" />
+      ) : (
+        <>
+          <div className="kpis">
+            <Kpi
+              label="Cost"
+              value={t ? formatCost(t.cost_usd) : null}
+              title={t ? `${exactCost(t.cost_usd)}; ${t.unpriced_calls} calls unpriced` : undefined}
+            />
+            <Kpi label="LLM calls" value={t ? formatCount(t.calls) : null} title={t ? exactCount(t.calls) : undefined} />
+            <Kpi
+              label="Tokens in / out"
+              value={t ? `${formatCount(t.input_tokens)} / ${formatCount(t.output_tokens)}` : null}
+              title={t ? `cached input ${exactCount(t.cache_read_tokens)}, reasoning ${exactCount(t.reasoning_tokens)}` : undefined}
+            />
+            <Kpi label="Errors" value={t ? `${formatCount(t.errors)} (${((t.error_rate ?? 0) * 100).toFixed(1)}%)` : null} />
+            <Kpi label="Latency p50 / p95" value={t ? `${fmtMs(t.latency_ms.p50)} / ${fmtMs(t.latency_ms.p95)}` : null} />
+            <Kpi label="TTFT p50 / p95" value={t ? `${fmtMs(t.ttft_ms.p50)} / ${fmtMs(t.ttft_ms.p95)}` : null} />
+          </div>
+          <div className="grid-2" style={{ marginBottom: 12 }}>
+            <div className="card">
+              <h2>Cost by {split}</h2>
+              {charts ? <TimeChart times={charts.times} series={charts.cost} format={fmtCost} stacked /> : <ChartSkeleton />}
+            </div>
+            <div className="card">
+              <h2>Calls by {split}</h2>
+              {charts ? <TimeChart times={charts.times} series={charts.calls} format={fmtCount} stacked /> : <ChartSkeleton />}
+            </div>
+            <div className="card">
+              <h2>Tokens</h2>
+              {charts ? (
+                <TimeChart
+                  times={charts.times}
+                  series={[
+                    { label: 'input', values: charts.input },
+                    { label: 'output', values: charts.output },
+                  ]}
+                  format={fmtCount}
+                  stacked
+                />
+              ) : (
+                <ChartSkeleton />
+              )}
+            </div>
+            <div className="card">
+              <h2>Errors</h2>
+              {charts ? (
+                <TimeChart times={charts.times} series={[{ label: 'failed calls', values: charts.errors }]} format={fmtCount} />
+              ) : (
+                <ChartSkeleton />
+              )}
+            </div>
+            <div className="card">
+              <h2>Latency</h2>
+              {charts ? <TimeChart times={charts.times} series={charts.latency} format={fmtMs} /> : <ChartSkeleton />}
+            </div>
+            <div className="card">
+              <h2>Time to first token</h2>
+              {charts ? <TimeChart times={charts.times} series={charts.ttft} format={fmtMs} /> : <ChartSkeleton />}
+            </div>
+          </div>
+          <div className="grid-3">
+            <TopTable
+              title={`Most expensive ${split}s`}
+              metrics={groups.data}
+              by="cost"
+              link={(k) => ({ to: '/calls', search: { [split]: k } })}
+            />
+            <TopTable
+              title="Most expensive sessions"
+              metrics={sessions.data}
+              by="cost"
+              link={(k) => ({ to: '/sessions/$sessionId', params: { sessionId: k } })}
+            />
+            <TopTable
+              title="Most expensive users"
+              metrics={users.data}
+              by="cost"
+              link={(k) => ({ to: '/calls', search: { user_id: k } })}
+            />
+          </div>
+        </>
+      )}
+    </main>
+  );
+}
+
+function Kpi({ label, value, title }: { label: string; value: string | null; title?: string }) {
+  return (
+    <div className="card kpi" title={title}>
+      <div className="label">{label}</div>
+      <div className="value">{value ?? <span className="skeleton" style={{ width: 80, height: 18 }} />}</div>
+    </div>
+  );
+}
+
+function ChartSkeleton() {
+  return <div className="chart skeleton" style={{ display: 'block', height: 200, borderRadius: 6 }} />;
+}
+
+type LinkTarget = { to: string; params?: Record<string, string>; search?: Record<string, string> };
+
+function TopTable({
+  title,
+  metrics,
+  by,
+  link,
+}: {
+  title: string;
+  metrics: Metrics | undefined;
+  by: 'cost';
+  link: (key: string) => LinkTarget;
+}) {
+  const rows = [...(metrics?.data ?? [])]
+    .filter((r) => r.key !== null)
+    .sort((a, b) => (by === 'cost' ? b.cost_usd - a.cost_usd : 0))
+    .slice(0, 8);
+  return (
+    <div className="card">
+      <h2>{title}</h2>
+      {!metrics ? (
+        <span className="skeleton" style={{ width: '80%' }} />
+      ) : rows.length === 0 ? (
+        <span className="muted">None in this range.</span>
+      ) : (
+        <table className="data">
+          <thead>
+            <tr>
+              <th>Name</th>
+              <th className="num">Calls</th>
+              <th className="num">Cost</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => {
+              const target = link(r.key as string);
+              return (
+                <tr key={r.key}>
+                  <td style={{ maxWidth: 220, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>
+                    {/* biome-ignore lint/suspicious/noExplicitAny: the target is one of the app's routes. */}
+                    <Link {...(target as any)}>{r.key}</Link>
+                  </td>
+                  <td className="num">{formatCount(r.calls)}</td>
+                  <td className="num" title={exactCost(r.cost_usd)}>
+                    {formatCost(r.cost_usd)}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}

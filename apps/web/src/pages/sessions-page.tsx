@@ -1,0 +1,115 @@
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useNavigate, useSearch } from '@tanstack/react-router';
+import { getJson, type Params } from '../api/client';
+import type { Page, SessionSummary } from '../api/types';
+import { CostCell, EmptyRow, ErrorCountCell, TimeCell } from '../components/cells';
+import { Pager } from '../components/pager';
+import { SortHeader } from '../components/sort-header';
+import { ErrorState, Onboarding, SkeletonRows } from '../components/states';
+import { TimeRangeSelect } from '../components/time-range-select';
+import { exactCount, formatCount, formatDuration } from '../lib/format';
+import { type RawSearch, str } from '../lib/search';
+import { isRange, type RangeValue, startOf } from '../lib/time-range';
+
+export interface SessionsSearch {
+  range?: RangeValue;
+  user_id?: string;
+  order_by?: string;
+  cursor?: string;
+}
+
+export function parseSessionsSearch(raw: Record<string, unknown>): SessionsSearch {
+  const s = raw as RawSearch;
+  const range = str(s, 'range');
+  return {
+    range: isRange(range) ? range : undefined,
+    user_id: str(s, 'user_id'),
+    order_by: str(s, 'order_by'),
+    cursor: str(s, 'cursor'),
+  };
+}
+
+/** Conversations: each session's users, span of time, calls, tokens, cost and errors. */
+export function SessionsPage() {
+  const search = useSearch({ from: '/sessions' });
+  const navigate = useNavigate({ from: '/sessions' });
+  const range = search.range ?? '7d';
+  const order = search.order_by ?? 'last_seen:desc';
+  const set = (patch: Partial<SessionsSearch>) => navigate({ search: (prev) => ({ ...prev, cursor: undefined, ...patch }) });
+  const params: Params = { start: startOf(range), user_id: search.user_id, order_by: order, limit: 50, cursor: search.cursor };
+  const sessions = useQuery({
+    queryKey: ['sessions', params],
+    queryFn: ({ signal }) => getJson<Page<SessionSummary>>('/api/sessions', params, signal),
+    placeholderData: keepPreviousData,
+  });
+  const rows = sessions.data?.data ?? [];
+  const open = (s: SessionSummary) => navigate({ to: '/sessions/$sessionId', params: { sessionId: s.session_id } });
+  return (
+    <main className="page">
+      <div className="page-header">
+        <h1>Sessions</h1>
+        <span className="muted">conversations and agent runs that span several traces</span>
+      </div>
+      <div className="toolbar">
+        <TimeRangeSelect value={range} onChange={(v) => set({ range: v === '7d' ? undefined : v })} />
+        <input
+          className="input"
+          placeholder="User id"
+          aria-label="Filter by user"
+          defaultValue={search.user_id ?? ''}
+          onKeyDown={(e) => e.key === 'Enter' && set({ user_id: (e.target as HTMLInputElement).value || undefined })}
+        />
+      </div>
+      {sessions.isError ? <ErrorState error={sessions.error} retry={() => void sessions.refetch()} /> : null}
+      {!sessions.isLoading && rows.length === 0 && !search.user_id && !search.cursor ? (
+        <Onboarding title="No sessions yet">
+          A session groups the traces of one conversation or agent run. Sightline reads it from gen_ai.conversation.id, session.id, the
+          SDK's withSession(), and the other vocabularies' session attributes.
+        </Onboarding>
+      ) : (
+        <div className="table-wrap">
+          <table className="data">
+            <thead>
+              <tr>
+                <SortHeader label="Last active" field="last_seen" order={order} onSort={(o) => set({ order_by: o })} />
+                <th>Session</th>
+                <th>Users</th>
+                <th className="num">Length</th>
+                <th className="num">Traces</th>
+                <SortHeader label="LLM calls" field="call_count" order={order} onSort={(o) => set({ order_by: o })} numeric />
+                <th className="num">Tokens</th>
+                <SortHeader label="Cost" field="cost" order={order} onSort={(o) => set({ order_by: o })} numeric />
+                <th className="num">Errors</th>
+              </tr>
+            </thead>
+            <tbody>
+              {sessions.isLoading ? <SkeletonRows cols={9} /> : null}
+              {rows.map((s) => (
+                <tr key={s.session_id} onClick={() => open(s)} onKeyDown={(e) => e.key === 'Enter' && open(s)} tabIndex={0}>
+                  <TimeCell iso={s.last_seen} />
+                  <td className="mono">{s.session_id}</td>
+                  <td className="muted">{s.users.length ? s.users.join(', ') : '—'}</td>
+                  <td className="num">{formatDuration(new Date(s.last_seen).getTime() - new Date(s.first_seen).getTime())}</td>
+                  <td className="num">{formatCount(s.trace_count)}</td>
+                  <td className="num">{formatCount(s.call_count)}</td>
+                  <td className="num" title={`input ${exactCount(s.input_tokens)}, output ${exactCount(s.output_tokens)}`}>
+                    {formatCount(s.total_tokens)}
+                  </td>
+                  <CostCell usd={s.cost_usd} />
+                  <ErrorCountCell count={s.error_count} />
+                </tr>
+              ))}
+              {!sessions.isLoading && rows.length === 0 ? <EmptyRow cols={9}>No sessions match.</EmptyRow> : null}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <Pager
+        atFirst={!search.cursor}
+        nextCursor={sessions.data?.next_cursor}
+        onFirst={() => set({ cursor: undefined })}
+        onNext={(cursor) => navigate({ search: (prev) => ({ ...prev, cursor }) })}
+      />
+    </main>
+  );
+}

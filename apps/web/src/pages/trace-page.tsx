@@ -1,0 +1,341 @@
+import { useQuery } from '@tanstack/react-query';
+import { Link, useNavigate, useParams, useSearch } from '@tanstack/react-router';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { ApiError, getJson } from '../api/client';
+import type { TraceOutlineJson } from '../api/types';
+import { CopyButton } from '../components/copy-button';
+import { SearchBox } from '../components/search-box';
+import { SpanDetail } from '../components/span-detail';
+import { Stat } from '../components/stat';
+import { ErrorState } from '../components/states';
+import { Waterfall } from '../components/waterfall';
+import { exactCost, exactCount, exactTime, formatCost, formatCount, formatDuration, formatTime } from '../lib/format';
+import { ancestors, buildTraceModel, nodeOf, spanIdOf, type TraceModel, visibleRows } from '../lib/trace-model';
+
+/**
+ * One trace: its summary, the span tree beside its timeline, and the selected span's details.
+ * The tree comes from the trace's outline (no attributes or content), so a 100,000-span trace
+ * opens quickly; a span's content is fetched when it is selected.
+ */
+export function TracePage() {
+  const { traceId } = useParams({ from: '/traces/$traceId' });
+  const outline = useQuery({
+    queryKey: ['outline', traceId],
+    queryFn: ({ signal }) => getJson<TraceOutlineJson>(`/api/traces/${traceId}/outline`, undefined, signal),
+    staleTime: 30_000,
+  });
+  const model = useMemo(() => (outline.data ? buildTraceModel(outline.data) : null), [outline.data]);
+  if (outline.isError) {
+    const missing = outline.error instanceof ApiError && outline.error.status === 404;
+    return (
+      <main className="page">
+        {missing ? (
+          <div className="empty">
+            <h2>Trace not found</h2>
+            <p>
+              No trace <span className="mono">{traceId}</span> is stored here. It may not have arrived yet, or it expired.
+            </p>
+            <Link to="/traces" className="btn primary">
+              Back to traces
+            </Link>
+          </div>
+        ) : (
+          <ErrorState error={outline.error} retry={() => void outline.refetch()} />
+        )}
+      </main>
+    );
+  }
+  if (!model)
+    return (
+      <main className="page fill">
+        <div className="trace-head">
+          <span className="skeleton" style={{ width: 320, height: 16 }} />
+          <div style={{ marginTop: 12 }}>
+            <span className="skeleton" style={{ width: '60%' }} />
+          </div>
+        </div>
+        <div className="trace-body" aria-busy="true">
+          <div className="trace-tree" style={{ padding: 16 }}>
+            Loading the trace…
+          </div>
+        </div>
+      </main>
+    );
+  return <TraceView traceId={traceId} model={model} />;
+}
+
+function TraceView({ traceId, model }: { traceId: string; model: TraceModel }) {
+  const search = useSearch({ from: '/traces/$traceId' });
+  const navigate = useNavigate({ from: '/traces/$traceId' });
+  const o = model.outline;
+  const [collapsed, setCollapsed] = useState<Set<number>>(() => new Set());
+  const rows = useMemo(() => visibleRows(model, collapsed), [model, collapsed]);
+  const selected = useMemo(() => (search.span ? nodeOf(model, search.span) : -1), [model, search.span]);
+  const [query, setQuery] = useState('');
+  const searchRef = useRef<HTMLInputElement>(null);
+  const scrollRef = useRef<HTMLDivElement>(null);
+
+  const matches = useMemo(() => {
+    const q = query.trim().toLowerCase();
+    if (!q) return null;
+    const out = new Set<number>();
+    const s = o.spans;
+    for (let i = 0; i < model.count; i++) {
+      const call = s.call[i] as number;
+      const text = `${o.strings[s.name[i] as number] ?? ''} ${o.strings[s.service[i] as number] ?? ''} ${
+        call >= 0 ? (o.strings[o.calls.model[call] as number] ?? '') : ''
+      } ${s.span_id[i]}`;
+      if (text.toLowerCase().includes(q)) out.add(i);
+    }
+    return out;
+  }, [query, model, o]);
+
+  const select = useCallback(
+    (node: number, replace = false) => {
+      navigate({ search: { span: node >= 0 ? spanIdOf(model, node) : undefined }, replace });
+    },
+    [navigate, model],
+  );
+
+  // A selected span inside a collapsed subtree is shown: its ancestors open.
+  useEffect(() => {
+    if (selected < 0) return;
+    const hidden = ancestors(model, selected).filter((a) => collapsed.has(a));
+    if (hidden.length)
+      setCollapsed((prev) => {
+        const next = new Set(prev);
+        for (const a of hidden) next.delete(a);
+        return next;
+      });
+  }, [selected, model, collapsed]);
+
+  const toggle = useCallback((node: number) => {
+    setCollapsed((prev) => {
+      const next = new Set(prev);
+      if (next.has(node)) next.delete(node);
+      else next.add(node);
+      return next;
+    });
+  }, []);
+
+  const jumpToMatch = (direction: 1 | -1) => {
+    if (!matches || matches.size === 0) return;
+    const list = [...matches].sort((a, b) => (model.position[a] as number) - (model.position[b] as number));
+    const from = selected >= 0 ? (model.position[selected] as number) : -1;
+    const next =
+      direction === 1
+        ? (list.find((n) => (model.position[n] as number) > from) ?? list[0])
+        : ([...list].reverse().find((n) => (model.position[n] as number) < from) ?? list[list.length - 1]);
+    if (next !== undefined) select(next, true);
+  };
+
+  const onKeyDown = (e: React.KeyboardEvent) => {
+    const index = selected >= 0 ? rows.indexOf(selected) : -1;
+    const go = (i: number) => {
+      const node = rows[Math.max(0, Math.min(rows.length - 1, i))];
+      if (node !== undefined) select(node, true);
+      e.preventDefault();
+    };
+    const hasChildren = selected >= 0 && (model.size[selected] as number) > 1;
+    switch (e.key) {
+      case 'ArrowDown':
+      case 'j':
+        go(index + 1);
+        break;
+      case 'ArrowUp':
+      case 'k':
+        go(index < 0 ? 0 : index - 1);
+        break;
+      case 'Home':
+        go(0);
+        break;
+      case 'End':
+        go(rows.length - 1);
+        break;
+      case 'PageDown':
+        go(index + 20);
+        break;
+      case 'PageUp':
+        go(index - 20);
+        break;
+      case 'ArrowRight':
+      case 'l':
+        if (hasChildren && collapsed.has(selected)) toggle(selected);
+        else if (hasChildren) go(index + 1);
+        e.preventDefault();
+        break;
+      case 'ArrowLeft':
+      case 'h':
+        if (hasChildren && !collapsed.has(selected)) toggle(selected);
+        else if (selected >= 0 && (model.parent[selected] as number) >= 0) select(model.parent[selected] as number, true);
+        e.preventDefault();
+        break;
+      case 'Enter':
+      case ' ':
+        if (hasChildren) toggle(selected);
+        e.preventDefault();
+        break;
+      case 'Escape':
+        if (selected >= 0) select(-1, true);
+        break;
+    }
+  };
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const target = e.target as HTMLElement;
+      const typing = target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.isContentEditable;
+      if (e.key === '/' && !typing) {
+        e.preventDefault();
+        searchRef.current?.focus();
+      } else if (e.key === 'Escape' && !typing && selected >= 0) {
+        select(-1, true);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [select, selected]);
+
+  // Focus the tree on open, so the arrow keys work at once.
+  useEffect(() => {
+    scrollRef.current?.focus({ preventScroll: true });
+  }, []);
+
+  const collapseAll = () => {
+    const next = new Set<number>();
+    for (let i = 0; i < model.count; i++) if ((model.depth[i] as number) >= 1 && (model.size[i] as number) > 1) next.add(i);
+    setCollapsed(next);
+  };
+
+  const selectedCall = selected >= 0 ? (o.spans.call[selected] as number) : -1;
+  return (
+    <main className="page fill">
+      <TraceHeader traceId={traceId} model={model} />
+      <div className="trace-body">
+        <section className="trace-tree" aria-label="Span tree and timeline">
+          <div className="tree-toolbar">
+            <SearchBox
+              ref={searchRef}
+              width={260}
+              value={query}
+              onChange={setQuery}
+              placeholder="Find in trace…"
+              label="Find spans in this trace"
+              onKeyDown={(e) => {
+                if (e.key === 'Enter') {
+                  e.preventDefault();
+                  jumpToMatch(e.shiftKey ? -1 : 1);
+                } else if (e.key === 'Escape') {
+                  setQuery('');
+                  scrollRef.current?.focus();
+                }
+              }}
+            />
+            {matches ? <span className="muted">{matches.size.toLocaleString()} matching</span> : null}
+            <span style={{ marginLeft: 'auto' }} className="faint">
+              <span className="kbd">↑</span> <span className="kbd">↓</span> move · <span className="kbd">←</span>{' '}
+              <span className="kbd">→</span> fold · <span className="kbd">/</span> find
+            </span>
+            <button type="button" className="btn small" onClick={() => setCollapsed(new Set())}>
+              Expand all
+            </button>
+            <button type="button" className="btn small" onClick={collapseAll}>
+              Collapse all
+            </button>
+          </div>
+          <Waterfall
+            model={model}
+            rows={rows}
+            selected={selected}
+            collapsed={collapsed}
+            matches={matches}
+            onSelect={(node) => select(node)}
+            onToggle={toggle}
+            onKeyDown={onKeyDown}
+            scrollRef={scrollRef}
+          />
+        </section>
+        {selected >= 0 ? (
+          <SpanDetail
+            key={spanIdOf(model, selected)}
+            traceId={traceId}
+            spanId={spanIdOf(model, selected)}
+            isCall={selectedCall >= 0}
+            offsetMs={o.spans.start_ms[selected] as number}
+            onClose={() => {
+              select(-1, true);
+              scrollRef.current?.focus();
+            }}
+          />
+        ) : null}
+      </div>
+    </main>
+  );
+}
+
+function TraceHeader({ traceId, model }: { traceId: string; model: TraceModel }) {
+  const t = model.outline.trace;
+  const c = model.outline.calls;
+  let cached = 0;
+  let cachedKnown = false;
+  for (let i = 0; i < c.count; i++) {
+    const v = c.cache_read_tokens[i];
+    if (c.counted[i] && v !== null && v !== undefined) {
+      cached += v;
+      cachedKnown = true;
+    }
+  }
+  return (
+    <div className="trace-head">
+      <div className="trace-title">
+        <Link to="/traces" className="muted" title="Back to traces">
+          Traces
+        </Link>
+        <span className="faint">/</span>
+        <h1 title={t.root_span_name}>{t.root_span_name}</h1>
+        <span className="muted">{t.service_name}</span>
+        {t.error_count ? (
+          <span className="badge error">
+            {t.error_count} error{t.error_count === 1 ? '' : 's'}
+          </span>
+        ) : null}
+        <span style={{ marginLeft: 'auto' }} className="mono faint" title="Trace id">
+          {traceId}
+        </span>
+        <CopyButton text={traceId} label="Copy trace id" />
+      </div>
+      <div className="stats">
+        <Stat label="Started" value={formatTime(t.start_time)} title={exactTime(t.start_time)} />
+        <Stat label="Duration" value={formatDuration(t.duration_ms)} title={`${t.duration_ms} ms`} />
+        <Stat label="Spans" value={formatCount(t.span_count)} title={exactCount(t.span_count)} />
+        <Stat label="LLM calls" value={formatCount(t.llm_call_count)} />
+        <Stat
+          label="Tokens in / out"
+          value={
+            t.llm_call_count ? (
+              <>
+                {formatCount(t.input_tokens)} <small>/</small> {formatCount(t.output_tokens)}
+              </>
+            ) : (
+              '—'
+            )
+          }
+          title={`input ${exactCount(t.input_tokens)}, output ${exactCount(t.output_tokens)}`}
+        />
+        <Stat label="Cached" value={cachedKnown ? formatCount(cached) : '—'} title="Input tokens read from the provider's prompt cache" />
+        <Stat label="Cost" value={formatCost(t.cost_usd)} title={exactCost(t.cost_usd)} />
+        {t.session_id ? (
+          <Stat
+            label="Session"
+            value={
+              <Link to="/sessions/$sessionId" params={{ sessionId: t.session_id }}>
+                {t.session_id}
+              </Link>
+            }
+          />
+        ) : null}
+        {t.user_id ? <Stat label="User" value={t.user_id} /> : null}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,80 @@
+import { createRootRoute, createRoute, createRouter, redirect } from '@tanstack/react-router';
+import { Layout, NotFound } from './components/layout';
+import { parseSearch, stringifySearch } from './lib/search';
+import { CallsPage, parseCallsSearch } from './pages/calls-page';
+import { DashboardPage, parseDashboardSearch } from './pages/dashboard-page';
+import { SessionPage } from './pages/session-page';
+import { parseSessionsSearch, SessionsPage } from './pages/sessions-page';
+import { TracePage } from './pages/trace-page';
+import { parseTracesSearch, TracesPage } from './pages/traces-page';
+
+/**
+ * The UI's paths are a contract (shared links and outside tests open them): /traces,
+ * /traces/{trace_id}?span={span_id}, /calls, /sessions, /sessions/{session_id}, /dashboard.
+ */
+const rootRoute = createRootRoute({ component: Layout, notFoundComponent: NotFound });
+
+const indexRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/',
+  beforeLoad: () => {
+    throw redirect({ to: '/traces' });
+  },
+});
+
+export const tracesRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/traces',
+  validateSearch: parseTracesSearch,
+  component: TracesPage,
+});
+
+export const traceRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/traces/$traceId',
+  validateSearch: (s: Record<string, unknown>): { span?: string } => (typeof s.span === 'string' && s.span ? { span: s.span } : {}),
+  component: TracePage,
+});
+
+export const callsRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/calls',
+  validateSearch: parseCallsSearch,
+  component: CallsPage,
+});
+
+export const sessionsRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/sessions',
+  validateSearch: parseSessionsSearch,
+  component: SessionsPage,
+});
+
+export const sessionRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/sessions/$sessionId',
+  component: SessionPage,
+});
+
+export const dashboardRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/dashboard',
+  validateSearch: parseDashboardSearch,
+  component: DashboardPage,
+});
+
+const routeTree = rootRoute.addChildren([indexRoute, tracesRoute, traceRoute, callsRoute, sessionsRoute, sessionRoute, dashboardRoute]);
+
+export const router = createRouter({
+  routeTree,
+  parseSearch,
+  stringifySearch,
+  defaultPreload: false,
+  scrollRestoration: true,
+});
+
+declare module '@tanstack/react-router' {
+  interface Register {
+    router: typeof router;
+  }
+}
