@@ -4,18 +4,34 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import Database from 'better-sqlite3';
 import { jsonTemplate, protobufTemplate, templateSpans } from './llm-spans.js';
 import { grpcLoad, httpLoad, type LoadResult, requestsSent } from './load.js';
 import { type ServerProcess, startServerProcess } from './server-process.js';
 import { fmt, percentile } from './stats.js';
 
+/** Bytes the free-text search index takes in a database file (read-only; the server may be running). */
+function searchIndexBytes(path: string): number {
+  const file = new Database(path, { readonly: true });
+  try {
+    const size = file.prepare('SELECT pgsize FROM dbstat WHERE name = ? AND aggregate = TRUE').pluck();
+    return ['span_search_data', 'span_search_idx', 'span_search_docsize', 'span_search_config']
+      .map((table) => Number(size.get(table) ?? 0))
+      .reduce((a, b) => a + b, 0);
+  } finally {
+    file.close();
+  }
+}
+
 /**
  * `npm run bench`: ingest throughput over OTLP/HTTP protobuf, OTLP/HTTP JSON and OTLP/gRPC
  * into SQLite, end to end (a request counts when acknowledged, i.e. committed); the cost of
  * reading and pricing LLM calls at ingest (the same load with and without, interleaved); the
- * server's RSS; query latency with the store filled to --spans spans; then metrics latency
+ * cost of the free-text search index (likewise, against a server started with
+ * --no-search-index); the server's RSS; query latency, free-text searches included, with the
+ * store filled to --spans spans; then metrics latency
  * with --calls LLM calls stored. Then the SDK's overhead per instrumented call (`bench/sdk-overhead.ts`,
- * with its defaults).
+ * with its defaults), and the web UI in Chromium (`bench/ui.ts`).
  */
 const { values: opts } = parseArgs({
   options: {
@@ -51,6 +67,9 @@ console.log(`  ${CONCURRENCY} requests in flight; SQLite file in ${dir}\n`);
 const server = await startServerProcess(['--db', db]);
 // The same server without reading LLM calls, for the cost of doing so.
 const spansOnly = await startServerProcess(['--db', join(dir, 'spans-only.db'), '--no-llm-calls']);
+// Two more, both fresh, so their databases grow alike: with and without the search index.
+const indexed = await startServerProcess(['--db', join(dir, 'indexed.db')]);
+const unindexed = await startServerProcess(['--db', join(dir, 'unindexed.db'), '--no-search-index']);
 let peak = 0;
 const sampler = setInterval(() => {
   peak = Math.max(peak, server.rssMiB());
@@ -81,6 +100,8 @@ try {
   await httpLoad(`${server.otlpHttp}/v1/traces`, 'application/json', json, 20, CONCURRENCY);
   await grpcLoad(server.grpc, proto, 20, CONCURRENCY);
   await protoLoad(spansOnly, 40);
+  await protoLoad(indexed, 40);
+  await protoLoad(unindexed, 40);
   countCalls(80);
   const share = Math.max(1, Math.floor(TOTAL / PER_REQUEST / 10));
   console.log('Ingest, end to end (acknowledged = committed to SQLite), LLM calls read and priced:');
@@ -117,6 +138,38 @@ try {
   console.log(`  throughput with calls: ${fmt((rate(modes.withCalls) / rate(modes.spansOnly)) * 100, 1)}% of spans only (target ≥ 85%)`);
   await spansOnly.stop();
 
+  // Two fresh servers take the same rounds in turn, so both databases (and the index) grow alike.
+  console.log(
+    `\nThe cost of the free-text search index (OTLP/HTTP protobuf, LLM calls on, ${ROUNDS * 2} interleaved rounds each, two fresh servers):`,
+  );
+  const indexing = { off: { spans: 0, seconds: 0, cpu: 0 }, on: { spans: 0, seconds: 0, cpu: 0 } };
+  const pairs = [
+    ['off', unindexed],
+    ['on', indexed],
+  ] as const;
+  for (let r = 0; r < ROUNDS * 2; r++) {
+    // Which goes first alternates, so neither always follows the other's load.
+    for (const [mode, target] of r % 2 ? [...pairs].reverse() : pairs) {
+      const before = target.cpuSeconds();
+      const result = await protoLoad(target, round);
+      const m = indexing[mode];
+      m.spans += result.spans;
+      m.seconds += result.seconds;
+      m.cpu += target.cpuSeconds() - before;
+    }
+  }
+  console.log(
+    `  without (--no-search-index)   ${fmt(rate(indexing.off), 0).padStart(8)} spans/s  (server CPU ${fmt(cpuPerSpan(indexing.off), 1)} µs/span)`,
+  );
+  console.log(
+    `  with the search index         ${fmt(rate(indexing.on), 0).padStart(8)} spans/s  (server CPU ${fmt(cpuPerSpan(indexing.on), 1)} µs/span)`,
+  );
+  console.log(
+    `  throughput with the index: ${fmt((rate(indexing.on) / rate(indexing.off)) * 100, 1)}% of without (target ≥ 90%); ${(indexing.on.spans / 1e3).toFixed(0)}k spans each`,
+  );
+  await indexed.stop();
+  await unindexed.stop();
+
   const storedSpans = async () =>
     ((await (await fetch(`${server.api}/healthz`)).json()) as { ingest: { committed_spans: number } }).ingest.committed_spans;
   const fillTo = async (label: string, spansWanted: number) => {
@@ -128,7 +181,11 @@ try {
   await fillTo('(fill, protobuf)', TOTAL);
   clearInterval(sampler);
   console.log(`\nServer RSS: peak ${fmt(Math.max(peak, server.peakRssMiB()), 0)} MiB during ingest; ${fmt(server.rssMiB(), 0)} MiB now`);
-  console.log(`Stored: ${(await storedSpans()).toLocaleString()} spans; database ${fmt(statSync(db).size / 1024 / 1024, 0)} MiB (+WAL)\n`);
+  console.log(`Stored: ${(await storedSpans()).toLocaleString()} spans; database ${fmt(statSync(db).size / 1024 / 1024, 0)} MiB (+WAL)`);
+  const searchBytes = searchIndexBytes(db);
+  console.log(
+    `  of which the search index ${fmt(searchBytes / 1024 / 1024, 1)} MiB (${fmt(searchBytes / (await storedSpans()), 0)} B/span, ${fmt((searchBytes / statSync(db).size) * 100, 1)}% of the file)\n`,
+  );
 
   // Query latency, measured from this process over HTTP (one request at a time).
   const pickRequest = () => 1 + Math.floor(Math.random() * requestsSent());
@@ -172,6 +229,31 @@ try {
   ];
   await reportMix('filtered trace list (5 filter mixes)', '/api/traces?', filters);
   report('unfiltered trace list, newest 50', await time(() => '/api/traces?limit=50'));
+  // Every chat span's text draws on the template's 22 words, so they match three spans in four;
+  // a request's trace t (of 64) has the session conv-t, so "conv 42" matches one trace in 64.
+  const traceSearches = [
+    '/api/traces?q=revenue&limit=50',
+    '/api/traces?q=quarterly+revenue+churn&limit=50',
+    '/api/traces?q=conv-42&limit=50',
+    '/api/traces?q=kangaroo&limit=50',
+    '/api/traces?q=revenue&service=summarizer&limit=50',
+    '/api/traces?q=revenue&status=error&limit=50',
+    '/api/traces?q=outlook&order_by=duration&limit=50',
+  ];
+  await reportMix(`free-text search, trace list (${traceSearches.length} searches)`, '/api/traces?', traceSearches);
+  // Lists in an order no index gives read every row, searched or not: the same list without q, for comparison.
+  const fewer = Math.ceil(QUERIES / 5);
+  report(`  (no q) order_by=duration (${fewer} requests)`, await time(() => '/api/traces?order_by=duration&limit=50', fewer));
+  const callSearches = [
+    '/api/llm-calls?q=revenue&limit=50',
+    '/api/llm-calls?q=conv-42&limit=50',
+    '/api/llm-calls?q=kangaroo&limit=50',
+    '/api/llm-calls?q=growth&model=gpt-4o&limit=50',
+    '/api/llm-calls?q=execute_tool&limit=50',
+    '/api/llm-calls?q=summary&order_by=cost&limit=50',
+  ];
+  await reportMix(`free-text search, call list (${callSearches.length} searches)`, '/api/llm-calls?', callSearches);
+  report(`  (no q) order_by=cost (${fewer} requests)`, await time(() => '/api/llm-calls?order_by=cost&limit=50', fewer));
 
   // Metrics over the calls: fill until --calls are stored.
   console.log('');
@@ -187,16 +269,37 @@ try {
     '/api/metrics',
   ];
   await reportMix('/api/metrics (5 groupings and ranges, all calls)', '/api/metrics', metrics, Math.ceil(QUERIES / 3));
-  const few = Math.max(5, Math.ceil(QUERIES / 30));
-  report(`  ?group_by=session (reads every call; ${few} requests)`, await time(() => '/api/metrics?group_by=session', few));
+  const some = Math.ceil(QUERIES / 3);
+  // Ranges end at the newest data (the load's times run from four weeks ago) and cut hours.
+  const newest = Date.parse(
+    ((await (await fetch(`${server.api}/api/traces?limit=1`)).json()) as { data: { start_time: string }[] }).data[0]?.start_time ?? '',
+  );
+  const last = (days: number) => `start=${new Date(newest - days * 86_400_000).toISOString()}&end=${new Date(newest).toISOString()}`;
+  report('/api/metrics?group_by=session (all calls)', await time(() => '/api/metrics?group_by=session', some));
+  report('/api/metrics?group_by=user (all calls)', await time(() => '/api/metrics?group_by=user', some));
+  report('/api/metrics?group_by=user, the last day', await time(() => `/api/metrics?group_by=user&${last(1)}`, some));
   report('call list, newest 50', await time(() => '/api/llm-calls?limit=50'));
   report('call list, gpt-4o, newest 50', await time(() => '/api/llm-calls?model=gpt-4o&limit=50'));
   report('sessions, most recent 50', await time(() => '/api/sessions?limit=50'));
-  report('one session (its traces and calls)', await time(() => `/api/sessions/conv-${Math.floor(Math.random() * 97)}`, few));
+  // The template's traces carry sessions conv-0 … conv-(traces per request - 1), one trace each per request.
+  const sessions = Math.min(97, PER_REQUEST / 8);
+  const session = () => `/api/sessions/conv-${Math.floor(Math.random() * sessions)}`;
+  const { session: one } = (await (await fetch(`${server.api}/api/sessions/conv-0?limit=1`)).json()) as { session: { call_count: number } };
+  report(`one session of ~${one.call_count.toLocaleString()} calls: first page (200 calls)`, await time(session, some));
+  report('  its latest 200 calls (order=desc)', await time(() => `${session()}?order=desc`, some));
+  report('series: hourly, last 7 days, split by model', await time(() => `/api/metrics/series?split_by=model&${last(7)}`, some));
+  report(
+    'series: daily, last 30 days, split by provider',
+    await time(() => `/api/metrics/series?bucket=day&split_by=provider&${last(30)}`, some),
+  );
+  report('facets, the last day', await time(() => `/api/facets?${last(1)}`, some));
+  report('facets, all time', await time(() => '/api/facets', some));
 } finally {
   clearInterval(sampler);
   await server.stop();
   await spansOnly.stop().catch(() => undefined);
+  await indexed.stop().catch(() => undefined);
+  await unindexed.stop().catch(() => undefined);
   if (opts.keep) console.log(`\nKept the database: ${db}`);
   else rmSync(dir, { recursive: true, force: true });
 }
@@ -207,3 +310,12 @@ const sdk = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(new 
   stdio: 'inherit',
 });
 if (sdk.status !== 0) process.exitCode = 1;
+
+// Then the web UI in Chromium (`npm run bench:ui`), with --spans spans stored.
+console.log('');
+const ui = spawnSync(
+  process.execPath,
+  [...process.execArgv, fileURLToPath(new URL('./ui.ts', import.meta.url)), '--spans', String(TOTAL)],
+  { stdio: 'inherit' },
+);
+if (ui.status !== 0) process.exitCode = 1;

@@ -6,10 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { SpanKind, TraceFlags } from '@opentelemetry/api';
-import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { bigTraceBodies, encodeSpans, hex, plainSpans } from './big-trace.js';
 import { protobufTemplate, type Template, templateSpans } from './llm-spans.js';
 import { type ServerProcess, startServerProcess } from './server-process.js';
 import { fmt, percentile } from './stats.js';
@@ -154,40 +151,6 @@ async function postFor(server: ServerProcess, template: Template, clients: numbe
   return spans;
 }
 
-const RESOURCE = resourceFromAttributes({ 'service.name': 'stress' });
-
-/** Plain spans with the given ids and parents, as the OTel JS SDK would export them. */
-function plainSpans(count: number, ids: (i: number) => { traceId: string; spanId: string; parentSpanId?: string }): ReadableSpan[] {
-  const now = BigInt(Date.now() - 3_600_000) * 1_000_000n;
-  const hr = (ns: bigint): [number, number] => [Number(ns / 1_000_000_000n), Number(ns % 1_000_000_000n)];
-  return Array.from({ length: count }, (_, i) => {
-    const { traceId, spanId, parentSpanId } = ids(i);
-    const start = now + BigInt(i) * 1_000n;
-    return {
-      name: `step ${i % 50}`,
-      kind: SpanKind.INTERNAL,
-      spanContext: () => ({ traceId, spanId, traceFlags: TraceFlags.SAMPLED }),
-      parentSpanContext: parentSpanId ? { traceId, spanId: parentSpanId, traceFlags: TraceFlags.SAMPLED } : undefined,
-      startTime: hr(start),
-      endTime: hr(start + 500_000n),
-      status: { code: 0 },
-      attributes: { 'step.index': i, 'step.note': 'a short note about this step of the run' },
-      links: [],
-      events: [],
-      duration: [0, 500_000],
-      ended: true,
-      resource: RESOURCE,
-      instrumentationScope: { name: 'stress' },
-      droppedAttributesCount: 0,
-      droppedEventsCount: 0,
-      droppedLinksCount: 0,
-    } as unknown as ReadableSpan;
-  });
-}
-
-const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');
-const encode = (spans: ReadableSpan[]) => Buffer.from(ProtobufTraceSerializer.serializeRequest(spans) as Uint8Array);
-
 /** Times a GET and the size of its answer. */
 async function timedGet(url: string): Promise<{ ms: number; bytes: number; status: number }> {
   const t0 = performance.now();
@@ -207,7 +170,7 @@ const SCENARIOS: Record<string, () => Promise<Report>> = {
     }),
   'many-traces': () =>
     scenario('many-traces: a request of 100,000 one-span traces, sent 3 times', async (server, count, notes) => {
-      const body = encode(plainSpans(100_000, (i) => ({ traceId: hex(i + 1, 32), spanId: hex(i + 1, 16) })));
+      const body = encodeSpans(plainSpans(100_000, (i) => ({ traceId: hex(i + 1, 32), spanId: hex(i + 1, 16) })));
       notes.push(`${fmt(body.length / 1024 / 1024, 1)} MiB`);
       const agent = new Agent({ keepAlive: true });
       for (let k = 0; k < 3; k++) {
@@ -234,13 +197,7 @@ const SCENARIOS: Record<string, () => Promise<Report>> = {
       const traceId = hex(0xabc, 32);
       // A tree ten wide at each level, sent in requests of 10,000 spans.
       const agent = new Agent({ keepAlive: true });
-      for (let part = 0; part < 20; part++) {
-        const spans = plainSpans(10_000, (i) => {
-          const n = part * 10_000 + i;
-          return { traceId, spanId: hex(n + 1, 16), parentSpanId: n === 0 ? undefined : hex(Math.floor((n - 1) / 10) + 1, 16) };
-        });
-        await sendUntilAccepted(`${server.otlpHttp}/v1/traces`, encode(spans), agent, count);
-      }
+      for (const body of bigTraceBodies(traceId, 200_000)) await sendUntilAccepted(`${server.otlpHttp}/v1/traces`, body, agent, count);
       agent.destroy();
       for (let k = 0; k < 3; k++) {
         const r = await timedGet(`${server.api}/api/traces/${traceId}`);

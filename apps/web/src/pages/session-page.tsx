@@ -2,11 +2,12 @@ import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { Link, useParams } from '@tanstack/react-router';
 import { useRef } from 'react';
 import { ApiError, getJson } from '../api/client';
-import type { LlmCall, Message, SessionDetail } from '../api/types';
+import type { LlmCall, SessionDetail } from '../api/types';
 import { Conversation } from '../components/conversation';
 import { Stat } from '../components/stat';
 import { ErrorState } from '../components/states';
 import { exactCost, exactTime, formatCost, formatCount, formatDuration, formatTime } from '../lib/format';
+import { newInput } from '../lib/new-messages';
 import { useInView } from '../lib/use-in-view';
 
 /**
@@ -95,14 +96,6 @@ export function SessionPage() {
   );
 }
 
-/** The messages new in this turn: the last user message (and any tool results after it). */
-function newInput(messages: readonly Message[] | null): Message[] {
-  if (!messages?.length) return [];
-  let from = messages.length - 1;
-  while (from > 0 && messages[from]?.role !== 'user') from--;
-  return messages.slice(from).filter((m) => m.role !== 'system');
-}
-
 function Turn({ call, index }: { call: LlmCall; index: number }) {
   // Session lists leave content out; a turn's messages come with the call itself, fetched as
   // the turn scrolls into view (a session can hold thousands of calls).
@@ -138,7 +131,11 @@ function Turn({ call, index }: { call: LlmCall; index: number }) {
         {input.length ? <Conversation messages={input} /> : null}
         {c.output_messages?.length ? <Conversation messages={c.output_messages} /> : null}
         {(full.data || call.input_messages !== null) && !input.length && !c.output_messages?.length ? (
-          <span className="muted">No messages recorded for this call.</span>
+          <span className="muted">
+            {c.operation === 'embeddings'
+              ? 'An embeddings call: it has no messages.'
+              : 'No messages recorded for this call (its instrumentation did not capture content).'}
+          </span>
         ) : null}
       </div>
     </div>
