@@ -93,16 +93,17 @@ export class IngestQueue {
     this.maxInFlight = options.maxBatchesInFlight ?? 2;
   }
 
-  /** Queues a group; resolves when it is durable. Rejects with {@link BackpressureError} when full. */
-  submit(group: WriteGroup): Promise<Committed> {
+  /**
+   * Queues a group; resolves when it is durable. Rejects with {@link BackpressureError} when
+   * full, unless `admitted` (a step of a request {@link refusal} admitted whole).
+   */
+  submit(group: WriteGroup, admitted = false): Promise<Committed> {
     if (this.closed) return Promise.reject(new QueueClosedError());
     // Log records weigh on the writer like spans.
     const n = group.spans.length + (group.logs?.length ?? 0);
     if (n === 0) return Promise.resolve(NOTHING_COMMITTED);
-    if (this.stats.pendingSpans > 0 && this.stats.pendingSpans + n > this.maxPending) {
-      this.stats.refusedRequests++;
-      return Promise.reject(new BackpressureError(1));
-    }
+    const refused = admitted ? null : this.refusal(n);
+    if (refused) return Promise.reject(refused);
     let item: unknown;
     try {
       // Prepare now, while the decoded spans are fresh: the queue then holds only the result.
@@ -115,6 +116,16 @@ export class IngestQueue {
       this.queue.push({ item, spans: n, resolve, reject });
       this.schedule();
     });
+  }
+
+  /**
+   * Why a request of `n` spans is refused now (counted as refused), or null: too much is
+   * pending. A request alone in the queue is always taken, however large.
+   */
+  refusal(n: number): BackpressureError | null {
+    if (this.stats.pendingSpans === 0 || this.stats.pendingSpans + n <= this.maxPending) return null;
+    this.stats.refusedRequests++;
+    return new BackpressureError(1);
   }
 
   /** Stops accepting work and resolves when everything accepted has been committed. */

@@ -5,6 +5,7 @@ import { BodyBudget, DEFAULT_BODY_BUDGET_BYTES } from '../http/body-budget.js';
 import { HttpError } from '../http/http-error.js';
 import type { Logger } from '../log.js';
 import type { CallExtractor } from './call-extractor.js';
+import { nextTurn, SPANS_PER_STEP } from './in-steps.js';
 import type { IngestObserver } from './ingest-observer.js';
 import { BackpressureError, type IngestQueue, isTemporary, QueueClosedError } from './ingest-queue.js';
 
@@ -31,11 +32,28 @@ export class Ingest {
     return DEFAULT_PROJECT;
   }
 
-  /** Commits spans and their calls; returns null when they are durable, or the error to answer with. */
-  accept(project: string, spans: readonly Span[], expiresAtUnixNano?: bigint): Promise<HttpError | null> {
+  /**
+   * Commits spans and their calls; returns null when they are durable, or the error to answer
+   * with. Beyond {@link SPANS_PER_STEP} spans, the request is admitted whole, then read and
+   * queued in steps with a turn of the event loop between them; should a step fail, the
+   * client's retry stores only what is missing.
+   */
+  async accept(project: string, spans: readonly Span[], expiresAtUnixNano?: bigint): Promise<HttpError | null> {
+    if (spans.length <= SPANS_PER_STEP) return this.acceptStep(project, spans, expiresAtUnixNano, false);
+    const refused = this.queue.refusal(spans.length);
+    if (refused) return this.failure(refused);
+    const steps: Promise<HttpError | null>[] = [];
+    for (let i = 0; i < spans.length; i += SPANS_PER_STEP) {
+      if (i > 0) await nextTurn();
+      steps.push(this.acceptStep(project, spans.slice(i, i + SPANS_PER_STEP), expiresAtUnixNano, true));
+    }
+    return (await Promise.all(steps)).find((failure) => failure !== null) ?? null;
+  }
+
+  private acceptStep(project: string, spans: readonly Span[], expiresAtUnixNano: bigint | undefined, admitted: boolean) {
     const calls = this.calls && spans.length ? this.calls.extract(spans) : undefined;
     const group: WriteGroup = { project, spans, calls, expiresAtUnixNano };
-    return this.submit(group, this.observer && spans.length ? this.observer.beforeCommit(group) : null);
+    return this.submit(group, this.observer && spans.length ? this.observer.beforeCommit(group) : null, admitted);
   }
 
   /** Commits log records. */
@@ -43,24 +61,29 @@ export class Ingest {
     return this.submit({ project, spans: [], logs });
   }
 
-  private async submit(group: WriteGroup, observed: unknown = null): Promise<HttpError | null> {
+  private async submit(group: WriteGroup, observed: unknown = null, admitted = false): Promise<HttpError | null> {
     try {
-      const committed = await this.queue.submit(group);
+      const committed = await this.queue.submit(group, admitted);
       if (observed !== null) this.observer?.committed(observed, committed);
       return null;
     } catch (err) {
-      if (err instanceof BackpressureError) {
-        return new HttpError(503, 'unavailable', err.message, { 'Retry-After': String(err.retryAfterSeconds) });
-      }
-      if (err instanceof QueueClosedError) return new HttpError(503, 'unavailable', err.message, { 'Retry-After': '5' });
-      if (isTemporary(err)) {
-        this.logger.error('storing telemetry failed; clients are told to retry', err);
-        const after = err instanceof StorageUnavailableError ? err.retryAfterSeconds : 5;
-        return new HttpError(503, 'unavailable', 'the store could not commit the data; retry later', { 'Retry-After': String(after) });
-      }
-      // It failed on its own (its batch was split until it stood alone): retrying cannot help.
-      this.logger.error('storing telemetry failed on its data; refused', err);
-      return new HttpError(400, 'invalid_argument', `the data could not be stored: ${(err as Error).message}`);
+      return this.failure(err);
     }
+  }
+
+  /** The answer for a request whose data was not committed. */
+  private failure(err: unknown): HttpError {
+    if (err instanceof BackpressureError) {
+      return new HttpError(503, 'unavailable', err.message, { 'Retry-After': String(err.retryAfterSeconds) });
+    }
+    if (err instanceof QueueClosedError) return new HttpError(503, 'unavailable', err.message, { 'Retry-After': '5' });
+    if (isTemporary(err)) {
+      this.logger.error('storing telemetry failed; clients are told to retry', err);
+      const after = err instanceof StorageUnavailableError ? err.retryAfterSeconds : 5;
+      return new HttpError(503, 'unavailable', 'the store could not commit the data; retry later', { 'Retry-After': String(after) });
+    }
+    // It failed on its own (its batch was split until it stood alone): retrying cannot help.
+    this.logger.error('storing telemetry failed on its data; refused', err);
+    return new HttpError(400, 'invalid_argument', `the data could not be stored: ${(err as Error).message}`);
   }
 }

@@ -96,7 +96,7 @@ async function exportDecoded<D>(
 ): Promise<{ error: grpc.ServiceError | null; response: Uint8Array | null }> {
   let decoded: D;
   try {
-    decoded = signal.decodeProto(body);
+    decoded = await signal.decodeProto(body);
   } catch (err) {
     if (err instanceof DecodeError) return fail(grpc.status.INVALID_ARGUMENT, `cannot decode the request: ${err.message}`);
     throw err;

@@ -6,6 +6,7 @@ import {
   decodeLogsProto,
   decodeTracesJson,
   decodeTracesProto,
+  decodeTracesProtoInSteps,
   type ExportOutcome,
   encodeExportResponseJson,
   encodeExportResponseProto,
@@ -16,12 +17,13 @@ import { HttpError } from '../http/http-error.js';
 import { readBody } from '../http/read-body.js';
 import { sendBytes, sendJson } from '../http/respond.js';
 import type { Handler } from '../http/router.js';
+import { DECODE_IN_ONE_GO_BYTES, nextTurn, SPANS_PER_STEP } from '../ingest/in-steps.js';
 import type { Ingest } from '../ingest/ingest.js';
 import { otlpFormatOf, sendOtlpError, sendOtlpHttpError } from './otlp-format.js';
 
 /** What one OTLP signal needs: its two decoders, how to commit what was decoded, and how to report refusals. */
 export interface Signal<D> {
-  readonly decodeProto: (body: Uint8Array) => D;
+  readonly decodeProto: (body: Uint8Array) => D | Promise<D>;
   readonly decodeJson: (text: string) => D;
   readonly accept: (ingest: Ingest, project: string, decoded: D) => Promise<HttpError | null>;
   readonly outcome: (decoded: D) => ExportOutcome;
@@ -50,7 +52,7 @@ function otlpHandler<D>(signal: Signal<D>, ingest: Ingest, maxBodyBytes: number)
       let decoded: D;
       try {
         const body = await readBody(req, maxBodyBytes, hold);
-        decoded = format === 'protobuf' ? signal.decodeProto(body) : signal.decodeJson(body.toString('utf8'));
+        decoded = format === 'protobuf' ? await signal.decodeProto(body) : signal.decodeJson(body.toString('utf8'));
       } catch (err) {
         if (err instanceof HttpError) return sendOtlpHttpError(res, format, err);
         if (err instanceof DecodeError)
@@ -69,7 +71,8 @@ function otlpHandler<D>(signal: Signal<D>, ingest: Ingest, maxBodyBytes: number)
 }
 
 export const TRACES: Signal<DecodedTraces> = {
-  decodeProto: decodeTracesProto,
+  decodeProto: (body) =>
+    body.length > DECODE_IN_ONE_GO_BYTES ? decodeTracesProtoInSteps(body, SPANS_PER_STEP, nextTurn) : decodeTracesProto(body),
   decodeJson: decodeTracesJson,
   accept: (ingest, project, decoded) => ingest.accept(project, decoded.spans),
   outcome: (decoded) => ({ rejected: decoded.rejectedSpans, message: rejectionSummary(decoded) }),

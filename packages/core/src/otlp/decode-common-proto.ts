@@ -79,11 +79,26 @@ export type ProtoItemReader = (
  * follow the items they apply to, so each level is scanned before its items are read.
  */
 export function readExportRequest(r: ProtoReader, names: EnvelopeNames, readItem: ProtoItemReader): void {
+  const steps = exportRequestSteps(r, names, readItem, Number.POSITIVE_INFINITY);
+  while (!steps.next().done);
+}
+
+/**
+ * {@link readExportRequest} in steps: the walk pauses after every `itemsPerStep` items, so a
+ * caller can let other work run between the steps of a large request.
+ */
+export function* exportRequestSteps(
+  r: ProtoReader,
+  names: EnvelopeNames,
+  readItem: ProtoItemReader,
+  itemsPerStep: number,
+): Generator<void> {
   const end = r.length;
+  const count = { items: 0, perStep: itemsPerStep };
   let resourceIndex = 0;
   while (r.pos < end) {
     const tag = r.uint32();
-    if (tag === 0x0a) readResourceLevel(r, r.lengthEnd(end), names, readItem, resourceIndex++);
+    if (tag === 0x0a) yield* readResourceLevel(r, r.lengthEnd(end), names, readItem, resourceIndex++, count);
     else r.skip(tag & 7, end);
   }
   r.expectEnd(end, 'request');
@@ -109,7 +124,14 @@ function scanLevel(
   return { header, children, schemaUrl };
 }
 
-function readResourceLevel(r: ProtoReader, end: number, names: EnvelopeNames, readItem: ProtoItemReader, resourceIndex: number): void {
+function* readResourceLevel(
+  r: ProtoReader,
+  end: number,
+  names: EnvelopeNames,
+  readItem: ProtoItemReader,
+  resourceIndex: number,
+  count: { items: number; readonly perStep: number },
+): Generator<void> {
   const level = scanLevel(r, end, names.resource);
   const after = r.pos;
   const resource = level.header
@@ -126,6 +148,12 @@ function readResourceLevel(r: ProtoReader, end: number, names: EnvelopeNames, re
       const [s, e] = scopeLevel.children[i] as [number, number];
       r.pos = s;
       readItem(r, e, resource, scope, resourceIndex, i, indexInResource++);
+      if (++count.items % count.perStep === 0) {
+        // The reader is shared: keep its place across the pause.
+        const at = r.pos;
+        yield;
+        r.pos = at;
+      }
     }
   }
   r.pos = after;

@@ -4,7 +4,7 @@ import { expectedSpan } from '../../../../testing/expected-spans.js';
 import { referenceSpans } from '../../../../testing/reference-spans.js';
 import { DecodeError } from './decode-error.js';
 import { decodeTracesJson } from './decode-traces-json.js';
-import { decodeTracesProto } from './decode-traces-proto.js';
+import { decodeTracesProto, decodeTracesProtoInSteps } from './decode-traces-proto.js';
 
 const spans = referenceSpans(60, 7);
 
@@ -21,6 +21,18 @@ describe('decoding against the OpenTelemetry JS reference encoder', () => {
     const decoded = decodeTracesJson(body);
     expect(decoded.rejectedSpans).toBe(0);
     expect(sortById(decoded.spans)).toEqual(sortById(spans.map(expectedSpan)));
+  });
+
+  it('decodes the same in steps, pausing after every few spans, across resources and scopes', async () => {
+    const body = ProtobufTraceSerializer.serializeRequest(spans) as Uint8Array;
+    let pauses = 0;
+    const decoded = await decodeTracesProtoInSteps(body, 7, async () => {
+      pauses++;
+    });
+    expect(pauses).toBe(Math.floor(60 / 7));
+    expect(decoded).toEqual(decodeTracesProto(body));
+    // Malformed protobuf is refused in steps too.
+    await expect(decodeTracesProtoInSteps(body.subarray(0, body.length - 3), 7, async () => undefined)).rejects.toThrow(DecodeError);
   });
 
   it('keeps the int/double distinction, negative and large ints, and non-finite doubles', () => {
