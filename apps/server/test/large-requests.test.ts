@@ -1,4 +1,4 @@
-import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { decodeTracesProto } from '@sightline/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { referenceSpans } from '../../../testing/reference-spans.js';
@@ -12,34 +12,42 @@ afterEach(async () => {
 });
 
 describe('a large request', () => {
-  it('is read in steps: the server answers other requests while it decodes and queues it, then stores it whole', async () => {
-    // The store holds every batch until opened, so what is queued can be watched.
-    const store = gatedStorage();
-    sl = await startTestServer({ storage: store.storage });
-    const server = sl;
-    const body = ProtobufTraceSerializer.serializeRequest(referenceSpans(12_000, 5)) as Uint8Array;
-    expect(body.length).toBeGreaterThan(1024 * 1024);
-    const total = decodeTracesProto(body).spans.length;
+  it.each([
+    ['protobuf', 'application/x-protobuf', 12_000],
+    // OTLP/JSON is bigger: fewer spans stay under the body limit.
+    ['JSON', 'application/json', 6_000],
+  ])(
+    'in %s is read in steps: the server answers other requests while it decodes and queues it, then stores it whole',
+    async (format, type, count) => {
+      // The store holds every batch until opened, so what is queued can be watched.
+      const store = gatedStorage();
+      sl = await startTestServer({ storage: store.storage });
+      const server = sl;
+      const spans = referenceSpans(count, 5);
+      const body = (format === 'JSON' ? JsonTraceSerializer : ProtobufTraceSerializer).serializeRequest(spans) as Uint8Array;
+      expect(body.length).toBeGreaterThan(1024 * 1024);
+      const total = decodeTracesProto(ProtobufTraceSerializer.serializeRequest(spans) as Uint8Array).spans.length;
 
-    const posted = fetch(`${server.otlpHttp}/v1/traces`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/x-protobuf' },
-      body,
-    });
-    // Ask /healthz again and again while the request is read: between its steps, it answers
-    // with part of the request queued (in one go, it could only ever see none or all of it).
-    const pending = new Set<number>();
-    for (let i = 0; i < 10_000; i++) {
-      const now = (await getJson(server.api, '/healthz')).body.ingest.pending_spans as number;
-      pending.add(now);
-      if (now === total) break;
-    }
-    expect([...pending].some((n) => n > 0 && n < total)).toBe(true);
-    expect(pending.has(total)).toBe(true);
+      const posted = fetch(`${server.otlpHttp}/v1/traces`, {
+        method: 'POST',
+        headers: { 'Content-Type': type },
+        body,
+      });
+      // Ask /healthz again and again while the request is read: between its steps, it answers
+      // with part of the request queued (in one go, it could only ever see none or all of it).
+      const pending = new Set<number>();
+      for (let i = 0; i < 10_000; i++) {
+        const now = (await getJson(server.api, '/healthz')).body.ingest.pending_spans as number;
+        pending.add(now);
+        if (now === total) break;
+      }
+      expect([...pending].some((n) => n > 0 && n < total)).toBe(true);
+      expect(pending.has(total)).toBe(true);
 
-    store.open();
-    expect((await posted).status).toBe(200);
-    const traces = await getJson(server.api, '/api/traces?limit=5');
-    expect(traces.body.data.map((t: { span_count: number }) => t.span_count)).toEqual([total]);
-  });
+      store.open();
+      expect((await posted).status).toBe(200);
+      const traces = await getJson(server.api, '/api/traces?limit=5');
+      expect(traces.body.data.map((t: { span_count: number }) => t.span_count)).toEqual([total]);
+    },
+  );
 });

@@ -20,7 +20,7 @@ export { DecodeError } from './otlp/decode-error.js';
 export { decodeLogsJson } from './otlp/decode-logs-json.js';
 export { decodeLogsProto } from './otlp/decode-logs-proto.js';
 export { decodeExportResponseProto, decodeStatusProto } from './otlp/decode-response-proto.js';
-export { decodeTracesJson } from './otlp/decode-traces-json.js';
+export { decodeTracesJson, decodeTracesJsonInSteps } from './otlp/decode-traces-json.js';
 export { decodeTracesProto, decodeTracesProtoInSteps } from './otlp/decode-traces-proto.js';
 export type { DecodedTraces } from './otlp/decoded.js';
 export { rejectionSummary } from './otlp/decoded.js';

@@ -5,6 +5,7 @@ import {
   decodeLogsJson,
   decodeLogsProto,
   decodeTracesJson,
+  decodeTracesJsonInSteps,
   decodeTracesProto,
   decodeTracesProtoInSteps,
   type ExportOutcome,
@@ -24,7 +25,7 @@ import { otlpFormatOf, sendOtlpError, sendOtlpHttpError } from './otlp-format.js
 /** What one OTLP signal needs: its two decoders, how to commit what was decoded, and how to report refusals. */
 export interface Signal<D> {
   readonly decodeProto: (body: Uint8Array) => D | Promise<D>;
-  readonly decodeJson: (text: string) => D;
+  readonly decodeJson: (text: string) => D | Promise<D>;
   readonly accept: (ingest: Ingest, project: string, decoded: D) => Promise<HttpError | null>;
   readonly outcome: (decoded: D) => ExportOutcome;
   readonly countField: 'rejectedSpans' | 'rejectedLogRecords';
@@ -52,7 +53,7 @@ function otlpHandler<D>(signal: Signal<D>, ingest: Ingest, maxBodyBytes: number)
       let decoded: D;
       try {
         const body = await readBody(req, maxBodyBytes, hold);
-        decoded = format === 'protobuf' ? await signal.decodeProto(body) : signal.decodeJson(body.toString('utf8'));
+        decoded = format === 'protobuf' ? await signal.decodeProto(body) : await signal.decodeJson(body.toString('utf8'));
       } catch (err) {
         if (err instanceof HttpError) return sendOtlpHttpError(res, format, err);
         if (err instanceof DecodeError)
@@ -73,7 +74,8 @@ function otlpHandler<D>(signal: Signal<D>, ingest: Ingest, maxBodyBytes: number)
 export const TRACES: Signal<DecodedTraces> = {
   decodeProto: (body) =>
     body.length > DECODE_IN_ONE_GO_BYTES ? decodeTracesProtoInSteps(body, SPANS_PER_STEP, nextTurn) : decodeTracesProto(body),
-  decodeJson: decodeTracesJson,
+  decodeJson: (text) =>
+    text.length > DECODE_IN_ONE_GO_BYTES ? decodeTracesJsonInSteps(text, SPANS_PER_STEP, nextTurn) : decodeTracesJson(text),
   accept: (ingest, project, decoded) => ingest.accept(project, decoded.spans),
   outcome: (decoded) => ({ rejected: decoded.rejectedSpans, message: rejectionSummary(decoded) }),
   countField: 'rejectedSpans',

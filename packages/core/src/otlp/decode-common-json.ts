@@ -109,6 +109,20 @@ export type JsonItemReader = (
  * `DecodeError` naming the path.
  */
 export function readJsonExportRequest(text: string, names: JsonEnvelopeNames, readItem: JsonItemReader): void {
+  const steps = jsonExportRequestSteps(text, names, readItem, Number.POSITIVE_INFINITY);
+  while (!steps.next().done);
+}
+
+/**
+ * {@link readJsonExportRequest} in steps: after parsing, the walk pauses after every
+ * `itemsPerStep` items, so a caller can let other work run between the steps of a large request.
+ */
+export function* jsonExportRequestSteps(
+  text: string,
+  names: JsonEnvelopeNames,
+  readItem: JsonItemReader,
+  itemsPerStep: number,
+): Generator<void> {
   let root: unknown;
   try {
     root = JSON.parse(text);
@@ -120,6 +134,7 @@ export function readJsonExportRequest(text: string, names: JsonEnvelopeNames, re
   const [resourcesName] = names.resources;
   const [scopesName] = names.scopes;
   const [itemsName] = names.items;
+  let read = 0;
   const resources = asArray(field(request, ...names.resources), resourcesName);
   for (let i = 0; i < resources.length; i++) {
     const path = `${resourcesName}[${i}]`;
@@ -134,8 +149,10 @@ export function readJsonExportRequest(text: string, names: JsonEnvelopeNames, re
       if (sl === null) continue;
       const scope = readScope(sl, scopePath);
       const items = asArray(field(sl, ...names.items), `${scopePath}.${itemsName}`);
-      for (let k = 0; k < items.length; k++)
+      for (let k = 0; k < items.length; k++) {
         readItem(items[k], `${scopePath}.${itemsName}[${k}]`, resource, scope, i, k, indexInResource++);
+        if (++read % itemsPerStep === 0) yield;
+      }
     }
   }
 }

@@ -1,6 +1,6 @@
 import { idOrNull } from '../model/ids.js';
 import type { InstrumentationScope, Resource, SpanEvent, SpanKind, SpanLink, StatusCode } from '../model/span.js';
-import { readAttributes, readJsonExportRequest } from './decode-common-json.js';
+import { jsonExportRequestSteps, readAttributes, readJsonExportRequest } from './decode-common-json.js';
 import { DecodeError } from './decode-error.js';
 import { type DecodedTraces, type DecodedTracesBuilder, rejectSpan } from './decoded.js';
 import { asArray, asEnum, asHexId, asInt64, asObject, asString, asUint32, field } from './json-fields.js';
@@ -27,6 +27,22 @@ export function decodeTracesJson(text: string): DecodedTraces {
   readJsonExportRequest(text, NAMES, (value, path, resource, scope, resourceIndex, indexInScope) =>
     readSpan(value, path, resource, scope, out, resourceIndex, indexInScope),
   );
+  return out;
+}
+
+/**
+ * {@link decodeTracesJson} in steps of `spansPerStep` spans after the parse, awaiting `pause()`
+ * between them. The result is the same.
+ */
+export async function decodeTracesJsonInSteps(text: string, spansPerStep: number, pause: () => Promise<void>): Promise<DecodedTraces> {
+  const out: DecodedTracesBuilder = { spans: [], rejectedSpans: 0, rejections: [] };
+  const steps = jsonExportRequestSteps(
+    text,
+    NAMES,
+    (value, path, resource, scope, resourceIndex, indexInScope) => readSpan(value, path, resource, scope, out, resourceIndex, indexInScope),
+    spansPerStep,
+  );
+  while (!steps.next().done) await pause();
   return out;
 }
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { expectedSpan } from '../../../../testing/expected-spans.js';
 import { referenceSpans } from '../../../../testing/reference-spans.js';
 import { DecodeError } from './decode-error.js';
-import { decodeTracesJson } from './decode-traces-json.js';
+import { decodeTracesJson, decodeTracesJsonInSteps } from './decode-traces-json.js';
 import { decodeTracesProto, decodeTracesProtoInSteps } from './decode-traces-proto.js';
 
 const spans = referenceSpans(60, 7);
@@ -33,6 +33,17 @@ describe('decoding against the OpenTelemetry JS reference encoder', () => {
     expect(decoded).toEqual(decodeTracesProto(body));
     // Malformed protobuf is refused in steps too.
     await expect(decodeTracesProtoInSteps(body.subarray(0, body.length - 3), 7, async () => undefined)).rejects.toThrow(DecodeError);
+  });
+
+  it('decodes OTLP/JSON the same in steps', async () => {
+    const body = new TextDecoder().decode(JsonTraceSerializer.serializeRequest(spans) as Uint8Array);
+    let pauses = 0;
+    const decoded = await decodeTracesJsonInSteps(body, 7, async () => {
+      pauses++;
+    });
+    expect(pauses).toBe(Math.floor(60 / 7));
+    expect(decoded).toEqual(decodeTracesJson(body));
+    await expect(decodeTracesJsonInSteps(body.slice(0, -3), 7, async () => undefined)).rejects.toThrow(DecodeError);
   });
 
   it('keeps the int/double distinction, negative and large ints, and non-finite doubles', () => {
