@@ -216,3 +216,77 @@ describe('POST /v1/telemetry/query-traces and get-span-tree', () => {
     expect((await postJson(sl.api, '/v1/telemetry/get-span-tree', { span_id: 'ffffffffffffffff' })).status).toBe(404);
   });
 });
+
+describe('Llama Stack’s own paths: /alpha/telemetry/…', () => {
+  const spans = buildTrace(7, { service: 'llama', fanout: 2, attributes: { agent_id: 'alpha', tokens: 3n } });
+  beforeAll(async () => {
+    await sl.server.storage.writer.write([{ project: 'default', spans }]);
+  });
+
+  it('query-traces answers a bare list of {trace_id, root_span_id, start_time, end_time}', async () => {
+    const { status, body } = await postJson(sl.api, '/alpha/telemetry/query-traces', {
+      attribute_filters: [{ key: 'agent_id', op: 'eq', value: 'alpha' }],
+    });
+    expect(status).toBe(200);
+    expect(body).toEqual([
+      {
+        trace_id: spans[0]?.traceId,
+        root_span_id: spans[0]?.spanId,
+        start_time: '2024-05-01T12:00:00.000000000Z',
+        end_time: '2024-05-01T12:00:00.017000000Z',
+      },
+    ]);
+  });
+
+  it('get-span-tree answers one span nesting its children, with ok/error status, max_depth and attributes_to_return', async () => {
+    const { status, body } = await postJson(sl.api, '/alpha/telemetry/get-span-tree', {
+      span_id: spans[0]?.spanId,
+      attributes_to_return: ['tokens'],
+      max_depth: 2,
+    });
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ span_id: spans[0]?.spanId, parent_span_id: null, status: 'ok', attributes: { tokens: 3 } });
+    expect(body.children.map((c: { span_id: string }) => c.span_id)).toEqual([spans[1]?.spanId, spans[2]?.spanId]);
+    expect(body.children[0]).toMatchObject({ name: 'child-1', attributes: { tokens: 3 }, children: [] });
+    const whole = await postJson(sl.api, '/alpha/telemetry/get-span-tree', { span_id: spans[0]?.spanId });
+    const count = (node: { children: unknown[] }): number =>
+      1 + node.children.reduce<number>((n, c) => n + count(c as { children: unknown[] }), 0);
+    expect(count(whole.body)).toBe(7);
+  });
+
+  it('log-event opens and ends spans as /v1 does', async () => {
+    const trace = 'a'.repeat(32);
+    const event = (payload: Record<string, unknown>, s: number) => ({
+      event: { type: 'structured_log', trace_id: trace, span_id: '1'.repeat(16), timestamp: at(s), payload },
+    });
+    expect((await postJson(sl.api, '/alpha/telemetry/log-event', event({ type: 'span_start', name: 'turn' }, 0))).status).toBe(200);
+    expect((await postJson(sl.api, '/alpha/telemetry/log-event', event({ type: 'span_end', status: 'ok' }, 1))).status).toBe(200);
+    expect((await getJson(sl.api, `/api/traces/${trace}`)).body.trace).toMatchObject({ root_span_name: 'turn', span_count: 1 });
+  });
+
+  it('answers a tree 5,000 spans deep in both shapes (no walk recurses)', async () => {
+    const traceId = 'b'.repeat(32);
+    const id = (i: number) => (i + 1).toString(16).padStart(16, '0');
+    const deep = buildTrace(1, { traceId }).slice(0, 1);
+    const [root] = deep;
+    if (!root) throw new Error('no root');
+    const chain = Array.from({ length: 5_000 }, (_, i) => ({
+      ...root,
+      spanId: id(i),
+      parentSpanId: i === 0 ? null : id(i - 1),
+      name: `level ${i}`,
+    }));
+    await sl.server.storage.writer.write([{ project: 'default', spans: chain }]);
+    const nested = await postJson(sl.api, '/alpha/telemetry/get-span-tree', { span_id: id(0) });
+    expect(nested.status).toBe(200);
+    let node = nested.body;
+    let depth = 1;
+    while (node.children.length) {
+      node = node.children[0];
+      depth++;
+    }
+    expect([depth, node.name]).toEqual([5_000, 'level 4999']);
+    const flat = await postJson(sl.api, '/v1/telemetry/get-span-tree', { span_id: id(0) });
+    expect(Object.keys(flat.body.data)).toHaveLength(5_000);
+  });
+});

@@ -39,6 +39,7 @@ export async function streamSpanTree(
   project: string,
   order: TreeLayout,
   attributeKeys?: readonly string[],
+  toJson: (span: StoredSpan) => object = spanToJson,
 ): Promise<void> {
   const out = new JsonStream(res);
   let open = -1;
@@ -53,13 +54,39 @@ export async function streamSpanTree(
       if (previous >= depth) out.write(',');
       const shown = attributeKeys ? { ...span, attributes: pickAttributes(span.attributes, attributeKeys) } : span;
       // A span's own JSON is a non-empty object: reopen it to append `children`.
-      out.write(`${JSON.stringify(spanToJson(shown)).slice(0, -1)},"children":[`);
+      out.write(`${JSON.stringify(toJson(shown)).slice(0, -1)},"children":[`);
       open = depth;
       previous = depth;
     }
     await out.flush();
   });
   for (; open >= 0; open--) out.write(']}');
+  await out.end();
+}
+
+/**
+ * `{"data": {span_id: span, …}}` — a tree as one flat object, parents before their children —
+ * written a slice of spans at a time, whatever the tree's size.
+ */
+export async function streamSpanMap(
+  res: ServerResponse,
+  reader: TraceReader,
+  project: string,
+  order: TreeLayout,
+  toJson: (span: StoredSpan) => object,
+): Promise<void> {
+  const out = new JsonStream(res);
+  out.write('{"data":{');
+  let first = true;
+  await forEachSlice(reader, project, order.keys, async (spans) => {
+    for (const span of spans) {
+      if (span === null) continue;
+      out.write(`${first ? '' : ','}${JSON.stringify(span.spanId)}:${JSON.stringify(toJson(span))}`);
+      first = false;
+    }
+    await out.flush();
+  });
+  out.write('}}');
   await out.end();
 }
 
