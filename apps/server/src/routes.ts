@@ -18,6 +18,13 @@ import type { Pricing } from './pricing/pricing.js';
 import { damageAdvice } from './storage-damage.js';
 import { VERSION } from './version.js';
 
+/**
+ * Where the Langfuse SDKs export OTLP traces: a Langfuse user switches by changing the host.
+ * Handled exactly as `/v1/traces`; the SDK's `Authorization: Basic` credentials are accepted
+ * and not yet checked.
+ */
+export const LANGFUSE_OTEL_TRACES = '/api/public/otel/v1/traces';
+
 export interface RouteDeps {
   readonly storage: Storage;
   readonly ingest: Ingest;
@@ -63,6 +70,7 @@ export function apiRouter(deps: RouteDeps): Router {
   });
   router.add('GET', '/api/openapi.json', ({ res }) => sendJson(res, 200, openApiDocument));
   router.add('POST', '/v1/traces', otlpTracesHandler(ingest, deps.maxBodyBytes));
+  router.add('POST', LANGFUSE_OTEL_TRACES, otlpTracesHandler(ingest, deps.maxBodyBytes));
   router.add('POST', '/v1/logs', otlpLogsHandler(ingest, deps.maxBodyBytes));
   addTraceRoutes(router, storage.reader, ingest);
   addCallRoutes(router, storage.calls, ingest);
@@ -80,5 +88,6 @@ export function apiRouter(deps: RouteDeps): Router {
 export function otlpRouter(deps: Pick<RouteDeps, 'ingest' | 'maxBodyBytes'>): Router {
   return new Router()
     .add('POST', '/v1/traces', otlpTracesHandler(deps.ingest, deps.maxBodyBytes))
+    .add('POST', LANGFUSE_OTEL_TRACES, otlpTracesHandler(deps.ingest, deps.maxBodyBytes))
     .add('POST', '/v1/logs', otlpLogsHandler(deps.ingest, deps.maxBodyBytes));
 }

@@ -9,6 +9,31 @@ import { attributes, errorResponse, hexId, json, jsonBody, otlpExport, page, pag
 import { MAX_DURATION_MS } from './query-params.js';
 import { MAX_SEARCH_CHARS, SEARCH_DESCRIPTION } from './search-param.js';
 
+/** Llama Stack's request bodies, the same under /alpha and /v1. */
+const LLAMA_QUERY_TRACES = jsonBody({
+  type: 'object',
+  properties: {
+    attribute_filters: { type: 'array', items: ref('QueryCondition'), maxItems: MAX_ATTRIBUTE_FILTERS },
+    limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+    offset: { type: 'integer', minimum: 0, default: 0 },
+    order_by: { type: 'array', items: { type: 'string' }, maxItems: 1, description: 'e.g. ["-start_time"]' },
+  },
+});
+const LLAMA_SPAN_TREE = jsonBody({
+  type: 'object',
+  required: ['span_id'],
+  properties: {
+    span_id: hexId(16),
+    attributes_to_return: { type: 'array', items: { type: 'string' } },
+    max_depth: { type: 'integer', minimum: 1, description: 'The span itself is depth 1' },
+  },
+});
+const LLAMA_LOG_EVENT = jsonBody({
+  type: 'object',
+  required: ['event'],
+  properties: { event: ref('LlamaEvent'), ttl_seconds: { type: 'integer', minimum: 1, default: 604800 } },
+});
+
 export const openApiDocument = {
   openapi: '3.1.0',
   info: {
@@ -152,21 +177,51 @@ export const openApiDocument = {
       accepted: 'Accepted; partial_success reports rejected spans',
       response: 'ExportResponse',
     }),
+    '/api/public/otel/v1/traces': otlpExport({
+      summary: "OTLP/HTTP trace export at the Langfuse SDKs' path",
+      operationId: 'otlpExportTracesLangfuse',
+      description:
+        'The same as POST /v1/traces, at the path where the Langfuse SDKs export (set their host to this server). Their Authorization: Basic credentials are accepted and not checked yet.',
+      accepted: 'Accepted; partial_success reports rejected spans',
+      response: 'ExportResponse',
+    }),
     ...llmPaths,
     ...livePaths,
+    '/alpha/telemetry/query-traces': {
+      post: {
+        summary: 'Llama Stack (its own path): query traces, answered as a bare list',
+        operationId: 'llamaAlphaQueryTraces',
+        requestBody: LLAMA_QUERY_TRACES,
+        responses: { '200': json({ type: 'array', items: ref('LlamaTrace') }), '400': errorResponse('Malformed body') },
+      },
+    },
+    '/alpha/telemetry/get-span-tree': {
+      post: {
+        summary: 'Llama Stack (its own path): a span nesting its descendants under `children`',
+        operationId: 'llamaAlphaGetSpanTree',
+        requestBody: LLAMA_SPAN_TREE,
+        responses: {
+          '200': json({
+            allOf: [ref('LlamaSpanWithStatus'), { type: 'object', properties: { children: { type: 'array', items: { type: 'object' } } } }],
+          }),
+          '400': errorResponse('Malformed body'),
+          '404': errorResponse('No such span'),
+        },
+      },
+    },
+    '/alpha/telemetry/log-event': {
+      post: {
+        summary: 'Llama Stack (its own path): log an event (logs, metrics, span start and end)',
+        operationId: 'llamaAlphaLogEvent',
+        requestBody: LLAMA_LOG_EVENT,
+        responses: { '200': json({ type: 'null' }), '400': errorResponse('Malformed event') },
+      },
+    },
     '/v1/telemetry/query-traces': {
       post: {
         summary: 'Llama Stack: query traces',
         operationId: 'llamaQueryTraces',
-        requestBody: jsonBody({
-          type: 'object',
-          properties: {
-            attribute_filters: { type: 'array', items: ref('QueryCondition'), maxItems: MAX_ATTRIBUTE_FILTERS },
-            limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
-            offset: { type: 'integer', minimum: 0, default: 0 },
-            order_by: { type: 'array', items: { type: 'string' }, maxItems: 1, description: 'e.g. ["-start_time"]' },
-          },
-        }),
+        requestBody: LLAMA_QUERY_TRACES,
         responses: {
           '200': json({ type: 'object', properties: { data: { type: 'array', items: ref('LlamaTrace') } } }),
           '400': errorResponse('Malformed body'),
@@ -177,15 +232,7 @@ export const openApiDocument = {
       post: {
         summary: 'Llama Stack: a span and its descendants, as a flat map',
         operationId: 'llamaGetSpanTree',
-        requestBody: jsonBody({
-          type: 'object',
-          required: ['span_id'],
-          properties: {
-            span_id: hexId(16),
-            attributes_to_return: { type: 'array', items: { type: 'string' } },
-            max_depth: { type: 'integer', minimum: 1, description: 'The span itself is depth 1' },
-          },
-        }),
+        requestBody: LLAMA_SPAN_TREE,
         responses: {
           '200': json({ type: 'object', properties: { data: { type: 'object', additionalProperties: ref('LlamaSpanWithStatus') } } }),
           '400': errorResponse('Malformed body'),
@@ -197,11 +244,7 @@ export const openApiDocument = {
       post: {
         summary: 'Llama Stack: log an event (logs, metrics, span start and end)',
         operationId: 'llamaLogEvent',
-        requestBody: jsonBody({
-          type: 'object',
-          required: ['event'],
-          properties: { event: ref('LlamaEvent'), ttl_seconds: { type: 'integer', minimum: 1, default: 604800 } },
-        }),
+        requestBody: LLAMA_LOG_EVENT,
         responses: { '200': json({ type: 'null' }), '400': errorResponse('Malformed event') },
       },
     },

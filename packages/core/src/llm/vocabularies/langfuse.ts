@@ -2,24 +2,28 @@ import { fromPlain } from '../../model/any-value.js';
 import type { Span } from '../../model/span.js';
 import { isoToNanos, nanosToMs } from '../../model/time.js';
 import type { CallDraft } from '../call-draft.js';
+import { errorOfStatusMessage } from '../error-of-status-message.js';
 import { KeyPrefix } from '../key-prefixes.js';
 import { messagesFromPlain, textMessage } from '../messages.js';
 import { providerFields } from '../provider-fields.js';
-import { deriveToolCalls, readSessionAndUser, setParameter } from '../readers.js';
-import { asNumber, asString, asStructured, parseJson } from '../values.js';
+import { deriveToolCalls, normalizeFinishReason, readSessionAndUser, setParameter } from '../readers.js';
+import { asNumber, asString, asStrings, asStructured, parseJson } from '../values.js';
 import type { Vocabulary } from '../vocabulary.js';
+import { readLangfuseUsage } from './langfuse-usage.js';
 
 const P = 'langfuse.observation.';
 
-const CACHE_READ = ['input_cached_tokens', 'cache_read_input_tokens', 'input_cache_read', 'cached_tokens', 'cache_read'];
-const CACHE_WRITE = ['input_cache_creation', 'cache_creation_input_tokens', 'input_cache_write', 'cache_write', 'cache_creation'];
-const REASONING = ['output_reasoning_tokens', 'output_reasoning', 'reasoning_tokens', 'reasoning'];
+/** Observation metadata keys that hold the finish reason (the Python SDK's OpenAI integration: `finish_reason`). */
+/** The default observation names of the Python SDK's OpenAI integration. */
+const OPENAI_INTEGRATION_NAMES = new Set(['OpenAI-generation', 'OpenAI-embedding']);
+
+const FINISH_KEYS = ['finish_reason', 'finishReason', 'finish_reasons', 'stop_reason'];
 
 /**
  * Langfuse (`langfuse.observation.*`): generation observations are calls. Usage and cost are
- * JSON objects; in Langfuse's convention `input` excludes cached tokens and `output` excludes
- * reasoning tokens, so both are added back to give OTel's totals. The completion start time is
- * an absolute timestamp (sometimes JSON-quoted twice).
+ * JSON objects; usage is in Langfuse's own keys or the provider's raw usage (see
+ * `readLangfuseUsage`). The completion start time is an absolute timestamp (sometimes
+ * JSON-quoted twice); the finish reason, when the SDK knows it, is in observation metadata.
  */
 export const langfuse: Vocabulary = {
   name: 'langfuse',
@@ -28,44 +32,19 @@ export const langfuse: Vocabulary = {
     const type = asString(d.get(`${P}type`));
     if (type !== 'generation' && type !== 'embedding') return false;
     d.set('operation', type === 'embedding' ? 'embeddings' : 'chat', `${P}type ${type}`);
+    // Langfuse has one model field: its OpenAI integration sets the requested model, then
+    // overwrites it with the served one from the response. A GenAI request model says more.
     const model = asString(d.get(`${P}model.name`));
-    d.set('requestModel', model, `${P}model.name`);
+    d.take('requestModel', ['gen_ai.request.model'], asString);
+    d.set('requestModel', model, `${P}model.name (Langfuse keeps one model: the served one once answered)`);
     d.set('model', model, `${P}model.name`);
     providerFields(d, ['gen_ai.provider.name', 'gen_ai.system', 'ai.model.provider'], { vercel: d.has('ai.model.provider') });
+    // The Python SDK's OpenAI integration names its observations so, and sets no provider key.
+    if (OPENAI_INTEGRATION_NAMES.has(d.span.name))
+      d.set('provider', 'openai', `span name "${d.span.name}" (Langfuse's OpenAI integration)`);
 
     const usage = jsonObject(d.get(`${P}usage_details`));
-    if (usage) {
-      const num = (keys: readonly string[]) => {
-        for (const k of keys) if (typeof usage[k] === 'number') return { value: usage[k] as number, key: k };
-        return null;
-      };
-      const cacheRead = num(CACHE_READ);
-      const cacheWrite = num(CACHE_WRITE);
-      const reasoning = num(REASONING);
-      const input = num(['input', 'prompt_tokens', 'input_tokens']);
-      const output = num(['output', 'completion_tokens', 'output_tokens']);
-      if (cacheRead) d.set('cacheReadTokens', cacheRead.value, `${P}usage_details.${cacheRead.key}`);
-      if (cacheWrite) d.set('cacheWriteTokens', cacheWrite.value, `${P}usage_details.${cacheWrite.key}`);
-      if (reasoning) d.set('reasoningTokens', reasoning.value, `${P}usage_details.${reasoning.key}`);
-      if (input) {
-        const cached = (cacheRead?.value ?? 0) + (cacheWrite?.value ?? 0);
-        d.set(
-          'inputTokens',
-          input.value + cached,
-          cached ? `${P}usage_details.${input.key} + cached (Langfuse input excludes cached)` : `${P}usage_details.${input.key}`,
-        );
-      }
-      if (output) {
-        d.set(
-          'outputTokens',
-          output.value + (reasoning?.value ?? 0),
-          reasoning
-            ? `${P}usage_details.${output.key} + reasoning (Langfuse output excludes reasoning)`
-            : `${P}usage_details.${output.key}`,
-        );
-      }
-      if (typeof usage.total === 'number') d.set('totalTokens', usage.total, `${P}usage_details.total`);
-    }
+    if (usage) readLangfuseUsage(d, usage);
 
     const cost = jsonObject(d.get(`${P}cost_details`));
     if (cost) {
@@ -100,10 +79,8 @@ export const langfuse: Vocabulary = {
       d.set('isStreaming', true, `${P}completion_start_time is set`);
     }
 
-    if (asString(d.get(`${P}level`)) === 'ERROR') {
-      d.set('isError', true, `${P}level ERROR`);
-      d.set('errorType', asString(d.get(`${P}status_message`)), `${P}status_message`);
-    }
+    readFinishReason(d);
+    if (asString(d.get(`${P}level`)) === 'ERROR') readError(d);
     d.take(
       'sessionId',
       ['session.id', 'langfuse.session.id', 'langfuse.trace.metadata.langfuse_session_id', `${P}metadata.langfuse_session_id`],
@@ -123,9 +100,49 @@ export const langfuse: Vocabulary = {
     deriveToolCalls(d);
 
     const params = jsonObject(d.get(`${P}model.parameters`));
-    if (params) for (const [k, v] of Object.entries(params)) setParameter(d, k, fromPlain(v), `${P}model.parameters.${k}`);
+    if (!params) return;
+    for (const [k, v] of Object.entries(params)) {
+      // The Python SDK's OpenAI integration writes an unset max_tokens as float('inf'), "Infinity".
+      if (v === 'Infinity') continue;
+      setParameter(d, k, fromPlain(v), `${P}model.parameters.${k}`);
+    }
   },
 };
+
+/** The finish reason in observation metadata; v5 SDKs JSON-encode every metadata value. */
+function readFinishReason(d: CallDraft): void {
+  for (const key of FINISH_KEYS) {
+    const v = d.get(`${P}metadata.${key}`);
+    if (v === undefined) continue;
+    const parsed = typeof v === 'string' ? parseJson(v) : null;
+    const reasons = typeof parsed === 'string' ? [parsed] : Array.isArray(parsed) ? asStrings(parsed.map(String)) : asStrings(v);
+    if (d.set('finishReasons', reasons?.map(normalizeFinishReason), `${P}metadata.${key}`)) return;
+  }
+}
+
+/**
+ * An ERROR-level observation. Its status message is `str(exception)`, e.g. the whole
+ * `Error code: 429 - {…body…}`: the error type is a short name for it, and an exception event's
+ * type or `error.type` is preferred to the message's first line.
+ */
+function readError(d: CallDraft): void {
+  d.set('isError', true, `${P}level ERROR`);
+  const message = asString(d.get(`${P}status_message`));
+  const error = message === null ? null : errorOfStatusMessage(message);
+  if (error?.statusCode != null) d.set('statusCode', error.statusCode, `${P}status_message "Error code: ${error.statusCode}"`);
+  if (error && error.kind !== 'text') {
+    d.set(
+      'errorType',
+      error.type,
+      `${P}status_message (${error.kind === 'name' ? 'a name' : "the openai SDK's error class for the HTTP status"})`,
+    );
+    return;
+  }
+  d.take('errorType', ['error.type'], asString);
+  const exception = d.span.events.find((e) => e.name === 'exception');
+  if (exception) d.set('errorType', asString(exception.attributes['exception.type']), 'exception event exception.type');
+  d.set('errorType', error?.type, `${P}status_message (first line)`);
+}
 
 function jsonObject(v: unknown): Record<string, unknown> | null {
   const parsed = typeof v === 'string' ? parseJson(v) : null;

@@ -1,0 +1,136 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MOCK_ANSWER, type MockOpenAi, startMockOpenAi } from '../../../../testing/mock-openai.js';
+import { getJson, startTestServer, type TestServer } from '../support/test-server.js';
+
+const run = promisify(execFile);
+const SCRIPT = fileURLToPath(new URL('../../../../testing/python/emit_langfuse.py', import.meta.url));
+const PYTHON = process.env.SIGHTLINE_PYTHON_LANGFUSE;
+if (!PYTHON)
+  throw new Error(
+    'SIGHTLINE_PYTHON_LANGFUSE must name the Python of a virtualenv with testing/python/langfuse-requirements.txt installed (.ci/run makes one)',
+  );
+
+type Call = Record<string, any>;
+
+const PRICE = { mini: { input: 0.15e-6, cached: 0.075e-6, output: 0.6e-6 }, gpt4o: { input: 2.5e-6, output: 10e-6 } };
+
+let mock: MockOpenAi;
+let sl: TestServer;
+beforeAll(async () => {
+  mock = await startMockOpenAi();
+  sl = await startTestServer();
+});
+afterAll(async () => {
+  await sl?.stop();
+  await mock?.close();
+});
+
+/** Runs the Langfuse app with its host set to one of Sightline's ports; returns the new calls. */
+async function langfuseCalls(host: string): Promise<{ calls: Call[]; seen: Record<string, unknown> }> {
+  const before = new Set(((await getJson(sl.api, '/api/llm-calls')).body.data as Call[]).map((c) => c.trace_id));
+  const { stdout } = await run(PYTHON as string, [SCRIPT, '--host', host, '--openai', mock.url], { timeout: 60_000 });
+  const seen = JSON.parse(stdout.trim().split('\n').at(-1) as string);
+  const all = (await getJson(sl.api, '/api/llm-calls?order_by=timestamp:asc')).body.data as Call[];
+  return { calls: all.filter((c) => !before.has(c.trace_id)), seen };
+}
+
+describe.each([
+  ['the main port', () => sl.api],
+  ['the OTLP/HTTP port', () => sl.otlpHttp],
+])('the Langfuse Python SDK (langfuse.openai, @observe, propagate_attributes) with its host set to %s', (_port, host) => {
+  it('gives one call per OpenAI call: served model, tokens with cached, finish reason, session and user, the failure', async () => {
+    const { calls, seen } = await langfuseCalls(host());
+    expect(seen).toEqual({ chat: MOCK_ANSWER, stream: MOCK_ANSWER, tool: 'get_weather', embedding: 3, error: 'RateLimitError' });
+    expect(calls.map((c) => [c.operation, c.model])).toEqual([
+      ['chat', 'gpt-4o-mini-2024-07-18'],
+      ['chat', 'gpt-4o-mini-2024-07-18'],
+      ['chat', 'gpt-4o-2024-07-18'],
+      ['embeddings', 'text-embedding-3-small'],
+      ['chat', 'boom'],
+    ]);
+    for (const c of calls) {
+      expect(c).toMatchObject({
+        vocabulary: 'langfuse',
+        provider: 'openai',
+        session_id: 'lf-session-1',
+        user_id: 'lf-user-1',
+        counted: true,
+      });
+    }
+    // The @observe() function is the root span of the same trace, and not a call.
+    expect(new Set(calls.map((c) => c.trace_id)).size).toBe(1);
+    const { body: tree } = await getJson(sl.api, `/api/traces/${calls[0]?.trace_id}`);
+    expect(tree.spans.map((s: Call) => s.name).sort()).toEqual([
+      'OpenAI-embedding',
+      'OpenAI-generation',
+      'OpenAI-generation',
+      'OpenAI-generation',
+      'OpenAI-generation',
+      'answer',
+    ]);
+
+    const [chat, streamed, tool, embed, failed] = calls as [Call, Call, Call, Call, Call];
+    expect(chat).toMatchObject({
+      // Langfuse keeps one model name, overwritten with the served one.
+      request_model: 'gpt-4o-mini-2024-07-18',
+      input_tokens: 24,
+      output_tokens: 8,
+      total_tokens: 32,
+      cache_read_tokens: 0,
+      reasoning_tokens: 0,
+      is_streaming: null,
+      ttft_ms: null,
+      // The SDK records a finish reason only for streamed answers.
+      finish_reasons: null,
+      is_error: false,
+      cost_source: 'table',
+      input_messages: [
+        { role: 'system', parts: [{ type: 'text', content: 'You are terse.' }] },
+        { role: 'user', parts: [{ type: 'text', content: 'What is the capital of France?' }] },
+      ],
+      output_messages: [{ role: 'assistant', parts: [{ type: 'text', content: MOCK_ANSWER }] }],
+    });
+    expect(chat.parameters).toMatchObject({ temperature: 0.2 });
+    expect(chat.parameters).not.toHaveProperty('max_tokens');
+    expect(chat.cost_usd).toBeCloseTo(24 * PRICE.mini.input + 8 * PRICE.mini.output, 12);
+
+    // Streamed with usage in the last chunk: 16 of the 24 input tokens were cached.
+    expect(streamed).toMatchObject({
+      is_streaming: true,
+      input_tokens: 24,
+      output_tokens: 8,
+      cache_read_tokens: 16,
+      finish_reasons: ['stop'],
+    });
+    // The mock server sends its first chunk after 40 ms; Langfuse records when it came.
+    expect(streamed.ttft_ms).toBeGreaterThanOrEqual(35);
+    expect(streamed.ttft_ms).toBeLessThan(streamed.duration_ms);
+    expect(streamed.cost_usd).toBeCloseTo(8 * PRICE.mini.input + 16 * PRICE.mini.cached + 8 * PRICE.mini.output, 12);
+
+    expect(tool).toMatchObject({
+      input_tokens: 24,
+      output_tokens: 8,
+      tool_call_count: 1,
+      tool_calls: [{ id: 'call_abc', name: 'get_weather', arguments: { city: 'Paris' } }],
+    });
+    expect(tool.cost_usd).toBeCloseTo(24 * PRICE.gpt4o.input + 8 * PRICE.gpt4o.output, 12);
+
+    expect(embed).toMatchObject({ input_tokens: 5, output_tokens: null, total_tokens: 5 });
+    expect(embed.cost_usd).toBeCloseTo(5 * 0.02e-6, 14);
+
+    expect(failed).toMatchObject({
+      request_model: 'boom',
+      is_error: true,
+      error_type: 'RateLimitError',
+      status_code: 429,
+      input_tokens: null,
+      output_tokens: null,
+      // The SDK reports a failed call's cost itself: zero.
+      cost_usd: 0,
+      cost_source: 'source',
+    });
+  }, 60_000);
+});
