@@ -60,7 +60,7 @@ describe('sightline demo', () => {
     const vocabularies = new Set(calls.map((c) => c.vocabulary));
     for (const v of ['otel-genai', 'openinference', 'vercel-ai']) expect(vocabularies).toContain(v);
     const providers = new Set(calls.map((c) => c.provider));
-    for (const p of ['openai', 'anthropic', 'google']) expect(providers).toContain(p);
+    for (const p of ['openai', 'anthropic', 'gcp.gemini']) expect(providers).toContain(p);
     expect(calls.some((c) => c.is_error)).toBe(true);
     expect(calls.filter((c) => c.cache_read_tokens > 0).length).toBeGreaterThan(3);
     expect(calls.filter((c) => c.cost_usd !== null).length).toBeGreaterThan(0.9 * calls.length);

@@ -71,8 +71,6 @@ describe.each(CHANNELS)('LLM calls from @opentelemetry/instrumentation-openai bo
       cache_write_tokens: null,
       reasoning_tokens: null,
       ttft_ms: null,
-      tpt_ms: null,
-      tokens_per_s: null,
       finish_reasons: ['stop'],
       is_error: false,
       error_type: null,
@@ -90,6 +88,10 @@ describe.each(CHANNELS)('LLM calls from @opentelemetry/instrumentation-openai bo
     expect(chat.timestamp).toBe(trace.spans.find((x: { span_id: string }) => x.span_id === chat.span_id).start_time);
     expect(chat.provenance.input_tokens).toEqual({ vocabulary: 'otel-genai', rule: 'gen_ai.usage.input_tokens' });
     expect(chat.provenance.provider.rule).toBe('gen_ai.system');
+    // Not streamed, so no TTFT: time per token is taken over the whole call, and the rule says so.
+    expect(chat.tpt_ms).toBeCloseTo(chat.duration_ms / 8, 9);
+    expect(chat.tokens_per_s).toBeCloseTo(8 / (chat.duration_ms / 1000), 6);
+    expect(chat.provenance.tpt_ms.rule).toMatch(/TTFT taken as 0/);
     expect(chat.price_model).toMatch(/^gpt-4o-mini/);
 
     // Streamed: the instrumentation records usage from the final chunk, and no TTFT and no cache counts.
@@ -105,6 +107,7 @@ describe.each(CHANNELS)('LLM calls from @opentelemetry/instrumentation-openai bo
     expect(failed).toMatchObject({
       is_error: true,
       error_type: 'RateLimitError',
+      status_code: 429,
       input_tokens: null,
       output_tokens: null,
       cost_usd: null,

@@ -45,7 +45,7 @@ it('sightline import loads a file export: calls, session and trace tree as recor
   const calls = (await getJson(sl.api, '/api/llm-calls?service=offline-eval')).body.data;
   expect(calls).toHaveLength(2);
   for (const call of calls)
-    expect(call).toMatchObject({ provider: 'google', input_tokens: 40, output_tokens: 14, session_id: 'eval-7', user_id: 'ci' });
+    expect(call).toMatchObject({ provider: 'gcp.gemini', input_tokens: 40, output_tokens: 14, session_id: 'eval-7', user_id: 'ci' });
   const session = (await getJson(sl.api, '/api/sessions/eval-7')).body.session;
   expect(session).toMatchObject({ call_count: 2, input_tokens: 80 });
   const trace = (await getJson(sl.api, `/api/traces/${calls[0].trace_id}`)).body;

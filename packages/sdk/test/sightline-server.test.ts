@@ -112,7 +112,7 @@ it('Anthropic and Gemini calls reach Sightline with their cache, reasoning token
     cost_source: 'table',
   });
   expect(gemini).toMatchObject({
-    provider: 'google',
+    provider: 'gcp.gemini',
     operation: 'generate_content',
     request_model: 'gemini-2.5-flash',
     input_tokens: 40,

@@ -39,7 +39,7 @@ describe('demo traffic', () => {
   it('speaks four vocabularies, for four vendors on their own platforms and on Bedrock', () => {
     const count = (f: (c: LlmCall) => string | null) => new Set(calls.map(f));
     expect(count((c) => c.vocabulary)).toEqual(new Set(['otel-genai', 'openinference', 'vercel-ai', 'openllmetry']));
-    expect(count((c) => c.provider)).toEqual(new Set(['openai', 'anthropic', 'google', 'meta']));
+    expect(count((c) => c.provider)).toEqual(new Set(['openai', 'anthropic', 'gcp.gemini', 'meta']));
     expect(calls.some((c) => c.hostProvider === 'aws.bedrock')).toBe(true);
     expect(count((c) => c.operation)).toEqual(new Set(['chat', 'generate_content', 'embeddings']));
   });

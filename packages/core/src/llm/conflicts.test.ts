@@ -32,7 +32,7 @@ describe('vocabulary conflicts', () => {
     );
     expect(oi).toMatchObject({ provider: 'anthropic', hostProvider: 'aws.bedrock' });
     const racto = readCall(await recordSpan('s', { 'llm.operation': 'chat', 'llm.provider': 'mistral', 'llm.model': 'mistral-large' }));
-    expect(racto).toMatchObject({ provider: 'mistral', hostProvider: null });
+    expect(racto).toMatchObject({ provider: 'mistral_ai', hostProvider: null });
   });
 
   it('llm.model is the served model in Plano and the only model in Racto', async () => {
@@ -64,7 +64,7 @@ describe('vocabulary conflicts', () => {
         }),
       ),
     ).toMatchObject({
-      provider: 'mistral',
+      provider: 'mistral_ai',
     });
     expect(
       readCall(
@@ -75,7 +75,7 @@ describe('vocabulary conflicts', () => {
         }),
       ),
     ).toMatchObject({
-      provider: 'google',
+      provider: 'gcp.gemini',
       hostProvider: 'gcp.vertex_ai',
     });
   });

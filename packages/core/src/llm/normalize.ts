@@ -1,11 +1,13 @@
 import { type Span, StatusCode, serviceNameOf } from '../model/span.js';
 import { nanosToMs } from '../model/time.js';
 import { CallDraft } from './call-draft.js';
+import { readHttpStatus } from './http-status.js';
 import { KeyPrefix, keyPrefixes } from './key-prefixes.js';
 import type { LlmCall } from './llm-call.js';
+import { providerOfHost } from './provider-hosts.js';
 import { vendorOfModel } from './provider-names.js';
 import { detectVocabulary } from './registry.js';
-import { asInt, asString } from './values.js';
+import { asString } from './values.js';
 import { readGenAiContent, readGenAiFields } from './vocabularies/otel-genai.js';
 
 export interface NormalizeOptions {
@@ -47,12 +49,37 @@ function fallBackToGenAi(d: CallDraft, content: boolean): void {
   }
 }
 
+/**
+ * Time per output token and tokens/s over the generation time after the first token. Without
+ * a TTFT (every non-streamed call) the first token is taken to come at once, so the figures
+ * span the whole call; the rule says so.
+ */
+function deriveSpeed(d: CallDraft, duration: number, ttft: number | null, output: number | null): void {
+  if (output === null || output <= 0) return;
+  const first = ttft ?? 0;
+  if (!(duration > first)) return;
+  const generation = duration - first;
+  const assumed = ttft === null ? ' (TTFT taken as 0: not given)' : '';
+  d.set('tptMs', generation / output, `derived: (duration - ttft) / output tokens${assumed}`);
+  d.set('tokensPerS', output / (generation / 1000), `derived: output tokens / (duration - ttft)${assumed}`);
+}
+
+/** The vendor and the platform a known provider API host (`server.address`) gives away, where nothing else told them. */
+function providerFromServerAddress(d: CallDraft): void {
+  const address = asString(d.get('server.address'));
+  const named = address === null ? null : providerOfHost(address);
+  if (!named) return;
+  const rule = `derived: server.address "${address}"`;
+  d.set('provider', named.vendor, rule);
+  d.set('hostProvider', named.host, rule);
+}
+
 function finish(d: CallDraft): LlmCall {
   const span = d.span;
   const f = d.fields;
   d.set('durationMs', nanosToMs(span.endTimeUnixNano - span.startTimeUnixNano), 'span end - start');
   if (span.status.code === StatusCode.ERROR) d.set('isError', true, 'span status ERROR');
-  d.take('statusCode', ['http.response.status_code', 'http.status_code'], asInt);
+  readHttpStatus(d);
   d.take('errorType', ['error.type'], asString);
   const exception = span.events.find((e) => e.name === 'exception');
   if (exception && f.isError) d.set('errorType', asString(exception.attributes['exception.type']), 'exception event exception.type');
@@ -62,6 +89,7 @@ function finish(d: CallDraft): LlmCall {
   }
   const modelName = f.model ?? f.requestModel ?? null;
   if (!f.provider && modelName) d.set('provider', vendorOfModel(modelName), `derived: vendor of model "${modelName}"`);
+  if (!f.provider || !f.hostProvider) providerFromServerAddress(d);
 
   const input = f.inputTokens ?? null;
   const output = f.outputTokens ?? null;
@@ -70,11 +98,7 @@ function finish(d: CallDraft): LlmCall {
 
   const duration = f.durationMs as number;
   const ttft = f.ttftMs ?? null;
-  if (ttft !== null && output !== null && output > 0 && duration > ttft) {
-    const generation = duration - ttft;
-    d.set('tptMs', generation / output, 'derived: (duration - ttft) / output tokens');
-    d.set('tokensPerS', output / (generation / 1000), 'derived: output tokens / (duration - ttft)');
-  }
+  deriveSpeed(d, duration, ttft, output);
 
   return {
     traceId: span.traceId,

@@ -1,7 +1,9 @@
 /**
- * One spelling per vendor. Sources name providers differently (`x_ai` and `xai`, `mistral_ai`
- * and `mistralai`, `Anthropic`, `az.ai.openai`, Vercel's `openai.chat`), and some name the
- * platform that hosted the model rather than its maker (`aws.bedrock`, `gcp.vertex_ai`,
+ * One spelling per vendor: the OpenTelemetry GenAI `gen_ai.provider.name` value where it has
+ * one (`openai`, `anthropic`, `gcp.gemini`, `mistral_ai`, `x_ai`, `ibm.watsonx.ai`, …), so that
+ * filtering by what the span said finds the call. Sources name providers differently (`xai`,
+ * `mistralai`, `Anthropic`, `az.ai.openai`, Vercel's `openai.chat`), and some name the platform
+ * that hosted the model rather than its maker (`aws.bedrock`, `gcp.vertex_ai`,
  * `azure.ai.inference`, `groq`). A raw name becomes a vendor, a host, or both.
  */
 export interface ProviderName {
@@ -14,26 +16,26 @@ export interface ProviderName {
 const VENDORS: Record<string, string> = {
   openai: 'openai',
   anthropic: 'anthropic',
-  google: 'google',
-  gemini: 'google',
-  'gcp.gemini': 'google',
-  'google.generative-ai': 'google',
-  'google-genai': 'google',
-  vertexai: 'google',
-  mistral: 'mistral',
-  mistralai: 'mistral',
-  mistral_ai: 'mistral',
-  xai: 'xai',
-  x_ai: 'xai',
-  'x-ai': 'xai',
+  google: 'gcp.gemini',
+  gemini: 'gcp.gemini',
+  'gcp.gemini': 'gcp.gemini',
+  'google.generative-ai': 'gcp.gemini',
+  'google-genai': 'gcp.gemini',
+  vertexai: 'gcp.gemini',
+  mistral: 'mistral_ai',
+  mistralai: 'mistral_ai',
+  mistral_ai: 'mistral_ai',
+  xai: 'x_ai',
+  x_ai: 'x_ai',
+  'x-ai': 'x_ai',
   deepseek: 'deepseek',
   cohere: 'cohere',
   meta: 'meta',
   amazon: 'amazon',
   ai21: 'ai21',
-  ibm: 'ibm',
-  'ibm.watsonx.ai': 'ibm',
-  watsonx: 'ibm',
+  ibm: 'ibm.watsonx.ai',
+  'ibm.watsonx.ai': 'ibm.watsonx.ai',
+  watsonx: 'ibm.watsonx.ai',
   perplexity: 'perplexity',
   alibaba: 'alibaba',
   qwen: 'alibaba',
@@ -54,7 +56,6 @@ const HOSTS: Record<string, string> = {
   vertex: 'gcp.vertex_ai',
   'google-vertex': 'gcp.vertex_ai',
   'gcp.gen_ai': 'gcp.gen_ai',
-  'gcp.gemini': 'gcp.gemini',
   'azure.ai.openai': 'azure',
   'az.ai.openai': 'azure',
   'azure.ai.inference': 'azure',
@@ -79,9 +80,24 @@ const HOSTS: Record<string, string> = {
   perplexity: 'perplexity',
 };
 
-/** Reads a raw provider name. `vercel` strips Vercel's API suffix (`openai.chat` → `openai`). */
+/**
+ * Names found in provider keys that name the instrumenting framework, not a provider: Strands
+ * Agents sets `gen_ai.system` (or `gen_ai.provider.name`) to `strands-agents` on every span.
+ */
+const FRAMEWORKS = new Set(['strands-agents', 'strands_agents', 'strands']);
+
+/** Whether a raw provider name names a framework (`strands-agents`) rather than a provider. */
+export function isFrameworkName(raw: string): boolean {
+  return FRAMEWORKS.has(raw.trim().toLowerCase());
+}
+
+/**
+ * Reads a raw provider name. `vercel` strips Vercel's API suffix (`openai.chat` → `openai`).
+ * A framework's name (see {@link isFrameworkName}) gives neither vendor nor host.
+ */
 export function parseProviderName(raw: string, vercel = false): ProviderName {
   let name = raw.trim().toLowerCase();
+  if (FRAMEWORKS.has(name)) return { vendor: null, host: null };
   if (vercel) {
     // Vercel appends the API to the provider id; only in Vercel's spans is the first dot a separator.
     const dot = name.indexOf('.');
@@ -93,12 +109,18 @@ export function parseProviderName(raw: string, vercel = false): ProviderName {
   return { vendor, host };
 }
 
+/** A raw name's vendor and host when the tables know the name, else null (an app's own name, say). */
+export function knownProviderName(raw: string): ProviderName | null {
+  const name = raw.trim().toLowerCase();
+  return name in VENDORS || name in HOSTS ? parseProviderName(name) : null;
+}
+
 const MODEL_VENDORS: [RegExp, string][] = [
   [/(^|[/.:@])(gpt-|o1|o3|o4|chatgpt|text-embedding|davinci|babbage|whisper|dall-e|tts-|omni-moderation|codex)/, 'openai'],
   [/(^|[/.:@])claude/, 'anthropic'],
-  [/(^|[/.:@])(gemini|gemma|text-embedding-00|textembedding-gecko|palm|bison)/, 'google'],
-  [/(^|[/.:@])(mistral|mixtral|codestral|ministral|pixtral|magistral|devstral|open-mistral)/, 'mistral'],
-  [/(^|[/.:@])grok/, 'xai'],
+  [/(^|[/.:@])(gemini|gemma|text-embedding-00|textembedding-gecko|palm|bison)/, 'gcp.gemini'],
+  [/(^|[/.:@])(mistral|mixtral|codestral|ministral|pixtral|magistral|devstral|open-mistral)/, 'mistral_ai'],
+  [/(^|[/.:@])grok/, 'x_ai'],
   [/(^|[/.:@])deepseek/, 'deepseek'],
   [/(^|[/.:@])(command|embed-english|embed-multilingual|rerank-|c4ai)/, 'cohere'],
   [/(^|[/.:@])(llama|meta-llama|codellama)/, 'meta'],

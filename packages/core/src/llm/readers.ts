@@ -10,13 +10,17 @@ export const TOKEN_KEYS = {
   input: ['gen_ai.usage.input_tokens', 'gen_ai.usage.prompt_tokens'],
   output: ['gen_ai.usage.output_tokens', 'gen_ai.usage.completion_tokens'],
   total: ['gen_ai.usage.total_tokens'],
-  cacheRead: ['gen_ai.usage.cache_read.input_tokens', 'gen_ai.usage.cache_read_input_tokens'],
+  // `gen_ai.usage.details.*` is pydantic-ai's: its usage fields and the provider's extra details.
+  cacheRead: ['gen_ai.usage.cache_read.input_tokens', 'gen_ai.usage.cache_read_input_tokens', 'gen_ai.usage.details.cache_read_tokens'],
   cacheWrite: [
     'gen_ai.usage.cache_write.input_tokens',
     'gen_ai.usage.cache_creation.input_tokens',
     'gen_ai.usage.cache_creation_input_tokens',
+    // Strands Agents' spelling.
+    'gen_ai.usage.cache_write_input_tokens',
+    'gen_ai.usage.details.cache_write_tokens',
   ],
-  reasoning: ['gen_ai.usage.reasoning.output_tokens', 'gen_ai.usage.reasoning_tokens'],
+  reasoning: ['gen_ai.usage.reasoning.output_tokens', 'gen_ai.usage.reasoning_tokens', 'gen_ai.usage.details.reasoning_tokens'],
 } as const;
 
 /** The OpenTelemetry GenAI usage keys, every version and spelling. */

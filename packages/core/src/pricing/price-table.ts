@@ -17,11 +17,19 @@ export interface PriceMatch {
   readonly via: 'exact' | 'base' | 'family';
 }
 
+/**
+ * A vendor (as calls spell it, see `provider-names.ts`) → the price table's platform for its
+ * own API. The older spellings (`google`, `mistral`, `xai`) stay, so calls stored before the
+ * spelling changed still price the same when recomputed.
+ */
 const FIRST_PARTY: Record<string, string> = {
   openai: 'openai',
   anthropic: 'anthropic',
+  'gcp.gemini': 'google',
   google: 'google',
+  mistral_ai: 'mistral',
   mistral: 'mistral',
+  x_ai: 'xai',
   xai: 'xai',
   deepseek: 'deepseek',
   cohere: 'cohere',

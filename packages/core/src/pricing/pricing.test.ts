@@ -50,11 +50,11 @@ describe('the built-in price table', () => {
       ['o3-mini', 'openai'],
       ['claude-sonnet-4-5', 'anthropic'],
       ['claude-3-7-sonnet-20250219', 'anthropic'],
-      ['gemini-2.5-pro', 'google'],
-      ['gemini-2.0-flash', 'google'],
-      ['mistral-large-latest', 'mistral'],
-      ['grok-4', 'xai'],
-      ['grok-3', 'xai'],
+      ['gemini-2.5-pro', 'gcp.gemini'],
+      ['gemini-2.0-flash', 'gcp.gemini'],
+      ['mistral-large-latest', 'mistral_ai'],
+      ['grok-4', 'x_ai'],
+      ['grok-3', 'x_ai'],
       ['deepseek-chat', 'deepseek'],
       ['command-r-plus', 'cohere'],
       ['llama-3.3-70b-versatile', null],
@@ -62,6 +62,18 @@ describe('the built-in price table', () => {
       ['embed-english-v3.0', 'cohere'],
     ] as const) {
       expect(table.find(model, { vendor, host: null, at: NOW }), model).not.toBeNull();
+    }
+  });
+
+  it('finds the same price under the vendor spelling calls use now and the one stored calls may have', () => {
+    for (const [model, vendor, older, platform] of [
+      ['gemini/gemini-2.0-flash', 'gcp.gemini', 'google', 'google'],
+      ['mistral-large-latest', 'mistral_ai', 'mistral', 'mistral'],
+      ['grok-4', 'x_ai', 'xai', 'xai'],
+    ] as const) {
+      const match = table.find(model, { vendor, host: null, at: NOW });
+      expect(match?.entry.platform, model).toBe(platform);
+      expect(table.find(model, { vendor: older, host: null, at: NOW })).toEqual(match);
     }
   });
 
@@ -140,7 +152,7 @@ describe('call costs', () => {
   });
 
   it('uses long-context prices above the threshold', () => {
-    const c = pricer.price(call({ model: 'gemini-2.5-pro', provider: 'google', inputTokens: 300_000, outputTokens: 1000 }));
+    const c = pricer.price(call({ model: 'gemini-2.5-pro', provider: 'gcp.gemini', inputTokens: 300_000, outputTokens: 1000 }));
     expect(c.costUsd).toBeCloseTo(300_000 * 2.5e-6 + 1000 * 15e-6, 12);
   });
 

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readCall } from '../../../../../testing/read-call.js';
 import { recordSpans, type SpanHelpers } from '../../../../../testing/sdk-spans.js';
@@ -140,19 +141,119 @@ describe('OpenTelemetry GenAI', () => {
     });
   });
 
-  it('records a failed call with its error type', async () => {
+  it('records a failed call with its error type and its HTTP status', async () => {
     const call = await one(
       { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'boom', 'error.type': 'RateLimitError' },
       { error: '429 Rate limit reached' },
     );
-    expect(call).toMatchObject({ isError: true, errorType: 'RateLimitError' });
+    expect(call).toMatchObject({ isError: true, errorType: 'RateLimitError', statusCode: 429 });
+    expect(call?.provenance.statusCode?.rule).toBe('span status message');
+  });
+
+  it('keeps the 429 of the recorded OpenTelemetry OpenAI instrumentation body', () => {
+    const body = readFileSync(
+      new URL('../../../../../testing/fixtures/otlp/otel-genai-contrib/otel-genai.json.4.json', import.meta.url),
+      'utf8',
+    );
+    const [span] = decodeTracesJson(body).spans;
+    expect(readCall(span!)).toMatchObject({
+      isError: true,
+      errorType: 'RateLimitError',
+      statusCode: 429,
+      model: null,
+      requestModel: 'boom',
+    });
+  });
+
+  it('finds the HTTP status of a failed call in error.type, the exception event, or the error class', async () => {
+    // The Google GenAI SDK's ApiError: error.type is the status itself.
+    expect(await one({ 'gen_ai.operation.name': 'chat', 'error.type': '429' }, { error: 'Resource exhausted' })).toMatchObject({
+      statusCode: 429,
+      errorType: '429',
+    });
+    // The Python OpenAI SDK's message, on the exception event the instrumentation records.
+    const py = await one(
+      { 'gen_ai.operation.name': 'chat', 'error.type': 'openai.RateLimitError' },
+      {
+        error: 'RateLimitError',
+        events: [
+          [
+            'exception',
+            {
+              'exception.type': 'openai.RateLimitError',
+              'exception.message': "Error code: 429 - {'error': {'code': 'rate_limit_exceeded'}}",
+            },
+          ],
+        ],
+      },
+    );
+    expect(py).toMatchObject({ statusCode: 429 });
+    expect(py?.provenance.statusCode?.rule).toBe('exception event exception.message');
+    // Only the class says it: the SDKs raise RateLimitError for a 429 and nothing else.
+    const byClass = await one({ 'gen_ai.operation.name': 'chat', 'error.type': 'RateLimitError' }, { error: 'Rate limit reached' });
+    expect(byClass).toMatchObject({ statusCode: 429 });
+    expect(byClass?.provenance.statusCode?.rule).toMatch(/^derived: error class RateLimitError/);
+    // A call that succeeded after a retried exception has no error status.
+    const retried = await one(
+      { 'gen_ai.operation.name': 'chat', 'gen_ai.usage.output_tokens': 3 },
+      { events: [['exception', { 'exception.type': 'RateLimitError', 'exception.message': '429 Too Many Requests' }]] },
+    );
+    expect(retried).toMatchObject({ isError: false, statusCode: null });
+  });
+
+  it('derives time per token and tokens/s for a call without TTFT, taking TTFT as 0, and says so', async () => {
+    const call = await one(
+      {
+        'gen_ai.operation.name': 'chat',
+        'gen_ai.request.model': 'gpt-4o',
+        'gen_ai.usage.input_tokens': 20,
+        'gen_ai.usage.output_tokens': 50,
+      },
+      { durationMs: 2000 },
+    );
+    expect(call?.ttftMs).toBeNull();
+    expect(call?.tptMs).toBeCloseTo(40, 9);
+    expect(call?.tokensPerS).toBeCloseTo(25, 9);
+    expect(call?.provenance.tptMs?.rule).toBe('derived: (duration - ttft) / output tokens (TTFT taken as 0: not given)');
+    expect(call?.provenance.tokensPerS?.rule).toBe('derived: output tokens / (duration - ttft) (TTFT taken as 0: not given)');
+  });
+
+  it('reads gen_ai.client.operation.time_to_first_chunk in seconds', async () => {
+    const call = await one({ 'gen_ai.operation.name': 'chat', 'gen_ai.client.operation.time_to_first_chunk': 0.42 });
+    expect(call?.ttftMs).toBeCloseTo(420, 9);
+    expect(call?.provenance.ttftMs?.rule).toBe('gen_ai.client.operation.time_to_first_chunk');
+  });
+
+  it('spells Gemini gcp.gemini, as the span and the API filter do, and tells providers by API host', async () => {
+    expect(
+      await one({
+        'gen_ai.operation.name': 'generate_content',
+        'gen_ai.provider.name': 'gcp.gemini',
+        'gen_ai.request.model': 'gemini-2.5-flash',
+      }),
+    ).toMatchObject({ provider: 'gcp.gemini', hostProvider: null });
+    expect(await one({ 'gen_ai.operation.name': 'chat', 'gen_ai.system': 'google' })).toMatchObject({ provider: 'gcp.gemini' });
+    const byHost = await one({
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.request.model': 'tuned-7',
+      'server.address': 'generativelanguage.googleapis.com',
+    });
+    expect(byHost).toMatchObject({ provider: 'gcp.gemini', hostProvider: null });
+    expect(byHost?.provenance.provider?.rule).toBe('derived: server.address "generativelanguage.googleapis.com"');
+    const azure = await one({
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.system': 'openai',
+      'gen_ai.request.model': 'gpt-4o',
+      'server.address': 'contoso.openai.azure.com',
+    });
+    expect(azure).toMatchObject({ provider: 'openai', hostProvider: 'azure' });
   });
 
   it('takes the provider from gen_ai.provider.name over gen_ai.system, and spells vendors one way', async () => {
     expect(await one({ 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'x_ai', 'gen_ai.system': 'xai' })).toMatchObject({
-      provider: 'xai',
+      provider: 'x_ai',
     });
-    expect(await one({ 'gen_ai.operation.name': 'chat', 'gen_ai.system': 'mistral_ai' })).toMatchObject({ provider: 'mistral' });
+    expect(await one({ 'gen_ai.operation.name': 'chat', 'gen_ai.system': 'mistralai' })).toMatchObject({ provider: 'mistral_ai' });
     const bedrock = await one({
       'gen_ai.operation.name': 'chat',
       'gen_ai.provider.name': 'aws.bedrock',

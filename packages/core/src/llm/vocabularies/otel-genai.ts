@@ -1,5 +1,7 @@
 import type { Span } from '../../model/span.js';
 import type { CallDraft } from '../call-draft.js';
+import { readChoiceEvents } from '../choice-events.js';
+import { readGenAiUsageRaw } from '../gen-ai-usage-raw.js';
 import { KeyPrefix } from '../key-prefixes.js';
 import { providerFields } from '../provider-fields.js';
 import {
@@ -12,6 +14,7 @@ import {
   readGenAiUsage,
   readSessionAndUser,
 } from '../readers.js';
+import { readServerTtft } from '../server-ttft.js';
 import { asBool, asNumber, asString } from '../values.js';
 import type { Vocabulary } from '../vocabulary.js';
 
@@ -53,10 +56,14 @@ export function readGenAiFields(d: CallDraft): void {
   d.take('requestId', ['gen_ai.response.id'], asString);
   d.take('isStreaming', ['gen_ai.request.stream'], asBool);
   readGenAiUsage(d);
+  // Logfire's `gen_ai.usage.raw` (the provider's usage JSON): cache and reasoning counts the
+  // dedicated keys above did not carry.
+  readGenAiUsageRaw(d);
   d.take('ttftMs', ['gen_ai.response.time_to_first_chunk', 'gen_ai.client.operation.time_to_first_chunk'], (v) => {
     const s = asNumber(v);
     return s === null ? null : s * 1000;
   });
+  readServerTtft(d);
   readFinishReasons(d, ['gen_ai.response.finish_reasons']);
   readSessionAndUser(d);
 }
@@ -65,6 +72,7 @@ export function readGenAiFields(d: CallDraft): void {
 export function readGenAiContent(d: CallDraft): void {
   readGenAiMessages(d);
   readContentEvents(d);
+  readChoiceEvents(d);
   deriveFinishReasons(d);
   deriveToolCalls(d);
   readGenAiParameters(d);

@@ -1,0 +1,70 @@
+import { fromPlain } from '../model/any-value.js';
+import type { CallDraft } from './call-draft.js';
+import type { Message, MessagePart } from './llm-call.js';
+import { messageFromPlain, toolCallsOf } from './messages.js';
+import { normalizeFinishReason } from './readers.js';
+import { asString, asStructured } from './values.js';
+
+/**
+ * Output read from `gen_ai.choice` span events (OTel GenAI v1.28–1.36), as Strands Agents
+ * records a model call: `finish_reason` (`end_turn`, `tool_use`, …) and `message`, the JSON of
+ * the model's content blocks in Bedrock Converse form (`[{"text": …}, {"toolUse": {"toolUseId",
+ * "name", "input"}}]`) — or, from other instrumentations, an OpenAI-style message. Gives the
+ * output messages, finish reasons and tool calls where the span's attributes gave none.
+ */
+export function readChoiceEvents(d: CallDraft): void {
+  const messages: Message[] = [];
+  const reasons: string[] = [];
+  for (const e of d.span.events) {
+    if (e.name !== 'gen_ai.choice') continue;
+    const finish = asString(e.attributes.finish_reason);
+    if (finish !== null) reasons.push(normalizeFinishReason(finish));
+    const m = choiceMessage(asStructured(e.attributes.message) ?? asString(e.attributes.message), finish);
+    if (m) messages.push(m);
+  }
+  if (messages.length) d.set('outputMessages', messages, 'event gen_ai.choice');
+  if (reasons.length) d.set('finishReasons', reasons, 'event gen_ai.choice finish_reason');
+  const calls = toolCallsOf(messages);
+  if (calls.length && d.set('toolCalls', calls, 'event gen_ai.choice toolUse blocks'))
+    d.set('toolCallCount', calls.length, 'derived: number of tool calls');
+}
+
+type Plain = Record<string, unknown>;
+const isObject = (v: unknown): v is Plain => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** One choice's message: Bedrock content blocks, an OpenAI-style message, or plain text. */
+function choiceMessage(value: unknown, finish: string | null): Message | null {
+  let message: Message | null = null;
+  if (Array.isArray(value)) {
+    const parts = value.flatMap(bedrockPart);
+    message = parts.length ? { role: 'assistant', parts } : null;
+  } else if (typeof value === 'string') {
+    message = { role: 'assistant', parts: [{ type: 'text', content: value }] };
+  } else if (isObject(value)) {
+    message = messageFromPlain({ role: 'assistant', ...value });
+  }
+  if (!message) return null;
+  return finish && !message.finishReason ? { ...message, finishReason: finish } : message;
+}
+
+/** A Bedrock Converse content block as message parts (`text`, `toolUse`, `reasoningContent`; others are dropped). */
+function bedrockPart(block: unknown): MessagePart[] {
+  if (!isObject(block)) return [];
+  if (typeof block.text === 'string') return [{ type: 'text', content: block.text }];
+  if (isObject(block.toolUse)) {
+    const use = block.toolUse;
+    return [
+      {
+        type: 'tool_call',
+        id: typeof use.toolUseId === 'string' ? use.toolUseId : null,
+        name: typeof use.name === 'string' ? use.name : '',
+        arguments: fromPlain(use.input ?? null),
+      },
+    ];
+  }
+  if (isObject(block.reasoningContent)) {
+    const text = isObject(block.reasoningContent.reasoningText) ? block.reasoningContent.reasoningText.text : null;
+    return typeof text === 'string' ? [{ type: 'reasoning', content: text }] : [];
+  }
+  return [];
+}
