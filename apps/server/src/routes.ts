@@ -48,11 +48,18 @@ export function apiRouter(deps: RouteDeps): Router {
     const s = ingest.queue.stats;
     const health = storage.health?.();
     const damage = health?.damage ?? null;
+    const refused = health?.writeProblem ?? null;
+    const problem =
+      damage !== null
+        ? damageAdvice(damage)
+        : refused !== null
+          ? `the store refuses writes (${refused}); make the database file and its folder writable by this process`
+          : null;
     sendJson(res, 200, {
-      status: damage === null ? 'ok' : 'degraded',
+      status: problem === null ? 'ok' : 'degraded',
       version: VERSION,
       storage: storage.kind,
-      storage_problem: damage === null ? null : damageAdvice(damage),
+      storage_problem: problem,
       ingest: {
         pending_spans: s.pendingSpans,
         committed_spans: s.committedSpans,

@@ -13,6 +13,7 @@ import {
   StorageClosedError,
   type StorageDamagedError,
   type StorageHealth,
+  StorageRefusesWritesError,
   type StoredSpan,
   type TelemetryWriter,
   type TraceDetail,
@@ -126,6 +127,8 @@ export class SqliteStorage implements Storage, TelemetryWriter, TraceReader {
   private readonly watch: DamageWatch;
   private readonly searchIndex: boolean;
   private closed = false;
+  /** Why the last write was refused by the database itself (read-only, no permission); null once one succeeds. */
+  private writeProblem: string | null = null;
 
   /** Throws `DatabaseInUseError` when another store (in any process) holds the file. */
   constructor(options: SqliteStorageOptions) {
@@ -176,7 +179,19 @@ export class SqliteStorage implements Storage, TelemetryWriter, TraceReader {
 
   async write(batch: readonly WriteGroup[]): Promise<WriteResult> {
     this.assertOpen();
-    return this.sink.write(encodeBatch(batch, { search: this.searchIndex }));
+    return this.noted(this.sink.write(encodeBatch(batch, { search: this.searchIndex })));
+  }
+
+  /** Keeps `health().writeProblem` current with how writes end. */
+  private async noted(write: Promise<WriteResult>): Promise<WriteResult> {
+    try {
+      const result = await write;
+      this.writeProblem = null;
+      return result;
+    } catch (err) {
+      if (err instanceof StorageRefusesWritesError) this.writeProblem = err.message;
+      throw err;
+    }
   }
 
   /** Encoding is the prepare step; committing encoded groups is the write. */
@@ -187,7 +202,7 @@ export class SqliteStorage implements Storage, TelemetryWriter, TraceReader {
     },
     writePrepared: async (groups) => {
       this.assertOpen();
-      return this.sink.write({ groups: [...groups] });
+      return this.noted(this.sink.write({ groups: [...groups] }));
     },
   };
 
@@ -283,7 +298,11 @@ export class SqliteStorage implements Storage, TelemetryWriter, TraceReader {
   }
 
   health(): StorageHealth {
-    return { writerRestarts: this.threadWriter?.restarts ?? 0, damage: this.watch.damage?.message ?? null };
+    return {
+      writerRestarts: this.threadWriter?.restarts ?? 0,
+      damage: this.watch.damage?.message ?? null,
+      writeProblem: this.writeProblem,
+    };
   }
 
   async close(): Promise<void> {

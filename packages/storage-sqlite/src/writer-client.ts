@@ -1,5 +1,5 @@
 import type { Worker } from 'node:worker_threads';
-import { StorageUnavailableError, type WriteResult } from '@sightline/storage';
+import { StorageRefusesWritesError, StorageUnavailableError, type WriteResult } from '@sightline/storage';
 import type Database from 'better-sqlite3';
 import type { CostChange } from './call-writer.js';
 import type { EncodedBatch } from './encoded-batch.js';
@@ -26,8 +26,12 @@ export class WriterError extends Error {
  */
 const DATA_CODES = /^SQLITE_(CONSTRAINT|TOOBIG|MISMATCH|RANGE)/;
 
+/** SQLite codes that say the database cannot be written at all (read-only file or folder, no permission): an operator must act. */
+const REFUSED_CODES = /^SQLITE_(READONLY|PERM|AUTH)/;
+
 /** The error a failed write is reported as: {@link StorageUnavailableError} when retrying later can succeed. */
 export function writeFailure(message: string, code: string | undefined): Error {
+  if (code !== undefined && REFUSED_CODES.test(code)) return new StorageRefusesWritesError(message, code);
   if (code?.startsWith('SQLITE_') && !DATA_CODES.test(code)) return new StorageUnavailableError(message, 5, code);
   return new WriterError(message, code);
 }

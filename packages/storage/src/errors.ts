@@ -38,6 +38,23 @@ export class StorageUnavailableError extends Error {
 }
 
 /**
+ * A write failed because the store refuses writes until an operator acts — the database file
+ * or its folder is read-only, permission is denied — rather than because of the data or the
+ * moment. Clients are told so (HTTP 500 with the reason, not "retry later"), and the backend
+ * reports it in its health (`StorageHealth.writeProblem`) until a write succeeds again.
+ */
+export class StorageRefusesWritesError extends Error {
+  override readonly name = 'StorageRefusesWritesError';
+  constructor(
+    message: string,
+    /** The backend's own error code, when it gave one. */
+    readonly code?: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
  * A read met damage in the stored data: a corrupt page, a file that is not a database. Asking
  * again will not help; the backend goes on answering what does not touch the damage, and
  * reports it in its health (`StorageHealth.damage`).

@@ -35,4 +35,6 @@ export interface StorageHealth {
    * database), or null. Reads that meet it fail with `StorageDamagedError`; the rest go on.
    */
   readonly damage: string | null;
+  /** Why the store refuses writes (see `StorageRefusesWritesError`), until one succeeds again; or null. */
+  readonly writeProblem?: string | null;
 }

@@ -264,7 +264,10 @@ export const openApiDocument = {
         properties: {
           status: { type: 'string', enum: ['ok', 'degraded'], description: 'degraded: see storage_problem' },
           storage: { type: 'string' },
-          storage_problem: { type: ['string', 'null'], description: 'damage found in the stored data, and what to do' },
+          storage_problem: {
+            type: ['string', 'null'],
+            description: 'damage found in the stored data, or why the store refuses writes, and what to do',
+          },
           version: { type: 'string' },
         },
       },

@@ -1,4 +1,11 @@
-import { StorageClosedError, StorageUnavailableError, type TelemetryWriter, type WriteGroup, type WriteResult } from '@sightline/storage';
+import {
+  StorageClosedError,
+  StorageRefusesWritesError,
+  StorageUnavailableError,
+  type TelemetryWriter,
+  type WriteGroup,
+  type WriteResult,
+} from '@sightline/storage';
 
 /** The writer is behind: the client should retry later (HTTP 503 + Retry-After, gRPC UNAVAILABLE). */
 export class BackpressureError extends Error {
@@ -175,7 +182,8 @@ export class IngestQueue {
       const items = batch.map((p) => p.item);
       result = await (this.writer.prepared ? this.writer.prepared.writePrepared(items) : this.writer.write(items as WriteGroup[]));
     } catch (err) {
-      if (batch.length > 1 && !isTemporary(err)) {
+      // Split only on a failure about the data: a store that refuses every write fails every half.
+      if (batch.length > 1 && !isTemporary(err) && !(err instanceof StorageRefusesWritesError)) {
         this.stats.splitBatches++;
         const half = Math.ceil(batch.length / 2);
         const first = batch.slice(0, half);

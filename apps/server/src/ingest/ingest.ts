@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { LogRecord, Span } from '@sightline/core';
-import { StorageUnavailableError, type WriteGroup } from '@sightline/storage';
+import { StorageRefusesWritesError, StorageUnavailableError, type WriteGroup } from '@sightline/storage';
 import { BodyBudget, DEFAULT_BODY_BUDGET_BYTES } from '../http/body-budget.js';
 import { HttpError } from '../http/http-error.js';
 import type { Logger } from '../log.js';
@@ -81,6 +81,10 @@ export class Ingest {
       this.logger.error('storing telemetry failed; clients are told to retry', err);
       const after = err instanceof StorageUnavailableError ? err.retryAfterSeconds : 5;
       return new HttpError(503, 'unavailable', 'the store could not commit the data; retry later', { 'Retry-After': String(after) });
+    }
+    if (err instanceof StorageRefusesWritesError) {
+      this.logger.error('the store refuses writes; telemetry is refused until an operator fixes it', err);
+      return new HttpError(500, 'internal', `the store refuses writes: ${err.message} (see /healthz)`);
     }
     // It failed on its own (its batch was split until it stood alone): retrying cannot help.
     this.logger.error('storing telemetry failed on its data; refused', err);

@@ -4,6 +4,13 @@ import type { Ingest } from '../ingest/ingest.js';
 import type { Logger } from '../log.js';
 import { LOGS, type Signal, TRACES } from './otlp-http.js';
 
+/** The gRPC status for the HTTP status an ingest failure carries. */
+const GRPC_STATUS_OF_HTTP: Readonly<Record<number, grpc.status>> = {
+  400: grpc.status.INVALID_ARGUMENT,
+  500: grpc.status.INTERNAL,
+  503: grpc.status.UNAVAILABLE,
+};
+
 /** gRPC's default and OTLP's expectation: 4 MiB per received message. */
 export const GRPC_MAX_RECEIVE_BYTES = 4 * 1024 * 1024;
 
@@ -102,7 +109,7 @@ async function exportDecoded<D>(
     throw err;
   }
   const failure = await signal.accept(ingest, ingest.projectOf(null), decoded);
-  if (failure) return fail(failure.status === 503 ? grpc.status.UNAVAILABLE : grpc.status.INVALID_ARGUMENT, failure.message);
+  if (failure) return fail(GRPC_STATUS_OF_HTTP[failure.status] ?? grpc.status.INVALID_ARGUMENT, failure.message);
   return { error: null, response: encodeExportResponseProto(signal.outcome(decoded)) };
 }
 

@@ -18,9 +18,13 @@ export interface ChildServer {
 /** `sightline serve` flags that let the system pick every port. */
 export const ANY_FREE_PORTS = ['--port', '0', '--grpc-port', '0', '--otlp-http-port', '0'];
 
-/** Runs `sightline <args>` and collects its output. */
-export function runSightline(args: string[], env: Record<string, string> = {}) {
-  const proc = spawn(process.execPath, [SIGHTLINE_BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Runs `sightline <args>` (behind `prefix`, e.g. a command that changes the user) and collects its output. */
+export function runSightline(args: string[], env: Record<string, string> = {}, prefix: readonly string[] = []) {
+  const [command, ...before] = [...prefix, process.execPath];
+  const proc = spawn(command as string, [...before, SIGHTLINE_BIN, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   proc.stdout.on('data', (d) => {
@@ -36,8 +40,12 @@ export function runSightline(args: string[], env: Record<string, string> = {}) {
 }
 
 /** Starts `sightline serve` with free ports and waits until it listens. */
-export async function startChildServer(args: string[], env: Record<string, string> = {}): Promise<ChildServer> {
-  const run = runSightline(['serve', ...ANY_FREE_PORTS, ...args], env);
+export async function startChildServer(
+  args: string[],
+  env: Record<string, string> = {},
+  prefix: readonly string[] = [],
+): Promise<ChildServer> {
+  const run = runSightline(['serve', ...ANY_FREE_PORTS, ...args], env, prefix);
   const deadline = Date.now() + 20_000;
   for (;;) {
     const text = run.stderr();
