@@ -1,10 +1,24 @@
-import { Option } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 
 /** `--url`: a running server's API address (`SIGHTLINE_URL`, else the local default port). */
 export function serverUrlOption(): Option {
   return new Option('--url <url>', 'the server’s API address')
     .env('SIGHTLINE_URL')
-    .default(`http://127.0.0.1:${process.env.SIGHTLINE_PORT ?? 4800}`);
+    .default(`http://127.0.0.1:${process.env.SIGHTLINE_PORT ?? 4800}`)
+    .argParser(parseServerUrl);
+}
+
+/** An http(s) address such as `http://127.0.0.1:4800`, without a trailing slash. */
+export function parseServerUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InvalidArgumentError(`"${value}" is not a URL; give the server's address, such as http://127.0.0.1:4800.`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new InvalidArgumentError(`"${value}" is not an http:// or https:// address, such as http://127.0.0.1:4800.`);
+  return value.replace(/\/+$/, '');
 }
 
 export interface ServerAnswer<T> {

@@ -174,6 +174,18 @@ describe('sightline', () => {
     ]);
   });
 
+  it('refuses a --url that is not an http address, saying what it wants (not that no server answers)', async () => {
+    for (const [args, env] of [
+      [['recompute-costs', '--url', 'notaurl'], {}],
+      [['demo', '--traces', '1'], { SIGHTLINE_URL: 'ftp://example.org' }],
+    ] as const) {
+      const run = runSightline([...args], env);
+      expect((await run.exited).code).not.toBe(0);
+      expect(run.stderr()).toMatch(/is not (a URL|an http:\/\/ or https:\/\/ address).*http:\/\/127\.0\.0\.1:4800/);
+      expect(run.stderr()).not.toMatch(/no Sightline server answers/);
+    }
+  });
+
   it('stores spans only with --no-llm-calls (or SIGHTLINE_NO_LLM_CALLS)', async () => {
     for (const [args, env] of [
       [['--no-llm-calls'], {}],
