@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseHeaders, resolveConfig } from './config.js';
+import { ConfigError, DEFAULT_EXPORT_TIMEOUT_MS, parseHeaders, resolveConfig } from './config.js';
 
 describe('init options and environment', () => {
   it('defaults to a local Sightline over OTLP/HTTP protobuf, content off', () => {
@@ -73,6 +73,19 @@ describe('init options and environment', () => {
     expect(() => resolveConfig({}, { SIGHTLINE_SAMPLE_RATE: 'half' })).toThrow('SIGHTLINE_SAMPLE_RATE must be a number, got "half"');
     expect(() => resolveConfig({}, { SIGHTLINE_CAPTURE_CONTENT: 'maybe' })).toThrow('SIGHTLINE_CAPTURE_CONTENT must be true or false');
     expect(() => resolveConfig({ exporter: 'kafka' as never }, {})).toThrow('exporter "kafka" is not one of');
+  });
+
+  it('bounds exports by a timeout: 10 s by default, else the option or OTEL_EXPORTER_OTLP_(TRACES_)TIMEOUT', () => {
+    expect(resolveConfig({}, {}).exportTimeoutMs).toBe(DEFAULT_EXPORT_TIMEOUT_MS);
+    expect(DEFAULT_EXPORT_TIMEOUT_MS).toBe(10_000);
+    const env = { OTEL_EXPORTER_OTLP_TIMEOUT: '3000', OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: '2000' };
+    expect(resolveConfig({}, env).exportTimeoutMs).toBe(2000);
+    expect(resolveConfig({}, { OTEL_EXPORTER_OTLP_TIMEOUT: '3000' }).exportTimeoutMs).toBe(3000);
+    expect(resolveConfig({ exportTimeoutMs: 500 }, env).exportTimeoutMs).toBe(500);
+    expect(() => resolveConfig({ exportTimeoutMs: 0 }, {})).toThrow('exportTimeoutMs must be a positive number of milliseconds, got 0');
+    const warnings: string[] = [];
+    expect(resolveConfig({}, { OTEL_EXPORTER_OTLP_TIMEOUT: 'soon' }, (m) => warnings.push(m)).exportTimeoutMs).toBe(10_000);
+    expect(warnings).toEqual(['OTEL_EXPORTER_OTLP_TIMEOUT must be a positive number of milliseconds, got "soon"; using 10000 ms']);
   });
 
   it('parses OTEL_EXPORTER_OTLP_HEADERS', () => {

@@ -36,7 +36,16 @@ export interface InitOptions {
   sampleRate?: number;
   /** Patch the installed `openai`, `@anthropic-ai/sdk` and `@google/genai` modules; default true. */
   autoInstrument?: boolean;
+  /**
+   * How long one export (retries included), `flush()` or `shutdown()` may take before it gives up
+   * with an error, in milliseconds; default `OTEL_EXPORTER_OTLP_TRACES_TIMEOUT`,
+   * `OTEL_EXPORTER_OTLP_TIMEOUT`, else {@link DEFAULT_EXPORT_TIMEOUT_MS} (10 s).
+   */
+  exportTimeoutMs?: number;
 }
+
+/** The export timeout when none is configured: an unreachable collector delays exit by at most this. */
+export const DEFAULT_EXPORT_TIMEOUT_MS = 10_000;
 
 export interface ResolvedConfig {
   readonly serviceName: string;
@@ -51,6 +60,7 @@ export interface ResolvedConfig {
   readonly labels: Labels;
   readonly sampleRate: number;
   readonly autoInstrument: boolean;
+  readonly exportTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -60,8 +70,11 @@ export class ConfigError extends Error {
 type Env = Readonly<Record<string, string | undefined>>;
 const EXPORTERS: readonly ExporterName[] = ['otlp', 'otlp-json', 'otlp-grpc', 'console', 'memory', 'file', 'none'];
 
-/** Options over environment over defaults; pure. */
-export function resolveConfig(options: InitOptions, env: Env): ResolvedConfig {
+/**
+ * Options over environment over defaults; pure. An invalid export timeout in the environment
+ * is passed to `warn` and the default used, as OpenTelemetry's own exporters do.
+ */
+export function resolveConfig(options: InitOptions, env: Env, warn: (message: string) => void = () => {}): ResolvedConfig {
   const out = options.out ?? (env.SIGHTLINE_OUT || undefined) ?? null;
   const exporter = options.exporter ?? (options.out !== undefined ? 'file' : exporterFromEnv(env));
   if (typeof exporter === 'string' && !EXPORTERS.includes(exporter))
@@ -90,7 +103,25 @@ export function resolveConfig(options: InitOptions, env: Env): ResolvedConfig {
     labels: options.labels ?? {},
     sampleRate,
     autoInstrument: options.autoInstrument ?? true,
+    exportTimeoutMs: exportTimeout(options.exportTimeoutMs, env, warn),
   };
+}
+
+function exportTimeout(option: number | undefined, env: Env, warn: (message: string) => void): number {
+  if (option !== undefined) {
+    if (!(Number.isFinite(option) && option > 0))
+      throw new ConfigError(`exportTimeoutMs must be a positive number of milliseconds, got ${option}`);
+    return option;
+  }
+  for (const name of ['OTEL_EXPORTER_OTLP_TRACES_TIMEOUT', 'OTEL_EXPORTER_OTLP_TIMEOUT']) {
+    const v = env[name]?.trim();
+    if (!v) continue;
+    const n = Number(v);
+    if (Number.isFinite(n) && n > 0) return n;
+    warn(`${name} must be a positive number of milliseconds, got "${v}"; using ${DEFAULT_EXPORT_TIMEOUT_MS} ms`);
+    return DEFAULT_EXPORT_TIMEOUT_MS;
+  }
+  return DEFAULT_EXPORT_TIMEOUT_MS;
 }
 
 function exporterFromEnv(env: Env): ExporterName {

@@ -11,6 +11,7 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import type { ResolvedConfig } from './config.js';
 import { FileExport } from './file/file-export.js';
+import { GuardedExporter } from './guarded-exporter.js';
 import { MemoryExporter } from './memory-exporter.js';
 
 export interface ExportPipeline {
@@ -27,7 +28,8 @@ export function exportPipeline(config: ResolvedConfig): ExportPipeline {
   const chosen = config.exporter;
   const none = { memory: null, file: null };
   if (chosen === 'none') return { exporter: null, processor: null, ...none };
-  if (typeof chosen !== 'string') return { exporter: chosen, processor: new BatchSpanProcessor(chosen), ...none };
+  if (typeof chosen !== 'string')
+    return batched(new GuardedExporter(chosen, chosen.constructor?.name ?? 'custom exporter', config.exportTimeoutMs), config);
   if (chosen === 'memory') {
     const memory = new MemoryExporter();
     return { exporter: memory, processor: new SimpleSpanProcessor(memory), ...none, memory };
@@ -40,13 +42,20 @@ export function exportPipeline(config: ResolvedConfig): ExportPipeline {
     const exporter = new ConsoleSpanExporter();
     return { exporter, processor: new SimpleSpanProcessor(exporter), ...none };
   }
+  const timeoutMillis = config.exportTimeoutMs;
   const exporter =
     chosen === 'otlp-grpc'
-      ? new GrpcExporter({ url: config.url, metadata: grpcMetadata(config.headers) })
+      ? new GrpcExporter({ url: config.url, metadata: grpcMetadata(config.headers), timeoutMillis })
       : chosen === 'otlp-json'
-        ? new JsonExporter({ url: config.url, headers: config.headers })
-        : new ProtoExporter({ url: config.url, headers: config.headers });
-  return { exporter, processor: new BatchSpanProcessor(exporter), ...none };
+        ? new JsonExporter({ url: config.url, headers: config.headers, timeoutMillis })
+        : new ProtoExporter({ url: config.url, headers: config.headers, timeoutMillis });
+  return batched(new GuardedExporter(exporter, config.url, timeoutMillis), config);
+}
+
+/** Network exports are batched; the guard answers every export within the timeout, so the processor's own (longer) one never fires. */
+function batched(exporter: GuardedExporter, config: ResolvedConfig): ExportPipeline {
+  const processor = new BatchSpanProcessor(exporter, { exportTimeoutMillis: config.exportTimeoutMs + 1_000 });
+  return { exporter, processor, memory: null, file: null };
 }
 
 function grpcMetadata(headers: Record<string, string>): Metadata | undefined {

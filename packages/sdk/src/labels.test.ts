@@ -29,8 +29,20 @@ describe('labels', () => {
     const env = labelsFromEnv({ SIGHTLINE_LABEL_TEAM: 'env-team', SIGHTLINE_LABEL_REGION: 'eu', OTHER: 'x' });
     expect(env).toEqual({ team: 'env-team', region: 'eu' });
     expect(mergeLabels({ sightline_os: 'linux' }, env, { team: 'mine' })).toEqual({ sightline_os: 'linux', team: 'mine', region: 'eu' });
-    expect(() => labelsFromEnv({ SIGHTLINE_LABEL_SIGHTLINE_X: 'v' })).toThrow(
-      'SIGHTLINE_LABEL_SIGHTLINE_X: label key "sightline_x" is reserved',
+  });
+
+  it('skips an invalid SIGHTLINE_LABEL_* variable, saying which and why, instead of throwing', () => {
+    const problems: string[] = [];
+    const env = labelsFromEnv({ SIGHTLINE_LABEL_SIGHTLINE_X: 'v', 'SIGHTLINE_LABEL_A-B': 'v', SIGHTLINE_LABEL_OK: 'v' }, (m) =>
+      problems.push(m),
     );
+    expect(env).toEqual({ ok: 'v' });
+    expect(problems).toEqual([
+      'SIGHTLINE_LABEL_SIGHTLINE_X: label key "sightline_x" is reserved: keys starting with "sightline_" are set by Sightline; the variable is ignored',
+      expect.stringMatching(/^SIGHTLINE_LABEL_A-B: label key "a-b" is invalid: .*; the variable is ignored$/),
+    ]);
+    const many = Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`SIGHTLINE_LABEL_K${i}`, 'v']));
+    expect(Object.keys(labelsFromEnv(many, (m) => problems.push(m)))).toHaveLength(64);
+    expect(problems.at(-1)).toBe('SIGHTLINE_LABEL_K64: too many labels; at most 64; the variable is ignored');
   });
 });

@@ -37,20 +37,25 @@ export function checkLabels(labels: Record<string, unknown>, alreadyThere: Label
 }
 
 /**
- * `SIGHTLINE_LABEL_<KEY>=value` variables as labels (the key lowercased). A variable whose key
- * breaks the rules is an error, like an explicit label.
+ * `SIGHTLINE_LABEL_<KEY>=value` variables as labels (the key lowercased). A variable that breaks
+ * the label rules (or comes after the first {@link MAX_LABELS}) is passed to `onInvalid` with the
+ * reason, and skipped: a stray variable in the deployment must not stop the app from starting.
  */
-export function labelsFromEnv(env: Readonly<Record<string, string | undefined>>): Labels {
+export function labelsFromEnv(env: Readonly<Record<string, string | undefined>>, onInvalid: (message: string) => void = () => {}): Labels {
   const out: Record<string, string> = {};
+  let count = 0;
   for (const [name, value] of Object.entries(env)) {
     if (!name.startsWith('SIGHTLINE_LABEL_') || value === undefined) continue;
     const key = name.slice('SIGHTLINE_LABEL_'.length).toLowerCase();
     try {
       checkLabel(key, value);
+      if (count >= MAX_LABELS) throw new LabelError(`too many labels; at most ${MAX_LABELS}`);
     } catch (err) {
-      throw new LabelError(`${name}: ${(err as Error).message}`);
+      onInvalid(`${name}: ${(err as Error).message}; the variable is ignored`);
+      continue;
     }
     out[key] = value;
+    count++;
   }
   return out;
 }

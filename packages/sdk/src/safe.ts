@@ -10,3 +10,12 @@ export function reportOnce(where: string, err: unknown): void {
   const message = err instanceof Error ? err.message : String(err);
   process.emitWarning(`${where}: ${message} (reported once; the call proceeds uninstrumented)`, { code: 'SIGHTLINE_SDK' });
 }
+
+const warned = new Set<string>();
+
+/** A configuration problem the SDK worked around (e.g. an invalid `SIGHTLINE_LABEL_*` variable), warned about once per process. */
+export function warnOnce(message: string): void {
+  if (warned.has(message)) return;
+  warned.add(message);
+  process.emitWarning(`sightline: ${message}`, { code: 'SIGHTLINE_SDK' });
+}

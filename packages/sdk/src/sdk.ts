@@ -11,15 +11,17 @@ import {
 import { autoInstrument } from './auto-instrument.js';
 import { ConfigError, type InitOptions, type ResolvedConfig, resolveConfig } from './config.js';
 import type { ContentPolicy } from './content.js';
+import { asError } from './export-error.js';
 import { exportPipeline } from './exporters.js';
 import type { InstrumentContext } from './instrument/instrument-context.js';
 import { Patches } from './instrument/patches.js';
 import { checkLabels, LabelError, type Labels, labelsFromEnv, mergeLabels, SYSTEM_PREFIX } from './labels.js';
 import type { MemoryExporter } from './memory-exporter.js';
-import { reportOnce } from './safe.js';
+import { reportOnce, warnOnce } from './safe.js';
 import { SpanStamper } from './span-stamper.js';
 import { systemLabels } from './system-labels.js';
 import { SDK_VERSION } from './version.js';
+import { withinTimeout } from './within-timeout.js';
 
 /** What `init()` returns. */
 export interface Sightline {
@@ -33,10 +35,14 @@ export interface Sightline {
   /**
    * Exports every finished span now. With the `file` exporter, writes them as one JSON
    * document to `file` (else `out` / `SIGHTLINE_OUT`, else `<session-id>.json`) and resolves
-   * to its path (null when there was nothing to write and no file was named).
+   * to its path (null when there was nothing to write and no file was named). Settles within
+   * the export timeout; rejects with an `Error` naming the endpoint when spans were not delivered.
    */
   flush(options?: FlushOptions): Promise<string | null>;
-  /** Flushes, then stops exporting and restores patched modules. */
+  /**
+   * Flushes, then stops exporting and restores patched modules. Settles within the export
+   * timeout; the SDK is stopped even when it rejects (with an `Error` naming the endpoint).
+   */
   shutdown(): Promise<void>;
 }
 
@@ -55,6 +61,8 @@ interface State {
 }
 
 let state: State | null = null;
+/** How much longer than the export timeout shutdown() may take as a whole (closing the exporter after the last export). */
+const SHUTDOWN_GRACE_MS = 1_000;
 const TRACER_NAME = '@sightline/sdk';
 
 /** What instrumentation reads at call time (so it follows init/shutdown). */
@@ -79,9 +87,9 @@ export function init(options: InitOptions = {}): Sightline {
     process.emitWarning('init() was already called; returning the running Sightline instance', { code: 'SIGHTLINE_SDK' });
     return state.handle;
   }
-  const config = resolveConfig(options, process.env);
+  const config = resolveConfig(options, process.env, warnOnce);
   tracer = null;
-  const envLabels = labelsFromEnv(process.env);
+  const envLabels = labelsFromEnv(process.env, warnOnce);
   const labels = mergeLabels(systemLabels(), envLabels, config.labels);
   const pipeline = exportPipeline(config);
   const stamper = new SpanStamper(() => state?.labels ?? labels);
@@ -118,13 +126,16 @@ export function init(options: InitOptions = {}): Sightline {
       throw new ConfigError(
         `flush({ file }) writes the file export, but the exporter is "${describe(config.exporter)}": init({ exporter: 'file' }) or set SIGHTLINE_OUT`,
       );
-    await provider?.forceFlush();
-    if (!provider) await Promise.all(processors.map((p) => p.forceFlush()));
+    // Our own processors, not provider.forceFlush(): that one rejects with an array and waits 30 s.
+    await Promise.all(processors.map((p) => p.forceFlush())).catch((err: unknown) => {
+      throw asError(err, 'Sightline: flush failed');
+    });
     return file ? file.write(options.file) : null;
   };
   let stopping: Promise<void> | null = null;
   const onBeforeExit = () => {
-    flush().catch((err) => reportOnce('sightline: flushing at exit', err));
+    // Bounded by the export timeout; a collector that is down costs a warning, never the exit code.
+    flush().catch((err: unknown) => process.emitWarning(asError(err).message, { code: 'SIGHTLINE_SDK' }));
   };
   // `process.exit()` skips beforeExit: spans already ended are written synchronously.
   const onExit = () => {
@@ -146,14 +157,24 @@ export function init(options: InitOptions = {}): Sightline {
         patches.restore();
         process.off('beforeExit', onBeforeExit);
         process.off('exit', onExit);
+        let failure: Error | null = null;
+        try {
+          // The exports inside are bounded by the timeout already; this bounds the whole, with a little grace.
+          const stop = () => (provider ? provider.shutdown() : Promise.all(processors.map((p) => p.shutdown())));
+          await withinTimeout(stop, config.exportTimeoutMs + SHUTDOWN_GRACE_MS, `Sightline: shutting down the export to ${target(config)}`);
+        } catch (err) {
+          failure = asError(err, 'Sightline: shutdown failed');
+          // A failed last flush skips the exporter's own shutdown; start it, without waiting again.
+          pipeline.exporter?.shutdown().catch(() => {});
+        }
         if (provider) {
-          await provider.shutdown();
           trace.disable();
           context.disable();
           tracer = null;
-        } else await Promise.all(processors.map((p) => p.shutdown()));
+        }
         onExit();
         state = null;
+        if (failure) throw failure;
       })();
       return stopping;
     },
@@ -231,4 +252,9 @@ function patchInstalled(patches: Patches): Promise<string[]> {
 
 function describe(exporter: ResolvedConfig['exporter']): string {
   return typeof exporter === 'string' ? exporter : (exporter.constructor?.name ?? 'custom');
+}
+
+/** Where spans go, for messages: the endpoint for OTLP, else the exporter's name. */
+function target(config: ResolvedConfig): string {
+  return typeof config.exporter === 'string' && config.exporter.startsWith('otlp') ? config.url : describe(config.exporter);
 }
