@@ -2,6 +2,7 @@ export * from './import/decode-export-document.js';
 export * from './json/base64.js';
 export * from './json/typed-json.js';
 export { Utf8Builder } from './json/utf8-builder.js';
+export { type CallRole, callRole, streamEndDurationMs } from './llm/call-role.js';
 export { type ContentEvent, isContentEvent, messagesFromEvents, withEventContent } from './llm/content-events.js';
 export { type CallLink, findDuplicates, GATEWAY_VOCABULARIES } from './llm/duplicates.js';
 export * from './llm/llm-call.js';

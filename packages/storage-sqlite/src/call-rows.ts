@@ -23,6 +23,7 @@ export interface CallRow {
   session_id: string | null;
   user_id: string | null;
   route: string | null;
+  role: string | null;
   input_tokens: bigint | null;
   output_tokens: bigint | null;
   total_tokens: bigint | null;

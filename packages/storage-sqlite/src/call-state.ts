@@ -1,4 +1,4 @@
-import type { CallLink } from '@sightline/core';
+import type { CallLink, CallRole } from '@sightline/core';
 import type { CallFigures, TotalsInput } from '@sightline/storage';
 import { type CallRow, figuresFromRow, num } from './call-rows.js';
 import { CN, CS, callNumber, callString, type EncodedCalls } from './encoded-batch.js';
@@ -90,6 +90,7 @@ export function stateFromEncoded(pending: PendingCall, id: number, service: stri
     provider: str(CS.Provider),
     route: str(CS.Route),
     operation: str(CS.Operation),
+    role: str(CS.Role) as CallRole | null,
     pending,
   };
 }
@@ -122,6 +123,7 @@ const STATE_FIELDS = [
   'session_id',
   'user_id',
   'route',
+  'role',
 ] as const satisfies readonly (keyof CallRow)[];
 export const STATE_COLUMNS = STATE_FIELDS.join(', ');
 export type StateRow = Pick<CallRow, (typeof STATE_FIELDS)[number]>;
@@ -147,13 +149,14 @@ export function stateFromRow(row: StateRow): CallState {
     provider: row.provider,
     route: row.route,
     operation: row.operation,
+    role: row.role as CallRole | null,
     pending: null,
   };
 }
 
 /** Every column of `llm_calls`, in the order {@link pushInsertValues} gives them. */
 export const INSERT_COLUMNS =
-  'id, project_id, trace_key, span_id, ts, counted, duplicate_of, vocabulary, service, provider, host_provider, request_model, model, operation, request_id, is_error, session_id, user_id, route, input_tokens, output_tokens, total_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, duration_ms, ttft_ms, tokens_per_s, cost_usd, cost_input, cost_cache_read, cost_cache_write, cost_output, cost_reasoning, cost_source, price_model, source_cost';
+  'id, project_id, trace_key, span_id, ts, counted, duplicate_of, vocabulary, service, provider, host_provider, request_model, model, operation, request_id, is_error, session_id, user_id, route, input_tokens, output_tokens, total_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, duration_ms, ttft_ms, tokens_per_s, cost_usd, cost_input, cost_cache_read, cost_cache_write, cost_output, cost_reasoning, cost_source, price_model, source_cost, role';
 export const INSERT_COLUMN_COUNT = INSERT_COLUMNS.split(',').length;
 
 /**
@@ -200,5 +203,6 @@ export function pushInsertValues(out: unknown[], state: CallState, projectId: nu
     callString(calls, index, CS.CostSource),
     callString(calls, index, CS.PriceModel),
     callString(calls, index, CS.SourceCost),
+    callString(calls, index, CS.Role),
   );
 }

@@ -60,6 +60,7 @@ export function encodeCalls(
     refs[s + CS.CostSource] = ref(c.costSource);
     refs[s + CS.PriceModel] = ref(c.priceModel);
     refs[s + CS.SourceCost] = ref(encodeSourceCost(c.sourceCostUsd, c.sourceCostBreakdown));
+    refs[s + CS.Role] = ref(c.role ?? null);
     count++;
   }
   if (count === 0) return null;

@@ -89,8 +89,10 @@ export const CS = {
   PriceModel: 11,
   /** JSON `{"usd": n, "breakdown": {...} | null}`. */
   SourceCost: 12,
+  /** `framework`, `client`, `stream-end` or null (see `callRole`). */
+  Role: 13,
 } as const;
-export const CALL_STRINGS = 13;
+export const CALL_STRINGS = 14;
 
 /**
  * The calls of a group, columnar: span i's call is call `callOf[i]` (-1 for none). Strings sit

@@ -228,7 +228,9 @@ describe('the SQLite search index', () => {
     await first.close();
     // As schema version 3 left it: no index, and call ids numbering the trace's calls.
     const db = new Database(path);
-    db.exec('DROP TABLE span_search; UPDATE llm_calls SET id = -id; UPDATE llm_calls SET id = -id - 1;');
+    db.exec(
+      'DROP TABLE span_search; ALTER TABLE llm_calls DROP COLUMN role; UPDATE llm_calls SET id = -id; UPDATE llm_calls SET id = -id - 1;',
+    );
     db.pragma('user_version = 3');
     db.close();
 

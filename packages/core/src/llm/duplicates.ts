@@ -1,16 +1,7 @@
-/** What deciding duplicates needs to know of a call; `K` is how spans are named (span ids by default). */
-export interface CallLink<K = string> {
-  readonly spanId: K;
-  readonly vocabulary: string;
-  readonly model: string | null;
-  readonly requestModel: string | null;
-  readonly inputTokens: number | null;
-  /** The provider's response id or the gateway's request id. */
-  readonly requestId: string | null;
-}
+import { type CallLink, GATEWAY_VOCABULARIES, sameModel } from './call-link.js';
+import { findSideBySide } from './side-by-side-duplicates.js';
 
-/** Vocabularies that record calls as a gateway sees them. */
-export const GATEWAY_VOCABULARIES: ReadonlySet<string> = new Set(['plano', 'racto']);
+export { type CallLink, GATEWAY_VOCABULARIES } from './call-link.js';
 
 /**
  * Which calls of one trace repeat another's usage, so it is counted once. A call nested under
@@ -20,6 +11,11 @@ export const GATEWAY_VOCABULARIES: ReadonlySet<string> = new Set(['plano', 'ract
  * client call. Of such a pair the one with
  * token counts counts (the outer one when both or neither have them); the other is returned
  * mapped to the span of the one that counts. `parentOf` gives every known span's parent.
+ *
+ * Calls whose `role` is known are also matched side by side (see `findSideBySide`): a
+ * framework's and a client's record of one call that are not nested, and Logfire's record of
+ * a streamed response beside its request span. The answer depends only on the calls and
+ * parents given, not on their order, so it is the same however a trace's spans arrive.
  */
 export function findDuplicates<K>(calls: readonly CallLink<K>[], parentOf: ReadonlyMap<K, K | null>): Map<K, K> {
   const bySpan = new Map(calls.map((c) => [c.spanId, c]));
@@ -31,6 +27,7 @@ export function findDuplicates<K>(calls: readonly CallLink<K>[], parentOf: Reado
     const [keep, drop] = call.inputTokens !== null && outer.inputTokens === null ? [call, outer] : [outer, call];
     duplicates.set(drop.spanId, keep.spanId);
   }
+  if (calls.some((c) => c.role)) findSideBySide(calls, bySpan, parentOf, duplicates);
   // Chains (a gateway under a duplicate under a call) point at the call that finally counts.
   for (const [drop, keep] of duplicates) {
     let target = keep;
@@ -89,9 +86,6 @@ class NearestCall<K> {
 }
 
 function sameCall<K>(a: CallLink<K>, b: CallLink<K>): boolean {
-  if (a.requestId !== null && a.requestId === b.requestId) return true;
   if (GATEWAY_VOCABULARIES.has(a.vocabulary) !== GATEWAY_VOCABULARIES.has(b.vocabulary)) return true;
-  const names = (c: CallLink<K>) => [c.model, c.requestModel].filter((n): n is string => !!n).map((n) => n.toLowerCase());
-  const an = names(a);
-  return names(b).some((n) => an.some((m) => m === n || m.startsWith(`${n}-`) || n.startsWith(`${m}-`)));
+  return sameModel(a, b);
 }

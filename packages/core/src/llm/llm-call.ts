@@ -1,4 +1,5 @@
 import type { AnyValue } from '../model/any-value.js';
+import type { CallRole } from './call-role.js';
 
 /** What kind of model call a span made. */
 export type LlmOperation = 'chat' | 'text_completion' | 'generate_content' | 'embeddings' | 'rerank' | (string & {});
@@ -113,6 +114,12 @@ export interface LlmCall {
   readonly counted: boolean;
   /** The span of the call that counts instead of this one. */
   readonly duplicateOf: string | null;
+  /**
+   * Which layer recorded the call (an LLM framework, the provider client, a client's
+   * end-of-stream record), when the span tells: what tells one call recorded side by side by
+   * two instrumentations from two calls (see `findDuplicates`).
+   */
+  readonly role?: CallRole | null;
 }
 
 /** The fields every call has, whatever its source says. */

@@ -1,6 +1,7 @@
 import { type Span, StatusCode, serviceNameOf } from '../model/span.js';
 import { nanosToMs } from '../model/time.js';
 import { CallDraft } from './call-draft.js';
+import { callRole, streamEndDurationMs } from './call-role.js';
 import { readHttpStatus } from './http-status.js';
 import { KeyPrefix, keyPrefixes } from './key-prefixes.js';
 import type { LlmCall } from './llm-call.js';
@@ -77,6 +78,8 @@ function providerFromServerAddress(d: CallDraft): void {
 function finish(d: CallDraft): LlmCall {
   const span = d.span;
   const f = d.fields;
+  // A client's end-of-stream record (Logfire) is a point in time that says how long the call took.
+  d.set('durationMs', streamEndDurationMs(span) ?? undefined, 'duration (seconds) of the end-of-stream record');
   d.set('durationMs', nanosToMs(span.endTimeUnixNano - span.startTimeUnixNano), 'span end - start');
   if (span.status.code === StatusCode.ERROR) d.set('isError', true, 'span status ERROR');
   readHttpStatus(d);
@@ -148,5 +151,6 @@ function finish(d: CallDraft): LlmCall {
     provenance: d.provenance,
     counted: true,
     duplicateOf: null,
+    role: callRole(span),
   };
 }

@@ -68,6 +68,29 @@ export function llmSpan(spec: LlmSpanSpec = {}): Span {
   });
 }
 
+/** An OpenInference LLM span of one gpt-4o-mini call (120 in, 8 out), as `scope` records it under `parent`. */
+function openInferenceLlm(parent: Span, scope: string, name: string, startMs: number, durationMs: number): Span {
+  return buildSpan({
+    traceId: parent.traceId,
+    parentSpanId: parent.spanId,
+    name,
+    startMs,
+    durationMs,
+    kind: 1,
+    scope: { name: scope },
+    attributes: {
+      'openinference.span.kind': 'LLM',
+      'llm.system': 'openai',
+      'llm.provider': 'openai',
+      'llm.model_name': 'gpt-4o-mini-2024-07-18',
+      'llm.invocation_parameters': JSON.stringify({ model: 'gpt-4o-mini', stream: false }),
+      'llm.token_count.prompt': 120n,
+      'llm.token_count.completion': 8n,
+      'llm.token_count.total': 128n,
+    },
+  });
+}
+
 /** The calls ingest reads from spans: figures only, priced with the built-in table. */
 export function ingestCalls(spans: readonly Span[], with_ = pricer): LlmCall[] {
   return readPricedCalls(spans, with_);
@@ -231,6 +254,74 @@ export function describeCallConformance(getStore: () => Storage): void {
       expect(m.total).toMatchObject({ calls: 1, inputTokens: 100, outputTokens: 20 });
       const [trace] = (await getStore().reader.findTraces({ project: 'default', limit: 10 })).items;
       expect(trace).toMatchObject({ llmCallCount: 1, inputTokens: 100, totalTokens: 120 });
+    });
+
+    it('counts a framework’s and a client’s records of one call side by side once, whichever arrives first', async () => {
+      // LangChain's LLM span and the openai instrumentor's, both children of the chain span.
+      const chain = buildSpan({
+        name: 'RunnableSequence',
+        startMs: 0,
+        durationMs: 3000,
+        kind: 1,
+        attributes: { 'openinference.span.kind': 'CHAIN' },
+      });
+      const llm = openInferenceLlm(chain, 'openinference.instrumentation.langchain', 'ChatOpenAI', 10, 2000);
+      const client = openInferenceLlm(chain, 'openinference.instrumentation.openai', 'ChatCompletion', 15, 1900);
+      await write([client]);
+      await write([chain, llm]);
+      const all = (await calls()).items;
+      expect(all.find((c) => c.spanId === client.spanId)).toMatchObject({ counted: false, duplicateOf: llm.spanId });
+      expect(all.find((c) => c.spanId === llm.spanId)).toMatchObject({ counted: true, duplicateOf: null });
+      expect((await metrics()).total).toMatchObject({ calls: 1, inputTokens: 120, outputTokens: 8 });
+      const [trace] = (await getStore().reader.findTraces({ project: 'default', limit: 10 })).items;
+      expect(trace).toMatchObject({ llmCallCount: 1, inputTokens: 120, totalTokens: 128 });
+    });
+
+    it('counts Logfire’s streamed-response record and its request span once, with the stream’s duration', async () => {
+      const app = buildSpan({ name: 'handle question', startMs: 0, durationMs: 5000 });
+      const template = 'streaming response from {request_data[model]!r} took {duration:.2f}s';
+      const genAi = { 'gen_ai.provider.name': 'openai', 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o' };
+      const scope = { name: 'logfire.openai' };
+      const request = buildSpan({
+        traceId: app.traceId,
+        parentSpanId: app.spanId,
+        name: 'Chat Completion with {request_data[model]!r}',
+        startMs: 100,
+        durationMs: 400,
+        scope,
+        attributes: { ...genAi, 'logfire.span_type': 'span', 'logfire.msg_template': 'Chat Completion with {request_data[model]!r}' },
+      });
+      const record = buildSpan({
+        traceId: app.traceId,
+        parentSpanId: app.spanId,
+        name: template,
+        startMs: 2900,
+        durationMs: 0,
+        scope,
+        attributes: {
+          ...genAi,
+          'logfire.span_type': 'log',
+          'logfire.msg_template': template,
+          duration: 2.35,
+          'gen_ai.response.model': 'gpt-4o',
+        },
+      });
+      await write([record]);
+      await write([app, request]);
+      const all = (await calls()).items;
+      expect(all.find((c) => c.spanId === request.spanId)).toMatchObject({ counted: false, duplicateOf: record.spanId });
+      expect(all.find((c) => c.spanId === record.spanId)).toMatchObject({ counted: true, durationMs: 2350 });
+      expect((await metrics()).total.calls).toBe(1);
+    });
+
+    it('does not merge two client calls of one model made in parallel', async () => {
+      const root = buildSpan({ name: 'agent', startMs: 0, durationMs: 3000 });
+      const a = openInferenceLlm(root, 'openinference.instrumentation.openai', 'ChatCompletion', 10, 1500);
+      const b = openInferenceLlm(root, 'openinference.instrumentation.openai', 'ChatCompletion', 12, 1400);
+      await write([root, a]);
+      await write([b]);
+      expect((await calls()).items.map((c) => c.counted)).toEqual([true, true]);
+      expect((await metrics()).total).toMatchObject({ calls: 2, inputTokens: 240 });
     });
 
     it('finds traces by the model or provider of their calls', async () => {
