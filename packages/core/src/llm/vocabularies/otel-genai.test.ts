@@ -281,6 +281,19 @@ describe('OpenTelemetry GenAI', () => {
     expect(await one({ 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'search' })).toBeNull();
   });
 
+  it('reads the operation spellings instrumentations used before the conventions named them (Logfire: chat_completions)', async () => {
+    for (const [op, operation] of [
+      ['chat_completions', 'chat'],
+      ['chat.completions', 'chat'],
+      ['completions', 'text_completion'],
+    ]) {
+      expect(await one({ 'gen_ai.operation.name': op, 'gen_ai.request.model': 'gpt-4o', 'gen_ai.usage.input_tokens': 3 })).toMatchObject({
+        operation,
+        inputTokens: 3,
+      });
+    }
+  });
+
   it('reads messages given as structured values as well as JSON text', () => {
     const body = JSON.stringify({
       resourceSpans: [

@@ -18,12 +18,28 @@ import { readServerTtft } from '../server-ttft.js';
 import { asBool, asNumber, asString } from '../values.js';
 import type { Vocabulary } from '../vocabulary.js';
 
-/** `gen_ai.operation.name` values that are model calls; the rest are agents, tools, workflows. */
-export const CALL_OPERATIONS = new Set(['chat', 'text_completion', 'generate_content', 'embeddings', 'embedding', 'completion', 'rerank']);
+/**
+ * `gen_ai.operation.name` values that are model calls; the rest are agents, tools, workflows.
+ * Besides the semantic conventions' names, the spellings instrumentations used before them
+ * (Logfire's `chat_completions`).
+ */
+export const CALL_OPERATIONS = new Set([
+  'chat',
+  'text_completion',
+  'generate_content',
+  'embeddings',
+  'embedding',
+  'completion',
+  'completions',
+  'chat_completions',
+  'chat.completions',
+  'rerank',
+]);
 
 export function normalizeOperation(op: string): string {
   if (op === 'embedding' || op === 'embed') return 'embeddings';
-  if (op === 'completion') return 'text_completion';
+  if (op === 'completion' || op === 'completions') return 'text_completion';
+  if (op === 'chat_completions' || op === 'chat.completions') return 'chat';
   return op;
 }
 
