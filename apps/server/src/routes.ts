@@ -83,7 +83,7 @@ export function apiRouter(deps: RouteDeps): Router {
   addCallRoutes(router, storage.calls, ingest);
   addAdminRoutes(router, storage, deps.pricing, deps.logger);
   addImportRoutes(router, ingest, deps.maxBodyBytes);
-  addLlamaStackRoutes(router, storage.reader, ingest, deps.openSpans);
+  addLlamaStackRoutes(router, storage.reader, ingest, deps.openSpans, storage.datasets);
   addLiveRoutes(router, deps.live, ingest);
   // Every other GET is the web UI: its pages, its files, or its not-found page.
   const ui = deps.ui;

@@ -1,6 +1,7 @@
 import type { CallCost, PricedFields } from '@sightline/core';
 import {
   type CallReader,
+  type DatasetStore,
   type GetSpanQuery,
   type GetTraceQuery,
   type Page,
@@ -37,6 +38,7 @@ import { holdDatabase } from './hold-database.js';
 import { LayoutThread } from './layout-thread.js';
 import { openConnection, WRITER_CACHE_MIB } from './open-database.js';
 import { migrate } from './schema/migrations.js';
+import { SqliteDatasets } from './sqlite-datasets.js';
 import { SqliteReader } from './sqlite-reader.js';
 import { watchedCalls, watchedSink } from './watched.js';
 import { InlineWriter, ThreadWriter } from './writer-client.js';
@@ -122,6 +124,8 @@ export class SqliteStorage implements Storage, TelemetryWriter, TraceReader {
   private readonly threadWriter: ThreadWriter | null = null;
   private readonly sqliteReader: SqliteReader;
   private readonly callReader: CallReader;
+  /** Named datasets (see {@link SqliteDatasets}). */
+  readonly datasets: DatasetStore;
   private readonly lock: DatabaseLock | null;
   private readonly layoutThread: LayoutThread | null;
   private readonly watch: DamageWatch;
@@ -147,6 +151,7 @@ export class SqliteStorage implements Storage, TelemetryWriter, TraceReader {
     this.layoutThread = options.path === ':memory:' ? null : new LayoutThread(options.path);
     this.sqliteReader = new SqliteReader(this.db, this.layoutThread, this.searchIndex);
     this.callReader = watchedCalls(this.sqliteReader.callReader(), this.watch);
+    this.datasets = new SqliteDatasets(this.db, this.watch);
     if (options.path === ':memory:' || options.writerThread === false) {
       this.sink = watchedSink(new InlineWriter(this.db), this.watch);
     } else {

@@ -7,10 +7,12 @@ export type * from './call-reader.js';
 export type * from './call-results.js';
 export type { SortOrder } from './cursor.js';
 export { decodeCursor, encodeCursor, type KeysetPosition } from './cursor.js';
+export type * from './datasets.js';
 export * from './errors.js';
 export { facetHours, rankFacet } from './facet-values.js';
 export * from './facets.js';
 export { pageByKeyset, parseBigIntValue, parseNumberValue, type SortValue } from './keyset-page.js';
+export { MemoryDatasets } from './memory/memory-datasets.js';
 export { MemoryStorage, type MemoryStorageOptions } from './memory/memory-storage.js';
 export {
   type CallFigures,

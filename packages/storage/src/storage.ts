@@ -1,6 +1,7 @@
 import type { CallCost, PricedFields } from '@sightline/core';
 import type { CallReader } from './call-reader.js';
 import type { RepriceResult } from './call-results.js';
+import type { DatasetStore } from './datasets.js';
 import type { TelemetryWriter } from './telemetry-writer.js';
 import type { TraceReader } from './trace-reader.js';
 
@@ -11,6 +12,8 @@ export interface Storage {
   readonly writer: TelemetryWriter;
   readonly reader: TraceReader;
   readonly calls: CallReader;
+  /** Named datasets of rows; a backend without them leaves it out (the API then answers 501). */
+  readonly datasets?: DatasetStore;
   /**
    * Prices every stored call again and updates every total that includes it. `price` is
    * given what pricing reads of a call, with the cost the source itself reported, if any, as

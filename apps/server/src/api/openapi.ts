@@ -2,6 +2,8 @@
  * The OpenAPI 3.1 description of the HTTP API, served at `GET /api/openapi.json`. A test
  * checks that its paths and methods are exactly the routes the server registers.
  */
+
+import { llamaClientPaths, llamaClientSchemas } from '../llama-stack/openapi-paths.js';
 import { MAX_ATTRIBUTE_FILTERS } from './filter-params.js';
 import { livePaths } from './openapi-live.js';
 import { llmPaths, llmSchemas } from './openapi-llm.js';
@@ -248,10 +250,12 @@ export const openApiDocument = {
         responses: { '200': json({ type: 'null' }), '400': errorResponse('Malformed event') },
       },
     },
+    ...llamaClientPaths,
   },
   components: {
     schemas: {
       ...llmSchemas,
+      ...llamaClientSchemas,
       Error: {
         type: 'object',
         required: ['error'],

@@ -5,6 +5,7 @@ import { llmCallsSchema } from './002-llm-calls.js';
 import { dashboardRollupsSchema } from './003-dashboard-rollups.js';
 import { searchSchema } from './004-search.js';
 import { callRolesSchema } from './005-call-roles.js';
+import { datasetsSchema } from './006-datasets.js';
 
 /** Schema versions in order. A migration runs once, in a transaction, and bumps `user_version`. */
 export const MIGRATIONS: readonly { readonly version: number; readonly sql: string }[] = [
@@ -13,6 +14,7 @@ export const MIGRATIONS: readonly { readonly version: number; readonly sql: stri
   { version: 3, sql: dashboardRollupsSchema },
   { version: 4, sql: searchSchema },
   { version: 5, sql: callRolesSchema },
+  { version: 6, sql: datasetsSchema },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

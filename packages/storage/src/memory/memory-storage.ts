@@ -33,6 +33,7 @@ import { pageSummaries } from '../trace-order.js';
 import { buildOutline, type TraceOutline } from '../trace-outline.js';
 import type { ReaderCapabilities, TraceReader } from '../trace-reader.js';
 import { summarizeTrace } from '../trace-summary.js';
+import { MemoryDatasets } from './memory-datasets.js';
 import { facetsOf } from './memory-facets.js';
 
 export interface MemoryStorageOptions {
@@ -114,6 +115,8 @@ export class MemoryStorage implements Storage, TelemetryWriter, TraceReader, Cal
   get calls(): CallReader {
     return this;
   }
+
+  readonly datasets = new MemoryDatasets();
 
   /** How many spans are held now. */
   get size(): number {
