@@ -1,6 +1,7 @@
 import { VERSION } from '@sightline/server';
 import { Command } from 'commander';
 import { checkCommand } from './check-command.js';
+import { datasetsCommand } from './datasets-command.js';
 import { demoCommand } from './demo-command.js';
 import { importCommand } from './import-command.js';
 import { recomputeCostsCommand } from './recompute-command.js';
@@ -16,7 +17,8 @@ export function program(): Command {
     .addCommand(recomputeCostsCommand())
     .addCommand(importCommand())
     .addCommand(checkCommand())
-    .addCommand(demoCommand());
+    .addCommand(demoCommand())
+    .addCommand(datasetsCommand());
 }
 
 export async function run(argv: string[]): Promise<void> {

@@ -1,10 +1,10 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ANY_FREE_PORTS, runSightline, startChildServer } from './support/child-server.js';
-import { json } from './support/test-server.js';
+import { json, postJson } from './support/test-server.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sightline-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -183,6 +183,49 @@ describe('sightline', () => {
       expect((await run.exited).code).not.toBe(0);
       expect(run.stderr()).toMatch(/is not (a URL|an http:\/\/ or https:\/\/ address).*http:\/\/127\.0\.0\.1:4800/);
       expect(run.stderr()).not.toMatch(/no Sightline server answers/);
+    }
+  });
+
+  it('lists datasets and exports one as JSON lines, to standard output or a file', async () => {
+    const child = await startChildServer(['--storage', 'memory']);
+    try {
+      const empty = runSightline(['datasets', '--url', child.api]);
+      expect((await empty.exited).code).toBe(0);
+      expect(empty.stdout()).toMatch(/^No datasets yet/);
+      const traceId = 'c'.repeat(32);
+      const event = (span: string, payload: Record<string, unknown>, attributes = {}) =>
+        postJson(child.api, '/v1/telemetry/log-event', {
+          event: { type: 'structured_log', trace_id: traceId, span_id: span, timestamp: new Date().toISOString(), attributes, payload },
+        });
+      await event('1'.repeat(16), { type: 'span_start', name: 'turn' }, { session_id: 's-9', answer: 'Paris' });
+      await event('1'.repeat(16), { type: 'span_end', status: 'ok' });
+      const saved = await postJson(child.api, '/v1/telemetry/spans/export', {
+        attribute_filters: [{ key: 'session_id', op: 'eq', value: 's-9' }],
+        attributes_to_save: ['answer'],
+        dataset_id: 'evals',
+      });
+      expect(saved.status).toBe(200);
+
+      const list = runSightline(['datasets', '--url', child.api]);
+      expect((await list.exited).code).toBe(0);
+      expect(list.stdout()).toBe('NAME   ROWS\nevals  1\n');
+      const exported = runSightline(['datasets', 'export', 'evals', '--url', child.api]);
+      expect((await exported.exited).code).toBe(0);
+      const rows = exported
+        .stdout()
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+      expect(rows).toEqual([expect.objectContaining({ trace_id: traceId, name: 'turn', answer: 'Paris' })]);
+      const file = join(dir, 'evals.jsonl');
+      expect((await runSightline(['datasets', 'export', 'evals', '-o', file, '--url', child.api]).exited).code).toBe(0);
+      expect(readFileSync(file, 'utf8')).toBe(exported.stdout());
+      const missing = runSightline(['datasets', 'export', 'nope', '--url', child.api]);
+      expect((await missing.exited).code).toBe(1);
+      expect(missing.stderr()).toMatch(/dataset "nope" not found/);
+    } finally {
+      child.proc.kill('SIGTERM');
+      await child.exited;
     }
   });
 
