@@ -290,3 +290,53 @@ describe('Llama Stack’s own paths: /alpha/telemetry/…', () => {
     expect(Object.keys(flat.body.data)).toHaveLength(5_000);
   });
 });
+
+describe('a Llama Stack agent’s turn, as its log-event calls tell it', () => {
+  it('makes the inference span a call with the token-count metrics as its usage, in the session of its turn', async () => {
+    const trace = 'd'.repeat(32);
+    const turn = '2'.repeat(16);
+    const inference = '3'.repeat(16);
+    const t = (s: number) => new Date(Date.UTC(2025, 0, 2, 0, 0, s)).toISOString();
+    const send = (span_id: string, s: number, rest: Record<string, unknown>) =>
+      postJson(sl.api, '/v1/telemetry/log-event', { event: { trace_id: trace, span_id, timestamp: t(s), ...rest } });
+    const structured = (span_id: string, s: number, payload: Record<string, unknown>, attributes = {}) =>
+      send(span_id, s, { type: 'structured_log', payload, attributes });
+    await structured(turn, 0, { type: 'span_start', name: 'create_and_execute_turn' }, { session_id: 'ls-session-1', agent_id: 'a-1' });
+    await structured(inference, 1, { type: 'span_start', name: 'chat_completion', parent_span_id: turn }, { model_id: 'llama3.2:3b' });
+    const metric = (name: string, value: number, s: number) =>
+      send(inference, s, {
+        type: 'metric',
+        metric: name,
+        value,
+        unit: 'tokens',
+        attributes: { model_id: 'llama3.2:3b', provider_id: 'ollama' },
+      });
+    await metric('prompt_tokens', 120, 2);
+    await metric('completion_tokens', 30, 2);
+    await metric('total_tokens', 150, 2);
+    await structured(inference, 3, { type: 'span_end', status: 'ok' });
+    await structured(turn, 4, { type: 'span_end', status: 'ok' });
+
+    const calls = (await getJson(sl.api, `/api/llm-calls?trace_id=${trace}`)).body.data;
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toMatchObject({
+      span_id: inference,
+      vocabulary: 'llama-stack',
+      operation: 'chat',
+      model: 'llama3.2:3b',
+      provider: 'meta',
+      host_provider: 'ollama',
+      input_tokens: 120,
+      output_tokens: 30,
+      total_tokens: 150,
+      duration_ms: 2000,
+      session_id: 'ls-session-1',
+    });
+    expect((await getJson(sl.api, '/api/traces?session_id=ls-session-1')).body.data.map((x: { trace_id: string }) => x.trace_id)).toEqual([
+      trace,
+    ]);
+    const session = await getJson(sl.api, '/api/sessions/ls-session-1');
+    expect(session.status).toBe(200);
+    expect(session.body.session).toMatchObject({ call_count: 1, input_tokens: 120, output_tokens: 30 });
+  });
+});

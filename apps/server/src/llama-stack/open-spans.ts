@@ -21,6 +21,9 @@ const RESOURCE: Resource = {
   droppedAttributesCount: 0,
   schemaUrl: '',
 };
+/** Where a span opened under a span with a Llama Stack `session_id` keeps that session. */
+export const INHERITED_SESSION = 'sightline.session_id';
+
 const SCOPE: InstrumentationScope = {
   name: 'llama-stack.telemetry',
   version: '',
@@ -85,6 +88,21 @@ export class OpenSpans {
     return this.open.size;
   }
 
+  /**
+   * A starting span's attributes, with `sightline.session_id` — the session of the open span it
+   * starts under (its `session_id`, or what that span inherited) — when it has no `session_id`
+   * of its own: a Llama Stack agent puts the session on its turn spans only, and the inference
+   * spans under a turn are the calls that belong to it.
+   */
+  private withSession(project: string, event: TelemetryEvent & { type: 'span_start' }): Record<string, AnyValue> {
+    const attributes = { ...event.attributes };
+    if (Object.hasOwn(attributes, 'session_id') || event.parentSpanId === null) return attributes;
+    const parent = this.open.get(`${project}\u0000${event.parentSpanId}`)?.attributes;
+    const session = parent?.session_id ?? parent?.[INHERITED_SESSION];
+    if (session !== undefined) attributes[INHERITED_SESSION] = session;
+    return attributes;
+  }
+
   /** Bytes of events held by open spans. */
   get bytes(): number {
     return this.heldBytes;
@@ -107,7 +125,7 @@ export class OpenSpans {
           parentSpanId: event.parentSpanId,
           name: event.name,
           start: event.timeUnixNano,
-          attributes: { ...event.attributes },
+          attributes: this.withSession(project, event),
           events: [],
           ttlSeconds,
           openedAtMs: this.now(),

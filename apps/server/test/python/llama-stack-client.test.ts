@@ -37,6 +37,9 @@ describe('the official llama-stack-client package (0.2.12) against Sightline', (
   });
 
   it('reads one span with all its attributes, and its events as Sightline stores them', async () => {
+    // The inference span, with its prompt_tokens metric, is an LLM call in the turn's session.
+    const calls = (await getJson(sl.api, `/api/llm-calls?session_id=${got.ids.session}`)).body.data;
+    expect(calls).toMatchObject([{ span_id: got.ids.inference, vocabulary: 'llama-stack', model: 'llama-3.1-8b', input_tokens: 12 }]);
     const { ids } = got;
     expect(got.get_span_type).toBe('TelemetryGetSpanResponse');
     expect(got.get_span).toEqual({
@@ -46,7 +49,14 @@ describe('the official llama-stack-client package (0.2.12) against Sightline', (
       name: 'inference',
       start_time: at(1),
       end_time: at(4),
-      attributes: { model_id: 'llama-3.1-8b', temperature: 0.5, output: 'It is sunny.', output_tokens: 7 },
+      // sightline.session_id: the session of the agent turn the span was opened under.
+      attributes: {
+        model_id: 'llama-3.1-8b',
+        temperature: 0.5,
+        output: 'It is sunny.',
+        output_tokens: 7,
+        'sightline.session_id': ids.session,
+      },
     });
     // The log and the metric became events of the open span.
     const { body } = await getJson(sl.api, `/api/traces/${ids.trace}`);
