@@ -1,5 +1,5 @@
 import { findDuplicates } from '@sightline/core';
-import { type CallTotals, callTotals, roundUsd } from '@sightline/storage';
+import { type CallTotals, callTotals, fieldsFromCopies, roundUsd } from '@sightline/storage';
 import type Database from 'better-sqlite3';
 import { firstCallId, lastCallId } from './call-ids.js';
 import {
@@ -65,6 +65,7 @@ export class CallWriter {
       insertOne: db.prepare(`INSERT INTO llm_calls (${INSERT_COLUMNS}) VALUES ${valuesSql(1)}`),
       insertMany: db.prepare(`INSERT INTO llm_calls (${INSERT_COLUMNS}) VALUES ${valuesSql(ROWS_PER_INSERT)}`),
       setCounted: db.prepare('UPDATE llm_calls SET counted = ?, duplicate_of = ? WHERE id = ?'),
+      setCopyFields: db.prepare('UPDATE llm_calls SET session_id = ?, user_id = ?, ttft_ms = ?, route = ? WHERE id = ?'),
       parents: db.prepare('SELECT span_id, parent_span_id FROM spans WHERE trace_key = ?').raw(),
       calls: db.prepare(`SELECT ${STATE_COLUMNS} FROM llm_calls WHERE id BETWEEN ? AND ?`).safeIntegers(true),
       deleteCalls: db.prepare('DELETE FROM llm_calls WHERE id BETWEEN ? AND ?'),
@@ -113,9 +114,25 @@ export class CallWriter {
     const list = [...llm.calls.values()];
     const duplicates = list.length > 1 ? findDuplicates(list, parentsView(llm.parents)) : EMPTY;
     const bytesOf = (key: number | null) => (key === null ? null : (llm.calls.get(key)?.spanBytes ?? null));
+    const copiesOf = new Map<number, CallState[]>();
+    for (const call of list) {
+      const of = duplicates.get(call.spanId);
+      if (of !== undefined) copiesOf.set(of, [...(copiesOf.get(of) ?? []), call]);
+    }
     for (const call of list) {
       const duplicateOf = duplicates.get(call.spanId) ?? null;
       const counted = duplicateOf === null;
+      // The counted copy takes what only its duplicates know (see `fieldsFromCopies`).
+      const copies = copiesOf.get(call.spanId);
+      const fill = copies ? fieldsFromCopies(call, copies) : null;
+      if (fill !== null) {
+        if (call.pending === null && call.counted) this.rollups.add(projectId, call, -1);
+        Object.assign(call, fill);
+        if (call.pending === null) {
+          this.stmts.setCopyFields.run(call.sessionId, call.userId, call.ttftMs, call.route, call.id);
+          if (call.counted) this.rollups.add(projectId, call, 1);
+        }
+      }
       if (call.pending !== null) {
         call.counted = counted;
         call.duplicateOf = duplicateOf;

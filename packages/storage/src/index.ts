@@ -14,6 +14,7 @@ export * from './facets.js';
 export { pageByKeyset, parseBigIntValue, parseNumberValue, type SortValue } from './keyset-page.js';
 export { MemoryDatasets } from './memory/memory-datasets.js';
 export { MemoryStorage, type MemoryStorageOptions } from './memory/memory-storage.js';
+export { type CopyFields, fieldsFromCopies } from './merged-copies.js';
 export {
   type CallFigures,
   DEFAULT_METRICS_GROUPS,

@@ -1,4 +1,5 @@
 import { findDuplicates, type LlmCall } from '@sightline/core';
+import { type CopyFields, fieldsFromCopies } from './merged-copies.js';
 import type { TraceSummary } from './results.js';
 
 /** What a trace's calls add up to (the calls that count only): the call figures of its summary, and the calls that failed. */
@@ -26,11 +27,31 @@ export const NO_CALLS: CallTotals = {
  */
 export function resolveCounted<C extends LlmCall>(calls: readonly C[], parentOf: ReadonlyMap<string, string | null>): C[] {
   const duplicates = findDuplicates(calls, parentOf);
+  const copiesOf = new Map<string, C[]>();
+  for (const c of calls) {
+    const of = duplicates.get(c.spanId);
+    if (of !== undefined) copiesOf.set(of, [...(copiesOf.get(of) ?? []), c]);
+  }
   return calls.map((c) => {
     const of = duplicates.get(c.spanId) ?? null;
-    return c.counted === (of === null) && c.duplicateOf === of ? c : { ...c, counted: of === null, duplicateOf: of };
+    const copies = copiesOf.get(c.spanId);
+    // The counted copy takes what only its duplicates know (see `fieldsFromCopies`).
+    const fill = copies ? fieldsFromCopies(copyFields(c), copies.map(copyFields)) : null;
+    if (c.counted === (of === null) && c.duplicateOf === of && fill === null) return c;
+    const merged =
+      fill === null
+        ? null
+        : {
+            sessionId: fill.sessionId ?? c.sessionId,
+            userId: fill.userId ?? c.userId,
+            ttftMs: fill.ttftMs ?? c.ttftMs,
+            routeName: fill.route ?? c.routeName,
+          };
+    return { ...c, ...merged, counted: of === null, duplicateOf: of };
   });
 }
+
+const copyFields = (c: LlmCall): CopyFields => ({ sessionId: c.sessionId, userId: c.userId, ttftMs: c.ttftMs, route: c.routeName });
 
 /** What totals read of a call. */
 export type TotalsInput = Pick<

@@ -256,6 +256,49 @@ export function describeCallConformance(getStore: () => Storage): void {
       expect(trace).toMatchObject({ llmCallCount: 1, inputTokens: 100, totalTokens: 120 });
     });
 
+    it('gives the counted copy of a call what only its duplicate knew (session, user, TTFT, route), whichever arrives first', async () => {
+      for (const gatewayFirst of [true, false]) {
+        // The app's span knows the session, user and TTFT; the gateway's span under it, the route.
+        const app = llmSpan({
+          model: 'gpt-4o',
+          input: 100,
+          output: 20,
+          startMs: 0,
+          durationMs: 900,
+          session: `merge-${gatewayFirst}`,
+          user: 'u-m',
+          ttftS: 0.25,
+        });
+        const gateway = buildSpan({
+          traceId: app.traceId,
+          parentSpanId: app.spanId,
+          name: 'llm',
+          startMs: 2,
+          durationMs: 700,
+          attributes: {
+            'plano.route.name': 'support',
+            'llm.model': 'gpt-4o',
+            'llm.usage.prompt_tokens': 100n,
+            'llm.usage.completion_tokens': 20n,
+          },
+        });
+        await write(gatewayFirst ? [gateway] : [app]);
+        await write(gatewayFirst ? [app] : [gateway]);
+        const all = (await calls({ traceId: app.traceId })).items;
+        expect(all.find((c) => c.spanId === gateway.spanId)).toMatchObject({ counted: false, duplicateOf: app.spanId });
+        expect(all.find((c) => c.spanId === app.spanId)).toMatchObject({
+          counted: true,
+          sessionId: `merge-${gatewayFirst}`,
+          userId: 'u-m',
+          ttftMs: 250,
+          routeName: 'support',
+        });
+        // Metrics by route see the counted call under the gateway's route.
+        const byRoute = await getStore().calls.metrics({ project: 'default', groupBy: 'route', traceId: app.traceId });
+        expect(byRoute.groups.map((g) => [g.key, g.calls])).toEqual([['support', 1]]);
+      }
+    });
+
     it('counts a framework’s and a client’s records of one call side by side once, whichever arrives first', async () => {
       // LangChain's LLM span and the openai instrumentor's, both children of the chain span.
       const chain = buildSpan({
