@@ -1,5 +1,5 @@
 import { findDuplicates } from '@sightline/core';
-import { type CallTotals, callTotals, fieldsFromCopies, roundUsd } from '@sightline/storage';
+import { type CallTotals, callTotals, copiesByCounted, fieldsFromCopies, roundUsd } from '@sightline/storage';
 import type Database from 'better-sqlite3';
 import { firstCallId, lastCallId } from './call-ids.js';
 import {
@@ -114,11 +114,7 @@ export class CallWriter {
     const list = [...llm.calls.values()];
     const duplicates = list.length > 1 ? findDuplicates(list, parentsView(llm.parents)) : EMPTY;
     const bytesOf = (key: number | null) => (key === null ? null : (llm.calls.get(key)?.spanBytes ?? null));
-    const copiesOf = new Map<number, CallState[]>();
-    for (const call of list) {
-      const of = duplicates.get(call.spanId);
-      if (of !== undefined) copiesOf.set(of, [...(copiesOf.get(of) ?? []), call]);
-    }
+    const copiesOf = copiesByCounted(list, duplicates);
     for (const call of list) {
       const duplicateOf = duplicates.get(call.spanId) ?? null;
       const counted = duplicateOf === null;

@@ -1,4 +1,4 @@
-import { DEFAULT_FACET_VALUES, type Facets, type FacetsQuery, facetHours, rankFacet } from '@sightline/storage';
+import { DEFAULT_FACET_VALUES, FacetCounter, type Facets, type FacetsQuery, facetHours } from '@sightline/storage';
 import type Database from 'better-sqlite3';
 import { foldedUntil } from './key-metrics-query.js';
 import { KEY_KIND } from './key-rollup-writer.js';
@@ -39,20 +39,12 @@ export class FacetsQueries {
       where.push('hour < ?');
       params.push(hours.to);
     }
-    const services = new Map<string, number>();
-    const names = new Map<string, number>();
+    const counter = new FacetCounter();
     const spanRows = this.db
       .prepare(`SELECT service, name, sum(spans) FROM span_name_rollups WHERE ${where.join(' AND ')} GROUP BY service, name`)
       .raw(true)
       .all(...params) as [string, string, number][];
-    for (const [service, name, spans] of spanRows) {
-      bump(services, service, spans);
-      bump(names, name, spans);
-    }
-    const models = new Map<string, number>();
-    const providers = new Map<string, number>();
-    const operations = new Map<string, number>();
-    const routes = new Map<string, number>();
+    for (const [service, name, spans] of spanRows) counter.spans(service, name, spans);
     const callRows = this.db
       .prepare(
         `SELECT coalesce(nullif(model, ''), request_model), provider, operation, route, sum(calls) FROM llm_rollups
@@ -60,23 +52,12 @@ export class FacetsQueries {
       )
       .raw(true)
       .all(...params) as [string, string, string, string, number][];
-    for (const [model, provider, operation, route, calls] of callRows) {
-      bump(models, model, calls);
-      bump(providers, provider, calls);
-      bump(operations, operation, calls);
-      bump(routes, route, calls);
-    }
-    const limit = q.limit ?? DEFAULT_FACET_VALUES;
-    return {
-      services: rankFacet(services, limit),
-      spanNames: rankFacet(names, limit),
-      models: rankFacet(models, limit),
-      providers: rankFacet(providers, limit),
-      operations: rankFacet(operations, limit),
-      routes: rankFacet(routes, limit),
-      users: this.distinctKeys(projectId, KEY_KIND.user, range.from, range.to),
-      sessions: this.distinctKeys(projectId, KEY_KIND.session, range.from, range.to),
-    };
+    for (const [model, provider, operation, route, calls] of callRows) counter.calls(model, provider, operation, route, calls);
+    return counter.facets(
+      q.limit ?? DEFAULT_FACET_VALUES,
+      this.distinctKeys(projectId, KEY_KIND.user, range.from, range.to),
+      this.distinctKeys(projectId, KEY_KIND.session, range.from, range.to),
+    );
   }
 
   /** Distinct sessions or users with a counted call in the (whole-hour) range. */
@@ -90,8 +71,4 @@ export class FacetsQueries {
     }
     return keys.size;
   }
-}
-
-function bump(counts: Map<string, number>, value: string | null, n: number): void {
-  if (value !== null) counts.set(value, (counts.get(value) ?? 0) + n);
 }

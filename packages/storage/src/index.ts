@@ -9,12 +9,12 @@ export type { SortOrder } from './cursor.js';
 export { decodeCursor, encodeCursor, type KeysetPosition } from './cursor.js';
 export type * from './datasets.js';
 export * from './errors.js';
-export { facetHours, rankFacet } from './facet-values.js';
+export { FacetCounter, facetHours, rankFacet } from './facet-values.js';
 export * from './facets.js';
 export { pageByKeyset, parseBigIntValue, parseNumberValue, type SortValue } from './keyset-page.js';
 export { MemoryDatasets } from './memory/memory-datasets.js';
 export { MemoryStorage, type MemoryStorageOptions } from './memory/memory-storage.js';
-export { type CopyFields, fieldsFromCopies } from './merged-copies.js';
+export { type CopyFields, copiesByCounted, fieldsFromCopies } from './merged-copies.js';
 export {
   type CallFigures,
   DEFAULT_METRICS_GROUPS,

@@ -23,3 +23,16 @@ export function fieldsFromCopies(counted: CopyFields, copies: readonly CopyField
   }
   return fill;
 }
+
+/** The duplicates of each counted call, by the counted call's span (`duplicates` maps a copy to the call that counts). */
+export function copiesByCounted<K, C extends { readonly spanId: K }>(calls: Iterable<C>, duplicates: ReadonlyMap<K, K>): Map<K, C[]> {
+  const copiesOf = new Map<K, C[]>();
+  for (const c of calls) {
+    const of = duplicates.get(c.spanId);
+    if (of === undefined) continue;
+    const copies = copiesOf.get(of);
+    if (copies) copies.push(c);
+    else copiesOf.set(of, [c]);
+  }
+  return copiesOf;
+}

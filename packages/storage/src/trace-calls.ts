@@ -1,5 +1,5 @@
 import { findDuplicates, type LlmCall } from '@sightline/core';
-import { type CopyFields, fieldsFromCopies } from './merged-copies.js';
+import { type CopyFields, copiesByCounted, fieldsFromCopies } from './merged-copies.js';
 import type { TraceSummary } from './results.js';
 
 /** What a trace's calls add up to (the calls that count only): the call figures of its summary, and the calls that failed. */
@@ -27,11 +27,7 @@ export const NO_CALLS: CallTotals = {
  */
 export function resolveCounted<C extends LlmCall>(calls: readonly C[], parentOf: ReadonlyMap<string, string | null>): C[] {
   const duplicates = findDuplicates(calls, parentOf);
-  const copiesOf = new Map<string, C[]>();
-  for (const c of calls) {
-    const of = duplicates.get(c.spanId);
-    if (of !== undefined) copiesOf.set(of, [...(copiesOf.get(of) ?? []), c]);
-  }
+  const copiesOf = copiesByCounted(calls, duplicates);
   return calls.map((c) => {
     const of = duplicates.get(c.spanId) ?? null;
     const copies = copiesOf.get(c.spanId);

@@ -3,38 +3,19 @@
  * checks that its paths and methods are exactly the routes the server registers.
  */
 
-import { llamaClientPaths, llamaClientSchemas } from '../llama-stack/openapi-paths.js';
+import {
+  LLAMA_LOG_EVENT,
+  LLAMA_QUERY_TRACES,
+  LLAMA_SPAN_TREE,
+  llamaClientPaths,
+  llamaClientSchemas,
+} from '../llama-stack/openapi-paths.js';
 import { MAX_ATTRIBUTE_FILTERS } from './filter-params.js';
 import { livePaths } from './openapi-live.js';
 import { llmPaths, llmSchemas } from './openapi-llm.js';
-import { attributes, errorResponse, hexId, json, jsonBody, otlpExport, page, pageParams, query, ref, time } from './openapi-parts.js';
+import { attributes, errorResponse, hexId, json, otlpExport, page, pageParams, query, ref, time } from './openapi-parts.js';
 import { MAX_DURATION_MS } from './query-params.js';
 import { MAX_SEARCH_CHARS, SEARCH_DESCRIPTION } from './search-param.js';
-
-/** Llama Stack's request bodies, the same under /alpha and /v1. */
-const LLAMA_QUERY_TRACES = jsonBody({
-  type: 'object',
-  properties: {
-    attribute_filters: { type: 'array', items: ref('QueryCondition'), maxItems: MAX_ATTRIBUTE_FILTERS },
-    limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
-    offset: { type: 'integer', minimum: 0, default: 0 },
-    order_by: { type: 'array', items: { type: 'string' }, maxItems: 1, description: 'e.g. ["-start_time"]' },
-  },
-});
-const LLAMA_SPAN_TREE = jsonBody({
-  type: 'object',
-  required: ['span_id'],
-  properties: {
-    span_id: hexId(16),
-    attributes_to_return: { type: 'array', items: { type: 'string' } },
-    max_depth: { type: 'integer', minimum: 1, description: 'The span itself is depth 1' },
-  },
-});
-const LLAMA_LOG_EVENT = jsonBody({
-  type: 'object',
-  required: ['event'],
-  properties: { event: ref('LlamaEvent'), ttl_seconds: { type: 'integer', minimum: 1, default: 604800 } },
-});
 
 export const openApiDocument = {
   openapi: '3.1.0',
@@ -376,17 +357,7 @@ export const openApiDocument = {
       },
       LlamaTrace: { type: 'object', properties: { trace_id: hexId(32), root_span_id: hexId(16), start_time: time, end_time: time } },
       LlamaSpanWithStatus: {
-        type: 'object',
-        properties: {
-          span_id: hexId(16),
-          trace_id: hexId(32),
-          parent_span_id: { oneOf: [hexId(16), { type: 'null' }] },
-          name: { type: 'string' },
-          start_time: time,
-          end_time: time,
-          attributes,
-          status: { type: 'string', enum: ['ok', 'error'] },
-        },
+        allOf: [ref('LlamaSpan'), { type: 'object', properties: { status: { type: 'string', enum: ['ok', 'error'] } } }],
       },
       LlamaEvent: {
         type: 'object',

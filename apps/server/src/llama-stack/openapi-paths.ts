@@ -9,6 +9,31 @@ const maxDepth = { type: 'integer', minimum: 1, description: 'The root of each t
 const pathId = (name: string, chars: number) => ({ name, in: 'path', required: true, schema: hexId(chars) });
 const none = json({ type: 'null' });
 
+/** Llama Stack's request bodies, the same under /alpha and /v1. */
+export const LLAMA_QUERY_TRACES = jsonBody({
+  type: 'object',
+  properties: {
+    attribute_filters: { type: 'array', items: ref('QueryCondition'), maxItems: MAX_ATTRIBUTE_FILTERS },
+    limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+    offset: { type: 'integer', minimum: 0, default: 0 },
+    order_by: { type: 'array', items: { type: 'string' }, maxItems: 1, description: 'e.g. ["-start_time"]' },
+  },
+});
+export const LLAMA_SPAN_TREE = jsonBody({
+  type: 'object',
+  required: ['span_id'],
+  properties: {
+    span_id: hexId(16),
+    attributes_to_return: { type: 'array', items: { type: 'string' } },
+    max_depth: { type: 'integer', minimum: 1, description: 'The span itself is depth 1' },
+  },
+});
+export const LLAMA_LOG_EVENT = jsonBody({
+  type: 'object',
+  required: ['event'],
+  properties: { event: ref('LlamaEvent'), ttl_seconds: { type: 'integer', minimum: 1, default: 604800 } },
+});
+
 /** The OpenAPI paths of the routes the `llama-stack-client` package calls, and of the datasets they fill. */
 export const llamaClientPaths = {
   '/v1/telemetry/traces': {
@@ -16,15 +41,7 @@ export const llamaClientPaths = {
       summary: 'Llama Stack (llama-stack-client): query traces',
       operationId: 'llamaClientQueryTraces',
       description: 'The same as POST /v1/telemetry/query-traces.',
-      requestBody: jsonBody({
-        type: 'object',
-        properties: {
-          attribute_filters: filters,
-          limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
-          offset: { type: 'integer', minimum: 0, default: 0 },
-          order_by: { type: 'array', items: { type: 'string' }, maxItems: 1, description: 'e.g. ["-start_time"]' },
-        },
-      }),
+      requestBody: LLAMA_QUERY_TRACES,
       responses: {
         '200': json({ type: 'object', properties: { data: { type: 'array', items: ref('LlamaTrace') } } }),
         '400': errorResponse('Malformed body'),
@@ -87,11 +104,7 @@ export const llamaClientPaths = {
       summary: 'Llama Stack (llama-stack-client): log an event',
       operationId: 'llamaClientLogEvent',
       description: 'The same as POST /v1/telemetry/log-event.',
-      requestBody: jsonBody({
-        type: 'object',
-        required: ['event'],
-        properties: { event: ref('LlamaEvent'), ttl_seconds: { type: 'integer', minimum: 1, default: 604800 } },
-      }),
+      requestBody: LLAMA_LOG_EVENT,
       responses: { '200': none, '400': errorResponse('Malformed event') },
     },
   },
