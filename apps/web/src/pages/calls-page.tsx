@@ -163,7 +163,7 @@ export function CallsPage() {
                   </td>
                 </tr>
               ))}
-              {!calls.isLoading && rows.length === 0 ? (
+              {!calls.isLoading && !calls.isError && rows.length === 0 ? (
                 <EmptyRow cols={9}>No calls match. Widen the time range or remove a filter.</EmptyRow>
               ) : null}
             </tbody>

@@ -99,7 +99,7 @@ export function SessionsPage() {
                   <ErrorCountCell count={s.error_count} />
                 </tr>
               ))}
-              {!sessions.isLoading && rows.length === 0 ? <EmptyRow cols={9}>No sessions match.</EmptyRow> : null}
+              {!sessions.isLoading && !sessions.isError && rows.length === 0 ? <EmptyRow cols={9}>No sessions match.</EmptyRow> : null}
             </tbody>
           </table>
         </div>

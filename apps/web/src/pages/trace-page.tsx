@@ -232,7 +232,7 @@ function TraceView({ traceId, model }: { traceId: string; model: TraceModel }) {
               }}
             />
             {matches ? <span className="muted">{matches.size.toLocaleString()} matching</span> : null}
-            <span style={{ marginLeft: 'auto' }} className="faint">
+            <span style={{ marginLeft: 'auto' }} className="faint key-hints">
               <span className="kbd">↑</span> <span className="kbd">↓</span> move · <span className="kbd">←</span>{' '}
               <span className="kbd">→</span> fold · <span className="kbd">/</span> find
             </span>
@@ -299,7 +299,7 @@ function TraceHeader({ traceId, model }: { traceId: string; model: TraceModel })
             {t.error_count} error{t.error_count === 1 ? '' : 's'}
           </span>
         ) : null}
-        <span style={{ marginLeft: 'auto' }} className="mono faint" title="Trace id">
+        <span style={{ marginLeft: 'auto' }} className="mono faint trace-id" title="Trace id">
           {traceId}
         </span>
         <CopyButton text={traceId} label="Copy trace id" />

@@ -240,7 +240,7 @@ export function TracesPage() {
                   <ErrorCountCell count={t.error_count} />
                 </tr>
               ))}
-              {!traces.isLoading && rows.length === 0 ? (
+              {!traces.isLoading && !traces.isError && rows.length === 0 ? (
                 <EmptyRow cols={8}>No traces match. Widen the time range or remove a filter.</EmptyRow>
               ) : null}
             </tbody>
