@@ -3,6 +3,7 @@ import { addAdminRoutes } from './api/admin-routes.js';
 import { addCallRoutes } from './api/call-routes.js';
 import { addImportRoutes } from './api/import-routes.js';
 import { openApiDocument } from './api/openapi.js';
+import { addOtelMetricRoutes } from './api/otel-metric-routes.js';
 import { addTraceRoutes } from './api/trace-routes.js';
 import { sendJson } from './http/respond.js';
 import { Router } from './http/router.js';
@@ -13,7 +14,7 @@ import { addLiveRoutes } from './live/live-routes.js';
 import type { OpenSpans } from './llama-stack/open-spans.js';
 import { addLlamaStackRoutes } from './llama-stack/telemetry-routes.js';
 import type { Logger } from './log.js';
-import { otlpLogsHandler, otlpTracesHandler } from './otlp/otlp-http.js';
+import { otlpLogsHandler, otlpMetricsHandler, otlpTracesHandler } from './otlp/otlp-http.js';
 import type { Pricing } from './pricing/pricing.js';
 import { damageAdvice } from './storage-damage.js';
 import { VERSION } from './version.js';
@@ -79,12 +80,14 @@ export function apiRouter(deps: RouteDeps): Router {
   router.add('POST', '/v1/traces', otlpTracesHandler(ingest, deps.maxBodyBytes));
   router.add('POST', LANGFUSE_OTEL_TRACES, otlpTracesHandler(ingest, deps.maxBodyBytes));
   router.add('POST', '/v1/logs', otlpLogsHandler(ingest, deps.maxBodyBytes));
+  router.add('POST', '/v1/metrics', otlpMetricsHandler(ingest, deps.maxBodyBytes));
   addTraceRoutes(router, storage.reader, ingest);
   addCallRoutes(router, storage.calls, ingest);
   addAdminRoutes(router, storage, deps.pricing, deps.logger);
   addImportRoutes(router, ingest, deps.maxBodyBytes);
   addLlamaStackRoutes(router, storage.reader, ingest, deps.openSpans, storage.datasets);
   addLiveRoutes(router, deps.live, ingest);
+  addOtelMetricRoutes(router, storage.otelMetrics, ingest);
   // Every other GET is the web UI: its pages, its files, or its not-found page.
   const ui = deps.ui;
   router.fallback(({ req, res, url }) => ui.serve(req, res, url.pathname), ['/api/', '/v1/', '/healthz']);
@@ -96,5 +99,6 @@ export function otlpRouter(deps: Pick<RouteDeps, 'ingest' | 'maxBodyBytes'>): Ro
   return new Router()
     .add('POST', '/v1/traces', otlpTracesHandler(deps.ingest, deps.maxBodyBytes))
     .add('POST', LANGFUSE_OTEL_TRACES, otlpTracesHandler(deps.ingest, deps.maxBodyBytes))
-    .add('POST', '/v1/logs', otlpLogsHandler(deps.ingest, deps.maxBodyBytes));
+    .add('POST', '/v1/logs', otlpLogsHandler(deps.ingest, deps.maxBodyBytes))
+    .add('POST', '/v1/metrics', otlpMetricsHandler(deps.ingest, deps.maxBodyBytes));
 }

@@ -195,7 +195,7 @@ describe('OTLP/HTTP answers', () => {
   });
 
   it('answers unknown routes with 404 and wrong methods with 405', async () => {
-    const missing = await fetch(`${sl.otlpHttp}/v1/metrics`, { method: 'POST', headers: PROTO, body: new Uint8Array(0) });
+    const missing = await fetch(`${sl.otlpHttp}/v1/profiles`, { method: 'POST', headers: PROTO, body: new Uint8Array(0) });
     expect(missing.status).toBe(404);
     const wrong = await fetch(`${sl.api}/v1/traces`);
     expect(wrong.status).toBe(405);

@@ -3,6 +3,7 @@ import type { InstrumentationScope, LogRecord, Resource, Span } from '@sightline
 import { encodeTypedJson, serviceNameOf, Utf8Builder, writeKvList } from '@sightline/core';
 import type { WriteGroup } from '@sightline/storage';
 import { encodeCalls } from './encode-calls.js';
+import { encodeMetricPoint } from './encode-metrics.js';
 import {
   type EncodedBatch,
   type EncodedGroup,
@@ -114,6 +115,11 @@ export function encodeGroup(group: WriteGroup, options: EncodeOptions = {}): Enc
     const s = indexIn(scopeIndex, scopes, log.scope, encodeScope);
     return encodeLog(log, r, s, resources[r] as EncodedResource, scopes[s] as EncodedScope);
   });
+  const metrics = (group.metrics ?? []).map((point) => {
+    const r = indexIn(resourceIndex, resources, point.resource, encodeResource);
+    const s = indexIn(scopeIndex, scopes, point.scope, encodeScope);
+    return encodeMetricPoint(point, r, s, resources[r] as EncodedResource, scopes[s] as EncodedScope);
+  });
   return {
     project: group.project,
     expiresAt: group.expiresAtUnixNano ?? null,
@@ -130,6 +136,7 @@ export function encodeGroup(group: WriteGroup, options: EncodeOptions = {}): Enc
     calls,
     search,
     logs,
+    metrics,
   };
 }
 

@@ -51,6 +51,7 @@ export interface EncodedGroup {
   /** Every span's search text (see search-index.ts), or null when the store keeps no search index. */
   readonly search: EncodedSearch | null;
   readonly logs: EncodedLog[];
+  readonly metrics: EncodedMetricPoint[];
 }
 
 /** Numbers per call in {@link EncodedCalls.nums}, in this order; NaN stands for null. */
@@ -137,6 +138,31 @@ export interface EncodedLog {
   /** Indexes into the group's resources and scopes. */
   readonly resource: number;
   readonly scope: number;
+}
+
+/** One OTLP metric data point and what its series is made of (see encode-metrics.ts). */
+export interface EncodedMetricPoint {
+  /** A hash of the series: metric, kind, unit, temporality, attributes, resource and scope. */
+  readonly fingerprint: bigint;
+  readonly name: string;
+  readonly description: string;
+  readonly unit: string;
+  readonly kind: string;
+  readonly temporality: string;
+  readonly monotonic: number;
+  readonly attributes: string;
+  /** Indexes into the group's resources and scopes. */
+  readonly resource: number;
+  readonly scope: number;
+  readonly time: bigint;
+  readonly start: bigint;
+  readonly value: number | null;
+  readonly count: number | null;
+  readonly sum: number | null;
+  readonly min: number | null;
+  readonly max: number | null;
+  /** JSON of the buckets or quantiles. */
+  readonly distribution: string | null;
 }
 
 export interface EncodedResource {

@@ -34,7 +34,7 @@ describe('sqlite storage', () => {
     const second = new SqliteStorage({ path });
     const detail = await second.getTrace({ project: 'default', traceId: spans[0]?.traceId as string });
     expect(detail?.spans.map((s) => s.spanId)).toEqual(spans.map((s) => s.spanId));
-    expect(await second.write([{ project: 'default', spans }])).toEqual({ stored: 0, duplicates: 4, logsStored: 0 });
+    expect(await second.write([{ project: 'default', spans }])).toEqual({ stored: 0, duplicates: 4, logsStored: 0, metricPointsStored: 0 });
     await second.close();
   });
 

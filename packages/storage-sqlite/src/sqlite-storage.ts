@@ -4,6 +4,7 @@ import {
   type DatasetStore,
   type GetSpanQuery,
   type GetTraceQuery,
+  type OtelMetricStore,
   type Page,
   type PreparedWrites,
   type ReaderCapabilities,
@@ -39,6 +40,7 @@ import { LayoutThread } from './layout-thread.js';
 import { openConnection, WRITER_CACHE_MIB } from './open-database.js';
 import { migrate } from './schema/migrations.js';
 import { SqliteDatasets } from './sqlite-datasets.js';
+import { SqliteOtelMetrics } from './sqlite-otel-metrics.js';
 import { SqliteReader } from './sqlite-reader.js';
 import { watchedCalls, watchedSink } from './watched.js';
 import { InlineWriter, ThreadWriter } from './writer-client.js';
@@ -126,6 +128,8 @@ export class SqliteStorage implements Storage, TelemetryWriter, TraceReader {
   private readonly callReader: CallReader;
   /** Named datasets (see {@link SqliteDatasets}). */
   readonly datasets: DatasetStore;
+  /** OTLP metrics (see {@link SqliteOtelMetrics}). */
+  readonly otelMetrics: OtelMetricStore;
   private readonly lock: DatabaseLock | null;
   private readonly layoutThread: LayoutThread | null;
   private readonly watch: DamageWatch;
@@ -152,6 +156,7 @@ export class SqliteStorage implements Storage, TelemetryWriter, TraceReader {
     this.sqliteReader = new SqliteReader(this.db, this.layoutThread, this.searchIndex);
     this.callReader = watchedCalls(this.sqliteReader.callReader(), this.watch);
     this.datasets = new SqliteDatasets(this.db, this.watch);
+    this.otelMetrics = new SqliteOtelMetrics(this.db, this.watch);
     if (options.path === ':memory:' || options.writerThread === false) {
       this.sink = watchedSink(new InlineWriter(this.db), this.watch);
     } else {

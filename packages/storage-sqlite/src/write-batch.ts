@@ -5,7 +5,7 @@ import { num } from './call-rows.js';
 import { idKey, stateFromEncoded } from './call-state.js';
 import { CallWriter, type CostChange } from './call-writer.js';
 import { DimensionWriter } from './dimension-writer.js';
-import { type EncodedBatch, type EncodedGroup, I, ID_BYTES, INTS, STRINGS, T } from './encoded-batch.js';
+import { type EncodedBatch, type EncodedGroup, type EncodedMetricPoint, I, ID_BYTES, INTS, STRINGS, T } from './encoded-batch.js';
 import { FILTER_BLOOM_BYTES } from './filter-bloom.js';
 import { IdIndex } from './id-index/id-index.js';
 import { SpanNameWriter } from './span-name-writer.js';
@@ -20,6 +20,8 @@ import { CALL_BYTES, SPAN_BYTES, TraceCache, traceWeight } from './trace-cache.j
  */
 const CACHE_BYTES = 16 * 1024 * 1024;
 const TOUCHED_BYTES = 16 * 1024 * 1024;
+/** Metric series ids remembered by fingerprint (about 100 bytes each). */
+const SERIES_ID_CACHE = 50_000;
 
 interface TraceRow {
   id: bigint;
@@ -58,6 +60,7 @@ export class BatchWriter {
   private readonly spanIds: IdIndex;
   private readonly traces = new TraceCache(CACHE_BYTES);
   private readonly stmts;
+  private readonly seriesIds = new Map<string, number>();
   private readonly writeTx: (batch: EncodedBatch) => WriteResult;
   private readonly expireTx: (now: bigint) => number;
   private readonly costTx: (changes: readonly CostChange[]) => number;
@@ -97,6 +100,15 @@ export class BatchWriter {
         `INSERT OR IGNORE INTO logs (${LOG_COLUMNS}) VALUES (${LOG_COLUMNS.split(',')
           .map(() => '?')
           .join(', ')})`,
+      ),
+      seriesId: db.prepare('SELECT id FROM metric_series WHERE project_id = ? AND fingerprint = ?').pluck(),
+      insertSeries: db.prepare(
+        `INSERT INTO metric_series (project_id, fingerprint, name, description, unit, kind, temporality, monotonic, resource_id, scope_id, attributes)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      insertPoint: db.prepare(
+        `INSERT OR IGNORE INTO metric_points (series_id, time_ns, start_ns, value, count, sum, min, max, distribution)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       expiredCalls: db.prepare(`SELECT project_id, session_key, ${CALL_TOTAL_COLUMNS} FROM traces WHERE id = ?`).safeIntegers(true),
       expired: db
@@ -143,6 +155,32 @@ export class BatchWriter {
     this.traces.clear();
   }
 
+  /** The id of a metric point's series, made on its first point. */
+  private seriesIdOf(projectId: number, m: EncodedMetricPoint, resourceId: number, scopeId: number): number {
+    const key = `${projectId}:${m.fingerprint}`;
+    let id = this.seriesIds.get(key);
+    if (id !== undefined) return id;
+    id = this.stmts.seriesId.get(projectId, m.fingerprint) as number | undefined;
+    id ??= Number(
+      this.stmts.insertSeries.run(
+        projectId,
+        m.fingerprint,
+        m.name,
+        m.description,
+        m.unit,
+        m.kind,
+        m.temporality,
+        m.monotonic,
+        resourceId,
+        scopeId,
+        m.attributes,
+      ).lastInsertRowid,
+    );
+    if (this.seriesIds.size >= SERIES_ID_CACHE) this.seriesIds.clear();
+    this.seriesIds.set(key, id);
+    return id;
+  }
+
   /** Deletes traces whose spans have all expired; returns how many spans went. */
   deleteExpired(now: bigint): number {
     let total = 0;
@@ -160,6 +198,7 @@ export class BatchWriter {
     let stored = 0;
     let duplicates = 0;
     let logsStored = 0;
+    let metricPointsStored = 0;
     for (const group of batch.groups) {
       const projectId = this.dims.projectId(group.project);
       const resourceIds = group.resources.map((r) => this.dims.resourceId(r));
@@ -272,9 +311,23 @@ export class BatchWriter {
         ];
         logsStored += this.stmts.insertLog.run(...values).changes;
       }
+      for (const m of group.metrics) {
+        const seriesId = this.seriesIdOf(projectId, m, resourceIds[m.resource] as number, scopeIds[m.scope] as number);
+        metricPointsStored += this.stmts.insertPoint.run(
+          seriesId,
+          m.time,
+          m.start,
+          m.value,
+          m.count,
+          m.sum,
+          m.min,
+          m.max,
+          m.distribution,
+        ).changes;
+      }
     }
     this.finish(touched);
-    return { stored, duplicates, logsStored };
+    return { stored, duplicates, logsStored, metricPointsStored };
   }
 
   /**

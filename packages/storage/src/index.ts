@@ -27,6 +27,15 @@ export {
 export { bucketOf, bucketValue, QuantileSketch, SKETCH_GAMMA, ZERO_BUCKET } from './metrics/quantile-sketch.js';
 export { SeriesAccumulator, seriesBuckets } from './metrics/series-accumulator.js';
 export * from './metrics-series.js';
+export {
+  MAX_GROUPS,
+  type MetricAggregation,
+  MetricAggregator,
+  type MetricGroup,
+  type MetricResult,
+} from './otel-metrics/metric-aggregator.js';
+export type * from './otel-metrics/otel-metric-store.js';
+export { seriesIdentity } from './otel-metrics/series-identity.js';
 export * from './query.js';
 export type * from './results.js';
 export {

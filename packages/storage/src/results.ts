@@ -76,4 +76,6 @@ export interface WriteResult {
   readonly duplicates: number;
   /** Log records newly stored. */
   readonly logsStored?: number;
+  /** OTLP metric data points newly stored. */
+  readonly metricPointsStored?: number;
 }

@@ -2,6 +2,7 @@ import type { CallCost, PricedFields } from '@sightline/core';
 import type { CallReader } from './call-reader.js';
 import type { RepriceResult } from './call-results.js';
 import type { DatasetStore } from './datasets.js';
+import type { OtelMetricStore } from './otel-metrics/otel-metric-store.js';
 import type { TelemetryWriter } from './telemetry-writer.js';
 import type { TraceReader } from './trace-reader.js';
 
@@ -14,6 +15,8 @@ export interface Storage {
   readonly calls: CallReader;
   /** Named datasets of rows; a backend without them leaves it out (the API then answers 501). */
   readonly datasets?: DatasetStore;
+  /** OTLP metrics; a backend without them leaves it out (the API then answers 501). */
+  readonly otelMetrics?: OtelMetricStore;
   /**
    * Prices every stored call again and updates every total that includes it. `price` is
    * given what pricing reads of a call, with the cost the source itself reported, if any, as

@@ -1,4 +1,4 @@
-import type { LlmCall, LogRecord, Span } from '@sightline/core';
+import type { LlmCall, LogRecord, MetricPoint, Span } from '@sightline/core';
 import type { WriteResult } from './results.js';
 
 /** Data of one project, as one request delivered it. */
@@ -14,6 +14,8 @@ export interface WriteGroup {
   readonly calls?: readonly LlmCall[];
   /** Log records and events, stored as they are (a retried record is stored once). */
   readonly logs?: readonly LogRecord[];
+  /** OTLP metric data points, stored as they are (a retried point — same series, same time — is stored once). */
+  readonly metrics?: readonly MetricPoint[];
   /** When the spans may be deleted (ns since the epoch); kept until deleted otherwise. */
   readonly expiresAtUnixNano?: bigint;
 }

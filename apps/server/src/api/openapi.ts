@@ -13,6 +13,7 @@ import {
 import { MAX_ATTRIBUTE_FILTERS } from './filter-params.js';
 import { livePaths } from './openapi-live.js';
 import { llmPaths, llmSchemas } from './openapi-llm.js';
+import { otelMetricPaths, otelMetricSchemas } from './openapi-otel-metrics.js';
 import { attributes, errorResponse, hexId, json, otlpExport, page, pageParams, query, ref, time } from './openapi-parts.js';
 import { MAX_DURATION_MS } from './query-params.js';
 import { MAX_SEARCH_CHARS, SEARCH_DESCRIPTION } from './search-param.js';
@@ -170,6 +171,7 @@ export const openApiDocument = {
     }),
     ...llmPaths,
     ...livePaths,
+    ...otelMetricPaths,
     '/alpha/telemetry/query-traces': {
       post: {
         summary: 'Llama Stack (its own path): query traces, answered as a bare list',
@@ -236,6 +238,7 @@ export const openApiDocument = {
   components: {
     schemas: {
       ...llmSchemas,
+      ...otelMetricSchemas,
       ...llamaClientSchemas,
       Error: {
         type: 'object',

@@ -106,8 +106,8 @@ export class IngestQueue {
    */
   submit(group: WriteGroup, admitted = false): Promise<Committed> {
     if (this.closed) return Promise.reject(new QueueClosedError());
-    // Log records weigh on the writer like spans.
-    const n = group.spans.length + (group.logs?.length ?? 0);
+    // Log records and metric points weigh on the writer like spans.
+    const n = group.spans.length + (group.logs?.length ?? 0) + (group.metrics?.length ?? 0);
     if (n === 0) return Promise.resolve(NOTHING_COMMITTED);
     const refused = admitted ? null : this.refusal(n);
     if (refused) return Promise.reject(refused);

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { LogRecord, Span } from '@sightline/core';
+import type { LogRecord, MetricPoint, Span } from '@sightline/core';
 import { StorageRefusesWritesError, StorageUnavailableError, type WriteGroup } from '@sightline/storage';
 import { BodyBudget, DEFAULT_BODY_BUDGET_BYTES } from '../http/body-budget.js';
 import { HttpError } from '../http/http-error.js';
@@ -59,6 +59,11 @@ export class Ingest {
   /** Commits log records. */
   acceptLogs(project: string, logs: readonly LogRecord[]): Promise<HttpError | null> {
     return this.submit({ project, spans: [], logs });
+  }
+
+  /** Commits OTLP metric data points as they are. */
+  acceptMetrics(project: string, metrics: readonly MetricPoint[]): Promise<HttpError | null> {
+    return this.submit({ project, spans: [], metrics });
   }
 
   private async submit(group: WriteGroup, observed: unknown = null, admitted = false): Promise<HttpError | null> {

@@ -2,7 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import { DecodeError, encodeExportResponseProto } from '@sightline/core';
 import type { Ingest } from '../ingest/ingest.js';
 import type { Logger } from '../log.js';
-import { LOGS, type Signal, TRACES } from './otlp-http.js';
+import { LOGS, METRICS, type Signal, TRACES } from './otlp-http.js';
 
 /** The gRPC status for the HTTP status an ingest failure carries. */
 const GRPC_STATUS_OF_HTTP: Readonly<Record<number, grpc.status>> = {
@@ -32,8 +32,12 @@ export const LOGS_SERVICE: grpc.ServiceDefinition = {
   Export: { path: '/opentelemetry.proto.collector.logs.v1.LogsService/Export', originalName: 'Export', ...passThrough },
 };
 
+export const METRICS_SERVICE: grpc.ServiceDefinition = {
+  Export: { path: '/opentelemetry.proto.collector.metrics.v1.MetricsService/Export', originalName: 'Export', ...passThrough },
+};
+
 /**
- * The OTLP/gRPC receiver: the trace and logs services. Resolves to the bound port. A connection
+ * The OTLP/gRPC receiver: the trace, logs and metrics services. Resolves to the bound port. A connection
  * with no call in flight for `idleTimeoutMs` is closed (clients reconnect on their next export).
  */
 export async function startGrpcReceiver(
@@ -60,6 +64,7 @@ export async function startGrpcReceiver(
   for (const [service, signal] of [
     [TRACE_SERVICE, TRACES],
     [LOGS_SERVICE, LOGS],
+    [METRICS_SERVICE, METRICS],
   ] as const) {
     server.addService(service, {
       Export: (call: grpc.ServerUnaryCall<Buffer, Uint8Array>, callback: grpc.sendUnaryData<Uint8Array>) => {

@@ -1,9 +1,12 @@
 import {
   type DecodedLogs,
+  type DecodedMetrics,
   type DecodedTraces,
   DecodeError,
   decodeLogsJson,
   decodeLogsProto,
+  decodeMetricsJson,
+  decodeMetricsProto,
   decodeTracesJson,
   decodeTracesJsonInSteps,
   decodeTracesProto,
@@ -12,6 +15,7 @@ import {
   encodeExportResponseJson,
   encodeExportResponseProto,
   logRejectionSummary,
+  metricRejectionSummary,
   rejectionSummary,
 } from '@sightline/core';
 import { HttpError } from '../http/http-error.js';
@@ -28,7 +32,7 @@ export interface Signal<D> {
   readonly decodeJson: (text: string) => D | Promise<D>;
   readonly accept: (ingest: Ingest, project: string, decoded: D) => Promise<HttpError | null>;
   readonly outcome: (decoded: D) => ExportOutcome;
-  readonly countField: 'rejectedSpans' | 'rejectedLogRecords';
+  readonly countField: 'rejectedSpans' | 'rejectedLogRecords' | 'rejectedDataPoints';
 }
 
 /**
@@ -89,8 +93,19 @@ export const LOGS: Signal<DecodedLogs> = {
   countField: 'rejectedLogRecords',
 };
 
+export const METRICS: Signal<DecodedMetrics> = {
+  decodeProto: decodeMetricsProto,
+  decodeJson: decodeMetricsJson,
+  accept: (ingest, project, decoded) => ingest.acceptMetrics(project, decoded.points),
+  outcome: (decoded) => ({ rejected: decoded.rejectedPoints, message: metricRejectionSummary(decoded) }),
+  countField: 'rejectedDataPoints',
+};
+
 /** `POST /v1/traces`. */
 export const otlpTracesHandler = (ingest: Ingest, maxBodyBytes: number): Handler => otlpHandler(TRACES, ingest, maxBodyBytes);
 
 /** `POST /v1/logs`. */
 export const otlpLogsHandler = (ingest: Ingest, maxBodyBytes: number): Handler => otlpHandler(LOGS, ingest, maxBodyBytes);
+
+/** `POST /v1/metrics`. */
+export const otlpMetricsHandler = (ingest: Ingest, maxBodyBytes: number): Handler => otlpHandler(METRICS, ingest, maxBodyBytes);

@@ -20,10 +20,13 @@ export function encodeExportResponseProto(outcome: ExportOutcome): Uint8Array {
 }
 
 /**
- * The export response in OTLP/JSON; `countField` is `rejectedSpans` or `rejectedLogRecords`.
+ * The export response in OTLP/JSON; `countField` is `rejectedSpans`, `rejectedLogRecords` or `rejectedDataPoints`.
  * Full success is `{}`.
  */
-export function encodeExportResponseJson(outcome: ExportOutcome, countField: 'rejectedSpans' | 'rejectedLogRecords'): string {
+export function encodeExportResponseJson(
+  outcome: ExportOutcome,
+  countField: 'rejectedSpans' | 'rejectedLogRecords' | 'rejectedDataPoints',
+): string {
   if (outcome.rejected === 0 && outcome.message === '') return '{}';
   return JSON.stringify({ partialSuccess: { [countField]: String(outcome.rejected), errorMessage: outcome.message } });
 }

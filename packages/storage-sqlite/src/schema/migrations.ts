@@ -6,6 +6,7 @@ import { dashboardRollupsSchema } from './003-dashboard-rollups.js';
 import { searchSchema } from './004-search.js';
 import { callRolesSchema } from './005-call-roles.js';
 import { datasetsSchema } from './006-datasets.js';
+import { otelMetricsSchema } from './007-otel-metrics.js';
 
 /** Schema versions in order. A migration runs once, in a transaction, and bumps `user_version`. */
 export const MIGRATIONS: readonly { readonly version: number; readonly sql: string }[] = [
@@ -15,6 +16,7 @@ export const MIGRATIONS: readonly { readonly version: number; readonly sql: stri
   { version: 4, sql: searchSchema },
   { version: 5, sql: callRolesSchema },
   { version: 6, sql: datasetsSchema },
+  { version: 7, sql: otelMetricsSchema },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

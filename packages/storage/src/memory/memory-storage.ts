@@ -21,6 +21,7 @@ import { pageByKeyset, parseBigIntValue } from '../keyset-page.js';
 import { MetricsAccumulator } from '../metrics/metrics-accumulator.js';
 import { SeriesAccumulator } from '../metrics/series-accumulator.js';
 import type { MetricsSeries, MetricsSeriesQuery } from '../metrics-series.js';
+import { MemoryOtelMetrics } from '../otel-metrics/memory-otel-metrics.js';
 import type { GetSpanQuery, GetTraceQuery, SpanTreeQuery, TraceQuery } from '../query.js';
 import { DEFAULT_ORDER } from '../query.js';
 import type { Page, SpanTreeNode, StoredSpan, TraceDetail, TraceLayout, TraceSummary, TreeLayout, WriteResult } from '../results.js';
@@ -102,6 +103,7 @@ export class MemoryStorage implements Storage, TelemetryWriter, TraceReader, Cal
     if (!Number.isInteger(this.capacity) || this.capacity < 1) throw new RangeError('memory capacity must be a positive integer');
     this.ring = new Array(this.capacity);
     this.logs = new Array(this.capacity);
+    this.otelMetrics = new MemoryOtelMetrics(this.capacity);
   }
 
   get writer(): TelemetryWriter {
@@ -117,6 +119,8 @@ export class MemoryStorage implements Storage, TelemetryWriter, TraceReader, Cal
   }
 
   readonly datasets = new MemoryDatasets();
+  /** OTLP metrics: at most `capacity` data points, oldest first out. */
+  readonly otelMetrics: MemoryOtelMetrics;
 
   /** How many spans are held now. */
   get size(): number {
@@ -128,6 +132,7 @@ export class MemoryStorage implements Storage, TelemetryWriter, TraceReader, Cal
     let stored = 0;
     let duplicates = 0;
     let logsStored = 0;
+    let metricPointsStored = 0;
     for (const group of batch) {
       const calls = new Map((group.calls ?? []).map((c) => [c.spanId, c]));
       for (const span of group.spans) {
@@ -135,8 +140,9 @@ export class MemoryStorage implements Storage, TelemetryWriter, TraceReader, Cal
         else duplicates++;
       }
       for (const log of group.logs ?? []) if (this.insertLog(group.project, log)) logsStored++;
+      if (group.metrics?.length) metricPointsStored += this.otelMetrics.write(group.project, group.metrics);
     }
-    return { stored, duplicates, logsStored };
+    return { stored, duplicates, logsStored, metricPointsStored };
   }
 
   private insert(project: string, span: Span, call: LlmCall | null, expiresAt: bigint | null): boolean {

@@ -6,6 +6,7 @@ import type { SpanTreeNode, StoredSpan, TraceSummary } from '../results.js';
 import type { Storage } from '../storage.js';
 import { describeCallConformance } from './call-conformance.js';
 import { describeDashboardConformance } from './dashboard-conformance.js';
+import { describeOtelMetricsConformance } from './otel-metrics-conformance.js';
 import { describeSearchConformance } from './search-conformance.js';
 import { attrs, buildSpan, buildTrace, hexId, T0 } from './span-builder.js';
 
@@ -104,11 +105,12 @@ export function describeStorageConformance(backend: string, open: () => Promise<
 
       it('stores a retried span once and counts it as a duplicate', async () => {
         const spans = buildTrace(5);
-        expect(await write(spans)).toEqual({ stored: 5, duplicates: 0, logsStored: 0 });
+        expect(await write(spans)).toEqual({ stored: 5, duplicates: 0, logsStored: 0, metricPointsStored: 0 });
         expect(await write([...spans.slice(0, 2), buildSpan({ traceId: spans[0]?.traceId, parentSpanId: spans[0]?.spanId })])).toEqual({
           stored: 1,
           duplicates: 2,
           logsStored: 0,
+          metricPointsStored: 0,
         });
         const detail = await store.reader.getTrace({ project: 'default', traceId: spans[0]?.traceId as string });
         expect(detail?.spans).toHaveLength(6);
@@ -117,7 +119,7 @@ export function describeStorageConformance(backend: string, open: () => Promise<
 
       it('counts a span repeated inside one batch once', async () => {
         const [span] = buildTrace(1);
-        expect(await write([span as Span, span as Span])).toEqual({ stored: 1, duplicates: 1, logsStored: 0 });
+        expect(await write([span as Span, span as Span])).toEqual({ stored: 1, duplicates: 1, logsStored: 0, metricPointsStored: 0 });
       });
 
       it('returns null for an unknown trace', async () => {
@@ -523,6 +525,7 @@ export function describeStorageConformance(backend: string, open: () => Promise<
     describeCallConformance(() => store);
     describeDashboardConformance(() => store);
     describeSearchConformance(() => store);
+    describeOtelMetricsConformance(() => store);
 
     describe('expiry', () => {
       it('deletes traces whose spans have all expired, and only those', async () => {
