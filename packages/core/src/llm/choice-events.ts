@@ -1,6 +1,6 @@
-import { fromPlain } from '../model/any-value.js';
+import { bedrockPart } from './bedrock-blocks.js';
 import type { CallDraft } from './call-draft.js';
-import type { Message, MessagePart } from './llm-call.js';
+import type { Message } from './llm-call.js';
 import { messageFromPlain, toolCallsOf } from './messages.js';
 import { normalizeFinishReason } from './readers.js';
 import { asString, asStructured } from './values.js';
@@ -45,26 +45,4 @@ function choiceMessage(value: unknown, finish: string | null): Message | null {
   }
   if (!message) return null;
   return finish && !message.finishReason ? { ...message, finishReason: finish } : message;
-}
-
-/** A Bedrock Converse content block as message parts (`text`, `toolUse`, `reasoningContent`; others are dropped). */
-function bedrockPart(block: unknown): MessagePart[] {
-  if (!isObject(block)) return [];
-  if (typeof block.text === 'string') return [{ type: 'text', content: block.text }];
-  if (isObject(block.toolUse)) {
-    const use = block.toolUse;
-    return [
-      {
-        type: 'tool_call',
-        id: typeof use.toolUseId === 'string' ? use.toolUseId : null,
-        name: typeof use.name === 'string' ? use.name : '',
-        arguments: fromPlain(use.input ?? null),
-      },
-    ];
-  }
-  if (isObject(block.reasoningContent)) {
-    const text = isObject(block.reasoningContent.reasoningText) ? block.reasoningContent.reasoningText.text : null;
-    return typeof text === 'string' ? [{ type: 'reasoning', content: text }] : [];
-  }
-  return [];
 }

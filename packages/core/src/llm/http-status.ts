@@ -32,11 +32,13 @@ export function readHttpStatus(d: CallDraft): void {
 
 /**
  * A 4xx/5xx status at the head of an error text (`429 Rate limit reached`,
- * `Error code: 429 - {…}`, `HTTP 503: …`, `status 429`), or null.
+ * `Error code: 429 - {…}`, `HTTP 503: …`, `status 429`, pydantic-ai's `ModelRateLimitError: status_code: 429, …`), or null.
  */
 export function statusInText(text: string | null): number | null {
   if (!text) return null;
-  const m = /^\s*(?:(?:error code|http(?: status)?|status(?: code)?)\s*[:=]?\s*)?([45]\d\d)\b/i.exec(text);
+  const m = /^\s*(?:[\w.]*(?:Error|Exception):\s*)?(?:(?:error code|http(?: status)?|status(?:[ _]code)?)\s*[:=]?\s*)?([45]\d\d)\b/i.exec(
+    text,
+  );
   return m ? Number(m[1]) : null;
 }
 

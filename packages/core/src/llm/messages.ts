@@ -197,7 +197,7 @@ export function openInferenceMessages(attrs: Attributes, prefix: string): Messag
     if (role === 'tool' && typeof m.tool_call_id === 'string') {
       const text = parts.map((p) => ('content' in p && typeof p.content === 'string' ? p.content : '')).join('');
       out.push({ role, parts: [{ type: 'tool_call_response', id: m.tool_call_id, response: text }] });
-    } else out.push({ role, parts });
+    } else if (parts.length) out.push({ role, parts });
   }
   return out.length ? out : null;
 }

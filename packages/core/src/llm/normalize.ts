@@ -79,7 +79,9 @@ function finish(d: CallDraft): LlmCall {
   const span = d.span;
   const f = d.fields;
   // A client's end-of-stream record (Logfire) is a point in time that says how long the call took.
-  d.set('durationMs', streamEndDurationMs(span) ?? undefined, 'duration (seconds) of the end-of-stream record');
+  const streamEnd = streamEndDurationMs(span);
+  if (d.set('durationMs', streamEnd ?? undefined, 'duration (seconds) of the end-of-stream record'))
+    d.set('isStreaming', true, 'an end-of-stream record (sent only for streamed responses)');
   d.set('durationMs', nanosToMs(span.endTimeUnixNano - span.startTimeUnixNano), 'span end - start');
   if (span.status.code === StatusCode.ERROR) d.set('isError', true, 'span status ERROR');
   readHttpStatus(d);

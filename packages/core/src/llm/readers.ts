@@ -1,3 +1,4 @@
+import type { AnyValue } from '../model/any-value.js';
 import { nanosToMs } from '../model/time.js';
 import type { CallDraft } from './call-draft.js';
 import type { Message } from './llm-call.js';
@@ -45,7 +46,8 @@ export function readGenAiParameters(d: CallDraft): void {
 
 export function setParameter(d: CallDraft, name: string, value: unknown, rule: string): void {
   const params = (d.fields.parameters ??= Object.create(null)) as Record<string, unknown>;
-  if (name in params || value === undefined || value === null) return;
+  // An empty string is an instrumentation filling in a parameter the app never set (OpenLIT's user).
+  if (name in params || value === undefined || value === null || value === '') return;
   params[name] = value;
   d.provenance[`parameters.${name}`] = { vocabulary: d.vocabulary, rule };
 }
@@ -66,16 +68,34 @@ export function normalizeFinishReason(reason: string): string {
 
 /** OTel GenAI messages: `gen_ai.input.messages` (+ system instructions) and `gen_ai.output.messages`. */
 export function readGenAiMessages(d: CallDraft): void {
-  const input = messagesFromAttribute(d.get('gen_ai.input.messages'));
-  const system = d.get('gen_ai.system_instructions');
+  const found = genAiMessages((key) => d.get(key));
+  d.set('inputMessages', found.input, found.inputRule);
+  d.set('outputMessages', found.output, 'gen_ai.output.messages');
+}
+
+/** The OTel GenAI message keys read through `get` (a span's attributes, or an event's). */
+export function genAiMessages(get: (key: string) => AnyValue | undefined): {
+  input: Message[] | null;
+  inputRule: string;
+  output: Message[] | null;
+} {
+  const input = messagesFromAttribute(get('gen_ai.input.messages'));
+  const system = get('gen_ai.system_instructions');
   const sys = system === undefined ? null : systemMessage(system);
-  const inputMessages: Message[] | null = sys ? [sys, ...(input ?? [])] : input;
-  d.set(
-    'inputMessages',
-    inputMessages,
-    system !== undefined ? 'gen_ai.system_instructions + gen_ai.input.messages' : 'gen_ai.input.messages',
-  );
-  d.set('outputMessages', messagesFromAttribute(d.get('gen_ai.output.messages')), 'gen_ai.output.messages');
+  // OpenLIT sends the system prompt both ways: keep it once.
+  const repeated = sys !== null && (input ?? []).some((m) => m.role === 'system' && sameText(m, sys));
+  const withSystem = sys !== null && !repeated;
+  return {
+    input: withSystem ? [sys, ...(input ?? [])] : input,
+    inputRule: withSystem ? 'gen_ai.system_instructions + gen_ai.input.messages' : 'gen_ai.input.messages',
+    output: messagesFromAttribute(get('gen_ai.output.messages')),
+  };
+}
+
+/** Whether two messages say the same text. */
+function sameText(a: Message, b: Message): boolean {
+  const text = (m: Message) => m.parts.map((p) => (p.type === 'text' ? p.content : JSON.stringify(p))).join('');
+  return text(a) === text(b);
 }
 
 /**

@@ -12,6 +12,8 @@ const KEY = 'gen_ai.server.time_to_first_token';
  */
 export function readServerTtft(d: CallDraft): void {
   if (!d.has(KEY) || (d.fields.ttftMs !== undefined && d.fields.ttftMs !== null)) return;
+  // OpenLIT writes the whole request's time here when nothing was streamed: that is no first token.
+  if (d.get('gen_ai.request.stream') === false || d.fields.operation === 'embeddings') return;
   const value = asNumber(d.get(KEY));
   if (value === null || value < 0) return;
   const scope = d.span.scope.name;

@@ -6,6 +6,7 @@ import { parseProviderName } from '../provider-names.js';
 import { deriveToolCalls, readFinishReasons, readSessionAndUser, setParameter, ttftFromEvent } from '../readers.js';
 import { asInt, asNumber, asString, asStructured } from '../values.js';
 import type { Vocabulary } from '../vocabulary.js';
+import { langChainResult } from './langchain-output.js';
 
 /**
  * OpenInference (Arize): `openinference.span.kind` LLM and EMBEDDING spans. `llm.system` is
@@ -33,7 +34,17 @@ export const openInference: Vocabulary = {
     }
     d.take('requestModel', ['llm.request.model_name'], asString);
     d.set('requestModel', typeof invocation.model === 'string' ? invocation.model : null, 'llm.invocation_parameters.model');
+    const langChain = d.span.scope.name.startsWith(LANGCHAIN_SCOPE) ? langChainResult(d.get('output.value')) : null;
+    if (langChain) {
+      d.set('model', langChain.servedModel, 'output.value generations[0][0] model_name (LangChain)');
+      d.set(
+        'isStreaming',
+        langChain.streamed,
+        `output.value generations[0][0] is ${langChain.streamed ? 'a ChatGenerationChunk' : 'not a ChatGenerationChunk'} (LangChain)`,
+      );
+    }
     d.take('model', ['llm.response.model_name', 'llm.model_name', 'embedding.model_name'], asString);
+    // LangChain's `stream` is the chat model's `streaming` setting, not what this call did: its result tells (above).
     if (typeof invocation.stream === 'boolean') d.set('isStreaming', invocation.stream, 'llm.invocation_parameters.stream');
     if (d.span.events.some((e) => e.name === 'First Token Stream Event')) d.set('isStreaming', true, 'event "First Token Stream Event"');
     d.take('inputTokens', ['llm.token_count.prompt'], asInt);
@@ -68,8 +79,7 @@ export const openInference: Vocabulary = {
     const kind = asString(d.get('openinference.span.kind'))?.toUpperCase();
     const invocation = invocationParameters(d, kind === 'EMBEDDING' ? 'embedding.invocation_parameters' : 'llm.invocation_parameters');
     for (const [name, value] of Object.entries(invocation)) {
-      if (name !== 'model' && name !== 'stream' && name !== 'messages' && name !== 'tools' && name !== 'stream_options')
-        setParameter(d, name, fromPlain(value), `llm.invocation_parameters.${name}`);
+      if (!NOT_PARAMETERS.has(name) && !name.startsWith('_')) setParameter(d, name, fromPlain(value), `llm.invocation_parameters.${name}`);
     }
 
     d.set('inputMessages', openInferenceMessages(d.attrs, 'llm.input_messages'), 'llm.input_messages.*');
@@ -91,6 +101,12 @@ export const openInference: Vocabulary = {
     deriveToolCalls(d);
   },
 };
+
+/** Invocation keys that are not request parameters: the request itself, and LangChain's bookkeeping (`_type`, `model_name`). */
+const NOT_PARAMETERS = new Set(['model', 'model_name', 'stream', 'messages', 'tools', 'stream_options']);
+
+/** OpenInference's LangChain instrumentation (`openinference.instrumentation.langchain`). */
+const LANGCHAIN_SCOPE = 'openinference.instrumentation.langchain';
 
 function invocationParameters(d: CallDraft, key: string): Record<string, unknown> {
   const params = asStructured(d.get(key));

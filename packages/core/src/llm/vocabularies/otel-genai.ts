@@ -15,6 +15,8 @@ import {
   readSessionAndUser,
 } from '../readers.js';
 import { readServerTtft } from '../server-ttft.js';
+import { readSourceCost } from '../source-cost.js';
+import { readDetailsEvents, readInputMessageEvents } from '../span-content-events.js';
 import { asBool, asNumber, asString } from '../values.js';
 import type { Vocabulary } from '../vocabulary.js';
 
@@ -75,11 +77,17 @@ export function readGenAiFields(d: CallDraft): void {
   // Logfire's `gen_ai.usage.raw` (the provider's usage JSON): cache and reasoning counts the
   // dedicated keys above did not carry.
   readGenAiUsageRaw(d);
-  d.take('ttftMs', ['gen_ai.response.time_to_first_chunk', 'gen_ai.client.operation.time_to_first_chunk'], (v) => {
-    const s = asNumber(v);
-    return s === null ? null : s * 1000;
-  });
+  const chunkKeys = ['gen_ai.response.time_to_first_chunk', 'gen_ai.client.operation.time_to_first_chunk'];
+  if (
+    d.take('ttftMs', chunkKeys, (v) => {
+      const s = asNumber(v);
+      return s === null ? null : s * 1000;
+    })
+  )
+    // Only a streamed response has a first chunk (pydantic-ai sends no stream flag).
+    d.set('isStreaming', true, 'derived: a time to first chunk was recorded');
   readServerTtft(d);
+  readSourceCost(d);
   readFinishReasons(d, ['gen_ai.response.finish_reasons']);
   readSessionAndUser(d);
 }
@@ -88,6 +96,8 @@ export function readGenAiFields(d: CallDraft): void {
 export function readGenAiContent(d: CallDraft): void {
   readGenAiMessages(d);
   readContentEvents(d);
+  readDetailsEvents(d);
+  readInputMessageEvents(d);
   readChoiceEvents(d);
   deriveFinishReasons(d);
   deriveToolCalls(d);
