@@ -173,7 +173,7 @@ describe('what the API says of OTLP metrics', () => {
       }),
     });
     expect(res.status).toBe(200);
-    const { partialSuccess } = await res.json();
+    const { partialSuccess } = (await res.json()) as { partialSuccess: { rejectedDataPoints: string; errorMessage: string } };
     expect(partialSuccess.rejectedDataPoints).toBe('2');
     expect(partialSuccess.errorMessage).toContain('time_unix_nano is not set');
     expect(partialSuccess.errorMessage).toContain('aggregation_temporality 0 is neither DELTA (1) nor CUMULATIVE (2)');
