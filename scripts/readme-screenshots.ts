@@ -26,11 +26,12 @@ try {
   const calls = await api<Page<{ span_id: string }>>(`/api/llm-calls?trace_id=${traceId}&provider=anthropic&limit=1`);
   // A conversation of a few turns.
   const sessions = await api<Page<{ session_id: string; call_count: number }>>('/api/sessions?limit=50');
-  const session = sessions.data.find((s) => s.call_count >= 4) ?? sessions.data[0];
+  const session = sessions.data.find((s) => s.call_count >= 4 && s.session_id.startsWith('conv_')) ?? sessions.data[0];
   const shots: [string, string, 'light' | 'dark'][] = [
     ['traces.png', '/traces?range=24h', 'light'],
     ['trace.png', `/traces/${traceId}?span=${calls.data[0]?.span_id}`, 'light'],
     ['dashboard.png', '/dashboard?range=24h', 'light'],
+    ['sessions.png', '/sessions?range=24h', 'light'],
     ['session-dark.png', `/sessions/${session?.session_id}`, 'dark'],
     ['calls-dark.png', '/calls?range=24h', 'dark'],
   ];

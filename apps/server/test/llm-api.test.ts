@@ -246,6 +246,7 @@ describe('LLM calls through the API', () => {
     ['/api/metrics?group_by=color', 'group_by'],
     ['/api/metrics?start=yesterday', 'start'],
     ['/api/sessions?order_by=name', 'order_by'],
+    ['/api/sessions?label.a%20b=x', 'label.a b'],
     ['/api/logs', 'trace_id'],
     ['/api/logs?trace_id=abc', 'trace_id'],
     ['/api/llm-calls/not-hex', 'span_id'],

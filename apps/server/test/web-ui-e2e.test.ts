@@ -105,6 +105,7 @@ function chat(
 }
 
 const SESSION = 'e2e-session-42';
+const SESSION_NAME = 'Damaged paperback return';
 const SYSTEM = 'You are the support assistant of Blue Parrot Books.';
 const QUESTION = 'Can I return a damaged paperback?';
 const ANSWER = 'Yes: damaged books can be returned within 30 days.';
@@ -145,7 +146,13 @@ async function sendOwnTraces(): Promise<void> {
         2400,
         600,
         { system: SYSTEM, user: QUESTION, assistant: ANSWER },
-        { 'gen_ai.conversation.id': SESSION, 'user.id': 'ann' },
+        // What the app says of the session, as @sightline/sdk's withSession({ name, labels }) records it.
+        {
+          'gen_ai.conversation.id': SESSION,
+          'user.id': 'ann',
+          'sightline.session.name': SESSION_NAME,
+          'sightline.label.channel': 'e2e-chat',
+        },
       ),
     },
     { id: lookup, parent: root, name: 'execute_tool lookup_order', at: 950, ms: 400, attributes: { 'gen_ai.tool.name': 'lookup_order' } },
@@ -404,8 +411,16 @@ describe('the web UI in Chromium', () => {
     await eventually(() => rows(page).count()).toBeGreaterThan(3);
     const session = rows(page).filter({ hasText: SESSION });
     expect(await session.innerText()).toContain('ann');
-    await session.click();
+    // The name the app gave it, above its id; its label filters the list.
+    expect(await session.locator('.session-name').innerText()).toBe(SESSION_NAME);
+    await session.getByRole('button', { name: 'channel: e2e-chat' }).click();
+    await page.waitForURL(/label=channel%3De2e-chat/);
+    await eventually(() => rows(page).count()).toBe(1);
+    await page.getByRole('button', { name: 'Remove label filter channel' }).click();
+    await eventually(() => rows(page).count()).toBeGreaterThan(3);
+    await rows(page).filter({ hasText: SESSION }).click();
     await page.waitForURL(`**/sessions/${SESSION}`);
+    await page.getByRole('heading', { name: SESSION_NAME }).waitFor();
     // Three calls in time order: the question, the order summary the agent made, the follow-up.
     const turns = page.locator('.turn');
     await eventually(() => turns.count()).toBe(3);

@@ -10,6 +10,7 @@ export { messageFromPlain, messagesFromPlain } from './llm/messages.js';
 export { type NormalizeOptions, normalizeSpan } from './llm/normalize.js';
 export { parseProviderName, vendorOfModel } from './llm/provider-names.js';
 export { detectVocabulary, VOCABULARIES } from './llm/registry.js';
+export * from './llm/session-details.js';
 export type { Vocabulary } from './llm/vocabulary.js';
 export * from './model/any-value.js';
 export * from './model/ids.js';

@@ -47,7 +47,7 @@ it('sightline import loads a file export: calls, session and trace tree as recor
   for (const call of calls)
     expect(call).toMatchObject({ provider: 'gcp.gemini', input_tokens: 40, output_tokens: 14, session_id: 'eval-7', user_id: 'ci' });
   const session = (await getJson(sl.api, '/api/sessions/eval-7')).body.session;
-  expect(session).toMatchObject({ call_count: 2, input_tokens: 80 });
+  expect(session).toMatchObject({ call_count: 2, input_tokens: 80, name: 'Nightly eval', labels: { suite: 'nightly' } });
   const trace = (await getJson(sl.api, `/api/traces/${calls[0].trace_id}`)).body;
   const root = trace.spans.find((s: { name: string }) => s.name === 'evaluate');
   expect(trace.spans.filter((s: { parent_span_id: string }) => s.parent_span_id === root.span_id)).toHaveLength(2);

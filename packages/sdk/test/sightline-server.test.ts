@@ -35,7 +35,7 @@ describe.each(['otlp', 'otlp-json', 'otlp-grpc'] as ExporterName[])('to Sightlin
       captureContent: true,
     });
     const client = instrument(new OpenAI({ baseURL: mock.url, apiKey: 'k', maxRetries: 0 }));
-    await withSession({ sessionId: `conv-${exporter}`, userId: 'user-1' }, async () => {
+    await withSession({ sessionId: `conv-${exporter}`, name: 'Trip planning', userId: 'user-1', labels: { topic: 'travel' } }, async () => {
       await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Capital of France? (cached)' }] });
       const stream = await client.chat.completions.create({
         model: 'gpt-4o-mini',
@@ -76,7 +76,17 @@ describe.each(['otlp', 'otlp-json', 'otlp-grpc'] as ExporterName[])('to Sightlin
     const labelled = await getJson(sl.api, `/api/llm-calls?attr.sightline.label.transport=${exporter.replace('-', '_')}`);
     expect(labelled.body.data).toHaveLength(2);
     const session = (await getJson(sl.api, `/api/sessions/conv-${exporter}`)).body;
-    expect(session.session).toMatchObject({ call_count: 2, input_tokens: 48, users: ['user-1'] });
+    expect(session.session).toMatchObject({
+      call_count: 2,
+      input_tokens: 48,
+      users: ['user-1'],
+      name: 'Trip planning',
+    });
+    // The session keeps the labels the app gave it (the session's and init()'s), not the SDK's
+    // own sightline_* labels, which describe the process.
+    expect(session.session.labels).toEqual({ topic: 'travel', transport: exporter.replace('-', '_') });
+    const listed = await getJson(sl.api, `/api/sessions?label.transport=${exporter.replace('-', '_')}&label.topic=travel`);
+    expect(listed.body.data.map((s: { session_id: string }) => s.session_id)).toEqual([`conv-${exporter}`]);
   });
 });
 

@@ -154,6 +154,10 @@ export function sessionQuerySql(q: SessionQuery, projectId: number): SqlFragment
     where.push('EXISTS (SELECT 1 FROM session_users u WHERE u.session_key = s.id AND u.user_id = ?)');
     params.push(q.userId);
   }
+  for (const label of q.labels ?? []) {
+    where.push('json_extract(s.labels, ?) = ?');
+    params.push(`$."${label.key.replaceAll('"', '""')}"`, label.value);
+  }
   const order = q.orderBy ?? DEFAULT_SESSION_ORDER;
   const sort = SESSION_SORT[order.field];
   const dir = order.direction === 'asc' ? 'ASC' : 'DESC';

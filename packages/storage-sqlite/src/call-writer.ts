@@ -1,4 +1,4 @@
-import { findDuplicates } from '@sightline/core';
+import { findDuplicates, mergeSessionDetails, type SessionDetails } from '@sightline/core';
 import { type CallTotals, callTotals, copiesByCounted, fieldsFromCopies, roundUsd } from '@sightline/storage';
 import type Database from 'better-sqlite3';
 import { firstCallId, lastCallId } from './call-ids.js';
@@ -12,6 +12,7 @@ import {
   type StateRow,
   stateFromRow,
 } from './call-state.js';
+import { CS, callString } from './encoded-batch.js';
 import { RollupWriter } from './rollup-writer.js';
 import { SessionWriter } from './session-writer.js';
 
@@ -115,6 +116,8 @@ export class CallWriter {
     const duplicates = list.length > 1 ? findDuplicates(list, parentsView(llm.parents)) : EMPTY;
     const bytesOf = (key: number | null) => (key === null ? null : (llm.calls.get(key)?.spanBytes ?? null));
     const copiesOf = copiesByCounted(list, duplicates);
+    // What new calls say of their session (name, labels): read before they are inserted.
+    const details = newSessionDetails(list);
     for (const call of list) {
       const duplicateOf = duplicates.get(call.spanId) ?? null;
       const counted = duplicateOf === null;
@@ -148,7 +151,10 @@ export class CallWriter {
     const totals = callTotals(list);
     const users = new Set<string>();
     for (const c of list) if (c.counted && c.userId !== null) users.add(c.userId);
-    current.sessionKey = this.sessions.move(projectId, trace, { key: current.sessionKey, totals: current.totals }, totals, users);
+    const about = details
+      .filter((d) => d.sessionId === totals.sessionId)
+      .reduce<SessionDetails | null>((acc, d) => mergeSessionDetails(acc, d.details), null);
+    current.sessionKey = this.sessions.move(projectId, trace, { key: current.sessionKey, totals: current.totals }, totals, users, about);
     current.totals = totals;
   }
 
@@ -249,4 +255,15 @@ function parentsView(parents: Map<number, number>): ReadonlyMap<number, number |
       return p === NO_PARENT ? null : p;
     },
   } as ReadonlyMap<number, number | null>;
+}
+
+/** The session name and labels new (not yet inserted) calls carry, with the session each names. */
+function newSessionDetails(calls: readonly CallState[]): { sessionId: string; details: SessionDetails }[] {
+  const out: { sessionId: string; details: SessionDetails }[] = [];
+  for (const c of calls) {
+    if (c.pending === null || c.sessionId === null) continue;
+    const json = callString(c.pending.calls, c.pending.index, CS.SessionDetails);
+    if (json !== null) out.push({ sessionId: c.sessionId, details: JSON.parse(json) as SessionDetails });
+  }
+  return out;
 }

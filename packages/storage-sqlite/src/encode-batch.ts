@@ -105,7 +105,12 @@ export function encodeGroup(group: WriteGroup, options: EncodeOptions = {}): Enc
   if (group.calls?.length) {
     const bySpanId = new Map<string, number>();
     for (let i = 0; i < count; i++) bySpanId.set((group.spans[i] as Span).spanId, i);
-    calls = encodeCalls(group.calls, count, (spanId) => bySpanId.get(spanId));
+    calls = encodeCalls(
+      group.calls,
+      count,
+      (spanId) => bySpanId.get(spanId),
+      (i) => (group.spans[i] as Span).attributes,
+    );
   }
   const callOf = calls?.callOf;
   const search =

@@ -1,4 +1,4 @@
-import type { LlmCall } from '@sightline/core';
+import { type Attributes, type LlmCall, sessionDetailsOf } from '@sightline/core';
 import { encodeSourceCost } from './call-rows.js';
 import { CALL_NUMS, CALL_STRINGS, CN, CS, type EncodedCalls } from './encoded-batch.js';
 
@@ -7,6 +7,7 @@ export function encodeCalls(
   calls: readonly LlmCall[],
   spanCount: number,
   spanIndex: (spanId: string) => number | undefined,
+  spanAttributes: (index: number) => Attributes = () => ({}),
 ): EncodedCalls | null {
   if (calls.length === 0) return null;
   const callOf = new Int32Array(spanCount).fill(-1);
@@ -61,6 +62,8 @@ export function encodeCalls(
     refs[s + CS.PriceModel] = ref(c.priceModel);
     refs[s + CS.SourceCost] = ref(encodeSourceCost(c.sourceCostUsd, c.sourceCostBreakdown));
     refs[s + CS.Role] = ref(c.role ?? null);
+    const details = c.sessionId === null ? null : sessionDetailsOf(spanAttributes(at));
+    refs[s + CS.SessionDetails] = ref(details === null ? null : JSON.stringify(details));
     count++;
   }
   if (count === 0) return null;

@@ -92,8 +92,10 @@ export const CS = {
   SourceCost: 12,
   /** `framework`, `client`, `stream-end` or null (see `callRole`). */
   Role: 13,
+  /** JSON of the session's name and labels its span gives (`sessionDetailsOf`), or null. */
+  SessionDetails: 14,
 } as const;
-export const CALL_STRINGS = 14;
+export const CALL_STRINGS = 15;
 
 /**
  * The calls of a group, columnar: span i's call is call `callOf[i]` (-1 for none). Strings sit

@@ -231,6 +231,7 @@ describe('the SQLite search index', () => {
     db.exec(
       'DROP TABLE span_search; ALTER TABLE llm_calls DROP COLUMN role; UPDATE llm_calls SET id = -id; UPDATE llm_calls SET id = -id - 1;',
     );
+    db.exec('ALTER TABLE sessions DROP COLUMN name; ALTER TABLE sessions DROP COLUMN labels;');
     db.pragma('user_version = 3');
     db.close();
 

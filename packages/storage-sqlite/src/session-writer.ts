@@ -1,3 +1,4 @@
+import { mergeSessionDetails, type SessionDetails } from '@sightline/core';
 import type { CallTotals } from '@sightline/storage';
 import type Database from 'better-sqlite3';
 import { callsOfTraceSql } from './call-ids.js';
@@ -20,6 +21,8 @@ interface SessionDelta {
   first: bigint | null;
   last: bigint | null;
   readonly users: Set<string>;
+  /** What new calls said of the session (name, labels). */
+  details: SessionDetails | null;
 }
 
 const SUMS = 4;
@@ -60,6 +63,8 @@ export class SessionWriter {
            WHERE t.session_key = @key AND c.counted = 1 AND c.user_id IS NOT NULL`,
       ),
       delete: db.prepare('DELETE FROM sessions WHERE id = ?'),
+      // A name is kept once given; a label's first value stays (json_patch lets the second object win).
+      describe: db.prepare("UPDATE sessions SET name = coalesce(name, ?), labels = json_patch(?, coalesce(labels, '{}')) WHERE id = ?"),
     };
   }
 
@@ -73,6 +78,7 @@ export class SessionWriter {
     before: SessionShare,
     after: CallTotals,
     users: Iterable<string>,
+    details: SessionDetails | null = null,
   ): number | null {
     const key = after.sessionId === null ? null : this.keyFor(projectId, after.sessionId, trace.start, trace.end);
     if (key !== null && key === before.key) {
@@ -88,6 +94,7 @@ export class SessionWriter {
       const d = this.deltaOf(key);
       this.widen(d, trace);
       for (const user of users) d.users.add(user);
+      d.details = mergeSessionDetails(d.details, details);
     }
     return key;
   }
@@ -114,6 +121,7 @@ export class SessionWriter {
       const s = d.sums;
       this.stmts.apply.run(d.traces, d.calls, d.errors, s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], d.first, d.last, key);
       for (const user of d.users) this.stmts.addUser.run(key, user);
+      if (d.details) this.stmts.describe.run(d.details.name, JSON.stringify(d.details.labels), key);
     }
     this.deltas.clear();
     for (const key of this.stale) {
@@ -140,7 +148,7 @@ export class SessionWriter {
   private deltaOf(key: number): SessionDelta {
     let d = this.deltas.get(key);
     if (!d) {
-      d = { traces: 0, calls: 0, errors: 0, sums: new Float64Array(SUMS * 2), first: null, last: null, users: new Set() };
+      d = { traces: 0, calls: 0, errors: 0, sums: new Float64Array(SUMS * 2), first: null, last: null, users: new Set(), details: null };
       this.deltas.set(key, d);
     }
     return d;

@@ -58,6 +58,8 @@ interface SessionRow {
   total_known: bigint;
   cost_usd: number | bigint;
   cost_known: bigint;
+  name: string | null;
+  labels: string | null;
   sort_value?: bigint | number;
 }
 
@@ -243,6 +245,8 @@ export class SqliteCallReader implements CallReader {
       totalTokens: known(row.total_tokens, row.total_known),
       costUsd: cost === null ? null : roundUsd(cost),
       users: this.stmts.users.all(row.id) as string[],
+      name: row.name,
+      labels: row.labels === null ? {} : (JSON.parse(row.labels) as Record<string, string>),
     };
   }
 

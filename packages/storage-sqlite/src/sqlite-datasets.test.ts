@@ -70,7 +70,7 @@ describe('sqlite datasets', () => {
     const path = freshPath();
     await new SqliteStorage({ path }).close();
     const db = new Database(path);
-    db.exec('DROP TABLE dataset_rows');
+    db.exec('DROP TABLE dataset_rows; ALTER TABLE sessions DROP COLUMN name; ALTER TABLE sessions DROP COLUMN labels;');
     db.pragma('user_version = 5');
     db.close();
     const upgraded = new SqliteStorage({ path });

@@ -180,6 +180,7 @@ describe('sqlite storage', () => {
     await old.close();
     const db = new Database(path);
     db.exec('DROP TABLE llm_key_rollups; DROP TABLE llm_key_folds; DROP TABLE span_name_rollups; ALTER TABLE llm_calls DROP COLUMN role;');
+    db.exec('ALTER TABLE sessions DROP COLUMN name; ALTER TABLE sessions DROP COLUMN labels;');
     db.pragma('user_version = 2');
     db.close();
     const upgraded = new SqliteStorage({ path });

@@ -103,6 +103,8 @@ export interface SessionQuery {
   readonly to?: bigint;
   /** Sessions this user took part in. */
   readonly userId?: string;
+  /** Sessions with every one of these labels. */
+  readonly labels?: readonly { readonly key: string; readonly value: string }[];
   readonly orderBy?: SessionOrder;
   readonly limit: number;
   readonly cursor?: string;

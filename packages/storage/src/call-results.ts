@@ -23,6 +23,10 @@ export interface SessionSummary {
   readonly costUsd: number | null;
   /** Users seen in the session, sorted. */
   readonly users: string[];
+  /** The name the app gave the session (`sightline.session.name` on its calls' spans), or null. */
+  readonly name: string | null;
+  /** Its labels (`sightline.label.<key>` on its calls' spans; the first value of a key stays). */
+  readonly labels: Readonly<Record<string, string>>;
 }
 
 /**

@@ -8,6 +8,9 @@ export interface RecordContext {
   readonly scope: InstrumentationScope;
   readonly sessionId?: string;
   readonly userId?: string;
+  /** What the app says of its session (as `@sightline/sdk`'s `withSession({ name, labels })` records it). */
+  readonly sessionName?: string;
+  readonly labels?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -27,6 +30,8 @@ export function genAiCall(t: TraceBuilder, parent: DraftSpan | null, call: CallP
     'server.port': 443,
     'gen_ai.conversation.id': ctx.sessionId,
     'user.id': ctx.userId,
+    'sightline.session.name': ctx.sessionName,
+    ...Object.fromEntries(Object.entries(ctx.labels ?? {}).map(([k, v]) => [`sightline.label.${k}`, v])),
     'gen_ai.system_instructions': call.system ? JSON.stringify([{ type: 'text', content: call.system }]) : undefined,
     'gen_ai.input.messages': call.operation === 'embeddings' ? undefined : JSON.stringify(call.messages.map(genAiMessage)),
   };

@@ -193,6 +193,9 @@ const GENERIC_FOLLOW_UPS: readonly (readonly [string, string])[] = [
 const SYSTEM =
   'You are Northwind’s customer support assistant. Answer questions about the Northwind invoicing app using only the knowledge base: call search_knowledge_base before answering anything product-specific. Be concise and friendly, use numbered steps for procedures, never invent settings or prices, and offer to escalate to a human for billing disputes.';
 
+/** Where a conversation came in, as the support bot labels it. */
+const CHANNELS = ['web', 'email', 'mobile'] as const;
+
 /** Tokens of the tool definitions and policy text the app sends with every request. */
 const PROMPT_OVERHEAD = 1_150;
 
@@ -213,7 +216,15 @@ export const supportScenario: Scenario = {
     const [question, scripted] = turn === 0 ? [rng.pick(topic.questions), topic.answer] : followUp();
     const model = rng.chance(0.2) ? MODELS.gpt4o : MODELS.gpt4oMini;
     const app: RecordContext = { resource: SERVICES.supportBot, scope: SCOPES.app('support_bot.agent'), sessionId, userId };
-    const llm: RecordContext = { ...app, scope: SCOPES.openaiV2 };
+    // The support bot names each conversation after its topic and labels it with its channel.
+    const llm: RecordContext = {
+      ...app,
+      scope: SCOPES.openaiV2,
+      sessionName: sessionId ? `Support: ${topic.articles[0]?.title ?? 'question'}` : undefined,
+      labels: sessionId
+        ? { channel: CHANNELS[sessionId.charCodeAt(sessionId.length - 1) % CHANNELS.length] as string, team: 'support' }
+        : undefined,
+    };
     const fastapi = { resource: SERVICES.supportBot, scope: SCOPES.fastapi };
     const messages: ChatMessage[] = [...history, { role: 'user', content: question }];
     // The instructions and tools are the same for everyone, so OpenAI usually has them cached;

@@ -104,6 +104,8 @@ function snake(field: string): string {
 export function sessionToJson(s: SessionSummary): JsonObject {
   return {
     session_id: s.sessionId,
+    name: s.name,
+    labels: { ...s.labels },
     first_seen: nanosToIso(s.firstSeenUnixNano),
     last_seen: nanosToIso(s.lastSeenUnixNano),
     trace_count: s.traceCount,

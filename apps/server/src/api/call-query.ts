@@ -11,6 +11,7 @@ import {
   type SessionOrderField,
   type SessionQuery,
 } from '@sightline/storage';
+import { badRequest } from '../http/http-error.js';
 import { parseAttributeFilters, parseSortOrder } from './filter-params.js';
 import { hexIdParam, MAX_COST_USD, MAX_DURATION_MS, QueryParams } from './query-params.js';
 import { searchParam } from './search-param.js';
@@ -69,7 +70,14 @@ export function parseMetricsQuery(params: URLSearchParams, project: string): Met
   return query;
 }
 
-/** `GET /api/sessions`: `start` (last seen at or after), `end` (first seen before), `user_id`, `order_by`, `limit`, `cursor`. */
+/** The most `label.<key>` filters one sessions query takes. */
+const MAX_LABEL_FILTERS = 10;
+const LABEL_KEY = /^[A-Za-z0-9_.:-]{1,128}$/;
+
+/**
+ * `GET /api/sessions`: `start` (last seen at or after), `end` (first seen before), `user_id`,
+ * `label.<key>=<value>` (sessions with that label), `order_by`, `limit`, `cursor`.
+ */
 export function parseSessionQuery(params: URLSearchParams, project: string): SessionQuery {
   const p = new QueryParams(params);
   const query: SessionQuery = {
@@ -77,6 +85,7 @@ export function parseSessionQuery(params: URLSearchParams, project: string): Ses
     from: p.time('start'),
     to: p.time('end'),
     userId: p.string('user_id'),
+    labels: parseLabelFilters(p),
     orderBy: parseSortOrder(p.string('order_by'), SESSION_ORDER_FIELDS) as
       | { field: SessionOrderField; direction: 'asc' | 'desc' }
       | undefined,
@@ -85,4 +94,14 @@ export function parseSessionQuery(params: URLSearchParams, project: string): Ses
   };
   p.check();
   return query;
+}
+
+function parseLabelFilters(p: QueryParams): { key: string; value: string }[] | undefined {
+  const labels = p.withPrefix('label.').map(([key, value]) => {
+    if (!LABEL_KEY.test(key)) throw badRequest(`query parameter "label.${key}": a label key is 1 to 128 letters, digits and _ . : -`);
+    return { key, value };
+  });
+  if (labels.length > MAX_LABEL_FILTERS) throw badRequest(`query parameters "label.*": at most ${MAX_LABEL_FILTERS}, got ${labels.length}`);
+  if (new Set(labels.map((l) => l.key)).size !== labels.length) throw badRequest('query parameters "label.*" name a key twice');
+  return labels.length ? labels : undefined;
 }

@@ -78,6 +78,7 @@ export const llmPaths = {
         query('start', 'Sessions last seen at or after: ISO-8601 or a duration before now'),
         query('end', 'Sessions first seen before: ISO-8601 or a duration before now'),
         query('user_id', 'Sessions this user took part in'),
+        query('label.<key>', 'Sessions with this label value, e.g. label.team=billing (at most 10)'),
         query('order_by', 'last_seen | first_seen | call_count | cost, with :asc or :desc (default last_seen:desc)'),
         ...pageParams,
       ],
@@ -354,6 +355,12 @@ export const llmSchemas = {
     type: 'object',
     properties: {
       session_id: { type: 'string' },
+      name: { ...nullable('string'), description: 'The name the app gave it (sightline.session.name, withSession({ name }))' },
+      labels: {
+        type: 'object',
+        additionalProperties: { type: 'string' },
+        description: 'Its labels (sightline.label.<key> on its calls’ spans, withSession({ labels }))',
+      },
       first_seen: time,
       last_seen: time,
       trace_count: { type: 'integer' },

@@ -150,6 +150,9 @@ export interface LlmCall {
 
 export interface SessionSummary {
   readonly session_id: string;
+  /** The name the app gave it, or null. */
+  readonly name: string | null;
+  readonly labels: Readonly<Record<string, string>>;
   readonly first_seen: string;
   readonly last_seen: string;
   readonly trace_count: number;

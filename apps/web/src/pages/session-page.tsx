@@ -9,6 +9,7 @@ import { ErrorState } from '../components/states';
 import { exactCost, exactTime, formatCost, formatCount, formatDuration, formatTime } from '../lib/format';
 import { newInput } from '../lib/new-messages';
 import { useInView } from '../lib/use-in-view';
+import { SessionLabels } from './sessions-page';
 
 /**
  * One session as a conversation: its calls in time order, each turn showing what the user
@@ -53,9 +54,17 @@ export function SessionPage() {
           Sessions
         </Link>
         <span className="faint">/</span>
-        <h1 style={{ fontSize: 16, margin: 0 }} className="mono">
-          {sessionId}
-        </h1>
+        {d?.session.name ? (
+          <>
+            <h1 style={{ fontSize: 16, margin: 0 }}>{d.session.name}</h1>
+            <span className="mono faint">{sessionId}</span>
+          </>
+        ) : (
+          <h1 style={{ fontSize: 16, margin: 0 }} className="mono">
+            {sessionId}
+          </h1>
+        )}
+        {d ? <SessionLabels labels={d.session.labels} /> : null}
       </div>
       {d ? (
         <div className="card" style={{ marginBottom: 14 }}>

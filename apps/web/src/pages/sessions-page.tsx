@@ -14,6 +14,8 @@ import { isRange, type RangeValue, startOf } from '../lib/time-range';
 export interface SessionsSearch {
   range?: RangeValue;
   user_id?: string;
+  /** One label filter, `key=value`. */
+  label?: string;
   order_by?: string;
   cursor?: string;
 }
@@ -24,6 +26,7 @@ export function parseSessionsSearch(raw: Record<string, unknown>): SessionsSearc
   return {
     range: isRange(range) ? range : undefined,
     user_id: str(s, 'user_id'),
+    label: str(s, 'label'),
     order_by: str(s, 'order_by'),
     cursor: str(s, 'cursor'),
   };
@@ -36,7 +39,15 @@ export function SessionsPage() {
   const range = search.range ?? '7d';
   const order = search.order_by ?? 'last_seen:desc';
   const set = (patch: Partial<SessionsSearch>) => navigate({ search: (prev) => ({ ...prev, cursor: undefined, ...patch }) });
-  const params: Params = { start: startOf(range), user_id: search.user_id, order_by: order, limit: 50, cursor: search.cursor };
+  const label = splitLabel(search.label);
+  const params: Params = {
+    start: startOf(range),
+    user_id: search.user_id,
+    ...(label ? { [`label.${label.key}`]: label.value } : {}),
+    order_by: order,
+    limit: 50,
+    cursor: search.cursor,
+  };
   const sessions = useQuery({
     queryKey: ['sessions', params],
     queryFn: ({ signal }) => getJson<Page<SessionSummary>>('/api/sessions', params, signal),
@@ -59,9 +70,19 @@ export function SessionsPage() {
           defaultValue={search.user_id ?? ''}
           onKeyDown={(e) => e.key === 'Enter' && set({ user_id: (e.target as HTMLInputElement).value || undefined })}
         />
+        {label ? (
+          <span className="chip" title={`label ${label.key} = ${label.value}`}>
+            <span>
+              {label.key}: <strong>{label.value}</strong>
+            </span>
+            <button type="button" aria-label={`Remove label filter ${label.key}`} onClick={() => set({ label: undefined })}>
+              ×
+            </button>
+          </span>
+        ) : null}
       </div>
       {sessions.isError ? <ErrorState error={sessions.error} retry={() => void sessions.refetch()} /> : null}
-      {!sessions.isLoading && rows.length === 0 && !search.user_id && !search.cursor ? (
+      {!sessions.isLoading && rows.length === 0 && !search.user_id && !search.label && !search.cursor ? (
         <Onboarding title="No sessions yet">
           A session groups the traces of one conversation or agent run. Sightline reads it from gen_ai.conversation.id, session.id, the
           SDK's withSession(), and the other vocabularies' session attributes.
@@ -87,7 +108,11 @@ export function SessionsPage() {
               {rows.map((s) => (
                 <tr key={s.session_id} onClick={() => open(s)} onKeyDown={(e) => e.key === 'Enter' && open(s)} tabIndex={0}>
                   <TimeCell iso={s.last_seen} />
-                  <td className="mono">{s.session_id}</td>
+                  <td>
+                    {s.name ? <div className="session-name">{s.name}</div> : null}
+                    <div className={s.name ? 'mono faint' : 'mono'}>{s.session_id}</div>
+                    <SessionLabels labels={s.labels} onPick={(key, value) => set({ label: `${key}=${value}` })} />
+                  </td>
                   <td className="muted">{s.users.length ? s.users.join(', ') : '—'}</td>
                   <td className="num">{formatDuration(new Date(s.last_seen).getTime() - new Date(s.first_seen).getTime())}</td>
                   <td className="num">{formatCount(s.trace_count)}</td>
@@ -111,5 +136,48 @@ export function SessionsPage() {
         onNext={(cursor) => navigate({ search: (prev) => ({ ...prev, cursor }) })}
       />
     </main>
+  );
+}
+
+/** `key=value` as a label filter; undefined when it is not one. */
+function splitLabel(text: string | undefined): { key: string; value: string } | undefined {
+  const at = text?.indexOf('=') ?? -1;
+  if (!text || at <= 0) return undefined;
+  return { key: text.slice(0, at), value: text.slice(at + 1) };
+}
+
+/** A session's labels as badges; picking one filters the list by it. */
+export function SessionLabels({
+  labels,
+  onPick,
+}: {
+  labels: Readonly<Record<string, string>>;
+  onPick?: (key: string, value: string) => void;
+}) {
+  const entries = Object.entries(labels);
+  if (entries.length === 0) return null;
+  return (
+    <div className="session-labels">
+      {entries.map(([k, v]) =>
+        onPick ? (
+          <button
+            key={k}
+            type="button"
+            className="badge"
+            title={`Only sessions labelled ${k} = ${v}`}
+            onClick={(e) => {
+              e.stopPropagation();
+              onPick(k, v);
+            }}
+          >
+            {k}: {v}
+          </button>
+        ) : (
+          <span key={k} className="badge" title={`${k} = ${v}`}>
+            {k}: {v}
+          </span>
+        ),
+      )}
+    </div>
   );
 }

@@ -7,6 +7,7 @@ import { searchSchema } from './004-search.js';
 import { callRolesSchema } from './005-call-roles.js';
 import { datasetsSchema } from './006-datasets.js';
 import { otelMetricsSchema } from './007-otel-metrics.js';
+import { sessionDetailsSchema } from './008-session-details.js';
 
 /** Schema versions in order. A migration runs once, in a transaction, and bumps `user_version`. */
 export const MIGRATIONS: readonly { readonly version: number; readonly sql: string }[] = [
@@ -17,6 +18,7 @@ export const MIGRATIONS: readonly { readonly version: number; readonly sql: stri
   { version: 5, sql: callRolesSchema },
   { version: 6, sql: datasetsSchema },
   { version: 7, sql: otelMetricsSchema },
+  { version: 8, sql: sessionDetailsSchema },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -1,4 +1,14 @@
-import { type CallCost, type LlmCall, type LogRecord, type PricedFields, type Span, serviceNameOf } from '@sightline/core';
+import {
+  type CallCost,
+  type LlmCall,
+  type LogRecord,
+  mergeSessionDetails,
+  type PricedFields,
+  type SessionDetails,
+  type Span,
+  serviceNameOf,
+  sessionDetailsOf,
+} from '@sightline/core';
 import { callWithContent } from '../call-content.js';
 import { callMatches, callQueryMatches } from '../call-match.js';
 import { callSortValue, parseCallSortValue, parseSessionSortValue, sessionSortValue } from '../call-order.js';
@@ -426,15 +436,19 @@ export class MemoryStorage implements Storage, TelemetryWriter, TraceReader, Cal
   }
 
   private sessionSummaries(project: string): Map<string, { summary: SessionSummary; traces: TraceEntry[] }> {
-    const byId = new Map<string, { traces: TraceEntry[]; users: Set<string> }>();
+    const byId = new Map<string, { traces: TraceEntry[]; users: Set<string>; details: SessionDetails | null }>();
     for (const trace of this.traces.values()) {
       if (trace.project !== project) continue;
       const summary = this.summaryOf(trace);
       if (summary.sessionId === null) continue;
       let s = byId.get(summary.sessionId);
-      if (!s) byId.set(summary.sessionId, (s = { traces: [], users: new Set() }));
+      if (!s) byId.set(summary.sessionId, (s = { traces: [], users: new Set(), details: null }));
       s.traces.push(trace);
-      for (const c of this.callsOf(trace)) if (c.counted && c.userId !== null) s.users.add(c.userId);
+      for (const c of this.callsOf(trace)) {
+        if (c.counted && c.userId !== null) s.users.add(c.userId);
+        const span = c.sessionId === summary.sessionId ? this.spanOf(project, c) : null;
+        if (span) s.details = mergeSessionDetails(s.details, sessionDetailsOf(span.attributes));
+      }
     }
     const out = new Map<string, { summary: SessionSummary; traces: TraceEntry[] }>();
     for (const [sessionId, s] of byId) {
@@ -464,6 +478,8 @@ export class MemoryStorage implements Storage, TelemetryWriter, TraceReader, Cal
           totalTokens: sum((t) => t.totalTokens),
           costUsd: cost === null ? null : roundUsd(cost),
           users: [...s.users].sort(),
+          name: s.details?.name ?? null,
+          labels: s.details?.labels ?? {},
         },
       });
     }
@@ -478,6 +494,7 @@ export class MemoryStorage implements Storage, TelemetryWriter, TraceReader, Cal
       if (q.from !== undefined && summary.lastSeenUnixNano < q.from) continue;
       if (q.to !== undefined && summary.firstSeenUnixNano >= q.to) continue;
       if (q.userId !== undefined && !summary.users.includes(q.userId)) continue;
+      if (q.labels?.some((l) => summary.labels[l.key] !== l.value)) continue;
       matches.push({ s: summary, key: Math.min(...traces.map((t) => t.key)) });
     }
     const page = pageByKeyset(

@@ -588,6 +588,43 @@ export function describeCallConformance(getStore: () => Storage): void {
       expect(await getStore().calls.getSession({ project: 'default', sessionId: 'nope' })).toBeNull();
       expect((await sessions({ project: 'other' })).items).toEqual([]);
     });
+
+    it('keeps the name and labels the app gave a session, from its calls, and filters by label', async () => {
+      const label = (extra: Record<string, string>) =>
+        Object.fromEntries(Object.entries(extra).map(([k, v]) => [`sightline.label.${k}`, v]));
+      // The first trace names no session name; the second does, with a label the first did not have.
+      const a = llmSpan({ startMs: 0, session: 'refund-1', input: 1, output: 1, extra: label({ team: 'billing' }) });
+      const b = llmSpan({
+        startMs: 1000,
+        session: 'refund-1',
+        input: 1,
+        output: 1,
+        extra: { 'sightline.session.name': 'Refund for order 1138', ...label({ team: 'support', tier: 'gold' }) },
+      });
+      const other = llmSpan({ startMs: 2000, session: 'chat-2', input: 1, output: 1, extra: label({ team: 'sales' }) });
+      const plain = llmSpan({ startMs: 3000, session: 'plain-3', input: 1, output: 1 });
+      await write([a]);
+      await write([b, other, plain]);
+      const bySession = new Map((await sessions()).items.map((s) => [s.sessionId, s]));
+      // A label's first value stays; the name came with the second trace.
+      expect(bySession.get('refund-1')).toMatchObject({ name: 'Refund for order 1138', labels: { team: 'billing', tier: 'gold' } });
+      expect(bySession.get('chat-2')).toMatchObject({ name: null, labels: { team: 'sales' } });
+      expect(bySession.get('plain-3')).toMatchObject({ name: null, labels: {} });
+      expect((await sessions({ labels: [{ key: 'team', value: 'billing' }] })).items.map((s) => s.sessionId)).toEqual(['refund-1']);
+      expect((await sessions({ labels: [{ key: 'team', value: 'support' }] })).items).toEqual([]);
+      expect(
+        (
+          await sessions({
+            labels: [
+              { key: 'team', value: 'billing' },
+              { key: 'tier', value: 'gold' },
+            ],
+          })
+        ).items.map((s) => s.sessionId),
+      ).toEqual(['refund-1']);
+      const detail = await getStore().calls.getSession({ project: 'default', sessionId: 'refund-1' });
+      expect(detail?.summary).toMatchObject({ name: 'Refund for order 1138', labels: { team: 'billing', tier: 'gold' } });
+    });
   });
 
   describe('metrics', () => {
