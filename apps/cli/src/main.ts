@@ -6,6 +6,7 @@ import { demoCommand } from './demo-command.js';
 import { importCommand } from './import-command.js';
 import { recomputeCostsCommand } from './recompute-command.js';
 import { serveCommand } from './serve-command.js';
+import { tailCommand } from './tail/tail-command.js';
 
 /** Builds the `sightline` command line. */
 export function program(): Command {
@@ -18,7 +19,8 @@ export function program(): Command {
     .addCommand(importCommand())
     .addCommand(checkCommand())
     .addCommand(demoCommand())
-    .addCommand(datasetsCommand());
+    .addCommand(datasetsCommand())
+    .addCommand(tailCommand());
 }
 
 export async function run(argv: string[]): Promise<void> {
