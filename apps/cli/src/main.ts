@@ -1,5 +1,5 @@
 import { VERSION } from '@sightline/server';
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { checkCommand } from './check-command.js';
 import { datasetsCommand } from './datasets-command.js';
 import { demoCommand } from './demo-command.js';
@@ -7,6 +7,9 @@ import { importCommand } from './import-command.js';
 import { recomputeCostsCommand } from './recompute-command.js';
 import { serveCommand } from './serve-command.js';
 import { tailCommand } from './tail/tail-command.js';
+
+/** Exit codes: 0 done, 1 it failed, 2 the command line was wrong (usage). */
+export const EXIT_USAGE = 2;
 
 /** Builds the `sightline` command line. */
 export function program(): Command {
@@ -20,9 +23,40 @@ export function program(): Command {
     .addCommand(checkCommand())
     .addCommand(demoCommand())
     .addCommand(datasetsCommand())
-    .addCommand(tailCommand());
+    .addCommand(tailCommand())
+    .addHelpText('after', '\nExit codes: 0 done, 1 failed, 2 wrong usage. Run "sightline <command> --help" for a command’s options.');
 }
 
+/**
+ * Runs the command line. `sightline` alone prints the help to standard output; a wrong flag,
+ * value or command prints why (and where to look) to standard error and exits 2.
+ */
 export async function run(argv: string[]): Promise<void> {
-  await program().parseAsync(argv);
+  const root = program();
+  if (argv.length <= 2) {
+    root.outputHelp();
+    return;
+  }
+  for (const command of allCommands(root)) {
+    command.exitOverride();
+    if (command !== root) command.showHelpAfterError(`(run "sightline ${pathOf(command)} --help" for usage)`);
+  }
+  try {
+    await root.parseAsync(argv);
+  } catch (err) {
+    if (!(err instanceof CommanderError)) throw err;
+    // Help and --version end "in error" for commander, with exit code 0.
+    process.exit(err.exitCode === 0 ? 0 : EXIT_USAGE);
+  }
+}
+
+/** `datasets export` for a subcommand's subcommand. */
+function pathOf(command: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = command; c?.parent; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
+}
+
+function allCommands(command: Command): Command[] {
+  return [command, ...command.commands.flatMap((c) => allCommands(c))];
 }

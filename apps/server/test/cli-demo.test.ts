@@ -132,7 +132,7 @@ describe('sightline demo', () => {
     for (const flag of ['--traces', '--since', '--rate', '--duration', '--seed', '--json', '--url', 'SIGHTLINE_URL', 'Examples:'])
       expect(help.stdout()).toContain(flag);
     const bad = runSightline(['demo', '--duration', 'soon']);
-    expect((await bad.exited).code).not.toBe(0);
+    expect((await bad.exited).code).toBe(2);
     expect(bad.stderr()).toMatch(/--duration.*soon.*duration such as/s);
   });
 });

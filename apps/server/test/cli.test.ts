@@ -39,6 +39,26 @@ describe('sightline', () => {
     expect(top.stdout()).toContain('import');
   });
 
+  it('prints its help to standard output when run alone, and exits 2 with where to look for a wrong command line', async () => {
+    const alone = runSightline([]);
+    expect((await alone.exited).code).toBe(0);
+    expect(alone.stdout()).toMatch(/^Usage: sightline \[options\] \[command\]/);
+    for (const command of ['serve', 'tail', 'demo', 'import']) expect(alone.stdout()).toContain(command);
+    expect(alone.stdout()).toContain('Exit codes: 0 done, 1 failed, 2 wrong usage.');
+    expect(alone.stderr()).toBe('');
+    for (const [args, message, hint] of [
+      [['nosuch'], "unknown command 'nosuch'", '(run with --help for usage)'],
+      [['tail', '--bogus'], "unknown option '--bogus'", '(run "sightline tail --help" for usage)'],
+      [['datasets', 'export'], "missing required argument 'name'", '(run "sightline datasets export --help" for usage)'],
+    ] as const) {
+      const run = runSightline([...args]);
+      expect((await run.exited).code, args.join(' ')).toBe(2);
+      expect(run.stderr()).toContain(message);
+      expect(run.stderr()).toContain(hint);
+      expect(run.stdout()).toBe('');
+    }
+  });
+
   it('prints its version', async () => {
     const run = runSightline(['--version']);
     expect((await run.exited).code).toBe(0);
@@ -65,10 +85,10 @@ describe('sightline', () => {
 
   it('refuses a bad flag value with a clear message', async () => {
     const run = runSightline(['serve', '--port', 'eighty']);
-    expect((await run.exited).code).not.toBe(0);
+    expect((await run.exited).code).toBe(2);
     expect(run.stderr()).toMatch(/--port.*eighty.*port number/s);
     const storage = runSightline(['serve', '--storage', 'postgres']);
-    expect((await storage.exited).code).not.toBe(0);
+    expect((await storage.exited).code).toBe(2);
     expect(storage.stderr()).toMatch(/sqlite, memory|"sqlite", "memory"/);
   });
 
@@ -180,7 +200,7 @@ describe('sightline', () => {
       [['demo', '--traces', '1'], { SIGHTLINE_URL: 'ftp://example.org' }],
     ] as const) {
       const run = runSightline([...args], env);
-      expect((await run.exited).code).not.toBe(0);
+      expect((await run.exited).code).toBe(2);
       expect(run.stderr()).toMatch(/is not (a URL|an http:\/\/ or https:\/\/ address).*http:\/\/127\.0\.0\.1:4800/);
       expect(run.stderr()).not.toMatch(/no Sightline server answers/);
     }
