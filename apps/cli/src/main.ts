@@ -4,6 +4,8 @@ import { checkCommand } from './check-command.js';
 import { datasetsCommand } from './datasets-command.js';
 import { demoCommand } from './demo-command.js';
 import { importCommand } from './import-command.js';
+import { sessionCommand, traceCommand } from './query/detail-commands.js';
+import { callsCommand, sessionsCommand, statsCommand, tracesCommand } from './query/list-commands.js';
 import { recomputeCostsCommand } from './recompute-command.js';
 import { serveCommand } from './serve-command.js';
 import { tailCommand } from './tail/tail-command.js';
@@ -24,6 +26,12 @@ export function program(): Command {
     .addCommand(demoCommand())
     .addCommand(datasetsCommand())
     .addCommand(tailCommand())
+    .addCommand(tracesCommand())
+    .addCommand(traceCommand())
+    .addCommand(callsCommand())
+    .addCommand(sessionsCommand())
+    .addCommand(sessionCommand())
+    .addCommand(statsCommand())
     .addHelpText('after', '\nExit codes: 0 done, 1 failed, 2 wrong usage. Run "sightline <command> --help" for a command’s options.');
 }
 

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TmuxSession, until } from '../../../testing/tmux.js';
-import { count, usd } from '../../cli/src/tail/terminal-format.js';
+import { count, usd } from '../../cli/src/terminal/format.js';
 import { runSightline, SIGHTLINE_BIN } from './support/child-server.js';
 import { getJson, startTestServer, type TestServer } from './support/test-server.js';
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { visibleWidth } from '../terminal/format.js';
+import { ANSI, PLAIN } from '../terminal/style.js';
 import { renderScreen, type ScreenState } from './screen.js';
-import { ANSI, PLAIN } from './style.js';
 import { TailStats } from './tail-stats.js';
 import { liveCall } from './tail-stats.test.js';
-import { visibleWidth } from './terminal-format.js';
 
 const ESC = '\x1b';
 

@@ -1,9 +1,9 @@
+import { clip, clock, count, ms, rate, UNKNOWN, usd, visibleWidth } from '../terminal/format.js';
+import { byThreshold, LATENCY_MS, type Style, TTFT_MS } from '../terminal/style.js';
+import { type Column, renderTable } from '../terminal/table.js';
 import { freshInputOf, type LiveCall, modelOf, outcomeOf } from './live-call.js';
-import { byThreshold, LATENCY_MS, type Style, TTFT_MS } from './style.js';
-import { type Column, renderTable } from './table.js';
 import type { ModelRollup, RouteShare, TailStats } from './tail-stats.js';
 import { MAX_SESSIONS } from './tail-stats.js';
-import { clip, clock, count, ms, rate, UNKNOWN, usd, visibleWidth } from './terminal-format.js';
 
 /** The connection to the server, as the header shows it. */
 export interface Connection {

@@ -1,10 +1,10 @@
 import { Command } from 'commander';
 import { fail, serverUrlOption } from '../server-client.js';
+import { styleFor } from '../terminal/style.js';
 import { recentCalls } from './history.js';
 import type { LiveCall } from './live-call.js';
 import { followLive, LiveRefusedError } from './live-stream.js';
 import { type Connection, renderScreen } from './screen.js';
-import { styleFor } from './style.js';
 import { TailStats } from './tail-stats.js';
 import { runFullScreen } from './tail-tty.js';
 

@@ -1,4 +1,4 @@
-import type { Style } from './style.js';
+import type { Style } from '../terminal/style.js';
 
 /** What the full-screen console needs of the terminal. */
 export interface Terminal {

@@ -1,5 +1,5 @@
+import { clip, visibleWidth } from './format.js';
 import type { Style } from './style.js';
-import { clip, visibleWidth } from './terminal-format.js';
 
 /** A column of a console table. */
 export interface Column<R> {
@@ -18,12 +18,14 @@ const GAP = '  ';
 
 /**
  * Rows under a header, each column as wide as its widest cell, fitted to `width`: columns that
- * may shrink are cut first (with "…"), then columns are dropped, least needed first.
+ * may shrink are cut first (with "…"), then columns are dropped, least needed first. A column
+ * empty in every row is not shown.
  */
 export function renderTable<R>(rows: readonly R[], columns: readonly Column<R>[], width: number, style: Style): string[] {
   const texts = rows.map((r) => columns.map((c) => c.cell(r)));
   let widths = columns.map((c, i) => Math.max(visibleWidth(c.header), ...texts.map((t) => visibleWidth(t[i] as string))));
-  let shown = columns.map((_, i) => i);
+  // A column with nothing in any row is left out.
+  let shown = columns.map((_, i) => i).filter((i) => rows.length === 0 || texts.some((t) => t[i] !== ''));
   const total = () => shown.reduce((n, i) => n + (widths[i] as number), 0) + GAP.length * Math.max(0, shown.length - 1) + 1;
   while (total() > width && shown.length > 1) {
     const over = total() - width;
@@ -36,11 +38,14 @@ export function renderTable<R>(rows: readonly R[], columns: readonly Column<R>[]
     shown = shown.filter((i) => i !== dropped);
   }
   const line = (cells: (i: number) => string) => ` ${shown.map(cells).join(GAP)}`;
+  const last = shown.at(-1);
   const pad = (text: string, i: number) => {
     const w = widths[i] as number;
     const cut = visibleWidth(text) > w ? clip(text, w) : text;
     const space = ' '.repeat(Math.max(0, w - visibleWidth(cut)));
-    return columns[i]?.align === 'right' ? space + cut : cut + space;
+    if (columns[i]?.align === 'right') return space + cut;
+    // No trailing blanks after the last column.
+    return i === last ? cut : cut + space;
   };
   return [
     style.dim(line((i) => pad(columns[i]?.header as string, i))),
