@@ -3,7 +3,8 @@ import { Command, CommanderError } from 'commander';
 import { checkCommand } from './check-command.js';
 import { datasetsCommand } from './datasets-command.js';
 import { demoCommand } from './demo-command.js';
-import { importCommand } from './import-command.js';
+import { exportCommand } from './move/export-command.js';
+import { importCommand } from './move/import-command.js';
 import { sessionCommand, traceCommand } from './query/detail-commands.js';
 import { callsCommand, sessionsCommand, statsCommand, tracesCommand } from './query/list-commands.js';
 import { recomputeCostsCommand } from './recompute-command.js';
@@ -21,6 +22,7 @@ export function program(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .addCommand(serveCommand())
     .addCommand(recomputeCostsCommand())
+    .addCommand(exportCommand())
     .addCommand(importCommand())
     .addCommand(checkCommand())
     .addCommand(demoCommand())

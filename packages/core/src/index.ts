@@ -32,6 +32,7 @@ export { rejectionSummary } from './otlp/decoded.js';
 export { type DecodedLogs, logRejectionSummary } from './otlp/decoded-logs.js';
 export { type DecodedMetrics, metricRejectionSummary } from './otlp/decoded-metrics.js';
 export * from './otlp/encode-response.js';
+export { encodeTracesJson } from './otlp/encode-traces-json.js';
 export { encodeTracesProto } from './otlp/encode-traces-proto.js';
 export { decodeUtf8, ProtoReader, WireType } from './otlp/proto-reader.js';
 export { ProtoWriter } from './otlp/proto-writer.js';

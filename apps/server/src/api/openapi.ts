@@ -67,7 +67,12 @@ export const openApiDocument = {
       get: {
         summary: 'One trace with all its spans',
         operationId: 'getTrace',
-        parameters: [{ name: 'trace_id', in: 'path', required: true, schema: hexId(32) }],
+        description:
+          'With format=otlp-json, the trace as an OTLP/JSON ExportTraceServiceRequest instead (every value with its type), which POST /v1/traces takes back: what `sightline export` writes, one per line.',
+        parameters: [
+          { name: 'trace_id', in: 'path', required: true, schema: hexId(32) },
+          query('format', 'otlp-json: the trace as an OTLP/JSON export request', { type: 'string', enum: ['otlp-json'] }),
+        ],
         responses: {
           '200': json({
             type: 'object',

@@ -8,7 +8,7 @@ import { hexIdParam, QueryParams } from './query-params.js';
 import { withSearchCheck } from './search-param.js';
 import { spanToJson, traceSummaryToJson } from './span-json.js';
 import { parseTraceQuery } from './trace-query.js';
-import { streamSpanTree, streamTrace } from './trace-stream.js';
+import { streamSpanTree, streamTrace, streamTraceOtlpJson } from './trace-stream.js';
 
 /**
  * `GET /api/traces`, `GET /api/traces/{trace_id}`, `GET /api/spans/{span_id}/tree`. A trace
@@ -23,12 +23,15 @@ export function addTraceRoutes(router: Router, reader: TraceReader, ingest: Inge
   });
 
   router.add('GET', '/api/traces/{trace_id}', async ({ req, res, url, params }) => {
-    new QueryParams(url.searchParams).check();
+    const p = new QueryParams(url.searchParams);
+    const format = p.oneOf('format', ['otlp-json'] as const);
+    p.check();
     const traceId = hexIdParam('path parameter "trace_id"', params.trace_id ?? '', 32);
     const project = ingest.projectOf(req);
     const order = await reader.getTraceLayout({ project, traceId });
     if (!order) throw notFound(`trace ${traceId} not found`);
-    await streamTrace(res, reader, project, order);
+    if (format === 'otlp-json') await streamTraceOtlpJson(res, reader, project, order);
+    else await streamTrace(res, reader, project, order);
   });
 
   router.add('GET', '/api/traces/{trace_id}/outline', async ({ req, res, url, params }) => {

@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { encodeTracesJson } from '@sightline/core';
 import { pickAttributes, type StoredSpan, type TraceLayout, type TraceReader, type TreeLayout } from '@sightline/storage';
 import { JsonStream } from '../http/json-stream.js';
 import { spanToJson, traceSummaryToJson } from './span-json.js';
@@ -20,6 +21,27 @@ export async function streamTrace(res: ServerResponse, reader: TraceReader, proj
       out.write(first ? JSON.stringify(spanToJson(span)) : `,${JSON.stringify(spanToJson(span))}`);
       first = false;
     }
+    await out.flush();
+  });
+  out.write(']}');
+  await out.end();
+}
+
+/**
+ * The trace as an OTLP/JSON `ExportTraceServiceRequest` on one line — what `POST /v1/traces`
+ * takes back, every value with its type — read and sent a slice of spans at a time (each slice
+ * its own resource entries, which OTLP allows).
+ */
+export async function streamTraceOtlpJson(res: ServerResponse, reader: TraceReader, project: string, order: TraceLayout): Promise<void> {
+  const out = new JsonStream(res);
+  out.write('{"resourceSpans":[');
+  let first = true;
+  await forEachSlice(reader, project, order.keys, async (spans) => {
+    const present = spans.filter((s): s is StoredSpan => s !== null);
+    if (present.length === 0) return;
+    const entries = JSON.stringify(encodeTracesJson(present).resourceSpans).slice(1, -1);
+    out.write(first ? entries : `,${entries}`);
+    first = false;
     await out.flush();
   });
   out.write(']}');

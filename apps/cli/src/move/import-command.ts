@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
+import { callServer, errorOf, fail, type ServerAnswer, serverUrlOption } from '../server-client.js';
+import { Progress } from '../terminal/progress.js';
 import { splitDocument } from './import-batches.js';
-import { callServer, errorOf, fail, type ServerAnswer, serverUrlOption } from './server-client.js';
+import { isOtlpJson, mergeRequests, otlpRequests, spansIn } from './otlp-lines.js';
 
 interface ImportAnswer {
   imported_spans?: number;
@@ -18,8 +20,10 @@ const REQUEST_BYTES = 8 * 1024 * 1024;
 /** `sightline import FILE...`: loads files written by the SDK's JSON file export into a running server. */
 export function importCommand(): Command {
   return new Command('import')
-    .description('Load files written by the SDK’s JSON file export (flush({ file }), SIGHTLINE_OUT) into a running Sightline server')
-    .argument('<files...>', 'export documents (.json)')
+    .description(
+      'Load files into a running Sightline server: what sightline export writes (OTLP/JSON, one request per line), the SDK’s JSON file export (flush({ file }), SIGHTLINE_OUT), or an OTLP/JSON request. Spans already stored are stored once.',
+    )
+    .argument('<files...>', 'files to load (.jsonl, .json)')
     .addOption(serverUrlOption())
     .action(async (files: string[], opts: { url: string }) => {
       let failed = 0;
@@ -41,6 +45,9 @@ async function importFile(file: string, url: string): Promise<string | null> {
   } catch (err) {
     return `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`;
   }
+  const text = bytes.toString('utf8');
+  if (text.trim() === '') return `${file} is empty`;
+  if (isOtlpJson(text)) return importOtlp(file, text, url);
   let bodies: (Buffer | string)[] = [bytes];
   if (bytes.length > REQUEST_BYTES) {
     let doc: unknown;
@@ -69,9 +76,43 @@ async function importFile(file: string, url: string): Promise<string | null> {
   return null;
 }
 
-async function post(url: string, body: Buffer | string): Promise<ServerAnswer<ImportAnswer>> {
+interface OtlpAnswer {
+  partialSuccess?: { rejectedSpans?: string; errorMessage?: string };
+}
+
+/** Imports OTLP/JSON trace requests through `POST /v1/traces`, a few MiB at a time, with a progress bar. */
+async function importOtlp(file: string, text: string, url: string): Promise<string | null> {
+  const requests = otlpRequests(text);
+  const bodies = mergeRequests(requests, REQUEST_BYTES);
+  const progress = new Progress(`Importing ${file}`, bodies.length, 'requests');
+  let spans = 0;
+  let rejected = 0;
+  const messages: string[] = [];
+  for (let i = 0; i < bodies.length; i++) {
+    const body = bodies[i] as string;
+    const answer = await post<OtlpAnswer>(url, body, '/v1/traces');
+    if (!answer.ok) {
+      progress.done();
+      const done = spans ? ` (${spans} spans were imported before this)` : '';
+      return `${file}: ${errorOf(answer)}${done}`;
+    }
+    const refused = Number(answer.body?.partialSuccess?.rejectedSpans ?? 0);
+    spans += spansIn(body) - refused;
+    rejected += refused;
+    if (answer.body?.partialSuccess?.errorMessage) messages.push(answer.body.partialSuccess.errorMessage);
+    progress.update(i + 1);
+  }
+  progress.done();
+  const note = rejected ? `; ${rejected} refused: ${messages.join('; ')}` : '';
+  process.stdout.write(
+    `Sent ${spans} spans (${requests.length} OTLP ${requests.length === 1 ? 'request' : 'requests'}) from ${file}${note}; a span already stored is kept once\n`,
+  );
+  return null;
+}
+
+async function post<T = ImportAnswer>(url: string, body: Buffer | string, path = '/api/import'): Promise<ServerAnswer<T>> {
   for (let attempt = 0; ; attempt++) {
-    const answer = await callServer<ImportAnswer>(url, '/api/import', {
+    const answer = await callServer<T>(url, path, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body,
