@@ -80,10 +80,16 @@ it('sightline import sends a file larger than one request in batches of whole tr
 
 it('sightline import says what is wrong with a file that is not an export, and when no server answers', async () => {
   const other = join(dir, 'other.json');
-  writeFileSync(other, JSON.stringify({ resourceSpans: [] }));
+  writeFileSync(other, JSON.stringify({ hello: 'world' }));
   const run = runSightline(['import', other, '--url', sl.api]);
   expect((await run.exited).code).toBe(1);
   expect(run.stderr()).toContain(`${other}: cannot import the document: format: expected "sightline-export"`);
+  // An OTLP/JSON request is read too (here one with no spans).
+  const otlp = join(dir, 'otlp.json');
+  writeFileSync(otlp, JSON.stringify({ resourceSpans: [] }));
+  const sent = runSightline(['import', otlp, '--url', sl.api]);
+  expect((await sent.exited).code).toBe(0);
+  expect(sent.stdout()).toContain(`Sent 0 spans (1 OTLP request) from ${otlp}`);
 
   const closed = await freePort();
   const down = runSightline(['import', other, '--url', `http://127.0.0.1:${closed}`]);
