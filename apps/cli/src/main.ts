@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { checkCommand } from './check-command.js';
 import { datasetsCommand } from './datasets-command.js';
 import { demoCommand } from './demo-command.js';
+import { mcpCommand } from './mcp/mcp-command.js';
 import { exportCommand } from './move/export-command.js';
 import { importCommand } from './move/import-command.js';
 import { sessionCommand, traceCommand } from './query/detail-commands.js';
@@ -34,6 +35,7 @@ export function program(): Command {
     .addCommand(sessionsCommand())
     .addCommand(sessionCommand())
     .addCommand(statsCommand())
+    .addCommand(mcpCommand())
     .addHelpText('after', '\nExit codes: 0 done, 1 failed, 2 wrong usage. Run "sightline <command> --help" for a command’s options.');
 }
 

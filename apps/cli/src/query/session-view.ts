@@ -1,0 +1,120 @@
+import { clock, count, ms, UNKNOWN, usd } from '../terminal/format.js';
+import type { Style } from '../terminal/style.js';
+
+export interface Message {
+  role: string;
+  parts: { type: string; content?: string; name?: string; arguments?: unknown; response?: unknown }[];
+}
+
+export interface SessionCall {
+  trace_id: string;
+  span_id: string;
+  timestamp: string;
+  model: string | null;
+  request_model: string | null;
+  input_tokens: number | null;
+  output_tokens: number | null;
+  cost_usd: number | null;
+  duration_ms: number;
+  is_error: boolean;
+  error_type: string | null;
+  status_code: number | null;
+  counted: boolean;
+  input_messages: Message[] | null;
+  output_messages: Message[] | null;
+}
+
+/** `GET /api/sessions/{id}`: the session and its calls in time order. */
+export interface SessionDetail {
+  session: {
+    session_id: string;
+    name: string | null;
+    labels: Record<string, string>;
+    first_seen: string;
+    last_seen: string;
+    trace_count: number;
+    call_count: number;
+    error_count: number;
+    total_tokens: number | null;
+    cost_usd: number | null;
+    users: string[];
+  };
+  calls: SessionCall[];
+  next_cursor: string | null;
+}
+
+/** A session as text: its name and figures, then each counted call as a turn with what is new in it. */
+export function renderConversation(detail: SessionDetail, style: Style, width: number): string {
+  const out: string[] = [];
+  const s = detail.session;
+  const labels = Object.entries(s.labels).map(([k, v]) => `${k}=${v}`);
+  out.push(`${style.bold(s.name ?? s.session_id)}${s.name ? style.dim(` · ${s.session_id}`) : ''}\n`);
+  const figures = [
+    `${count(s.trace_count)} traces`,
+    `${count(s.call_count)} LLM calls`,
+    `${count(s.total_tokens)} tokens`,
+    usd(s.cost_usd),
+    s.error_count ? style.red(`${s.error_count} errors`) : null,
+    s.users.length ? `users ${s.users.join(', ')}` : null,
+    labels.length ? labels.join(' ') : null,
+  ].filter((x) => x !== null);
+  out.push(`${figures.join(style.dim(' · '))}\n`);
+  let seen = 0;
+  const turns = detail.calls.filter((c) => c.counted);
+  turns.forEach((c, i) => {
+    const status = c.is_error ? style.red(` · ${c.status_code ?? c.error_type ?? 'error'}`) : '';
+    out.push(
+      `\n${style.bold(`Turn ${i + 1}`)} ${style.dim(`· ${clock(c.timestamp)} · ${c.model ?? c.request_model ?? UNKNOWN} · ${count(c.input_tokens)} → ${count(c.output_tokens)} tokens · ${usd(c.cost_usd)} · ${ms(c.duration_ms)}`)}${status}\n`,
+    );
+    // What is new in this turn's input: the messages after those the previous turn sent.
+    const input = c.input_messages ?? [];
+    // A conversation resends what came before; a call with other input (an embedding) starts no new thread.
+    const fresh = input.slice(seen <= input.length ? seen : 0).filter((m) => m.role !== 'system');
+    if (input.length) seen = input.length + (c.output_messages?.length ?? 0);
+    for (const m of [...fresh, ...(c.output_messages ?? [])]) out.push(messageText(m, width, style));
+    if (!input.length && !c.output_messages?.length) out.push(style.dim('  (no messages recorded)\n'));
+  });
+  return out.join('');
+}
+
+function messageText(m: Message, width: number, style: Style): string {
+  const out: string[] = [];
+  const role = m.role === 'assistant' ? style.green(m.role) : m.role === 'user' ? style.cyan(m.role) : style.magenta(m.role);
+  for (const p of m.parts) {
+    const text =
+      p.type === 'text' || p.type === 'reasoning'
+        ? (p.content ?? '')
+        : p.type === 'tool_call'
+          ? `→ ${p.name}(${JSON.stringify(p.arguments ?? {})})`
+          : p.type === 'tool_call_response'
+            ? `← ${typeof p.response === 'string' ? p.response : JSON.stringify(p.response)}`
+            : `[${p.type}]`;
+    const lines = wrap(text, Math.max(20, width - 14));
+    for (const [i, line] of lines.entries()) {
+      const label = i === 0 ? `${role}${' '.repeat(Math.max(1, 11 - m.role.length))}` : ' '.repeat(11);
+      out.push(`  ${label}${line}\n`);
+    }
+  }
+  return out.join('');
+}
+
+/** Text broken into lines of at most `width` characters, at spaces where it can. */
+function wrap(text: string, width: number): string[] {
+  const out: string[] = [];
+  for (const para of text.split('\n')) {
+    let line = '';
+    for (const word of para.split(' ')) {
+      if (line && line.length + 1 + word.length > width) {
+        out.push(line);
+        line = '';
+      }
+      line = line ? `${line} ${word}` : word;
+      while (line.length > width) {
+        out.push(line.slice(0, width));
+        line = line.slice(width);
+      }
+    }
+    out.push(line);
+  }
+  return out;
+}
