@@ -84,3 +84,19 @@ export async function recordSpan(
   );
   return span as Span;
 }
+
+/** One span as the named instrumentation scope (version "") records it with the OTel SDK, decoded as Sightline receives it. */
+export async function recordedAs(
+  scope: string,
+  name: string,
+  attributes: Attributes,
+  options: Parameters<SpanHelpers['span']>[2] = {},
+): Promise<Span> {
+  const [span] = await recordSpans(
+    (_t, h) => {
+      h.span(name, attributes, options);
+    },
+    { scope, scopeVersion: '' },
+  );
+  return span as Span;
+}

@@ -1,21 +1,14 @@
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MOCK_ANSWER, type MockOpenAi, startMockOpenAi } from '../../../../testing/mock-openai.js';
-import { getJson, startTestServer, type TestServer } from '../support/test-server.js';
+import { describe, expect, it } from 'vitest';
+import { MOCK_ANSWER } from '../../../../testing/mock-openai.js';
+import { getJson } from '../support/test-server.js';
+import { lastJsonLine, OPENAI_PRICES, pythonFrom, pythonScript, run, useMockAndServer } from './python-app.js';
 
-const run = promisify(execFile);
-const SCRIPT = fileURLToPath(new URL('../../../../testing/python/emit_langchain.py', import.meta.url));
-const PYTHON = process.env.SIGHTLINE_PYTHON_LANGCHAIN;
-if (!PYTHON)
-  throw new Error(
-    'SIGHTLINE_PYTHON_LANGCHAIN must name the Python of a virtualenv with testing/python/langchain-requirements.txt installed (python3 -m venv /tmp/venv-langchain && /tmp/venv-langchain/bin/pip install -r testing/python/langchain-requirements.txt)',
-  );
+const SCRIPT = pythonScript('emit_langchain.py');
+const PYTHON = pythonFrom('SIGHTLINE_PYTHON_LANGCHAIN', 'langchain-requirements.txt');
 
 type Call = Record<string, any>;
 
-const PRICE = { mini: { input: 0.15e-6, cached: 0.075e-6, output: 0.6e-6 }, gpt4o: { input: 2.5e-6, output: 10e-6 } };
+const PRICE = OPENAI_PRICES;
 const LANGCHAIN_SCOPE = 'openinference.instrumentation.langchain';
 const OPENAI_SCOPE = 'openinference.instrumentation.openai';
 const SEEN = {
@@ -28,16 +21,7 @@ const SEEN = {
   error: 'OpenAIRateLimitError',
 };
 
-let mock: MockOpenAi;
-let sl: TestServer;
-beforeAll(async () => {
-  mock = await startMockOpenAi();
-  sl = await startTestServer();
-});
-afterAll(async () => {
-  await sl?.stop();
-  await mock?.close();
-});
+const env = useMockAndServer();
 
 interface Run {
   calls: Call[];
@@ -49,16 +33,14 @@ interface Run {
 
 /** Runs the LangChain app under its own service name; returns its calls (oldest first) and their spans. */
 async function langchainRun(service: string, flags: string[]): Promise<Run> {
-  const { stdout } = await run(
-    PYTHON as string,
-    [SCRIPT, '--endpoint', sl.otlpHttp, '--openai', mock.url, '--service', service, ...flags],
-    { timeout: 60_000 },
-  );
-  const seen = JSON.parse(stdout.trim().split('\n').at(-1) as string);
-  const calls = (await getJson(sl.api, `/api/llm-calls?service=${service}&order_by=timestamp:asc&limit=100`)).body.data as Call[];
+  const { stdout } = await run(PYTHON, [SCRIPT, '--endpoint', env.sl.otlpHttp, '--openai', env.mock.url, '--service', service, ...flags], {
+    timeout: 60_000,
+  });
+  const seen = lastJsonLine(stdout);
+  const calls = (await getJson(env.sl.api, `/api/llm-calls?service=${service}&order_by=timestamp:asc&limit=100`)).body.data as Call[];
   const spans = new Map<string, Call>();
   for (const traceId of new Set(calls.map((c) => c.trace_id))) {
-    const { body } = await getJson(sl.api, `/api/traces/${traceId}`);
+    const { body } = await getJson(env.sl.api, `/api/traces/${traceId}`);
     for (const s of body.spans as Call[]) spans.set(s.span_id, s);
   }
   return { calls, seen, spans, service };
@@ -181,7 +163,7 @@ describe('LangChain ChatOpenAI traced by OpenInference (LangChainInstrumentor al
     expect(streamed.ttft_ms).toBeNull();
     expect(chat.parameters).toEqual({ temperature: 0.2 });
 
-    const { body: metrics } = await getJson(sl.api, `/api/metrics?group_by=model&service=${r.service}`);
+    const { body: metrics } = await getJson(env.sl.api, `/api/metrics?group_by=model&service=${r.service}`);
     expect(metrics.total).toMatchObject({ calls: 4, errors: 1, unpriced_calls: 1, input_tokens: 72, cache_read_tokens: 16 });
   }, 60_000);
 });
@@ -251,7 +233,7 @@ describe('LangChain ChatOpenAI with both LangChainInstrumentor and OpenAIInstrum
       });
       expect(embed.cost_usd).toBeCloseTo(5 * 0.02e-6, 14);
 
-      const { body: metrics } = await getJson(sl.api, `/api/metrics?group_by=model&service=${r.service}`);
+      const { body: metrics } = await getJson(env.sl.api, `/api/metrics?group_by=model&service=${r.service}`);
       expect(metrics.total).toMatchObject({ calls: 5, errors: 1, unpriced_calls: 1, input_tokens: 77, cache_read_tokens: 16 });
     }, 60_000);
   });

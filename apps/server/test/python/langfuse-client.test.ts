@@ -1,45 +1,29 @@
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MOCK_ANSWER, type MockOpenAi, startMockOpenAi } from '../../../../testing/mock-openai.js';
-import { getJson, startTestServer, type TestServer } from '../support/test-server.js';
+import { describe, expect, it } from 'vitest';
+import { MOCK_ANSWER } from '../../../../testing/mock-openai.js';
+import { getJson } from '../support/test-server.js';
+import { lastJsonLine, OPENAI_PRICES, pythonFrom, pythonScript, run, useMockAndServer } from './python-app.js';
 
-const run = promisify(execFile);
-const SCRIPT = fileURLToPath(new URL('../../../../testing/python/emit_langfuse.py', import.meta.url));
-const PYTHON = process.env.SIGHTLINE_PYTHON_LANGFUSE;
-if (!PYTHON)
-  throw new Error(
-    'SIGHTLINE_PYTHON_LANGFUSE must name the Python of a virtualenv with testing/python/langfuse-requirements.txt installed (.ci/run makes one)',
-  );
+const SCRIPT = pythonScript('emit_langfuse.py');
+const PYTHON = pythonFrom('SIGHTLINE_PYTHON_LANGFUSE', 'langfuse-requirements.txt');
 
 type Call = Record<string, any>;
 
-const PRICE = { mini: { input: 0.15e-6, cached: 0.075e-6, output: 0.6e-6 }, gpt4o: { input: 2.5e-6, output: 10e-6 } };
+const PRICE = OPENAI_PRICES;
 
-let mock: MockOpenAi;
-let sl: TestServer;
-beforeAll(async () => {
-  mock = await startMockOpenAi();
-  sl = await startTestServer();
-});
-afterAll(async () => {
-  await sl?.stop();
-  await mock?.close();
-});
+const env = useMockAndServer();
 
 /** Runs the Langfuse app with its host set to one of Sightline's ports; returns the new calls. */
 async function langfuseCalls(host: string): Promise<{ calls: Call[]; seen: Record<string, unknown> }> {
-  const before = new Set(((await getJson(sl.api, '/api/llm-calls')).body.data as Call[]).map((c) => c.trace_id));
-  const { stdout } = await run(PYTHON as string, [SCRIPT, '--host', host, '--openai', mock.url], { timeout: 60_000 });
-  const seen = JSON.parse(stdout.trim().split('\n').at(-1) as string);
-  const all = (await getJson(sl.api, '/api/llm-calls?order_by=timestamp:asc')).body.data as Call[];
+  const before = new Set(((await getJson(env.sl.api, '/api/llm-calls')).body.data as Call[]).map((c) => c.trace_id));
+  const { stdout } = await run(PYTHON, [SCRIPT, '--host', host, '--openai', env.mock.url], { timeout: 60_000 });
+  const seen = lastJsonLine(stdout);
+  const all = (await getJson(env.sl.api, '/api/llm-calls?order_by=timestamp:asc')).body.data as Call[];
   return { calls: all.filter((c) => !before.has(c.trace_id)), seen };
 }
 
 describe.each([
-  ['the main port', () => sl.api],
-  ['the OTLP/HTTP port', () => sl.otlpHttp],
+  ['the main port', () => env.sl.api],
+  ['the OTLP/HTTP port', () => env.sl.otlpHttp],
 ])('the Langfuse Python SDK (langfuse.openai, @observe, propagate_attributes) with its host set to %s', (_port, host) => {
   it('gives one call per OpenAI call: served model, tokens with cached, finish reason, session and user, the failure', async () => {
     const { calls, seen } = await langfuseCalls(host());
@@ -62,7 +46,7 @@ describe.each([
     }
     // The @observe() function is the root span of the same trace, and not a call.
     expect(new Set(calls.map((c) => c.trace_id)).size).toBe(1);
-    const { body: tree } = await getJson(sl.api, `/api/traces/${calls[0]?.trace_id}`);
+    const { body: tree } = await getJson(env.sl.api, `/api/traces/${calls[0]?.trace_id}`);
     expect(tree.spans.map((s: Call) => s.name).sort()).toEqual([
       'OpenAI-embedding',
       'OpenAI-generation',

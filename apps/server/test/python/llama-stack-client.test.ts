@@ -1,16 +1,9 @@
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getJson, startTestServer, type TestServer } from '../support/test-server.js';
+import { lastJsonLine, pythonFrom, pythonScript, run } from './python-app.js';
 
-const run = promisify(execFile);
-const SCRIPT = fileURLToPath(new URL('../../../../testing/python/llama_stack_calls.py', import.meta.url));
-const PYTHON = process.env.SIGHTLINE_PYTHON_LLAMA;
-if (!PYTHON)
-  throw new Error(
-    'SIGHTLINE_PYTHON_LLAMA must name the Python of a virtualenv with testing/python/llama-stack-requirements.txt installed (.ci/run makes one)',
-  );
+const SCRIPT = pythonScript('llama_stack_calls.py');
+const PYTHON = pythonFrom('SIGHTLINE_PYTHON_LLAMA', 'llama-stack-requirements.txt');
 
 const DATASET = 'llama-client-evals';
 const at = (s: number) => `2025-03-01T12:00:0${s}Z`;
@@ -21,8 +14,8 @@ let sl: TestServer;
 let got: Record<string, any>;
 beforeAll(async () => {
   sl = await startTestServer();
-  const { stdout } = await run(PYTHON as string, [SCRIPT, '--base-url', sl.api, '--dataset', DATASET], { timeout: 60_000 });
-  got = JSON.parse(stdout.trim().split('\n').at(-1) as string);
+  const { stdout } = await run(PYTHON, [SCRIPT, '--base-url', sl.api, '--dataset', DATASET], { timeout: 60_000 });
+  got = lastJsonLine(stdout);
 }, 90_000);
 afterAll(() => sl?.stop());
 

@@ -1,55 +1,35 @@
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MOCK_ANSWER, type MockOpenAi, startMockOpenAi } from '../../../../testing/mock-openai.js';
-import { getJson, startTestServer, type TestServer } from '../support/test-server.js';
+import { describe, expect, it } from 'vitest';
+import { MOCK_ANSWER } from '../../../../testing/mock-openai.js';
+import { getJson } from '../support/test-server.js';
+import { lastJsonLine, OPENAI_PRICES, pythonFrom, pythonScript, run, useMockAndServer } from './python-app.js';
 
-const run = promisify(execFile);
-const SCRIPT = fileURLToPath(new URL('../../../../testing/python/emit_openlit.py', import.meta.url));
-const PYTHON = process.env.SIGHTLINE_PYTHON_OPENLIT;
-if (!PYTHON)
-  throw new Error(
-    'SIGHTLINE_PYTHON_OPENLIT must name the Python of a virtualenv with testing/python/openlit-requirements.txt installed (python3 -m venv, then pip install -r)',
-  );
+const SCRIPT = pythonScript('emit_openlit.py');
+const PYTHON = pythonFrom('SIGHTLINE_PYTHON_OPENLIT', 'openlit-requirements.txt');
 
 type Call = Record<string, any>;
 type Span = Record<string, any>;
 
-const PRICE = {
-  mini: { input: 0.15e-6, cached: 0.075e-6, output: 0.6e-6 },
-  gpt4o: { input: 2.5e-6, output: 10e-6 },
-  embedSmall: 0.02e-6,
-};
+const PRICE = OPENAI_PRICES;
 
-let mock: MockOpenAi;
-let sl: TestServer;
-beforeAll(async () => {
-  mock = await startMockOpenAi();
-  sl = await startTestServer();
-});
-afterAll(async () => {
-  await sl?.stop();
-  await mock?.close();
-});
+const env = useMockAndServer();
 
 /** Runs the OpenLIT app with `otlp_endpoint` set to one of Sightline's ports; returns the new calls and their trace's spans. */
 async function openlitCalls(
   endpoint: string,
 ): Promise<{ calls: Call[]; spans: Span[]; seen: Record<string, unknown>; stderr: string; since: string }> {
   const since = new Date().toISOString();
-  const before = new Set(((await getJson(sl.api, '/api/llm-calls')).body.data as Call[]).map((c) => c.trace_id));
-  const { stdout, stderr } = await run(PYTHON as string, [SCRIPT, '--endpoint', endpoint, '--openai', mock.url], { timeout: 60_000 });
-  const seen = JSON.parse(stdout.trim().split('\n').at(-1) as string);
-  const all = (await getJson(sl.api, '/api/llm-calls?order_by=timestamp:asc')).body.data as Call[];
+  const before = new Set(((await getJson(env.sl.api, '/api/llm-calls')).body.data as Call[]).map((c) => c.trace_id));
+  const { stdout, stderr } = await run(PYTHON, [SCRIPT, '--endpoint', endpoint, '--openai', env.mock.url], { timeout: 60_000 });
+  const seen = lastJsonLine(stdout);
+  const all = (await getJson(env.sl.api, '/api/llm-calls?order_by=timestamp:asc')).body.data as Call[];
   const calls = all.filter((c) => !before.has(c.trace_id));
-  const spans = calls.length ? ((await getJson(sl.api, `/api/traces/${calls[0]?.trace_id}`)).body.spans as Span[]) : [];
+  const spans = calls.length ? ((await getJson(env.sl.api, `/api/traces/${calls[0]?.trace_id}`)).body.spans as Span[]) : [];
   return { calls, spans, seen, stderr, since };
 }
 
 describe.each([
-  ['the main port', () => sl.api],
-  ['the OTLP/HTTP port', () => sl.otlpHttp],
+  ['the main port', () => env.sl.api],
+  ['the OTLP/HTTP port', () => env.sl.otlpHttp],
 ])('OpenLIT (openlit.init, @openlit.trace, using_attributes) with otlp_endpoint set to %s', (_port, endpoint) => {
   it('gives one call per OpenAI call: served model, tokens with cached, TTFT in ms, tool call, session and user, cost, the failure', async () => {
     const { calls, spans, seen, stderr, since } = await openlitCalls(endpoint());
@@ -60,7 +40,7 @@ describe.each([
     // OpenLIT's GenAI metrics, by token type and model: the tokens of this run's calls (the
     // failed one used none). It exports at flush and at shutdown, the same cumulative totals twice.
     const { body: usage } = await getJson(
-      sl.api,
+      env.sl.api,
       `/api/otel-metrics?name=gen_ai.client.token.usage&group_by=gen_ai.token.type,gen_ai.request.model&attr.service.name=openlit-app&start=${since}`,
     );
     expect(usage).toMatchObject({ kind: 'histogram', unit: '{token}', value: 'increase' });

@@ -1,49 +1,32 @@
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MOCK_ANSWER, type MockOpenAi, startMockOpenAi } from '../../../../testing/mock-openai.js';
-import { getJson, startTestServer, type TestServer } from '../support/test-server.js';
+import { describe, expect, it } from 'vitest';
+import { MOCK_ANSWER } from '../../../../testing/mock-openai.js';
+import { getJson } from '../support/test-server.js';
+import { lastJsonLine, OPENAI_PRICES, pythonFrom, pythonScript, run, useMockAndServer } from './python-app.js';
 
-const run = promisify(execFile);
-const script = (name: string) => fileURLToPath(new URL(`../../../../testing/python/${name}`, import.meta.url));
-const PYTHON = process.env.SIGHTLINE_PYTHON_PYDANTIC;
-if (!PYTHON)
-  throw new Error(
-    'SIGHTLINE_PYTHON_PYDANTIC must name the Python of a virtualenv with testing/python/pydantic-requirements.txt installed (logfire and pydantic-ai share it)',
-  );
+const PYTHON = pythonFrom('SIGHTLINE_PYTHON_PYDANTIC', 'pydantic-requirements.txt');
 
 type Call = Record<string, any>;
 type Span = Record<string, any>;
 
-const PRICE = { mini: { input: 0.15e-6, cached: 0.075e-6, output: 0.6e-6 }, gpt4o: { input: 2.5e-6, output: 10e-6 } };
+const PRICE = OPENAI_PRICES;
 const CHAT_COST = 24 * PRICE.mini.input + 8 * PRICE.mini.output;
 const STREAM_COST = 8 * PRICE.mini.input + 16 * PRICE.mini.cached + 8 * PRICE.mini.output;
 const TOOL_COST = 24 * PRICE.gpt4o.input + 8 * PRICE.gpt4o.output;
 
-let mock: MockOpenAi;
-let sl: TestServer;
-beforeAll(async () => {
-  mock = await startMockOpenAi();
-  sl = await startTestServer();
-});
-afterAll(async () => {
-  await sl?.stop();
-  await mock?.close();
-});
+const env = useMockAndServer();
 
 /** Runs one of the apps against Sightline's OTLP/HTTP endpoint; returns its calls (by service name) and what it saw. */
 async function appCalls(file: string, endpoint: string, service: string): Promise<{ calls: Call[]; seen: Record<string, unknown> }> {
-  const { stdout } = await run(PYTHON as string, [script(file), '--endpoint', endpoint, '--openai', mock.url, '--service', service], {
+  const { stdout } = await run(PYTHON, [pythonScript(file), '--endpoint', endpoint, '--openai', env.mock.url, '--service', service], {
     timeout: 60_000,
   });
-  const seen = JSON.parse(stdout.trim().split('\n').at(-1) as string);
-  const { body } = await getJson(sl.api, `/api/llm-calls?order_by=timestamp:asc&limit=100&service=${service}`);
+  const seen = lastJsonLine(stdout);
+  const { body } = await getJson(env.sl.api, `/api/llm-calls?order_by=timestamp:asc&limit=100&service=${service}`);
   return { calls: body.data as Call[], seen };
 }
 
 async function traceOf(traceId: string): Promise<{ trace: Call; spans: Span[] }> {
-  return (await getJson(sl.api, `/api/traces/${traceId}`)).body;
+  return (await getJson(env.sl.api, `/api/traces/${traceId}`)).body;
 }
 
 const userText = (text: string) => ({ role: 'user', parts: [{ type: 'text', content: text }] });
@@ -52,7 +35,7 @@ const TOOL_CALL = { id: 'call_abc', name: 'get_weather', arguments: { city: 'Par
 
 describe('Logfire (configure(send_to_logfire=False) + OTLP exporter, instrument_openai) over OTLP/HTTP on the main port', () => {
   it('gives one counted call per OpenAI request: tokens from gen_ai.usage.raw, the streamed call whole, the failure, its own cost', async () => {
-    const { calls: all, seen } = await appCalls('emit_logfire.py', sl.api, 'logfire-app');
+    const { calls: all, seen } = await appCalls('emit_logfire.py', env.sl.api, 'logfire-app');
     expect(seen).toEqual({ chat: MOCK_ANSWER, stream: MOCK_ANSWER, tool: 'get_weather', embedding: 3, error: 'RateLimitError' });
 
     // Six records of five requests: the streamed request has its request span and Logfire's
@@ -177,7 +160,7 @@ describe('Logfire (configure(send_to_logfire=False) + OTLP exporter, instrument_
 
 describe('pydantic-ai (Agent.instrument_all(), OpenAIChatModel at the mock) over OTLP/HTTP on the OTLP port', () => {
   it('gives one counted call per model request, none for agent runs and tools: tokens, TTFT, tool calls, the failure', async () => {
-    const { calls, seen } = await appCalls('emit_pydantic_ai.py', sl.otlpHttp, 'pydantic-ai-app');
+    const { calls, seen } = await appCalls('emit_pydantic_ai.py', env.sl.otlpHttp, 'pydantic-ai-app');
     expect(seen).toEqual({
       chat: MOCK_ANSWER,
       stream: MOCK_ANSWER,

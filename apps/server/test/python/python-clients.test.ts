@@ -1,17 +1,10 @@
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MOCK_ANSWER, type MockOpenAi, OPENAI_SCRIPT_CALLS, startMockOpenAi } from '../../../../testing/mock-openai.js';
 import { getJson, startTestServer, type TestServer } from '../support/test-server.js';
+import { lastJsonLine, OPENAI_PRICES, pythonFrom, pythonScript, run } from './python-app.js';
 
-const run = promisify(execFile);
-const SCRIPT = fileURLToPath(new URL('../../../../testing/python/emit_calls.py', import.meta.url));
-const PYTHON = process.env.SIGHTLINE_PYTHON;
-if (!PYTHON)
-  throw new Error(
-    'SIGHTLINE_PYTHON must name the Python of a virtualenv with testing/python/requirements.txt installed (.ci/run makes one: see README "Tests")',
-  );
+const SCRIPT = pythonScript('emit_calls.py');
+const PYTHON = pythonFrom('SIGHTLINE_PYTHON', 'requirements.txt');
 
 type Call = Record<string, any>;
 
@@ -22,7 +15,7 @@ async function pythonCalls(
 ): Promise<{ calls: Call[]; seen: Record<string, unknown>; sl: TestServer }> {
   const sl = await startTestServer();
   const endpoint = exporter === 'http' ? sl.otlpHttp : `http://${sl.grpc}`;
-  const { stdout } = await run(PYTHON as string, [
+  const { stdout } = await run(PYTHON, [
     SCRIPT,
     '--instrumentation',
     instrumentation,
@@ -35,7 +28,7 @@ async function pythonCalls(
     '--service',
     `python-${instrumentation}`,
   ]);
-  const seen = JSON.parse(stdout.trim().split('\n').at(-1) as string);
+  const seen = lastJsonLine(stdout);
   const calls = (await getJson(sl.api, '/api/llm-calls?order_by=timestamp:asc')).body.data as Call[];
   return { calls, seen, sl };
 }
@@ -46,7 +39,7 @@ beforeAll(async () => {
 });
 afterAll(() => mock?.close());
 
-const PRICE = { mini: { input: 0.15e-6, cached: 0.075e-6, output: 0.6e-6 }, gpt4o: { input: 2.5e-6, output: 10e-6 } };
+const PRICE = OPENAI_PRICES;
 
 describe.each(['http', 'grpc'] as const)('Python clients over OTLP/%s', (exporter) => {
   describe.each([

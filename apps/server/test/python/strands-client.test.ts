@@ -1,44 +1,28 @@
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MOCK_ANSWER, type MockOpenAi, startMockOpenAi } from '../../../../testing/mock-openai.js';
-import { getJson, startTestServer, type TestServer } from '../support/test-server.js';
+import { describe, expect, it } from 'vitest';
+import { MOCK_ANSWER } from '../../../../testing/mock-openai.js';
+import { getJson } from '../support/test-server.js';
+import { lastJsonLine, OPENAI_PRICES, pythonFrom, pythonScript, run, useMockAndServer } from './python-app.js';
 
-const run = promisify(execFile);
-const SCRIPT = fileURLToPath(new URL('../../../../testing/python/emit_strands.py', import.meta.url));
-const PYTHON = process.env.SIGHTLINE_PYTHON_STRANDS;
-if (!PYTHON)
-  throw new Error(
-    'SIGHTLINE_PYTHON_STRANDS must name the Python of a virtualenv with testing/python/strands-requirements.txt installed (python3 -m venv /tmp/venv-strands && /tmp/venv-strands/bin/pip install -r testing/python/strands-requirements.txt)',
-  );
+const SCRIPT = pythonScript('emit_strands.py');
+const PYTHON = pythonFrom('SIGHTLINE_PYTHON_STRANDS', 'strands-requirements.txt');
 
 type Call = Record<string, any>;
 
-const PRICE = { mini: { input: 0.15e-6, cached: 0.075e-6, output: 0.6e-6 }, gpt4o: { input: 2.5e-6, output: 10e-6 } };
+const PRICE = OPENAI_PRICES;
 const TOOL_CALL = { id: 'call_abc', name: 'get_weather', arguments: { city: 'Paris' } };
 
-let mock: MockOpenAi;
-let sl: TestServer;
-beforeAll(async () => {
-  mock = await startMockOpenAi();
-  sl = await startTestServer();
-});
-afterAll(async () => {
-  await sl?.stop();
-  await mock?.close();
-});
+const env = useMockAndServer();
 
 /** Runs the Strands app with the given semconv opt-in, under its own service name; returns its calls. */
 async function strandsCalls(optIn: string, service: string): Promise<{ calls: Call[]; seen: Record<string, unknown>; requests: number }> {
-  const before = mock.requests.length;
-  const { stdout } = await run(PYTHON as string, [SCRIPT, '--endpoint', sl.otlpHttp, '--openai', mock.url], {
+  const before = env.mock.requests.length;
+  const { stdout } = await run(PYTHON, [SCRIPT, '--endpoint', env.sl.otlpHttp, '--openai', env.mock.url], {
     timeout: 60_000,
     env: { ...process.env, OTEL_SERVICE_NAME: service, OTEL_SEMCONV_STABILITY_OPT_IN: optIn },
   });
-  const seen = JSON.parse(stdout.trim().split('\n').at(-1) as string);
-  const calls = (await getJson(sl.api, `/api/llm-calls?service=${service}&order_by=timestamp:asc&limit=100`)).body.data as Call[];
-  return { calls, seen, requests: mock.requests.length - before };
+  const seen = lastJsonLine(stdout);
+  const calls = (await getJson(env.sl.api, `/api/llm-calls?service=${service}&order_by=timestamp:asc&limit=100`)).body.data as Call[];
+  return { calls, seen, requests: env.mock.requests.length - before };
 }
 
 describe.each([
@@ -95,13 +79,13 @@ describe.each([
     const traceIds = [...new Set(calls.map((c) => c.trace_id))];
     expect(traceIds).toHaveLength(4);
     for (const id of traceIds) {
-      const { body } = await getJson(sl.api, `/api/traces/${id}`);
+      const { body } = await getJson(env.sl.api, `/api/traces/${id}`);
       const chatSpans = (body.spans as Call[]).filter((s) => s.name === 'chat').map((s) => s.span_id);
       expect(calls.filter((c) => c.trace_id === id).map((c) => c.span_id)).toEqual(chatSpans);
       expect((body.spans as Call[]).every((s) => s.scope.name === 'strands.telemetry.tracer')).toBe(true);
     }
     // The tool agent's trace: two model calls, not four (invoke_agent's summed usage is not counted).
-    const { body: toolTrace } = await getJson(sl.api, `/api/traces/${calls[2]?.trace_id}`);
+    const { body: toolTrace } = await getJson(env.sl.api, `/api/traces/${calls[2]?.trace_id}`);
     expect(toolTrace.trace).toMatchObject({ llm_call_count: 2, input_tokens: 48, output_tokens: 16, total_tokens: 64 });
     expect((toolTrace.spans as Call[]).map((s) => s.name).sort()).toEqual([
       'chat',
@@ -200,7 +184,7 @@ describe.each([
     });
     expect(failed.error_type).toMatch(/ModelThrottledException/);
 
-    const { body: metrics } = await getJson(sl.api, `/api/metrics?group_by=model&service=${service}`);
+    const { body: metrics } = await getJson(env.sl.api, `/api/metrics?group_by=model&service=${service}`);
     expect(metrics.total).toMatchObject({
       calls: 5,
       errors: 1,

@@ -1,6 +1,7 @@
 import { bytesToBase64 } from '../json/base64.js';
 import { type AnyValue, type Attributes, type KvList, kindOf } from '../model/any-value.js';
-import type { InstrumentationScope, Resource, Span, SpanEvent, SpanLink } from '../model/span.js';
+import type { Span, SpanEvent, SpanLink } from '../model/span.js';
+import { spansByResourceAndScope } from './span-groups.js';
 
 type Json = { [key: string]: unknown };
 
@@ -12,14 +13,7 @@ type Json = { [key: string]: unknown };
  * first seen; fields at their default are left out.
  */
 export function encodeTracesJson(spans: readonly Span[]): Json {
-  const byResource = new Map<Resource, Map<InstrumentationScope, Span[]>>();
-  for (const span of spans) {
-    let byScope = byResource.get(span.resource);
-    if (!byScope) byResource.set(span.resource, (byScope = new Map()));
-    const list = byScope.get(span.scope);
-    if (list) list.push(span);
-    else byScope.set(span.scope, [span]);
-  }
+  const byResource = spansByResourceAndScope(spans);
   return {
     resourceSpans: [...byResource].map(([resource, byScope]) =>
       compact({

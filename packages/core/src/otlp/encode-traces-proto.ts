@@ -1,6 +1,7 @@
 import type { AnyValue, Attributes } from '../model/any-value.js';
 import type { InstrumentationScope, Resource, Span, SpanEvent, SpanLink } from '../model/span.js';
 import { ProtoWriter } from './proto-writer.js';
+import { spansByResourceAndScope } from './span-groups.js';
 
 /**
  * Encodes canonical spans as an OTLP `ExportTraceServiceRequest` (protobuf), the body an
@@ -12,14 +13,7 @@ import { ProtoWriter } from './proto-writer.js';
  * Example: `fetch(url + '/v1/traces', { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body: encodeTracesProto(spans) })`.
  */
 export function encodeTracesProto(spans: readonly Span[]): Uint8Array {
-  const byResource = new Map<Resource, Map<InstrumentationScope, Span[]>>();
-  for (const span of spans) {
-    let byScope = byResource.get(span.resource);
-    if (!byScope) byResource.set(span.resource, (byScope = new Map()));
-    const list = byScope.get(span.scope);
-    if (list) list.push(span);
-    else byScope.set(span.scope, [span]);
-  }
+  const byResource = spansByResourceAndScope(spans);
   const request = new ProtoWriter();
   for (const [resource, byScope] of byResource) {
     const rs = new ProtoWriter().message(1, resourceMessage(resource));

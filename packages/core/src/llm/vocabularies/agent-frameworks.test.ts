@@ -1,20 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { readCall } from '../../../../../testing/read-call.js';
-import { recordSpans, type SpanHelpers } from '../../../../../testing/sdk-spans.js';
+import { recordedAs, type SpanHelpers } from '../../../../../testing/sdk-spans.js';
 
 type Attrs = Parameters<SpanHelpers['span']>[1];
 type Options = Parameters<SpanHelpers['span']>[2];
 
 /** One span as the named instrumentation scope records it, read as an LLM call. */
-const recorded = async (scope: string, name: string, attrs: Attrs, options: Options = {}) => {
-  const [span] = await recordSpans(
-    (_t, h) => {
-      h.span(name, attrs, options);
-    },
-    { scope, scopeVersion: '' },
-  );
-  return readCall(span!);
-};
+const recorded = async (scope: string, name: string, attrs: Attrs, options: Options = {}) =>
+  readCall(await recordedAs(scope, name, attrs, options));
 
 /**
  * Strands Agents (Python, `strands.telemetry.tracer`): a `chat` span per model call with
