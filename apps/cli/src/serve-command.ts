@@ -15,7 +15,7 @@ import {
 } from '@sightline/server';
 import { StorageDamagedError } from '@sightline/storage';
 import { DatabaseInUseError } from '@sightline/storage-sqlite';
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { parsePort, parsePositiveInt } from './options.js';
 
 interface ServeOptions {
@@ -29,6 +29,8 @@ interface ServeOptions {
   prices?: string;
   llmCalls: boolean;
   searchIndex: boolean;
+  publicUrl?: string;
+  corsOrigin?: string[];
 }
 
 const FLAG_OF: Record<Listener, string> = {
@@ -70,6 +72,16 @@ export function serveCommand(): Command {
         'SIGHTLINE_NO_SEARCH_INDEX',
       ),
     )
+    .addOption(
+      new Option('--public-url <url>', 'the address people open the UI by, when not a loopback one (its host name is accepted)')
+        .env('SIGHTLINE_PUBLIC_URL')
+        .argParser(parsePublicUrl),
+    )
+    .addOption(
+      new Option('--cors-origin <origins>', 'origins (comma-separated) whose pages may call the API; none by default')
+        .env('SIGHTLINE_CORS_ORIGIN')
+        .argParser(parseOrigins),
+    )
     .action(async (opts: ServeOptions) => {
       await serve(opts);
     });
@@ -97,6 +109,8 @@ async function serve(opts: ServeOptions): Promise<void> {
       logger,
       llmCalls: opts.llmCalls,
       pricesFile: opts.prices === undefined ? null : resolve(opts.prices),
+      publicUrl: opts.publicUrl ?? null,
+      corsOrigins: opts.corsOrigin ?? [],
     });
   } catch (err) {
     if (err instanceof PortInUseError) {
@@ -153,4 +167,32 @@ function describePrices(pricing: Pricing): string {
 function fail(message: string): never {
   process.stderr.write(`sightline: ${message}\n`);
   process.exit(1);
+}
+
+function parsePublicUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InvalidArgumentError(`"${value}" is not a URL; give the address people open, such as https://sightline.example.com.`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new InvalidArgumentError(`"${value}" is not an http:// or https:// address.`);
+  return url.origin;
+}
+
+function parseOrigins(value: string): string[] {
+  const origins = value
+    .split(',')
+    .map((o) => o.trim())
+    .filter((o) => o !== '');
+  for (const o of origins) {
+    let url: URL | null = null;
+    try {
+      url = new URL(o);
+    } catch {}
+    if (!url || url.origin !== o.replace(/\/+$/, ''))
+      throw new InvalidArgumentError(`"${o}" is not an origin such as https://app.example.com (scheme, host and port only).`);
+  }
+  return origins;
 }

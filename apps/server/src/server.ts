@@ -4,6 +4,7 @@ import type * as grpc from '@grpc/grpc-js';
 import { msToNanos } from '@sightline/core';
 import type { Storage } from '@sightline/storage';
 import { BodyBudget, DEFAULT_BODY_BUDGET_BYTES } from './http/body-budget.js';
+import { browserGuard } from './http/browser-guard.js';
 import { type ConnectionLimits, connectionLimits, createLimitedServer } from './http/connection-limits.js';
 import { DEFAULT_MAX_BODY_BYTES } from './http/read-body.js';
 import type { Router } from './http/router.js';
@@ -57,6 +58,10 @@ export interface ServerOptions {
   readonly connectionLimits?: Partial<ConnectionLimits>;
   /** The live stream, `GET /api/live` (see {@link LiveOptions}); its heartbeat is kept within half the idle timeout. */
   readonly live?: Partial<LiveOptions>;
+  /** The URL people open the UI by, when it is not a loopback address: its host is accepted (see `browserGuard`). */
+  readonly publicUrl?: string | null;
+  /** Origins whose pages may call the API (CORS); none by default. */
+  readonly corsOrigins?: readonly string[];
 }
 
 export type Listener = 'api' | 'grpc' | 'otlp-http';
@@ -103,8 +108,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   const deps = { storage, ingest, openSpans, pricing, logger, live, maxBodyBytes: maxBody, ui: options.ui ?? WebUi.installed() };
   const limits = connectionLimits(options.connectionLimits);
+  const guard = browserGuard({ listenHost: host, publicUrl: options.publicUrl ?? null, corsOrigins: options.corsOrigins ?? [] });
   const httpServer = (router: Router, listener: Listener) =>
-    createLimitedServer(routeHandler(router, logger), limits, (message) => logger.warn(`${listener} listener: ${message}`));
+    createLimitedServer(routeHandler(router, logger, listener === 'api' ? guard : null), limits, (message) =>
+      logger.warn(`${listener} listener: ${message}`),
+    );
 
   const servers: Server[] = [];
   let grpcServer: grpc.Server | null = null;

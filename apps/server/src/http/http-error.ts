@@ -7,6 +7,7 @@ export type ErrorCode =
   | 'unsupported_media_type'
   | 'unavailable'
   | 'conflict'
+  | 'forbidden'
   | 'internal';
 
 /** An error that becomes an HTTP response with this status and body. */

@@ -7,19 +7,34 @@ import { ClientGoneError } from './json-stream.js';
 import { sendError } from './respond.js';
 import type { Router } from './router.js';
 
+/** Checks a request before its route runs (see `browserGuard`): a refusal, `answered`, or null to go on. */
+export type RequestGuard = (req: IncomingMessage, res: ServerResponse, path: string) => HttpError | 'answered' | null;
+
 /** Dispatches a request to its route; turns thrown errors into `{"error": …}` answers. */
-export function routeHandler(router: Router, logger: Logger) {
+export function routeHandler(router: Router, logger: Logger, guard: RequestGuard | null = null) {
   return (req: IncomingMessage, res: ServerResponse): void => {
-    void dispatch(router, logger, req, res);
+    void dispatch(router, logger, guard, req, res);
   };
 }
 
-async function dispatch(router: Router, logger: Logger, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function dispatch(
+  router: Router,
+  logger: Logger,
+  guard: RequestGuard | null,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   let url: URL;
   try {
     url = new URL(req.url ?? '/', 'http://sightline.local');
   } catch {
     sendError(res, 400, 'invalid_argument', 'malformed request URL');
+    return;
+  }
+  const verdict = guard?.(req, res, url.pathname) ?? null;
+  if (verdict === 'answered') return;
+  if (verdict !== null) {
+    sendError(res, verdict.status, verdict.code, verdict.message);
     return;
   }
   const match = router.match(req.method ?? 'GET', url.pathname);
