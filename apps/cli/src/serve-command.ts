@@ -4,6 +4,7 @@ import {
   consoleLogger,
   DEFAULT_DB_PATH,
   damageAdvice,
+  isLoopback,
   type Listener,
   openStorage,
   PortInUseError,
@@ -31,6 +32,7 @@ interface ServeOptions {
   searchIndex: boolean;
   publicUrl?: string;
   corsOrigin?: string[];
+  insecure?: boolean;
 }
 
 const FLAG_OF: Record<Listener, string> = {
@@ -82,6 +84,11 @@ export function serveCommand(): Command {
         .env('SIGHTLINE_CORS_ORIGIN')
         .argParser(parseOrigins),
     )
+    .addOption(
+      new Option('--insecure', 'listen beyond loopback although no key is asked for (anyone who reaches the port reads everything)').env(
+        'SIGHTLINE_INSECURE',
+      ),
+    )
     .action(async (opts: ServeOptions) => {
       await serve(opts);
     });
@@ -89,6 +96,13 @@ export function serveCommand(): Command {
 
 async function serve(opts: ServeOptions): Promise<void> {
   const logger = consoleLogger();
+  const exposed = !isLoopback(opts.host);
+  if (exposed && !opts.insecure) {
+    process.stderr.write(
+      `error: --host ${opts.host} listens beyond this machine, and Sightline does not ask for keys yet: anyone who reaches the port would read every prompt and answer. Keep it on 127.0.0.1 (put your own access control in front), or start it with --insecure if that is what you want.\n(run "sightline serve --help" for usage)\n`,
+    );
+    process.exit(2);
+  }
   const dbPath = resolve(opts.db);
   let storage: ReturnType<typeof openStorage>;
   try {
@@ -121,6 +135,8 @@ async function serve(opts: ServeOptions): Promise<void> {
     if (err instanceof PriceFileError) fail(err.message);
     fail(`cannot start: ${(err as Error).message}`);
   }
+  if (exposed)
+    logger.warn(`listening on ${opts.host} with no keys (--insecure): anyone who reaches these ports reads every prompt and answer`);
   const url = (port: number) => `http://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${port}`;
   process.stderr.write(
     [

@@ -1,4 +1,5 @@
 export { openApiDocument } from './api/openapi.js';
+export { isLoopback } from './http/browser-guard.js';
 export { type ConnectionLimits, DEFAULT_CONNECTION_LIMITS } from './http/connection-limits.js';
 export { WebUi } from './http/web-ui.js';
 export { consoleLogger, type Logger, silentLogger } from './log.js';

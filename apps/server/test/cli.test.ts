@@ -59,6 +59,21 @@ describe('sightline', () => {
     }
   });
 
+  it('will not listen beyond loopback without --insecure, and warns when it does', async () => {
+    const refused = runSightline(['serve', '--storage', 'memory', ...ANY_FREE_PORTS, '--host', '0.0.0.0']);
+    expect((await refused.exited).code).toBe(2);
+    expect(refused.stderr()).toMatch(/^error: --host 0\.0\.0\.0 listens beyond this machine, and Sightline does not ask for keys yet/);
+    const open = await startChildServer(['--storage', 'memory', '--host', '0.0.0.0', '--insecure']);
+    try {
+      expect(open.stderr()).toContain(
+        'listening on 0.0.0.0 with no keys (--insecure): anyone who reaches these ports reads every prompt and answer',
+      );
+    } finally {
+      open.proc.kill('SIGTERM');
+      await open.exited;
+    }
+  });
+
   it('prints its version', async () => {
     const run = runSightline(['--version']);
     expect((await run.exited).code).toBe(0);
