@@ -117,7 +117,9 @@ export class SqliteOtelMetrics implements OtelMetricStore {
   }
 }
 
+/** A stored point; its buckets are parsed only when read (a query reads few of them). */
 function pointOf(r: PointRow): StoredMetricPoint {
+  let parsed: MetricDistribution | null | undefined;
   return {
     startTimeUnixNano: r.start_ns,
     timeUnixNano: r.time_ns,
@@ -126,6 +128,9 @@ function pointOf(r: PointRow): StoredMetricPoint {
     sum: r.sum === null ? null : Number(r.sum),
     min: r.min === null ? null : Number(r.min),
     max: r.max === null ? null : Number(r.max),
-    distribution: r.distribution === null ? null : (JSON.parse(r.distribution) as MetricDistribution),
+    get distribution() {
+      if (parsed === undefined) parsed = r.distribution === null ? null : (JSON.parse(r.distribution) as MetricDistribution);
+      return parsed;
+    },
   };
 }

@@ -69,7 +69,13 @@ interface GroupState {
 interface SeriesState {
   readonly group: GroupState | null;
   prev: StoredMetricPoint | null;
-  prevBuckets: Buckets | null;
+  /**
+   * Cumulative histograms: the open run of points that continue one another, whose bucket
+   * increase is `last` − `base` (from zero when `base` is null). Only those two are read, so a
+   * long series costs two bucket reads per restart, not one per point.
+   */
+  base: StoredMetricPoint | null;
+  last: StoredMetricPoint | null;
   /** Level kinds: the series' latest value, overall and per step. */
   latest: number | null;
   readonly latestAt: Map<number, number>;
@@ -101,7 +107,7 @@ export class MetricAggregator implements MetricSink {
     if (!same) this.otherKindSeries++;
     const group = same && this.matches(series) ? this.groupOf(series) : null;
     if (group) group.series++;
-    this.current = { group, prev: null, prevBuckets: null, latest: null, latestAt: new Map() };
+    this.current = { group, prev: null, base: null, last: null, latest: null, latestAt: new Map() };
   }
 
   point(point: StoredMetricPoint, before: boolean): void {
@@ -115,7 +121,7 @@ export class MetricAggregator implements MetricSink {
     }
     if (before) {
       s.prev = point;
-      s.prevBuckets = bucketsOf(point.distribution);
+      s.base = point;
       return;
     }
     this.addIncrease(s, s.group, point);
@@ -171,7 +177,6 @@ export class MetricAggregator implements MetricSink {
 
   private addIncrease(s: SeriesState, g: GroupState, p: StoredMetricPoint): void {
     const prev = s.prev;
-    const prevBuckets = s.prevBuckets;
     // A point continues its series when it has the same start and nothing went down.
     const continues =
       prev !== null &&
@@ -182,10 +187,12 @@ export class MetricAggregator implements MetricSink {
     // A cumulative series seen first inside the range counts from zero only if it also began inside it.
     const baseline =
       (this.first as MetricSeries).temporality === 'cumulative' && prev === null && p.startTimeUnixNano < this.query.startUnixNano;
-    const buckets = bucketsOf(p.distribution);
     s.prev = p;
-    s.prevBuckets = buckets;
-    if (baseline) return;
+    if (baseline) {
+      s.base = p;
+      return;
+    }
+    this.trackBuckets(s, g, p, continues);
     const since = continues ? prev : null;
     const step = this.stepOf(p.timeUnixNano);
     const value = p.value === null ? null : p.value - (since?.value ?? 0);
@@ -203,17 +210,42 @@ export class MetricAggregator implements MetricSink {
     if (sum !== null) g.sum = (g.sum ?? 0) + sum;
     if (p.min !== null && (count ?? 1) > 0) g.min = g.min === null ? p.min : Math.min(g.min, p.min);
     if (p.max !== null && (count ?? 1) > 0) g.max = g.max === null ? p.max : Math.max(g.max, p.max);
-    if (buckets !== null) {
-      const before = continues ? prevBuckets : null;
-      const added = before ? (bucketIncrease(buckets, before) ?? buckets) : buckets;
-      mergeBuckets((g.buckets ??= new Map()), added);
+  }
+
+  /** Delta points add their buckets; cumulative ones extend the open run, or close it and open another at a restart. */
+  private trackBuckets(s: SeriesState, g: GroupState, p: StoredMetricPoint, continues: boolean): void {
+    if ((this.first as MetricSeries).temporality !== 'cumulative') {
+      const buckets = bucketsOf(p.distribution);
+      if (buckets) mergeBuckets((g.buckets ??= new Map()), buckets);
+      return;
     }
+    if (!continues) {
+      this.closeRun(s, g);
+      s.base = null;
+    }
+    s.last = p;
+  }
+
+  /** Adds the bucket increase of a series' open run of points to its group. */
+  private closeRun(s: SeriesState, g: GroupState): void {
+    const last = s.last;
+    s.last = null;
+    if (last === null) return;
+    const now = bucketsOf(last.distribution);
+    if (now === null) return;
+    const base = s.base === null ? null : bucketsOf(s.base.distribution);
+    mergeBuckets((g.buckets ??= new Map()), base ? (bucketIncrease(now, base) ?? now) : now);
   }
 
   private finishSeries(): void {
     const s = this.current;
     this.current = null;
-    if (s === null || s.group === null || !this.isLevel() || s.latest === null) return;
+    if (s === null || s.group === null) return;
+    if (!this.isLevel()) {
+      this.closeRun(s, s.group);
+      return;
+    }
+    if (s.latest === null) return;
     const g = s.group;
     g.value = (g.value ?? 0) + s.latest;
     for (const [step, v] of s.latestAt) g.stepValues[step] = (g.stepValues[step] ?? 0) + v;
