@@ -15,15 +15,32 @@ export class TmuxSession {
     const socket = `sightline-test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
     const session = new TmuxSession(socket, 'main');
     const env = Object.entries(options.env ?? {}).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
-    session.tmux('new-session', '-d', '-s', 'main', '-x', String(options.width), '-y', String(options.height), ...env, command);
-    // Keep the pane (and its last screen) when the command exits, so the test can still read it.
-    session.tmux('set-option', '-t', 'main', 'remain-on-exit', 'on');
+    // Keep the pane (and its last screen) when the command exits, so the test can still read it:
+    // set in the same tmux command, before a quick command can have ended.
+    session.tmux(
+      'new-session',
+      '-d',
+      '-s',
+      'main',
+      '-x',
+      String(options.width),
+      '-y',
+      String(options.height),
+      ...env,
+      command,
+      ';',
+      'set-option',
+      '-t',
+      'main',
+      'remain-on-exit',
+      'on',
+    );
     return session;
   }
 
-  /** The screen as text, one line per row (with `colors`, the ANSI escapes too). */
-  capture(colors = false): string {
-    return this.tmux('capture-pane', '-p', '-t', 'main', ...(colors ? ['-e'] : []));
+  /** The screen as text, one line per row (with `colors`, the ANSI escapes too; with `history`, the lines scrolled off too). */
+  capture(colors = false, history = false): string {
+    return this.tmux('capture-pane', '-p', '-t', 'main', ...(colors ? ['-e'] : []), ...(history ? ['-S', '-'] : []));
   }
 
   sendKeys(...keys: string[]): void {
@@ -58,8 +75,8 @@ export class TmuxSession {
   }
 }
 
-/** Waits until `check` passes (it throws until then), for up to `ms`. */
-export async function until<T>(check: () => T, ms = 15_000): Promise<T> {
+/** Waits until `check` passes (it throws until then), for up to `ms` (long: a loaded CI machine is slow). */
+export async function until<T>(check: () => T, ms = 30_000): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     try {

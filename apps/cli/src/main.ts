@@ -44,6 +44,11 @@ export function program(): Command {
  * value or command prints why (and where to look) to standard error and exits 2.
  */
 export async function run(argv: string[]): Promise<void> {
+  // A reader that stopped reading (`| head`) ends the command, quietly and successfully.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
   const root = program();
   if (argv.length <= 2) {
     root.outputHelp();

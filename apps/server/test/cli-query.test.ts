@@ -1,9 +1,12 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TmuxSession, until } from '../../../testing/tmux.js';
 import { count, usd } from '../../cli/src/terminal/format.js';
 import { runSightline, SIGHTLINE_BIN } from './support/child-server.js';
 import { getJson, startTestServer, type TestServer } from './support/test-server.js';
 
+const exec = promisify(execFile);
 let sl: TestServer;
 beforeAll(async () => {
   sl = await startTestServer();
@@ -50,7 +53,7 @@ describe('the query commands', () => {
     const rows = tree.out.split('\n').filter((l) => /[├└]─ /.test(l));
     expect(rows.length).toBe(detail.spans.length - 1);
     const failed = detail.spans.find((s: { status: { code: string } }) => s.status.code === 'error');
-    expect(tree.out).toContain(`${failed.name} ✗`);
+    expect(tree.out).toContain(`✗ ${failed.name}`);
     const { body: calls } = await getJson(sl.api, `/api/llm-calls?trace_id=${id}`);
     for (const c of calls.data) if (c.model) expect(tree.out).toContain(c.model);
   });
@@ -89,15 +92,43 @@ describe('the query commands', () => {
     const term = TmuxSession.start(`${process.execPath} ${SIGHTLINE_BIN} traces --url ${sl.api} --limit 15`, { width: 72, height: 30 });
     try {
       const screen = await until(() => {
-        const text = term.capture();
-        expect(text).toContain('TRACE ID');
         expect(term.running()).toBe(false);
+        const text = term.capture(false, true);
+        expect(text).toContain('TRACE ID');
         return text;
       });
       for (const line of screen.split('\n')) expect(line.trimEnd().length, line).toBeLessThanOrEqual(72);
     } finally {
       term.kill();
     }
+  });
+
+  it('lists hours in time order, shows each message of a conversation once, and stops quietly when the reader does', async () => {
+    const hours = await cli('stats', '--group-by', 'hour', '--since', '1d');
+    const { body } = await getJson(sl.api, '/api/metrics?group_by=hour&start=1d');
+    const labels = dataLines(hours.out)
+      .slice(0, -1)
+      .map((l) => /^ (\w{3} \d+ \d\d:00)/.exec(l)?.[1]);
+    expect(labels).toHaveLength(body.data.length);
+    const expected = body.data.map((r: { key: string }) => {
+      const d = new Date(r.key);
+      return `${d.toLocaleString('en-US', { month: 'short', day: 'numeric' })} ${String(d.getHours()).padStart(2, '0')}:00`;
+    });
+    expect(labels).toEqual(expected);
+
+    const { body: sessions } = await getJson(sl.api, '/api/sessions?label.team=support&order_by=call_count:desc&limit=1');
+    const conversation = await cli('session', sessions.data[0].session_id);
+    const { body: detail } = await getJson(sl.api, `/api/sessions/${sessions.data[0].session_id}`);
+    const question = detail.calls[0].input_messages.find((m: { role: string }) => m.role === 'user').parts[0].content as string;
+    expect(conversation.out.split(question.slice(0, 40)).length - 1).toBe(1);
+
+    // (Not spawnSync: the server runs in this process and must answer meanwhile.)
+    const piped = await exec('bash', [
+      '-c',
+      `${process.execPath} ${SIGHTLINE_BIN} traces --limit 1000 --url ${sl.api} | head -1; echo "exit \${PIPESTATUS[0]}"`,
+    ]);
+    expect(piped.stdout.trim().split('\n').at(-1)).toBe('exit 0');
+    expect(piped.stderr).toBe('');
   });
 
   it('answers a wrong id with usage (2) and an unknown one with the server’s word (1)', async () => {

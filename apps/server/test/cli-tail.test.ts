@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteStorage } from '@sightline/storage-sqlite';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TmuxSession, until } from '../../../testing/tmux.js';
 import { count, usd } from '../../cli/src/terminal/format.js';
@@ -22,8 +26,8 @@ function tail(args: string[], width = 140, height = 45, env: Record<string, stri
   return term;
 }
 
-async function demo(url: string, seed: number, traces = 30): Promise<void> {
-  const run = runSightline(['demo', '--url', url, '--traces', String(traces), '--since', '30m', '--seed', String(seed)]);
+async function demo(url: string, seed: number, traces = 30, since = '30m'): Promise<void> {
+  const run = runSightline(['demo', '--url', url, '--traces', String(traces), '--since', since, '--seed', String(seed)]);
   expect((await run.exited).code, run.stderr()).toBe(0);
 }
 
@@ -65,23 +69,37 @@ describe('sightline tail in a terminal', () => {
     await until(() => expect(term.exitStatus()).toBe(0));
   }, 60_000);
 
-  it('says when the server is gone, and goes on when it is back', async () => {
-    const own = await startTestServer();
+  it('says when the server is gone, goes on when it is back, and reads back the calls it missed meanwhile', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sightline-tail-'));
+    const path = join(dir, 'tail.db');
+    const own = await startTestServer({ storage: new SqliteStorage({ path }) });
     const port = Number(new URL(own.api).port);
     const term = tail(['--url', own.api]);
-    await until(() => expect(term.capture()).toContain('● live'));
-    await own.stop();
-    await until(() =>
-      expect(term.capture()).toMatch(/○ reconnecting: (no server answers|the server closed the stream|the connection dropped)/),
-    );
-    const again = await startTestServer({ port });
     try {
-      await until(() => expect(term.capture()).toMatch(/● live · reconnected at \d\d:\d\d:\d\d/), 20_000);
-      await demo(again.api, 12, 5);
-      const { total } = (await getJson(again.api, '/api/metrics')).body;
-      await until(() => expect(term.capture()).toContain(`Requests ${count(total.calls)} `));
+      await until(() => expect(term.capture()).toContain('● live'));
+      await demo(own.api, 12, 5, '10s');
+      await own.stop();
+      await until(() =>
+        expect(term.capture()).toMatch(/○ reconnecting: (no server answers|the server closed the stream|the connection dropped)/),
+      );
+      // While it waits to try again, the server comes back on the same database and takes calls
+      // no one is listening for: tail reads them back when it reconnects.
+      await new Promise((r) => setTimeout(r, 1_500));
+      const again = await startTestServer({ port, storage: new SqliteStorage({ path }) });
+      try {
+        // Calls of the last few seconds, as live traffic is.
+        await demo(again.api, 13, 5, '10s');
+        const { total } = (await getJson(again.api, '/api/metrics')).body;
+        await until(() => {
+          const screen = term.capture();
+          expect(screen).toMatch(/● live · reconnected at \d\d:\d\d:\d\d/);
+          expect(screen).toContain(`Requests ${count(total.calls)} `);
+        }, 20_000);
+      } finally {
+        await again.stop();
+      }
     } finally {
-      await again.stop();
+      rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);
 
@@ -123,9 +141,14 @@ describe('sightline tail in a pipe', () => {
     expect(run.stderr()).toBe('');
   }, 60_000);
 
-  it('refuses what the server refuses, in one line', async () => {
+  it('refuses a wrong --since as usage (2), and what the server refuses in one line (1)', async () => {
     const run = runSightline(['tail', '--url', sl.api, '--since', 'yesterday']);
-    expect((await run.exited).code).toBe(1);
-    expect(run.stderr()).toMatch(/^sightline: cannot read the calls --since yesterday: query parameter "start" must be an ISO-8601 time/);
+    expect((await run.exited).code).toBe(2);
+    expect(run.stderr()).toMatch(
+      /^error: option '--since <time>' argument 'yesterday' is invalid\. must be a duration before now such as 15m/,
+    );
+    const far = runSightline(['tail', '--url', sl.api, '--since', '2300-01-01T00:00:00Z']);
+    expect((await far.exited).code).toBe(1);
+    expect(far.stderr()).toMatch(/^sightline: cannot read the calls --since 2300-01-01T00:00:00Z: query parameter "start" must be between/);
   });
 });

@@ -56,6 +56,7 @@ export function registerTools(server: McpServer, url: string): void {
         errors_only: z.boolean().optional().describe('Only traces with a failed span'),
         search: z.string().optional().describe('Free text: words in prompts, completions, names and attribute values'),
         limit,
+        cursor: z.string().optional().describe('The next_cursor of the previous answer, for the next page'),
       },
       annotations: READ_ONLY,
     },
@@ -70,8 +71,10 @@ export function registerTools(server: McpServer, url: string): void {
           status: a.errors_only ? 'error' : undefined,
           q: a.search,
           limit: a.limit ?? 20,
+          cursor: a.cursor,
         });
         return json({
+          next_cursor: page.next_cursor,
           traces: page.data.map((t) =>
             pick(t, [
               'trace_id',
@@ -88,7 +91,6 @@ export function registerTools(server: McpServer, url: string): void {
               'user_id',
             ]),
           ),
-          more: page.next_cursor !== null,
         });
       }),
   );
@@ -132,6 +134,7 @@ export function registerTools(server: McpServer, url: string): void {
         errors_only: z.boolean().optional(),
         search: z.string().optional(),
         limit,
+        cursor: z.string().optional().describe('The next_cursor of the previous answer, for the next page'),
       },
       annotations: READ_ONLY,
     },
@@ -147,6 +150,7 @@ export function registerTools(server: McpServer, url: string): void {
           status: a.errors_only ? 'error' : undefined,
           q: a.search,
           limit: a.limit ?? 20,
+          cursor: a.cursor,
         });
         return json({
           calls: page.data.map((c) =>
@@ -170,7 +174,7 @@ export function registerTools(server: McpServer, url: string): void {
               'counted',
             ]),
           ),
-          more: page.next_cursor !== null,
+          next_cursor: page.next_cursor,
         });
       }),
   );
@@ -264,13 +268,17 @@ export function registerTools(server: McpServer, url: string): void {
       title: 'A conversation',
       description:
         'A session (a conversation or agent run) turn by turn: what was asked, what came back, tool calls and results, each call’s model, tokens and cost.',
-      inputSchema: { session_id: z.string().min(1) },
+      inputSchema: {
+        session_id: z.string().min(1),
+        limit: z.number().int().min(1).max(500).optional().describe('Calls (turns) to show from the start (default 50)'),
+      },
       annotations: READ_ONLY,
     },
     (a) =>
       guarded(async () => {
-        const detail = await api<SessionDetail>(url, `/api/sessions/${encodeURIComponent(a.session_id)}`, { limit: 200 });
-        return text(renderConversation(detail, PLAIN, 160));
+        const detail = await api<SessionDetail>(url, `/api/sessions/${encodeURIComponent(a.session_id)}`, { limit: a.limit ?? 50 });
+        const more = detail.next_cursor ? `\n(more calls follow: ask again with a larger limit, up to 500)\n` : '';
+        return text(renderConversation(detail, PLAIN, 160) + more);
       }),
   );
 }

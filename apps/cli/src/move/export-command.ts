@@ -31,7 +31,7 @@ export function exportCommand(): Command {
     )
     .option('-o, --out <file>', 'write to this file instead of standard output')
     .option('--name <span name>', 'only traces with a span of this name');
-  withFilters(command, ['since', 'until', 'service', 'model', 'provider', 'session', 'user', 'errors', 'search']);
+  withFilters(command, ['since', 'until', 'service', 'model', 'provider', 'session', 'user', 'errors', 'search'], false);
   return command
     .addHelpText(
       'after',

@@ -105,7 +105,7 @@ async function importOtlp(file: string, text: string, url: string): Promise<stri
   progress.done();
   const note = rejected ? `; ${rejected} refused: ${messages.join('; ')}` : '';
   process.stdout.write(
-    `Sent ${spans} spans (${requests.length} OTLP ${requests.length === 1 ? 'request' : 'requests'}) from ${file}${note}; a span already stored is kept once\n`,
+    `Sent ${spans.toLocaleString('en-US')} spans (${requests.length} OTLP ${requests.length === 1 ? 'request' : 'requests'}) from ${file}${note}; a span already stored is kept once\n`,
   );
   return null;
 }

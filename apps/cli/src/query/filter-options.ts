@@ -1,5 +1,4 @@
-import { type Command, Option } from 'commander';
-import { parsePositiveInt } from '../options.js';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 
 /** The filters the list commands share, as commander parsed them. */
 export interface FilterOptions {
@@ -20,8 +19,8 @@ export interface FilterOptions {
 type FilterName = 'since' | 'until' | 'service' | 'model' | 'provider' | 'session' | 'user' | 'errors' | 'search' | 'limit';
 
 const OPTIONS: Record<FilterName, () => Option> = {
-  since: () => new Option('--since <time>', 'from then on: a duration before now (15m, 2h, 7d) or an ISO-8601 time'),
-  until: () => new Option('--until <time>', 'before then (same forms as --since)'),
+  since: () => new Option('--since <time>', 'from then on: a duration before now (15m, 2h, 7d) or an ISO-8601 time').argParser(parseTime),
+  until: () => new Option('--until <time>', 'before then (same forms as --since)').argParser(parseTime),
   service: () => new Option('--service <name>', 'only this service (service.name)'),
   model: () => new Option('--model <model>', 'only this model (requested or served)'),
   provider: () => new Option('--provider <provider>', 'only this provider (openai, anthropic, gcp.gemini, …)'),
@@ -29,13 +28,25 @@ const OPTIONS: Record<FilterName, () => Option> = {
   user: () => new Option('--user <id>', 'only this user'),
   errors: () => new Option('--errors', 'only failures'),
   search: () => new Option('-q, --search <text>', 'free-text search in names, attributes, prompts and completions'),
-  limit: () => new Option('--limit <n>', 'rows to show (at most 1000)').argParser(parsePositiveInt),
+  limit: () => new Option('--limit <n>', 'rows to show, 1 to 1000 (default 50)').argParser(parseLimit),
 };
 
-/** Adds the named filters, and `--json`, to a command. */
-export function withFilters(command: Command, names: readonly FilterName[]): Command {
+/** Adds the named filters, and (unless told not to) `--json`, to a command. */
+export function withFilters(command: Command, names: readonly FilterName[], json = true): Command {
   for (const name of names) command.addOption(OPTIONS[name]());
-  return command.option('--json', 'print the API’s JSON instead of a table');
+  return json ? command.option('--json', 'print the API’s JSON instead of a table') : command;
+}
+
+/** A time as the API takes it: a duration before now (`15m`, `2h`, `7d`, `1w`, `90s`) or an ISO-8601 time. */
+export function parseTime(value: string): string {
+  if (/^\d+(\.\d+)?(s|m|h|d|w)$/.test(value) || (/^\d{4}-\d\d-\d\d/.test(value) && !Number.isNaN(Date.parse(value)))) return value;
+  throw new InvalidArgumentError('must be a duration before now such as 15m, 2h or 7d, or an ISO-8601 time such as 2026-12-04T10:00:00Z.');
+}
+
+function parseLimit(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > 1000) throw new InvalidArgumentError('must be a whole number from 1 to 1000.');
+  return n;
 }
 
 /** The API query parameters of the filters given. */
@@ -53,6 +64,6 @@ export function filterParams(o: FilterOptions, status: 'status' | 'none' = 'stat
   set('user_id', o.user);
   if (o.errors && status === 'status') q.set('status', 'error');
   set('q', o.search);
-  if (o.limit !== undefined) q.set('limit', String(Math.min(o.limit, 1000)));
+  if (o.limit !== undefined) q.set('limit', String(o.limit));
   return q;
 }

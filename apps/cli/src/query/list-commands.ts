@@ -217,7 +217,10 @@ export function statsCommand(): Command {
     params.set('group_by', o.groupBy);
     const body = await getApi<{ data: MetricsRow[]; total: MetricsRow }>(o.url, '/api/metrics', params);
     if (o.json) return printJson(body);
-    const rows = [...body.data.sort((a, b) => b.calls - a.calls), { ...body.total, key: 'TOTAL' }];
+    const byTime = o.groupBy === 'hour' || o.groupBy === 'day';
+    // Hours and days in time order, as the API gives them; the rest with the most calls first.
+    const ordered = byTime ? body.data : [...body.data].sort((a, b) => b.calls - a.calls);
+    const rows = [...ordered, { ...body.total, key: 'TOTAL' }];
     printTable(
       body.data.length ? rows : [],
       (style) => [
@@ -226,7 +229,7 @@ export function statsCommand(): Command {
           align: 'left',
           drop: 0,
           shrinkTo: 16,
-          cell: (r) => ((o.groupBy === 'hour' || o.groupBy === 'day') && r.key && r.key !== 'TOTAL' ? when(r.key) : (r.key ?? UNKNOWN)),
+          cell: (r) => (byTime && r.key && r.key !== 'TOTAL' ? bucketLabel(r.key, o.groupBy) : (r.key ?? UNKNOWN)),
           color: (r, t) => (r.key === 'TOTAL' ? style.bold(t) : t),
         },
         { header: 'CALLS', align: 'right', drop: 0, cell: (r) => count(r.calls) },
@@ -261,4 +264,11 @@ export function statsCommand(): Command {
       'No LLM calls in the range.',
     );
   });
+}
+
+/** An hour as `Dec 4 14:00`, a day as `Dec 4`, in local time. */
+function bucketLabel(iso: string, group: string): string {
+  const d = new Date(iso);
+  const day = d.toLocaleString('en-US', { month: 'short', day: 'numeric' });
+  return group === 'day' ? day : `${day} ${String(d.getHours()).padStart(2, '0')}:00`;
 }

@@ -59,20 +59,23 @@ export function renderConversation(detail: SessionDetail, style: Style, width: n
     labels.length ? labels.join(' ') : null,
   ].filter((x) => x !== null);
   out.push(`${figures.join(style.dim(' · '))}\n`);
-  let seen = 0;
+  // A conversation resends what came before: each message is shown the first time it comes.
+  const shown = new Set<string>();
   const turns = detail.calls.filter((c) => c.counted);
   turns.forEach((c, i) => {
     const status = c.is_error ? style.red(` · ${c.status_code ?? c.error_type ?? 'error'}`) : '';
-    out.push(
-      `\n${style.bold(`Turn ${i + 1}`)} ${style.dim(`· ${clock(c.timestamp)} · ${c.model ?? c.request_model ?? UNKNOWN} · ${count(c.input_tokens)} → ${count(c.output_tokens)} tokens · ${usd(c.cost_usd)} · ${ms(c.duration_ms)}`)}${status}\n`,
-    );
-    // What is new in this turn's input: the messages after those the previous turn sent.
-    const input = c.input_messages ?? [];
-    // A conversation resends what came before; a call with other input (an embedding) starts no new thread.
-    const fresh = input.slice(seen <= input.length ? seen : 0).filter((m) => m.role !== 'system');
-    if (input.length) seen = input.length + (c.output_messages?.length ?? 0);
-    for (const m of [...fresh, ...(c.output_messages ?? [])]) out.push(messageText(m, width, style));
-    if (!input.length && !c.output_messages?.length) out.push(style.dim('  (no messages recorded)\n'));
+    const figures = `${clock(c.timestamp)} · ${c.model ?? c.request_model ?? UNKNOWN} · ${count(c.input_tokens)} → ${count(c.output_tokens)} tokens · ${usd(c.cost_usd)} · ${ms(c.duration_ms)} · trace ${c.trace_id.slice(0, 8)}`;
+    out.push(`\n${style.bold(`Turn ${i + 1}`)} ${style.dim(`· ${figures}`)}${status}\n`);
+    const messages = [...(c.input_messages ?? []).filter((m) => m.role !== 'system'), ...(c.output_messages ?? [])];
+    let any = false;
+    for (const m of messages) {
+      const key = JSON.stringify(m);
+      if (shown.has(key)) continue;
+      shown.add(key);
+      any = true;
+      out.push(messageText(m, width, style));
+    }
+    if (!any) out.push(style.dim(messages.length ? '  (nothing new)\n' : '  (no messages recorded)\n'));
   });
   return out.join('');
 }

@@ -45,7 +45,8 @@ export function renderTrace(detail: TraceDetail, calls: readonly TreeCall[], sty
         align: 'left',
         drop: 0,
         shrinkTo: 24,
-        cell: (r: TreeRow) => `${r.prefix}${r.span.name}${r.span.status.code === 'error' ? ' ✗' : ''}`,
+        // The mark goes first, so a name cut short in a narrow terminal keeps it.
+        cell: (r: TreeRow) => `${r.prefix}${r.span.status.code === 'error' ? '✗ ' : ''}${r.span.name}`,
         color: (r, text) => {
           const at = r.prefix.length;
           const name = text.slice(at);

@@ -9,6 +9,11 @@ export interface FollowOptions {
   readonly filters: URLSearchParams;
   readonly onCall: (call: LiveCall) => void;
   readonly onStatus: (connection: Connection) => void;
+  /**
+   * The server no longer has the events since the last one seen (it restarted, or they expired):
+   * calls may have been missed, and should be read back from the store.
+   */
+  readonly onReset?: () => void;
   readonly signal: AbortSignal;
   /** Silence after which a connection counts as dead (the server pings every 15 s). */
   readonly silenceMs?: number;
@@ -63,6 +68,7 @@ export async function followLive(o: FollowOptions): Promise<void> {
         for (const e of parser.push(decoder.decode(chunk, { stream: true }))) {
           if (e.id !== null) lastId = e.id;
           if (e.event === 'call') o.onCall(JSON.parse(e.data) as LiveCall);
+          else if (e.event === 'reset') o.onReset?.();
         }
       }
       why = 'the server closed the stream';

@@ -99,9 +99,8 @@ function latestLines(c: LiveCall, width: number, style: Style): string[] {
   const where = [c.provider, c.route_name ? `route ${c.route_name}` : null, c.service_name].filter((x) => x);
   const first = flow([`${style.bold(modelOf(c))}${asked}`, ...where.map((w) => style.dim(w as string)), status(c, style)], width, style);
   const figures = [
-    `in ${count(c.input_tokens)}`,
+    `in ${count(c.input_tokens)}${c.cache_read_tokens ? style.dim(` (${count(c.cache_read_tokens)} cached)`) : ''}`,
     `out ${count(c.output_tokens)}`,
-    `cached ${count(c.cache_read_tokens)}`,
     `TTFT ${byThreshold(style, c.ttft_ms, TTFT_MS, ms(c.ttft_ms))}`,
     `latency ${byThreshold(style, c.duration_ms, LATENCY_MS, ms(c.duration_ms))}`,
     `${rate(c.tokens_per_s)} tok/s`,
@@ -124,7 +123,7 @@ function totalsLines(t: TailStats, width: number, style: Style): string[] {
         `Requests ${style.bold(count(t.requests))}`,
         `Errors ${errors}`,
         `Cost ${style.bold(usd(t.cost))}`,
-        `Tokens ${count(t.input)} in · ${count(t.output)} out · ${count(t.cacheRead)} cached`,
+        `Tokens ${count(t.input)} in${t.cacheRead ? ` (${count(t.cacheRead)} cached)` : ''} · ${count(t.output)} out`,
       ],
       width,
       style,
@@ -181,7 +180,7 @@ function modelColumns(style: Style): Column<ModelRollup>[] {
     { header: 'OUT', align: 'right', drop: 1, cell: (m) => count(m.output) },
     { header: 'CACHE W', align: 'right', drop: 6, cell: (m) => count(m.cacheWrite) },
     { header: 'CACHE R', align: 'right', drop: 4, cell: (m) => count(m.cacheRead) },
-    { header: 'TOK/S', align: 'right', drop: 3, cell: (m) => (m.speedCount ? rate(m.speedSum / m.speedCount) : UNKNOWN) },
+    { header: 'TOK/S P50', align: 'right', drop: 3, cell: (m) => rate(m.speed.quantile(0.5)) },
     { header: 'COST', align: 'right', drop: 0, cell: (m) => usd(m.cost) },
   ];
 }

@@ -1,4 +1,5 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
+import { parseTime } from '../query/filter-options.js';
 import { fail, serverUrlOption } from '../server-client.js';
 import { styleFor } from '../terminal/style.js';
 import { recentCalls } from './history.js';
@@ -24,7 +25,11 @@ export function tailCommand(): Command {
   return new Command('tail')
     .description('A live console of every LLM call a running Sightline server receives (JSON lines when not on a terminal)')
     .addOption(serverUrlOption())
-    .option('--since <time>', 'start with the calls since then: a duration before now (15m, 1h, 2d) or an ISO-8601 time')
+    .addOption(
+      new Option('--since <time>', 'start with the calls since then: a duration before now (15m, 1h, 2d) or an ISO-8601 time').argParser(
+        parseTime,
+      ),
+    )
     .option('--model <model>', 'only calls of this model (requested or served)')
     .option('--provider <provider>', 'only calls to this provider (openai, anthropic, gcp.gemini, …)')
     .option('--session <id>', 'only calls of this session')
@@ -93,6 +98,12 @@ async function tailScreen(opts: TailOptions, filters: URLSearchParams): Promise<
       connection = s.message === 'reconnected' ? { ...s, message: `reconnected at ${new Date().toTimeString().slice(0, 8)}` } : s;
       redraw();
     },
+    onReset: () => {
+      void catchUp(opts.url, filters, stats.latest?.timestamp ?? null).then((calls) => {
+        for (const c of calls) stats.add(c);
+        redraw();
+      });
+    },
   });
   let refused: unknown = null;
   following.catch((err) => {
@@ -118,8 +129,11 @@ async function tailScreen(opts: TailOptions, filters: URLSearchParams): Promise<
 
 async function tailLines(opts: TailOptions, filters: URLSearchParams): Promise<void> {
   const seen = new TailStats();
+  let newest: string | null = null;
   const write = (c: LiveCall) => {
-    if (seen.add(c)) process.stdout.write(`${JSON.stringify(c)}\n`);
+    if (!seen.add(c)) return;
+    if (newest === null || c.timestamp > newest) newest = c.timestamp;
+    process.stdout.write(`${JSON.stringify(c)}\n`);
   };
   for (const c of await history(opts, filters)) write(c);
   const stop = new AbortController();
@@ -133,10 +147,30 @@ async function tailLines(opts: TailOptions, filters: URLSearchParams): Promise<v
     filters,
     signal: stop.signal,
     onCall: write,
+    onReset: () => {
+      void catchUp(opts.url, filters, newest).then((calls) => {
+        for (const c of calls) write(c);
+      });
+    },
     onStatus: (s) => {
       if (s.state === 'live') {
         if (s.message) process.stderr.write(`sightline: ${s.message} to ${opts.url}\n`);
       } else process.stderr.write(`sightline: ${s.message ?? 'connecting'} at ${opts.url}; trying again\n`);
     },
   });
+}
+
+/**
+ * The calls stored since a little before `newest` (the latest call seen), to fill a gap the live
+ * stream could not (a restarted server forgets its events): already-seen calls are dropped by
+ * the caller. Nothing when no call was seen yet, or when the server cannot answer.
+ */
+async function catchUp(url: string, filters: URLSearchParams, newest: string | null): Promise<LiveCall[]> {
+  if (newest === null) return [];
+  const from = new Date(Date.parse(newest) - 60_000).toISOString();
+  try {
+    return await recentCalls(url, filters, from);
+  } catch {
+    return [];
+  }
 }

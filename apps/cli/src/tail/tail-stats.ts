@@ -21,9 +21,8 @@ export interface ModelRollup {
   output: Sum;
   cacheWrite: Sum;
   cacheRead: Sum;
-  /** Sum and count of the known tokens/s, for their mean. */
-  speedSum: number;
-  speedCount: number;
+  /** The known tokens/s, for their median (one slow-to-start call skews a mean). */
+  readonly speed: QuantileSketch;
   cost: Sum;
 }
 
@@ -121,8 +120,7 @@ export class TailStats {
         output: null,
         cacheWrite: null,
         cacheRead: null,
-        speedSum: 0,
-        speedCount: 0,
+        speed: new QuantileSketch(),
         cost: null,
       };
       this.models.set(name, m);
@@ -133,10 +131,7 @@ export class TailStats {
     m.output = plus(m.output, c.output_tokens);
     m.cacheWrite = plus(m.cacheWrite, c.cache_write_tokens);
     m.cacheRead = plus(m.cacheRead, c.cache_read_tokens);
-    if (c.tokens_per_s !== null) {
-      m.speedSum += c.tokens_per_s;
-      m.speedCount++;
-    }
+    if (c.tokens_per_s !== null) m.speed.add(c.tokens_per_s);
     m.cost = plus(m.cost, c.cost_usd);
   }
 }

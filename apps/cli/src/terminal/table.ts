@@ -37,7 +37,7 @@ export function renderTable<R>(rows: readonly R[], columns: readonly Column<R>[]
     const dropped = shown.reduce((a, b) => ((columns[b]?.drop ?? 0) > (columns[a]?.drop ?? 0) ? b : a));
     shown = shown.filter((i) => i !== dropped);
   }
-  const line = (cells: (i: number) => string) => ` ${shown.map(cells).join(GAP)}`;
+  const line = (cells: (i: number) => string) => ` ${shown.map(cells).join(GAP)}`.trimEnd();
   const last = shown.at(-1);
   const pad = (text: string, i: number) => {
     const w = widths[i] as number;

@@ -105,6 +105,11 @@ export class QueryParams {
  */
 export function hexIdParam(what: string, text: string, chars: 16 | 32): string {
   const id = normalizeHexId(text, chars);
-  if (id === null) throw badRequest(`${what} must be ${chars} hex characters, got "${text}"`);
+  if (id === null) {
+    const zeros = new RegExp(`^0{${chars}}$`).test(text);
+    throw badRequest(
+      zeros ? `${what} is all zeros, which OTLP reserves for "no id"` : `${what} must be ${chars} hex characters, got "${text}"`,
+    );
+  }
   return id;
 }
