@@ -61,7 +61,7 @@ describe('connections', () => {
     const slowHeaders = await openClient(port(sl.otlpHttp));
     slowHeaders.socket.write('POST /v1/traces HTTP/1.1\r\n');
     const slowBody = await openClient(port(sl.otlpHttp));
-    slowBody.socket.write('POST /v1/traces HTTP/1.1\r\nHost: sightline\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n');
+    slowBody.socket.write('POST /v1/traces HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n');
     const trickle = setInterval(() => {
       slowHeaders.socket.write('X-Padding: 1\r\n');
       slowBody.socket.write(' ');
@@ -81,7 +81,7 @@ describe('connections', () => {
 
   it('closes a keep-alive connection that sends no next request after the keep-alive timeout', async () => {
     const client = await openClient(port(sl.api));
-    client.socket.write('GET /healthz HTTP/1.1\r\nHost: sightline\r\n\r\n');
+    client.socket.write('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
     const { text, afterMs } = await client.closed;
     expect(text).toMatch(/^HTTP\/1\.1 200 /);
     expect(text).not.toContain('408 Request Timeout');

@@ -350,7 +350,7 @@ describe('GET /api/live', () => {
     // A client that sends its request and then reads nothing.
     const socket = connect(Number(new URL(server.api).port), '127.0.0.1');
     await new Promise((r) => socket.once('connect', r));
-    socket.write(`GET /api/live?events=call HTTP/1.1\r\nHost: sightline\r\n\r\n`);
+    socket.write(`GET /api/live?events=call HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
     await sleep(100);
     socket.pause();
 
@@ -410,7 +410,7 @@ describe('GET /api/live', () => {
     const socket = connect(Number(new URL(server.api).port), '127.0.0.1');
     socket.on('error', () => {});
     await new Promise((r) => socket.once('connect', r));
-    socket.write(`GET /api/live HTTP/1.1\r\nHost: sightline\r\n\r\n`);
+    socket.write(`GET /api/live HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
     await sleep(100);
     socket.pause();
     for (let i = 0; i < 10; i++) await send(server, trace(Array.from({ length: 100 }, () => ({}))));
