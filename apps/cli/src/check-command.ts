@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
-import { DEFAULT_DB_PATH } from '@sightline/server';
-import { checkDatabase, SCHEMA_VERSION } from '@sightline/storage-sqlite';
 import { Command, Option } from 'commander';
+import { DEFAULT_DB_PATH } from './serve-command.js';
 
 /** Exit codes: the file passed; it is damaged; it could not be opened at all. */
 const OK = 0;
@@ -16,19 +15,21 @@ export function checkCommand(): Command {
     )
     .addOption(new Option('--db <path>', 'SQLite database file').env('SIGHTLINE_DB').default(DEFAULT_DB_PATH))
     .addOption(new Option('--quick', 'run quick_check: skips comparing indexes with their tables (much faster on a big file)'))
-    .action((opts: { db: string; quick?: boolean }) => {
-      process.exitCode = check(resolve(opts.db), opts.quick === true);
+    .action(async (opts: { db: string; quick?: boolean }) => {
+      process.exitCode = check(await import('@sightline/storage-sqlite'), resolve(opts.db), opts.quick === true);
     });
 }
 
-function check(path: string, quick: boolean): number {
+type SqliteModule = typeof import('@sightline/storage-sqlite');
+
+function check({ checkDatabase, SCHEMA_VERSION }: SqliteModule, path: string, quick: boolean): number {
   const result = checkDatabase(path, { quick });
   const name = quick ? 'quick check' : 'integrity check';
   if (result.status === 'unreadable') {
     process.stderr.write(`sightline: cannot open the database ${path}: ${result.reason}\n`);
     return UNREADABLE;
   }
-  const about = `${path} (${mib(result.bytes)}, schema version ${result.schemaVersion ?? 'unreadable'}${newer(result.schemaVersion)})`;
+  const about = `${path} (${mib(result.bytes)}, schema version ${result.schemaVersion ?? 'unreadable'}${newer(result.schemaVersion, SCHEMA_VERSION)})`;
   if (result.status === 'ok') {
     process.stdout.write(`ok: ${about} passed the ${name}\n`);
     return OK;
@@ -52,8 +53,8 @@ function mib(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
 
-function newer(version: number | null): string {
-  return version !== null && version > SCHEMA_VERSION ? `, newer than this Sightline's ${SCHEMA_VERSION}` : '';
+function newer(version: number | null, known: number): string {
+  return version !== null && version > known ? `, newer than this Sightline's ${known}` : '';
 }
 
 function plural(n: number): string {

@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { fillPast, type LoopOptions, type LoopResult, sendLive } from './demo/send-loop.js';
+import type { LoopOptions, LoopResult } from './demo/send-loop.js';
 import type { Tally } from './demo/tally.js';
 import { parseDuration, parsePositiveInt, parsePositiveNumber } from './options.js';
 import { callServer, errorOf, fail, serverUrlOption } from './server-client.js';
@@ -98,8 +98,8 @@ async function runDemo(opts: DemoOptions): Promise<void> {
   const progress = progressLine(live ? null : count);
   const loop: LoopOptions = { url, seed, signal: stop.signal, progress: progress.update };
   const result: LoopResult = live
-    ? await sendLive(loop, rate, count, opts.duration ?? Number.POSITIVE_INFINITY)
-    : await fillPast(loop, count, opts.since);
+    ? await (await sending()).sendLive(loop, rate, count, opts.duration ?? Number.POSITIVE_INFINITY)
+    : await (await sending()).fillPast(loop, count, opts.since);
   progress.done();
   process.off('SIGINT', onSignal);
 
@@ -177,4 +177,9 @@ function formatDuration(ms: number): string {
     if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
   }
   return ms >= 1_000 ? `${(ms / 1000).toFixed(1)}s` : `${ms}ms`;
+}
+
+/** The traffic generator, loaded when it runs (it brings in the span model and the encoder). */
+function sending(): Promise<typeof import('./demo/send-loop.js')> {
+  return import('./demo/send-loop.js');
 }

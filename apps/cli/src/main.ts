@@ -1,4 +1,3 @@
-import { VERSION } from '@sightline/server';
 import { Command, CommanderError } from 'commander';
 import { checkCommand } from './check-command.js';
 import { datasetsCommand } from './datasets-command.js';
@@ -11,6 +10,7 @@ import { callsCommand, sessionsCommand, statsCommand, tracesCommand } from './qu
 import { recomputeCostsCommand } from './recompute-command.js';
 import { serveCommand } from './serve-command.js';
 import { tailCommand } from './tail/tail-command.js';
+import { VERSION } from './version.js';
 
 /** Exit codes: 0 done, 1 it failed, 2 the command line was wrong (usage). */
 export const EXIT_USAGE = 2;

@@ -1,9 +1,6 @@
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { VERSION } from '@sightline/server';
 import { Command } from 'commander';
 import { serverUrlOption } from '../server-client.js';
-import { registerTools } from './mcp-tools.js';
+import { VERSION } from '../version.js';
 
 /** `sightline mcp`: a Model Context Protocol server over stdio, answering from a running Sightline. */
 export function mcpCommand(): Command {
@@ -20,6 +17,12 @@ Tools: list_traces, get_trace, list_llm_calls, get_llm_call, llm_stats, recent_e
   claude mcp add sightline -- npx sightline mcp --url http://127.0.0.1:4800`,
     )
     .action(async (o: { url: string }) => {
+      // Loaded here: the SDK takes a while, and no other command needs it.
+      const [{ McpServer }, { StdioServerTransport }, { registerTools }] = await Promise.all([
+        import('@modelcontextprotocol/sdk/server/mcp.js'),
+        import('@modelcontextprotocol/sdk/server/stdio.js'),
+        import('./mcp-tools.js'),
+      ]);
       const server = new McpServer({ name: 'sightline', version: VERSION });
       registerTools(server, o.url);
       await server.connect(new StdioServerTransport());

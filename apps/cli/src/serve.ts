@@ -1,0 +1,115 @@
+import { resolve } from 'node:path';
+import { PriceFileError } from '@sightline/core';
+import {
+  consoleLogger,
+  damageAdvice,
+  isLoopback,
+  type Listener,
+  openStorage,
+  PortInUseError,
+  type Pricing,
+  startServer,
+  VERSION,
+  WebUi,
+} from '@sightline/server';
+import { StorageDamagedError } from '@sightline/storage';
+import { DatabaseInUseError } from '@sightline/storage-sqlite';
+import type { ServeOptions } from './serve-command.js';
+
+const FLAG_OF: Record<Listener, string> = {
+  api: '--port or SIGHTLINE_PORT',
+  grpc: '--grpc-port or SIGHTLINE_GRPC_PORT',
+  'otlp-http': '--otlp-http-port or SIGHTLINE_OTLP_HTTP_PORT',
+};
+
+/** Runs the server with the flags given; stops it on SIGINT / SIGTERM. */
+export async function serve(opts: ServeOptions): Promise<void> {
+  const logger = consoleLogger();
+  const exposed = !isLoopback(opts.host);
+  if (exposed && !opts.insecure) {
+    process.stderr.write(
+      `error: --host ${opts.host} listens beyond this machine, and Sightline does not ask for keys yet: anyone who reaches the port would read every prompt and answer. Keep it on 127.0.0.1 (put your own access control in front), or start it with --insecure if that is what you want.\n(run "sightline serve --help" for usage)\n`,
+    );
+    process.exit(2);
+  }
+  const dbPath = resolve(opts.db);
+  let storage: ReturnType<typeof openStorage>;
+  try {
+    storage = openStorage({ kind: opts.storage, path: dbPath, memoryCapacity: opts.memoryCapacity, logger, searchIndex: opts.searchIndex });
+  } catch (err) {
+    if (err instanceof DatabaseInUseError) fail(`${err.message}; stop it or choose another with --db`);
+    if (err instanceof StorageDamagedError) fail(damageAdvice(err.message));
+    fail(`cannot open the database ${dbPath}: ${(err as Error).message}`);
+  }
+  let server: Awaited<ReturnType<typeof startServer>>;
+  try {
+    server = await startServer({
+      storage,
+      host: opts.host,
+      port: opts.port,
+      grpcPort: opts.grpcPort,
+      otlpHttpPort: opts.otlpHttpPort,
+      logger,
+      llmCalls: opts.llmCalls,
+      pricesFile: opts.prices === undefined ? null : resolve(opts.prices),
+      publicUrl: opts.publicUrl ?? null,
+      corsOrigins: opts.corsOrigin ?? [],
+    });
+  } catch (err) {
+    if (err instanceof PortInUseError) {
+      fail(
+        `port ${err.port} on ${err.host} is already in use (is another Sightline running?). Choose another with ${FLAG_OF[err.listener]}.`,
+      );
+    }
+    if (err instanceof PriceFileError) fail(err.message);
+    fail(`cannot start: ${(err as Error).message}`);
+  }
+  if (exposed)
+    logger.warn(`listening on ${opts.host} with no keys (--insecure): anyone who reaches these ports reads every prompt and answer`);
+  const url = (port: number) => `http://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${port}`;
+  process.stderr.write(
+    [
+      `Sightline ${VERSION}`,
+      `  Web UI           ${WebUi.installed().available ? `${url(server.ports.api)}/` : 'not built (run `npm run build` in the repository)'}`,
+      `  API + OTLP/HTTP  ${url(server.ports.api)}   (OpenAPI: ${url(server.ports.api)}/api/openapi.json)`,
+      `  OTLP/HTTP        ${url(server.ports.otlpHttp)}/v1/traces`,
+      `  OTLP/gRPC        ${opts.host}:${server.ports.grpc}`,
+      `  Storage          ${opts.storage === 'sqlite' ? `SQLite ${dbPath}` : `memory (last ${opts.memoryCapacity} spans)`}`,
+      `  LLM calls        ${opts.llmCalls ? describePrices(server.pricing) : 'off (--no-llm-calls)'}`,
+      `  Text search      ${storage.reader.capabilities.textSearch ? 'on' : 'off (--no-search-index)'}`,
+      '',
+    ].join('\n'),
+  );
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) {
+      logger.warn(`${signal} again: exiting without waiting`);
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info(`${signal}: finishing in-flight requests and committing accepted data`);
+    server.close().then(
+      () => {
+        logger.info('stopped');
+        process.exit(0);
+      },
+      (err) => {
+        logger.error('shutdown failed', err);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+function describePrices(pricing: Pricing): string {
+  const p = pricing.describe();
+  const builtin = `${p.builtin.models.toLocaleString('en-US')} built-in model prices (as of ${p.builtin.as_of})`;
+  return p.overrides ? `${builtin} + ${p.overrides.models} from ${p.overrides.file}` : builtin;
+}
+
+function fail(message: string): never {
+  process.stderr.write(`sightline: ${message}\n`);
+  process.exit(1);
+}
