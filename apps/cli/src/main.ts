@@ -5,7 +5,7 @@ import { demoCommand } from './demo-command.js';
 import { mcpCommand } from './mcp/mcp-command.js';
 import { exportCommand } from './move/export-command.js';
 import { importCommand } from './move/import-command.js';
-import { sessionCommand, traceCommand } from './query/detail-commands.js';
+import { callCommand, sessionCommand, traceCommand } from './query/detail-commands.js';
 import { callsCommand, sessionsCommand, statsCommand, tracesCommand } from './query/list-commands.js';
 import { recomputeCostsCommand } from './recompute-command.js';
 import { serveCommand } from './serve-command.js';
@@ -32,6 +32,7 @@ export function program(): Command {
     .addCommand(tracesCommand())
     .addCommand(traceCommand())
     .addCommand(callsCommand())
+    .addCommand(callCommand())
     .addCommand(sessionsCommand())
     .addCommand(sessionCommand())
     .addCommand(statsCommand())

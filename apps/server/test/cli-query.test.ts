@@ -62,6 +62,16 @@ describe('the query commands', () => {
     const calls = await cli('calls', '--provider', 'anthropic', '--limit', '20');
     expect(calls.code).toBe(0);
     for (const line of dataLines(calls.out)) expect(line).toContain('anthropic');
+    // One of them in full: its figures and its messages.
+    const spanId = /[0-9a-f]{16}$/.exec(dataLines(calls.out)[0] as string)?.[0] as string;
+    const { body: detail } = await getJson(sl.api, `/api/llm-calls/${spanId}`);
+    const one = await cli('call', spanId);
+    expect(one.code).toBe(0);
+    expect(one.out.split('\n')[0]).toContain(detail.model);
+    expect(one.out).toContain(`span ${spanId}`);
+    const asked = detail.input_messages.find((m: { role: string }) => m.role === 'user').parts[0].content as string;
+    expect(one.out).toContain(`user       ${asked.slice(0, 30)}`);
+    expect((await cli('call', 'nothex')).code).toBe(2);
     const stats = await cli('stats', '--group-by', 'model', '--since', '1d');
     const { body } = await getJson(sl.api, '/api/metrics?group_by=model&start=1d');
     expect(stats.out.split('\n')[0]).toMatch(/^ MODEL +CALLS +ERRORS +IN +OUT +CACHED +COST +P50 +P95 +P99 +TTFT P50$/);

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { serverUrlOption } from '../server-client.js';
+import { type CallDetail, renderCall } from './call-view.js';
 import { outputStyle } from './output.js';
 import { getApi, printJson } from './query-client.js';
 import { renderConversation, type SessionDetail } from './session-view.js';
@@ -50,5 +51,23 @@ export function sessionCommand(): Command {
       const { style, width } = outputStyle();
       process.stdout.write(renderConversation(detail, style, width));
       if (detail.next_cursor) process.stderr.write('(the first 1,000 calls are shown; the rest with --json and the API’s cursor)\n');
+    });
+}
+
+const HEX16 = /^[0-9a-fA-F]{16}$/;
+
+/** `sightline call SPAN_ID`: one LLM call in full. */
+export function callCommand(): Command {
+  return new Command('call')
+    .description('Show one LLM call in full: model, tokens, timing, cost and its source, parameters, and its messages in and out')
+    .argument('<span-id>', 'the call’s span id (16 hex characters; `sightline calls` lists them)')
+    .addOption(serverUrlOption())
+    .option('--json', 'print the API’s JSON instead')
+    .action(async (spanId: string, o: { url: string; json?: boolean }) => {
+      if (!HEX16.test(spanId)) usageError('call', `"${spanId}" is not a span id (16 hex characters)`);
+      const call = await getApi<CallDetail>(o.url, `/api/llm-calls/${spanId.toLowerCase()}`);
+      if (o.json) return printJson(call);
+      const { style, width } = outputStyle();
+      process.stdout.write(renderCall(call, style, width));
     });
 }

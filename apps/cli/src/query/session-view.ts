@@ -80,7 +80,8 @@ export function renderConversation(detail: SessionDetail, style: Style, width: n
   return out.join('');
 }
 
-function messageText(m: Message, width: number, style: Style): string {
+/** One message as indented text: its role, then each part (text, tool call, tool result) wrapped to the width. */
+export function messageText(m: Message, width: number, style: Style): string {
   const out: string[] = [];
   const role = m.role === 'assistant' ? style.green(m.role) : m.role === 'user' ? style.cyan(m.role) : style.magenta(m.role);
   for (const p of m.parts) {
