@@ -1,38 +1,18 @@
+import type { LiveCall } from '../tail/live-call.js';
 import { clock, count, ms, rate, UNKNOWN, usd } from '../terminal/format.js';
 import { byThreshold, LATENCY_MS, type Style, TTFT_MS } from '../terminal/style.js';
 import { type Message, messageText } from './session-view.js';
 
 /** `GET /api/llm-calls/{span_id}`: one call in full (what the view shows of it). */
-export interface CallDetail {
-  readonly trace_id: string;
-  readonly span_id: string;
-  readonly timestamp: string;
-  readonly service_name: string | null;
-  readonly provider: string | null;
-  readonly request_model: string | null;
-  readonly model: string | null;
-  readonly operation: string | null;
+export interface CallDetail extends LiveCall {
   readonly is_streaming: boolean | null;
-  readonly input_tokens: number | null;
-  readonly output_tokens: number | null;
-  readonly cache_read_tokens: number | null;
-  readonly reasoning_tokens: number | null;
-  readonly ttft_ms: number | null;
-  readonly duration_ms: number;
-  readonly tokens_per_s: number | null;
-  readonly cost_usd: number | null;
   readonly cost_source: string | null;
   readonly finish_reasons: string[] | null;
-  readonly is_error: boolean;
-  readonly error_type: string | null;
-  readonly status_code: number | null;
-  readonly session_id: string | null;
   readonly user_id: string | null;
   readonly parameters: Record<string, unknown> | null;
   readonly input_messages: Message[] | null;
   readonly output_messages: Message[] | null;
   readonly vocabulary: string | null;
-  readonly counted: boolean;
   readonly duplicate_of: string | null;
 }
 

@@ -7,24 +7,11 @@ import { byThreshold, LATENCY_MS, TTFT_MS } from '../terminal/style.js';
 import { type FilterOptions, filterParams, withFilters } from './filter-options.js';
 import { moreNote, printTable } from './output.js';
 import { getApi, printJson } from './query-client.js';
+import type { TraceRow } from './trace-view.js';
 
 interface Page<T> {
   data: T[];
   next_cursor: string | null;
-}
-
-interface TraceRow {
-  trace_id: string;
-  root_span_name: string;
-  service_name: string;
-  start_time: string;
-  duration_ms: number;
-  span_count: number;
-  error_count: number;
-  llm_call_count: number;
-  total_tokens: number | null;
-  cost_usd: number | null;
-  session_id: string | null;
 }
 
 interface SessionRow {

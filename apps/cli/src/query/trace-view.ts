@@ -3,22 +3,25 @@ import { byThreshold, LATENCY_MS, type Style } from '../terminal/style.js';
 import { renderTable } from '../terminal/table.js';
 import { type TreeCall, type TreeRow, type TreeSpan, traceTree } from './trace-tree.js';
 
+/** A trace as `GET /api/traces` lists it (what the commands show of it). */
+export interface TraceRow {
+  trace_id: string;
+  root_span_name: string;
+  service_name: string;
+  start_time: string;
+  duration_ms: number;
+  span_count: number;
+  error_count: number;
+  llm_call_count: number;
+  total_tokens: number | null;
+  cost_usd: number | null;
+  session_id: string | null;
+  user_id: string | null;
+}
+
 /** `GET /api/traces/{id}`: the trace's summary and its spans. */
 export interface TraceDetail {
-  trace: {
-    trace_id: string;
-    root_span_name: string;
-    service_name: string;
-    start_time: string;
-    duration_ms: number;
-    span_count: number;
-    error_count: number;
-    llm_call_count: number;
-    total_tokens: number | null;
-    cost_usd: number | null;
-    session_id: string | null;
-    user_id: string | null;
-  };
+  trace: TraceRow;
   spans: TreeSpan[];
 }
 
