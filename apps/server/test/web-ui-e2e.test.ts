@@ -442,6 +442,61 @@ describe('the web UI in Chromium', () => {
     await page.getByRole('complementary', { name: 'Selected span' }).locator('.message.user').getByText(FOLLOW_UP).waitFor();
   });
 
+  it('lists the OTLP metrics received; one opens as a chart and a table of groups, grouped by the keys typed', async () => {
+    const now = BigInt(Date.now()) * MS;
+    const point = (type: string, seconds: number, value: number) => ({
+      attributes: [{ key: 'gen_ai.token.type', value: { stringValue: type } }],
+      startTimeUnixNano: String(now - 600_000n * MS),
+      timeUnixNano: String(now - BigInt(seconds) * 1000n * MS),
+      asInt: String(value),
+    });
+    const body = {
+      resourceMetrics: [
+        {
+          resource: { attributes: [{ key: 'service.name', value: { stringValue: 'e2e-metrics' } }] },
+          scopeMetrics: [
+            {
+              metrics: [
+                {
+                  name: 'e2e.tokens',
+                  unit: '{token}',
+                  description: 'Tokens the e2e app used',
+                  sum: {
+                    aggregationTemporality: 2,
+                    isMonotonic: true,
+                    dataPoints: [point('input', 300, 100), point('input', 60, 400), point('output', 60, 50)],
+                  },
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    const res = await fetch(`${sl.otlpHttp}/v1/metrics`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    expect(res.status).toBe(200);
+    const page = await open('/metrics');
+    await page.getByRole('heading', { name: 'Metrics' }).waitFor();
+    const row = page.getByRole('table', { name: 'Metrics' }).getByRole('row').filter({ hasText: 'e2e.tokens' });
+    await row.click();
+    await page.waitForURL(/name=e2e\.tokens/);
+    await page.getByRole('heading', { name: 'e2e.tokens' }).waitFor();
+    await page.getByText('Tokens the e2e app used').waitFor();
+    // The increase of the counter over the range: 400 in, 50 out, all in one group until grouped.
+    const groups = page.getByRole('table', { name: 'Groups' });
+    await eventually(() => groups.getByRole('row').nth(1).innerText()).toMatch(/all\s+450 token/);
+    await page.getByLabel('Group by attribute keys').fill('gen_ai.token.type');
+    await page.getByLabel('Group by attribute keys').press('Enter');
+    await page.waitForURL(/group_by=gen_ai\.token\.type/);
+    await eventually(() => groups.getByRole('row').nth(1).innerText()).toMatch(/gen_ai\.token\.type=input\s+400 token/);
+    expect(await groups.getByRole('row').nth(2).innerText()).toMatch(/gen_ai\.token\.type=output\s+50 token/);
+    expect(await page.locator('.metric-detail canvas').count()).toBeGreaterThan(0);
+  });
+
   it('shows the dashboard’s figures and charts; hovering a chart shows its values', async () => {
     const page = await open('/dashboard');
     await page.getByRole('heading', { name: 'Dashboard' }).waitFor();

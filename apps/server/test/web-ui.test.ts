@@ -42,6 +42,7 @@ describe('the web UI at / on the main port', () => {
       '/sessions',
       '/sessions/conv-42',
       '/dashboard',
+      '/metrics',
     ]) {
       const res = await get(path);
       expect(res.status, path).toBe(200);

@@ -3,6 +3,7 @@ import { Layout, NotFound } from './components/layout';
 import { parseSearch, stringifySearch } from './lib/search';
 import { CallsPage, parseCallsSearch } from './pages/calls-page';
 import { DashboardPage, parseDashboardSearch } from './pages/dashboard-page';
+import { MetricsPage, parseMetricsSearch } from './pages/metrics-page';
 import { SessionPage } from './pages/session-page';
 import { parseSessionsSearch, SessionsPage } from './pages/sessions-page';
 import { TracePage } from './pages/trace-page';
@@ -63,7 +64,23 @@ export const dashboardRoute = createRoute({
   component: DashboardPage,
 });
 
-const routeTree = rootRoute.addChildren([indexRoute, tracesRoute, traceRoute, callsRoute, sessionsRoute, sessionRoute, dashboardRoute]);
+export const metricsRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/metrics',
+  validateSearch: parseMetricsSearch,
+  component: MetricsPage,
+});
+
+const routeTree = rootRoute.addChildren([
+  indexRoute,
+  tracesRoute,
+  traceRoute,
+  callsRoute,
+  sessionsRoute,
+  sessionRoute,
+  dashboardRoute,
+  metricsRoute,
+]);
 
 export const router = createRouter({
   routeTree,

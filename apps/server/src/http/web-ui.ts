@@ -40,6 +40,7 @@ const APP_PATHS = [
   /^\/sessions\/?$/,
   /^\/sessions\/[^/]+\/?$/,
   /^\/dashboard\/?$/,
+  /^\/metrics\/?$/,
 ];
 
 interface File {

@@ -253,3 +253,37 @@ export interface MetricsSeries {
     readonly ttft_ms: { readonly p50: (number | null)[]; readonly p95: (number | null)[] };
   };
 }
+
+export interface OtelMetricInfo {
+  readonly name: string;
+  readonly kind: string;
+  readonly unit: string;
+  readonly description: string;
+  readonly series: number;
+  readonly points: number;
+  readonly last_seen: string;
+}
+
+export interface OtelMetricGroup {
+  readonly key: Record<string, JsonValue>;
+  readonly series: number;
+  readonly value: number | null;
+  readonly count?: number | null;
+  readonly avg?: number | null;
+  readonly min: number | null;
+  readonly max: number | null;
+  readonly p50?: number | null;
+  readonly p95?: number | null;
+  readonly points: readonly { readonly time: string; readonly value: number | null }[];
+}
+
+export interface OtelMetric {
+  readonly name: string;
+  readonly kind: string | null;
+  readonly unit: string | null;
+  readonly description: string | null;
+  readonly value: 'increase' | 'latest' | null;
+  readonly step_seconds: number;
+  readonly groups: OtelMetricGroup[];
+  readonly truncated: boolean;
+}

@@ -6,6 +6,7 @@ const NAV = [
   { to: '/calls', label: 'LLM calls' },
   { to: '/sessions', label: 'Sessions' },
   { to: '/dashboard', label: 'Dashboard' },
+  { to: '/metrics', label: 'Metrics' },
 ] as const;
 
 /** The frame of every page: the brand, the sections, the page. */

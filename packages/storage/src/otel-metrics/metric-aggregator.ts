@@ -177,13 +177,14 @@ export class MetricAggregator implements MetricSink {
 
   private addIncrease(s: SeriesState, g: GroupState, p: StoredMetricPoint): void {
     const prev = s.prev;
-    // A point continues its series when it has the same start and nothing went down.
+    // A point continues its series when it has the same start and nothing went down (value, count or sum).
     const continues =
       prev !== null &&
       (this.first as MetricSeries).temporality === 'cumulative' &&
       prev.startTimeUnixNano === p.startTimeUnixNano &&
       (p.value ?? 0) >= (prev.value ?? 0) &&
-      (p.count ?? 0) >= (prev.count ?? 0);
+      (p.count ?? 0) >= (prev.count ?? 0) &&
+      (p.sum ?? 0) >= (prev.sum ?? 0);
     // A cumulative series seen first inside the range counts from zero only if it also began inside it.
     const baseline =
       (this.first as MetricSeries).temporality === 'cumulative' && prev === null && p.startTimeUnixNano < this.query.startUnixNano;
