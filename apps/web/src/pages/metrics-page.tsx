@@ -151,40 +151,42 @@ export function MetricsPage() {
               {chart ? <TimeChart times={chart.times} series={chart.series} format={format} stacked={m?.value === 'increase'} /> : null}
               {m && m.groups.length === 0 ? <p className="muted">No points of {name} in this range.</p> : null}
               {m && m.groups.length > 0 ? (
-                <table className="data" aria-label="Groups">
-                  <thead>
-                    <tr>
-                      <th>Group</th>
-                      <th className="num">Value</th>
-                      {distribution ? (
-                        <>
-                          <th className="num">Count</th>
-                          <th className="num">Mean</th>
-                          <th className="num">p50</th>
-                          <th className="num">p95</th>
-                        </>
-                      ) : null}
-                      <th className="num">Series</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {m.groups.map((g) => (
-                      <tr key={keyText(g.key)}>
-                        <td className="mono">{keyText(g.key) || 'all'}</td>
-                        <td className="num">{withUnit(g.value, unit)}</td>
+                <div className="metric-groups">
+                  <table className="data" aria-label="Groups">
+                    <thead>
+                      <tr>
+                        <th>Group</th>
+                        <th className="num">Value</th>
                         {distribution ? (
                           <>
-                            <td className="num">{formatCount(g.count ?? null)}</td>
-                            <td className="num">{withUnit(g.avg, unit)}</td>
-                            <td className="num">{withUnit(g.p50, unit)}</td>
-                            <td className="num">{withUnit(g.p95, unit)}</td>
+                            <th className="num">Count</th>
+                            <th className="num">Mean</th>
+                            <th className="num">p50</th>
+                            <th className="num">p95</th>
                           </>
                         ) : null}
-                        <td className="num">{formatCount(g.series)}</td>
+                        <th className="num">Series</th>
                       </tr>
-                    ))}
-                  </tbody>
-                </table>
+                    </thead>
+                    <tbody>
+                      {m.groups.map((g) => (
+                        <tr key={keyText(g.key)}>
+                          <td className="mono">{keyText(g.key) || 'all'}</td>
+                          <td className="num">{withUnit(g.value, unit)}</td>
+                          {distribution ? (
+                            <>
+                              <td className="num">{formatCount(g.count ?? null)}</td>
+                              <td className="num">{withUnit(g.avg, unit)}</td>
+                              <td className="num">{withUnit(g.p50, unit)}</td>
+                              <td className="num">{withUnit(g.p95, unit)}</td>
+                            </>
+                          ) : null}
+                          <td className="num">{formatCount(g.series)}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </div>
               ) : null}
               {m?.truncated ? <p className="muted">Only the 20 largest groups are shown.</p> : null}
             </div>
