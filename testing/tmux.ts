@@ -38,9 +38,13 @@ export class TmuxSession {
     return session;
   }
 
-  /** The screen as text, one line per row (with `colors`, the ANSI escapes too; with `history`, the lines scrolled off too). */
-  capture(colors = false, history = false): string {
-    return this.tmux('capture-pane', '-p', '-t', 'main', ...(colors ? ['-e'] : []), ...(history ? ['-S', '-'] : []));
+  /**
+   * The screen as text, one line per row (with `colors`, the ANSI escapes too; with `history`, the lines scrolled off
+   * too; with `joined`, a line the terminal wrapped because it was too long comes back as the one line it was).
+   */
+  capture(colors = false, history = false, joined = false): string {
+    const flags = [...(colors ? ['-e'] : []), ...(history ? ['-S', '-'] : []), ...(joined ? ['-J'] : [])];
+    return this.tmux('capture-pane', '-p', '-t', 'main', ...flags);
   }
 
   sendKeys(...keys: string[]): void {

@@ -98,18 +98,25 @@ describe('the query commands', () => {
     expect(conversation.out).toContain(`user       ${question.slice(0, 40)}`);
   });
 
-  it('fits the terminal it prints to', async () => {
-    const term = TmuxSession.start(`${process.execPath} ${SIGHTLINE_BIN} traces --url ${sl.api} --limit 15`, { width: 72, height: 30 });
-    try {
-      const screen = await until(() => {
-        expect(term.running()).toBe(false);
-        const text = term.capture(false, true);
-        expect(text).toContain('TRACE ID');
-        return text;
-      });
-      for (const line of screen.split('\n')) expect(line.trimEnd().length, line).toBeLessThanOrEqual(72);
-    } finally {
-      term.kill();
+  it('fits the terminal it prints to: a table, and a conversation with its turns’ figures', async () => {
+    const sessions = await getJson(sl.api, '/api/sessions?label.team=support&limit=1');
+    const runs = [
+      ['traces --limit 15', 'TRACE ID'],
+      [`session ${sessions.body.data[0].session_id}`, 'Turn 1 ·'],
+    ];
+    for (const [args, shown] of runs) {
+      const term = TmuxSession.start(`${process.execPath} ${SIGHTLINE_BIN} ${args} --url ${sl.api}`, { width: 72, height: 30 });
+      try {
+        const screen = await until(() => {
+          expect(term.running()).toBe(false);
+          const text = term.capture(false, true, true);
+          expect(text).toContain(shown);
+          return text;
+        });
+        for (const line of screen.split('\n')) expect(line.trimEnd().length, line).toBeLessThanOrEqual(72);
+      } finally {
+        term.kill();
+      }
     }
   });
 

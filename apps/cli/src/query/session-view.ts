@@ -54,18 +54,34 @@ export function renderConversation(detail: SessionDetail, style: Style, width: n
     `${count(s.call_count)} LLM calls`,
     `${count(s.total_tokens)} tokens`,
     usd(s.cost_usd),
-    s.error_count ? style.red(`${s.error_count} errors`) : null,
+    s.error_count ? `${s.error_count} errors` : null,
     s.users.length ? `users ${s.users.join(', ')}` : null,
     labels.length ? labels.join(' ') : null,
   ].filter((x) => x !== null);
-  out.push(`${figures.join(style.dim(' · '))}\n`);
+  const errors = `${s.error_count} errors`;
+  for (const line of fitParts(figures, width)) out.push(`${s.error_count ? line.replace(errors, style.red(errors)) : line}\n`);
   // A conversation resends what came before: each message is shown the first time it comes.
   const shown = new Set<string>();
   const turns = detail.calls.filter((c) => c.counted);
   turns.forEach((c, i) => {
-    const status = c.is_error ? style.red(` · ${c.status_code ?? c.error_type ?? 'error'}`) : '';
-    const figures = `${clock(c.timestamp)} · ${c.model ?? c.request_model ?? UNKNOWN} · ${count(c.input_tokens)} → ${count(c.output_tokens)} tokens · ${usd(c.cost_usd)} · ${ms(c.duration_ms)} · trace ${c.trace_id.slice(0, 8)}`;
-    out.push(`\n${style.bold(`Turn ${i + 1}`)} ${style.dim(`· ${figures}`)}${status}\n`);
+    const figures = [
+      clock(c.timestamp),
+      c.model ?? c.request_model ?? UNKNOWN,
+      `${count(c.input_tokens)} → ${count(c.output_tokens)} tokens`,
+      usd(c.cost_usd),
+      ms(c.duration_ms),
+      `trace ${c.trace_id.slice(0, 8)}`,
+    ];
+    const status = c.is_error ? String(c.status_code ?? c.error_type ?? 'error') : null;
+    const turn = `Turn ${i + 1}`;
+    const lines = fitParts([turn, ...figures, ...(status ? [status] : [])], width);
+    // Styled after fitting, so escape codes never count as width: the turn bold, its figures dim, a failure red.
+    lines.forEach((line, n) => {
+      const text = n === 0 ? line.slice(turn.length) : line;
+      const last = status !== null && n === lines.length - 1;
+      const painted = last ? style.dim(text.slice(0, -status.length)) + style.red(status) : style.dim(text);
+      out.push(`${n === 0 ? `\n${style.bold(turn)}` : ''}${painted}\n`);
+    });
     const messages = [...(c.input_messages ?? []).filter((m) => m.role !== 'system'), ...(c.output_messages ?? [])];
     let any = false;
     for (const m of messages) {
@@ -100,6 +116,20 @@ export function messageText(m: Message, width: number, style: Style): string {
     }
   }
   return out.join('');
+}
+
+/** Parts joined by " · " into lines of at most `width` characters; a part that does not fit starts an indented line. */
+function fitParts(parts: string[], width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const part of parts) {
+    if (line && line.length + 3 + part.length > width) {
+      lines.push(line);
+      line = `  ${part}`;
+    } else line = line ? `${line} · ${part}` : part;
+  }
+  lines.push(line);
+  return lines;
 }
 
 /** Text broken into lines of at most `width` characters, at spaces where it can. */
