@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildSpan, buildTrace, describeStorageConformance, ingestCalls, llmSpan, T0 } from '@sightline/storage/testing';
+import { buildSpan, buildTrace, describeStorageConformance, ingestCalls, llmSpan, metricPoint, T0 } from '@sightline/storage/testing';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema/migrations.js';
@@ -23,6 +23,29 @@ describe('sqlite storage', () => {
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     db.close();
+  });
+
+  it('keeps metric series apart after a write that was rolled back', async () => {
+    const path = freshPath();
+    const store = new SqliteStorage({ path });
+    await store.write([{ project: 'default', spans: [] }]);
+    const db = new Database(path);
+    db.exec("CREATE TRIGGER refuse BEFORE INSERT ON metric_points WHEN NEW.value = 666 BEGIN SELECT RAISE(ABORT, 'refused'); END");
+    const input = (s: number, value: number) => metricPoint(s, { value });
+    const output = (s: number, value: number) => metricPoint(s, { value, attributes: { 'gen_ai.token.type': 'output' } });
+    await expect(store.writer.write([{ project: 'default', spans: [], metrics: [input(10, 666)] }])).rejects.toThrow();
+    await store.writer.write([{ project: 'default', spans: [], metrics: [output(10, 40), input(20, 100)] }]);
+    const seen: { type: unknown; values: (number | null)[] }[] = [];
+    await store.otelMetrics?.scan('default', 'gen_ai.client.token.usage', T0, T0 + 60_000_000_000n, {
+      series: (s) => seen.push({ type: s.attributes['gen_ai.token.type'], values: [] }),
+      point: (p) => seen.at(-1)?.values.push(p.value),
+    });
+    expect(seen.sort((a, b) => String(a.type).localeCompare(String(b.type)))).toEqual([
+      { type: 'input', values: [100] },
+      { type: 'output', values: [40] },
+    ]);
+    db.close();
+    await store.close();
   });
 
   it('keeps what was written across close and reopen', async () => {

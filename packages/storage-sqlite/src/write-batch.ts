@@ -153,6 +153,7 @@ export class BatchWriter {
     this.calls.reset();
     this.spanNames.reset();
     this.traces.clear();
+    this.seriesIds.clear();
   }
 
   /** The id of a metric point's series, made on its first point. */
