@@ -20,8 +20,11 @@ export class JsonStream {
   private parts: string[] = [];
   private chars = 0;
 
-  constructor(private readonly res: ServerResponse) {
-    res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'X-Content-Type-Options': 'nosniff' });
+  constructor(
+    private readonly res: ServerResponse,
+    contentType = 'application/json; charset=utf-8',
+  ) {
+    res.writeHead(200, { 'Content-Type': contentType, 'X-Content-Type-Options': 'nosniff' });
   }
 
   write(text: string): void {

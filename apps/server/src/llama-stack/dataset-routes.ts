@@ -1,8 +1,7 @@
-import type { ServerResponse } from 'node:http';
 import type { DatasetStore } from '@sightline/storage';
 import { QueryParams } from '../api/query-params.js';
 import { notFound } from '../http/http-error.js';
-import { ClientGoneError } from '../http/json-stream.js';
+import { JsonStream } from '../http/json-stream.js';
 import { sendJson } from '../http/respond.js';
 import type { Router } from '../http/router.js';
 import type { Ingest } from '../ingest/ingest.js';
@@ -30,19 +29,13 @@ export function addDatasetRoutes(router: Router, datasets: DatasetStore | undefi
     const project = ingest.projectOf(req);
     let page = await store.readRows(project, name, 0, ROW_SLICE);
     if (!page) throw notFound(`dataset "${name}" not found`);
-    res.writeHead(200, { 'Content-Type': 'application/x-ndjson; charset=utf-8', 'X-Content-Type-Options': 'nosniff' });
+    const out = new JsonStream(res, 'application/x-ndjson; charset=utf-8');
     for (;;) {
-      if (page.rows.length) await send(res, `${page.rows.join('\n')}\n`);
+      if (page.rows.length) out.write(`${page.rows.join('\n')}\n`);
+      await out.flush();
       if (page.next === null) break;
       page = (await store.readRows(project, name, page.next, ROW_SLICE)) ?? { rows: [], next: null };
     }
-    res.end();
+    await out.end();
   });
-}
-
-/** Writes a chunk, waiting for the client to take it (backpressure). */
-async function send(res: ServerResponse, text: string): Promise<void> {
-  if (res.destroyed) throw new ClientGoneError();
-  if (!res.write(text)) await new Promise<void>((resolve) => res.once('drain', resolve).once('close', resolve));
-  if (res.destroyed) throw new ClientGoneError();
 }
