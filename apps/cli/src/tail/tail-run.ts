@@ -51,13 +51,12 @@ export async function tailScreen(opts: TailOptions, filters: URLSearchParams): P
   following.catch((err) => {
     refused = err;
     stop.abort();
-    process.stdin.emit('data', Buffer.from('q'));
   });
   await runFullScreen(
     (columns, rows) =>
       renderScreen({ stats, url: opts.url, filters: shown, connection, now: Date.now(), since: opts.since ?? null }, columns, rows, style),
     {
-      style,
+      stop: stop.signal,
       onChange: (r) => {
         redraw = r;
       },

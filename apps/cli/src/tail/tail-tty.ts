@@ -1,23 +1,18 @@
-import type { Style } from '../terminal/style.js';
-
-/** What the full-screen console needs of the terminal. */
-export interface Terminal {
-  readonly columns: number;
-  readonly rows: number;
-  write(text: string): void;
-}
-
 const ENTER = '\x1b[?1049h\x1b[?25l';
 const LEAVE = '\x1b[?25h\x1b[?1049l';
 
+/** Frames are drawn at most this often when something changed. */
+const FRAME_MS = 100;
+
 /**
  * Runs a full-screen view on the terminal: the alternate screen with the cursor hidden, a frame
- * drawn at most every `intervalMs` when something changed (and every second for the clock), on
- * resize at once; `q`, Esc or Ctrl-C quit. Resolves when the user quits; the screen is restored.
+ * drawn at most every 100 ms when something changed (and every second for the clock), on resize
+ * at once; `q`, Esc or Ctrl-C quit, as does `stop` aborting. Resolves when it quits; the screen is
+ * restored.
  */
 export function runFullScreen(
   draw: (columns: number, rows: number) => string[],
-  hooks: { onChange: (redraw: () => void) => void; style: Style; intervalMs?: number },
+  hooks: { onChange: (redraw: () => void) => void; stop: AbortSignal },
 ): Promise<void> {
   const out = process.stdout;
   const input = process.stdin;
@@ -33,7 +28,7 @@ export function runFullScreen(
     const redraw = () => {
       if (pending) return;
       pending = true;
-      const wait = Math.max(0, (hooks.intervalMs ?? 100) - (Date.now() - last));
+      const wait = Math.max(0, FRAME_MS - (Date.now() - last));
       setTimeout(frame, wait);
     };
     const tick = setInterval(redraw, 1_000);
@@ -46,6 +41,7 @@ export function runFullScreen(
       out.write(LEAVE);
       process.off('SIGINT', quit);
       process.off('SIGTERM', quit);
+      hooks.stop.removeEventListener('abort', quit);
       resolve();
     };
     const onKey = (data: Buffer) => {
@@ -56,10 +52,12 @@ export function runFullScreen(
     out.on('resize', frame);
     process.on('SIGINT', quit);
     process.on('SIGTERM', quit);
+    hooks.stop.addEventListener('abort', quit);
     if (input.isTTY) input.setRawMode(true);
     input.on('data', onKey);
     input.resume();
     hooks.onChange(redraw);
     frame();
+    if (hooks.stop.aborted) quit();
   });
 }
