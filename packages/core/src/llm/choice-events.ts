@@ -1,4 +1,3 @@
-import { bedrockPart } from './bedrock-blocks.js';
 import type { CallDraft } from './call-draft.js';
 import type { Message } from './llm-call.js';
 import { messageFromPlain, toolCallsOf } from './messages.js';
@@ -29,20 +28,11 @@ export function readChoiceEvents(d: CallDraft): void {
     d.set('toolCallCount', calls.length, 'derived: number of tool calls');
 }
 
-type Plain = Record<string, unknown>;
-const isObject = (v: unknown): v is Plain => v !== null && typeof v === 'object' && !Array.isArray(v);
-
 /** One choice's message: Bedrock content blocks, an OpenAI-style message, or plain text. */
 function choiceMessage(value: unknown, finish: string | null): Message | null {
-  let message: Message | null = null;
-  if (Array.isArray(value)) {
-    const parts = value.flatMap(bedrockPart);
-    message = parts.length ? { role: 'assistant', parts } : null;
-  } else if (typeof value === 'string') {
-    message = { role: 'assistant', parts: [{ type: 'text', content: value }] };
-  } else if (isObject(value)) {
-    message = messageFromPlain({ role: 'assistant', ...value });
-  }
-  if (!message) return null;
+  const plain = Array.isArray(value) || typeof value === 'string' ? { content: value } : value;
+  if (plain === null || typeof plain !== 'object') return null;
+  const message = messageFromPlain({ role: 'assistant', ...plain });
+  if (!message?.parts.length) return null;
   return finish && !message.finishReason ? { ...message, finishReason: finish } : message;
 }

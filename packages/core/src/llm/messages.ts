@@ -1,5 +1,6 @@
 import type { AnyValue, Attributes } from '../model/any-value.js';
 import { fromPlain } from '../model/any-value.js';
+import { bedrockPart } from './bedrock-blocks.js';
 import type { Message, MessagePart, ToolCall } from './llm-call.js';
 import { asStructured, toPlain } from './values.js';
 
@@ -59,6 +60,11 @@ function pushPart(parts: MessagePart[], p: unknown): void {
     return;
   }
   if (!isObject(p)) return;
+  // Bedrock Converse blocks have no type: their one key (toolUse, toolResult, reasoningContent) says what they are.
+  if (p.type === undefined && p.text === undefined && p.content === undefined) {
+    parts.push(...bedrockPart(p));
+    return;
+  }
   const type = str(p.type) ?? 'text';
   switch (type) {
     case 'text':

@@ -1,5 +1,4 @@
 import type { AnyValue, Attributes } from '../model/any-value.js';
-import { bedrockPart } from './bedrock-blocks.js';
 import type { CallDraft } from './call-draft.js';
 import type { Message } from './llm-call.js';
 import { messageFromPlain } from './messages.js';
@@ -50,10 +49,6 @@ export function readDetailsEvents(d: CallDraft): void {
 function eventMessage(role: string, attributes: Attributes): Message | null {
   const raw = attributes.content;
   const content = asStructured(raw) ?? (typeof raw === 'string' ? raw : null);
-  if (Array.isArray(content) && content.some((b) => typeof b === 'object' && b !== null && !('type' in b))) {
-    const parts = content.flatMap(bedrockPart);
-    return parts.length ? { role, parts } : null;
-  }
   const m = messageFromPlain({ role, content, tool_call_id: attributes.id ?? undefined });
   return m?.parts.length ? m : null;
 }
