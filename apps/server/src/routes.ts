@@ -26,6 +26,22 @@ import { VERSION } from './version.js';
  */
 export const LANGFUSE_OTEL_TRACES = '/api/public/otel/v1/traces';
 
+/** The paths exporters send OTLP to, each with the handler that takes it: on both ports. */
+const OTLP_ROUTES = [
+  ['/v1/traces', otlpTracesHandler],
+  [LANGFUSE_OTEL_TRACES, otlpTracesHandler],
+  ['/v1/logs', otlpLogsHandler],
+  ['/v1/metrics', otlpMetricsHandler],
+] as const;
+
+/** Where exporters send: the browser guard lets any Host write there. */
+export const OTLP_PATHS: readonly string[] = OTLP_ROUTES.map(([path]) => path);
+
+function addOtlpRoutes(router: Router, ingest: Ingest, maxBodyBytes: number): Router {
+  for (const [path, handler] of OTLP_ROUTES) router.add('POST', path, handler(ingest, maxBodyBytes));
+  return router;
+}
+
 export interface RouteDeps {
   readonly storage: Storage;
   readonly ingest: Ingest;
@@ -77,10 +93,7 @@ export function apiRouter(deps: RouteDeps): Router {
     });
   });
   router.add('GET', '/api/openapi.json', ({ res }) => sendJson(res, 200, openApiDocument));
-  router.add('POST', '/v1/traces', otlpTracesHandler(ingest, deps.maxBodyBytes));
-  router.add('POST', LANGFUSE_OTEL_TRACES, otlpTracesHandler(ingest, deps.maxBodyBytes));
-  router.add('POST', '/v1/logs', otlpLogsHandler(ingest, deps.maxBodyBytes));
-  router.add('POST', '/v1/metrics', otlpMetricsHandler(ingest, deps.maxBodyBytes));
+  addOtlpRoutes(router, ingest, deps.maxBodyBytes);
   addTraceRoutes(router, storage.reader, ingest);
   addCallRoutes(router, storage.calls, ingest);
   addAdminRoutes(router, storage, deps.pricing, deps.logger);
@@ -96,9 +109,5 @@ export function apiRouter(deps: RouteDeps): Router {
 
 /** The OTLP/HTTP-only port (4318). */
 export function otlpRouter(deps: Pick<RouteDeps, 'ingest' | 'maxBodyBytes'>): Router {
-  return new Router()
-    .add('POST', '/v1/traces', otlpTracesHandler(deps.ingest, deps.maxBodyBytes))
-    .add('POST', LANGFUSE_OTEL_TRACES, otlpTracesHandler(deps.ingest, deps.maxBodyBytes))
-    .add('POST', '/v1/logs', otlpLogsHandler(deps.ingest, deps.maxBodyBytes))
-    .add('POST', '/v1/metrics', otlpMetricsHandler(deps.ingest, deps.maxBodyBytes));
+  return addOtlpRoutes(new Router(), deps.ingest, deps.maxBodyBytes);
 }

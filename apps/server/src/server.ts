@@ -20,7 +20,7 @@ import { OpenSpans, type OpenSpansLimits } from './llama-stack/open-spans.js';
 import { consoleLogger, type Logger } from './log.js';
 import { startGrpcReceiver } from './otlp/otlp-grpc.js';
 import { Pricing } from './pricing/pricing.js';
-import { apiRouter, otlpRouter } from './routes.js';
+import { apiRouter, OTLP_PATHS, otlpRouter } from './routes.js';
 
 export interface ServerOptions {
   readonly storage: Storage;
@@ -108,7 +108,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   const deps = { storage, ingest, openSpans, pricing, logger, live, maxBodyBytes: maxBody, ui: options.ui ?? WebUi.installed() };
   const limits = connectionLimits(options.connectionLimits);
-  const guard = browserGuard({ listenHost: host, publicUrl: options.publicUrl ?? null, corsOrigins: options.corsOrigins ?? [] });
+  const guard = browserGuard({
+    listenHost: host,
+    publicUrl: options.publicUrl ?? null,
+    corsOrigins: options.corsOrigins ?? [],
+    ingestPaths: OTLP_PATHS,
+  });
   const httpServer = (router: Router, listener: Listener) =>
     createLimitedServer(routeHandler(router, logger, listener === 'api' ? guard : null), limits, (message) =>
       logger.warn(`${listener} listener: ${message}`),

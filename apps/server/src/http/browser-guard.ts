@@ -11,10 +11,9 @@ export interface BrowserPolicy {
   readonly publicUrl?: string | null;
   /** Origins allowed to call the API from their pages (`--cors-origin`); none by default. */
   readonly corsOrigins?: readonly string[];
+  /** Paths exporters send to: open to any Host (they write only) and never answered with CORS. */
+  readonly ingestPaths: readonly string[];
 }
-
-/** Paths exporters send to: open to any Host (they write only) and never answered with CORS. */
-const INGEST_PATHS = new Set(['/v1/traces', '/v1/logs', '/v1/metrics', '/api/public/otel/v1/traces']);
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -43,10 +42,11 @@ export function browserGuard(
     allowedHosts.add(`${me}.local`);
   }
   const cors = new Set((policy.corsOrigins ?? []).map((o) => o.replace(/\/+$/, '').toLowerCase()));
+  const ingestPaths = new Set(policy.ingestPaths);
   const hostAllowed = (host: string) => isLoopback(host) || allowedHosts.has(host) || (wide && isIP(host) !== 0);
 
   return (req, res, path) => {
-    const ingest = INGEST_PATHS.has(path);
+    const ingest = ingestPaths.has(path);
     const host = hostOf(req.headers.host);
     if (!ingest && host !== null && !hostAllowed(host))
       return new HttpError(
