@@ -1,5 +1,6 @@
 import type { CallCost, PricedFields } from '@sightline/core';
 import {
+  type AccessStore,
   type CallReader,
   type DatasetStore,
   type GetSpanQuery,
@@ -39,6 +40,7 @@ import { holdDatabase } from './hold-database.js';
 import { LayoutThread } from './layout-thread.js';
 import { openConnection, WRITER_CACHE_MIB } from './open-database.js';
 import { migrate } from './schema/migrations.js';
+import { SqliteAccess } from './sqlite-access.js';
 import { SqliteDatasets } from './sqlite-datasets.js';
 import { SqliteOtelMetrics } from './sqlite-otel-metrics.js';
 import { SqliteReader } from './sqlite-reader.js';
@@ -130,6 +132,8 @@ export class SqliteStorage implements Storage, TelemetryWriter, TraceReader {
   readonly datasets: DatasetStore;
   /** OTLP metrics (see {@link SqliteOtelMetrics}). */
   readonly otelMetrics: OtelMetricStore;
+  /** Projects, keys, usage and audit (see {@link SqliteAccess}). */
+  readonly access: AccessStore;
   private readonly lock: DatabaseLock | null;
   private readonly layoutThread: LayoutThread | null;
   private readonly watch: DamageWatch;
@@ -157,6 +161,7 @@ export class SqliteStorage implements Storage, TelemetryWriter, TraceReader {
     this.callReader = watchedCalls(this.sqliteReader.callReader(), this.watch);
     this.datasets = new SqliteDatasets(this.db, this.watch);
     this.otelMetrics = new SqliteOtelMetrics(this.db, this.watch);
+    this.access = new SqliteAccess(this.db, this.watch);
     if (options.path === ':memory:' || options.writerThread === false) {
       this.sink = watchedSink(new InlineWriter(this.db), this.watch);
     } else {

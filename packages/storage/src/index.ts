@@ -1,3 +1,5 @@
+export * from './access/access-store.js';
+export { MemoryAccess } from './access/memory-access.js';
 export { filterBoolean, filterNumber, matchesFilter } from './attribute-match.js';
 export { callWithContent, type StoredFigures } from './call-content.js';
 export { callMatches, callQueryMatches } from './call-match.js';

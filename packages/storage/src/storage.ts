@@ -1,4 +1,5 @@
 import type { CallCost, PricedFields } from '@sightline/core';
+import type { AccessStore } from './access/access-store.js';
 import type { CallReader } from './call-reader.js';
 import type { RepriceResult } from './call-results.js';
 import type { DatasetStore } from './datasets.js';
@@ -17,6 +18,8 @@ export interface Storage {
   readonly datasets?: DatasetStore;
   /** OTLP metrics; a backend without them leaves it out (the API then answers 501). */
   readonly otelMetrics?: OtelMetricStore;
+  /** Projects, API keys, usage and the audit log (see {@link AccessStore}). */
+  readonly access: AccessStore;
   /**
    * Prices every stored call again and updates every total that includes it. `price` is
    * given what pricing reads of a call, with the cost the source itself reported, if any, as

@@ -8,6 +8,7 @@ import { callRolesSchema } from './005-call-roles.js';
 import { datasetsSchema } from './006-datasets.js';
 import { otelMetricsSchema } from './007-otel-metrics.js';
 import { sessionDetailsSchema } from './008-session-details.js';
+import { accessSchema } from './009-access.js';
 
 /** Schema versions in order. A migration runs once, in a transaction, and bumps `user_version`. */
 export const MIGRATIONS: readonly { readonly version: number; readonly sql: string }[] = [
@@ -19,6 +20,7 @@ export const MIGRATIONS: readonly { readonly version: number; readonly sql: stri
   { version: 6, sql: datasetsSchema },
   { version: 7, sql: otelMetricsSchema },
   { version: 8, sql: sessionDetailsSchema },
+  { version: 9, sql: accessSchema },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -9,6 +9,7 @@ import {
   serviceNameOf,
   sessionDetailsOf,
 } from '@sightline/core';
+import { MemoryAccess } from '../access/memory-access.js';
 import { callWithContent } from '../call-content.js';
 import { callMatches, callQueryMatches } from '../call-match.js';
 import { callSortValue, parseCallSortValue, parseSessionSortValue, sessionSortValue } from '../call-order.js';
@@ -129,6 +130,7 @@ export class MemoryStorage implements Storage, TelemetryWriter, TraceReader, Cal
   }
 
   readonly datasets = new MemoryDatasets();
+  readonly access = new MemoryAccess();
   /** OTLP metrics: at most `capacity` data points, oldest first out. */
   readonly otelMetrics: MemoryOtelMetrics;
 

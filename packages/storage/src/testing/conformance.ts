@@ -4,6 +4,7 @@ import { InvalidCursorError, StorageClosedError } from '../errors.js';
 import type { AttributeFilter, TraceQuery } from '../query.js';
 import type { SpanTreeNode, StoredSpan, TraceSummary } from '../results.js';
 import type { Storage } from '../storage.js';
+import { describeAccessConformance } from './access-conformance.js';
 import { describeCallConformance } from './call-conformance.js';
 import { describeDashboardConformance } from './dashboard-conformance.js';
 import { describeOtelMetricsConformance } from './otel-metrics-conformance.js';
@@ -526,6 +527,7 @@ export function describeStorageConformance(backend: string, open: () => Promise<
     describeDashboardConformance(() => store);
     describeSearchConformance(() => store);
     describeOtelMetricsConformance(() => store);
+    describeAccessConformance(() => store);
 
     describe('expiry', () => {
       it('deletes traces whose spans have all expired, and only those', async () => {
