@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { Command } from 'commander';
-import { callServer, errorOf, fail, noAnswer, serverUrlOption } from './server-client.js';
+import { apiKeyOption, authHeaders, callServer, errorOf, fail, noAnswer, serverUrlOption } from './server-client.js';
 
 /**
  * `sightline datasets`: the datasets a running server keeps (spans saved with Llama Stack's
@@ -17,6 +17,7 @@ export function datasetsCommand(): Command {
     .command('list', { isDefault: true })
     .description('List the datasets with their row counts (what `sightline datasets` alone does)')
     .addOption(serverUrlOption())
+    .addOption(apiKeyOption())
     .action(async (opts: { url: string }) => {
       const answer = await callServer<{ data?: { name: string; row_count: number }[] }>(opts.url, '/api/datasets', { method: 'GET' });
       if (!answer.ok) fail(errorOf(answer));
@@ -34,10 +35,11 @@ export function datasetsCommand(): Command {
     .description('Write a dataset’s rows as JSON lines, one row per line, to standard output or --out')
     .option('-o, --out <file>', 'write to this file instead of standard output')
     .addOption(serverUrlOption())
+    .addOption(apiKeyOption())
     .action(async (name: string, opts: { url: string; out?: string }) => {
       let res: Response;
       try {
-        res = await fetch(`${opts.url}/api/datasets/${encodeURIComponent(name)}`);
+        res = await fetch(`${opts.url}/api/datasets/${encodeURIComponent(name)}`, { headers: authHeaders() });
       } catch (err) {
         fail(noAnswer(opts.url, err));
       }

@@ -1,4 +1,6 @@
 import { Command, CommanderError } from 'commander';
+import { keysCommand } from './access/keys-command.js';
+import { projectsCommand } from './access/projects-command.js';
 import { checkCommand } from './check-command.js';
 import { datasetsCommand } from './datasets-command.js';
 import { demoCommand } from './demo-command.js';
@@ -9,6 +11,7 @@ import { callCommand, sessionCommand, traceCommand } from './query/detail-comman
 import { callsCommand, sessionsCommand, statsCommand, tracesCommand } from './query/list-commands.js';
 import { recomputeCostsCommand } from './recompute-command.js';
 import { serveCommand } from './serve-command.js';
+import { useApiKey } from './server-client.js';
 import { tailCommand } from './tail/tail-command.js';
 import { VERSION } from './version.js';
 
@@ -26,6 +29,8 @@ export function program(): Command {
     .addCommand(exportCommand())
     .addCommand(importCommand())
     .addCommand(checkCommand())
+    .addCommand(projectsCommand())
+    .addCommand(keysCommand())
     .addCommand(demoCommand())
     .addCommand(datasetsCommand())
     .addCommand(tailCommand())
@@ -59,6 +64,8 @@ export async function run(argv: string[]): Promise<void> {
     command.exitOverride();
     if (command !== root) command.showHelpAfterError(`(run "sightline ${pathOf(command)} --help" for usage)`);
   }
+  // The key of the command's --api-key (or SIGHTLINE_API_KEY) goes with every request it makes.
+  root.hook('preAction', (_root, action) => useApiKey((action.opts() as { apiKey?: string }).apiKey ?? null));
   try {
     await root.parseAsync(argv);
   } catch (err) {

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { callServer, errorOf, fail, serverUrlOption } from './server-client.js';
+import { apiKeyOption, callServer, errorOf, fail, serverUrlOption } from './server-client.js';
 
 /** `sightline recompute-costs`: asks a running server to reprice every stored call. */
 export function recomputeCostsCommand(): Command {
@@ -8,6 +8,7 @@ export function recomputeCostsCommand(): Command {
       'Reprice every stored LLM call on a running Sightline server: it reads its --prices file again, then applies the prices now in force',
     )
     .addOption(serverUrlOption())
+    .addOption(apiKeyOption())
     .action(async (opts: { url: string }) => {
       const answer = await callServer<{ calls?: number; changed?: number; duration_ms?: number }>(opts.url, '/api/admin/recompute-costs', {
         method: 'POST',

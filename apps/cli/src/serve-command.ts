@@ -21,6 +21,7 @@ export interface ServeOptions {
   publicUrl?: string;
   corsOrigin?: string[];
   insecure?: boolean;
+  auth: 'on' | 'off' | 'auto';
 }
 
 /** `sightline serve`: every receiver, the API and the store in one process. */
@@ -67,7 +68,13 @@ export function serveCommand(): Command {
         .argParser(parseOrigins),
     )
     .addOption(
-      new Option('--insecure', 'listen beyond loopback although no key is asked for (anyone who reaches the port reads everything)').env(
+      new Option('--auth <mode>', 'API keys: on (always required), off (never asked for), auto (required when listening beyond loopback)')
+        .env('SIGHTLINE_AUTH')
+        .choices(['on', 'off', 'auto'])
+        .default('auto'),
+    )
+    .addOption(
+      new Option('--insecure', 'with --auth off, listen beyond loopback anyway (anyone who reaches the port reads everything)').env(
         'SIGHTLINE_INSECURE',
       ),
     )

@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import { PriceFileError } from '@sightline/core';
 import {
+  type AuthMode,
+  authModeOf,
   consoleLogger,
   damageAdvice,
   isLoopback,
@@ -26,12 +28,14 @@ const FLAG_OF: Record<Listener, string> = {
 export async function serve(opts: ServeOptions): Promise<void> {
   const logger = consoleLogger();
   const exposed = !isLoopback(opts.host);
-  if (exposed && !opts.insecure) {
+  const mode = authModeOf(opts.auth, opts.host);
+  if (exposed && mode === 'off' && !opts.insecure) {
     process.stderr.write(
-      `error: --host ${opts.host} listens beyond this machine, and Sightline does not ask for keys yet: anyone who reaches the port would read every prompt and answer. Keep it on 127.0.0.1 (put your own access control in front), or start it with --insecure if that is what you want.\n(run "sightline serve --help" for usage)\n`,
+      `error: --host ${opts.host} listens beyond this machine with --auth off: anyone who reaches the port would read every prompt and answer. Leave --auth at auto (keys are then required), or add --insecure if that is what you want.\n(run "sightline serve --help" for usage)\n`,
     );
     process.exit(2);
   }
+  const adminKey = process.env.SIGHTLINE_ADMIN_KEY || null;
   const dbPath = resolve(opts.db);
   let storage: ReturnType<typeof openStorage>;
   try {
@@ -54,6 +58,8 @@ export async function serve(opts: ServeOptions): Promise<void> {
       pricesFile: opts.prices === undefined ? null : resolve(opts.prices),
       publicUrl: opts.publicUrl ?? null,
       corsOrigins: opts.corsOrigin ?? [],
+      auth: opts.auth,
+      adminKey,
     });
   } catch (err) {
     if (err instanceof PortInUseError) {
@@ -64,8 +70,10 @@ export async function serve(opts: ServeOptions): Promise<void> {
     if (err instanceof PriceFileError) fail(err.message);
     fail(`cannot start: ${(err as Error).message}`);
   }
-  if (exposed)
-    logger.warn(`listening on ${opts.host} with no keys (--insecure): anyone who reaches these ports reads every prompt and answer`);
+  if (exposed && mode === 'off')
+    logger.warn(
+      `listening on ${opts.host} with no keys (--auth off --insecure): anyone who reaches these ports reads every prompt and answer`,
+    );
   const url = (port: number) => `http://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${port}`;
   process.stderr.write(
     [
@@ -77,9 +85,22 @@ export async function serve(opts: ServeOptions): Promise<void> {
       `  Storage          ${opts.storage === 'sqlite' ? `SQLite ${dbPath}` : `memory (last ${opts.memoryCapacity} spans)`}`,
       `  LLM calls        ${opts.llmCalls ? describePrices(server.pricing) : 'off (--no-llm-calls)'}`,
       `  Text search      ${storage.reader.capabilities.textSearch ? 'on' : 'off (--no-search-index)'}`,
+      `  API keys         ${describeAuth(mode, opts.auth, adminKey !== null)}`,
       '',
     ].join('\n'),
   );
+  if (server.createdAdminKey)
+    process.stderr.write(
+      [
+        'An admin key was made for this server. It is shown this once and stored only as a hash:',
+        '',
+        `    ${server.createdAdminKey}`,
+        '',
+        'Use it to log in to the web UI and to make project keys:',
+        `    SIGHTLINE_API_KEY=<the key> sightline keys create --project my-app --url ${url(server.ports.api)}`,
+        '',
+      ].join('\n'),
+    );
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) {
@@ -101,6 +122,13 @@ export async function serve(opts: ServeOptions): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+function describeAuth(mode: AuthMode, setting: string, envAdmin: boolean): string {
+  if (mode === 'off') return 'off (--auth off): every request acts in the default project';
+  const admin = envAdmin ? '; admin key from SIGHTLINE_ADMIN_KEY' : '';
+  if (mode === 'optional') return `optional on loopback (--auth ${setting}): requests without a key act in the default project${admin}`;
+  return `required (--auth ${setting}): every request presents a key${admin}`;
 }
 
 function describePrices(pricing: Pricing): string {

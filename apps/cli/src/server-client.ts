@@ -8,6 +8,23 @@ export function serverUrlOption(): Option {
     .argParser(parseServerUrl);
 }
 
+/** `--api-key`: the key sent to the server (`SIGHTLINE_API_KEY`); needed where the server requires keys. */
+export function apiKeyOption(): Option {
+  return new Option('--api-key <key>', 'the API key to send (a project’s key, or an admin key)').env('SIGHTLINE_API_KEY');
+}
+
+let apiKey: string | null = null;
+
+/** The key every request to the server sends from now on (the command’s `--api-key`). */
+export function useApiKey(key: string | null): void {
+  apiKey = key;
+}
+
+/** `Authorization` for requests to the server, when a key was given. */
+export function authHeaders(): Record<string, string> {
+  return apiKey ? { authorization: `Bearer ${apiKey}` } : {};
+}
+
 /** An http(s) address such as `http://127.0.0.1:4800`, without a trailing slash. */
 export function parseServerUrl(value: string): string {
   let url: URL;
@@ -35,7 +52,10 @@ export interface ServerAnswer<T> {
 export async function callServer<T>(base: string, path: string, init: RequestInit): Promise<ServerAnswer<T>> {
   let res: Response;
   try {
-    res = await fetch(`${base.replace(/\/+$/, '')}${path}`, init);
+    res = await fetch(`${base.replace(/\/+$/, '')}${path}`, {
+      ...init,
+      headers: { ...authHeaders(), ...(init.headers as Record<string, string>) },
+    });
   } catch (err) {
     return { status: 0, ok: false, body: null, retryAfterSeconds: null, unreachable: noAnswer(base, err) };
   }
@@ -54,9 +74,11 @@ export function noAnswer(base: string, err: unknown): string {
   return `no Sightline server answers at ${base} (${cause}). Start one with "sightline serve" ("npm start" in a clone of the repository), or give its address with --url.`;
 }
 
-/** Why a call failed: no answer, the server's error message, or its HTTP status. */
+/** Why a call failed: no answer, the server's error message (with what to do about a 401), or its HTTP status. */
 export function errorOf(answer: ServerAnswer<unknown>): string {
-  return answer.unreachable ?? answer.body?.error?.message ?? `the server answered HTTP ${answer.status}`;
+  const said = answer.unreachable ?? answer.body?.error?.message ?? `the server answered HTTP ${answer.status}`;
+  if (answer.status === 401) return `${said} (give a key with --api-key or SIGHTLINE_API_KEY)`;
+  return said;
 }
 
 export function fail(message: string): never {

@@ -5,6 +5,7 @@ import { addImportRoutes } from './api/import-routes.js';
 import { openApiDocument } from './api/openapi.js';
 import { addOtelMetricRoutes } from './api/otel-metric-routes.js';
 import { addTraceRoutes } from './api/trace-routes.js';
+import { type AccessRouteDeps, addAccessRoutes } from './auth/access-routes.js';
 import { sendJson } from './http/respond.js';
 import { Router } from './http/router.js';
 import type { WebUi } from './http/web-ui.js';
@@ -21,8 +22,8 @@ import { VERSION } from './version.js';
 
 /**
  * Where the Langfuse SDKs export OTLP traces: a Langfuse user switches by changing the host.
- * Handled exactly as `/v1/traces`; the SDK's `Authorization: Basic` credentials are accepted
- * and not yet checked.
+ * Handled exactly as `/v1/traces`; the SDK's `Authorization: Basic public:secret` credentials
+ * carry the Sightline key as the secret.
  */
 export const LANGFUSE_OTEL_TRACES = '/api/public/otel/v1/traces';
 
@@ -53,6 +54,8 @@ export interface RouteDeps {
   readonly live: LiveHub;
   /** The web UI's files. */
   readonly ui: WebUi;
+  /** Keys, sessions and projects (see `addAccessRoutes`). */
+  readonly access: AccessRouteDeps;
 }
 
 /** Every route of the main port (4800): health, API, OTLP/HTTP, Llama Stack, and the web UI. */
@@ -97,6 +100,7 @@ export function apiRouter(deps: RouteDeps): Router {
   addTraceRoutes(router, storage.reader, ingest);
   addCallRoutes(router, storage.calls, ingest);
   addAdminRoutes(router, storage, deps.pricing, deps.logger);
+  addAccessRoutes(router, deps.access);
   addImportRoutes(router, ingest, deps.maxBodyBytes);
   addLlamaStackRoutes(router, storage.reader, ingest, deps.openSpans, storage.datasets);
   addLiveRoutes(router, deps.live, ingest);

@@ -2,13 +2,19 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type * as grpc from '@grpc/grpc-js';
 import { msToNanos } from '@sightline/core';
-import type { Storage } from '@sightline/storage';
+import type { AccessStore, Storage } from '@sightline/storage';
+import { authGuard } from './auth/auth-guard.js';
+import { Authenticator, type AuthMode } from './auth/authenticator.js';
+import { grpcProjectOf } from './auth/grpc-auth.js';
+import { KeyAdmin } from './auth/key-admin.js';
+import { DEFAULT_PROJECT } from './auth/request-scope.js';
+import { UiSessions } from './auth/ui-sessions.js';
 import { BodyBudget, DEFAULT_BODY_BUDGET_BYTES } from './http/body-budget.js';
-import { browserGuard } from './http/browser-guard.js';
+import { browserGuard, isLoopback } from './http/browser-guard.js';
 import { type ConnectionLimits, connectionLimits, createLimitedServer } from './http/connection-limits.js';
 import { DEFAULT_MAX_BODY_BYTES } from './http/read-body.js';
 import type { Router } from './http/router.js';
-import { routeHandler } from './http/serve-routes.js';
+import { type RequestGuard, routeHandler } from './http/serve-routes.js';
 import { WebUi } from './http/web-ui.js';
 import { CallExtractor } from './ingest/call-extractor.js';
 import { Ingest } from './ingest/ingest.js';
@@ -62,6 +68,22 @@ export interface ServerOptions {
   readonly publicUrl?: string | null;
   /** Origins whose pages may call the API (CORS); none by default. */
   readonly corsOrigins?: readonly string[];
+  /**
+   * `on`: every request presents a key; `off`: keys are not looked at; `auto` (default): keys
+   * are required when the server listens beyond loopback, and optional on loopback.
+   */
+  readonly auth?: AuthSetting;
+  /** `SIGHTLINE_ADMIN_KEY`: an admin key of your choosing (16 characters or more). */
+  readonly adminKey?: string | null;
+}
+
+export type AuthSetting = 'on' | 'off' | 'auto';
+
+/** What `--auth` comes to for a server listening on `host`. */
+export function authModeOf(setting: AuthSetting, host: string): AuthMode {
+  if (setting === 'on') return 'required';
+  if (setting === 'off') return 'off';
+  return isLoopback(host) ? 'optional' : 'required';
 }
 
 export type Listener = 'api' | 'grpc' | 'otlp-http';
@@ -84,6 +106,13 @@ export interface RunningServer {
   readonly storage: Storage;
   readonly queue: IngestQueue;
   readonly pricing: Pricing;
+  /** Whether keys are required, optional or off. */
+  readonly authMode: AuthMode;
+  /**
+   * The admin key made at this start, when keys are required and there was none (no
+   * `SIGHTLINE_ADMIN_KEY`, none stored): shown once, stored hashed.
+   */
+  readonly createdAdminKey: string | null;
   /** Stops accepting, finishes in-flight requests, commits everything accepted, closes the store. */
   close(): Promise<void>;
 }
@@ -105,17 +134,31 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const liveFeed = new LiveFeed(live, new TraceUpdates(storage.reader, live, logger));
   const ingest = new Ingest(queue, logger, calls, new BodyBudget(options.maxBodyBytesInFlight ?? DEFAULT_BODY_BUDGET_BYTES), liveFeed);
   const openSpans = new OpenSpans(ingest, logger, options.openSpans);
+  const authMode = authModeOf(options.auth ?? 'auto', host);
+  if (options.adminKey && options.adminKey.length < 16)
+    throw new Error('SIGHTLINE_ADMIN_KEY is too short to be safe: use 16 characters or more (sightline keys create prints good ones)');
+  const auth = new Authenticator(storage.access, authMode, options.adminKey ?? null);
+  const sessions = new UiSessions();
+  // A store that refuses writes (see /healthz) still serves what it holds: this is not fatal.
+  const createdAdminKey = await prepareAccess(storage.access, authMode, options.adminKey ?? null).catch((err) => {
+    logger.error('preparing projects and keys failed (the default project or the first admin key could not be stored)', err);
+    return null;
+  });
 
-  const deps = { storage, ingest, openSpans, pricing, logger, live, maxBodyBytes: maxBody, ui: options.ui ?? WebUi.installed() };
+  const publicUrl = options.publicUrl ?? null;
+  const access = { access: storage.access, auth, sessions, scopes: ingest.scopes, secureCookies: publicUrl?.startsWith('https:') ?? false };
+  const deps = { storage, ingest, openSpans, pricing, logger, live, maxBodyBytes: maxBody, ui: options.ui ?? WebUi.installed(), access };
   const limits = connectionLimits(options.connectionLimits);
   const guard = browserGuard({
     listenHost: host,
-    publicUrl: options.publicUrl ?? null,
+    publicUrl,
     corsOrigins: options.corsOrigins ?? [],
     ingestPaths: OTLP_PATHS,
   });
+  const keys = authGuard(access);
+  const apiGuard: RequestGuard = (req, res, url) => guard(req, res, url.pathname) ?? keys(req, res, url);
   const httpServer = (router: Router, listener: Listener) =>
-    createLimitedServer(routeHandler(router, logger, listener === 'api' ? guard : null), limits, (message) =>
+    createLimitedServer(routeHandler(router, logger, listener === 'api' ? apiGuard : keys), limits, (message) =>
       logger.warn(`${listener} listener: ${message}`),
     );
 
@@ -129,6 +172,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (grpcServer) await closeGrpcServer(grpcServer);
     await openSpans.flushStale(true);
     await queue.drain();
+    await auth.flush().catch((err) => logger.error('noting when keys were last used failed', err));
     await storage.close();
   };
   let sweeper: NodeJS.Timeout | undefined;
@@ -138,13 +182,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const otlpServer = await listen(httpServer(otlpRouter(deps), 'otlp-http'), 'otlp-http', host, options.otlpHttpPort ?? 4318);
     servers.push(otlpServer);
     const grpcPort = options.grpcPort ?? 4317;
-    const grpcBound = await startGrpcReceiver(ingest, logger, host, grpcPort, limits.idleTimeoutMs).catch((err: Error) => {
-      throw /in use|EADDRINUSE|No address added/i.test(err.message) ? new PortInUseError('grpc', grpcPort, host) : err;
-    });
+    const grpcBound = await startGrpcReceiver(ingest, logger, host, grpcPort, limits.idleTimeoutMs, grpcProjectOf(auth)).catch(
+      (err: Error) => {
+        throw /in use|EADDRINUSE|No address added/i.test(err.message) ? new PortInUseError('grpc', grpcPort, host) : err;
+      },
+    );
     grpcServer = grpcBound.server;
     sweeper = setInterval(() => {
       storage.deleteExpired(msToNanos(Date.now())).catch((err) => logger.error('deleting expired data failed', err));
       openSpans.flushStale().catch((err) => logger.error('storing unfinished spans failed', err));
+      auth.flush().catch((err) => logger.error('noting when keys were last used failed', err));
     }, options.sweepIntervalMs ?? 60_000);
     sweeper.unref();
     const ports = { api: portOf(apiServer), grpc: grpcBound.port, otlpHttp: portOf(otlpServer) };
@@ -155,12 +202,27 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       storage,
       queue,
       pricing,
+      authMode,
+      createdAdminKey,
       close: () => (closing ??= shutdown()),
     };
   } catch (err) {
     await shutdown().catch(() => undefined);
     throw err;
   }
+}
+
+/**
+ * Makes sure the default project exists and, when keys are required but no admin key can be
+ * given (none in the environment, none stored), makes one: returned to be shown once.
+ */
+async function prepareAccess(access: AccessStore, mode: AuthMode, envAdminKey: string | null): Promise<string | null> {
+  const keyAdmin = new KeyAdmin(access, 'server');
+  await keyAdmin.ensureProject(DEFAULT_PROJECT);
+  if (mode !== 'required' || envAdminKey) return null;
+  const admins = (await access.listKeys()).filter((k) => k.project === null && k.revokedAtMs === null);
+  if (admins.length > 0) return null;
+  return (await keyAdmin.createKey(null, 'made at first start')).key;
 }
 
 function listen(server: Server, listener: Listener, host: string, port: number): Promise<Server> {

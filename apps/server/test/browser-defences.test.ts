@@ -92,7 +92,7 @@ describe('the names and origins a server is told about', () => {
       });
       expect(preflight.status).toBe(204);
       expect(preflight.headers['access-control-allow-origin']).toBe('https://app.example.com');
-      expect(preflight.headers['access-control-allow-methods']).toBe('GET, POST');
+      expect(preflight.headers['access-control-allow-methods']).toBe('GET, POST, PATCH, DELETE');
       const allowed = await send(sl.api, 'GET', '/api/traces', { Origin: 'https://app.example.com' });
       expect(allowed.headers['access-control-allow-origin']).toBe('https://app.example.com');
       const other = await send(sl.api, 'GET', '/api/traces', { Origin: 'https://evil.example' });
@@ -111,7 +111,7 @@ describe('the names and origins a server is told about', () => {
   });
 
   it('on all interfaces, takes IP addresses and this machine’s name, not other names', async () => {
-    const sl = await startTestServer({ storage: new MemoryStorage(), host: '0.0.0.0' });
+    const sl = await startTestServer({ storage: new MemoryStorage(), host: '0.0.0.0', auth: 'off' });
     try {
       const api = sl.api.replace('0.0.0.0', '127.0.0.1');
       expect((await send(api, 'GET', '/api/traces', { Host: '10.1.2.3:4800' })).status).toBe(200);

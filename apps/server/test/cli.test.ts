@@ -59,15 +59,35 @@ describe('sightline', () => {
     }
   });
 
-  it('will not listen beyond loopback without --insecure, and warns when it does', async () => {
-    const refused = runSightline(['serve', '--storage', 'memory', ...ANY_FREE_PORTS, '--host', '0.0.0.0']);
+  it('requires keys beyond loopback: prints an admin key made at first start, refuses requests without a key', async () => {
+    const sl = await startChildServer(['--storage', 'memory', '--host', '0.0.0.0']);
+    try {
+      expect(sl.stderr()).toMatch(/API keys\s+required \(--auth auto\)/);
+      const adminKey = /An admin key was made.*\n\n\s+(sl_\S+)\n/s.exec(sl.stderr())?.[1] as string;
+      expect(adminKey).toMatch(/^sl_[0-9a-f]{12}_/);
+      const api = sl.api.replace('0.0.0.0', '127.0.0.1');
+      const anonymous = await fetch(`${api}/api/traces`);
+      expect(anonymous.status).toBe(401);
+      expect(anonymous.headers.get('www-authenticate')).toBe('Bearer realm="sightline"');
+      expect((await json(anonymous)).error.message).toContain('an API key is required');
+      const admin = await fetch(`${api}/api/traces`, { headers: { authorization: `Bearer ${adminKey}` } });
+      expect(admin.status).toBe(200);
+    } finally {
+      sl.proc.kill('SIGTERM');
+      await sl.exited;
+    }
+  });
+
+  it('will not listen beyond loopback with --auth off unless --insecure, and warns when it does', async () => {
+    const refused = runSightline(['serve', '--storage', 'memory', ...ANY_FREE_PORTS, '--host', '0.0.0.0', '--auth', 'off']);
     expect((await refused.exited).code).toBe(2);
-    expect(refused.stderr()).toMatch(/^error: --host 0\.0\.0\.0 listens beyond this machine, and Sightline does not ask for keys yet/);
-    const open = await startChildServer(['--storage', 'memory', '--host', '0.0.0.0', '--insecure']);
+    expect(refused.stderr()).toMatch(/^error: --host 0\.0\.0\.0 listens beyond this machine with --auth off/);
+    const open = await startChildServer(['--storage', 'memory', '--host', '0.0.0.0', '--auth', 'off', '--insecure']);
     try {
       expect(open.stderr()).toContain(
-        'listening on 0.0.0.0 with no keys (--insecure): anyone who reaches these ports reads every prompt and answer',
+        'listening on 0.0.0.0 with no keys (--auth off --insecure): anyone who reaches these ports reads every prompt and answer',
       );
+      expect(open.stderr()).not.toContain('An admin key was made');
     } finally {
       open.proc.kill('SIGTERM');
       await open.exited;

@@ -1,6 +1,8 @@
 import { MemoryStorage } from '@sightline/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openApiDocument } from '../src/api/openapi.js';
+import { Authenticator } from '../src/auth/authenticator.js';
+import { UiSessions } from '../src/auth/ui-sessions.js';
 import { WebUi } from '../src/http/web-ui.js';
 import { Ingest } from '../src/ingest/ingest.js';
 import { IngestQueue } from '../src/ingest/ingest-queue.js';
@@ -37,6 +39,13 @@ describe('the OpenAPI document', () => {
       maxBodyBytes: 1,
       live: new LiveHub(),
       ui: new WebUi(null),
+      access: {
+        access: storage.access,
+        auth: new Authenticator(storage.access, 'optional', null),
+        sessions: new UiSessions(),
+        scopes: ingest.scopes,
+        secureCookies: false,
+      },
     });
     const served = router.routes.map((r) => `${r.method} ${r.pattern}`).sort();
     const documented = Object.entries(openApiDocument.paths)

@@ -1,5 +1,5 @@
 import { decodeExportResponseProto, decodeStatusProto, encodeTracesProto, type Span } from '@sightline/core';
-import { noAnswer } from '../server-client.js';
+import { authHeaders, noAnswer } from '../server-client.js';
 
 /** Times a busy server (503) is asked again, waiting as its `Retry-After` says. */
 const RETRIES = 8;
@@ -18,7 +18,7 @@ export async function sendSpans(base: string, spans: readonly Span[]): Promise<S
   for (let attempt = 0; ; attempt++) {
     let res: Response;
     try {
-      res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body });
+      res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-protobuf', ...authHeaders() }, body });
     } catch (err) {
       return { ok: false, error: noAnswer(base, err) };
     }

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { serverUrlOption } from '../server-client.js';
+import { apiKeyOption, serverUrlOption } from '../server-client.js';
 import { VERSION } from '../version.js';
 
 /** `sightline mcp`: a Model Context Protocol server over stdio, answering from a running Sightline. */
@@ -9,6 +9,7 @@ export function mcpCommand(): Command {
       'A Model Context Protocol server over stdio for coding agents: traces, calls, sessions, errors and stats of a running Sightline',
     )
     .addOption(serverUrlOption())
+    .addOption(apiKeyOption())
     .addHelpText(
       'after',
       `

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
-import { callServer, errorOf, fail, type ServerAnswer, serverUrlOption } from '../server-client.js';
+import { apiKeyOption, callServer, errorOf, fail, type ServerAnswer, serverUrlOption } from '../server-client.js';
 import { Progress } from '../terminal/progress.js';
 import { splitDocument } from './import-batches.js';
 import { isOtlpJson, mergeRequests, otlpRequests, spansIn } from './otlp-lines.js';
@@ -25,6 +25,7 @@ export function importCommand(): Command {
     )
     .argument('<files...>', 'files to load (.jsonl, .json)')
     .addOption(serverUrlOption())
+    .addOption(apiKeyOption())
     .action(async (files: string[], opts: { url: string }) => {
       let failed = 0;
       for (const file of files) {

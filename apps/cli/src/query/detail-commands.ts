@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { serverUrlOption } from '../server-client.js';
+import { apiKeyOption, serverUrlOption } from '../server-client.js';
 import { type CallDetail, renderCall } from './call-view.js';
 import { outputStyle } from './output.js';
 import { getApi, printJson } from './query-client.js';
@@ -20,6 +20,7 @@ export function traceCommand(): Command {
     .description('Show one trace as a tree: each span with its duration, the tokens and cost of the LLM calls under it; errors marked')
     .argument('<trace-id>', 'the trace id (32 hex characters)')
     .addOption(serverUrlOption())
+    .addOption(apiKeyOption())
     .option('--json', 'print the API’s JSON (the trace and its spans) instead of the tree')
     .action(async (traceId: string, o: { url: string; json?: boolean }) => {
       if (!HEX32.test(traceId)) usageError('trace', `"${traceId}" is not a trace id (32 hex characters)`);
@@ -40,6 +41,7 @@ export function sessionCommand(): Command {
     )
     .argument('<session-id>', 'the session id')
     .addOption(serverUrlOption())
+    .addOption(apiKeyOption())
     .option('--json', 'print the API’s JSON instead of the conversation')
     .action(async (sessionId: string, o: { url: string; json?: boolean }) => {
       const detail = await getApi<SessionDetail>(
@@ -62,6 +64,7 @@ export function callCommand(): Command {
     .description('Show one LLM call in full: model, tokens, timing, cost and its source, parameters, and its messages in and out')
     .argument('<span-id>', 'the call’s span id (16 hex characters; `sightline calls` lists them)')
     .addOption(serverUrlOption())
+    .addOption(apiKeyOption())
     .option('--json', 'print the API’s JSON instead')
     .action(async (spanId: string, o: { url: string; json?: boolean }) => {
       if (!HEX16.test(spanId)) usageError('call', `"${spanId}" is not a span id (16 hex characters)`);

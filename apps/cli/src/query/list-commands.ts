@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { serverUrlOption } from '../server-client.js';
+import { apiKeyOption, serverUrlOption } from '../server-client.js';
 import type { LiveCall } from '../tail/live-call.js';
 import { modelOf, outcomeOf } from '../tail/live-call.js';
 import { clock, count, ms, UNKNOWN, usd } from '../terminal/format.js';
@@ -40,6 +40,7 @@ export function tracesCommand(): Command {
   const command = new Command('traces')
     .description('List traces, newest first: root span, service, duration, spans, LLM calls, tokens, cost, errors')
     .addOption(serverUrlOption())
+    .addOption(apiKeyOption())
     .option('--name <span name>', 'only traces with a span of this name');
   withFilters(command, ['since', 'until', 'service', 'model', 'provider', 'session', 'user', 'errors', 'search', 'limit']);
   return command.action(async (o: FilterOptions & { name?: string }) => {
@@ -77,7 +78,8 @@ export function tracesCommand(): Command {
 export function callsCommand(): Command {
   const command = new Command('calls')
     .description('List LLM calls, newest first: model, tokens, TTFT, latency, cost, status')
-    .addOption(serverUrlOption());
+    .addOption(serverUrlOption())
+    .addOption(apiKeyOption());
   withFilters(command, ['since', 'until', 'service', 'model', 'provider', 'session', 'user', 'errors', 'search', 'limit']);
   return command.action(async (o: FilterOptions) => {
     const page = await getApi<Page<LiveCall & { counted: boolean }>>(o.url, '/api/llm-calls', filterParams(o));
@@ -120,6 +122,7 @@ export function sessionsCommand(): Command {
   const command = new Command('sessions')
     .description('List sessions (conversations, agent runs), last active first: name, users, traces, calls, tokens, cost')
     .addOption(serverUrlOption())
+    .addOption(apiKeyOption())
     .option('--label <key=value>', 'only sessions with this label');
   withFilters(command, ['since', 'until', 'user', 'limit']);
   return command.action(async (o: FilterOptions & { label?: string }) => {
@@ -191,6 +194,7 @@ export function statsCommand(): Command {
   const command = new Command('stats')
     .description('Calls, errors, tokens, cost and latency percentiles, grouped (GET /api/metrics as a table)')
     .addOption(serverUrlOption())
+    .addOption(apiKeyOption())
     .option('--group-by <field>', `one of ${GROUPS.join(', ')}`, 'model');
   withFilters(command, ['since', 'until', 'service', 'model', 'provider', 'session', 'user', 'limit']);
   return command.action(async (o: FilterOptions & { groupBy: string }) => {

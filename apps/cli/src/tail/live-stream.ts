@@ -1,3 +1,4 @@
+import { authHeaders } from '../server-client.js';
 import type { LiveCall } from './live-call.js';
 import type { Connection } from './screen.js';
 import { SseParser } from './sse-parser.js';
@@ -50,7 +51,7 @@ export async function followLive(o: FollowOptions): Promise<void> {
     try {
       feed();
       const res = await fetch(`${o.url}/api/live?${query}`, {
-        headers: lastId === null ? {} : { 'Last-Event-ID': lastId },
+        headers: lastId === null ? authHeaders() : { ...authHeaders(), 'Last-Event-ID': lastId },
         signal: connection.signal,
       });
       if (res.status >= 400 && res.status < 500) {

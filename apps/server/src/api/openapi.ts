@@ -11,6 +11,7 @@ import {
   llamaClientSchemas,
 } from '../llama-stack/openapi-paths.js';
 import { MAX_ATTRIBUTE_FILTERS } from './filter-params.js';
+import { accessPaths } from './openapi-access.js';
 import { livePaths } from './openapi-live.js';
 import { llmPaths, llmSchemas } from './openapi-llm.js';
 import { otelMetricPaths, otelMetricSchemas } from './openapi-otel-metrics.js';
@@ -24,8 +25,9 @@ export const openApiDocument = {
     title: 'Sightline API',
     version: '0.1.0',
     description:
-      'Query traces, LLM calls, sessions and metrics stored by Sightline, send OTLP data, and use the Llama Stack compatible telemetry routes. JSON field names are snake_case; times are ISO-8601 with nanoseconds; ids are lowercase hex. Errors are {"error": {"code", "message"}}.',
+      'Query traces, LLM calls, sessions and metrics stored by Sightline, send OTLP data, and use the Llama Stack compatible telemetry routes. JSON field names are snake_case; times are ISO-8601 with nanoseconds; ids are lowercase hex. Errors are {"error": {"code", "message"}}. Keys: send "Authorization: Bearer <key>" (Basic with the key as password works too; gRPC takes the authorization metadata). A project\'s key reads and writes that project only; an admin key picks the project with the X-Sightline-Project header or ?project=. Keys are required when the server listens beyond loopback (--auth auto) or with --auth on; where they are required, requests without one get 401. An id of another project\'s data is 404, as one that does not exist.',
   },
+  security: [{ apiKey: [] }, { uiSession: [] }, {}],
   paths: {
     '/healthz': {
       get: { summary: 'Liveness and basic counters', operationId: 'health', responses: { '200': json(ref('Health')) } },
@@ -176,6 +178,7 @@ export const openApiDocument = {
     }),
     ...llmPaths,
     ...livePaths,
+    ...accessPaths,
     ...otelMetricPaths,
     '/alpha/telemetry/query-traces': {
       post: {
@@ -241,6 +244,10 @@ export const openApiDocument = {
     ...llamaClientPaths,
   },
   components: {
+    securitySchemes: {
+      apiKey: { type: 'http', scheme: 'bearer', description: 'A Sightline key (sl_…): sightline keys create --project NAME' },
+      uiSession: { type: 'apiKey', in: 'cookie', name: 'sightline_session', description: 'Set by POST /api/session' },
+    },
     schemas: {
       ...llmSchemas,
       ...otelMetricSchemas,

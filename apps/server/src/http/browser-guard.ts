@@ -61,8 +61,8 @@ export function browserGuard(
       res.setHeader('Vary', 'Origin');
       if (req.method === 'OPTIONS') {
         res.writeHead(204, {
-          'Access-Control-Allow-Methods': 'GET, POST',
-          'Access-Control-Allow-Headers': 'content-type, content-encoding, authorization, last-event-id',
+          'Access-Control-Allow-Methods': 'GET, POST, PATCH, DELETE',
+          'Access-Control-Allow-Headers': 'content-type, content-encoding, authorization, last-event-id, x-sightline-project',
           'Access-Control-Max-Age': '600',
         });
         res.end();

@@ -7,7 +7,9 @@ export type ErrorCode =
   | 'unsupported_media_type'
   | 'unavailable'
   | 'conflict'
+  | 'unauthenticated'
   | 'forbidden'
+  | 'resource_exhausted'
   | 'internal';
 
 /** An error that becomes an HTTP response with this status and body. */

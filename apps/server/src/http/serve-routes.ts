@@ -7,8 +7,15 @@ import { ClientGoneError } from './json-stream.js';
 import { sendError } from './respond.js';
 import type { Router } from './router.js';
 
-/** Checks a request before its route runs (see `browserGuard`): a refusal, `answered`, or null to go on. */
-export type RequestGuard = (req: IncomingMessage, res: ServerResponse, path: string) => HttpError | 'answered' | null;
+/**
+ * Checks a request before its route runs (see `browserGuard`, `authGuard`): a refusal,
+ * `answered`, or null to go on. It may change `url` (taking out what it read).
+ */
+export type RequestGuard = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+) => HttpError | 'answered' | null | Promise<HttpError | 'answered' | null>;
 
 /** Dispatches a request to its route; turns thrown errors into `{"error": …}` answers. */
 export function routeHandler(router: Router, logger: Logger, guard: RequestGuard | null = null) {
@@ -31,10 +38,17 @@ async function dispatch(
     sendError(res, 400, 'invalid_argument', 'malformed request URL');
     return;
   }
-  const verdict = guard?.(req, res, url.pathname) ?? null;
+  let verdict: HttpError | 'answered' | null;
+  try {
+    verdict = guard ? await guard(req, res, url) : null;
+  } catch (err) {
+    logger.error(`${req.method} ${url.pathname}: checking the request failed`, err);
+    sendError(res, 503, 'unavailable', 'the request could not be checked; retry later', { 'Retry-After': '5' });
+    return;
+  }
   if (verdict === 'answered') return;
   if (verdict !== null) {
-    sendError(res, verdict.status, verdict.code, verdict.message);
+    sendError(res, verdict.status, verdict.code, verdict.message, verdict.headers);
     return;
   }
   const match = router.match(req.method ?? 'GET', url.pathname);

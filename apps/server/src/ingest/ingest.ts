@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { LogRecord, MetricPoint, Span } from '@sightline/core';
 import { StorageRefusesWritesError, StorageUnavailableError, type WriteGroup } from '@sightline/storage';
+import { RequestScopes } from '../auth/request-scope.js';
 import { BodyBudget, DEFAULT_BODY_BUDGET_BYTES } from '../http/body-budget.js';
 import { HttpError } from '../http/http-error.js';
 import type { Logger } from '../log.js';
@@ -8,9 +9,6 @@ import type { CallExtractor } from './call-extractor.js';
 import { nextTurn, SPANS_PER_STEP } from './in-steps.js';
 import type { IngestObserver } from './ingest-observer.js';
 import { BackpressureError, type IngestQueue, isTemporary, QueueClosedError } from './ingest-queue.js';
-
-/** The project a request's data belongs to, until API keys select one. */
-export const DEFAULT_PROJECT = 'default';
 
 /**
  * The entry point every receiver shares: which project a request writes to, reading the LLM
@@ -26,10 +24,13 @@ export class Ingest {
     readonly bodies = new BodyBudget(DEFAULT_BODY_BUDGET_BYTES),
     /** Told of spans once committed (the live stream). */
     private readonly observer: IngestObserver<unknown> | null = null,
+    /** Who each request is and the project it acts in, as the auth guard found it. */
+    readonly scopes = new RequestScopes(),
   ) {}
 
-  projectOf(_req: IncomingMessage | null): string {
-    return DEFAULT_PROJECT;
+  /** The project a request reads and writes (see `authGuard`). */
+  projectOf(req: IncomingMessage): string {
+    return this.scopes.projectOf(req);
   }
 
   /**

@@ -1,5 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { DecodeError, encodeExportResponseProto } from '@sightline/core';
+import type { HttpError } from '../http/http-error.js';
 import type { Ingest } from '../ingest/ingest.js';
 import type { Logger } from '../log.js';
 import { LOGS, METRICS, type Signal, TRACES } from './otlp-http.js';
@@ -7,6 +8,9 @@ import { LOGS, METRICS, type Signal, TRACES } from './otlp-http.js';
 /** The gRPC status for the HTTP status an ingest failure carries. */
 const GRPC_STATUS_OF_HTTP: Readonly<Record<number, grpc.status>> = {
   400: grpc.status.INVALID_ARGUMENT,
+  401: grpc.status.UNAUTHENTICATED,
+  403: grpc.status.PERMISSION_DENIED,
+  429: grpc.status.RESOURCE_EXHAUSTED,
   500: grpc.status.INTERNAL,
   503: grpc.status.UNAVAILABLE,
 };
@@ -46,6 +50,8 @@ export async function startGrpcReceiver(
   host: string,
   port: number,
   idleTimeoutMs: number,
+  /** The project a call writes to, from its metadata (`authorization`, `x-sightline-project`), or why it may not. */
+  projectOf: (metadata: grpc.Metadata, peer: string) => Promise<string | HttpError> = async () => 'default',
 ): Promise<{ server: grpc.Server; port: number }> {
   // grpc-js prints its own errors (a failed bind, say) to stderr; ours say it better. Its
   // GRPC_VERBOSITY variable still turns them back on.
@@ -68,7 +74,7 @@ export async function startGrpcReceiver(
   ] as const) {
     server.addService(service, {
       Export: (call: grpc.ServerUnaryCall<Buffer, Uint8Array>, callback: grpc.sendUnaryData<Uint8Array>) => {
-        exportSignal(signal as Signal<unknown>, ingest, call.request).then(
+        exportCall(signal as Signal<unknown>, ingest, call, projectOf).then(
           (result) => callback(result.error, result.response),
           (err: unknown) => {
             logger.error('gRPC export failed', err);
@@ -86,16 +92,28 @@ export async function startGrpcReceiver(
   return { server, port: bound };
 }
 
+async function exportCall<D>(
+  signal: Signal<D>,
+  ingest: Ingest,
+  call: grpc.ServerUnaryCall<Buffer, Uint8Array>,
+  projectOf: (metadata: grpc.Metadata, peer: string) => Promise<string | HttpError>,
+): Promise<{ error: grpc.ServiceError | null; response: Uint8Array | null }> {
+  const project = await projectOf(call.metadata, call.getPeer());
+  if (typeof project !== 'string') return fail(GRPC_STATUS_OF_HTTP[project.status] ?? grpc.status.UNAUTHENTICATED, project.message);
+  return exportSignal(signal, ingest, project, call.request);
+}
+
 async function exportSignal<D>(
   signal: Signal<D>,
   ingest: Ingest,
+  project: string,
   body: Buffer,
 ): Promise<{ error: grpc.ServiceError | null; response: Uint8Array | null }> {
   const hold = ingest.bodies.hold();
   try {
     if (!hold.grow(body.length))
       return fail(grpc.status.UNAVAILABLE, 'the server is holding as many request bytes as it takes at once; retry later');
-    return await exportDecoded(signal, ingest, body);
+    return await exportDecoded(signal, ingest, project, body);
   } finally {
     hold.release();
   }
@@ -104,6 +122,7 @@ async function exportSignal<D>(
 async function exportDecoded<D>(
   signal: Signal<D>,
   ingest: Ingest,
+  project: string,
   body: Buffer,
 ): Promise<{ error: grpc.ServiceError | null; response: Uint8Array | null }> {
   let decoded: D;
@@ -113,7 +132,7 @@ async function exportDecoded<D>(
     if (err instanceof DecodeError) return fail(grpc.status.INVALID_ARGUMENT, `cannot decode the request: ${err.message}`);
     throw err;
   }
-  const failure = await signal.accept(ingest, ingest.projectOf(null), decoded);
+  const failure = await signal.accept(ingest, project, decoded);
   if (failure) return fail(GRPC_STATUS_OF_HTTP[failure.status] ?? grpc.status.INVALID_ARGUMENT, failure.message);
   return { error: null, response: encodeExportResponseProto(signal.outcome(decoded)) };
 }

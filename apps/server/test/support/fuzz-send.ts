@@ -38,9 +38,9 @@ export class RawGrpcExporter {
   }
 
   /** Sends `body` as one Export call; a call not answered within `timeoutMs` ends DEADLINE_EXCEEDED (a hang). */
-  export(body: Uint8Array, timeoutMs: number): Promise<Answer> {
+  export(body: Uint8Array, timeoutMs: number, metadata = new grpc.Metadata()): Promise<Answer> {
     return new Promise((resolve) =>
-      this.client.Export(Buffer.from(body), new grpc.Metadata(), { deadline: Date.now() + timeoutMs }, (err) =>
+      this.client.Export(Buffer.from(body), metadata, { deadline: Date.now() + timeoutMs }, (err) =>
         resolve(
           err?.code === grpc.status.DEADLINE_EXCEEDED
             ? { kind: 'none', error: `no answer within ${timeoutMs} ms` }

@@ -33,6 +33,7 @@ export function gatedStorage(fail: (batch: readonly WriteGroup[]) => Error | nul
     },
     reader: memory.reader,
     calls: memory.calls,
+    access: memory.access,
     repriceCalls: (price) => memory.repriceCalls(price),
     deleteExpired: (now) => memory.deleteExpired(now),
     close: () => memory.close(),

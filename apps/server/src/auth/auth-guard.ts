@@ -1,0 +1,86 @@
+import type { IncomingMessage } from 'node:http';
+import { HttpError } from '../http/http-error.js';
+import type { RequestGuard } from '../http/serve-routes.js';
+import { accessNeed } from './access-rules.js';
+import { projectNameProblem } from './api-key.js';
+import type { Authenticator, AuthVerdict } from './authenticator.js';
+import { presentedKey, sessionToken } from './credentials.js';
+import { isAdmin, type Principal } from './principal.js';
+import { DEFAULT_PROJECT, type RequestScopes, type Scope } from './request-scope.js';
+import type { UiSessions } from './ui-sessions.js';
+
+/** The header (or `?project=`) by which an admin picks the project it acts in. */
+export const PROJECT_HEADER = 'x-sightline-project';
+
+export interface AuthGuardDeps {
+  readonly auth: Authenticator;
+  readonly sessions: UiSessions;
+  readonly scopes: RequestScopes;
+}
+
+/** The address a request came from, for throttling key guesses. */
+export function clientOf(req: IncomingMessage): string {
+  return req.socket.remoteAddress ?? 'unknown';
+}
+
+/**
+ * Who a request is, from its `Authorization` header or else its UI session cookie; null when
+ * it presents neither (the authenticator then decides whether that is allowed).
+ */
+export async function verdictOf(req: IncomingMessage, deps: AuthGuardDeps): Promise<AuthVerdict> {
+  const header = req.headers.authorization;
+  if (header !== undefined) return deps.auth.authenticate(presentedKey(header), clientOf(req));
+  const token = sessionToken(req.headers);
+  const principal = token === null ? null : deps.sessions.principalOf(token);
+  if (principal && (await deps.auth.stillValid(principal))) return { ok: true, principal };
+  if (principal && token) deps.sessions.close(token);
+  return deps.auth.authenticate(null, clientOf(req));
+}
+
+/**
+ * The scope of a principal that names project `chosen` (null: none named): a project's key acts
+ * in its own project only (naming another is 403, whether or not it exists); an admin or the
+ * local user acts in the one named, else the default.
+ */
+export function scopeFor(principal: Principal, chosen: string | null): Scope | HttpError {
+  if (principal.role === 'project') {
+    if (chosen !== null && chosen !== principal.project)
+      return new HttpError(403, 'forbidden', `this key belongs to project "${principal.project}" and acts in no other`);
+    return { principal, project: principal.project, chosen: false };
+  }
+  if (chosen !== null) {
+    const problem = projectNameProblem(chosen);
+    if (problem) return new HttpError(400, 'invalid_argument', problem);
+  }
+  return { principal, project: chosen ?? DEFAULT_PROJECT, chosen: chosen !== null };
+}
+
+/**
+ * Finds who each request is and the project it acts in (see `RequestScopes`), or refuses it:
+ * 401 without a valid key where one is needed, 429 for an address guessing keys, 403 for a
+ * project's key on an admin route or naming another project. Ids of another project's data
+ * are never refused here: the routes answer 404 for them, as for ids that do not exist.
+ */
+export function authGuard(deps: AuthGuardDeps): RequestGuard {
+  return async (req, _res, url) => {
+    const need = accessNeed(req.method ?? 'GET', url.pathname);
+    if (need === 'public' && !url.pathname.startsWith('/api/session')) return null;
+    const verdict = await verdictOf(req, deps);
+    if (!verdict.ok) {
+      if (need === 'public') return null;
+      return verdict.status === 429
+        ? new HttpError(429, 'resource_exhausted', verdict.message, { 'Retry-After': String(verdict.retryAfterSeconds ?? 60) })
+        : new HttpError(401, 'unauthenticated', verdict.message, { 'WWW-Authenticate': 'Bearer realm="sightline"' });
+    }
+    const principal = verdict.principal;
+    if (need === 'admin' && !isAdmin(principal))
+      return new HttpError(403, 'forbidden', 'this needs an admin key; a project’s key reads and writes its own project only');
+    const header = req.headers[PROJECT_HEADER];
+    const chosen = (typeof header === 'string' && header !== '' ? header : null) ?? url.searchParams.get('project');
+    url.searchParams.delete('project');
+    const scope = scopeFor(principal, chosen);
+    if (scope instanceof HttpError) return scope;
+    deps.scopes.set(req, scope);
+    return null;
+  };
+}

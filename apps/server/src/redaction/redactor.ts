@@ -1,0 +1,69 @@
+import type { AnyValue, Attributes, LogRecord, Span } from '@sightline/core';
+import type { TextRule } from './redaction-rules.js';
+
+/** What replaces redacted text. */
+export const redactedMark = (rule: string) => `[REDACTED:${rule}]`;
+
+/**
+ * Takes out of spans and log records, before anything is stored, what a project's rules find:
+ * text matching a rule anywhere in an attribute value (nested arrays and maps too), an event's
+ * attributes, a status message or a log body; and the whole value of the attribute keys named.
+ * Returns new objects; what it was given is left as it was.
+ */
+export class Redactor {
+  private readonly keys: ReadonlySet<string>;
+
+  constructor(
+    private readonly rules: readonly TextRule[],
+    attributeKeys: readonly string[],
+  ) {
+    this.keys = new Set(attributeKeys);
+  }
+
+  get empty(): boolean {
+    return this.rules.length === 0 && this.keys.size === 0;
+  }
+
+  text(value: string): string {
+    let out = value;
+    for (const rule of this.rules) {
+      rule.pattern.lastIndex = 0;
+      if (!rule.pattern.test(out)) continue;
+      rule.pattern.lastIndex = 0;
+      out = out.replace(rule.pattern, (m) => (rule.accept && !rule.accept(m) ? m : redactedMark(rule.name)));
+    }
+    return out;
+  }
+
+  value(v: AnyValue): AnyValue {
+    if (typeof v === 'string') return this.text(v);
+    if (Array.isArray(v)) return v.map((x) => this.value(x));
+    if (v !== null && typeof v === 'object' && !(v instanceof Uint8Array)) return this.attributes(v as Attributes);
+    return v;
+  }
+
+  attributes(attrs: Attributes): Attributes {
+    const out: Record<string, AnyValue> = Object.create(null);
+    for (const [k, v] of Object.entries(attrs)) out[k] = this.keys.has(k) ? redactedMark(k) : this.value(v);
+    return out;
+  }
+
+  span(s: Span): Span {
+    return {
+      ...s,
+      attributes: this.attributes(s.attributes),
+      events: s.events.map((e) => ({ ...e, attributes: this.attributes(e.attributes) })),
+      links: s.links.map((l) => ({ ...l, attributes: this.attributes(l.attributes) })),
+      status: s.status.message ? { ...s.status, message: this.text(s.status.message) } : s.status,
+      resource: { ...s.resource, attributes: this.attributes(s.resource.attributes) },
+    };
+  }
+
+  log(r: LogRecord): LogRecord {
+    return {
+      ...r,
+      body: r.body === null || r.body === undefined ? r.body : this.value(r.body),
+      attributes: this.attributes(r.attributes),
+    };
+  }
+}
