@@ -1,3 +1,5 @@
+import { noteUnauthenticated, projectHeaders } from './project-choice';
+
 /** An answer other than 2xx from the API, with its `{"error": {code, message}}`. */
 export class ApiError extends Error {
   override readonly name = 'ApiError';
@@ -26,8 +28,9 @@ export function queryString(params: Params = {}): string {
 
 /** GETs a JSON API path; throws {@link ApiError} for an error answer. */
 export async function getJson<T>(path: string, params?: Params, signal?: AbortSignal): Promise<T> {
-  const res = await fetch(path + queryString(params), { signal, headers: { Accept: 'application/json' } });
+  const res = await fetch(path + queryString(params), { signal, headers: { Accept: 'application/json', ...projectHeaders() } });
   if (!res.ok) {
+    if (res.status === 401 && path !== '/api/session') noteUnauthenticated();
     let code = 'http_error';
     let message = `${res.status} ${res.statusText}`;
     try {

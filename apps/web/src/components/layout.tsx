@@ -1,5 +1,10 @@
 import { Link, Outlet } from '@tanstack/react-router';
+import { useEffect } from 'react';
+import { chooseProject } from '../api/project-choice';
+import { useSession } from '../api/session';
+import { Account } from './account';
 import { LogoMark } from './icons';
+import { LoginPage } from './login-page';
 
 const NAV = [
   { to: '/traces', label: 'Traces' },
@@ -9,8 +14,20 @@ const NAV = [
   { to: '/metrics', label: 'Metrics' },
 ] as const;
 
-/** The frame of every page: the brand, the sections, the page. */
+/** The frame of every page: the brand, the sections, the page; the login page while a key is wanted. */
 export function Layout() {
+  const session = useSession();
+  const info = session.data;
+  useEffect(() => {
+    // A project's key reads its own project only: forget a choice an admin made in this browser.
+    if (info?.role === 'project') chooseProject(null);
+  }, [info?.role]);
+  if (info && info.auth_required && !info.authenticated)
+    return (
+      <div className="app">
+        <LoginPage />
+      </div>
+    );
   return (
     <div className="app">
       <header className="topbar">
@@ -25,6 +42,7 @@ export function Layout() {
           ))}
         </nav>
         <div className="topbar-right">
+          {info ? <Account session={info} /> : null}
           <a href="/api/openapi.json" target="_blank" rel="noreferrer">
             API
           </a>

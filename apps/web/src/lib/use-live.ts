@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { type Params, queryString } from '../api/client';
+import { chosenProject } from '../api/project-choice';
 
 export type LiveStatus = 'off' | 'connecting' | 'live' | 'retrying';
 
@@ -20,7 +21,8 @@ export function useLive<T>(
   const reset = useRef(onReset);
   handler.current = onEvent;
   reset.current = onReset;
-  const query = queryString(params);
+  const project = chosenProject();
+  const query = queryString(project ? { ...params, project } : params);
   useEffect(() => {
     if (!enabled) {
       setStatus('off');
