@@ -16,6 +16,7 @@ import type { OpenSpans } from './llama-stack/open-spans.js';
 import { addLlamaStackRoutes } from './llama-stack/telemetry-routes.js';
 import type { Logger } from './log.js';
 import { otlpLogsHandler, otlpMetricsHandler, otlpTracesHandler } from './otlp/otlp-http.js';
+import { addUsageRoutes } from './policy/usage-routes.js';
 import type { Pricing } from './pricing/pricing.js';
 import { damageAdvice } from './storage-damage.js';
 import { VERSION } from './version.js';
@@ -105,6 +106,7 @@ export function apiRouter(deps: RouteDeps): Router {
   addLlamaStackRoutes(router, storage.reader, ingest, deps.openSpans, storage.datasets);
   addLiveRoutes(router, deps.live, ingest);
   addOtelMetricRoutes(router, storage.otelMetrics, ingest);
+  addUsageRoutes(router, ingest);
   // Every other GET is the web UI: its pages, its files, or its not-found page.
   const ui = deps.ui;
   router.fallback(({ req, res, url }) => ui.serve(req, res, url.pathname), ['/api/', '/v1/', '/healthz']);

@@ -25,6 +25,8 @@ import { TraceUpdates } from './live/trace-updates.js';
 import { OpenSpans, type OpenSpansLimits } from './llama-stack/open-spans.js';
 import { consoleLogger, type Logger } from './log.js';
 import { startGrpcReceiver } from './otlp/otlp-grpc.js';
+import { IngestLimits } from './policy/ingest-limits.js';
+import { ProjectPolicies } from './policy/project-policies.js';
 import { Pricing } from './pricing/pricing.js';
 import { apiRouter, OTLP_PATHS, otlpRouter } from './routes.js';
 
@@ -75,6 +77,10 @@ export interface ServerOptions {
   readonly auth?: AuthSetting;
   /** `SIGHTLINE_ADMIN_KEY`: an admin key of your choosing (16 characters or more). */
   readonly adminKey?: string | null;
+  /** Days traces are kept (`--retention`), for projects that set none; null keeps them. */
+  readonly retentionDays?: number | null;
+  /** Built-in redaction rules applied to projects that set none (`--redact email,api-key`). */
+  readonly redact?: readonly string[];
 }
 
 export type AuthSetting = 'on' | 'off' | 'auto';
@@ -132,7 +138,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     heartbeatMs: Math.min(options.live?.heartbeatMs ?? DEFAULT_LIVE_OPTIONS.heartbeatMs, Math.floor(idleTimeoutMs / 2)),
   });
   const liveFeed = new LiveFeed(live, new TraceUpdates(storage.reader, live, logger));
-  const ingest = new Ingest(queue, logger, calls, new BodyBudget(options.maxBodyBytesInFlight ?? DEFAULT_BODY_BUDGET_BYTES), liveFeed);
+  const policies = new ProjectPolicies(storage.access, {
+    retentionDays: options.retentionDays ?? null,
+    redaction: options.redact?.length ? { builtins: options.redact, patterns: [], attributeKeys: [] } : null,
+  });
+  const spanLimits = new IngestLimits(storage.access);
+  const ingest = new Ingest(queue, logger, calls, {
+    bodies: new BodyBudget(options.maxBodyBytesInFlight ?? DEFAULT_BODY_BUDGET_BYTES),
+    observer: liveFeed,
+    policies,
+    limits: spanLimits,
+  });
   const openSpans = new OpenSpans(ingest, logger, options.openSpans);
   const authMode = authModeOf(options.auth ?? 'auto', host);
   if (options.adminKey && options.adminKey.length < 16)
@@ -146,7 +162,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
 
   const publicUrl = options.publicUrl ?? null;
-  const access = { access: storage.access, auth, sessions, scopes: ingest.scopes, secureCookies: publicUrl?.startsWith('https:') ?? false };
+  const access = {
+    access: storage.access,
+    auth,
+    sessions,
+    scopes: ingest.scopes,
+    secureCookies: publicUrl?.startsWith('https:') ?? false,
+    onProjectChange: (name: string) => policies.forget(name),
+  };
   const deps = { storage, ingest, openSpans, pricing, logger, live, maxBodyBytes: maxBody, ui: options.ui ?? WebUi.installed(), access };
   const limits = connectionLimits(options.connectionLimits);
   const guard = browserGuard({
@@ -173,6 +196,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     await openSpans.flushStale(true);
     await queue.drain();
     await auth.flush().catch((err) => logger.error('noting when keys were last used failed', err));
+    await spanLimits.flush().catch((err) => logger.error('saving span counts failed', err));
     await storage.close();
   };
   let sweeper: NodeJS.Timeout | undefined;
@@ -192,6 +216,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       storage.deleteExpired(msToNanos(Date.now())).catch((err) => logger.error('deleting expired data failed', err));
       openSpans.flushStale().catch((err) => logger.error('storing unfinished spans failed', err));
       auth.flush().catch((err) => logger.error('noting when keys were last used failed', err));
+      spanLimits.flush().catch((err) => logger.error('saving span counts failed', err));
     }, options.sweepIntervalMs ?? 60_000);
     sweeper.unref();
     const ports = { api: portOf(apiServer), grpc: grpcBound.port, otlpHttp: portOf(otlpServer) };

@@ -82,7 +82,7 @@ describe('the web UI behind keys', () => {
   it('asks for a key, says so when it is wrong, and shows only the key’s project once given', async () => {
     const page = await open('/traces?range=1h');
     await expect.poll(() => page.getByRole('heading', { name: 'Sign in with an API key' }).isVisible()).toBe(true);
-    await expect.poll(() => page.getByLabel('API key', { exact: true }).evaluate((el) => el === document.activeElement)).toBe(true);
+    await expect.poll(() => page.getByLabel('API key', { exact: true }).evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
 
     await logIn(page, 'sl_000000000000_not-a-key-at-all-not-a-key-at-all-not-a-');
     await expect.poll(() => page.getByRole('alert').innerText()).toContain('the API key is not valid');
@@ -92,7 +92,7 @@ describe('the web UI behind keys', () => {
     expect(await page.locator('main').innerText()).not.toContain(services.search);
     expect(await page.locator('.project-name').innerText()).toBe('shop');
     // The session is an HttpOnly cookie: the page's scripts cannot read it.
-    expect(await page.evaluate(() => document.cookie)).toBe('');
+    expect(await page.evaluate('document.cookie')).toBe('');
     const cookies = await page.context().cookies();
     expect(cookies.find((c) => c.name === 'sightline_session')).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
 

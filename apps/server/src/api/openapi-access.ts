@@ -151,6 +151,29 @@ export const accessPaths = {
       responses: { '200': json(key), '404': errorResponse('No such key'), ...needsAdmin },
     },
   },
+  '/api/usage': {
+    get: {
+      summary: 'Spans the project sent today, this month and on each of the last 31 days (UTC), against its limits',
+      operationId: 'getUsage',
+      responses: {
+        '200': json({
+          type: 'object',
+          properties: {
+            project: str,
+            limits: {
+              type: 'object',
+              properties: { spans_per_second: nullableInt, spans_per_day: nullableInt, spans_per_month: nullableInt },
+            },
+            retention_days: nullableInt,
+            spans_today: { type: 'integer' },
+            spans_this_month: { type: 'integer' },
+            days: { type: 'array', items: { type: 'object', properties: { day: str, spans: { type: 'integer' } } } },
+          },
+        }),
+        '401': errorResponse('No valid key (where keys are required)'),
+      },
+    },
+  },
   '/api/audit': {
     get: {
       summary: 'The audit log of admin actions, newest first (of the chosen project, or all)',

@@ -21,6 +21,8 @@ export interface AccessRouteDeps {
   readonly scopes: RequestScopes;
   /** Whether people reach the UI over TLS (an https `--public-url`): session cookies are then `Secure`. */
   readonly secureCookies: boolean;
+  /** Told when a project's settings change here, so they apply at once. */
+  readonly onProjectChange?: (name: string) => void;
 }
 
 const admin = (deps: AccessRouteDeps, req: IncomingMessage) => new KeyAdmin(deps.access, actorOf(deps.scopes.of(req).principal));
@@ -82,7 +84,9 @@ export function addAccessRoutes(router: Router, deps: AccessRouteDeps): void {
     const body = await readJsonObject(req);
     const name = field.string(body, 'name', true) as string;
     try {
-      sendJson(res, 201, projectJson(await admin(deps, req).createProject(name, parseProjectSettings(body))));
+      const made = await admin(deps, req).createProject(name, parseProjectSettings(body));
+      deps.onProjectChange?.(made.name);
+      sendJson(res, 201, projectJson(made));
     } catch (err) {
       if (err instanceof ProjectExistsError) throw new HttpError(409, 'conflict', err.message);
       throw err;
@@ -99,6 +103,7 @@ export function addAccessRoutes(router: Router, deps: AccessRouteDeps): void {
     const settings = parseProjectSettings(await readJsonObject(req));
     const updated = await admin(deps, req).updateProject(params.name as string, settings);
     if (!updated) throw notFound(`no project "${params.name}"`);
+    deps.onProjectChange?.(updated.name);
     sendJson(res, 200, projectJson(updated));
   });
 

@@ -5,6 +5,8 @@ import { RequestScopes } from '../auth/request-scope.js';
 import { BodyBudget, DEFAULT_BODY_BUDGET_BYTES } from '../http/body-budget.js';
 import { HttpError } from '../http/http-error.js';
 import type { Logger } from '../log.js';
+import type { IngestLimits } from '../policy/ingest-limits.js';
+import type { ProjectPolicies } from '../policy/project-policies.js';
 import type { CallExtractor } from './call-extractor.js';
 import { nextTurn, SPANS_PER_STEP } from './in-steps.js';
 import type { IngestObserver } from './ingest-observer.js';
@@ -15,18 +17,38 @@ import { BackpressureError, type IngestQueue, isTemporary, QueueClosedError } fr
  * calls of its spans (unless turned off), and committing it all, with failures turned into
  * the answer a client should get (retry later, or not).
  */
+export interface IngestOptions {
+  /** Request bytes held at once by every receiver (see {@link BodyBudget}). */
+  readonly bodies?: BodyBudget;
+  /** Told of spans once committed (the live stream). */
+  readonly observer?: IngestObserver<unknown> | null;
+  /** Who each request is and the project it acts in, as the auth guard found it. */
+  readonly scopes?: RequestScopes;
+  /** Each project's limits and redaction; without them, nothing is limited or redacted. */
+  readonly policies?: ProjectPolicies | null;
+  /** Counts spans per project and refuses those over a limit. */
+  readonly limits?: IngestLimits | null;
+}
+
 export class Ingest {
+  readonly bodies: BodyBudget;
+  readonly scopes: RequestScopes;
+  private readonly observer: IngestObserver<unknown> | null;
+  readonly policies: ProjectPolicies | null;
+  readonly limits: IngestLimits | null;
+
   constructor(
     readonly queue: IngestQueue,
     private readonly logger: Logger,
     readonly calls: CallExtractor | null,
-    /** Request bytes held at once by every receiver (see {@link BodyBudget}). */
-    readonly bodies = new BodyBudget(DEFAULT_BODY_BUDGET_BYTES),
-    /** Told of spans once committed (the live stream). */
-    private readonly observer: IngestObserver<unknown> | null = null,
-    /** Who each request is and the project it acts in, as the auth guard found it. */
-    readonly scopes = new RequestScopes(),
-  ) {}
+    options: IngestOptions = {},
+  ) {
+    this.bodies = options.bodies ?? new BodyBudget(DEFAULT_BODY_BUDGET_BYTES);
+    this.observer = options.observer ?? null;
+    this.scopes = options.scopes ?? new RequestScopes();
+    this.policies = options.policies ?? null;
+    this.limits = options.limits ?? null;
+  }
 
   /** The project a request reads and writes (see `authGuard`). */
   projectOf(req: IncomingMessage): string {
@@ -39,7 +61,14 @@ export class Ingest {
    * queued in steps with a turn of the event loop between them; should a step fail, the
    * client's retry stores only what is missing.
    */
-  async accept(project: string, spans: readonly Span[], expiresAtUnixNano?: bigint): Promise<HttpError | null> {
+  async accept(project: string, given: readonly Span[], expiresAtUnixNano?: bigint): Promise<HttpError | null> {
+    const policy = this.policies ? await this.policies.of(project) : null;
+    if (policy && this.limits && given.length > 0) {
+      const refused = await this.limits.admit(project, given.length, policy);
+      if (refused) return refused;
+    }
+    // Redacted before anything reads them: the calls, the search index and the raw span alike.
+    const spans = policy?.redactor ? given.map((s) => policy.redactor?.span(s) ?? s) : given;
     if (spans.length <= SPANS_PER_STEP) return this.acceptStep(project, spans, expiresAtUnixNano, false);
     const refused = this.queue.refusal(spans.length);
     if (refused) return this.failure(refused);
@@ -58,8 +87,9 @@ export class Ingest {
   }
 
   /** Commits log records. */
-  acceptLogs(project: string, logs: readonly LogRecord[]): Promise<HttpError | null> {
-    return this.submit({ project, spans: [], logs });
+  async acceptLogs(project: string, logs: readonly LogRecord[]): Promise<HttpError | null> {
+    const redactor = this.policies ? (await this.policies.of(project)).redactor : null;
+    return this.submit({ project, spans: [], logs: redactor ? logs.map((r) => redactor.log(r)) : logs });
   }
 
   /** Commits OTLP metric data points as they are. */

@@ -22,7 +22,7 @@ export function Layout() {
     // A project's key reads its own project only: forget a choice an admin made in this browser.
     if (info?.role === 'project') chooseProject(null);
   }, [info?.role]);
-  if (info && info.auth_required && !info.authenticated)
+  if (info?.auth_required && !info.authenticated)
     return (
       <div className="app">
         <LoginPage />
