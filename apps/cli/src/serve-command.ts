@@ -22,6 +22,8 @@ export interface ServeOptions {
   corsOrigin?: string[];
   insecure?: boolean;
   auth: 'on' | 'off' | 'auto';
+  retention?: number;
+  redact?: string[];
 }
 
 /** `sightline serve`: every receiver, the API and the store in one process. */
@@ -74,15 +76,50 @@ export function serveCommand(): Command {
         .default('auto'),
     )
     .addOption(
+      new Option('--retention <days>', 'delete traces older than this (30d), in projects that set no retention of their own; default: keep')
+        .env('SIGHTLINE_RETENTION')
+        .argParser(parseDays),
+    )
+    .addOption(
+      new Option(
+        '--redact <rules>',
+        'redact before storing, in projects that set no rules of their own: email, api-key, card-number, phone (comma-separated)',
+      )
+        .env('SIGHTLINE_REDACT')
+        .argParser(parseRedactRules),
+    )
+    .addOption(
       new Option('--insecure', 'with --auth off, listen beyond loopback anyway (anyone who reaches the port reads everything)').env(
         'SIGHTLINE_INSECURE',
       ),
+    )
+    .addHelpText(
+      'after',
+      '\nKeys: SIGHTLINE_ADMIN_KEY sets an admin key of your own (16 characters or more); without it, a server that requires keys makes one at its first start and prints it once. Make project keys with "sightline keys create --project NAME".',
     )
     .action(async (opts: ServeOptions) => {
       // The server is loaded only to run it: the other commands start faster without it.
       const { serve } = await import('./serve.js');
       await serve(opts);
     });
+}
+
+function parseDays(value: string): number {
+  const m = /^(\d+)d?$/.exec(value.trim());
+  if (!m || Number(m[1]) < 1) throw new InvalidArgumentError('must be a number of days such as 30d.');
+  return Number(m[1]);
+}
+
+const REDACT_RULES = ['email', 'api-key', 'card-number', 'phone'];
+
+function parseRedactRules(value: string): string[] {
+  const rules = value
+    .split(',')
+    .map((r) => r.trim())
+    .filter(Boolean);
+  for (const r of rules)
+    if (!REDACT_RULES.includes(r)) throw new InvalidArgumentError(`"${r}" is not a rule; they are ${REDACT_RULES.join(', ')}.`);
+  return rules;
 }
 
 function parsePublicUrl(value: string): string {

@@ -60,6 +60,8 @@ export async function serve(opts: ServeOptions): Promise<void> {
       corsOrigins: opts.corsOrigin ?? [],
       auth: opts.auth,
       adminKey,
+      retentionDays: opts.retention ?? null,
+      redact: opts.redact ?? [],
     });
   } catch (err) {
     if (err instanceof PortInUseError) {
@@ -86,6 +88,8 @@ export async function serve(opts: ServeOptions): Promise<void> {
       `  LLM calls        ${opts.llmCalls ? describePrices(server.pricing) : 'off (--no-llm-calls)'}`,
       `  Text search      ${storage.reader.capabilities.textSearch ? 'on' : 'off (--no-search-index)'}`,
       `  API keys         ${describeAuth(mode, opts.auth, adminKey !== null)}`,
+      `  Retention        ${opts.retention ? `${opts.retention} days (projects may set their own)` : 'keep everything (--retention 30d; projects may set their own)'}`,
+      ...(opts.redact?.length ? [`  Redaction        ${opts.redact.join(', ')} (in projects without rules of their own)`] : []),
       '',
     ].join('\n'),
   );

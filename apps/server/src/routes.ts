@@ -1,6 +1,7 @@
 import type { Storage } from '@sightline/storage';
 import { addAdminRoutes } from './api/admin-routes.js';
 import { addCallRoutes } from './api/call-routes.js';
+import { addDeleteRoutes } from './api/delete-routes.js';
 import { addImportRoutes } from './api/import-routes.js';
 import { openApiDocument } from './api/openapi.js';
 import { addOtelMetricRoutes } from './api/otel-metric-routes.js';
@@ -107,6 +108,7 @@ export function apiRouter(deps: RouteDeps): Router {
   addLiveRoutes(router, deps.live, ingest);
   addOtelMetricRoutes(router, storage.otelMetrics, ingest);
   addUsageRoutes(router, ingest);
+  addDeleteRoutes(router, storage, ingest);
   // Every other GET is the web UI: its pages, its files, or its not-found page.
   const ui = deps.ui;
   router.fallback(({ req, res, url }) => ui.serve(req, res, url.pathname), ['/api/', '/v1/', '/healthz']);

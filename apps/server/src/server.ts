@@ -27,6 +27,7 @@ import { consoleLogger, type Logger } from './log.js';
 import { startGrpcReceiver } from './otlp/otlp-grpc.js';
 import { IngestLimits } from './policy/ingest-limits.js';
 import { ProjectPolicies } from './policy/project-policies.js';
+import { RetentionJob } from './policy/retention-job.js';
 import { Pricing } from './pricing/pricing.js';
 import { apiRouter, OTLP_PATHS, otlpRouter } from './routes.js';
 
@@ -119,6 +120,8 @@ export interface RunningServer {
    * `SIGHTLINE_ADMIN_KEY`, none stored): shown once, stored hashed.
    */
   readonly createdAdminKey: string | null;
+  /** Deletes what has outlived its project's retention (it also runs every sweep interval). */
+  readonly retention: RetentionJob;
   /** Stops accepting, finishes in-flight requests, commits everything accepted, closes the store. */
   close(): Promise<void>;
 }
@@ -143,6 +146,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     redaction: options.redact?.length ? { builtins: options.redact, patterns: [], attributeKeys: [] } : null,
   });
   const spanLimits = new IngestLimits(storage.access);
+  const retention = new RetentionJob(storage, policies, logger);
   const ingest = new Ingest(queue, logger, calls, {
     bodies: new BodyBudget(options.maxBodyBytesInFlight ?? DEFAULT_BODY_BUDGET_BYTES),
     observer: liveFeed,
@@ -216,6 +220,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       storage.deleteExpired(msToNanos(Date.now())).catch((err) => logger.error('deleting expired data failed', err));
       openSpans.flushStale().catch((err) => logger.error('storing unfinished spans failed', err));
       auth.flush().catch((err) => logger.error('noting when keys were last used failed', err));
+      retention.run().catch((err) => logger.error('deleting data past its retention failed', err));
       spanLimits.flush().catch((err) => logger.error('saving span counts failed', err));
     }, options.sweepIntervalMs ?? 60_000);
     sweeper.unref();
@@ -229,6 +234,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       pricing,
       authMode,
       createdAdminKey,
+      retention,
       close: () => (closing ??= shutdown()),
     };
   } catch (err) {

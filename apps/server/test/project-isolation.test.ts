@@ -96,6 +96,9 @@ const ADMIN = [
   'POST /api/keys',
   'DELETE /api/keys/{id}',
   'GET /api/audit',
+  'DELETE /api/traces/{trace_id}',
+  'DELETE /api/sessions/{session_id}',
+  'DELETE /api/users/{user_id}',
 ];
 
 /** Routes that write: a project's key writes into its own project (checked by the reads below). */
@@ -193,11 +196,19 @@ describe('projects keep each other’s data out of sight', () => {
   it('refuses admin routes to a project’s key (403), and serves them to the admin key', async () => {
     for (const route of ADMIN) {
       const [method, pattern] = route.split(' ') as [string, string];
-      const path = pattern.replace('{name}', 'alpha').replace('{id}', 'sl_000000000000');
+      const path = pattern
+        .replace('{name}', 'alpha')
+        .replace('{id}', 'sl_000000000000')
+        .replace('{trace_id}', a().traceId)
+        .replace('{session_id}', a().session)
+        .replace('{user_id}', 'u');
       const res = await call(method, path, keys.beta, method === 'GET' || method === 'DELETE' ? undefined : {});
       expect(res.status, route).toBe(403);
     }
     expect((await call('GET', '/api/projects', ADMIN_KEY)).status).toBe(200);
+    // An admin deleting in one project does not reach another's trace of the same id.
+    expect((await call('DELETE', `/api/traces/${a().traceId}?project=beta`, ADMIN_KEY)).status).toBe(404);
+    expect((await call('GET', `/api/traces/${a().traceId}`, keys.alpha)).status).toBe(200);
   });
 
   it.each(Object.keys(BY_ID))('%s: another project’s id is 404, as an id that does not exist', async (route) => {

@@ -10,6 +10,7 @@ import {
   type PreparedWrites,
   type ReaderCapabilities,
   type RepriceResult,
+  type RetentionCutoff,
   type SpanTreeNode,
   type SpanTreeQuery,
   type Storage,
@@ -310,6 +311,21 @@ export class SqliteStorage implements Storage, TelemetryWriter, TraceReader {
   async deleteExpired(nowUnixNano: bigint): Promise<number> {
     this.assertOpen();
     return this.sink.deleteExpired(nowUnixNano);
+  }
+
+  async deleteTraces(project: string, traceIds: readonly string[]): Promise<number> {
+    this.assertOpen();
+    return (await this.sink.delete({ kind: 'traces', project, traceIds })).spans;
+  }
+
+  async deleteOlderThan(cutoffs: readonly RetentionCutoff[], maxTraces: number): Promise<{ traces: number; spans: number }> {
+    this.assertOpen();
+    return this.sink.delete({ kind: 'older', cutoffs, maxTraces });
+  }
+
+  async dataProjects(): Promise<string[]> {
+    this.assertOpen();
+    return this.watch.read(async () => this.db.prepare('SELECT name FROM projects ORDER BY name').pluck().all() as string[]);
   }
 
   health(): StorageHealth {

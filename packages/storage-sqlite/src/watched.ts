@@ -8,6 +8,7 @@ export function watchedSink(sink: BatchSink, watch: DamageWatch): BatchSink {
     write: (batch) => watch.write(() => sink.write(batch)),
     deleteExpired: (now) => watch.write(() => sink.deleteExpired(now)),
     setCosts: (changes) => watch.write(() => sink.setCosts(changes)),
+    delete: (deletion) => watch.write(() => sink.delete(deletion)),
     close: () => sink.close(),
   };
 }

@@ -11,6 +11,7 @@ import { IdIndex } from './id-index/id-index.js';
 import { SpanNameWriter } from './span-name-writer.js';
 import { absorbSpan, type TraceAggregate } from './trace-aggregate.js';
 import { CALL_BYTES, SPAN_BYTES, TraceCache, traceWeight } from './trace-cache.js';
+import type { Deleted, Deletion } from './writer-protocol.js';
 
 /**
  * Estimated bytes of recently written traces kept between batches, and of the traces a batch
@@ -63,6 +64,7 @@ export class BatchWriter {
   private readonly seriesIds = new Map<string, number>();
   private readonly writeTx: (batch: EncodedBatch) => WriteResult;
   private readonly expireTx: (now: bigint) => number;
+  private readonly deleteTx: (deletion: Deletion) => Deleted;
   private readonly costTx: (changes: readonly CostChange[]) => number;
   private readonly calls: CallWriter;
   private readonly spanNames: SpanNameWriter;
@@ -118,9 +120,18 @@ export class BatchWriter {
       deleteSpans: db.prepare('DELETE FROM spans WHERE trace_key = ?'),
       deleteTrace: db.prepare('DELETE FROM traces WHERE id = ?'),
       minTraceKey: db.prepare('SELECT min(id) FROM traces').pluck(),
+      projectByName: db.prepare('SELECT id FROM projects WHERE name = ?').pluck(),
+      traceIdOf: db.prepare('SELECT trace_id FROM traces WHERE id = ?').pluck(),
+      oldTraces: db
+        .prepare('SELECT id FROM traces WHERE project_id = ? AND start_ns < ? ORDER BY start_ns LIMIT ?')
+        .pluck()
+        .safeIntegers(true),
+      traceKeyOf: db.prepare('SELECT id FROM traces WHERE id = ? AND project_id = ? AND trace_id = ?').pluck().safeIntegers(true),
+      deleteLogs: db.prepare('DELETE FROM logs WHERE trace_id = ? AND project_id = ?'),
     };
     this.writeTx = db.transaction((batch: EncodedBatch) => this.apply(batch));
     this.expireTx = db.transaction((now: bigint) => this.expire(now));
+    this.deleteTx = db.transaction((deletion: Deletion) => this.applyDeletion(deletion));
     this.costTx = db.transaction((changes: readonly CostChange[]) => {
       this.calls.setCosts(changes);
       this.calls.flush();
@@ -191,6 +202,53 @@ export class BatchWriter {
       total += removed;
     }
     return total;
+  }
+
+  /** Deletes traces by id or past retention, in one transaction (see `Storage.deleteTraces`, `deleteOlderThan`). */
+  delete(deletion: Deletion): Deleted {
+    try {
+      return this.deleteTx(deletion);
+    } catch (err) {
+      this.forget();
+      throw err;
+    } finally {
+      this.traces.clear();
+    }
+  }
+
+  private applyDeletion(deletion: Deletion): Deleted {
+    let traces = 0;
+    let spans = 0;
+    if (deletion.kind === 'traces') {
+      const projectId = this.stmts.projectByName.get(deletion.project) as number | undefined;
+      if (projectId === undefined) return { traces: 0, spans: 0 };
+      for (const hex of deletion.traceIds) {
+        const traceId = Buffer.from(hex, 'hex');
+        for (const key of this.traceIds.lookup(traceIndexKey(projectId, traceId))) {
+          const found = this.stmts.traceKeyOf.get(key, projectId, traceId) as bigint | undefined;
+          if (found === undefined) continue;
+          spans += this.removeTrace(found);
+          traces++;
+        }
+        this.stmts.deleteLogs.run(traceId, projectId);
+      }
+    } else {
+      for (const cutoff of deletion.cutoffs) {
+        const projectId = this.stmts.projectByName.get(cutoff.project) as number | undefined;
+        if (projectId === undefined) continue;
+        const ids = this.stmts.oldTraces.all(projectId, cutoff.beforeUnixNano, deletion.maxTraces - traces) as bigint[];
+        for (const id of ids) {
+          const traceId = this.stmts.traceIdOf.get(id) as Uint8Array | undefined;
+          spans += this.removeTrace(id);
+          if (traceId) this.stmts.deleteLogs.run(traceId, projectId);
+          traces++;
+        }
+        if (traces >= deletion.maxTraces) break;
+      }
+    }
+    this.calls.flush();
+    this.spanNames.flush();
+    return { traces, spans };
   }
 
   private apply(batch: EncodedBatch): WriteResult {
@@ -460,6 +518,23 @@ export class BatchWriter {
     };
   }
 
+  /** Removes a stored trace and its share of every total; returns how many spans went. */
+  private removeTrace(id: bigint): number {
+    const row = this.stmts.expiredCalls.get(id) as (TraceTotalsRow & { project_id: bigint; session_key: bigint | null }) | undefined;
+    if (row) {
+      this.calls.remove(Number(row.project_id), Number(id), {
+        totals: totalsOf(row),
+        sessionKey: row.session_key === null ? null : Number(row.session_key),
+      });
+      this.spanNames.removeTrace(Number(row.project_id), Number(id));
+    }
+    const spans = Math.min(Number(this.stmts.spanCount.get(id) ?? 0), CALLS_PER_TRACE);
+    for (let ordinal = 0; ordinal < spans; ordinal++) this.stmts.deleteSearch.run(Number(id) * CALLS_PER_TRACE + ordinal);
+    const removed = this.stmts.deleteSpans.run(id).changes;
+    this.stmts.deleteTrace.run(id);
+    return removed;
+  }
+
   /** One bounded round of deletion; -1 when nothing was left to delete. */
   private expire(now: bigint): number {
     const ids = this.stmts.expired.all(now) as bigint[];
@@ -471,20 +546,7 @@ export class BatchWriter {
       return -1;
     }
     let removed = 0;
-    for (const id of ids) {
-      const row = this.stmts.expiredCalls.get(id) as (TraceTotalsRow & { project_id: bigint; session_key: bigint | null }) | undefined;
-      if (row) {
-        this.calls.remove(Number(row.project_id), Number(id), {
-          totals: totalsOf(row),
-          sessionKey: row.session_key === null ? null : Number(row.session_key),
-        });
-        this.spanNames.removeTrace(Number(row.project_id), Number(id));
-      }
-      const spans = Math.min(Number(this.stmts.spanCount.get(id) ?? 0), CALLS_PER_TRACE);
-      for (let ordinal = 0; ordinal < spans; ordinal++) this.stmts.deleteSearch.run(Number(id) * CALLS_PER_TRACE + ordinal);
-      removed += this.stmts.deleteSpans.run(id).changes;
-      this.stmts.deleteTrace.run(id);
-    }
+    for (const id of ids) removed += this.removeTrace(id);
     this.calls.flush();
     this.spanNames.flush();
     this.traces.clear();

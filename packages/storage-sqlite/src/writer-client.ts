@@ -6,7 +6,7 @@ import type { EncodedBatch } from './encoded-batch.js';
 import { moduleWorker } from './module-worker.js';
 import type { ConnectionOptions } from './open-database.js';
 import { BatchWriter } from './write-batch.js';
-import type { BatchSink, WriterReply, WriterRequest } from './writer-protocol.js';
+import type { BatchSink, Deleted, Deletion, WriterReply, WriterRequest } from './writer-protocol.js';
 
 /** A write failed in the writer because of what it was given; `code` is SQLite's error code when there is one. */
 export class WriterError extends Error {
@@ -56,6 +56,10 @@ export class InlineWriter implements BatchSink {
     return classified(() => this.writer.setCosts(changes));
   }
 
+  async delete(deletion: Deletion): Promise<Deleted> {
+    return classified(() => this.writer.delete(deletion));
+  }
+
   async close(): Promise<void> {}
 }
 
@@ -71,7 +75,8 @@ function classified<T>(write: () => T): T {
 type Request =
   | { op: 'write'; batch: EncodedBatch }
   | { op: 'deleteExpired'; now: bigint }
-  | { op: 'setCosts'; changes: readonly CostChange[] };
+  | { op: 'setCosts'; changes: readonly CostChange[] }
+  | { op: 'delete'; deletion: Deletion };
 
 interface Pending {
   readonly message: WriterRequest;
@@ -131,6 +136,10 @@ export class ThreadWriter implements BatchSink {
 
   async setCosts(changes: readonly CostChange[]): Promise<number> {
     return (await this.call({ op: 'setCosts', changes })) as number;
+  }
+
+  async delete(deletion: Deletion): Promise<Deleted> {
+    return (await this.call({ op: 'delete', deletion })) as Deleted;
   }
 
   async close(): Promise<void> {

@@ -15,6 +15,7 @@ port.on('message', (req: WriterRequest) => {
     if (req.op === 'write') reply = { id: req.id, ok: true, result: writer.write(req.batch) };
     else if (req.op === 'deleteExpired') reply = { id: req.id, ok: true, result: writer.deleteExpired(req.now) };
     else if (req.op === 'setCosts') reply = { id: req.id, ok: true, result: writer.setCosts(req.changes) };
+    else if (req.op === 'delete') reply = { id: req.id, ok: true, result: writer.delete(req.deletion) };
     else {
       db.close();
       port.postMessage({ id: req.id, ok: true, result: null } satisfies WriterReply);

@@ -29,10 +29,30 @@ export interface Storage {
   repriceCalls(price: (call: PricedFields) => CallCost): Promise<RepriceResult>;
   /** Deletes traces whose spans have all expired by `nowUnixNano`; returns how many spans went. */
   deleteExpired(nowUnixNano: bigint): Promise<number>;
+  /**
+   * Deletes the project's traces named — their spans, LLM calls, search text and log records,
+   * and their share of every total (sessions, users, dashboards); ids it does not hold are
+   * skipped. Returns how many spans went.
+   */
+  deleteTraces(project: string, traceIds: readonly string[]): Promise<number>;
+  /**
+   * Deletes, in one short step, up to `maxTraces` traces (oldest first) of the projects given
+   * that started before each one's cutoff, as {@link deleteTraces} does. Called again until it
+   * deletes nothing, it removes all of them without holding the store for long.
+   */
+  deleteOlderThan(cutoffs: readonly RetentionCutoff[], maxTraces: number): Promise<{ traces: number; spans: number }>;
+  /** The projects that hold data, by name. */
+  dataProjects(): Promise<string[]>;
   /** Flushes and releases everything. Calls after close fail. */
   close(): Promise<void>;
   /** How the backend is doing, for `/healthz`; backends without moving parts leave it out. */
   health?(): StorageHealth;
+}
+
+/** Traces of `project` that started before `beforeUnixNano` are past its retention. */
+export interface RetentionCutoff {
+  readonly project: string;
+  readonly beforeUnixNano: bigint;
 }
 
 /** What a backend reports of itself. */

@@ -38,6 +38,8 @@ const key = {
   },
 };
 
+const deleted = { type: 'object', properties: { deleted_traces: { type: 'integer' }, deleted_spans: { type: 'integer' } } };
+
 const needsAdmin = {
   '401': errorResponse('No valid key (where keys are required)'),
   '403': errorResponse('A project’s key: this needs an admin key'),
@@ -207,6 +209,37 @@ export const accessPaths = {
         }),
         ...needsAdmin,
       },
+    },
+  },
+};
+
+/** The DELETE operations of paths whose GET is described elsewhere: merged into them (see `withOperations`). */
+export const deletePaths = {
+  '/api/traces/{trace_id}': {
+    delete: {
+      summary: 'Delete a trace: its spans, LLM calls, log records, search text and its share of every total (audited)',
+      operationId: 'deleteTrace',
+      description: `${adminNote} In the project chosen with X-Sightline-Project or ?project=.`,
+      parameters: [{ name: 'trace_id', in: 'path', required: true, schema: { type: 'string', pattern: '^[0-9a-f]{32}$' } }],
+      responses: { '200': json(deleted), '404': errorResponse('No such trace in the project'), ...needsAdmin },
+    },
+  },
+  '/api/sessions/{session_id}': {
+    delete: {
+      summary: 'Delete every trace of a session (audited)',
+      operationId: 'deleteSession',
+      description: adminNote,
+      parameters: [{ name: 'session_id', in: 'path', required: true, schema: str }],
+      responses: { '200': json(deleted), '404': errorResponse('No trace of that session in the project'), ...needsAdmin },
+    },
+  },
+  '/api/users/{user_id}': {
+    delete: {
+      summary: 'Delete every trace of a user, as a data-subject request asks (audited)',
+      operationId: 'deleteUser',
+      description: adminNote,
+      parameters: [{ name: 'user_id', in: 'path', required: true, schema: str }],
+      responses: { '200': json(deleted), '404': errorResponse('No trace of that user in the project'), ...needsAdmin },
     },
   },
 };

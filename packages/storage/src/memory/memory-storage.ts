@@ -38,7 +38,7 @@ import { DEFAULT_ORDER } from '../query.js';
 import type { Page, SpanTreeNode, StoredSpan, TraceDetail, TraceLayout, TraceSummary, TreeLayout, WriteResult } from '../results.js';
 import { hasSpanConditions, spanMatches, spanWords } from '../span-match.js';
 import { buildSpanTree, treeLayout } from '../span-tree.js';
-import type { Storage } from '../storage.js';
+import type { RetentionCutoff, Storage } from '../storage.js';
 import type { TelemetryWriter, WriteGroup } from '../telemetry-writer.js';
 import { callTotals, resolveCounted, roundUsd } from '../trace-calls.js';
 import { pageSummaries } from '../trace-order.js';
@@ -576,6 +576,51 @@ export class MemoryStorage implements Storage, TelemetryWriter, TraceReader, Cal
       }
     }
     return removed;
+  }
+
+  async deleteTraces(project: string, traceIds: readonly string[]): Promise<number> {
+    this.assertOpen();
+    let removed = 0;
+    for (const id of traceIds) {
+      const trace = this.traces.get(project + SEP + id);
+      if (!trace) continue;
+      removed += trace.entries.size;
+      for (const e of [...trace.entries]) this.remove(e);
+      this.removeLogs(project, id);
+    }
+    return removed;
+  }
+
+  async deleteOlderThan(cutoffs: readonly RetentionCutoff[], maxTraces: number): Promise<{ traces: number; spans: number }> {
+    this.assertOpen();
+    const before = new Map(cutoffs.map((c) => [c.project, c.beforeUnixNano]));
+    const old: TraceEntry[] = [];
+    for (const trace of this.traces.values()) {
+      const cutoff = before.get(trace.project);
+      if (cutoff === undefined) continue;
+      const start = extreme(
+        [...trace.entries].map((e) => e.span.startTimeUnixNano),
+        -1,
+      );
+      if (start < cutoff) old.push(trace);
+      if (old.length >= maxTraces) break;
+    }
+    let spans = 0;
+    for (const trace of old) spans += trace.entries.size;
+    for (const trace of old) await this.deleteTraces(trace.project, [trace.traceId]);
+    return { traces: old.length, spans };
+  }
+
+  async dataProjects(): Promise<string[]> {
+    return [...new Set([...this.traces.values()].map((t) => t.project))].sort();
+  }
+
+  /** Drops the project's log records of a trace. */
+  private removeLogs(project: string, traceId: string): void {
+    for (let i = 0; i < this.logs.length; i++) {
+      const held = this.logs[i];
+      if (held && held.log.project === project && held.log.traceId === traceId) this.logs[i] = undefined;
+    }
   }
 
   async close(): Promise<void> {

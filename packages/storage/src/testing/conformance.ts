@@ -5,7 +5,7 @@ import type { AttributeFilter, TraceQuery } from '../query.js';
 import type { SpanTreeNode, StoredSpan, TraceSummary } from '../results.js';
 import type { Storage } from '../storage.js';
 import { describeAccessConformance } from './access-conformance.js';
-import { describeCallConformance } from './call-conformance.js';
+import { describeCallConformance, ingestCalls, llmSpan } from './call-conformance.js';
 import { describeDashboardConformance } from './dashboard-conformance.js';
 import { describeOtelMetricsConformance } from './otel-metrics-conformance.js';
 import { describeSearchConformance } from './search-conformance.js';
@@ -528,6 +528,41 @@ export function describeStorageConformance(backend: string, open: () => Promise<
     describeSearchConformance(() => store);
     describeOtelMetricsConformance(() => store);
     describeAccessConformance(() => store);
+
+    describe('deletion', () => {
+      const callGroup = (project: string, spans: Span[]) => ({ project, spans, calls: ingestCalls(spans) });
+
+      it('deletes traces by id, with their calls, logs and totals, and nothing of another project', async () => {
+        const gone = llmSpan({ session: 'conv-1', input: 100, output: 10 });
+        const kept = llmSpan({ session: 'conv-1', input: 50, output: 5, startMs: 10 });
+        const other = llmSpan({ traceId: gone.traceId, spanId: gone.spanId, session: 'conv-1' });
+        await store.writer.write([callGroup('default', [gone]), callGroup('default', [kept]), callGroup('other', [other])]);
+        expect(await store.deleteTraces('default', [gone.traceId, hexId(32)])).toBe(1);
+        expect(await store.reader.getTrace({ project: 'default', traceId: gone.traceId })).toBeNull();
+        expect(await store.calls.getCall({ project: 'default', spanId: gone.spanId })).toBeNull();
+        expect(await store.reader.getTrace({ project: 'default', traceId: kept.traceId })).not.toBeNull();
+        expect(await store.reader.getTrace({ project: 'other', traceId: gone.traceId })).not.toBeNull();
+        const totals = (await store.calls.metrics({ project: 'default' })).total;
+        expect(totals.calls).toBe(1);
+        expect(totals.inputTokens).toBe(50);
+        const sessions = await store.calls.findSessions({ project: 'default', limit: 10 });
+        expect(sessions.items.map((x) => [x.sessionId, x.callCount])).toEqual([['conv-1', 1]]);
+        expect(await store.deleteTraces('nobody', [gone.traceId])).toBe(0);
+        expect(await store.dataProjects()).toEqual(expect.arrayContaining(['default', 'other']));
+      });
+
+      it('deletes traces past each project’s cutoff, oldest first, a bounded step at a time', async () => {
+        const at = (ms: number, project: string) => ({ project, spans: buildTrace(2, { startMs: ms }) });
+        await store.writer.write([at(0, 'default'), at(1, 'default'), at(2, 'default'), at(3, 'default'), at(0, 'other')]);
+        const cutoff = T0 + 2_500_000n; // 2.5 ms after T0: the traces of 0, 1 and 2 ms are past it
+        const cutoffs = [{ project: 'default', beforeUnixNano: cutoff }];
+        expect(await store.deleteOlderThan(cutoffs, 2)).toEqual({ traces: 2, spans: 4 });
+        expect(await store.deleteOlderThan(cutoffs, 2)).toEqual({ traces: 1, spans: 2 });
+        expect(await store.deleteOlderThan(cutoffs, 2)).toEqual({ traces: 0, spans: 0 });
+        expect((await find()).items).toHaveLength(1);
+        expect((await store.reader.findTraces({ project: 'other', limit: 10 })).items).toHaveLength(1);
+      });
+    });
 
     describe('expiry', () => {
       it('deletes traces whose spans have all expired, and only those', async () => {

@@ -1,0 +1,71 @@
+import type { Storage, TraceQuery } from '@sightline/storage';
+import { actorOf } from '../auth/principal.js';
+import { notFound } from '../http/http-error.js';
+import { sendJson } from '../http/respond.js';
+import type { Router } from '../http/router.js';
+import type { Ingest } from '../ingest/ingest.js';
+import { hexIdParam, QueryParams } from './query-params.js';
+
+/** Traces looked up and deleted per round when deleting a session's or a user's. */
+const ROUND = 500;
+
+/**
+ * Deleting data (admin only, each audited): `DELETE /api/traces/{trace_id}`,
+ * `DELETE /api/sessions/{session_id}` (every trace of the session) and
+ * `DELETE /api/users/{user_id}` (every trace of the user: a data-subject request). Everything
+ * of those traces goes: spans, LLM calls, log records, search text, and their share of totals.
+ */
+export function addDeleteRoutes(router: Router, storage: Storage, ingest: Ingest): void {
+  const audit = (req: Parameters<Ingest['projectOf']>[0], action: string, target: string, detail: Record<string, unknown>) =>
+    storage.access.appendAudit({
+      atMs: Date.now(),
+      actor: actorOf(ingest.scopes.of(req).principal),
+      action,
+      project: ingest.projectOf(req),
+      target,
+      detail,
+    });
+
+  /** Deletes every trace the query finds, a round at a time; how many traces and spans went. */
+  const deleteMatching = async (q: Omit<TraceQuery, 'limit'>) => {
+    let traces = 0;
+    let spans = 0;
+    for (;;) {
+      const page = await storage.reader.findTraces({ ...q, limit: ROUND });
+      if (page.items.length === 0) break;
+      const removed = await storage.deleteTraces(
+        q.project,
+        page.items.map((t) => t.traceId),
+      );
+      spans += removed;
+      traces += page.items.length;
+      // Nothing removed would find the same page again: stop rather than spin.
+      if (page.items.length < ROUND || removed === 0) break;
+    }
+    return { traces, spans };
+  };
+
+  router.add('DELETE', '/api/traces/{trace_id}', async ({ req, res, url, params }) => {
+    new QueryParams(url.searchParams).check();
+    const traceId = hexIdParam('trace_id', params.trace_id as string, 32);
+    const spans = await storage.deleteTraces(ingest.projectOf(req), [traceId]);
+    if (spans === 0) throw notFound(`no trace ${traceId}`);
+    await audit(req, 'trace.delete', traceId, { spans });
+    sendJson(res, 200, { deleted_traces: 1, deleted_spans: spans });
+  });
+
+  for (const [what, field] of [
+    ['sessions', 'sessionId'],
+    ['users', 'userId'],
+  ] as const) {
+    const param = what === 'sessions' ? 'session_id' : 'user_id';
+    router.add('DELETE', `/api/${what}/{${param}}`, async ({ req, res, url, params }) => {
+      new QueryParams(url.searchParams).check();
+      const id = params[param] as string;
+      const done = await deleteMatching({ project: ingest.projectOf(req), [field]: id });
+      if (done.traces === 0) throw notFound(`no ${what === 'sessions' ? 'session' : 'user'} "${id}" with traces`);
+      await audit(req, what === 'sessions' ? 'session.delete' : 'user.delete', id, { traces: done.traces, spans: done.spans });
+      sendJson(res, 200, { deleted_traces: done.traces, deleted_spans: done.spans });
+    });
+  }
+}
