@@ -86,6 +86,12 @@ export class Ingest {
     return this.submit(group, this.observer && spans.length ? this.observer.beforeCommit(group) : null, admitted);
   }
 
+  /** The refusal for a project already over a limit, before anything of its request is read; else null. */
+  async refusalBeforeReading(project: string): Promise<HttpError | null> {
+    if (!this.policies || !this.limits) return null;
+    return this.limits.refusalNow(project, await this.policies.of(project));
+  }
+
   /** Commits log records. */
   async acceptLogs(project: string, logs: readonly LogRecord[]): Promise<HttpError | null> {
     const redactor = this.policies ? (await this.policies.of(project)).redactor : null;

@@ -33,6 +33,8 @@ export interface Signal<D> {
   readonly accept: (ingest: Ingest, project: string, decoded: D) => Promise<HttpError | null>;
   readonly outcome: (decoded: D) => ExportOutcome;
   readonly countField: 'rejectedSpans' | 'rejectedLogRecords' | 'rejectedDataPoints';
+  /** Spans, which projects' limits count: a project already over its limit is refused before its body is read. */
+  readonly limited?: boolean;
 }
 
 /**
@@ -51,6 +53,14 @@ function otlpHandler<D>(signal: Signal<D>, ingest: Ingest, maxBodyBytes: number)
         `Content-Type "${req.headers['content-type'] ?? ''}" is not supported: send application/x-protobuf or application/json`,
       );
       return;
+    }
+    if (signal.limited) {
+      const early = await ingest.refusalBeforeReading(ingest.projectOf(req));
+      if (early) {
+        // Not read, not decoded: a client that ignores Retry-After costs little more than the bytes.
+        req.resume();
+        return sendOtlpHttpError(res, format, early);
+      }
     }
     const hold = ingest.bodies.hold();
     try {
@@ -76,6 +86,7 @@ function otlpHandler<D>(signal: Signal<D>, ingest: Ingest, maxBodyBytes: number)
 }
 
 export const TRACES: Signal<DecodedTraces> = {
+  limited: true,
   decodeProto: (body) =>
     body.length > DECODE_IN_ONE_GO_BYTES ? decodeTracesProtoInSteps(body, SPANS_PER_STEP, nextTurn) : decodeTracesProto(body),
   decodeJson: (text) =>

@@ -31,7 +31,7 @@ interface Counts {
 
 /**
  * Per-project limits on spans sent: a rate (a token bucket holding two seconds' worth, so short
- * bursts pass) and quotas per UTC day and month. A project over its limit is refused with 429
+ * bursts pass, which a request may overdraw and the next ones wait out) and quotas per UTC day and month. A project over its limit is refused with 429
  * and when to come back; no other project waits on it. Counts of spans taken are written to
  * the store now and then (`flush`), so quotas hold across restarts.
  */
@@ -49,7 +49,11 @@ export class IngestLimits {
    * Admits `spans` spans of `project` under `policy`, counting them; or the refusal. Projects
    * without a limit are counted and never refused.
    */
-  async admit(project: string, spans: number, policy: ProjectPolicy): Promise<HttpError | null> {
+  admit(project: string, spans: number, policy: ProjectPolicy): Promise<HttpError | null> {
+    return this.admitCounted(project, spans, policy, true);
+  }
+
+  private async admitCounted(project: string, spans: number, policy: ProjectPolicy, count: boolean): Promise<HttpError | null> {
     const at = this.now();
     const counts = await this.countsOf(project, at);
     if (policy.spansPerDay !== null && counts.today + spans > policy.spansPerDay)
@@ -62,7 +66,7 @@ export class IngestLimits {
         secondsUntil(at, 'month'),
       );
     if (policy.spansPerSecond !== null) {
-      const wait = this.take(project, spans, policy.spansPerSecond, at);
+      const wait = count ? this.take(project, spans, policy.spansPerSecond, at) : this.waitFor(project, policy.spansPerSecond, at);
       if (wait > 0)
         return new HttpError(
           429,
@@ -71,25 +75,43 @@ export class IngestLimits {
           { 'Retry-After': String(wait) },
         );
     }
+    if (!count) return null;
     counts.today += spans;
     counts.thisMonth += spans;
     counts.unsaved.set(counts.day, (counts.unsaved.get(counts.day) ?? 0) + spans);
     return null;
   }
 
-  /** Takes `n` tokens at `rate` a second; 0 when taken, else whole seconds to wait. */
+  /** The refusal for a project with nothing left (an empty bucket, a used-up quota), without counting anything; else null. */
+  async refusalNow(project: string, policy: ProjectPolicy): Promise<HttpError | null> {
+    if (policy.spansPerSecond === null && policy.spansPerDay === null && policy.spansPerMonth === null) return null;
+    return this.admitCounted(project, 1, policy, false);
+  }
+
+  /**
+   * Takes `n` tokens at `rate` a second: 0 when taken, else whole seconds to wait. A request is
+   * taken whenever the bucket holds anything, and may leave it in debt that later requests wait
+   * out: the rate holds on average, and whether a request will be refused is known before its
+   * body is read (see `refusalNow`).
+   */
   private take(project: string, n: number, rate: number, at: number): number {
-    const burst = rate * 2;
-    const b = this.buckets.get(project) ?? { tokens: burst, at };
-    b.tokens = Math.min(burst, b.tokens + ((at - b.at) / 1000) * rate);
+    const b = this.buckets.get(project) ?? { tokens: rate * 2, at };
+    b.tokens = Math.min(rate * 2, b.tokens + ((at - b.at) / 1000) * rate);
     b.at = at;
     this.buckets.set(project, b);
-    // A request larger than the whole burst passes when the bucket is full, leaving it in debt.
-    if (b.tokens >= n || b.tokens >= burst) {
+    if (b.tokens > 0) {
       b.tokens -= n;
       return 0;
     }
-    return Math.max(1, Math.ceil((n - b.tokens) / rate));
+    return Math.max(1, Math.ceil(-b.tokens / rate));
+  }
+
+  /** Whole seconds until the bucket holds anything again; 0 when it does. */
+  private waitFor(project: string, rate: number, at: number): number {
+    const b = this.buckets.get(project);
+    if (!b) return 0;
+    const tokens = Math.min(rate * 2, b.tokens + ((at - b.at) / 1000) * rate);
+    return tokens > 0 ? 0 : Math.max(1, Math.ceil(-tokens / rate));
   }
 
   /** What a project has sent today and this month. */
