@@ -15,13 +15,15 @@ import json
 parser = argparse.ArgumentParser()
 parser.add_argument("--host", required=True)
 parser.add_argument("--openai", required=True)
+parser.add_argument("--public-key", default="pk-lf-sightline")
+parser.add_argument("--secret-key", default="sk-lf-sightline")
 args = parser.parse_args()
 
 from langfuse import Langfuse, observe, propagate_attributes  # noqa: E402
 from langfuse.openai import openai  # noqa: E402
 from openai_calls import make_calls  # noqa: E402
 
-langfuse = Langfuse(public_key="pk-lf-sightline", secret_key="sk-lf-sightline", host=args.host, flush_interval=0.2)
+langfuse = Langfuse(public_key=args.public_key, secret_key=args.secret_key, host=args.host, flush_interval=0.2)
 client = openai.OpenAI(base_url=args.openai, api_key="test-key", max_retries=0)
 seen = {}
 

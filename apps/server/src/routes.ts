@@ -101,7 +101,7 @@ export function apiRouter(deps: RouteDeps): Router {
   addOtlpRoutes(router, ingest, deps.maxBodyBytes);
   addTraceRoutes(router, storage.reader, ingest);
   addCallRoutes(router, storage.calls, ingest);
-  addAdminRoutes(router, storage, deps.pricing, deps.logger);
+  addAdminRoutes(router, storage, deps.pricing, deps.logger, ingest.scopes);
   addAccessRoutes(router, deps.access);
   addImportRoutes(router, ingest, deps.maxBodyBytes);
   addLlamaStackRoutes(router, storage.reader, ingest, deps.openSpans, storage.datasets);

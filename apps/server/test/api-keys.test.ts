@@ -186,6 +186,21 @@ describe('API keys', () => {
     ]);
   });
 
+  it('writes admin acts in the audit log: who, what, where, when', async () => {
+    const sl = await start({ auth: 'on', adminKey: ADMIN_KEY });
+    const made = await createKey(sl, 'shop');
+    const recompute = await fetch(`${sl.api}/api/admin/recompute-costs`, { method: 'POST', headers: bearer(ADMIN_KEY) });
+    expect(recompute.status).toBe(200);
+    const audit = await json(await get(sl, '/api/audit?limit=3', bearer(ADMIN_KEY)));
+    expect(audit.data.map((e: { actor: string; action: string; target: string | null }) => [e.actor, e.action, e.target])).toEqual([
+      ['SIGHTLINE_ADMIN_KEY', 'costs.recompute', null],
+      ['SIGHTLINE_ADMIN_KEY', 'key.create', made.id],
+      ['SIGHTLINE_ADMIN_KEY', 'project.create', 'shop'],
+    ]);
+    expect(Date.parse(audit.data[0].at)).toBeGreaterThan(Date.now() - 60_000);
+    expect((await get(sl, '/api/audit', bearer(made.key))).status).toBe(403);
+  });
+
   it('keys create against a server without an admin key says what to do', async () => {
     const sl = await start({ auth: 'on', adminKey: ADMIN_KEY });
     const run = runSightline(['keys', 'create', '--project', 'x', '--url', sl.api]);

@@ -136,3 +136,41 @@ it('Anthropic and Gemini calls reach Sightline with their cache, reasoning token
   expect(gemini.ttft_ms).toBeGreaterThanOrEqual(35);
   for (const call of counted) expect(call.cost_usd).toBeGreaterThan(0);
 });
+
+describe('to a Sightline that requires keys', () => {
+  it.each(['otlp', 'otlp-json', 'otlp-grpc'] as ExporterName[])(
+    'sends apiKey over %s, so the calls land in the key’s project',
+    async (exporter) => {
+      const adminKey = 'admin-key-of-the-sdk-key-test';
+      const secured = await startTestServer({ auth: 'on', adminKey });
+      try {
+        const made = await fetch(`${secured.api}/api/keys`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ project: 'sdk-app' }),
+        });
+        const { key } = (await made.json()) as { key: string };
+        const sdk = init({
+          exporter,
+          endpoint: exporter === 'otlp-grpc' ? `http://${secured.grpc}` : secured.otlpHttp,
+          serviceName: `sdk-keyed-${exporter}`,
+          apiKey: key,
+          autoInstrument: false,
+        });
+        const client = instrument(new OpenAI({ baseURL: mock.url, apiKey: 'k', maxRetries: 0 }));
+        await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hi' }] });
+        await sdk.flush();
+        await sdk.shutdown();
+        const calls = await fetch(`${secured.api}/api/llm-calls?service=sdk-keyed-${exporter}`, {
+          headers: { authorization: `Bearer ${key}` },
+        });
+        const body = (await calls.json()) as { data: { model: string }[] };
+        expect(body.data.map((c) => c.model)).toEqual(['gpt-4o-mini-2024-07-18']);
+        const elsewhere = await fetch(`${secured.api}/api/llm-calls`, { headers: { authorization: `Bearer ${adminKey}` } });
+        expect(((await elsewhere.json()) as { data: unknown[] }).data).toEqual([]);
+      } finally {
+        await secured.stop();
+      }
+    },
+  );
+});

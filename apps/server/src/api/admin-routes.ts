@@ -1,5 +1,7 @@
 import { PriceFileError } from '@sightline/core';
 import type { Storage } from '@sightline/storage';
+import { actorOf } from '../auth/principal.js';
+import type { RequestScopes } from '../auth/request-scope.js';
 import { badRequest, HttpError } from '../http/http-error.js';
 import { sendJson } from '../http/respond.js';
 import type { Router } from '../http/router.js';
@@ -11,7 +13,7 @@ import { QueryParams } from './query-params.js';
  * `POST /api/admin/recompute-costs`: reads the price override file again (if one is
  * configured) and reprices every stored call with the prices now in force.
  */
-export function addAdminRoutes(router: Router, storage: Storage, pricing: Pricing, logger: Logger): void {
+export function addAdminRoutes(router: Router, storage: Storage, pricing: Pricing, logger: Logger, scopes: RequestScopes): void {
   let running: Promise<unknown> | null = null;
   router.add('POST', '/api/admin/recompute-costs', async ({ req, res, url }) => {
     new QueryParams(url.searchParams).check();
@@ -31,6 +33,14 @@ export function addAdminRoutes(router: Router, storage: Storage, pricing: Pricin
     try {
       const result = await work;
       logger.info(`recomputed costs: ${result.changed} of ${result.calls} calls changed`);
+      await storage.access.appendAudit({
+        atMs: Date.now(),
+        actor: actorOf(scopes.of(req).principal),
+        action: 'costs.recompute',
+        project: null,
+        target: null,
+        detail: { calls: result.calls, changed: result.changed },
+      });
       sendJson(res, 200, {
         calls: result.calls,
         changed: result.changed,

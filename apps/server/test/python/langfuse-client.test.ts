@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MOCK_ANSWER } from '../../../../testing/mock-openai.js';
-import { getJson } from '../support/test-server.js';
+import { getJson, json, startTestServer } from '../support/test-server.js';
 import { lastJsonLine, OPENAI_PRICES, pythonFrom, pythonScript, run, useMockAndServer } from './python-app.js';
 
 const SCRIPT = pythonScript('emit_langfuse.py');
@@ -117,4 +117,31 @@ describe.each([
       cost_source: 'source',
     });
   }, 60_000);
+});
+
+describe('the Langfuse Python SDK against a Sightline that requires keys', () => {
+  it('sends its keys as Basic credentials: a Sightline key as the secret puts its calls in that key’s project', async () => {
+    const adminKey = 'admin-key-of-the-langfuse-key-test';
+    const secured = await startTestServer({ auth: 'on', adminKey });
+    try {
+      const made = await fetch(`${secured.api}/api/keys`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ project: 'lf-app' }),
+      });
+      const { key } = await json(made);
+      await run(PYTHON, [SCRIPT, '--host', secured.api, '--openai', env.mock.url, '--public-key', 'lf-app', '--secret-key', key], {
+        timeout: 60_000,
+      });
+      const calls = await json(await fetch(`${secured.api}/api/llm-calls`, { headers: { authorization: `Bearer ${key}` } }));
+      expect(calls.data).toHaveLength(5);
+      expect(calls.data.every((c: Call) => c.vocabulary === 'langfuse')).toBe(true);
+      // Its own pk-lf/sk-lf pair is not a key here: nothing of it is stored anywhere.
+      await run(PYTHON, [SCRIPT, '--host', secured.api, '--openai', env.mock.url], { timeout: 60_000 });
+      const everywhere = await json(await fetch(`${secured.api}/api/llm-calls`, { headers: { authorization: `Bearer ${adminKey}` } }));
+      expect(everywhere.data).toEqual([]);
+    } finally {
+      await secured.stop();
+    }
+  });
 });
