@@ -44,6 +44,20 @@ try {
     await page.close();
     console.log(`docs/screenshots/${file}  ${path}`);
   }
+  // The sign-in page of a server that requires keys.
+  process.env.SIGHTLINE_ADMIN_KEY = 'an-admin-key-for-the-screenshots';
+  const secured = await startServerProcess(['--db', join(dir, 'keys.db'), '--auth', 'on']);
+  try {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, colorScheme: 'light' });
+    await page.goto(`${secured.api}/traces`);
+    await page.getByLabel('API key', { exact: true }).waitFor();
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: join(OUT, 'login.png') });
+    await page.close();
+    console.log('docs/screenshots/login.png  /traces (keys required)');
+  } finally {
+    await secured.stop();
+  }
 } finally {
   await browser.close();
   await server.stop();

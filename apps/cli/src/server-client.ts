@@ -20,9 +20,16 @@ export function useApiKey(key: string | null): void {
   apiKey = key;
 }
 
-/** `Authorization` for requests to the server, when a key was given. */
+/**
+ * `Authorization` for requests to the server, when a key was given; and, with an admin key,
+ * the project to act in when `SIGHTLINE_PROJECT` names one.
+ */
 export function authHeaders(): Record<string, string> {
-  return apiKey ? { authorization: `Bearer ${apiKey}` } : {};
+  const project = process.env.SIGHTLINE_PROJECT;
+  return {
+    ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}),
+    ...(project ? { 'x-sightline-project': project } : {}),
+  };
 }
 
 /** An http(s) address such as `http://127.0.0.1:4800`, without a trailing slash. */

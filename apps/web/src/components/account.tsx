@@ -54,8 +54,9 @@ export function Account({ session }: { session: SessionInfo }) {
           </select>
         </label>
       ) : (
-        <span className="project-name" title="The project shown">
-          {current}
+        <span className="project-pick">
+          <span>Project</span>
+          <span className="project-name">{current}</span>
         </span>
       )}
       {session.authenticated ? (
