@@ -8,7 +8,7 @@ import { TRACE_SERVICE } from '../src/otlp/otlp-grpc.js';
 import { runSightline } from './support/child-server.js';
 import { RawGrpcExporter } from './support/fuzz-send.js';
 import { emitAgentTrace, sdkProvider } from './support/otel-clients.js';
-import { json, startTestServer, type TestServer } from './support/test-server.js';
+import { json, makeKey, startTestServer, type TestServer } from './support/test-server.js';
 
 const ADMIN_KEY = 'an-admin-key-of-our-own-choosing';
 const servers: TestServer[] = [];
@@ -25,15 +25,7 @@ async function start(options: Parameters<typeof startTestServer>[0]): Promise<Te
 const get = (sl: TestServer, path: string, headers: Record<string, string> = {}) => fetch(sl.api + path, { headers });
 const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
 
-async function createKey(sl: TestServer, project: string): Promise<{ id: string; key: string }> {
-  const res = await fetch(`${sl.api}/api/keys`, {
-    method: 'POST',
-    headers: { ...bearer(ADMIN_KEY), 'content-type': 'application/json' },
-    body: JSON.stringify({ project }),
-  });
-  expect(res.status).toBe(201);
-  return json(res);
-}
+const createKey = (sl: TestServer, project: string) => makeKey(sl.api, ADMIN_KEY, project);
 
 describe('API keys', () => {
   it('are shown once, stored as a hash, listed by id with when they were made and last used', async () => {

@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../../../testing/chromium.js';
 import { WebUi } from '../src/http/web-ui.js';
-import { json, startTestServer, type TestServer } from './support/test-server.js';
+import { makeKey, startTestServer, type TestServer } from './support/test-server.js';
 
 /* The web UI on a server that requires keys: logging in, what a project's key sees, an admin's project choice, logging out. */
 
@@ -50,12 +50,7 @@ beforeAll(async () => {
   expect(WebUi.installed().available, 'the web UI is built (npm run build)').toBe(true);
   sl = await startTestServer({ auth: 'on', adminKey: ADMIN_KEY });
   for (const project of ['shop', 'search']) {
-    const made = await fetch(`${sl.api}/api/keys`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_KEY}` },
-      body: JSON.stringify({ project }),
-    });
-    keys[project] = (await json(made)).key;
+    keys[project] = (await makeKey(sl.api, ADMIN_KEY, project)).key;
     services[project] = `${project}-frontend`;
     await sendTrace(project, services[project] as string);
   }

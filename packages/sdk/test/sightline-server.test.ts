@@ -2,7 +2,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import { GoogleGenAI } from '@google/genai';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getJson, startTestServer, type TestServer } from '../../../apps/server/test/support/test-server.js';
+import { getJson, makeKey, startTestServer, type TestServer } from '../../../apps/server/test/support/test-server.js';
 import { startMockAnthropic } from '../../../testing/mock-anthropic.js';
 import { startMockGemini } from '../../../testing/mock-gemini.js';
 import { MOCK_ANSWER, type MockOpenAi, startMockOpenAi } from '../../../testing/mock-openai.js';
@@ -144,12 +144,7 @@ describe('to a Sightline that requires keys', () => {
       const adminKey = 'admin-key-of-the-sdk-key-test';
       const secured = await startTestServer({ auth: 'on', adminKey });
       try {
-        const made = await fetch(`${secured.api}/api/keys`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ project: 'sdk-app' }),
-        });
-        const { key } = (await made.json()) as { key: string };
+        const { key } = await makeKey(secured.api, adminKey, 'sdk-app');
         const sdk = init({
           exporter,
           endpoint: exporter === 'otlp-grpc' ? `http://${secured.grpc}` : secured.otlpHttp,

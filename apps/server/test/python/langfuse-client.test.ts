@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MOCK_ANSWER } from '../../../../testing/mock-openai.js';
-import { getJson, json, startTestServer } from '../support/test-server.js';
+import { getJson, json, makeKey, startTestServer } from '../support/test-server.js';
 import { lastJsonLine, OPENAI_PRICES, pythonFrom, pythonScript, run, useMockAndServer } from './python-app.js';
 
 const SCRIPT = pythonScript('emit_langfuse.py');
@@ -124,12 +124,7 @@ describe('the Langfuse Python SDK against a Sightline that requires keys', () =>
     const adminKey = 'admin-key-of-the-langfuse-key-test';
     const secured = await startTestServer({ auth: 'on', adminKey });
     try {
-      const made = await fetch(`${secured.api}/api/keys`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ project: 'lf-app' }),
-      });
-      const { key } = await json(made);
+      const { key } = await makeKey(secured.api, adminKey, 'lf-app');
       await run(PYTHON, [SCRIPT, '--host', secured.api, '--openai', env.mock.url, '--public-key', 'lf-app', '--secret-key', key], {
         timeout: 60_000,
       });

@@ -59,3 +59,14 @@ export async function postJson(base: string, path: string, body: unknown): Promi
   const res = await fetch(base + path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
   return { status: res.status, body: await res.json() };
 }
+
+/** Makes an API key of `project` (and the project when new) with an admin key; returns the whole key and its id. */
+export async function makeKey(base: string, adminKey: string, project: string): Promise<{ key: string; id: string }> {
+  const res = await fetch(`${base}/api/keys`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ project }),
+  });
+  if (res.status !== 201) throw new Error(`making a key of ${project}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as { key: string; id: string };
+}
