@@ -183,11 +183,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ingestPaths: OTLP_PATHS,
   });
   const keys = authGuard(access);
-  const apiGuard: RequestGuard = (req, res, url) => guard(req, res, url.pathname) ?? keys(req, res, url);
+  // Both HTTP ports: the browser defences first, then who the request is.
+  const requestGuard: RequestGuard = (req, res, url) => guard(req, res, url.pathname) ?? keys(req, res, url);
   const httpServer = (router: Router, listener: Listener) =>
-    createLimitedServer(routeHandler(router, logger, listener === 'api' ? apiGuard : keys), limits, (message) =>
-      logger.warn(`${listener} listener: ${message}`),
-    );
+    createLimitedServer(routeHandler(router, logger, requestGuard), limits, (message) => logger.warn(`${listener} listener: ${message}`));
 
   const servers: Server[] = [];
   let grpcServer: grpc.Server | null = null;

@@ -4,6 +4,7 @@ import { OTLPTraceExporter as GrpcExporter } from '@opentelemetry/exporter-trace
 import { encodeTracesProto } from '@sightline/core';
 import { MemoryStorage } from '@sightline/storage';
 import { afterEach, describe, expect, it } from 'vitest';
+import { UiSessions } from '../src/auth/ui-sessions.js';
 import { TRACE_SERVICE } from '../src/otlp/otlp-grpc.js';
 import { runSightline } from './support/child-server.js';
 import { RawGrpcExporter } from './support/fuzz-send.js';
@@ -44,8 +45,9 @@ describe('API keys', () => {
     expect(JSON.stringify(list)).not.toContain(made.key);
   });
 
-  it('slow guessing down: an address whose keys were refused 20 times in a minute is refused (429) for the rest of it', async () => {
+  it('slow guessing down: an address whose keys were refused 20 times in a minute may not try the admin key for the rest of it', async () => {
     const sl = await start({ auth: 'on', adminKey: ADMIN_KEY });
+    const exporter = await createKey(sl, 'shop');
     const guess = () => `sl_${randomBytes(6).toString('hex')}_${randomBytes(32).toString('base64url')}`;
     const statuses: number[] = [];
     for (let i = 0; i < 22; i++) statuses.push((await get(sl, '/api/traces', bearer(guess()))).status);
@@ -54,6 +56,9 @@ describe('API keys', () => {
     const blocked = await get(sl, '/api/traces', bearer(ADMIN_KEY));
     expect(blocked.status).toBe(429);
     expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await get(sl, '/api/traces', bearer('a-guess-at-the-admin-key'))).status).toBe(429);
+    // A key of this server (unguessable) still works from that address: an exporter there goes on.
+    expect((await get(sl, '/api/traces', bearer(exporter.key))).status).toBe(200);
   });
 
   it('OTLP/gRPC takes the key from the authorization metadata, and refuses a call without one (UNAUTHENTICATED)', async () => {
@@ -143,6 +148,15 @@ describe('API keys', () => {
       body: JSON.stringify({ api_key: 'nope' }),
     });
     expect(wrong.status).toBe(401);
+  });
+
+  it('keeps at most 100 UI sessions per key, so one key cannot log everyone else out', () => {
+    const sessions = new UiSessions(150);
+    const other = sessions.open({ role: 'project', project: 'b', keyId: 'sl_bbbbbbbbbbbb' });
+    const first = sessions.open({ role: 'project', project: 'a', keyId: 'sl_aaaaaaaaaaaa' });
+    for (let i = 0; i < 200; i++) sessions.open({ role: 'project', project: 'a', keyId: 'sl_aaaaaaaaaaaa' });
+    expect(sessions.principalOf(first)).toBeNull();
+    expect(sessions.principalOf(other)).toMatchObject({ project: 'b' });
   });
 
   it('marks the session cookie Secure behind an https --public-url', async () => {

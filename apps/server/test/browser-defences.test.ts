@@ -58,6 +58,39 @@ describe('a server on loopback, against pages of other sites', () => {
     expect(res.status).toBe(200);
   });
 
+  it('holds a browser writing OTLP to either port to the same rules (no rebinding, no other origin)', async () => {
+    for (const base of [loopback.api, loopback.otlpHttp]) {
+      const rebound = await send(
+        base,
+        'POST',
+        '/v1/traces',
+        {
+          Host: `evil.example:${new URL(base).port}`,
+          Origin: `http://evil.example:${new URL(base).port}`,
+          'Content-Type': 'application/json',
+        },
+        OTLP_JSON,
+      );
+      expect(rebound.status, base).toBe(403);
+      const page = await send(
+        base,
+        'POST',
+        '/v1/traces',
+        { Origin: 'http://localhost:3000', 'Content-Type': 'application/json' },
+        OTLP_JSON,
+      );
+      expect(page.status, base).toBe(403);
+      const exporter = await send(
+        base,
+        'POST',
+        '/v1/traces',
+        { Host: 'collector.internal', 'Content-Type': 'application/json' },
+        OTLP_JSON,
+      );
+      expect(exporter.status, base).toBe(200);
+    }
+  });
+
   it('refuses a change requested by a page of another site, and takes one from its own pages and from programs', async () => {
     const path = '/api/admin/recompute-costs';
     const json = { 'Content-Type': 'application/json' };
@@ -69,6 +102,11 @@ describe('a server on loopback, against pages of other sites', () => {
     const port = new URL(loopback.api).port;
     expect((await send(loopback.api, 'POST', path, { ...json, Origin: `http://127.0.0.1:${port}` }, '{}')).status).toBe(200);
     expect((await send(loopback.api, 'POST', path, json, '{}')).status).toBe(200);
+    // Another port of this machine is another origin: a page served there may not change anything.
+    for (const other of ['http://localhost:3000', `http://127.0.0.1:${Number(port) + 1}`]) {
+      const res = await send(loopback.api, 'POST', '/api/import', { ...json, Origin: other }, '{}');
+      expect(res.status, other).toBe(403);
+    }
     // Reading is not a change: a cross-site GET gets no CORS header, so the page cannot read it.
     const read = await send(loopback.api, 'GET', '/api/traces', { Origin: 'http://evil.example' });
     expect(read.status).toBe(200);

@@ -32,6 +32,22 @@ describe('redaction rules', () => {
       expect(r?.text(text)).toBe(text);
   });
 
+  it('takes time in proportion to the text, on text built to make patterns backtrack', () => {
+    const hostile = [
+      'a'.repeat(200_000),
+      `a@${'a.'.repeat(100_000)}`,
+      '1 '.repeat(100_000),
+      `+1 ${'12 '.repeat(60_000)}`,
+      'a.b@c'.repeat(40_000),
+    ];
+    for (const text of hostile) {
+      const started = performance.now();
+      r?.text(text);
+      // Linear time is a few milliseconds here; the quadratic patterns this guards against took minutes.
+      expect(performance.now() - started, text.slice(0, 12)).toBeLessThan(1000);
+    }
+  });
+
   it('redacts inside arrays and maps, and whole values of the keys named', () => {
     expect({ ...r?.attributes({ 'user.email': 'bob@example.com', list: ['x', 'mail bob@example.com'], n: 5n }) }).toEqual({
       'user.email': '[REDACTED:user.email]',
@@ -98,7 +114,7 @@ describe('redaction at ingest, on every path, before anything is stored', () => 
                 {
                   traceId,
                   spanId,
-                  name: 'chat gpt-4o-mini',
+                  name: `chat for ${EMAIL}`,
                   kind: 3,
                   startTimeUnixNano: t,
                   endTimeUnixNano: t,
@@ -132,6 +148,31 @@ describe('redaction at ingest, on every path, before anything is stored', () => 
     expect(call.status).toBe(200);
     expect(call.text).toContain('I am [REDACTED:email], card [REDACTED:card-number]');
     expect((await get(`/api/traces?start=1h&q=${encodeURIComponent('carol.jones')}`)).text).not.toContain(traceId);
+  });
+
+  it('OTLP metric attributes', async () => {
+    await post('/v1/metrics', {
+      resourceMetrics: [
+        {
+          scopeMetrics: [
+            {
+              metrics: [
+                {
+                  name: 'queue.depth',
+                  gauge: {
+                    dataPoints: [{ timeUnixNano: now(), asInt: '3', attributes: [{ key: 'customer', value: { stringValue: EMAIL } }] }],
+                  },
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    const groups = await get('/api/otel-metrics?name=queue.depth&group_by=customer&start=1h');
+    expect(groups.status).toBe(200);
+    expect(groups.text).toContain('[REDACTED:email]');
+    expect(groups.text).not.toContain(EMAIL);
   });
 
   it('OTLP log bodies and attributes', async () => {

@@ -59,11 +59,30 @@ describe('deleting data', () => {
     expect(await send(sl, 'shop', mine.body)).toBe(200);
     expect(await send(sl, 'shop', calls(1, { user: 'u-2', session: 's-2' }).body)).toBe(200);
     expect(await send(sl, 'other', calls(1, { user: 'u-1' }).body)).toBe(200);
+    // A trace whose first call is another user's, with a later call of u-1.
+    const shared = randomBytes(16).toString('hex');
+    const t0 = BigInt(Date.now()) * 1_000_000n;
+    const call = (user: string, at: bigint) => ({
+      traceId: shared,
+      spanId: randomBytes(8).toString('hex'),
+      name: 'chat',
+      kind: 3,
+      startTimeUnixNano: String(at),
+      endTimeUnixNano: String(at + 1_000_000n),
+      attributes: [
+        { key: 'gen_ai.operation.name', value: { stringValue: 'chat' } },
+        { key: 'gen_ai.request.model', value: { stringValue: 'gpt-4o-mini' } },
+        { key: 'user.id', value: { stringValue: user } },
+      ],
+    });
+    const body = JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [call('u-3', t0), call('u-1', t0 + 5_000_000n)] }] }] });
+    expect(await send(sl, 'shop', body)).toBe(200);
 
     const res = await fetch(`${sl.api}/api/users/u-1`, { method: 'DELETE', headers: as('shop') });
     expect(res.status).toBe(200);
-    expect(await json(res)).toEqual({ deleted_traces: 2, deleted_spans: 2 });
+    expect(await json(res)).toEqual({ deleted_traces: 3, deleted_spans: 4 });
     expect(await traceCount(sl, 'shop', '&user_id=u-1')).toBe(0);
+    expect((await fetch(`${sl.api}/api/traces/${shared}`, { headers: as('shop') })).status).toBe(404);
     expect(await traceCount(sl, 'shop')).toBe(1);
     expect(await traceCount(sl, 'other', '&user_id=u-1')).toBe(1);
     const sessions = await json(await fetch(`${sl.api}/api/sessions?start=30d`, { headers: as('shop') }));
@@ -78,7 +97,7 @@ describe('deleting data', () => {
       action: 'user.delete',
       project: 'shop',
       target: 'u-1',
-      detail: { traces: 2, spans: 2 },
+      detail: { traces: 3, spans: 4 },
     });
   });
 

@@ -26,21 +26,29 @@ export function addDeleteRoutes(router: Router, storage: Storage, ingest: Ingest
       detail,
     });
 
-  /** Deletes every trace the query finds, a round at a time; how many traces and spans went. */
-  const deleteMatching = async (q: Omit<TraceQuery, 'limit'>) => {
+  /**
+   * Deletes every trace of the session or user, a round at a time: those whose summary names it,
+   * and those with any LLM call that does (a trace's summary names the first call's); how many
+   * traces and spans went.
+   */
+  const deleteMatching = async (q: Omit<TraceQuery, 'limit'> & { sessionId?: string; userId?: string }) => {
     let traces = 0;
     let spans = 0;
     for (;;) {
       const page = await storage.reader.findTraces({ ...q, limit: ROUND });
-      if (page.items.length === 0) break;
-      const removed = await storage.deleteTraces(
-        q.project,
-        page.items.map((t) => t.traceId),
-      );
+      const calls = await storage.calls.findCalls({
+        project: q.project,
+        sessionId: q.sessionId,
+        userId: q.userId,
+        limit: ROUND,
+      });
+      const ids = [...new Set([...page.items.map((t) => t.traceId), ...calls.items.map((c) => c.traceId)])];
+      if (ids.length === 0) break;
+      const removed = await storage.deleteTraces(q.project, ids);
       spans += removed;
-      traces += page.items.length;
-      // Nothing removed would find the same page again: stop rather than spin.
-      if (page.items.length < ROUND || removed === 0) break;
+      traces += ids.length;
+      // Nothing removed would find the same ids again: stop rather than spin.
+      if (removed === 0) break;
     }
     return { traces, spans };
   };

@@ -18,9 +18,23 @@ export interface AuthGuardDeps {
   readonly scopes: RequestScopes;
 }
 
-/** The address a request came from, for throttling key guesses. */
+/** The address a request came from, for throttling key guesses (see `throttledAddress`). */
 export function clientOf(req: IncomingMessage): string {
-  return req.socket.remoteAddress ?? 'unknown';
+  return throttledAddress(req.socket.remoteAddress ?? 'unknown');
+}
+
+/**
+ * What key guesses are counted by: an IPv4 address, or the /64 network of an IPv6 one (a host
+ * has a whole /64 to pick addresses from).
+ */
+export function throttledAddress(address: string): string {
+  if (!address.includes(':')) return address;
+  if (address.startsWith('::ffff:') && address.includes('.')) return address.slice('::ffff:'.length);
+  const [head = '', tail] = (address.split('%')[0] as string).split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = tail === undefined ? left : [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right];
+  return `${groups.slice(0, 4).join(':')}::/64`;
 }
 
 /**
@@ -64,10 +78,10 @@ export function scopeFor(principal: Principal, chosen: string | null): Scope | H
 export function authGuard(deps: AuthGuardDeps): RequestGuard {
   return async (req, _res, url) => {
     const need = accessNeed(req.method ?? 'GET', url.pathname);
-    if (need === 'public' && !url.pathname.startsWith('/api/session')) return null;
+    // Public routes look at credentials themselves, if at all (`/api/session`): checked once.
+    if (need === 'public') return null;
     const verdict = await verdictOf(req, deps);
     if (!verdict.ok) {
-      if (need === 'public') return null;
       return verdict.status === 429
         ? new HttpError(429, 'resource_exhausted', verdict.message, { 'Retry-After': String(verdict.retryAfterSeconds ?? 60) })
         : new HttpError(401, 'unauthenticated', verdict.message, { 'WWW-Authenticate': 'Bearer realm="sightline"' });

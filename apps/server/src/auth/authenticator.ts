@@ -55,21 +55,29 @@ export class Authenticator {
         message: 'an API key is required: send "Authorization: Bearer <key>" (create one with "sightline keys create --project NAME")',
       };
     }
+    // Sightline's own keys (256 random bits) cannot be guessed, and are always checked, so an
+    // exporter behind the same address as someone guessing keeps working. Anything else could
+    // only be SIGHTLINE_ADMIN_KEY, chosen by a person: that is what an address guessing keys
+    // is refused from trying, until its window passes.
     const wait = this.throttle.blockedFor(client);
-    if (wait > 0)
-      return {
-        ok: false,
-        status: 429,
-        message: `too many refused keys from this address; try again in ${wait} s`,
-        retryAfterSeconds: wait,
-      };
+    if (wait > 0 && keyIdOf(key) === null) return this.tooMany(wait);
     const principal = await this.principalOf(key);
     if (principal) return { ok: true, principal };
     // Where keys are optional, a client that kept another tool's credentials (a Langfuse SDK's
     // pk-lf/sk-lf pair) works unchanged; a Sightline key that is wrong or revoked is refused.
     if (this.mode === 'optional' && keyIdOf(key) === null) return { ok: true, principal: { role: 'local' } };
     this.throttle.failed(client);
+    if (wait > 0) return this.tooMany(wait);
     return { ok: false, status: 401, message: 'the API key is not valid: it was revoked, mistyped, or made for another server' };
+  }
+
+  private tooMany(wait: number): AuthVerdict {
+    return {
+      ok: false,
+      status: 429,
+      message: `too many refused keys from this address; try again in ${wait} s`,
+      retryAfterSeconds: wait,
+    };
   }
 
   private async principalOf(key: string): Promise<Principal | null> {

@@ -1,6 +1,6 @@
 import type { Metadata } from '@grpc/grpc-js';
 import { HttpError } from '../http/http-error.js';
-import { PROJECT_HEADER, scopeFor } from './auth-guard.js';
+import { PROJECT_HEADER, scopeFor, throttledAddress } from './auth-guard.js';
 import type { Authenticator } from './authenticator.js';
 import { presentedKey } from './credentials.js';
 
@@ -20,7 +20,7 @@ function addressOf(peer: string): string {
 export function grpcProjectOf(auth: Authenticator): (metadata: Metadata, peer: string) => Promise<string | HttpError> {
   return async (metadata, peer) => {
     const header = metadata.get('authorization')[0];
-    const verdict = await auth.authenticate(header === undefined ? null : presentedKey(String(header)), addressOf(peer));
+    const verdict = await auth.authenticate(header === undefined ? null : presentedKey(String(header)), throttledAddress(addressOf(peer)));
     if (!verdict.ok)
       return new HttpError(verdict.status, verdict.status === 429 ? 'resource_exhausted' : 'unauthenticated', verdict.message);
     const chosen = metadata.get(PROJECT_HEADER)[0];

@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Principal } from './principal.js';
 
+/** UI sessions one key may hold at once; logging in again ends its oldest. */
+export const PER_KEY = 100;
+
 /** How long a UI session lasts after logging in. */
 export const SESSION_TTL_MS = 7 * 24 * 3600_000;
 
@@ -19,6 +22,10 @@ export class UiSessions {
 
   open(principal: Principal): string {
     const token = randomBytes(32).toString('base64url');
+    // One key holds at most PER_KEY sessions, so no key can push everyone else's out.
+    const key = principal.role === 'local' ? 'local' : principal.keyId;
+    const same = [...this.sessions].filter(([, s]) => (s.principal.role === 'local' ? 'local' : s.principal.keyId) === key);
+    if (same.length >= PER_KEY) this.sessions.delete(same[0]?.[0] as string);
     if (this.sessions.size >= this.max) {
       const oldest = this.sessions.keys().next().value;
       if (oldest !== undefined) this.sessions.delete(oldest);

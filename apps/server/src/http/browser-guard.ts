@@ -24,7 +24,10 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  *   always pass; the `--public-url` host passes; when the server listens beyond loopback, IP
  *   addresses and this machine's host name pass too.
  * - **Cross-site requests**: a request that changes something (not GET/HEAD) coming from a page
- *   of another origin (`Origin`, `Sec-Fetch-Site: cross-site`) is refused.
+ *   of another origin (`Origin` naming another scheme, host or port; `Sec-Fetch-Site:
+ *   cross-site`) is refused.
+ * - Ingest paths take any `Host` from exporters, which send no `Origin`; a browser's request
+ *   there is held to the same rules as any other.
  * - **CORS** is off unless `corsOrigins` lists an origin: then that origin's requests get
  *   `Access-Control-Allow-*` headers and preflights are answered.
  * Returns the refusal, or null (having set any CORS headers) when the request may go on.
@@ -46,7 +49,8 @@ export function browserGuard(
   const hostAllowed = (host: string) => isLoopback(host) || allowedHosts.has(host) || (wide && isIP(host) !== 0);
 
   return (req, res, path) => {
-    const ingest = ingestPaths.has(path);
+    // Exporters send no Origin and may name the server by any Host; a browser always says its origin.
+    const ingest = ingestPaths.has(path) && req.headers.origin === undefined;
     const host = hostOf(req.headers.host);
     if (!ingest && host !== null && !hostAllowed(host))
       return new HttpError(
@@ -70,7 +74,9 @@ export function browserGuard(
       }
     }
     if (SAFE_METHODS.has(req.method ?? 'GET') || corsAllowed) return null;
-    const crossSite = req.headers['sec-fetch-site'] === 'cross-site' || (typeof origin === 'string' && !sameSite(origin, hostAllowed));
+    const crossSite =
+      req.headers['sec-fetch-site'] === 'cross-site' ||
+      (typeof origin === 'string' && !sameOrigin(origin, req.headers.host, policy.publicUrl ?? null));
     if (crossSite)
       return new HttpError(
         403,
@@ -81,11 +87,18 @@ export function browserGuard(
   };
 }
 
-/** Whether an `Origin` is a page of this server. */
-function sameSite(origin: string, hostAllowed: (host: string) => boolean): boolean {
+/**
+ * Whether an `Origin` is a page of this server: the same host and port the request was sent to
+ * (another port of the same machine is another origin, and may not change anything here), or
+ * the `--public-url`.
+ */
+function sameOrigin(origin: string, host: string | undefined, publicUrl: string | null): boolean {
   if (origin === 'null') return false;
   try {
-    return hostAllowed(new URL(origin).hostname.toLowerCase().replace(/^\[|\]$/g, ''));
+    const o = new URL(origin);
+    if (publicUrl !== null && o.origin === new URL(publicUrl).origin) return true;
+    // Browsers leave a default port out of both.
+    return host !== undefined && o.host.toLowerCase() === host.trim().toLowerCase();
   } catch {
     return false;
   }

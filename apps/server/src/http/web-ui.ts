@@ -113,10 +113,12 @@ export class WebUi {
     res.end(req.method === 'HEAD' ? undefined : body);
   }
 
-  /** A file of the UI by URL path, or null; never outside the UI's directory. */
+  /**
+   * A file of the UI by URL path, or null; never outside the UI's directory. Kept by the file
+   * it resolves to: the many URLs that name one file (`/assets//x.js`, `%2F..%2F`) share it, so
+   * no one can fill memory by asking for the same file under new names.
+   */
   private file(path: string): File | null {
-    const cached = this.files.get(path);
-    if (cached) return cached;
     const dir = this.dir as string;
     let decoded: string;
     try {
@@ -125,7 +127,10 @@ export class WebUi {
       return null;
     }
     const full = normalize(join(dir, decoded));
-    if (!full.startsWith(dir + sep) || !existsSync(full)) return null;
+    if (!full.startsWith(dir + sep)) return null;
+    const cached = this.files.get(full);
+    if (cached) return cached;
+    if (!existsSync(full)) return null;
     let body: Buffer;
     try {
       body = readFileSync(full);
@@ -135,7 +140,7 @@ export class WebUi {
     const type = TYPES[extname(full)] ?? 'application/octet-stream';
     const zipped = body.length > 1024 && !type.startsWith('image/png') ? gzipSync(body) : null;
     const file = { body, gzip: zipped && zipped.length < body.length ? zipped : null, type };
-    this.files.set(path, file);
+    this.files.set(full, file);
     return file;
   }
 }

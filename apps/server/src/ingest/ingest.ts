@@ -69,6 +69,13 @@ export class Ingest {
     }
     // Redacted before anything reads them: the calls, the search index and the raw span alike.
     const spans = policy?.redactor ? given.map((s) => policy.redactor?.span(s) ?? s) : given;
+    const failure = await this.acceptRedacted(project, spans, expiresAtUnixNano);
+    // Not stored: the client is told to send them again, so they must not count twice.
+    if (failure && policy && this.limits && given.length > 0 && failure.status === 503) this.limits.refund(project, given.length);
+    return failure;
+  }
+
+  private async acceptRedacted(project: string, spans: readonly Span[], expiresAtUnixNano?: bigint): Promise<HttpError | null> {
     if (spans.length <= SPANS_PER_STEP) return this.acceptStep(project, spans, expiresAtUnixNano, false);
     const refused = this.queue.refusal(spans.length);
     if (refused) return this.failure(refused);
@@ -99,8 +106,9 @@ export class Ingest {
   }
 
   /** Commits OTLP metric data points as they are. */
-  acceptMetrics(project: string, metrics: readonly MetricPoint[]): Promise<HttpError | null> {
-    return this.submit({ project, spans: [], metrics });
+  async acceptMetrics(project: string, metrics: readonly MetricPoint[]): Promise<HttpError | null> {
+    const redactor = this.policies ? (await this.policies.of(project)).redactor : null;
+    return this.submit({ project, spans: [], metrics: redactor ? metrics.map((p) => redactor.metric(p)) : metrics });
   }
 
   private async submit(group: WriteGroup, observed: unknown = null, admitted = false): Promise<HttpError | null> {

@@ -66,6 +66,8 @@ export async function startGrpcReceiver(
     // Even a busy connection is replaced hourly (its calls get 30 s to finish), so none lives forever.
     'grpc.max_connection_age_ms': 3_600_000,
     'grpc.max_connection_age_grace_ms': 30_000,
+    // Messages are read before the handler checks the caller's key: bound what one connection can make the server hold.
+    'grpc.max_concurrent_streams': 64,
   });
   for (const [service, signal] of [
     [TRACE_SERVICE, TRACES],

@@ -114,6 +114,15 @@ export class IngestLimits {
     return tokens > 0 ? 0 : Math.max(1, Math.ceil(-tokens / rate));
   }
 
+  /** Gives back spans counted by `admit` that were not stored after all (the client will send them again). */
+  refund(project: string, spans: number): void {
+    const c = this.counts.get(project);
+    if (!c) return;
+    c.today = Math.max(0, c.today - spans);
+    c.thisMonth = Math.max(0, c.thisMonth - spans);
+    c.unsaved.set(c.day, (c.unsaved.get(c.day) ?? 0) - spans);
+  }
+
   /** What a project has sent today and this month. */
   async usage(project: string): Promise<{ today: number; thisMonth: number }> {
     const c = await this.countsOf(project, this.now());

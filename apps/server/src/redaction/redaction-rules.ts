@@ -26,7 +26,12 @@ export function luhn(text: string): boolean {
 
 /** The built-in rules, by the names projects and `--redact` use. */
 export const BUILTIN_RULES: Readonly<Record<string, TextRule>> = {
-  email: { name: 'email', pattern: /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g },
+  // Anchored where a local part can start (the lookbehind): without it a long run of
+  // local-part characters is retried from every position, in time quadratic in its length.
+  email: {
+    name: 'email',
+    pattern: /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g,
+  },
   'api-key': {
     name: 'api-key',
     // Bearer tokens; then the shapes of well-known providers' keys (OpenAI, Anthropic, Langfuse,

@@ -1,13 +1,14 @@
-import type { AnyValue, Attributes, LogRecord, Span } from '@sightline/core';
+import type { AnyValue, Attributes, InstrumentationScope, LogRecord, MetricPoint, Resource, Span } from '@sightline/core';
 import type { TextRule } from './redaction-rules.js';
 
 /** What replaces redacted text. */
 export const redactedMark = (rule: string) => `[REDACTED:${rule}]`;
 
 /**
- * Takes out of spans and log records, before anything is stored, what a project's rules find:
- * text matching a rule anywhere in an attribute value (nested arrays and maps too), an event's
- * attributes, a status message or a log body; and the whole value of the attribute keys named.
+ * Takes out of spans, log records and metric points, before anything is stored, what a
+ * project's rules find: text matching a rule in a name, anywhere in an attribute value (span,
+ * event, link, resource and scope attributes; nested arrays and maps too), a status message or
+ * a log body; and the whole value of the attribute keys named.
  * Returns new objects; what it was given is left as it was.
  */
 export class Redactor {
@@ -48,22 +49,39 @@ export class Redactor {
     return out;
   }
 
+  private resource(r: Resource): Resource {
+    return { ...r, attributes: this.attributes(r.attributes) };
+  }
+
+  private scope(s: InstrumentationScope): InstrumentationScope {
+    return { ...s, attributes: this.attributes(s.attributes) };
+  }
+
   span(s: Span): Span {
     return {
       ...s,
+      name: this.text(s.name),
       attributes: this.attributes(s.attributes),
-      events: s.events.map((e) => ({ ...e, attributes: this.attributes(e.attributes) })),
+      events: s.events.map((e) => ({ ...e, name: this.text(e.name), attributes: this.attributes(e.attributes) })),
       links: s.links.map((l) => ({ ...l, attributes: this.attributes(l.attributes) })),
       status: s.status.message ? { ...s.status, message: this.text(s.status.message) } : s.status,
-      resource: { ...s.resource, attributes: this.attributes(s.resource.attributes) },
+      resource: this.resource(s.resource),
+      scope: this.scope(s.scope),
     };
   }
 
   log(r: LogRecord): LogRecord {
     return {
       ...r,
+      eventName: this.text(r.eventName),
       body: r.body === null || r.body === undefined ? r.body : this.value(r.body),
       attributes: this.attributes(r.attributes),
+      resource: this.resource(r.resource),
+      scope: this.scope(r.scope),
     };
+  }
+
+  metric(p: MetricPoint): MetricPoint {
+    return { ...p, attributes: this.attributes(p.attributes), resource: this.resource(p.resource), scope: this.scope(p.scope) };
   }
 }
