@@ -29,6 +29,26 @@ function get(
 }
 
 describe('the web UI at / on the main port', () => {
+  it('holds one copy of a file however many names it is asked by', async () => {
+    const ui = WebUi.installed();
+    const index = (await get('/')).body.toString('utf8');
+    const asset = /\/assets\/[^"]+\.js/.exec(index)?.[0] as string;
+    const server = await startTestServer({ ui });
+    try {
+      const via = (path: string) => fetch(server.api + path);
+      expect((await via(asset)).status).toBe(200);
+      const held = ui.heldFiles;
+      const name = asset.slice('/assets/'.length);
+      for (let i = 0; i < 50; i++) {
+        const alias = i % 2 ? `/assets/r${i}%2F..%2F${name}` : `/assets/${'/'.repeat(i + 1)}${name}`;
+        expect((await via(alias)).status, alias).toBe(200);
+      }
+      expect(ui.heldFiles).toBe(held);
+    } finally {
+      await server.stop();
+    }
+  });
+
   it('is built, so these tests see what a user gets', () => {
     expect(WebUi.installed().available).toBe(true);
   });

@@ -76,6 +76,11 @@ export class WebUi {
     return this.dir !== null;
   }
 
+  /** How many files are held in memory: at most the UI's own, whatever names they were asked by. */
+  get heldFiles(): number {
+    return this.files.size;
+  }
+
   /** Whether `path` is one of the app's pages. */
   isAppPath(path: string): boolean {
     return APP_PATHS.some((re) => re.test(path));
