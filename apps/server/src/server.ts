@@ -216,7 +216,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     );
     grpcServer = grpcBound.server;
     sweeper = setInterval(() => {
-      storage.deleteExpired(msToNanos(Date.now())).catch((err) => logger.error('deleting expired data failed', err));
+      storage.purger?.deleteExpired(msToNanos(Date.now())).catch((err: unknown) => logger.error('deleting expired data failed', err));
       openSpans.flushStale().catch((err) => logger.error('storing unfinished spans failed', err));
       auth.flush().catch((err) => logger.error('noting when keys were last used failed', err));
       retention.run().catch((err) => logger.error('deleting data past its retention failed', err));

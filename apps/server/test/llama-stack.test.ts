@@ -114,9 +114,9 @@ describe('POST /v1/telemetry/log-event', () => {
       60,
     );
     expect((await getJson(sl.api, `/api/traces/${trace}`)).status).toBe(200);
-    await sl.server.storage.deleteExpired(msToNanos(Date.now() + 30_000));
+    await sl.server.storage.purger?.deleteExpired(msToNanos(Date.now() + 30_000));
     expect((await getJson(sl.api, `/api/traces/${trace}`)).status).toBe(200);
-    await sl.server.storage.deleteExpired(msToNanos(Date.now() + 61_000));
+    await sl.server.storage.purger?.deleteExpired(msToNanos(Date.now() + 61_000));
     expect((await getJson(sl.api, `/api/traces/${trace}`)).status).toBe(404);
   });
 

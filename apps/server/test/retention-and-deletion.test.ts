@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { MemoryStorage, type Storage } from '@sightline/storage';
 import { afterEach, describe, expect, it } from 'vitest';
 import { json, startTestServer, type TestServer } from './support/test-server.js';
 
@@ -149,5 +150,28 @@ describe('retention per project', () => {
     expect(total.total.calls).toBe(5 + sent.length);
     // A project without a retention keeps everything.
     expect(await traceCount(sl, 'default')).toBe(3);
+  });
+});
+
+describe('a store that cannot delete or reprice', () => {
+  it('answers 501 saying so, and its server runs without expiry or retention', async () => {
+    const memory = new MemoryStorage();
+    const storage: Storage = {
+      kind: 'append-only',
+      writer: memory.writer,
+      reader: memory.reader,
+      calls: memory.calls,
+      access: memory.access,
+      close: () => memory.close(),
+    };
+    const sl = await startTestServer({ auth: 'on', adminKey: ADMIN_KEY, storage, retentionDays: 1 });
+    servers.push(sl);
+    const traceId = randomBytes(16).toString('hex');
+    const del = await fetch(`${sl.api}/api/traces/${traceId}`, { method: 'DELETE', headers: as('default') });
+    expect(del.status).toBe(501);
+    expect((await json(del)).error.message).toBe('this store (append-only) cannot delete data');
+    const reprice = await fetch(`${sl.api}/api/admin/recompute-costs`, { method: 'POST', headers: as('default') });
+    expect(reprice.status).toBe(501);
+    expect(await sl.server.retention.run()).toEqual({ traces: 0, spans: 0 });
   });
 });

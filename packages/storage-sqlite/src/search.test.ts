@@ -199,7 +199,7 @@ describe('the SQLite search index', () => {
     const store = new SqliteStorage({ path: freshPath() });
     const old = buildTrace(3, { name: 'ephemeral.task' });
     await store.write([{ project: 'default', spans: old, expiresAtUnixNano: 1000n }]);
-    expect(await store.deleteExpired(1000n)).toBe(3);
+    expect(await store.purger.deleteExpired(1000n)).toBe(3);
     const next = buildTrace(3, { name: 'durable.task' });
     await store.write([{ project: 'default', spans: next }]);
     expect((await store.findTraces({ project: 'default', limit: 10, text: 'ephemeral' })).items).toEqual([]);

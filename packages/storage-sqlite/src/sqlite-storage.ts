@@ -8,8 +8,10 @@ import {
   type OtelMetricStore,
   type Page,
   type PreparedWrites,
+  type Purger,
   type ReaderCapabilities,
   type RepriceResult,
+  type Repricer,
   type RetentionCutoff,
   type SpanTreeNode,
   type SpanTreeQuery,
@@ -121,7 +123,7 @@ export interface SqliteStorageOptions {
  * A database file is held by one store at a time (see {@link holdDatabase}); read-only
  * connections may still open it.
  */
-export class SqliteStorage implements Storage, TelemetryWriter, TraceReader {
+export class SqliteStorage implements Storage, TelemetryWriter, TraceReader, Purger, Repricer {
   readonly kind = 'sqlite';
   readonly path: string;
   private readonly db: Database.Database;
@@ -174,6 +176,15 @@ export class SqliteStorage implements Storage, TelemetryWriter, TraceReader {
       this.sink = watchedSink(writer, this.watch);
       this.threadWriter = writer;
     }
+  }
+
+  /** This store deletes and reprices itself. */
+  get purger(): Purger {
+    return this;
+  }
+
+  get repricer(): Repricer {
+    return this;
   }
 
   get writer(): TelemetryWriter {

@@ -20,6 +20,38 @@ export interface Storage {
   readonly otelMetrics?: OtelMetricStore;
   /** Projects, API keys, usage and the audit log (see {@link AccessStore}). */
   readonly access: AccessStore;
+  /** Deleting stored data (expiry, retention, deletion on request); a backend that cannot leaves it out. */
+  readonly purger?: Purger;
+  /** Pricing stored calls again; a backend that cannot leaves it out. */
+  readonly repricer?: Repricer;
+  /** Flushes and releases everything. Calls after close fail. */
+  close(): Promise<void>;
+  /** How the backend is doing, for `/healthz`; backends without moving parts leave it out. */
+  health?(): StorageHealth;
+}
+
+/**
+ * Deleting stored data. Optional: without it, deletion routes answer 501 and nothing expires.
+ * Every deletion removes a trace whole — spans, LLM calls, log records, search text — and its
+ * share of every total (sessions, users, dashboards).
+ */
+export interface Purger {
+  /** Deletes traces whose spans have all expired by `nowUnixNano`; returns how many spans went. */
+  deleteExpired(nowUnixNano: bigint): Promise<number>;
+  /** Deletes the project's traces named; ids it does not hold are skipped. Returns how many spans went. */
+  deleteTraces(project: string, traceIds: readonly string[]): Promise<number>;
+  /**
+   * Deletes, in one short step, up to `maxTraces` traces (oldest first) of the projects given
+   * that started before each one's cutoff. Called again until it deletes nothing, it removes all
+   * of them without holding the store for long.
+   */
+  deleteOlderThan(cutoffs: readonly RetentionCutoff[], maxTraces: number): Promise<{ traces: number; spans: number }>;
+  /** The projects that hold data, by name (what retention looks through). */
+  dataProjects(): Promise<string[]>;
+}
+
+/** Pricing stored calls again. Optional: without it, recomputing costs answers 501. */
+export interface Repricer {
   /**
    * Prices every stored call again and updates every total that includes it. `price` is
    * given what pricing reads of a call, with the cost the source itself reported, if any, as
@@ -27,26 +59,6 @@ export interface Storage {
    * pricing computed.
    */
   repriceCalls(price: (call: PricedFields) => CallCost): Promise<RepriceResult>;
-  /** Deletes traces whose spans have all expired by `nowUnixNano`; returns how many spans went. */
-  deleteExpired(nowUnixNano: bigint): Promise<number>;
-  /**
-   * Deletes the project's traces named — their spans, LLM calls, search text and log records,
-   * and their share of every total (sessions, users, dashboards); ids it does not hold are
-   * skipped. Returns how many spans went.
-   */
-  deleteTraces(project: string, traceIds: readonly string[]): Promise<number>;
-  /**
-   * Deletes, in one short step, up to `maxTraces` traces (oldest first) of the projects given
-   * that started before each one's cutoff, as {@link deleteTraces} does. Called again until it
-   * deletes nothing, it removes all of them without holding the store for long.
-   */
-  deleteOlderThan(cutoffs: readonly RetentionCutoff[], maxTraces: number): Promise<{ traces: number; spans: number }>;
-  /** The projects that hold data, by name. */
-  dataProjects(): Promise<string[]>;
-  /** Flushes and releases everything. Calls after close fail. */
-  close(): Promise<void>;
-  /** How the backend is doing, for `/healthz`; backends without moving parts leave it out. */
-  health?(): StorageHealth;
 }
 
 /** Traces of `project` that started before `beforeUnixNano` are past its retention. */

@@ -18,6 +18,8 @@ export function addAdminRoutes(router: Router, storage: Storage, pricing: Pricin
   router.add('POST', '/api/admin/recompute-costs', async ({ req, res, url }) => {
     new QueryParams(url.searchParams).check();
     req.resume();
+    const repricer = storage.repricer;
+    if (!repricer) throw new HttpError(501, 'unavailable', `this store (${storage.kind}) cannot reprice stored calls`);
     if (running) throw new HttpError(409, 'conflict', 'costs are already being recomputed; try again when that finishes');
     const started = performance.now();
     const work = (async () => {
@@ -27,7 +29,7 @@ export function addAdminRoutes(router: Router, storage: Storage, pricing: Pricin
         if (err instanceof PriceFileError) throw badRequest(`${err.message} (the prices in force are unchanged)`);
         throw err;
       }
-      return storage.repriceCalls((call) => pricing.pricer.price(call));
+      return repricer.repriceCalls((call) => pricing.pricer.price(call));
     })();
     running = work;
     try {

@@ -1,6 +1,6 @@
-import type { Storage, TraceQuery } from '@sightline/storage';
+import type { Purger, Storage, TraceQuery } from '@sightline/storage';
 import { actorOf } from '../auth/principal.js';
-import { notFound } from '../http/http-error.js';
+import { HttpError, notFound } from '../http/http-error.js';
 import { sendJson } from '../http/respond.js';
 import type { Router } from '../http/router.js';
 import type { Ingest } from '../ingest/ingest.js';
@@ -44,7 +44,7 @@ export function addDeleteRoutes(router: Router, storage: Storage, ingest: Ingest
       });
       const ids = [...new Set([...page.items.map((t) => t.traceId), ...calls.items.map((c) => c.traceId)])];
       if (ids.length === 0) break;
-      const removed = await storage.deleteTraces(q.project, ids);
+      const removed = await purgerOf(storage).deleteTraces(q.project, ids);
       spans += removed;
       traces += ids.length;
       // Nothing removed would find the same ids again: stop rather than spin.
@@ -56,7 +56,7 @@ export function addDeleteRoutes(router: Router, storage: Storage, ingest: Ingest
   router.add('DELETE', '/api/traces/{trace_id}', async ({ req, res, url, params }) => {
     new QueryParams(url.searchParams).check();
     const traceId = hexIdParam('trace_id', params.trace_id as string, 32);
-    const spans = await storage.deleteTraces(ingest.projectOf(req), [traceId]);
+    const spans = await purgerOf(storage).deleteTraces(ingest.projectOf(req), [traceId]);
     if (spans === 0) throw notFound(`no trace ${traceId}`);
     await audit(req, 'trace.delete', traceId, { spans });
     sendJson(res, 200, { deleted_traces: 1, deleted_spans: spans });
@@ -76,4 +76,10 @@ export function addDeleteRoutes(router: Router, storage: Storage, ingest: Ingest
       sendJson(res, 200, { deleted_traces: done.traces, deleted_spans: done.spans });
     });
   }
+}
+
+/** The store's deletion, or 501 when it has none. */
+function purgerOf(storage: Storage): Purger {
+  if (!storage.purger) throw new HttpError(501, 'unavailable', `this store (${storage.kind}) cannot delete data`);
+  return storage.purger;
 }

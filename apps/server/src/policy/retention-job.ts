@@ -30,7 +30,9 @@ export class RetentionJob {
   }
 
   private async cutoffs(): Promise<RetentionCutoff[]> {
-    const names = new Set([...(await this.storage.dataProjects()), ...(await this.storage.access.listProjects()).map((p) => p.name)]);
+    const purger = this.storage.purger;
+    if (!purger) return [];
+    const names = new Set([...(await purger.dataProjects()), ...(await this.storage.access.listProjects()).map((p) => p.name)]);
     const nowNs = BigInt(this.now()) * 1_000_000n;
     const cutoffs: RetentionCutoff[] = [];
     for (const project of names) {
@@ -44,9 +46,10 @@ export class RetentionJob {
     const cutoffs = await this.cutoffs();
     let traces = 0;
     let spans = 0;
-    if (cutoffs.length === 0) return { traces, spans };
+    const purger = this.storage.purger;
+    if (cutoffs.length === 0 || !purger) return { traces, spans };
     for (;;) {
-      const step = await this.storage.deleteOlderThan(cutoffs, RETENTION_STEP_TRACES);
+      const step = await purger.deleteOlderThan(cutoffs, RETENTION_STEP_TRACES);
       traces += step.traces;
       spans += step.spans;
       if (step.traces < RETENTION_STEP_TRACES) break;

@@ -34,11 +34,8 @@ export function gatedStorage(fail: (batch: readonly WriteGroup[]) => Error | nul
     reader: memory.reader,
     calls: memory.calls,
     access: memory.access,
-    deleteTraces: (project, ids) => memory.deleteTraces(project, ids),
-    deleteOlderThan: (cutoffs, max) => memory.deleteOlderThan(cutoffs, max),
-    dataProjects: () => memory.dataProjects(),
-    repriceCalls: (price) => memory.repriceCalls(price),
-    deleteExpired: (now) => memory.deleteExpired(now),
+    purger: memory,
+    repricer: memory,
     close: () => memory.close(),
   };
   return { storage, open, batches };

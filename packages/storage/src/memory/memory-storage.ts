@@ -38,7 +38,7 @@ import { DEFAULT_ORDER } from '../query.js';
 import type { Page, SpanTreeNode, StoredSpan, TraceDetail, TraceLayout, TraceSummary, TreeLayout, WriteResult } from '../results.js';
 import { hasSpanConditions, spanMatches, spanWords } from '../span-match.js';
 import { buildSpanTree, treeLayout } from '../span-tree.js';
-import type { RetentionCutoff, Storage } from '../storage.js';
+import type { Purger, Repricer, RetentionCutoff, Storage } from '../storage.js';
 import type { TelemetryWriter, WriteGroup } from '../telemetry-writer.js';
 import { callTotals, resolveCounted, roundUsd } from '../trace-calls.js';
 import { pageSummaries } from '../trace-order.js';
@@ -87,7 +87,7 @@ const SEP = '\u0000';
  * of log records, for tests and quick looks. Queries scan what is held. It is also the
  * reference the conformance suite holds other backends to.
  */
-export class MemoryStorage implements Storage, TelemetryWriter, TraceReader, CallReader {
+export class MemoryStorage implements Storage, TelemetryWriter, TraceReader, CallReader, Purger, Repricer {
   readonly kind = 'memory';
   readonly capabilities: ReaderCapabilities = {
     attributeFilters: true,
@@ -115,6 +115,15 @@ export class MemoryStorage implements Storage, TelemetryWriter, TraceReader, Cal
     this.ring = new Array(this.capacity);
     this.logs = new Array(this.capacity);
     this.otelMetrics = new MemoryOtelMetrics(this.capacity);
+  }
+
+  /** This store deletes and reprices itself. */
+  get purger(): Purger {
+    return this;
+  }
+
+  get repricer(): Repricer {
+    return this;
   }
 
   get writer(): TelemetryWriter {

@@ -13,6 +13,7 @@ import type { CallQuery, MetricsQuery, SessionQuery } from '../call-query.js';
 import type { StoredCall } from '../call-results.js';
 import { InvalidCursorError } from '../errors.js';
 import type { Storage } from '../storage.js';
+import { purgerOf, repricerOf } from './capabilities.js';
 import { attrs, buildSpan, hexId, resourceFor, T0 } from './span-builder.js';
 
 const MS = 1_000_000n;
@@ -755,7 +756,7 @@ export function describeCallConformance(getStore: () => Storage): void {
       expect(before.total.costUsd).toBeCloseTo(5 + 0.25, 9);
       const overrides = new PriceTable({ entries: [{ model: 'gpt-4o', platform: null, mode: 'chat', from: null, input: 1, output: 1 }] });
       const withOverrides = new Pricer(builtInPrices(), overrides);
-      expect(await getStore().repriceCalls((c) => withOverrides.price(c))).toEqual({ calls: 2, changed: 1 });
+      expect(await repricerOf(getStore()).repriceCalls((c) => withOverrides.price(c))).toEqual({ calls: 2, changed: 1 });
       const after = await calls({ orderBy: { field: 'timestamp', direction: 'asc' } });
       expect(after.items[0]).toMatchObject({ costUsd: 1, costSource: 'override' });
       expect(after.items[1]).toMatchObject({ costUsd: 0.25, costSource: 'source', sourceCostUsd: 0.25 });
@@ -765,8 +766,8 @@ export function describeCallConformance(getStore: () => Storage): void {
       expect(trace?.summary.costUsd).toBeCloseTo(1, 9);
       expect((await sessions()).items[0]?.costUsd).toBeCloseTo(1, 9);
       // Back to the table: nothing else changes, and a second run changes nothing.
-      expect(await getStore().repriceCalls((c) => pricer.price(c))).toEqual({ calls: 2, changed: 1 });
-      expect(await getStore().repriceCalls((c) => pricer.price(c))).toEqual({ calls: 2, changed: 0 });
+      expect(await repricerOf(getStore()).repriceCalls((c) => pricer.price(c))).toEqual({ calls: 2, changed: 1 });
+      expect(await repricerOf(getStore()).repriceCalls((c) => pricer.price(c))).toEqual({ calls: 2, changed: 0 });
       expect((await metrics()).total.costUsd).toBeCloseTo(5.25, 9);
     });
   });
@@ -780,7 +781,7 @@ export function describeCallConformance(getStore: () => Storage): void {
         { project: 'default', spans: [gone], calls: ingestCalls([gone]), expiresAtUnixNano: 1000n },
       ]);
       expect((await sessions()).items[0]).toMatchObject({ traceCount: 2, callCount: 2, inputTokens: 3 });
-      await getStore().deleteExpired(1000n);
+      await purgerOf(getStore()).deleteExpired(1000n);
       expect(spanIds((await calls()).items)).toEqual([keep.spanId]);
       expect((await metrics()).total.calls).toBe(1);
       expect((await sessions()).items[0]).toMatchObject({ traceCount: 1, callCount: 1, inputTokens: 1 });

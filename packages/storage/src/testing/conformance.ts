@@ -6,6 +6,7 @@ import type { SpanTreeNode, StoredSpan, TraceSummary } from '../results.js';
 import type { Storage } from '../storage.js';
 import { describeAccessConformance } from './access-conformance.js';
 import { describeCallConformance, ingestCalls, llmSpan } from './call-conformance.js';
+import { purgerOf } from './capabilities.js';
 import { describeDashboardConformance } from './dashboard-conformance.js';
 import { describeOtelMetricsConformance } from './otel-metrics-conformance.js';
 import { describeSearchConformance } from './search-conformance.js';
@@ -28,6 +29,7 @@ export function describeStorageConformance(backend: string, open: () => Promise<
     });
 
     const write = (spans: Span[], project = 'default') => store.writer.write([{ project, spans }]);
+    const purger = () => purgerOf(store);
     const find = (q: Partial<TraceQuery> = {}) => store.reader.findTraces({ project: 'default', limit: 100, ...q });
     const ids = (list: TraceSummary[]) => list.map((t) => t.traceId);
 
@@ -537,7 +539,7 @@ export function describeStorageConformance(backend: string, open: () => Promise<
         const kept = llmSpan({ session: 'conv-1', input: 50, output: 5, startMs: 10 });
         const other = llmSpan({ traceId: gone.traceId, spanId: gone.spanId, session: 'conv-1' });
         await store.writer.write([callGroup('default', [gone]), callGroup('default', [kept]), callGroup('other', [other])]);
-        expect(await store.deleteTraces('default', [gone.traceId, hexId(32)])).toBe(1);
+        expect(await purger().deleteTraces('default', [gone.traceId, hexId(32)])).toBe(1);
         expect(await store.reader.getTrace({ project: 'default', traceId: gone.traceId })).toBeNull();
         expect(await store.calls.getCall({ project: 'default', spanId: gone.spanId })).toBeNull();
         expect(await store.reader.getTrace({ project: 'default', traceId: kept.traceId })).not.toBeNull();
@@ -547,8 +549,8 @@ export function describeStorageConformance(backend: string, open: () => Promise<
         expect(totals.inputTokens).toBe(50);
         const sessions = await store.calls.findSessions({ project: 'default', limit: 10 });
         expect(sessions.items.map((x) => [x.sessionId, x.callCount])).toEqual([['conv-1', 1]]);
-        expect(await store.deleteTraces('nobody', [gone.traceId])).toBe(0);
-        expect(await store.dataProjects()).toEqual(expect.arrayContaining(['default', 'other']));
+        expect(await purger().deleteTraces('nobody', [gone.traceId])).toBe(0);
+        expect(await purger().dataProjects()).toEqual(expect.arrayContaining(['default', 'other']));
       });
 
       it('deletes traces past each project’s cutoff, oldest first, a bounded step at a time', async () => {
@@ -556,9 +558,9 @@ export function describeStorageConformance(backend: string, open: () => Promise<
         await store.writer.write([at(0, 'default'), at(1, 'default'), at(2, 'default'), at(3, 'default'), at(0, 'other')]);
         const cutoff = T0 + 2_500_000n; // 2.5 ms after T0: the traces of 0, 1 and 2 ms are past it
         const cutoffs = [{ project: 'default', beforeUnixNano: cutoff }];
-        expect(await store.deleteOlderThan(cutoffs, 2)).toEqual({ traces: 2, spans: 4 });
-        expect(await store.deleteOlderThan(cutoffs, 2)).toEqual({ traces: 1, spans: 2 });
-        expect(await store.deleteOlderThan(cutoffs, 2)).toEqual({ traces: 0, spans: 0 });
+        expect(await purger().deleteOlderThan(cutoffs, 2)).toEqual({ traces: 2, spans: 4 });
+        expect(await purger().deleteOlderThan(cutoffs, 2)).toEqual({ traces: 1, spans: 2 });
+        expect(await purger().deleteOlderThan(cutoffs, 2)).toEqual({ traces: 0, spans: 0 });
         expect((await find()).items).toHaveLength(1);
         expect((await store.reader.findTraces({ project: 'other', limit: 10 })).items).toHaveLength(1);
       });
@@ -575,8 +577,8 @@ export function describeStorageConformance(backend: string, open: () => Promise<
           { project: 'default', spans: mixed.slice(0, 1), expiresAtUnixNano: 1000n },
           { project: 'default', spans: mixed.slice(1) },
         ]);
-        expect(await store.deleteExpired(999n)).toBe(0);
-        expect(await store.deleteExpired(1000n)).toBe(3);
+        expect(await purger().deleteExpired(999n)).toBe(0);
+        expect(await purger().deleteExpired(1000n)).toBe(3);
         expect(ids((await find()).items).sort()).toEqual([keep[0]?.traceId, mixed[0]?.traceId].sort());
         expect(await store.reader.getSpanTree({ project: 'default', spanId: expire[0]?.spanId as string })).toBeNull();
       });

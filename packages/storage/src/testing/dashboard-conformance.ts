@@ -7,6 +7,7 @@ import type { FacetsQuery } from '../facets.js';
 import type { MetricsSeriesQuery } from '../metrics-series.js';
 import type { Storage } from '../storage.js';
 import { ingestCalls, llmSpan } from './call-conformance.js';
+import { purgerOf, repricerOf } from './capabilities.js';
 import { buildSpan, T0 } from './span-builder.js';
 
 const MS = 1_000_000n;
@@ -207,9 +208,9 @@ export function describeDashboardConformance(getStore: () => Storage): void {
       expect(await by('user')).toEqual([['u', 2, 10]]);
       const overrides = new PriceTable({ entries: [{ model: 'gpt-4o', platform: null, mode: 'chat', from: null, input: 1, output: 1 }] });
       const withOverrides = new Pricer(builtInPrices(), overrides);
-      await getStore().repriceCalls((c) => withOverrides.price(c));
+      await repricerOf(getStore()).repriceCalls((c) => withOverrides.price(c));
       expect(await by('session')).toEqual([['p', 2, 2]]);
-      await getStore().deleteExpired(1000n);
+      await purgerOf(getStore()).deleteExpired(1000n);
       expect(await by('user')).toEqual([['u', 1, 1]]);
       expect(await by('session')).toEqual([['p', 1, 1]]);
       near((await metrics({ groupBy: 'user' })).groups[0]?.latencyMs.p50, 1000);
@@ -365,7 +366,7 @@ export function describeDashboardConformance(getStore: () => Storage): void {
         { project: 'default', spans: [gone, goneCall], calls: ingestCalls([goneCall]), expiresAtUnixNano: 1000n },
       ]);
       expect((await facets()).services.map((s) => s.value)).toEqual(['svc', 'tmp']);
-      await getStore().deleteExpired(1000n);
+      await purgerOf(getStore()).deleteExpired(1000n);
       const after = await facets();
       expect(after.services).toEqual([{ value: 'svc', count: 1 }]);
       expect(after.spanNames.map((s) => s.value)).toEqual(['chat gpt-4o-mini']);
