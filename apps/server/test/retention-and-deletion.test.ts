@@ -144,7 +144,7 @@ describe('retention per project', () => {
     sending = false;
     await ingest;
 
-    expect(done).toEqual({ traces: 1200, spans: 1200 });
+    expect(done).toEqual({ traces: 1200, spans: 1200, logs: 0, metricPoints: 0 });
     expect(sent.length).toBeGreaterThan(0);
     const total = await json(await fetch(`${sl.api}/api/metrics?start=30d`, { headers: as('short') }));
     expect(total.total.calls).toBe(5 + sent.length);
@@ -172,6 +172,6 @@ describe('a store that cannot delete or reprice', () => {
     expect((await json(del)).error.message).toBe('this store (append-only) cannot delete data');
     const reprice = await fetch(`${sl.api}/api/admin/recompute-costs`, { method: 'POST', headers: as('default') });
     expect(reprice.status).toBe(501);
-    expect(await sl.server.retention.run()).toEqual({ traces: 0, spans: 0 });
+    expect(await sl.server.retention.run()).toEqual({ traces: 0, spans: 0, logs: 0, metricPoints: 0 });
   });
 });

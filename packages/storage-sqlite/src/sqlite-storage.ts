@@ -13,6 +13,7 @@ import {
   type RepriceResult,
   type Repricer,
   type RetentionCutoff,
+  type RetentionStep,
   type SpanTreeNode,
   type SpanTreeQuery,
   type Storage,
@@ -329,7 +330,7 @@ export class SqliteStorage implements Storage, TelemetryWriter, TraceReader, Pur
     return (await this.sink.delete({ kind: 'traces', project, traceIds })).spans;
   }
 
-  async deleteOlderThan(cutoffs: readonly RetentionCutoff[], maxTraces: number): Promise<{ traces: number; spans: number }> {
+  async deleteOlderThan(cutoffs: readonly RetentionCutoff[], maxTraces: number): Promise<RetentionStep> {
     this.assertOpen();
     return this.sink.delete({ kind: 'older', cutoffs, maxTraces });
   }

@@ -128,6 +128,12 @@ export class BatchWriter {
         .safeIntegers(true),
       traceKeyOf: db.prepare('SELECT id FROM traces WHERE id = ? AND project_id = ? AND trace_id = ?').pluck().safeIntegers(true),
       deleteLogs: db.prepare('DELETE FROM logs WHERE trace_id = ? AND project_id = ?'),
+      oldLogs: db.prepare('DELETE FROM logs WHERE id IN (SELECT id FROM logs WHERE project_id = ? AND time_ns < ? LIMIT ?)'),
+      oldPoints: db.prepare(
+        `DELETE FROM metric_points WHERE (series_id, time_ns) IN (
+           SELECT p.series_id, p.time_ns FROM metric_series s JOIN metric_points p ON p.series_id = s.id
+           WHERE s.project_id = ? AND p.time_ns < ? LIMIT ?)`,
+      ),
     };
     this.writeTx = db.transaction((batch: EncodedBatch) => this.apply(batch));
     this.expireTx = db.transaction((now: bigint) => this.expire(now));
@@ -219,9 +225,11 @@ export class BatchWriter {
   private applyDeletion(deletion: Deletion): Deleted {
     let traces = 0;
     let spans = 0;
+    let logs = 0;
+    let metricPoints = 0;
     if (deletion.kind === 'traces') {
       const projectId = this.stmts.projectByName.get(deletion.project) as number | undefined;
-      if (projectId === undefined) return { traces: 0, spans: 0 };
+      if (projectId === undefined) return { traces, spans, logs, metricPoints };
       for (const hex of deletion.traceIds) {
         const traceId = Buffer.from(hex, 'hex');
         for (const key of this.traceIds.lookup(traceIndexKey(projectId, traceId))) {
@@ -230,25 +238,27 @@ export class BatchWriter {
           spans += this.removeTrace(found);
           traces++;
         }
-        this.stmts.deleteLogs.run(traceId, projectId);
+        // Records of a trace whose spans never arrived go too.
+        logs += this.stmts.deleteLogs.run(traceId, projectId).changes;
       }
     } else {
+      const most = deletion.maxTraces * 10;
       for (const cutoff of deletion.cutoffs) {
         const projectId = this.stmts.projectByName.get(cutoff.project) as number | undefined;
         if (projectId === undefined) continue;
         const ids = this.stmts.oldTraces.all(projectId, cutoff.beforeUnixNano, deletion.maxTraces - traces) as bigint[];
         for (const id of ids) {
-          const traceId = this.stmts.traceIdOf.get(id) as Uint8Array | undefined;
           spans += this.removeTrace(id);
-          if (traceId) this.stmts.deleteLogs.run(traceId, projectId);
           traces++;
         }
+        if (logs < most) logs += this.stmts.oldLogs.run(projectId, cutoff.beforeUnixNano, most - logs).changes;
+        if (metricPoints < most) metricPoints += this.stmts.oldPoints.run(projectId, cutoff.beforeUnixNano, most - metricPoints).changes;
         if (traces >= deletion.maxTraces) break;
       }
     }
     this.calls.flush();
     this.spanNames.flush();
-    return { traces, spans };
+    return { traces, spans, logs, metricPoints };
   }
 
   private apply(batch: EncodedBatch): WriteResult {
@@ -530,6 +540,9 @@ export class BatchWriter {
     }
     const spans = Math.min(Number(this.stmts.spanCount.get(id) ?? 0), CALLS_PER_TRACE);
     for (let ordinal = 0; ordinal < spans; ordinal++) this.stmts.deleteSearch.run(Number(id) * CALLS_PER_TRACE + ordinal);
+    // The trace's log records go with it (expiry, retention and deletion alike).
+    const traceId = this.stmts.traceIdOf.get(id) as Uint8Array | undefined;
+    if (row && traceId) this.stmts.deleteLogs.run(traceId, row.project_id);
     const removed = this.stmts.deleteSpans.run(id).changes;
     this.stmts.deleteTrace.run(id);
     return removed;

@@ -1,4 +1,4 @@
-import type { RetentionCutoff, WriteResult } from '@sightline/storage';
+import type { RetentionCutoff, RetentionStep, WriteResult } from '@sightline/storage';
 import type { CostChange } from './call-writer.js';
 import type { EncodedBatch } from './encoded-batch.js';
 import type { ConnectionOptions } from './open-database.js';
@@ -8,10 +8,8 @@ export type Deletion =
   | { readonly kind: 'traces'; readonly project: string; readonly traceIds: readonly string[] }
   | { readonly kind: 'older'; readonly cutoffs: readonly RetentionCutoff[]; readonly maxTraces: number };
 
-export interface Deleted {
-  readonly traces: number;
-  readonly spans: number;
-}
+/** What a deletion removed (`logs` and `metricPoints` by retention only; a trace's own logs go with it). */
+export type Deleted = RetentionStep;
 
 /** Messages between a {@link ThreadWriter} and its worker. */
 export type WriterRequest =

@@ -42,10 +42,11 @@ export interface Purger {
   deleteTraces(project: string, traceIds: readonly string[]): Promise<number>;
   /**
    * Deletes, in one short step, up to `maxTraces` traces (oldest first) of the projects given
-   * that started before each one's cutoff. Called again until it deletes nothing, it removes all
-   * of them without holding the store for long.
+   * that started before each one's cutoff, and up to ten times as many of their log records and
+   * OTLP metric points older than it. Called again until it deletes nothing, it removes all of
+   * them without holding the store for long.
    */
-  deleteOlderThan(cutoffs: readonly RetentionCutoff[], maxTraces: number): Promise<{ traces: number; spans: number }>;
+  deleteOlderThan(cutoffs: readonly RetentionCutoff[], maxTraces: number): Promise<RetentionStep>;
   /** The projects that hold data, by name (what retention looks through). */
   dataProjects(): Promise<string[]>;
 }
@@ -59,6 +60,14 @@ export interface Repricer {
    * pricing computed.
    */
   repriceCalls(price: (call: PricedFields) => CallCost): Promise<RepriceResult>;
+}
+
+/** What one step of retention deleted. */
+export interface RetentionStep {
+  readonly traces: number;
+  readonly spans: number;
+  readonly logs: number;
+  readonly metricPoints: number;
 }
 
 /** Traces of `project` that started before `beforeUnixNano` are past its retention. */

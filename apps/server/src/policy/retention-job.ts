@@ -1,4 +1,4 @@
-import type { RetentionCutoff, Storage } from '@sightline/storage';
+import type { RetentionCutoff, RetentionStep, Storage } from '@sightline/storage';
 import type { Logger } from '../log.js';
 import type { ProjectPolicies } from './project-policies.js';
 
@@ -12,7 +12,7 @@ const DAY_NS = 86_400_000_000_000n;
  * at a time with a turn of the event loop between steps, so ingest never waits long.
  */
 export class RetentionJob {
-  private running: Promise<{ traces: number; spans: number }> | null = null;
+  private running: Promise<RetentionStep> | null = null;
 
   constructor(
     private readonly storage: Storage,
@@ -22,7 +22,7 @@ export class RetentionJob {
   ) {}
 
   /** One pass over every project; a pass already under way is joined, not doubled. */
-  run(): Promise<{ traces: number; spans: number }> {
+  run(): Promise<RetentionStep> {
     this.running ??= this.pass().finally(() => {
       this.running = null;
     });
@@ -42,20 +42,26 @@ export class RetentionJob {
     return cutoffs;
   }
 
-  private async pass(): Promise<{ traces: number; spans: number }> {
+  private async pass(): Promise<RetentionStep> {
     const cutoffs = await this.cutoffs();
-    let traces = 0;
-    let spans = 0;
+    const total = { traces: 0, spans: 0, logs: 0, metricPoints: 0 };
     const purger = this.storage.purger;
-    if (cutoffs.length === 0 || !purger) return { traces, spans };
+    if (cutoffs.length === 0 || !purger) return total;
     for (;;) {
       const step = await purger.deleteOlderThan(cutoffs, RETENTION_STEP_TRACES);
-      traces += step.traces;
-      spans += step.spans;
-      if (step.traces < RETENTION_STEP_TRACES) break;
+      total.traces += step.traces;
+      total.spans += step.spans;
+      total.logs += step.logs;
+      total.metricPoints += step.metricPoints;
+      const full =
+        step.traces >= RETENTION_STEP_TRACES || step.logs >= RETENTION_STEP_TRACES * 10 || step.metricPoints >= RETENTION_STEP_TRACES * 10;
+      if (!full) break;
       await new Promise((resolve) => setImmediate(resolve));
     }
-    if (traces > 0) this.logger.info(`retention: deleted ${traces} traces (${spans} spans) past their project's retention`);
-    return { traces, spans };
+    if (total.traces + total.logs + total.metricPoints > 0)
+      this.logger.info(
+        `retention: deleted ${total.traces} traces (${total.spans} spans), ${total.logs} log records and ${total.metricPoints} metric points past their project's retention`,
+      );
+    return total;
   }
 }

@@ -9,6 +9,7 @@ import { datasetsSchema } from './006-datasets.js';
 import { otelMetricsSchema } from './007-otel-metrics.js';
 import { sessionDetailsSchema } from './008-session-details.js';
 import { accessSchema } from './009-access.js';
+import { retentionSchema } from './010-retention.js';
 
 /** Schema versions in order. A migration runs once, in a transaction, and bumps `user_version`. */
 export const MIGRATIONS: readonly { readonly version: number; readonly sql: string }[] = [
@@ -21,6 +22,7 @@ export const MIGRATIONS: readonly { readonly version: number; readonly sql: stri
   { version: 7, sql: otelMetricsSchema },
   { version: 8, sql: sessionDetailsSchema },
   { version: 9, sql: accessSchema },
+  { version: 10, sql: retentionSchema },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

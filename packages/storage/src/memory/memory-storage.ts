@@ -38,7 +38,7 @@ import { DEFAULT_ORDER } from '../query.js';
 import type { Page, SpanTreeNode, StoredSpan, TraceDetail, TraceLayout, TraceSummary, TreeLayout, WriteResult } from '../results.js';
 import { hasSpanConditions, spanMatches, spanWords } from '../span-match.js';
 import { buildSpanTree, treeLayout } from '../span-tree.js';
-import type { Purger, Repricer, RetentionCutoff, Storage } from '../storage.js';
+import type { Purger, Repricer, RetentionCutoff, RetentionStep, Storage } from '../storage.js';
 import type { TelemetryWriter, WriteGroup } from '../telemetry-writer.js';
 import { callTotals, resolveCounted, roundUsd } from '../trace-calls.js';
 import { pageSummaries } from '../trace-order.js';
@@ -581,6 +581,7 @@ export class MemoryStorage implements Storage, TelemetryWriter, TraceReader, Cal
       const entries = [...trace.entries];
       if (entries.every((e) => e.expiresAt !== null && e.expiresAt <= nowUnixNano)) {
         for (const e of entries) this.remove(e);
+        this.removeLogs(trace.project, trace.traceId);
         removed += entries.length;
       }
     }
@@ -600,7 +601,7 @@ export class MemoryStorage implements Storage, TelemetryWriter, TraceReader, Cal
     return removed;
   }
 
-  async deleteOlderThan(cutoffs: readonly RetentionCutoff[], maxTraces: number): Promise<{ traces: number; spans: number }> {
+  async deleteOlderThan(cutoffs: readonly RetentionCutoff[], maxTraces: number): Promise<RetentionStep> {
     this.assertOpen();
     const before = new Map(cutoffs.map((c) => [c.project, c.beforeUnixNano]));
     const old: TraceEntry[] = [];
@@ -617,7 +618,20 @@ export class MemoryStorage implements Storage, TelemetryWriter, TraceReader, Cal
     let spans = 0;
     for (const trace of old) spans += trace.entries.size;
     for (const trace of old) await this.deleteTraces(trace.project, [trace.traceId]);
-    return { traces: old.length, spans };
+    const most = maxTraces * 10;
+    let logs = 0;
+    let metricPoints = 0;
+    for (const { project, beforeUnixNano } of cutoffs) {
+      for (let i = 0; i < this.logs.length && logs < most; i++) {
+        const held = this.logs[i];
+        if (held && held.log.project === project && held.log.timeUnixNano < beforeUnixNano) {
+          this.logs[i] = undefined;
+          logs++;
+        }
+      }
+      metricPoints += this.otelMetrics.deleteBefore(project, beforeUnixNano, most - metricPoints);
+    }
+    return { traces: old.length, spans, logs, metricPoints };
   }
 
   async dataProjects(): Promise<string[]> {

@@ -76,6 +76,22 @@ export class MemoryOtelMetrics implements OtelMetricStore {
     }
   }
 
+  /** Drops up to `most` of the project's points older than `before`; returns how many went. */
+  deleteBefore(project: string, before: bigint, most: number): number {
+    let removed = 0;
+    for (const [key, e] of this.series) {
+      if (e.project !== project) continue;
+      while (removed < most && e.points.length > 0 && (e.points[0] as StoredMetricPoint).timeUnixNano < before) {
+        e.points.shift();
+        removed++;
+        this.size--;
+      }
+      if (e.points.length === 0) this.series.delete(key);
+      if (removed >= most) break;
+    }
+    return removed;
+  }
+
   private dropOldest(): void {
     let oldest: Entry | null = null;
     let oldestKey = '';

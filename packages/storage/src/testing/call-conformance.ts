@@ -97,7 +97,8 @@ export function ingestCalls(spans: readonly Span[], with_ = pricer): LlmCall[] {
   return readPricedCalls(spans, with_);
 }
 
-function logRecord(span: Span, eventName: string, body: AnyValue, offsetNs = 0n): LogRecord {
+/** A log record of `span`'s trace, `offsetNs` after it starts. */
+export function logRecord(span: Span, eventName: string, body: AnyValue, offsetNs = 0n): LogRecord {
   return {
     timeUnixNano: span.startTimeUnixNano + offsetNs,
     observedTimeUnixNano: span.startTimeUnixNano + offsetNs,

@@ -5,10 +5,10 @@ import type { AttributeFilter, TraceQuery } from '../query.js';
 import type { SpanTreeNode, StoredSpan, TraceSummary } from '../results.js';
 import type { Storage } from '../storage.js';
 import { describeAccessConformance } from './access-conformance.js';
-import { describeCallConformance, ingestCalls, llmSpan } from './call-conformance.js';
+import { describeCallConformance, ingestCalls, llmSpan, logRecord } from './call-conformance.js';
 import { purgerOf } from './capabilities.js';
 import { describeDashboardConformance } from './dashboard-conformance.js';
-import { describeOtelMetricsConformance } from './otel-metrics-conformance.js';
+import { describeOtelMetricsConformance, metricPoint } from './otel-metrics-conformance.js';
 import { describeSearchConformance } from './search-conformance.js';
 import { attrs, buildSpan, buildTrace, hexId, T0 } from './span-builder.js';
 
@@ -558,11 +558,38 @@ export function describeStorageConformance(backend: string, open: () => Promise<
         await store.writer.write([at(0, 'default'), at(1, 'default'), at(2, 'default'), at(3, 'default'), at(0, 'other')]);
         const cutoff = T0 + 2_500_000n; // 2.5 ms after T0: the traces of 0, 1 and 2 ms are past it
         const cutoffs = [{ project: 'default', beforeUnixNano: cutoff }];
-        expect(await purger().deleteOlderThan(cutoffs, 2)).toEqual({ traces: 2, spans: 4 });
-        expect(await purger().deleteOlderThan(cutoffs, 2)).toEqual({ traces: 1, spans: 2 });
-        expect(await purger().deleteOlderThan(cutoffs, 2)).toEqual({ traces: 0, spans: 0 });
+        expect(await purger().deleteOlderThan(cutoffs, 2)).toEqual({ traces: 2, spans: 4, logs: 0, metricPoints: 0 });
+        expect(await purger().deleteOlderThan(cutoffs, 2)).toEqual({ traces: 1, spans: 2, logs: 0, metricPoints: 0 });
+        expect(await purger().deleteOlderThan(cutoffs, 2)).toEqual({ traces: 0, spans: 0, logs: 0, metricPoints: 0 });
         expect((await find()).items).toHaveLength(1);
         expect((await store.reader.findTraces({ project: 'other', limit: 10 })).items).toHaveLength(1);
+      });
+
+      it('deletes log records and metric points past the cutoff too, and a trace’s logs with it', async () => {
+        const old = buildSpan({ startMs: 0 });
+        const lone = buildSpan({ startMs: 0 });
+        const kept = buildSpan({ startMs: 10_000 });
+        await store.writer.write([
+          { project: 'default', spans: [old], logs: [logRecord(old, 'e', 'of the old trace')] },
+          // A record of a trace whose spans never came, and one of a kept trace.
+          { project: 'default', spans: [], logs: [logRecord(lone, 'e', 'orphan'), logRecord(kept, 'e', 'kept')] },
+          { project: 'default', spans: [kept] },
+          { project: 'default', spans: [], metrics: [metricPoint(0), metricPoint(20)] },
+          { project: 'other', spans: [], logs: [logRecord(lone, 'e', 'another project')], metrics: [metricPoint(0)] },
+        ]);
+        const cutoff = T0 + 5_000_000_000n;
+        const step = await purger().deleteOlderThan([{ project: 'default', beforeUnixNano: cutoff }], 10);
+        expect(step).toMatchObject({ traces: 1, spans: 1, metricPoints: 1 });
+        const logsOf = (project: string, span: Span) => store.calls.findLogs({ project, traceId: span.traceId, limit: 10 });
+        expect(await logsOf('default', old)).toEqual([]);
+        expect(await logsOf('default', lone)).toEqual([]);
+        expect((await logsOf('default', kept)).map((l) => l.body)).toEqual(['kept']);
+        expect((await logsOf('other', lone)).map((l) => l.body)).toEqual(['another project']);
+        const metrics = store.otelMetrics;
+        if (metrics) {
+          expect((await metrics.list('default', 0n, T0 + 3_600_000_000_000n)).map((m) => m.pointCount)).toEqual([1]);
+          expect((await metrics.list('other', 0n, T0 + 3_600_000_000_000n)).map((m) => m.pointCount)).toEqual([1]);
+        }
       });
     });
 
