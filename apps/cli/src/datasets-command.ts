@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { Command } from 'commander';
-import { apiKeyOption, authHeaders, callServer, errorOf, fail, noAnswer, serverUrlOption } from './server-client.js';
+import { apiKeyOption, authHeaders, callServer, errorOf, fail, noAnswer, projectOption, serverUrlOption } from './server-client.js';
 
 /**
  * `sightline datasets`: the datasets a running server keeps (spans saved with Llama Stack's
@@ -18,6 +18,7 @@ export function datasetsCommand(): Command {
     .description('List the datasets with their row counts (what `sightline datasets` alone does)')
     .addOption(serverUrlOption())
     .addOption(apiKeyOption())
+    .addOption(projectOption())
     .action(async (opts: { url: string }) => {
       const answer = await callServer<{ data?: { name: string; row_count: number }[] }>(opts.url, '/api/datasets', { method: 'GET' });
       if (!answer.ok) fail(errorOf(answer));
@@ -36,6 +37,7 @@ export function datasetsCommand(): Command {
     .option('-o, --out <file>', 'write to this file instead of standard output')
     .addOption(serverUrlOption())
     .addOption(apiKeyOption())
+    .addOption(projectOption())
     .action(async (name: string, opts: { url: string; out?: string }) => {
       let res: Response;
       try {

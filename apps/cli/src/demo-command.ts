@@ -2,7 +2,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import type { LoopOptions, LoopResult } from './demo/send-loop.js';
 import type { Tally } from './demo/tally.js';
 import { parseDuration, parsePositiveInt, parsePositiveNumber } from './options.js';
-import { apiKeyOption, callServer, errorOf, fail, serverUrlOption } from './server-client.js';
+import { apiKeyOption, callServer, errorOf, fail, projectOption, serverUrlOption } from './server-client.js';
 
 interface DemoOptions {
   url: string;
@@ -55,6 +55,7 @@ export function demoCommand(): Command {
     .option('--json', 'print a machine-readable summary on stdout')
     .addOption(serverUrlOption())
     .addOption(apiKeyOption())
+    .addOption(projectOption())
     .addHelpText('after', EXAMPLES)
     .action(async (opts: DemoOptions) => {
       await runDemo(opts);

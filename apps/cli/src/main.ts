@@ -65,7 +65,12 @@ export async function run(argv: string[]): Promise<void> {
     if (command !== root) command.showHelpAfterError(`(run "sightline ${pathOf(command)} --help" for usage)`);
   }
   // The key of the command's --api-key (or SIGHTLINE_API_KEY) goes with every request it makes.
-  root.hook('preAction', (_root, action) => useApiKey((action.opts() as { apiKey?: string }).apiKey ?? null));
+  root.hook('preAction', (_root, action) => {
+    const opts = action.opts() as { apiKey?: string; project?: string };
+    // `keys create --project` names the key's project, not where the request acts.
+    const acting = action.parent?.name() === 'keys' || action.parent?.name() === 'projects' ? null : (opts.project ?? null);
+    useApiKey(opts.apiKey ?? null, acting);
+  });
   try {
     await root.parseAsync(argv);
   } catch (err) {

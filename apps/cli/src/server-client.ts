@@ -13,19 +13,22 @@ export function apiKeyOption(): Option {
   return new Option('--api-key <key>', 'the API key to send (a project’s key, or an admin key)').env('SIGHTLINE_API_KEY');
 }
 
-let apiKey: string | null = null;
-
-/** The key every request to the server sends from now on (the command’s `--api-key`). */
-export function useApiKey(key: string | null): void {
-  apiKey = key;
+/** `--project`: with an admin key, the project to act in (`SIGHTLINE_PROJECT`); a project's key acts in its own. */
+export function projectOption(): Option {
+  return new Option('--project <name>', 'with an admin key: the project to read or write (default: "default")').env('SIGHTLINE_PROJECT');
 }
 
-/**
- * `Authorization` for requests to the server, when a key was given; and, with an admin key,
- * the project to act in when `SIGHTLINE_PROJECT` names one.
- */
+let apiKey: string | null = null;
+let project: string | null = null;
+
+/** The key (and project) every request to the server sends from now on (the command’s `--api-key`, `--project`). */
+export function useApiKey(key: string | null, chosen: string | null = null): void {
+  apiKey = key;
+  project = chosen;
+}
+
+/** `Authorization` for requests to the server, when a key was given; the project chosen, if one was. */
 export function authHeaders(): Record<string, string> {
-  const project = process.env.SIGHTLINE_PROJECT;
   return {
     ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}),
     ...(project ? { 'x-sightline-project': project } : {}),

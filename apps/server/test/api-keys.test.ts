@@ -207,6 +207,35 @@ describe('API keys', () => {
     expect((await get(sl, '/api/audit', bearer(made.key))).status).toBe(403);
   });
 
+  it('the CLI reads with --api-key, and an admin key picks the project with --project', async () => {
+    const sl = await start({ auth: 'on', adminKey: ADMIN_KEY });
+    const shop = await createKey(sl, 'shop');
+    const traceId = 'ab'.repeat(16);
+    const now = String(BigInt(Date.now()) * 1_000_000n);
+    const body = JSON.stringify({
+      resourceSpans: [
+        {
+          scopeSpans: [
+            { spans: [{ traceId, spanId: 'cd'.repeat(8), name: 'only in shop', startTimeUnixNano: now, endTimeUnixNano: now }] },
+          ],
+        },
+      ],
+    });
+    await fetch(`${sl.otlpHttp}/v1/traces`, { method: 'POST', headers: { ...bearer(shop.key), 'content-type': 'application/json' }, body });
+    const asShop = runSightline(['traces', '--url', sl.api, '--api-key', shop.key, '--json']);
+    expect((await asShop.exited).code).toBe(0);
+    expect(asShop.stdout()).toContain(traceId);
+    const adminDefault = runSightline(['traces', '--url', sl.api, '--json'], { SIGHTLINE_API_KEY: ADMIN_KEY });
+    expect((await adminDefault.exited).code).toBe(0);
+    expect(adminDefault.stdout()).not.toContain(traceId);
+    const adminShop = runSightline(['traces', '--url', sl.api, '--project', 'shop', '--json'], { SIGHTLINE_API_KEY: ADMIN_KEY });
+    expect((await adminShop.exited).code).toBe(0);
+    expect(adminShop.stdout()).toContain(traceId);
+    const none = runSightline(['traces', '--url', sl.api]);
+    expect((await none.exited).code).toBe(1);
+    expect(none.stderr()).toContain('give a key with --api-key or SIGHTLINE_API_KEY');
+  });
+
   it('keys create against a server without an admin key says what to do', async () => {
     const sl = await start({ auth: 'on', adminKey: ADMIN_KEY });
     const run = runSightline(['keys', 'create', '--project', 'x', '--url', sl.api]);

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { apiKeyOption, serverUrlOption } from '../server-client.js';
+import { apiKeyOption, projectOption, serverUrlOption } from '../server-client.js';
 import { VERSION } from '../version.js';
 
 /** `sightline mcp`: a Model Context Protocol server over stdio, answering from a running Sightline. */
@@ -10,6 +10,7 @@ export function mcpCommand(): Command {
     )
     .addOption(serverUrlOption())
     .addOption(apiKeyOption())
+    .addOption(projectOption())
     .addHelpText(
       'after',
       `

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { Command, Option } from 'commander';
 import { type FilterOptions, filterParams, withFilters } from '../query/filter-options.js';
-import { apiKeyOption, callServer, errorOf, fail, serverUrlOption } from '../server-client.js';
+import { apiKeyOption, callServer, errorOf, fail, projectOption, serverUrlOption } from '../server-client.js';
 import { Progress } from '../terminal/progress.js';
 
 type Format = 'otlp-json' | 'jsonl' | 'sightline';
@@ -22,6 +22,7 @@ export function exportCommand(): Command {
     .description('Write the traces of a running Sightline server (a time range, filters) to a file or standard output')
     .addOption(serverUrlOption())
     .addOption(apiKeyOption())
+    .addOption(projectOption())
     .addOption(
       new Option(
         '--format <format>',

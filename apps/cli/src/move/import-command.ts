@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
-import { apiKeyOption, callServer, errorOf, fail, type ServerAnswer, serverUrlOption } from '../server-client.js';
+import { apiKeyOption, callServer, errorOf, fail, projectOption, type ServerAnswer, serverUrlOption } from '../server-client.js';
 import { Progress } from '../terminal/progress.js';
 import { splitDocument } from './import-batches.js';
 import { isOtlpJson, mergeRequests, otlpRequests, spansIn } from './otlp-lines.js';
@@ -26,6 +26,7 @@ export function importCommand(): Command {
     .argument('<files...>', 'files to load (.jsonl, .json)')
     .addOption(serverUrlOption())
     .addOption(apiKeyOption())
+    .addOption(projectOption())
     .action(async (files: string[], opts: { url: string }) => {
       let failed = 0;
       for (const file of files) {

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { apiKeyOption, serverUrlOption } from '../server-client.js';
+import { apiKeyOption, projectOption, serverUrlOption } from '../server-client.js';
 import { type CallDetail, renderCall } from './call-view.js';
 import { outputStyle } from './output.js';
 import { getApi, printJson } from './query-client.js';
@@ -21,6 +21,7 @@ export function traceCommand(): Command {
     .argument('<trace-id>', 'the trace id (32 hex characters)')
     .addOption(serverUrlOption())
     .addOption(apiKeyOption())
+    .addOption(projectOption())
     .option('--json', 'print the API’s JSON (the trace and its spans) instead of the tree')
     .action(async (traceId: string, o: { url: string; json?: boolean }) => {
       if (!HEX32.test(traceId)) usageError('trace', `"${traceId}" is not a trace id (32 hex characters)`);
@@ -42,6 +43,7 @@ export function sessionCommand(): Command {
     .argument('<session-id>', 'the session id')
     .addOption(serverUrlOption())
     .addOption(apiKeyOption())
+    .addOption(projectOption())
     .option('--json', 'print the API’s JSON instead of the conversation')
     .action(async (sessionId: string, o: { url: string; json?: boolean }) => {
       const detail = await getApi<SessionDetail>(
@@ -65,6 +67,7 @@ export function callCommand(): Command {
     .argument('<span-id>', 'the call’s span id (16 hex characters; `sightline calls` lists them)')
     .addOption(serverUrlOption())
     .addOption(apiKeyOption())
+    .addOption(projectOption())
     .option('--json', 'print the API’s JSON instead')
     .action(async (spanId: string, o: { url: string; json?: boolean }) => {
       if (!HEX16.test(spanId)) usageError('call', `"${spanId}" is not a span id (16 hex characters)`);

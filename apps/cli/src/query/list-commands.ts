@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { apiKeyOption, serverUrlOption } from '../server-client.js';
+import { apiKeyOption, projectOption, serverUrlOption } from '../server-client.js';
 import type { LiveCall } from '../tail/live-call.js';
 import { modelOf, outcomeOf } from '../tail/live-call.js';
 import { clock, count, ms, UNKNOWN, usd } from '../terminal/format.js';
@@ -41,6 +41,7 @@ export function tracesCommand(): Command {
     .description('List traces, newest first: root span, service, duration, spans, LLM calls, tokens, cost, errors')
     .addOption(serverUrlOption())
     .addOption(apiKeyOption())
+    .addOption(projectOption())
     .option('--name <span name>', 'only traces with a span of this name');
   withFilters(command, ['since', 'until', 'service', 'model', 'provider', 'session', 'user', 'errors', 'search', 'limit']);
   return command.action(async (o: FilterOptions & { name?: string }) => {
@@ -79,7 +80,8 @@ export function callsCommand(): Command {
   const command = new Command('calls')
     .description('List LLM calls, newest first: model, tokens, TTFT, latency, cost, status')
     .addOption(serverUrlOption())
-    .addOption(apiKeyOption());
+    .addOption(apiKeyOption())
+    .addOption(projectOption());
   withFilters(command, ['since', 'until', 'service', 'model', 'provider', 'session', 'user', 'errors', 'search', 'limit']);
   return command.action(async (o: FilterOptions) => {
     const page = await getApi<Page<LiveCall & { counted: boolean }>>(o.url, '/api/llm-calls', filterParams(o));
@@ -123,6 +125,7 @@ export function sessionsCommand(): Command {
     .description('List sessions (conversations, agent runs), last active first: name, users, traces, calls, tokens, cost')
     .addOption(serverUrlOption())
     .addOption(apiKeyOption())
+    .addOption(projectOption())
     .option('--label <key=value>', 'only sessions with this label');
   withFilters(command, ['since', 'until', 'user', 'limit']);
   return command.action(async (o: FilterOptions & { label?: string }) => {
@@ -195,6 +198,7 @@ export function statsCommand(): Command {
     .description('Calls, errors, tokens, cost and latency percentiles, grouped (GET /api/metrics as a table)')
     .addOption(serverUrlOption())
     .addOption(apiKeyOption())
+    .addOption(projectOption())
     .option('--group-by <field>', `one of ${GROUPS.join(', ')}`, 'model');
   withFilters(command, ['since', 'until', 'service', 'model', 'provider', 'session', 'user', 'limit']);
   return command.action(async (o: FilterOptions & { groupBy: string }) => {

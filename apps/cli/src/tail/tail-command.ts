@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { parseTime } from '../query/filter-options.js';
-import { apiKeyOption, fail, serverUrlOption } from '../server-client.js';
+import { apiKeyOption, fail, projectOption, serverUrlOption } from '../server-client.js';
 
 /** What `sightline tail`'s flags give. */
 export interface TailOptions {
@@ -20,6 +20,7 @@ export function tailCommand(): Command {
     .description('A live console of every LLM call a running Sightline server receives (JSON lines when not on a terminal)')
     .addOption(serverUrlOption())
     .addOption(apiKeyOption())
+    .addOption(projectOption())
     .addOption(
       new Option('--since <time>', 'start with the calls since then: a duration before now (15m, 1h, 2d) or an ISO-8601 time').argParser(
         parseTime,
