@@ -1,6 +1,7 @@
 import type { Storage } from '@sightline/storage';
 import { addAdminRoutes } from './api/admin-routes.js';
 import { addCallRoutes } from './api/call-routes.js';
+import { checkedReaders } from './api/checked-readers.js';
 import { addDeleteRoutes } from './api/delete-routes.js';
 import { addImportRoutes } from './api/import-routes.js';
 import { openApiDocument } from './api/openapi.js';
@@ -99,12 +100,14 @@ export function apiRouter(deps: RouteDeps): Router {
   });
   router.add('GET', '/api/openapi.json', ({ res }) => sendJson(res, 200, openApiDocument));
   addOtlpRoutes(router, ingest, deps.maxBodyBytes);
-  addTraceRoutes(router, storage.reader, ingest);
-  addCallRoutes(router, storage.calls, ingest);
+  // Queries a store cannot answer exactly are refused, whichever store it is.
+  const { reader, calls } = checkedReaders(storage.reader, storage.calls);
+  addTraceRoutes(router, reader, ingest);
+  addCallRoutes(router, calls, ingest);
   addAdminRoutes(router, storage, deps.pricing, deps.logger, ingest.scopes);
   addAccessRoutes(router, deps.access);
   addImportRoutes(router, ingest, deps.maxBodyBytes);
-  addLlamaStackRoutes(router, storage.reader, ingest, deps.openSpans, storage.datasets);
+  addLlamaStackRoutes(router, reader, ingest, deps.openSpans, storage.datasets);
   addLiveRoutes(router, deps.live, ingest);
   addOtelMetricRoutes(router, storage.otelMetrics, ingest);
   addUsageRoutes(router, ingest);

@@ -112,7 +112,8 @@ function probe(statement: Database.Statement, match: string): unknown[] {
   try {
     return statement.all(match);
   } catch (err) {
-    if (/fts5/.test((err as Error).message)) throw new UnsupportedQueryError(`cannot search for this text: ${(err as Error).message}`);
+    if (/fts5/.test((err as Error).message))
+      throw new UnsupportedQueryError(`cannot search for this text: ${(err as Error).message}`, 'text');
     throw err;
   }
 }

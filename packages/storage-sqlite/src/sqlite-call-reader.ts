@@ -127,7 +127,7 @@ export class SqliteCallReader implements CallReader {
   }
 
   async findCalls(q: CallQuery): Promise<Page<StoredCall>> {
-    if (q.text !== undefined && !this.search) throw new UnsupportedQueryError(NO_SEARCH_INDEX);
+    if (q.text !== undefined && !this.search) throw new UnsupportedQueryError(NO_SEARCH_INDEX, 'text');
     const projectId = this.dims.projectId(q.project);
     if (projectId === null) return { items: [], nextCursor: null };
     const probe = this.search;

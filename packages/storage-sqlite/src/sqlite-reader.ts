@@ -128,7 +128,7 @@ export class SqliteReader implements TraceReader {
   }
 
   async findTraces(q: TraceQuery): Promise<Page<TraceSummary>> {
-    if (q.text !== undefined && !this.capabilities.textSearch) throw new UnsupportedQueryError(NO_SEARCH_INDEX);
+    if (q.text !== undefined && !this.capabilities.textSearch) throw new UnsupportedQueryError(NO_SEARCH_INDEX, 'text');
     const projectId = this.dims.projectId(q.project);
     if (projectId === null) return { items: [], nextCursor: null };
     const order = q.orderBy ?? DEFAULT_ORDER;

@@ -1,6 +1,13 @@
 /** A query the backend cannot answer (see `ReaderCapabilities`). */
 export class UnsupportedQueryError extends Error {
   override readonly name = 'UnsupportedQueryError';
+  constructor(
+    message: string,
+    /** The part of the query refused: free text, attribute filters, offset paging. */
+    readonly part: 'text' | 'attributes' | 'offset',
+  ) {
+    super(message);
+  }
 }
 
 /** A cursor that this backend did not issue, or issued for a different ordering. */

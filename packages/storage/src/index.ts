@@ -7,6 +7,7 @@ export { callSortValue, parseCallSortValue, parseSessionSortValue, sessionSortVa
 export * from './call-query.js';
 export type * from './call-reader.js';
 export type * from './call-results.js';
+export { assertSupported, type CapabilityNeeds, unsupportedBy } from './capabilities.js';
 export type { SortOrder } from './cursor.js';
 export { decodeCursor, encodeCursor, type KeysetPosition } from './cursor.js';
 export type * from './datasets.js';

@@ -26,7 +26,7 @@ export async function withSearchCheck<T>(run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (err) {
-    if (err instanceof UnsupportedQueryError) throw badRequest(`query parameter "q": ${err.message}`);
+    if (err instanceof UnsupportedQueryError && err.part === 'text') throw badRequest(`query parameter "q": ${err.message}`);
     throw err;
   }
 }

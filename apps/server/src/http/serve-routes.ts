@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { StorageDamagedError } from '@sightline/storage';
+import { StorageDamagedError, UnsupportedQueryError } from '@sightline/storage';
 import type { Logger } from '../log.js';
 import { damageAdvice } from '../storage-damage.js';
 import { HttpError } from './http-error.js';
@@ -73,6 +73,11 @@ async function dispatch(
     }
     if (err instanceof HttpError) {
       sendError(res, err.status, err.code, err.message, err.headers);
+      return;
+    }
+    // A query this store cannot answer exactly: refused, saying what.
+    if (err instanceof UnsupportedQueryError) {
+      sendError(res, 400, 'invalid_argument', err.message);
       return;
     }
     // Damage is logged once, when the store first meets it (see openStorage), and /healthz
