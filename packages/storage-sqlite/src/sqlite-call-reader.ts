@@ -40,7 +40,7 @@ import { walkSorted } from './search-walk.js';
 import { SeriesQueries } from './series-query.js';
 import { SessionPages } from './session-page.js';
 import { decodeAttributes, rowToSpan, type SpanRow } from './span-rows.js';
-import { traceIndexKey } from './write-batch.js';
+import { traceIndexKey } from './trace-totals-row.js';
 
 interface SessionRow {
   id: bigint;

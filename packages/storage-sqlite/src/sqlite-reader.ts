@@ -31,7 +31,7 @@ import { walkSorted } from './search-walk.js';
 import { rowToSpan, type SpanRow } from './span-rows.js';
 import { SqliteCallReader } from './sqlite-call-reader.js';
 import { TRACE_SUMMARY_COLUMNS, traceQuerySql, traceSearchWay } from './trace-query-sql.js';
-import { traceIndexKey } from './write-batch.js';
+import { traceIndexKey } from './trace-totals-row.js';
 
 interface SummaryRow {
   id: bigint;

@@ -1,7 +1,6 @@
-import { type CallTotals, NO_CALLS, type WriteResult } from '@sightline/storage';
+import { NO_CALLS, type WriteResult } from '@sightline/storage';
 import type Database from 'better-sqlite3';
-import { CALLS_PER_TRACE, spanKey } from './call-ids.js';
-import { num } from './call-rows.js';
+import { spanKey } from './call-ids.js';
 import { idKey, stateFromEncoded } from './call-state.js';
 import { CallWriter, type CostChange } from './call-writer.js';
 import { DimensionWriter } from './dimension-writer.js';
@@ -11,6 +10,8 @@ import { IdIndex } from './id-index/id-index.js';
 import { SpanNameWriter } from './span-name-writer.js';
 import { absorbSpan, type TraceAggregate } from './trace-aggregate.js';
 import { CALL_BYTES, SPAN_BYTES, TraceCache, traceWeight } from './trace-cache.js';
+import { TraceDeletion } from './trace-deletion.js';
+import { CALL_TOTAL_COLUMNS, totalsOf, traceIndexKey } from './trace-totals-row.js';
 import type { Deleted, Deletion } from './writer-protocol.js';
 
 /**
@@ -68,6 +69,7 @@ export class BatchWriter {
   private readonly costTx: (changes: readonly CostChange[]) => number;
   private readonly calls: CallWriter;
   private readonly spanNames: SpanNameWriter;
+  private readonly deletion: TraceDeletion;
 
   constructor(db: Database.Database) {
     this.dims = new DimensionWriter(db);
@@ -96,8 +98,6 @@ export class BatchWriter {
            input_tokens = ?, output_tokens = ?, total_tokens = ?, cost_usd = ?, session_id = ?, user_id = ?, session_key = ? WHERE id = ?`,
       ),
       insertSearch: db.prepare('INSERT INTO span_search (rowid, text) VALUES (?, CAST(? AS TEXT))'),
-      deleteSearch: db.prepare('DELETE FROM span_search WHERE rowid = ?'),
-      spanCount: db.prepare('SELECT span_count FROM traces WHERE id = ?').pluck(),
       insertLog: db.prepare(
         `INSERT OR IGNORE INTO logs (${LOG_COLUMNS}) VALUES (${LOG_COLUMNS.split(',')
           .map(() => '?')
@@ -112,32 +112,11 @@ export class BatchWriter {
         `INSERT OR IGNORE INTO metric_points (series_id, time_ns, start_ns, value, count, sum, min, max, distribution)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
-      expiredCalls: db.prepare(`SELECT project_id, session_key, ${CALL_TOTAL_COLUMNS} FROM traces WHERE id = ?`).safeIntegers(true),
-      expired: db
-        .prepare('SELECT id FROM traces WHERE expires_at_ns IS NOT NULL AND expires_at_ns <= ? LIMIT 1000')
-        .pluck()
-        .safeIntegers(true),
-      deleteSpans: db.prepare('DELETE FROM spans WHERE trace_key = ?'),
-      deleteTrace: db.prepare('DELETE FROM traces WHERE id = ?'),
-      minTraceKey: db.prepare('SELECT min(id) FROM traces').pluck(),
-      projectByName: db.prepare('SELECT id FROM projects WHERE name = ?').pluck(),
-      traceIdOf: db.prepare('SELECT trace_id FROM traces WHERE id = ?').pluck(),
-      oldTraces: db
-        .prepare('SELECT id FROM traces WHERE project_id = ? AND start_ns < ? ORDER BY start_ns LIMIT ?')
-        .pluck()
-        .safeIntegers(true),
-      traceKeyOf: db.prepare('SELECT id FROM traces WHERE id = ? AND project_id = ? AND trace_id = ?').pluck().safeIntegers(true),
-      deleteLogs: db.prepare('DELETE FROM logs WHERE trace_id = ? AND project_id = ?'),
-      oldLogs: db.prepare('DELETE FROM logs WHERE id IN (SELECT id FROM logs WHERE project_id = ? AND time_ns < ? LIMIT ?)'),
-      oldPoints: db.prepare(
-        `DELETE FROM metric_points WHERE (series_id, time_ns) IN (
-           SELECT p.series_id, p.time_ns FROM metric_series s JOIN metric_points p ON p.series_id = s.id
-           WHERE s.project_id = ? AND p.time_ns < ? LIMIT ?)`,
-      ),
     };
     this.writeTx = db.transaction((batch: EncodedBatch) => this.apply(batch));
-    this.expireTx = db.transaction((now: bigint) => this.expire(now));
-    this.deleteTx = db.transaction((deletion: Deletion) => this.applyDeletion(deletion));
+    this.deletion = new TraceDeletion(db, this.calls, this.spanNames, this.traceIds, this.spanIds);
+    this.expireTx = db.transaction((now: bigint) => this.deletion.expire(now));
+    this.deleteTx = db.transaction((deletion: Deletion) => this.deletion.apply(deletion));
     this.costTx = db.transaction((changes: readonly CostChange[]) => {
       this.calls.setCosts(changes);
       this.calls.flush();
@@ -202,15 +181,20 @@ export class BatchWriter {
   /** Deletes traces whose spans have all expired; returns how many spans went. */
   deleteExpired(now: bigint): number {
     let total = 0;
-    for (;;) {
-      const removed = this.expireTx(now);
-      if (removed < 0) break;
-      total += removed;
+    try {
+      for (;;) {
+        const removed = this.expireTx(now);
+        if (removed < 0) break;
+        total += removed;
+      }
+    } finally {
+      // Cached traces may be ones just deleted.
+      this.traces.clear();
     }
     return total;
   }
 
-  /** Deletes traces by id or past retention, in one transaction (see `Storage.deleteTraces`, `deleteOlderThan`). */
+  /** Deletes traces by id or past retention, in one transaction (see `Purger.deleteTraces`, `deleteOlderThan`). */
   delete(deletion: Deletion): Deleted {
     try {
       return this.deleteTx(deletion);
@@ -220,45 +204,6 @@ export class BatchWriter {
     } finally {
       this.traces.clear();
     }
-  }
-
-  private applyDeletion(deletion: Deletion): Deleted {
-    let traces = 0;
-    let spans = 0;
-    let logs = 0;
-    let metricPoints = 0;
-    if (deletion.kind === 'traces') {
-      const projectId = this.stmts.projectByName.get(deletion.project) as number | undefined;
-      if (projectId === undefined) return { traces, spans, logs, metricPoints };
-      for (const hex of deletion.traceIds) {
-        const traceId = Buffer.from(hex, 'hex');
-        for (const key of this.traceIds.lookup(traceIndexKey(projectId, traceId))) {
-          const found = this.stmts.traceKeyOf.get(key, projectId, traceId) as bigint | undefined;
-          if (found === undefined) continue;
-          spans += this.removeTrace(found);
-          traces++;
-        }
-        // Records of a trace whose spans never arrived go too.
-        logs += this.stmts.deleteLogs.run(traceId, projectId).changes;
-      }
-    } else {
-      const most = deletion.maxTraces * 10;
-      for (const cutoff of deletion.cutoffs) {
-        const projectId = this.stmts.projectByName.get(cutoff.project) as number | undefined;
-        if (projectId === undefined) continue;
-        const ids = this.stmts.oldTraces.all(projectId, cutoff.beforeUnixNano, deletion.maxTraces - traces) as bigint[];
-        for (const id of ids) {
-          spans += this.removeTrace(id);
-          traces++;
-        }
-        if (logs < most) logs += this.stmts.oldLogs.run(projectId, cutoff.beforeUnixNano, most - logs).changes;
-        if (metricPoints < most) metricPoints += this.stmts.oldPoints.run(projectId, cutoff.beforeUnixNano, most - metricPoints).changes;
-        if (traces >= deletion.maxTraces) break;
-      }
-    }
-    this.calls.flush();
-    this.spanNames.flush();
-    return { traces, spans, logs, metricPoints };
   }
 
   private apply(batch: EncodedBatch): WriteResult {
@@ -527,73 +472,7 @@ export class BatchWriter {
       bloom: new Uint8Array(FILTER_BLOOM_BYTES),
     };
   }
-
-  /** Removes a stored trace and its share of every total; returns how many spans went. */
-  private removeTrace(id: bigint): number {
-    const row = this.stmts.expiredCalls.get(id) as (TraceTotalsRow & { project_id: bigint; session_key: bigint | null }) | undefined;
-    if (row) {
-      this.calls.remove(Number(row.project_id), Number(id), {
-        totals: totalsOf(row),
-        sessionKey: row.session_key === null ? null : Number(row.session_key),
-      });
-      this.spanNames.removeTrace(Number(row.project_id), Number(id));
-    }
-    const spans = Math.min(Number(this.stmts.spanCount.get(id) ?? 0), CALLS_PER_TRACE);
-    for (let ordinal = 0; ordinal < spans; ordinal++) this.stmts.deleteSearch.run(Number(id) * CALLS_PER_TRACE + ordinal);
-    // The trace's log records go with it (expiry, retention and deletion alike).
-    const traceId = this.stmts.traceIdOf.get(id) as Uint8Array | undefined;
-    if (row && traceId) this.stmts.deleteLogs.run(traceId, row.project_id);
-    const removed = this.stmts.deleteSpans.run(id).changes;
-    this.stmts.deleteTrace.run(id);
-    return removed;
-  }
-
-  /** One bounded round of deletion; -1 when nothing was left to delete. */
-  private expire(now: bigint): number {
-    const ids = this.stmts.expired.all(now) as bigint[];
-    if (ids.length === 0) {
-      const min = this.stmts.minTraceKey.get() as number | null;
-      const floor = min ?? Number.MAX_SAFE_INTEGER;
-      this.traceIds.dropBelow(floor);
-      this.spanIds.dropBelow(floor);
-      return -1;
-    }
-    let removed = 0;
-    for (const id of ids) removed += this.removeTrace(id);
-    this.calls.flush();
-    this.spanNames.flush();
-    this.traces.clear();
-    return removed;
-  }
 }
 
-const CALL_TOTAL_COLUMNS =
-  'llm_call_count, llm_error_count, input_tokens, output_tokens, total_tokens, cost_usd, session_id, user_id, session_key';
 const LOG_COLUMNS =
   'project_id, fingerprint, trace_id, span_id, time_ns, observed_ns, severity_number, severity_text, event_name, body, attributes, dropped_attributes_count, flags, resource_id, scope_id';
-
-type TraceTotalsRow = Pick<
-  TraceRow,
-  'llm_call_count' | 'llm_error_count' | 'input_tokens' | 'output_tokens' | 'total_tokens' | 'cost_usd' | 'session_id' | 'user_id'
->;
-
-function totalsOf(row: TraceTotalsRow): CallTotals {
-  return {
-    llmCallCount: Number(row.llm_call_count),
-    errorCount: Number(row.llm_error_count),
-    inputTokens: num(row.input_tokens),
-    outputTokens: num(row.output_tokens),
-    totalTokens: num(row.total_tokens),
-    costUsd: num(row.cost_usd),
-    sessionId: row.session_id,
-    userId: row.user_id,
-  };
-}
-
-/** The trace id index key: the project id (4 bytes, big-endian) then the 16-byte trace id. */
-export function traceIndexKey(projectId: number, traceId: Uint8Array): Uint8Array {
-  const key = new Uint8Array(20);
-  new DataView(key.buffer).setUint32(0, projectId);
-  key.set(traceId, 4);
-  return key;
-}
