@@ -1,6 +1,10 @@
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { callQuerySql, sessionQuerySql } from './call-query-sql.js';
 import { rollupWhereSql } from './metrics-query.js';
+import { migrate } from './schema/migrations.js';
+import { LOGS_OF_SPAN_SQL, LOGS_OF_TRACE_SQL } from './sqlite-call-reader.js';
+import { DELETE_TRACE_LOGS_SQL, OLD_LOGS_SQL } from './trace-deletion.js';
 import { traceQuerySql } from './trace-query-sql.js';
 
 /**
@@ -63,5 +67,20 @@ describe('the SQL of call lists and sessions', () => {
 
   it('the hourly rollups a dashboard reads', () => {
     expect(shown(rollupWhereSql({ project: 'p', provider: 'openai', service: 'web' } as never, 7, T, T + 24n * HOUR))).toMatchSnapshot();
+  });
+});
+
+describe('the indexes the log queries use', () => {
+  it('finds a trace’s or a span’s records by the trace, not by walking the project in time order', () => {
+    const db = new Database(':memory:');
+    migrate(db);
+    const plan = (sql: string) =>
+      (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...Array((sql.match(/\?/g) ?? []).length).fill(1)) as { detail: string }[])
+        .map((r) => r.detail)
+        .join(' | ');
+    for (const sql of [LOGS_OF_SPAN_SQL, LOGS_OF_TRACE_SQL, DELETE_TRACE_LOGS_SQL])
+      expect(plan(sql), sql).toMatch(/USING INDEX logs_by_trace/);
+    expect(plan(OLD_LOGS_SQL)).toMatch(/logs_by_time/);
+    db.close();
   });
 });

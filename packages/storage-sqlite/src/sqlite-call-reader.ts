@@ -79,6 +79,11 @@ interface LogRow {
   scope_id: bigint;
 }
 
+// `+project_id`: a trace's records are found by the trace (logs_by_trace), never by walking the
+// project's records in time order (logs_by_time, which retention uses).
+export const LOGS_OF_SPAN_SQL = 'SELECT * FROM logs WHERE trace_id = ? AND span_id = ? AND +project_id = ? ORDER BY time_ns, id LIMIT ?';
+export const LOGS_OF_TRACE_SQL = 'SELECT * FROM logs WHERE trace_id = ? AND +project_id = ? ORDER BY time_ns, id LIMIT ?';
+
 /** Answers call, session, metrics and log queries on the reading connection. */
 export class SqliteCallReader implements CallReader {
   private readonly metricsQueries: MetricsQueries;
@@ -107,10 +112,8 @@ export class SqliteCallReader implements CallReader {
           'SELECT s.*, t.trace_id, ? AS project FROM spans s JOIN traces t ON t.id = s.trace_key WHERE s.trace_key = ? AND s.span_id = ?',
         )
         .safeIntegers(true),
-      logsOfSpan: db
-        .prepare('SELECT * FROM logs WHERE trace_id = ? AND span_id = ? AND project_id = ? ORDER BY time_ns, id LIMIT ?')
-        .safeIntegers(true),
-      logsOfTrace: db.prepare('SELECT * FROM logs WHERE trace_id = ? AND project_id = ? ORDER BY time_ns, id LIMIT ?').safeIntegers(true),
+      logsOfSpan: db.prepare(LOGS_OF_SPAN_SQL).safeIntegers(true),
+      logsOfTrace: db.prepare(LOGS_OF_TRACE_SQL).safeIntegers(true),
       callBySpan: db
         .prepare(
           'SELECT c.*, t.trace_id FROM llm_calls c JOIN traces t ON t.id = c.trace_key WHERE c.id BETWEEN ? AND ? AND c.span_id = ? AND c.project_id = ?',

@@ -6,6 +6,11 @@ import type { SpanNameWriter } from './span-name-writer.js';
 import { CALL_TOTAL_COLUMNS, type TraceTotalsRow, totalsOf, traceIndexKey } from './trace-totals-row.js';
 import type { Deleted, Deletion } from './writer-protocol.js';
 
+/** A trace's log records, found by the trace (see `LOGS_OF_TRACE_SQL`). */
+export const DELETE_TRACE_LOGS_SQL = 'DELETE FROM logs WHERE trace_id = ? AND +project_id = ?';
+/** A project's oldest log records before a time, by `logs_by_time`. */
+export const OLD_LOGS_SQL = 'SELECT id FROM logs WHERE project_id = ? AND time_ns < ? LIMIT ?';
+
 /**
  * Removing whole traces on the writer's connection, inside the writer's transactions: expiry,
  * retention and deletion on request. A trace goes with its spans, LLM calls (and their share of
@@ -40,8 +45,8 @@ export class TraceDeletion {
         .pluck()
         .safeIntegers(true),
       traceKeyOf: db.prepare('SELECT id FROM traces WHERE id = ? AND project_id = ? AND trace_id = ?').pluck().safeIntegers(true),
-      deleteLogs: db.prepare('DELETE FROM logs WHERE trace_id = ? AND project_id = ?'),
-      oldLogs: db.prepare('DELETE FROM logs WHERE id IN (SELECT id FROM logs WHERE project_id = ? AND time_ns < ? LIMIT ?)'),
+      deleteLogs: db.prepare(DELETE_TRACE_LOGS_SQL),
+      oldLogs: db.prepare(`DELETE FROM logs WHERE id IN (${OLD_LOGS_SQL})`),
       oldPoints: db.prepare(
         `DELETE FROM metric_points WHERE (series_id, time_ns) IN (
            SELECT p.series_id, p.time_ns FROM metric_series s JOIN metric_points p ON p.series_id = s.id
