@@ -111,7 +111,7 @@ export function apiRouter(deps: RouteDeps): Router {
   addLiveRoutes(router, deps.live, ingest);
   addOtelMetricRoutes(router, storage.otelMetrics, ingest);
   addUsageRoutes(router, ingest);
-  addDeleteRoutes(router, storage, ingest);
+  addDeleteRoutes(router, storage, ingest, deps.openSpans);
   // Every other GET is the web UI: its pages, its files, or its not-found page.
   const ui = deps.ui;
   router.fallback(({ req, res, url }) => ui.serve(req, res, url.pathname), ['/api/', '/v1/', '/healthz']);

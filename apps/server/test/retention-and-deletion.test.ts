@@ -118,6 +118,28 @@ describe('deleting data', () => {
   });
 });
 
+describe('deleting a trace with Llama Stack spans still open', () => {
+  it('forgets them, so their span_end does not bring the trace back', async () => {
+    const sl = await start();
+    const traceId = randomBytes(16).toString('hex');
+    const [root, child] = [randomBytes(8).toString('hex'), randomBytes(8).toString('hex')];
+    const at = (s: number) => new Date(Date.now() - 60_000 + s * 1000).toISOString();
+    const log = (event: Record<string, unknown>) =>
+      fetch(`${sl.api}/v1/telemetry/log-event`, {
+        method: 'POST',
+        headers: { ...as('default'), 'content-type': 'application/json' },
+        body: JSON.stringify({ event: { type: 'structured_log', trace_id: traceId, ...event }, ttl_seconds: 3600 }),
+      });
+    await log({ span_id: root, timestamp: at(0), payload: { type: 'span_start', name: 'agent' } });
+    await log({ span_id: child, timestamp: at(1), payload: { type: 'span_start', name: 'step', parent_span_id: root } });
+    await log({ span_id: child, timestamp: at(2), payload: { type: 'span_end', status: 'ok' } });
+    expect((await fetch(`${sl.api}/api/traces/${traceId}`, { headers: as('default') })).status).toBe(200);
+    expect((await fetch(`${sl.api}/api/traces/${traceId}`, { method: 'DELETE', headers: as('default') })).status).toBe(200);
+    expect((await log({ span_id: root, timestamp: at(3), payload: { type: 'span_end', status: 'ok' } })).status).toBe(200);
+    expect((await fetch(`${sl.api}/api/traces/${traceId}`, { headers: as('default') })).status).toBe(404);
+  });
+});
+
 describe('retention per project', () => {
   it('deletes what is older than its project’s retention, in steps, while ingest goes on', async () => {
     const sl = await start();

@@ -4,6 +4,7 @@ import { HttpError, notFound } from '../http/http-error.js';
 import { sendJson } from '../http/respond.js';
 import type { Router } from '../http/router.js';
 import type { Ingest } from '../ingest/ingest.js';
+import type { OpenSpans } from '../llama-stack/open-spans.js';
 import { hexIdParam, QueryParams } from './query-params.js';
 
 /** Traces looked up and deleted per round when deleting a session's or a user's. */
@@ -15,7 +16,7 @@ const ROUND = 500;
  * `DELETE /api/users/{user_id}` (every trace of the user: a data-subject request). Everything
  * of those traces goes: spans, LLM calls, log records, search text, and their share of totals.
  */
-export function addDeleteRoutes(router: Router, storage: Storage, ingest: Ingest): void {
+export function addDeleteRoutes(router: Router, storage: Storage, ingest: Ingest, openSpans: OpenSpans): void {
   const audit = (req: Parameters<Ingest['projectOf']>[0], action: string, target: string, detail: Record<string, unknown>) =>
     storage.access.appendAudit({
       atMs: Date.now(),
@@ -44,6 +45,7 @@ export function addDeleteRoutes(router: Router, storage: Storage, ingest: Ingest
       });
       const ids = [...new Set([...page.items.map((t) => t.traceId), ...calls.items.map((c) => c.traceId)])];
       if (ids.length === 0) break;
+      openSpans.forgetTraces(q.project, new Set(ids));
       const removed = await purgerOf(storage).deleteTraces(q.project, ids);
       spans += removed;
       traces += ids.length;
@@ -56,8 +58,10 @@ export function addDeleteRoutes(router: Router, storage: Storage, ingest: Ingest
   router.add('DELETE', '/api/traces/{trace_id}', async ({ req, res, url, params }) => {
     new QueryParams(url.searchParams).check();
     const traceId = hexIdParam('trace_id', params.trace_id as string, 32);
+    // Spans of it still open (Llama Stack) are forgotten too, or their span_end would bring it back.
+    const dropped = openSpans.forgetTraces(ingest.projectOf(req), new Set([traceId]));
     const spans = await purgerOf(storage).deleteTraces(ingest.projectOf(req), [traceId]);
-    if (spans === 0) throw notFound(`no trace ${traceId}`);
+    if (spans === 0 && dropped === 0) throw notFound(`no trace ${traceId}`);
     await audit(req, 'trace.delete', traceId, { spans });
     sendJson(res, 200, { deleted_traces: 1, deleted_spans: spans });
   });

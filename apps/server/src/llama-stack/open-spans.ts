@@ -189,6 +189,20 @@ export class OpenSpans {
     return this.storeUnfinished(oldest);
   }
 
+  /**
+   * Forgets the open spans of a project's traces (they were deleted): their `span_end` then has
+   * nothing to store, and the trace stays deleted. Returns how many were dropped.
+   */
+  forgetTraces(project: string, traceIds: ReadonlySet<string>): number {
+    let dropped = 0;
+    for (const [key, span] of this.open) {
+      if (span.project !== project || !traceIds.has(span.traceId)) continue;
+      this.close(key, span);
+      dropped++;
+    }
+    return dropped;
+  }
+
   private close(key: string, span: OpenSpan): void {
     this.open.delete(key);
     this.heldBytes -= span.bytes;
