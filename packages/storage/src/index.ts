@@ -53,7 +53,14 @@ export { foldWord, queryWords, searchWords } from './search-words.js';
 export { hasSpanConditions, spanMatches, spanWords, textMatches } from './span-match.js';
 export { buildSpanTree, pickAttributes, type SpanPlace, treeLayout } from './span-tree.js';
 export type * from './storage.js';
-export type * from './telemetry-writer.js';
+export {
+  type GroupWriter,
+  groupWriter,
+  type PreparedGroup,
+  type PreparedWrites,
+  type TelemetryWriter,
+  type WriteGroup,
+} from './telemetry-writer.js';
 export { type CallTotals, callTotals, NO_CALLS, resolveCounted, roundUsd, type TotalsInput } from './trace-calls.js';
 export { pageSummaries, parseSortValue, sortValue } from './trace-order.js';
 export {

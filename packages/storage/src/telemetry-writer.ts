@@ -44,3 +44,35 @@ export interface PreparedWrites<P> {
   prepare(group: WriteGroup): P;
   writePrepared(batch: readonly P[]): Promise<WriteResult>;
 }
+
+declare const PREPARED: unique symbol;
+
+/** A group made ready for one writer (see {@link groupWriter}): opaque to everyone else. */
+export interface PreparedGroup {
+  readonly [PREPARED]: true;
+}
+
+/**
+ * A writer seen as prepare-then-write, whether or not it prepares ahead (see
+ * {@link PreparedWrites}): what a queue holds between the two is a {@link PreparedGroup}, never
+ * the writer's own type, and the queue need not know which kind of writer it has.
+ */
+export interface GroupWriter {
+  prepare(group: WriteGroup): PreparedGroup;
+  write(batch: readonly PreparedGroup[]): Promise<WriteResult>;
+}
+
+/** `writer` as a {@link GroupWriter}: its own preparation when it has one, the group as it is otherwise. */
+export function groupWriter(writer: TelemetryWriter): GroupWriter {
+  const ahead = writer.prepared;
+  // The only place a prepared group is turned back into what its writer made of it.
+  if (ahead)
+    return {
+      prepare: (group) => ahead.prepare(group) as PreparedGroup,
+      write: (batch) => ahead.writePrepared(batch as readonly unknown[]),
+    };
+  return {
+    prepare: (group) => group as unknown as PreparedGroup,
+    write: (batch) => writer.write(batch as unknown as readonly WriteGroup[]),
+  };
+}

@@ -1,4 +1,7 @@
 import {
+  type GroupWriter,
+  groupWriter,
+  type PreparedGroup,
   StorageClosedError,
   StorageRefusesWritesError,
   StorageUnavailableError,
@@ -46,8 +49,8 @@ export interface Committed {
 const NOTHING_COMMITTED: Committed = { allNew: false, noneNew: true };
 
 interface Pending {
-  /** The group, or what the writer prepared of it; dropped once committed or refused. */
-  item: unknown;
+  /** What the writer prepared of the group; dropped once committed or refused. */
+  item: PreparedGroup | null;
   readonly spans: number;
   readonly resolve: (committed: Committed) => void;
   readonly reject: (err: unknown) => void;
@@ -90,11 +93,10 @@ export class IngestQueue {
   private readonly inFlight = new Set<Promise<void>>();
   private scheduled = false;
   private closed = false;
+  private readonly writer: GroupWriter;
 
-  constructor(
-    private readonly writer: TelemetryWriter,
-    options: IngestQueueOptions = {},
-  ) {
+  constructor(writer: TelemetryWriter, options: IngestQueueOptions = {}) {
+    this.writer = groupWriter(writer);
     this.maxPending = options.maxPendingSpans ?? 50_000;
     this.maxBatch = options.maxBatchSpans ?? 10_000;
     this.maxInFlight = options.maxBatchesInFlight ?? 2;
@@ -111,10 +113,10 @@ export class IngestQueue {
     if (n === 0) return Promise.resolve(NOTHING_COMMITTED);
     const refused = admitted ? null : this.refusal(n);
     if (refused) return Promise.reject(refused);
-    let item: unknown;
+    let item: PreparedGroup;
     try {
       // Prepare now, while the decoded spans are fresh: the queue then holds only the result.
-      item = this.writer.prepared ? this.writer.prepared.prepare(group) : group;
+      item = this.writer.prepare(group);
     } catch (err) {
       return Promise.reject(err);
     }
@@ -179,8 +181,9 @@ export class IngestQueue {
   private async commit(batch: Pending[], spans: number): Promise<void> {
     let result: WriteResult;
     try {
-      const items = batch.map((p) => p.item);
-      result = await (this.writer.prepared ? this.writer.prepared.writePrepared(items) : this.writer.write(items as WriteGroup[]));
+      // Items are let go only once their batch is done: a batch being committed holds them all.
+      const items = batch.map((p) => p.item as PreparedGroup);
+      result = await this.writer.write(items);
     } catch (err) {
       // Split only on a failure about the data: a store that refuses every write fails every half.
       if (batch.length > 1 && !isTemporary(err) && !(err instanceof StorageRefusesWritesError)) {
