@@ -1,6 +1,6 @@
 import type { InstrumentationScope, Resource } from '@sightline/core';
+import { decodeAttributes } from '@sightline/storage';
 import type Database from 'better-sqlite3';
-import { decodeAttributes } from './span-rows.js';
 
 const CACHE_LIMIT = 10_000;
 

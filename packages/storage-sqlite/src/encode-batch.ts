@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { InstrumentationScope, LogRecord, Resource, Span } from '@sightline/core';
 import { encodeTypedJson, serviceNameOf, Utf8Builder, writeKvList } from '@sightline/core';
 import type { WriteGroup } from '@sightline/storage';
+import { encodeAttributes, encodeEvents, encodeLinks } from '@sightline/storage';
 import { encodeCalls } from './encode-calls.js';
 import { encodeMetricPoint } from './encode-metrics.js';
 import {
@@ -18,7 +19,6 @@ import {
 import { addAttributes, FILTER_BLOOM_BYTES } from './filter-bloom.js';
 import { hexToBlob } from './ids.js';
 import { encodeSearchTexts } from './search-index.js';
-import { encodeAttributes, encodeEvents, encodeLinks } from './span-rows.js';
 
 const CACHE_LIMIT = 1000;
 /** Encoded resources and scopes by their content, so a repeat costs a map lookup, not a hash. */

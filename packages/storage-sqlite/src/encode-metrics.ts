@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { MetricPoint } from '@sightline/core';
-import { seriesIdentity } from '@sightline/storage';
+import { encodeAttributes, seriesIdentity } from '@sightline/storage';
 import type { EncodedMetricPoint, EncodedResource, EncodedScope } from './encoded-batch.js';
-import { encodeAttributes } from './span-rows.js';
 
 /**
  * One metric point as row values. Its series' fingerprint hashes what makes the series (see

@@ -5,6 +5,7 @@ import {
   callWithContent,
   DEFAULT_CALL_ORDER,
   DEFAULT_SESSION_ORDER,
+  decodeAttributes,
   type Facets,
   type FacetsQuery,
   type GetCallQuery,
@@ -39,7 +40,7 @@ import { NO_SEARCH_INDEX, type SearchProbe, type TextSearch } from './search-sql
 import { walkSorted } from './search-walk.js';
 import { SeriesQueries } from './series-query.js';
 import { SessionPages } from './session-page.js';
-import { decodeAttributes, rowToSpan, type SpanRow } from './span-rows.js';
+import { rowToSpan, type SpanRow } from './span-rows.js';
 import { traceIndexKey } from './trace-totals-row.js';
 
 interface SessionRow {

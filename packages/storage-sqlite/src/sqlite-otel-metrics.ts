@@ -1,9 +1,9 @@
 import type { MetricDistribution, MetricKind, Temporality } from '@sightline/core';
 import type { MetricSink, OtelMetricInfo, OtelMetricStore, StoredMetricPoint } from '@sightline/storage';
+import { decodeAttributes } from '@sightline/storage';
 import type Database from 'better-sqlite3';
 import type { DamageWatch } from './damage-watch.js';
 import { DimensionReader } from './dimension-reader.js';
-import { decodeAttributes } from './span-rows.js';
 
 interface SeriesRow {
   id: number;

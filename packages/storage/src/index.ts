@@ -50,6 +50,7 @@ export {
   spanSearchText,
 } from './search-text.js';
 export { foldWord, queryWords, searchWords } from './search-words.js';
+export { decodeAttributes, decodeEvents, decodeLinks, encodeAttributes, encodeEvents, encodeLinks } from './span-codec.js';
 export { hasSpanConditions, spanMatches, spanWords, textMatches } from './span-match.js';
 export { buildSpanTree, pickAttributes, type SpanPlace, treeLayout } from './span-tree.js';
 export type * from './storage.js';
