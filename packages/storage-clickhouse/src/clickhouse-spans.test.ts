@@ -1,0 +1,114 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ClickHouseClient } from '@clickhouse/client';
+import { attrs, buildSpan, buildTrace, hexId } from '@sightline/storage/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ClickHouseSpans } from './clickhouse-spans.js';
+import { connectClickHouse } from './connect.js';
+import { migrate, SCHEMA_VERSION } from './schema/migrations.js';
+
+/** Spans through a real ClickHouse engine: chdb, in-process, on a folder of its own. */
+let dir: string;
+let client: ClickHouseClient;
+let spans: ClickHouseSpans;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'sightline-clickhouse-'));
+  client = await connectClickHouse({ chdbPath: join(dir, 'data') });
+  await migrate(client);
+  spans = new ClickHouseSpans(client);
+}, 60_000);
+afterAll(async () => {
+  await client?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const rawCount = async (traceId: string) => {
+  const rs = await client.query({
+    query: `SELECT count() AS n FROM spans WHERE trace_id = {t:String}`,
+    query_params: { t: traceId },
+    format: 'JSONEachRow',
+  });
+  return Number(((await rs.json()) as { n: string }[])[0]?.n);
+};
+
+describe('the ClickHouse schema', () => {
+  it('migrates once, and again is a no-op', async () => {
+    expect(await migrate(client)).toBe(SCHEMA_VERSION);
+    const rs = await client.query({ query: 'SELECT count() AS n FROM schema_migrations', format: 'JSONEachRow' });
+    expect(Number(((await rs.json()) as { n: string }[])[0]?.n)).toBe(SCHEMA_VERSION);
+  });
+});
+
+describe('spans in ClickHouse', () => {
+  it('reads back exactly what was written: big ints, bytes, nested values, events, links, resource and scope', async () => {
+    const root = buildSpan({
+      name: 'chat gpt-4o',
+      attributes: { big: 2n ** 62n + 1n, f: 0.5, ok: true, bytes: new Uint8Array([0, 255]), list: ['a', 1n], map: { inner: 'x' } },
+      events: [
+        {
+          timeUnixNano: 1_714_564_800_000_000_123n,
+          name: 'gen_ai.content.prompt',
+          attributes: attrs({ 'gen_ai.prompt': '<b>hi</b>' }),
+          droppedAttributesCount: 1,
+        },
+      ],
+      links: [
+        {
+          traceId: hexId(32),
+          spanId: hexId(16),
+          traceState: 'k=v',
+          attributes: attrs({ why: 'retry' }),
+          droppedAttributesCount: 0,
+          flags: 1,
+        },
+      ],
+      status: 'error',
+      statusMessage: 'rate limited',
+      resourceAttributes: { 'deployment.environment': 'prod' },
+      scope: { name: '@example/agent', version: '2.0', attributes: attrs({ lib: 'x' }), droppedAttributesCount: 0, schemaUrl: 'https://s' },
+    });
+    const child = buildSpan({ traceId: root.traceId, parentSpanId: root.spanId, startMs: 1 });
+    expect(await spans.write([{ project: 'p', spans: [child, root] }])).toEqual({ stored: 2, duplicates: 0 });
+    expect(await spans.trace('p', root.traceId)).toEqual([
+      { ...root, project: 'p' },
+      { ...child, project: 'p' },
+    ]);
+    expect(await spans.span('p', root.traceId, child.spanId)).toEqual({ ...child, project: 'p' });
+    expect(await spans.span('p', root.traceId, hexId(16))).toBeNull();
+  });
+
+  it('stores a retried request once and counts it as duplicates', async () => {
+    const trace = buildTrace(5);
+    await spans.write([{ project: 'p', spans: trace }]);
+    expect(await spans.write([{ project: 'p', spans: trace }])).toEqual({ stored: 0, duplicates: 5 });
+    expect(await spans.write([{ project: 'p', spans: [...trace, ...trace] }])).toEqual({ stored: 0, duplicates: 10 });
+    expect(await rawCount(trace[0]?.traceId as string)).toBe(5);
+  });
+
+  it('reads one row per span when two writers stored the same spans at once, before any merge', async () => {
+    const second = await connectClickHouse({ chdbPath: join(dir, 'data') });
+    try {
+      const trace = buildTrace(20);
+      await Promise.all([
+        spans.write([{ project: 'p', spans: trace }]),
+        new ClickHouseSpans(second).write([{ project: 'p', spans: trace }]),
+      ]);
+      expect(await rawCount(trace[0]?.traceId as string)).toBeGreaterThanOrEqual(20);
+      const read = await spans.trace('p', trace[0]?.traceId as string);
+      expect(read.map((s) => s.spanId)).toEqual(trace.map((s) => s.spanId));
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('keeps projects apart: the same ids in another project are another trace', async () => {
+    const trace = buildTrace(3);
+    await spans.write([{ project: 'alpha', spans: trace }]);
+    expect(await spans.trace('beta', trace[0]?.traceId as string)).toEqual([]);
+    expect(await spans.write([{ project: 'beta', spans: trace.slice(0, 1) }])).toEqual({ stored: 1, duplicates: 0 });
+    expect(await spans.trace('beta', trace[0]?.traceId as string)).toHaveLength(1);
+    expect(await spans.trace('alpha', trace[0]?.traceId as string)).toHaveLength(3);
+  });
+});

@@ -1,0 +1,3 @@
+export { ClickHouseSpans } from './clickhouse-spans.js';
+export { type ClickHouseTarget, connectClickHouse } from './connect.js';
+export { MIGRATIONS, migrate, SCHEMA_VERSION } from './schema/migrations.js';

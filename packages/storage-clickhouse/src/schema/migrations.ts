@@ -1,0 +1,33 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+import { spansSchema } from './001-spans.js';
+
+/** Schema versions in order; each is statements run one by one (ClickHouse takes one per request). */
+export const MIGRATIONS: readonly { readonly version: number; readonly statements: readonly string[] }[] = [
+  { version: 1, statements: spansSchema },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
+
+const LEDGER = `CREATE TABLE IF NOT EXISTS schema_migrations (version UInt32, applied_at DateTime64(3) DEFAULT now64(3))
+  ENGINE = MergeTree ORDER BY version`;
+
+/**
+ * Brings the database up to {@link SCHEMA_VERSION}, noting each version applied in
+ * `schema_migrations`. Statements are written to be run again (`IF NOT EXISTS`), so a migration
+ * cut short by a crash is finished by the next start. Refuses a database from a newer Sightline.
+ */
+export async function migrate(client: ClickHouseClient): Promise<number> {
+  await client.command({ query: LEDGER });
+  const rs = await client.query({ query: 'SELECT max(version) AS v FROM schema_migrations', format: 'JSONEachRow' });
+  const current = Number(((await rs.json()) as { v: number | string }[])[0]?.v ?? 0);
+  if (current > SCHEMA_VERSION)
+    throw new Error(
+      `the ClickHouse database has schema version ${current}, newer than this Sightline understands (${SCHEMA_VERSION}); upgrade Sightline`,
+    );
+  for (const m of MIGRATIONS) {
+    if (m.version <= current) continue;
+    for (const query of m.statements) await client.command({ query });
+    await client.insert({ table: 'schema_migrations', values: [{ version: m.version }], format: 'JSONEachRow' });
+  }
+  return SCHEMA_VERSION;
+}
