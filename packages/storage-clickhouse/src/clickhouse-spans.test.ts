@@ -79,6 +79,24 @@ describe('spans in ClickHouse', () => {
     expect(await spans.span('p', root.traceId, hexId(16))).toBeNull();
   });
 
+  it('summarizes a trace from its spans, counting each span once', async () => {
+    const trace = buildTrace(4, { service: 'checkout' });
+    const failed = buildSpan({ traceId: trace[0]?.traceId, parentSpanId: trace[0]?.spanId, startMs: 2, status: 'error' });
+    await spans.write([{ project: 'p', spans: [...trace, failed] }]);
+    const detail = await spans.traceDetail('p', trace[0]?.traceId as string);
+    expect(detail?.summary).toMatchObject({
+      project: 'p',
+      rootSpanId: trace[0]?.spanId,
+      rootSpanName: 'root',
+      rootIsComplete: true,
+      serviceName: 'checkout',
+      startTimeUnixNano: trace[0]?.startTimeUnixNano,
+      spanCount: 5,
+      errorCount: 1,
+    });
+    expect(await spans.traceDetail('p', hexId(32))).toBeNull();
+  });
+
   it('stores a retried request once and counts it as duplicates', async () => {
     const trace = buildTrace(5);
     await spans.write([{ project: 'p', spans: trace }]);

@@ -1,5 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import type { StoredSpan, WriteGroup } from '@sightline/storage';
+import { type StoredSpan, summarizeTrace, type TraceDetail, type WriteGroup } from '@sightline/storage';
 import { rowToSpan, type SpanRow, spanToRow } from './span-row.js';
 
 /** Span ids looked up at once when telling new spans from ones stored before. */
@@ -64,6 +64,12 @@ export class ClickHouseSpans {
       format: 'JSONEachRow',
     });
     return ((await rs.json()) as SpanRow[]).map(rowToSpan);
+  }
+
+  /** A trace with its summary (root, times, span and error counts; no LLM calls yet), or null. */
+  async traceDetail(project: string, traceId: string): Promise<TraceDetail | null> {
+    const spans = await this.trace(project, traceId);
+    return spans.length ? { summary: summarizeTrace(project, spans), spans } : null;
   }
 
   /** One span of a trace, or null. */
