@@ -91,20 +91,20 @@ export async function serve(opts: ServeOptions): Promise<void> {
       `  Retention        ${opts.retention ? `${opts.retention} days (projects may set their own)` : 'keep everything (--retention 30d; projects may set their own)'}`,
       ...(opts.redact?.length ? [`  Redaction        ${opts.redact.join(', ')} (in projects without rules of their own)`] : []),
       '',
+      // In the same write as the banner: whoever reads the banner reads the key with it.
+      ...(server.createdAdminKey
+        ? [
+            'An admin key was made for this server. It is shown this once and stored only as a hash:',
+            '',
+            `    ${server.createdAdminKey}`,
+            '',
+            'Use it to log in to the web UI and to make project keys:',
+            `    SIGHTLINE_API_KEY=<the key> sightline keys create --project my-app --url ${url(server.ports.api)}`,
+            '',
+          ]
+        : []),
     ].join('\n'),
   );
-  if (server.createdAdminKey)
-    process.stderr.write(
-      [
-        'An admin key was made for this server. It is shown this once and stored only as a hash:',
-        '',
-        `    ${server.createdAdminKey}`,
-        '',
-        'Use it to log in to the web UI and to make project keys:',
-        `    SIGHTLINE_API_KEY=<the key> sightline keys create --project my-app --url ${url(server.ports.api)}`,
-        '',
-      ].join('\n'),
-    );
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) {
