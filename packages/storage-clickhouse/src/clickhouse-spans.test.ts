@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ClickHouseClient } from '@clickhouse/client';
+import { InvalidCursorError } from '@sightline/storage';
 import { attrs, buildSpan, buildTrace, hexId } from '@sightline/storage/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClickHouseSpans } from './clickhouse-spans.js';
@@ -95,6 +96,43 @@ describe('spans in ClickHouse', () => {
       errorCount: 1,
     });
     expect(await spans.traceDetail('p', hexId(32))).toBeNull();
+  });
+
+  it('lists a project’s traces newest first, a page at a time, by time, service and errors', async () => {
+    const project = 'listing';
+    const at = (ms: number, service: string, failed = false) => {
+      const trace = buildTrace(2, { startMs: ms, service });
+      if (failed)
+        trace.push(buildSpan({ traceId: trace[0]?.traceId, parentSpanId: trace[0]?.spanId, startMs: ms + 1, status: 'error', service }));
+      return trace;
+    };
+    const traces = [at(0, 'web'), at(100, 'api', true), at(200, 'web'), at(300, 'api'), at(400, 'web', true)];
+    await spans.write([{ project, spans: traces.flat() }]);
+    // The same spans again from a second writer: counted once all the same.
+    const second = await connectClickHouse({ chdbPath: join(dir, 'data') });
+    await new ClickHouseSpans(second).write([{ project, spans: traces.flat() }]);
+    await second.close();
+    const ids = (list: { traceId: string }[]) => list.map((t) => t.traceId);
+    const idOf = (i: number) => traces[i]?.[0]?.traceId;
+
+    const first = await spans.findTraces({ project, limit: 2 });
+    expect(ids(first.items)).toEqual([idOf(4), idOf(3)]);
+    const secondPage = await spans.findTraces({ project, limit: 2, cursor: first.nextCursor as string });
+    expect(ids(secondPage.items)).toEqual([idOf(2), idOf(1)]);
+    const last = await spans.findTraces({ project, limit: 2, cursor: secondPage.nextCursor as string });
+    expect(ids(last.items)).toEqual([idOf(0)]);
+    expect(last.nextCursor).toBeNull();
+
+    expect(first.items[0]).toMatchObject({ spanCount: 3, errorCount: 1, rootSpanName: 'root', serviceName: 'web', rootIsComplete: true });
+    expect(ids((await spans.findTraces({ project, limit: 10, service: 'api' })).items)).toEqual([idOf(3), idOf(1)]);
+    expect(ids((await spans.findTraces({ project, limit: 10, errorsOnly: true })).items)).toEqual([idOf(4), idOf(1)]);
+    const from = traces[1]?.[0]?.startTimeUnixNano as bigint;
+    const to = traces[3]?.[0]?.startTimeUnixNano as bigint;
+    expect(ids((await spans.findTraces({ project, limit: 10, from, to })).items)).toEqual([idOf(2), idOf(1)]);
+    expect((await spans.findTraces({ project: 'nobody', limit: 10 })).items).toEqual([]);
+    // A cursor is client input: one not made here is refused before it reaches the store.
+    const forged = btoa(JSON.stringify(['start_time:desc', "1' OR 1=1", idOf(0)]));
+    await expect(spans.findTraces({ project, limit: 2, cursor: forged })).rejects.toBeInstanceOf(InvalidCursorError);
   });
 
   it('stores a retried request once and counts it as duplicates', async () => {

@@ -1,6 +1,68 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { type StoredSpan, summarizeTrace, type TraceDetail, type WriteGroup } from '@sightline/storage';
+import {
+  decodeCursor,
+  encodeCursor,
+  InvalidCursorError,
+  isInt64Text,
+  NO_CALLS,
+  type Page,
+  type StoredSpan,
+  summarizeTrace,
+  type TraceDetail,
+  type TraceSummary,
+  type WriteGroup,
+} from '@sightline/storage';
 import { rowToSpan, type SpanRow, spanToRow } from './span-row.js';
+
+/** What `findTraces` can ask for so far. */
+export interface TraceListQuery {
+  readonly project: string;
+  readonly from?: bigint;
+  readonly to?: bigint;
+  readonly service?: string;
+  readonly errorsOnly?: boolean;
+  readonly limit: number;
+  readonly cursor?: string;
+}
+
+/** A row of the trace list query. */
+interface TraceRow {
+  trace_id: string;
+  first_ns: string;
+  last_ns: string;
+  span_count: string;
+  error_count: string;
+  /** [span_id, name, service, has no parent] of the root. */
+  root: [string, string, string, boolean | number];
+}
+
+/** Query parameters without the ones left out (the query does not name them). */
+function definedOnly(params: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined));
+}
+
+function traceSummaryOf(project: string, r: TraceRow): TraceSummary {
+  const [rootSpanId, rootSpanName, serviceName, complete] = r.root;
+  return {
+    project,
+    traceId: r.trace_id,
+    rootSpanId,
+    rootSpanName,
+    rootIsComplete: Boolean(complete),
+    serviceName,
+    startTimeUnixNano: BigInt(r.first_ns),
+    endTimeUnixNano: BigInt(r.last_ns),
+    spanCount: Number(r.span_count),
+    errorCount: Number(r.error_count),
+    llmCallCount: NO_CALLS.llmCallCount,
+    inputTokens: NO_CALLS.inputTokens,
+    outputTokens: NO_CALLS.outputTokens,
+    totalTokens: NO_CALLS.totalTokens,
+    costUsd: NO_CALLS.costUsd,
+    sessionId: NO_CALLS.sessionId,
+    userId: NO_CALLS.userId,
+  };
+}
 
 /** Span ids looked up at once when telling new spans from ones stored before. */
 const LOOKUP_CHUNK = 5_000;
@@ -70,6 +132,57 @@ export class ClickHouseSpans {
   async traceDetail(project: string, traceId: string): Promise<TraceDetail | null> {
     const spans = await this.trace(project, traceId);
     return spans.length ? { summary: summarizeTrace(project, spans), spans } : null;
+  }
+
+  /**
+   * The project's traces newest first, `limit` to a page: those that start in `[from, to)` and
+   * have a span of `service` (when given) that failed (when `errorsOnly`). Summaries count each
+   * span once, whether or not parts have merged; LLM call totals are not kept here yet.
+   */
+  async findTraces(q: TraceListQuery): Promise<Page<TraceSummary>> {
+    const order = { field: 'start_time', direction: 'desc' } as const;
+    const after = q.cursor === undefined ? null : decodeCursor(q.cursor, order, (key) => /^[0-9a-f]{32}$/.test(key));
+    if (after && !isInt64Text(after.value)) throw new InvalidCursorError();
+    const spanConditions = ['project = {project:String}'];
+    if (q.service !== undefined) spanConditions.push('service = {service:String}');
+    if (q.errorsOnly) spanConditions.push('status_code = 2');
+    const having = ['1'];
+    if (q.from !== undefined) having.push('first_ns >= {from:Int64}');
+    if (q.to !== undefined) having.push('first_ns < {to:Int64}');
+    if (after) having.push('(first_ns, trace_id) < ({afterStart:Int64}, {afterTrace:String})');
+    const rs = await this.client.query({
+      query: `SELECT trace_id,
+                min(start_ns) AS first_ns,
+                max(end_ns) AS last_ns,
+                uniqExact(span_id) AS span_count,
+                uniqExactIf(span_id, status_code = 2) AS error_count,
+                argMin((span_id, name, service, parent_span_id = ''), (parent_span_id != '', start_ns)) AS root
+              FROM spans
+              WHERE project = {project:String}
+                AND trace_id IN (SELECT trace_id FROM spans WHERE ${spanConditions.join(' AND ')})
+              GROUP BY trace_id
+              HAVING ${having.join(' AND ')}
+              ORDER BY first_ns DESC, trace_id DESC
+              LIMIT {limit:UInt32}`,
+      query_params: definedOnly({
+        project: q.project,
+        service: q.service,
+        from: q.from === undefined ? undefined : String(q.from),
+        to: q.to === undefined ? undefined : String(q.to),
+        afterStart: after?.value,
+        afterTrace: after?.key,
+        limit: q.limit + 1,
+      }),
+      format: 'JSONEachRow',
+    });
+    const rows = (await rs.json()) as TraceRow[];
+    const more = rows.length > q.limit;
+    const items = rows.slice(0, q.limit).map((r) => traceSummaryOf(q.project, r));
+    const last = items[items.length - 1];
+    return {
+      items,
+      nextCursor: more && last ? encodeCursor(order, { value: String(last.startTimeUnixNano), key: last.traceId }) : null,
+    };
   }
 
   /** One span of a trace, or null. */

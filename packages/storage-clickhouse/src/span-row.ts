@@ -9,6 +9,7 @@ import {
   type Span,
   type SpanKind,
   type StatusCode,
+  serviceNameOf,
 } from '@sightline/core';
 import {
   decodeAttributes,
@@ -82,7 +83,6 @@ function decodeScope(text: string): InstrumentationScope {
 
 /** The row of a span of `project`. */
 export function spanToRow(project: string, span: Span, expiresAtUnixNano: bigint | null): SpanRow {
-  const service = span.resource.attributes['service.name'];
   return {
     project,
     trace_id: span.traceId,
@@ -96,7 +96,7 @@ export function spanToRow(project: string, span: Span, expiresAtUnixNano: bigint
     status_message: span.status.message,
     trace_state: span.traceState,
     flags: span.flags,
-    service: typeof service === 'string' ? service : '',
+    service: serviceNameOf(span.resource),
     resource: encodeResource(span.resource),
     scope: encodeScope(span.scope),
     attributes: encodeAttributes(span.attributes),

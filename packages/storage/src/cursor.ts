@@ -28,10 +28,11 @@ export function isInt64Text(text: string): boolean {
 }
 
 /**
- * Reads a cursor; throws {@link InvalidCursorError} when it is not one for this ordering or
- * its key is not a 64-bit integer (a cursor is client input: a forged one must not reach the store).
+ * Reads a cursor; throws {@link InvalidCursorError} when it is not one for this ordering or its
+ * key is not what the backend's keys look like (`isKey`; by default a 64-bit integer): a cursor
+ * is client input, and a forged one must not reach the store.
  */
-export function decodeCursor(cursor: string, order: SortOrder): KeysetPosition {
+export function decodeCursor(cursor: string, order: SortOrder, isKey: (key: string) => boolean = isInt64Text): KeysetPosition {
   let parsed: unknown;
   try {
     parsed = JSON.parse(atob(cursor.replace(/-/g, '+').replace(/_/g, '/')));
@@ -44,7 +45,7 @@ export function decodeCursor(cursor: string, order: SortOrder): KeysetPosition {
     parsed[0] !== `${order.field}:${order.direction}` ||
     typeof parsed[1] !== 'string' ||
     typeof parsed[2] !== 'string' ||
-    !isInt64Text(parsed[2])
+    !isKey(parsed[2])
   ) {
     throw new InvalidCursorError();
   }

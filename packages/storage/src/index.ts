@@ -9,7 +9,7 @@ export type * from './call-reader.js';
 export type * from './call-results.js';
 export { assertSupported, type CapabilityNeeds, unsupportedBy } from './capabilities.js';
 export type { SortOrder } from './cursor.js';
-export { decodeCursor, encodeCursor, type KeysetPosition } from './cursor.js';
+export { decodeCursor, encodeCursor, isInt64Text, type KeysetPosition } from './cursor.js';
 export type * from './datasets.js';
 export * from './errors.js';
 export { FacetCounter, facetHours, rankFacet } from './facet-values.js';
