@@ -11,7 +11,7 @@ import { SpanNameWriter } from './span-name-writer.js';
 import { absorbSpan, type TraceAggregate } from './trace-aggregate.js';
 import { CALL_BYTES, SPAN_BYTES, TraceCache, traceWeight } from './trace-cache.js';
 import { TraceDeletion } from './trace-deletion.js';
-import { CALL_TOTAL_COLUMNS, totalsOf, traceIndexKey } from './trace-totals-row.js';
+import { CALL_TOTAL_COLUMNS, type TraceTotalsRow, totalsOf, traceIndexKey } from './trace-totals-row.js';
 import type { Deleted, Deletion } from './writer-protocol.js';
 
 /**
@@ -25,7 +25,8 @@ const TOUCHED_BYTES = 16 * 1024 * 1024;
 /** Metric series ids remembered by fingerprint (about 100 bytes each). */
 const SERIES_ID_CACHE = 50_000;
 
-interface TraceRow {
+/** A row of `traces` as the writer reads it back. */
+interface TraceRow extends TraceTotalsRow {
   id: bigint;
   start_ns: bigint;
   end_ns: bigint;
@@ -38,14 +39,6 @@ interface TraceRow {
   root_is_complete: bigint;
   expires_at_ns: bigint | null;
   filter_bloom: Uint8Array | null;
-  llm_call_count: bigint;
-  llm_error_count: bigint;
-  input_tokens: bigint | null;
-  output_tokens: bigint | null;
-  total_tokens: bigint | null;
-  cost_usd: number | null;
-  session_id: string | null;
-  user_id: string | null;
   session_key: bigint | null;
 }
 
