@@ -12,6 +12,7 @@ import {
   type TraceSummary,
   type WriteGroup,
 } from '@sightline/storage';
+import { definedOnly } from './query-params.js';
 import { rowToSpan, type SpanRow, spanToRow } from './span-row.js';
 
 /** What `findTraces` can ask for so far. */
@@ -34,11 +35,6 @@ interface TraceRow {
   error_count: string;
   /** [span_id, name, service, has no parent] of the root. */
   root: [string, string, string, boolean | number];
-}
-
-/** Query parameters without the ones left out (the query does not name them). */
-function definedOnly(params: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined));
 }
 
 function traceSummaryOf(project: string, r: TraceRow): TraceSummary {

@@ -1,9 +1,11 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { spansSchema } from './001-spans.js';
+import { accessSchema } from './002-access.js';
 
 /** Schema versions in order; each is statements run one by one (ClickHouse takes one per request). */
 export const MIGRATIONS: readonly { readonly version: number; readonly statements: readonly string[] }[] = [
   { version: 1, statements: spansSchema },
+  { version: 2, statements: accessSchema },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

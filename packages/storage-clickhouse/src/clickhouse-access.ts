@@ -1,0 +1,196 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+import {
+  type AccessStore,
+  type AuditEntry,
+  type AuditRecord,
+  ProjectExistsError,
+  type ProjectInfo,
+  type ProjectSettings,
+  type StoredKey,
+  type UsageDay,
+} from '@sightline/storage';
+import { definedOnly } from './query-params.js';
+
+interface KeyRow {
+  id: string;
+  project: string | null;
+  name: string | null;
+  hash: string;
+  created_at_ms: string;
+  last_used_at_ms: string | null;
+  revoked_at_ms: string | null;
+}
+
+const keyOf = (r: KeyRow): StoredKey => ({
+  id: r.id,
+  project: r.project,
+  name: r.name,
+  hash: r.hash,
+  createdAtMs: Number(r.created_at_ms),
+  lastUsedAtMs: r.last_used_at_ms === null ? null : Number(r.last_used_at_ms),
+  revokedAtMs: r.revoked_at_ms === null ? null : Number(r.revoked_at_ms),
+});
+
+const keyRow = (k: StoredKey, version: number) => ({
+  id: k.id,
+  project: k.project,
+  name: k.name,
+  hash: k.hash,
+  created_at_ms: k.createdAtMs,
+  last_used_at_ms: k.lastUsedAtMs,
+  revoked_at_ms: k.revokedAtMs,
+  version,
+});
+
+let lastVersion = 0;
+
+/** A number larger than every one this process handed out before (microseconds, or one more). */
+function nextVersion(): number {
+  lastVersion = Math.max(lastVersion + 1, Date.now() * 1000);
+  return lastVersion;
+}
+
+/**
+ * Projects, keys, usage and audit in ClickHouse (schema 002). A change is a new row with a
+ * higher version; reads take the newest (`FINAL`). Versions and audit ids grow with the clock and
+ * a counter, so two changes in one millisecond keep their order.
+ */
+export class ClickHouseAccess implements AccessStore {
+  constructor(private readonly client: ClickHouseClient) {}
+
+  private next(): number {
+    return nextVersion();
+  }
+
+  private async rows<T>(query: string, params: Record<string, unknown> = {}): Promise<T[]> {
+    const rs = await this.client.query({ query, query_params: definedOnly(params), format: 'JSONEachRow' });
+    return (await rs.json()) as T[];
+  }
+
+  private insert(table: string, values: readonly object[]): Promise<unknown> {
+    return this.client.insert({ table, values: values as object[], format: 'JSONEachRow' });
+  }
+
+  async createProject(name: string, settings: ProjectSettings, atMs: number): Promise<ProjectInfo> {
+    if (await this.getProject(name)) throw new ProjectExistsError(name);
+    await this.insert('project_settings', [{ name, created_at_ms: atMs, settings: JSON.stringify(settings), version: this.next() }]);
+    return { name, createdAtMs: atMs, settings };
+  }
+
+  async getProject(name: string): Promise<ProjectInfo | null> {
+    const [row] = await this.rows<{ name: string; created_at_ms: string; settings: string }>(
+      'SELECT name, created_at_ms, settings FROM project_settings FINAL WHERE name = {name:String}',
+      { name },
+    );
+    return row ? { name: row.name, createdAtMs: Number(row.created_at_ms), settings: JSON.parse(row.settings) } : null;
+  }
+
+  async listProjects(): Promise<ProjectInfo[]> {
+    const rows = await this.rows<{ name: string; created_at_ms: string; settings: string }>(
+      'SELECT name, created_at_ms, settings FROM project_settings FINAL ORDER BY name',
+    );
+    return rows.map((r) => ({ name: r.name, createdAtMs: Number(r.created_at_ms), settings: JSON.parse(r.settings) }));
+  }
+
+  async updateProject(name: string, settings: ProjectSettings): Promise<ProjectInfo | null> {
+    const held = await this.getProject(name);
+    if (!held) return null;
+    const next = { ...held.settings, ...settings };
+    await this.insert('project_settings', [
+      { name, created_at_ms: held.createdAtMs, settings: JSON.stringify(next), version: this.next() },
+    ]);
+    return { ...held, settings: next };
+  }
+
+  async addKey(key: StoredKey): Promise<void> {
+    await this.insert('api_keys', [keyRow(key, this.next())]);
+  }
+
+  async findKey(id: string): Promise<StoredKey | null> {
+    const [row] = await this.rows<KeyRow>('SELECT * FROM api_keys FINAL WHERE id = {id:String}', { id });
+    return row ? keyOf(row) : null;
+  }
+
+  async listKeys(project?: string): Promise<StoredKey[]> {
+    const where = project === undefined ? '' : 'WHERE project = {project:String}';
+    const rows = await this.rows<KeyRow>(
+      `SELECT * FROM api_keys FINAL ${where} ORDER BY created_at_ms DESC, id`,
+      project === undefined ? {} : { project },
+    );
+    return rows.map(keyOf);
+  }
+
+  async revokeKey(id: string, atMs: number): Promise<boolean> {
+    const key = await this.findKey(id);
+    if (!key || key.revokedAtMs !== null) return false;
+    await this.insert('api_keys', [keyRow({ ...key, revokedAtMs: atMs }, this.next())]);
+    return true;
+  }
+
+  async touchKeys(lastUsed: ReadonlyMap<string, number>): Promise<void> {
+    const rows: object[] = [];
+    for (const [id, at] of lastUsed) {
+      const key = await this.findKey(id);
+      if (key && (key.lastUsedAtMs ?? 0) < at) rows.push(keyRow({ ...key, lastUsedAtMs: at }, this.next()));
+    }
+    if (rows.length) await this.insert('api_keys', rows);
+  }
+
+  async addUsage(days: readonly UsageDay[]): Promise<void> {
+    if (days.length)
+      await this.insert(
+        'usage_days',
+        days.map((d) => ({ project: d.project, day: d.day, spans: d.spans })),
+      );
+  }
+
+  async readUsage(project: string, fromDay: string, toDay: string): Promise<UsageDay[]> {
+    const rows = await this.rows<{ day: string; spans: string }>(
+      `SELECT day, sum(spans) AS spans FROM usage_days
+       WHERE project = {project:String} AND day BETWEEN {from:String} AND {to:String} GROUP BY day ORDER BY day`,
+      { project, from: fromDay, to: toDay },
+    );
+    return rows.map((r) => ({ project, day: r.day, spans: Number(r.spans) }));
+  }
+
+  async appendAudit(e: AuditEntry): Promise<void> {
+    await this.insert('audit_log', [
+      {
+        id: this.next(),
+        at_ms: e.atMs,
+        actor: e.actor,
+        action: e.action,
+        project: e.project,
+        target: e.target,
+        detail: JSON.stringify(e.detail),
+      },
+    ]);
+  }
+
+  async listAudit(q: { readonly limit: number; readonly project?: string; readonly beforeId?: number }): Promise<AuditRecord[]> {
+    const where = ['id < {before:UInt64}'];
+    if (q.project !== undefined) where.push('project = {project:String}');
+    const rows = await this.rows<{
+      id: string;
+      at_ms: string;
+      actor: string;
+      action: string;
+      project: string | null;
+      target: string | null;
+      detail: string;
+    }>(`SELECT * FROM audit_log WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT {limit:UInt32}`, {
+      before: String(q.beforeId ?? Number.MAX_SAFE_INTEGER),
+      project: q.project,
+      limit: q.limit,
+    });
+    return rows.map((r) => ({
+      id: Number(r.id),
+      atMs: Number(r.at_ms),
+      actor: r.actor,
+      action: r.action,
+      project: r.project,
+      target: r.target,
+      detail: JSON.parse(r.detail),
+    }));
+  }
+}
