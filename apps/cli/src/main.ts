@@ -11,7 +11,7 @@ import { callCommand, sessionCommand, traceCommand } from './query/detail-comman
 import { callsCommand, sessionsCommand, statsCommand, tracesCommand } from './query/list-commands.js';
 import { recomputeCostsCommand } from './recompute-command.js';
 import { serveCommand } from './serve-command.js';
-import { useApiKey } from './server-client.js';
+import { PROJECT_ENV, useApiKey } from './server-client.js';
 import { tailCommand } from './tail/tail-command.js';
 import { VERSION } from './version.js';
 
@@ -67,9 +67,10 @@ export async function run(argv: string[]): Promise<void> {
   // The key of the command's --api-key (or SIGHTLINE_API_KEY) goes with every request it makes.
   root.hook('preAction', (_root, action) => {
     const opts = action.opts() as { apiKey?: string; project?: string };
-    // `keys create --project` names the key's project, not where the request acts.
-    const acting = action.parent?.name() === 'keys' || action.parent?.name() === 'projects' ? null : (opts.project ?? null);
-    useApiKey(opts.apiKey ?? null, acting);
+    // Only the --project of projectOption() picks where requests act (`keys create --project`
+    // names the key's project instead).
+    const picks = action.options.some((o) => o.envVar === PROJECT_ENV);
+    useApiKey(opts.apiKey ?? null, picks ? (opts.project ?? null) : null);
   });
   try {
     await root.parseAsync(argv);

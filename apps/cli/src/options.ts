@@ -1,3 +1,4 @@
+import { BUILTIN_REDACTION_RULES } from '@sightline/storage';
 import { InvalidArgumentError } from 'commander';
 
 export function parsePort(value: string): number {
@@ -25,4 +26,28 @@ export function parseDuration(value: string): number {
   const ms = m ? Number(m[1]) * (UNITS_MS[m[2] ?? 's'] as number) : Number.NaN;
   if (!(ms > 0)) throw new InvalidArgumentError('must be a duration such as 30s, 5m, 2h or 7d.');
   return ms;
+}
+
+/** A comma-separated list, trimmed, without empty items. */
+export function splitList(value: string): string[] {
+  return value
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
+}
+
+/** A number of days such as `30d` (or `30`). */
+export function parseDays(value: string): number {
+  const m = /^(\d+)d?$/.exec(value.trim());
+  if (!m || Number(m[1]) < 1) throw new InvalidArgumentError('must be a number of days such as 30d.');
+  return Number(m[1]);
+}
+
+/** Built-in redaction rules, comma-separated; given again, they add up. */
+export function parseRedactRules(value: string, previous: string[] = []): string[] {
+  const rules = splitList(value);
+  for (const r of rules)
+    if (!(BUILTIN_REDACTION_RULES as readonly string[]).includes(r))
+      throw new InvalidArgumentError(`"${r}" is not a rule; they are ${BUILTIN_REDACTION_RULES.join(', ')}.`);
+  return [...previous, ...rules];
 }

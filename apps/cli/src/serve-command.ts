@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { parsePort, parsePositiveInt } from './options.js';
+import { parseDays, parsePort, parsePositiveInt, parseRedactRules, splitList } from './options.js';
 
 /** Where `serve` and `check` keep and look for the database by default (as the server package says). */
 export const DEFAULT_DB_PATH = join(homedir(), '.sightline', 'sightline.db');
@@ -104,24 +104,6 @@ export function serveCommand(): Command {
     });
 }
 
-function parseDays(value: string): number {
-  const m = /^(\d+)d?$/.exec(value.trim());
-  if (!m || Number(m[1]) < 1) throw new InvalidArgumentError('must be a number of days such as 30d.');
-  return Number(m[1]);
-}
-
-const REDACT_RULES = ['email', 'api-key', 'card-number', 'phone'];
-
-function parseRedactRules(value: string): string[] {
-  const rules = value
-    .split(',')
-    .map((r) => r.trim())
-    .filter(Boolean);
-  for (const r of rules)
-    if (!REDACT_RULES.includes(r)) throw new InvalidArgumentError(`"${r}" is not a rule; they are ${REDACT_RULES.join(', ')}.`);
-  return rules;
-}
-
 function parsePublicUrl(value: string): string {
   let url: URL;
   try {
@@ -135,10 +117,7 @@ function parsePublicUrl(value: string): string {
 }
 
 function parseOrigins(value: string): string[] {
-  const origins = value
-    .split(',')
-    .map((o) => o.trim())
-    .filter((o) => o !== '');
+  const origins = splitList(value);
   for (const o of origins) {
     let url: URL | null = null;
     try {

@@ -94,7 +94,7 @@ export async function serve(opts: ServeOptions): Promise<void> {
       // In the same write as the banner: whoever reads the banner reads the key with it.
       ...(server.createdAdminKey
         ? [
-            'An admin key was made for this server. It is shown this once and stored only as a hash:',
+            'An admin key was made. It is shown this once and stored only as a hash:',
             '',
             `    ${server.createdAdminKey}`,
             '',

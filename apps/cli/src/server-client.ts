@@ -15,8 +15,10 @@ export function apiKeyOption(): Option {
 
 /** `--project`: with an admin key, the project to act in (`SIGHTLINE_PROJECT`); a project's key acts in its own. */
 export function projectOption(): Option {
-  return new Option('--project <name>', 'with an admin key: the project to read or write (default: "default")').env('SIGHTLINE_PROJECT');
+  return new Option('--project <name>', 'with an admin key: the project to read or write (default: "default")').env(PROJECT_ENV);
 }
+
+export const PROJECT_ENV = 'SIGHTLINE_PROJECT';
 
 let apiKey: string | null = null;
 let project: string | null = null;

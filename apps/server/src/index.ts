@@ -1,7 +1,7 @@
 export { openApiDocument } from './api/openapi.js';
 export type { AuthMode } from './auth/authenticator.js';
 export { type CreatedKey, KeyAdmin } from './auth/key-admin.js';
-export { keyJson, parseProjectSettings, projectJson } from './auth/project-json.js';
+export { createdKeyJson, keyJson, parseProjectSettings, projectJson } from './auth/project-json.js';
 export { isLoopback } from './http/browser-guard.js';
 export { type ConnectionLimits, DEFAULT_CONNECTION_LIMITS } from './http/connection-limits.js';
 export { HttpError } from './http/http-error.js';

@@ -2,9 +2,10 @@ import { Command } from 'commander';
 import { printTable } from '../query/output.js';
 import { printJson } from '../query/query-client.js';
 import { fail } from '../server-client.js';
+import { isoMinute } from '../terminal/format.js';
 import type { Column } from '../terminal/table.js';
 import type { CreatedKeyJson, KeyJson } from './access-target.js';
-import { iso, onTarget, type TargetOptions, withTargetOptions } from './target-options.js';
+import { onTarget, type TargetOptions, withTargetOptions } from './target-options.js';
 
 /** `sightline keys create|list|revoke`: API keys of projects, and admin keys. */
 export function keysCommand(): Command {
@@ -56,24 +57,29 @@ export function keysCommand(): Command {
 function keyColumns(dim: (text: string) => string): Column<KeyJson>[] {
   const col = (header: string, drop: number, cell: (k: KeyJson) => string): Column<KeyJson> => ({ header, align: 'left', drop, cell });
   return [
-    col('KEY', 9, (k) => k.id),
-    { ...col('PROJECT', 8, (k) => k.project ?? '(admin)'), color: (k, t) => (k.project === null ? dim(t) : t) },
+    // On a narrow terminal the key, its project and whether it is revoked stay; the times go first.
+    col('KEY', 0, (k) => k.id),
+    { ...col('PROJECT', 0, (k) => k.project ?? '(admin)'), color: (k, t) => (k.project === null ? dim(t) : t) },
     { ...col('NAME', 2, (k) => k.name ?? ''), shrinkTo: 16 },
-    col('CREATED', 3, (k) => iso(k.created_at)),
-    col('LAST USED', 4, (k) => iso(k.last_used_at)),
-    col('REVOKED', 5, (k) => (k.revoked_at === null ? '' : iso(k.revoked_at))),
+    col('CREATED', 4, (k) => isoMinute(k.created_at)),
+    col('LAST USED', 3, (k) => isoMinute(k.last_used_at)),
+    col('REVOKED', 1, (k) => (k.revoked_at === null ? '' : isoMinute(k.revoked_at))),
   ];
 }
 
 function describeCreated(made: CreatedKeyJson): string {
   const what =
     made.project === null ? 'an admin key' : `a key for project "${made.project}"${made.project_created ? ' (the project is new)' : ''}`;
+  // Lines that fit 80 columns: the key itself is the one line that may not.
   return [
-    `Made ${what}: ${made.id}. It is shown this once and stored only as a hash:`,
+    `Made ${what}: ${made.id}.`,
+    'It is shown this once and stored only as a hash:',
     '',
     `    ${made.key}`,
     '',
-    'Send it as "Authorization: Bearer <key>": OTEL_EXPORTER_OTLP_HEADERS="Authorization=Bearer <key>", SIGHTLINE_API_KEY for the SDK and the CLI.',
+    'Send it as "Authorization: Bearer <key>". Exporters:',
+    '    OTEL_EXPORTER_OTLP_HEADERS="Authorization=Bearer <key>"',
+    'The SDK and the CLI: SIGHTLINE_API_KEY=<key>',
     '',
   ].join('\n');
 }

@@ -1,10 +1,11 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { parsePositiveInt } from '../options.js';
+import { parseDays, parsePositiveInt, parseRedactRules, splitList } from '../options.js';
 import { printTable } from '../query/output.js';
 import { printJson } from '../query/query-client.js';
 import { fail } from '../server-client.js';
+import { isoMinute } from '../terminal/format.js';
 import type { ProjectJson } from './access-target.js';
-import { iso, onTarget, type TargetOptions, withTargetOptions } from './target-options.js';
+import { onTarget, type TargetOptions, withTargetOptions } from './target-options.js';
 
 interface SettingOptions {
   retention?: number;
@@ -16,25 +17,13 @@ interface SettingOptions {
   redactKey?: string[];
 }
 
-function parseDays(value: string): number {
-  const m = /^(\d+)d?$/.exec(value.trim());
-  if (!m || Number(m[1]) < 1) throw new InvalidArgumentError('must be a number of days such as 30d.');
-  return Number(m[1]);
-}
-
 function parsePattern(value: string, previous: { name: string; regex: string }[] = []): { name: string; regex: string }[] {
   const eq = value.indexOf('=');
   if (eq < 1) throw new InvalidArgumentError('must be NAME=REGEX, such as order-id=ORD-[0-9]{8}.');
   return [...previous, { name: value.slice(0, eq), regex: value.slice(eq + 1) }];
 }
 
-const collect = (value: string, previous: string[] = []) => [
-  ...previous,
-  ...value
-    .split(',')
-    .map((v) => v.trim())
-    .filter(Boolean),
-];
+const collect = (value: string, previous: string[] = []) => [...previous, ...splitList(value)];
 
 function withSettingOptions(command: Command): Command {
   return command
@@ -43,7 +32,9 @@ function withSettingOptions(command: Command): Command {
     .addOption(new Option('--spans-per-day <n>', 'spans a UTC day it may send').argParser(parsePositiveInt))
     .addOption(new Option('--spans-per-month <n>', 'spans a calendar month it may send').argParser(parsePositiveInt))
     .addOption(
-      new Option('--redact <rules>', 'built-in redaction rules: email, api-key, card-number, phone (comma-separated)').argParser(collect),
+      new Option('--redact <rules>', 'built-in redaction rules: email, api-key, card-number, phone (comma-separated)').argParser(
+        parseRedactRules,
+      ),
     )
     .addOption(new Option('--redact-pattern <name=regex>', 'your own redaction rule (repeatable)').argParser(parsePattern))
     .addOption(
@@ -101,9 +92,9 @@ export function projectsCommand(): Command {
       printTable(
         list,
         () => [
-          { header: 'PROJECT', align: 'left', drop: 9, cell: (p: ProjectJson) => p.name },
-          { header: 'CREATED', align: 'left', drop: 2, cell: (p: ProjectJson) => iso(p.created_at) },
-          { header: 'SETTINGS', align: 'left', drop: 5, cell: describeSettings },
+          { header: 'PROJECT', align: 'left', drop: 0, cell: (p: ProjectJson) => p.name },
+          { header: 'CREATED', align: 'left', drop: 2, cell: (p: ProjectJson) => isoMinute(p.created_at) },
+          { header: 'SETTINGS', align: 'left', drop: 1, shrinkTo: 30, cell: describeSettings },
         ],
         'No projects yet. Make one with: sightline projects create NAME',
       );
@@ -116,9 +107,10 @@ function describeSettings(p: ProjectJson): string {
   const s = p.settings;
   const parts: string[] = [];
   if (s.retention_days !== null) parts.push(`retention ${s.retention_days}d`);
-  if (s.spans_per_second !== null) parts.push(`${s.spans_per_second} spans/s`);
-  if (s.spans_per_day !== null) parts.push(`${s.spans_per_day} spans/day`);
-  if (s.spans_per_month !== null) parts.push(`${s.spans_per_month} spans/month`);
+  const n = (v: number) => v.toLocaleString('en-US');
+  if (s.spans_per_second !== null) parts.push(`${n(s.spans_per_second)} spans/s`);
+  if (s.spans_per_day !== null) parts.push(`${n(s.spans_per_day)} spans/day`);
+  if (s.spans_per_month !== null) parts.push(`${n(s.spans_per_month)} spans/month`);
   const r = s.redaction;
   if (r) {
     const rules = [...r.builtins, ...r.patterns.map((x) => x.name), ...r.attribute_keys.map((k) => `key ${k}`)];

@@ -1,6 +1,6 @@
 import { type Command, Option } from 'commander';
 import { apiKeyOption, fail, serverUrlOption } from '../server-client.js';
-import { type AccessTarget, databaseTarget, serverTarget } from './access-target.js';
+import { type AccessTarget, serverTarget } from './access-target.js';
 
 export interface TargetOptions {
   db?: string;
@@ -20,8 +20,10 @@ export function withTargetOptions(command: Command): Command {
 /** Runs `work` against the target the options name; prints one line and exits 1 when it fails. */
 export async function onTarget<T>(opts: TargetOptions, work: (target: AccessTarget) => Promise<T>): Promise<T> {
   let target: AccessTarget;
+  // The database's code is loaded only for --db: the other commands start without it.
+  const open = opts.db ? (await import('./database-target.js')).databaseTarget : null;
   try {
-    target = opts.db ? databaseTarget(opts.db) : serverTarget(opts.url);
+    target = open && opts.db ? open(opts.db) : serverTarget(opts.url);
   } catch (err) {
     return fail(`cannot open ${opts.db}: ${(err as Error).message}`);
   }
@@ -33,5 +35,3 @@ export async function onTarget<T>(opts: TargetOptions, work: (target: AccessTarg
     target.close();
   }
 }
-
-export const iso = (text: string | null) => (text === null ? '—' : text.replace('T', ' ').replace(/\.\d+Z$/, 'Z'));

@@ -59,3 +59,8 @@ export function visibleWidth(text: string): number {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI escapes are what is stripped.
   return Array.from(text.replace(/\x1b\[[0-9;]*m/g, '')).length;
 }
+
+/** An ISO-8601 time to the second, as `2026-12-05 06:23:30Z`; unknown (null) as {@link UNKNOWN}. */
+export function isoMinute(text: string | null): string {
+  return text === null ? UNKNOWN : text.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+}

@@ -1,3 +1,4 @@
+import { BUILTIN_REDACTION_RULES } from '@sightline/storage';
 import { errorResponse, json, jsonBody, query } from './openapi-parts.js';
 
 const str = { type: 'string' };
@@ -7,7 +8,7 @@ const nullableInt = { type: ['integer', 'null'], minimum: 1 };
 const redaction = {
   type: ['object', 'null'],
   properties: {
-    builtins: { type: 'array', items: { enum: ['email', 'api-key', 'card-number', 'phone'] } },
+    builtins: { type: 'array', items: { enum: [...BUILTIN_REDACTION_RULES] } },
     patterns: { type: 'array', items: { type: 'object', required: ['name', 'regex'], properties: { name: str, regex: str } } },
     attribute_keys: { type: 'array', items: str },
   },

@@ -10,7 +10,7 @@ import type { Authenticator } from './authenticator.js';
 import { SESSION_COOKIE, sessionToken } from './credentials.js';
 import { KeyAdmin } from './key-admin.js';
 import { actorOf } from './principal.js';
-import { keyJson, parseProjectSettings, projectJson } from './project-json.js';
+import { createdKeyJson, keyJson, parseProjectSettings, projectJson } from './project-json.js';
 import type { RequestScopes } from './request-scope.js';
 import { SESSION_TTL_MS, type UiSessions } from './ui-sessions.js';
 
@@ -123,7 +123,7 @@ export function addAccessRoutes(router: Router, deps: AccessRouteDeps): void {
     if (role === 'project' && project === null)
       throw new HttpError(400, 'invalid_argument', 'field "project" is required: the project the key reads and writes');
     const made = await admin(deps, req).createKey(project, field.string(body, 'name') ?? null);
-    sendJson(res, 201, { ...keyJson(made.stored), key: made.key, project_created: made.projectCreated }, { 'Cache-Control': 'no-store' });
+    sendJson(res, 201, createdKeyJson(made), { 'Cache-Control': 'no-store' });
   });
 
   router.add('DELETE', '/api/keys/{id}', async ({ req, res, params }) => {

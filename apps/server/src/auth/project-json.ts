@@ -2,6 +2,7 @@ import type { ProjectInfo, ProjectSettings, RedactionSettings, StoredKey } from 
 import { field } from '../api/json-body.js';
 import { badRequest } from '../http/http-error.js';
 import { BUILTIN_RULE_NAMES } from '../redaction/redaction-rules.js';
+import type { CreatedKey } from './key-admin.js';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -15,6 +16,11 @@ export function keyJson(k: StoredKey, lastUsedAtMs: number | null = k.lastUsedAt
     last_used_at: iso(lastUsedAtMs),
     revoked_at: iso(k.revokedAtMs),
   };
+}
+
+/** A key just made, as its maker sees it: the only time `key` is shown. */
+export function createdKeyJson(made: CreatedKey) {
+  return { ...keyJson(made.stored), key: made.key, project_created: made.projectCreated };
 }
 
 export function projectJson(p: ProjectInfo) {

@@ -25,7 +25,7 @@ export function redactorOf(r: RedactionSettings | null | undefined): Redactor | 
   if (!r) return null;
   const rules: TextRule[] = [];
   for (const name of r.builtins) {
-    const rule = BUILTIN_RULES[name];
+    const rule = BUILTIN_RULES[name as keyof typeof BUILTIN_RULES];
     if (rule) rules.push(rule);
   }
   for (const p of r.patterns) rules.push(customRule(p.name, p.regex));

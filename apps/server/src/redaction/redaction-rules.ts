@@ -1,3 +1,5 @@
+import { BUILTIN_REDACTION_RULES } from '@sightline/storage';
+
 /**
  * What redaction finds in text. Each rule is a regular expression (global) and, for card
  * numbers, a check that what matched really is one (Luhn), so order ids are left alone.
@@ -25,7 +27,7 @@ export function luhn(text: string): boolean {
 }
 
 /** The built-in rules, by the names projects and `--redact` use. */
-export const BUILTIN_RULES: Readonly<Record<string, TextRule>> = {
+export const BUILTIN_RULES: Readonly<Record<(typeof BUILTIN_REDACTION_RULES)[number], TextRule>> = {
   // Anchored where a local part can start (the lookbehind): without it a long run of
   // local-part characters is retried from every position, in time quadratic in its length.
   email: {
@@ -48,7 +50,7 @@ export const BUILTIN_RULES: Readonly<Record<string, TextRule>> = {
   },
 };
 
-export const BUILTIN_RULE_NAMES = Object.keys(BUILTIN_RULES);
+export const BUILTIN_RULE_NAMES: readonly string[] = BUILTIN_REDACTION_RULES;
 
 /** A rule of your own: `name` (what `[REDACTED:<name>]` says) and a JavaScript regular expression. */
 export function customRule(name: string, regex: string): TextRule {

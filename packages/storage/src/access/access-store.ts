@@ -17,9 +17,12 @@ export interface ProjectSettings {
   readonly redaction?: RedactionSettings | null;
 }
 
+/** The built-in redaction rules, by the names projects, `--redact` and the API use. */
+export const BUILTIN_REDACTION_RULES = ['email', 'api-key', 'card-number', 'phone'] as const;
+
 /** Redaction rules of a project. */
 export interface RedactionSettings {
-  /** Built-in rules by name: `email`, `api-key`, `card-number`, `phone`. */
+  /** Built-in rules by name (see {@link BUILTIN_REDACTION_RULES}). */
   readonly builtins: readonly string[];
   /** Your own rules: a name and a regular expression (JavaScript syntax, matched case-sensitively). */
   readonly patterns: readonly { readonly name: string; readonly regex: string }[];
