@@ -26,21 +26,18 @@ export function queryString(params: Params = {}): string {
   return text ? `?${text}` : '';
 }
 
+/** The {@link ApiError} of an answer other than 2xx: its `{"error": …}`, or its status line. */
+export async function apiErrorOf(res: Response): Promise<ApiError> {
+  const body = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
+  return new ApiError(res.status, body?.error?.code ?? 'http_error', body?.error?.message ?? `${res.status} ${res.statusText}`);
+}
+
 /** GETs a JSON API path; throws {@link ApiError} for an error answer. */
 export async function getJson<T>(path: string, params?: Params, signal?: AbortSignal): Promise<T> {
   const res = await fetch(path + queryString(params), { signal, headers: { Accept: 'application/json', ...projectHeaders() } });
   if (!res.ok) {
     if (res.status === 401 && path !== '/api/session') noteUnauthenticated();
-    let code = 'http_error';
-    let message = `${res.status} ${res.statusText}`;
-    try {
-      const body = (await res.json()) as { error?: { code?: string; message?: string } };
-      code = body.error?.code ?? code;
-      message = body.error?.message ?? message;
-    } catch {
-      // Not JSON: keep the status line.
-    }
-    throw new ApiError(res.status, code, message);
+    throw await apiErrorOf(res);
   }
   return (await res.json()) as T;
 }

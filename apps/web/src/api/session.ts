@@ -1,7 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
-import { ApiError, getJson } from './client';
-import { UNAUTHENTICATED } from './project-choice';
+import { apiErrorOf, getJson } from './client';
+import { chooseProject, chosenProject, UNAUTHENTICATED } from './project-choice';
 
 /** What `GET /api/session` says of this browser. */
 export interface SessionInfo {
@@ -17,7 +17,16 @@ export function useSession() {
   const client = useQueryClient();
   const session = useQuery({
     queryKey: ['session'],
-    queryFn: ({ signal }) => getJson<SessionInfo>('/api/session', undefined, signal),
+    queryFn: async ({ signal }) => {
+      const info = await getJson<SessionInfo>('/api/session', undefined, signal);
+      // A project's key reads its own project only: forget a choice an admin made in this
+      // browser, and read again what was asked with it.
+      if (info.role === 'project' && chosenProject() !== null) {
+        chooseProject(null);
+        void client.resetQueries({ predicate: (q) => q.queryKey[0] !== 'session' });
+      }
+      return info;
+    },
     staleTime: 60_000,
   });
   useEffect(() => {
@@ -34,10 +43,7 @@ async function send(method: 'POST' | 'DELETE', body?: unknown): Promise<void> {
     headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  if (!res.ok) {
-    const answer = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
-    throw new ApiError(res.status, answer?.error?.code ?? 'http_error', answer?.error?.message ?? `${res.status} ${res.statusText}`);
-  }
+  if (!res.ok) throw await apiErrorOf(res);
 }
 
 export const logIn = (apiKey: string) => send('POST', { api_key: apiKey });

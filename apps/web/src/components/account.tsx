@@ -1,7 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
 import { getJson } from '../api/client';
-import { chooseProject, chosenProject } from '../api/project-choice';
+import { chooseProject, useChosenProject } from '../api/project-choice';
 import { logOut, type SessionInfo } from '../api/session';
 
 interface ProjectList {
@@ -21,14 +20,13 @@ export function Account({ session }: { session: SessionInfo }) {
     enabled: mayChoose,
     staleTime: 60_000,
   });
-  const [chosen, setChosen] = useState(chosenProject);
+  const chosen = useChosenProject();
   const current = session.role === 'project' ? session.project : (chosen ?? 'default');
   const names = projects.data?.data.map((p) => p.name) ?? [];
   if (current && !names.includes(current)) names.push(current);
 
   const switchTo = (name: string) => {
     chooseProject(name === 'default' ? null : name);
-    setChosen(name === 'default' ? null : name);
     // Every list, trace and figure on screen belongs to the old project.
     void client.resetQueries({ predicate: (q) => q.queryKey[0] !== 'session' && q.queryKey[0] !== 'projects' });
   };
@@ -36,7 +34,6 @@ export function Account({ session }: { session: SessionInfo }) {
   const signOut = async () => {
     await logOut().catch(() => undefined);
     chooseProject(null);
-    setChosen(null);
     await client.resetQueries();
   };
 
@@ -45,7 +42,7 @@ export function Account({ session }: { session: SessionInfo }) {
       {mayChoose && names.length > 1 ? (
         <label className="project-pick">
           <span>Project</span>
-          <select value={current ?? 'default'} onChange={(e) => switchTo(e.target.value)} aria-label="Project">
+          <select className="select" value={current ?? 'default'} onChange={(e) => switchTo(e.target.value)} aria-label="Project">
             {names.sort().map((n) => (
               <option key={n} value={n}>
                 {n}

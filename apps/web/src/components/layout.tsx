@@ -1,6 +1,4 @@
 import { Link, Outlet } from '@tanstack/react-router';
-import { useEffect } from 'react';
-import { chooseProject } from '../api/project-choice';
 import { useSession } from '../api/session';
 import { Account } from './account';
 import { LogoMark } from './icons';
@@ -18,10 +16,6 @@ const NAV = [
 export function Layout() {
   const session = useSession();
   const info = session.data;
-  useEffect(() => {
-    // A project's key reads its own project only: forget a choice an admin made in this browser.
-    if (info?.role === 'project') chooseProject(null);
-  }, [info?.role]);
   if (info?.auth_required && !info.authenticated)
     return (
       <div className="app">

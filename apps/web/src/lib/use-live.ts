@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { type Params, queryString } from '../api/client';
-import { chosenProject } from '../api/project-choice';
+import { useChosenProject } from '../api/project-choice';
 
 export type LiveStatus = 'off' | 'connecting' | 'live' | 'retrying';
 
@@ -21,7 +21,7 @@ export function useLive<T>(
   const reset = useRef(onReset);
   handler.current = onEvent;
   reset.current = onReset;
-  const project = chosenProject();
+  const project = useChosenProject();
   const query = queryString(project ? { ...params, project } : params);
   useEffect(() => {
     if (!enabled) {
