@@ -12,11 +12,6 @@ import { nextTurn, SPANS_PER_STEP } from './in-steps.js';
 import type { IngestObserver } from './ingest-observer.js';
 import { BackpressureError, type IngestQueue, isTemporary, QueueClosedError } from './ingest-queue.js';
 
-/**
- * The entry point every receiver shares: which project a request writes to, reading the LLM
- * calls of its spans (unless turned off), and committing it all, with failures turned into
- * the answer a client should get (retry later, or not).
- */
 export interface IngestOptions {
   /** Request bytes held at once by every receiver (see {@link BodyBudget}). */
   readonly bodies?: BodyBudget;
@@ -30,6 +25,11 @@ export interface IngestOptions {
   readonly limits?: IngestLimits | null;
 }
 
+/**
+ * The entry point every receiver shares: which project a request writes to, its limits and
+ * redaction, reading the LLM calls of its spans (unless turned off), and committing it all,
+ * with failures turned into the answer a client should get (retry later, or not).
+ */
 export class Ingest {
   readonly bodies: BodyBudget;
   readonly scopes: RequestScopes;
@@ -68,7 +68,8 @@ export class Ingest {
       if (refused) return refused;
     }
     // Redacted before anything reads them: the calls, the search index and the raw span alike.
-    const spans = policy?.redactor ? given.map((s) => policy.redactor?.span(s) ?? s) : given;
+    const redactor = policy?.redactor;
+    const spans = redactor ? given.map((s) => redactor.span(s)) : given;
     const failure = await this.acceptRedacted(project, spans, expiresAtUnixNano);
     // Not stored: the client is told to send them again, so they must not count twice.
     if (failure && policy && this.limits && given.length > 0 && failure.status === 503) this.limits.refund(project, given.length);

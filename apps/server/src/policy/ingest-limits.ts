@@ -49,69 +49,41 @@ export class IngestLimits {
    * Admits `spans` spans of `project` under `policy`, counting them; or the refusal. Projects
    * without a limit are counted and never refused.
    */
-  admit(project: string, spans: number, policy: ProjectPolicy): Promise<HttpError | null> {
-    return this.admitCounted(project, spans, policy, true);
-  }
-
-  private async admitCounted(project: string, spans: number, policy: ProjectPolicy, count: boolean): Promise<HttpError | null> {
+  async admit(project: string, spans: number, policy: ProjectPolicy): Promise<HttpError | null> {
     const at = this.now();
     const counts = await this.countsOf(project, at);
-    if (policy.spansPerDay !== null && counts.today + spans > policy.spansPerDay)
-      return quotaRefusal(project, `${policy.spansPerDay.toLocaleString('en-US')} spans a day`, counts.today, secondsUntil(at, 'day'));
-    if (policy.spansPerMonth !== null && counts.thisMonth + spans > policy.spansPerMonth)
-      return quotaRefusal(
-        project,
-        `${policy.spansPerMonth.toLocaleString('en-US')} spans a month`,
-        counts.thisMonth,
-        secondsUntil(at, 'month'),
-      );
+    const refused = quotaRefusal(project, policy, counts, spans, at);
+    if (refused) return refused;
     if (policy.spansPerSecond !== null) {
-      const wait = count ? this.take(project, spans, policy.spansPerSecond, at) : this.waitFor(project, policy.spansPerSecond, at);
-      if (wait > 0)
-        return new HttpError(
-          429,
-          'resource_exhausted',
-          `project "${project}" may send ${policy.spansPerSecond.toLocaleString('en-US')} spans a second; retry after ${wait} s`,
-          { 'Retry-After': String(wait) },
-        );
+      const b = this.bucketOf(project, policy.spansPerSecond, at);
+      // Taken whenever the bucket holds anything, perhaps leaving it in debt that later requests
+      // wait out: the rate holds on average, and `refusalNow` can tell before a body is read.
+      if (b.tokens <= 0) return rateRefusal(project, policy.spansPerSecond, b.tokens);
+      b.tokens -= spans;
     }
-    if (!count) return null;
     counts.today += spans;
     counts.thisMonth += spans;
     counts.unsaved.set(counts.day, (counts.unsaved.get(counts.day) ?? 0) + spans);
     return null;
   }
 
-  /** The refusal for a project with nothing left (an empty bucket, a used-up quota), without counting anything; else null. */
+  /** The refusal for a project with nothing left (an empty bucket, a used-up quota), counting nothing; else null. */
   async refusalNow(project: string, policy: ProjectPolicy): Promise<HttpError | null> {
     if (policy.spansPerSecond === null && policy.spansPerDay === null && policy.spansPerMonth === null) return null;
-    return this.admitCounted(project, 1, policy, false);
+    const at = this.now();
+    const refused = quotaRefusal(project, policy, await this.countsOf(project, at), 1, at);
+    if (refused || policy.spansPerSecond === null) return refused;
+    const b = this.bucketOf(project, policy.spansPerSecond, at);
+    return b.tokens <= 0 ? rateRefusal(project, policy.spansPerSecond, b.tokens) : null;
   }
 
-  /**
-   * Takes `n` tokens at `rate` a second: 0 when taken, else whole seconds to wait. A request is
-   * taken whenever the bucket holds anything, and may leave it in debt that later requests wait
-   * out: the rate holds on average, and whether a request will be refused is known before its
-   * body is read (see `refusalNow`).
-   */
-  private take(project: string, n: number, rate: number, at: number): number {
+  /** The project's bucket, filled for the time since it was last looked at (two seconds' worth at most). */
+  private bucketOf(project: string, rate: number, at: number): Bucket {
     const b = this.buckets.get(project) ?? { tokens: rate * 2, at };
     b.tokens = Math.min(rate * 2, b.tokens + ((at - b.at) / 1000) * rate);
     b.at = at;
     this.buckets.set(project, b);
-    if (b.tokens > 0) {
-      b.tokens -= n;
-      return 0;
-    }
-    return Math.max(1, Math.ceil(-b.tokens / rate));
-  }
-
-  /** Whole seconds until the bucket holds anything again; 0 when it does. */
-  private waitFor(project: string, rate: number, at: number): number {
-    const b = this.buckets.get(project);
-    if (!b) return 0;
-    const tokens = Math.min(rate * 2, b.tokens + ((at - b.at) / 1000) * rate);
-    return tokens > 0 ? 0 : Math.max(1, Math.ceil(-tokens / rate));
+    return b;
   }
 
   /** Gives back spans counted by `admit` that were not stored after all (the client will send them again). */
@@ -129,9 +101,14 @@ export class IngestLimits {
     return { today: c.today, thisMonth: c.thisMonth };
   }
 
-  /** The project's days between two `YYYY-MM-DD` (inclusive), as saved. */
-  history(project: string, fromDay: string, toDay: string): Promise<UsageDay[]> {
-    return this.access.readUsage(project, fromDay, toDay);
+  /** The project's days between two `YYYY-MM-DD` (inclusive): as saved, with what is counted and not saved yet. */
+  async history(project: string, fromDay: string, toDay: string): Promise<UsageDay[]> {
+    const saved = await this.access.readUsage(project, fromDay, toDay);
+    const unsaved = this.counts.get(project)?.unsaved;
+    if (!unsaved?.size) return saved;
+    const byDay = new Map(saved.map((d) => [d.day, d.spans]));
+    for (const [day, spans] of unsaved) if (day >= fromDay && day <= toDay) byDay.set(day, (byDay.get(day) ?? 0) + spans);
+    return [...byDay].sort(([a], [b]) => (a < b ? -1 : 1)).map(([day, spans]) => ({ project, day, spans }));
   }
 
   private async countsOf(project: string, at: number): Promise<Counts> {
@@ -190,7 +167,32 @@ export class IngestLimits {
   }
 }
 
-function quotaRefusal(project: string, limit: string, used: number, retryAfter: number): HttpError {
+/** The refusal of `spans` more spans when they would pass a day's or a month's quota; else null. */
+function quotaRefusal(project: string, policy: ProjectPolicy, counts: Counts, spans: number, at: number): HttpError | null {
+  if (policy.spansPerDay !== null && counts.today + spans > policy.spansPerDay)
+    return quotaExhausted(project, `${policy.spansPerDay.toLocaleString('en-US')} spans a day`, counts.today, secondsUntil(at, 'day'));
+  if (policy.spansPerMonth !== null && counts.thisMonth + spans > policy.spansPerMonth)
+    return quotaExhausted(
+      project,
+      `${policy.spansPerMonth.toLocaleString('en-US')} spans a month`,
+      counts.thisMonth,
+      secondsUntil(at, 'month'),
+    );
+  return null;
+}
+
+/** Told to wait until a bucket holding `tokens` (none, or in debt) holds one again. */
+function rateRefusal(project: string, rate: number, tokens: number): HttpError {
+  const wait = Math.max(1, Math.ceil(-tokens / rate));
+  return new HttpError(
+    429,
+    'resource_exhausted',
+    `project "${project}" may send ${rate.toLocaleString('en-US')} spans a second; retry after ${wait} s`,
+    { 'Retry-After': String(wait) },
+  );
+}
+
+function quotaExhausted(project: string, limit: string, used: number, retryAfter: number): HttpError {
   return new HttpError(
     429,
     'resource_exhausted',

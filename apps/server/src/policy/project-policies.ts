@@ -80,9 +80,4 @@ export class ProjectPolicies {
   forget(project: string): void {
     this.cache.delete(project);
   }
-
-  /** Every project whose policy is known. */
-  known(): string[] {
-    return [...this.cache.keys()];
-  }
 }

@@ -14,8 +14,6 @@ export function addUsageRoutes(router: Router, ingest: Ingest): void {
     const project = ingest.projectOf(req);
     const policy = ingest.policies ? await ingest.policies.of(project) : null;
     const now = Date.now();
-    // What is counted in memory is newer than what the store has; write it down first.
-    await ingest.limits?.flush();
     const used = ingest.limits ? await ingest.limits.usage(project) : { today: 0, thisMonth: 0 };
     const days = ingest.limits ? await ingest.limits.history(project, dayOf(now - 30 * 86_400_000), dayOf(now)) : [];
     sendJson(res, 200, {

@@ -49,12 +49,23 @@ export class Redactor {
     return out;
   }
 
+  /**
+   * The spans of one request share their resource and scope objects, and the store groups them
+   * by that identity: each is redacted once, and its spans go on sharing the redacted copy.
+   */
+  private readonly resources = new WeakMap<Resource, Resource>();
+  private readonly scopes = new WeakMap<InstrumentationScope, InstrumentationScope>();
+
   private resource(r: Resource): Resource {
-    return { ...r, attributes: this.attributes(r.attributes) };
+    let out = this.resources.get(r);
+    if (!out) this.resources.set(r, (out = { ...r, attributes: this.attributes(r.attributes) }));
+    return out;
   }
 
   private scope(s: InstrumentationScope): InstrumentationScope {
-    return { ...s, attributes: this.attributes(s.attributes) };
+    let out = this.scopes.get(s);
+    if (!out) this.scopes.set(s, (out = { ...s, attributes: this.attributes(s.attributes) }));
+    return out;
   }
 
   span(s: Span): Span {
