@@ -67,38 +67,43 @@ export function apiRouter(deps: RouteDeps): Router {
   const { storage, ingest } = deps;
   // Still 200 when the store is damaged: this is a liveness probe, and restarting the process
   // would not mend the file; "degraded" and storage_problem say what an operator must do.
-  router.add('GET', '/healthz', ({ res }) => {
-    const s = ingest.queue.stats;
-    const health = storage.health?.();
-    const damage = health?.damage ?? null;
-    const refused = health?.writeProblem ?? null;
-    const problem =
-      damage !== null
-        ? damageAdvice(damage)
-        : refused !== null
-          ? `the store refuses writes (${refused}); make the database file and its folder writable by this process`
-          : null;
-    sendJson(res, 200, {
-      status: problem === null ? 'ok' : 'degraded',
-      version: VERSION,
-      storage: storage.kind,
-      storage_problem: problem,
-      ingest: {
-        pending_spans: s.pendingSpans,
-        committed_spans: s.committedSpans,
-        committed_logs: s.committedLogs,
-        duplicate_spans: s.duplicateSpans,
-        refused_requests: s.refusedRequests,
-        failed_requests: s.failedRequests,
-        split_batches: s.splitBatches,
-        writer_restarts: health?.writerRestarts ?? 0,
-        body_bytes_in_flight: ingest.bodies.usedBytes,
-        refused_busy: ingest.bodies.refused,
-      },
-      memory: { rss_bytes: process.memoryUsage.rss(), heap_used_bytes: process.memoryUsage().heapUsed },
-    });
-  });
-  router.add('GET', '/api/openapi.json', ({ res }) => sendJson(res, 200, openApiDocument));
+  router.add(
+    'GET',
+    '/healthz',
+    ({ res }) => {
+      const s = ingest.queue.stats;
+      const health = storage.health?.();
+      const damage = health?.damage ?? null;
+      const refused = health?.writeProblem ?? null;
+      const problem =
+        damage !== null
+          ? damageAdvice(damage)
+          : refused !== null
+            ? `the store refuses writes (${refused}); make the database file and its folder writable by this process`
+            : null;
+      sendJson(res, 200, {
+        status: problem === null ? 'ok' : 'degraded',
+        version: VERSION,
+        storage: storage.kind,
+        storage_problem: problem,
+        ingest: {
+          pending_spans: s.pendingSpans,
+          committed_spans: s.committedSpans,
+          committed_logs: s.committedLogs,
+          duplicate_spans: s.duplicateSpans,
+          refused_requests: s.refusedRequests,
+          failed_requests: s.failedRequests,
+          split_batches: s.splitBatches,
+          writer_restarts: health?.writerRestarts ?? 0,
+          body_bytes_in_flight: ingest.bodies.usedBytes,
+          refused_busy: ingest.bodies.refused,
+        },
+        memory: { rss_bytes: process.memoryUsage.rss(), heap_used_bytes: process.memoryUsage().heapUsed },
+      });
+    },
+    'public',
+  );
+  router.add('GET', '/api/openapi.json', ({ res }) => sendJson(res, 200, openApiDocument), 'public');
   addOtlpRoutes(router, ingest, deps.maxBodyBytes);
   // Queries a store cannot answer exactly are refused, whichever store it is.
   const { reader, calls } = checkedReaders(storage.reader, storage.calls);

@@ -184,12 +184,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   const keys = authGuard(access);
   // Both HTTP ports: the browser defences first, then who the request is.
-  const requestGuard: RequestGuard = (req, res, url) => guard(req, res, url.pathname) ?? keys(req, res, url);
+  const requestGuard: RequestGuard = (req, res, url, need) => guard(req, res, url.pathname) ?? keys(req, res, url, need);
   const httpServer = (router: Router, listener: Listener) =>
     createLimitedServer(routeHandler(router, logger, requestGuard), limits, (message) => logger.warn(`${listener} listener: ${message}`));
 
   const servers: Server[] = [];
   let grpcServer: grpc.Server | null = null;
+  /** Writes down what is counted in memory: when keys were last used, spans sent per project. */
+  const saveCounts = () =>
+    Promise.all([
+      auth.flush().catch((err) => logger.error('noting when keys were last used failed', err)),
+      spanLimits.flush().catch((err) => logger.error('saving span counts failed', err)),
+    ]);
   const shutdown = async () => {
     clearInterval(sweeper);
     // Event streams never end on their own: end them, or closing the listeners would wait on them.
@@ -198,8 +204,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (grpcServer) await closeGrpcServer(grpcServer);
     await openSpans.flushStale(true);
     await queue.drain();
-    await auth.flush().catch((err) => logger.error('noting when keys were last used failed', err));
-    await spanLimits.flush().catch((err) => logger.error('saving span counts failed', err));
+    await saveCounts();
     await storage.close();
   };
   let sweeper: NodeJS.Timeout | undefined;
@@ -218,9 +223,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     sweeper = setInterval(() => {
       storage.purger?.deleteExpired(msToNanos(Date.now())).catch((err: unknown) => logger.error('deleting expired data failed', err));
       openSpans.flushStale().catch((err) => logger.error('storing unfinished spans failed', err));
-      auth.flush().catch((err) => logger.error('noting when keys were last used failed', err));
+      void saveCounts();
       retention.run().catch((err) => logger.error('deleting data past its retention failed', err));
-      spanLimits.flush().catch((err) => logger.error('saving span counts failed', err));
     }, options.sweepIntervalMs ?? 60_000);
     sweeper.unref();
     const ports = { api: portOf(apiServer), grpc: grpcBound.port, otlpHttp: portOf(otlpServer) };

@@ -1,6 +1,6 @@
 import { PriceFileError } from '@sightline/core';
 import type { Storage } from '@sightline/storage';
-import { actorOf } from '../auth/principal.js';
+import { KeyAdmin } from '../auth/key-admin.js';
 import type { RequestScopes } from '../auth/request-scope.js';
 import { badRequest, HttpError } from '../http/http-error.js';
 import { sendJson } from '../http/respond.js';
@@ -15,42 +15,43 @@ import { QueryParams } from './query-params.js';
  */
 export function addAdminRoutes(router: Router, storage: Storage, pricing: Pricing, logger: Logger, scopes: RequestScopes): void {
   let running: Promise<unknown> | null = null;
-  router.add('POST', '/api/admin/recompute-costs', async ({ req, res, url }) => {
-    new QueryParams(url.searchParams).check();
-    req.resume();
-    const repricer = storage.repricer;
-    if (!repricer) throw new HttpError(501, 'unavailable', `this store (${storage.kind}) cannot reprice stored calls`);
-    if (running) throw new HttpError(409, 'conflict', 'costs are already being recomputed; try again when that finishes');
-    const started = performance.now();
-    const work = (async () => {
+  router.add(
+    'POST',
+    '/api/admin/recompute-costs',
+    async ({ req, res, url }) => {
+      new QueryParams(url.searchParams).check();
+      req.resume();
+      const repricer = storage.repricer;
+      if (!repricer) throw new HttpError(501, 'unavailable', `this store (${storage.kind}) cannot reprice stored calls`);
+      if (running) throw new HttpError(409, 'conflict', 'costs are already being recomputed; try again when that finishes');
+      const started = performance.now();
+      const work = (async () => {
+        try {
+          await pricing.reload();
+        } catch (err) {
+          if (err instanceof PriceFileError) throw badRequest(`${err.message} (the prices in force are unchanged)`);
+          throw err;
+        }
+        return repricer.repriceCalls((call) => pricing.pricer.price(call));
+      })();
+      running = work;
       try {
-        await pricing.reload();
-      } catch (err) {
-        if (err instanceof PriceFileError) throw badRequest(`${err.message} (the prices in force are unchanged)`);
-        throw err;
+        const result = await work;
+        logger.info(`recomputed costs: ${result.changed} of ${result.calls} calls changed`);
+        await KeyAdmin.forRequest(storage.access, scopes, req).audit('costs.recompute', null, null, {
+          calls: result.calls,
+          changed: result.changed,
+        });
+        sendJson(res, 200, {
+          calls: result.calls,
+          changed: result.changed,
+          duration_ms: Math.round(performance.now() - started),
+          prices: pricing.describe(),
+        });
+      } finally {
+        running = null;
       }
-      return repricer.repriceCalls((call) => pricing.pricer.price(call));
-    })();
-    running = work;
-    try {
-      const result = await work;
-      logger.info(`recomputed costs: ${result.changed} of ${result.calls} calls changed`);
-      await storage.access.appendAudit({
-        atMs: Date.now(),
-        actor: actorOf(scopes.of(req).principal),
-        action: 'costs.recompute',
-        project: null,
-        target: null,
-        detail: { calls: result.calls, changed: result.changed },
-      });
-      sendJson(res, 200, {
-        calls: result.calls,
-        changed: result.changed,
-        duration_ms: Math.round(performance.now() - started),
-        prices: pricing.describe(),
-      });
-    } finally {
-      running = null;
-    }
-  });
+    },
+    'admin',
+  );
 }

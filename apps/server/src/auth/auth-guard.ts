@@ -1,9 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import { HttpError } from '../http/http-error.js';
 import type { RequestGuard } from '../http/serve-routes.js';
-import { accessNeed } from './access-rules.js';
 import { projectNameProblem } from './api-key.js';
-import type { Authenticator, AuthVerdict } from './authenticator.js';
+import { type Authenticator, type AuthVerdict, refusalOf } from './authenticator.js';
 import { presentedKey, sessionToken } from './credentials.js';
 import { isAdmin, type Principal } from './principal.js';
 import { DEFAULT_PROJECT, type RequestScopes, type Scope } from './request-scope.js';
@@ -76,16 +75,11 @@ export function scopeFor(principal: Principal, chosen: string | null): Scope | H
  * are never refused here: the routes answer 404 for them, as for ids that do not exist.
  */
 export function authGuard(deps: AuthGuardDeps): RequestGuard {
-  return async (req, _res, url) => {
-    const need = accessNeed(req.method ?? 'GET', url.pathname);
+  return async (req, _res, url, need) => {
     // Public routes look at credentials themselves, if at all (`/api/session`): checked once.
     if (need === 'public') return null;
     const verdict = await verdictOf(req, deps);
-    if (!verdict.ok) {
-      return verdict.status === 429
-        ? new HttpError(429, 'resource_exhausted', verdict.message, { 'Retry-After': String(verdict.retryAfterSeconds ?? 60) })
-        : new HttpError(401, 'unauthenticated', verdict.message, { 'WWW-Authenticate': 'Bearer realm="sightline"' });
-    }
+    if (!verdict.ok) return refusalOf(verdict, 'Bearer realm="sightline"');
     const principal = verdict.principal;
     if (need === 'admin' && !isAdmin(principal))
       return new HttpError(403, 'forbidden', 'this needs an admin key; a project’s key reads and writes its own project only');

@@ -1,4 +1,5 @@
 import type { AccessStore, StoredKey } from '@sightline/storage';
+import { HttpError } from '../http/http-error.js';
 import { hashKey, keyIdOf, sameHash } from './api-key.js';
 import { FailureThrottle } from './failure-throttle.js';
 import type { Principal } from './principal.js';
@@ -14,6 +15,16 @@ export type AuthMode = 'required' | 'optional' | 'off';
 export type AuthVerdict =
   | { readonly ok: true; readonly principal: Principal }
   | { readonly ok: false; readonly status: 401 | 429; readonly message: string; readonly retryAfterSeconds?: number };
+
+/**
+ * The answer to a refused verdict: 429 with Retry-After for an address guessing keys, else 401
+ * (with `challenge`, the `WWW-Authenticate` header, where one is wanted).
+ */
+export function refusalOf(verdict: AuthVerdict & { ok: false }, challenge?: string): HttpError {
+  if (verdict.status === 429)
+    return new HttpError(429, 'resource_exhausted', verdict.message, { 'Retry-After': String(verdict.retryAfterSeconds ?? 60) });
+  return new HttpError(401, 'unauthenticated', verdict.message, challenge ? { 'WWW-Authenticate': challenge } : {});
+}
 
 /** Compared against when a key's id is unknown, so that answer takes as long as a wrong secret. */
 const NO_HASH = hashKey('no such key');

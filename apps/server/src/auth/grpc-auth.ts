@@ -1,7 +1,7 @@
 import type { Metadata } from '@grpc/grpc-js';
 import { HttpError } from '../http/http-error.js';
 import { PROJECT_HEADER, scopeFor, throttledAddress } from './auth-guard.js';
-import type { Authenticator } from './authenticator.js';
+import { type Authenticator, refusalOf } from './authenticator.js';
 import { presentedKey } from './credentials.js';
 
 /** The address of a gRPC peer (`127.0.0.1:5000`, `[::1]:5000`, `ipv4:…`), without the port. */
@@ -21,8 +21,7 @@ export function grpcProjectOf(auth: Authenticator): (metadata: Metadata, peer: s
   return async (metadata, peer) => {
     const header = metadata.get('authorization')[0];
     const verdict = await auth.authenticate(header === undefined ? null : presentedKey(String(header)), throttledAddress(addressOf(peer)));
-    if (!verdict.ok)
-      return new HttpError(verdict.status, verdict.status === 429 ? 'resource_exhausted' : 'unauthenticated', verdict.message);
+    if (!verdict.ok) return refusalOf(verdict);
     const chosen = metadata.get(PROJECT_HEADER)[0];
     const scope = scopeFor(verdict.principal, chosen === undefined || chosen === '' ? null : String(chosen));
     return scope instanceof HttpError ? scope : scope.project;

@@ -1,6 +1,9 @@
+import type { IncomingMessage } from 'node:http';
 import { type AccessStore, ProjectExistsError, type ProjectInfo, type ProjectSettings, type StoredKey } from '@sightline/storage';
 import { badRequest } from '../http/http-error.js';
 import { newApiKey, projectNameProblem } from './api-key.js';
+import { actorOf } from './principal.js';
+import type { RequestScopes } from './request-scope.js';
 
 /** A key just made: the only time the whole key is seen. */
 export interface CreatedKey {
@@ -15,6 +18,11 @@ export interface CreatedKey {
  * admin routes and `sightline keys|projects --db` both go through here.
  */
 export class KeyAdmin {
+  /** Acting as who `req` is (see `RequestScopes`): what routes audit their acts by. */
+  static forRequest(access: AccessStore, scopes: RequestScopes, req: IncomingMessage): KeyAdmin {
+    return new KeyAdmin(access, actorOf(scopes.of(req).principal));
+  }
+
   constructor(
     private readonly access: AccessStore,
     private readonly actor: string,

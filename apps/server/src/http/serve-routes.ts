@@ -5,16 +5,18 @@ import { damageAdvice } from '../storage-damage.js';
 import { HttpError } from './http-error.js';
 import { ClientGoneError } from './json-stream.js';
 import { sendError } from './respond.js';
-import type { Router } from './router.js';
+import type { AccessNeed, Router } from './router.js';
 
 /**
- * Checks a request before its route runs (see `browserGuard`, `authGuard`): a refusal,
- * `answered`, or null to go on. It may change `url` (taking out what it read).
+ * Checks a request before its route runs (see `browserGuard`, `authGuard`), knowing who its
+ * route admits (`project` for a path no route takes): a refusal, `answered`, or null to go on.
+ * It may change `url` (taking out what it read).
  */
 export type RequestGuard = (
   req: IncomingMessage,
   res: ServerResponse,
   url: URL,
+  need: AccessNeed,
 ) => HttpError | 'answered' | null | Promise<HttpError | 'answered' | null>;
 
 /** Dispatches a request to its route; turns thrown errors into `{"error": …}` answers. */
@@ -38,9 +40,10 @@ async function dispatch(
     sendError(res, 400, 'invalid_argument', 'malformed request URL');
     return;
   }
+  const match = router.match(req.method ?? 'GET', url.pathname);
   let verdict: HttpError | 'answered' | null;
   try {
-    verdict = guard ? await guard(req, res, url) : null;
+    verdict = guard ? await guard(req, res, url, match.kind === 'found' ? match.need : 'project') : null;
   } catch (err) {
     logger.error(`${req.method} ${url.pathname}: checking the request failed`, err);
     sendError(res, 503, 'unavailable', 'the request could not be checked; retry later', { 'Retry-After': '5' });
@@ -51,7 +54,6 @@ async function dispatch(
     sendError(res, verdict.status, verdict.code, verdict.message, verdict.headers);
     return;
   }
-  const match = router.match(req.method ?? 'GET', url.pathname);
   if (match.kind === 'none') {
     sendError(res, 404, 'not_found', `no route for ${req.method} ${url.pathname}`);
     return;

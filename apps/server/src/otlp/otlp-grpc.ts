@@ -51,7 +51,7 @@ export async function startGrpcReceiver(
   port: number,
   idleTimeoutMs: number,
   /** The project a call writes to, from its metadata (`authorization`, `x-sightline-project`), or why it may not. */
-  projectOf: (metadata: grpc.Metadata, peer: string) => Promise<string | HttpError> = async () => 'default',
+  projectOf: (metadata: grpc.Metadata, peer: string) => Promise<string | HttpError>,
 ): Promise<{ server: grpc.Server; port: number }> {
   // grpc-js prints its own errors (a failed bind, say) to stderr; ours say it better. Its
   // GRPC_VERBOSITY variable still turns them back on.
