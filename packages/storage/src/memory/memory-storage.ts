@@ -576,61 +576,47 @@ export class MemoryStorage implements Storage, TelemetryWriter, TraceReader, Cal
 
   async deleteExpired(nowUnixNano: bigint): Promise<number> {
     this.assertOpen();
-    let removed = 0;
-    for (const trace of [...this.traces.values()]) {
-      const entries = [...trace.entries];
-      if (entries.every((e) => e.expiresAt !== null && e.expiresAt <= nowUnixNano)) {
-        for (const e of entries) this.remove(e);
-        this.removeLogs(trace.project, trace.traceId);
-        removed += entries.length;
-      }
-    }
-    return removed;
+    const expired = [...this.traces.values()].filter((trace) =>
+      [...trace.entries].every((e) => e.expiresAt !== null && e.expiresAt <= nowUnixNano),
+    );
+    return this.removeTraces(expired);
   }
 
   async deleteTraces(project: string, traceIds: readonly string[]): Promise<number> {
     this.assertOpen();
-    let removed = 0;
+    const found: TraceEntry[] = [];
+    const orphans = new Set<string>();
     for (const id of traceIds) {
       const trace = this.traces.get(project + SEP + id);
-      if (!trace) continue;
-      removed += trace.entries.size;
-      for (const e of [...trace.entries]) this.remove(e);
-      this.removeLogs(project, id);
+      if (trace) found.push(trace);
+      else orphans.add(id);
     }
-    return removed;
+    // Records of a trace whose spans never arrived go too.
+    if (orphans.size) this.dropLogs((log) => log.project === project && log.traceId !== null && orphans.has(log.traceId));
+    return this.removeTraces(found);
   }
 
   async deleteOlderThan(cutoffs: readonly RetentionCutoff[], maxTraces: number): Promise<RetentionStep> {
     this.assertOpen();
     const before = new Map(cutoffs.map((c) => [c.project, c.beforeUnixNano]));
-    const old: TraceEntry[] = [];
-    for (const trace of this.traces.values()) {
-      const cutoff = before.get(trace.project);
-      if (cutoff === undefined) continue;
-      const start = extreme(
-        [...trace.entries].map((e) => e.span.startTimeUnixNano),
-        -1,
-      );
-      if (start < cutoff) old.push(trace);
-      if (old.length >= maxTraces) break;
-    }
-    let spans = 0;
-    for (const trace of old) spans += trace.entries.size;
-    for (const trace of old) await this.deleteTraces(trace.project, [trace.traceId]);
+    const old = [...this.traces.values()]
+      .map((trace) => ({ trace, start: this.summaryOf(trace).startTimeUnixNano }))
+      .filter(({ trace, start }) => {
+        const cutoff = before.get(trace.project);
+        return cutoff !== undefined && start < cutoff;
+      })
+      .sort((a, b) => cmpBig(a.start, b.start))
+      .slice(0, maxTraces)
+      .map(({ trace }) => trace);
+    const spans = this.removeTraces(old);
     const most = maxTraces * 10;
-    let logs = 0;
     let metricPoints = 0;
-    for (const { project, beforeUnixNano } of cutoffs) {
-      for (let i = 0; i < this.logs.length && logs < most; i++) {
-        const held = this.logs[i];
-        if (held && held.log.project === project && held.log.timeUnixNano < beforeUnixNano) {
-          this.logs[i] = undefined;
-          logs++;
-        }
-      }
+    const logs = this.dropLogs((log) => {
+      const cutoff = before.get(log.project);
+      return cutoff !== undefined && log.timeUnixNano < cutoff;
+    }, most);
+    for (const { project, beforeUnixNano } of cutoffs)
       metricPoints += this.otelMetrics.deleteBefore(project, beforeUnixNano, most - metricPoints);
-    }
     return { traces: old.length, spans, logs, metricPoints };
   }
 
@@ -638,12 +624,32 @@ export class MemoryStorage implements Storage, TelemetryWriter, TraceReader, Cal
     return [...new Set([...this.traces.values()].map((t) => t.project))].sort();
   }
 
-  /** Drops the project's log records of a trace. */
-  private removeLogs(project: string, traceId: string): void {
-    for (let i = 0; i < this.logs.length; i++) {
-      const held = this.logs[i];
-      if (held && held.log.project === project && held.log.traceId === traceId) this.logs[i] = undefined;
+  /** Removes whole traces and their log records; returns how many spans went. */
+  private removeTraces(traces: readonly TraceEntry[]): number {
+    if (traces.length === 0) return 0;
+    let spans = 0;
+    const keys = new Set<string>();
+    for (const trace of traces) {
+      keys.add(trace.project + SEP + trace.traceId);
+      spans += trace.entries.size;
+      for (const e of [...trace.entries]) this.remove(e);
     }
+    this.dropLogs((log) => log.traceId !== null && keys.has(log.project + SEP + log.traceId));
+    return spans;
+  }
+
+  /** Drops up to `most` log records that `match` accepts, in one pass, forgetting their fingerprints; returns how many. */
+  private dropLogs(match: (log: StoredLog) => boolean, most = Number.POSITIVE_INFINITY): number {
+    let dropped = 0;
+    for (let i = 0; i < this.logs.length && dropped < most; i++) {
+      const held = this.logs[i];
+      if (!held || !match(held.log)) continue;
+      this.logs[i] = undefined;
+      // Else the same record sent again would be taken for one already stored.
+      this.logFingerprints.delete(held.fingerprint);
+      dropped++;
+    }
+    return dropped;
   }
 
   async close(): Promise<void> {

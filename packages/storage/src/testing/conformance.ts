@@ -553,6 +553,15 @@ export function describeStorageConformance(backend: string, open: () => Promise<
         expect(await purger().dataProjects()).toEqual(expect.arrayContaining(['default', 'other']));
       });
 
+      it('takes a deleted trace’s log record again when it is sent again', async () => {
+        const span = buildSpan();
+        const record = logRecord(span, 'e', 'again');
+        await store.writer.write([{ project: 'default', spans: [span], logs: [record] }]);
+        expect(await purger().deleteTraces('default', [span.traceId])).toBe(1);
+        const again = await store.writer.write([{ project: 'default', spans: [span], logs: [record] }]);
+        expect(again).toMatchObject({ stored: 1, logsStored: 1 });
+      });
+
       it('deletes traces past each project’s cutoff, oldest first, a bounded step at a time', async () => {
         const at = (ms: number, project: string) => ({ project, spans: buildTrace(2, { startMs: ms }) });
         await store.writer.write([at(0, 'default'), at(1, 'default'), at(2, 'default'), at(3, 'default'), at(0, 'other')]);
