@@ -29,8 +29,9 @@ export class TraceDeletion {
   ) {
     this.stmts = {
       deleteSearch: db.prepare('DELETE FROM span_search WHERE rowid = ?'),
-      spanCount: db.prepare('SELECT span_count FROM traces WHERE id = ?').pluck(),
-      expiredCalls: db.prepare(`SELECT project_id, session_key, ${CALL_TOTAL_COLUMNS} FROM traces WHERE id = ?`).safeIntegers(true),
+      removedTrace: db
+        .prepare(`SELECT project_id, trace_id, span_count, ${CALL_TOTAL_COLUMNS} FROM traces WHERE id = ?`)
+        .safeIntegers(true),
       expired: db
         .prepare('SELECT id FROM traces WHERE expires_at_ns IS NOT NULL AND expires_at_ns <= ? LIMIT 1000')
         .pluck()
@@ -39,7 +40,6 @@ export class TraceDeletion {
       deleteTrace: db.prepare('DELETE FROM traces WHERE id = ?'),
       minTraceKey: db.prepare('SELECT min(id) FROM traces').pluck(),
       projectByName: db.prepare('SELECT id FROM projects WHERE name = ?').pluck(),
-      traceIdOf: db.prepare('SELECT trace_id FROM traces WHERE id = ?').pluck(),
       oldTraces: db
         .prepare('SELECT id FROM traces WHERE project_id = ? AND start_ns < ? ORDER BY start_ns LIMIT ?')
         .pluck()
@@ -66,14 +66,16 @@ export class TraceDeletion {
       if (projectId === undefined) return { traces, spans, logs, metricPoints };
       for (const hex of deletion.traceIds) {
         const traceId = Buffer.from(hex, 'hex');
+        let stored = false;
         for (const key of this.traceIds.lookup(traceIndexKey(projectId, traceId))) {
           const found = this.stmts.traceKeyOf.get(key, projectId, traceId) as bigint | undefined;
           if (found === undefined) continue;
           spans += this.removeTrace(found);
           traces++;
+          stored = true;
         }
-        // Records of a trace whose spans never arrived go too.
-        logs += this.stmts.deleteLogs.run(traceId, projectId).changes;
+        // Records of a trace whose spans never arrived go too (a stored trace's went with it).
+        if (!stored) logs += this.stmts.deleteLogs.run(traceId, projectId).changes;
       }
     } else {
       const most = deletion.maxTraces * 10;
@@ -97,19 +99,21 @@ export class TraceDeletion {
 
   /** Removes a stored trace and its share of every total; returns how many spans went. */
   private removeTrace(id: bigint): number {
-    const row = this.stmts.expiredCalls.get(id) as (TraceTotalsRow & { project_id: bigint; session_key: bigint | null }) | undefined;
+    // One read of the trace's row: what its calls added up to, its id, how many spans it indexed.
+    const row = this.stmts.removedTrace.get(id) as
+      | (TraceTotalsRow & { project_id: bigint; trace_id: Uint8Array; span_count: bigint; session_key: bigint | null })
+      | undefined;
     if (row) {
       this.calls.remove(Number(row.project_id), Number(id), {
         totals: totalsOf(row),
         sessionKey: row.session_key === null ? null : Number(row.session_key),
       });
       this.spanNames.removeTrace(Number(row.project_id), Number(id));
+      const indexed = Math.min(Number(row.span_count), CALLS_PER_TRACE);
+      for (let ordinal = 0; ordinal < indexed; ordinal++) this.stmts.deleteSearch.run(Number(id) * CALLS_PER_TRACE + ordinal);
+      // The trace's log records go with it (expiry, retention and deletion alike).
+      this.stmts.deleteLogs.run(row.trace_id, row.project_id);
     }
-    const spans = Math.min(Number(this.stmts.spanCount.get(id) ?? 0), CALLS_PER_TRACE);
-    for (let ordinal = 0; ordinal < spans; ordinal++) this.stmts.deleteSearch.run(Number(id) * CALLS_PER_TRACE + ordinal);
-    // The trace's log records go with it (expiry, retention and deletion alike).
-    const traceId = this.stmts.traceIdOf.get(id) as Uint8Array | undefined;
-    if (row && traceId) this.stmts.deleteLogs.run(traceId, row.project_id);
     const removed = this.stmts.deleteSpans.run(id).changes;
     this.stmts.deleteTrace.run(id);
     return removed;
