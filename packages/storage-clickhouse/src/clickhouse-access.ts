@@ -2,34 +2,22 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import {
   type AccessStore,
   type AuditEntry,
+  type AuditQuery,
   type AuditRecord,
+  type AuditRow,
+  auditFromRow,
+  type KeyRow,
+  keyFromRow,
+  mergeSettings,
   ProjectExistsError,
   type ProjectInfo,
+  type ProjectRow,
   type ProjectSettings,
+  projectFromRow,
   type StoredKey,
   type UsageDay,
 } from '@sightline/storage';
 import { definedOnly } from './query-params.js';
-
-interface KeyRow {
-  id: string;
-  project: string | null;
-  name: string | null;
-  hash: string;
-  created_at_ms: string;
-  last_used_at_ms: string | null;
-  revoked_at_ms: string | null;
-}
-
-const keyOf = (r: KeyRow): StoredKey => ({
-  id: r.id,
-  project: r.project,
-  name: r.name,
-  hash: r.hash,
-  createdAtMs: Number(r.created_at_ms),
-  lastUsedAtMs: r.last_used_at_ms === null ? null : Number(r.last_used_at_ms),
-  revokedAtMs: r.revoked_at_ms === null ? null : Number(r.revoked_at_ms),
-});
 
 const keyRow = (k: StoredKey, version: number) => ({
   id: k.id,
@@ -58,10 +46,6 @@ function nextVersion(): number {
 export class ClickHouseAccess implements AccessStore {
   constructor(private readonly client: ClickHouseClient) {}
 
-  private next(): number {
-    return nextVersion();
-  }
-
   private async rows<T>(query: string, params: Record<string, unknown> = {}): Promise<T[]> {
     const rs = await this.client.query({ query, query_params: definedOnly(params), format: 'JSONEachRow' });
     return (await rs.json()) as T[];
@@ -73,42 +57,40 @@ export class ClickHouseAccess implements AccessStore {
 
   async createProject(name: string, settings: ProjectSettings, atMs: number): Promise<ProjectInfo> {
     if (await this.getProject(name)) throw new ProjectExistsError(name);
-    await this.insert('project_settings', [{ name, created_at_ms: atMs, settings: JSON.stringify(settings), version: this.next() }]);
+    await this.insert('project_settings', [{ name, created_at_ms: atMs, settings: JSON.stringify(settings), version: nextVersion() }]);
     return { name, createdAtMs: atMs, settings };
   }
 
   async getProject(name: string): Promise<ProjectInfo | null> {
-    const [row] = await this.rows<{ name: string; created_at_ms: string; settings: string }>(
+    const [row] = await this.rows<ProjectRow>(
       'SELECT name, created_at_ms, settings FROM project_settings FINAL WHERE name = {name:String}',
       { name },
     );
-    return row ? { name: row.name, createdAtMs: Number(row.created_at_ms), settings: JSON.parse(row.settings) } : null;
+    return row ? projectFromRow(row) : null;
   }
 
   async listProjects(): Promise<ProjectInfo[]> {
-    const rows = await this.rows<{ name: string; created_at_ms: string; settings: string }>(
-      'SELECT name, created_at_ms, settings FROM project_settings FINAL ORDER BY name',
-    );
-    return rows.map((r) => ({ name: r.name, createdAtMs: Number(r.created_at_ms), settings: JSON.parse(r.settings) }));
+    const rows = await this.rows<ProjectRow>('SELECT name, created_at_ms, settings FROM project_settings FINAL ORDER BY name');
+    return rows.map(projectFromRow);
   }
 
   async updateProject(name: string, settings: ProjectSettings): Promise<ProjectInfo | null> {
     const held = await this.getProject(name);
     if (!held) return null;
-    const next = { ...held.settings, ...settings };
+    const next = mergeSettings(held.settings, settings);
     await this.insert('project_settings', [
-      { name, created_at_ms: held.createdAtMs, settings: JSON.stringify(next), version: this.next() },
+      { name, created_at_ms: held.createdAtMs, settings: JSON.stringify(next), version: nextVersion() },
     ]);
     return { ...held, settings: next };
   }
 
   async addKey(key: StoredKey): Promise<void> {
-    await this.insert('api_keys', [keyRow(key, this.next())]);
+    await this.insert('api_keys', [keyRow(key, nextVersion())]);
   }
 
   async findKey(id: string): Promise<StoredKey | null> {
     const [row] = await this.rows<KeyRow>('SELECT * FROM api_keys FINAL WHERE id = {id:String}', { id });
-    return row ? keyOf(row) : null;
+    return row ? keyFromRow(row) : null;
   }
 
   async listKeys(project?: string): Promise<StoredKey[]> {
@@ -117,21 +99,23 @@ export class ClickHouseAccess implements AccessStore {
       `SELECT * FROM api_keys FINAL ${where} ORDER BY created_at_ms DESC, id`,
       project === undefined ? {} : { project },
     );
-    return rows.map(keyOf);
+    return rows.map(keyFromRow);
   }
 
   async revokeKey(id: string, atMs: number): Promise<boolean> {
     const key = await this.findKey(id);
     if (!key || key.revokedAtMs !== null) return false;
-    await this.insert('api_keys', [keyRow({ ...key, revokedAtMs: atMs }, this.next())]);
+    await this.insert('api_keys', [keyRow({ ...key, revokedAtMs: atMs }, nextVersion())]);
     return true;
   }
 
   async touchKeys(lastUsed: ReadonlyMap<string, number>): Promise<void> {
+    if (lastUsed.size === 0) return;
+    const held = await this.rows<KeyRow>('SELECT * FROM api_keys FINAL WHERE id IN {ids:Array(String)}', { ids: [...lastUsed.keys()] });
     const rows: object[] = [];
-    for (const [id, at] of lastUsed) {
-      const key = await this.findKey(id);
-      if (key && (key.lastUsedAtMs ?? 0) < at) rows.push(keyRow({ ...key, lastUsedAtMs: at }, this.next()));
+    for (const key of held.map(keyFromRow)) {
+      const at = lastUsed.get(key.id) as number;
+      if ((key.lastUsedAtMs ?? 0) < at) rows.push(keyRow({ ...key, lastUsedAtMs: at }, nextVersion()));
     }
     if (rows.length) await this.insert('api_keys', rows);
   }
@@ -156,7 +140,7 @@ export class ClickHouseAccess implements AccessStore {
   async appendAudit(e: AuditEntry): Promise<void> {
     await this.insert('audit_log', [
       {
-        id: this.next(),
+        id: nextVersion(),
         at_ms: e.atMs,
         actor: e.actor,
         action: e.action,
@@ -167,30 +151,14 @@ export class ClickHouseAccess implements AccessStore {
     ]);
   }
 
-  async listAudit(q: { readonly limit: number; readonly project?: string; readonly beforeId?: number }): Promise<AuditRecord[]> {
+  async listAudit(q: AuditQuery): Promise<AuditRecord[]> {
     const where = ['id < {before:UInt64}'];
     if (q.project !== undefined) where.push('project = {project:String}');
-    const rows = await this.rows<{
-      id: string;
-      at_ms: string;
-      actor: string;
-      action: string;
-      project: string | null;
-      target: string | null;
-      detail: string;
-    }>(`SELECT * FROM audit_log WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT {limit:UInt32}`, {
+    const rows = await this.rows<AuditRow>(`SELECT * FROM audit_log WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT {limit:UInt32}`, {
       before: String(q.beforeId ?? Number.MAX_SAFE_INTEGER),
       project: q.project,
       limit: q.limit,
     });
-    return rows.map((r) => ({
-      id: Number(r.id),
-      atMs: Number(r.at_ms),
-      actor: r.actor,
-      action: r.action,
-      project: r.project,
-      target: r.target,
-      detail: JSON.parse(r.detail),
-    }));
+    return rows.map(auditFromRow);
   }
 }

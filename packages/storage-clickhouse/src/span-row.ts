@@ -15,6 +15,7 @@ import {
   decodeAttributes,
   decodeEvents,
   decodeLinks,
+  emptyToShared,
   encodeAttributes,
   encodeEvents,
   encodeLinks,
@@ -60,9 +61,7 @@ const encodeScope = (s: InstrumentationScope) =>
 
 /** Attributes decoded within a larger value; none is the shared empty set. */
 function attributesOf(value: unknown): Attributes {
-  if (value === undefined || value === null) return EMPTY_ATTRIBUTES;
-  for (const _ in value as object) return value as Attributes;
-  return EMPTY_ATTRIBUTES;
+  return value === undefined || value === null ? EMPTY_ATTRIBUTES : emptyToShared(value as Attributes);
 }
 
 function decodeResource(text: string): Resource {

@@ -1,5 +1,5 @@
 import type { AccessStore } from '@sightline/storage';
-import { DatabaseInUseError } from './database-lock.js';
+import { DatabaseInUseError, type DatabaseLock } from './database-lock.js';
 import { holdDatabase } from './hold-database.js';
 import { openConnection } from './open-database.js';
 import { migrate, SCHEMA_VERSION } from './schema/migrations.js';
@@ -21,25 +21,27 @@ export interface OpenedAccess {
 export function openAccess(path: string): OpenedAccess {
   const db = openConnection({ path });
   try {
-    const version = db.pragma('user_version', { simple: true }) as number;
-    if (version < SCHEMA_VERSION) {
-      let lock: ReturnType<typeof holdDatabase>;
-      try {
-        lock = holdDatabase(path);
-      } catch (err) {
-        if (err instanceof DatabaseInUseError)
-          throw new Error(`${err.message}, which is older than this Sightline (it has no projects or keys); upgrade it first`);
-        throw err;
-      }
-      try {
-        migrate(db);
-      } finally {
-        lock.release();
-      }
-    } else migrate(db);
+    // An up-to-date database is only checked (a newer one refused); an older one is migrated by its holder.
+    const lock = (db.pragma('user_version', { simple: true }) as number) < SCHEMA_VERSION ? holdToMigrate(path) : null;
+    try {
+      migrate(db);
+    } finally {
+      lock?.release();
+    }
   } catch (err) {
     db.close();
     throw err;
   }
   return { access: new SqliteAccess(db), close: () => db.close() };
+}
+
+/** Holds the database to migrate it; a server holding it without having migrated is an older Sightline. */
+function holdToMigrate(path: string): DatabaseLock {
+  try {
+    return holdDatabase(path);
+  } catch (err) {
+    if (err instanceof DatabaseInUseError)
+      throw new Error(`${err.message}, which is older than this Sightline (it has no projects or keys); upgrade it first`);
+    throw err;
+  }
 }

@@ -38,7 +38,6 @@ export function searchWay(search: TextSearch, timeOrder: boolean, sortable: bool
 }
 
 /** Why a store without a search index refuses free text. */
-export const NO_SEARCH_INDEX = 'free-text search is off: this store keeps no search index';
 
 /** A free-text condition, ready for the list queries. */
 export interface TextSearch {

@@ -1,54 +1,24 @@
 import {
   type AccessStore,
   type AuditEntry,
+  type AuditQuery,
   type AuditRecord,
+  type AuditRow,
+  auditFromRow,
+  type KeyRow,
+  keyFromRow,
+  mergeSettings,
   ProjectExistsError,
   type ProjectInfo,
+  type ProjectRow,
   type ProjectSettings,
+  projectFromRow,
   type StoredKey,
   type UsageDay,
 } from '@sightline/storage';
 import type Database from 'better-sqlite3';
 import type { DamageWatch } from './damage-watch.js';
 import { writeFailure } from './writer-client.js';
-
-interface ProjectRow {
-  name: string;
-  created_at_ms: number;
-  settings: string;
-}
-
-interface KeyRow {
-  id: string;
-  project: string | null;
-  name: string | null;
-  hash: string;
-  created_at_ms: number;
-  last_used_at_ms: number | null;
-  revoked_at_ms: number | null;
-}
-
-interface AuditRow {
-  id: number;
-  at_ms: number;
-  actor: string;
-  action: string;
-  project: string | null;
-  target: string | null;
-  detail: string;
-}
-
-const projectOf = (r: ProjectRow): ProjectInfo => ({ name: r.name, createdAtMs: r.created_at_ms, settings: JSON.parse(r.settings) });
-
-const keyOf = (r: KeyRow): StoredKey => ({
-  id: r.id,
-  project: r.project,
-  name: r.name,
-  hash: r.hash,
-  createdAtMs: r.created_at_ms,
-  lastUsedAtMs: r.last_used_at_ms,
-  revokedAtMs: r.revoked_at_ms,
-});
 
 /**
  * Projects, keys, usage and audit in their tables (schema 009), on a connection of their own
@@ -57,7 +27,7 @@ const keyOf = (r: KeyRow): StoredKey => ({
  * transactions (waiting up to the connection's busy timeout).
  */
 export class SqliteAccess implements AccessStore {
-  private readonly s: Record<string, Database.Statement>;
+  private readonly stmts;
   private readonly touchAll: (lastUsed: ReadonlyMap<string, number>) => void;
   private readonly usageAll: (days: readonly UsageDay[]) => void;
 
@@ -65,7 +35,7 @@ export class SqliteAccess implements AccessStore {
     db: Database.Database,
     private readonly watch: DamageWatch | null = null,
   ) {
-    this.s = {
+    this.stmts = {
       createProject: db.prepare('INSERT INTO project_settings (name, created_at_ms, settings) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
       getProject: db.prepare('SELECT * FROM project_settings WHERE name = ?'),
       listProjects: db.prepare('SELECT * FROM project_settings ORDER BY name'),
@@ -87,15 +57,11 @@ export class SqliteAccess implements AccessStore {
       listProjectAudit: db.prepare('SELECT * FROM audit_log WHERE project = ? AND id < ? ORDER BY id DESC LIMIT ?'),
     };
     this.touchAll = db.transaction((lastUsed: ReadonlyMap<string, number>) => {
-      for (const [id, at] of lastUsed) this.s.touchKey?.run(at, id);
+      for (const [id, at] of lastUsed) this.stmts.touchKey.run(at, id);
     });
     this.usageAll = db.transaction((days: readonly UsageDay[]) => {
-      for (const d of days) this.s.addUsage?.run(d.project, d.day, d.spans);
+      for (const d of days) this.stmts.addUsage.run(d.project, d.day, d.spans);
     });
-  }
-
-  private st(name: string): Database.Statement {
-    return this.s[name] as Database.Statement;
   }
 
   private read<T>(work: () => T): Promise<T> {
@@ -117,7 +83,7 @@ export class SqliteAccess implements AccessStore {
 
   createProject(name: string, settings: ProjectSettings, atMs: number): Promise<ProjectInfo> {
     return this.write(() => {
-      const made = this.st('createProject').run(name, atMs, JSON.stringify(settings));
+      const made = this.stmts.createProject.run(name, atMs, JSON.stringify(settings));
       if (made.changes === 0) throw new ProjectExistsError(name);
       return { name, createdAtMs: atMs, settings };
     });
@@ -125,46 +91,47 @@ export class SqliteAccess implements AccessStore {
 
   getProject(name: string): Promise<ProjectInfo | null> {
     return this.read(() => {
-      const row = this.st('getProject').get(name) as ProjectRow | undefined;
-      return row ? projectOf(row) : null;
+      const row = this.stmts.getProject.get(name) as ProjectRow | undefined;
+      return row ? projectFromRow(row) : null;
     });
   }
 
   listProjects(): Promise<ProjectInfo[]> {
-    return this.read(() => (this.st('listProjects').all() as ProjectRow[]).map(projectOf));
+    return this.read(() => (this.stmts.listProjects.all() as ProjectRow[]).map(projectFromRow));
   }
 
   updateProject(name: string, settings: ProjectSettings): Promise<ProjectInfo | null> {
     return this.write(() => {
-      const row = this.st('getProject').get(name) as ProjectRow | undefined;
+      const row = this.stmts.getProject.get(name) as ProjectRow | undefined;
       if (!row) return null;
-      const next = { ...projectOf(row).settings, ...settings };
-      this.st('setSettings').run(JSON.stringify(next), name);
-      return { name, createdAtMs: row.created_at_ms, settings: next };
+      const held = projectFromRow(row);
+      const next = mergeSettings(held.settings, settings);
+      this.stmts.setSettings.run(JSON.stringify(next), name);
+      return { ...held, settings: next };
     });
   }
 
   addKey(key: StoredKey): Promise<void> {
     return this.write(() => {
-      this.st('addKey').run(key.id, key.project, key.name, key.hash, key.createdAtMs, key.lastUsedAtMs, key.revokedAtMs);
+      this.stmts.addKey.run(key.id, key.project, key.name, key.hash, key.createdAtMs, key.lastUsedAtMs, key.revokedAtMs);
     });
   }
 
   findKey(id: string): Promise<StoredKey | null> {
     return this.read(() => {
-      const row = this.st('findKey').get(id) as KeyRow | undefined;
-      return row ? keyOf(row) : null;
+      const row = this.stmts.findKey.get(id) as KeyRow | undefined;
+      return row ? keyFromRow(row) : null;
     });
   }
 
   listKeys(project?: string): Promise<StoredKey[]> {
     return this.read(() =>
-      ((project === undefined ? this.st('listKeys').all() : this.st('listProjectKeys').all(project)) as KeyRow[]).map(keyOf),
+      ((project === undefined ? this.stmts.listKeys.all() : this.stmts.listProjectKeys.all(project)) as KeyRow[]).map(keyFromRow),
     );
   }
 
   revokeKey(id: string, atMs: number): Promise<boolean> {
-    return this.write(() => this.st('revokeKey').run(atMs, id).changes > 0);
+    return this.write(() => this.stmts.revokeKey.run(atMs, id).changes > 0);
   }
 
   touchKeys(lastUsed: ReadonlyMap<string, number>): Promise<void> {
@@ -176,30 +143,22 @@ export class SqliteAccess implements AccessStore {
   }
 
   readUsage(project: string, fromDay: string, toDay: string): Promise<UsageDay[]> {
-    return this.read(() => this.st('readUsage').all(project, fromDay, toDay) as UsageDay[]);
+    return this.read(() => this.stmts.readUsage.all(project, fromDay, toDay) as UsageDay[]);
   }
 
   appendAudit(e: AuditEntry): Promise<void> {
     return this.write(() => {
-      this.st('appendAudit').run(e.atMs, e.actor, e.action, e.project, e.target, JSON.stringify(e.detail));
+      this.stmts.appendAudit.run(e.atMs, e.actor, e.action, e.project, e.target, JSON.stringify(e.detail));
     });
   }
 
-  listAudit(q: { readonly limit: number; readonly project?: string; readonly beforeId?: number }): Promise<AuditRecord[]> {
+  listAudit(q: AuditQuery): Promise<AuditRecord[]> {
     return this.read(() => {
       const before = q.beforeId ?? Number.MAX_SAFE_INTEGER;
       const rows = (
-        q.project === undefined ? this.st('listAudit').all(before, q.limit) : this.st('listProjectAudit').all(q.project, before, q.limit)
+        q.project === undefined ? this.stmts.listAudit.all(before, q.limit) : this.stmts.listProjectAudit.all(q.project, before, q.limit)
       ) as AuditRow[];
-      return rows.map((r) => ({
-        id: r.id,
-        atMs: r.at_ms,
-        actor: r.actor,
-        action: r.action,
-        project: r.project,
-        target: r.target,
-        detail: JSON.parse(r.detail),
-      }));
+      return rows.map(auditFromRow);
     });
   }
 }

@@ -15,6 +15,7 @@ import {
   type MetricsResult,
   type MetricsSeries,
   type MetricsSeriesQuery,
+  NO_SEARCH_INDEX,
   type Page,
   roundUsd,
   type SessionDetail,
@@ -36,7 +37,7 @@ import type { IdIndex } from './id-index/id-index.js';
 import { blobToHex, hexToBlob } from './ids.js';
 import { keysetPage } from './keyset-rows.js';
 import { MetricsQueries } from './metrics-query.js';
-import { NO_SEARCH_INDEX, type SearchProbe, type TextSearch } from './search-sql.js';
+import type { SearchProbe, TextSearch } from './search-sql.js';
 import { walkSorted } from './search-walk.js';
 import { SeriesQueries } from './series-query.js';
 import { SessionPages } from './session-page.js';

@@ -1,4 +1,5 @@
 import {
+  assertSupported,
   buildSpanTree,
   DEFAULT_ORDER,
   type GetSpanQuery,
@@ -16,7 +17,6 @@ import {
   type TraceSummary,
   type TreeLayout,
   treeLayout,
-  UnsupportedQueryError,
 } from '@sightline/storage';
 import type Database from 'better-sqlite3';
 import { DimensionReader } from './dimension-reader.js';
@@ -26,7 +26,7 @@ import { blobToHex, hexToBlob } from './ids.js';
 import { keysetPage } from './keyset-rows.js';
 import type { LayoutThread } from './layout-thread.js';
 import { OutlineReader } from './outline-rows.js';
-import { NO_SEARCH_INDEX, SearchProbe, type TextSearch } from './search-sql.js';
+import { SearchProbe, type TextSearch } from './search-sql.js';
 import { walkSorted } from './search-walk.js';
 import { rowToSpan, type SpanRow } from './span-rows.js';
 import { SqliteCallReader } from './sqlite-call-reader.js';
@@ -128,7 +128,7 @@ export class SqliteReader implements TraceReader {
   }
 
   async findTraces(q: TraceQuery): Promise<Page<TraceSummary>> {
-    if (q.text !== undefined && !this.capabilities.textSearch) throw new UnsupportedQueryError(NO_SEARCH_INDEX, 'text');
+    assertSupported(this.capabilities, q);
     const projectId = this.dims.projectId(q.project);
     if (projectId === null) return { items: [], nextCursor: null };
     const order = q.orderBy ?? DEFAULT_ORDER;

@@ -143,6 +143,7 @@ export class SqliteStorage implements Storage, TelemetryWriter, TraceReader, Pur
   private readonly watch: DamageWatch;
   private readonly searchIndex: boolean;
   private closed = false;
+  private projectNames: Database.Statement | null = null;
   /** Why the last write was refused by the database itself (read-only, no permission); null once one succeeds. */
   private writeProblem: string | null = null;
 
@@ -337,7 +338,9 @@ export class SqliteStorage implements Storage, TelemetryWriter, TraceReader, Pur
 
   async dataProjects(): Promise<string[]> {
     this.assertOpen();
-    return this.watch.read(async () => this.db.prepare('SELECT name FROM projects ORDER BY name').pluck().all() as string[]);
+    this.projectNames ??= this.db.prepare('SELECT name FROM projects ORDER BY name').pluck();
+    const names = this.projectNames;
+    return this.watch.read(async () => names.all() as string[]);
   }
 
   health(): StorageHealth {

@@ -9,22 +9,21 @@ export interface CapabilityNeeds {
   readonly offset?: number;
 }
 
-/** Why a store with `capabilities` cannot answer `query` exactly, or null when it can. */
-export function unsupportedBy(capabilities: ReaderCapabilities, query: CapabilityNeeds): UnsupportedQueryError | null {
+/** Why a store without a search index refuses free text. */
+export const NO_SEARCH_INDEX = 'free-text search is off: this store keeps no search index';
+
+/**
+ * Throws the {@link UnsupportedQueryError} of a query a store with `capabilities` cannot answer
+ * exactly (span or resource attribute filters, free text, offset paging): refused, never
+ * approximated. Backends call it on their own queries; the API calls it first for all of them.
+ */
+export function assertSupported(capabilities: ReaderCapabilities, query: CapabilityNeeds): void {
   const filters = query.attributes ?? [];
   if (!capabilities.attributeFilters && filters.some((f) => f.target === 'span'))
-    return new UnsupportedQueryError('this store cannot filter by span attributes (attr.*)', 'attributes');
+    throw new UnsupportedQueryError('this store cannot filter by span attributes (attr.*)', 'attributes');
   if (!capabilities.resourceAttributeFilters && filters.some((f) => f.target === 'resource'))
-    return new UnsupportedQueryError('this store cannot filter by resource attributes (resource.*)', 'attributes');
-  if (!capabilities.textSearch && query.text !== undefined)
-    return new UnsupportedQueryError('free-text search is off: this store keeps no search index', 'text');
+    throw new UnsupportedQueryError('this store cannot filter by resource attributes (resource.*)', 'attributes');
+  if (!capabilities.textSearch && query.text !== undefined) throw new UnsupportedQueryError(NO_SEARCH_INDEX, 'text');
   if (!capabilities.offsetPaging && (query.offset ?? 0) > 0)
-    return new UnsupportedQueryError('this store cannot page by offset; page with the cursor', 'offset');
-  return null;
-}
-
-/** Throws the {@link UnsupportedQueryError} of a query the store cannot answer exactly (see {@link unsupportedBy}). */
-export function assertSupported(capabilities: ReaderCapabilities, query: CapabilityNeeds): void {
-  const refused = unsupportedBy(capabilities, query);
-  if (refused !== null) throw refused;
+    throw new UnsupportedQueryError('this store cannot page by offset; page with the cursor', 'offset');
 }

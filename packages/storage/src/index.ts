@@ -1,3 +1,12 @@
+export {
+  type AuditRow,
+  auditFromRow,
+  type KeyRow,
+  keyFromRow,
+  mergeSettings,
+  type ProjectRow,
+  projectFromRow,
+} from './access/access-rows.js';
 export * from './access/access-store.js';
 export { MemoryAccess } from './access/memory-access.js';
 export { filterBoolean, filterNumber, matchesFilter } from './attribute-match.js';
@@ -7,7 +16,7 @@ export { callSortValue, parseCallSortValue, parseSessionSortValue, sessionSortVa
 export * from './call-query.js';
 export type * from './call-reader.js';
 export type * from './call-results.js';
-export { assertSupported, type CapabilityNeeds, unsupportedBy } from './capabilities.js';
+export { assertSupported, type CapabilityNeeds, NO_SEARCH_INDEX } from './capabilities.js';
 export type { SortOrder } from './cursor.js';
 export { decodeCursor, encodeCursor, isInt64Text, type KeysetPosition } from './cursor.js';
 export type * from './datasets.js';
@@ -50,7 +59,7 @@ export {
   spanSearchText,
 } from './search-text.js';
 export { foldWord, queryWords, searchWords } from './search-words.js';
-export { decodeAttributes, decodeEvents, decodeLinks, encodeAttributes, encodeEvents, encodeLinks } from './span-codec.js';
+export { decodeAttributes, decodeEvents, decodeLinks, emptyToShared, encodeAttributes, encodeEvents, encodeLinks } from './span-codec.js';
 export { hasSpanConditions, spanMatches, spanWords, textMatches } from './span-match.js';
 export { buildSpanTree, pickAttributes, type SpanPlace, treeLayout } from './span-tree.js';
 export type * from './storage.js';

@@ -71,7 +71,8 @@ function toLink(l: KvList): SpanLink {
   };
 }
 
-function emptyToShared(attributes: Attributes): Attributes {
+/** `attributes`, or the shared empty set when it holds none. */
+export function emptyToShared(attributes: Attributes): Attributes {
   for (const _ in attributes) return attributes;
   return EMPTY_ATTRIBUTES;
 }

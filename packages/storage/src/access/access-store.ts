@@ -69,6 +69,13 @@ export interface AuditRecord extends AuditEntry {
   readonly id: number;
 }
 
+/** Which audit entries to list (see `AccessStore.listAudit`). */
+export interface AuditQuery {
+  readonly limit: number;
+  readonly project?: string;
+  readonly beforeId?: number;
+}
+
 /** Spans a project sent on one UTC day. */
 export interface UsageDay {
   readonly project: string;
@@ -112,5 +119,5 @@ export interface AccessStore {
   readUsage(project: string, fromDay: string, toDay: string): Promise<UsageDay[]>;
   appendAudit(entry: AuditEntry): Promise<void>;
   /** The newest entries first, up to `limit`, of one project or all; `beforeId` pages back. */
-  listAudit(q: { readonly limit: number; readonly project?: string; readonly beforeId?: number }): Promise<AuditRecord[]>;
+  listAudit(q: AuditQuery): Promise<AuditRecord[]>;
 }

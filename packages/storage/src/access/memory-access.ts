@@ -1,6 +1,8 @@
+import { mergeSettings } from './access-rows.js';
 import {
   type AccessStore,
   type AuditEntry,
+  type AuditQuery,
   type AuditRecord,
   ProjectExistsError,
   type ProjectInfo,
@@ -34,7 +36,7 @@ export class MemoryAccess implements AccessStore {
   async updateProject(name: string, settings: ProjectSettings): Promise<ProjectInfo | null> {
     const held = this.projects.get(name);
     if (!held) return null;
-    const next = { ...held, settings: { ...held.settings, ...settings } };
+    const next = { ...held, settings: mergeSettings(held.settings, settings) };
     this.projects.set(name, next);
     return next;
   }
@@ -87,7 +89,7 @@ export class MemoryAccess implements AccessStore {
     this.audit.push({ ...entry, id: this.audit.length + 1 });
   }
 
-  async listAudit(q: { readonly limit: number; readonly project?: string; readonly beforeId?: number }): Promise<AuditRecord[]> {
+  async listAudit(q: AuditQuery): Promise<AuditRecord[]> {
     const found: AuditRecord[] = [];
     for (let i = this.audit.length - 1; i >= 0 && found.length < q.limit; i--) {
       const e = this.audit[i] as AuditRecord;
