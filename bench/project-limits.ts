@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { protobufTemplate, templateSpans } from './llm-spans.js';
+import { postOtlp } from './otlp-post.js';
 import { startServerProcess } from './server-process.js';
 
 /**
@@ -17,8 +18,7 @@ const CONCURRENCY = 8;
 const ADMIN_KEY = 'admin-key-of-the-limits-benchmark';
 
 const dir = mkdtempSync(join(tmpdir(), 'sightline-bench-limits-'));
-process.env.SIGHTLINE_ADMIN_KEY = ADMIN_KEY;
-const server = await startServerProcess(['--db', join(dir, 'bench.db'), '--auth', 'on']);
+const server = await startServerProcess(['--db', join(dir, 'bench.db'), '--auth', 'on'], [], { SIGHTLINE_ADMIN_KEY: ADMIN_KEY });
 const template = protobufTemplate(templateSpans(512));
 let n = 1;
 
@@ -44,28 +44,10 @@ interface Tally {
  */
 async function sendFor(key: string, ms: number, hostile = false): Promise<Tally> {
   const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-  const target = new URL(`${server.otlpHttp}/v1/traces`);
+  const url = `${server.otlpHttp}/v1/traces`;
   const tally: Tally = { spans: 0, refused429: 0, refused503: 0 };
   const until = Date.now() + ms;
-  const post = (body: Buffer) =>
-    new Promise<{ status: number; retryAfter: number }>((resolve, reject) => {
-      const req = request(
-        {
-          host: target.hostname,
-          port: target.port,
-          path: target.pathname,
-          method: 'POST',
-          agent,
-          headers: { 'Content-Type': 'application/x-protobuf', 'Content-Length': body.length, Authorization: `Bearer ${key}` },
-        },
-        (res) => {
-          res.resume();
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, retryAfter: Number(res.headers['retry-after'] ?? 0) }));
-        },
-      );
-      req.on('error', reject);
-      req.end(body);
-    });
+  const post = (body: Buffer) => postOtlp(url, body, agent, { Authorization: `Bearer ${key}` });
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
       // A flood resends one body: the client spends its time sending, not building requests.
@@ -75,7 +57,7 @@ async function sendFor(key: string, ms: number, hostile = false): Promise<Tally>
         if (status === 200) tally.spans += template.spans;
         else if (status === 429) {
           tally.refused429++;
-          if (!hostile) await new Promise((r) => setTimeout(r, Math.min(retryAfter * 1000, Math.max(0, until - Date.now()))));
+          if (!hostile) await new Promise((r) => setTimeout(r, Math.min((retryAfter ?? 0) * 1000, Math.max(0, until - Date.now()))));
         } else if (status === 503) {
           tally.refused503++;
           await new Promise((r) => setTimeout(r, 100));

@@ -18,12 +18,20 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-/** Starts the built `sightline serve` on free ports; `nodeArgs` go to node itself (e.g. `--cpu-prof`). */
-export async function startServerProcess(args: string[], nodeArgs: string[] = []): Promise<ServerProcess> {
+/**
+ * Starts the built `sightline serve` on free ports; `nodeArgs` go to node itself (e.g.
+ * `--cpu-prof`), `env` adds to its environment (e.g. `SIGHTLINE_ADMIN_KEY`).
+ */
+export async function startServerProcess(
+  args: string[],
+  nodeArgs: string[] = [],
+  env: Record<string, string> = {},
+): Promise<ServerProcess> {
   // Run as a user runs it (the script's own node flags) unless node flags are given.
   const [command, prefix] = nodeArgs.length ? [process.execPath, [...nodeArgs, BIN]] : [BIN, []];
   const proc = spawn(command, [...prefix, 'serve', '--port', '0', '--grpc-port', '0', '--otlp-http-port', '0', ...args], {
     stdio: ['ignore', 'inherit', 'pipe'],
+    env: { ...process.env, ...env },
   });
   let stderr = '';
   proc.stderr?.on('data', (d) => {

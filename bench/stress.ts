@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { bigTraceBodies, encodeSpans, hex, plainSpans } from './big-trace.js';
 import { protobufTemplate, type Template, templateSpans } from './llm-spans.js';
+import { postOtlp } from './otlp-post.js';
 import { type ServerProcess, startServerProcess } from './server-process.js';
 import { fmt, percentile } from './stats.js';
 
@@ -100,33 +101,11 @@ function stopProbe(probe: ChildProcess): Promise<{ latencies: number[]; failures
   });
 }
 
-/** POSTs a body; answers the status, and Retry-After in seconds when there is one. */
-function post(url: string, body: Buffer, agent: Agent): Promise<{ status: number | string; retryAfter: number }> {
-  const target = new URL(url);
-  return new Promise((resolve) => {
-    const req = request(
-      {
-        host: target.hostname,
-        port: target.port,
-        path: target.pathname,
-        method: 'POST',
-        agent,
-        headers: { 'Content-Type': 'application/x-protobuf', 'Content-Length': body.length },
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, retryAfter: Number(res.headers['retry-after'] ?? 1) }));
-      },
-    );
-    req.on('error', (err: NodeJS.ErrnoException) => resolve({ status: err.code ?? 'error', retryAfter: 1 }));
-    req.end(body);
-  });
-}
-
 /** Sends a body until it is accepted, as an exporter retries (503: after Retry-After). Counts every answer. */
 async function sendUntilAccepted(url: string, body: Buffer, agent: Agent, count: (s: number | string) => void): Promise<void> {
   for (let attempt = 0; attempt < 100; attempt++) {
-    const { status, retryAfter } = await post(url, body, agent);
+    const { status, retryAfter: after } = await postOtlp(url, body, agent);
+    const retryAfter = after ?? 1;
     count(status);
     if (status === 200 || (typeof status === 'number' && status < 500)) return;
     await new Promise((r) => setTimeout(r, retryAfter * 1000));

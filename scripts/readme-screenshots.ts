@@ -45,8 +45,9 @@ try {
     console.log(`docs/screenshots/${file}  ${path}`);
   }
   // The sign-in page of a server that requires keys.
-  process.env.SIGHTLINE_ADMIN_KEY = 'an-admin-key-for-the-screenshots';
-  const secured = await startServerProcess(['--db', join(dir, 'keys.db'), '--auth', 'on']);
+  const secured = await startServerProcess(['--db', join(dir, 'keys.db'), '--auth', 'on'], [], {
+    SIGHTLINE_ADMIN_KEY: 'an-admin-key-for-the-screenshots',
+  });
   try {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, colorScheme: 'light' });
     await page.goto(`${secured.api}/traces`);
