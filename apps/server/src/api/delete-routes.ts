@@ -3,7 +3,7 @@ import type { Purger, Storage, TraceQuery } from '@sightline/storage';
 import { KeyAdmin } from '../auth/key-admin.js';
 import { HttpError, notFound } from '../http/http-error.js';
 import { sendJson } from '../http/respond.js';
-import type { Router } from '../http/router.js';
+import type { Handler, Method, Router } from '../http/router.js';
 import type { Ingest } from '../ingest/ingest.js';
 import type { OpenSpans } from '../llama-stack/open-spans.js';
 import { hexIdParam, QueryParams } from './query-params.js';
@@ -18,6 +18,7 @@ const ROUND = 500;
  * of those traces goes: spans, LLM calls, log records, search text, and their share of totals.
  */
 export function addDeleteRoutes(router: Router, storage: Storage, ingest: Ingest, openSpans: OpenSpans): void {
+  const asAdmin = (method: Method, path: string, handler: Handler) => router.add(method, path, handler, 'admin');
   const audit = (req: IncomingMessage, action: string, target: string, detail: Record<string, unknown>) =>
     KeyAdmin.forRequest(storage.access, ingest.scopes, req).audit(action, ingest.projectOf(req), target, detail);
 
@@ -49,40 +50,30 @@ export function addDeleteRoutes(router: Router, storage: Storage, ingest: Ingest
     return { traces, spans };
   };
 
-  router.add(
-    'DELETE',
-    '/api/traces/{trace_id}',
-    async ({ req, res, url, params }) => {
-      new QueryParams(url.searchParams).check();
-      const traceId = hexIdParam('trace_id', params.trace_id as string, 32);
-      const project = ingest.projectOf(req);
-      // Spans of it still open (Llama Stack) are forgotten too, or their span_end would bring it back.
-      const dropped = openSpans.forgetTraces(project, new Set([traceId]));
-      const spans = await purgerOf(storage).deleteTraces(project, [traceId]);
-      if (spans === 0 && dropped === 0) throw notFound(`no trace ${traceId}`);
-      await audit(req, 'trace.delete', traceId, { spans });
-      sendJson(res, 200, { deleted_traces: 1, deleted_spans: spans });
-    },
-    'admin',
-  );
+  asAdmin('DELETE', '/api/traces/{trace_id}', async ({ req, res, url, params }) => {
+    new QueryParams(url.searchParams).check();
+    const traceId = hexIdParam('trace_id', params.trace_id as string, 32);
+    const project = ingest.projectOf(req);
+    // Spans of it still open (Llama Stack) are forgotten too, or their span_end would bring it back.
+    const dropped = openSpans.forgetTraces(project, new Set([traceId]));
+    const spans = await purgerOf(storage).deleteTraces(project, [traceId]);
+    if (spans === 0 && dropped === 0) throw notFound(`no trace ${traceId}`);
+    await audit(req, 'trace.delete', traceId, { spans });
+    sendJson(res, 200, { deleted_traces: 1, deleted_spans: spans });
+  });
 
   for (const { path, param, field, noun, action } of [
     { path: '/api/sessions/{session_id}', param: 'session_id', field: 'sessionId', noun: 'session', action: 'session.delete' },
     { path: '/api/users/{user_id}', param: 'user_id', field: 'userId', noun: 'user', action: 'user.delete' },
   ] as const) {
-    router.add(
-      'DELETE',
-      path,
-      async ({ req, res, url, params }) => {
-        new QueryParams(url.searchParams).check();
-        const id = params[param] as string;
-        const done = await deleteMatching({ project: ingest.projectOf(req), [field]: id });
-        if (done.traces === 0) throw notFound(`no ${noun} "${id}" with traces`);
-        await audit(req, action, id, { traces: done.traces, spans: done.spans });
-        sendJson(res, 200, { deleted_traces: done.traces, deleted_spans: done.spans });
-      },
-      'admin',
-    );
+    asAdmin('DELETE', path, async ({ req, res, url, params }) => {
+      new QueryParams(url.searchParams).check();
+      const id = params[param] as string;
+      const done = await deleteMatching({ project: ingest.projectOf(req), [field]: id });
+      if (done.traces === 0) throw notFound(`no ${noun} "${id}" with traces`);
+      await audit(req, action, id, { traces: done.traces, spans: done.spans });
+      sendJson(res, 200, { deleted_traces: done.traces, deleted_spans: done.spans });
+    });
   }
 }
 

@@ -4,7 +4,7 @@ import { field, readJsonObject } from '../api/json-body.js';
 import { QueryParams } from '../api/query-params.js';
 import { HttpError, notFound } from '../http/http-error.js';
 import { sendJson } from '../http/respond.js';
-import type { Router } from '../http/router.js';
+import type { Handler, Method, Router } from '../http/router.js';
 import { clientOf, verdictOf } from './auth-guard.js';
 import { type Authenticator, refusalOf } from './authenticator.js';
 import { SESSION_COOKIE, sessionToken } from './credentials.js';
@@ -32,6 +32,7 @@ const admin = (deps: AccessRouteDeps, req: IncomingMessage) => KeyAdmin.forReque
  */
 export function addAccessRoutes(router: Router, deps: AccessRouteDeps): void {
   const { auth, sessions, access } = deps;
+  const asAdmin = (method: Method, path: string, handler: Handler) => router.add(method, path, handler, 'admin');
   const cookie = (value: string, maxAgeSeconds: number) =>
     `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeSeconds}${deps.secureCookies ? '; Secure' : ''}`;
 
@@ -86,121 +87,81 @@ export function addAccessRoutes(router: Router, deps: AccessRouteDeps): void {
     'public',
   );
 
-  router.add(
-    'GET',
-    '/api/projects',
-    async ({ res, url }) => {
-      new QueryParams(url.searchParams).check();
-      sendJson(res, 200, { data: (await access.listProjects()).map(projectJson) });
-    },
-    'admin',
-  );
+  asAdmin('GET', '/api/projects', async ({ res, url }) => {
+    new QueryParams(url.searchParams).check();
+    sendJson(res, 200, { data: (await access.listProjects()).map(projectJson) });
+  });
 
-  router.add(
-    'POST',
-    '/api/projects',
-    async ({ req, res }) => {
-      const body = await readJsonObject(req);
-      const name = field.string(body, 'name', true) as string;
-      try {
-        const made = await admin(deps, req).createProject(name, parseProjectSettings(body));
-        deps.onProjectChange?.(made.name);
-        sendJson(res, 201, projectJson(made));
-      } catch (err) {
-        if (err instanceof ProjectExistsError) throw new HttpError(409, 'conflict', err.message);
-        throw err;
-      }
-    },
-    'admin',
-  );
+  asAdmin('POST', '/api/projects', async ({ req, res }) => {
+    const body = await readJsonObject(req);
+    const name = field.string(body, 'name', true) as string;
+    try {
+      const made = await admin(deps, req).createProject(name, parseProjectSettings(body));
+      deps.onProjectChange?.(made.name);
+      sendJson(res, 201, projectJson(made));
+    } catch (err) {
+      if (err instanceof ProjectExistsError) throw new HttpError(409, 'conflict', err.message);
+      throw err;
+    }
+  });
 
-  router.add(
-    'GET',
-    '/api/projects/{name}',
-    async ({ res, params }) => {
-      const project = await access.getProject(params.name as string);
-      if (!project) throw notFound(`no project "${params.name}"`);
-      sendJson(res, 200, projectJson(project));
-    },
-    'admin',
-  );
+  asAdmin('GET', '/api/projects/{name}', async ({ res, params }) => {
+    const project = await access.getProject(params.name as string);
+    if (!project) throw notFound(`no project "${params.name}"`);
+    sendJson(res, 200, projectJson(project));
+  });
 
-  router.add(
-    'PATCH',
-    '/api/projects/{name}',
-    async ({ req, res, params }) => {
-      const settings = parseProjectSettings(await readJsonObject(req));
-      const updated = await admin(deps, req).updateProject(params.name as string, settings);
-      if (!updated) throw notFound(`no project "${params.name}"`);
-      deps.onProjectChange?.(updated.name);
-      sendJson(res, 200, projectJson(updated));
-    },
-    'admin',
-  );
+  asAdmin('PATCH', '/api/projects/{name}', async ({ req, res, params }) => {
+    const settings = parseProjectSettings(await readJsonObject(req));
+    const updated = await admin(deps, req).updateProject(params.name as string, settings);
+    if (!updated) throw notFound(`no project "${params.name}"`);
+    deps.onProjectChange?.(updated.name);
+    sendJson(res, 200, projectJson(updated));
+  });
 
-  router.add(
-    'GET',
-    '/api/keys',
-    async ({ req, res, url }) => {
-      new QueryParams(url.searchParams).check();
-      const scope = deps.scopes.of(req);
-      const keys = await access.listKeys(scope.chosen ? scope.project : undefined);
-      sendJson(res, 200, { data: keys.map((k) => keyJson(k, auth.lastUsedOf(k.id) ?? k.lastUsedAtMs)) });
-    },
-    'admin',
-  );
+  asAdmin('GET', '/api/keys', async ({ req, res, url }) => {
+    new QueryParams(url.searchParams).check();
+    const scope = deps.scopes.of(req);
+    const keys = await access.listKeys(scope.chosen ? scope.project : undefined);
+    sendJson(res, 200, { data: keys.map((k) => keyJson(k, auth.lastUsedOf(k.id) ?? k.lastUsedAtMs)) });
+  });
 
-  router.add(
-    'POST',
-    '/api/keys',
-    async ({ req, res }) => {
-      const body = await readJsonObject(req);
-      const scope = deps.scopes.of(req);
-      const role = field.string(body, 'role') ?? 'project';
-      if (role !== 'project' && role !== 'admin') throw new HttpError(400, 'invalid_argument', 'field "role" must be "project" or "admin"');
-      const project = role === 'admin' ? null : (field.string(body, 'project') ?? (scope.chosen ? scope.project : null));
-      if (role === 'project' && project === null)
-        throw new HttpError(400, 'invalid_argument', 'field "project" is required: the project the key reads and writes');
-      const made = await admin(deps, req).createKey(project, field.string(body, 'name') ?? null);
-      sendJson(res, 201, createdKeyJson(made), { 'Cache-Control': 'no-store' });
-    },
-    'admin',
-  );
+  asAdmin('POST', '/api/keys', async ({ req, res }) => {
+    const body = await readJsonObject(req);
+    const scope = deps.scopes.of(req);
+    const role = field.string(body, 'role') ?? 'project';
+    if (role !== 'project' && role !== 'admin') throw new HttpError(400, 'invalid_argument', 'field "role" must be "project" or "admin"');
+    const project = role === 'admin' ? null : (field.string(body, 'project') ?? (scope.chosen ? scope.project : null));
+    if (role === 'project' && project === null)
+      throw new HttpError(400, 'invalid_argument', 'field "project" is required: the project the key reads and writes');
+    const made = await admin(deps, req).createKey(project, field.string(body, 'name') ?? null);
+    sendJson(res, 201, createdKeyJson(made), { 'Cache-Control': 'no-store' });
+  });
 
-  router.add(
-    'DELETE',
-    '/api/keys/{id}',
-    async ({ req, res, params }) => {
-      const revoked = await admin(deps, req).revokeKey(params.id as string);
-      if (!revoked) throw notFound(`no key "${params.id}"`);
-      sendJson(res, 200, keyJson(revoked));
-    },
-    'admin',
-  );
+  asAdmin('DELETE', '/api/keys/{id}', async ({ req, res, params }) => {
+    const revoked = await admin(deps, req).revokeKey(params.id as string);
+    if (!revoked) throw notFound(`no key "${params.id}"`);
+    sendJson(res, 200, keyJson(revoked));
+  });
 
-  router.add(
-    'GET',
-    '/api/audit',
-    async ({ req, res, url }) => {
-      const q = new QueryParams(url.searchParams);
-      const limit = q.integer('limit', 1, 1000) ?? 100;
-      const before = q.integer('before', 1, Number.MAX_SAFE_INTEGER);
-      q.check();
-      const scope = deps.scopes.of(req);
-      const entries = await access.listAudit({ limit, beforeId: before, project: scope.chosen ? scope.project : undefined });
-      sendJson(res, 200, {
-        data: entries.map((e) => ({
-          id: e.id,
-          at: new Date(e.atMs).toISOString(),
-          actor: e.actor,
-          action: e.action,
-          project: e.project,
-          target: e.target,
-          detail: e.detail,
-        })),
-        next_before: entries.length === limit ? (entries[entries.length - 1]?.id ?? null) : null,
-      });
-    },
-    'admin',
-  );
+  asAdmin('GET', '/api/audit', async ({ req, res, url }) => {
+    const q = new QueryParams(url.searchParams);
+    const limit = q.integer('limit', 1, 1000) ?? 100;
+    const before = q.integer('before', 1, Number.MAX_SAFE_INTEGER);
+    q.check();
+    const scope = deps.scopes.of(req);
+    const entries = await access.listAudit({ limit, beforeId: before, project: scope.chosen ? scope.project : undefined });
+    sendJson(res, 200, {
+      data: entries.map((e) => ({
+        id: e.id,
+        at: new Date(e.atMs).toISOString(),
+        actor: e.actor,
+        action: e.action,
+        project: e.project,
+        target: e.target,
+        detail: e.detail,
+      })),
+      next_before: entries.length === limit ? (entries[entries.length - 1]?.id ?? null) : null,
+    });
+  });
 }
