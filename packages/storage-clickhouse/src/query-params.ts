@@ -2,3 +2,19 @@
 export function definedOnly(params: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined));
 }
+
+/**
+ * The parameters of one query being built: each value gets a placeholder of its own
+ * (`{p0:String}`), so no value a client sent is ever part of the SQL text.
+ */
+export class SqlParams {
+  readonly values: Record<string, unknown> = {};
+  private next = 0;
+
+  /** The placeholder of `value` as ClickHouse type `type`. */
+  add(value: unknown, type: string): string {
+    const name = `p${this.next++}`;
+    this.values[name] = typeof value === 'bigint' ? String(value) : value;
+    return `{${name}:${type}}`;
+  }
+}

@@ -20,7 +20,9 @@ import {
   encodeEvents,
   encodeLinks,
   type StoredSpan,
+  spanWords,
 } from '@sightline/storage';
+import { attributeColumns, prefixed } from './attribute-columns.js';
 
 /** A row of `spans` as JSONEachRow reads and writes it (64-bit integers as strings). */
 export interface SpanRow {
@@ -46,11 +48,13 @@ export interface SpanRow {
   links: string;
   dropped_links_count: number;
   expires_at_ns: string | null;
+  /** Written only: what filters and search read. */
+  [filterColumn: string]: unknown;
 }
 
-const encodeResource = (r: Resource) =>
+export const encodeResource = (r: Resource) =>
   encodeTypedJson({ a: r.attributes, d: BigInt(r.droppedAttributesCount), s: r.schemaUrl } as unknown as KvList);
-const encodeScope = (s: InstrumentationScope) =>
+export const encodeScope = (s: InstrumentationScope) =>
   encodeTypedJson({
     n: s.name,
     v: s.version,
@@ -64,12 +68,12 @@ function attributesOf(value: unknown): Attributes {
   return value === undefined || value === null ? EMPTY_ATTRIBUTES : emptyToShared(value as Attributes);
 }
 
-function decodeResource(text: string): Resource {
+export function decodeResource(text: string): Resource {
   const r = decodeTypedJson(text) as KvList;
   return { attributes: attributesOf(r.a), droppedAttributesCount: Number(r.d ?? 0n), schemaUrl: String(r.s ?? '') };
 }
 
-function decodeScope(text: string): InstrumentationScope {
+export function decodeScope(text: string): InstrumentationScope {
   const s = decodeTypedJson(text) as KvList;
   return {
     name: String(s.n ?? ''),
@@ -80,8 +84,22 @@ function decodeScope(text: string): InstrumentationScope {
   };
 }
 
-/** The row of a span of `project`. */
+/** The columns a span is read back from (not what only filters read). */
+export const SPAN_COLUMNS =
+  'project, trace_id, span_id, parent_span_id, name, kind, start_ns, end_ns, status_code, status_message, trace_state, flags, ' +
+  'service, resource, scope, attributes, dropped_attributes_count, events, dropped_events_count, links, dropped_links_count, expires_at_ns';
+
+/** The row of a span of `project`, with what filters and search read. */
 export function spanToRow(project: string, span: Span, expiresAtUnixNano: bigint | null): SpanRow {
+  return {
+    ...spanToReadRow(project, span, expiresAtUnixNano),
+    words: [...spanWords(span)],
+    ...prefixed('attr', attributeColumns(span.attributes)),
+    ...prefixed('res', attributeColumns(span.resource.attributes)),
+  };
+}
+
+function spanToReadRow(project: string, span: Span, expiresAtUnixNano: bigint | null): SpanRow {
   return {
     project,
     trace_id: span.traceId,

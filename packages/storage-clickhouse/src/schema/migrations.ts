@@ -1,11 +1,15 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { spansSchema } from './001-spans.js';
 import { accessSchema } from './002-access.js';
+import { callsSchema } from './003-calls.js';
+import { metricsDatasetsSchema } from './004-metrics-datasets.js';
 
 /** Schema versions in order; each is statements run one by one (ClickHouse takes one per request). */
 export const MIGRATIONS: readonly { readonly version: number; readonly statements: readonly string[] }[] = [
   { version: 1, statements: spansSchema },
   { version: 2, statements: accessSchema },
+  { version: 3, statements: callsSchema },
+  { version: 4, statements: metricsDatasetsSchema },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

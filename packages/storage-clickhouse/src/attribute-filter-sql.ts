@@ -1,0 +1,49 @@
+import { type AttributeFilter, filterBoolean, filterNumber } from '@sightline/storage';
+import type { SqlParams } from './query-params.js';
+
+/**
+ * A filter as a condition on a span row's attribute columns (see `attributeColumns`), with the
+ * meaning `matchesFilter` gives it: the conformance suite holds the two together.
+ */
+export function attributeFilterSql(f: AttributeFilter, params: SqlParams): string {
+  const c = f.target === 'resource' ? 'res' : 'attr';
+  const key = params.add(f.key, 'String');
+  const has = `has(${c}_keys, ${key})`;
+  if (f.op === 'exists') return has;
+  const value = f.value;
+  if (value === undefined) return '0';
+  const n = filterNumber(value);
+  const b = filterBoolean(value);
+  const isStr = typeof value === 'string';
+  const at = (map: string) => `mapContains(${c}_${map}, ${key}) AND ${c}_${map}[${key}]`;
+  switch (f.op) {
+    case 'eq':
+    case 'ne': {
+      const eq = anyOf([
+        isStr ? `(${at('str')} = ${params.add(value, 'String')})` : null,
+        n !== null ? `(${at('num')} = ${params.add(n, 'Float64')})` : null,
+        b !== null ? `(${at('bool')} = ${b ? 1 : 0})` : null,
+      ]);
+      return f.op === 'eq' ? eq : `(${has} AND NOT ${eq})`;
+    }
+    case 'contains':
+      return anyOf([
+        `(mapContains(${c}_str, ${key}) AND positionCaseInsensitive(${c}_str[${key}], ${params.add(String(value), 'String')}) > 0)`,
+        isStr ? `has(${c}_arr_str[${key}], ${params.add(value, 'String')})` : null,
+        n !== null ? `has(${c}_arr_num[${key}], ${params.add(n, 'Float64')})` : null,
+        b !== null ? `has(${c}_arr_bool[${key}], ${b ? 1 : 0})` : null,
+      ]);
+    default: {
+      const op = { gt: '>', gte: '>=', lt: '<', lte: '<=' }[f.op];
+      return anyOf([
+        n !== null ? `(${at('num')} ${op} ${params.add(n, 'Float64')})` : null,
+        isStr ? `(${at('str')} ${op} ${params.add(value, 'String')})` : null,
+      ]);
+    }
+  }
+}
+
+function anyOf(conditions: (string | null)[]): string {
+  const some = conditions.filter((c) => c !== null);
+  return some.length ? `(${some.join(' OR ')})` : '0';
+}

@@ -1,0 +1,32 @@
+import { type CallOrderField, type CallQuery, DEFAULT_CALL_ORDER, decodeCursor, parseCallSortValue } from '@sightline/storage';
+import { callFilterSql } from './call-filter-sql.js';
+import { SqlParams } from './query-params.js';
+
+/** Each call order field as an expression on `llm_calls` (unknown values as -1), with its type for cursor values. */
+const ORDER_SQL: Record<CallOrderField, { expr: string; type: string }> = {
+  timestamp: { expr: 'timestamp_ns', type: 'Int64' },
+  duration: { expr: 'duration_ms', type: 'Float64' },
+  ttft: { expr: 'ifNull(ttft_ms, -1)', type: 'Float64' },
+  cost: { expr: 'ifNull(cost_usd, -1)', type: 'Float64' },
+  total_tokens: { expr: 'toFloat64(ifNull(total_tokens, -1))', type: 'Float64' },
+};
+
+/** A call's key in cursors: its trace id and span id. */
+export const CALL_KEY = /^[0-9a-f]{48}$/;
+
+/** The SQL of a page of the call list (one more row than the page, to tell whether more follow). */
+export function callListSql(q: CallQuery): { sql: string; params: Record<string, unknown> } {
+  const p = new SqlParams();
+  const where = callFilterSql(q, p);
+  const order = q.orderBy ?? DEFAULT_CALL_ORDER;
+  const { expr, type } = ORDER_SQL[order.field];
+  const dir = order.direction === 'asc' ? 'ASC' : 'DESC';
+  if (q.cursor !== undefined) {
+    const after = decodeCursor(q.cursor, order, (key) => CALL_KEY.test(key));
+    const value = parseCallSortValue(order.field, after.value);
+    where.push(`(${expr}, concat(trace_id, span_id)) ${dir === 'ASC' ? '>' : '<'} (${p.add(value, type)}, ${p.add(after.key, 'String')})`);
+  }
+  const sql = `SELECT *, ${expr} AS sort_value FROM llm_calls FINAL WHERE ${where.join(' AND ')}
+ORDER BY ${expr} ${dir}, trace_id ${dir}, span_id ${dir} LIMIT ${p.add(q.limit + 1, 'UInt32')}`;
+  return { sql, params: p.values };
+}

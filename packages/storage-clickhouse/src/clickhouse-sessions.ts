@@ -1,0 +1,179 @@
+import { mergeSessionDetails, type SessionDetails } from '@sightline/core';
+import {
+  DEFAULT_SESSION_CALLS,
+  DEFAULT_SESSION_ORDER,
+  decodeCursor,
+  encodeCursor,
+  type GetSessionQuery,
+  type Page,
+  pageByKeyset,
+  parseBigIntValue,
+  parseSessionSortValue,
+  roundUsd,
+  type SessionDetail,
+  type SessionQuery,
+  type SessionSummary,
+  type StoredCall,
+  sessionSortValue,
+} from '@sightline/storage';
+import { CALL_KEY } from './call-list-sql.js';
+import type { CallRow } from './call-row.js';
+import type { ClickHouseDb } from './clickhouse-db.js';
+import { rowToSummary } from './clickhouse-trace-reader.js';
+import { SqlParams } from './query-params.js';
+import type { TraceRow } from './trace-state.js';
+
+interface SessionRow {
+  session_id: string;
+  key: string;
+  first_ns: string;
+  last_ns: string;
+  traces: string;
+  calls: string;
+  input: string | null;
+  output: string | null;
+  total: string | null;
+  cost: number | null;
+}
+
+interface SessionCallsRow {
+  session_id: string;
+  errors: string;
+  users: string[];
+  details: string[];
+}
+
+const nullable = (v: string | number | null) => (v === null ? null : Number(v));
+
+/**
+ * Sessions: the traces whose summary names one (see `TraceSummary.sessionId`), summed by
+ * ClickHouse from `traces`, with their calls' errors, users, name and labels from `llm_calls`.
+ */
+export class ClickHouseSessions {
+  constructor(
+    private readonly db: ClickHouseDb,
+    private readonly withContent: (project: string, rows: readonly CallRow[]) => Promise<StoredCall[]>,
+  ) {}
+
+  /** Summaries of the project's sessions (only `sessionId` when given), each with a stable integer key for paging. */
+  private async summaries(project: string, sessionId?: string): Promise<{ s: SessionSummary; key: number }[]> {
+    const p = new SqlParams();
+    const projectParam = p.add(project, 'String');
+    const traces = `SELECT trace_id, session_id, start_ns, end_ns, call_count, input_tokens, output_tokens, total_tokens, cost_usd
+      FROM traces FINAL WHERE project = ${projectParam} AND session_id IS NOT NULL${
+        sessionId === undefined ? '' : ` AND session_id = ${p.add(sessionId, 'String')}`
+      }`;
+    const rows = await this.db.rows<SessionRow>(
+      `SELECT assumeNotNull(session_id) AS session_id, toString(bitShiftRight(cityHash64(session_id), 11)) AS key,
+         min(start_ns) AS first_ns, max(end_ns) AS last_ns, count() AS traces, sum(call_count) AS calls,
+         sum(input_tokens) AS input, sum(output_tokens) AS output, sum(total_tokens) AS total, sum(cost_usd) AS cost
+       FROM (${traces}) GROUP BY session_id`,
+      p.values,
+    );
+    if (rows.length === 0) return [];
+    const facts = await this.db.rows<SessionCallsRow>(
+      `SELECT assumeNotNull(t.session_id) AS session_id,
+         countIf(c.counted = 1 AND c.is_error = 1) AS errors,
+         arraySort(groupUniqArrayIf(assumeNotNull(c.user_id), c.counted = 1 AND c.user_id IS NOT NULL)) AS users,
+         arrayMap(x -> x.2, arraySort(groupArrayIf((c.timestamp_ns, c.session_details),
+           c.session_id = t.session_id AND c.session_details != 'null'))) AS details
+       FROM llm_calls AS c FINAL INNER JOIN (${traces}) AS t ON c.trace_id = t.trace_id
+       WHERE c.project = ${projectParam}
+       GROUP BY t.session_id`,
+      p.values,
+    );
+    const factsOf = new Map(facts.map((f) => [f.session_id, f]));
+    return rows.map((r) => {
+      const f = factsOf.get(r.session_id);
+      let details: SessionDetails | null = null;
+      for (const d of f?.details ?? []) details = mergeSessionDetails(details, JSON.parse(d) as SessionDetails);
+      const cost = nullable(r.cost);
+      return {
+        key: Number(r.key),
+        s: {
+          project,
+          sessionId: r.session_id,
+          firstSeenUnixNano: BigInt(r.first_ns),
+          lastSeenUnixNano: BigInt(r.last_ns),
+          traceCount: Number(r.traces),
+          callCount: Number(r.calls),
+          errorCount: Number(f?.errors ?? 0),
+          inputTokens: nullable(r.input),
+          outputTokens: nullable(r.output),
+          totalTokens: nullable(r.total),
+          costUsd: cost === null ? null : roundUsd(cost),
+          users: f?.users ?? [],
+          name: details?.name ?? null,
+          labels: details?.labels ?? {},
+        },
+      };
+    });
+  }
+
+  async findSessions(q: SessionQuery): Promise<Page<SessionSummary>> {
+    const order = q.orderBy ?? DEFAULT_SESSION_ORDER;
+    const matches = (await this.summaries(q.project)).filter(
+      ({ s }) =>
+        (q.from === undefined || s.lastSeenUnixNano >= q.from) &&
+        (q.to === undefined || s.firstSeenUnixNano < q.to) &&
+        (q.userId === undefined || s.users.includes(q.userId)) &&
+        !q.labels?.some((l) => s.labels[l.key] !== l.value),
+    );
+    const page = pageByKeyset(
+      matches,
+      order,
+      (m) => sessionSortValue(m.s, order.field),
+      (text) => parseSessionSortValue(order.field, text),
+      (m) => m.key,
+      q.limit,
+      q.cursor,
+    );
+    return { items: page.items.map((m) => m.s), nextCursor: page.nextCursor };
+  }
+
+  async getSession(q: GetSessionQuery): Promise<SessionDetail | null> {
+    const [found] = await this.summaries(q.project, q.sessionId);
+    if (!found) return null;
+    const direction = q.order ?? 'asc';
+    const order = { field: 'timestamp', direction } as const;
+    const dir = direction === 'asc' ? 'ASC' : 'DESC';
+    const p = new SqlParams();
+    const project = p.add(q.project, 'String');
+    const where = [
+      `project = ${project}`,
+      `trace_id IN (SELECT trace_id FROM traces FINAL WHERE project = ${project} AND session_id = ${p.add(q.sessionId, 'String')})`,
+    ];
+    if (q.cursor !== undefined) {
+      const after = decodeCursor(q.cursor, order, (key) => CALL_KEY.test(key));
+      const at = parseBigIntValue(after.value);
+      where.push(
+        `(timestamp_ns, concat(trace_id, span_id)) ${dir === 'ASC' ? '>' : '<'} (${p.add(at, 'Int64')}, ${p.add(after.key, 'String')})`,
+      );
+    }
+    const limit = q.limit ?? DEFAULT_SESSION_CALLS;
+    const rows = await this.db.rows<CallRow>(
+      `SELECT * FROM llm_calls FINAL WHERE ${where.join(' AND ')}
+       ORDER BY timestamp_ns ${dir}, trace_id ${dir}, span_id ${dir} LIMIT ${p.add(limit + 1, 'UInt32')}`,
+      p.values,
+    );
+    const more = rows.length > limit;
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    const traceIds = [...new Set(page.map((r) => r.trace_id))];
+    const traces = traceIds.length
+      ? (
+          await this.db.rows<TraceRow>(
+            `SELECT * FROM traces FINAL WHERE project = {project:String} AND trace_id IN {ids:Array(String)}
+             ORDER BY start_ns ${dir}, trace_id ${dir}`,
+            { project: q.project, ids: traceIds },
+          )
+        ).map(rowToSummary)
+      : [];
+    return {
+      summary: found.s,
+      traces,
+      calls: await this.withContent(q.project, page),
+      nextCursor: more && last ? encodeCursor(order, { value: last.timestamp_ns, key: last.trace_id + last.span_id }) : null,
+    };
+  }
+}

@@ -1,0 +1,100 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ClickHouseClient } from '@clickhouse/client';
+import { buildSpan, describeStorageConformance, ingestCalls, llmSpan } from '@sightline/storage/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ClickHouseStorage } from './clickhouse-storage.js';
+import { connectClickHouse } from './connect.js';
+import { migrate, SCHEMA_VERSION } from './schema/migrations.js';
+
+/** The whole storage contract on a real ClickHouse engine (chdb, in-process): the suite SQLite and memory pass. */
+let dir: string;
+let client: ClickHouseClient;
+
+const TABLES = [
+  'spans',
+  'traces',
+  'llm_calls',
+  'logs',
+  'metric_points',
+  'dataset_rows',
+  'project_settings',
+  'api_keys',
+  'usage_days',
+  'audit_log',
+];
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'sightline-clickhouse-storage-'));
+  client = await connectClickHouse({ chdbPath: join(dir, 'data') });
+  await migrate(client);
+}, 60_000);
+afterAll(async () => {
+  await client?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** One engine per process: each test gets it emptied. */
+describeStorageConformance('clickhouse', async () => {
+  for (const table of TABLES) await client.command({ query: `TRUNCATE TABLE ${table}` });
+  return new ClickHouseStorage(client, { ownsClient: false });
+});
+
+describe('the ClickHouse schema', () => {
+  it('migrates once, and again is a no-op', async () => {
+    expect(await migrate(client)).toBe(SCHEMA_VERSION);
+    const rs = await client.query({ query: 'SELECT count() AS n FROM schema_migrations', format: 'JSONEachRow' });
+    expect(Number(((await rs.json()) as { n: string }[])[0]?.n)).toBe(SCHEMA_VERSION);
+  });
+});
+
+describe('two collectors on one ClickHouse', () => {
+  const empty = async () => {
+    for (const table of TABLES) await client.command({ query: `TRUNCATE TABLE ${table}` });
+  };
+  const rawCount = async (table: string) => {
+    const rs = await client.query({ query: `SELECT count() AS n FROM ${table}`, format: 'JSONEachRow' });
+    return Number(((await rs.json()) as { n: string }[])[0]?.n);
+  };
+  /** A root and `n` LLM calls under it, one trace. */
+  const chatTrace = (n: number) => {
+    const root = buildSpan({ name: 'agent run', service: 'agent' });
+    const children = Array.from({ length: n }, (_, i) =>
+      llmSpan({ traceId: root.traceId, parentSpanId: root.spanId, startMs: 10 + i * 100, input: 100, output: 10, session: 's1' }),
+    );
+    return { root, children };
+  };
+
+  it('store a batch both received once: one row per span read back, each call counted once, before any merge', async () => {
+    await empty();
+    const { root, children } = chatTrace(6);
+    const spans = [root, ...children];
+    const batch = [{ project: 'default', spans, calls: ingestCalls(spans) }];
+    const a = new ClickHouseStorage(client, { ownsClient: false });
+    const b = new ClickHouseStorage(client, { ownsClient: false });
+    await Promise.all([a.writer.write(batch), b.writer.write(batch)]);
+    expect(await rawCount('spans')).toBeGreaterThanOrEqual(7);
+    const detail = await a.reader.getTrace({ project: 'default', traceId: root.traceId });
+    expect(detail?.spans).toHaveLength(7);
+    expect(detail?.summary).toMatchObject({ spanCount: 7, llmCallCount: 6, inputTokens: 600 });
+    expect((await b.reader.findTraces({ project: 'default', limit: 10 })).items).toHaveLength(1);
+    expect((await a.calls.findCalls({ project: 'default', limit: 100 })).items).toHaveLength(6);
+    expect((await b.calls.metrics({ project: 'default' })).total).toMatchObject({ calls: 6, inputTokens: 600 });
+    expect((await a.calls.findSessions({ project: 'default', limit: 10 })).items[0]).toMatchObject({ traceCount: 1, callCount: 6 });
+  });
+
+  it('summarize a trace whose halves they write at the same moment from both halves', async () => {
+    await empty();
+    const { root, children } = chatTrace(20);
+    const spans = [root, ...children];
+    const a = new ClickHouseStorage(client, { ownsClient: false });
+    const b = new ClickHouseStorage(client, { ownsClient: false });
+    const half = (part: typeof spans) => [{ project: 'default', spans: part, calls: ingestCalls(part) }];
+    const results = await Promise.all([a.writer.write(half(spans.slice(0, 11))), b.writer.write(half(spans.slice(11)))]);
+    expect(results.map((r) => r.stored)).toEqual([11, 10]);
+    const summary = (await a.reader.findTraces({ project: 'default', limit: 10 })).items[0];
+    expect(summary).toMatchObject({ spanCount: 21, llmCallCount: 20, inputTokens: 2000, rootSpanId: root.spanId, rootIsComplete: true });
+    expect((await b.calls.metrics({ project: 'default' })).total.calls).toBe(20);
+  });
+});

@@ -1,0 +1,218 @@
+import {
+  assertSupported,
+  buildOutline,
+  buildSpanTree,
+  DEFAULT_ORDER,
+  encodeCursor,
+  type GetSpanQuery,
+  type GetTraceQuery,
+  type Page,
+  type ReaderCapabilities,
+  type SpanTreeNode,
+  type SpanTreeQuery,
+  type StoredSpan,
+  type TraceDetail,
+  type TraceLayout,
+  type TraceOutline,
+  type TraceQuery,
+  type TraceReader,
+  type TraceSummary,
+  type TreeLayout,
+  treeLayout,
+} from '@sightline/storage';
+import type { CallRow } from './call-row.js';
+import type { ClickHouseDb } from './clickhouse-db.js';
+import { rowToSpan, SPAN_COLUMNS, type SpanRow } from './span-row.js';
+import { traceListSql } from './trace-list-sql.js';
+import { SKELETON_COLUMNS, type SkeletonRow, type TraceRow, traceState } from './trace-state.js';
+
+export const CLICKHOUSE_CAPABILITIES: ReaderCapabilities = {
+  attributeFilters: true,
+  resourceAttributeFilters: true,
+  offsetPaging: true,
+  textSearch: true,
+};
+
+const nullable = (v: string | number | null) => (v === null ? null : Number(v));
+
+export function rowToSummary(r: TraceRow): TraceSummary {
+  return {
+    project: r.project,
+    traceId: r.trace_id,
+    rootSpanId: r.root_span_id,
+    rootSpanName: r.root_name,
+    rootIsComplete: Boolean(Number(r.root_complete)),
+    serviceName: r.service,
+    startTimeUnixNano: BigInt(r.start_ns),
+    endTimeUnixNano: BigInt(r.end_ns),
+    spanCount: Number(r.span_count),
+    errorCount: Number(r.error_count),
+    llmCallCount: Number(r.call_count),
+    inputTokens: nullable(r.input_tokens),
+    outputTokens: nullable(r.output_tokens),
+    totalTokens: nullable(r.total_tokens),
+    costUsd: nullable(r.cost_usd),
+    sessionId: r.session_id,
+    userId: r.user_id,
+  };
+}
+
+/** A trace's spans: in start order, one row per span whether or not parts have merged. */
+const TRACE_SPANS = `FROM spans WHERE project = {project:String} AND trace_id = {trace:String}
+  ORDER BY start_ns, span_id LIMIT 1 BY span_id`;
+
+/** Reads traces from `traces` (summaries) and `spans`. */
+export class ClickHouseTraceReader implements TraceReader {
+  readonly capabilities = CLICKHOUSE_CAPABILITIES;
+
+  constructor(
+    private readonly db: ClickHouseDb,
+    private readonly assertOpen: () => void,
+  ) {}
+
+  async findTraces(q: TraceQuery): Promise<Page<TraceSummary>> {
+    this.assertOpen();
+    assertSupported(this.capabilities, q);
+    const { sql, params } = traceListSql(q);
+    const rows = await this.db.rows<TraceRow & { sort_value: string | number }>(sql, params);
+    const more = rows.length > q.limit;
+    const page = rows.slice(0, q.limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map(rowToSummary),
+      nextCursor: more && last ? encodeCursor(q.orderBy ?? DEFAULT_ORDER, { value: String(last.sort_value), key: last.trace_id }) : null,
+    };
+  }
+
+  /** The trace's summary; null when the project holds none of its spans. */
+  async summary(project: string, traceId: string): Promise<TraceSummary | null> {
+    const [row] = await this.db.rows<TraceRow>(
+      'SELECT * FROM traces FINAL WHERE project = {project:String} AND trace_id = {trace:String}',
+      { project, trace: traceId },
+    );
+    if (row) return rowToSummary(row);
+    // Spans stored by a writer that stopped before summarizing them: summarize them here.
+    const spans = await this.db.rows<SkeletonRow>(`SELECT ${SKELETON_COLUMNS} ${TRACE_SPANS}`, { project, trace: traceId });
+    if (spans.length === 0) return null;
+    const calls = await this.callRows(project, traceId);
+    return rowToSummary(traceState(project, spans, calls).trace);
+  }
+
+  async spans(project: string, traceId: string): Promise<StoredSpan[]> {
+    const rows = await this.db.rows<SpanRow>(`SELECT ${SPAN_COLUMNS} ${TRACE_SPANS}`, { project, trace: traceId });
+    return rows.map(rowToSpan);
+  }
+
+  async callRows(project: string, traceId: string): Promise<CallRow[]> {
+    return this.db.rows<CallRow>(
+      'SELECT * FROM llm_calls FINAL WHERE project = {project:String} AND trace_id = {trace:String} ORDER BY timestamp_ns, span_id',
+      { project, trace: traceId },
+    );
+  }
+
+  async getTrace(q: GetTraceQuery): Promise<TraceDetail | null> {
+    this.assertOpen();
+    const summary = await this.summary(q.project, q.traceId);
+    if (!summary) return null;
+    return { summary, spans: await this.spans(q.project, q.traceId) };
+  }
+
+  async getSpan(q: GetSpanQuery): Promise<StoredSpan | null> {
+    this.assertOpen();
+    const [row] = await this.db.rows<SpanRow>(
+      `SELECT ${SPAN_COLUMNS} FROM spans
+       WHERE project = {project:String} AND trace_id = {trace:String} AND span_id = {span:String} LIMIT 1`,
+      { project: q.project, trace: q.traceId, span: q.spanId },
+    );
+    return row ? rowToSpan(row) : null;
+  }
+
+  /** The trace holding the project's span; span ids are unique in practice, and if two traces share one the latest wins. */
+  async traceOf(project: string, spanId: string): Promise<string | null> {
+    const [row] = await this.db.rows<{ trace_id: string }>(
+      'SELECT trace_id FROM spans WHERE project = {project:String} AND span_id = {span:String} ORDER BY start_ns DESC LIMIT 1',
+      { project, span: spanId },
+    );
+    return row?.trace_id ?? null;
+  }
+
+  async getSpanTree(q: SpanTreeQuery): Promise<SpanTreeNode | null> {
+    this.assertOpen();
+    const traceId = await this.traceOf(q.project, q.spanId);
+    if (traceId === null) return null;
+    return buildSpanTree(await this.spans(q.project, traceId), q.spanId, q.maxDepth, q.attributeKeys);
+  }
+
+  private async places(project: string, traceId: string) {
+    const rows = await this.db.rows<{ span_key: string; span_id: string; parent_span_id: string }>(
+      `SELECT span_key, span_id, parent_span_id ${TRACE_SPANS}`,
+      { project, trace: traceId },
+    );
+    return rows.map((r) => ({
+      key: Number(r.span_key),
+      spanId: r.span_id,
+      parentSpanId: r.parent_span_id === '' ? null : r.parent_span_id,
+    }));
+  }
+
+  async getTraceLayout(q: GetTraceQuery): Promise<TraceLayout | null> {
+    this.assertOpen();
+    const summary = await this.summary(q.project, q.traceId);
+    if (!summary) return null;
+    return { summary, keys: (await this.places(q.project, q.traceId)).map((p) => p.key) };
+  }
+
+  async getTreeLayout(q: SpanTreeQuery): Promise<TreeLayout | null> {
+    this.assertOpen();
+    const traceId = await this.traceOf(q.project, q.spanId);
+    if (traceId === null) return null;
+    return treeLayout(await this.places(q.project, traceId), q.spanId, q.maxDepth);
+  }
+
+  async getTraceOutline(q: GetTraceQuery): Promise<TraceOutline | null> {
+    this.assertOpen();
+    const summary = await this.summary(q.project, q.traceId);
+    if (!summary) return null;
+    const rows = await this.db.rows<SkeletonRow & { kind: number }>(`SELECT ${SKELETON_COLUMNS}, kind ${TRACE_SPANS}`, {
+      project: q.project,
+      trace: q.traceId,
+    });
+    const spans = rows.map((s) => ({
+      spanId: s.span_id,
+      parentSpanId: s.parent_span_id === '' ? null : s.parent_span_id,
+      name: s.name,
+      service: s.service,
+      kind: Number(s.kind),
+      status: Number(s.status_code),
+      start: BigInt(s.start_ns),
+      end: BigInt(s.end_ns),
+    }));
+    const calls = (await this.callRows(q.project, q.traceId)).map((c) => ({
+      spanId: c.span_id,
+      model: c.model ?? c.request_model,
+      provider: c.provider,
+      inputTokens: nullable(c.input_tokens),
+      outputTokens: nullable(c.output_tokens),
+      cacheReadTokens: nullable(c.cache_read_tokens),
+      costUsd: c.cost_usd,
+      ttftMs: c.ttft_ms,
+      counted: Boolean(Number(c.counted)),
+      isError: Boolean(Number(c.is_error)),
+    }));
+    return { summary, ...buildOutline(spans, calls) };
+  }
+
+  async readSpans(project: string, keys: readonly number[]): Promise<(StoredSpan | null)[]> {
+    this.assertOpen();
+    if (keys.length === 0) return [];
+    const rows = await this.db.rows<SpanRow & { span_key: string }>(
+      `SELECT span_key, ${SPAN_COLUMNS} FROM spans WHERE project = {project:String} AND span_key IN {keys:Array(UInt64)} LIMIT 1 BY span_key`,
+      { project, keys: [...keys] },
+    );
+    const byKey = new Map(rows.map((r) => [Number(r.span_key), r]));
+    return keys.map((k) => {
+      const row = byKey.get(k);
+      return row ? rowToSpan(row) : null;
+    });
+  }
+}

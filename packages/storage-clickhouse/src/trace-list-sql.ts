@@ -1,0 +1,55 @@
+import { DEFAULT_ORDER, decodeCursor, parseSortValue, type TraceOrderField, type TraceQuery } from '@sightline/storage';
+import { SqlParams } from './query-params.js';
+import { hasSpanConditionsOf, spanConditionSql } from './span-condition-sql.js';
+
+/** Each order field as an expression on `traces`, with its ClickHouse type for cursor values. */
+const ORDER_SQL: Record<TraceOrderField, { expr: string; type: string }> = {
+  start_time: { expr: 'start_ns', type: 'Int64' },
+  end_time: { expr: 'end_ns', type: 'Int64' },
+  duration: { expr: '(end_ns - start_ns)', type: 'Int64' },
+  span_count: { expr: 'span_count', type: 'Int64' },
+  error_count: { expr: 'error_count', type: 'Int64' },
+  trace_id: { expr: 'trace_id', type: 'String' },
+  llm_call_count: { expr: 'call_count', type: 'Int64' },
+  total_tokens: { expr: 'ifNull(total_tokens, -1)', type: 'Int64' },
+  cost: { expr: 'ifNull(cost_usd, -1)', type: 'Float64' },
+};
+
+export const TRACE_ID = /^[0-9a-f]{32}$/;
+
+/** The SQL of a trace list page: summaries from `traces`, one more than the page to tell whether more follow. */
+export function traceListSql(q: TraceQuery): { sql: string; params: Record<string, unknown>; sortExpr: string } {
+  const p = new SqlParams();
+  const project = p.add(q.project, 'String');
+  const order = q.orderBy ?? DEFAULT_ORDER;
+  const { expr, type } = ORDER_SQL[order.field];
+  const where = [`project = ${project}`];
+  if (q.startFrom !== undefined) where.push(`start_ns >= ${p.add(q.startFrom, 'Int64')}`);
+  if (q.startTo !== undefined) where.push(`start_ns < ${p.add(q.startTo, 'Int64')}`);
+  if (q.minDurationNs !== undefined) where.push(`end_ns - start_ns >= ${p.add(q.minDurationNs, 'Int64')}`);
+  if (q.maxDurationNs !== undefined) where.push(`end_ns - start_ns <= ${p.add(q.maxDurationNs, 'Int64')}`);
+  if (q.sessionId !== undefined) where.push(`session_id = ${p.add(q.sessionId, 'String')}`);
+  if (q.userId !== undefined) where.push(`user_id = ${p.add(q.userId, 'String')}`);
+  if (q.model !== undefined || q.provider !== undefined) {
+    const calls = [`project = ${project}`];
+    if (q.model !== undefined) {
+      const model = p.add(q.model, 'String');
+      calls.push(`(model = ${model} OR request_model = ${model})`);
+    }
+    if (q.provider !== undefined) calls.push(`provider = ${p.add(q.provider, 'String')}`);
+    where.push(`trace_id IN (SELECT trace_id FROM llm_calls WHERE ${calls.join(' AND ')})`);
+  }
+  if (hasSpanConditionsOf(q))
+    where.push(`trace_id IN (SELECT trace_id FROM spans WHERE project = ${project} AND ${spanConditionSql(q, p)})`);
+  if (q.cursor !== undefined) {
+    const after = decodeCursor(q.cursor, order, (key) => TRACE_ID.test(key));
+    const value = parseSortValue(order.field, after.value);
+    const cmp = order.direction === 'asc' ? '>' : '<';
+    where.push(`(${expr}, trace_id) ${cmp} (${p.add(value, type)}, ${p.add(after.key, 'String')})`);
+  }
+  const dir = order.direction === 'asc' ? 'ASC' : 'DESC';
+  const offset = q.offset ? ` OFFSET ${p.add(q.offset, 'UInt32')}` : '';
+  const sql = `SELECT *, ${expr} AS sort_value FROM traces FINAL WHERE ${where.join(' AND ')}
+ORDER BY ${expr} ${dir}, trace_id ${dir} LIMIT ${p.add(q.limit + 1, 'UInt32')}${offset}`;
+  return { sql, params: p.values, sortExpr: expr };
+}
