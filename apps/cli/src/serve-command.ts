@@ -13,7 +13,9 @@ export interface ServeOptions {
   otlpHttpPort: number;
   host: string;
   db: string;
-  storage: 'sqlite' | 'memory';
+  storage: 'sqlite' | 'memory' | 'clickhouse';
+  clickhouseUrl?: string;
+  clickhousePath?: string;
   memoryCapacity: number;
   prices?: string;
   llmCalls: boolean;
@@ -40,7 +42,24 @@ export function serveCommand(): Command {
     .addOption(new Option('--host <address>', 'interface to listen on (0.0.0.0 for all)').env('SIGHTLINE_HOST').default('127.0.0.1'))
     .addOption(new Option('--db <path>', 'SQLite database file').env('SIGHTLINE_DB').default(DEFAULT_DB_PATH))
     .addOption(
-      new Option('--storage <kind>', 'where data is kept').env('SIGHTLINE_STORAGE').choices(['sqlite', 'memory']).default('sqlite'),
+      new Option('--storage <kind>', 'where data is kept')
+        .env('SIGHTLINE_STORAGE')
+        .choices(['sqlite', 'memory', 'clickhouse'])
+        .default('sqlite'),
+    )
+    .addOption(
+      new Option(
+        '--clickhouse-url <url>',
+        'ClickHouse server or cluster for --storage clickhouse (http://user:password@host:8123/database)',
+      )
+        .env('SIGHTLINE_CLICKHOUSE_URL')
+        .argParser(parseClickHouseUrl),
+    )
+    .addOption(
+      new Option(
+        '--clickhouse-path <dir>',
+        'for --storage clickhouse without a server: ClickHouse in-process (npm package chdb), data in DIR',
+      ).env('SIGHTLINE_CLICKHOUSE_PATH'),
     )
     .addOption(
       new Option('--memory-capacity <spans>', 'spans the memory store keeps (oldest dropped first)')
@@ -102,6 +121,18 @@ export function serveCommand(): Command {
       const { serve } = await import('./serve.js');
       await serve(opts);
     });
+}
+
+function parseClickHouseUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InvalidArgumentError('expected an http(s) address such as http://localhost:8123');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new InvalidArgumentError('expected an http(s) address such as http://localhost:8123');
+  return value;
 }
 
 function parsePublicUrl(value: string): string {

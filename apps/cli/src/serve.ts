@@ -3,6 +3,7 @@ import { PriceFileError } from '@sightline/core';
 import {
   type AuthMode,
   authModeOf,
+  CLICKHOUSE_WHERE,
   consoleLogger,
   damageAdvice,
   isLoopback,
@@ -14,7 +15,7 @@ import {
   VERSION,
   WebUi,
 } from '@sightline/server';
-import { StorageDamagedError } from '@sightline/storage';
+import { type Storage, StorageDamagedError } from '@sightline/storage';
 import { DatabaseInUseError } from '@sightline/storage-sqlite';
 import type { ServeOptions } from './serve-command.js';
 
@@ -37,12 +38,23 @@ export async function serve(opts: ServeOptions): Promise<void> {
   }
   const adminKey = process.env.SIGHTLINE_ADMIN_KEY || null;
   const dbPath = resolve(opts.db);
-  let storage: ReturnType<typeof openStorage>;
+  if (opts.storage === 'clickhouse' && !opts.clickhouseUrl && !opts.clickhousePath) fail(CLICKHOUSE_WHERE);
+  const clickhousePath = opts.clickhousePath === undefined ? undefined : resolve(opts.clickhousePath);
+  let storage: Storage;
   try {
-    storage = openStorage({ kind: opts.storage, path: dbPath, memoryCapacity: opts.memoryCapacity, logger, searchIndex: opts.searchIndex });
+    storage = await openStorage({
+      kind: opts.storage,
+      path: dbPath,
+      memoryCapacity: opts.memoryCapacity,
+      logger,
+      searchIndex: opts.searchIndex,
+      clickhouseUrl: opts.clickhouseUrl,
+      clickhousePath,
+    });
   } catch (err) {
     if (err instanceof DatabaseInUseError) fail(`${err.message}; stop it or choose another with --db`);
     if (err instanceof StorageDamagedError) fail(damageAdvice(err.message));
+    if (opts.storage === 'clickhouse') fail(`cannot open ClickHouse at ${describeStore(opts, dbPath)}: ${(err as Error).message}`);
     fail(`cannot open the database ${dbPath}: ${(err as Error).message}`);
   }
   let server: Awaited<ReturnType<typeof startServer>>;
@@ -84,7 +96,7 @@ export async function serve(opts: ServeOptions): Promise<void> {
       `  API + OTLP/HTTP  ${url(server.ports.api)}   (OpenAPI: ${url(server.ports.api)}/api/openapi.json)`,
       `  OTLP/HTTP        ${url(server.ports.otlpHttp)}/v1/traces`,
       `  OTLP/gRPC        ${opts.host}:${server.ports.grpc}`,
-      `  Storage          ${opts.storage === 'sqlite' ? `SQLite ${dbPath}` : `memory (last ${opts.memoryCapacity} spans)`}`,
+      `  Storage          ${describeStore({ ...opts, clickhousePath }, dbPath)}`,
       `  LLM calls        ${opts.llmCalls ? describePrices(server.pricing) : 'off (--no-llm-calls)'}`,
       `  Text search      ${storage.reader.capabilities.textSearch ? 'on' : 'off (--no-search-index)'}`,
       `  API keys         ${describeAuth(mode, opts.auth, adminKey !== null)}`,
@@ -126,6 +138,18 @@ export async function serve(opts: ServeOptions): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+/** Where data is kept, for the banner and errors: never a password in a ClickHouse address. */
+function describeStore(opts: ServeOptions, dbPath: string): string {
+  if (opts.storage === 'sqlite') return `SQLite ${dbPath}`;
+  if (opts.storage === 'memory') return `memory (last ${opts.memoryCapacity} spans)`;
+  if (opts.clickhouseUrl) {
+    const url = new URL(opts.clickhouseUrl);
+    if (url.password) url.password = '***';
+    return `ClickHouse ${url.toString()}`;
+  }
+  return `ClickHouse in-process (chdb) ${opts.clickhousePath}`;
 }
 
 function describeAuth(mode: AuthMode, setting: string, envAdmin: boolean): string {

@@ -18,5 +18,5 @@ export {
   startServer,
 } from './server.js';
 export { damageAdvice } from './storage-damage.js';
-export { DEFAULT_DB_PATH, openStorage, type StorageKind, type StorageOptions } from './storage-factory.js';
+export { CLICKHOUSE_WHERE, DEFAULT_DB_PATH, openStorage, type StorageKind, type StorageOptions } from './storage-factory.js';
 export { VERSION } from './version.js';

@@ -1,11 +1,12 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { MemoryStorage, type Storage } from '@sightline/storage';
+import { openClickHouseStorage } from '@sightline/storage-clickhouse';
 import { SqliteStorage } from '@sightline/storage-sqlite';
 import type { Logger } from './log.js';
 import { damageAdvice } from './storage-damage.js';
 
-export type StorageKind = 'sqlite' | 'memory';
+export type StorageKind = 'sqlite' | 'memory' | 'clickhouse';
 
 export interface StorageOptions {
   readonly kind: StorageKind;
@@ -17,12 +18,26 @@ export interface StorageOptions {
   readonly logger?: Logger;
   /** SQLite: index spans' text for free-text search (default true; see `SqliteStorageOptions.searchIndex`). */
   readonly searchIndex?: boolean;
+  /** ClickHouse: a server's HTTP address (`http://user:password@host:8123/database`). */
+  readonly clickhouseUrl?: string;
+  /** ClickHouse in-process (the npm package chdb): the folder its data is kept in. */
+  readonly clickhousePath?: string;
 }
+
+/** Why a ClickHouse store was asked for without saying where. */
+export const CLICKHOUSE_WHERE =
+  '--storage clickhouse needs --clickhouse-url http://host:8123 (a server or cluster) or --clickhouse-path DIR (in-process, the npm package chdb)';
 
 export const DEFAULT_DB_PATH = join(homedir(), '.sightline', 'sightline.db');
 
-export function openStorage(options: StorageOptions): Storage {
+/** Opens the store asked for; a ClickHouse one is connected to and its schema brought up to date first. */
+export async function openStorage(options: StorageOptions): Promise<Storage> {
   if (options.kind === 'memory') return new MemoryStorage({ capacity: options.memoryCapacity });
+  if (options.kind === 'clickhouse') {
+    if (options.clickhouseUrl) return openClickHouseStorage({ url: options.clickhouseUrl });
+    if (options.clickhousePath) return openClickHouseStorage({ chdbPath: options.clickhousePath });
+    throw new Error(CLICKHOUSE_WHERE);
+  }
   const logger = options.logger;
   return new SqliteStorage({
     path: options.path ?? DEFAULT_DB_PATH,

@@ -89,7 +89,7 @@ export class ClickHouseCallReader implements CallReader {
     const logs = await this.db.rows<{ project: string; record: string; trace_id: string; span_id: string }>(
       `SELECT project, record, trace_id, span_id FROM logs
        WHERE project = {project:String} AND trace_id IN {traces:Array(String)} AND span_id IN {spans:Array(String)}
-       ORDER BY time_ns LIMIT 1 BY trace_id, fingerprint`,
+       ORDER BY time_ns, seq LIMIT 1 BY trace_id, fingerprint`,
       params,
     );
     const spanOf = new Map<string, StoredSpan>(spans.map((s) => [`${s.trace_id}:${s.span_id}`, rowToSpan(s)]));
@@ -172,7 +172,7 @@ export class ClickHouseCallReader implements CallReader {
     if (q.spanId !== undefined) where.push(`span_id = ${p.add(q.spanId, 'String')}`);
     const rows = await this.db.rows<{ project: string; record: string }>(
       `SELECT project, record FROM logs WHERE ${where.join(' AND ')}
-       ORDER BY time_ns LIMIT 1 BY fingerprint LIMIT ${p.add(q.limit ?? 1000, 'UInt32')}`,
+       ORDER BY time_ns, seq LIMIT 1 BY fingerprint LIMIT ${p.add(q.limit ?? 1000, 'UInt32')}`,
       p.values,
     );
     return rows.map(rowToLog);

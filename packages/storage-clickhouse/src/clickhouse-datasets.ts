@@ -1,19 +1,8 @@
 import type { DatasetInfo, DatasetRowsPage, DatasetStore } from '@sightline/storage';
 import type { ClickHouseDb } from './clickhouse-db.js';
+import { clockSequence } from './clock-sequence.js';
 
-let lastPosition = 0;
-
-/**
- * Positions for `count` rows appended now, above every one this process gave before: from the
- * clock in microseconds, so rows appended by two collectors keep apart and in order.
- */
-function nextPositions(count: number): number {
-  const first = Math.max(lastPosition + 1, Date.now() * 1000);
-  lastPosition = first + count - 1;
-  return first;
-}
-
-/** Datasets in ClickHouse (`dataset_rows`). A page's `next` is the position of its last row. */
+/** Datasets in ClickHouse (`dataset_rows`), rows numbered by {@link clockSequence}. A page's `next` is the position of its last row. */
 export class ClickHouseDatasets implements DatasetStore {
   constructor(
     private readonly db: ClickHouseDb,
@@ -22,7 +11,7 @@ export class ClickHouseDatasets implements DatasetStore {
 
   async appendRows(project: string, name: string, rows: readonly string[]): Promise<void> {
     this.assertOpen();
-    const first = nextPositions(rows.length);
+    const first = clockSequence(rows.length);
     await this.db.insert(
       'dataset_rows',
       rows.map((row, i) => ({ project, dataset: name, position: first + i, row })),

@@ -2,6 +2,7 @@ import { type LlmCall, type MetricPoint, type Span, sessionDetailsOf } from '@si
 import type { TelemetryWriter, WriteGroup, WriteResult } from '@sightline/storage';
 import { type CallRow, callToRow } from './call-row.js';
 import type { ClickHouseDb } from './clickhouse-db.js';
+import { clockSequence } from './clock-sequence.js';
 import { type LogRow, logToRow } from './log-row.js';
 import { type SpanRow, spanToRow } from './span-row.js';
 import { SKELETON_COLUMNS, type SkeletonRow, traceState } from './trace-state.js';
@@ -81,7 +82,9 @@ export class ClickHouseWriter implements TelemetryWriter {
 
   /** The group's log records not stored before (nor twice in the group). */
   private async newLogs(group: WriteGroup): Promise<LogRow[]> {
-    const rows = (group.logs ?? []).map((log) => logToRow(group.project, log));
+    const logs = group.logs ?? [];
+    const first = clockSequence(logs.length);
+    const rows = logs.map((log, i) => logToRow(group.project, log, first + i));
     if (rows.length === 0) return [];
     const stored = new Set<string>();
     for (let i = 0; i < rows.length; i += LOOKUP_CHUNK) {

@@ -9,6 +9,8 @@ export interface LogRow {
   trace_id: string;
   span_id: string;
   time_ns: string;
+  /** Orders records of one time as they were written. */
+  seq: number;
   fingerprint: string;
   record: string;
 }
@@ -18,7 +20,7 @@ function fingerprintOf(what: string): string {
   return createHash('sha256').update(what).digest('base64url');
 }
 
-export function logToRow(project: string, log: LogRecord): LogRow {
+export function logToRow(project: string, log: LogRecord, seq: number): LogRow {
   const what = {
     t: String(log.timeUnixNano),
     o: String(log.observedTimeUnixNano),
@@ -38,6 +40,7 @@ export function logToRow(project: string, log: LogRecord): LogRow {
     trace_id: log.traceId ?? '',
     span_id: log.spanId ?? '',
     time_ns: String(log.timeUnixNano),
+    seq,
     fingerprint: fingerprintOf(JSON.stringify(what)),
     record,
   };

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Storage } from '@sightline/storage';
+import { openClickHouseStorage } from '@sightline/storage-clickhouse';
 import { SqliteStorage } from '@sightline/storage-sqlite';
 import { silentLogger } from '../../src/log.js';
 import { type RunningServer, type ServerOptions, startServer } from '../../src/server.js';
@@ -18,12 +19,22 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-/** A real server on free ports with a fresh SQLite file (or the given store). */
+/**
+ * The store tests run on when they name none: a fresh SQLite file, or with
+ * `SIGHTLINE_TEST_STORAGE=clickhouse` (see vitest.clickhouse.config.ts) a fresh ClickHouse
+ * (chdb, in-process) in `dir`.
+ */
+export async function defaultTestStorage(dir: string): Promise<Storage> {
+  if (process.env.SIGHTLINE_TEST_STORAGE === 'clickhouse') return openClickHouseStorage({ chdbPath: join(dir, 'clickhouse') });
+  return new SqliteStorage({ path: join(dir, 'sightline.db') });
+}
+
+/** A real server on free ports with a fresh store (see {@link defaultTestStorage}), or the given store. */
 export async function startTestServer(options: Partial<ServerOptions> & { storage?: Storage } = {}): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'sightline-test-'));
   const dbPath = join(dir, 'sightline.db');
   const server = await startServer({
-    storage: options.storage ?? new SqliteStorage({ path: dbPath }),
+    storage: options.storage ?? (await defaultTestStorage(dir)),
     port: 0,
     grpcPort: 0,
     otlpHttpPort: 0,

@@ -104,6 +104,7 @@ export const callsSchema: readonly string[] = [
     trace_id String,
     span_id String,
     time_ns Int64 CODEC(Delta, ZSTD(1)),
+    seq UInt64,
     fingerprint String,
     record String CODEC(ZSTD(3)),
     INDEX time_minmax time_ns TYPE minmax GRANULARITY 1

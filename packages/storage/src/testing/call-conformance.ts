@@ -736,6 +736,15 @@ export function describeCallConformance(getStore: () => Storage): void {
       ]);
       expect(call?.finishReasons).toEqual(['stop']);
     });
+
+    it('gives records of one time in the order they were written, within a request and across requests', async () => {
+      const span = llmSpan({ input: 1, output: 1 });
+      const at = (name: string) => logRecord(span, name, attrs({ content: name }), 5n);
+      await write([span], 'default', [at('gen_ai.system.message'), at('gen_ai.user.message')]);
+      await getStore().writer.write([{ project: 'default', spans: [], logs: [at('gen_ai.choice')] }]);
+      const found = await getStore().calls.findLogs({ project: 'default', traceId: span.traceId });
+      expect(found.map((l) => l.eventName)).toEqual(['gen_ai.system.message', 'gen_ai.user.message', 'gen_ai.choice']);
+    });
   });
 
   describe('repricing', () => {
