@@ -120,6 +120,11 @@ async function drive(
   return { spans: acked * template.spans, requests: acked, seconds, spansPerSecond: (acked * template.spans) / seconds, refused };
 }
 
+/** Numbers the next requests from `last + 1` on, so a second server gets the same requests (the same ids) as the first. */
+export function setRequestCursor(last: number): void {
+  nextRequest = last + 1;
+}
+
 /** The request numbers used so far (for picking ids to query). */
 export function requestsSent(): number {
   return nextRequest - 1;

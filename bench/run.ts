@@ -33,6 +33,16 @@ function searchIndexBytes(path: string): number {
  * with --calls LLM calls stored. Then the SDK's overhead per instrumented call (`bench/sdk-overhead.ts`,
  * with its defaults), and the web UI in Chromium (`bench/ui.ts`).
  */
+// `--storage clickhouse`: SQLite and ClickHouse side by side instead (bench/storage-compare.ts, its own options).
+if (process.argv.includes('--storage')) {
+  const compare = spawnSync(
+    process.execPath,
+    [...process.execArgv, fileURLToPath(new URL('./storage-compare.ts', import.meta.url)), ...process.argv.slice(2)],
+    { stdio: 'inherit' },
+  );
+  process.exit(compare.status ?? 1);
+}
+
 const { values: opts } = parseArgs({
   options: {
     spans: { type: 'string', default: '1000000' },

@@ -1,5 +1,5 @@
 import { type LlmCall, type MetricPoint, type Span, sessionDetailsOf } from '@sightline/core';
-import type { TelemetryWriter, WriteGroup, WriteResult } from '@sightline/storage';
+import { resolveCounted, type TelemetryWriter, type WriteGroup, type WriteResult } from '@sightline/storage';
 import { type CallRow, callToRow } from './call-row.js';
 import type { ClickHouseDb } from './clickhouse-db.js';
 import { clockSequence } from './clock-sequence.js';
@@ -41,6 +41,7 @@ export class ClickHouseWriter implements TelemetryWriter {
       const known = await this.storedSpans(group.project, group.spans);
       const calls = new Map((group.calls ?? []).map((c) => [c.spanId, c]));
       const seen = new Set<string>();
+      const fresh = new Map<string, Span[]>();
       for (const span of group.spans) {
         const key = `${span.traceId}:${span.spanId}`;
         if (known.has(key) || seen.has(key)) {
@@ -49,12 +50,14 @@ export class ClickHouseWriter implements TelemetryWriter {
         }
         seen.add(key);
         spanRows.push(spanToRow(group.project, span, group.expiresAtUnixNano ?? null));
-        const call = calls.get(span.spanId);
-        if (call) callRows.push(firstRow(group.project, call, span));
-        let traces = touched.get(group.project);
-        if (!traces) touched.set(group.project, (traces = new Set()));
-        traces.add(span.traceId);
+        const trace = fresh.get(span.traceId);
+        if (trace) trace.push(span);
+        else fresh.set(span.traceId, [span]);
       }
+      for (const spans of fresh.values()) callRows.push(...firstRows(group.project, spans, calls));
+      let traces = touched.get(group.project);
+      if (!traces) touched.set(group.project, (traces = new Set()));
+      for (const traceId of fresh.keys()) traces.add(traceId);
       logRows.push(...(await this.newLogs(group)));
       if (group.metrics?.length && this.metrics) metricPointsStored += await this.metrics.write(group.project, group.metrics);
     }
@@ -132,9 +135,27 @@ export class ClickHouseWriter implements TelemetryWriter {
   }
 }
 
-/** A call's first row: as ingest read it, counted until its trace says otherwise (version 0). */
-function firstRow(project: string, call: LlmCall, span: Span): CallRow {
-  return callToRow(project, call, call, call, sessionDetailsOf(span.attributes), 0);
+/**
+ * The first rows of the calls of one trace's new spans, decided over those spans (exact when a
+ * trace arrives whole; `summarize` then rewrites only what the rest of the trace changes), at
+ * their count as the version.
+ */
+function firstRows(project: string, spans: readonly Span[], calls: ReadonlyMap<string, LlmCall>): CallRow[] {
+  const parents = new Map<string, string | null>();
+  const found: { call: LlmCall; span: Span }[] = [];
+  for (const span of spans) {
+    parents.set(span.spanId, span.parentSpanId);
+    const call = calls.get(span.spanId);
+    if (call) found.push({ call, span });
+  }
+  if (found.length === 0) return [];
+  const decided = resolveCounted(
+    found.map((f) => f.call),
+    parents,
+  );
+  return found.map(({ call, span }, i) =>
+    callToRow(project, call, decided[i] as LlmCall, call, sessionDetailsOf(span.attributes), spans.length),
+  );
 }
 
 function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {

@@ -51,8 +51,8 @@ const sameDecision = (a: Decided, b: Decided) =>
 /**
  * A trace's state from all of its spans and calls as stored: its summary row, and the call
  * rows whose decision (counted, duplicate of, what a counted copy takes from its duplicates)
- * changed — both at `version`, the trace's span count, so what was decided knowing more spans
- * replaces what was decided knowing fewer.
+ * differs from the one stored — both at `version`, the trace's span count, so what was decided
+ * knowing more spans replaces what was decided knowing fewer.
  */
 export function traceState(
   project: string,
@@ -97,7 +97,7 @@ export function traceState(
       ttftMs: call.ttftMs,
       routeName: call.routeName,
     };
-    if (Number(row.version) === 0 || !sameDecision(decided, decidedOf(row)))
+    if (!sameDecision(decided, decidedOf(row)))
       changed.push(callToRow(project, originals[i] as LlmCall, decided, costOf(row), sessionDetailsOfRow(row), version));
   });
   const totals = callTotals(resolved);
