@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { keysCommand } from './access/keys-command.js';
 import { projectsCommand } from './access/projects-command.js';
 import { checkCommand } from './check-command.js';
+import { clickhouseSchemaCommand } from './clickhouse-schema-command.js';
 import { datasetsCommand } from './datasets-command.js';
 import { demoCommand } from './demo-command.js';
 import { mcpCommand } from './mcp/mcp-command.js';
@@ -29,6 +30,7 @@ export function program(): Command {
     .addCommand(exportCommand())
     .addCommand(importCommand())
     .addCommand(checkCommand())
+    .addCommand(clickhouseSchemaCommand())
     .addCommand(projectsCommand())
     .addCommand(keysCommand())
     .addCommand(demoCommand())

@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { parseClusterName } from './clickhouse-schema-command.js';
 import { parseDays, parsePort, parsePositiveInt, parseRedactRules, splitList } from './options.js';
 
 /** Where `serve` and `check` keep and look for the database by default (as the server package says). */
@@ -16,6 +17,7 @@ export interface ServeOptions {
   storage: 'sqlite' | 'memory' | 'clickhouse';
   clickhouseUrl?: string;
   clickhousePath?: string;
+  clickhouseCluster?: string;
   memoryCapacity: number;
   prices?: string;
   llmCalls: boolean;

@@ -39,6 +39,8 @@ export async function serve(opts: ServeOptions): Promise<void> {
   const adminKey = process.env.SIGHTLINE_ADMIN_KEY || null;
   const dbPath = resolve(opts.db);
   if (opts.storage === 'clickhouse' && !opts.clickhouseUrl && !opts.clickhousePath) fail(CLICKHOUSE_WHERE);
+  if (opts.clickhouseCluster && !opts.clickhouseUrl)
+    fail('--clickhouse-cluster needs --clickhouse-url: a cluster is reached through one of its servers');
   const clickhousePath = opts.clickhousePath === undefined ? undefined : resolve(opts.clickhousePath);
   let storage: Storage;
   try {
@@ -50,6 +52,7 @@ export async function serve(opts: ServeOptions): Promise<void> {
       searchIndex: opts.searchIndex,
       clickhouseUrl: opts.clickhouseUrl,
       clickhousePath,
+      clickhouseCluster: opts.clickhouseCluster,
     });
   } catch (err) {
     if (err instanceof DatabaseInUseError) fail(`${err.message}; stop it or choose another with --db`);
@@ -147,7 +150,7 @@ function describeStore(opts: ServeOptions, dbPath: string): string {
   if (opts.clickhouseUrl) {
     const url = new URL(opts.clickhouseUrl);
     if (url.password) url.password = '***';
-    return `ClickHouse ${url.toString()}`;
+    return `ClickHouse ${url.toString()}${opts.clickhouseCluster ? ` (cluster ${opts.clickhouseCluster})` : ''}`;
   }
   return `ClickHouse in-process (chdb) ${opts.clickhousePath}`;
 }

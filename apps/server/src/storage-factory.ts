@@ -20,6 +20,8 @@ export interface StorageOptions {
   readonly searchIndex?: boolean;
   /** ClickHouse: a server's HTTP address (`http://user:password@host:8123/database`). */
   readonly clickhouseUrl?: string;
+  /** ClickHouse: the cluster the tables are replicated and distributed over (see `clusterStatements`). */
+  readonly clickhouseCluster?: string;
   /** ClickHouse in-process (the npm package chdb): the folder its data is kept in. */
   readonly clickhousePath?: string;
 }
@@ -34,7 +36,7 @@ export const DEFAULT_DB_PATH = join(homedir(), '.sightline', 'sightline.db');
 export async function openStorage(options: StorageOptions): Promise<Storage> {
   if (options.kind === 'memory') return new MemoryStorage({ capacity: options.memoryCapacity });
   if (options.kind === 'clickhouse') {
-    if (options.clickhouseUrl) return openClickHouseStorage({ url: options.clickhouseUrl });
+    if (options.clickhouseUrl) return openClickHouseStorage({ url: options.clickhouseUrl }, { cluster: options.clickhouseCluster });
     if (options.clickhousePath) return openClickHouseStorage({ chdbPath: options.clickhousePath });
     throw new Error(CLICKHOUSE_WHERE);
   }

@@ -3,7 +3,11 @@ import { definedOnly } from './query-params.js';
 
 /** The three things the backend asks of a ClickHouse client, with parameters always bound. */
 export class ClickHouseDb {
-  constructor(readonly client: ClickHouseClient) {}
+  /** `cluster`: the tables are distributed over it (see `cluster-schema.ts`). */
+  constructor(
+    readonly client: ClickHouseClient,
+    readonly cluster: string | null = null,
+  ) {}
 
   /** The rows of a query (JSONEachRow: 64-bit integers as strings). */
   async rows<T>(query: string, params: Record<string, unknown> = {}): Promise<T[]> {
@@ -14,6 +18,15 @@ export class ClickHouseDb {
   async insert(table: string, values: readonly object[]): Promise<void> {
     if (values.length === 0) return;
     await this.client.insert({ table, values: values as object[], format: 'JSONEachRow' });
+  }
+
+  /**
+   * Deletes the rows of `table` that `where` picks (a lightweight delete: gone from reads at
+   * once). On a cluster, from the local table on every node: a distributed table takes no deletes.
+   */
+  async delete(table: string, where: string, params: Record<string, unknown>): Promise<void> {
+    const target = this.cluster === null ? table : `${table}_local ON CLUSTER '${this.cluster}'`;
+    await this.command(`DELETE FROM ${target} WHERE ${where}`, params);
   }
 
   /** A statement without rows (DDL, DELETE). */

@@ -181,11 +181,17 @@ export class ClickHouseOtelMetrics implements OtelMetricStore, MetricPointSink, 
       { project, before: String(before), most },
     );
     if (rows.length === 0) return 0;
-    await this.db.command(
-      `DELETE FROM metric_points WHERE project = {project:String} AND (series_id, time_ns) IN
-       (SELECT series_id, time_ns FROM metric_points WHERE project = {project:String} AND time_ns < {before:Int64} ORDER BY time_ns LIMIT {most:UInt32})`,
-      { project, before: String(before), most },
-    );
-    return rows.length;
+    // The oldest `most` points, and with them any point of those series and times (ties at the last time).
+    const where =
+      'project = {project:String} AND series_id IN {ids:Array(String)} AND time_ns IN {times:Array(Int64)} AND time_ns < {before:Int64}';
+    const params = {
+      project,
+      before: String(before),
+      ids: [...new Set(rows.map((r) => r.series_id))],
+      times: [...new Set(rows.map((r) => BigInt(r.time_ns)))],
+    };
+    const [count] = await this.db.rows<{ n: string }>(`SELECT count() AS n FROM metric_points FINAL WHERE ${where}`, params);
+    await this.db.delete('metric_points', where, params);
+    return Number(count?.n ?? 0);
   }
 }

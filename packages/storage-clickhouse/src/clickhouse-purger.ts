@@ -36,7 +36,7 @@ export class ClickHousePurger implements Purger, Repricer {
       params,
     );
     for (const table of ['spans', 'llm_calls', 'logs', 'traces'])
-      await this.db.command(`DELETE FROM ${table} WHERE project = {project:String} AND trace_id IN {ids:Array(String)}`, params);
+      await this.db.delete(table, 'project = {project:String} AND trace_id IN {ids:Array(String)}', params);
     return Number(row?.n ?? 0);
   }
 
@@ -94,7 +94,7 @@ export class ClickHousePurger implements Purger, Repricer {
       params,
     );
     if (rows.length === 0) return 0;
-    await this.db.command('DELETE FROM logs WHERE project = {project:String} AND fingerprint IN {prints:Array(String)}', {
+    await this.db.delete('logs', 'project = {project:String} AND fingerprint IN {prints:Array(String)}', {
       project: c.project,
       prints: rows.map((r) => r.fingerprint),
     });

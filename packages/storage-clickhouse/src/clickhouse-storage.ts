@@ -9,7 +9,7 @@ import { ClickHousePurger } from './clickhouse-purger.js';
 import { ClickHouseTraceReader } from './clickhouse-trace-reader.js';
 import { ClickHouseWriter } from './clickhouse-writer.js';
 import { type ClickHouseTarget, connectClickHouse } from './connect.js';
-import { migrate } from './schema/migrations.js';
+import { migrate, type SchemaTarget } from './schema/migrations.js';
 
 export interface ClickHouseStorageOptions {
   /**
@@ -17,6 +17,8 @@ export interface ClickHouseStorageOptions {
    * stores (tests on one in-process engine) keeps it open.
    */
   readonly ownsClient?: boolean;
+  /** The tables are distributed over this cluster (see `cluster-schema.ts`). */
+  readonly cluster?: string;
 }
 
 /**
@@ -38,7 +40,7 @@ export class ClickHouseStorage implements Storage {
     readonly client: ClickHouseClient,
     private readonly options: ClickHouseStorageOptions = {},
   ) {
-    const db = new ClickHouseDb(client);
+    const db = new ClickHouseDb(client, options.cluster ?? null);
     const open = () => this.assertOpen();
     this.otelMetrics = new ClickHouseOtelMetrics(db, open);
     this.datasets = new ClickHouseDatasets(db, open);
@@ -64,14 +66,17 @@ export class ClickHouseStorage implements Storage {
   }
 }
 
-/** Connects to ClickHouse (a server, or chdb in a folder), brings its schema up to date, and opens the store on it. */
-export async function openClickHouseStorage(target: ClickHouseTarget): Promise<ClickHouseStorage> {
+/**
+ * Connects to ClickHouse (a server, or chdb in a folder), brings its schema up to date (on every
+ * node of `schema.cluster` when given), and opens the store on it.
+ */
+export async function openClickHouseStorage(target: ClickHouseTarget, schema: SchemaTarget = {}): Promise<ClickHouseStorage> {
   const client = await connectClickHouse(target);
   try {
-    await migrate(client);
+    await migrate(client, schema);
   } catch (err) {
     await client.close();
     throw err;
   }
-  return new ClickHouseStorage(client);
+  return new ClickHouseStorage(client, { cluster: schema.cluster });
 }

@@ -5,9 +5,10 @@ export type ClickHouseTarget = { readonly url: string; readonly database?: strin
 
 /**
  * Settings every connection uses. 64-bit integers come back as strings: nanosecond times and
- * token counts must not be rounded through a JavaScript number.
+ * token counts must not be rounded through a JavaScript number. On a cluster, `IN` and `JOIN`
+ * by trace id stay on each shard, where all of a trace lives (see `cluster-schema.ts`).
  */
-const SETTINGS = { output_format_json_quote_64bit_integers: 1 } as const;
+const SETTINGS = { output_format_json_quote_64bit_integers: 1, distributed_product_mode: 'local' } as const;
 
 /**
  * A client of the official `@clickhouse/client`, to a server or to chdb (`chdb/connection`,

@@ -3,6 +3,7 @@ import { spansSchema } from './001-spans.js';
 import { accessSchema } from './002-access.js';
 import { callsSchema } from './003-calls.js';
 import { metricsDatasetsSchema } from './004-metrics-datasets.js';
+import { clusterLedger, clusterStatements } from './cluster-schema.js';
 
 /** Schema versions in order; each is statements run one by one (ClickHouse takes one per request). */
 export const MIGRATIONS: readonly { readonly version: number; readonly statements: readonly string[] }[] = [
@@ -17,13 +18,29 @@ export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
 const LEDGER = `CREATE TABLE IF NOT EXISTS schema_migrations (version UInt32, applied_at DateTime64(3) DEFAULT now64(3))
   ENGINE = MergeTree ORDER BY version`;
 
+/** Where the schema goes: one server (the default), or every node of a cluster (see `cluster-schema.ts`). */
+export interface SchemaTarget {
+  /** The cluster's name in the servers' `remote_servers` configuration. */
+  readonly cluster?: string;
+}
+
+/** Every statement of the schema at {@link SCHEMA_VERSION} from `after` on, ledger first: what `migrate` runs. */
+export function schemaStatements(target: SchemaTarget = {}, after = 0): string[] {
+  const { cluster } = target;
+  const ledger = cluster === undefined ? LEDGER : clusterLedger(cluster);
+  const steps = MIGRATIONS.filter((m) => m.version > after).flatMap((m) =>
+    cluster === undefined ? m.statements : clusterStatements(m.statements, cluster),
+  );
+  return [ledger, ...steps];
+}
+
 /**
  * Brings the database up to {@link SCHEMA_VERSION}, noting each version applied in
  * `schema_migrations`. Statements are written to be run again (`IF NOT EXISTS`), so a migration
  * cut short by a crash is finished by the next start. Refuses a database from a newer Sightline.
  */
-export async function migrate(client: ClickHouseClient): Promise<number> {
-  await client.command({ query: LEDGER });
+export async function migrate(client: ClickHouseClient, target: SchemaTarget = {}): Promise<number> {
+  await client.command({ query: target.cluster === undefined ? LEDGER : clusterLedger(target.cluster) });
   const rs = await client.query({ query: 'SELECT max(version) AS v FROM schema_migrations', format: 'JSONEachRow' });
   const current = Number(((await rs.json()) as { v: number | string }[])[0]?.v ?? 0);
   if (current > SCHEMA_VERSION)
@@ -32,7 +49,8 @@ export async function migrate(client: ClickHouseClient): Promise<number> {
     );
   for (const m of MIGRATIONS) {
     if (m.version <= current) continue;
-    for (const query of m.statements) await client.command({ query });
+    const statements = target.cluster === undefined ? m.statements : clusterStatements(m.statements, target.cluster);
+    for (const query of statements) await client.command({ query });
     await client.insert({ table: 'schema_migrations', values: [{ version: m.version }], format: 'JSONEachRow' });
   }
   return SCHEMA_VERSION;

@@ -1,0 +1,83 @@
+import { encodeCursor } from '@sightline/storage';
+import { describe, expect, it } from 'vitest';
+import { attributeFilterSql } from './attribute-filter-sql.js';
+import { callListSql } from './call-list-sql.js';
+import { SqlParams } from './query-params.js';
+import { callsSchema } from './schema/003-calls.js';
+import { clusterStatements } from './schema/cluster-schema.js';
+import { traceListSql } from './trace-list-sql.js';
+
+/**
+ * The SQL the ClickHouse query builders write, kept as snapshots: a change to a query shows in
+ * review as a change of its text (`npx vitest run -u` accepts one made on purpose). The
+ * conformance suite says whether answers are right; these say what is asked of ClickHouse.
+ */
+const T = 1_714_564_800_000_000_000n;
+const HOUR = 3_600_000_000_000n;
+const oneLine = (sql: string) => sql.replace(/\s+/g, ' ').trim();
+
+describe('the SQL of trace lists', () => {
+  it.each([
+    ['newest first', { project: 'p', limit: 50 }],
+    [
+      'a time range, a service, an error status and free text',
+      { project: 'p', limit: 50, startFrom: T, startTo: T + HOUR, service: 'web', status: 'error' as const, text: 'Refund policy' },
+    ],
+    [
+      'by cost after a cursor, with a model and a span and a resource attribute',
+      {
+        project: 'p',
+        limit: 20,
+        model: 'gpt-4o',
+        orderBy: { field: 'cost' as const, direction: 'desc' as const },
+        cursor: encodeCursor({ field: 'cost', direction: 'desc' }, { value: '0.25', key: 'ab'.repeat(16) }),
+        attributes: [
+          { target: 'span' as const, key: 'user.tier', op: 'eq' as const, value: 'pro' },
+          { target: 'resource' as const, key: 'deployment.environment', op: 'contains' as const, value: 'prod' },
+        ],
+      },
+    ],
+  ])('%s', (_name, q) => {
+    const { sql, params } = traceListSql(q);
+    expect({ sql: oneLine(sql), params }).toMatchSnapshot();
+  });
+});
+
+describe('the SQL of call lists', () => {
+  it('filters, attributes, text and a duration order', () => {
+    const { sql, params } = callListSql({
+      project: 'p',
+      limit: 50,
+      from: T,
+      provider: 'openai',
+      status: 'error',
+      minCostUsd: 0.01,
+      text: 'invoice',
+      attributes: [{ target: 'span', key: 'tenant', op: 'exists' }],
+      orderBy: { field: 'duration', direction: 'asc' },
+    });
+    expect({ sql: oneLine(sql), params }).toMatchSnapshot();
+  });
+});
+
+describe('the SQL of attribute filters', () => {
+  it.each([
+    ['eq with a value that spells a number and a boolean', { key: 'x', op: 'eq' as const, value: 'true' }],
+    ['ne', { key: 'x', op: 'ne' as const, value: '24' }],
+    ['gt', { key: 'x', op: 'gt' as const, value: 3 }],
+    ['contains', { key: 'x', op: 'contains' as const, value: 'Abc' }],
+  ])('%s', (_name, f) => {
+    const p = new SqlParams();
+    expect({ sql: attributeFilterSql({ target: 'span', ...f }, p), params: p.values }).toMatchSnapshot();
+  });
+});
+
+describe('the cluster schema', () => {
+  it('makes each table replicated on every node, with a distributed table sharded by trace over it', () => {
+    expect(clusterStatements(callsSchema, 'prod').map(oneLine)).toMatchSnapshot();
+  });
+
+  it('refuses a cluster name that is not one', () => {
+    expect(() => clusterStatements(callsSchema, "x' OR 1")).toThrow(/not a cluster name/);
+  });
+});
