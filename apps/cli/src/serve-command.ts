@@ -58,6 +58,11 @@ export function serveCommand(): Command {
         .argParser(parseClickHouseUrl),
     )
     .addOption(
+      new Option('--clickhouse-cluster <name>', 'with --clickhouse-url: the tables are replicated and distributed over this cluster')
+        .env('SIGHTLINE_CLICKHOUSE_CLUSTER')
+        .argParser(parseClusterName),
+    )
+    .addOption(
       new Option(
         '--clickhouse-path <dir>',
         'for --storage clickhouse without a server: ClickHouse in-process (npm package chdb), data in DIR',
