@@ -38,9 +38,9 @@ export async function serve(opts: ServeOptions): Promise<void> {
   }
   const adminKey = process.env.SIGHTLINE_ADMIN_KEY || null;
   const dbPath = resolve(opts.db);
-  if (opts.storage === 'clickhouse' && !opts.clickhouseUrl && !opts.clickhousePath) fail(CLICKHOUSE_WHERE);
+  if (opts.storage === 'clickhouse' && !opts.clickhouseUrl && !opts.clickhousePath) usageError(CLICKHOUSE_WHERE);
   if (opts.clickhouseCluster && !opts.clickhouseUrl)
-    fail('--clickhouse-cluster needs --clickhouse-url: a cluster is reached through one of its servers');
+    usageError('--clickhouse-cluster needs --clickhouse-url: a cluster is reached through one of its servers');
   const clickhousePath = opts.clickhousePath === undefined ? undefined : resolve(opts.clickhousePath);
   let storage: Storage;
   try {
@@ -57,7 +57,7 @@ export async function serve(opts: ServeOptions): Promise<void> {
   } catch (err) {
     if (err instanceof DatabaseInUseError) fail(`${err.message}; stop it or choose another with --db`);
     if (err instanceof StorageDamagedError) fail(damageAdvice(err.message));
-    if (opts.storage === 'clickhouse') fail(`cannot open ClickHouse at ${describeStore(opts, dbPath)}: ${(err as Error).message}`);
+    if (opts.storage === 'clickhouse') fail(`cannot open ${describeStore({ ...opts, clickhousePath }, dbPath)}: ${(err as Error).message}`);
     fail(`cannot open the database ${dbPath}: ${(err as Error).message}`);
   }
   let server: Awaited<ReturnType<typeof startServer>>;
@@ -166,6 +166,12 @@ function describePrices(pricing: Pricing): string {
   const p = pricing.describe();
   const builtin = `${p.builtin.models.toLocaleString('en-US')} built-in model prices (as of ${p.builtin.as_of})`;
   return p.overrides ? `${builtin} + ${p.overrides.models} from ${p.overrides.file}` : builtin;
+}
+
+/** A command line that cannot work: says why and where usage is, exits 2 (as for any bad flag). */
+function usageError(message: string): never {
+  process.stderr.write(`error: ${message}\n(run "sightline serve --help" for usage)\n`);
+  process.exit(2);
 }
 
 function fail(message: string): never {

@@ -1,4 +1,4 @@
-import { type ClickHouseClient, createClient } from '@clickhouse/client';
+import { type ClickHouseClient, ClickHouseLogLevel, createClient } from '@clickhouse/client';
 
 /** Where the data is: a ClickHouse server (or cluster) by URL, or an in-process engine (chdb) keeping it in a folder. */
 export type ClickHouseTarget = { readonly url: string; readonly database?: string } | { readonly chdbPath: string };
@@ -15,12 +15,23 @@ const SETTINGS = { output_format_json_quote_64bit_integers: 1, distributed_produ
  * loaded only when asked for: a server deployment does not need it installed).
  */
 export async function connectClickHouse(target: ClickHouseTarget): Promise<ClickHouseClient> {
-  if ('url' in target) return createClient({ url: target.url, database: target.database, clickhouse_settings: SETTINGS });
+  // Failures reach the caller as errors (and the server's log through it): the client logs nothing itself.
+  if ('url' in target)
+    return createClient({
+      url: target.url,
+      database: target.database,
+      clickhouse_settings: SETTINGS,
+      log: { level: ClickHouseLogLevel.OFF },
+    });
   let chdb: { createChdbConnection(o: { path: string }): unknown };
   try {
     chdb = (await import('chdb/connection')) as typeof chdb;
   } catch (err) {
     throw new Error(`the in-process ClickHouse (npm package chdb) is not installed: npm install chdb (${(err as Error).message})`);
   }
-  return createClient({ connection: chdb.createChdbConnection({ path: target.chdbPath }) as never, clickhouse_settings: SETTINGS });
+  return createClient({
+    connection: chdb.createChdbConnection({ path: target.chdbPath }) as never,
+    clickhouse_settings: SETTINGS,
+    log: { level: ClickHouseLogLevel.OFF },
+  });
 }
