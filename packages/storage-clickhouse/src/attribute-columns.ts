@@ -1,6 +1,13 @@
 import { type AnyValue, type Attributes, kindOf } from '@sightline/core';
 
 /**
+ * Strings longer than this (prompts, completions, documents) are kept in a map of their own
+ * (`long`), so the filters that cannot match them (equality with a shorter value) read only
+ * the short ones (see `attributeFilterSql`).
+ */
+export const LONG_STRING = 256;
+
+/**
  * An attribute map split by type into columns a filter can read (see `attributeFilterSql`):
  * every key, and the values that filters compare — strings, numbers (ints and doubles alike,
  * as doubles, which is how filters compare them), booleans, and arrays of each. Values filters
@@ -9,6 +16,8 @@ import { type AnyValue, type Attributes, kindOf } from '@sightline/core';
 export interface AttributeColumns {
   keys: string[];
   str: Record<string, string>;
+  /** Strings longer than {@link LONG_STRING}. */
+  long: Record<string, string>;
   num: Record<string, number>;
   bool: Record<string, number>;
   arr_str: Record<string, string[]>;
@@ -25,13 +34,14 @@ function finite(n: number): number | null {
 }
 
 export function attributeColumns(attributes: Attributes): AttributeColumns {
-  const out: AttributeColumns = { keys: [], str: {}, num: {}, bool: {}, arr_str: {}, arr_num: {}, arr_bool: {} };
+  const out: AttributeColumns = { keys: [], str: {}, long: {}, num: {}, bool: {}, arr_str: {}, arr_num: {}, arr_bool: {} };
   for (const key of Object.keys(attributes)) {
     out.keys.push(key);
     const value = attributes[key] as AnyValue;
     switch (kindOf(value)) {
       case 'string':
-        out.str[key] = value as string;
+        if ((value as string).length > LONG_STRING) out.long[key] = value as string;
+        else out.str[key] = value as string;
         break;
       case 'int':
       case 'double': {
@@ -71,6 +81,7 @@ export function prefixed<P extends string>(prefix: P, c: AttributeColumns): Reco
   return {
     [`${prefix}_keys`]: c.keys,
     [`${prefix}_str`]: c.str,
+    [`${prefix}_long`]: c.long,
     [`${prefix}_num`]: c.num,
     [`${prefix}_bool`]: c.bool,
     [`${prefix}_arr_str`]: c.arr_str,

@@ -1,4 +1,5 @@
 import { type AttributeFilter, filterBoolean, filterNumber } from '@sightline/storage';
+import { LONG_STRING } from './attribute-columns.js';
 import type { SqlParams } from './query-params.js';
 
 /**
@@ -16,11 +17,21 @@ export function attributeFilterSql(f: AttributeFilter, params: SqlParams): strin
   const b = filterBoolean(value);
   const isStr = typeof value === 'string';
   const at = (map: string) => `mapContains(${c}_${map}, ${key}) AND ${c}_${map}[${key}]`;
+  // A string longer than LONG_STRING, kept apart (see `attributeColumns`).
+  const long = at('long');
+  const str = (cmp: string, v: string) => {
+    const p = params.add(v, 'String');
+    // A short value equals no long string, and a long one no short string.
+    if (cmp === '=') return v.length > LONG_STRING ? `(${long} = ${p})` : `(${at('str')} = ${p})`;
+    return `((${at('str')} ${cmp} ${p}) OR (${long} ${cmp} ${p}))`;
+  };
+  const contains = (needle: string) =>
+    `((mapContains(${c}_str, ${key}) AND positionCaseInsensitive(${c}_str[${key}], ${needle}) > 0) OR (mapContains(${c}_long, ${key}) AND positionCaseInsensitive(${c}_long[${key}], ${needle}) > 0))`;
   switch (f.op) {
     case 'eq':
     case 'ne': {
       const eq = anyOf([
-        isStr ? `(${at('str')} = ${params.add(value, 'String')})` : null,
+        isStr ? str('=', value) : null,
         n !== null ? `(${at('num')} = ${params.add(n, 'Float64')})` : null,
         b !== null ? `(${at('bool')} = ${b ? 1 : 0})` : null,
       ]);
@@ -28,17 +39,14 @@ export function attributeFilterSql(f: AttributeFilter, params: SqlParams): strin
     }
     case 'contains':
       return anyOf([
-        `(mapContains(${c}_str, ${key}) AND positionCaseInsensitive(${c}_str[${key}], ${params.add(String(value), 'String')}) > 0)`,
+        contains(params.add(String(value), 'String')),
         isStr ? `has(${c}_arr_str[${key}], ${params.add(value, 'String')})` : null,
         n !== null ? `has(${c}_arr_num[${key}], ${params.add(n, 'Float64')})` : null,
         b !== null ? `has(${c}_arr_bool[${key}], ${b ? 1 : 0})` : null,
       ]);
     default: {
       const op = { gt: '>', gte: '>=', lt: '<', lte: '<=' }[f.op];
-      return anyOf([
-        n !== null ? `(${at('num')} ${op} ${params.add(n, 'Float64')})` : null,
-        isStr ? `(${at('str')} ${op} ${params.add(value, 'String')})` : null,
-      ]);
+      return anyOf([n !== null ? `(${at('num')} ${op} ${params.add(n, 'Float64')})` : null, isStr ? str(op, value) : null]);
     }
   }
 }

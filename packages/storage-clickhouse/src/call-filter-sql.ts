@@ -27,7 +27,10 @@ export function callFilterSql(f: CallFilters & { readonly text?: string }, p: Sq
   if (f.minDurationMs !== undefined) where.push(`duration_ms >= ${p.add(f.minDurationMs, 'Float64')}`);
   if ((f.attributes?.length ?? 0) > 0 || f.text !== undefined) {
     const onSpan = spanConditionSql({ attributes: f.attributes, text: f.text }, p);
-    where.push(`(trace_id, span_id) IN (SELECT trace_id, span_id FROM spans WHERE project = ${project} AND ${onSpan})`);
+    // A call's time is its span's start.
+    const from = f.from === undefined ? '' : ` AND start_ns >= ${p.add(f.from, 'Int64')}`;
+    const to = f.to === undefined ? '' : ` AND start_ns < ${p.add(f.to, 'Int64')}`;
+    where.push(`(trace_id, span_id) IN (SELECT trace_id, span_id FROM span_search WHERE project = ${project}${from}${to} AND ${onSpan})`);
   }
   return where;
 }

@@ -5,6 +5,7 @@ import {
   callWithContent,
   DEFAULT_CALL_ORDER,
   DEFAULT_FACET_VALUES,
+  decodeCursor,
   encodeCursor,
   FacetCounter,
   type Facets,
@@ -18,6 +19,7 @@ import {
   type MetricsSeries,
   type MetricsSeriesQuery,
   type Page,
+  parseBigIntValue,
   type SessionDetail,
   type SessionQuery,
   type SessionSummary,
@@ -25,13 +27,14 @@ import {
   type StoredLog,
   type StoredSpan,
 } from '@sightline/storage';
-import { callListSql } from './call-list-sql.js';
+import { CALL_KEY, callListSql } from './call-list-sql.js';
 import { type CallRow, rowToCall } from './call-row.js';
 import type { ClickHouseDb } from './clickhouse-db.js';
 import { ClickHouseMetrics } from './clickhouse-metrics.js';
 import { ClickHouseSessions } from './clickhouse-sessions.js';
 import { CLICKHOUSE_CAPABILITIES } from './clickhouse-trace-reader.js';
 import { rowToLog } from './log-row.js';
+import { newestFirst } from './newest-first.js';
 import { SqlParams } from './query-params.js';
 import { rowToSpan, SPAN_COLUMNS, type SpanRow } from './span-row.js';
 
@@ -51,8 +54,18 @@ export class ClickHouseCallReader implements CallReader {
   async findCalls(q: CallQuery): Promise<Page<StoredCall>> {
     this.assertOpen();
     assertSupported(CLICKHOUSE_CAPABILITIES, q);
-    const { sql, params } = callListSql(q);
-    const rows = await this.db.rows<CallRow & { sort_value: string | number }>(sql, params);
+    const run = (from: bigint | undefined) => {
+      const { sql, params } = callListSql(from === undefined ? q : { ...q, from });
+      return this.db.rows<CallRow & { sort_value: string | number }>(sql, params);
+    };
+    const order = q.orderBy ?? DEFAULT_CALL_ORDER;
+    // Newest first with conditions on the call's span: search the newest times first.
+    const windowed = order.field === 'timestamp' && order.direction === 'desc' && (q.text !== undefined || (q.attributes?.length ?? 0) > 0);
+    const rows = windowed
+      ? await newestFirst(await this.timeBounds(q), q.limit, (from) =>
+          run(from === undefined || (q.from !== undefined && q.from > from) ? q.from : from),
+        )
+      : await run(q.from);
     const more = rows.length > q.limit;
     const page = rows.slice(0, q.limit);
     const last = page[page.length - 1];
@@ -63,6 +76,24 @@ export class ClickHouseCallReader implements CallReader {
           ? encodeCursor(q.orderBy ?? DEFAULT_CALL_ORDER, { value: String(last.sort_value), key: last.trace_id + last.span_id })
           : null,
     };
+  }
+
+  /** The newest and oldest call time of the range a list may show (before its cursor), or null when it holds none. */
+  private async timeBounds(q: CallQuery): Promise<{ newest: bigint; oldest: bigint } | null> {
+    const p = new SqlParams();
+    const where = [`project = ${p.add(q.project, 'String')}`];
+    if (q.from !== undefined) where.push(`timestamp_ns >= ${p.add(q.from, 'Int64')}`);
+    if (q.to !== undefined) where.push(`timestamp_ns < ${p.add(q.to, 'Int64')}`);
+    if (q.cursor !== undefined) {
+      const after = decodeCursor(q.cursor, q.orderBy ?? DEFAULT_CALL_ORDER, (key) => CALL_KEY.test(key));
+      where.push(`timestamp_ns <= ${p.add(parseBigIntValue(after.value), 'Int64')}`);
+    }
+    const [row] = await this.db.rows<{ n: string; newest: string; oldest: string }>(
+      `SELECT count() AS n, max(timestamp_ns) AS newest, min(timestamp_ns) AS oldest FROM llm_calls WHERE ${where.join(' AND ')}`,
+      p.values,
+    );
+    if (!row || Number(row.n) === 0) return null;
+    return { newest: BigInt(row.newest), oldest: BigInt(row.oldest) };
   }
 
   async getCall(q: GetCallQuery): Promise<StoredCall | null> {
@@ -140,7 +171,7 @@ export class ClickHouseCallReader implements CallReader {
     const project = p.add(q.project, 'String');
     const counter = new FacetCounter();
     const spans = await this.db.rows<{ service: string; name: string; n: string }>(
-      `SELECT service, name, count() AS n FROM spans FINAL WHERE project = ${project}${range('start_ns', p)} GROUP BY service, name`,
+      `SELECT service, name, count() AS n FROM span_search FINAL WHERE project = ${project}${range('start_ns', p)} GROUP BY service, name`,
       p.values,
     );
     for (const s of spans) counter.spans(s.service, s.name, Number(s.n));

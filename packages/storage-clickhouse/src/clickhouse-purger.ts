@@ -35,7 +35,7 @@ export class ClickHousePurger implements Purger, Repricer {
        LIMIT 1 BY trace_id, span_id)`,
       params,
     );
-    for (const table of ['spans', 'llm_calls', 'logs', 'traces'])
+    for (const table of ['spans', 'span_search', 'llm_calls', 'logs', 'traces'])
       await this.db.delete(table, 'project = {project:String} AND trace_id IN {ids:Array(String)}', params);
     return Number(row?.n ?? 0);
   }

@@ -14,6 +14,7 @@ let client: ClickHouseClient;
 
 const TABLES = [
   'spans',
+  'span_search',
   'traces',
   'llm_calls',
   'logs',
@@ -96,5 +97,59 @@ describe('two collectors on one ClickHouse', () => {
     const summary = (await a.reader.findTraces({ project: 'default', limit: 10 })).items[0];
     expect(summary).toMatchObject({ spanCount: 21, llmCallCount: 20, inputTokens: 2000, rootSpanId: root.spanId, rootIsComplete: true });
     expect((await b.calls.metrics({ project: 'default' })).total.calls).toBe(20);
+  });
+});
+
+describe('newest-first searches on ClickHouse', () => {
+  it('walk traces and calls spread over weeks newest first, each once, however far back the matches lie', async () => {
+    for (const table of TABLES) await client.command({ query: `TRUNCATE TABLE ${table}` });
+    const store = new ClickHouseStorage(client, { ownsClient: false });
+    const HOUR_MS = 3_600_000;
+    // Forty traces, one every 13 hours; every third says "refund".
+    const spans = Array.from({ length: 40 }, (_, i) =>
+      llmSpan({ startMs: i * 13 * HOUR_MS, input: 10, output: 1, extra: { topic: i % 3 === 0 ? 'refund request' : 'shipping' } }),
+    );
+    await store.writer.write([{ project: 'default', spans, calls: ingestCalls(spans) }]);
+    const wanted = spans
+      .filter((_, i) => i % 3 === 0)
+      .reverse()
+      .map((s) => s.traceId);
+    const walk = async <T>(page: (cursor?: string) => Promise<{ items: T[]; nextCursor: string | null }>, id: (t: T) => string) => {
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const p = await page(cursor);
+        seen.push(...p.items.map(id));
+        cursor = p.nextCursor ?? undefined;
+      } while (cursor);
+      return seen;
+    };
+    expect(
+      await walk(
+        (cursor) => store.reader.findTraces({ project: 'default', text: 'refund', limit: 3, cursor }),
+        (t) => t.traceId,
+      ),
+    ).toEqual(wanted);
+    expect(
+      await walk(
+        (cursor) =>
+          store.reader.findTraces({
+            project: 'default',
+            attributes: [{ target: 'span', key: 'topic', op: 'contains', value: 'REFUND' }],
+            limit: 4,
+            cursor,
+          }),
+        (t) => t.traceId,
+      ),
+    ).toEqual(wanted);
+    expect(
+      await walk(
+        (cursor) => store.calls.findCalls({ project: 'default', text: 'refund', limit: 5, cursor }),
+        (c) => c.traceId,
+      ),
+    ).toEqual(wanted);
+    // The oldest match alone, far behind the newest data.
+    const oldest = await store.reader.findTraces({ project: 'default', text: 'refund', limit: 1, startTo: spans[1]?.startTimeUnixNano });
+    expect(oldest.items.map((t) => t.traceId)).toEqual([spans[0]?.traceId]);
   });
 });

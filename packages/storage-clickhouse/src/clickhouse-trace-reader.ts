@@ -3,10 +3,12 @@ import {
   buildOutline,
   buildSpanTree,
   DEFAULT_ORDER,
+  decodeCursor,
   encodeCursor,
   type GetSpanQuery,
   type GetTraceQuery,
   type Page,
+  parseBigIntValue,
   type ReaderCapabilities,
   type SpanTreeNode,
   type SpanTreeQuery,
@@ -22,8 +24,10 @@ import {
 } from '@sightline/storage';
 import type { CallRow } from './call-row.js';
 import type { ClickHouseDb } from './clickhouse-db.js';
+import { newestFirst } from './newest-first.js';
+import { hasSpanConditionsOf } from './span-condition-sql.js';
 import { rowToSpan, SPAN_COLUMNS, type SpanRow } from './span-row.js';
-import { traceListSql } from './trace-list-sql.js';
+import { TRACE_ID, traceListSql } from './trace-list-sql.js';
 import { SKELETON_COLUMNS, type SkeletonRow, type TraceRow, traceState } from './trace-state.js';
 
 export const CLICKHOUSE_CAPABILITIES: ReaderCapabilities = {
@@ -73,8 +77,22 @@ export class ClickHouseTraceReader implements TraceReader {
   async findTraces(q: TraceQuery): Promise<Page<TraceSummary>> {
     this.assertOpen();
     assertSupported(this.capabilities, q);
-    const { sql, params } = traceListSql(q);
-    const rows = await this.db.rows<TraceRow & { sort_value: string | number }>(sql, params);
+    const order = q.orderBy ?? DEFAULT_ORDER;
+    const run = (startFrom: bigint | undefined) => {
+      const { sql, params } = traceListSql(startFrom === undefined ? q : { ...q, startFrom });
+      return this.db.rows<TraceRow & { sort_value: string | number }>(sql, params);
+    };
+    // Newest first with conditions on spans or calls: search the newest times first.
+    const windowed =
+      order.field === 'start_time' &&
+      order.direction === 'desc' &&
+      !q.offset &&
+      (hasSpanConditionsOf(q) || q.model !== undefined || q.provider !== undefined);
+    const rows = windowed
+      ? await newestFirst(await this.startBounds(q), q.limit, (from) =>
+          run(from === undefined || (q.startFrom !== undefined && q.startFrom > from) ? q.startFrom : from),
+        )
+      : await run(q.startFrom);
     const more = rows.length > q.limit;
     const page = rows.slice(0, q.limit);
     const last = page[page.length - 1];
@@ -82,6 +100,30 @@ export class ClickHouseTraceReader implements TraceReader {
       items: page.map(rowToSummary),
       nextCursor: more && last ? encodeCursor(q.orderBy ?? DEFAULT_ORDER, { value: String(last.sort_value), key: last.trace_id }) : null,
     };
+  }
+
+  /**
+   * The newest and oldest trace start of the range a list may show (before its cursor), or null
+   * when it holds none. Read without FINAL: a trace's start only moves earlier as spans arrive,
+   * so a row replaced since can only make the newest later, which a search from it takes in.
+   */
+  private async startBounds(q: TraceQuery): Promise<{ newest: bigint; oldest: bigint } | null> {
+    const where = ['project = {project:String}'];
+    if (q.startFrom !== undefined) where.push('start_ns >= {from:Int64}');
+    if (q.startTo !== undefined) where.push('start_ns < {to:Int64}');
+    if (q.cursor !== undefined) where.push('start_ns <= {after:Int64}');
+    const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor, q.orderBy ?? DEFAULT_ORDER, (key) => TRACE_ID.test(key));
+    const [row] = await this.db.rows<{ n: string; newest: string; oldest: string }>(
+      `SELECT count() AS n, max(start_ns) AS newest, min(start_ns) AS oldest FROM traces WHERE ${where.join(' AND ')}`,
+      {
+        project: q.project,
+        from: q.startFrom === undefined ? undefined : String(q.startFrom),
+        to: q.startTo === undefined ? undefined : String(q.startTo),
+        after: after === undefined ? undefined : String(parseBigIntValue(after.value)),
+      },
+    );
+    if (!row || Number(row.n) === 0) return null;
+    return { newest: BigInt(row.newest), oldest: BigInt(row.oldest) };
   }
 
   /** The trace's summary; null when the project holds none of its spans. */

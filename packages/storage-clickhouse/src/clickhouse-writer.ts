@@ -4,7 +4,7 @@ import { type CallRow, callToRow } from './call-row.js';
 import type { ClickHouseDb } from './clickhouse-db.js';
 import { clockSequence } from './clock-sequence.js';
 import { type LogRow, logToRow } from './log-row.js';
-import { type SpanRow, spanToRow } from './span-row.js';
+import { type SpanRow, spanSearchRow, spanToRow } from './span-row.js';
 import { SKELETON_COLUMNS, type SkeletonRow, traceState } from './trace-state.js';
 
 /** Ids looked up in one query. */
@@ -32,6 +32,7 @@ export class ClickHouseWriter implements TelemetryWriter {
   async write(batch: readonly WriteGroup[]): Promise<WriteResult> {
     this.assertOpen();
     const spanRows: SpanRow[] = [];
+    const searchRows: Record<string, unknown>[] = [];
     const callRows: CallRow[] = [];
     const logRows: LogRow[] = [];
     const touched = new Map<string, Set<string>>();
@@ -50,6 +51,7 @@ export class ClickHouseWriter implements TelemetryWriter {
         }
         seen.add(key);
         spanRows.push(spanToRow(group.project, span, group.expiresAtUnixNano ?? null));
+        searchRows.push(spanSearchRow(group.project, span));
         const trace = fresh.get(span.traceId);
         if (trace) trace.push(span);
         else fresh.set(span.traceId, [span]);
@@ -62,6 +64,7 @@ export class ClickHouseWriter implements TelemetryWriter {
       if (group.metrics?.length && this.metrics) metricPointsStored += await this.metrics.write(group.project, group.metrics);
     }
     await this.db.insert('spans', spanRows);
+    await this.db.insert('span_search', searchRows);
     await this.db.insert('llm_calls', callRows);
     await this.db.insert('logs', logRows);
     for (const [project, traces] of touched) await this.summarize(project, [...traces]);

@@ -4,7 +4,7 @@ import type { SqlParams } from './query-params.js';
 
 const STATUS: Record<SpanStatusName, number> = { unset: 0, ok: 1, error: 2 };
 
-/** Conditions that must all hold on one span (see `TraceQuery`), for a query on `spans`. */
+/** Conditions that must all hold on one span (see `TraceQuery`), for a query on `span_search`. */
 export interface SpanConditions {
   readonly service?: string;
   readonly spanName?: string;
@@ -19,7 +19,7 @@ export function hasSpanConditionsOf(q: SpanConditions): boolean {
   );
 }
 
-/** The conditions on a row of `spans`, joined with AND (`1` when there are none). */
+/** The conditions on a row of `span_search`, joined with AND (`1` when there are none). */
 export function spanConditionSql(q: SpanConditions, params: SqlParams): string {
   const where: string[] = [];
   if (q.service !== undefined) where.push(`service = ${params.add(q.service, 'String')}`);

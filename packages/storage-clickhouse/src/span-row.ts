@@ -48,8 +48,6 @@ export interface SpanRow {
   links: string;
   dropped_links_count: number;
   expires_at_ns: string | null;
-  /** Written only: what filters and search read. */
-  [filterColumn: string]: unknown;
 }
 
 export const encodeResource = (r: Resource) =>
@@ -84,22 +82,29 @@ export function decodeScope(text: string): InstrumentationScope {
   };
 }
 
-/** The columns a span is read back from (not what only filters read). */
+/** The columns a span is read back from. */
 export const SPAN_COLUMNS =
   'project, trace_id, span_id, parent_span_id, name, kind, start_ns, end_ns, status_code, status_message, trace_state, flags, ' +
   'service, resource, scope, attributes, dropped_attributes_count, events, dropped_events_count, links, dropped_links_count, expires_at_ns';
 
-/** The row of a span of `project`, with what filters and search read. */
-export function spanToRow(project: string, span: Span, expiresAtUnixNano: bigint | null): SpanRow {
+/** The row of `span_search` for a span of `project`: what filters and free text read of it. */
+export function spanSearchRow(project: string, span: Span): Record<string, unknown> {
   return {
-    ...spanToReadRow(project, span, expiresAtUnixNano),
+    project,
+    start_ns: String(span.startTimeUnixNano),
+    trace_id: span.traceId,
+    span_id: span.spanId,
+    service: serviceNameOf(span.resource),
+    name: span.name,
+    status_code: span.status.code,
     words: [...spanWords(span)],
     ...prefixed('attr', attributeColumns(span.attributes)),
     ...prefixed('res', attributeColumns(span.resource.attributes)),
   };
 }
 
-function spanToReadRow(project: string, span: Span, expiresAtUnixNano: bigint | null): SpanRow {
+/** The row of a span of `project`. */
+export function spanToRow(project: string, span: Span, expiresAtUnixNano: bigint | null): SpanRow {
   return {
     project,
     trace_id: span.traceId,

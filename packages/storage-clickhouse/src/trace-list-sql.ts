@@ -37,10 +37,14 @@ export function traceListSql(q: TraceQuery): { sql: string; params: Record<strin
       calls.push(`(model = ${model} OR request_model = ${model})`);
     }
     if (q.provider !== undefined) calls.push(`provider = ${p.add(q.provider, 'String')}`);
+    // A trace's calls and spans start no earlier than the trace.
+    if (q.startFrom !== undefined) calls.push(`timestamp_ns >= ${p.add(q.startFrom, 'Int64')}`);
     where.push(`trace_id IN (SELECT trace_id FROM llm_calls WHERE ${calls.join(' AND ')})`);
   }
-  if (hasSpanConditionsOf(q))
-    where.push(`trace_id IN (SELECT trace_id FROM spans WHERE project = ${project} AND ${spanConditionSql(q, p)})`);
+  if (hasSpanConditionsOf(q)) {
+    const from = q.startFrom === undefined ? '' : ` AND start_ns >= ${p.add(q.startFrom, 'Int64')}`;
+    where.push(`trace_id IN (SELECT trace_id FROM span_search WHERE project = ${project}${from} AND ${spanConditionSql(q, p)})`);
+  }
   if (q.cursor !== undefined) {
     const after = decodeCursor(q.cursor, order, (key) => TRACE_ID.test(key));
     const value = parseSortValue(order.field, after.value);

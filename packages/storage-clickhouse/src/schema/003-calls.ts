@@ -1,9 +1,13 @@
 /**
  * What the readers search and sum, beside the spans:
- * - spans get what filters read: the words of their search text, their attribute keys (with a
- *   bloom filter, so a filter on a rare key skips most granules) and values by type (strings,
- *   numbers, booleans, arrays of each), the same for their resource, and `span_key`, the 53-bit
- *   number a trace's layout names a span by.
+ * - spans get `span_key`, the 53-bit number a trace's layout names a span by, and bloom filters
+ *   on it and on the span id.
+ * - `span_search`: what filters and free text read of each span, ordered by project and hour of
+ *   start, so the newest spans are read first and a time range reads only its granules: the
+ *   span's service, name and status, the words of its text, its attribute keys (bloom-filtered,
+ *   so a filter on a rare key skips most granules) and values by type (strings up to
+ *   `LONG_STRING` long, bloom-filtered too, and the longer ones apart, read only by the filters that
+ *   need them; numbers, booleans, arrays of each), the same for its resource. The spans table stays ordered by trace for reading a trace whole.
  * - `traces`: one summary row per trace, rewritten by the writer whenever the trace grows. The
  *   row written with more spans known replaces the one with fewer (its `version` is the span
  *   count), so two collectors writing one trace at once leave the complete summary.
@@ -12,32 +16,42 @@
  *   session, user, latency buckets of the quantile sketch).
  * - `logs`: log records and events, one row per distinct record (`fingerprint`).
  */
-const spanColumns = [
-  'words Array(String) CODEC(ZSTD(1))',
-  'attr_keys Array(String) CODEC(ZSTD(1))',
-  'attr_str Map(String, String) CODEC(ZSTD(1))',
-  'attr_num Map(String, Float64) CODEC(ZSTD(1))',
-  'attr_bool Map(String, UInt8) CODEC(ZSTD(1))',
-  'attr_arr_str Map(String, Array(String)) CODEC(ZSTD(1))',
-  'attr_arr_num Map(String, Array(Float64)) CODEC(ZSTD(1))',
-  'attr_arr_bool Map(String, Array(UInt8)) CODEC(ZSTD(1))',
-  'res_keys Array(String) CODEC(ZSTD(1))',
-  'res_str Map(String, String) CODEC(ZSTD(1))',
-  'res_num Map(String, Float64) CODEC(ZSTD(1))',
-  'res_bool Map(String, UInt8) CODEC(ZSTD(1))',
-  'res_arr_str Map(String, Array(String)) CODEC(ZSTD(1))',
-  'res_arr_num Map(String, Array(Float64)) CODEC(ZSTD(1))',
-  'res_arr_bool Map(String, Array(UInt8)) CODEC(ZSTD(1))',
-  'span_key UInt64 MATERIALIZED bitShiftRight(sipHash64(trace_id, span_id), 11)',
-];
-
 export const callsSchema: readonly string[] = [
-  ...spanColumns.map((c) => `ALTER TABLE spans ADD COLUMN IF NOT EXISTS ${c}`),
+  'ALTER TABLE spans ADD COLUMN IF NOT EXISTS span_key UInt64 MATERIALIZED bitShiftRight(sipHash64(trace_id, span_id), 11)',
   'ALTER TABLE spans ADD INDEX IF NOT EXISTS span_id_bloom span_id TYPE bloom_filter GRANULARITY 4',
   'ALTER TABLE spans ADD INDEX IF NOT EXISTS span_key_bloom span_key TYPE bloom_filter GRANULARITY 4',
-  'ALTER TABLE spans ADD INDEX IF NOT EXISTS attr_keys_bloom attr_keys TYPE bloom_filter GRANULARITY 4',
-  'ALTER TABLE spans ADD INDEX IF NOT EXISTS words_bloom words TYPE bloom_filter(0.01) GRANULARITY 1',
-  'ALTER TABLE spans ADD INDEX IF NOT EXISTS start_minmax start_ns TYPE minmax GRANULARITY 1',
+  `CREATE TABLE IF NOT EXISTS span_search (
+    project LowCardinality(String),
+    start_ns Int64 CODEC(Delta, ZSTD(1)),
+    trace_id String,
+    span_id String,
+    service LowCardinality(String),
+    name String CODEC(ZSTD(1)),
+    status_code UInt8,
+    words Array(String) CODEC(ZSTD(1)),
+    attr_keys Array(String) CODEC(ZSTD(1)),
+    attr_str Map(String, String) CODEC(ZSTD(1)),
+    attr_long Map(String, String) CODEC(ZSTD(3)),
+    attr_num Map(String, Float64) CODEC(ZSTD(1)),
+    attr_bool Map(String, UInt8) CODEC(ZSTD(1)),
+    attr_arr_str Map(String, Array(String)) CODEC(ZSTD(1)),
+    attr_arr_num Map(String, Array(Float64)) CODEC(ZSTD(1)),
+    attr_arr_bool Map(String, Array(UInt8)) CODEC(ZSTD(1)),
+    res_keys Array(String) CODEC(ZSTD(1)),
+    res_str Map(String, String) CODEC(ZSTD(1)),
+    res_long Map(String, String) CODEC(ZSTD(3)),
+    res_num Map(String, Float64) CODEC(ZSTD(1)),
+    res_bool Map(String, UInt8) CODEC(ZSTD(1)),
+    res_arr_str Map(String, Array(String)) CODEC(ZSTD(1)),
+    res_arr_num Map(String, Array(Float64)) CODEC(ZSTD(1)),
+    res_arr_bool Map(String, Array(UInt8)) CODEC(ZSTD(1)),
+    INDEX trace_id_bloom trace_id TYPE bloom_filter GRANULARITY 4,
+    INDEX attr_keys_bloom attr_keys TYPE bloom_filter GRANULARITY 4,
+    INDEX words_bloom words TYPE bloom_filter(0.01) GRANULARITY 1,
+    INDEX attr_values_bloom mapValues(attr_str) TYPE bloom_filter(0.01) GRANULARITY 1,
+    INDEX res_values_bloom mapValues(res_str) TYPE bloom_filter(0.01) GRANULARITY 1
+  ) ENGINE = ReplacingMergeTree
+  ORDER BY (project, intDiv(start_ns, 3600000000000), trace_id, span_id)`,
   `CREATE TABLE IF NOT EXISTS traces (
     project LowCardinality(String),
     trace_id String,

@@ -11,6 +11,7 @@
 /** How each table is sharded. */
 export const SHARDING_KEYS: Readonly<Record<string, string>> = {
   spans: 'cityHash64(project, trace_id)',
+  span_search: 'cityHash64(project, trace_id)',
   traces: 'cityHash64(project, trace_id)',
   llm_calls: 'cityHash64(project, trace_id)',
   logs: 'cityHash64(project, trace_id)',

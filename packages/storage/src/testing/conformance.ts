@@ -411,6 +411,21 @@ export function describeStorageConformance(backend: string, open: () => Promise<
         expect(await byAttr({ key: 'request.id', op: 'eq', value: 'req-600' })).toEqual([]);
       });
 
+      it('filters long strings (a prompt, a document) as it filters short ones', async () => {
+        const prompt = `Summarize this refund policy for a customer. ${'Terms and conditions apply. '.repeat(40)}Thank you.`;
+        const other = `${'x'.repeat(600)}y`;
+        const long = buildTrace(1, { attributes: { 'gen_ai.prompt': prompt, $note: other }, startMs: 7000 });
+        await write(long);
+        expect(await byAttr({ key: 'gen_ai.prompt', op: 'eq', value: prompt })).toEqual([t(long)]);
+        expect(await byAttr({ key: 'gen_ai.prompt', op: 'eq', value: 'Summarize' })).toEqual([]);
+        expect(await byAttr({ key: 'gen_ai.prompt', op: 'contains', value: 'REFUND policy' })).toEqual([t(long)]);
+        expect(await byAttr({ key: 'gen_ai.prompt', op: 'ne', value: 'Summarize' })).toEqual([t(long)]);
+        expect(await byAttr({ key: 'gen_ai.prompt', op: 'gt', value: 'Summarize' })).toEqual([t(long)]);
+        expect(await byAttr({ key: 'gen_ai.prompt', op: 'lt', value: 'Summarize' })).toEqual([]);
+        expect(await byAttr({ key: '$note', op: 'eq', value: other })).toEqual([t(long)]);
+        expect(await byAttr({ key: '$note', op: 'contains', value: 'xy' })).toEqual([t(long)]);
+      });
+
       it('filters on resource attributes', async () => {
         expect(await byAttr({ target: 'resource', key: 'deployment.environment', op: 'eq', value: 'prod' })).toEqual([t(b)]);
         expect(await byAttr({ target: 'resource', key: 'service.name', op: 'eq', value: 'gateway' })).toEqual([t(c), t(a)]);
