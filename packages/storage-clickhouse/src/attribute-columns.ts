@@ -1,9 +1,9 @@
 import { type AnyValue, type Attributes, kindOf } from '@sightline/core';
 
 /**
- * Strings longer than this (prompts, completions, documents) are kept in a map of their own
- * (`long`), so the filters that cannot match them (equality with a shorter value) read only
- * the short ones (see `attributeFilterSql`).
+ * Strings longer than this (prompts, completions, documents) stay out of the string map, which
+ * every string filter reads: the few filters that can match one (equality with a value as
+ * long, `contains`, `gt`/`lt`) read it from the span itself (see `attributeFilterSql`).
  */
 export const LONG_STRING = 256;
 
@@ -16,8 +16,6 @@ export const LONG_STRING = 256;
 export interface AttributeColumns {
   keys: string[];
   str: Record<string, string>;
-  /** Strings longer than {@link LONG_STRING}. */
-  long: Record<string, string>;
   num: Record<string, number>;
   bool: Record<string, number>;
   arr_str: Record<string, string[]>;
@@ -34,14 +32,13 @@ function finite(n: number): number | null {
 }
 
 export function attributeColumns(attributes: Attributes): AttributeColumns {
-  const out: AttributeColumns = { keys: [], str: {}, long: {}, num: {}, bool: {}, arr_str: {}, arr_num: {}, arr_bool: {} };
+  const out: AttributeColumns = { keys: [], str: {}, num: {}, bool: {}, arr_str: {}, arr_num: {}, arr_bool: {} };
   for (const key of Object.keys(attributes)) {
     out.keys.push(key);
     const value = attributes[key] as AnyValue;
     switch (kindOf(value)) {
       case 'string':
-        if ((value as string).length > LONG_STRING) out.long[key] = value as string;
-        else out.str[key] = value as string;
+        if ((value as string).length <= LONG_STRING) out.str[key] = value as string;
         break;
       case 'int':
       case 'double': {
@@ -81,7 +78,6 @@ export function prefixed<P extends string>(prefix: P, c: AttributeColumns): Reco
   return {
     [`${prefix}_keys`]: c.keys,
     [`${prefix}_str`]: c.str,
-    [`${prefix}_long`]: c.long,
     [`${prefix}_num`]: c.num,
     [`${prefix}_bool`]: c.bool,
     [`${prefix}_arr_str`]: c.arr_str,

@@ -26,7 +26,7 @@ export function callFilterSql(f: CallFilters & { readonly text?: string }, p: Sq
   if (f.minCostUsd !== undefined) where.push(`cost_usd >= ${p.add(f.minCostUsd, 'Float64')}`);
   if (f.minDurationMs !== undefined) where.push(`duration_ms >= ${p.add(f.minDurationMs, 'Float64')}`);
   if ((f.attributes?.length ?? 0) > 0 || f.text !== undefined) {
-    const onSpan = spanConditionSql({ attributes: f.attributes, text: f.text }, p);
+    const onSpan = spanConditionSql({ attributes: f.attributes, text: f.text }, p, project);
     // A call's time is its span's start.
     const from = f.from === undefined ? '' : ` AND start_ns >= ${p.add(f.from, 'Int64')}`;
     const to = f.to === undefined ? '' : ` AND start_ns < ${p.add(f.to, 'Int64')}`;

@@ -68,7 +68,7 @@ describe('the SQL of attribute filters', () => {
     ['contains', { key: 'x', op: 'contains' as const, value: 'Abc' }],
   ])('%s', (_name, f) => {
     const p = new SqlParams();
-    expect({ sql: attributeFilterSql({ target: 'span', ...f }, p), params: p.values }).toMatchSnapshot();
+    expect({ sql: attributeFilterSql({ target: 'span', ...f }, p, '{project:String}'), params: p.values }).toMatchSnapshot();
   });
 });
 

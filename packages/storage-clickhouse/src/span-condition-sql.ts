@@ -19,13 +19,13 @@ export function hasSpanConditionsOf(q: SpanConditions): boolean {
   );
 }
 
-/** The conditions on a row of `span_search`, joined with AND (`1` when there are none). */
-export function spanConditionSql(q: SpanConditions, params: SqlParams): string {
+/** The conditions on a row of `span_search`, joined with AND (`1` when there are none); `project` is the project's placeholder. */
+export function spanConditionSql(q: SpanConditions, params: SqlParams, project: string): string {
   const where: string[] = [];
   if (q.service !== undefined) where.push(`service = ${params.add(q.service, 'String')}`);
   if (q.spanName !== undefined) where.push(`name = ${params.add(q.spanName, 'String')}`);
   if (q.status !== undefined) where.push(`status_code = ${STATUS[q.status]}`);
-  for (const f of q.attributes ?? []) where.push(attributeFilterSql(f, params));
+  for (const f of q.attributes ?? []) where.push(attributeFilterSql(f, params, project));
   if (q.text !== undefined) {
     const words = queryWords(q.text);
     where.push(words.length ? `hasAll(words, ${params.add(words, 'Array(String)')})` : '0');

@@ -43,7 +43,7 @@ export function traceListSql(q: TraceQuery): { sql: string; params: Record<strin
   }
   if (hasSpanConditionsOf(q)) {
     const from = q.startFrom === undefined ? '' : ` AND start_ns >= ${p.add(q.startFrom, 'Int64')}`;
-    where.push(`trace_id IN (SELECT trace_id FROM span_search WHERE project = ${project}${from} AND ${spanConditionSql(q, p)})`);
+    where.push(`trace_id IN (SELECT trace_id FROM span_search WHERE project = ${project}${from} AND ${spanConditionSql(q, p, project)})`);
   }
   if (q.cursor !== undefined) {
     const after = decodeCursor(q.cursor, order, (key) => TRACE_ID.test(key));

@@ -6,8 +6,8 @@
  *   start, so the newest spans are read first and a time range reads only its granules: the
  *   span's service, name and status, the words of its text, its attribute keys (bloom-filtered,
  *   so a filter on a rare key skips most granules) and values by type (strings up to
- *   `LONG_STRING` long, bloom-filtered too, and the longer ones apart, read only by the filters that
- *   need them; numbers, booleans, arrays of each), the same for its resource. The spans table stays ordered by trace for reading a trace whole.
+ *   `LONG_STRING` long, bloom-filtered too — the filters that can match a longer one read it from
+ *   the span; numbers, booleans, arrays of each), the same for its resource. The spans table stays ordered by trace for reading a trace whole.
  * - `traces`: one summary row per trace, rewritten by the writer whenever the trace grows. The
  *   row written with more spans known replaces the one with fewer (its `version` is the span
  *   count), so two collectors writing one trace at once leave the complete summary.
@@ -31,7 +31,6 @@ export const callsSchema: readonly string[] = [
     words Array(String) CODEC(ZSTD(1)),
     attr_keys Array(String) CODEC(ZSTD(1)),
     attr_str Map(String, String) CODEC(ZSTD(1)),
-    attr_long Map(String, String) CODEC(ZSTD(3)),
     attr_num Map(String, Float64) CODEC(ZSTD(1)),
     attr_bool Map(String, UInt8) CODEC(ZSTD(1)),
     attr_arr_str Map(String, Array(String)) CODEC(ZSTD(1)),
@@ -39,7 +38,6 @@ export const callsSchema: readonly string[] = [
     attr_arr_bool Map(String, Array(UInt8)) CODEC(ZSTD(1)),
     res_keys Array(String) CODEC(ZSTD(1)),
     res_str Map(String, String) CODEC(ZSTD(1)),
-    res_long Map(String, String) CODEC(ZSTD(3)),
     res_num Map(String, Float64) CODEC(ZSTD(1)),
     res_bool Map(String, UInt8) CODEC(ZSTD(1)),
     res_arr_str Map(String, Array(String)) CODEC(ZSTD(1)),
