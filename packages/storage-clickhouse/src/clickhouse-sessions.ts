@@ -11,6 +11,7 @@ import {
   parseSessionSortValue,
   roundUsd,
   type SessionDetail,
+  type SessionOrderField,
   type SessionQuery,
   type SessionSummary,
   type StoredCall,
@@ -45,6 +46,14 @@ interface SessionCallsRow {
 
 const nullable = (v: string | number | null) => (v === null ? null : Number(v));
 
+/** Each session order as an expression on its aggregated row; an unpriced session's cost as -1 (see `sessionSortValue`). */
+const SESSION_ORDER_SQL: Record<SessionOrderField, string> = {
+  last_seen: 'last_ns',
+  first_seen: 'first_ns',
+  call_count: 'toInt64(calls)',
+  cost: 'ifNull(round(cost, 10), -1)',
+};
+
 /**
  * Sessions: the traces whose summary names one (see `TraceSummary.sessionId`), summed by
  * ClickHouse from `traces`, with their calls' errors, users, name and labels from `llm_calls`.
@@ -55,34 +64,47 @@ export class ClickHouseSessions {
     private readonly withContent: (project: string, rows: readonly CallRow[]) => Promise<StoredCall[]>,
   ) {}
 
-  /** Summaries of the project's sessions (only `sessionId` when given), each with a stable integer key for paging. */
-  private async summaries(project: string, sessionId?: string): Promise<{ s: SessionSummary; key: number }[]> {
+  /**
+   * Summaries of the project's sessions, each with a stable integer key for paging: those named,
+   * or a page of them in SQL (`page`), or all of them.
+   */
+  private async summaries(
+    project: string,
+    pick: { readonly ids?: readonly string[]; readonly page?: SessionQuery } = {},
+  ): Promise<{ s: SessionSummary; key: number; sort?: string | number }[]> {
     const p = new SqlParams();
     const projectParam = p.add(project, 'String');
+    const named = pick.ids === undefined ? '' : ` AND session_id IN ${p.add(pick.ids, 'Array(String)')}`;
     const traces = `SELECT trace_id, session_id, start_ns, end_ns, call_count, input_tokens, output_tokens, total_tokens, cost_usd
-      FROM traces FINAL WHERE project = ${projectParam} AND session_id IS NOT NULL${
-        sessionId === undefined ? '' : ` AND session_id = ${p.add(sessionId, 'String')}`
-      }`;
-    const rows = await this.db.rows<SessionRow>(
+      FROM traces FINAL WHERE project = ${projectParam} AND session_id IS NOT NULL${named}`;
+    let tail = '';
+    const q = pick.page;
+    if (q) {
+      const order = q.orderBy ?? DEFAULT_SESSION_ORDER;
+      const expr = SESSION_ORDER_SQL[order.field];
+      const dir = order.direction === 'asc' ? 'ASC' : 'DESC';
+      const having: string[] = [];
+      if (q.from !== undefined) having.push(`last_ns >= ${p.add(q.from, 'Int64')}`);
+      if (q.to !== undefined) having.push(`first_ns < ${p.add(q.to, 'Int64')}`);
+      if (q.cursor !== undefined) {
+        const after = decodeCursor(q.cursor, order);
+        const value = parseSessionSortValue(order.field, after.value);
+        having.push(
+          `(${expr}, toUInt64(key)) ${dir === 'ASC' ? '>' : '<'} (${p.add(value, typeof value === 'bigint' ? 'Int64' : 'Float64')}, ${p.add(after.key, 'UInt64')})`,
+        );
+      }
+      tail = `${having.length ? `HAVING ${having.join(' AND ')}` : ''} ORDER BY ${expr} ${dir}, toUInt64(key) ${dir} LIMIT ${p.add(q.limit + 1, 'UInt32')}`;
+    }
+    const sortColumn = q ? `, ${SESSION_ORDER_SQL[(q.orderBy ?? DEFAULT_SESSION_ORDER).field]} AS sort` : '';
+    const rows = await this.db.rows<SessionRow & { sort?: string | number }>(
       `SELECT assumeNotNull(session_id) AS session_id, toString(bitShiftRight(cityHash64(session_id), 11)) AS key,
          min(start_ns) AS first_ns, max(end_ns) AS last_ns, count() AS traces, sum(call_count) AS calls,
-         sum(input_tokens) AS input, sum(output_tokens) AS output, sum(total_tokens) AS total, sum(cost_usd) AS cost
-       FROM (${traces}) GROUP BY session_id`,
+         sum(input_tokens) AS input, sum(output_tokens) AS output, sum(total_tokens) AS total, sum(cost_usd) AS cost${sortColumn}
+       FROM (${traces}) GROUP BY session_id ${tail}`,
       p.values,
     );
     if (rows.length === 0) return [];
-    const facts = await this.db.rows<SessionCallsRow>(
-      `SELECT assumeNotNull(t.session_id) AS session_id,
-         countIf(c.counted = 1 AND c.is_error = 1) AS errors,
-         arraySort(groupUniqArrayIf(assumeNotNull(c.user_id), c.counted = 1 AND c.user_id IS NOT NULL)) AS users,
-         arrayMap(x -> x.2, arraySort(groupArrayIf((c.timestamp_ns, c.session_details),
-           c.session_id = t.session_id AND c.session_details != 'null'))) AS details
-       FROM llm_calls AS c FINAL INNER JOIN (${traces}) AS t ON c.trace_id = t.trace_id
-       WHERE c.project = ${projectParam}
-       GROUP BY t.session_id`,
-      p.values,
-    );
-    const factsOf = new Map(facts.map((f) => [f.session_id, f]));
+    const factsOf = await this.facts(project, pick.ids ?? (q ? rows.map((r) => r.session_id) : undefined));
     return rows.map((r) => {
       const f = factsOf.get(r.session_id);
       let details: SessionDetails | null = null;
@@ -90,6 +112,7 @@ export class ClickHouseSessions {
       const cost = nullable(r.cost);
       return {
         key: Number(r.key),
+        sort: r.sort,
         s: {
           project,
           sessionId: r.session_id,
@@ -110,8 +133,40 @@ export class ClickHouseSessions {
     });
   }
 
+  /** What sessions' calls say (errors, users, name and labels): of the sessions named, or of all. */
+  private async facts(project: string, ids: readonly string[] | undefined): Promise<Map<string, SessionCallsRow>> {
+    const p = new SqlParams();
+    const projectParam = p.add(project, 'String');
+    const named = ids === undefined ? '' : ` AND session_id IN ${p.add(ids, 'Array(String)')}`;
+    const traces = `SELECT trace_id, session_id FROM traces FINAL WHERE project = ${projectParam} AND session_id IS NOT NULL${named}`;
+    // The calls of those traces only: found by the primary key, not by reading every call.
+    const narrow = ids === undefined ? '' : ` AND c.trace_id IN (SELECT trace_id FROM (${traces}))`;
+    const facts = await this.db.rows<SessionCallsRow>(
+      `SELECT assumeNotNull(t.session_id) AS session_id,
+         countIf(c.counted = 1 AND c.is_error = 1) AS errors,
+         arraySort(groupUniqArrayIf(assumeNotNull(c.user_id), c.counted = 1 AND c.user_id IS NOT NULL)) AS users,
+         arrayMap(x -> x.2, arraySort(groupArrayIf((c.timestamp_ns, c.session_details),
+           c.session_id = t.session_id AND c.session_details != 'null'))) AS details
+       FROM llm_calls AS c FINAL INNER JOIN (${traces}) AS t ON c.trace_id = t.trace_id
+       WHERE c.project = ${projectParam}${narrow}
+       GROUP BY t.session_id`,
+      p.values,
+    );
+    return new Map(facts.map((f) => [f.session_id, f]));
+  }
+
   async findSessions(q: SessionQuery): Promise<Page<SessionSummary>> {
     const order = q.orderBy ?? DEFAULT_SESSION_ORDER;
+    if (q.userId === undefined && !q.labels?.length) {
+      // Everything the page needs is in the traces' summaries: ordered and cut in SQL.
+      const rows = await this.summaries(q.project, { page: q });
+      const page = rows.slice(0, q.limit);
+      const last = page[page.length - 1];
+      return {
+        items: page.map((r) => r.s),
+        nextCursor: rows.length > q.limit && last ? encodeCursor(order, { value: String(last.sort), key: String(last.key) }) : null,
+      };
+    }
     const matches = (await this.summaries(q.project)).filter(
       ({ s }) =>
         (q.from === undefined || s.lastSeenUnixNano >= q.from) &&
@@ -132,7 +187,7 @@ export class ClickHouseSessions {
   }
 
   async getSession(q: GetSessionQuery): Promise<SessionDetail | null> {
-    const [found] = await this.summaries(q.project, q.sessionId);
+    const [found] = await this.summaries(q.project, { ids: [q.sessionId] });
     if (!found) return null;
     const direction = q.order ?? 'asc';
     const order = { field: 'timestamp', direction } as const;

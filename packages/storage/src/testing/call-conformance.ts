@@ -9,7 +9,7 @@ import {
   type Span,
 } from '@sightline/core';
 import { describe, expect, it } from 'vitest';
-import type { CallQuery, MetricsQuery, SessionQuery } from '../call-query.js';
+import { type CallQuery, type MetricsQuery, SESSION_ORDER_FIELDS, type SessionQuery } from '../call-query.js';
 import type { StoredCall } from '../call-results.js';
 import { InvalidCursorError } from '../errors.js';
 import type { Storage } from '../storage.js';
@@ -589,6 +589,31 @@ export function describeCallConformance(getStore: () => Storage): void {
       expect(detail?.calls.map((c) => c.spanId)).toEqual([t1.spanId, t2.spanId, t2b.spanId]);
       expect(await getStore().calls.getSession({ project: 'default', sessionId: 'nope' })).toBeNull();
       expect((await sessions({ project: 'other' })).items).toEqual([]);
+    });
+
+    it('walks every session once with limit and cursor, under any order, ties included', async () => {
+      // Twelve sessions: call counts 1-3 and costs repeat, so every order has ties to break.
+      const spans = Array.from({ length: 12 }, (_, i) =>
+        Array.from({ length: (i % 3) + 1 }, (_, j) =>
+          llmSpan({ startMs: i * 1000 + j * 10, session: `s-${i}`, model: i % 2 ? 'gpt-4o' : 'private-model', input: 100, output: 10 }),
+        ),
+      ).flat();
+      await write(spans);
+      const all = (await sessions({ limit: 100 })).items.map((s) => s.sessionId);
+      expect(all).toHaveLength(12);
+      for (const field of SESSION_ORDER_FIELDS)
+        for (const direction of ['asc', 'desc'] as const) {
+          const whole = (await sessions({ limit: 100, orderBy: { field, direction } })).items.map((s) => s.sessionId);
+          const walked: string[] = [];
+          let cursor: string | undefined;
+          do {
+            const page = await sessions({ limit: 5, orderBy: { field, direction }, cursor });
+            walked.push(...page.items.map((s) => s.sessionId));
+            cursor = page.nextCursor ?? undefined;
+          } while (cursor);
+          expect(walked, `${field} ${direction}`).toEqual(whole);
+          expect(new Set(walked).size).toBe(12);
+        }
     });
 
     it('keeps the name and labels the app gave a session, from its calls, and filters by label', async () => {
