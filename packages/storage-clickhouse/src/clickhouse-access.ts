@@ -30,6 +30,17 @@ const keyRow = (k: StoredKey, version: number) => ({
   version,
 });
 
+/**
+ * A key as all its rows say: every change is a row of its own (the table keeps them all), and a
+ * revocation in any row stands — a last-used time written at the same moment cannot undo it.
+ */
+function keysSql(where: string, rest = ''): string {
+  return `SELECT id, p AS project, n AS name, h AS hash, c AS created_at_ms, u AS last_used_at_ms, r AS revoked_at_ms FROM (
+    SELECT id, argMax(project, version) AS p, argMax(name, version) AS n, argMax(hash, version) AS h,
+      min(created_at_ms) AS c, max(last_used_at_ms) AS u, min(revoked_at_ms) AS r
+    FROM api_keys ${where} GROUP BY id) ${rest}`;
+}
+
 let lastVersion = 0;
 
 /** A number larger than every one this process handed out before (microseconds, or one more). */
@@ -89,16 +100,13 @@ export class ClickHouseAccess implements AccessStore {
   }
 
   async findKey(id: string): Promise<StoredKey | null> {
-    const [row] = await this.rows<KeyRow>('SELECT * FROM api_keys FINAL WHERE id = {id:String}', { id });
+    const [row] = await this.rows<KeyRow>(keysSql('WHERE id = {id:String}'), { id });
     return row ? keyFromRow(row) : null;
   }
 
   async listKeys(project?: string): Promise<StoredKey[]> {
-    const where = project === undefined ? '' : 'WHERE project = {project:String}';
-    const rows = await this.rows<KeyRow>(
-      `SELECT * FROM api_keys FINAL ${where} ORDER BY created_at_ms DESC, id`,
-      project === undefined ? {} : { project },
-    );
+    const mine = project === undefined ? '' : 'WHERE project = {project:String}';
+    const rows = await this.rows<KeyRow>(keysSql('', `${mine} ORDER BY created_at_ms DESC, id`), project === undefined ? {} : { project });
     return rows.map(keyFromRow);
   }
 
@@ -111,7 +119,7 @@ export class ClickHouseAccess implements AccessStore {
 
   async touchKeys(lastUsed: ReadonlyMap<string, number>): Promise<void> {
     if (lastUsed.size === 0) return;
-    const held = await this.rows<KeyRow>('SELECT * FROM api_keys FINAL WHERE id IN {ids:Array(String)}', { ids: [...lastUsed.keys()] });
+    const held = await this.rows<KeyRow>(keysSql('WHERE id IN {ids:Array(String)}'), { ids: [...lastUsed.keys()] });
     const rows: object[] = [];
     for (const key of held.map(keyFromRow)) {
       const at = lastUsed.get(key.id) as number;

@@ -27,6 +27,14 @@ export class ClickHouseDatasets implements DatasetStore {
     return rows.map((r) => ({ name: r.dataset, rowCount: Number(r.n) }));
   }
 
+  private async exists(project: string, name: string): Promise<boolean> {
+    const [row] = await this.db.rows<{ n: string }>(
+      'SELECT count() AS n FROM dataset_rows WHERE project = {project:String} AND dataset = {name:String}',
+      { project, name },
+    );
+    return Number(row?.n ?? 0) > 0;
+  }
+
   async readRows(project: string, name: string, after: number, limit: number): Promise<DatasetRowsPage | null> {
     this.assertOpen();
     const rows = await this.db.rows<{ position: string; row: string }>(
@@ -35,7 +43,7 @@ export class ClickHouseDatasets implements DatasetStore {
        ORDER BY position LIMIT {limit:UInt32}`,
       { project, name, after, limit: limit + 1 },
     );
-    if (rows.length === 0 && after === 0) return null;
+    if (rows.length === 0 && !(await this.exists(project, name))) return null;
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return { rows: page.map((r) => r.row), next: rows.length > limit && last ? Number(last.position) : null };

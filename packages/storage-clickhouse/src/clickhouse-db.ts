@@ -1,5 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { definedOnly } from './query-params.js';
+import { assertClusterName } from './schema/cluster-schema.js';
 
 /** The three things the backend asks of a ClickHouse client, with parameters always bound. */
 export class ClickHouseDb {
@@ -7,7 +8,9 @@ export class ClickHouseDb {
   constructor(
     readonly client: ClickHouseClient,
     readonly cluster: string | null = null,
-  ) {}
+  ) {
+    if (cluster !== null) assertClusterName(cluster);
+  }
 
   /** The rows of a query (JSONEachRow: 64-bit integers as strings). */
   async rows<T>(query: string, params: Record<string, unknown> = {}): Promise<T[]> {

@@ -90,6 +90,9 @@ function rowToPoint(r: PointRow): StoredMetricPoint {
   };
 }
 
+/** Points looked up and written at once. */
+const WRITE_CHUNK = 2_000;
+
 const POINT_COLUMNS = 'series_id, time_ns, start_ns, value, count, sum, min, max, distribution';
 
 /** OTLP metric points in ClickHouse (`metric_points`). */
@@ -101,6 +104,13 @@ export class ClickHouseOtelMetrics implements OtelMetricStore, MetricPointSink, 
 
   /** Stores the points not stored before; returns how many were new. */
   async write(project: string, points: readonly MetricPoint[]): Promise<number> {
+    let stored = 0;
+    // A bounded lookup per query: query parameters travel in the request's URL.
+    for (let i = 0; i < points.length; i += WRITE_CHUNK) stored += await this.writeSome(project, points.slice(i, i + WRITE_CHUNK));
+    return stored;
+  }
+
+  private async writeSome(project: string, points: readonly MetricPoint[]): Promise<number> {
     const rows = points.map((p) => pointToRow(project, p));
     const found = await this.db.rows<{ series_id: string; time_ns: string }>(
       `SELECT series_id, time_ns FROM metric_points

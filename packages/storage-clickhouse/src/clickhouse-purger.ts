@@ -4,6 +4,9 @@ import { type CallRow, callToRow, costOf, decidedOf, originalOf, sessionDetailsO
 import type { ClickHouseDb } from './clickhouse-db.js';
 import type { ClickHouseWriter } from './clickhouse-writer.js';
 
+/** Trace ids deleted per statement. */
+const DELETE_CHUNK = 2_000;
+
 /** Calls priced again per step. */
 const REPRICE_PAGE = 5_000;
 
@@ -57,7 +60,9 @@ export class ClickHousePurger implements Purger, Repricer {
       byProject.set(r.project, ids);
     }
     let spans = 0;
-    for (const [project, ids] of byProject) spans += await this.deleteTraces(project, ids);
+    // A bounded list per statement: query parameters travel in the request's URL.
+    for (const [project, ids] of byProject)
+      for (let i = 0; i < ids.length; i += DELETE_CHUNK) spans += await this.deleteTraces(project, ids.slice(i, i + DELETE_CHUNK));
     return spans;
   }
 

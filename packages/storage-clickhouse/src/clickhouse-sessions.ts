@@ -87,7 +87,7 @@ export class ClickHouseSessions {
       if (q.from !== undefined) having.push(`last_ns >= ${p.add(q.from, 'Int64')}`);
       if (q.to !== undefined) having.push(`first_ns < ${p.add(q.to, 'Int64')}`);
       if (q.cursor !== undefined) {
-        const after = decodeCursor(q.cursor, order);
+        const after = decodeCursor(q.cursor, order, (key) => /^\d{1,16}$/.test(key));
         const value = parseSessionSortValue(order.field, after.value);
         having.push(
           `(${expr}, toUInt64(key)) ${dir === 'ASC' ? '>' : '<'} (${p.add(value, typeof value === 'bigint' ? 'Int64' : 'Float64')}, ${p.add(after.key, 'UInt64')})`,

@@ -153,3 +153,18 @@ describe('newest-first searches on ClickHouse', () => {
     expect(oldest.items.map((t) => t.traceId)).toEqual([spans[0]?.traceId]);
   });
 });
+
+describe('a write that stopped short on ClickHouse', () => {
+  it('is finished by the client’s retry: the trace is summarized again though its spans were stored', async () => {
+    for (const table of TABLES) await client.command({ query: `TRUNCATE TABLE ${table}` });
+    const store = new ClickHouseStorage(client, { ownsClient: false });
+    const spans = [llmSpan({ input: 7, output: 1 })];
+    const batch = [{ project: 'default', spans, calls: ingestCalls(spans) }];
+    await store.writer.write(batch);
+    // As if the process stopped after storing the spans, before summarizing their trace.
+    await client.command({ query: 'TRUNCATE TABLE traces' });
+    expect((await store.reader.findTraces({ project: 'default', limit: 10 })).items).toEqual([]);
+    expect(await store.writer.write(batch)).toMatchObject({ stored: 0, duplicates: 1 });
+    expect((await store.reader.findTraces({ project: 'default', limit: 10 })).items[0]).toMatchObject({ llmCallCount: 1, inputTokens: 7 });
+  });
+});

@@ -71,7 +71,7 @@ export class ClickHouseStorage implements Storage {
  * node of `schema.cluster` when given), and opens the store on it.
  */
 export async function openClickHouseStorage(target: ClickHouseTarget, schema: SchemaTarget = {}): Promise<ClickHouseStorage> {
-  const client = await connectClickHouse(target);
+  const client = await connectClickHouse(target, { cluster: schema.cluster !== undefined });
   try {
     await migrate(client, schema);
   } catch (err) {

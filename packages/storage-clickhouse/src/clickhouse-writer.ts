@@ -38,14 +38,20 @@ export class ClickHouseWriter implements TelemetryWriter {
     const touched = new Map<string, Set<string>>();
     let duplicates = 0;
     let metricPointsStored = 0;
+    // Across the batch: a retried group queued beside its first attempt is a duplicate too.
+    const seen = new Set<string>();
+    const seenLogs = new Set<string>();
     for (const group of batch) {
       const known = await this.storedSpans(group.project, group.spans);
       const calls = new Map((group.calls ?? []).map((c) => [c.spanId, c]));
-      const seen = new Set<string>();
       const fresh = new Map<string, Span[]>();
+      let traces = touched.get(group.project);
+      if (!traces) touched.set(group.project, (traces = new Set()));
       for (const span of group.spans) {
-        const key = `${span.traceId}:${span.spanId}`;
-        if (known.has(key) || seen.has(key)) {
+        // A span stored before still has its trace summarized again: the write that stored it may have stopped short of that.
+        traces.add(span.traceId);
+        const key = `${group.project}\u0000${span.traceId}:${span.spanId}`;
+        if (known.has(`${span.traceId}:${span.spanId}`) || seen.has(key)) {
           duplicates++;
           continue;
         }
@@ -57,16 +63,14 @@ export class ClickHouseWriter implements TelemetryWriter {
         else fresh.set(span.traceId, [span]);
       }
       for (const spans of fresh.values()) callRows.push(...firstRows(group.project, spans, calls));
-      let traces = touched.get(group.project);
-      if (!traces) touched.set(group.project, (traces = new Set()));
-      for (const traceId of fresh.keys()) traces.add(traceId);
-      logRows.push(...(await this.newLogs(group)));
+      logRows.push(...(await this.newLogs(group, seenLogs)));
       if (group.metrics?.length && this.metrics) metricPointsStored += await this.metrics.write(group.project, group.metrics);
     }
-    await this.db.insert('spans', spanRows);
+    // Spans last: what tells a retry that a span is stored goes in after everything written beside it.
     await this.db.insert('span_search', searchRows);
     await this.db.insert('llm_calls', callRows);
     await this.db.insert('logs', logRows);
+    await this.db.insert('spans', spanRows);
     for (const [project, traces] of touched) await this.summarize(project, [...traces]);
     return { stored: spanRows.length, duplicates, logsStored: logRows.length, metricPointsStored };
   }
@@ -86,8 +90,8 @@ export class ClickHouseWriter implements TelemetryWriter {
     return found;
   }
 
-  /** The group's log records not stored before (nor twice in the group). */
-  private async newLogs(group: WriteGroup): Promise<LogRow[]> {
+  /** The group's log records not stored before (nor `seen` earlier in the batch, by project and fingerprint). */
+  private async newLogs(group: WriteGroup, seen: Set<string>): Promise<LogRow[]> {
     const logs = group.logs ?? [];
     const first = clockSequence(logs.length);
     const rows = logs.map((log, i) => logToRow(group.project, log, first + i));
@@ -103,8 +107,9 @@ export class ClickHouseWriter implements TelemetryWriter {
       for (const r of found) stored.add(r.fingerprint);
     }
     return rows.filter((r) => {
-      if (stored.has(r.fingerprint)) return false;
-      stored.add(r.fingerprint);
+      const key = `${group.project}\u0000${r.fingerprint}`;
+      if (stored.has(r.fingerprint) || seen.has(key)) return false;
+      seen.add(key);
       return true;
     });
   }
@@ -116,7 +121,7 @@ export class ClickHouseWriter implements TelemetryWriter {
       const params = { project, ids };
       const spans = await this.db.rows<SkeletonRow>(
         `SELECT ${SKELETON_COLUMNS} FROM spans WHERE project = {project:String} AND trace_id IN {ids:Array(String)}
-         LIMIT 1 BY trace_id, span_id`,
+         ORDER BY trace_id, start_ns, span_id LIMIT 1 BY trace_id, span_id`,
         params,
       );
       const calls = await this.db.rows<CallRow>(

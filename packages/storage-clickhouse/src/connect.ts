@@ -12,15 +12,18 @@ const SETTINGS = { output_format_json_quote_64bit_integers: 1, distributed_produ
 
 /**
  * A client of the official `@clickhouse/client`, to a server or to chdb (`chdb/connection`,
- * loaded only when asked for: a server deployment does not need it installed).
+ * loaded only when asked for: a server deployment does not need it installed). `cluster`: the
+ * tables are distributed (see `cluster-schema.ts`).
  */
-export async function connectClickHouse(target: ClickHouseTarget): Promise<ClickHouseClient> {
+export async function connectClickHouse(target: ClickHouseTarget, options: { readonly cluster?: boolean } = {}): Promise<ClickHouseClient> {
+  // On a cluster an insert returns once its rows are on their shards, so the reads that follow see them.
+  const settings = options.cluster ? { ...SETTINGS, insert_distributed_sync: 1 as const } : SETTINGS;
   // Failures reach the caller as errors (and the server's log through it): the client logs nothing itself.
   if ('url' in target)
     return createClient({
       url: target.url,
       database: target.database,
-      clickhouse_settings: SETTINGS,
+      clickhouse_settings: settings,
       log: { level: ClickHouseLogLevel.OFF },
     });
   let chdb: { createChdbConnection(o: { path: string }): unknown };

@@ -2,16 +2,16 @@ import { DEFAULT_ORDER, decodeCursor, parseSortValue, type TraceOrderField, type
 import { SqlParams } from './query-params.js';
 import { hasSpanConditionsOf, spanConditionSql } from './span-condition-sql.js';
 
-/** Each order field as an expression on `traces`, with its ClickHouse type for cursor values. */
+/** Each order field as an expression on `traces`, with the ClickHouse type of its cursor values (as `parseSortValue` reads them). */
 const ORDER_SQL: Record<TraceOrderField, { expr: string; type: string }> = {
   start_time: { expr: 'start_ns', type: 'Int64' },
   end_time: { expr: 'end_ns', type: 'Int64' },
   duration: { expr: '(end_ns - start_ns)', type: 'Int64' },
-  span_count: { expr: 'span_count', type: 'Int64' },
-  error_count: { expr: 'error_count', type: 'Int64' },
+  span_count: { expr: 'span_count', type: 'Float64' },
+  error_count: { expr: 'error_count', type: 'Float64' },
   trace_id: { expr: 'trace_id', type: 'String' },
-  llm_call_count: { expr: 'call_count', type: 'Int64' },
-  total_tokens: { expr: 'ifNull(total_tokens, -1)', type: 'Int64' },
+  llm_call_count: { expr: 'call_count', type: 'Float64' },
+  total_tokens: { expr: 'ifNull(total_tokens, -1)', type: 'Float64' },
   cost: { expr: 'ifNull(cost_usd, -1)', type: 'Float64' },
 };
 

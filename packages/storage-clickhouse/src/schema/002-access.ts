@@ -1,8 +1,10 @@
 /**
  * Projects, API keys (their SHA-256 only), spans sent per project and day, and the audit log.
- * Small tables. A change to a project or a key is a new row with a higher `version`
- * (ReplacingMergeTree keeps the newest); reads pick the newest themselves (`FINAL`), so they are
- * right before parts merge. Usage adds up (SummingMergeTree), read with `sum`.
+ * Small tables. A change to a project is a new row with a higher `version` (ReplacingMergeTree
+ * keeps the newest; reads pick it themselves with `FINAL`, so they are right before parts
+ * merge). A key keeps every row written of it (its creation, each last-used time, its
+ * revocation), read folded so that a revocation stands whatever was written beside it. Usage
+ * adds up (SummingMergeTree), read with `sum`.
  */
 export const accessSchema: readonly string[] = [
   `CREATE TABLE IF NOT EXISTS project_settings (
@@ -20,7 +22,7 @@ export const accessSchema: readonly string[] = [
     last_used_at_ms Nullable(Int64),
     revoked_at_ms Nullable(Int64),
     version UInt64
-  ) ENGINE = ReplacingMergeTree(version) ORDER BY id`,
+  ) ENGINE = MergeTree ORDER BY id`,
   `CREATE TABLE IF NOT EXISTS usage_days (
     project String,
     day String,

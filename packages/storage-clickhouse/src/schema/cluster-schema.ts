@@ -31,7 +31,7 @@ const CODEC = / CODEC\((?:[^()]|\([^()]*\))*\)/g;
 
 /** A migration's statements for `cluster`: as `ON CLUSTER` DDL of local and distributed tables. */
 export function clusterStatements(statements: readonly string[], cluster: string): string[] {
-  if (!/^[\w.-]+$/.test(cluster)) throw new Error(`not a cluster name: ${cluster}`);
+  assertClusterName(cluster);
   const on = `ON CLUSTER '${cluster}'`;
   const out: string[] = [];
   for (const statement of statements) {
@@ -65,8 +65,18 @@ export function clusterStatements(statements: readonly string[], cluster: string
   return out;
 }
 
-/** The ledger of applied schema versions, one for the whole cluster (every replica of every shard shares it). */
+/** Throws unless `cluster` is a name that can stand in SQL as it is (letters, digits, `_`, `.`, `-`). */
+export function assertClusterName(cluster: string): void {
+  if (!/^[\w.-]+$/.test(cluster)) throw new Error(`not a cluster name: ${cluster}`);
+}
+
+/**
+ * The ledger of applied schema versions, one for the whole cluster: a table replicated on every
+ * node of every shard (its path has no `{shard}`), so the replica names of the `{replica}`
+ * macro must differ across the whole cluster.
+ */
 export function clusterLedger(cluster: string): string {
+  assertClusterName(cluster);
   return `CREATE TABLE IF NOT EXISTS schema_migrations ON CLUSTER '${cluster}' (version UInt32, applied_at DateTime64(3) DEFAULT now64(3))
   ENGINE = ReplicatedMergeTree('/clickhouse/tables/{database}/schema_migrations', '{replica}') ORDER BY version`;
 }

@@ -125,6 +125,14 @@ export function describeStorageConformance(backend: string, open: () => Promise<
         expect(await write([span as Span, span as Span])).toEqual({ stored: 1, duplicates: 1, logsStored: 0, metricPointsStored: 0 });
       });
 
+      it('counts a group repeated inside one batch (a retry queued beside its first attempt) once, logs too', async () => {
+        const spans = buildTrace(3);
+        const logs = [logRecord(spans[0] as Span, 'gen_ai.user.message', attrs({ content: 'hi' }))];
+        const group = { project: 'default', spans, logs };
+        expect(await store.writer.write([group, group])).toEqual({ stored: 3, duplicates: 3, logsStored: 1, metricPointsStored: 0 });
+        expect((await find()).items.map((t) => t.spanCount)).toEqual([3]);
+      });
+
       it('returns null for an unknown trace', async () => {
         expect(await store.reader.getTrace({ project: 'default', traceId: hexId(32) })).toBeNull();
       });
