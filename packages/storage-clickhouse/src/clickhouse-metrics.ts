@@ -5,6 +5,7 @@ import {
   type MetricsResult,
   type MetricsSeries,
   type MetricsSeriesQuery,
+  type QuantileSketch,
   SeriesAccumulator,
 } from '@sightline/storage';
 import { callFilterSql, metricsKeySql, timeBucketSql } from './call-filter-sql.js';
@@ -24,20 +25,22 @@ interface SumsRow {
   total: string;
   cost: number;
   priced: string;
+  latency: BucketCounts;
+  ttft: BucketCounts;
+  rate: BucketCounts;
 }
 
-interface SketchRow {
-  k: string | null;
-  at: string;
-  which: number;
-  bucket: number;
-  n: string;
+/** A sketch's buckets and their counts, as `sumMap` gives them. */
+type BucketCounts = [number[], (string | number)[]];
+
+function addBuckets(sketch: QuantileSketch, [buckets, counts]: BucketCounts): void {
+  for (let i = 0; i < buckets.length; i++) sketch.addBucket(Number(buckets[i]), Number(counts[i]));
 }
 
 /**
- * Metrics over the calls that count, summed by ClickHouse per group (and time bucket): sums in
- * one query, and the quantile sketches' bucket counts (kept per call at ingest) in another, so
- * percentiles are those of the shared sketch, as every backend gives them.
+ * Metrics over the calls that count, summed by ClickHouse per group (and time bucket) in one
+ * pass: sums, and the quantile sketches' bucket counts (each call's buckets are kept at ingest),
+ * so percentiles are those of the shared sketch, as every backend gives them.
  */
 export class ClickHouseMetrics {
   constructor(private readonly db: ClickHouseDb) {}
@@ -65,17 +68,23 @@ export class ClickHouseMetrics {
     const p = new SqlParams();
     const where = [...callFilterSql(q, p), 'counted = 1'].join(' AND ');
     const from = `FROM llm_calls FINAL WHERE ${where}`;
-    const sums = await this.db.rows<SumsRow>(
+    // One pass: the sums, and each sketch's bucket counts as a map (bucket → calls).
+    const rows = await this.db.rows<SumsRow>(
       `SELECT ${keySql} AS k, toString(${atSql}) AS at, count() AS calls, countIf(is_error = 1) AS errors,
          sum(ifNull(input_tokens, 0)) AS input, sum(ifNull(output_tokens, 0)) AS output,
          sum(ifNull(cache_read_tokens, 0)) AS cache_read, sum(ifNull(cache_write_tokens, 0)) AS cache_write,
          sum(ifNull(reasoning_tokens, 0)) AS reasoning, sum(ifNull(total_tokens, 0)) AS total,
-         sum(ifNull(cost_usd, 0)) AS cost, countIf(cost_usd IS NOT NULL) AS priced
+         sum(ifNull(cost_usd, 0)) AS cost, countIf(cost_usd IS NOT NULL) AS priced,
+         sumMap([latency_bucket], [toUInt64(1)]) AS latency,
+         sumMapIf([assumeNotNull(ttft_bucket)], [toUInt64(1)], ttft_bucket IS NOT NULL) AS ttft,
+         sumMapIf([assumeNotNull(rate_bucket)], [toUInt64(1)], rate_bucket IS NOT NULL) AS rate
        ${from} GROUP BY k, at`,
       p.values,
     );
-    for (const r of sums)
-      groupOf(r.at, r.k)?.addSums({
+    for (const r of rows) {
+      const g = groupOf(r.at, r.k);
+      if (!g) continue;
+      g.addSums({
         calls: Number(r.calls),
         errors: Number(r.errors),
         inputTokens: Number(r.input),
@@ -87,20 +96,9 @@ export class ClickHouseMetrics {
         costUsd: Number(r.cost),
         pricedCalls: Number(r.priced),
       });
-    const sketches = await this.db.rows<SketchRow>(
-      `SELECT k, at, which, bucket, count() AS n FROM (
-         SELECT ${keySql} AS k, toString(${atSql}) AS at,
-           arrayJoin(arrayFilter(x -> isNotNull(x.2), [(0, CAST(latency_bucket AS Nullable(Int32))), (1, ttft_bucket), (2, rate_bucket)])) AS pair,
-           pair.1 AS which, assumeNotNull(pair.2) AS bucket
-         ${from})
-       GROUP BY k, at, which, bucket`,
-      p.values,
-    );
-    for (const r of sketches) {
-      const g = groupOf(r.at, r.k);
-      if (!g) continue;
-      const sketch = r.which === 0 ? g.latency : r.which === 1 ? g.ttft : g.tokensPerS;
-      sketch.addBucket(Number(r.bucket), Number(r.n));
+      addBuckets(g.latency, r.latency);
+      addBuckets(g.ttft, r.ttft);
+      addBuckets(g.tokensPerS, r.rate);
     }
   }
 }
