@@ -1,4 +1,4 @@
-import type { CallFilters, MetricsGroupBy } from '@sightline/storage';
+import type { CallFilters } from '@sightline/storage';
 import type { SqlParams } from './query-params.js';
 import { spanConditionSql } from './span-condition-sql.js';
 
@@ -33,38 +33,4 @@ export function callFilterSql(f: CallFilters & { readonly text?: string }, p: Sq
     where.push(`(trace_id, span_id) IN (SELECT trace_id, span_id FROM span_search WHERE project = ${project}${from}${to} AND ${onSpan})`);
   }
   return where;
-}
-
-const HOUR_NS = 3_600_000_000_000;
-const DAY_NS = 86_400_000_000_000;
-
-/** The group a call of `llm_calls` falls in (see `metricsKey`), as text or null. */
-export function metricsKeySql(groupBy: MetricsGroupBy | undefined): string {
-  switch (groupBy) {
-    case undefined:
-      return 'CAST(NULL AS Nullable(String))';
-    case 'model':
-      return 'coalesce(model, request_model)';
-    case 'provider':
-      return 'CAST(provider AS Nullable(String))';
-    case 'service':
-      return 'CAST(service AS Nullable(String))';
-    case 'route':
-      return 'route';
-    case 'operation':
-      return 'CAST(operation AS Nullable(String))';
-    case 'session':
-      return 'session_id';
-    case 'user':
-      return 'user_id';
-    case 'hour':
-    case 'day':
-      return `toString(${timeBucketSql(groupBy)})`;
-  }
-}
-
-/** The start of the UTC hour or day of a call (timestamps before 1970 are not kept apart). */
-export function timeBucketSql(bucket: 'hour' | 'day'): string {
-  const size = bucket === 'hour' ? HOUR_NS : DAY_NS;
-  return `(intDiv(timestamp_ns, ${size}) * ${size})`;
 }

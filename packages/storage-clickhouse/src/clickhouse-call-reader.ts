@@ -34,9 +34,15 @@ import { ClickHouseMetrics } from './clickhouse-metrics.js';
 import { ClickHouseSessions } from './clickhouse-sessions.js';
 import { CLICKHOUSE_CAPABILITIES } from './clickhouse-trace-reader.js';
 import { rowToLog } from './log-row.js';
-import { newestFirst } from './newest-first.js';
+import { type ListRange, newestFirst, timeBounds } from './newest-first.js';
 import { SqlParams } from './query-params.js';
 import { rowToSpan, SPAN_COLUMNS, type SpanRow } from './span-row.js';
+
+/** The times a call list newest first may show (see `timeBounds`). */
+function listRange(q: CallQuery): ListRange {
+  const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor, DEFAULT_CALL_ORDER, (key) => CALL_KEY.test(key));
+  return { from: q.from, to: q.to, upTo: after === undefined ? undefined : parseBigIntValue(after.value) };
+}
 
 /** Reads LLM calls from `llm_calls`, their content from their spans and logs, and sessions and metrics over them. */
 export class ClickHouseCallReader implements CallReader {
@@ -62,9 +68,7 @@ export class ClickHouseCallReader implements CallReader {
     // Newest first with conditions on the call's span: search the newest times first.
     const windowed = order.field === 'timestamp' && order.direction === 'desc' && (q.text !== undefined || (q.attributes?.length ?? 0) > 0);
     const rows = windowed
-      ? await newestFirst(await this.timeBounds(q), q.limit, (from) =>
-          run(from === undefined || (q.from !== undefined && q.from > from) ? q.from : from),
-        )
+      ? await newestFirst(await timeBounds(this.db, 'llm_calls', 'timestamp_ns', q.project, listRange(q)), q.limit, q.from, run)
       : await run(q.from);
     const more = rows.length > q.limit;
     const page = rows.slice(0, q.limit);
@@ -76,24 +80,6 @@ export class ClickHouseCallReader implements CallReader {
           ? encodeCursor(q.orderBy ?? DEFAULT_CALL_ORDER, { value: String(last.sort_value), key: last.trace_id + last.span_id })
           : null,
     };
-  }
-
-  /** The newest and oldest call time of the range a list may show (before its cursor), or null when it holds none. */
-  private async timeBounds(q: CallQuery): Promise<{ newest: bigint; oldest: bigint } | null> {
-    const p = new SqlParams();
-    const where = [`project = ${p.add(q.project, 'String')}`];
-    if (q.from !== undefined) where.push(`timestamp_ns >= ${p.add(q.from, 'Int64')}`);
-    if (q.to !== undefined) where.push(`timestamp_ns < ${p.add(q.to, 'Int64')}`);
-    if (q.cursor !== undefined) {
-      const after = decodeCursor(q.cursor, q.orderBy ?? DEFAULT_CALL_ORDER, (key) => CALL_KEY.test(key));
-      where.push(`timestamp_ns <= ${p.add(parseBigIntValue(after.value), 'Int64')}`);
-    }
-    const [row] = await this.db.rows<{ n: string; newest: string; oldest: string }>(
-      `SELECT count() AS n, max(timestamp_ns) AS newest, min(timestamp_ns) AS oldest FROM llm_calls WHERE ${where.join(' AND ')}`,
-      p.values,
-    );
-    if (!row || Number(row.n) === 0) return null;
-    return { newest: BigInt(row.newest), oldest: BigInt(row.oldest) };
   }
 
   async getCall(q: GetCallQuery): Promise<StoredCall | null> {

@@ -1,6 +1,7 @@
 import {
   MetricsAccumulator,
   type MetricsGroup,
+  type MetricsGroupBy,
   type MetricsQuery,
   type MetricsResult,
   type MetricsSeries,
@@ -8,7 +9,7 @@ import {
   type QuantileSketch,
   SeriesAccumulator,
 } from '@sightline/storage';
-import { callFilterSql, metricsKeySql, timeBucketSql } from './call-filter-sql.js';
+import { callFilterSql } from './call-filter-sql.js';
 import type { ClickHouseDb } from './clickhouse-db.js';
 import { SqlParams } from './query-params.js';
 
@@ -101,4 +102,38 @@ export class ClickHouseMetrics {
       addBuckets(g.tokensPerS, r.rate);
     }
   }
+}
+
+const HOUR_NS = 3_600_000_000_000;
+const DAY_NS = 86_400_000_000_000;
+
+/** The group a call of `llm_calls` falls in (see `metricsKey`), as text or null. */
+export function metricsKeySql(groupBy: MetricsGroupBy | undefined): string {
+  switch (groupBy) {
+    case undefined:
+      return 'CAST(NULL AS Nullable(String))';
+    case 'model':
+      return 'coalesce(model, request_model)';
+    case 'provider':
+      return 'CAST(provider AS Nullable(String))';
+    case 'service':
+      return 'CAST(service AS Nullable(String))';
+    case 'route':
+      return 'route';
+    case 'operation':
+      return 'CAST(operation AS Nullable(String))';
+    case 'session':
+      return 'session_id';
+    case 'user':
+      return 'user_id';
+    case 'hour':
+    case 'day':
+      return `toString(${timeBucketSql(groupBy)})`;
+  }
+}
+
+/** The start of the UTC hour or day of a call (timestamps before 1970 are not kept apart). */
+export function timeBucketSql(bucket: 'hour' | 'day'): string {
+  const size = bucket === 'hour' ? HOUR_NS : DAY_NS;
+  return `(intDiv(timestamp_ns, ${size}) * ${size})`;
 }

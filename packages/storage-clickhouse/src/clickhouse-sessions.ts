@@ -6,7 +6,7 @@ import {
   encodeCursor,
   type GetSessionQuery,
   type Page,
-  pageByKeyset,
+  pageSessions,
   parseBigIntValue,
   parseSessionSortValue,
   roundUsd,
@@ -15,13 +15,12 @@ import {
   type SessionQuery,
   type SessionSummary,
   type StoredCall,
-  sessionSortValue,
 } from '@sightline/storage';
 import { CALL_KEY } from './call-list-sql.js';
 import type { CallRow } from './call-row.js';
 import type { ClickHouseDb } from './clickhouse-db.js';
 import { rowToSummary } from './clickhouse-trace-reader.js';
-import { SqlParams } from './query-params.js';
+import { numberOrNull, SqlParams } from './query-params.js';
 import type { TraceRow } from './trace-state.js';
 
 interface SessionRow {
@@ -43,8 +42,6 @@ interface SessionCallsRow {
   users: string[];
   details: string[];
 }
-
-const nullable = (v: string | number | null) => (v === null ? null : Number(v));
 
 /** Each session order as an expression on its aggregated row; an unpriced session's cost as -1 (see `sessionSortValue`). */
 const SESSION_ORDER_SQL: Record<SessionOrderField, string> = {
@@ -109,7 +106,7 @@ export class ClickHouseSessions {
       const f = factsOf.get(r.session_id);
       let details: SessionDetails | null = null;
       for (const d of f?.details ?? []) details = mergeSessionDetails(details, JSON.parse(d) as SessionDetails);
-      const cost = nullable(r.cost);
+      const cost = numberOrNull(r.cost);
       return {
         key: Number(r.key),
         sort: r.sort,
@@ -121,9 +118,9 @@ export class ClickHouseSessions {
           traceCount: Number(r.traces),
           callCount: Number(r.calls),
           errorCount: Number(f?.errors ?? 0),
-          inputTokens: nullable(r.input),
-          outputTokens: nullable(r.output),
-          totalTokens: nullable(r.total),
+          inputTokens: numberOrNull(r.input),
+          outputTokens: numberOrNull(r.output),
+          totalTokens: numberOrNull(r.total),
           costUsd: cost === null ? null : roundUsd(cost),
           users: f?.users ?? [],
           name: details?.name ?? null,
@@ -168,23 +165,7 @@ export class ClickHouseSessions {
         nextCursor: rows.length > q.limit && last ? encodeCursor(order, { value: String(last.sort), key: String(last.key) }) : null,
       };
     }
-    const matches = (await this.summaries(q.project)).filter(
-      ({ s }) =>
-        (q.from === undefined || s.lastSeenUnixNano >= q.from) &&
-        (q.to === undefined || s.firstSeenUnixNano < q.to) &&
-        (q.userId === undefined || s.users.includes(q.userId)) &&
-        !q.labels?.some((l) => s.labels[l.key] !== l.value),
-    );
-    const page = pageByKeyset(
-      matches,
-      order,
-      (m) => sessionSortValue(m.s, order.field),
-      (text) => parseSessionSortValue(order.field, text),
-      (m) => m.key,
-      q.limit,
-      q.cursor,
-    );
-    return { items: page.items.map((m) => m.s), nextCursor: page.nextCursor };
+    return pageSessions(await this.summaries(q.project), q);
   }
 
   async getSession(q: GetSessionQuery): Promise<SessionDetail | null> {

@@ -24,7 +24,8 @@ import {
 } from '@sightline/storage';
 import type { CallRow } from './call-row.js';
 import type { ClickHouseDb } from './clickhouse-db.js';
-import { newestFirst } from './newest-first.js';
+import { type ListRange, newestFirst, timeBounds } from './newest-first.js';
+import { numberOrNull } from './query-params.js';
 import { hasSpanConditionsOf } from './span-condition-sql.js';
 import { rowToSpan, SPAN_COLUMNS, type SpanRow } from './span-row.js';
 import { TRACE_ID, traceListSql } from './trace-list-sql.js';
@@ -36,8 +37,6 @@ export const CLICKHOUSE_CAPABILITIES: ReaderCapabilities = {
   offsetPaging: true,
   textSearch: true,
 };
-
-const nullable = (v: string | number | null) => (v === null ? null : Number(v));
 
 export function rowToSummary(r: TraceRow): TraceSummary {
   return {
@@ -52,16 +51,22 @@ export function rowToSummary(r: TraceRow): TraceSummary {
     spanCount: Number(r.span_count),
     errorCount: Number(r.error_count),
     llmCallCount: Number(r.call_count),
-    inputTokens: nullable(r.input_tokens),
-    outputTokens: nullable(r.output_tokens),
-    totalTokens: nullable(r.total_tokens),
-    costUsd: nullable(r.cost_usd),
+    inputTokens: numberOrNull(r.input_tokens),
+    outputTokens: numberOrNull(r.output_tokens),
+    totalTokens: numberOrNull(r.total_tokens),
+    costUsd: numberOrNull(r.cost_usd),
     sessionId: r.session_id,
     userId: r.user_id,
   };
 }
 
 /** A trace's spans: in start order, one row per span whether or not parts have merged. */
+/** The times a trace list newest first may show (see `timeBounds`). */
+function listRange(q: TraceQuery): ListRange {
+  const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor, DEFAULT_ORDER, (key) => TRACE_ID.test(key));
+  return { from: q.startFrom, to: q.startTo, upTo: after === undefined ? undefined : parseBigIntValue(after.value) };
+}
+
 const TRACE_SPANS = `FROM spans WHERE project = {project:String} AND trace_id = {trace:String}
   ORDER BY start_ns, span_id LIMIT 1 BY span_id`;
 
@@ -89,9 +94,7 @@ export class ClickHouseTraceReader implements TraceReader {
       !q.offset &&
       (hasSpanConditionsOf(q) || q.model !== undefined || q.provider !== undefined);
     const rows = windowed
-      ? await newestFirst(await this.startBounds(q), q.limit, (from) =>
-          run(from === undefined || (q.startFrom !== undefined && q.startFrom > from) ? q.startFrom : from),
-        )
+      ? await newestFirst(await timeBounds(this.db, 'traces', 'start_ns', q.project, listRange(q)), q.limit, q.startFrom, run)
       : await run(q.startFrom);
     const more = rows.length > q.limit;
     const page = rows.slice(0, q.limit);
@@ -100,30 +103,6 @@ export class ClickHouseTraceReader implements TraceReader {
       items: page.map(rowToSummary),
       nextCursor: more && last ? encodeCursor(q.orderBy ?? DEFAULT_ORDER, { value: String(last.sort_value), key: last.trace_id }) : null,
     };
-  }
-
-  /**
-   * The newest and oldest trace start of the range a list may show (before its cursor), or null
-   * when it holds none. Read without FINAL: a trace's start only moves earlier as spans arrive,
-   * so a row replaced since can only make the newest later, which a search from it takes in.
-   */
-  private async startBounds(q: TraceQuery): Promise<{ newest: bigint; oldest: bigint } | null> {
-    const where = ['project = {project:String}'];
-    if (q.startFrom !== undefined) where.push('start_ns >= {from:Int64}');
-    if (q.startTo !== undefined) where.push('start_ns < {to:Int64}');
-    if (q.cursor !== undefined) where.push('start_ns <= {after:Int64}');
-    const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor, q.orderBy ?? DEFAULT_ORDER, (key) => TRACE_ID.test(key));
-    const [row] = await this.db.rows<{ n: string; newest: string; oldest: string }>(
-      `SELECT count() AS n, max(start_ns) AS newest, min(start_ns) AS oldest FROM traces WHERE ${where.join(' AND ')}`,
-      {
-        project: q.project,
-        from: q.startFrom === undefined ? undefined : String(q.startFrom),
-        to: q.startTo === undefined ? undefined : String(q.startTo),
-        after: after === undefined ? undefined : String(parseBigIntValue(after.value)),
-      },
-    );
-    if (!row || Number(row.n) === 0) return null;
-    return { newest: BigInt(row.newest), oldest: BigInt(row.oldest) };
   }
 
   /** The trace's summary; null when the project holds none of its spans. */
@@ -233,9 +212,9 @@ export class ClickHouseTraceReader implements TraceReader {
       spanId: c.span_id,
       model: c.model ?? c.request_model,
       provider: c.provider,
-      inputTokens: nullable(c.input_tokens),
-      outputTokens: nullable(c.output_tokens),
-      cacheReadTokens: nullable(c.cache_read_tokens),
+      inputTokens: numberOrNull(c.input_tokens),
+      outputTokens: numberOrNull(c.output_tokens),
+      cacheReadTokens: numberOrNull(c.cache_read_tokens),
       costUsd: c.cost_usd,
       ttftMs: c.ttft_ms,
       counted: Boolean(Number(c.counted)),

@@ -18,3 +18,8 @@ export class SqlParams {
     return `{${name}:${type}}`;
   }
 }
+
+/** A nullable number column as JSONEachRow gives it (64-bit integers as text) as a number or null. */
+export function numberOrNull(v: string | number | null): number | null {
+  return v === null ? null : Number(v);
+}

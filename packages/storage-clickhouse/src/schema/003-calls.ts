@@ -16,6 +16,20 @@
  *   session, user, latency buckets of the quantile sketch).
  * - `logs`: log records and events, one row per distinct record (`fingerprint`).
  */
+/** The columns of one attribute map as `attributeColumns` splits it, each named `<prefix>_<part>`. */
+function attributeColumnsSql(prefix: 'attr' | 'res'): string {
+  const parts = [
+    ['keys', 'Array(String)'],
+    ['str', 'Map(String, String)'],
+    ['num', 'Map(String, Float64)'],
+    ['bool', 'Map(String, UInt8)'],
+    ['arr_str', 'Map(String, Array(String))'],
+    ['arr_num', 'Map(String, Array(Float64))'],
+    ['arr_bool', 'Map(String, Array(UInt8))'],
+  ];
+  return parts.map(([part, type]) => `    ${prefix}_${part} ${type} CODEC(ZSTD(1)),`).join('\n');
+}
+
 export const callsSchema: readonly string[] = [
   'ALTER TABLE spans ADD COLUMN IF NOT EXISTS span_key UInt64 MATERIALIZED bitShiftRight(sipHash64(trace_id, span_id), 11)',
   'ALTER TABLE spans ADD INDEX IF NOT EXISTS span_id_bloom span_id TYPE bloom_filter GRANULARITY 4',
@@ -29,20 +43,8 @@ export const callsSchema: readonly string[] = [
     name String CODEC(ZSTD(1)),
     status_code UInt8,
     words Array(String) CODEC(ZSTD(1)),
-    attr_keys Array(String) CODEC(ZSTD(1)),
-    attr_str Map(String, String) CODEC(ZSTD(1)),
-    attr_num Map(String, Float64) CODEC(ZSTD(1)),
-    attr_bool Map(String, UInt8) CODEC(ZSTD(1)),
-    attr_arr_str Map(String, Array(String)) CODEC(ZSTD(1)),
-    attr_arr_num Map(String, Array(Float64)) CODEC(ZSTD(1)),
-    attr_arr_bool Map(String, Array(UInt8)) CODEC(ZSTD(1)),
-    res_keys Array(String) CODEC(ZSTD(1)),
-    res_str Map(String, String) CODEC(ZSTD(1)),
-    res_num Map(String, Float64) CODEC(ZSTD(1)),
-    res_bool Map(String, UInt8) CODEC(ZSTD(1)),
-    res_arr_str Map(String, Array(String)) CODEC(ZSTD(1)),
-    res_arr_num Map(String, Array(Float64)) CODEC(ZSTD(1)),
-    res_arr_bool Map(String, Array(UInt8)) CODEC(ZSTD(1)),
+${attributeColumnsSql('attr')}
+${attributeColumnsSql('res')}
     INDEX trace_id_bloom trace_id TYPE bloom_filter GRANULARITY 4,
     INDEX attr_keys_bloom attr_keys TYPE bloom_filter GRANULARITY 4,
     INDEX words_bloom words TYPE bloom_filter(0.01) GRANULARITY 1,

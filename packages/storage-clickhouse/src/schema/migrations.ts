@@ -18,6 +18,11 @@ export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
 const LEDGER = `CREATE TABLE IF NOT EXISTS schema_migrations (version UInt32, applied_at DateTime64(3) DEFAULT now64(3))
   ENGINE = MergeTree ORDER BY version`;
 
+const ledgerOf = (cluster: string | undefined) => (cluster === undefined ? LEDGER : clusterLedger(cluster));
+/** A migration's statements as one server or every node of `cluster` takes them. */
+const stepOf = (statements: readonly string[], cluster: string | undefined) =>
+  cluster === undefined ? statements : clusterStatements(statements, cluster);
+
 /** Where the schema goes: one server (the default), or every node of a cluster (see `cluster-schema.ts`). */
 export interface SchemaTarget {
   /** The cluster's name in the servers' `remote_servers` configuration. */
@@ -27,11 +32,8 @@ export interface SchemaTarget {
 /** Every statement of the schema at {@link SCHEMA_VERSION} from `after` on, ledger first: what `migrate` runs. */
 export function schemaStatements(target: SchemaTarget = {}, after = 0): string[] {
   const { cluster } = target;
-  const ledger = cluster === undefined ? LEDGER : clusterLedger(cluster);
-  const steps = MIGRATIONS.filter((m) => m.version > after).flatMap((m) =>
-    cluster === undefined ? m.statements : clusterStatements(m.statements, cluster),
-  );
-  return [ledger, ...steps];
+  const steps = MIGRATIONS.filter((m) => m.version > after).flatMap((m) => stepOf(m.statements, cluster));
+  return [ledgerOf(cluster), ...steps];
 }
 
 /**
@@ -40,7 +42,7 @@ export function schemaStatements(target: SchemaTarget = {}, after = 0): string[]
  * cut short by a crash is finished by the next start. Refuses a database from a newer Sightline.
  */
 export async function migrate(client: ClickHouseClient, target: SchemaTarget = {}): Promise<number> {
-  await client.command({ query: target.cluster === undefined ? LEDGER : clusterLedger(target.cluster) });
+  await client.command({ query: ledgerOf(target.cluster) });
   const rs = await client.query({ query: 'SELECT max(version) AS v FROM schema_migrations', format: 'JSONEachRow' });
   const current = Number(((await rs.json()) as { v: number | string }[])[0]?.v ?? 0);
   if (current > SCHEMA_VERSION)
@@ -49,8 +51,7 @@ export async function migrate(client: ClickHouseClient, target: SchemaTarget = {
     );
   for (const m of MIGRATIONS) {
     if (m.version <= current) continue;
-    const statements = target.cluster === undefined ? m.statements : clusterStatements(m.statements, target.cluster);
-    for (const query of statements) await client.command({ query });
+    for (const query of stepOf(m.statements, target.cluster)) await client.command({ query });
     await client.insert({ table: 'schema_migrations', values: [{ version: m.version }], format: 'JSONEachRow' });
   }
   return SCHEMA_VERSION;

@@ -12,12 +12,11 @@ import {
 import { MemoryAccess } from '../access/memory-access.js';
 import { callWithContent } from '../call-content.js';
 import { callMatches, callQueryMatches } from '../call-match.js';
-import { callSortValue, parseCallSortValue, parseSessionSortValue, sessionSortValue } from '../call-order.js';
+import { callSortValue, parseCallSortValue } from '../call-order.js';
 import {
   type CallQuery,
   DEFAULT_CALL_ORDER,
   DEFAULT_SESSION_CALLS,
-  DEFAULT_SESSION_ORDER,
   type GetCallQuery,
   type GetSessionQuery,
   type LogQuery,
@@ -36,6 +35,7 @@ import { MemoryOtelMetrics } from '../otel-metrics/memory-otel-metrics.js';
 import type { GetSpanQuery, GetTraceQuery, SpanTreeQuery, TraceQuery } from '../query.js';
 import { DEFAULT_ORDER } from '../query.js';
 import type { Page, SpanTreeNode, StoredSpan, TraceDetail, TraceLayout, TraceSummary, TreeLayout, WriteResult } from '../results.js';
+import { pageSessions } from '../session-page.js';
 import { hasSpanConditions, spanMatches, spanWords } from '../span-match.js';
 import { buildSpanTree, treeLayout } from '../span-tree.js';
 import type { Purger, Repricer, RetentionCutoff, RetentionStep, Storage } from '../storage.js';
@@ -499,25 +499,11 @@ export class MemoryStorage implements Storage, TelemetryWriter, TraceReader, Cal
 
   async findSessions(q: SessionQuery): Promise<Page<SessionSummary>> {
     this.assertOpen();
-    const order = q.orderBy ?? DEFAULT_SESSION_ORDER;
-    const matches: { s: SessionSummary; key: number }[] = [];
-    for (const { summary, traces } of this.sessionSummaries(q.project).values()) {
-      if (q.from !== undefined && summary.lastSeenUnixNano < q.from) continue;
-      if (q.to !== undefined && summary.firstSeenUnixNano >= q.to) continue;
-      if (q.userId !== undefined && !summary.users.includes(q.userId)) continue;
-      if (q.labels?.some((l) => summary.labels[l.key] !== l.value)) continue;
-      matches.push({ s: summary, key: Math.min(...traces.map((t) => t.key)) });
-    }
-    const page = pageByKeyset(
-      matches,
-      order,
-      (m) => sessionSortValue(m.s, order.field),
-      (text) => parseSessionSortValue(order.field, text),
-      (m) => m.key,
-      q.limit,
-      q.cursor,
-    );
-    return { items: page.items.map((m) => m.s), nextCursor: page.nextCursor };
+    const held = [...this.sessionSummaries(q.project).values()].map(({ summary, traces }) => ({
+      s: summary,
+      key: Math.min(...traces.map((t) => t.key)),
+    }));
+    return pageSessions(held, q);
   }
 
   async getSession(q: GetSessionQuery): Promise<SessionDetail | null> {
