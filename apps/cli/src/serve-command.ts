@@ -50,10 +50,7 @@ export function serveCommand(): Command {
         .default('sqlite'),
     )
     .addOption(
-      new Option(
-        '--clickhouse-url <url>',
-        'ClickHouse server or cluster for --storage clickhouse (http://user:password@host:8123/database)',
-      )
+      new Option('--clickhouse-url <url>', 'the ClickHouse server for --storage clickhouse, as http://user:password@host:8123/database')
         .env('SIGHTLINE_CLICKHOUSE_URL')
         .argParser(parseClickHouseUrl),
     )
