@@ -1,0 +1,140 @@
+"""Sessions: a session id, user id, name and labels on every span started inside a scope.
+
+The scope lives in the OpenTelemetry context (contextvars underneath), so it follows threads
+started with the context copied, asyncio tasks and generators the way spans' parents do.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from dataclasses import dataclass
+from typing import Any, Callable, Dict, List, Mapping, Optional, TypeVar
+
+from opentelemetry import context as otel_context
+
+from .labels import check_labels
+
+SESSION_KEY = otel_context.create_key("sightline.session")
+SESSION_NAME_ATTRIBUTE = "sightline.session.name"
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass(frozen=True, eq=False)
+class SessionScope:
+    """What is in force for spans started now (nested scopes merge, inner wins)."""
+
+    session_id: Optional[str] = None
+    name: Optional[str] = None
+    """A human name for the session (``sightline.session.name``), shown by the file export."""
+    user_id: Optional[str] = None
+    labels: Optional[Mapping[str, str]] = None
+
+
+def current_scope(ctx: Optional[otel_context.Context] = None) -> Optional[SessionScope]:
+    """The session scope in force in `ctx` (default: the current context)."""
+    value = otel_context.get_value(SESSION_KEY, ctx)
+    return value if isinstance(value, SessionScope) else None
+
+
+class with_session:  # noqa: N801 - used like a function: `with with_session(...)`
+    """Puts a session id, user id, name and labels on every span started inside, provider calls included.
+
+    Use it as a context manager (``with`` or ``async with``) or as a decorator of a function,
+    coroutine function or generator function (each call runs inside the scope)::
+
+        with sightline.with_session(session_id="chat-42", user_id="ada", labels={"plan": "pro"}):
+            answer(question)
+    """
+
+    def __init__(
+        self,
+        session_id: Optional[str] = None,
+        *,
+        user_id: Optional[str] = None,
+        name: Optional[str] = None,
+        labels: Optional[Mapping[str, str]] = None,
+    ) -> None:
+        for key, value in (("session_id", session_id), ("user_id", user_id), ("name", name)):
+            if value is not None and (not isinstance(value, str) or value == ""):
+                raise TypeError(f"with_session: {key} must be a non-empty string")
+        self._asked = SessionScope(session_id, name, user_id, check_labels(labels) if labels is not None else None)
+        self._tokens: List[object] = []
+
+    def _merged(self) -> SessionScope:
+        asked = self._asked
+        outer = current_scope()
+        if asked.name is not None and asked.session_id is None and not (outer and outer.session_id):
+            raise TypeError("with_session: a name needs a session_id (the session it names)")
+        labels: Optional[Dict[str, str]] = None
+        if asked.labels is not None:
+            check_labels(asked.labels, outer.labels if outer else None)
+        if asked.labels or (outer and outer.labels):
+            labels = {**((outer and outer.labels) or {}), **(asked.labels or {})}
+        same_session = asked.session_id is None or (outer is not None and asked.session_id == outer.session_id)
+        return SessionScope(
+            session_id=asked.session_id or (outer.session_id if outer else None),
+            # A name belongs to the session it was given with (or the same one entered again).
+            name=asked.name or (outer.name if outer and same_session else None),
+            user_id=asked.user_id or (outer.user_id if outer else None),
+            labels=labels,
+        )
+
+    def __enter__(self) -> SessionScope:
+        scope = self._merged()
+        self._tokens.append(otel_context.attach(otel_context.set_value(SESSION_KEY, scope)))
+        return scope
+
+    def __exit__(self, *_exc: object) -> None:
+        otel_context.detach(self._tokens.pop())
+
+    async def __aenter__(self) -> SessionScope:
+        return self.__enter__()
+
+    async def __aexit__(self, *exc: object) -> None:
+        self.__exit__(*exc)
+
+    def __call__(self, fn: F) -> F:
+        return _run_inside(self, fn)
+
+
+def session(session_id: str) -> with_session:
+    """``with_session(session_id=session_id)``."""
+    return with_session(session_id)
+
+
+def _run_inside(scope: with_session, fn: F) -> F:
+    """`fn` with each call (and each step of a generator it returns) inside `scope`."""
+    if inspect.isasyncgenfunction(fn):
+
+        @functools.wraps(fn)
+        async def agen(*args: Any, **kwargs: Any) -> Any:
+            with scope:
+                async for item in fn(*args, **kwargs):
+                    yield item
+
+        return agen  # type: ignore[return-value]
+    if inspect.iscoroutinefunction(fn):
+
+        @functools.wraps(fn)
+        async def coro(*args: Any, **kwargs: Any) -> Any:
+            with scope:
+                return await fn(*args, **kwargs)
+
+        return coro  # type: ignore[return-value]
+    if inspect.isgeneratorfunction(fn):
+
+        @functools.wraps(fn)
+        def gen(*args: Any, **kwargs: Any) -> Any:
+            with scope:
+                yield from fn(*args, **kwargs)
+
+        return gen  # type: ignore[return-value]
+
+    @functools.wraps(fn)
+    def plain(*args: Any, **kwargs: Any) -> Any:
+        with scope:
+            return fn(*args, **kwargs)
+
+    return plain  # type: ignore[return-value]

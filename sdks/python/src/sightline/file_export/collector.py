@@ -1,0 +1,60 @@
+"""Holds finished spans until the next file write takes them."""
+
+from __future__ import annotations
+
+import threading
+from typing import List, Sequence
+
+from opentelemetry.sdk.trace import ReadableSpan
+from opentelemetry.sdk.trace.export import SpanExporter, SpanExportResult
+
+from ..safe import report_once
+
+MAX_PENDING_SPANS = 200_000
+"""Spans kept for the file export at most; beyond it the oldest are dropped (with one warning)
+rather than memory growing without end."""
+
+
+class FileCollector(SpanExporter):
+    """A span exporter that keeps what it is given until :meth:`take`.
+
+    Safe to call from any thread: span processors export from the threads spans end on.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pending: List[ReadableSpan] = []
+
+    def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
+        with self._lock:
+            self._pending.extend(spans)
+            overflow = len(self._pending) - MAX_PENDING_SPANS
+            if overflow > 0:
+                del self._pending[:overflow]
+        if overflow > 0:
+            report_once(
+                "sightline: file export",
+                RuntimeError(
+                    f"more than {MAX_PENDING_SPANS} spans since the last flush; "
+                    "the oldest were dropped — call flush() more often"
+                ),
+            )
+        return SpanExportResult.SUCCESS
+
+    def take(self) -> List[ReadableSpan]:
+        """The spans since the last call, in the order they ended."""
+        with self._lock:
+            spans, self._pending = self._pending, []
+        return spans
+
+    def put_back(self, spans: Sequence[ReadableSpan]) -> None:
+        """Puts spans back (a write failed), ahead of any that came since."""
+        with self._lock:
+            self._pending = [*spans, *self._pending]
+
+    def shutdown(self) -> None:
+        """Nothing to release: the spans stay until taken."""
+
+    def force_flush(self, timeout_millis: int = 30000) -> bool:
+        """Nothing is in flight: spans are held as soon as they are exported."""
+        return True

@@ -1,0 +1,1 @@
+"""Instrumentation of the provider clients: openai, anthropic and google-genai."""

@@ -1,0 +1,42 @@
+"""Reading provider shapes that arrive as plain dicts (requests) or as objects (responses, or a
+previous response's message passed back in)."""
+
+from __future__ import annotations
+
+from typing import Any, List, Mapping, Optional
+
+
+def field(value: Any, key: str) -> Any:
+    """`value[key]` for a mapping, `value.key` for an object; None when absent."""
+    if value is None:
+        return None
+    if isinstance(value, Mapping):
+        return value.get(key)
+    return getattr(value, key, None)
+
+
+def path(value: Any, *keys: str) -> Any:
+    """`field` along a path, None as soon as one step is missing."""
+    for key in keys:
+        value = field(value, key)
+        if value is None:
+            return None
+    return value
+
+
+def text(value: Any) -> Optional[str]:
+    return value if isinstance(value, str) else None
+
+
+def integer(value: Any) -> Optional[int]:
+    """A count (booleans are not counts)."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def number(value: Any) -> Optional[float]:
+    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def items(value: Any) -> List[Any]:
+    """A list or tuple as a list; anything else as no items (strings are not lists of characters)."""
+    return list(value) if isinstance(value, (list, tuple)) else []

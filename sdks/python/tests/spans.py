@@ -1,0 +1,24 @@
+"""Reading finished spans in tests."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Dict, List
+
+from opentelemetry.sdk.trace import ReadableSpan
+
+
+def attributes(span: ReadableSpan) -> Dict[str, Any]:
+    """A span's attributes as plain values (sequences as lists)."""
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in (span.attributes or {}).items()}
+
+
+def messages(span: ReadableSpan, key: str) -> List[Dict[str, Any]]:
+    """A GenAI message attribute (``gen_ai.input.messages`` …) decoded."""
+    return json.loads(str((span.attributes or {})[key]))
+
+
+def by_name(spans: List[ReadableSpan], name: str) -> ReadableSpan:
+    found = [s for s in spans if s.name == name]
+    assert len(found) == 1, f"expected one span named {name!r}, got {[s.name for s in spans]}"
+    return found[0]
