@@ -150,3 +150,16 @@ def _env() -> dict:
     here = os.path.dirname(sightline.__file__)
     env["PYTHONPATH"] = os.path.dirname(here) + os.pathsep + env.get("PYTHONPATH", "")
     return env
+
+
+def test_the_file_export_loads_into_sightline_with_sightline_import(server, mocks, tmp_path):
+    service = unique("file")
+    handle = sightline.init(service_name=service, exporter="file", out=str(tmp_path) + "/", capture_content=True)
+    session_id = unique("offline")
+    run_app(openai.OpenAI(api_key="test", base_url=mocks.openai), session_id)
+    path = handle.flush()
+    assert path == str(tmp_path / f"{session_id}.json")
+    printed = server.import_file(path)
+    assert "Imported 2 spans in 1 traces" in printed
+    (call,) = server.wait_for(f"/api/llm-calls?service={service}", lambda body: body["data"])["data"]
+    assert (call["session_id"], call["input_tokens"], call["output_tokens"]) == (session_id, 24, 8)
