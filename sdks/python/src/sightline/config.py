@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import urllib.parse
 from dataclasses import dataclass, field
-from typing import Callable, Dict, Mapping, Optional, Union
+from typing import Callable, Dict, List, Mapping, Optional, Tuple, Union
 
 from opentelemetry.sdk.trace.export import SpanExporter
 
@@ -40,7 +40,7 @@ class ResolvedConfig:
     auto_instrument: bool
     export_timeout: float
     """Seconds one export (retries included), flush or shutdown may take."""
-    warnings: tuple = field(default=())
+    warnings: Tuple[str, ...] = field(default=())
 
 
 def resolve_config(
@@ -60,7 +60,7 @@ def resolve_config(
     export_timeout: Optional[float] = None,
 ) -> ResolvedConfig:
     """Pure: the same inputs give the same configuration. Problems it works around go in `warnings`."""
-    warnings: list = []
+    warnings: List[str] = []
     target = out if out is not None else (env.get("SIGHTLINE_OUT") or None)
     chosen: Exporter = exporter if exporter is not None else ("file" if out is not None else _exporter_from_env(env, warnings))
     if isinstance(chosen, str) and chosen not in EXPORTERS:
@@ -102,7 +102,7 @@ def resolve_config(
     )
 
 
-def _exporter_from_env(env: Mapping[str, str], warnings: list) -> str:
+def _exporter_from_env(env: Mapping[str, str], warnings: List[str]) -> str:
     named = env.get("SIGHTLINE_EXPORTER")
     if named:
         return named
@@ -171,7 +171,7 @@ def _number_from_env(env: Mapping[str, str], name: str) -> Optional[float]:
     return n
 
 
-def _export_timeout(option: Optional[float], env: Mapping[str, str], warnings: list) -> float:
+def _export_timeout(option: Optional[float], env: Mapping[str, str], warnings: List[str]) -> float:
     """Seconds; the OTEL_* variables are milliseconds, as OpenTelemetry's own exporters read them."""
     if option is not None:
         if isinstance(option, bool) or not isinstance(option, (int, float)) or not (0 < option < float("inf")):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import inspect
 from dataclasses import dataclass
+from contextvars import Token
 from typing import Any, Callable, Dict, List, Mapping, Optional, TypeVar
 
 from opentelemetry import context as otel_context
@@ -60,7 +61,7 @@ class with_session:  # noqa: N801 - used like a function: `with with_session(...
             if value is not None and (not isinstance(value, str) or value == ""):
                 raise TypeError(f"with_session: {key} must be a non-empty string")
         self._asked = SessionScope(session_id, name, user_id, check_labels(labels) if labels is not None else None)
-        self._tokens: List[object] = []
+        self._tokens: List["Token[otel_context.Context]"] = []
 
     def _merged(self) -> SessionScope:
         asked = self._asked

@@ -255,8 +255,8 @@ def _forget_global_provider(provider: TracerProvider) -> None:
         from opentelemetry.util._once import Once
 
         if getattr(trace, "_TRACER_PROVIDER", None) is provider:
-            trace._TRACER_PROVIDER = None  # type: ignore[attr-defined]
-            trace._TRACER_PROVIDER_SET_ONCE = Once()  # type: ignore[attr-defined]
+            trace._TRACER_PROVIDER = None
+            trace._TRACER_PROVIDER_SET_ONCE = Once()
     except Exception as err:  # noqa: BLE001
         report_once("sightline: releasing the tracer provider", err)
 

@@ -3,7 +3,7 @@ previous response's message passed back in)."""
 
 from __future__ import annotations
 
-from typing import Any, List, Mapping, Optional
+from typing import Any, Dict, List, Mapping, Optional
 
 
 def field(value: Any, key: str) -> Any:
@@ -40,3 +40,8 @@ def number(value: Any) -> Optional[float]:
 def items(value: Any) -> List[Any]:
     """A list or tuple as a list; anything else as no items (strings are not lists of characters)."""
     return list(value) if isinstance(value, (list, tuple)) else []
+
+
+def clean(value: Dict[str, Any]) -> Dict[str, Any]:
+    """The fields that are set: JSON from the TypeScript SDK leaves out `undefined`, so these leave out None."""
+    return {k: v for k, v in value.items() if v is not None}

@@ -24,7 +24,7 @@ from .openai_map import (
 from .patches import Patches
 from .runtime import InstrumentRuntime
 from .streams import record_stream
-from .wrap_call import is_stream, server_address, wrap_async_call, wrap_call
+from .wrap_call import CallMapping, async_wrapper, is_stream, server_address, sync_wrapper
 
 
 def _start(kwargs: Dict[str, Any], owner: Any, operation: str, parameters: Dict[str, Any]) -> CallStart:
@@ -83,7 +83,7 @@ class _Embeddings:
         return data
 
 
-_MAPPINGS = {"chat": _Chat(), "responses": _Responses(), "embeddings": _Embeddings()}
+_MAPPINGS: Dict[str, CallMapping] = {"chat": _Chat(), "responses": _Responses(), "embeddings": _Embeddings()}
 
 
 def patch_openai_module(patches: Patches, rt: InstrumentRuntime) -> int:
@@ -99,8 +99,8 @@ def patch_openai_module(patches: Patches, rt: InstrumentRuntime) -> int:
     n = 0
     for kind, (sync_class, async_class) in classes.items():
         mapping = _MAPPINGS[kind]
-        n += patches.wrap(sync_class, "create", lambda o, i, m=mapping: wrap_call(o, m, rt, i))
-        n += patches.wrap(async_class, "create", lambda o, i, m=mapping: wrap_async_call(o, m, rt, i))
+        n += patches.wrap(sync_class, "create", sync_wrapper(mapping, rt))
+        n += patches.wrap(async_class, "create", async_wrapper(mapping, rt))
     return n
 
 
@@ -112,8 +112,7 @@ def patch_openai_client(patches: Patches, rt: InstrumentRuntime, client: Any) ->
             continue
         asynchronous = type(resource).__name__.startswith("Async")
         mapping = _MAPPINGS[kind]
-        make = (lambda o, i, m=mapping: wrap_async_call(o, m, rt, i)) if asynchronous else (lambda o, i, m=mapping: wrap_call(o, m, rt, i))
-        n += patches.wrap(resource, "create", make)
+        n += patches.wrap(resource, "create", async_wrapper(mapping, rt) if asynchronous else sync_wrapper(mapping, rt))
     return n
 
 

@@ -114,24 +114,25 @@ def chat_input_messages(messages: Any) -> List[GenAiMessage]:
     return out
 
 
-def chat_usage(usage: Any) -> Dict[str, Optional[int]]:
-    """Chat and embeddings usage (prompt/completion token names)."""
-    return {
-        "input_tokens": integer(field(usage, "prompt_tokens")),
-        "output_tokens": integer(field(usage, "completion_tokens")),
-        "cache_read_tokens": integer(path(usage, "prompt_tokens_details", "cached_tokens")),
-        "reasoning_tokens": integer(path(usage, "completion_tokens_details", "reasoning_tokens")),
-    }
+def with_chat_usage(result: CallResult, usage: Any) -> CallResult:
+    """Chat and embeddings usage (prompt/completion token names) put on `result`."""
+    result.input_tokens = integer(field(usage, "prompt_tokens"))
+    result.output_tokens = integer(field(usage, "completion_tokens"))
+    result.cache_read_tokens = integer(path(usage, "prompt_tokens_details", "cached_tokens"))
+    result.reasoning_tokens = integer(path(usage, "completion_tokens_details", "reasoning_tokens"))
+    return result
 
 
 def chat_result(completion: Any, with_content: bool = True) -> CallResult:
     """A chat completion's figures and output."""
     choices = items(field(completion, "choices"))
-    result = CallResult(
-        response_model=text(field(completion, "model")),
-        response_id=text(field(completion, "id")),
-        finish_reasons=[r for r in (field(c, "finish_reason") for c in choices) if isinstance(r, str)],
-        **chat_usage(field(completion, "usage")),
+    result = with_chat_usage(
+        CallResult(
+            response_model=text(field(completion, "model")),
+            response_id=text(field(completion, "id")),
+            finish_reasons=[r for r in (field(c, "finish_reason") for c in choices) if isinstance(r, str)],
+        ),
+        field(completion, "usage"),
     )
     if with_content:
         result.output_messages = []
@@ -208,11 +209,13 @@ class ChatStreamState:
 
     def result(self) -> CallResult:
         indexes = sorted(set(self._texts) | set(self._tools) | set(self._finish))
-        result = CallResult(
-            response_model=self._model,
-            response_id=self._id,
-            finish_reasons=[self._finish[i] for i in indexes if i in self._finish],
-            **chat_usage(self._usage),
+        result = with_chat_usage(
+            CallResult(
+                response_model=self._model,
+                response_id=self._id,
+                finish_reasons=[self._finish[i] for i in indexes if i in self._finish],
+            ),
+            self._usage,
         )
         if self._with_content:
             result.output_messages = []
@@ -316,4 +319,4 @@ def embeddings_parameters(body: Dict[str, Any]) -> Dict[str, Any]:
 
 
 def embeddings_result(response: Any) -> CallResult:
-    return CallResult(response_model=text(field(response, "model")), input_tokens=chat_usage(field(response, "usage"))["input_tokens"])
+    return CallResult(response_model=text(field(response, "model")), input_tokens=integer(path(response, "usage", "prompt_tokens")))

@@ -116,13 +116,13 @@ def _on_close(stream: Any, watch: _Watch, asynchronous: bool) -> None:
 
         async def aclose() -> None:
             watch.done()
-            await original()  # type: ignore[misc]
+            await original()
 
         stream.close = aclose
     else:
 
         def close() -> None:
             watch.done()
-            original()  # type: ignore[misc]
+            original()
 
         stream.close = close

@@ -11,6 +11,7 @@ from typing import Any, Callable, Dict, Optional, Protocol, Tuple
 
 from ..safe import report_once
 from .llm_span import CallStart, LlmSpan
+from .patches import Make
 from .runtime import InstrumentRuntime
 
 
@@ -24,6 +25,16 @@ class CallMapping(Protocol):
     def record(self, data: Any, span: LlmSpan) -> Any:
         """Records the result on the span; returns what the caller gets (a watched stream, or `data`)."""
         ...
+
+
+def sync_wrapper(mapping: CallMapping, rt: InstrumentRuntime) -> Make:
+    """How `Patches.wrap` replaces a synchronous method with `mapping`'s span around it."""
+    return lambda original, instance: wrap_call(original, mapping, rt, instance)
+
+
+def async_wrapper(mapping: CallMapping, rt: InstrumentRuntime) -> Make:
+    """The same for a coroutine method."""
+    return lambda original, instance: wrap_async_call(original, mapping, rt, instance)
 
 
 def wrap_call(original: Callable[..., Any], mapping: CallMapping, rt: InstrumentRuntime, instance: Optional[object]) -> Callable[..., Any]:
