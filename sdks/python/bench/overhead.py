@@ -30,7 +30,6 @@ from sightline_path import ensure_sightline_importable
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CHILD = os.path.join(HERE, "overhead_child.py")
-sys.path.insert(0, HERE)
 ensure_sightline_importable()
 
 from profile_summary import summarize  # noqa: E402
@@ -185,8 +184,8 @@ def print_report(args: argparse.Namespace, summary: Dict[str, Any], workloads: L
             line = "; ".join(f"{SHORT[c]} {_n(over[c])}" + (" µs/call over bare" if i == 0 else "") for i, c in enumerate(args.contender_list))
             print(f"  {TITLES[w]}, content {content}: {line}{_standing(over)}")
     print(
-        f"\nchecked: one request and one span per call in every child, every answer the canned one, the conversation in\n"
-        f"the spans exactly when content capture is on ({seconds:,.0f} s)"
+        f"\nchecked: one request and one span per call in every child{' (per block, with the batch processor)' if args.processor == 'batch' else ''}, "
+        f"every answer the canned one,\nthe conversation in the spans exactly when content capture is on ({seconds:,.0f} s)"
     )
 
 
@@ -211,11 +210,12 @@ def describe(args: argparse.Namespace, workloads: List[str], contents: List[str]
     processor = "SimpleSpanProcessor" if args.processor == "simple" else "BatchSpanProcessor"
     return f"""  The official openai client with an in-process mock transport (canned bytes, no socket; a 10-message, ~2 KB
   history; streams of 20 SSE chunks with usage last). Each contender runs in a process of its own, in {args.rounds}
-  interleaved rounds (the order rotates). A child warms up ({args.warmup:,} chat calls, {args.warmup // 2:,} streamed), then
-  makes {args.calls:,} chat calls and {args.stream_calls:,} streamed ones (include_usage), one after the other, in {args.blocks} blocks
-  per workload taking turns; its figure is the median of its blocks.
+  interleaved rounds (the order rotates). Workloads: {", ".join(TITLES[w] for w in workloads)}.
+  A child warms up ({args.warmup:,} calls of each chat workload, {args.warmup // 2:,} of each streamed one), then makes {args.calls:,}
+  chat calls and {args.stream_calls:,} streamed ones (include_usage) per workload, one after the other, in {args.blocks} blocks per
+  workload taking turns; its figure is the median of its blocks.
   Spans: the app's TracerProvider (set as the global one) → {processor} → an exporter that counts spans
-  and drops them, the same for all three; {setup}.
+  and drops them, the same for all; {setup}.
   Content {content}. On: Sightline capture_content=True, OpenInference's default TraceConfig, OpenLLMetry's default
   TRACELOOP_TRACE_CONTENT=true. Off: capture_content=False, TraceConfig(hide_inputs, hide_outputs),
   TRACELOOP_TRACE_CONTENT=false. Everything else at its defaults (OpenLLMetry's metrics go to the API's no-op

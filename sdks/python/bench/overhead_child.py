@@ -2,8 +2,9 @@
 
 Sets the contender up, warms up, then times sequential calls in blocks, the workloads taking
 turns, and prints what each block cost per call as one JSON line on stdout. Every answer is
-checked against the canned one, spans are counted after every call, and after each block the
-last span must hold the conversation's content exactly when content capture is on.
+checked against the canned one and must have exported its one span by its end (with a batch
+processor, a block's spans are counted after a flush), and after each block the last span must
+hold the conversation's content exactly when content capture is on.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import asyncio
 import json
 import sys
 import time
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
 
 from sightline_path import ensure_sightline_importable
 
@@ -28,33 +29,36 @@ SETTLE_S = 0.005
 
 
 class Child:
-    def __init__(self, contender: str, content: bool, recorder: Recorder, loop: asyncio.AbstractEventLoop) -> None:
+    def __init__(self, contender: str, content: bool, recorder: Recorder, loop: asyncio.AbstractEventLoop, per_call: Optional[int]) -> None:
         self.contender = contender
         self.content = content
         self.recorder = recorder
         self.loop = loop
+        self.per_call = per_call
+        """Spans each call must have exported by its end (None with a batch processor: then only the block's total counts)."""
 
     def call_many(self, n: int, workload: str, call: Call) -> int:
-        """Makes `n` calls one after the other, checking each answer; the spans finished meanwhile."""
+        """Makes `n` calls one after the other, checking each; the spans finished meanwhile."""
         if is_async(workload):
             return self.loop.run_until_complete(self._call_many_async(n, workload, call))
-        take = self.recorder.exporter.take
         spans = 0
         for i in range(n):
-            answer = call()
-            if answer != ANSWER:
-                raise AssertionError(f"{self.contender}: {workload} call {i} answered {answer!r}, not the canned answer")
-            spans += take()
+            spans += self.after_call(i, workload, call())  # type: ignore[arg-type]
         return spans
 
     async def _call_many_async(self, n: int, workload: str, call: Call) -> int:
-        take = self.recorder.exporter.take
         spans = 0
         for i in range(n):
-            answer = await call()  # type: ignore[misc]
-            if answer != ANSWER:
-                raise AssertionError(f"{self.contender}: {workload} call {i} answered {answer!r}, not the canned answer")
-            spans += take()
+            spans += self.after_call(i, workload, await call())  # type: ignore[misc]
+        return spans
+
+    def after_call(self, i: int, workload: str, answer: str) -> int:
+        """The canned answer came back, and the call's span was exported: the spans taken."""
+        if answer != ANSWER:
+            raise AssertionError(f"{self.contender}: {workload} call {i} answered {answer!r}, not the canned answer")
+        spans = self.recorder.exporter.take()
+        if self.per_call is not None and spans != self.per_call:
+            raise AssertionError(f"{self.contender}: {workload} call {i} exported {spans} spans, expected {self.per_call}")
         return spans
 
     def block(self, n: int, workload: str, call: Call) -> Dict[str, Any]:
@@ -106,7 +110,8 @@ def main(argv: List[str]) -> None:
     mock = MockOpenAi()
     loop = asyncio.new_event_loop()
     bound = calls(sync_client(openai, mock), async_client(openai, mock))
-    child = Child(args.contender, content, recorder, loop)
+    per_call = 0 if args.contender == "bare" else 1 if args.processor == "simple" else None
+    child = Child(args.contender, content, recorder, loop, per_call)
     count = {w: args.stream_calls if w.endswith("streamed") else args.calls for w in workloads}
 
     made = 0

@@ -3,14 +3,16 @@ previous response's message passed back in)."""
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Mapping, Optional
+from collections.abc import Mapping
+from typing import Any, Dict, List, Optional
 
 
 def field(value: Any, key: str) -> Any:
     """`value[key]` for a mapping, `value.key` for an object; None when absent."""
     if value is None:
         return None
-    if isinstance(value, Mapping):
+    # Plain dicts first: the check against the Mapping ABC costs more, and requests are dicts.
+    if type(value) is dict or isinstance(value, Mapping):
         return value.get(key)
     return getattr(value, key, None)
 
