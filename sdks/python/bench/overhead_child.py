@@ -129,7 +129,7 @@ def main(argv: List[str]) -> None:
         profiler = cProfile.Profile()
         profiler.enable()
     blocks: Dict[str, List[Dict[str, Any]]] = {w: [] for w in workloads}
-    for b in range(args.blocks):
+    for _block in range(args.blocks):
         for w in workloads:
             n = -(-count[w] // args.blocks)
             blocks[w].append(child.block(n, w, bound[w]))

@@ -22,3 +22,16 @@ def by_name(spans: List[ReadableSpan], name: str) -> ReadableSpan:
     found = [s for s in spans if s.name == name]
     assert len(found) == 1, f"expected one span named {name!r}, got {[s.name for s in spans]}"
     return found[0]
+
+
+def ours(handle: Any) -> List[ReadableSpan]:
+    """Sightline's own spans (a provider client may record spans of its own too, under ours)."""
+    assert handle.memory is not None
+    return [s for s in handle.memory.spans if s.instrumentation_scope is not None and s.instrumentation_scope.name == "sightline"]
+
+
+def only(handle: Any) -> ReadableSpan:
+    """The one span Sightline recorded."""
+    spans = ours(handle)
+    assert len(spans) == 1, [s.name for s in spans]
+    return spans[0]

@@ -6,39 +6,22 @@ first streamed text after 40 ms; HTTP 429 for the model "boom")."""
 from __future__ import annotations
 
 import asyncio
-import json
 from typing import Any, List
 
 import anthropic
 import pydantic
 import pytest
 from anthropic.resources.messages import AsyncMessages, Messages
-from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.trace import SpanKind, StatusCode
 
 import sightline
+from spans import messages, only, ours
 from sightline.instrument.anthropic_map import AnthropicStreamState, anthropic_input_messages, anthropic_result
 
 ANSWER = "Paris is the capital of France."
 MODEL = "claude-sonnet-4-5"
 ASK = {"model": MODEL, "max_tokens": 64, "messages": [{"role": "user", "content": "Capital of France?"}]}
 
-
-def ours(sdk: sightline.Sightline) -> List[ReadableSpan]:
-    """Sightline's spans (the anthropic client records spans of its own too, under ours)."""
-    assert sdk.memory is not None
-    return [s for s in sdk.memory.spans if s.instrumentation_scope is not None and s.instrumentation_scope.name == "sightline"]
-
-
-def only(sdk: sightline.Sightline) -> ReadableSpan:
-    spans = ours(sdk)
-    assert len(spans) == 1, [s.name for s in spans]
-    return spans[0]
-
-
-def attribute_json(span: ReadableSpan, key: str) -> Any:
-    assert span.attributes is not None
-    return json.loads(str(span.attributes[key]))
 
 
 @pytest.fixture
@@ -82,9 +65,9 @@ def test_message_with_cache_tokens_parameters_and_messages(sdk: sightline.Sightl
         "gen_ai.usage.cache_creation.input_tokens": 30,
         "gen_ai.usage.output_tokens": 12,
     }
-    assert attribute_json(span, "gen_ai.system_instructions") == [{"type": "text", "content": "Be brief."}]
-    assert attribute_json(span, "gen_ai.input.messages") == [{"role": "user", "parts": [{"type": "text", "content": "Capital of France?"}]}]
-    assert attribute_json(span, "gen_ai.output.messages") == [
+    assert messages(span, "gen_ai.system_instructions") == [{"type": "text", "content": "Be brief."}]
+    assert messages(span, "gen_ai.input.messages") == [{"role": "user", "parts": [{"type": "text", "content": "Capital of France?"}]}]
+    assert messages(span, "gen_ai.output.messages") == [
         {"role": "assistant", "parts": [{"type": "text", "content": ANSWER}], "finish_reason": "end_turn"}
     ]
 
@@ -104,7 +87,7 @@ def test_stream_true_records_ttft_usage_and_the_joined_text(sdk: sightline.Sight
     assert attributes["gen_ai.usage.input_tokens"] == 150
     assert attributes["gen_ai.usage.cache_read.input_tokens"] == 100
     assert attributes["gen_ai.usage.output_tokens"] == 12
-    assert attribute_json(span, "gen_ai.output.messages") == [
+    assert messages(span, "gen_ai.output.messages") == [
         {"role": "assistant", "parts": [{"type": "text", "content": ANSWER}], "finish_reason": "end_turn"}
     ]
 
@@ -120,8 +103,8 @@ def test_the_stream_helper_is_one_span_with_ttft(sdk: sightline.Sightline, clien
     assert attributes["gen_ai.response.time_to_first_chunk"] >= 0.035
     assert attributes["gen_ai.usage.input_tokens"] == 150
     assert attributes["gen_ai.usage.output_tokens"] == 12
-    assert attribute_json(span, "gen_ai.input.messages") == [{"role": "user", "parts": [{"type": "text", "content": "Capital of France?"}]}]
-    assert attribute_json(span, "gen_ai.output.messages")[0]["parts"] == [{"type": "text", "content": ANSWER}]
+    assert messages(span, "gen_ai.input.messages") == [{"role": "user", "parts": [{"type": "text", "content": "Capital of France?"}]}]
+    assert messages(span, "gen_ai.output.messages")[0]["parts"] == [{"type": "text", "content": ANSWER}]
 
 
 def test_leaving_a_stream_early_ends_its_span(sdk: sightline.Sightline, client: anthropic.Anthropic) -> None:
@@ -139,7 +122,7 @@ def test_parse_is_a_model_call_too(sdk: sightline.Sightline, client: anthropic.A
     assert parsed.content[0].type == "text"
     span = only(sdk)
     assert (span.attributes or {})["gen_ai.usage.output_tokens"] == 12
-    assert attribute_json(span, "gen_ai.output.messages")[0]["parts"] == [{"type": "text", "content": ANSWER}]
+    assert messages(span, "gen_ai.output.messages")[0]["parts"] == [{"type": "text", "content": ANSWER}]
 
 
 def test_async_client_plain_stream_and_stream_helper(sdk: sightline.Sightline, mocks: Any) -> None:
@@ -157,7 +140,7 @@ def test_async_client_plain_stream_and_stream_helper(sdk: sightline.Sightline, m
     for span in (plain, streamed, helper):
         assert (span.attributes or {})["gen_ai.usage.input_tokens"] == 150
         assert (span.attributes or {})["gen_ai.usage.output_tokens"] == 12
-        assert attribute_json(span, "gen_ai.output.messages")[0]["parts"] == [{"type": "text", "content": ANSWER}]
+        assert messages(span, "gen_ai.output.messages")[0]["parts"] == [{"type": "text", "content": ANSWER}]
     assert "gen_ai.request.stream" not in (plain.attributes or {})
     for span in (streamed, helper):
         assert (span.attributes or {})["gen_ai.request.stream"] is True
@@ -182,8 +165,8 @@ def test_tool_use_tool_result_and_thinking_blocks_in_the_history(sdk: sightline.
         ],
     )
     span = only(sdk)
-    assert attribute_json(span, "gen_ai.system_instructions") == [{"type": "text", "content": "You report the weather."}]
-    assert attribute_json(span, "gen_ai.input.messages") == [
+    assert messages(span, "gen_ai.system_instructions") == [{"type": "text", "content": "You report the weather."}]
+    assert messages(span, "gen_ai.input.messages") == [
         {"role": "user", "parts": [{"type": "text", "content": "Weather in Paris?"}]},
         {
             "role": "assistant",

@@ -394,8 +394,8 @@ def test_the_file_is_laid_out_line_by_line_as_the_typescript_sdk_writes_it(tmp_p
 @pytest.fixture
 def node() -> Iterator[str]:
     found = shutil.which("node")
-    if found is None or not (TS_FILE_MODULES / "file-output.js").exists():
-        pytest.skip("needs Node.js and the built TypeScript SDK (packages/sdk/dist)")
+    assert found is not None, "this test needs Node.js on the PATH"
+    assert (TS_FILE_MODULES / "file-output.js").exists(), "this test needs the built TypeScript SDK: npm run build"
     yield found
 
 

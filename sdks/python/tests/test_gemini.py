@@ -7,17 +7,16 @@ HTTP 429 for the model "boom")."""
 from __future__ import annotations
 
 import asyncio
-import json
 from typing import Any, Dict, List
 
 import pytest
 from google import genai
 from google.genai import errors, types
 from google.genai.models import AsyncModels, Models
-from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.trace import SpanKind, StatusCode
 
 import sightline
+from spans import messages, only, ours
 from sightline.instrument.gemini_map import (
     GeminiStreamState,
     gemini_embed_result,
@@ -31,21 +30,6 @@ from sightline.instrument.gemini_map import (
 ANSWER = "Paris is the capital of France."
 WEATHER_CALL = {"type": "tool_call", "name": "get_weather", "arguments": {"city": "Paris"}}
 
-
-def ours(sdk: sightline.Sightline) -> List[ReadableSpan]:
-    assert sdk.memory is not None
-    return [s for s in sdk.memory.spans if s.instrumentation_scope is not None and s.instrumentation_scope.name == "sightline"]
-
-
-def only(sdk: sightline.Sightline) -> ReadableSpan:
-    spans = ours(sdk)
-    assert len(spans) == 1, [s.name for s in spans]
-    return spans[0]
-
-
-def attribute_json(span: ReadableSpan, key: str) -> Any:
-    assert span.attributes is not None
-    return json.loads(str(span.attributes[key]))
 
 
 def new_client(mocks: Any) -> genai.Client:
@@ -104,9 +88,9 @@ def test_generate_content_records_parameters_tokens_and_messages(sdk: sightline.
         "gen_ai.usage.output_tokens": 14,
         "gen_ai.usage.reasoning.output_tokens": 5,
     }
-    assert attribute_json(span, "gen_ai.system_instructions") == [{"type": "text", "content": "Be brief."}]
-    assert attribute_json(span, "gen_ai.input.messages") == [{"role": "user", "parts": [{"type": "text", "content": "Capital of France?"}]}]
-    assert attribute_json(span, "gen_ai.output.messages") == [
+    assert messages(span, "gen_ai.system_instructions") == [{"type": "text", "content": "Be brief."}]
+    assert messages(span, "gen_ai.input.messages") == [{"role": "user", "parts": [{"type": "text", "content": "Capital of France?"}]}]
+    assert messages(span, "gen_ai.output.messages") == [
         {"role": "assistant", "parts": [{"type": "text", "content": ANSWER}], "finish_reason": "stop"}
     ]
 
@@ -122,8 +106,8 @@ def test_a_config_dict_reads_as_the_config_object_does(sdk: sightline.Sightline,
     assert attributes["gen_ai.request.temperature"] == 0.5
     assert attributes["gen_ai.request.choice.count"] == 1
     assert attributes["gen_ai.output.type"] == "text"
-    assert attribute_json(span, "gen_ai.system_instructions") == [{"type": "text", "content": "Be brief."}]
-    assert attribute_json(span, "gen_ai.input.messages") == [{"role": "user", "parts": [{"type": "text", "content": "hi"}]}]
+    assert messages(span, "gen_ai.system_instructions") == [{"type": "text", "content": "Be brief."}]
+    assert messages(span, "gen_ai.input.messages") == [{"role": "user", "parts": [{"type": "text", "content": "hi"}]}]
 
 
 def test_generate_content_stream_records_ttft_and_passes_every_chunk(sdk: sightline.Sightline, client: genai.Client) -> None:
@@ -141,7 +125,7 @@ def test_generate_content_stream_records_ttft_and_passes_every_chunk(sdk: sightl
     assert attributes["gen_ai.usage.input_tokens"] == 40
     assert attributes["gen_ai.usage.output_tokens"] == 14
     assert attributes["gen_ai.response.finish_reasons"] == ("stop",)
-    assert attribute_json(span, "gen_ai.output.messages") == [
+    assert messages(span, "gen_ai.output.messages") == [
         {"role": "assistant", "parts": [{"type": "text", "content": ANSWER}], "finish_reason": "stop"}
     ]
 
@@ -166,7 +150,7 @@ def test_async_client_plain_and_stream(sdk: sightline.Sightline, client: genai.C
     for span in (plain, streamed):
         assert (span.attributes or {})["gen_ai.usage.input_tokens"] == 40
         assert (span.attributes or {})["gen_ai.usage.output_tokens"] == 14
-        assert attribute_json(span, "gen_ai.output.messages") == [
+        assert messages(span, "gen_ai.output.messages") == [
             {"role": "assistant", "parts": [{"type": "text", "content": ANSWER}], "finish_reason": "stop"}
         ]
     assert "gen_ai.response.time_to_first_chunk" not in (plain.attributes or {})
@@ -182,9 +166,9 @@ def test_function_calls_in_the_output_and_each_turn_of_a_chat(sdk: sightline.Sig
 
     asked, answered = ours(sdk)
     assert (asked.attributes or {})["gen_ai.response.finish_reasons"] == ("tool_call",)
-    assert attribute_json(asked, "gen_ai.output.messages") == [{"role": "assistant", "parts": [WEATHER_CALL], "finish_reason": "tool_call"}]
+    assert messages(asked, "gen_ai.output.messages") == [{"role": "assistant", "parts": [WEATHER_CALL], "finish_reason": "tool_call"}]
     # The second turn sends the history: the question, the model's call, the tool's answer.
-    assert attribute_json(answered, "gen_ai.input.messages") == [
+    assert messages(answered, "gen_ai.input.messages") == [
         {"role": "user", "parts": [{"type": "text", "content": "Weather in Paris?"}]},
         {"role": "assistant", "parts": [WEATHER_CALL]},
         {"role": "tool", "parts": [{"type": "tool_call_response", "name": "get_weather", "response": {"temp": 21}}]},
@@ -206,8 +190,8 @@ def test_each_request_of_automatic_function_calling_is_a_span(sdk: sightline.Sig
     assert requests == 2
     spans = ours(sdk)
     assert len(spans) == requests
-    assert [m["role"] for m in attribute_json(spans[-1], "gen_ai.input.messages")] == ["user", "assistant", "tool"]
-    assert attribute_json(spans[-1], "gen_ai.input.messages")[2]["parts"] == [
+    assert [m["role"] for m in messages(spans[-1], "gen_ai.input.messages")] == ["user", "assistant", "tool"]
+    assert messages(spans[-1], "gen_ai.input.messages")[2]["parts"] == [
         {"type": "tool_call_response", "name": "get_weather", "response": {"result": {"city": "Paris", "temp": 21}}}
     ]
 

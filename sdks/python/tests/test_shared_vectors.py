@@ -19,7 +19,6 @@ from google import genai
 from google.genai import types
 from opentelemetry.sdk.trace import ReadableSpan
 
-import sightline
 
 VECTORS = Path(__file__).resolve().parents[3] / "testing" / "sdk-vectors"
 BASE = "http://vectors.test"
@@ -132,7 +131,7 @@ def test_the_async_clients_record_the_same_spans(sdk):
         vector = json.loads(path.read_text())
         sdk.memory.clear()
 
-        async def run() -> None:
+        async def run(vector: Dict[str, Any]) -> None:
             client = openai.AsyncOpenAI(
                 api_key="k", base_url=f"{BASE}/v1", max_retries=0, http_client=httpx.AsyncClient(transport=respond(vector))
             )
@@ -141,6 +140,6 @@ def test_the_async_clients_record_the_same_spans(sdk):
                 async for _ in result:
                     pass
 
-        asyncio.run(run())
+        asyncio.run(run(vector))
         (span,) = sdk.memory.spans
         assert view(span) == vector["span"], path.name
