@@ -28,7 +28,7 @@ def test_sightline_variables_then_otel_variables():
         "OTEL_EXPORTER_OTLP_HEADERS": "x-team=a%20b,Authorization=replaced",
         "SIGHTLINE_CAPTURE_CONTENT": "true",
         "SIGHTLINE_SAMPLE_RATE": "0.25",
-        "OTEL_EXPORTER_OTLP_TIMEOUT": "2500",
+        "OTEL_EXPORTER_OTLP_TIMEOUT": "2.5",
     }
     c = resolve_config(env)
     assert c.service_name == "bot"
@@ -47,6 +47,9 @@ def test_otel_endpoints_and_protocol():
     assert resolve_config({}, exporter="otlp-grpc").url == "http://127.0.0.1:4317"
     json_asked = resolve_config({"OTEL_EXPORTER_OTLP_PROTOCOL": "http/json"})
     assert json_asked.exporter == "otlp" and "no JSON exporter" in json_asked.warnings[0]
+    # The TypeScript SDK's exporter name, set for a deployment's Node services too, must not stop a Python app.
+    shared = resolve_config({"SIGHTLINE_EXPORTER": "otlp-json"})
+    assert shared.exporter == "otlp" and "no JSON exporter" in shared.warnings[0]
     assert resolve_config({"OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT": "1"}).capture_content is True
 
 
@@ -95,7 +98,7 @@ def test_settings_that_cannot_work_say_which_and_why(env, options, message):
 def test_an_invalid_timeout_variable_is_warned_about_and_the_default_used():
     c = resolve_config({"OTEL_EXPORTER_OTLP_TRACES_TIMEOUT": "soon"})
     assert c.export_timeout == DEFAULT_EXPORT_TIMEOUT_S
-    assert 'OTEL_EXPORTER_OTLP_TRACES_TIMEOUT must be a positive number of milliseconds, got "soon"' in c.warnings[0]
+    assert 'OTEL_EXPORTER_OTLP_TRACES_TIMEOUT must be a positive number of seconds, got "soon"' in c.warnings[0]
 
 
 def test_parse_headers():

@@ -137,3 +137,64 @@ def test_after_shutdown_calls_are_not_recorded_and_labels_need_init_again():
     with pytest.raises(RuntimeError, match="call sightline.init"):
         sightline.add_label("a", "b")
     handle.shutdown()
+
+
+def test_spans_recorded_before_a_fork_are_written_by_the_parent_only(tmp_path):
+    import os
+
+    handle = sightline.init(exporter="file", out=str(tmp_path / "unused.json"))
+    with sightline.session("before-fork"):
+        step()
+    pid = os.fork()
+    if pid == 0:  # the child: its own span only
+        try:
+            with sightline.session("in-child"):
+                step()
+            handle.flush(file=str(tmp_path / "child.json"))
+        finally:
+            os._exit(0)
+    os.waitpid(pid, 0)
+    handle.flush(file=str(tmp_path / "parent.json"))
+    child = json.loads((tmp_path / "child.json").read_text())
+    parent = json.loads((tmp_path / "parent.json").read_text())
+    assert [s["attributes"]["session.id"] for s in child["spans"]] == ["in-child"]
+    assert [s["attributes"]["session.id"] for s in parent["spans"]] == ["before-fork"]
+
+
+def test_instrumented_clients_are_not_kept_alive(mocks):
+    import gc
+    import weakref
+
+    import openai
+
+    refs = []
+    for _ in range(5):
+        client = sightline.instrument(openai.OpenAI(api_key="k", base_url=mocks.openai))
+        refs.append(weakref.ref(client))
+        del client
+    gc.collect()
+    assert [r() for r in refs] == [None] * 5
+    sightline.uninstrument()
+
+
+def test_an_app_that_shuts_its_provider_down_first_gets_no_warning_at_exit(tmp_path):
+    script = """
+import atexit
+from opentelemetry import trace
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor, ConsoleSpanExporter
+provider = TracerProvider()
+trace.set_tracer_provider(provider)
+import sightline
+sightline.init(exporter="memory")
+atexit.register(provider.shutdown)  # runs before Sightline's own exit hook
+
+@sightline.observe
+def work():
+    return 1
+
+work()
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "sightline" not in done.stderr.lower(), done.stderr

@@ -124,6 +124,48 @@ def test_a_generator_left_early_ends_its_span(sdk):
     assert attributes(span)["output.value"] == "[0,1,2]"
 
 
+def test_a_generator_gets_what_is_thrown_into_it_as_contextmanager_does(sdk):
+    import contextlib
+
+    handled = []
+
+    @contextlib.contextmanager
+    @sightline.observe
+    def transaction():
+        try:
+            yield "tx"
+        except ValueError as err:
+            handled.append(str(err))
+
+    with transaction():
+        raise ValueError("rolled back")
+    assert handled == ["rolled back"]
+    (span,) = sdk.memory.spans
+    assert span.name == "transaction"
+
+
+def test_a_coroutine_behind_a_plain_decorator_is_timed_until_awaited(sdk):
+    import functools
+
+    def plain_decorator(fn):
+        @functools.wraps(fn)
+        def call(*args):
+            return fn(*args)
+
+        return call
+
+    @sightline.observe
+    @plain_decorator
+    async def slow():
+        await asyncio.sleep(0.05)
+        return "done"
+
+    assert asyncio.run(slow()) == "done"
+    (span,) = sdk.memory.spans
+    assert (span.end_time - span.start_time) / 1e9 >= 0.04
+    assert attributes(span)["output.value"] == "done"
+
+
 def test_an_async_generator(sdk):
     @sightline.observe(kind="agent")
     async def stream_answer(q):

@@ -85,14 +85,37 @@ def test_a_streamed_chat_records_time_to_first_token_usage_and_the_whole_text(sd
     assert messages(span, "gen_ai.output.messages")[0]["parts"] == [{"type": "text", "content": ANSWER}]
 
 
-def test_a_stream_left_early_ends_its_span_when_closed(sdk, client):
-    with client.chat.completions.create(model="gpt-4o-mini", messages=QUESTION, stream=True) as stream:
-        for chunk in stream:
-            if chunk.choices and chunk.choices[0].delta.content:
-                break
-        assert sdk.memory.spans == []
+def test_a_stream_left_early_ends_its_span_there(sdk, client):
+    stream = client.chat.completions.create(model="gpt-4o-mini", messages=QUESTION, stream=True)
+    for chunk in stream:
+        if chunk.choices and chunk.choices[0].delta.content:
+            break
+    # Ended when the loop was left, not when the garbage collector finds the stream.
     (span,) = sdk.memory.spans
     assert span.status.status_code == StatusCode.UNSET
+    assert "gen_ai.response.time_to_first_chunk" in attributes(span)
+    assert isinstance(stream, openai.Stream)
+    stream.close()
+    assert len(sdk.memory.spans) == 1
+
+
+def test_a_stream_closed_unread_ends_its_span(sdk, client):
+    with client.chat.completions.create(model="gpt-4o-mini", messages=QUESTION, stream=True):
+        assert sdk.memory.spans == []
+    (span,) = sdk.memory.spans
+    assert "gen_ai.response.time_to_first_chunk" not in attributes(span)
+
+
+def test_an_async_stream_left_early_ends_its_span(sdk, aclient):
+    async def run() -> None:
+        stream = await aclient.chat.completions.create(model="gpt-4o-mini", messages=QUESTION, stream=True)
+        async with stream:
+            async for chunk in stream:
+                if chunk.choices and chunk.choices[0].delta.content:
+                    break
+
+    asyncio.run(run())
+    (span,) = sdk.memory.spans
     assert "gen_ai.response.time_to_first_chunk" in attributes(span)
 
 
@@ -248,3 +271,19 @@ def test_a_broken_mapping_never_breaks_the_call(sdk, client, monkeypatch):
     reply = client.chat.completions.create(model="gpt-4o-mini", messages=QUESTION)
     assert reply.choices[0].message.content == ANSWER
     assert len(sdk.memory.spans) == 1
+
+
+def test_parse_with_a_pydantic_format_is_a_call_too(sdk, client):
+    from pydantic import BaseModel
+
+    class Answer(BaseModel):
+        city: str
+
+    # The mock answers in prose; the client's parsing fails after the request, as it would for a model that ignores the format.
+    with pytest.raises(Exception):  # noqa: B017 - whichever validation error this client version raises
+        client.chat.completions.parse(model="gpt-4o-mini", messages=QUESTION, response_format=Answer)
+    (span,) = sdk.memory.spans
+    assert span.name == "chat gpt-4o-mini"
+    assert attributes(span)["gen_ai.output.type"] == "json"
+    assert attributes(span)["openai.request.response_format.schema_name"] == "Answer"
+    assert span.status.status_code == StatusCode.ERROR

@@ -86,6 +86,57 @@ def test_sessions_do_not_leak_across_threads(sdk):
     assert sorted(attributes(s)["session.id"] for s in sdk.memory.spans) == ["t0", "t1"]
 
 
+def test_one_decorated_function_called_from_threads_at_once_keeps_each_call_apart(sdk):
+    barrier = threading.Barrier(4)
+
+    @sightline.session("shared")
+    def handle(i: int) -> None:
+        barrier.wait()
+        step()
+
+    threads = [threading.Thread(target=handle, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert [attributes(s)["session.id"] for s in sdk.memory.spans] == ["shared"] * 4
+    # Nothing stays attached once the calls are over.
+    assert sightline.context.current_scope() is None
+
+
+def test_concurrent_tasks_entering_one_scope_object(sdk):
+    scope = sightline.with_session("tasks-shared")
+
+    async def task(delay: float) -> None:
+        async with scope:
+            await asyncio.sleep(delay)
+            step()
+        assert sightline.context.current_scope() is None
+
+    async def main() -> None:
+        await asyncio.gather(task(0.02), task(0.0))
+
+    asyncio.run(main())
+    assert [attributes(s)["session.id"] for s in sdk.memory.spans] == ["tasks-shared"] * 2
+
+
+def test_a_decorated_generator_is_in_its_session_only_while_it_runs(sdk):
+    @sightline.session("inside")
+    def produce():
+        step()
+        yield 1
+        step()
+        yield 2
+
+    it = produce()
+    assert next(it) == 1
+    assert sightline.context.current_scope() is None
+    step()
+    assert list(it) == [2]
+    ids = [attributes(s).get("session.id") for s in sdk.memory.spans]
+    assert ids == ["inside", None, "inside"]
+
+
 @pytest.mark.parametrize(
     ("make", "message"),
     [

@@ -61,6 +61,20 @@ def test_calls_sessions_and_costs_arrive_in_sightline(server, mocks, exporter):
     assert session["session"]["labels"]["team"] == "search"
 
 
+def test_grpc_without_a_scheme_follows_otel_exporter_otlp_insecure(server, monkeypatch):
+    monkeypatch.setenv("OTEL_EXPORTER_OTLP_INSECURE", "true")
+    service = unique("grpc-plain")
+    handle = sightline.init(service_name=service, exporter="otlp-grpc", endpoint=server.grpc_address)
+
+    @sightline.observe
+    def job() -> None:
+        pass
+
+    job()
+    handle.flush()
+    assert server.wait_for(f"/api/traces?service={service}", lambda body: body["data"])["data"]
+
+
 def test_spans_ended_before_exit_are_sent_at_exit(server, tmp_path):
     service = unique("at-exit")
     script = tmp_path / "app.py"
@@ -80,6 +94,7 @@ def test_spans_ended_before_exit_are_sent_at_exit(server, tmp_path):
     )
     done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60, env=_env())
     assert done.returncode == 0, done.stderr
+    assert "sightline" not in done.stderr.lower(), done.stderr
     traces = server.wait_for(f"/api/traces?service={service}", lambda body: body["data"])["data"]
     assert traces[0]["root_span_name"] == "nightly_job"
 

@@ -19,6 +19,7 @@ describe('call roles', () => {
     expect(await roleIn('logfire.openai')).toBe('client');
     expect(await roleIn('logfire.openai_agents')).toBe('framework');
     expect(await roleIn('@sightline/sdk')).toBe('client');
+    expect(await roleIn('sightline')).toBe('client');
     expect(await roleIn('ai', { 'ai.operationId': 'ai.generateText.doGenerate', 'ai.model.id': 'gpt-4o' })).toBe('framework');
     expect(await roleIn('my-app')).toBeNull();
     expect(await roleIn('openinference.instrumentation.something_new')).toBeNull();

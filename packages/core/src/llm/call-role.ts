@@ -76,6 +76,8 @@ const SCOPES: ReadonlyMap<string, CallRole> = new Map([
   ['ai', 'framework'],
   ['pydantic-ai', 'framework'],
   ['@sightline/sdk', 'client'],
+  // The Python SDK's tracer.
+  ['sightline', 'client'],
 ]);
 
 /** Logfire writes the message template as the span name, and in `logfire.msg_template`. */

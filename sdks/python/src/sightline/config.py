@@ -104,6 +104,9 @@ def resolve_config(
 
 def _exporter_from_env(env: Mapping[str, str], warnings: List[str]) -> str:
     named = env.get("SIGHTLINE_EXPORTER")
+    if named == "otlp-json":
+        warnings.append("SIGHTLINE_EXPORTER=otlp-json: OpenTelemetry for Python has no JSON exporter; using otlp (protobuf)")
+        return "otlp"
     if named:
         return named
     if env.get("SIGHTLINE_OUT"):
@@ -172,7 +175,9 @@ def _number_from_env(env: Mapping[str, str], name: str) -> Optional[float]:
 
 
 def _export_timeout(option: Optional[float], env: Mapping[str, str], warnings: List[str]) -> float:
-    """Seconds; the OTEL_* variables are milliseconds, as OpenTelemetry's own exporters read them."""
+    """Seconds. The OTEL_* variables are seconds too, as OpenTelemetry for Python reads them (the
+    specification, and so the TypeScript SDK, says milliseconds; an app's own Python exporters
+    read the same variables as seconds, and both must agree)."""
     if option is not None:
         if isinstance(option, bool) or not isinstance(option, (int, float)) or not (0 < option < float("inf")):
             raise ConfigError(f"export_timeout must be a positive number of seconds, got {option!r}")
@@ -186,7 +191,7 @@ def _export_timeout(option: Optional[float], env: Mapping[str, str], warnings: L
         except ValueError:
             n = -1.0
         if 0 < n < float("inf"):
-            return n / 1000
-        warnings.append(f'{name} must be a positive number of milliseconds, got "{v}"; using {DEFAULT_EXPORT_TIMEOUT_S:g} s')
+            return n
+        warnings.append(f'{name} must be a positive number of seconds, got "{v}"; using {DEFAULT_EXPORT_TIMEOUT_S:g} s')
         return DEFAULT_EXPORT_TIMEOUT_S
     return DEFAULT_EXPORT_TIMEOUT_S

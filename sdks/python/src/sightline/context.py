@@ -9,8 +9,8 @@ from __future__ import annotations
 import functools
 import inspect
 from dataclasses import dataclass
-from contextvars import Token
-from typing import Any, Callable, Dict, List, Mapping, Optional, TypeVar
+from contextvars import ContextVar, Token
+from typing import Any, Callable, Dict, Mapping, Optional, Tuple, TypeVar
 
 from opentelemetry import context as otel_context
 
@@ -61,7 +61,6 @@ class with_session:  # noqa: N801 - used like a function: `with with_session(...
             if value is not None and (not isinstance(value, str) or value == ""):
                 raise TypeError(f"with_session: {key} must be a non-empty string")
         self._asked = SessionScope(session_id, name, user_id, check_labels(labels) if labels is not None else None)
-        self._tokens: List["Token[otel_context.Context]"] = []
 
     def _merged(self) -> SessionScope:
         asked = self._asked
@@ -82,13 +81,26 @@ class with_session:  # noqa: N801 - used like a function: `with with_session(...
             labels=labels,
         )
 
+    def attach(self) -> "Token[otel_context.Context]":
+        """Puts the scope in force in the current context; `otel_context.detach` the token to leave it."""
+        return otel_context.attach(otel_context.set_value(SESSION_KEY, self._merged()))
+
     def __enter__(self) -> SessionScope:
-        scope = self._merged()
-        self._tokens.append(otel_context.attach(otel_context.set_value(SESSION_KEY, scope)))
+        token = self.attach()
+        # Kept per context (thread, task), not on the instance: one scope object may be entered
+        # by several threads or tasks at once.
+        _ENTERED.set(_ENTERED.get() + ((self, token),))
+        scope = current_scope()
+        assert scope is not None
         return scope
 
     def __exit__(self, *_exc: object) -> None:
-        otel_context.detach(self._tokens.pop())
+        entered = _ENTERED.get()
+        for i in range(len(entered) - 1, -1, -1):
+            if entered[i][0] is self:
+                otel_context.detach(entered[i][1])
+                _ENTERED.set(entered[:i] + entered[i + 1 :])
+                return
 
     async def __aenter__(self) -> SessionScope:
         return self.__enter__()
@@ -100,42 +112,87 @@ class with_session:  # noqa: N801 - used like a function: `with with_session(...
         return _run_inside(self, fn)
 
 
+_ENTERED: ContextVar[Tuple[Tuple[with_session, "Token[otel_context.Context]"], ...]] = ContextVar("sightline_sessions_entered", default=())
+"""The scopes entered with ``with`` in this context, newest last, with the tokens that leave them."""
+
+
 def session(session_id: str) -> with_session:
     """``with_session(session_id=session_id)``."""
     return with_session(session_id)
 
 
 def _run_inside(scope: with_session, fn: F) -> F:
-    """`fn` with each call (and each step of a generator it returns) inside `scope`."""
+    """`fn` with each call (and each step of a generator it returns) inside `scope`.
+
+    Each call attaches and detaches its own context, so concurrent calls never share a token; a
+    generator is inside the scope only while it runs, not while it waits at a ``yield``.
+    """
     if inspect.isasyncgenfunction(fn):
 
         @functools.wraps(fn)
         async def agen(*args: Any, **kwargs: Any) -> Any:
-            with scope:
-                async for item in fn(*args, **kwargs):
-                    yield item
+            inner = fn(*args, **kwargs)
+            sent: Any = None
+            thrown: Optional[BaseException] = None
+            while True:
+                token = scope.attach()
+                try:
+                    item = await (inner.athrow(thrown) if thrown is not None else inner.asend(sent))
+                except StopAsyncIteration:
+                    return
+                finally:
+                    otel_context.detach(token)
+                try:
+                    sent, thrown = (yield item), None
+                except GeneratorExit:
+                    await inner.aclose()
+                    raise
+                except BaseException as err:  # noqa: BLE001 - passed on to the generator, as `athrow` asks
+                    thrown = err
 
         return agen  # type: ignore[return-value]
     if inspect.iscoroutinefunction(fn):
 
         @functools.wraps(fn)
         async def coro(*args: Any, **kwargs: Any) -> Any:
-            with scope:
+            token = scope.attach()
+            try:
                 return await fn(*args, **kwargs)
+            finally:
+                otel_context.detach(token)
 
         return coro  # type: ignore[return-value]
     if inspect.isgeneratorfunction(fn):
 
         @functools.wraps(fn)
         def gen(*args: Any, **kwargs: Any) -> Any:
-            with scope:
-                yield from fn(*args, **kwargs)
+            inner = fn(*args, **kwargs)
+            sent: Any = None
+            thrown: Optional[BaseException] = None
+            while True:
+                token = scope.attach()
+                try:
+                    item = inner.throw(thrown) if thrown is not None else inner.send(sent)
+                except StopIteration as stop:
+                    return stop.value
+                finally:
+                    otel_context.detach(token)
+                try:
+                    sent, thrown = (yield item), None
+                except GeneratorExit:
+                    inner.close()
+                    raise
+                except BaseException as err:  # noqa: BLE001 - passed on to the generator, as `throw` asks
+                    thrown = err
 
         return gen  # type: ignore[return-value]
 
     @functools.wraps(fn)
     def plain(*args: Any, **kwargs: Any) -> Any:
-        with scope:
+        token = scope.attach()
+        try:
             return fn(*args, **kwargs)
+        finally:
+            otel_context.detach(token)
 
     return plain  # type: ignore[return-value]

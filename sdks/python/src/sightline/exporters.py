@@ -30,6 +30,23 @@ class ExportPipeline:
     """The JSON file export, when that is where spans go."""
 
 
+class _Simple(SimpleSpanProcessor):
+    stopped = False
+    """Shut down (by `shutdown()`, or by the app's provider that this one joined)."""
+
+    def shutdown(self) -> None:
+        self.stopped = True
+        super().shutdown()
+
+
+class _Batch(BatchSpanProcessor):
+    stopped = False
+
+    def shutdown(self) -> None:
+        self.stopped = True
+        super().shutdown()  # type: ignore[no-untyped-call]
+
+
 def export_pipeline(config: ResolvedConfig) -> ExportPipeline:
     chosen = config.exporter
     if chosen == "none":
@@ -38,19 +55,20 @@ def export_pipeline(config: ResolvedConfig) -> ExportPipeline:
         return _batched(chosen, type(chosen).__name__, config)
     if chosen == "memory":
         memory = MemoryExporter()
-        return ExportPipeline(memory, SimpleSpanProcessor(memory), memory=memory)
+        return ExportPipeline(memory, _Simple(memory), memory=memory)
     if chosen == "file":
         file = FileExport(config.out)
-        return ExportPipeline(file.collector, SimpleSpanProcessor(file.collector), file=file)
+        return ExportPipeline(file.collector, _Simple(file.collector), file=file)
     if chosen == "console":
         console = ConsoleSpanExporter()
-        return ExportPipeline(console, SimpleSpanProcessor(console))
+        return ExportPipeline(console, _Simple(console))
     if chosen == "otlp-grpc":
         from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter as GrpcExporter
 
         exporter: SpanExporter = GrpcExporter(
             endpoint=config.url,
-            insecure=config.url.startswith("http://"),
+            # A scheme says it; without one, OTEL_EXPORTER_OTLP_INSECURE does, as for any OTLP exporter.
+            insecure=True if config.url.startswith("http://") else False if config.url.startswith("https://") else None,
             headers=tuple(config.headers.items()) or None,
             timeout=config.export_timeout,
         )
@@ -63,5 +81,5 @@ def export_pipeline(config: ResolvedConfig) -> ExportPipeline:
 
 def _batched(exporter: SpanExporter, target: str, config: ResolvedConfig) -> ExportPipeline:
     watch = DeliveryWatch(exporter, target)
-    processor = BatchSpanProcessor(watch, export_timeout_millis=config.export_timeout * 1000 + 1000)
+    processor = _Batch(watch, export_timeout_millis=config.export_timeout * 1000 + 1000)
     return ExportPipeline(exporter, processor, delivery=watch)

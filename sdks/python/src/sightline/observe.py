@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import inspect
-from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple, TypeVar, Union, overload
+from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional, Tuple, TypeVar, Union, overload
 
 from opentelemetry import context as otel_context
 from opentelemetry import trace
@@ -108,10 +108,11 @@ def _wrap(rt: InstrumentRuntime, fn: F, name: Optional[str], kind: str, extra: O
             inner = _in_context(ctx, lambda: fn(*args, **kwargs))
             out: List[Any] = []
             sent: Any = None
+            thrown: Optional[BaseException] = None
             while True:
                 token = otel_context.attach(ctx)
                 try:
-                    item = await inner.asend(sent)
+                    item = await (inner.athrow(thrown) if thrown is not None else inner.asend(sent))
                 except StopAsyncIteration:
                     finish(span, content, out)
                     return
@@ -123,11 +124,13 @@ def _wrap(rt: InstrumentRuntime, fn: F, name: Optional[str], kind: str, extra: O
                 if len(out) < MAX_OUTPUT_ITEMS:
                     out.append(item)
                 try:
-                    sent = yield item
+                    sent, thrown = (yield item), None
                 except GeneratorExit:
                     finish(span, content, out)
                     await inner.aclose()
                     raise
+                except BaseException as err:  # noqa: BLE001 - passed on to the generator, as `athrow` asks
+                    thrown = err
 
         return agen  # type: ignore[return-value]
 
@@ -160,10 +163,11 @@ def _wrap(rt: InstrumentRuntime, fn: F, name: Optional[str], kind: str, extra: O
             inner = _in_context(ctx, lambda: fn(*args, **kwargs))
             out: List[Any] = []
             sent: Any = None
+            thrown: Optional[BaseException] = None
             while True:
                 token = otel_context.attach(ctx)
                 try:
-                    item = inner.send(sent)
+                    item = inner.throw(thrown) if thrown is not None else inner.send(sent)
                 except StopIteration as stop:
                     finish(span, content, out)
                     return stop.value
@@ -175,11 +179,13 @@ def _wrap(rt: InstrumentRuntime, fn: F, name: Optional[str], kind: str, extra: O
                 if len(out) < MAX_OUTPUT_ITEMS:
                     out.append(item)
                 try:
-                    sent = yield item
+                    sent, thrown = (yield item), None
                 except GeneratorExit:
                     finish(span, content, out)
                     inner.close()
                     raise
+                except BaseException as err:  # noqa: BLE001 - passed on to the generator, as `throw` asks
+                    thrown = err
 
         return gen  # type: ignore[return-value]
 
@@ -191,6 +197,19 @@ def _wrap(rt: InstrumentRuntime, fn: F, name: Optional[str], kind: str, extra: O
         try:
             with trace.use_span(span, end_on_exit=False, record_exception=False, set_status_on_exception=False):
                 value = fn(*args, **kwargs)
+        except BaseException as err:
+            fail(span, err)
+            raise
+        if inspect.isawaitable(value):
+            # A coroutine function behind a decorator that hides it: the span lasts until it is awaited.
+            return awaited(span, content, value)
+        finish(span, content, value)
+        return value
+
+    async def awaited(span: Span, content: ContentPolicy, pending: Awaitable[Any]) -> Any:
+        try:
+            with trace.use_span(span, end_on_exit=False, record_exception=False, set_status_on_exception=False):
+                value = await pending
         except BaseException as err:
             fail(span, err)
             raise

@@ -69,7 +69,8 @@ class Sightline:
                 'init(exporter="file") or set SIGHTLINE_OUT'
             )
         timeout_ms = int(self.config.export_timeout * 1000)
-        flushed = all([p.force_flush(timeout_ms) for p in self._processors])
+        # A processor the app's provider shut down already exported what it held.
+        flushed = all([p.force_flush(timeout_ms) for p in self._processors if not getattr(p, "stopped", False)])
         delivery = self._pipeline.delivery
         lost = delivery.take_lost() if delivery else 0
         if lost:
@@ -83,6 +84,9 @@ class Sightline:
 
         The SDK is stopped even when the last export fails (then :class:`ExportError` is raised).
         """
+        self._shutdown(exiting=False)
+
+    def _shutdown(self, exiting: bool) -> None:
         global _state, _tracer
         with self._lock:
             if self._stopped:
@@ -98,7 +102,12 @@ class Sightline:
             self.flush()
         except Exception as err:  # noqa: BLE001
             failure = err
-        _bounded(self._stop_exporting, self.config.export_timeout + 1)
+        if exiting:
+            # No new threads at interpreter exit (Python 3.12 refuses them); the exporters' own
+            # timeouts bound this.
+            _quietly(self._stop_exporting)()
+        else:
+            _bounded(self._stop_exporting, self.config.export_timeout + 1)
         if self._provider is not None:
             _forget_global_provider(self._provider)
             _tracer = None
@@ -117,7 +126,7 @@ class Sightline:
     def _at_exit(self) -> None:
         """At interpreter exit: what is left is exported (bounded by the timeout); a failure is a warning, never the exit code."""
         try:
-            self.shutdown()
+            self._shutdown(exiting=True)
         except Exception as err:  # noqa: BLE001
             logger.warning("%s", err)
 
@@ -144,13 +153,18 @@ def _get_tracer() -> trace.Tracer:
 
 
 def _content() -> ContentPolicy:
-    state = _state
+    state = _state  # read once
     if state is None:
         return ContentPolicy(False)
     return ContentPolicy(state.handle.config.capture_content, state.handle.config.mask)
 
 
-runtime = InstrumentRuntime(tracer=_get_tracer, content=_content, enabled=lambda: _state.enabled if _state else True)
+def _enabled() -> bool:
+    state = _state  # read once: shutdown() on another thread may clear it
+    return state.enabled if state is not None else True
+
+
+runtime = InstrumentRuntime(tracer=_get_tracer, content=_content, enabled=_enabled)
 """What instrumentation reads at call time (so it follows init and shutdown)."""
 
 manual_patches = Patches()
@@ -204,7 +218,7 @@ def init(
             warn_once(message)
         merged = merge_labels(system_labels(), labels_from_env(os.environ, warn_once), config.labels)
         pipeline = export_pipeline(config)
-        stamper = SpanStamper(lambda: _state.labels if _state else merged)
+        stamper = SpanStamper(lambda: _labels_now(merged))
         processors: List[SpanProcessor] = [stamper] + ([pipeline.processor] if pipeline.processor else [])
         provider: Optional[TracerProvider] = None
         existing = _app_provider()
@@ -264,7 +278,11 @@ def _forget_global_provider(provider: TracerProvider) -> None:
 def _bounded(fn: Callable[[], None], seconds: float) -> None:
     """Runs `fn` on a daemon thread and waits at most `seconds`: a stuck exporter cannot hold the app's exit."""
     worker = threading.Thread(target=_quietly(fn), name="sightline-shutdown", daemon=True)
-    worker.start()
+    try:
+        worker.start()
+    except RuntimeError:
+        _quietly(fn)()
+        return
     worker.join(seconds)
 
 
@@ -276,6 +294,15 @@ def _quietly(fn: Callable[[], None]) -> Callable[[], None]:
             report_once("sightline: shutting down the export", err)
 
     return run
+
+
+def _labels_now(otherwise: Labels) -> Labels:
+    state = _state  # read once
+    return state.labels if state is not None else otherwise
+
+
+_labels_lock = threading.Lock()
+"""Label changes read, change and replace the labels: one at a time."""
 
 
 def _running(what: str) -> _State:
@@ -292,9 +319,10 @@ def get_labels() -> Dict[str, str]:
 def set_labels(labels: Mapping[str, str], *, replace: bool = False) -> None:
     """Merges labels into (with ``replace=True``, replaces) your labels; system labels are always kept."""
     state = _running("set_labels")
-    system = {k: v for k, v in state.labels.items() if k.startswith(SYSTEM_PREFIX)}
-    mine = {} if replace else {k: v for k, v in state.labels.items() if not k.startswith(SYSTEM_PREFIX)}
-    state.labels = {**system, **mine, **check_labels(labels, mine)}
+    with _labels_lock:
+        system = {k: v for k, v in state.labels.items() if k.startswith(SYSTEM_PREFIX)}
+        mine = {} if replace else {k: v for k, v in state.labels.items() if not k.startswith(SYSTEM_PREFIX)}
+        state.labels = {**system, **mine, **check_labels(labels, mine)}
 
 
 def add_label(key: str, value: str) -> None:
@@ -305,7 +333,8 @@ def remove_label(key: str) -> None:
     state = _running("remove_label")
     if key.startswith(SYSTEM_PREFIX):
         raise LabelError(f'label "{key}" is a system label and cannot be removed')
-    state.labels = {k: v for k, v in state.labels.items() if k != key}
+    with _labels_lock:
+        state.labels = {k: v for k, v in state.labels.items() if k != key}
 
 
 def uninstrument_modules() -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import weakref
-from typing import Callable, Dict, Mapping, Optional
+from typing import Callable, Dict, Mapping, Optional, Tuple
 
 from opentelemetry import context as otel_context
 from opentelemetry.sdk.trace import ReadableSpan, Span, SpanProcessor
@@ -17,17 +17,18 @@ class SpanStamper(SpanProcessor):
 
     def __init__(self, labels: Callable[[], Mapping[str, str]]) -> None:
         self._labels = labels
-        # Labels change by replacement, so identity tells whether the attributes are still right.
-        self._labels_seen: Optional[Mapping[str, str]] = None
-        self._label_attributes: Dict[str, str] = {}
+        # Labels change by replacement, so identity tells whether the attributes are still right;
+        # the two are kept as one pair, so threads never see one without the other.
+        self._seen: Tuple[Optional[Mapping[str, str]], Dict[str, str]] = (None, {})
         self._scope_attributes: "weakref.WeakKeyDictionary[SessionScope, Dict[str, str]]" = weakref.WeakKeyDictionary()
 
     def on_start(self, span: Span, parent_context: Optional[otel_context.Context] = None) -> None:
         labels = self._labels()
-        if labels is not self._labels_seen:
-            self._label_attributes = label_attributes(labels)
-            self._labels_seen = labels
-        span.set_attributes(self._label_attributes)
+        seen, attributes = self._seen
+        if labels is not seen:
+            attributes = label_attributes(labels)
+            self._seen = (labels, attributes)
+        span.set_attributes(attributes)
         scope = current_scope(parent_context)
         if scope is not None:
             span.set_attributes(self._attributes_of(scope))

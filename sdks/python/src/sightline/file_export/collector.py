@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import threading
+import weakref
 from typing import List, Sequence
 
 from opentelemetry.sdk.trace import ReadableSpan
@@ -24,6 +26,7 @@ class FileCollector(SpanExporter):
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._pending: List[ReadableSpan] = []
+        _forget_in_forked_children(self)
 
     def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
         with self._lock:
@@ -52,9 +55,30 @@ class FileCollector(SpanExporter):
         with self._lock:
             self._pending = [*spans, *self._pending]
 
+    def after_fork(self) -> None:
+        """In a forked child: the spans held are the parent's to write, not the child's."""
+        self._lock = threading.Lock()
+        self._pending = []
+
     def shutdown(self) -> None:
         """Nothing to release: the spans stay until taken."""
 
     def force_flush(self, timeout_millis: int = 30000) -> bool:
         """Nothing is in flight: spans are held as soon as they are exported."""
         return True
+
+
+def _forget_in_forked_children(collector: FileCollector) -> None:
+    """A forked child (a pre-fork server's worker) starts with none of its parent's pending spans,
+    so each span is written once, by the process that recorded it."""
+    register = getattr(os, "register_at_fork", None)
+    if register is None:
+        return
+    held = weakref.ref(collector)
+
+    def child() -> None:
+        found = held()
+        if found is not None:
+            found.after_fork()
+
+    register(after_in_child=child)

@@ -1,4 +1,4 @@
-"""The official ``openai`` client: chat completions (plain and streamed), the Responses API and embeddings.
+"""The official ``openai`` client: chat completions (plain, streamed and ``parse``), the Responses API and embeddings.
 
 Patched on the resource classes (every client, sync and async) by `init()`, or on one client's
 resources by `instrument(client)`.
@@ -85,6 +85,10 @@ class _Embeddings:
 
 _MAPPINGS: Dict[str, CallMapping] = {"chat": _Chat(), "responses": _Responses(), "embeddings": _Embeddings()}
 
+_METHODS = {"chat": ("create", "parse"), "responses": ("create", "parse"), "embeddings": ("create",)}
+"""What each resource sends requests through: Python's ``parse()`` posts itself rather than calling
+``create()`` (as the TypeScript client's does), so it is wrapped too."""
+
 
 def patch_openai_module(patches: Patches, rt: InstrumentRuntime) -> int:
     """Patches the installed ``openai`` package's resource classes; the number of methods patched."""
@@ -98,9 +102,9 @@ def patch_openai_module(patches: Patches, rt: InstrumentRuntime) -> int:
     }
     n = 0
     for kind, (sync_class, async_class) in classes.items():
-        mapping = _MAPPINGS[kind]
-        n += patches.wrap(sync_class, "create", sync_wrapper(mapping, rt))
-        n += patches.wrap(async_class, "create", async_wrapper(mapping, rt))
+        for method in _METHODS[kind]:
+            n += patches.wrap(sync_class, method, sync_wrapper(_MAPPINGS[kind], rt))
+            n += patches.wrap(async_class, method, async_wrapper(_MAPPINGS[kind], rt))
     return n
 
 
@@ -111,8 +115,9 @@ def patch_openai_client(patches: Patches, rt: InstrumentRuntime, client: Any) ->
         if resource is None:
             continue
         asynchronous = type(resource).__name__.startswith("Async")
-        mapping = _MAPPINGS[kind]
-        n += patches.wrap(resource, "create", async_wrapper(mapping, rt) if asynchronous else sync_wrapper(mapping, rt))
+        make = async_wrapper if asynchronous else sync_wrapper
+        for method in _METHODS[kind]:
+            n += patches.wrap(resource, method, make(_MAPPINGS[kind], rt))
     return n
 
 

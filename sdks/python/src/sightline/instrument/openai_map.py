@@ -33,12 +33,16 @@ def request_parameters(body: Dict[str, Any]) -> Dict[str, Any]:
     stops = [stop] if isinstance(stop, str) else [s for s in items(stop) if isinstance(s, str)]
     if stops:
         a["gen_ai.request.stop_sequences"] = stops
-    fmt = path(body.get("response_format"), "type") or path(body.get("text"), "format", "type")
+    given_format = body.get("response_format")
+    if isinstance(given_format, type):
+        # `parse(response_format=SomeModel)`: the client sends it as a JSON schema named after the class.
+        given_format = {"type": "json_schema", "json_schema": {"name": given_format.__name__}}
+    fmt = path(given_format, "type") or path(body.get("text"), "format", "type")
     if fmt in ("json_object", "json_schema"):
         a["gen_ai.output.type"] = "json"
     elif fmt == "text":
         a["gen_ai.output.type"] = "text"
-    schema = path(body.get("response_format"), "json_schema", "name")
+    schema = path(given_format, "json_schema", "name")
     if isinstance(schema, str) and schema:
         a["openai.request.response_format.schema_name"] = schema
     if isinstance(body.get("reasoning_effort"), str):

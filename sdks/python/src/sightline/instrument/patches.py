@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, List, Optional, Tuple
+import weakref
+from typing import Any, Callable, List, Optional, Tuple, Union
 
 WRAPPED = "__sightline_wrapped__"
 """Marks functions this SDK installed, so nothing is wrapped twice."""
@@ -13,7 +14,8 @@ Make = Callable[[Callable[..., Any], Optional[object]], Callable[..., Any]]
 
 class Patches:
     def __init__(self) -> None:
-        self._patches: List[Tuple[object, str, Any, bool]] = []
+        # One client's objects are held weakly: instrumenting a client must not keep it alive.
+        self._patches: List[Tuple[Union[type, "weakref.ref[object]"], str, Any, bool]] = []
 
     def wrap(self, target: Optional[object], name: str, make: Make) -> bool:
         """Replaces ``target.name`` (a class's function, or one instance's method) with ``make(original, instance)``.
@@ -31,13 +33,19 @@ class Patches:
         wrapped = make(original, None if on_class else target)
         setattr(wrapped, WRAPPED, True)
         had_own = name in vars(target) if hasattr(target, "__dict__") else False
-        self._patches.append((target, name, vars(target).get(name) if had_own else None, had_own))
+        held: Union[type, "weakref.ref[object]"] = target if isinstance(target, type) else weakref.ref(target)
+        # Clients gone since are forgotten, so instrumenting a client per request stays bounded.
+        self._patches = [p for p in self._patches if isinstance(p[0], type) or p[0]() is not None]
+        self._patches.append((held, name, vars(target).get(name) if had_own else None, had_own))
         setattr(target, name, wrapped)
         return True
 
     def restore(self) -> None:
         """Puts every original back, newest first."""
-        for target, name, original, had_own in reversed(self._patches):
+        for held, name, original, had_own in reversed(self._patches):
+            target = held if isinstance(held, type) else held()
+            if target is None:
+                continue
             try:
                 if had_own:
                     setattr(target, name, original)

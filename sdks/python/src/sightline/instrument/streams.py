@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, AsyncIterator, Callable, Iterator, Optional, Protocol
+from typing import Any, AsyncIterator, Dict, Iterator, Protocol
 
 from ..safe import report_once
 from .llm_span import CallResult, LlmSpan
@@ -86,18 +86,16 @@ def record_stream(stream: Any, span: LlmSpan, state: StreamState) -> Any:
     """Records a streamed call on its span and returns what the caller should get.
 
     An SDK stream object (openai's and Anthropic's ``Stream`` / ``AsyncStream``) is kept — its
-    class, ``response``, ``close()`` and context manager — with its iterator watched; any other
-    iterator is handed back wrapped.
+    ``response``, ``close()``, context manager, and class as far as ``isinstance`` tells — with
+    its iterator watched; any other iterator is handed back wrapped.
     """
     watch = _Watch(span, state)
     inner = getattr(stream, "_iterator", None)
     if inner is not None and hasattr(stream, "response"):
-        if hasattr(inner, "__anext__"):
-            stream._iterator = _awatched(inner, watch)
-            _on_close(stream, watch, asynchronous=True)
-        else:
-            stream._iterator = _watched(inner, watch)
-            _on_close(stream, watch, asynchronous=False)
+        asynchronous = hasattr(inner, "__anext__")
+        stream._iterator = _awatched(inner, watch) if asynchronous else _watched(inner, watch)
+        stream._sightline_watch = watch
+        stream.__class__ = _watching_class(type(stream), asynchronous)
         return stream
     if hasattr(stream, "__anext__") or (hasattr(stream, "__aiter__") and not hasattr(stream, "__iter__")):
         return _awatched(stream.__aiter__(), watch)
@@ -107,22 +105,49 @@ def record_stream(stream: Any, span: LlmSpan, state: StreamState) -> Any:
     return stream
 
 
-def _on_close(stream: Any, watch: _Watch, asynchronous: bool) -> None:
-    """``close()`` (and leaving ``with stream:``) ends the call as an early stop does."""
-    original: Optional[Callable[[], Any]] = getattr(stream, "close", None)
-    if original is None:
-        return
+_watching: Dict[type, type] = {}
+
+
+def _watching_class(cls: type, asynchronous: bool) -> type:
+    """A subclass of an SDK stream class whose early ends reach the span.
+
+    Leaving ``for chunk in stream`` early closes only the loop's own iterator, and ``close()``
+    only the response: neither reaches the stream's iterator, which (being in a reference cycle
+    with the stream) would end the span only when the garbage collector gets to it. The
+    subclass ends the call on both, at once, as the TypeScript SDK's ``return()`` does.
+    """
+    found = _watching.get(cls)
+    if found is not None:
+        return found
+    base: Any = cls
     if asynchronous:
 
-        async def aclose() -> None:
-            watch.done()
-            await original()
+        async def __aiter__(self: Any) -> Any:  # noqa: N807
+            try:
+                async for item in base.__aiter__(self):
+                    yield item
+            finally:
+                self._sightline_watch.done()
 
-        stream.close = aclose
+        async def aclose(self: Any) -> None:
+            self._sightline_watch.done()
+            await base.close(self)
+
+        members: Dict[str, Any] = {"__aiter__": __aiter__, "close": aclose}
     else:
 
-        def close() -> None:
-            watch.done()
-            original()
+        def __iter__(self: Any) -> Any:  # noqa: N807
+            try:
+                yield from base.__iter__(self)
+            finally:
+                self._sightline_watch.done()
 
-        stream.close = close
+        def close(self: Any) -> None:
+            self._sightline_watch.done()
+            base.close(self)
+
+        members = {"__iter__": __iter__, "close": close}
+    members.update(__module__=cls.__module__, __qualname__=cls.__qualname__, __doc__=cls.__doc__)
+    found = type(cls.__name__, (cls,), members)
+    _watching[cls] = found
+    return found
