@@ -133,9 +133,9 @@ export class ClickHouseTraceReader implements TraceReader {
 
   async getTrace(q: GetTraceQuery): Promise<TraceDetail | null> {
     this.assertOpen();
-    const summary = await this.summary(q.project, q.traceId);
-    if (!summary) return null;
-    return { summary, spans: await this.spans(q.project, q.traceId) };
+    // Both at once: a trace read costs one round trip, not two (the spans are dropped when there is no trace).
+    const [summary, spans] = await Promise.all([this.summary(q.project, q.traceId), this.spans(q.project, q.traceId)]);
+    return summary ? { summary, spans } : null;
   }
 
   async getSpan(q: GetSpanQuery): Promise<StoredSpan | null> {
@@ -178,9 +178,8 @@ export class ClickHouseTraceReader implements TraceReader {
 
   async getTraceLayout(q: GetTraceQuery): Promise<TraceLayout | null> {
     this.assertOpen();
-    const summary = await this.summary(q.project, q.traceId);
-    if (!summary) return null;
-    return { summary, keys: (await this.places(q.project, q.traceId)).map((p) => p.key) };
+    const [summary, places] = await Promise.all([this.summary(q.project, q.traceId), this.places(q.project, q.traceId)]);
+    return summary ? { summary, keys: places.map((p) => p.key) } : null;
   }
 
   async getTreeLayout(q: SpanTreeQuery): Promise<TreeLayout | null> {
@@ -192,12 +191,15 @@ export class ClickHouseTraceReader implements TraceReader {
 
   async getTraceOutline(q: GetTraceQuery): Promise<TraceOutline | null> {
     this.assertOpen();
-    const summary = await this.summary(q.project, q.traceId);
+    const [summary, rows, callRows] = await Promise.all([
+      this.summary(q.project, q.traceId),
+      this.db.rows<SkeletonRow & { kind: number }>(`SELECT ${SKELETON_COLUMNS}, kind ${TRACE_SPANS}`, {
+        project: q.project,
+        trace: q.traceId,
+      }),
+      this.callRows(q.project, q.traceId),
+    ]);
     if (!summary) return null;
-    const rows = await this.db.rows<SkeletonRow & { kind: number }>(`SELECT ${SKELETON_COLUMNS}, kind ${TRACE_SPANS}`, {
-      project: q.project,
-      trace: q.traceId,
-    });
     const spans = rows.map((s) => ({
       spanId: s.span_id,
       parentSpanId: s.parent_span_id === '' ? null : s.parent_span_id,
@@ -208,7 +210,7 @@ export class ClickHouseTraceReader implements TraceReader {
       start: BigInt(s.start_ns),
       end: BigInt(s.end_ns),
     }));
-    const calls = (await this.callRows(q.project, q.traceId)).map((c) => ({
+    const calls = callRows.map((c) => ({
       spanId: c.span_id,
       model: c.model ?? c.request_model,
       provider: c.provider,
