@@ -15,6 +15,7 @@ from typing import Any, Callable, Dict, Mapping, Optional, Tuple, TypeVar
 from opentelemetry import context as otel_context
 
 from .labels import check_labels
+from .stepping import UNWATCHED, Begin, stepped_async_generator, stepped_generator
 
 SESSION_KEY = otel_context.create_key("sightline.session")
 SESSION_NAME_ATTRIBUTE = "sightline.session.name"
@@ -127,30 +128,9 @@ def _run_inside(scope: with_session, fn: F) -> F:
     Each call attaches and detaches its own context, so concurrent calls never share a token; a
     generator is inside the scope only while it runs, not while it waits at a ``yield``.
     """
+    each_step: Begin = lambda _args, _kwargs: (scope.attach, UNWATCHED)  # noqa: E731
     if inspect.isasyncgenfunction(fn):
-
-        @functools.wraps(fn)
-        async def agen(*args: Any, **kwargs: Any) -> Any:
-            inner = fn(*args, **kwargs)
-            sent: Any = None
-            thrown: Optional[BaseException] = None
-            while True:
-                token = scope.attach()
-                try:
-                    item = await (inner.athrow(thrown) if thrown is not None else inner.asend(sent))
-                except StopAsyncIteration:
-                    return
-                finally:
-                    otel_context.detach(token)
-                try:
-                    sent, thrown = (yield item), None
-                except GeneratorExit:
-                    await inner.aclose()
-                    raise
-                except BaseException as err:  # noqa: BLE001 - passed on to the generator, as `athrow` asks
-                    thrown = err
-
-        return agen  # type: ignore[return-value]
+        return stepped_async_generator(fn, each_step)  # type: ignore[return-value]
     if inspect.iscoroutinefunction(fn):
 
         @functools.wraps(fn)
@@ -163,29 +143,7 @@ def _run_inside(scope: with_session, fn: F) -> F:
 
         return coro  # type: ignore[return-value]
     if inspect.isgeneratorfunction(fn):
-
-        @functools.wraps(fn)
-        def gen(*args: Any, **kwargs: Any) -> Any:
-            inner = fn(*args, **kwargs)
-            sent: Any = None
-            thrown: Optional[BaseException] = None
-            while True:
-                token = scope.attach()
-                try:
-                    item = inner.throw(thrown) if thrown is not None else inner.send(sent)
-                except StopIteration as stop:
-                    return stop.value
-                finally:
-                    otel_context.detach(token)
-                try:
-                    sent, thrown = (yield item), None
-                except GeneratorExit:
-                    inner.close()
-                    raise
-                except BaseException as err:  # noqa: BLE001 - passed on to the generator, as `throw` asks
-                    thrown = err
-
-        return gen  # type: ignore[return-value]
+        return stepped_generator(fn, each_step)  # type: ignore[return-value]
 
     @functools.wraps(fn)
     def plain(*args: Any, **kwargs: Any) -> Any:

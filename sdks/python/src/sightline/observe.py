@@ -14,6 +14,7 @@ from .content import ContentPolicy, prepare_value
 from .instrument.llm_span import mark_failed
 from .instrument.runtime import InstrumentRuntime
 from .safe import report_once
+from .stepping import UNWATCHED, Attach, StepWatch, stepped_async_generator, stepped_generator
 
 KINDS = ("agent", "chain", "tool", "retriever", "embedding", "guardrail", "evaluator", "reranker", "task", "workflow")
 """What a span of your own code stands for."""
@@ -95,44 +96,16 @@ def _wrap(rt: InstrumentRuntime, fn: F, name: Optional[str], kind: str, extra: O
         mark_failed(span, err)
         span.end()
 
+    def each_step(args: Tuple[Any, ...], kwargs: Dict[str, Any]) -> Tuple[Optional[Attach], StepWatch]:
+        """A generator's span starts at its first step and lasts until it is exhausted or closed."""
+        span, content = start(args, kwargs)
+        if span is None:
+            return None, UNWATCHED
+        ctx = trace.set_span_in_context(span)
+        return (lambda: otel_context.attach(ctx)), _Yields(span, content, finish, fail)
+
     if inspect.isasyncgenfunction(fn):
-
-        @functools.wraps(fn)
-        async def agen(*args: Any, **kwargs: Any) -> Any:
-            span, content = start(args, kwargs)
-            if span is None:
-                async for item in fn(*args, **kwargs):
-                    yield item
-                return
-            ctx = trace.set_span_in_context(span)
-            inner = _in_context(ctx, lambda: fn(*args, **kwargs))
-            out: List[Any] = []
-            sent: Any = None
-            thrown: Optional[BaseException] = None
-            while True:
-                token = otel_context.attach(ctx)
-                try:
-                    item = await (inner.athrow(thrown) if thrown is not None else inner.asend(sent))
-                except StopAsyncIteration:
-                    finish(span, content, out)
-                    return
-                except BaseException as err:
-                    fail(span, err)
-                    raise
-                finally:
-                    otel_context.detach(token)
-                if len(out) < MAX_OUTPUT_ITEMS:
-                    out.append(item)
-                try:
-                    sent, thrown = (yield item), None
-                except GeneratorExit:
-                    finish(span, content, out)
-                    await inner.aclose()
-                    raise
-                except BaseException as err:  # noqa: BLE001 - passed on to the generator, as `athrow` asks
-                    thrown = err
-
-        return agen  # type: ignore[return-value]
+        return stepped_async_generator(fn, each_step)  # type: ignore[return-value]
 
     if inspect.iscoroutinefunction(fn):
 
@@ -153,41 +126,7 @@ def _wrap(rt: InstrumentRuntime, fn: F, name: Optional[str], kind: str, extra: O
         return coro  # type: ignore[return-value]
 
     if inspect.isgeneratorfunction(fn):
-
-        @functools.wraps(fn)
-        def gen(*args: Any, **kwargs: Any) -> Any:
-            span, content = start(args, kwargs)
-            if span is None:
-                return (yield from fn(*args, **kwargs))
-            ctx = trace.set_span_in_context(span)
-            inner = _in_context(ctx, lambda: fn(*args, **kwargs))
-            out: List[Any] = []
-            sent: Any = None
-            thrown: Optional[BaseException] = None
-            while True:
-                token = otel_context.attach(ctx)
-                try:
-                    item = inner.throw(thrown) if thrown is not None else inner.send(sent)
-                except StopIteration as stop:
-                    finish(span, content, out)
-                    return stop.value
-                except BaseException as err:
-                    fail(span, err)
-                    raise
-                finally:
-                    otel_context.detach(token)
-                if len(out) < MAX_OUTPUT_ITEMS:
-                    out.append(item)
-                try:
-                    sent, thrown = (yield item), None
-                except GeneratorExit:
-                    finish(span, content, out)
-                    inner.close()
-                    raise
-                except BaseException as err:  # noqa: BLE001 - passed on to the generator, as `throw` asks
-                    thrown = err
-
-        return gen  # type: ignore[return-value]
+        return stepped_generator(fn, each_step)  # type: ignore[return-value]
 
     @functools.wraps(fn)
     def plain(*args: Any, **kwargs: Any) -> Any:
@@ -219,12 +158,31 @@ def _wrap(rt: InstrumentRuntime, fn: F, name: Optional[str], kind: str, extra: O
     return plain  # type: ignore[return-value]
 
 
-def _in_context(ctx: otel_context.Context, make: Callable[[], Any]) -> Any:
-    token = otel_context.attach(ctx)
-    try:
-        return make()
-    finally:
-        otel_context.detach(token)
+class _Yields:
+    """A generator's run on its span: what it yielded (the first items) is its output."""
+
+    def __init__(
+        self,
+        span: Span,
+        content: ContentPolicy,
+        finish: Callable[[Span, ContentPolicy, Any], None],
+        fail: Callable[[Span, BaseException], None],
+    ) -> None:
+        self._span = span
+        self._content = content
+        self._finish = finish
+        self._fail = fail
+        self._out: List[Any] = []
+
+    def item(self, value: Any) -> None:
+        if len(self._out) < MAX_OUTPUT_ITEMS:
+            self._out.append(value)
+
+    def done(self) -> None:
+        self._finish(self._span, self._content, self._out)
+
+    def fail(self, err: BaseException) -> None:
+        self._fail(self._span, err)
 
 
 def _signature(fn: Callable[..., Any]) -> Optional[inspect.Signature]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
 
-from .fields import field, integer, items, path, text
+from .fields import clean, field, integer, items, path, text
 from .llm_span import CallResult, GenAiMessage, Part
 
 
@@ -22,7 +22,7 @@ def request_parameters(body: Dict[str, Any]) -> Dict[str, Any]:
 
     put("gen_ai.request.temperature", body.get("temperature"))
     put("gen_ai.request.top_p", body.get("top_p"))
-    put("gen_ai.request.max_tokens", _first(body, "max_completion_tokens", "max_tokens", "max_output_tokens"))
+    put("gen_ai.request.max_tokens", _first_of(body.get("max_completion_tokens"), body.get("max_tokens"), body.get("max_output_tokens")))
     put("gen_ai.request.frequency_penalty", body.get("frequency_penalty"))
     put("gen_ai.request.presence_penalty", body.get("presence_penalty"))
     put("gen_ai.request.seed", body.get("seed"))
@@ -52,13 +52,6 @@ def request_parameters(body: Dict[str, Any]) -> Dict[str, Any]:
     return a
 
 
-def _first(body: Dict[str, Any], *keys: str) -> Any:
-    for key in keys:
-        if body.get(key) is not None:
-            return body[key]
-    return None
-
-
 def _content_parts(content: Any) -> List[Part]:
     if isinstance(content, str):
         return [{"type": "text", "content": content}]
@@ -80,7 +73,7 @@ def _content_parts(content: Any) -> List[Part]:
 
 def _tool_call_parts(calls: Any) -> List[Part]:
     return [
-        _clean(
+        clean(
             {
                 "type": "tool_call",
                 "id": field(c, "id"),
@@ -93,15 +86,11 @@ def _tool_call_parts(calls: Any) -> List[Part]:
 
 
 def _first_of(*values: Any) -> Any:
+    """The first value that is set (``??`` in the TypeScript SDK's mapping)."""
     for v in values:
         if v is not None:
             return v
     return None
-
-
-def _clean(part: Part) -> Part:
-    """Drops absent fields, as JSON from the TypeScript SDK leaves out `undefined`."""
-    return {k: v for k, v in part.items() if v is not None}
 
 
 def chat_input_messages(messages: Any) -> List[GenAiMessage]:
@@ -111,7 +100,7 @@ def chat_input_messages(messages: Any) -> List[GenAiMessage]:
         role = field(m, "role")
         if role == "tool":
             out.append(
-                {"role": "tool", "parts": [_clean({"type": "tool_call_response", "id": field(m, "tool_call_id"), "response": field(m, "content")})]}
+                {"role": "tool", "parts": [clean({"type": "tool_call_response", "id": field(m, "tool_call_id"), "response": field(m, "content")})]}
             )
         else:
             out.append({"role": str(role or "user"), "parts": _content_parts(field(m, "content")) + _tool_call_parts(field(m, "tool_calls"))})
@@ -226,7 +215,7 @@ class ChatStreamState:
             for i in indexes:
                 parts: List[Part] = [{"type": "text", "content": self._texts[i]}] if i in self._texts else []
                 for t in self._tools.get(i, {}).values():
-                    parts.append(_clean({"type": "tool_call", "id": t.get("id"), "name": t.get("name"), "arguments": t["arguments"]}))
+                    parts.append(clean({"type": "tool_call", "id": t.get("id"), "name": t.get("name"), "arguments": t["arguments"]}))
                 message: GenAiMessage = {"role": "assistant", "parts": parts}
                 if i in self._finish:
                     message["finish_reason"] = self._finish[i]
@@ -243,10 +232,10 @@ def responses_input_messages(body: Dict[str, Any]) -> List[GenAiMessage]:
     for item in items(given):
         kind = field(item, "type")
         if kind == "function_call_output":
-            out.append({"role": "tool", "parts": [_clean({"type": "tool_call_response", "id": field(item, "call_id"), "response": field(item, "output")})]})
+            out.append({"role": "tool", "parts": [clean({"type": "tool_call_response", "id": field(item, "call_id"), "response": field(item, "output")})]})
         elif kind == "function_call":
             call = {"type": "tool_call", "id": field(item, "call_id"), "name": field(item, "name"), "arguments": field(item, "arguments")}
-            out.append({"role": "assistant", "parts": [_clean(call)]})
+            out.append({"role": "assistant", "parts": [clean(call)]})
         else:
             out.append({"role": str(field(item, "role") or "user"), "parts": _content_parts(field(item, "content"))})
     return out
@@ -282,7 +271,7 @@ def responses_result(response: Any) -> CallResult:
         if kind == "message":
             parts.extend(_content_parts(field(item, "content")))
         elif kind == "function_call":
-            parts.append(_clean({"type": "tool_call", "id": field(item, "call_id"), "name": field(item, "name"), "arguments": field(item, "arguments")}))
+            parts.append(clean({"type": "tool_call", "id": field(item, "call_id"), "name": field(item, "name"), "arguments": field(item, "arguments")}))
         elif kind == "reasoning":
             summary = "\n".join(t for t in (field(s, "text") for s in items(field(item, "summary"))) if t)
             if summary:
