@@ -5,7 +5,6 @@ import {
   callWithContent,
   DEFAULT_CALL_ORDER,
   DEFAULT_FACET_VALUES,
-  decodeCursor,
   encodeCursor,
   FacetCounter,
   type Facets,
@@ -19,7 +18,6 @@ import {
   type MetricsSeries,
   type MetricsSeriesQuery,
   type Page,
-  parseBigIntValue,
   type SessionDetail,
   type SessionQuery,
   type SessionSummary,
@@ -34,15 +32,9 @@ import { ClickHouseMetrics } from './clickhouse-metrics.js';
 import { ClickHouseSessions } from './clickhouse-sessions.js';
 import { CLICKHOUSE_CAPABILITIES } from './clickhouse-trace-reader.js';
 import { rowToLog } from './log-row.js';
-import { type ListRange, newestFirst, timeBounds } from './newest-first.js';
+import { listRange, searchNewestFirst } from './newest-first.js';
 import { SqlParams } from './query-params.js';
 import { rowToSpan, SPAN_COLUMNS, type SpanRow } from './span-row.js';
-
-/** The times a call list newest first may show (see `timeBounds`). */
-function listRange(q: CallQuery): ListRange {
-  const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor, DEFAULT_CALL_ORDER, (key) => CALL_KEY.test(key));
-  return { from: q.from, to: q.to, upTo: after === undefined ? undefined : parseBigIntValue(after.value) };
-}
 
 /** Reads LLM calls from `llm_calls`, their content from their spans and logs, and sessions and metrics over them. */
 export class ClickHouseCallReader implements CallReader {
@@ -68,7 +60,14 @@ export class ClickHouseCallReader implements CallReader {
     // Newest first with conditions on the call's span: search the newest times first.
     const windowed = order.field === 'timestamp' && order.direction === 'desc' && (q.text !== undefined || (q.attributes?.length ?? 0) > 0);
     const rows = windowed
-      ? await newestFirst(await timeBounds(this.db, 'llm_calls', 'timestamp_ns', q.project, listRange(q)), q.limit, q.from, run)
+      ? await searchNewestFirst(
+          this.db,
+          { table: 'llm_calls', column: 'timestamp_ns' },
+          q.project,
+          listRange(q.from, q.to, q.cursor, DEFAULT_CALL_ORDER, (key) => CALL_KEY.test(key)),
+          q.limit,
+          run,
+        )
       : await run(q.from);
     const more = rows.length > q.limit;
     const page = rows.slice(0, q.limit);

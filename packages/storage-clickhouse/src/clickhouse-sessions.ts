@@ -52,6 +52,30 @@ const SESSION_ORDER_SQL: Record<SessionOrderField, string> = {
 };
 
 /**
+ * What turns the sessions' aggregation into one page of `q`, in SQL: the sort value as a column
+ * (`sort`, for the next cursor), and the range, cursor, order and limit after the GROUP BY.
+ */
+function sessionPageSql(q: SessionQuery, p: SqlParams): { sortColumn: string; tail: string } {
+  const order = q.orderBy ?? DEFAULT_SESSION_ORDER;
+  const expr = SESSION_ORDER_SQL[order.field];
+  const dir = order.direction === 'asc' ? 'ASC' : 'DESC';
+  const having: string[] = [];
+  if (q.from !== undefined) having.push(`last_ns >= ${p.add(q.from, 'Int64')}`);
+  if (q.to !== undefined) having.push(`first_ns < ${p.add(q.to, 'Int64')}`);
+  if (q.cursor !== undefined) {
+    const after = decodeCursor(q.cursor, order, (key) => /^\d{1,16}$/.test(key));
+    const value = parseSessionSortValue(order.field, after.value);
+    having.push(
+      `(${expr}, toUInt64(key)) ${dir === 'ASC' ? '>' : '<'} (${p.add(value, typeof value === 'bigint' ? 'Int64' : 'Float64')}, ${p.add(after.key, 'UInt64')})`,
+    );
+  }
+  return {
+    sortColumn: `, ${expr} AS sort`,
+    tail: `${having.length ? `HAVING ${having.join(' AND ')}` : ''} ORDER BY ${expr} ${dir}, toUInt64(key) ${dir} LIMIT ${p.add(q.limit + 1, 'UInt32')}`,
+  };
+}
+
+/**
  * Sessions: the traces whose summary names one (see `TraceSummary.sessionId`), summed by
  * ClickHouse from `traces`, with their calls' errors, users, name and labels from `llm_calls`.
  */
@@ -74,25 +98,8 @@ export class ClickHouseSessions {
     const named = pick.ids === undefined ? '' : ` AND session_id IN ${p.add(pick.ids, 'Array(String)')}`;
     const traces = `SELECT trace_id, session_id, start_ns, end_ns, call_count, input_tokens, output_tokens, total_tokens, cost_usd
       FROM traces FINAL WHERE project = ${projectParam} AND session_id IS NOT NULL${named}`;
-    let tail = '';
     const q = pick.page;
-    if (q) {
-      const order = q.orderBy ?? DEFAULT_SESSION_ORDER;
-      const expr = SESSION_ORDER_SQL[order.field];
-      const dir = order.direction === 'asc' ? 'ASC' : 'DESC';
-      const having: string[] = [];
-      if (q.from !== undefined) having.push(`last_ns >= ${p.add(q.from, 'Int64')}`);
-      if (q.to !== undefined) having.push(`first_ns < ${p.add(q.to, 'Int64')}`);
-      if (q.cursor !== undefined) {
-        const after = decodeCursor(q.cursor, order, (key) => /^\d{1,16}$/.test(key));
-        const value = parseSessionSortValue(order.field, after.value);
-        having.push(
-          `(${expr}, toUInt64(key)) ${dir === 'ASC' ? '>' : '<'} (${p.add(value, typeof value === 'bigint' ? 'Int64' : 'Float64')}, ${p.add(after.key, 'UInt64')})`,
-        );
-      }
-      tail = `${having.length ? `HAVING ${having.join(' AND ')}` : ''} ORDER BY ${expr} ${dir}, toUInt64(key) ${dir} LIMIT ${p.add(q.limit + 1, 'UInt32')}`;
-    }
-    const sortColumn = q ? `, ${SESSION_ORDER_SQL[(q.orderBy ?? DEFAULT_SESSION_ORDER).field]} AS sort` : '';
+    const { sortColumn, tail } = q ? sessionPageSql(q, p) : { sortColumn: '', tail: '' };
     const rows = await this.db.rows<SessionRow & { sort?: string | number }>(
       `SELECT assumeNotNull(session_id) AS session_id, toString(bitShiftRight(cityHash64(session_id), 11)) AS key,
          min(start_ns) AS first_ns, max(end_ns) AS last_ns, count() AS traces, sum(call_count) AS calls,

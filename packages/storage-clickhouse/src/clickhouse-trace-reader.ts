@@ -3,12 +3,10 @@ import {
   buildOutline,
   buildSpanTree,
   DEFAULT_ORDER,
-  decodeCursor,
   encodeCursor,
   type GetSpanQuery,
   type GetTraceQuery,
   type Page,
-  parseBigIntValue,
   type ReaderCapabilities,
   type SpanTreeNode,
   type SpanTreeQuery,
@@ -24,7 +22,7 @@ import {
 } from '@sightline/storage';
 import type { CallRow } from './call-row.js';
 import type { ClickHouseDb } from './clickhouse-db.js';
-import { type ListRange, newestFirst, timeBounds } from './newest-first.js';
+import { listRange, searchNewestFirst } from './newest-first.js';
 import { numberOrNull } from './query-params.js';
 import { hasSpanConditionsOf } from './span-condition-sql.js';
 import { rowToSpan, SPAN_COLUMNS, type SpanRow } from './span-row.js';
@@ -61,12 +59,6 @@ export function rowToSummary(r: TraceRow): TraceSummary {
 }
 
 /** A trace's spans: in start order, one row per span whether or not parts have merged. */
-/** The times a trace list newest first may show (see `timeBounds`). */
-function listRange(q: TraceQuery): ListRange {
-  const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor, DEFAULT_ORDER, (key) => TRACE_ID.test(key));
-  return { from: q.startFrom, to: q.startTo, upTo: after === undefined ? undefined : parseBigIntValue(after.value) };
-}
-
 const TRACE_SPANS = `FROM spans WHERE project = {project:String} AND trace_id = {trace:String}
   ORDER BY start_ns, span_id LIMIT 1 BY span_id`;
 
@@ -94,7 +86,14 @@ export class ClickHouseTraceReader implements TraceReader {
       !q.offset &&
       (hasSpanConditionsOf(q) || q.model !== undefined || q.provider !== undefined);
     const rows = windowed
-      ? await newestFirst(await timeBounds(this.db, 'traces', 'start_ns', q.project, listRange(q)), q.limit, q.startFrom, run)
+      ? await searchNewestFirst(
+          this.db,
+          { table: 'traces', column: 'start_ns' },
+          q.project,
+          listRange(q.startFrom, q.startTo, q.cursor, DEFAULT_ORDER, (key) => TRACE_ID.test(key)),
+          q.limit,
+          run,
+        )
       : await run(q.startFrom);
     const more = rows.length > q.limit;
     const page = rows.slice(0, q.limit);

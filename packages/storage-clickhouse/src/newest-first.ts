@@ -1,3 +1,4 @@
+import { decodeCursor, parseBigIntValue, type SortOrder } from '@sightline/storage';
 import type { ClickHouseDb } from './clickhouse-db.js';
 import { SqlParams } from './query-params.js';
 
@@ -13,12 +14,27 @@ export interface ListRange {
 }
 
 /**
+ * The times a newest-first list (`order`, with keys `isKey` accepts) may show: its own range, and
+ * after a cursor, no later than the cursor's time.
+ */
+export function listRange(
+  from: bigint | undefined,
+  to: bigint | undefined,
+  cursor: string | undefined,
+  order: SortOrder,
+  isKey: (key: string) => boolean,
+): ListRange {
+  const after = cursor === undefined ? undefined : decodeCursor(cursor, order, isKey);
+  return { from, to, upTo: after === undefined ? undefined : parseBigIntValue(after.value) };
+}
+
+/**
  * The newest and oldest time in `column` of `table` for the project's rows in `range`, or null
  * when it holds none. Read without FINAL: a row replaced since can only make the newest later
  * (a trace's start only moves earlier as spans arrive; a call's time never changes), which a
  * search from it takes in.
  */
-export async function timeBounds(
+async function timeBounds(
   db: ClickHouseDb,
   table: 'traces' | 'llm_calls',
   column: 'start_ns' | 'timestamp_ns',
@@ -36,6 +52,27 @@ export async function timeBounds(
   );
   if (!row || Number(row.n) === 0) return null;
   return { newest: BigInt(row.newest), oldest: BigInt(row.oldest) };
+}
+
+/** Where a list's times are: the table and its time column. */
+export interface ListTimes {
+  readonly table: 'traces' | 'llm_calls';
+  readonly column: 'start_ns' | 'timestamp_ns';
+}
+
+/**
+ * A newest-first page of the project's list searched from the newest times back (see
+ * `newestFirst`), over the times `range` allows.
+ */
+export async function searchNewestFirst<T>(
+  db: ClickHouseDb,
+  times: ListTimes,
+  project: string,
+  range: ListRange,
+  limit: number,
+  page: (from: bigint | undefined) => Promise<T[]>,
+): Promise<T[]> {
+  return newestFirst(await timeBounds(db, times.table, times.column, project, range), limit, range.from, page);
 }
 
 /**

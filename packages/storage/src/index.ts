@@ -59,7 +59,7 @@ export {
   spanSearchText,
 } from './search-text.js';
 export { foldWord, queryWords, searchWords } from './search-words.js';
-export { pageSessions, sessionMatches } from './session-page.js';
+export { pageSessions } from './session-page.js';
 export { decodeAttributes, decodeEvents, decodeLinks, emptyToShared, encodeAttributes, encodeEvents, encodeLinks } from './span-codec.js';
 export { hasSpanConditions, spanMatches, spanWords, textMatches } from './span-match.js';
 export { buildSpanTree, pickAttributes, type SpanPlace, treeLayout } from './span-tree.js';

@@ -5,7 +5,7 @@ import { pageByKeyset } from './keyset-page.js';
 import type { Page } from './results.js';
 
 /** The reference semantics of a session query's conditions on one session's summary. */
-export function sessionMatches(s: SessionSummary, q: SessionQuery): boolean {
+function sessionMatches(s: SessionSummary, q: SessionQuery): boolean {
   if (q.from !== undefined && s.lastSeenUnixNano < q.from) return false;
   if (q.to !== undefined && s.firstSeenUnixNano >= q.to) return false;
   if (q.userId !== undefined && !s.users.includes(q.userId)) return false;
