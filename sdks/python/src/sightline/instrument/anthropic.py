@@ -17,7 +17,7 @@ from .llm_span import CallStart, LlmSpan
 from .patches import Patches
 from .runtime import InstrumentRuntime
 from .streams import record_stream
-from .wrap_call import async_wrapper, is_stream, server_address, sync_wrapper, wrap_async_call, wrap_call
+from .wrap_call import as_method, async_wrapper, is_stream, server_address, sync_wrapper, wrap_async_call, wrap_call
 
 
 class _Messages:
@@ -65,26 +65,15 @@ def _stream_helper(original: Callable[..., Any], rt: InstrumentRuntime, instance
     the span starts; it ends with the stream, as ``create(stream=True)``'s does.
     """
 
-    def watch(owner: Any, manager: Any, kwargs: Dict[str, Any]) -> Any:
+    def watch(owner: Any, invoke: Callable[[], Any], _args: Tuple[Any, ...], kwargs: Dict[str, Any]) -> Any:
+        manager = invoke()
         try:
             _watch_request(manager, dict(kwargs, stream=True), owner, rt, asynchronous)
         except Exception as err:  # noqa: BLE001 - the stream goes ahead uninstrumented
             report_once("sightline: watching an Anthropic messages.stream()", err)
         return manager
 
-    if instance is None:
-
-        @functools.wraps(original)
-        def method(self: Any, *args: Any, **kwargs: Any) -> Any:
-            return watch(self, original(self, *args, **kwargs), kwargs)
-
-        return method
-
-    @functools.wraps(original)
-    def bound(*args: Any, **kwargs: Any) -> Any:
-        return watch(instance, original(*args, **kwargs), kwargs)
-
-    return bound
+    return as_method(original, instance, watch)
 
 
 def _watch_request(manager: Any, body: Dict[str, Any], owner: Any, rt: InstrumentRuntime, asynchronous: bool) -> None:

@@ -54,17 +54,27 @@ def wrap_call(original: Callable[..., Any], mapping: CallMapping, rt: Instrument
             raise
         return _record(mapping, span, result)
 
+    return as_method(original, instance, call)
+
+
+Run = Callable[[Any, Callable[[], Any], Tuple[Any, ...], Dict[str, Any]], Any]
+"""What a replacement does with a call: `run(owner, invoke, args, kwargs)`, `invoke()` making the original call."""
+
+
+def as_method(original: Callable[..., Any], instance: Optional[object], run: Run) -> Callable[..., Any]:
+    """A synchronous replacement of `original` that hands each call to `run`: a function taking
+    ``self`` for a class's method (`instance` None), or one bound to `instance` for its own."""
     if instance is None:
 
         @functools.wraps(original)
         def method(self: Any, *args: Any, **kwargs: Any) -> Any:
-            return call(self, lambda: original(self, *args, **kwargs), args, kwargs)
+            return run(self, lambda: original(self, *args, **kwargs), args, kwargs)
 
         return method
 
     @functools.wraps(original)
     def bound(*args: Any, **kwargs: Any) -> Any:
-        return call(instance, lambda: original(*args, **kwargs), args, kwargs)
+        return run(instance, lambda: original(*args, **kwargs), args, kwargs)
 
     return bound
 
