@@ -118,7 +118,10 @@ export function serveCommand(): Command {
     )
     .addHelpText(
       'after',
-      '\nKeys: SIGHTLINE_ADMIN_KEY sets an admin key of your own (16 characters or more); without it, a server that requires keys makes one at its first start and prints it once. Make project keys with "sightline keys create --project NAME".',
+      `
+Keys: SIGHTLINE_ADMIN_KEY sets an admin key of your own (16 characters or more);
+without it, a server that requires keys makes one at its first start and prints
+it once. Make project keys with "sightline keys create --project NAME".`,
     )
     .action(async (opts: ServeOptions) => {
       // The server is loaded only to run it: the other commands start faster without it.
