@@ -137,6 +137,8 @@ class _State:
         self.labels = labels
         self.patches = patches
         self.enabled = True
+        # What every call asks for, made once: the configuration does not change while running.
+        self.content = ContentPolicy(handle.config.capture_content, handle.config.mask)
 
 
 _state: Optional[_State] = None
@@ -152,11 +154,12 @@ def _get_tracer() -> trace.Tracer:
     return _tracer
 
 
+_NO_CONTENT = ContentPolicy(False)
+
+
 def _content() -> ContentPolicy:
     state = _state  # read once
-    if state is None:
-        return ContentPolicy(False)
-    return ContentPolicy(state.handle.config.capture_content, state.handle.config.mask)
+    return state.content if state is not None else _NO_CONTENT
 
 
 def _enabled() -> bool:
