@@ -209,28 +209,13 @@ const SCENARIOS: Record<string, () => Promise<Report>> = {
       }
     }),
   'idle-connections': () =>
-    scenario('idle-connections: 19,000 TCP connections that send nothing, held 20 s', async (server, count, notes) => {
-      const url = new URL(server.api);
-      const sockets: Socket[] = [];
-      let closedByServer = 0;
-      await new Promise<void>((resolve) => {
-        let pending = 19_000;
-        for (let i = 0; i < 19_000; i++) {
-          const socket = connect(Number(url.port), url.hostname);
-          socket.on('connect', () => count('connected'));
-          socket.on('error', () => count('connect error'));
-          socket.on('close', () => {
-            closedByServer++;
-          });
-          socket.once('connect', () => --pending === 0 && resolve());
-          socket.once('error', () => --pending === 0 && resolve());
-          sockets.push(socket);
-        }
-      });
-      await new Promise((r) => setTimeout(r, 20_000));
-      notes.push(`${closedByServer} closed by the server while idle`);
-      for (const s of sockets) s.destroy();
-    }),
+    scenario('idle-connections: 19,000 TCP connections that send nothing, held 20 s', (server, count, notes) =>
+      holdIdleConnections(new URL(server.api), count, notes),
+    ),
+  'idle-grpc-connections': () =>
+    scenario('idle-grpc-connections: 19,000 TCP connections to the gRPC port that send nothing, held 20 s', (server, count, notes) =>
+      holdIdleConnections(new URL(`http://${server.grpc}`), count, notes),
+    ),
   'open-spans': () =>
     scenario('open-spans: 400 Llama Stack spans of 900 KB opened and never closed', async (server, count, notes) => {
       const note = 'x'.repeat(900 * 1024);
@@ -255,6 +240,31 @@ const SCENARIOS: Record<string, () => Promise<Report>> = {
       notes.push(`RSS after ${fmt(server.rssMiB(), 0)} MiB`);
     }),
 };
+
+/** Opens 19,000 connections to `url`'s port that send nothing, and holds them for 20 s. */
+async function holdIdleConnections(url: URL, count: (what: string | number) => void, notes: string[]): Promise<void> {
+  const sockets: Socket[] = [];
+  let closedByServer = 0;
+  await new Promise<void>((resolve) => {
+    let pending = 19_000;
+    for (let i = 0; i < 19_000; i++) {
+      const socket = connect(Number(url.port), url.hostname);
+      socket.on('connect', () => count('connected'));
+      socket.on('error', () => count('connect error'));
+      socket.on('close', () => {
+        closedByServer++;
+      });
+      // Read what the server sends (gRPC's settings), or its close would go unseen.
+      socket.resume();
+      socket.once('connect', () => --pending === 0 && resolve());
+      socket.once('error', () => --pending === 0 && resolve());
+      sockets.push(socket);
+    }
+  });
+  await new Promise((r) => setTimeout(r, 20_000));
+  notes.push(`${closedByServer} closed by the server while idle`);
+  for (const s of sockets) s.destroy();
+}
 
 console.log(`Sightline stress — ${new Date().toISOString()}\n`);
 const chosen = opts.only ? opts.only.split(',') : Object.keys(SCENARIOS);

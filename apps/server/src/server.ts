@@ -1,6 +1,5 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type * as grpc from '@grpc/grpc-js';
 import { msToNanos } from '@sightline/core';
 import type { AccessStore, Storage } from '@sightline/storage';
 import { authGuard } from './auth/auth-guard.js';
@@ -24,7 +23,7 @@ import { DEFAULT_LIVE_OPTIONS, LiveHub, type LiveOptions } from './live/live-hub
 import { TraceUpdates } from './live/trace-updates.js';
 import { OpenSpans, type OpenSpansLimits } from './llama-stack/open-spans.js';
 import { consoleLogger, type Logger } from './log.js';
-import { startGrpcReceiver } from './otlp/otlp-grpc.js';
+import { type GrpcReceiver, startGrpcReceiver } from './otlp/otlp-grpc.js';
 import { IngestLimits } from './policy/ingest-limits.js';
 import { ProjectPolicies } from './policy/project-policies.js';
 import { RetentionJob } from './policy/retention-job.js';
@@ -189,7 +188,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     createLimitedServer(routeHandler(router, logger, requestGuard), limits, (message) => logger.warn(`${listener} listener: ${message}`));
 
   const servers: Server[] = [];
-  let grpcServer: grpc.Server | null = null;
+  let grpcReceiver: GrpcReceiver | null = null;
   /** Writes down what is counted in memory: when keys were last used, spans sent per project. */
   const saveCounts = () =>
     Promise.all([
@@ -201,7 +200,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     // Event streams never end on their own: end them, or closing the listeners would wait on them.
     live.close();
     await Promise.all(servers.map(closeHttpServer));
-    if (grpcServer) await closeGrpcServer(grpcServer);
+    if (grpcReceiver) await grpcReceiver.close();
     await openSpans.flushStale(true);
     await queue.drain();
     await saveCounts();
@@ -214,12 +213,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const otlpServer = await listen(httpServer(otlpRouter(deps), 'otlp-http'), 'otlp-http', host, options.otlpHttpPort ?? 4318);
     servers.push(otlpServer);
     const grpcPort = options.grpcPort ?? 4317;
-    const grpcBound = await startGrpcReceiver(ingest, logger, host, grpcPort, limits.idleTimeoutMs, grpcProjectOf(auth)).catch(
-      (err: Error) => {
-        throw /in use|EADDRINUSE|No address added/i.test(err.message) ? new PortInUseError('grpc', grpcPort, host) : err;
-      },
-    );
-    grpcServer = grpcBound.server;
+    grpcReceiver = await startGrpcReceiver(ingest, logger, host, grpcPort, limits, grpcProjectOf(auth), (message) =>
+      logger.warn(`grpc listener: ${message}`),
+    ).catch((err: NodeJS.ErrnoException) => {
+      throw err.code === 'EADDRINUSE' ? new PortInUseError('grpc', grpcPort, host) : err;
+    });
     sweeper = setInterval(() => {
       storage.purger?.deleteExpired(msToNanos(Date.now())).catch((err: unknown) => logger.error('deleting expired data failed', err));
       openSpans.flushStale().catch((err) => logger.error('storing unfinished spans failed', err));
@@ -227,7 +225,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       retention.run().catch((err) => logger.error('deleting data past its retention failed', err));
     }, options.sweepIntervalMs ?? 60_000);
     sweeper.unref();
-    const ports = { api: portOf(apiServer), grpc: grpcBound.port, otlpHttp: portOf(otlpServer) };
+    const ports = { api: portOf(apiServer), grpc: grpcReceiver.port, otlpHttp: portOf(otlpServer) };
     let closing: Promise<void> | null = null;
     return {
       host,
@@ -288,18 +286,5 @@ function closeHttpServer(server: Server): Promise<void> {
       resolve();
     });
     server.closeIdleConnections();
-  });
-}
-
-function closeGrpcServer(server: grpc.Server): Promise<void> {
-  return new Promise((resolve) => {
-    const force = setTimeout(() => {
-      server.forceShutdown();
-      resolve();
-    }, 10_000);
-    server.tryShutdown(() => {
-      clearTimeout(force);
-      resolve();
-    });
   });
 }

@@ -1,11 +1,16 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
+import { ConnectionTable } from './connection-table.js';
 
 /**
  * What one listener allows its clients, so that slow or idle connections cannot use up the
  * file descriptors the store and `/healthz` need.
  */
 export interface ConnectionLimits {
-  /** HTTP connections open at once per listener; more are closed as they arrive. */
+  /**
+   * HTTP connections open at once per listener. At the limit, a new connection takes the place
+   * of the one that has waited longest with no request in progress; while every one has a
+   * request in progress, new ones are closed as they arrive.
+   */
   readonly maxConnections: number;
   /** Time to receive a request's headers; a client that connects and sends nothing is answered 408 and closed too. */
   readonly headersTimeoutMs: number;
@@ -46,7 +51,8 @@ export function connectionLimits(overrides: Partial<ConnectionLimits> = {}): Con
 
 /**
  * An HTTP server that enforces `limits` on every connection. `warn` hears, at most once a
- * minute, that connections are being turned away at the limit.
+ * minute for each, that idle connections are being closed to admit new ones, or that new ones
+ * are being turned away.
  */
 export function createLimitedServer(handler: RequestListener, limits: ConnectionLimits, warn: (message: string) => void): Server {
   const server = createServer(
@@ -61,12 +67,29 @@ export function createLimitedServer(handler: RequestListener, limits: Connection
   );
   server.keepAliveTimeout = limits.keepAliveTimeoutMs;
   server.timeout = limits.idleTimeoutMs;
-  server.maxConnections = limits.maxConnections;
-  let warnedAt = Number.NEGATIVE_INFINITY;
-  server.on('drop', () => {
-    if (Date.now() - warnedAt < 60_000) return;
-    warnedAt = Date.now();
-    warn(`${limits.maxConnections} connections are open, the limit; closing new ones as they arrive`);
+  const table = new ConnectionTable(limits.maxConnections);
+  const warnedAt = { replaced: Number.NEGATIVE_INFINITY, refused: Number.NEGATIVE_INFINITY };
+  server.on('connection', (socket) => {
+    const outcome = table.admit(socket);
+    if (outcome === 'admitted' || Date.now() - warnedAt[outcome] < 60_000) return;
+    warnedAt[outcome] = Date.now();
+    warn(
+      outcome === 'replaced'
+        ? `${limits.maxConnections} connections are open, the limit; closing the longest idle ones to admit new ones`
+        : `${limits.maxConnections} connections are open, the limit, each with a request in progress; closing new ones as they arrive`,
+    );
   });
+  server.on('request', (req, res) => {
+    const socket = req.socket;
+    table.requestStarted(socket);
+    res.once('close', () => table.requestEnded(socket));
+  });
+  // To Node, an idle connection is a kept-alive one between requests; one that has not sent a
+  // request yet is idle too, and must not hold up a shutdown until its headers time out.
+  const closeKeptAlive = server.closeIdleConnections.bind(server);
+  server.closeIdleConnections = () => {
+    closeKeptAlive();
+    table.closeWaiting();
+  };
   return server;
 }

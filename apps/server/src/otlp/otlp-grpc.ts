@@ -1,5 +1,8 @@
+import { createServer } from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import { DecodeError, encodeExportResponseProto } from '@sightline/core';
+import type { ConnectionLimits } from '../http/connection-limits.js';
+import { ConnectionTable } from '../http/connection-table.js';
 import type { HttpError } from '../http/http-error.js';
 import type { Ingest } from '../ingest/ingest.js';
 import type { Logger } from '../log.js';
@@ -40,19 +43,30 @@ export const METRICS_SERVICE: grpc.ServiceDefinition = {
   Export: { path: '/opentelemetry.proto.collector.metrics.v1.MetricsService/Export', originalName: 'Export', ...passThrough },
 };
 
+/** A running OTLP/gRPC receiver: its port, and how to stop it. */
+export interface GrpcReceiver {
+  readonly port: number;
+  /** Stops taking connections; calls in flight get up to 10 s to finish. */
+  close(): Promise<void>;
+}
+
 /**
- * The OTLP/gRPC receiver: the trace, logs and metrics services. Resolves to the bound port. A connection
- * with no call in flight for `idleTimeoutMs` is closed (clients reconnect on their next export).
+ * The OTLP/gRPC receiver: the trace, logs and metrics services. A connection with no call in
+ * flight for `limits.idleTimeoutMs` is closed (clients reconnect on their next export). At most
+ * `limits.maxConnections` are open at once: at the limit, a new connection takes the place of
+ * the oldest one that has not sent a byte; when every one has, the new one is closed and `warn`
+ * hears so (at most once a minute).
  */
 export async function startGrpcReceiver(
   ingest: Ingest,
   logger: Logger,
   host: string,
   port: number,
-  idleTimeoutMs: number,
+  limits: Pick<ConnectionLimits, 'idleTimeoutMs' | 'maxConnections'>,
   /** The project a call writes to, from its metadata (`authorization`, `x-sightline-project`), or why it may not. */
   projectOf: (metadata: grpc.Metadata, peer: string) => Promise<string | HttpError>,
-): Promise<{ server: grpc.Server; port: number }> {
+  warn: (message: string) => void = (message) => logger.warn(message),
+): Promise<GrpcReceiver> {
   // grpc-js prints its own errors (a failed bind, say) to stderr; ours say it better. Its
   // GRPC_VERBOSITY variable still turns them back on.
   if (process.env.GRPC_VERBOSITY === undefined && process.env.GRPC_NODE_VERBOSITY === undefined)
@@ -60,9 +74,8 @@ export async function startGrpcReceiver(
   const server = new grpc.Server({
     'grpc.max_receive_message_length': GRPC_MAX_RECEIVE_BYTES,
     'grpc.max_send_message_length': 1024 * 1024,
-    // Connections that never send anything, and exporters that went quiet, give their file
-    // descriptor back; grpc-js has no cap on the number of connections, so this is the bound.
-    'grpc.max_connection_idle_ms': idleTimeoutMs,
+    // Connections that never send anything, and exporters that went quiet, give their file descriptor back.
+    'grpc.max_connection_idle_ms': limits.idleTimeoutMs,
     // Even a busy connection is replaced hourly (its calls get 30 s to finish), so none lives forever.
     'grpc.max_connection_age_ms': 3_600_000,
     'grpc.max_connection_age_grace_ms': 30_000,
@@ -86,12 +99,48 @@ export async function startGrpcReceiver(
       },
     });
   }
-  const bound = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(`${host.includes(':') ? `[${host}]` : host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, p) =>
-      err ? reject(err) : resolve(p),
-    );
+  // grpc-js has no limit on connections, so the listening socket is ours: each connection is
+  // counted, then handed to grpc-js.
+  const injector = server.createConnectionInjector(grpc.ServerCredentials.createInsecure());
+  const table = new ConnectionTable(limits.maxConnections, (socket) => socket.bytesRead > 0);
+  let warnedAt = Number.NEGATIVE_INFINITY;
+  const listener = createServer((socket) => {
+    if (table.admit(socket) !== 'refused') {
+      injector.injectConnection(socket);
+      return;
+    }
+    if (Date.now() - warnedAt < 60_000) return;
+    warnedAt = Date.now();
+    warn(`${limits.maxConnections} connections are open, the limit, each in use; closing new ones as they arrive`);
   });
-  return { server, port: bound };
+  await new Promise<void>((resolve, reject) => {
+    listener.once('error', reject);
+    listener.listen(port, host, () => {
+      listener.off('error', reject);
+      resolve();
+    });
+  });
+  return {
+    port: (listener.address() as { port: number }).port,
+    close: async () => {
+      await new Promise<void>((resolve) => listener.close(() => resolve()));
+      await shutdownGrpc(server);
+    },
+  };
+}
+
+/** Lets calls in flight finish, for up to 10 s. */
+function shutdownGrpc(server: grpc.Server): Promise<void> {
+  return new Promise((resolve) => {
+    const force = setTimeout(() => {
+      server.forceShutdown();
+      resolve();
+    }, 10_000);
+    server.tryShutdown(() => {
+      clearTimeout(force);
+      resolve();
+    });
+  });
 }
 
 async function exportCall<D>(
