@@ -2,6 +2,7 @@ import { type AnyValue, type Attributes, EMPTY_ATTRIBUTES, MAX_VALUE_DEPTH, newA
 import type { InstrumentationScope, Resource } from '../model/span.js';
 import { DecodeError } from './decode-error.js';
 import { asArray, asBase64, asBool, asDouble, asInt64, asObject, asString, asUint32, field, type JsonObject } from './json-fields.js';
+import { type ItemArray, splitExportRequest } from './json-request-split.js';
 
 /** Resources, scopes and values in OTLP/JSON, which trace and log requests share. */
 
@@ -113,9 +114,14 @@ export function readJsonExportRequest(text: string, names: JsonEnvelopeNames, re
   while (!steps.next().done);
 }
 
+/** Characters of a request scanned between pauses when it is split (see json-request-split.ts). */
+const SCAN_CHARS_PER_STEP = 1 << 20;
+
 /**
- * {@link readJsonExportRequest} in steps: after parsing, the walk pauses after every
- * `itemsPerStep` items, so a caller can let other work run between the steps of a large request.
+ * {@link readJsonExportRequest} in steps: the text is split so that no step parses more than
+ * `itemsPerStep` items (see `splitExportRequest`), and the walk pauses after every
+ * `itemsPerStep` items, so a caller can let other work run between the steps of a large
+ * request. Text the splitter does not take is parsed in one go, as before.
  */
 export function* jsonExportRequestSteps(
   text: string,
@@ -123,9 +129,10 @@ export function* jsonExportRequestSteps(
   readItem: JsonItemReader,
   itemsPerStep: number,
 ): Generator<void> {
+  const split = Number.isFinite(itemsPerStep) ? yield* splitExportRequest(text, names, SCAN_CHARS_PER_STEP) : null;
   let root: unknown;
   try {
-    root = JSON.parse(text);
+    root = JSON.parse(split ? split.skeleton : text);
   } catch (err) {
     throw new DecodeError(`body is not valid JSON: ${(err as Error).message}`);
   }
@@ -148,11 +155,30 @@ export function* jsonExportRequestSteps(
       const sl = asObject(scopes[j], scopePath);
       if (sl === null) continue;
       const scope = readScope(sl, scopePath);
-      const items = asArray(field(sl, ...names.items), `${scopePath}.${itemsName}`);
-      for (let k = 0; k < items.length; k++) {
-        readItem(items[k], `${scopePath}.${itemsName}[${k}]`, resource, scope, i, k, indexInResource++);
+      const itemsPath = `${scopePath}.${itemsName}`;
+      const held = split?.arrays.get(`${i}:${j}`);
+      const items = held ? null : asArray(field(sl, ...names.items), itemsPath);
+      const count = held ? held.starts.length : (items as unknown[]).length;
+      let chunk: unknown[] = [];
+      let chunkStart = 0;
+      for (let k = 0; k < count; k++) {
+        if (held && k - chunkStart >= chunk.length) {
+          chunkStart = k;
+          chunk = parseItems(text, held, k, Math.min(count, k + itemsPerStep), itemsPath);
+        }
+        const item = held ? chunk[k - chunkStart] : (items as unknown[])[k];
+        readItem(item, `${itemsPath}[${k}]`, resource, scope, i, k, indexInResource++);
         if (++read % itemsPerStep === 0) yield;
       }
     }
+  }
+}
+
+/** Items [from, to) of an array the splitter found, parsed from their places in `text`. */
+function parseItems(text: string, held: ItemArray, from: number, to: number, path: string): unknown[] {
+  try {
+    return JSON.parse(`[${text.slice(held.starts[from], held.ends[to - 1])}]`) as unknown[];
+  } catch (err) {
+    throw new DecodeError(`body is not valid JSON: ${(err as Error).message} (in ${path}[${from}…${to - 1}])`);
   }
 }

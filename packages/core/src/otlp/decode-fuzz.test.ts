@@ -1,11 +1,11 @@
 import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { seededRandom } from '../../../../testing/random.js';
 import { referenceSpans } from '../../../../testing/reference-spans.js';
 import { type AnyValue, kindOf } from '../model/any-value.js';
 import type { Span } from '../model/span.js';
 import { DecodeError } from './decode-error.js';
-import { decodeTracesJson } from './decode-traces-json.js';
+import { decodeTracesJson, decodeTracesJsonInSteps } from './decode-traces-json.js';
 import { decodeTracesProto } from './decode-traces-proto.js';
 import type { DecodedTraces } from './decoded.js';
 
@@ -103,6 +103,42 @@ describe('fuzzing the JSON decoder', () => {
       const cut = rand() < 0.3 ? Math.floor(rand() * text.length) : text.length;
       assertSound(() => decodeTracesJson(text.slice(0, cut)));
     }
+  });
+
+  it('decodes in steps exactly as in one go, or refuses both ways', async () => {
+    const rand = seededRandom(7);
+    const alphabet = '{}[]":,0123456789-abcdefABCDEF eE.ntrul\\';
+    let accepted = 0;
+    let split = 0;
+    const parse = vi.spyOn(JSON, 'parse');
+    for (let i = 0; i < ITERATIONS / 4; i++) {
+      let text = jsonBody;
+      const mutations = Math.floor(rand() * 3);
+      for (let m = 0; m < mutations; m++) {
+        const at = Math.floor(rand() * text.length);
+        text = text.slice(0, at) + alphabet[Math.floor(rand() * alphabet.length)] + text.slice(at + 1);
+      }
+      let whole: DecodedTraces | DecodeError;
+      try {
+        whole = decodeTracesJson(text);
+      } catch (err) {
+        if (!(err instanceof DecodeError)) throw err;
+        whole = err;
+      }
+      parse.mockClear();
+      const stepped = await decodeTracesJsonInSteps(text, 3, async () => undefined).catch((err: unknown) => err);
+      if (!parse.mock.calls.some(([arg]) => arg === text)) split++;
+      if (whole instanceof DecodeError) expect(stepped, text).toBeInstanceOf(DecodeError);
+      else {
+        expect(stepped, text).toEqual(whole);
+        accepted++;
+      }
+    }
+    parse.mockRestore();
+    // The comparison covered bodies that decode, not only refusals, and bodies that were split,
+    // not only those the splitter handed back whole.
+    expect(accepted).toBeGreaterThan(ITERATIONS / 20);
+    expect(split).toBeGreaterThan(ITERATIONS / 20);
   });
 
   it('answers wrong types with the path of the field', () => {

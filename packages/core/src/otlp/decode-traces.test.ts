@@ -1,5 +1,5 @@
 import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { expectedSpan } from '../../../../testing/expected-spans.js';
 import { referenceSpans } from '../../../../testing/reference-spans.js';
 import { DecodeError } from './decode-error.js';
@@ -44,6 +44,63 @@ describe('decoding against the OpenTelemetry JS reference encoder', () => {
     expect(pauses).toBe(Math.floor(60 / 7));
     expect(decoded).toEqual(decodeTracesJson(body));
     await expect(decodeTracesJsonInSteps(body.slice(0, -3), 7, async () => undefined)).rejects.toThrow(DecodeError);
+  });
+
+  it('parses a large OTLP/JSON request in pieces, none of them the whole body', async () => {
+    const many = referenceSpans(3000, 8);
+    const body = new TextDecoder().decode(JsonTraceSerializer.serializeRequest(many) as Uint8Array);
+    const parse = vi.spyOn(JSON, 'parse');
+    let decoded: Awaited<ReturnType<typeof decodeTracesJsonInSteps>>;
+    let parsedLengths: number[];
+    try {
+      decoded = await decodeTracesJsonInSteps(body, 500, async () => undefined);
+      parsedLengths = parse.mock.calls.map(([text]) => String(text).length);
+    } finally {
+      parse.mockRestore();
+    }
+    expect(Math.max(...parsedLengths)).toBeLessThan(body.length / 4);
+    // Every span was parsed once: the pieces add up to the body.
+    expect(parsedLengths.reduce((a, b) => a + b, 0)).toBeGreaterThan(body.length * 0.95);
+    expect(decoded).toEqual(decodeTracesJson(body));
+    expect(decoded.spans).toHaveLength(3000);
+  });
+
+  it('decodes hand-made OTLP/JSON shapes the same in steps as in one go', async () => {
+    const span = (id: string, name: string) =>
+      `{"traceId":"${'a'.repeat(31)}1","spanId":"${id}","name":${JSON.stringify(name)},"startTimeUnixNano":"1","endTimeUnixNano":"2"}`;
+    const scope = (spans: string) => `{"scope":{"name":"s"},"spans":${spans}}`;
+    const bodies = [
+      // Strings with brackets, escaped quotes and backslashes, in names and attributes.
+      `{"resourceSpans":[{"resource":{"attributes":[{"key":"x","value":{"stringValue":"]}{[\\"\\\\"}}]},"scopeSpans":[${scope(`[${span('1'.repeat(16), '[{"}\\"')},${span('2'.repeat(16), 'b')}]`)}]}]}`,
+      // Several resources and scopes, empty ones between, snake_case names.
+      `{"resource_spans":[{},{"scope_spans":[${scope('[]')},{},${scope(`[${span('3'.repeat(16), 'c')}]`)}]},null]}`,
+      // A key with an escape, keys given twice, both spellings: parsed whole, as JSON.parse reads them.
+      `{"resourceSpans":[{"scopeSpans":[{"sp\u0061ns":[${span('4'.repeat(16), 'd')}]}]}]}`,
+      `{"resourceSpans":[{"scopeSpans":[{"spans":[${span('5'.repeat(16), 'e')}],"spans":[${span('6'.repeat(16), 'f')}]}]}]}`,
+      `{"resourceSpans":[{"scopeSpans":[${scope('[]')}],"scope_spans":[${scope(`[${span('7'.repeat(16), 'g')}]`)}]}]}`,
+      // An empty item, an item of the wrong type, spans that are not an array.
+      `{"resourceSpans":[{"scopeSpans":[${scope(`[null,${span('8'.repeat(16), 'h')}]`)}]}]}`,
+      `{"resourceSpans":[{"scopeSpans":[${scope(`[${span('b'.repeat(16), 'k')},"x"]`)}]}]}`,
+      `{"resourceSpans":[{"scopeSpans":[${scope('{"a":1}')}]}]}`,
+      ` \n {"resourceSpans" : [ { "scopeSpans" : [ ${scope(`[ ${span('9'.repeat(16), 'i')} , ${span('a'.repeat(16), 'j')} ]`)} ] } ] } \n`,
+    ];
+    let spansDecoded = 0;
+    for (const body of bodies) {
+      const whole = (() => {
+        try {
+          return decodeTracesJson(body);
+        } catch (err) {
+          return err as Error;
+        }
+      })();
+      const stepped = await decodeTracesJsonInSteps(body, 1, async () => undefined).catch((err: Error) => err);
+      if (whole instanceof Error) expect(String(stepped), body).toBe(String(whole));
+      else {
+        expect(stepped, body).toEqual(whole);
+        spansDecoded += whole.spans.length;
+      }
+    }
+    expect(spansDecoded).toBe(8);
   });
 
   it('keeps the int/double distinction, negative and large ints, and non-finite doubles', () => {
