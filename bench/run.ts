@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { jsonTemplate, protobufTemplate, templateSpans } from './llm-spans.js';
 import { grpcLoad, httpLoad, type LoadResult, requestsSent } from './load.js';
-import { type ServerProcess, startServerProcess } from './server-process.js';
+import { type ServerProcess, startServerProcess, threadSplit } from './server-process.js';
 import { fmt, percentile } from './stats.js';
 
 /** Bytes the free-text search index takes in a database file (read-only; the server may be running). */
@@ -85,16 +85,17 @@ const sampler = setInterval(() => {
   peak = Math.max(peak, server.rssMiB());
 }, 100);
 
-const line = (name: string, r: LoadResult, cpu: number) =>
+const line = (name: string, r: LoadResult, cpu: number, split: ReturnType<typeof threadSplit>) =>
   console.log(
-    `  ${name.padEnd(22)} ${fmt(r.spansPerSecond, 0).padStart(8)} spans/s  (${r.spans.toLocaleString()} spans in ${fmt(r.seconds, 2)} s; server CPU ${fmt((cpu / r.spans) * 1e6, 1)} µs/span${r.refused ? `; ${r.refused} refused with 503/UNAVAILABLE and retried` : ''})`,
+    `  ${name.padEnd(22)} ${fmt(r.spansPerSecond, 0).padStart(8)} spans/s  (${r.spans.toLocaleString()} spans in ${fmt(r.seconds, 2)} s; server CPU ${fmt((cpu / r.spans) * 1e6, 1)} µs/span: main thread ${fmt(split.main, 1)}, writer ${fmt(split.busiest, 1)}, other threads ${fmt(split.rest, 1)}${r.refused ? `; ${r.refused} refused with 503/UNAVAILABLE and retried` : ''})`,
   );
-/** Runs a load and reports it with the server CPU it took. */
+/** Runs a load and reports it with the server CPU it took, by thread. */
 const measure = async (name: string, target: ServerProcess, run: () => Promise<LoadResult>) => {
   const before = target.cpuSeconds();
+  const threadsBefore = target.threadCpuSeconds();
   const result = await run();
   const cpu = target.cpuSeconds() - before;
-  line(name, result, cpu);
+  line(name, result, cpu, threadSplit(threadsBefore, target.threadCpuSeconds(), target.proc.pid ?? 0, result.spans));
   return { result, cpu };
 };
 const protoLoad = (target: ServerProcess, requests: number) =>

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const BIN = fileURLToPath(new URL('../apps/cli/bin/sightline.js', import.meta.url));
@@ -15,6 +15,8 @@ export interface ServerProcess {
   peakRssMiB(): number;
   /** CPU time the server has used (user + system, all threads), in seconds. */
   cpuSeconds(): number;
+  /** CPU time so far of each of the server's threads, in seconds, by thread id (the main thread's is the process id). */
+  threadCpuSeconds(): Map<number, number>;
   stop(): Promise<void>;
 }
 
@@ -58,9 +60,17 @@ export async function startServerProcess(
         grpc,
         rssMiB: () => status('VmRSS:'),
         peakRssMiB: () => status('VmHWM:'),
-        cpuSeconds: () => {
-          const fields = readFileSync(`/proc/${proc.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-          return (Number(fields[11]) + Number(fields[12])) / 100;
+        cpuSeconds: () => statCpuSeconds(`/proc/${proc.pid}/stat`),
+        threadCpuSeconds: () => {
+          const threads = new Map<number, number>();
+          for (const tid of readdirSync(`/proc/${proc.pid}/task`)) {
+            try {
+              threads.set(Number(tid), statCpuSeconds(`/proc/${proc.pid}/task/${tid}/stat`));
+            } catch {
+              // The thread ended between the listing and the read.
+            }
+          }
+          return threads;
         },
         stop: () =>
           new Promise((resolve) => {
@@ -73,4 +83,25 @@ export async function startServerProcess(
     if (proc.exitCode !== null || Date.now() > deadline) throw new Error(`server did not start:\n${stderr}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** User + system CPU seconds from a /proc stat file. */
+function statCpuSeconds(path: string): number {
+  const fields = readFileSync(path, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/**
+ * CPU per span between two {@link ServerProcess.threadCpuSeconds} readings, in µs: the main
+ * thread, the busiest other thread (the SQLite writer, under ingest), and all the rest
+ * together (V8's garbage collection helpers, mostly).
+ */
+export function threadSplit(before: Map<number, number>, after: Map<number, number>, mainTid: number, spans: number) {
+  const used = [...after].map(([tid, s]) => [tid, s - (before.get(tid) ?? 0)] as const);
+  const main = used.find(([tid]) => tid === mainTid)?.[1] ?? 0;
+  const others = used.filter(([tid]) => tid !== mainTid).map(([, s]) => s);
+  const busiest = Math.max(0, ...others);
+  const rest = others.reduce((a, b) => a + b, 0) - busiest;
+  const us = (seconds: number) => (seconds / spans) * 1e6;
+  return { main: us(main), busiest: us(busiest), rest: us(rest) };
 }
