@@ -60,7 +60,7 @@ export interface ServerOptions {
   readonly pricesFile?: string | null;
   /**
    * Timeouts and the connection cap of each listener (see {@link ConnectionLimits}); unset
-   * ones keep their defaults: 4,096 connections per HTTP listener, 15 s to send the request
+   * ones keep their defaults: 4,096 connections per listener (gRPC included), 15 s to send the request
    * headers, 60 s for the whole request, 65 s keep-alive, 120 s idle.
    */
   readonly connectionLimits?: Partial<ConnectionLimits>;
