@@ -216,6 +216,18 @@ const SCENARIOS: Record<string, () => Promise<Report>> = {
     scenario('idle-grpc-connections: 19,000 TCP connections to the gRPC port that send nothing, held 20 s', (server, count, notes) =>
       holdIdleConnections(new URL(`http://${server.grpc}`), count, notes),
     ),
+  'big-log-body': () =>
+    scenario('big-log-body: a request of 50,000 log records in OTLP/JSON (19.6 MiB), 3 times', async (server, count, notes) => {
+      const body = logsJsonBody(50_000);
+      notes.push(`${fmt(body.length / 1024 / 1024, 1)} MiB`);
+      for (let i = 0; i < 3; i++) {
+        const t0 = performance.now();
+        const res = await fetch(`${server.otlpHttp}/v1/logs`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+        await res.arrayBuffer();
+        count(res.status);
+        notes.push(`${fmt((performance.now() - t0) / 1000, 2)} s`);
+      }
+    }),
   'open-spans': () =>
     scenario('open-spans: 400 Llama Stack spans of 900 KB opened and never closed', async (server, count, notes) => {
       const note = 'x'.repeat(900 * 1024);
@@ -240,6 +252,31 @@ const SCENARIOS: Record<string, () => Promise<Report>> = {
       notes.push(`RSS after ${fmt(server.rssMiB(), 0)} MiB`);
     }),
 };
+
+/** An OTLP/JSON logs request of `n` records of one service, like an application's request log. */
+function logsJsonBody(n: number): string {
+  const now = BigInt(Date.now()) * 1_000_000n;
+  const records = Array.from({ length: n }, (_, i) => ({
+    timeUnixNano: String(now + BigInt(i)),
+    severityNumber: 9,
+    severityText: 'INFO',
+    body: { stringValue: `request ${i} handled for user-${i % 97} in ${i % 300} ms: the model answered with a concise summary` },
+    attributes: [
+      { key: 'http.route', value: { stringValue: '/v1/chat' } },
+      { key: 'user.id', value: { stringValue: `user-${i % 97}` } },
+    ],
+    traceId: hex(i + 1, 32),
+    spanId: hex(i + 1, 16),
+  }));
+  return JSON.stringify({
+    resourceLogs: [
+      {
+        resource: { attributes: [{ key: 'service.name', value: { stringValue: 'chat-app' } }] },
+        scopeLogs: [{ scope: { name: 'app' }, logRecords: records }],
+      },
+    ],
+  });
+}
 
 /** Opens 19,000 connections to `url`'s port that send nothing, and holds them for 20 s. */
 async function holdIdleConnections(url: URL, count: (what: string | number) => void, notes: string[]): Promise<void> {

@@ -1,6 +1,7 @@
-import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { JsonLogsSerializer, JsonTraceSerializer, ProtobufLogsSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { decodeTracesProto } from '@sightline/core';
 import { afterEach, describe, expect, it } from 'vitest';
+import { referenceLogRecords } from '../../../testing/reference-logs.js';
 import { referenceSpans } from '../../../testing/reference-spans.js';
 import { gatedStorage } from './support/gated-storage.js';
 import { getJson, startTestServer, type TestServer } from './support/test-server.js';
@@ -50,4 +51,31 @@ describe('a large request', () => {
       expect(traces.body.data.map((t: { span_count: number }) => t.span_count)).toEqual([total]);
     },
   );
+
+  it.each([
+    ['protobuf', 'application/x-protobuf'],
+    ['JSON', 'application/json'],
+  ])('of log records in %s is read and queued in steps too, then stored whole', async (format, type) => {
+    const store = gatedStorage();
+    sl = await startTestServer({ storage: store.storage });
+    const server = sl;
+    const count = 6_000;
+    const records = referenceLogRecords(count, 6);
+    const body = (format === 'JSON' ? JsonLogsSerializer : ProtobufLogsSerializer).serializeRequest(records) as Uint8Array;
+    expect(body.length).toBeGreaterThan(1024 * 1024);
+
+    const posted = fetch(`${server.otlpHttp}/v1/logs`, { method: 'POST', headers: { 'Content-Type': type }, body });
+    const pending = new Set<number>();
+    for (let i = 0; i < 10_000; i++) {
+      const now = (await getJson(server.api, '/healthz')).body.ingest.pending_spans as number;
+      pending.add(now);
+      if (now === count) break;
+    }
+    expect([...pending].some((n) => n > 0 && n < count)).toBe(true);
+    expect(pending.has(count)).toBe(true);
+
+    store.open();
+    expect((await posted).status).toBe(200);
+    expect((await getJson(server.api, '/healthz')).body.ingest.committed_logs).toBe(count);
+  });
 });

@@ -1,6 +1,6 @@
 /**
  * A large request is decoded, read for LLM calls and prepared for the writer in steps of this
- * many spans, with a turn of the event loop between them (each step takes tens of
+ * many spans (or log records), with a turn of the event loop between them (each step takes tens of
  * milliseconds): other requests, `/healthz` and the UI's queries are answered meanwhile.
  */
 export const SPANS_PER_STEP = 2_048;

@@ -76,14 +76,23 @@ export class Ingest {
     return failure;
   }
 
-  private async acceptRedacted(project: string, spans: readonly Span[], expiresAtUnixNano?: bigint): Promise<HttpError | null> {
+  private acceptRedacted(project: string, spans: readonly Span[], expiresAtUnixNano?: bigint): Promise<HttpError | null> {
     if (spans.length <= SPANS_PER_STEP) return this.acceptStep(project, spans, expiresAtUnixNano, false);
-    const refused = this.queue.refusal(spans.length);
+    return this.inSteps(spans.length, (from, to) => this.acceptStep(project, spans.slice(from, to), expiresAtUnixNano, true));
+  }
+
+  /**
+   * A request of `count` items (more than {@link SPANS_PER_STEP}) admitted whole, then queued
+   * {@link SPANS_PER_STEP} at a time by `step(from, to)`, with a turn of the event loop between
+   * steps; the first failure of any step is the answer.
+   */
+  private async inSteps(count: number, step: (from: number, to: number) => Promise<HttpError | null>): Promise<HttpError | null> {
+    const refused = this.queue.refusal(count);
     if (refused) return this.failure(refused);
     const steps: Promise<HttpError | null>[] = [];
-    for (let i = 0; i < spans.length; i += SPANS_PER_STEP) {
+    for (let i = 0; i < count; i += SPANS_PER_STEP) {
       if (i > 0) await nextTurn();
-      steps.push(this.acceptStep(project, spans.slice(i, i + SPANS_PER_STEP), expiresAtUnixNano, true));
+      steps.push(step(i, Math.min(count, i + SPANS_PER_STEP)));
     }
     return (await Promise.all(steps)).find((failure) => failure !== null) ?? null;
   }
@@ -100,10 +109,15 @@ export class Ingest {
     return this.limits.refusalNow(project, await this.policies.of(project));
   }
 
-  /** Commits log records. */
+  /** Commits log records; beyond {@link SPANS_PER_STEP}, redacted and queued in steps as spans are. */
   async acceptLogs(project: string, logs: readonly LogRecord[]): Promise<HttpError | null> {
     const redactor = this.policies ? (await this.policies.of(project)).redactor : null;
-    return this.submit({ project, spans: [], logs: redactor ? logs.map((r) => redactor.log(r)) : logs });
+    const some = (from: number, to: number) => {
+      const part = from === 0 && to === logs.length ? logs : logs.slice(from, to);
+      return redactor ? part.map((r) => redactor.log(r)) : part;
+    };
+    if (logs.length <= SPANS_PER_STEP) return this.submit({ project, spans: [], logs: some(0, logs.length) });
+    return this.inSteps(logs.length, (from, to) => this.submit({ project, spans: [], logs: some(from, to) }, null, true));
   }
 
   /** Commits OTLP metric data points as they are. */

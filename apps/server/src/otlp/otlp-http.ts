@@ -4,7 +4,9 @@ import {
   type DecodedTraces,
   DecodeError,
   decodeLogsJson,
+  decodeLogsJsonInSteps,
   decodeLogsProto,
+  decodeLogsProtoInSteps,
   decodeMetricsJson,
   decodeMetricsProto,
   decodeTracesJson,
@@ -97,8 +99,10 @@ export const TRACES: Signal<DecodedTraces> = {
 };
 
 export const LOGS: Signal<DecodedLogs> = {
-  decodeProto: decodeLogsProto,
-  decodeJson: decodeLogsJson,
+  decodeProto: (body) =>
+    body.length > DECODE_IN_ONE_GO_BYTES ? decodeLogsProtoInSteps(body, SPANS_PER_STEP, nextTurn) : decodeLogsProto(body),
+  decodeJson: (text) =>
+    text.length > DECODE_IN_ONE_GO_BYTES ? decodeLogsJsonInSteps(text, SPANS_PER_STEP, nextTurn) : decodeLogsJson(text),
   accept: (ingest, project, decoded) => ingest.acceptLogs(project, decoded.records),
   outcome: (decoded) => ({ rejected: decoded.rejectedRecords, message: logRejectionSummary(decoded) }),
   countField: 'rejectedLogRecords',

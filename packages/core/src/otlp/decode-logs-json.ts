@@ -1,7 +1,7 @@
 import { idOrNull } from '../model/ids.js';
 import { eventNameOf } from '../model/log-record.js';
 import type { InstrumentationScope, Resource } from '../model/span.js';
-import { readAnyValue, readAttributes, readJsonExportRequest } from './decode-common-json.js';
+import { jsonExportRequestSteps, readAnyValue, readAttributes, readJsonExportRequest } from './decode-common-json.js';
 import { type DecodedLogs, type DecodedLogsBuilder, rejectRecord } from './decoded-logs.js';
 import { asEnum, asHexId, asInt64, asObject, asString, asUint32, field } from './json-fields.js';
 import { logRecordProblem } from './log-validation.js';
@@ -23,6 +23,23 @@ export function decodeLogsJson(text: string): DecodedLogs {
   readJsonExportRequest(text, NAMES, (value, path, resource, scope, resourceIndex, _indexInScope, indexInResource) =>
     readLogRecord(value, path, resource, scope, out, resourceIndex, indexInResource),
   );
+  return out;
+}
+
+/**
+ * {@link decodeLogsJson} in steps: the text is parsed in pieces and the walk pauses (awaiting
+ * `pause()`) after every `recordsPerStep` records. The result is the same.
+ */
+export async function decodeLogsJsonInSteps(text: string, recordsPerStep: number, pause: () => Promise<void>): Promise<DecodedLogs> {
+  const out: DecodedLogsBuilder = { records: [], rejectedRecords: 0, rejections: [] };
+  const steps = jsonExportRequestSteps(
+    text,
+    NAMES,
+    (value, path, resource, scope, resourceIndex, _indexInScope, indexInResource) =>
+      readLogRecord(value, path, resource, scope, out, resourceIndex, indexInResource),
+    recordsPerStep,
+  );
+  while (!steps.next().done) await pause();
   return out;
 }
 

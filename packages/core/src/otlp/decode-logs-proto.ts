@@ -3,7 +3,7 @@ import { idOrNull } from '../model/ids.js';
 import { eventNameOf } from '../model/log-record.js';
 import type { InstrumentationScope, Resource } from '../model/span.js';
 import { attributesOrEmpty, readAnyValue, readKeyValue } from './decode-any-value-proto.js';
-import { readExportRequest } from './decode-common-proto.js';
+import { exportRequestSteps, readExportRequest } from './decode-common-proto.js';
 import { type DecodedLogs, type DecodedLogsBuilder, rejectRecord } from './decoded-logs.js';
 import { logRecordProblem } from './log-validation.js';
 import { ProtoReader } from './proto-reader.js';
@@ -18,6 +18,23 @@ export function decodeLogsProto(body: Uint8Array): DecodedLogs {
   readExportRequest(new ProtoReader(body), NAMES, (r, end, resource, scope, resourceIndex, _indexInScope, indexInResource) =>
     readLogRecord(r, end, resource, scope, out, resourceIndex, indexInResource),
   );
+  return out;
+}
+
+/**
+ * {@link decodeLogsProto} in steps of `recordsPerStep` records, awaiting `pause()` between them:
+ * a large request does not hold up everything else while it decodes. The result is the same.
+ */
+export async function decodeLogsProtoInSteps(body: Uint8Array, recordsPerStep: number, pause: () => Promise<void>): Promise<DecodedLogs> {
+  const out: DecodedLogsBuilder = { records: [], rejectedRecords: 0, rejections: [] };
+  const steps = exportRequestSteps(
+    new ProtoReader(body),
+    NAMES,
+    (r, end, resource, scope, resourceIndex, _indexInScope, indexInResource) =>
+      readLogRecord(r, end, resource, scope, out, resourceIndex, indexInResource),
+    recordsPerStep,
+  );
+  while (!steps.next().done) await pause();
   return out;
 }
 

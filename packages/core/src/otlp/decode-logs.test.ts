@@ -5,9 +5,10 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { describe, expect, it } from 'vitest';
 import { expectedAttributes } from '../../../../testing/expected-spans.js';
+import { referenceLogRecords } from '../../../../testing/reference-logs.js';
 import { DecodeError } from './decode-error.js';
-import { decodeLogsJson } from './decode-logs-json.js';
-import { decodeLogsProto } from './decode-logs-proto.js';
+import { decodeLogsJson, decodeLogsJsonInSteps } from './decode-logs-json.js';
+import { decodeLogsProto, decodeLogsProtoInSteps } from './decode-logs-proto.js';
 
 const resource = resourceFromAttributes({ 'service.name': 'chat-app', 'host.cores': 8 });
 const scope = { name: '@opentelemetry/instrumentation-openai', version: '0.21.0' };
@@ -109,6 +110,26 @@ describe('decoding logs against the OpenTelemetry JS reference encoder', () => {
     expect(decoded.rejections[2]).toMatch(/severity_number 99/);
     expect(decoded.records).toHaveLength(1);
     expect(decoded.records[0]).toMatchObject({ severityNumber: 13, body: 'ok', traceId, spanId });
+  });
+
+  it('decodes the same in steps, pausing after every few records, in protobuf and OTLP/JSON', async () => {
+    const many = referenceLogRecords(50, 4);
+    const proto = ProtobufLogsSerializer.serializeRequest(many) as Uint8Array;
+    const json = new TextDecoder().decode(JsonLogsSerializer.serializeRequest(many) as Uint8Array);
+    for (const [decode, whole] of [
+      [(pause: () => Promise<void>) => decodeLogsProtoInSteps(proto, 7, pause), decodeLogsProto(proto)],
+      [(pause: () => Promise<void>) => decodeLogsJsonInSteps(json, 7, pause), decodeLogsJson(json)],
+    ] as const) {
+      let pauses = 0;
+      const decoded = await decode(async () => {
+        pauses++;
+      });
+      expect(pauses).toBe(Math.floor(50 / 7));
+      expect(decoded.records).toHaveLength(50);
+      expect(decoded).toEqual(whole);
+    }
+    await expect(decodeLogsJsonInSteps(json.slice(0, -3), 7, async () => undefined)).rejects.toThrow(DecodeError);
+    await expect(decodeLogsProtoInSteps(proto.subarray(0, proto.length - 3), 7, async () => undefined)).rejects.toThrow(DecodeError);
   });
 
   it('refuses malformed bodies with a DecodeError', () => {
