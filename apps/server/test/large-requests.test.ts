@@ -12,6 +12,21 @@ afterEach(async () => {
   sl = undefined;
 });
 
+/**
+ * Asks /healthz again and again while a request of `total` items is read: between its steps,
+ * it answers with part of the request queued (in one go, it could only ever see none or all).
+ */
+async function expectQueuedInSteps(server: TestServer, total: number): Promise<void> {
+  const pending = new Set<number>();
+  for (let i = 0; i < 10_000; i++) {
+    const now = (await getJson(server.api, '/healthz')).body.ingest.pending_spans as number;
+    pending.add(now);
+    if (now === total) break;
+  }
+  expect([...pending].some((n) => n > 0 && n < total)).toBe(true);
+  expect(pending.has(total)).toBe(true);
+}
+
 describe('a large request', () => {
   it.each([
     ['protobuf', 'application/x-protobuf', 12_000],
@@ -34,16 +49,7 @@ describe('a large request', () => {
         headers: { 'Content-Type': type },
         body,
       });
-      // Ask /healthz again and again while the request is read: between its steps, it answers
-      // with part of the request queued (in one go, it could only ever see none or all of it).
-      const pending = new Set<number>();
-      for (let i = 0; i < 10_000; i++) {
-        const now = (await getJson(server.api, '/healthz')).body.ingest.pending_spans as number;
-        pending.add(now);
-        if (now === total) break;
-      }
-      expect([...pending].some((n) => n > 0 && n < total)).toBe(true);
-      expect(pending.has(total)).toBe(true);
+      await expectQueuedInSteps(server, total);
 
       store.open();
       expect((await posted).status).toBe(200);
@@ -65,14 +71,7 @@ describe('a large request', () => {
     expect(body.length).toBeGreaterThan(1024 * 1024);
 
     const posted = fetch(`${server.otlpHttp}/v1/logs`, { method: 'POST', headers: { 'Content-Type': type }, body });
-    const pending = new Set<number>();
-    for (let i = 0; i < 10_000; i++) {
-      const now = (await getJson(server.api, '/healthz')).body.ingest.pending_spans as number;
-      pending.add(now);
-      if (now === count) break;
-    }
-    expect([...pending].some((n) => n > 0 && n < count)).toBe(true);
-    expect(pending.has(count)).toBe(true);
+    await expectQueuedInSteps(server, count);
 
     store.open();
     expect((await posted).status).toBe(200);
