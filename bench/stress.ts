@@ -217,17 +217,13 @@ const SCENARIOS: Record<string, () => Promise<Report>> = {
       holdIdleConnections(new URL(`http://${server.grpc}`), count, notes),
     ),
   'big-log-body': () =>
-    scenario('big-log-body: a request of 50,000 log records in OTLP/JSON (19.6 MiB), 3 times', async (server, count, notes) => {
-      const body = logsJsonBody(50_000);
-      notes.push(`${fmt(body.length / 1024 / 1024, 1)} MiB`);
-      for (let i = 0; i < 3; i++) {
-        const t0 = performance.now();
-        const res = await fetch(`${server.otlpHttp}/v1/logs`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
-        await res.arrayBuffer();
-        count(res.status);
-        notes.push(`${fmt((performance.now() - t0) / 1000, 2)} s`);
-      }
-    }),
+    scenario('big-log-body: a request of 50,000 log records in OTLP/JSON (18.5 MiB), 3 times', (server, count, notes) =>
+      postJsonThrice(`${server.otlpHttp}/v1/logs`, logsJsonBody(50_000), count, notes),
+    ),
+  'big-metric-body': () =>
+    scenario('big-metric-body: a request of 60,000 metric points in OTLP/JSON (17.2 MiB), 3 times', (server, count, notes) =>
+      postJsonThrice(`${server.otlpHttp}/v1/metrics`, metricsJsonBody(100, 600), count, notes),
+    ),
   'open-spans': () =>
     scenario('open-spans: 400 Llama Stack spans of 900 KB opened and never closed', async (server, count, notes) => {
       const note = 'x'.repeat(900 * 1024);
@@ -253,6 +249,18 @@ const SCENARIOS: Record<string, () => Promise<Report>> = {
     }),
 };
 
+/** Posts one large OTLP/JSON body three times, one after the other; notes its size and each answer's time. */
+async function postJsonThrice(url: string, body: string, count: (status: number | string) => void, notes: string[]): Promise<void> {
+  notes.push(`${fmt(body.length / 1024 / 1024, 1)} MiB`);
+  for (let i = 0; i < 3; i++) {
+    const t0 = performance.now();
+    const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+    await res.arrayBuffer();
+    count(res.status);
+    notes.push(`${fmt((performance.now() - t0) / 1000, 2)} s`);
+  }
+}
+
 /** An OTLP/JSON logs request of `n` records of one service, like an application's request log. */
 function logsJsonBody(n: number): string {
   const now = BigInt(Date.now()) * 1_000_000n;
@@ -273,6 +281,41 @@ function logsJsonBody(n: number): string {
       {
         resource: { attributes: [{ key: 'service.name', value: { stringValue: 'chat-app' } }] },
         scopeLogs: [{ scope: { name: 'app' }, logRecords: records }],
+      },
+    ],
+  });
+}
+
+/** An OTLP/JSON metrics request: `metrics` cumulative sums of `points` points each (per model, token type, instance). */
+function metricsJsonBody(metrics: number, points: number): string {
+  const now = BigInt(Date.now()) * 1_000_000n;
+  return JSON.stringify({
+    resourceMetrics: [
+      {
+        resource: { attributes: [{ key: 'service.name', value: { stringValue: 'chat-app' } }] },
+        scopeMetrics: [
+          {
+            scope: { name: 'app' },
+            metrics: Array.from({ length: metrics }, (_, m) => ({
+              name: `gen_ai.client.token.usage.${m}`,
+              unit: '{token}',
+              sum: {
+                aggregationTemporality: 2,
+                isMonotonic: true,
+                dataPoints: Array.from({ length: points }, (_, i) => ({
+                  startTimeUnixNano: String(now - 3_600_000_000_000n),
+                  timeUnixNano: String(now + BigInt(i) * 1_000_000n),
+                  asInt: String(i * 10),
+                  attributes: [
+                    { key: 'gen_ai.request.model', value: { stringValue: `model-${i % 7}` } },
+                    { key: 'gen_ai.token.type', value: { stringValue: i % 2 ? 'input' : 'output' } },
+                    { key: 'service.instance', value: { stringValue: `instance-${i % 13}` } },
+                  ],
+                })),
+              },
+            })),
+          },
+        ],
       },
     ],
   });

@@ -77,4 +77,34 @@ describe('a large request', () => {
     expect((await posted).status).toBe(200);
     expect((await getJson(server.api, '/healthz')).body.ingest.committed_logs).toBe(count);
   });
+
+  it('of metric points in OTLP/JSON is read and queued in steps too, then stored whole', async () => {
+    const store = gatedStorage();
+    sl = await startTestServer({ storage: store.storage });
+    const server = sl;
+    const now = BigInt(Date.now()) * 1_000_000n;
+    const metrics = Array.from({ length: 100 }, (_, m) => ({
+      name: `app.requests.${m}`,
+      sum: {
+        aggregationTemporality: 2,
+        isMonotonic: true,
+        dataPoints: Array.from({ length: 60 }, (_, i) => ({
+          startTimeUnixNano: String(now - 60_000_000_000n),
+          timeUnixNano: String(now + BigInt(i)),
+          asInt: String(i),
+          attributes: [{ key: 'route', value: { stringValue: `/route/${i}/with/a/longer/path/to/make/the/body/larger` } }],
+        })),
+      },
+    }));
+    const body = JSON.stringify({
+      resourceMetrics: [{ resource: { attributes: [] }, scopeMetrics: [{ scope: { name: 'app' }, metrics }] }],
+    });
+    expect(body.length).toBeGreaterThan(1024 * 1024);
+    const posted = fetch(`${server.otlpHttp}/v1/metrics`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+    await expectQueuedInSteps(server, 6_000);
+    store.open();
+    expect((await posted).status).toBe(200);
+    // Answered once every step is committed: nothing of it is left pending.
+    expect((await getJson(server.api, '/healthz')).body.ingest.pending_spans).toBe(0);
+  });
 });

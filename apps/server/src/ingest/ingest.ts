@@ -112,18 +112,27 @@ export class Ingest {
   /** Commits log records; beyond {@link SPANS_PER_STEP}, redacted and queued in steps as spans are. */
   async acceptLogs(project: string, logs: readonly LogRecord[]): Promise<HttpError | null> {
     const redactor = this.policies ? (await this.policies.of(project)).redactor : null;
-    const some = (from: number, to: number) => {
-      const part = from === 0 && to === logs.length ? logs : logs.slice(from, to);
-      return redactor ? part.map((r) => redactor.log(r)) : part;
-    };
-    if (logs.length <= SPANS_PER_STEP) return this.submit({ project, spans: [], logs: some(0, logs.length) });
-    return this.inSteps(logs.length, (from, to) => this.submit({ project, spans: [], logs: some(from, to) }, null, true));
+    return this.acceptRecords(logs, redactor ? (r) => redactor.log(r) : null, (part) => ({ project, spans: [], logs: part }));
   }
 
-  /** Commits OTLP metric data points as they are. */
+  /** Commits OTLP metric data points as they are; beyond {@link SPANS_PER_STEP}, in steps as spans are. */
   async acceptMetrics(project: string, metrics: readonly MetricPoint[]): Promise<HttpError | null> {
     const redactor = this.policies ? (await this.policies.of(project)).redactor : null;
-    return this.submit({ project, spans: [], metrics: redactor ? metrics.map((p) => redactor.metric(p)) : metrics });
+    return this.acceptRecords(metrics, redactor ? (p) => redactor.metric(p) : null, (part) => ({ project, spans: [], metrics: part }));
+  }
+
+  /** Log records or metric points, redacted, as groups of at most {@link SPANS_PER_STEP} (see {@link inSteps}). */
+  private acceptRecords<T>(
+    items: readonly T[],
+    redact: ((item: T) => T) | null,
+    group: (part: readonly T[]) => WriteGroup,
+  ): Promise<HttpError | null> {
+    const groupOf = (from: number, to: number) => {
+      const part = from === 0 && to === items.length ? items : items.slice(from, to);
+      return group(redact ? part.map(redact) : part);
+    };
+    if (items.length <= SPANS_PER_STEP) return this.submit(groupOf(0, items.length));
+    return this.inSteps(items.length, (from, to) => this.submit(groupOf(from, to), null, true));
   }
 
   private async submit(group: WriteGroup, observed: unknown = null, admitted = false): Promise<HttpError | null> {

@@ -8,7 +8,9 @@ import {
   decodeLogsProto,
   decodeLogsProtoInSteps,
   decodeMetricsJson,
+  decodeMetricsJsonInSteps,
   decodeMetricsProto,
+  decodeMetricsProtoInSteps,
   decodeTracesJson,
   decodeTracesJsonInSteps,
   decodeTracesProto,
@@ -109,8 +111,10 @@ export const LOGS: Signal<DecodedLogs> = {
 };
 
 export const METRICS: Signal<DecodedMetrics> = {
-  decodeProto: decodeMetricsProto,
-  decodeJson: decodeMetricsJson,
+  decodeProto: (body) =>
+    body.length > DECODE_IN_ONE_GO_BYTES ? decodeMetricsProtoInSteps(body, SPANS_PER_STEP, nextTurn) : decodeMetricsProto(body),
+  decodeJson: (text) =>
+    text.length > DECODE_IN_ONE_GO_BYTES ? decodeMetricsJsonInSteps(text, SPANS_PER_STEP, nextTurn) : decodeMetricsJson(text),
   accept: (ingest, project, decoded) => ingest.acceptMetrics(project, decoded.points),
   outcome: (decoded) => ({ rejected: decoded.rejectedPoints, message: metricRejectionSummary(decoded) }),
   countField: 'rejectedDataPoints',

@@ -3,6 +3,7 @@ import type { InstrumentationScope, Resource } from '../model/span.js';
 import { DecodeError } from './decode-error.js';
 import { asArray, asBase64, asBool, asDouble, asInt64, asObject, asString, asUint32, field, type JsonObject } from './json-fields.js';
 import { type ItemArray, splitExportRequest } from './json-request-split.js';
+import { type StepCount, stepDone } from './step-count.js';
 
 /** Resources, scopes and values in OTLP/JSON, which trace and log requests share. */
 
@@ -116,18 +117,22 @@ export function readJsonExportRequest(text: string, names: JsonEnvelopeNames, re
 
 /** Characters of a request scanned between pauses when it is split (see json-request-split.ts). */
 const SCAN_CHARS_PER_STEP = 1 << 20;
+/** Characters of items parsed at once (a few milliseconds of JSON.parse); one larger item is parsed alone. */
+const PARSE_CHARS_PER_STEP = 2 << 20;
 
 /**
  * {@link readJsonExportRequest} in steps: the text is split so that no step parses more than
- * `itemsPerStep` items (see `splitExportRequest`), and the walk pauses after every
- * `itemsPerStep` items, so a caller can let other work run between the steps of a large
- * request. Text the splitter does not take is parsed in one go, as before.
+ * `itemsPerStep` items or about 2 MiB of them (see `splitExportRequest`), and the walk pauses
+ * as `exportRequestSteps` does (after `itemsPerStep` items, or as `weight` says), so a caller
+ * can let other work run between the steps of a large request. Text the splitter does not
+ * take is parsed in one go, as before.
  */
 export function* jsonExportRequestSteps(
   text: string,
   names: JsonEnvelopeNames,
   readItem: JsonItemReader,
   itemsPerStep: number,
+  weight?: () => number,
 ): Generator<void> {
   const split = Number.isFinite(itemsPerStep) ? yield* splitExportRequest(text, names, SCAN_CHARS_PER_STEP) : null;
   let root: unknown;
@@ -141,7 +146,7 @@ export function* jsonExportRequestSteps(
   const [resourcesName] = names.resources;
   const [scopesName] = names.scopes;
   const [itemsName] = names.items;
-  let read = 0;
+  const count: StepCount = { items: 0, perStep: itemsPerStep, weight: weight ?? null, atPause: 0 };
   const resources = asArray(field(request, ...names.resources), resourcesName);
   for (let i = 0; i < resources.length; i++) {
     const path = `${resourcesName}[${i}]`;
@@ -158,20 +163,28 @@ export function* jsonExportRequestSteps(
       const itemsPath = `${scopePath}.${itemsName}`;
       const held = split?.arrays.get(`${i}:${j}`);
       const items = held ? null : asArray(field(sl, ...names.items), itemsPath);
-      const count = held ? held.starts.length : (items as unknown[]).length;
+      const length = held ? held.starts.length : (items as unknown[]).length;
       let chunk: unknown[] = [];
       let chunkStart = 0;
-      for (let k = 0; k < count; k++) {
+      for (let k = 0; k < length; k++) {
         if (held && k - chunkStart >= chunk.length) {
           chunkStart = k;
-          chunk = parseItems(text, held, k, Math.min(count, k + itemsPerStep), itemsPath);
+          chunk = parseItems(text, held, k, chunkEnd(held, k, Math.min(length, k + itemsPerStep)), itemsPath);
         }
         const item = held ? chunk[k - chunkStart] : (items as unknown[])[k];
         readItem(item, `${itemsPath}[${k}]`, resource, scope, i, k, indexInResource++);
-        if (++read % itemsPerStep === 0) yield;
+        if (stepDone(count)) yield;
       }
     }
   }
+}
+
+/** Where a chunk of items starting at `from` ends: at most `limit`, and within about 2 MiB of text. */
+function chunkEnd(held: ItemArray, from: number, limit: number): number {
+  const start = held.starts[from] as number;
+  let to = from + 1;
+  while (to < limit && (held.ends[to] as number) - start <= PARSE_CHARS_PER_STEP) to++;
+  return to;
 }
 
 /** Items [from, to) of an array the splitter found, parsed from their places in `text`. */

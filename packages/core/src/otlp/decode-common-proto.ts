@@ -2,6 +2,7 @@ import { type AnyValue, EMPTY_ATTRIBUTES, newAttributes } from '../model/any-val
 import type { InstrumentationScope, Resource } from '../model/span.js';
 import { attributesOrEmpty, readKeyValue } from './decode-any-value-proto.js';
 import type { ProtoReader } from './proto-reader.js';
+import { type StepCount, stepDone } from './step-count.js';
 
 /** Resource and scope messages, which trace and log requests share. */
 
@@ -84,17 +85,20 @@ export function readExportRequest(r: ProtoReader, names: EnvelopeNames, readItem
 }
 
 /**
- * {@link readExportRequest} in steps: the walk pauses after every `itemsPerStep` items, so a
- * caller can let other work run between the steps of a large request.
+ * {@link readExportRequest} in steps: the walk pauses after every `itemsPerStep` items (or,
+ * with `weight`, whenever what `weight()` counts has grown by that much: the data points of
+ * metrics, which hold any number each), so a caller can let other work run between the steps
+ * of a large request.
  */
 export function* exportRequestSteps(
   r: ProtoReader,
   names: EnvelopeNames,
   readItem: ProtoItemReader,
   itemsPerStep: number,
+  weight?: () => number,
 ): Generator<void> {
   const end = r.length;
-  const count = { items: 0, perStep: itemsPerStep };
+  const count: StepCount = { items: 0, perStep: itemsPerStep, weight: weight ?? null, atPause: 0 };
   let resourceIndex = 0;
   while (r.pos < end) {
     const tag = r.uint32();
@@ -130,7 +134,7 @@ function* readResourceLevel(
   names: EnvelopeNames,
   readItem: ProtoItemReader,
   resourceIndex: number,
-  count: { items: number; readonly perStep: number },
+  count: StepCount,
 ): Generator<void> {
   const level = scanLevel(r, end, names.resource);
   const after = r.pos;
@@ -148,7 +152,7 @@ function* readResourceLevel(
       const [s, e] = scopeLevel.children[i] as [number, number];
       r.pos = s;
       readItem(r, e, resource, scope, resourceIndex, i, indexInResource++);
-      if (++count.items % count.perStep === 0) {
+      if (stepDone(count)) {
         // The reader is shared: keep its place across the pause.
         const at = r.pos;
         yield;

@@ -1,6 +1,6 @@
 import type { MetricDistribution, MetricKind } from '../model/metric-point.js';
 import type { InstrumentationScope, Resource } from '../model/span.js';
-import { readAttributes, readJsonExportRequest } from './decode-common-json.js';
+import { jsonExportRequestSteps, readAttributes, readJsonExportRequest } from './decode-common-json.js';
 import type { DecodedMetrics, DecodedMetricsBuilder } from './decoded-metrics.js';
 import { asArray, asBool, asDouble, asEnum, asInt64, asObject, asString, asUint32, field, type JsonObject } from './json-fields.js';
 import { addMetricPoint, type MetricHeader, type RawPoint } from './metric-validation.js';
@@ -24,6 +24,23 @@ const KINDS: readonly (readonly [MetricKind, string, string])[] = [
 export function decodeMetricsJson(text: string): DecodedMetrics {
   const out: DecodedMetricsBuilder = { points: [], rejectedPoints: 0, rejections: [] };
   readJsonExportRequest(text, NAMES, (value, path, resource, scope) => readMetric(value, path, resource, scope, out));
+  return out;
+}
+
+/**
+ * {@link decodeMetricsJson} in steps of about `pointsPerStep` data points, the text parsed in
+ * pieces, awaiting `pause()` between them. The result is the same.
+ */
+export async function decodeMetricsJsonInSteps(text: string, pointsPerStep: number, pause: () => Promise<void>): Promise<DecodedMetrics> {
+  const out: DecodedMetricsBuilder = { points: [], rejectedPoints: 0, rejections: [] };
+  const steps = jsonExportRequestSteps(
+    text,
+    NAMES,
+    (value, path, resource, scope) => readMetric(value, path, resource, scope, out),
+    pointsPerStep,
+    () => out.points.length + out.rejectedPoints,
+  );
+  while (!steps.next().done) await pause();
   return out;
 }
 

@@ -2,7 +2,7 @@ import { type AnyValue, newAttributes } from '../model/any-value.js';
 import type { MetricDistribution, MetricKind } from '../model/metric-point.js';
 import type { InstrumentationScope, Resource } from '../model/span.js';
 import { attributesOrEmpty, readKeyValue } from './decode-any-value-proto.js';
-import { range, readExportRequest } from './decode-common-proto.js';
+import { exportRequestSteps, range, readExportRequest } from './decode-common-proto.js';
 import type { DecodedMetrics, DecodedMetricsBuilder } from './decoded-metrics.js';
 import { addMetricPoint, type MetricHeader, type RawPoint } from './metric-validation.js';
 import { ProtoReader } from './proto-reader.js';
@@ -17,6 +17,28 @@ export function decodeMetricsProto(body: Uint8Array): DecodedMetrics {
   readExportRequest(new ProtoReader(body), NAMES, (r, end, resource, scope, resourceIndex, indexInScope) =>
     readMetric(r, end, resource, scope, out, `resource_metrics[${resourceIndex}] metric ${indexInScope}`),
   );
+  return out;
+}
+
+/**
+ * {@link decodeMetricsProto} in steps of about `pointsPerStep` data points (a step ends after
+ * the metric that reaches them), awaiting `pause()` between them. The result is the same.
+ */
+export async function decodeMetricsProtoInSteps(
+  body: Uint8Array,
+  pointsPerStep: number,
+  pause: () => Promise<void>,
+): Promise<DecodedMetrics> {
+  const out: DecodedMetricsBuilder = { points: [], rejectedPoints: 0, rejections: [] };
+  const steps = exportRequestSteps(
+    new ProtoReader(body),
+    NAMES,
+    (r, end, resource, scope, resourceIndex, indexInScope) =>
+      readMetric(r, end, resource, scope, out, `resource_metrics[${resourceIndex}] metric ${indexInScope}`),
+    pointsPerStep,
+    () => out.points.length + out.rejectedPoints,
+  );
+  while (!steps.next().done) await pause();
   return out;
 }
 

@@ -5,8 +5,8 @@ import { AggregationTemporality, AggregationType, MeterProvider, MetricReader, t
 import { describe, expect, it } from 'vitest';
 import type { MetricPoint } from '../model/metric-point.js';
 import { DecodeError } from './decode-error.js';
-import { decodeMetricsJson } from './decode-metrics-json.js';
-import { decodeMetricsProto } from './decode-metrics-proto.js';
+import { decodeMetricsJson, decodeMetricsJsonInSteps } from './decode-metrics-json.js';
+import { decodeMetricsProto, decodeMetricsProtoInSteps } from './decode-metrics-proto.js';
 import { metricRejectionSummary } from './decoded-metrics.js';
 
 /** A reader the test collects from by hand. */
@@ -56,6 +56,36 @@ function byName(points: readonly MetricPoint[], name: string): MetricPoint[] {
 }
 
 describe('decoding OTLP metrics as the OpenTelemetry JS SDK exports them', () => {
+  it('decodes the same in steps of about so many points, pausing after the metric that reaches them', async () => {
+    const reader = new ManualReader();
+    const provider = new MeterProvider({ resource: resourceFromAttributes({ 'service.name': 'api' }), readers: [reader] });
+    const meter = provider.getMeter('app');
+    const requests = meter.createCounter('http.requests');
+    const latency = meter.createHistogram('http.latency', { unit: 'ms' });
+    for (let i = 0; i < 300; i++) {
+      requests.add(i + 1, { route: `/r${i}` });
+      latency.record(i, { route: `/r${i}` });
+    }
+    meter.createObservableGauge('app.queue_depth').addCallback((o) => o.observe(7.5));
+    const { resourceMetrics } = await reader.collect();
+    await provider.shutdown();
+    const proto = ProtobufMetricsSerializer.serializeRequest(resourceMetrics) as Uint8Array;
+    const json = new TextDecoder().decode(JsonMetricsSerializer.serializeRequest(resourceMetrics) as Uint8Array);
+    for (const [decode, whole] of [
+      [(pause: () => Promise<void>) => decodeMetricsProtoInSteps(proto, 50, pause), decodeMetricsProto(proto)],
+      [(pause: () => Promise<void>) => decodeMetricsJsonInSteps(json, 50, pause), decodeMetricsJson(json)],
+    ] as const) {
+      let pauses = 0;
+      const decoded = await decode(async () => {
+        pauses++;
+      });
+      expect(decoded.points).toHaveLength(601);
+      expect(decoded).toEqual(whole);
+      // Two metrics of 300 points each reach 50 points; the gauge's one point does not.
+      expect(pauses).toBe(2);
+    }
+  });
+
   it('reads every kind of point the same from protobuf and from JSON', async () => {
     for (const temporality of [AggregationTemporality.CUMULATIVE, AggregationTemporality.DELTA]) {
       const rm = await recorded(temporality);
