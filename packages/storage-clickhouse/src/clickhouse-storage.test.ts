@@ -168,3 +168,40 @@ describe('a write that stopped short on ClickHouse', () => {
     expect((await store.reader.findTraces({ project: 'default', limit: 10 })).items[0]).toMatchObject({ llmCallCount: 1, inputTokens: 7 });
   });
 });
+
+describe('a store whose traces were summarized before schema 5', () => {
+  it('gets each session’s errors, users, name and labels from its calls at the upgrade', async () => {
+    for (const table of TABLES) await client.command({ query: `TRUNCATE TABLE ${table}` });
+    const store = new ClickHouseStorage(client, { ownsClient: false });
+    const root = buildSpan({ name: 'agent run', service: 'agent' });
+    const call = (i: number, spec: Parameters<typeof llmSpan>[0]) =>
+      llmSpan({ traceId: root.traceId, parentSpanId: root.spanId, startMs: 10 + i * 100, input: 100, output: 10, session: 's1', ...spec });
+    const spans = [
+      root,
+      call(0, { user: 'u2', extra: { 'sightline.session.name': 'Refund question', 'sightline.label.team': 'support' } }),
+      call(1, { user: 'u1', status: 'error' }),
+      call(2, { user: 'u2' }),
+    ];
+    await store.writer.write([{ project: 'default', spans, calls: ingestCalls(spans) }]);
+    const session = async () => (await store.calls.findSessions({ project: 'default', limit: 10 })).items[0];
+    const expected = await session();
+    expect(expected).toMatchObject({
+      callCount: 3,
+      errorCount: 1,
+      users: ['u1', 'u2'],
+      name: 'Refund question',
+      labels: { team: 'support' },
+    });
+
+    // The summary as a collector before schema 5 wrote it: without the facts, at its own version.
+    await client.command({
+      query: 'INSERT INTO traces SELECT * REPLACE (toUInt32(0) AS call_error_count, [] AS users, [] AS session_details) FROM traces FINAL',
+    });
+    expect(await session()).toMatchObject({ errorCount: 0, users: [], name: null, labels: {} });
+
+    await client.command({ query: 'DELETE FROM schema_migrations WHERE version = 5' });
+    expect(await migrate(client)).toBe(SCHEMA_VERSION);
+    expect(await session()).toEqual(expected);
+    expect((await store.calls.getSession({ project: 'default', sessionId: 's1' }))?.summary).toEqual(expected);
+  });
+});

@@ -4,6 +4,7 @@ import { attributeFilterSql } from './attribute-filter-sql.js';
 import { callListSql } from './call-list-sql.js';
 import { SqlParams } from './query-params.js';
 import { callsSchema } from './schema/003-calls.js';
+import { sessionFactsSchema } from './schema/005-session-facts.js';
 import { clusterStatements } from './schema/cluster-schema.js';
 import { traceListSql } from './trace-list-sql.js';
 
@@ -75,6 +76,12 @@ describe('the SQL of attribute filters', () => {
 describe('the cluster schema', () => {
   it('makes each table replicated on every node, with a distributed table sharded by trace over it', () => {
     expect(clusterStatements(callsSchema, 'prod').map(oneLine)).toMatchSnapshot();
+  });
+
+  it('adds columns to the local and distributed tables, and writes a backfill once, through the distributed table', () => {
+    const statements = clusterStatements(sessionFactsSchema, 'prod').map(oneLine);
+    expect(statements.slice(0, 6)).toMatchSnapshot();
+    expect(statements.slice(6)).toEqual([oneLine(sessionFactsSchema[3] as string)]);
   });
 
   it('refuses a cluster name that is not one', () => {

@@ -38,6 +38,12 @@ export interface TraceRow {
   user_id: string | null;
   expires_at_ns: string | null;
   version: number | string;
+  /** The trace's counted calls that failed. */
+  call_error_count: number | string;
+  /** The users its counted calls name. */
+  users: string[];
+  /** The session name and labels its calls of the trace's session gave (JSON), each with the call's time. */
+  session_details: [string, string][];
 }
 
 const sameDecision = (a: Decided, b: Decided) =>
@@ -101,6 +107,16 @@ export function traceState(
       changed.push(callToRow(project, originals[i] as LlmCall, decided, costOf(row), sessionDetailsOfRow(row), version));
   });
   const totals = callTotals(resolved);
+  const users = new Set<string>();
+  let callErrors = 0;
+  const details: [string, string][] = [];
+  resolved.forEach((call: LlmCall, i) => {
+    if (call.counted && call.isError) callErrors++;
+    if (call.counted && call.userId !== null) users.add(call.userId);
+    const row = calls[i] as CallRow;
+    if (call.sessionId !== null && call.sessionId === totals.sessionId && row.session_details !== 'null')
+      details.push([row.timestamp_ns, row.session_details]);
+  });
   return {
     trace: {
       project,
@@ -122,6 +138,9 @@ export function traceState(
       user_id: totals.userId,
       expires_at_ns: allExpire && expires !== null ? String(expires) : null,
       version,
+      call_error_count: callErrors,
+      users: [...users],
+      session_details: details,
     },
     calls: changed,
   };

@@ -26,6 +26,8 @@ export const SHARDING_KEYS: Readonly<Record<string, string>> = {
 const CREATE = /^CREATE TABLE IF NOT EXISTS (\w+) \(/;
 const ENGINE = /ENGINE = (\w*MergeTree)(?:\(([^)]*)\))?/;
 const ALTER = /^ALTER TABLE (\w+) (ADD (COLUMN|INDEX) .*)$/s;
+/** Rows a migration writes (a backfill): once, through the distributed tables. */
+const INSERT = /^INSERT INTO \w+ /;
 /** A column's codec: the local table compresses; a distributed table stores nothing. */
 const CODEC = / CODEC\((?:[^()]|\([^()]*\))*\)/g;
 
@@ -58,6 +60,10 @@ export function clusterStatements(statements: readonly string[], cluster: string
       out.push(`ALTER TABLE ${name}_local ${on} ${change}`);
       // The distributed table shows the local table's columns; indexes live on the local one only.
       if (what === 'COLUMN') out.push(`ALTER TABLE ${name} ${on} ${change.replace(CODEC, '')}`);
+      continue;
+    }
+    if (INSERT.test(statement)) {
+      out.push(statement);
       continue;
     }
     throw new Error(`cannot make cluster DDL of: ${statement.slice(0, 60)}`);

@@ -3,6 +3,7 @@ import { spansSchema } from './001-spans.js';
 import { accessSchema } from './002-access.js';
 import { callsSchema } from './003-calls.js';
 import { metricsDatasetsSchema } from './004-metrics-datasets.js';
+import { sessionFactsSchema } from './005-session-facts.js';
 import { clusterLedger, clusterStatements } from './cluster-schema.js';
 
 /** Schema versions in order; each is statements run one by one (ClickHouse takes one per request). */
@@ -11,6 +12,7 @@ export const MIGRATIONS: readonly { readonly version: number; readonly statement
   { version: 2, statements: accessSchema },
   { version: 3, statements: callsSchema },
   { version: 4, statements: metricsDatasetsSchema },
+  { version: 5, statements: sessionFactsSchema },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
