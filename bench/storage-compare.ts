@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -12,6 +12,8 @@ import { fmt, percentile } from './stats.js';
  * side in one run. Two servers, filled in turn with the same OTLP/HTTP protobuf load (requests
  * of 512 LLM spans, 64 traces of 8 spans, four in flight) to --spans spans each, reporting each
  * one's ingest rate per step of the fill; then the same queries against both, one at a time.
+ * `--keep` leaves the data behind; `--data DIR` runs the queries again on data so kept, without
+ * filling (a fill to 10,000,000 spans takes about an hour here).
  */
 const { values: opts } = parseArgs({
   options: {
@@ -21,6 +23,7 @@ const { values: opts } = parseArgs({
     concurrency: { type: 'string', default: '4' },
     queries: { type: 'string', default: '100' },
     keep: { type: 'boolean', default: false },
+    data: { type: 'string' },
   },
 });
 if (opts.storage !== 'clickhouse') {
@@ -33,12 +36,30 @@ const CONCURRENCY = Number(opts.concurrency);
 const QUERIES = Number(opts.queries);
 const PER_REQUEST = 512;
 
-const dir = mkdtempSync(join(tmpdir(), 'sightline-bench-storage-'));
+/** What a kept directory holds: how many requests filled it, so their trace ids can be asked for again. */
+interface Kept {
+  readonly requests: number;
+  readonly stored: number;
+}
+const KEPT = 'kept.json';
+const reused: Kept | null = opts.data === undefined ? null : readKept(opts.data);
+const dir = opts.data ?? mkdtempSync(join(tmpdir(), 'sightline-bench-storage-'));
 const proto = protobufTemplate(templateSpans(PER_REQUEST));
 console.log(`Sightline storage benchmark — ${new Date().toISOString()}`);
 console.log(
-  `  SQLite and ClickHouse (chdb in-process) side by side, filled in turn to ${TOTAL.toLocaleString()} spans each; data in ${dir}\n`,
+  reused
+    ? `  SQLite and ClickHouse (chdb in-process) side by side, on the ${reused.stored.toLocaleString()} spans each kept in ${dir}\n`
+    : `  SQLite and ClickHouse (chdb in-process) side by side, filled in turn to ${TOTAL.toLocaleString()} spans each; data in ${dir}\n`,
 );
+
+function readKept(path: string): Kept {
+  const file = join(path, KEPT);
+  if (!existsSync(file)) {
+    console.error(`--data ${path}: no ${KEPT} there; give a directory a run with --keep left behind`);
+    process.exit(2);
+  }
+  return JSON.parse(readFileSync(file, 'utf8')) as Kept;
+}
 
 const sqlite = await startServerProcess(['--db', join(dir, 'bench.db')]);
 const clickhouse = await startServerProcess(['--storage', 'clickhouse', '--clickhouse-path', join(dir, 'clickhouse')]);
@@ -50,7 +71,8 @@ const servers: [string, ServerProcess][] = [
 const load = (s: ServerProcess, requests: number) =>
   httpLoad(`${s.otlpHttp}/v1/traces`, 'application/x-protobuf', proto, requests, CONCURRENCY);
 
-try {
+/** Fills both servers in turn, step by step, reporting each one's ingest rate; returns the spans each holds. */
+async function fill(): Promise<number> {
   const warm = requestsSent();
   await load(sqlite, 20);
   setRequestCursor(warm);
@@ -79,6 +101,18 @@ try {
   console.log(
     `  ${'overall'.padEnd(14)} ${servers.map(([n]) => `${fmt((totals.get(n)?.spans ?? 0) / (totals.get(n)?.seconds ?? 1), 0)}`.padStart(36)).join('')}\n`,
   );
+  return stored;
+}
+
+try {
+  let stored: number;
+  if (reused) {
+    setRequestCursor(reused.requests);
+    stored = reused.stored;
+  } else {
+    stored = await fill();
+    if (opts.keep) writeFileSync(join(dir, KEPT), JSON.stringify({ requests: requestsSent(), stored } satisfies Kept));
+  }
 
   const pickRequest = () => 1 + Math.floor(Math.random() * requestsSent());
   const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');
@@ -142,6 +176,6 @@ try {
 } finally {
   await sqlite.stop();
   await clickhouse.stop();
-  if (opts.keep) console.log(`\nKept the data: ${dir}`);
+  if (opts.keep || reused) console.log(`\nThe data stays in ${dir} (again: --data ${dir})`);
   else rmSync(dir, { recursive: true, force: true });
 }
