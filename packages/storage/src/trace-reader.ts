@@ -37,6 +37,10 @@ export interface TraceReader {
   getTreeLayout(query: SpanTreeQuery): Promise<TreeLayout | null>;
   /** A trace's skeleton — every span's place, name, times, status and call summary, no content; null when there is no such trace. */
   getTraceOutline(query: GetTraceQuery): Promise<TraceOutline | null>;
-  /** Spans by the keys this reader gave, in the order given; null for a span gone since. */
-  readSpans(project: string, keys: readonly number[]): Promise<(StoredSpan | null)[]>;
+  /**
+   * Spans by the keys this reader gave, in the order given; null for a span gone since.
+   * `traceId`, when the caller knows it, is the trace all the keys are of (a layout's): a
+   * backend may find them by it faster.
+   */
+  readSpans(project: string, keys: readonly number[], traceId?: string): Promise<(StoredSpan | null)[]>;
 }

@@ -23,7 +23,7 @@ export function checkedReaders(reader: TraceReader, calls: CallReader): { reader
     getTraceLayout: (q) => reader.getTraceLayout(q),
     getTreeLayout: (q) => reader.getTreeLayout(q),
     getTraceOutline: (q) => reader.getTraceOutline(q),
-    readSpans: (project, keys) => reader.readSpans(project, keys),
+    readSpans: (project, keys, traceId) => reader.readSpans(project, keys, traceId),
   };
   const checkedCalls: CallReader = {
     findCalls: checked((q) => calls.findCalls(q)),

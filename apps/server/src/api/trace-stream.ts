@@ -15,7 +15,7 @@ export async function streamTrace(res: ServerResponse, reader: TraceReader, proj
   const out = new JsonStream(res);
   out.write(`{"trace":${JSON.stringify(traceSummaryToJson(order.summary))},"spans":[`);
   let first = true;
-  await forEachSlice(reader, project, order.keys, async (spans) => {
+  await forEachSlice(reader, project, order.keys, order.summary.traceId, async (spans) => {
     for (const span of spans) {
       if (span === null) continue;
       out.write(first ? JSON.stringify(spanToJson(span)) : `,${JSON.stringify(spanToJson(span))}`);
@@ -36,7 +36,7 @@ export async function streamTraceOtlpJson(res: ServerResponse, reader: TraceRead
   const out = new JsonStream(res);
   out.write('{"resourceSpans":[');
   let first = true;
-  await forEachSlice(reader, project, order.keys, async (spans) => {
+  await forEachSlice(reader, project, order.keys, order.summary.traceId, async (spans) => {
     const present = spans.filter((s): s is StoredSpan => s !== null);
     if (present.length === 0) return;
     const entries = JSON.stringify(encodeTracesJson(present).resourceSpans).slice(1, -1);
@@ -67,7 +67,7 @@ export async function streamSpanTree(
   let open = -1;
   let previous = -1;
   let at = 0;
-  await forEachSlice(reader, project, order.keys, async (spans) => {
+  await forEachSlice(reader, project, order.keys, undefined, async (spans) => {
     for (const span of spans) {
       const depth = order.depths[at++] ?? 0;
       // A span gone since the layout is left out (traces are deleted whole, so rarely any).
@@ -100,7 +100,7 @@ export async function streamSpanMap(
   const out = new JsonStream(res);
   out.write('{"data":{');
   let first = true;
-  await forEachSlice(reader, project, order.keys, async (spans) => {
+  await forEachSlice(reader, project, order.keys, undefined, async (spans) => {
     for (const span of spans) {
       if (span === null) continue;
       out.write(`${first ? '' : ','}${JSON.stringify(span.spanId)}:${JSON.stringify(toJson(span))}`);
@@ -112,12 +112,13 @@ export async function streamSpanMap(
   await out.end();
 }
 
-/** Reads `keys` a slice at a time, in order, handing each slice's spans to `use`. */
+/** Reads `keys` (of trace `traceId`, when known) a slice at a time, in order, handing each slice's spans to `use`. */
 async function forEachSlice(
   reader: TraceReader,
   project: string,
   keys: readonly number[],
+  traceId: string | undefined,
   use: (spans: (StoredSpan | null)[]) => Promise<void>,
 ): Promise<void> {
-  for (let at = 0; at < keys.length; at += SLICE) await use(await reader.readSpans(project, keys.slice(at, at + SLICE)));
+  for (let at = 0; at < keys.length; at += SLICE) await use(await reader.readSpans(project, keys.slice(at, at + SLICE), traceId));
 }

@@ -30,7 +30,7 @@ export async function walkSpans(reader: TraceReader, q: SpanWalkQuery): Promise<
         const layout = await reader.getTreeLayout({ project: q.project, spanId: trace.rootSpanId, maxDepth: q.maxDepth });
         if (!layout) continue; // Deleted since the page was read.
         for (let at = 0; at < layout.keys.length; at += SPAN_SLICE) {
-          const spans = await reader.readSpans(q.project, layout.keys.slice(at, at + SPAN_SLICE));
+          const spans = await reader.readSpans(q.project, layout.keys.slice(at, at + SPAN_SLICE), trace.traceId);
           const kept = spans.filter((s): s is StoredSpan => s !== null && s.traceId === trace.traceId && hasAll(s, q.requiredKeys));
           if (kept.length) yield kept;
         }

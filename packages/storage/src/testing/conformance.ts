@@ -223,6 +223,8 @@ export function describeStorageConformance(backend: string, open: () => Promise<
         const keys = layout?.keys ?? [];
         const slices = [await store.reader.readSpans('default', keys.slice(0, 5)), await store.reader.readSpans('default', keys.slice(5))];
         expect(slices.flat()).toEqual(detail?.spans);
+        // Told the keys' trace, as a caller holding its layout can: the same spans.
+        expect(await store.reader.readSpans('default', keys, traceId)).toEqual(detail?.spans);
       });
 
       it('give a tree depth first, with depths, as getSpanTree nests it', async () => {
