@@ -185,7 +185,8 @@ export class ClickHouseTraceReader implements TraceReader {
     this.assertOpen();
     const traceId = await this.traceOf(q.project, q.spanId);
     if (traceId === null) return null;
-    return treeLayout(await this.places(q.project, traceId), q.spanId, q.maxDepth);
+    const layout = treeLayout(await this.places(q.project, traceId), q.spanId, q.maxDepth);
+    return layout && { ...layout, traceId };
   }
 
   async getTraceOutline(q: GetTraceQuery): Promise<TraceOutline | null> {

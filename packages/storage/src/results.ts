@@ -55,6 +55,8 @@ export interface TraceLayout {
 export interface TreeLayout {
   readonly keys: readonly number[];
   readonly depths: readonly number[];
+  /** The trace the tree is of, when the backend has it at hand: handed back to `readSpans`. */
+  readonly traceId?: string;
 }
 
 export interface SpanTreeNode {

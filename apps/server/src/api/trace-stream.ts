@@ -67,7 +67,7 @@ export async function streamSpanTree(
   let open = -1;
   let previous = -1;
   let at = 0;
-  await forEachSlice(reader, project, order.keys, undefined, async (spans) => {
+  await forEachSlice(reader, project, order.keys, order.traceId, async (spans) => {
     for (const span of spans) {
       const depth = order.depths[at++] ?? 0;
       // A span gone since the layout is left out (traces are deleted whole, so rarely any).
@@ -100,7 +100,7 @@ export async function streamSpanMap(
   const out = new JsonStream(res);
   out.write('{"data":{');
   let first = true;
-  await forEachSlice(reader, project, order.keys, undefined, async (spans) => {
+  await forEachSlice(reader, project, order.keys, order.traceId, async (spans) => {
     for (const span of spans) {
       if (span === null) continue;
       out.write(`${first ? '' : ','}${JSON.stringify(span.spanId)}:${JSON.stringify(toJson(span))}`);

@@ -242,6 +242,9 @@ export function describeStorageConformance(backend: string, open: () => Promise<
           }
           const read = await store.reader.readSpans('default', layout?.keys ?? []);
           expect(read.map((s, i) => [s?.spanId, layout?.depths[i]])).toEqual(expected);
+          // A backend that names the tree's trace reads the same spans by it.
+          if (layout?.traceId !== undefined) expect(layout.traceId).toBe(spans[0]?.traceId);
+          expect(await store.reader.readSpans('default', layout?.keys ?? [], layout?.traceId)).toEqual(read);
         }
       });
 
