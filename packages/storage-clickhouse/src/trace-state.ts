@@ -92,7 +92,11 @@ export function traceState(
   if (root === null) throw new Error('a trace state needs at least one span');
   const originals = calls.map(originalOf);
   const resolved = resolveCounted(originals, parents);
+  const totals = callTotals(resolved);
   const changed: CallRow[] = [];
+  // What a session's page reads of the calls (see schema/005-session-facts.ts); failed calls are `totals.errorCount`.
+  const users = new Set<string>();
+  const details: [string, string][] = [];
   resolved.forEach((call: LlmCall, i) => {
     const row = calls[i] as CallRow;
     const decided: Decided = {
@@ -105,15 +109,7 @@ export function traceState(
     };
     if (!sameDecision(decided, decidedOf(row)))
       changed.push(callToRow(project, originals[i] as LlmCall, decided, costOf(row), sessionDetailsOfRow(row), version));
-  });
-  const totals = callTotals(resolved);
-  const users = new Set<string>();
-  let callErrors = 0;
-  const details: [string, string][] = [];
-  resolved.forEach((call: LlmCall, i) => {
-    if (call.counted && call.isError) callErrors++;
     if (call.counted && call.userId !== null) users.add(call.userId);
-    const row = calls[i] as CallRow;
     if (call.sessionId !== null && call.sessionId === totals.sessionId && row.session_details !== 'null')
       details.push([row.timestamp_ns, row.session_details]);
   });
@@ -138,7 +134,7 @@ export function traceState(
       user_id: totals.userId,
       expires_at_ns: allExpire && expires !== null ? String(expires) : null,
       version,
-      call_error_count: callErrors,
+      call_error_count: totals.errorCount,
       users: [...users],
       session_details: details,
     },
