@@ -34,10 +34,7 @@ interface SessionRow {
   output: string | null;
   total: string | null;
   cost: number | null;
-}
-
-interface SessionCallsRow {
-  session_id: string;
+  /** What the sessions' calls say, as their traces' summaries keep it (see schema/005-session-facts.ts). */
   errors: string;
   users: string[];
   details: string[];
@@ -97,23 +94,23 @@ export class ClickHouseSessions {
     const p = new SqlParams();
     const projectParam = p.add(project, 'String');
     const named = pick.ids === undefined ? '' : ` AND session_id IN ${p.add(pick.ids, 'Array(String)')}`;
-    const traces = `SELECT trace_id, session_id, start_ns, end_ns, call_count, input_tokens, output_tokens, total_tokens, cost_usd
+    const traces = `SELECT trace_id, session_id, start_ns, end_ns, call_count, input_tokens, output_tokens, total_tokens, cost_usd,
+        call_error_count, users, session_details
       FROM traces FINAL WHERE project = ${projectParam} AND session_id IS NOT NULL${named}`;
     const q = pick.page;
     const { sortColumn, tail } = q ? sessionPageSql(q, p) : { sortColumn: '', tail: '' };
     const rows = await this.db.rows<SessionRow & { sort?: string | number }>(
       `SELECT assumeNotNull(session_id) AS session_id, toString(bitShiftRight(cityHash64(session_id), 11)) AS key,
          min(start_ns) AS first_ns, max(end_ns) AS last_ns, count() AS traces, sum(call_count) AS calls,
-         sum(input_tokens) AS input, sum(output_tokens) AS output, sum(total_tokens) AS total, sum(cost_usd) AS cost${sortColumn}
+         sum(input_tokens) AS input, sum(output_tokens) AS output, sum(total_tokens) AS total, sum(cost_usd) AS cost,
+         sum(call_error_count) AS errors, arraySort(groupUniqArrayArray(users)) AS users,
+         arrayMap(x -> x.2, arraySort(arrayFlatten(groupArray(session_details)))) AS details${sortColumn}
        FROM (${traces}) GROUP BY session_id ${tail}`,
       p.values,
     );
-    if (rows.length === 0) return [];
-    const factsOf = await this.facts(project, pick.ids ?? (q ? rows.map((r) => r.session_id) : undefined));
     return rows.map((r) => {
-      const f = factsOf.get(r.session_id);
       let details: SessionDetails | null = null;
-      for (const d of f?.details ?? []) details = mergeSessionDetails(details, JSON.parse(d) as SessionDetails);
+      for (const d of r.details) details = mergeSessionDetails(details, JSON.parse(d) as SessionDetails);
       const cost = numberOrNull(r.cost);
       return {
         key: Number(r.key),
@@ -125,35 +122,17 @@ export class ClickHouseSessions {
           lastSeenUnixNano: BigInt(r.last_ns),
           traceCount: Number(r.traces),
           callCount: Number(r.calls),
-          errorCount: Number(f?.errors ?? 0),
+          errorCount: Number(r.errors),
           inputTokens: numberOrNull(r.input),
           outputTokens: numberOrNull(r.output),
           totalTokens: numberOrNull(r.total),
           costUsd: cost === null ? null : roundUsd(cost),
-          users: f?.users ?? [],
+          users: r.users,
           name: details?.name ?? null,
           labels: details?.labels ?? {},
         },
       };
     });
-  }
-
-  /**
-   * What sessions' calls say (errors, users, name and labels), from their traces' summaries
-   * (see schema/005-session-facts.ts): of the sessions named, or of all.
-   */
-  private async facts(project: string, ids: readonly string[] | undefined): Promise<Map<string, SessionCallsRow>> {
-    const p = new SqlParams();
-    const named = ids === undefined ? '' : ` AND session_id IN ${p.add(ids, 'Array(String)')}`;
-    const facts = await this.db.rows<SessionCallsRow>(
-      `SELECT assumeNotNull(session_id) AS session_id, sum(call_error_count) AS errors,
-         arraySort(groupUniqArrayArray(users)) AS users,
-         arrayMap(x -> x.2, arraySort(arrayFlatten(groupArray(session_details)))) AS details
-       FROM traces FINAL WHERE project = ${p.add(project, 'String')} AND session_id IS NOT NULL${named}
-       GROUP BY session_id`,
-      p.values,
-    );
-    return new Map(facts.map((f) => [f.session_id, f]));
   }
 
   async findSessions(q: SessionQuery): Promise<Page<SessionSummary>> {
