@@ -29,6 +29,7 @@ import { CALL_KEY, callListSql } from './call-list-sql.js';
 import { type CallRow, rowToCall } from './call-row.js';
 import type { ClickHouseDb } from './clickhouse-db.js';
 import { ClickHouseMetrics } from './clickhouse-metrics.js';
+import type { ClickHouseRollups } from './clickhouse-rollups.js';
 import { ClickHouseSessions } from './clickhouse-sessions.js';
 import { CLICKHOUSE_CAPABILITIES } from './clickhouse-trace-reader.js';
 import { rowToLog } from './log-row.js';
@@ -41,11 +42,13 @@ export class ClickHouseCallReader implements CallReader {
   private readonly sums: ClickHouseMetrics;
   private readonly sessions: ClickHouseSessions;
 
+  /** `rollups`: hourly rollups metrics may read (see `ClickHouseMetrics`); null to read every call. */
   constructor(
     private readonly db: ClickHouseDb,
     private readonly assertOpen: () => void,
+    rollups: ClickHouseRollups | null = null,
   ) {
-    this.sums = new ClickHouseMetrics(db);
+    this.sums = new ClickHouseMetrics(db, rollups);
     this.sessions = new ClickHouseSessions(db, (project, rows) => this.withContent(project, rows));
   }
 

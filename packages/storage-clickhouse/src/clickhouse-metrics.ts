@@ -7,10 +7,12 @@ import {
   type MetricsSeries,
   type MetricsSeriesQuery,
   type QuantileSketch,
+  rollupsAnswer,
   SeriesAccumulator,
 } from '@sightline/storage';
 import { callFilterSql } from './call-filter-sql.js';
 import type { ClickHouseDb } from './clickhouse-db.js';
+import { type ClickHouseRollups, HOUR_NS, ROLLUP_ROWS_SQL } from './clickhouse-rollups.js';
 import { SqlParams } from './query-params.js';
 
 interface SumsRow {
@@ -38,13 +40,31 @@ function addBuckets(sketch: QuantileSketch, counts: BucketCounts): void {
   for (const bucket in counts) sketch.addBucket(Number(bucket), Number(counts[bucket]));
 }
 
+/** The sums and sketch bucket counts of a metrics row, over the calls (`RAW`) or their hourly rollups (`ROLLED_UP`). */
+const RAW_SUMS = `count() AS calls, countIf(is_error = 1) AS errors,
+  sum(ifNull(input_tokens, 0)) AS input, sum(ifNull(output_tokens, 0)) AS output,
+  sum(ifNull(cache_read_tokens, 0)) AS cache_read, sum(ifNull(cache_write_tokens, 0)) AS cache_write,
+  sum(ifNull(reasoning_tokens, 0)) AS reasoning, sum(ifNull(total_tokens, 0)) AS total,
+  sum(ifNull(cost_usd, 0)) AS cost, countIf(cost_usd IS NOT NULL) AS priced,
+  sumMap(map(latency_bucket, toUInt64(1))) AS latency,
+  sumMapIf(map(assumeNotNull(ttft_bucket), toUInt64(1)), ttft_bucket IS NOT NULL) AS ttft,
+  sumMapIf(map(assumeNotNull(rate_bucket), toUInt64(1)), rate_bucket IS NOT NULL) AS rate`;
+const ROLLED_UP_SUMS = `sum(r_calls) AS calls, sum(r_errors) AS errors, sum(r_input) AS input, sum(r_output) AS output,
+  sum(r_cache_read) AS cache_read, sum(r_cache_write) AS cache_write, sum(r_reasoning) AS reasoning, sum(r_total) AS total,
+  sum(r_cost) AS cost, sum(r_priced) AS priced, sumMap(r_latency) AS latency, sumMap(r_ttft) AS ttft, sumMap(r_rate) AS rate`;
+
 /**
- * Metrics over the calls that count, summed by ClickHouse per group (and time bucket) in one
- * pass: sums, and the quantile sketches' bucket counts (each call's buckets are kept at ingest),
- * so percentiles are those of the shared sketch, as every backend gives them.
+ * Metrics over the calls that count, summed by ClickHouse per group (and time bucket): sums,
+ * and the quantile sketches' bucket counts (each call's buckets are kept at ingest), so
+ * percentiles are those of the shared sketch, as every backend gives them. When `rollups` are
+ * given and the query's filters are ones they keep, the whole hours they answer are read from
+ * them and only the rest from the calls (see `ClickHouseRollups.plan`).
  */
 export class ClickHouseMetrics {
-  constructor(private readonly db: ClickHouseDb) {}
+  constructor(
+    private readonly db: ClickHouseDb,
+    private readonly rollups: ClickHouseRollups | null,
+  ) {}
 
   async metrics(q: MetricsQuery): Promise<MetricsResult> {
     const acc = new MetricsAccumulator(q.groupBy);
@@ -54,7 +74,8 @@ export class ClickHouseMetrics {
 
   async metricsSeries(q: MetricsSeriesQuery): Promise<MetricsSeries> {
     const acc = new SeriesAccumulator(q);
-    const range = { ...q, from: acc.start, to: acc.end };
+    const { bucket: _bucket, splitBy: _splitBy, limit: _limit, ...filters } = q;
+    const range = { ...filters, from: acc.start, to: acc.end };
     await this.fill(range, metricsKeySql(q.splitBy), timeBucketSql(q.bucket), (at, key) => acc.cell(BigInt(at), key));
     return acc.result(q.limit);
   }
@@ -66,47 +87,52 @@ export class ClickHouseMetrics {
     atSql: string,
     groupOf: (at: string, key: string | null) => MetricsGroup | null,
   ): Promise<void> {
+    const plan = this.rollups && rollupsAnswer(q) ? await this.rollups.plan(q.project, q.from, q.to) : null;
     const p = new SqlParams();
-    const where = [...callFilterSql(q, p), 'counted = 1'].join(' AND ');
-    const from = `FROM llm_calls FINAL WHERE ${where}`;
+    const where = callFilterSql(q, p).join(' AND ');
+    const groups = `GROUP BY k, at`;
+    const select = `SELECT ${keySql} AS k, toString(${atSql}) AS at`;
+    if (plan && plan.hours.length > 0) {
+      const params = { ...p.values, rollup_project: q.project, rollup_hours: plan.hours };
+      addRows(
+        await this.db.rows<SumsRow>(`${select}, ${ROLLED_UP_SUMS} FROM (${ROLLUP_ROWS_SQL}) WHERE ${where} ${groups}`, params),
+        groupOf,
+      );
+    }
+    if (plan && !plan.callsToo) return;
     // One pass: the sums, and each sketch's bucket counts as a map (bucket → calls). `sumMap` of
     // a one-entry map, not of a pair of one-element arrays: a third less time over millions of calls.
-    const rows = await this.db.rows<SumsRow>(
-      `SELECT ${keySql} AS k, toString(${atSql}) AS at, count() AS calls, countIf(is_error = 1) AS errors,
-         sum(ifNull(input_tokens, 0)) AS input, sum(ifNull(output_tokens, 0)) AS output,
-         sum(ifNull(cache_read_tokens, 0)) AS cache_read, sum(ifNull(cache_write_tokens, 0)) AS cache_write,
-         sum(ifNull(reasoning_tokens, 0)) AS reasoning, sum(ifNull(total_tokens, 0)) AS total,
-         sum(ifNull(cost_usd, 0)) AS cost, countIf(cost_usd IS NOT NULL) AS priced,
-         sumMap(map(latency_bucket, toUInt64(1))) AS latency,
-         sumMapIf(map(assumeNotNull(ttft_bucket), toUInt64(1)), ttft_bucket IS NOT NULL) AS ttft,
-         sumMapIf(map(assumeNotNull(rate_bucket), toUInt64(1)), rate_bucket IS NOT NULL) AS rate
-       ${from} GROUP BY k, at`,
-      p.values,
+    const skip = plan && plan.hours.length > 0 ? ` AND intDiv(timestamp_ns, ${HOUR_NS}) NOT IN ${p.add(plan.hours, 'Array(Int64)')}` : '';
+    addRows(
+      await this.db.rows<SumsRow>(`${select}, ${RAW_SUMS} FROM llm_calls FINAL WHERE ${where} AND counted = 1${skip} ${groups}`, p.values),
+      groupOf,
     );
-    for (const r of rows) {
-      const g = groupOf(r.at, r.k);
-      if (!g) continue;
-      g.addSums({
-        calls: Number(r.calls),
-        errors: Number(r.errors),
-        inputTokens: Number(r.input),
-        outputTokens: Number(r.output),
-        cacheReadTokens: Number(r.cache_read),
-        cacheWriteTokens: Number(r.cache_write),
-        reasoningTokens: Number(r.reasoning),
-        totalTokens: Number(r.total),
-        costUsd: Number(r.cost),
-        pricedCalls: Number(r.priced),
-      });
-      addBuckets(g.latency, r.latency);
-      addBuckets(g.ttft, r.ttft);
-      addBuckets(g.tokensPerS, r.rate);
-    }
   }
 }
 
-const HOUR_NS = 3_600_000_000_000;
-const DAY_NS = 86_400_000_000_000;
+function addRows(rows: readonly SumsRow[], groupOf: (at: string, key: string | null) => MetricsGroup | null): void {
+  for (const r of rows) {
+    const g = groupOf(r.at, r.k);
+    if (!g) continue;
+    g.addSums({
+      calls: Number(r.calls),
+      errors: Number(r.errors),
+      inputTokens: Number(r.input),
+      outputTokens: Number(r.output),
+      cacheReadTokens: Number(r.cache_read),
+      cacheWriteTokens: Number(r.cache_write),
+      reasoningTokens: Number(r.reasoning),
+      totalTokens: Number(r.total),
+      costUsd: Number(r.cost),
+      pricedCalls: Number(r.priced),
+    });
+    addBuckets(g.latency, r.latency);
+    addBuckets(g.ttft, r.ttft);
+    addBuckets(g.tokensPerS, r.rate);
+  }
+}
+
+const DAY_NS = 24n * HOUR_NS;
 
 /** The group a call of `llm_calls` falls in (see `metricsKey`), as text or null. */
 export function metricsKeySql(groupBy: MetricsGroupBy | undefined): string {

@@ -2,6 +2,7 @@ import type { CallCost, PricedFields } from '@sightline/core';
 import type { Purger, RepriceResult, Repricer, RetentionCutoff, RetentionStep } from '@sightline/storage';
 import { type CallRow, callToRow, costOf, decidedOf, originalOf, sessionDetailsOfRow } from './call-row.js';
 import type { ClickHouseDb } from './clickhouse-db.js';
+import { HourMarks } from './clickhouse-rollups.js';
 import type { ClickHouseWriter } from './clickhouse-writer.js';
 
 /** Trace ids deleted per statement. */
@@ -38,8 +39,17 @@ export class ClickHousePurger implements Purger, Repricer {
        LIMIT 1 BY trace_id, span_id)`,
       params,
     );
+    // The hours the traces' calls leave are marked changed once they are gone (see `HourMarks`).
+    const marks = new HourMarks();
+    marks.addRows(
+      await this.db.rows<{ project: string; timestamp_ns: string }>(
+        'SELECT DISTINCT project, timestamp_ns FROM llm_calls WHERE project = {project:String} AND trace_id IN {ids:Array(String)}',
+        params,
+      ),
+    );
     for (const table of ['spans', 'span_search', 'llm_calls', 'logs', 'traces'])
       await this.db.delete(table, 'project = {project:String} AND trace_id IN {ids:Array(String)}', params);
+    await marks.write(this.db);
     return Number(row?.n ?? 0);
   }
 
@@ -141,7 +151,10 @@ export class ClickHousePurger implements Purger, Repricer {
         traces.set(row.project, ids);
       }
       await this.db.insert('llm_calls', rewritten);
-      for (const [project, ids] of traces) await this.writer.summarize(project, [...ids]);
+      const marks = new HourMarks();
+      marks.addRows(rewritten);
+      for (const [project, ids] of traces) await this.writer.summarize(project, [...ids], marks);
+      await marks.write(this.db);
     }
     return { calls, changed };
   }

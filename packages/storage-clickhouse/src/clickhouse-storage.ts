@@ -6,6 +6,7 @@ import { ClickHouseDatasets } from './clickhouse-datasets.js';
 import { ClickHouseDb } from './clickhouse-db.js';
 import { ClickHouseOtelMetrics } from './clickhouse-otel-metrics.js';
 import { ClickHousePurger } from './clickhouse-purger.js';
+import { ClickHouseRollups, RollupRefresher } from './clickhouse-rollups.js';
 import { ClickHouseTraceReader } from './clickhouse-trace-reader.js';
 import { ClickHouseWriter } from './clickhouse-writer.js';
 import { type ClickHouseTarget, connectClickHouse } from './connect.js';
@@ -19,7 +20,21 @@ export interface ClickHouseStorageOptions {
   readonly ownsClient?: boolean;
   /** The tables are distributed over this cluster (see `cluster-schema.ts`). */
   readonly cluster?: string;
+  /**
+   * Metrics read hourly rollups for the hours they answer (default: on one server, not on a
+   * cluster, whose nodes' clocks would have to agree for a rollup's version to be compared
+   * with the hour's changes).
+   */
+  readonly metricRollups?: boolean;
+  /**
+   * How often, in ms, hours changed since rolled up are rolled up again (default 5,000; 0:
+   * never in the background, only by {@link ClickHouseStorage.refreshRollups}).
+   */
+  readonly rollupRefreshMs?: number;
 }
+
+/** See {@link ClickHouseStorageOptions.rollupRefreshMs}. */
+export const DEFAULT_ROLLUP_REFRESH_MS = 5_000;
 
 /**
  * The ClickHouse backend: every table of schema `migrations.ts` behind the storage contract.
@@ -34,6 +49,8 @@ export class ClickHouseStorage implements Storage {
   readonly purger: ClickHousePurger;
   readonly otelMetrics: ClickHouseOtelMetrics;
   readonly datasets: ClickHouseDatasets;
+  private readonly rollups: ClickHouseRollups;
+  private readonly refresher: RollupRefresher | null;
   private closed = false;
 
   constructor(
@@ -46,7 +63,12 @@ export class ClickHouseStorage implements Storage {
     this.datasets = new ClickHouseDatasets(db, open);
     this.writer = new ClickHouseWriter(db, this.otelMetrics, open);
     this.reader = new ClickHouseTraceReader(db, open);
-    this.calls = new ClickHouseCallReader(db, open);
+    this.rollups = new ClickHouseRollups(db);
+    const rollupReads = options.metricRollups ?? options.cluster === undefined;
+    this.calls = new ClickHouseCallReader(db, open, rollupReads ? this.rollups : null);
+    const every = options.rollupRefreshMs ?? DEFAULT_ROLLUP_REFRESH_MS;
+    this.refresher = rollupReads && every > 0 ? new RollupRefresher(this.rollups, every) : null;
+    this.refresher?.start();
     this.access = new ClickHouseAccess(client);
     this.purger = new ClickHousePurger(db, this.writer, this.otelMetrics, open);
   }
@@ -55,9 +77,16 @@ export class ClickHouseStorage implements Storage {
     return this.purger;
   }
 
+  /** Rolls up the hours whose calls changed since they were last rolled up; returns how many. */
+  async refreshRollups(): Promise<number> {
+    this.assertOpen();
+    return this.rollups.refresh();
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.refresher?.stop();
     if (this.options.ownsClient ?? true) await this.client.close();
   }
 

@@ -5,6 +5,7 @@ import { callListSql } from './call-list-sql.js';
 import { SqlParams } from './query-params.js';
 import { callsSchema } from './schema/003-calls.js';
 import { sessionFactsSchema } from './schema/005-session-facts.js';
+import { metricRollupsSchema } from './schema/006-metric-rollups.js';
 import { clusterStatements } from './schema/cluster-schema.js';
 import { traceListSql } from './trace-list-sql.js';
 
@@ -82,6 +83,15 @@ describe('the cluster schema', () => {
     const statements = clusterStatements(sessionFactsSchema, 'prod').map(oneLine);
     expect(statements.slice(0, 6)).toMatchSnapshot();
     expect(statements.slice(6)).toEqual([oneLine(sessionFactsSchema[3] as string)]);
+  });
+
+  it('shards the hourly rollups and their marks by project and hour, so an hour’s rows meet on one node', () => {
+    const statements = clusterStatements(metricRollupsSchema, 'prod').map(oneLine);
+    expect(statements.filter((s) => s.includes('ENGINE = Distributed'))).toEqual([
+      "CREATE TABLE IF NOT EXISTS llm_hour_rollups ON CLUSTER 'prod' AS llm_hour_rollups_local ENGINE = Distributed('prod', currentDatabase(), llm_hour_rollups_local, cityHash64(project, hour))",
+      "CREATE TABLE IF NOT EXISTS llm_rollup_marks ON CLUSTER 'prod' AS llm_rollup_marks_local ENGINE = Distributed('prod', currentDatabase(), llm_rollup_marks_local, cityHash64(project, hour))",
+    ]);
+    expect(statements.at(-1)).toBe(oneLine(metricRollupsSchema[2] as string));
   });
 
   it('refuses a cluster name that is not one', () => {

@@ -1,4 +1,12 @@
-import { MetricsAccumulator, type MetricsGroupBy, type MetricsQuery, type MetricsResult, timeBucket } from '@sightline/storage';
+import {
+  MetricsAccumulator,
+  type MetricsGroupBy,
+  type MetricsQuery,
+  type MetricsResult,
+  type RollupGroupBy,
+  rollupsAnswer,
+  timeBucket,
+} from '@sightline/storage';
 import type Database from 'better-sqlite3';
 import type { SqlFragment } from './attribute-filter-sql.js';
 import { callFiltersSql } from './call-query-sql.js';
@@ -6,24 +14,10 @@ import { KeyMetricsQueries, usesKeyRollups } from './key-metrics-query.js';
 
 const HOUR_NS = 3_600_000_000_000n;
 
-/** Filters the rollups can answer (the rest need the calls themselves). */
-const ROLLUP_FILTERS = new Set(['project', 'from', 'to', 'provider', 'model', 'operation', 'service', 'route', 'groupBy', 'limit']);
-
-/** Whether a metrics query can be answered from `llm_rollups` (plus the calls at the edges of its time range). */
-export function usesRollups(q: MetricsQuery): q is MetricsQuery & { groupBy?: RollupGroupBy } {
-  if (q.groupBy !== undefined && !Object.hasOwn(ROLLUP_KEY, q.groupBy)) return false;
-  for (const [k, v] of Object.entries(q)) {
-    if (v === undefined || (Array.isArray(v) && v.length === 0)) continue;
-    if (!ROLLUP_FILTERS.has(k)) return false;
-  }
-  return true;
-}
-
 /**
  * The SQL expression a rollup row is grouped by. Hours and days are grouped as hours since the
  * epoch (days: their first hour); empty strings stand for unknown.
  */
-type RollupGroupBy = Exclude<MetricsGroupBy, 'session' | 'user'>;
 export const ROLLUP_KEY: Record<RollupGroupBy, string> = {
   model: "COALESCE(NULLIF(model, ''), NULLIF(request_model, ''))",
   provider: "NULLIF(provider, '')",
@@ -75,7 +69,7 @@ export class MetricsQueries {
   run(q: MetricsQuery, projectId: number, traceKeys: readonly number[] | null): MetricsResult {
     if (traceKeys === null && usesKeyRollups(q)) return this.byKey.run(q, projectId);
     const acc = new MetricsAccumulator(q.groupBy);
-    if (traceKeys === null && usesRollups(q)) {
+    if (traceKeys === null && rollupsAnswer(q)) {
       const H = HOUR_NS;
       const first = q.from === undefined ? null : (q.from + H - 1n) / H;
       const last = q.to === undefined ? null : q.to / H;

@@ -1,7 +1,7 @@
-import { type MetricsGroup, type MetricsSeries, type MetricsSeriesQuery, SeriesAccumulator } from '@sightline/storage';
+import { type MetricsGroup, type MetricsSeries, type MetricsSeriesQuery, rollupsAnswer, SeriesAccumulator } from '@sightline/storage';
 import type Database from 'better-sqlite3';
 import { callFiltersSql } from './call-query-sql.js';
-import { RAW_KEY, ROLLUP_KEY, rollupWhereSql, usesRollups } from './metrics-query.js';
+import { RAW_KEY, ROLLUP_KEY, rollupWhereSql } from './metrics-query.js';
 
 const HOUR_NS = 3_600_000_000_000n;
 
@@ -16,7 +16,7 @@ export class SeriesQueries {
   run(q: MetricsSeriesQuery, projectId: number, traceKeys: readonly number[] | null): MetricsSeries {
     const acc = new SeriesAccumulator(q);
     const { bucket: _bucket, splitBy: _splitBy, limit: _limit, ...filters } = q;
-    if (traceKeys === null && usesRollups(filters)) this.addRollups(acc, q, projectId);
+    if (traceKeys === null && rollupsAnswer(filters)) this.addRollups(acc, q, projectId);
     else this.addCalls(acc, q, projectId, traceKeys);
     return acc.result(q.limit);
   }

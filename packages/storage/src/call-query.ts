@@ -136,3 +136,23 @@ export interface LogQuery {
   /** Most records returned (default 1000). */
   readonly limit?: number;
 }
+
+/** Metrics groupings an hourly rollup by service, provider, model, operation and route can give. */
+export type RollupGroupBy = Exclude<MetricsGroupBy, 'session' | 'user'>;
+
+/** What such a rollup keeps of a call: the filters it can answer. */
+const ROLLUP_FILTERS = new Set(['project', 'from', 'to', 'provider', 'model', 'operation', 'service', 'route', 'groupBy', 'limit']);
+
+/**
+ * Whether hourly rollups of the calls that count, by service, provider, model, operation and
+ * route, answer a metrics query (with the calls themselves for the partial hours at its edges):
+ * its grouping and every filter it sets are among what they keep.
+ */
+export function rollupsAnswer(q: MetricsQuery): q is MetricsQuery & { groupBy?: RollupGroupBy } {
+  if (q.groupBy === 'session' || q.groupBy === 'user') return false;
+  for (const [k, v] of Object.entries(q)) {
+    if (v === undefined || (Array.isArray(v) && v.length === 0)) continue;
+    if (!ROLLUP_FILTERS.has(k)) return false;
+  }
+  return true;
+}

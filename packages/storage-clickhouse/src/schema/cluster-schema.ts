@@ -15,6 +15,8 @@ export const SHARDING_KEYS: Readonly<Record<string, string>> = {
   traces: 'cityHash64(project, trace_id)',
   llm_calls: 'cityHash64(project, trace_id)',
   logs: 'cityHash64(project, trace_id)',
+  llm_hour_rollups: 'cityHash64(project, hour)',
+  llm_rollup_marks: 'cityHash64(project, hour)',
   metric_points: 'cityHash64(project, series_id)',
   dataset_rows: 'cityHash64(project, dataset)',
   project_settings: 'cityHash64(name)',

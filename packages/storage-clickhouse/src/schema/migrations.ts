@@ -4,6 +4,7 @@ import { accessSchema } from './002-access.js';
 import { callsSchema } from './003-calls.js';
 import { metricsDatasetsSchema } from './004-metrics-datasets.js';
 import { sessionFactsSchema } from './005-session-facts.js';
+import { metricRollupsSchema } from './006-metric-rollups.js';
 import { clusterLedger, clusterStatements } from './cluster-schema.js';
 
 /** Schema versions in order; each is statements run one by one (ClickHouse takes one per request). */
@@ -13,6 +14,7 @@ export const MIGRATIONS: readonly { readonly version: number; readonly statement
   { version: 3, statements: callsSchema },
   { version: 4, statements: metricsDatasetsSchema },
   { version: 5, statements: sessionFactsSchema },
+  { version: 6, statements: metricRollupsSchema },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -1,0 +1,199 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { Span } from '@sightline/core';
+import type { MetricsQuery } from '@sightline/storage';
+import { buildSpan, ingestCalls, llmSpan } from '@sightline/storage/testing';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ClickHouseStorage } from './clickhouse-storage.js';
+import { connectClickHouse } from './connect.js';
+import { migrate } from './schema/migrations.js';
+
+/** Metrics from hourly rollups, checked against the same metrics read from every call, on a real engine (chdb). */
+let dir: string;
+let client: ClickHouseClient;
+
+const TABLES = ['spans', 'span_search', 'traces', 'llm_calls', 'logs', 'llm_hour_rollups', 'llm_rollup_marks'];
+const HOUR_MS = 3_600_000;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'sightline-clickhouse-rollups-'));
+  client = await connectClickHouse({ chdbPath: join(dir, 'data') });
+  await migrate(client);
+}, 60_000);
+afterAll(async () => {
+  await client?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+beforeEach(async () => {
+  for (const table of TABLES) await client.command({ query: `TRUNCATE TABLE ${table}` });
+});
+
+/** A collector whose rollups are made only when asked, and one that reads every call (the reference). */
+const rolled = () => new ClickHouseStorage(client, { ownsClient: false, rollupRefreshMs: 0 });
+const reference = () => new ClickHouseStorage(client, { ownsClient: false, metricRollups: false, rollupRefreshMs: 0 });
+
+const MODELS = ['gpt-4o-mini', 'gpt-4o', 'claude-sonnet-4-5'];
+const PROVIDERS = ['openai', 'openai', 'anthropic'];
+
+/** Traces over `hours` hours from `fromHour`, each a root and three calls of varied models, services, errors and cache reads. */
+function traffic(hours: number, fromHour = 0, perHour = 3): Span[] {
+  const spans: Span[] = [];
+  for (let h = fromHour; h < fromHour + hours; h++)
+    for (let t = 0; t < perHour; t++) {
+      const startMs = h * HOUR_MS + t * 600_000 + 1_000;
+      const service = t % 2 === 0 ? 'support-bot' : 'search-api';
+      const root = buildSpan({ name: 'agent run', service, startMs, durationMs: 60_000 });
+      spans.push(root);
+      for (let i = 0; i < 3; i++) {
+        const k = (h + t + i) % 3;
+        spans.push(
+          llmSpan({
+            traceId: root.traceId,
+            parentSpanId: root.spanId,
+            service,
+            startMs: startMs + 100 + i * 1_000,
+            durationMs: 300 + 200 * i + 50 * t,
+            model: MODELS[k],
+            provider: PROVIDERS[k],
+            input: 100 + 10 * i + h,
+            output: 20 + t,
+            cacheRead: i === 1 ? 40 : undefined,
+            ttftS: 0.1 * (i + 1),
+            status: (h + t + i) % 7 === 0 ? 'error' : undefined,
+            operation: i === 2 ? 'text_completion' : undefined,
+            extra: { 'http.route': t === 0 ? '/v1/agent' : '/v1/search' },
+          }),
+        );
+      }
+    }
+  return spans;
+}
+
+const write = (store: ClickHouseStorage, spans: Span[]) => store.writer.write([{ project: 'default', spans, calls: ingestCalls(spans) }]);
+
+/** Every grouping and filter the rollups keep, and a range cutting hours in two. */
+const QUERIES: Omit<MetricsQuery, 'project'>[] = [
+  {},
+  { groupBy: 'model' },
+  { groupBy: 'provider' },
+  { groupBy: 'service' },
+  { groupBy: 'operation' },
+  { groupBy: 'route' },
+  { groupBy: 'hour' },
+  { groupBy: 'day' },
+  { groupBy: 'provider', service: 'support-bot' },
+  { groupBy: 'service', model: 'gpt-4o' },
+  { groupBy: 'model', provider: 'anthropic', operation: 'text_completion' },
+  { groupBy: 'hour', route: '/v1/search' },
+];
+
+/** What both stores answer to every query of {@link QUERIES} (and to the series), side by side. */
+async function answers(store: ClickHouseStorage, range: { from?: bigint; to?: bigint } = {}) {
+  const out = [];
+  for (const q of QUERIES) out.push(await store.calls.metrics({ project: 'default', ...range, ...q }));
+  const T0 = 1_714_564_800_000_000_000n;
+  const series = { project: 'default', from: T0, to: T0 + 10n * 3_600_000_000_000n };
+  out.push(await store.calls.metricsSeries({ ...series, bucket: 'hour', splitBy: 'model' }));
+  out.push(await store.calls.metricsSeries({ ...series, bucket: 'day', splitBy: 'provider', service: 'search-api' }));
+  return out;
+}
+
+describe('metrics from hourly rollups on ClickHouse', () => {
+  it('give what reading every call gives, for every grouping and filter they keep', async () => {
+    const store = rolled();
+    await write(store, traffic(6));
+    expect(await store.refreshRollups()).toBe(6);
+    expect(await answers(store)).toEqual(await answers(reference()));
+    // Nothing changed since: nothing to roll up again.
+    expect(await store.refreshRollups()).toBe(0);
+  });
+
+  it('are what metrics read once made: calls removed behind the store are still counted until their hour is marked', async () => {
+    const store = rolled();
+    await write(store, traffic(2));
+    await store.refreshRollups();
+    const before = await store.calls.metrics({ project: 'default' });
+    expect(before.total.calls).toBe(18);
+    // Not the way Sightline deletes (that marks the hours): only to tell which source was read.
+    await client.command({ query: 'ALTER TABLE llm_calls DELETE WHERE 1 SETTINGS mutations_sync = 1' });
+    expect((await store.calls.metrics({ project: 'default' })).total).toEqual(before.total);
+    expect((await reference().calls.metrics({ project: 'default' })).total.calls).toBe(0);
+  });
+
+  it('count calls written after the hour was rolled up at once, before it is rolled up again', async () => {
+    const store = rolled();
+    await write(store, traffic(4));
+    await store.refreshRollups();
+    // More calls in two of those hours, and in a new one.
+    await write(store, [...traffic(1, 1, 2), ...traffic(1, 3, 2), ...traffic(1, 7, 1)]);
+    expect((await store.calls.metrics({ project: 'default' })).total.calls).toBe((12 + 5) * 3);
+    expect(await answers(store)).toEqual(await answers(reference()));
+    expect(await store.refreshRollups()).toBe(3);
+    expect(await answers(store)).toEqual(await answers(reference()));
+  });
+
+  it('read the partial hours at a range’s edges from the calls', async () => {
+    const store = rolled();
+    await write(store, traffic(5));
+    await store.refreshRollups();
+    const T0 = 1_714_564_800_000_000_000n;
+    const range = { from: T0 + 1_500_000_000_000n, to: T0 + 4n * 3_600_000_000_000n + 700_000_000_000n };
+    expect(await answers(store, range)).toEqual(await answers(reference(), range));
+  });
+
+  it('follow deleted traces and repriced calls', async () => {
+    const store = rolled();
+    const spans = traffic(3);
+    await write(store, spans);
+    await store.refreshRollups();
+    const roots = spans.filter((s) => s.parentSpanId === null).slice(0, 4);
+    await store.purger.deleteTraces(
+      'default',
+      roots.map((r) => r.traceId),
+    );
+    expect(await answers(store)).toEqual(await answers(reference()));
+    await store.refreshRollups();
+    expect(await answers(store)).toEqual(await answers(reference()));
+    await store.repricer.repriceCalls((call) => ({
+      costUsd: (call.inputTokens ?? 0) * 0.5,
+      costBreakdown: null,
+      costSource: 'override',
+      priceModel: 'test-price',
+    }));
+    expect((await store.calls.metrics({ project: 'default' })).total.costUsd).toBe(
+      (await reference().calls.metrics({ project: 'default' })).total.costUsd,
+    );
+    expect(await answers(store)).toEqual(await answers(reference()));
+  });
+
+  it('stay exact with two collectors: one writes into an hour the other has just rolled up', async () => {
+    const a = rolled();
+    const b = rolled();
+    await write(a, traffic(3));
+    await b.refreshRollups();
+    await write(a, traffic(1, 2, 2));
+    expect(await answers(b)).toEqual(await answers(reference()));
+    await Promise.all([a.refreshRollups(), b.refreshRollups(), write(b, traffic(1, 1, 1))]);
+    expect(await answers(a)).toEqual(await answers(reference()));
+    await a.refreshRollups();
+    expect(await answers(b)).toEqual(await answers(reference()));
+  });
+
+  it('are made in the background by a collector left to it', async () => {
+    const store = new ClickHouseStorage(client, { ownsClient: false, rollupRefreshMs: 50 });
+    try {
+      await write(store, traffic(2));
+      await expect.poll(rollupRows, { timeout: 10_000 }).toBe(2);
+      expect(await answers(store)).toEqual(await answers(reference()));
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+async function rollupRows(): Promise<number> {
+  const rs = await client.query({ query: 'SELECT count() AS n FROM llm_hour_rollups FINAL', format: 'JSONEachRow' });
+  return Number(((await rs.json()) as { n: string }[])[0]?.n);
+}

@@ -1,0 +1,206 @@
+import type { ClickHouseDb } from './clickhouse-db.js';
+
+/** An hour, in ns. Rollups and marks name hours by hours since the epoch. */
+export const HOUR_NS = 3_600_000_000_000n;
+
+/** Hours rolled up by one query. */
+const HOURS_PER_REFRESH = 2_000;
+
+/** Hours of one project a refresh looks at, at most (the rest wait for the next one). */
+const STALE_LIMIT = 20_000;
+
+/** The server's clock, in ns, as a rollup's version and a mark's time. */
+const NOW_NS = 'toUInt64(toUnixTimestamp64Nano(now64(9)))';
+
+/**
+ * Each hour of the project (within `[first, last)` when given) that has a rollup or a mark,
+ * with the newest rollup's version (`v`, 0 for none) and the newest mark's time (`a`, 0 for none).
+ * A rollup answers for its hour when `v > a`.
+ */
+function hourStatusSql(where: string): string {
+  return `SELECT project, toString(hour) AS hour, max(v) AS v, max(a) AS a FROM (
+      SELECT project, hour, version AS v, toUInt64(0) AS a FROM llm_hour_rollups WHERE ${where}
+      UNION ALL
+      SELECT project, hour, toUInt64(0) AS v, at AS a FROM llm_rollup_marks WHERE ${where}
+    ) GROUP BY project, hour`;
+}
+
+/**
+ * What one hour's counted calls sum to, per service, provider, model, requested model,
+ * operation and route: the sums and sketch buckets `ClickHouseMetrics` reads, as the tuples of
+ * `llm_hour_rollups.groups`. Hours without a counted call get an empty row, so a rollup made
+ * before their calls went (deleted, or now duplicates) does not outlive them.
+ */
+const ROLLUP_SQL = `INSERT INTO llm_hour_rollups (project, hour, version, groups)
+  SELECT {project:String}, hours.hour, ${NOW_NS}, computed.groups
+  FROM (SELECT arrayJoin({hours:Array(Int64)}) AS hour) AS hours
+  LEFT JOIN (
+    SELECT c_hour, groupArray((c_service, c_provider, c_model, c_request_model, c_operation, c_route, r_calls, r_errors, r_input, r_output,
+      r_cache_read, r_cache_write, r_reasoning, r_total, r_cost, r_priced, r_latency, r_ttft, r_rate)) AS groups
+    FROM (
+      SELECT intDiv(timestamp_ns, ${HOUR_NS}) AS c_hour, toString(service) AS c_service, CAST(provider AS Nullable(String)) AS c_provider,
+        model AS c_model, request_model AS c_request_model, CAST(operation AS Nullable(String)) AS c_operation, route AS c_route,
+        count() AS r_calls, countIf(is_error = 1) AS r_errors,
+        sum(ifNull(input_tokens, 0)) AS r_input, sum(ifNull(output_tokens, 0)) AS r_output,
+        sum(ifNull(cache_read_tokens, 0)) AS r_cache_read, sum(ifNull(cache_write_tokens, 0)) AS r_cache_write,
+        sum(ifNull(reasoning_tokens, 0)) AS r_reasoning, sum(ifNull(total_tokens, 0)) AS r_total,
+        sum(ifNull(cost_usd, 0)) AS r_cost, countIf(cost_usd IS NOT NULL) AS r_priced,
+        sumMap(map(latency_bucket, toUInt64(1))) AS r_latency,
+        sumMapIf(map(assumeNotNull(ttft_bucket), toUInt64(1)), ttft_bucket IS NOT NULL) AS r_ttft,
+        sumMapIf(map(assumeNotNull(rate_bucket), toUInt64(1)), rate_bucket IS NOT NULL) AS r_rate
+      FROM llm_calls FINAL
+      WHERE project = {project:String} AND intDiv(timestamp_ns, ${HOUR_NS}) IN {hours:Array(Int64)} AND counted = 1
+      GROUP BY c_hour, c_service, c_provider, c_model, c_request_model, c_operation, c_route
+    ) GROUP BY c_hour
+  ) AS computed ON hours.hour = computed.c_hour`;
+
+/**
+ * The rollups' rows as `llm_calls` columns (`timestamp_ns`: the hour's start), so that call
+ * filters and metrics groupings apply to them unchanged; `r_*` are the sums.
+ */
+export const ROLLUP_ROWS_SQL = `SELECT project, hour * toInt64(${HOUR_NS}) AS timestamp_ns, g.1 AS service, g.2 AS provider, g.3 AS model,
+    g.4 AS request_model, g.5 AS operation, g.6 AS route, g.7 AS r_calls, g.8 AS r_errors, g.9 AS r_input, g.10 AS r_output,
+    g.11 AS r_cache_read, g.12 AS r_cache_write, g.13 AS r_reasoning, g.14 AS r_total, g.15 AS r_cost, g.16 AS r_priced,
+    g.17 AS r_latency, g.18 AS r_ttft, g.19 AS r_rate
+  FROM llm_hour_rollups FINAL ARRAY JOIN groups AS g
+  WHERE project = {rollup_project:String} AND hour IN {rollup_hours:Array(Int64)}`;
+
+/** Which of a range's hours the rollups answer, and whether calls must be read too. */
+export interface RollupPlan {
+  /** Hours (since the epoch) whose rollup is newer than their calls' last change. */
+  readonly hours: readonly number[];
+  /** Some of the range is not answered by them: its partial hours at the edges, or hours changed since rolled up. */
+  readonly callsToo: boolean;
+}
+
+/** A row's hour as the tables name it. */
+export function hourOf(timestampNs: string | number | bigint): number {
+  return Number(BigInt(timestampNs) / HOUR_NS);
+}
+
+/**
+ * Hours whose calls changed, gathered over one write and marked after it (see
+ * `llm_rollup_marks`): once every change of calls is in, so that a rollup begun before the
+ * mark is never taken for one that saw the change.
+ */
+export class HourMarks {
+  private readonly hours = new Map<string, Set<number>>();
+
+  add(project: string, hours: Iterable<number>): void {
+    let set = this.hours.get(project);
+    if (!set) this.hours.set(project, (set = new Set()));
+    for (const h of hours) set.add(h);
+  }
+
+  /** Notes the hours of call rows (`project`, `timestamp_ns`) just written or about to be deleted. */
+  addRows(rows: readonly { readonly project: string; readonly timestamp_ns: string | number }[]): void {
+    for (const r of rows) this.add(r.project, [hourOf(r.timestamp_ns)]);
+  }
+
+  async write(db: ClickHouseDb): Promise<void> {
+    const rows: { project: string; hour: number }[] = [];
+    for (const [project, hours] of this.hours) for (const hour of hours) rows.push({ project, hour });
+    this.hours.clear();
+    await db.insert('llm_rollup_marks', rows);
+  }
+}
+
+/**
+ * Hourly rollups of the calls that count (schema 006): made again for the hours marked since
+ * they were last made (`refresh`, run by `RollupRefresher`), and planned into metrics queries
+ * (`plan`). Exact whatever the timing: an hour changed after its rollup began is read from the
+ * calls until rolled up again. The versions and marks are the ClickHouse server's clock, so
+ * this holds for any number of collectors writing to one server.
+ */
+export class ClickHouseRollups {
+  constructor(private readonly db: ClickHouseDb) {}
+
+  /** Rolls up every hour marked since its rollup was made; returns how many hours it did. */
+  async refresh(): Promise<number> {
+    const stale = await this.db.rows<{ project: string; hour: string }>(
+      `SELECT project, hour FROM (${hourStatusSql('1')}) WHERE a >= v ORDER BY project, hour DESC LIMIT ${STALE_LIMIT} BY project`,
+    );
+    const byProject = new Map<string, number[]>();
+    for (const r of stale) {
+      const list = byProject.get(r.project) ?? [];
+      list.push(Number(r.hour));
+      byProject.set(r.project, list);
+    }
+    for (const [project, hours] of byProject)
+      for (let i = 0; i < hours.length; i += HOURS_PER_REFRESH)
+        await this.db.command(ROLLUP_SQL, { project, hours: hours.slice(i, i + HOURS_PER_REFRESH) });
+    return stale.length;
+  }
+
+  /**
+   * Which hours of `[from, to)` the rollups answer, and whether the rest (partial hours at the
+   * edges, hours changed since rolled up) must be read from the calls. Null when the range
+   * holds no whole hour.
+   */
+  async plan(project: string, from: bigint | undefined, to: bigint | undefined): Promise<RollupPlan | null> {
+    const first = from === undefined ? null : ceilDiv(from, HOUR_NS);
+    const last = to === undefined ? null : to / HOUR_NS;
+    if (first !== null && last !== null && first >= last) return null;
+    const where = ['project = {project:String}'];
+    if (first !== null) where.push('hour >= {first:Int64}');
+    if (last !== null) where.push('hour < {last:Int64}');
+    const rows = await this.db.rows<{ hour: string; v: string; a: string }>(hourStatusSql(where.join(' AND ')), {
+      project,
+      first: first === null ? undefined : String(first),
+      last: last === null ? undefined : String(last),
+    });
+    const hours: number[] = [];
+    let stale = false;
+    for (const r of rows) {
+      if (BigInt(r.v) > BigInt(r.a)) hours.push(Number(r.hour));
+      else stale = true;
+    }
+    const edges =
+      (first !== null && from !== undefined && first * HOUR_NS > from) || (last !== null && to !== undefined && last * HOUR_NS < to);
+    return { hours, callsToo: stale || edges || hours.length === 0 };
+  }
+}
+
+function ceilDiv(a: bigint, b: bigint): bigint {
+  const q = a / b;
+  return q * b < a ? q + 1n : q;
+}
+
+/**
+ * Runs `refresh` every `everyMs` (first right away), one run at a time, until stopped. A failed
+ * run (the store closing, the server away) is tried again next time: until then the hours it
+ * missed are read from the calls.
+ */
+export class RollupRefresher {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<unknown> | null = null;
+
+  constructor(
+    private readonly rollups: ClickHouseRollups,
+    private readonly everyMs: number,
+  ) {}
+
+  start(): void {
+    if (this.timer !== null) return;
+    this.timer = setInterval(() => this.tick(), this.everyMs);
+    this.timer.unref();
+    this.tick();
+  }
+
+  /** Stops, once a run in progress is done. */
+  async stop(): Promise<void> {
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+
+  private tick(): void {
+    if (this.running !== null) return;
+    this.running = this.rollups
+      .refresh()
+      .catch(() => 0)
+      .finally(() => {
+        this.running = null;
+      });
+  }
+}
