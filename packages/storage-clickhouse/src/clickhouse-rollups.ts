@@ -49,7 +49,9 @@ const ROLLUP_SQL = `INSERT INTO llm_hour_rollups (project, hour, version, groups
         sumMapIf(map(assumeNotNull(ttft_bucket), toUInt64(1)), ttft_bucket IS NOT NULL) AS r_ttft,
         sumMapIf(map(assumeNotNull(rate_bucket), toUInt64(1)), rate_bucket IS NOT NULL) AS r_rate
       FROM llm_calls FINAL
-      WHERE project = {project:String} AND intDiv(timestamp_ns, ${HOUR_NS}) IN {hours:Array(Int64)} AND counted = 1
+      WHERE project = {project:String} AND timestamp_ns >= arrayMin({hours:Array(Int64)}) * toInt64(${HOUR_NS})
+        AND timestamp_ns < (arrayMax({hours:Array(Int64)}) + 1) * toInt64(${HOUR_NS})
+        AND intDiv(timestamp_ns, ${HOUR_NS}) IN {hours:Array(Int64)} AND counted = 1
       GROUP BY c_hour, c_service, c_provider, c_model, c_request_model, c_operation, c_route
     ) GROUP BY c_hour
   ) AS computed ON hours.hour = computed.c_hour`;

@@ -27,14 +27,15 @@ export interface ClickHouseStorageOptions {
    */
   readonly metricRollups?: boolean;
   /**
-   * How often, in ms, hours changed since rolled up are rolled up again (default 5,000; 0:
-   * never in the background, only by {@link ClickHouseStorage.refreshRollups}).
+   * How often, in ms, hours changed since rolled up are rolled up again (default 30,000; 0:
+   * never in the background, only by {@link ClickHouseStorage.refreshRollups}). Until then
+   * they are read from the calls; each refresh reads the calls of the project once.
    */
   readonly rollupRefreshMs?: number;
 }
 
 /** See {@link ClickHouseStorageOptions.rollupRefreshMs}. */
-export const DEFAULT_ROLLUP_REFRESH_MS = 5_000;
+export const DEFAULT_ROLLUP_REFRESH_MS = 30_000;
 
 /**
  * The ClickHouse backend: every table of schema `migrations.ts` behind the storage contract.
