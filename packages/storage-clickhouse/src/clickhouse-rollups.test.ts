@@ -89,7 +89,7 @@ const QUERIES: Omit<MetricsQuery, 'project'>[] = [
   { groupBy: 'hour', route: '/v1/search' },
 ];
 
-/** What both stores answer to every query of {@link QUERIES} (and to the series), side by side. */
+/** What both stores answer to every query of {@link QUERIES}, to series and to facets, side by side. */
 async function answers(store: ClickHouseStorage, range: { from?: bigint; to?: bigint } = {}) {
   const out = [];
   for (const q of QUERIES) out.push(await store.calls.metrics({ project: 'default', ...range, ...q }));
@@ -97,10 +97,11 @@ async function answers(store: ClickHouseStorage, range: { from?: bigint; to?: bi
   const series = { project: 'default', from: T0, to: T0 + 10n * 3_600_000_000_000n };
   out.push(await store.calls.metricsSeries({ ...series, bucket: 'hour', splitBy: 'model' }));
   out.push(await store.calls.metricsSeries({ ...series, bucket: 'day', splitBy: 'provider', service: 'search-api' }));
+  out.push(await store.calls.facets({ project: 'default', ...range }));
   return out;
 }
 
-describe('metrics from hourly rollups on ClickHouse', () => {
+describe('metrics and facets from hourly rollups on ClickHouse', () => {
   it('give what reading every call gives, for every grouping and filter they keep', async () => {
     const store = rolled();
     await write(store, traffic(6));
@@ -110,7 +111,7 @@ describe('metrics from hourly rollups on ClickHouse', () => {
     expect(await store.refreshRollups()).toBe(0);
   });
 
-  it('are what metrics read once made: calls removed behind the store are still counted until their hour is marked', async () => {
+  it('are what metrics and facets read once made: calls removed behind the store are still counted until their hour is marked', async () => {
     const store = rolled();
     await write(store, traffic(2));
     await store.refreshRollups();
@@ -120,6 +121,8 @@ describe('metrics from hourly rollups on ClickHouse', () => {
     await client.command({ query: 'ALTER TABLE llm_calls DELETE WHERE 1 SETTINGS mutations_sync = 1' });
     expect((await store.calls.metrics({ project: 'default' })).total).toEqual(before.total);
     expect((await reference().calls.metrics({ project: 'default' })).total.calls).toBe(0);
+    expect((await store.calls.facets({ project: 'default' })).models.map((m) => m.value).sort()).toEqual([...MODELS].sort());
+    expect((await reference().calls.facets({ project: 'default' })).models).toEqual([]);
   });
 
   it('count calls written after the hour was rolled up at once, before it is rolled up again', async () => {
