@@ -36,8 +36,13 @@ export const DEFAULT_DB_PATH = join(homedir(), '.sightline', 'sightline.db');
 export async function openStorage(options: StorageOptions): Promise<Storage> {
   if (options.kind === 'memory') return new MemoryStorage({ capacity: options.memoryCapacity });
   if (options.kind === 'clickhouse') {
-    if (options.clickhouseUrl) return openClickHouseStorage({ url: options.clickhouseUrl }, { cluster: options.clickhouseCluster });
-    if (options.clickhousePath) return openClickHouseStorage({ chdbPath: options.clickhousePath });
+    const logger = options.logger;
+    const rollups = {
+      onRollupError: (err: unknown) => logger?.warn(`rolling up metrics failed; tried again shortly (${(err as Error).message})`),
+    };
+    if (options.clickhouseUrl)
+      return openClickHouseStorage({ url: options.clickhouseUrl }, { cluster: options.clickhouseCluster }, rollups);
+    if (options.clickhousePath) return openClickHouseStorage({ chdbPath: options.clickhousePath }, {}, rollups);
     throw new Error(CLICKHOUSE_WHERE);
   }
   const logger = options.logger;

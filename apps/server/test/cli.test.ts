@@ -97,9 +97,12 @@ describe('sightline', () => {
 
   it('runs as its #! line says: a small young generation, and two malloc arenas', async () => {
     // Run as a user runs it (`npx sightline`, `npm start`): the file itself, not `node file`.
+    // Whatever the environment says: the launcher's own setting wins.
     const proc = spawn(SIGHTLINE_BIN, ['serve', ...ANY_FREE_PORTS, '--db', join(dir, 'launcher.db')], {
       stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, MALLOC_ARENA_MAX: '8' },
     });
+    const exited = new Promise((resolve) => proc.on('exit', resolve));
     try {
       await new Promise<void>((resolve, reject) => {
         let stderr = '';
@@ -115,6 +118,7 @@ describe('sightline', () => {
       expect(argv).toContain('--max-semi-space-size=4');
     } finally {
       proc.kill('SIGTERM');
+      await exited;
     }
   });
 

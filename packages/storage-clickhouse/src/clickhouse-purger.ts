@@ -2,7 +2,7 @@ import type { CallCost, PricedFields } from '@sightline/core';
 import type { Purger, RepriceResult, Repricer, RetentionCutoff, RetentionStep } from '@sightline/storage';
 import { type CallRow, callToRow, costOf, decidedOf, originalOf, sessionDetailsOfRow } from './call-row.js';
 import type { ClickHouseDb } from './clickhouse-db.js';
-import { HourMarks } from './clickhouse-rollups.js';
+import { HourMarks, hoursBetween, insertCalls } from './clickhouse-rollups.js';
 import type { ClickHouseWriter } from './clickhouse-writer.js';
 
 /** Trace ids deleted per statement. */
@@ -39,7 +39,9 @@ export class ClickHousePurger implements Purger, Repricer {
        LIMIT 1 BY trace_id, span_id)`,
       params,
     );
-    // The hours the traces' calls leave are marked changed once they are gone (see `HourMarks`).
+    // The hours of the traces' calls, and every hour the traces span (their summaries go last, so
+    // a delete cut short and tried again still finds them), are marked changed once the calls are
+    // gone — also when a delete fails part way (see `HourMarks`).
     const marks = new HourMarks();
     marks.addRows(
       await this.db.rows<{ project: string; timestamp_ns: string }>(
@@ -47,9 +49,19 @@ export class ClickHousePurger implements Purger, Repricer {
         params,
       ),
     );
-    for (const table of ['spans', 'span_search', 'llm_calls', 'logs', 'traces'])
+    const spans = await this.db.rows<{ start_ns: string; end_ns: string }>(
+      'SELECT start_ns, end_ns FROM traces FINAL WHERE project = {project:String} AND trace_id IN {ids:Array(String)}',
+      params,
+    );
+    for (const t of spans) marks.add(project, hoursBetween(t.start_ns, t.end_ns));
+    try {
+      for (const table of ['spans', 'span_search', 'llm_calls'])
+        await this.db.delete(table, 'project = {project:String} AND trace_id IN {ids:Array(String)}', params);
+    } finally {
+      await marks.write(this.db);
+    }
+    for (const table of ['logs', 'traces'])
       await this.db.delete(table, 'project = {project:String} AND trace_id IN {ids:Array(String)}', params);
-    await marks.write(this.db);
     return Number(row?.n ?? 0);
   }
 
@@ -150,11 +162,8 @@ export class ClickHousePurger implements Purger, Repricer {
         ids.add(row.trace_id);
         traces.set(row.project, ids);
       }
-      await this.db.insert('llm_calls', rewritten);
-      const marks = new HourMarks();
-      marks.addRows(rewritten);
-      for (const [project, ids] of traces) await this.writer.summarize(project, [...ids], marks);
-      await marks.write(this.db);
+      await insertCalls(this.db, rewritten);
+      for (const [project, ids] of traces) await this.writer.summarize(project, [...ids]);
     }
     return { calls, changed };
   }

@@ -63,7 +63,9 @@ function traffic(hours: number, fromHour = 0, perHour = 3): Span[] {
             ttftS: 0.1 * (i + 1),
             status: (h + t + i) % 7 === 0 ? 'error' : undefined,
             operation: i === 2 ? 'text_completion' : undefined,
-            extra: { 'http.route': t === 0 ? '/v1/agent' : '/v1/search' },
+            served: i === 0 ? `${MODELS[k]}-2024-08-06` : undefined,
+            // Some calls name no route.
+            extra: t === 2 ? {} : { 'http.route': t === 0 ? '/v1/agent' : '/v1/search' },
           }),
         );
       }
@@ -87,18 +89,24 @@ const QUERIES: Omit<MetricsQuery, 'project'>[] = [
   { groupBy: 'service', model: 'gpt-4o' },
   { groupBy: 'model', provider: 'anthropic', operation: 'text_completion' },
   { groupBy: 'hour', route: '/v1/search' },
+  { groupBy: 'model', model: 'gpt-4o-2024-08-06' },
 ];
 
-/** What both stores answer to every query of {@link QUERIES}, to series and to facets, side by side. */
+/**
+ * What both stores answer to every query of {@link QUERIES}, to series and to facets, side by
+ * side; numbers to 12 significant digits (costs are summed in another order from the rollups).
+ */
 async function answers(store: ClickHouseStorage, range: { from?: bigint; to?: bigint } = {}) {
-  const out = [];
+  const out: unknown[] = [];
   for (const q of QUERIES) out.push(await store.calls.metrics({ project: 'default', ...range, ...q }));
   const T0 = 1_714_564_800_000_000_000n;
   const series = { project: 'default', from: T0, to: T0 + 10n * 3_600_000_000_000n };
   out.push(await store.calls.metricsSeries({ ...series, bucket: 'hour', splitBy: 'model' }));
   out.push(await store.calls.metricsSeries({ ...series, bucket: 'day', splitBy: 'provider', service: 'search-api' }));
   out.push(await store.calls.facets({ project: 'default', ...range }));
-  return out;
+  return JSON.parse(
+    JSON.stringify(out, (_k, v) => (typeof v === 'number' ? Number(v.toPrecision(12)) : typeof v === 'bigint' ? String(v) : v)),
+  );
 }
 
 describe('metrics and facets from hourly rollups on ClickHouse', () => {
@@ -116,12 +124,14 @@ describe('metrics and facets from hourly rollups on ClickHouse', () => {
     await write(store, traffic(2));
     await store.refreshRollups();
     const before = await store.calls.metrics({ project: 'default' });
+    const facets = await store.calls.facets({ project: 'default' });
     expect(before.total.calls).toBe(18);
+    expect(facets.models.length).toBeGreaterThan(0);
     // Not the way Sightline deletes (that marks the hours): only to tell which source was read.
     await client.command({ query: 'ALTER TABLE llm_calls DELETE WHERE 1 SETTINGS mutations_sync = 1' });
     expect((await store.calls.metrics({ project: 'default' })).total).toEqual(before.total);
     expect((await reference().calls.metrics({ project: 'default' })).total.calls).toBe(0);
-    expect((await store.calls.facets({ project: 'default' })).models.map((m) => m.value).sort()).toEqual([...MODELS].sort());
+    expect((await store.calls.facets({ project: 'default' })).models).toEqual(facets.models);
     expect((await reference().calls.facets({ project: 'default' })).models).toEqual([]);
   });
 
@@ -182,6 +192,30 @@ describe('metrics and facets from hourly rollups on ClickHouse', () => {
     expect(await answers(a)).toEqual(await answers(reference()));
     await a.refreshRollups();
     expect(await answers(b)).toEqual(await answers(reference()));
+  });
+
+  it('report a background refresh that fails, and are made again once it can be', async () => {
+    const errors: unknown[] = [];
+    const store = new ClickHouseStorage(client, { ownsClient: false, rollupRefreshMs: 20, onRollupError: (err) => errors.push(err) });
+    try {
+      await client.command({ query: 'RENAME TABLE llm_hour_rollups TO llm_hour_rollups_away' });
+      await write(store, traffic(1));
+      await expect.poll(() => errors.length, { timeout: 10_000 }).toBeGreaterThan(0);
+    } finally {
+      await client.command({ query: 'RENAME TABLE llm_hour_rollups_away TO llm_hour_rollups' });
+    }
+    try {
+      await expect.poll(rollupRows, { timeout: 10_000 }).toBe(1);
+      expect(await answers(store)).toEqual(await answers(reference()));
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('are refused on a cluster, whose nodes would each bring their own clock', () => {
+    expect(() => new ClickHouseStorage(client, { ownsClient: false, cluster: 'prod', metricRollups: true })).toThrow(
+      /not kept on a cluster/,
+    );
   });
 
   it('are made in the background by a collector left to it', async () => {

@@ -1,3 +1,4 @@
+import type { CallRow } from './call-row.js';
 import type { ClickHouseDb } from './clickhouse-db.js';
 
 /** An hour, in ns. Rollups and marks name hours by hours since the epoch. */
@@ -29,10 +30,12 @@ function hourStatusSql(where: string): string {
  * What one hour's counted calls sum to, per service, provider, model, requested model,
  * operation and route: the sums and sketch buckets `ClickHouseMetrics` reads, as the tuples of
  * `llm_hour_rollups.groups`. Hours without a counted call get an empty row, so a rollup made
- * before their calls went (deleted, or now duplicates) does not outlive them.
+ * before their calls went (deleted, or now duplicates) does not outlive them. The version is
+ * read by a query of its own before this one, so the calls this one reads are at least as new
+ * as it: a change marked before the version is in them.
  */
 const ROLLUP_SQL = `INSERT INTO llm_hour_rollups (project, hour, version, groups)
-  SELECT {project:String}, hours.hour, ${NOW_NS}, computed.groups
+  SELECT {project:String}, hours.hour, {version:UInt64}, computed.groups
   FROM (SELECT arrayJoin({hours:Array(Int64)}) AS hour) AS hours
   LEFT JOIN (
     SELECT c_hour, groupArray((c_service, c_provider, c_model, c_request_model, c_operation, c_route, r_calls, r_errors, r_input, r_output,
@@ -81,9 +84,8 @@ export function hourOf(timestampNs: string | number | bigint): number {
 }
 
 /**
- * Hours whose calls changed, gathered over one write and marked after it (see
- * `llm_rollup_marks`): once every change of calls is in, so that a rollup begun before the
- * mark is never taken for one that saw the change.
+ * Hours whose calls changed, marked once the change is in (see `llm_rollup_marks`), so that a
+ * rollup begun before the mark is never taken for one that saw the change.
  */
 export class HourMarks {
   private readonly hours = new Map<string, Set<number>>();
@@ -108,6 +110,31 @@ export class HourMarks {
 }
 
 /**
+ * Inserts rows into `llm_calls`, then marks their hours changed — also when the insert fails
+ * part way, since some of its rows may be in.
+ */
+export async function insertCalls(db: ClickHouseDb, rows: readonly CallRow[]): Promise<void> {
+  try {
+    await db.insert('llm_calls', rows);
+  } finally {
+    const marks = new HourMarks();
+    marks.addRows(rows);
+    await marks.write(db);
+  }
+}
+
+/** A trace longer than this (in hours) marks only the hours of its calls when deleted. */
+const MOST_TRACE_HOURS = 24 * 31;
+
+/** The hours from `startNs` to `endNs` (a trace's span of time), none when more than {@link MOST_TRACE_HOURS}. */
+export function hoursBetween(startNs: string | bigint, endNs: string | bigint): number[] {
+  const first = hourOf(startNs);
+  const last = hourOf(endNs);
+  if (last < first || last - first > MOST_TRACE_HOURS) return [];
+  return Array.from({ length: last - first + 1 }, (_, i) => first + i);
+}
+
+/**
  * Hourly rollups of the calls that count (schema 006): made again for the hours marked since
  * they were last made (`refresh`, run by `RollupRefresher`), and planned into metrics queries
  * (`plan`). Exact whatever the timing: an hour changed after its rollup began is read from the
@@ -117,10 +144,15 @@ export class HourMarks {
 export class ClickHouseRollups {
   constructor(private readonly db: ClickHouseDb) {}
 
-  /** Rolls up every hour marked since its rollup was made; returns how many hours it did. */
-  async refresh(): Promise<number> {
+  /**
+   * Rolls up every hour marked since its rollup was made — only those whose last mark is at
+   * least `settledMs` old, when given (an hour being written now would be out of date again at
+   * once) — and returns how many hours it did. `stopped()` is asked between queries.
+   */
+  async refresh(settledMs = 0, stopped: () => boolean = () => false): Promise<number> {
+    const settled = settledMs > 0 ? ` AND a < ${NOW_NS} - ${BigInt(settledMs) * 1_000_000n}` : '';
     const stale = await this.db.rows<{ project: string; hour: string }>(
-      `SELECT project, hour FROM (${hourStatusSql('1')}) WHERE a >= v ORDER BY project, hour DESC LIMIT ${STALE_LIMIT} BY project`,
+      `SELECT project, hour FROM (${hourStatusSql('1')}) WHERE a >= v${settled} ORDER BY project, hour DESC LIMIT ${STALE_LIMIT} BY project`,
     );
     const byProject = new Map<string, number[]>();
     for (const r of stale) {
@@ -128,10 +160,15 @@ export class ClickHouseRollups {
       list.push(Number(r.hour));
       byProject.set(r.project, list);
     }
+    let done = 0;
     for (const [project, hours] of byProject)
-      for (let i = 0; i < hours.length; i += HOURS_PER_REFRESH)
-        await this.db.command(ROLLUP_SQL, { project, hours: hours.slice(i, i + HOURS_PER_REFRESH) });
-    return stale.length;
+      for (let i = 0; i < hours.length && !stopped(); i += HOURS_PER_REFRESH) {
+        const [now] = await this.db.rows<{ version: string }>(`SELECT ${NOW_NS} AS version`);
+        const chunk = hours.slice(i, i + HOURS_PER_REFRESH);
+        await this.db.command(ROLLUP_SQL, { project, hours: chunk, version: now?.version });
+        done += chunk.length;
+      }
+    return done;
   }
 
   /**
@@ -168,29 +205,36 @@ function ceilDiv(a: bigint, b: bigint): bigint {
   return q * b < a ? q + 1n : q;
 }
 
+/** Hours whose last mark is younger than this are left to a later refresh: they are still being written. */
+const SETTLED_MS = 10_000;
+
 /**
- * Runs `refresh` every `everyMs` (first right away), one run at a time, until stopped. A failed
- * run (the store closing, the server away) is tried again next time: until then the hours it
- * missed are read from the calls.
+ * Runs `refresh` every `everyMs` (first right away), one run at a time, until stopped, over the
+ * hours marked at least {@link SETTLED_MS} (or `everyMs`, when shorter) before. A failed run (the server away) is reported to
+ * `onError` and tried again next time: until then the hours it missed are read from the calls.
  */
 export class RollupRefresher {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<unknown> | null = null;
+  private stopping = false;
 
   constructor(
     private readonly rollups: ClickHouseRollups,
     private readonly everyMs: number,
+    private readonly onError: (err: unknown) => void = () => {},
   ) {}
 
   start(): void {
     if (this.timer !== null) return;
+    this.stopping = false;
     this.timer = setInterval(() => this.tick(), this.everyMs);
     this.timer.unref();
     this.tick();
   }
 
-  /** Stops, once a run in progress is done. */
+  /** Stops; a run in progress ends after the query it is in. */
   async stop(): Promise<void> {
+    this.stopping = true;
     if (this.timer !== null) clearInterval(this.timer);
     this.timer = null;
     await this.running;
@@ -199,8 +243,10 @@ export class RollupRefresher {
   private tick(): void {
     if (this.running !== null) return;
     this.running = this.rollups
-      .refresh()
-      .catch(() => 0)
+      .refresh(Math.min(SETTLED_MS, this.everyMs), () => this.stopping)
+      .catch((err) => {
+        if (!this.stopping) this.onError(err);
+      })
       .finally(() => {
         this.running = null;
       });

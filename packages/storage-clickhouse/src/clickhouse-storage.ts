@@ -21,11 +21,13 @@ export interface ClickHouseStorageOptions {
   /** The tables are distributed over this cluster (see `cluster-schema.ts`). */
   readonly cluster?: string;
   /**
-   * Metrics read hourly rollups for the hours they answer (default: on one server, not on a
-   * cluster, whose nodes' clocks would have to agree for a rollup's version to be compared
-   * with the hour's changes).
+   * Metrics and facets read hourly rollups for the hours they answer (default true). Not on a
+   * cluster, where it is refused: a rollup's version and an hour's marks could come from two
+   * nodes' clocks, and a mark could reach its shard before the calls it follows.
    */
   readonly metricRollups?: boolean;
+  /** Told when a background refresh of the rollups fails (it is tried again at the next one). */
+  readonly onRollupError?: (err: unknown) => void;
   /**
    * How often, in ms, hours changed since rolled up are rolled up again (default 30,000; 0:
    * never in the background, only by {@link ClickHouseStorage.refreshRollups}). Until then
@@ -65,10 +67,12 @@ export class ClickHouseStorage implements Storage {
     this.writer = new ClickHouseWriter(db, this.otelMetrics, open);
     this.reader = new ClickHouseTraceReader(db, open);
     this.rollups = new ClickHouseRollups(db);
-    const rollupReads = options.metricRollups ?? options.cluster === undefined;
+    if (options.metricRollups === true && options.cluster !== undefined)
+      throw new Error('metric rollups are not kept on a cluster: metrics there read the calls');
+    const rollupReads = (options.metricRollups ?? true) && options.cluster === undefined;
     this.calls = new ClickHouseCallReader(db, open, rollupReads ? this.rollups : null);
     const every = options.rollupRefreshMs ?? DEFAULT_ROLLUP_REFRESH_MS;
-    this.refresher = rollupReads && every > 0 ? new RollupRefresher(this.rollups, every) : null;
+    this.refresher = rollupReads && every > 0 ? new RollupRefresher(this.rollups, every, options.onRollupError) : null;
     this.refresher?.start();
     this.access = new ClickHouseAccess(client);
     this.purger = new ClickHousePurger(db, this.writer, this.otelMetrics, open);
@@ -100,7 +104,11 @@ export class ClickHouseStorage implements Storage {
  * Connects to ClickHouse (a server, or chdb in a folder), brings its schema up to date (on every
  * node of `schema.cluster` when given), and opens the store on it.
  */
-export async function openClickHouseStorage(target: ClickHouseTarget, schema: SchemaTarget = {}): Promise<ClickHouseStorage> {
+export async function openClickHouseStorage(
+  target: ClickHouseTarget,
+  schema: SchemaTarget = {},
+  options: Pick<ClickHouseStorageOptions, 'onRollupError'> = {},
+): Promise<ClickHouseStorage> {
   const client = await connectClickHouse(target, { cluster: schema.cluster !== undefined });
   try {
     await migrate(client, schema);
@@ -108,5 +116,5 @@ export async function openClickHouseStorage(target: ClickHouseTarget, schema: Sc
     await client.close();
     throw err;
   }
-  return new ClickHouseStorage(client, { cluster: schema.cluster });
+  return new ClickHouseStorage(client, { cluster: schema.cluster, onRollupError: options.onRollupError });
 }

@@ -2,7 +2,7 @@ import { type LlmCall, type MetricPoint, type Span, sessionDetailsOf } from '@si
 import { resolveCounted, type TelemetryWriter, type WriteGroup, type WriteResult } from '@sightline/storage';
 import { type CallRow, callToRow } from './call-row.js';
 import type { ClickHouseDb } from './clickhouse-db.js';
-import { HourMarks } from './clickhouse-rollups.js';
+import { insertCalls } from './clickhouse-rollups.js';
 import { clockSequence } from './clock-sequence.js';
 import { type LogRow, logToRow } from './log-row.js';
 import { type SpanRow, spanSearchRow, spanToRow } from './span-row.js';
@@ -69,15 +69,10 @@ export class ClickHouseWriter implements TelemetryWriter {
     }
     // Spans last: what tells a retry that a span is stored goes in after everything written beside it.
     await this.db.insert('span_search', searchRows);
-    await this.db.insert('llm_calls', callRows);
-    // The calls' hours are marked changed once their rows are in (see `HourMarks`).
-    const marks = new HourMarks();
-    marks.addRows(callRows);
-    await marks.write(this.db);
+    await insertCalls(this.db, callRows);
     await this.db.insert('logs', logRows);
     await this.db.insert('spans', spanRows);
-    for (const [project, traces] of touched) await this.summarize(project, [...traces], marks);
-    await marks.write(this.db);
+    for (const [project, traces] of touched) await this.summarize(project, [...traces]);
     return { stored: spanRows.length, duplicates, logsStored: logRows.length, metricPointsStored };
   }
 
@@ -120,11 +115,8 @@ export class ClickHouseWriter implements TelemetryWriter {
     });
   }
 
-  /**
-   * Summarizes the project's traces named again, from everything stored of them. The hours of
-   * calls it writes again are added to `marks`, for the caller to write once it is done.
-   */
-  async summarize(project: string, traceIds: readonly string[], marks: HourMarks): Promise<void> {
+  /** Summarizes the project's traces named again, from everything stored of them. */
+  async summarize(project: string, traceIds: readonly string[]): Promise<void> {
     for (let i = 0; i < traceIds.length; i += LOOKUP_CHUNK) {
       const ids = traceIds.slice(i, i + LOOKUP_CHUNK);
       const params = { project, ids };
@@ -146,8 +138,7 @@ export class ClickHouseWriter implements TelemetryWriter {
         traceRows.push(state.trace);
         callRows.push(...state.calls);
       }
-      await this.db.insert('llm_calls', callRows);
-      marks.addRows(callRows);
+      await insertCalls(this.db, callRows);
       await this.db.insert('traces', traceRows);
     }
   }
