@@ -13,9 +13,13 @@ export function clickhouseSchemaCommand(): Command {
     )
     .action(async (opts: { cluster?: string }) => {
       const { schemaStatements } = await import('@sightline/storage-clickhouse');
-      process.stdout.write(`${schemaStatements({ cluster: opts.cluster }).join(';\n\n')};\n`);
+      const statements = schemaStatements({ cluster: opts.cluster }).map((s) => (s.startsWith('INSERT INTO') ? `${BACKFILL}\n${s}` : s));
+      process.stdout.write(`${statements.join(';\n\n')};\n`);
     });
 }
+
+/** What a reader of the schema is told before each statement that writes rows (a migration's backfill). */
+const BACKFILL = '-- Fills in what data stored before this schema version needs; on a new database it inserts nothing.';
 
 export function parseClusterName(value: string): string {
   if (!/^[\w.-]+$/.test(value)) throw new InvalidArgumentError('expected a cluster name: letters, digits, "_", "." or "-"');

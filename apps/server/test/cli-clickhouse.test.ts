@@ -72,8 +72,16 @@ describe('sightline clickhouse-schema', () => {
   it('prints the schema for one server, or replicated and distributed over a cluster', async () => {
     const one = runSightline(['clickhouse-schema']);
     expect((await one.exited).code).toBe(0);
-    for (const table of ['spans', 'traces', 'llm_calls', 'logs', 'metric_points', 'dataset_rows', 'api_keys'])
+    for (const table of ['spans', 'traces', 'llm_calls', 'logs', 'metric_points', 'dataset_rows', 'api_keys', 'llm_hour_rollups'])
       expect(one.stdout()).toContain(`CREATE TABLE IF NOT EXISTS ${table} (`);
+    // A migration's backfill says what it is, and is a no-op on a new database.
+    const statements = one.stdout().split(';\n\n');
+    const backfills = statements.filter((s) => s.includes('INSERT INTO'));
+    expect(backfills.length).toBeGreaterThanOrEqual(2);
+    for (const s of backfills)
+      expect(s).toMatch(
+        /^-- Fills in what data stored before this schema version needs; on a new database it inserts nothing\.\nINSERT INTO /,
+      );
     const cluster = runSightline(['clickhouse-schema', '--cluster', 'prod']);
     expect((await cluster.exited).code).toBe(0);
     expect(cluster.stdout()).toContain("CREATE TABLE IF NOT EXISTS spans_local ON CLUSTER 'prod'");
