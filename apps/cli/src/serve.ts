@@ -92,6 +92,28 @@ export async function serve(opts: ServeOptions): Promise<void> {
       `listening on ${opts.host} with no keys (--auth off --insecure): anyone who reaches these ports reads every prompt and answer`,
     );
   const url = (port: number) => `http://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${port}`;
+  // Before the banner: whoever reads it may stop the server at once, and must get a clean stop.
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) {
+      logger.warn(`${signal} again: exiting without waiting`);
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info(`${signal}: finishing in-flight requests and committing accepted data`);
+    server.close().then(
+      () => {
+        logger.info('stopped');
+        process.exit(0);
+      },
+      (err) => {
+        logger.error('shutdown failed', err);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
   process.stderr.write(
     [
       `Sightline ${VERSION}`,
@@ -120,27 +142,6 @@ export async function serve(opts: ServeOptions): Promise<void> {
         : []),
     ].join('\n'),
   );
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) {
-      logger.warn(`${signal} again: exiting without waiting`);
-      process.exit(1);
-    }
-    stopping = true;
-    logger.info(`${signal}: finishing in-flight requests and committing accepted data`);
-    server.close().then(
-      () => {
-        logger.info('stopped');
-        process.exit(0);
-      },
-      (err) => {
-        logger.error('shutdown failed', err);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
 }
 
 /** Where data is kept, for the banner and errors: never a password in a ClickHouse address. */
