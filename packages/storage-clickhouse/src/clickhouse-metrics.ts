@@ -11,6 +11,7 @@ import {
   SeriesAccumulator,
 } from '@sightline/storage';
 import { callFilterSql } from './call-filter-sql.js';
+import { callSumsSql, rolledUpSumsSql } from './call-sums-sql.js';
 import type { ClickHouseDb } from './clickhouse-db.js';
 import { type ClickHouseRollups, HOUR_NS, ROLLUP_ROWS_SQL } from './clickhouse-rollups.js';
 import { SqlParams } from './query-params.js';
@@ -39,19 +40,6 @@ type BucketCounts = Record<string, string | number>;
 function addBuckets(sketch: QuantileSketch, counts: BucketCounts): void {
   for (const bucket in counts) sketch.addBucket(Number(bucket), Number(counts[bucket]));
 }
-
-/** The sums and sketch bucket counts of a metrics row, over the calls (`RAW`) or their hourly rollups (`ROLLED_UP`). */
-const RAW_SUMS = `count() AS calls, countIf(is_error = 1) AS errors,
-  sum(ifNull(input_tokens, 0)) AS input, sum(ifNull(output_tokens, 0)) AS output,
-  sum(ifNull(cache_read_tokens, 0)) AS cache_read, sum(ifNull(cache_write_tokens, 0)) AS cache_write,
-  sum(ifNull(reasoning_tokens, 0)) AS reasoning, sum(ifNull(total_tokens, 0)) AS total,
-  sum(ifNull(cost_usd, 0)) AS cost, countIf(cost_usd IS NOT NULL) AS priced,
-  sumMap(map(latency_bucket, toUInt64(1))) AS latency,
-  sumMapIf(map(assumeNotNull(ttft_bucket), toUInt64(1)), ttft_bucket IS NOT NULL) AS ttft,
-  sumMapIf(map(assumeNotNull(rate_bucket), toUInt64(1)), rate_bucket IS NOT NULL) AS rate`;
-const ROLLED_UP_SUMS = `sum(r_calls) AS calls, sum(r_errors) AS errors, sum(r_input) AS input, sum(r_output) AS output,
-  sum(r_cache_read) AS cache_read, sum(r_cache_write) AS cache_write, sum(r_reasoning) AS reasoning, sum(r_total) AS total,
-  sum(r_cost) AS cost, sum(r_priced) AS priced, sumMap(r_latency) AS latency, sumMap(r_ttft) AS ttft, sumMap(r_rate) AS rate`;
 
 /**
  * Metrics over the calls that count, summed by ClickHouse per group (and time bucket): sums,
@@ -95,16 +83,17 @@ export class ClickHouseMetrics {
     if (plan && plan.hours.length > 0) {
       const params = { ...p.values, rollup_project: q.project, rollup_hours: plan.hours };
       addRows(
-        await this.db.rows<SumsRow>(`${select}, ${ROLLED_UP_SUMS} FROM (${ROLLUP_ROWS_SQL}) WHERE ${where} ${groups}`, params),
+        await this.db.rows<SumsRow>(`${select}, ${rolledUpSumsSql()} FROM (${ROLLUP_ROWS_SQL}) WHERE ${where} ${groups}`, params),
         groupOf,
       );
     }
     if (plan && !plan.callsToo) return;
-    // One pass: the sums, and each sketch's bucket counts as a map (bucket → calls). `sumMap` of
-    // a one-entry map, not of a pair of one-element arrays: a third less time over millions of calls.
     const skip = plan && plan.hours.length > 0 ? ` AND intDiv(timestamp_ns, ${HOUR_NS}) NOT IN ${p.add(plan.hours, 'Array(Int64)')}` : '';
     addRows(
-      await this.db.rows<SumsRow>(`${select}, ${RAW_SUMS} FROM llm_calls FINAL WHERE ${where} AND counted = 1${skip} ${groups}`, p.values),
+      await this.db.rows<SumsRow>(
+        `${select}, ${callSumsSql()} FROM llm_calls FINAL WHERE ${where} AND counted = 1${skip} ${groups}`,
+        p.values,
+      ),
       groupOf,
     );
   }

@@ -1,4 +1,5 @@
 import type { CallRow } from './call-row.js';
+import { callSumsSql, rolledUpColumnsSql, rolledUpElementsSql } from './call-sums-sql.js';
 import type { ClickHouseDb } from './clickhouse-db.js';
 
 /** An hour, in ns. Rollups and marks name hours by hours since the epoch. */
@@ -38,19 +39,11 @@ const ROLLUP_SQL = `INSERT INTO llm_hour_rollups (project, hour, version, groups
   SELECT {project:String}, hours.hour, {version:UInt64}, computed.groups
   FROM (SELECT arrayJoin({hours:Array(Int64)}) AS hour) AS hours
   LEFT JOIN (
-    SELECT c_hour, groupArray((c_service, c_provider, c_model, c_request_model, c_operation, c_route, r_calls, r_errors, r_input, r_output,
-      r_cache_read, r_cache_write, r_reasoning, r_total, r_cost, r_priced, r_latency, r_ttft, r_rate)) AS groups
+    SELECT c_hour, groupArray((c_service, c_provider, c_model, c_request_model, c_operation, c_route, ${rolledUpColumnsSql()})) AS groups
     FROM (
       SELECT intDiv(timestamp_ns, ${HOUR_NS}) AS c_hour, toString(service) AS c_service, CAST(provider AS Nullable(String)) AS c_provider,
         model AS c_model, request_model AS c_request_model, CAST(operation AS Nullable(String)) AS c_operation, route AS c_route,
-        count() AS r_calls, countIf(is_error = 1) AS r_errors,
-        sum(ifNull(input_tokens, 0)) AS r_input, sum(ifNull(output_tokens, 0)) AS r_output,
-        sum(ifNull(cache_read_tokens, 0)) AS r_cache_read, sum(ifNull(cache_write_tokens, 0)) AS r_cache_write,
-        sum(ifNull(reasoning_tokens, 0)) AS r_reasoning, sum(ifNull(total_tokens, 0)) AS r_total,
-        sum(ifNull(cost_usd, 0)) AS r_cost, countIf(cost_usd IS NOT NULL) AS r_priced,
-        sumMap(map(latency_bucket, toUInt64(1))) AS r_latency,
-        sumMapIf(map(assumeNotNull(ttft_bucket), toUInt64(1)), ttft_bucket IS NOT NULL) AS r_ttft,
-        sumMapIf(map(assumeNotNull(rate_bucket), toUInt64(1)), rate_bucket IS NOT NULL) AS r_rate
+        ${callSumsSql('r_')}
       FROM llm_calls FINAL
       WHERE project = {project:String} AND timestamp_ns >= arrayMin({hours:Array(Int64)}) * toInt64(${HOUR_NS})
         AND timestamp_ns < (arrayMax({hours:Array(Int64)}) + 1) * toInt64(${HOUR_NS})
@@ -64,9 +57,7 @@ const ROLLUP_SQL = `INSERT INTO llm_hour_rollups (project, hour, version, groups
  * filters and metrics groupings apply to them unchanged; `r_*` are the sums.
  */
 export const ROLLUP_ROWS_SQL = `SELECT project, hour * toInt64(${HOUR_NS}) AS timestamp_ns, g.1 AS service, g.2 AS provider, g.3 AS model,
-    g.4 AS request_model, g.5 AS operation, g.6 AS route, g.7 AS r_calls, g.8 AS r_errors, g.9 AS r_input, g.10 AS r_output,
-    g.11 AS r_cache_read, g.12 AS r_cache_write, g.13 AS r_reasoning, g.14 AS r_total, g.15 AS r_cost, g.16 AS r_priced,
-    g.17 AS r_latency, g.18 AS r_ttft, g.19 AS r_rate
+    g.4 AS request_model, g.5 AS operation, g.6 AS route, ${rolledUpElementsSql('g', 7)}
   FROM llm_hour_rollups FINAL ARRAY JOIN groups AS g
   WHERE project = {rollup_project:String} AND hour IN {rollup_hours:Array(Int64)}`;
 
