@@ -29,7 +29,7 @@ import { CALL_KEY, callListSql } from './call-list-sql.js';
 import { type CallRow, rowToCall } from './call-row.js';
 import type { ClickHouseDb } from './clickhouse-db.js';
 import { ClickHouseMetrics } from './clickhouse-metrics.js';
-import { type ClickHouseRollups, HOUR_NS, ROLLUP_ROWS_SQL } from './clickhouse-rollups.js';
+import type { ClickHouseRollups } from './clickhouse-rollups.js';
 import { ClickHouseSessions } from './clickhouse-sessions.js';
 import { CLICKHOUSE_CAPABILITIES } from './clickhouse-trace-reader.js';
 import { rowToLog } from './log-row.js';
@@ -174,27 +174,20 @@ export class ClickHouseCallReader implements CallReader {
     for (const s of spans) counter.spans(s.service, s.name, Number(s.n));
     const c = new SqlParams();
     const where = `project = ${c.add(q.project, 'String')} AND counted = 1${range('timestamp_ns', c)}`;
+    const byDimensions = 'SELECT coalesce(model, request_model) AS model, provider, operation, route';
+    const callsSql = (skip: string) =>
+      `${byDimensions}, count() AS n FROM llm_calls FINAL WHERE ${where}${skip} GROUP BY model, provider, operation, route`;
     // The calls of the hours the rollups answer are counted from them (the range is whole hours).
-    const plan = this.rollups ? await this.rollups.plan(q.project, from ?? undefined, to ?? undefined) : null;
-    const byDimensions = 'GROUP BY model, provider, operation, route';
-    const calls: CallFacetRow[] = [];
-    if (plan && plan.hours.length > 0)
-      calls.push(
-        ...(await this.db.rows<CallFacetRow>(
-          `SELECT coalesce(model, request_model) AS model, provider, operation, route, sum(r_calls) AS n FROM (${ROLLUP_ROWS_SQL}) ${byDimensions}`,
-          { rollup_project: q.project, rollup_hours: plan.hours },
-        )),
-      );
-    if (!plan || plan.callsToo) {
-      const skip = plan && plan.hours.length > 0 ? ` AND intDiv(timestamp_ns, ${HOUR_NS}) NOT IN ${c.add(plan.hours, 'Array(Int64)')}` : '';
-      calls.push(
-        ...(await this.db.rows<CallFacetRow>(
-          `SELECT coalesce(model, request_model) AS model, provider, operation, route, count() AS n
-           FROM llm_calls FINAL WHERE ${where}${skip} ${byDimensions}`,
-          c.values,
-        )),
-      );
-    }
+    const calls = this.rollups
+      ? await this.rollups.read<CallFacetRow>({
+          project: q.project,
+          from: from ?? undefined,
+          to: to ?? undefined,
+          params: c,
+          rolledUp: (rows) => `${byDimensions}, sum(r_calls) AS n FROM ${rows} GROUP BY model, provider, operation, route`,
+          calls: callsSql,
+        })
+      : await this.db.rows<CallFacetRow>(callsSql(''), c.values);
     for (const r of calls) counter.calls(r.model, r.provider, r.operation, r.route, Number(r.n));
     const [people] = await this.db.rows<{ users: string; sessions: string }>(
       `SELECT uniqExact(user_id) AS users, uniqExact(session_id) AS sessions FROM llm_calls FINAL WHERE ${where}`,

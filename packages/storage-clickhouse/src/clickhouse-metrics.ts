@@ -13,7 +13,7 @@ import {
 import { callFilterSql } from './call-filter-sql.js';
 import { callSumsSql, rolledUpSumsSql } from './call-sums-sql.js';
 import type { ClickHouseDb } from './clickhouse-db.js';
-import { type ClickHouseRollups, HOUR_NS, ROLLUP_ROWS_SQL } from './clickhouse-rollups.js';
+import { type ClickHouseRollups, HOUR_NS } from './clickhouse-rollups.js';
 import { SqlParams } from './query-params.js';
 
 interface SumsRow {
@@ -75,49 +75,40 @@ export class ClickHouseMetrics {
     atSql: string,
     groupOf: (at: string, key: string | null) => MetricsGroup | null,
   ): Promise<void> {
-    const plan = this.rollups && rollupsAnswer(q) ? await this.rollups.plan(q.project, q.from, q.to) : null;
     const p = new SqlParams();
     const where = callFilterSql(q, p).join(' AND ');
-    const groups = `GROUP BY k, at`;
     const select = `SELECT ${keySql} AS k, toString(${atSql}) AS at`;
-    if (plan && plan.hours.length > 0) {
-      const params = { ...p.values, rollup_project: q.project, rollup_hours: plan.hours };
-      addRows(
-        await this.db.rows<SumsRow>(`${select}, ${rolledUpSumsSql()} FROM (${ROLLUP_ROWS_SQL}) WHERE ${where} ${groups}`, params),
-        groupOf,
-      );
+    const calls = (skip: string) => `${select}, ${callSumsSql()} FROM llm_calls FINAL WHERE ${where} AND counted = 1${skip} GROUP BY k, at`;
+    const rows =
+      this.rollups && rollupsAnswer(q)
+        ? await this.rollups.read<SumsRow>({
+            project: q.project,
+            from: q.from,
+            to: q.to,
+            params: p,
+            rolledUp: (rollupRows) => `${select}, ${rolledUpSumsSql()} FROM ${rollupRows} WHERE ${where} GROUP BY k, at`,
+            calls,
+          })
+        : await this.db.rows<SumsRow>(calls(''), p.values);
+    for (const r of rows) {
+      const g = groupOf(r.at, r.k);
+      if (!g) continue;
+      g.addSums({
+        calls: Number(r.calls),
+        errors: Number(r.errors),
+        inputTokens: Number(r.input),
+        outputTokens: Number(r.output),
+        cacheReadTokens: Number(r.cache_read),
+        cacheWriteTokens: Number(r.cache_write),
+        reasoningTokens: Number(r.reasoning),
+        totalTokens: Number(r.total),
+        costUsd: Number(r.cost),
+        pricedCalls: Number(r.priced),
+      });
+      addBuckets(g.latency, r.latency);
+      addBuckets(g.ttft, r.ttft);
+      addBuckets(g.tokensPerS, r.rate);
     }
-    if (plan && !plan.callsToo) return;
-    const skip = plan && plan.hours.length > 0 ? ` AND intDiv(timestamp_ns, ${HOUR_NS}) NOT IN ${p.add(plan.hours, 'Array(Int64)')}` : '';
-    addRows(
-      await this.db.rows<SumsRow>(
-        `${select}, ${callSumsSql()} FROM llm_calls FINAL WHERE ${where} AND counted = 1${skip} ${groups}`,
-        p.values,
-      ),
-      groupOf,
-    );
-  }
-}
-
-function addRows(rows: readonly SumsRow[], groupOf: (at: string, key: string | null) => MetricsGroup | null): void {
-  for (const r of rows) {
-    const g = groupOf(r.at, r.k);
-    if (!g) continue;
-    g.addSums({
-      calls: Number(r.calls),
-      errors: Number(r.errors),
-      inputTokens: Number(r.input),
-      outputTokens: Number(r.output),
-      cacheReadTokens: Number(r.cache_read),
-      cacheWriteTokens: Number(r.cache_write),
-      reasoningTokens: Number(r.reasoning),
-      totalTokens: Number(r.total),
-      costUsd: Number(r.cost),
-      pricedCalls: Number(r.priced),
-    });
-    addBuckets(g.latency, r.latency);
-    addBuckets(g.ttft, r.ttft);
-    addBuckets(g.tokensPerS, r.rate);
   }
 }
 

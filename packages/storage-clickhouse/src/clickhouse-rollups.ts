@@ -1,6 +1,7 @@
 import type { CallRow } from './call-row.js';
 import { callSumsSql, rolledUpColumnsSql, rolledUpElementsSql } from './call-sums-sql.js';
 import type { ClickHouseDb } from './clickhouse-db.js';
+import type { SqlParams } from './query-params.js';
 
 /** An hour, in ns. Rollups and marks name hours by hours since the epoch. */
 export const HOUR_NS = 3_600_000_000_000n;
@@ -56,7 +57,7 @@ const ROLLUP_SQL = `INSERT INTO llm_hour_rollups (project, hour, version, groups
  * The rollups' rows as `llm_calls` columns (`timestamp_ns`: the hour's start), so that call
  * filters and metrics groupings apply to them unchanged; `r_*` are the sums.
  */
-export const ROLLUP_ROWS_SQL = `SELECT project, hour * toInt64(${HOUR_NS}) AS timestamp_ns, g.1 AS service, g.2 AS provider, g.3 AS model,
+const ROLLUP_ROWS_SQL = `SELECT project, hour * toInt64(${HOUR_NS}) AS timestamp_ns, g.1 AS service, g.2 AS provider, g.3 AS model,
     g.4 AS request_model, g.5 AS operation, g.6 AS route, ${rolledUpElementsSql('g', 7)}
   FROM llm_hour_rollups FINAL ARRAY JOIN groups AS g
   WHERE project = {rollup_project:String} AND hour IN {rollup_hours:Array(Int64)}`;
@@ -163,11 +164,33 @@ export class ClickHouseRollups {
   }
 
   /**
+   * The rows of `q`: from the rollups for the whole hours they answer, then from the calls for
+   * the rest of the range (leaving those hours out), when anything is left.
+   */
+  async read<T>(q: SplitQuery): Promise<T[]> {
+    const plan = await this.plan(q.project, q.from, q.to);
+    const hours = plan?.hours ?? [];
+    const rows: T[] = [];
+    if (hours.length > 0)
+      rows.push(
+        ...(await this.db.rows<T>(q.rolledUp(`(${ROLLUP_ROWS_SQL})`), {
+          ...q.params.values,
+          rollup_project: q.project,
+          rollup_hours: hours,
+        })),
+      );
+    if (plan && !plan.callsToo) return rows;
+    const skip = hours.length > 0 ? ` AND intDiv(timestamp_ns, ${HOUR_NS}) NOT IN ${q.params.add(hours, 'Array(Int64)')}` : '';
+    rows.push(...(await this.db.rows<T>(q.calls(skip), q.params.values)));
+    return rows;
+  }
+
+  /**
    * Which hours of `[from, to)` the rollups answer, and whether the rest (partial hours at the
    * edges, hours changed since rolled up) must be read from the calls. Null when the range
    * holds no whole hour.
    */
-  async plan(project: string, from: bigint | undefined, to: bigint | undefined): Promise<RollupPlan | null> {
+  private async plan(project: string, from: bigint | undefined, to: bigint | undefined): Promise<RollupPlan | null> {
     const first = from === undefined ? null : ceilDiv(from, HOUR_NS);
     const last = to === undefined ? null : to / HOUR_NS;
     if (first !== null && last !== null && first >= last) return null;
@@ -189,6 +212,19 @@ export class ClickHouseRollups {
       (first !== null && from !== undefined && first * HOUR_NS > from) || (last !== null && to !== undefined && last * HOUR_NS < to);
     return { hours, callsToo: stale || edges || hours.length === 0 };
   }
+}
+
+/** One query over a range of a project's calls, as `ClickHouseRollups.read` runs it. */
+export interface SplitQuery {
+  readonly project: string;
+  readonly from?: bigint;
+  readonly to?: bigint;
+  /** The query over the rollups' rows: `rows` is a subquery of them with `llm_calls`' column names and `r_*` sums. */
+  readonly rolledUp: (rows: string) => string;
+  /** The query over `llm_calls`, with `skip` (a condition starting ` AND `, or '') among its conditions. */
+  readonly calls: (skip: string) => string;
+  /** The parameters both name. */
+  readonly params: SqlParams;
 }
 
 function ceilDiv(a: bigint, b: bigint): bigint {
