@@ -1,43 +1,24 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { ClickHouseClient } from '@clickhouse/client';
 import type { Storage } from '@sightline/storage';
 import { describeAccessConformance } from '@sightline/storage/testing';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { chdbEngine } from './chdb-engine.test-support.js';
 import { ClickHouseAccess } from './clickhouse-access.js';
-import { connectClickHouse } from './connect.js';
-import { migrate } from './schema/migrations.js';
 
 /** Projects, keys, usage and audit on a real ClickHouse engine (chdb): the same conformance suite as SQLite and memory. */
-let dir: string;
-let client: ClickHouseClient;
+const engine = chdbEngine('access');
+beforeEach(() => engine.empty(['project_settings', 'api_keys', 'usage_days', 'audit_log']));
 
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'sightline-clickhouse-access-'));
-  client = await connectClickHouse({ chdbPath: join(dir, 'data') });
-  await migrate(client);
-}, 60_000);
-beforeEach(async () => {
-  for (const table of ['project_settings', 'api_keys', 'usage_days', 'audit_log'])
-    await client.command({ query: `TRUNCATE TABLE ${table}` });
-});
-afterAll(async () => {
-  await client?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-describeAccessConformance(() => ({ kind: 'clickhouse', access: new ClickHouseAccess(client) }) as unknown as Storage);
+describeAccessConformance(() => ({ kind: 'clickhouse', access: new ClickHouseAccess(engine.client) }) as unknown as Storage);
 
 describe('API keys on ClickHouse', () => {
   it('keep a revocation when a last-used time read before it is written after it', async () => {
-    const access = new ClickHouseAccess(client);
+    const access = new ClickHouseAccess(engine.client);
     const key = { id: 'race1', project: 'shop', name: null, hash: 'h', createdAtMs: 1000, lastUsedAtMs: null, revokedAtMs: null };
     await access.addKey(key);
     // What a collector's touch read before another revoked the key, written after the revocation.
     const stale = await access.findKey('race1');
     expect(await access.revokeKey('race1', 2000)).toBe(true);
-    await client.insert({
+    await engine.client.insert({
       table: 'api_keys',
       values: [
         {
@@ -53,7 +34,7 @@ describe('API keys on ClickHouse', () => {
       ],
       format: 'JSONEachRow',
     });
-    await client.command({ query: 'OPTIMIZE TABLE api_keys FINAL' });
+    await engine.client.command({ query: 'OPTIMIZE TABLE api_keys FINAL' });
     expect(await access.findKey('race1')).toMatchObject({ revokedAtMs: 2000, lastUsedAtMs: 3000 });
     expect((await access.listKeys('shop')).find((k) => k.id === 'race1')?.revokedAtMs).toBe(2000);
   });

@@ -1,38 +1,20 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { ClickHouseClient } from '@clickhouse/client';
 import type { Span } from '@sightline/core';
 import type { MetricsQuery } from '@sightline/storage';
 import { buildSpan, ingestCalls, llmSpan } from '@sightline/storage/testing';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { chdbEngine } from './chdb-engine.test-support.js';
 import { ClickHouseStorage } from './clickhouse-storage.js';
-import { connectClickHouse } from './connect.js';
-import { migrate } from './schema/migrations.js';
 
 /** Metrics from hourly rollups, checked against the same metrics read from every call, on a real engine (chdb). */
-let dir: string;
-let client: ClickHouseClient;
-
 const TABLES = ['spans', 'span_search', 'traces', 'llm_calls', 'logs', 'llm_hour_rollups', 'llm_rollup_marks'];
 const HOUR_MS = 3_600_000;
 
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'sightline-clickhouse-rollups-'));
-  client = await connectClickHouse({ chdbPath: join(dir, 'data') });
-  await migrate(client);
-}, 60_000);
-afterAll(async () => {
-  await client?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-beforeEach(async () => {
-  for (const table of TABLES) await client.command({ query: `TRUNCATE TABLE ${table}` });
-});
+const engine = chdbEngine('rollups');
+beforeEach(() => engine.empty(TABLES));
 
 /** A collector whose rollups are made only when asked, and one that reads every call (the reference). */
-const rolled = () => new ClickHouseStorage(client, { ownsClient: false, rollupRefreshMs: 0 });
-const reference = () => new ClickHouseStorage(client, { ownsClient: false, metricRollups: false, rollupRefreshMs: 0 });
+const rolled = () => new ClickHouseStorage(engine.client, { ownsClient: false, rollupRefreshMs: 0 });
+const reference = () => new ClickHouseStorage(engine.client, { ownsClient: false, metricRollups: false, rollupRefreshMs: 0 });
 
 const MODELS = ['gpt-4o-mini', 'gpt-4o', 'claude-sonnet-4-5'];
 const PROVIDERS = ['openai', 'openai', 'anthropic'];
@@ -128,7 +110,7 @@ describe('metrics and facets from hourly rollups on ClickHouse', () => {
     expect(before.total.calls).toBe(18);
     expect(facets.models.length).toBeGreaterThan(0);
     // Not the way Sightline deletes (that marks the hours): only to tell which source was read.
-    await client.command({ query: 'ALTER TABLE llm_calls DELETE WHERE 1 SETTINGS mutations_sync = 1' });
+    await engine.client.command({ query: 'ALTER TABLE llm_calls DELETE WHERE 1 SETTINGS mutations_sync = 1' });
     expect((await store.calls.metrics({ project: 'default' })).total).toEqual(before.total);
     expect((await reference().calls.metrics({ project: 'default' })).total.calls).toBe(0);
     expect((await store.calls.facets({ project: 'default' })).models).toEqual(facets.models);
@@ -196,13 +178,17 @@ describe('metrics and facets from hourly rollups on ClickHouse', () => {
 
   it('report a background refresh that fails, and are made again once it can be', async () => {
     const errors: unknown[] = [];
-    const store = new ClickHouseStorage(client, { ownsClient: false, rollupRefreshMs: 20, onRollupError: (err) => errors.push(err) });
+    const store = new ClickHouseStorage(engine.client, {
+      ownsClient: false,
+      rollupRefreshMs: 20,
+      onRollupError: (err) => errors.push(err),
+    });
     try {
-      await client.command({ query: 'RENAME TABLE llm_hour_rollups TO llm_hour_rollups_away' });
+      await engine.client.command({ query: 'RENAME TABLE llm_hour_rollups TO llm_hour_rollups_away' });
       await write(store, traffic(1));
       await expect.poll(() => errors.length, { timeout: 10_000 }).toBeGreaterThan(0);
     } finally {
-      await client.command({ query: 'RENAME TABLE llm_hour_rollups_away TO llm_hour_rollups' });
+      await engine.client.command({ query: 'RENAME TABLE llm_hour_rollups_away TO llm_hour_rollups' });
     }
     try {
       await expect.poll(rollupRows, { timeout: 10_000 }).toBe(1);
@@ -213,13 +199,13 @@ describe('metrics and facets from hourly rollups on ClickHouse', () => {
   });
 
   it('are refused on a cluster, whose nodes would each bring their own clock', () => {
-    expect(() => new ClickHouseStorage(client, { ownsClient: false, cluster: 'prod', metricRollups: true })).toThrow(
+    expect(() => new ClickHouseStorage(engine.client, { ownsClient: false, cluster: 'prod', metricRollups: true })).toThrow(
       /not kept on a cluster/,
     );
   });
 
   it('are made in the background by a collector left to it', async () => {
-    const store = new ClickHouseStorage(client, { ownsClient: false, rollupRefreshMs: 50 });
+    const store = new ClickHouseStorage(engine.client, { ownsClient: false, rollupRefreshMs: 50 });
     try {
       await write(store, traffic(2));
       await expect.poll(rollupRows, { timeout: 10_000 }).toBe(2);
@@ -231,6 +217,6 @@ describe('metrics and facets from hourly rollups on ClickHouse', () => {
 });
 
 async function rollupRows(): Promise<number> {
-  const rs = await client.query({ query: 'SELECT count() AS n FROM llm_hour_rollups FINAL', format: 'JSONEachRow' });
+  const rs = await engine.client.query({ query: 'SELECT count() AS n FROM llm_hour_rollups FINAL', format: 'JSONEachRow' });
   return Number(((await rs.json()) as { n: string }[])[0]?.n);
 }

@@ -1,16 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { ClickHouseClient } from '@clickhouse/client';
 import { buildSpan, describeStorageConformance, ingestCalls, llmSpan } from '@sightline/storage/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { chdbEngine } from './chdb-engine.test-support.js';
 import { ClickHouseStorage } from './clickhouse-storage.js';
-import { connectClickHouse } from './connect.js';
 import { migrate, SCHEMA_VERSION } from './schema/migrations.js';
 
 /** The whole storage contract on a real ClickHouse engine (chdb, in-process): the suite SQLite and memory pass. */
-let dir: string;
-let client: ClickHouseClient;
+const engine = chdbEngine('storage');
 
 const TABLES = [
   'spans',
@@ -28,24 +23,14 @@ const TABLES = [
   'audit_log',
 ];
 
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'sightline-clickhouse-storage-'));
-  client = await connectClickHouse({ chdbPath: join(dir, 'data') });
-  await migrate(client);
-}, 60_000);
-afterAll(async () => {
-  await client?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
 /**
  * One engine per process: each test gets it emptied. Hours are rolled up after every write, so
  * metrics read the rollups for the hours nothing changed since (deletes and repricing leave
  * theirs to be read from the calls).
  */
 describeStorageConformance('clickhouse', async () => {
-  for (const table of TABLES) await client.command({ query: `TRUNCATE TABLE ${table}` });
-  const store = new ClickHouseStorage(client, { ownsClient: false, rollupRefreshMs: 0 });
+  await engine.empty(TABLES);
+  const store = new ClickHouseStorage(engine.client, { ownsClient: false, rollupRefreshMs: 0 });
   const write = store.writer.write.bind(store.writer);
   store.writer.write = async (batch) => {
     const result = await write(batch);
@@ -57,18 +42,16 @@ describeStorageConformance('clickhouse', async () => {
 
 describe('the ClickHouse schema', () => {
   it('migrates once, and again is a no-op', async () => {
-    expect(await migrate(client)).toBe(SCHEMA_VERSION);
-    const rs = await client.query({ query: 'SELECT count() AS n FROM schema_migrations', format: 'JSONEachRow' });
+    expect(await migrate(engine.client)).toBe(SCHEMA_VERSION);
+    const rs = await engine.client.query({ query: 'SELECT count() AS n FROM schema_migrations', format: 'JSONEachRow' });
     expect(Number(((await rs.json()) as { n: string }[])[0]?.n)).toBe(SCHEMA_VERSION);
   });
 });
 
 describe('two collectors on one ClickHouse', () => {
-  const empty = async () => {
-    for (const table of TABLES) await client.command({ query: `TRUNCATE TABLE ${table}` });
-  };
+  const empty = () => engine.empty(TABLES);
   const rawCount = async (table: string) => {
-    const rs = await client.query({ query: `SELECT count() AS n FROM ${table}`, format: 'JSONEachRow' });
+    const rs = await engine.client.query({ query: `SELECT count() AS n FROM ${table}`, format: 'JSONEachRow' });
     return Number(((await rs.json()) as { n: string }[])[0]?.n);
   };
   /** A root and `n` LLM calls under it, one trace. */
@@ -85,8 +68,8 @@ describe('two collectors on one ClickHouse', () => {
     const { root, children } = chatTrace(6);
     const spans = [root, ...children];
     const batch = [{ project: 'default', spans, calls: ingestCalls(spans) }];
-    const a = new ClickHouseStorage(client, { ownsClient: false, rollupRefreshMs: 0 });
-    const b = new ClickHouseStorage(client, { ownsClient: false, rollupRefreshMs: 0 });
+    const a = new ClickHouseStorage(engine.client, { ownsClient: false, rollupRefreshMs: 0 });
+    const b = new ClickHouseStorage(engine.client, { ownsClient: false, rollupRefreshMs: 0 });
     await Promise.all([a.writer.write(batch), b.writer.write(batch)]);
     expect(await rawCount('spans')).toBeGreaterThanOrEqual(7);
     const detail = await a.reader.getTrace({ project: 'default', traceId: root.traceId });
@@ -102,8 +85,8 @@ describe('two collectors on one ClickHouse', () => {
     await empty();
     const { root, children } = chatTrace(20);
     const spans = [root, ...children];
-    const a = new ClickHouseStorage(client, { ownsClient: false, rollupRefreshMs: 0 });
-    const b = new ClickHouseStorage(client, { ownsClient: false, rollupRefreshMs: 0 });
+    const a = new ClickHouseStorage(engine.client, { ownsClient: false, rollupRefreshMs: 0 });
+    const b = new ClickHouseStorage(engine.client, { ownsClient: false, rollupRefreshMs: 0 });
     const half = (part: typeof spans) => [{ project: 'default', spans: part, calls: ingestCalls(part) }];
     const results = await Promise.all([a.writer.write(half(spans.slice(0, 11))), b.writer.write(half(spans.slice(11)))]);
     expect(results.map((r) => r.stored)).toEqual([11, 10]);
@@ -115,8 +98,8 @@ describe('two collectors on one ClickHouse', () => {
 
 describe('newest-first searches on ClickHouse', () => {
   it('walk traces and calls spread over weeks newest first, each once, however far back the matches lie', async () => {
-    for (const table of TABLES) await client.command({ query: `TRUNCATE TABLE ${table}` });
-    const store = new ClickHouseStorage(client, { ownsClient: false, rollupRefreshMs: 0 });
+    await engine.empty(TABLES);
+    const store = new ClickHouseStorage(engine.client, { ownsClient: false, rollupRefreshMs: 0 });
     const HOUR_MS = 3_600_000;
     // Forty traces, one every 13 hours; every third says "refund".
     const spans = Array.from({ length: 40 }, (_, i) =>
@@ -169,13 +152,13 @@ describe('newest-first searches on ClickHouse', () => {
 
 describe('a write that stopped short on ClickHouse', () => {
   it('is finished by the client’s retry: the trace is summarized again though its spans were stored', async () => {
-    for (const table of TABLES) await client.command({ query: `TRUNCATE TABLE ${table}` });
-    const store = new ClickHouseStorage(client, { ownsClient: false, rollupRefreshMs: 0 });
+    await engine.empty(TABLES);
+    const store = new ClickHouseStorage(engine.client, { ownsClient: false, rollupRefreshMs: 0 });
     const spans = [llmSpan({ input: 7, output: 1 })];
     const batch = [{ project: 'default', spans, calls: ingestCalls(spans) }];
     await store.writer.write(batch);
     // As if the process stopped after storing the spans, before summarizing their trace.
-    await client.command({ query: 'TRUNCATE TABLE traces' });
+    await engine.client.command({ query: 'TRUNCATE TABLE traces' });
     expect((await store.reader.findTraces({ project: 'default', limit: 10 })).items).toEqual([]);
     expect(await store.writer.write(batch)).toMatchObject({ stored: 0, duplicates: 1 });
     expect((await store.reader.findTraces({ project: 'default', limit: 10 })).items[0]).toMatchObject({ llmCallCount: 1, inputTokens: 7 });
@@ -184,8 +167,8 @@ describe('a write that stopped short on ClickHouse', () => {
 
 describe('a store whose traces were summarized before schema 5', () => {
   it('gets each session’s errors, users, name and labels from its calls at the upgrade', async () => {
-    for (const table of TABLES) await client.command({ query: `TRUNCATE TABLE ${table}` });
-    const store = new ClickHouseStorage(client, { ownsClient: false, rollupRefreshMs: 0 });
+    await engine.empty(TABLES);
+    const store = new ClickHouseStorage(engine.client, { ownsClient: false, rollupRefreshMs: 0 });
     const root = buildSpan({ name: 'agent run', service: 'agent' });
     const call = (i: number, spec: Parameters<typeof llmSpan>[0]) =>
       llmSpan({ traceId: root.traceId, parentSpanId: root.spanId, startMs: 10 + i * 100, input: 100, output: 10, session: 's1', ...spec });
@@ -207,13 +190,13 @@ describe('a store whose traces were summarized before schema 5', () => {
     });
 
     // The summary as a collector before schema 5 wrote it: without the facts, at its own version.
-    await client.command({
+    await engine.client.command({
       query: 'INSERT INTO traces SELECT * REPLACE (toUInt32(0) AS call_error_count, [] AS users, [] AS session_details) FROM traces FINAL',
     });
     expect(await session()).toMatchObject({ errorCount: 0, users: [], name: null, labels: {} });
 
-    await client.command({ query: 'DELETE FROM schema_migrations WHERE version >= 5' });
-    expect(await migrate(client)).toBe(SCHEMA_VERSION);
+    await engine.client.command({ query: 'DELETE FROM schema_migrations WHERE version >= 5' });
+    expect(await migrate(engine.client)).toBe(SCHEMA_VERSION);
     expect(await session()).toEqual(expected);
     expect((await store.calls.getSession({ project: 'default', sessionId: 's1' }))?.summary).toEqual(expected);
   });
