@@ -34,9 +34,9 @@ export const DEFAULT_DB_PATH = join(homedir(), '.sightline', 'sightline.db');
 
 /** Opens the store asked for; a ClickHouse one is connected to and its schema brought up to date first. */
 export async function openStorage(options: StorageOptions): Promise<Storage> {
+  const logger = options.logger;
   if (options.kind === 'memory') return new MemoryStorage({ capacity: options.memoryCapacity });
   if (options.kind === 'clickhouse') {
-    const logger = options.logger;
     const rollups = {
       onRollupError: (err: unknown) => logger?.warn(`rolling up metrics failed; tried again shortly (${(err as Error).message})`),
     };
@@ -45,7 +45,6 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
     if (options.clickhousePath) return openClickHouseStorage({ chdbPath: options.clickhousePath }, {}, rollups);
     throw new Error(CLICKHOUSE_WHERE);
   }
-  const logger = options.logger;
   return new SqliteStorage({
     path: options.path ?? DEFAULT_DB_PATH,
     searchIndex: options.searchIndex,

@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ANY_FREE_PORTS, runSightline, SIGHTLINE_BIN, startChildServer } from './support/child-server.js';
+import { ANY_FREE_PORTS, runSightline, startChildServer } from './support/child-server.js';
 import { json, postJson } from './support/test-server.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sightline-cli-'));
@@ -98,27 +97,15 @@ describe('sightline', () => {
   it('runs as its #! line says: a small young generation, and two malloc arenas', async () => {
     // Run as a user runs it (`npx sightline`, `npm start`): the file itself, not `node file`.
     // Whatever the environment says: the launcher's own setting wins.
-    const proc = spawn(SIGHTLINE_BIN, ['serve', ...ANY_FREE_PORTS, '--db', join(dir, 'launcher.db')], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, MALLOC_ARENA_MAX: '8' },
-    });
-    const exited = new Promise((resolve) => proc.on('exit', resolve));
+    const child = await startChildServer(['--db', join(dir, 'launcher.db')], { MALLOC_ARENA_MAX: '8' }, [], 'file');
     try {
-      await new Promise<void>((resolve, reject) => {
-        let stderr = '';
-        proc.stderr.on('data', (d) => {
-          stderr += d;
-          if (stderr.includes('OTLP/gRPC')) resolve();
-        });
-        proc.on('exit', (code) => reject(new Error(`exited ${code}: ${stderr}`)));
-      });
-      const environ = readFileSync(`/proc/${proc.pid}/environ`, 'utf8').split('\0');
-      const argv = readFileSync(`/proc/${proc.pid}/cmdline`, 'utf8').split('\0');
+      const environ = readFileSync(`/proc/${child.proc.pid}/environ`, 'utf8').split('\0');
+      const argv = readFileSync(`/proc/${child.proc.pid}/cmdline`, 'utf8').split('\0');
       expect(environ).toContain('MALLOC_ARENA_MAX=2');
       expect(argv).toContain('--max-semi-space-size=4');
     } finally {
-      proc.kill('SIGTERM');
-      await exited;
+      child.proc.kill('SIGTERM');
+      await child.exited;
     }
   });
 

@@ -18,10 +18,16 @@ export interface ChildServer {
 /** `sightline serve` flags that let the system pick every port. */
 export const ANY_FREE_PORTS = ['--port', '0', '--grpc-port', '0', '--otlp-http-port', '0'];
 
+/**
+ * How the command is started: by `node` (the default: the test runner's own node), or the file
+ * itself, through its `#!` line, as `npx sightline` and `npm start` run it.
+ */
+export type Launch = 'node' | 'file';
+
 /** Runs `sightline <args>` (behind `prefix`, e.g. a command that changes the user) and collects its output. */
-export function runSightline(args: string[], env: Record<string, string> = {}, prefix: readonly string[] = []) {
-  const [command, ...before] = [...prefix, process.execPath];
-  const proc = spawn(command as string, [...before, SIGHTLINE_BIN, ...args], {
+export function runSightline(args: string[], env: Record<string, string> = {}, prefix: readonly string[] = [], launch: Launch = 'node') {
+  const [command, ...rest] = [...prefix, ...(launch === 'node' ? [process.execPath] : []), SIGHTLINE_BIN, ...args];
+  const proc = spawn(command as string, rest, {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -44,8 +50,9 @@ export async function startChildServer(
   args: string[],
   env: Record<string, string> = {},
   prefix: readonly string[] = [],
+  launch: Launch = 'node',
 ): Promise<ChildServer> {
-  const run = runSightline(['serve', ...ANY_FREE_PORTS, ...args], env, prefix);
+  const run = runSightline(['serve', ...ANY_FREE_PORTS, ...args], env, prefix, launch);
   const deadline = Date.now() + 20_000;
   for (;;) {
     const text = run.stderr();
