@@ -2,7 +2,7 @@ import type { CallCost, PricedFields } from '@sightline/core';
 import type { Purger, RepriceResult, Repricer, RetentionCutoff, RetentionStep } from '@sightline/storage';
 import { type CallRow, callToRow, costOf, decidedOf, originalOf, sessionDetailsOfRow } from './call-row.js';
 import type { ClickHouseDb } from './clickhouse-db.js';
-import { HourMarks, hoursBetween, insertCalls } from './clickhouse-rollups.js';
+import { HOUR_NS, HourMarks, hoursBetween, insertCalls } from './clickhouse-rollups.js';
 import type { ClickHouseWriter } from './clickhouse-writer.js';
 
 /** Trace ids deleted per statement. */
@@ -43,17 +43,19 @@ export class ClickHousePurger implements Purger, Repricer {
     // a delete cut short and tried again still finds them), are marked changed once the calls are
     // gone — also when a delete fails part way (see `HourMarks`).
     const marks = new HourMarks();
-    marks.addRows(
-      await this.db.rows<{ project: string; timestamp_ns: string }>(
-        'SELECT DISTINCT project, timestamp_ns FROM llm_calls WHERE project = {project:String} AND trace_id IN {ids:Array(String)}',
-        params,
-      ),
+    const callHours = await this.db.rows<{ hour: string }>(
+      `SELECT DISTINCT intDiv(timestamp_ns, ${HOUR_NS}) AS hour FROM llm_calls WHERE project = {project:String} AND trace_id IN {ids:Array(String)}`,
+      params,
     );
-    const spans = await this.db.rows<{ start_ns: string; end_ns: string }>(
+    marks.add(
+      project,
+      callHours.map((r) => Number(r.hour)),
+    );
+    const traces = await this.db.rows<{ start_ns: string; end_ns: string }>(
       'SELECT start_ns, end_ns FROM traces FINAL WHERE project = {project:String} AND trace_id IN {ids:Array(String)}',
       params,
     );
-    for (const t of spans) marks.add(project, hoursBetween(t.start_ns, t.end_ns));
+    for (const t of traces) marks.add(project, hoursBetween(t.start_ns, t.end_ns));
     try {
       for (const table of ['spans', 'span_search', 'llm_calls'])
         await this.db.delete(table, 'project = {project:String} AND trace_id IN {ids:Array(String)}', params);

@@ -88,7 +88,7 @@ export class HourMarks {
     for (const h of hours) set.add(h);
   }
 
-  /** Notes the hours of call rows (`project`, `timestamp_ns`) just written or about to be deleted. */
+  /** Notes the hours of call rows (`project`, `timestamp_ns`) just written. */
   addRows(rows: readonly { readonly project: string; readonly timestamp_ns: string | number }[]): void {
     for (const r of rows) this.add(r.project, [hourOf(r.timestamp_ns)]);
   }
