@@ -3,6 +3,7 @@ import type { MetricsQuery } from '@sightline/storage';
 import { buildSpan, ingestCalls, llmSpan } from '@sightline/storage/testing';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { chdbEngine } from './chdb-engine.test-support.js';
+import { HOUR_NS, outsideHoursSql } from './clickhouse-rollups.js';
 import { ClickHouseStorage } from './clickhouse-storage.js';
 
 /** Metrics from hourly rollups, checked against the same metrics read from every call, on a real engine (chdb). */
@@ -220,3 +221,33 @@ async function rollupRows(): Promise<number> {
   const rs = await engine.client.query({ query: 'SELECT count() AS n FROM llm_hour_rollups FINAL', format: 'JSONEachRow' });
   return Number(((await rs.json()) as { n: string }[])[0]?.n);
 }
+
+describe('the calls outside the rolled-up hours', () => {
+  it('are named by spans of time, so the index on the calls’ times can skip the rolled-up ones', () => {
+    const H = HOUR_NS;
+    expect(outsideHoursSql([13, 10, 11, 11])).toBe(
+      `(timestamp_ns < ${10n * H} OR (timestamp_ns >= ${12n * H} AND timestamp_ns < ${13n * H}) OR timestamp_ns >= ${14n * H})`,
+    );
+    expect(outsideHoursSql([0])).toBe(`(timestamp_ns < 0 OR timestamp_ns >= ${H})`);
+    // Every other hour of a week leaves too many spans between them: the hours are listed instead.
+    expect(outsideHoursSql(Array.from({ length: 84 }, (_, i) => 2 * i))).toBeNull();
+  });
+
+  it('are exactly the calls whose hour is not one of them, to the nanosecond at each hour’s edges', async () => {
+    // Times at, just before and just after each hour's start over 40 hours, and inside hours.
+    const times = `arrayJoin(arrayFlatten(arrayMap(h -> [h * ${HOUR_NS} - 1, h * ${HOUR_NS}, h * ${HOUR_NS} + 1, h * ${HOUR_NS} + 1800000000000], range(1, 41))))`;
+    const sets = [[5], [5, 6, 7], [1, 2, 3, 20, 22, 23, 40], [0, 39], Array.from({ length: 40 }, (_, i) => i + 1)];
+    for (const hours of sets) {
+      const outside = outsideHoursSql(hours) as string;
+      const result = await engine.client.query({
+        query: `SELECT countIf(${outside}) AS spans, countIf(intDiv(timestamp_ns, ${HOUR_NS}) NOT IN (${hours.join(', ')})) AS listed, count() AS all
+                FROM (SELECT toInt64(${times}) AS timestamp_ns)`,
+        format: 'JSONEachRow',
+      });
+      const [row] = (await result.json()) as { spans: string; listed: string; all: string }[];
+      expect(row?.spans).toBe(row?.listed);
+      expect(Number(row?.all)).toBe(160);
+      expect(Number(row?.spans)).toBeLessThan(160);
+    }
+  });
+});

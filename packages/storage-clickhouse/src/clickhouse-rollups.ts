@@ -180,7 +180,10 @@ export class ClickHouseRollups {
         })),
       );
     if (plan && !plan.callsToo) return rows;
-    const skip = hours.length > 0 ? ` AND intDiv(timestamp_ns, ${HOUR_NS}) NOT IN ${q.params.add(hours, 'Array(Int64)')}` : '';
+    const skip =
+      hours.length > 0
+        ? ` AND ${outsideHoursSql(hours) ?? `intDiv(timestamp_ns, ${HOUR_NS}) NOT IN ${q.params.add(hours, 'Array(Int64)')}`}`
+        : '';
     rows.push(...(await this.db.rows<T>(q.calls(skip), q.params.values)));
     return rows;
   }
@@ -225,6 +228,37 @@ export interface SplitQuery {
   readonly calls: (skip: string) => string;
   /** The parameters both name. */
   readonly params: SqlParams;
+}
+
+/** Spans of time `outsideHoursSql` writes out at most; beyond, the hours are left out by a list. */
+const MOST_SPANS_OUTSIDE = 64;
+
+/**
+ * The condition on `timestamp_ns` that holds outside every one of `hours` (hours since the
+ * epoch, in any order), as spans of time between them — what `intDiv(timestamp_ns, H) NOT IN
+ * hours` says for times from 1970 on, but in a form the calls' minmax index on `timestamp_ns`
+ * can skip granules by: the hours still being written are then read alone, not every call.
+ * Null when the hours leave more than {@link MOST_SPANS_OUTSIDE} spans between them.
+ * Example: hours 10, 11 and 13 → `(timestamp_ns < 10·H OR (timestamp_ns >= 12·H AND
+ * timestamp_ns < 13·H) OR timestamp_ns >= 14·H)`, H being an hour in ns.
+ */
+export function outsideHoursSql(hours: readonly number[]): string | null {
+  const sorted = [...new Set(hours)].sort((a, b) => a - b);
+  const spans: string[] = [];
+  let after: bigint | null = null;
+  for (let i = 0; i < sorted.length; i++) {
+    const hour = BigInt(sorted[i] as number);
+    if (i > 0 && hour === BigInt(sorted[i - 1] as number) + 1n) {
+      after = hour + 1n;
+      continue;
+    }
+    const start = hour * HOUR_NS;
+    spans.push(after === null ? `timestamp_ns < ${start}` : `(timestamp_ns >= ${after * HOUR_NS} AND timestamp_ns < ${start})`);
+    after = hour + 1n;
+  }
+  if (after === null) return null;
+  spans.push(`timestamp_ns >= ${after * HOUR_NS}`);
+  return spans.length > MOST_SPANS_OUTSIDE ? null : `(${spans.join(' OR ')})`;
 }
 
 function ceilDiv(a: bigint, b: bigint): bigint {
