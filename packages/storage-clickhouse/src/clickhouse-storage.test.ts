@@ -97,7 +97,7 @@ describe('two collectors on one ClickHouse', () => {
 });
 
 describe('newest-first searches on ClickHouse', () => {
-  it('walk traces and calls spread over weeks newest first, each once, however far back the matches lie', async () => {
+  it('walk traces and calls spread over weeks newest first, each once, however far back the matches lie, with or without text', async () => {
     await engine.empty(TABLES);
     const store = new ClickHouseStorage(engine.client, { ownsClient: false, rollupRefreshMs: 0 });
     const HOUR_MS = 3_600_000;
@@ -144,6 +144,16 @@ describe('newest-first searches on ClickHouse', () => {
         (c) => c.traceId,
       ),
     ).toEqual(wanted);
+    // The plain list, newest first, is searched from the newest times back too.
+    expect(
+      await walk(
+        (cursor) => store.calls.findCalls({ project: 'default', limit: 7, cursor }),
+        (c) => c.traceId,
+      ),
+    ).toEqual(spans.map((s) => s.traceId).reverse());
+    expect(
+      (await store.calls.findCalls({ project: 'default', limit: 2, to: spans[1]?.startTimeUnixNano })).items.map((c) => c.traceId),
+    ).toEqual([spans[0]?.traceId]);
     // The oldest match alone, far behind the newest data.
     const oldest = await store.reader.findTraces({ project: 'default', text: 'refund', limit: 1, startTo: spans[1]?.startTimeUnixNano });
     expect(oldest.items.map((t) => t.traceId)).toEqual([spans[0]?.traceId]);
