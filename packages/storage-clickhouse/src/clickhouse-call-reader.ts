@@ -70,7 +70,7 @@ export class ClickHouseCallReader implements CallReader {
     };
     const order = q.orderBy ?? DEFAULT_CALL_ORDER;
     // Newest first: search the newest times first, which the index on the calls' times narrows to
-    // a few granules (reading every call's time to sort them took 217 ms at 10,000,000 spans, 60 so).
+    // a few granules (at 10,000,000 spans, 60 ms against 217 sorting every call's time).
     const windowed = order.field === 'timestamp' && order.direction === 'desc';
     const rows = windowed
       ? await searchNewestFirst(
