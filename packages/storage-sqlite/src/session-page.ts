@@ -12,6 +12,9 @@ import { CALLS_PER_TRACE } from './call-ids.js';
 import type { CallRow } from './call-rows.js';
 import { TRACE_SUMMARY_COLUMNS } from './trace-query-sql.js';
 
+/** A session's traces and their bounds: read from `traces_by_session_bounds` alone (schema 11). */
+export const SESSION_TRACE_BOUNDS_SQL = 'SELECT id, start_ns, end_ns FROM traces WHERE session_key = ?';
+
 /** A call's place in a session's order: its time, then its row id. */
 type Place = readonly [ts: bigint, id: bigint];
 
@@ -31,7 +34,7 @@ export class SessionPages {
     private readonly withContent: (row: CallRow, project: string) => StoredCall,
   ) {
     this.stmts = {
-      bounds: db.prepare('SELECT id, start_ns, end_ns FROM traces WHERE session_key = ?').raw(true).safeIntegers(true),
+      bounds: db.prepare(SESSION_TRACE_BOUNDS_SQL).raw(true).safeIntegers(true),
       places: db.prepare('SELECT ts, id FROM llm_calls WHERE id BETWEEN ? AND ?').raw(true).safeIntegers(true),
       call: db.prepare('SELECT c.*, t.trace_id FROM llm_calls c JOIN traces t ON t.id = c.trace_key WHERE c.id = ?').safeIntegers(true),
       trace: db.prepare(`SELECT ${TRACE_SUMMARY_COLUMNS} FROM traces t WHERE t.id = ?`).safeIntegers(true),

@@ -10,6 +10,7 @@ import { otelMetricsSchema } from './007-otel-metrics.js';
 import { sessionDetailsSchema } from './008-session-details.js';
 import { accessSchema } from './009-access.js';
 import { retentionSchema } from './010-retention.js';
+import { sessionBoundsSchema } from './011-session-bounds.js';
 
 /** Schema versions in order. A migration runs once, in a transaction, and bumps `user_version`. */
 export const MIGRATIONS: readonly { readonly version: number; readonly sql: string }[] = [
@@ -23,6 +24,7 @@ export const MIGRATIONS: readonly { readonly version: number; readonly sql: stri
   { version: 8, sql: sessionDetailsSchema },
   { version: 9, sql: accessSchema },
   { version: 10, sql: retentionSchema },
+  { version: 11, sql: sessionBoundsSchema },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
