@@ -70,8 +70,9 @@ export class ClickHouseCallReader implements CallReader {
     };
     const order = q.orderBy ?? DEFAULT_CALL_ORDER;
     // Newest first: search the newest times first, which the index on the calls' times narrows to
-    // a few granules (at 10,000,000 spans, 60 ms against 217 sorting every call's time).
-    const windowed = order.field === 'timestamp' && order.direction === 'desc';
+    // a few granules (at 10,000,000 spans, 60 ms against 217 sorting every call's time) — unless
+    // the calls are one trace's, which the primary key finds wherever they lie (36 ms against 94).
+    const windowed = order.field === 'timestamp' && order.direction === 'desc' && q.traceId === undefined;
     const rows = windowed
       ? await searchNewestFirst(
           this.db,
