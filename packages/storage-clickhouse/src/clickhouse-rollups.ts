@@ -243,17 +243,15 @@ const MOST_SPANS_OUTSIDE = 64;
  * timestamp_ns < 13·H) OR timestamp_ns >= 14·H)`, H being an hour in ns.
  */
 export function outsideHoursSql(hours: readonly number[]): string | null {
-  const sorted = [...new Set(hours)].sort((a, b) => a - b);
   const spans: string[] = [];
+  // The hour after the run of hours seen last: a span outside starts there.
   let after: bigint | null = null;
-  for (let i = 0; i < sorted.length; i++) {
-    const hour = BigInt(sorted[i] as number);
-    if (i > 0 && hour === BigInt(sorted[i - 1] as number) + 1n) {
-      after = hour + 1n;
-      continue;
+  for (const h of [...new Set(hours)].sort((a, b) => a - b)) {
+    const hour = BigInt(h);
+    if (hour !== after) {
+      const start = hour * HOUR_NS;
+      spans.push(after === null ? `timestamp_ns < ${start}` : `(timestamp_ns >= ${after * HOUR_NS} AND timestamp_ns < ${start})`);
     }
-    const start = hour * HOUR_NS;
-    spans.push(after === null ? `timestamp_ns < ${start}` : `(timestamp_ns >= ${after * HOUR_NS} AND timestamp_ns < ${start})`);
     after = hour + 1n;
   }
   if (after === null) return null;
@@ -271,8 +269,9 @@ const SETTLED_MS = 10_000;
 
 /**
  * Runs `refresh` every `everyMs` (first right away), one run at a time, until stopped, over the
- * hours marked at least {@link SETTLED_MS} (or `everyMs`, when shorter) before. A failed run (the server away) is reported to
- * `onError` and tried again next time: until then the hours it missed are read from the calls.
+ * hours marked at least {@link SETTLED_MS} (or `everyMs`, when shorter) before. A failed run
+ * (the server away) is reported to `onError` and tried again next time: until then the hours
+ * it missed are read from the calls.
  */
 export class RollupRefresher {
   private timer: NodeJS.Timeout | null = null;
