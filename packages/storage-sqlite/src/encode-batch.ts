@@ -135,7 +135,7 @@ export function encodeGroup(group: WriteGroup, options: EncodeOptions = {}): Enc
     times,
     ints,
     strings,
-    attributes: json.buf,
+    attributes: json.copy(),
     offsets,
     blooms,
     calls,

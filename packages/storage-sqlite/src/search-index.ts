@@ -30,7 +30,7 @@ export function encodeSearchTexts(spans: readonly Span[], recordsCall: (i: numbe
     if (recordsCall(i)) out.text(`\n${CALL_MARK}`);
     offsets[i + 1] = out.pos;
   }
-  return { text: out.buf.subarray(0, out.pos), offsets };
+  return { text: out.copy(), offsets };
 }
 
 const NEWLINE = 10;

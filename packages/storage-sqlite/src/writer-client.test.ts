@@ -93,3 +93,15 @@ describe('the writer thread', () => {
     await writer.close();
   });
 });
+
+describe('a write sent to the writer thread', () => {
+  it('carries the bytes encoded, not the spare room of the buffers they were built in', () => {
+    const [group] = encodeBatch([groupOf('default', buildTrace(5))]).groups;
+    const attributes = group?.attributes as Uint8Array;
+    const search = group?.search?.text as Uint8Array;
+    expect(attributes.byteLength).toBeGreaterThan(0);
+    expect(search.byteLength).toBeGreaterThan(0);
+    // A message to a thread is a structured clone, which copies a view's whole buffer.
+    for (const bytes of [attributes, search]) expect(structuredClone(bytes).buffer.byteLength).toBe(bytes.byteLength);
+  });
+});

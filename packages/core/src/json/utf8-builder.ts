@@ -49,6 +49,15 @@ export class Utf8Builder {
     this.pos += encoder.encodeInto(s, this.buf.subarray(this.pos)).written;
   }
 
+  /**
+   * The bytes written, in a buffer of their own. What to post to another thread: posting a view
+   * sends its whole underlying buffer, unused capacity too (for a batch's attributes, up to twice
+   * the bytes written, copied on both sides and held by both heaps until collected).
+   */
+  copy(): Uint8Array {
+    return this.buf.slice(0, this.pos);
+  }
+
   /** The bytes written so far (a view: copy it before writing more). */
   view(): Uint8Array {
     return this.buf.subarray(0, this.pos);
