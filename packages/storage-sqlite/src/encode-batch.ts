@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { InstrumentationScope, LogRecord, Resource, Span } from '@sightline/core';
-import { encodeTypedJson, serviceNameOf, Utf8Builder, writeKvList } from '@sightline/core';
+import { encodeTypedJson, serviceNameOf, writeKvList } from '@sightline/core';
 import type { WriteGroup } from '@sightline/storage';
 import { encodeAttributes, encodeEvents, encodeLinks } from '@sightline/storage';
 import { encodeCalls } from './encode-calls.js';
@@ -18,9 +18,11 @@ import {
 } from './encoded-batch.js';
 import { addAttributes, FILTER_BLOOM_BYTES } from './filter-bloom.js';
 import { hexToBlob } from './ids.js';
+import { ScratchBuilder } from './scratch-builder.js';
 import { encodeSearchTexts } from './search-index.js';
 
 const CACHE_LIMIT = 1000;
+const attributesScratch = new ScratchBuilder();
 /** Encoded resources and scopes by their content, so a repeat costs a map lookup, not a hash. */
 const byContent = new Map<string, EncodedResource | EncodedScope>();
 
@@ -56,7 +58,7 @@ export function encodeGroup(group: WriteGroup, options: EncodeOptions = {}): Enc
   const times = new BigInt64Array(count * 2);
   const ints = new Uint32Array(count * INTS);
   const strings: string[] = new Array(count * STRINGS);
-  const json = new Utf8Builder(Math.max(1024, count * 1024));
+  const json = attributesScratch.take();
   const offsets = new Uint32Array(count + 1);
   const bloomOf = new Map<string, number>();
   let blooms = new Uint8Array(FILTER_BLOOM_BYTES * 8);
@@ -135,7 +137,7 @@ export function encodeGroup(group: WriteGroup, options: EncodeOptions = {}): Enc
     times,
     ints,
     strings,
-    attributes: json.copy(),
+    attributes: attributesScratch.done(),
     offsets,
     blooms,
     calls,

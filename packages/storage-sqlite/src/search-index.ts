@@ -1,5 +1,6 @@
-import { type Span, Utf8Builder } from '@sightline/core';
+import type { Span } from '@sightline/core';
 import { spanSearchLines } from '@sightline/storage';
+import { ScratchBuilder } from './scratch-builder.js';
 
 /**
  * The last word of the search text of a span that records an LLM call (see
@@ -19,7 +20,7 @@ export interface EncodedSearch {
  * the writer thread only inserts it. `recordsCall(i)` tells whether span i records a call.
  */
 export function encodeSearchTexts(spans: readonly Span[], recordsCall: (i: number) => boolean): EncodedSearch {
-  const out = new Utf8Builder(Math.max(1024, spans.length * 1024));
+  const out = scratch.take();
   const offsets = new Uint32Array(spans.length + 1);
   for (let i = 0; i < spans.length; i++) {
     const lines = spanSearchLines(spans[i] as Span);
@@ -30,10 +31,11 @@ export function encodeSearchTexts(spans: readonly Span[], recordsCall: (i: numbe
     if (recordsCall(i)) out.text(`\n${CALL_MARK}`);
     offsets[i + 1] = out.pos;
   }
-  return { text: out.copy(), offsets };
+  return { text: scratch.done(), offsets };
 }
 
 const NEWLINE = 10;
+const scratch = new ScratchBuilder();
 
 /**
  * The FTS5 query for spans holding every one of `words` (as `queryWords` gives them: letters
