@@ -219,33 +219,6 @@ describe('the SQLite search index', () => {
     await store.close();
   });
 
-  it('merges its segments 16 at a time, and finds what any of them holds', async () => {
-    const path = freshPath();
-    const store = new SqliteStorage({ path });
-    // A transaction writes a segment: 40 writes leave segments on more than one level.
-    const traces = Array.from({ length: 40 }, (_, i) => buildTrace(2, { name: `batch${i} common` }));
-    for (const spans of traces) await store.write([{ project: 'default', spans }]);
-    expect((await store.findTraces({ project: 'default', limit: 100, text: 'common' })).items).toHaveLength(40);
-    expect((await store.findTraces({ project: 'default', limit: 100, text: 'batch7' })).items.map((t) => t.traceId)).toEqual([
-      traces[7]?.[0]?.traceId,
-    ]);
-    await store.close();
-    const settings = (db: Database.Database) =>
-      Object.fromEntries(
-        db.prepare("SELECT k, v FROM span_search_config WHERE k IN ('automerge', 'crisismerge')").raw().all() as [string, number][],
-      );
-    let db = new Database(path);
-    expect(settings(db)).toEqual({ automerge: 16, crisismerge: 64 });
-    // Back to schema 11, which left FTS5's defaults.
-    db.exec("INSERT INTO span_search (span_search, rank) VALUES ('automerge', 4), ('crisismerge', 16)");
-    db.pragma('user_version = 11');
-    db.close();
-    await new SqliteStorage({ path }).close();
-    db = new Database(path);
-    expect(settings(db)).toEqual({ automerge: 16, crisismerge: 64 });
-    db.close();
-  });
-
   it('indexes spans stored after an upgrade from schema version 3, in traces that began before it', async () => {
     const path = freshPath();
     const first = new SqliteStorage({ path });

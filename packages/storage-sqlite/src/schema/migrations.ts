@@ -11,7 +11,6 @@ import { sessionDetailsSchema } from './008-session-details.js';
 import { accessSchema } from './009-access.js';
 import { retentionSchema } from './010-retention.js';
 import { sessionBoundsSchema } from './011-session-bounds.js';
-import { searchMergingSchema } from './012-search-merging.js';
 
 /** Schema versions in order. A migration runs once, in a transaction, and bumps `user_version`. */
 export const MIGRATIONS: readonly { readonly version: number; readonly sql: string }[] = [
@@ -26,7 +25,6 @@ export const MIGRATIONS: readonly { readonly version: number; readonly sql: stri
   { version: 9, sql: accessSchema },
   { version: 10, sql: retentionSchema },
   { version: 11, sql: sessionBoundsSchema },
-  { version: 12, sql: searchMergingSchema },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
