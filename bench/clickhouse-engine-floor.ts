@@ -67,12 +67,11 @@ try {
     const c1 = processCpu();
     await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
     const c2 = processCpu();
-    const r0 = processCpu();
     for (let at = 0; at < rows; at += block)
       await client
         .query({ query: `SELECT count() FROM (SELECT * FROM floor_source LIMIT ${block} OFFSET ${at})`, format: 'JSONEachRow' })
         .then((r) => r.json());
-    const reading = processCpu() - r0;
+    const reading = processCpu() - c2;
     const perSpan = ((c2 - c0 - reading) / spans) * 1e6;
     total += perSpan;
     console.log(

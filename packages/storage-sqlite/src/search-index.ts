@@ -20,7 +20,7 @@ export interface EncodedSearch {
  * the writer thread only inserts it. `recordsCall(i)` tells whether span i records a call.
  */
 export function encodeSearchTexts(spans: readonly Span[], recordsCall: (i: number) => boolean): EncodedSearch {
-  const out = scratch.take();
+  const out = searchScratch.take();
   const offsets = new Uint32Array(spans.length + 1);
   for (let i = 0; i < spans.length; i++) {
     const lines = spanSearchLines(spans[i] as Span);
@@ -31,11 +31,11 @@ export function encodeSearchTexts(spans: readonly Span[], recordsCall: (i: numbe
     if (recordsCall(i)) out.text(`\n${CALL_MARK}`);
     offsets[i + 1] = out.pos;
   }
-  return { text: scratch.done(), offsets };
+  return { text: searchScratch.done(), offsets };
 }
 
 const NEWLINE = 10;
-const scratch = new ScratchBuilder();
+const searchScratch = new ScratchBuilder();
 
 /**
  * The FTS5 query for spans holding every one of `words` (as `queryWords` gives them: letters

@@ -51,8 +51,7 @@ export class Utf8Builder {
 
   /**
    * The bytes written, in a buffer of their own. What to post to another thread: posting a view
-   * sends its whole underlying buffer, unused capacity too (for a batch's attributes, up to twice
-   * the bytes written, copied on both sides and held by both heaps until collected).
+   * sends its whole underlying buffer, unused capacity too, copied on both sides.
    */
   copy(): Uint8Array {
     return this.buf.slice(0, this.pos);
