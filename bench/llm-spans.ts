@@ -23,7 +23,7 @@ export function templateSpans(spansPerRequest = 512, seed = 1, spansPerTrace = 8
   const rand = seededRandom(seed);
   const text = (words: number) => Array.from({ length: words }, () => WORDS[Math.floor(rand() * WORDS.length)]).join(' ');
   const spans: ReadableSpan[] = [];
-  // Requests step 14 minutes apart from four weeks ago, so a full run spreads over ~four weeks.
+  // Requests start four weeks ago and step 14 minutes apart, or as their run needs (see `stepFor`).
   const base = BigInt(Date.now() - 28 * 86_400_000) * 1_000_000n;
   const traces = Math.ceil(spansPerRequest / spansPerTrace);
   // One resource per service, as an SDK sends: the request carries four ResourceSpans.
@@ -105,8 +105,20 @@ function timesOf(spans: ReadableSpan[]): bigint[] {
   return [...set];
 }
 
-/** Each request moves its spans this much later than the previous one. */
+/** Each request moves its spans this much later than the previous one, unless a template is told how many requests its run sends. */
 const STEP_NS = 14n * 60_000_000_000n;
+
+/** A run's requests are spread over the four weeks before it started (the template's first times). */
+const SPREAD_NS = 28n * 86_400_000_000_000n;
+
+/**
+ * The step between requests: {@link STEP_NS}, or, for a run of `requests` in all, the step that
+ * spreads them over four weeks, so that the newest data is about now, as in a real store (data
+ * stamped in the future stays in hour rollups: days fold once the clock has passed them).
+ */
+function stepFor(requests: number | undefined): bigint {
+  return requests === undefined ? STEP_NS : SPREAD_NS / BigInt(Math.max(1, Math.ceil(requests)));
+}
 
 /** A request body whose ids are made unique per request by overwriting their 4-byte marks. */
 export interface Template {
@@ -116,7 +128,8 @@ export interface Template {
   body(n: number): Buffer;
 }
 
-export function protobufTemplate(spans: ReadableSpan[]): Template {
+export function protobufTemplate(spans: ReadableSpan[], requests?: number): Template {
+  const step = stepFor(requests);
   const encoded = Buffer.from(ProtobufTraceSerializer.serializeRequest(spans) as Uint8Array);
   const offsets = [...findAll(encoded, Buffer.from(TRACE_MARK, 'hex')), ...findAll(encoded, Buffer.from(SPAN_MARK, 'hex'))];
   const times: [number, bigint][] = [];
@@ -132,13 +145,14 @@ export function protobufTemplate(spans: ReadableSpan[]): Template {
     body(n) {
       const out = Buffer.from(encoded);
       for (const at of offsets) out.writeUInt32BE(n >>> 0, at);
-      for (const [at, t] of times) out.writeBigUInt64LE(t + BigInt(n) * STEP_NS, at);
+      for (const [at, t] of times) out.writeBigUInt64LE(t + BigInt(n) * step, at);
       return out;
     },
   };
 }
 
-export function jsonTemplate(spans: ReadableSpan[]): Template {
+export function jsonTemplate(spans: ReadableSpan[], requests?: number): Template {
+  const step = stepFor(requests);
   const encoded = Buffer.from(JsonTraceSerializer.serializeRequest(spans) as Uint8Array);
   const offsets = [...findAll(encoded, Buffer.from(TRACE_MARK)), ...findAll(encoded, Buffer.from(SPAN_MARK))];
   const times: [number, bigint][] = [];
@@ -150,7 +164,7 @@ export function jsonTemplate(spans: ReadableSpan[]): Template {
       const out = Buffer.from(encoded);
       const hex = (n >>> 0).toString(16).padStart(8, '0');
       for (const at of offsets) out.write(hex, at, 'latin1');
-      for (const [at, t] of times) out.write(String(t + BigInt(n) * STEP_NS), at, 'latin1');
+      for (const [at, t] of times) out.write(String(t + BigInt(n) * step), at, 'latin1');
       return out;
     },
   };

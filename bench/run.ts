@@ -63,10 +63,21 @@ const PER_REQUEST = 512;
 const dir = mkdtempSync(join(tmpdir(), 'sightline-bench-'));
 const db = join(dir, 'bench.db');
 const spans = templateSpans(PER_REQUEST);
-const proto = protobufTemplate(spans);
-const json = jsonTemplate(spans);
-const bytesPerSpan = Math.round(proto.bytes / proto.spans);
 const callsPerRequest = spans.filter((s) => s.attributes['gen_ai.operation.name'] === 'chat').length;
+/** Requests each ingest phase sends, and each interleaved round. */
+const SHARE = Math.max(1, Math.floor(TOTAL / PER_REQUEST / 10));
+const ROUND = Math.max(1, Math.floor(SHARE / 2));
+/**
+ * Every request the run sends, to all four servers (they share the request numbers): warm-up,
+ * the comparison servers' rounds, and the main server's phases or its fill, whichever is more.
+ * The templates spread them over the four weeks before now, so the main server's newest data
+ * is about now, as a real store's is.
+ */
+const requestsInRun =
+  120 + 5 * ROUNDS * ROUND + Math.max(80 + 6 * SHARE + ROUNDS * ROUND, Math.ceil(TOTAL / PER_REQUEST), Math.ceil(CALLS / callsPerRequest));
+const proto = protobufTemplate(spans, requestsInRun);
+const json = jsonTemplate(spans, requestsInRun);
+const bytesPerSpan = Math.round(proto.bytes / proto.spans);
 
 console.log(`Sightline benchmark — ${new Date().toISOString()}`);
 console.log(
@@ -114,23 +125,21 @@ try {
   await protoLoad(indexed, 40);
   await protoLoad(unindexed, 40);
   countCalls(80);
-  const share = Math.max(1, Math.floor(TOTAL / PER_REQUEST / 10));
   console.log('Ingest, end to end (acknowledged = committed to SQLite), LLM calls read and priced:');
-  const protoRun = await measure('OTLP/HTTP protobuf', server, () => protoLoad(server, share * 2));
-  await measure('OTLP/HTTP JSON', server, () => httpLoad(`${server.otlpHttp}/v1/traces`, 'application/json', json, share * 2, CONCURRENCY));
-  await measure('OTLP/gRPC', server, () => grpcLoad(server.grpc, proto, share * 2, CONCURRENCY));
-  countCalls(protoRun.result.requests + share * 4);
+  const protoRun = await measure('OTLP/HTTP protobuf', server, () => protoLoad(server, SHARE * 2));
+  await measure('OTLP/HTTP JSON', server, () => httpLoad(`${server.otlpHttp}/v1/traces`, 'application/json', json, SHARE * 2, CONCURRENCY));
+  await measure('OTLP/gRPC', server, () => grpcLoad(server.grpc, proto, SHARE * 2, CONCURRENCY));
+  countCalls(protoRun.result.requests + SHARE * 4);
 
   console.log(`\nThe cost of reading and pricing LLM calls (OTLP/HTTP protobuf, ${ROUNDS} interleaved rounds each):`);
   const modes = { withCalls: { spans: 0, seconds: 0, cpu: 0 }, spansOnly: { spans: 0, seconds: 0, cpu: 0 } };
-  const round = Math.max(1, Math.floor(share / 2));
   for (let r = 0; r < ROUNDS; r++) {
     for (const [mode, target] of [
       ['spansOnly', spansOnly],
       ['withCalls', server],
     ] as const) {
       const before = target.cpuSeconds();
-      const result = await protoLoad(target, round);
+      const result = await protoLoad(target, ROUND);
       const m = modes[mode];
       m.spans += result.spans;
       m.seconds += result.seconds;
@@ -162,7 +171,7 @@ try {
     // Which goes first alternates, so neither always follows the other's load.
     for (const [mode, target] of r % 2 ? [...pairs].reverse() : pairs) {
       const before = target.cpuSeconds();
-      const result = await protoLoad(target, round);
+      const result = await protoLoad(target, ROUND);
       const m = indexing[mode];
       m.spans += result.spans;
       m.seconds += result.seconds;
@@ -269,8 +278,12 @@ try {
   // Metrics over the calls: fill until --calls are stored.
   console.log('');
   await fillTo('(fill to calls, protobuf)', Math.ceil((CALLS / callsPerRequest) * PER_REQUEST));
+  // Ranges end at the newest data (the load's times run from four weeks ago to about now) and cut hours.
+  const newest = Date.parse(
+    ((await (await fetch(`${server.api}/api/traces?limit=1`)).json()) as { data: { start_time: string }[] }).data[0]?.start_time ?? '',
+  );
   console.log(
-    `\nLLM calls and metrics at ${llmCallsStored.toLocaleString()} stored calls (${(await storedSpans()).toLocaleString()} spans):`,
+    `\nLLM calls and metrics at ${llmCallsStored.toLocaleString()} stored calls (${(await storedSpans()).toLocaleString()} spans; the newest trace started ${new Date(newest).toISOString()}):`,
   );
   const metrics = [
     '/api/metrics?group_by=model',
@@ -281,10 +294,6 @@ try {
   ];
   await reportMix('/api/metrics (5 groupings and ranges, all calls)', '/api/metrics', metrics, Math.ceil(QUERIES / 3));
   const some = Math.ceil(QUERIES / 3);
-  // Ranges end at the newest data (the load's times run from four weeks ago) and cut hours.
-  const newest = Date.parse(
-    ((await (await fetch(`${server.api}/api/traces?limit=1`)).json()) as { data: { start_time: string }[] }).data[0]?.start_time ?? '',
-  );
   const last = (days: number) => `start=${new Date(newest - days * 86_400_000).toISOString()}&end=${new Date(newest).toISOString()}`;
   report('/api/metrics?group_by=session (all calls)', await time(() => '/api/metrics?group_by=session', some));
   report('/api/metrics?group_by=user (all calls)', await time(() => '/api/metrics?group_by=user', some));
