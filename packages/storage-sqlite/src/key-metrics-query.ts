@@ -8,6 +8,7 @@ import {
 } from '@sightline/storage';
 import type Database from 'better-sqlite3';
 import { KEY_KIND } from './key-rollup-writer.js';
+import { mergedSketchSql, sketchBytes } from './sketch-sql.js';
 import { segmentRowsSql, timeSegments } from './time-segments.js';
 
 /** Filters the key rollups can answer. */
@@ -25,7 +26,7 @@ export function usesKeyRollups(q: MetricsQuery): q is MetricsQuery & { groupBy: 
 
 const SUM_COLUMNS = `sum(calls), sum(errors), sum(input_tokens), sum(output_tokens), sum(cache_read_tokens), sum(cache_write_tokens),
   sum(reasoning_tokens), sum(total_tokens), total(cost_usd), sum(priced_calls)`;
-const SKETCH_COLUMNS = "group_concat(hex(latency), ''), group_concat(hex(ttft), ''), group_concat(hex(tokens_per_s), '')";
+const SKETCH_COLUMNS = ['latency', 'ttft', 'tokens_per_s'].map(mergedSketchSql).join(', ');
 
 /**
  * Metrics by session or user from the per-key rollups: the sums of every key first (a few
@@ -82,9 +83,9 @@ export class KeyMetricsQueries {
         .raw(true);
       for (const r of stmt.all(...baseParams, ...rows.params, ...(everyKey ? [] : keys)) as unknown[][]) {
         const g = groups.get(keyOf(r[0]));
-        g?.latency.mergeEncoded(Buffer.from((r[1] as string | null) ?? '', 'hex'));
-        g?.ttft.mergeEncoded(Buffer.from((r[2] as string | null) ?? '', 'hex'));
-        g?.tokensPerS.mergeEncoded(Buffer.from((r[3] as string | null) ?? '', 'hex'));
+        g?.latency.mergeEncoded(sketchBytes(r[1]));
+        g?.ttft.mergeEncoded(sketchBytes(r[2]));
+        g?.tokensPerS.mergeEncoded(sketchBytes(r[3]));
       }
     }
     let total: MetricsRow;

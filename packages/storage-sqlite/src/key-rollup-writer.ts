@@ -1,5 +1,6 @@
 import { bucketOf, type CallFigures, QuantileSketch } from '@sightline/storage';
 import type Database from 'better-sqlite3';
+import { mergedSketchSql, sketchBytes } from './sketch-sql.js';
 
 /** The keys a call's metrics are also kept under: its own session and user. */
 export interface KeyDims {
@@ -105,7 +106,7 @@ export class KeyRollupWriter {
         .pluck(),
       hoursOfDay: db
         .prepare(
-          `SELECT kind, key, ${SUM_COLUMNS.map((c) => `sum(${c})`).join(', ')}, ${SKETCH_COLUMNS.map((c) => `group_concat(hex(${c}), '')`).join(', ')}
+          `SELECT kind, key, ${SUM_COLUMNS.map((c) => `sum(${c})`).join(', ')}, ${SKETCH_COLUMNS.map(mergedSketchSql).join(', ')}
            FROM llm_key_rollups WHERE project_id = ? AND kind IN (1, 2) AND grain = 1 AND bucket >= ? AND bucket < ? GROUP BY kind, key`,
         )
         .raw(true),
@@ -219,7 +220,7 @@ export class KeyRollupWriter {
       if ((sums[0] as number) <= 0) continue;
       const sketches = SKETCH_COLUMNS.map((_, i) => {
         const sketch = new QuantileSketch();
-        sketch.mergeEncoded(Buffer.from((r[2 + SUM_COLUMNS.length + i] as string | null) ?? '', 'hex'));
+        sketch.mergeEncoded(sketchBytes(r[2 + SUM_COLUMNS.length + i]));
         return sketch.encode();
       });
       this.stmts.insert.run(projectId, r[0], KEY_GRAIN.day, day, r[1], 0, ...sums, ...sketches);

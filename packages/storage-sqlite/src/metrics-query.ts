@@ -11,6 +11,7 @@ import type Database from 'better-sqlite3';
 import type { SqlFragment } from './attribute-filter-sql.js';
 import { callFiltersSql } from './call-query-sql.js';
 import { KeyMetricsQueries, usesKeyRollups } from './key-metrics-query.js';
+import { mergedSketchSql, sketchBytes } from './sketch-sql.js';
 
 const HOUR_NS = 3_600_000_000_000n;
 
@@ -29,13 +30,12 @@ export const ROLLUP_KEY: Record<RollupGroupBy, string> = {
 };
 
 /**
- * Sums per group, and each group's sketches as the hex of its rows' encoded sketches end to
- * end (an encoded sketch is a list of bucket/count pairs, so the concatenation of several is
- * their merge). Aggregating in SQL keeps a query over months of hours to a few result rows.
+ * Sums per group, and each group's sketches merged (see {@link mergedSketchSql}). Aggregating
+ * in SQL keeps a query over months of hours to a few result rows.
  */
 const ROLLUP_COLUMNS = `sum(calls), sum(errors), sum(input_tokens), sum(output_tokens), sum(cache_read_tokens),
   sum(cache_write_tokens), sum(reasoning_tokens), sum(total_tokens), total(cost_usd), sum(priced_calls),
-  group_concat(hex(latency), ''), group_concat(hex(ttft), ''), group_concat(hex(tokens_per_s), '')`;
+  ${mergedSketchSql('latency')}, ${mergedSketchSql('ttft')}, ${mergedSketchSql('tokens_per_s')}`;
 
 /** The SQL expression of the group a raw call falls in. */
 export const RAW_KEY: Record<MetricsGroupBy, string> = {
@@ -117,9 +117,9 @@ export class MetricsQueries {
         costUsd: r[9] as number,
         pricedCalls: r[10] as number,
       });
-      group.latency.mergeEncoded(Buffer.from((r[11] as string | null) ?? '', 'hex'));
-      group.ttft.mergeEncoded(Buffer.from((r[12] as string | null) ?? '', 'hex'));
-      group.tokensPerS.mergeEncoded(Buffer.from((r[13] as string | null) ?? '', 'hex'));
+      group.latency.mergeEncoded(sketchBytes(r[11]));
+      group.ttft.mergeEncoded(sketchBytes(r[12]));
+      group.tokensPerS.mergeEncoded(sketchBytes(r[13]));
     }
   }
 

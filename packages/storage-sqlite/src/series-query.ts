@@ -2,6 +2,7 @@ import { type MetricsGroup, type MetricsSeries, type MetricsSeriesQuery, rollups
 import type Database from 'better-sqlite3';
 import { callFiltersSql } from './call-query-sql.js';
 import { RAW_KEY, ROLLUP_KEY, rollupWhereSql } from './metrics-query.js';
+import { mergedSketchSql, sketchBytes } from './sketch-sql.js';
 
 const HOUR_NS = 3_600_000_000_000n;
 
@@ -26,7 +27,7 @@ export class SeriesQueries {
     const bucket = q.bucket === 'day' ? '(hour - hour % 24)' : 'hour';
     const split = q.splitBy ? ROLLUP_KEY[q.splitBy] : 'NULL';
     const sql = `SELECT ${bucket}, ${split}, sum(calls), sum(errors), sum(input_tokens), sum(output_tokens), total(cost_usd), sum(priced_calls),
-                   group_concat(hex(latency), ''), group_concat(hex(ttft), '')
+                   ${mergedSketchSql('latency')}, ${mergedSketchSql('ttft')}
                  FROM llm_rollups WHERE ${where.sql} GROUP BY 1, 2`;
     for (const r of this.db
       .prepare(sql)
@@ -46,8 +47,8 @@ export class SeriesQueries {
         costUsd: r[6] as number,
         pricedCalls: r[7] as number,
       });
-      g.latency.mergeEncoded(Buffer.from((r[8] as string | null) ?? '', 'hex'));
-      g.ttft.mergeEncoded(Buffer.from((r[9] as string | null) ?? '', 'hex'));
+      g.latency.mergeEncoded(sketchBytes(r[8]));
+      g.ttft.mergeEncoded(sketchBytes(r[9]));
     }
   }
 

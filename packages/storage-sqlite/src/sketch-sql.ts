@@ -15,3 +15,20 @@ export function registerSketchFunctions(db: Database.Database): void {
     result: (sketch: QuantileSketch) => sketch.encode(),
   });
 }
+
+/**
+ * SQL that merges a rollup's sketch column over a group's rows. An encoded sketch is a list of
+ * (bucket, count) pairs, so the rows' sketches end to end are their merge. `group_concat` makes
+ * text of the blobs with their bytes intact (nothing validates them as UTF-8), and the cast
+ * gives them back as one blob: half the bytes of `hex()`, and nothing to decode in JavaScript.
+ */
+export function mergedSketchSql(column: string): string {
+  return `CAST(group_concat(${column}, '') AS BLOB)`;
+}
+
+const NONE = new Uint8Array(0);
+
+/** A merged sketch column as read (null when none of the group's rows had sketch bytes). */
+export function sketchBytes(value: unknown): Uint8Array {
+  return (value as Uint8Array | null) ?? NONE;
+}
