@@ -91,19 +91,24 @@ const spansOnly = await startServerProcess(['--db', join(dir, 'spans-only.db'), 
 // Two more, both fresh, so their databases grow alike: with and without the search index.
 const indexed = await startServerProcess(['--db', join(dir, 'indexed.db')]);
 const unindexed = await startServerProcess(['--db', join(dir, 'unindexed.db'), '--no-search-index']);
+/** The main server's highest RSS sampled during ingest, and since the phase being measured began. */
 let peak = 0;
+let phasePeak = 0;
 const sampler = setInterval(() => {
-  peak = Math.max(peak, server.rssMiB());
+  const rss = server.rssMiB();
+  peak = Math.max(peak, rss);
+  phasePeak = Math.max(phasePeak, rss);
 }, 100);
 
 const line = (name: string, r: LoadResult, cpu: number, split: ReturnType<typeof threadSplit>) =>
   console.log(
-    `  ${name.padEnd(22)} ${fmt(r.spansPerSecond, 0).padStart(8)} spans/s  (${r.spans.toLocaleString()} spans in ${fmt(r.seconds, 2)} s; server CPU ${fmt((cpu / r.spans) * 1e6, 1)} µs/span: main thread ${fmt(split.main, 1)}, writer ${fmt(split.busiest, 1)}, other threads ${fmt(split.rest, 1)}${r.refused ? `; ${r.refused} refused with 503/UNAVAILABLE and retried` : ''})`,
+    `  ${name.padEnd(22)} ${fmt(r.spansPerSecond, 0).padStart(8)} spans/s  (${r.spans.toLocaleString()} spans in ${fmt(r.seconds, 2)} s; server CPU ${fmt((cpu / r.spans) * 1e6, 1)} µs/span: main thread ${fmt(split.main, 1)}, writer ${fmt(split.busiest, 1)}, other threads ${fmt(split.rest, 1)}; RSS up to ${fmt(phasePeak, 0)} MiB${r.refused ? `; ${r.refused} refused with 503/UNAVAILABLE and retried` : ''})`,
   );
-/** Runs a load and reports it with the server CPU it took, by thread. */
+/** Runs a load on the main server and reports it with the server CPU it took, by thread, and its RSS. */
 const measure = async (name: string, target: ServerProcess, run: () => Promise<LoadResult>) => {
   const before = target.cpuSeconds();
   const threadsBefore = target.threadCpuSeconds();
+  phasePeak = target.rssMiB();
   const result = await run();
   const cpu = target.cpuSeconds() - before;
   line(name, result, cpu, threadSplit(threadsBefore, target.threadCpuSeconds(), target.proc.pid ?? 0, result.spans));
@@ -199,7 +204,6 @@ try {
     countCalls(result.requests);
   };
   await fillTo('(fill, protobuf)', TOTAL);
-  clearInterval(sampler);
   console.log(`\nServer RSS: peak ${fmt(Math.max(peak, server.peakRssMiB()), 0)} MiB during ingest; ${fmt(server.rssMiB(), 0)} MiB now`);
   console.log(`Stored: ${(await storedSpans()).toLocaleString()} spans; database ${fmt(statSync(db).size / 1024 / 1024, 0)} MiB (+WAL)`);
   const searchBytes = searchIndexBytes(db);
