@@ -394,6 +394,19 @@ describe('the web UI in Chromium', () => {
 
     await page.goto(`${sl.api}/calls?service=checkout-assistant`);
     await eventually(() => rows(page).count()).toBe(3);
+    // Tokens sort by their total, most first.
+    await page.getByRole('button', { name: /^Tokens/ }).click();
+    await page.waitForURL(/order_by=total_tokens%3Adesc|order_by=total_tokens:desc/);
+    const byTokens = (await getJson(sl.api, '/api/llm-calls?service=checkout-assistant&order_by=total_tokens:desc')).body.data;
+    await eventually(async () => (await rows(page).locator('td:nth-child(4)').allInnerTexts()).join('|')).toBe(
+      byTokens
+        .map(
+          (c: { input_tokens: number; output_tokens: number }) =>
+            `${c.input_tokens.toLocaleString('en-US')} → ${c.output_tokens.toLocaleString('en-US')}`,
+        )
+        .join('|'),
+    );
+    expect(byTokens[0].total_tokens).toBeGreaterThan(byTokens[2].total_tokens);
     const call = rows(page).filter({ hasText: '2,400' });
     expect(await call.innerText()).toContain('gpt-4o');
     expect(await call.locator('td').nth(7).innerText()).toBe('$0.012');

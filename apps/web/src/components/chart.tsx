@@ -1,15 +1,18 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { seriesColor } from '../lib/series-colors';
 
 export interface ChartSeries {
   readonly label: string;
   readonly values: readonly (number | null)[];
   /** bars or a line. */
   readonly kind?: 'bars' | 'line';
+  /** What is summed beyond the top series: drawn in grey. */
+  readonly other?: boolean;
+  /** A colour of its own (failures in red), instead of the next in turn. */
+  readonly color?: string;
 }
-
-const PALETTE = ['#6366f1', '#8b5cf6', '#06b6d4', '#10b981', '#f59e0b', '#ef4444', '#ec4899', '#64748b'];
 
 /** Tick steps for whole-number series (1, 2, 5, 10, 20, 25, 50, …): no "0.5 calls" ticks, shown rounded as a second "1". */
 const WHOLE_STEPS = [1, 2, 5, ...Array.from({ length: 15 }, (_, e) => [1, 2, 2.5, 5].map((m) => m * 10 ** (e + 1))).flat()];
@@ -70,12 +73,13 @@ export function TimeChart({
       series: [
         {},
         ...series.map((s, i) => {
-          const color = PALETTE[i % PALETTE.length] as string;
+          const color = s.color ?? seriesColor(i, s.other);
           const index = i;
           return {
             label: s.label,
             stroke: color,
-            fill: s.kind === 'line' ? undefined : `${color}cc`,
+            // Stacked bars are drawn over one another (each from zero): see-through, they would tint the ones in front.
+            fill: s.kind === 'line' ? undefined : stacked ? color : `${color}cc`,
             width: s.kind === 'line' ? 2 : 0,
             paths: s.kind === 'line' ? undefined : bars,
             points: { show: false },

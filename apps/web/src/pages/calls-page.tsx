@@ -107,9 +107,14 @@ export function CallsPage() {
                 <SortHeader label="Time" field="timestamp" order={order} onSort={(o) => set({ order_by: o })} />
                 <th>Model</th>
                 <th>Service</th>
-                <th className="num" title="Input tokens (of which cached) → output tokens">
-                  Tokens
-                </th>
+                <SortHeader
+                  label="Tokens"
+                  field="total_tokens"
+                  order={order}
+                  onSort={(o) => set({ order_by: o })}
+                  numeric
+                  title="Input tokens (of which cached) → output tokens; sorts by their total"
+                />
                 <SortHeader
                   label="TTFT"
                   field="ttft"

@@ -8,6 +8,7 @@ import { ErrorState, Onboarding } from '../components/states';
 import { TimeRangeSelect } from '../components/time-range-select';
 import { exactCost, exactCount, formatCost, formatCount, formatDuration } from '../lib/format';
 import { type RawSearch, str } from '../lib/search';
+import { ERROR_COLOR } from '../lib/series-colors';
 import { isRange, type RangeValue, rangeMs, startOf } from '../lib/time-range';
 
 export interface DashboardSearch {
@@ -69,7 +70,7 @@ export function DashboardPage() {
     const d = series.data;
     if (!d) return null;
     const per = (pick: (s: MetricsSeries['series'][number]) => readonly (number | null)[]) =>
-      d.series.map((s) => ({ label: s.other ? 'other' : (s.key ?? 'unknown'), values: pick(s) }));
+      d.series.map((s) => ({ label: s.other ? 'other' : (s.key ?? 'unknown'), values: pick(s), other: s.other }));
     const sum = (pick: (s: MetricsSeries['series'][number]) => readonly (number | null)[]) =>
       d.buckets.map((_, i) => d.series.reduce((a, s) => a + (pick(s)[i] ?? 0), 0));
     return {
@@ -165,7 +166,11 @@ export function DashboardPage() {
             <div className="card">
               <h2>Errors</h2>
               {charts ? (
-                <TimeChart times={charts.times} series={[{ label: 'failed calls', values: charts.errors }]} format={fmtCount} />
+                <TimeChart
+                  times={charts.times}
+                  series={[{ label: 'failed calls', values: charts.errors, color: ERROR_COLOR }]}
+                  format={fmtCount}
+                />
               ) : (
                 <ChartSkeleton />
               )}

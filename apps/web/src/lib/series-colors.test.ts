@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { ERROR_COLOR, OTHER_COLOR, SERIES_COLORS, seriesColor } from './series-colors';
+
+/** Hue (degrees) and saturation (0–1) of a #rrggbb colour. */
+function hsl(hex: string): { hue: number; saturation: number } {
+  const [r, g, b] = [1, 3, 5].map((i) => Number.parseInt(hex.slice(i, i + 2), 16) / 255) as [number, number, number];
+  const max = Math.max(r, g, b);
+  const min = Math.min(r, g, b);
+  const d = max - min;
+  const l = (max + min) / 2;
+  const saturation = d === 0 ? 0 : d / (1 - Math.abs(2 * l - 1));
+  let hue = 0;
+  if (d > 0) hue = max === r ? ((g - b) / d) % 6 : max === g ? (b - r) / d + 2 : (r - g) / d + 4;
+  return { hue: (hue * 60 + 360) % 360, saturation };
+}
+
+const hueGap = (a: string, b: string) => {
+  const d = Math.abs(hsl(a).hue - hsl(b).hue);
+  return Math.min(d, 360 - d);
+};
+
+describe('series colours', () => {
+  it('gives series side by side clearly different hues (input and output, p50 and p95, the top models)', () => {
+    for (let i = 0; i < SERIES_COLORS.length * 2; i++) expect(hueGap(seriesColor(i), seriesColor(i + 1))).toBeGreaterThanOrEqual(40);
+    // The first two are what two-series charts show: far apart.
+    expect(hueGap(seriesColor(0), seriesColor(1))).toBeGreaterThanOrEqual(90);
+  });
+
+  it('shows “other” in grey wherever it falls, and no named series in grey', () => {
+    for (let i = 0; i < 10; i++) expect(seriesColor(i, true)).toBe(OTHER_COLOR);
+    expect(hsl(OTHER_COLOR).saturation).toBeLessThan(0.3);
+    for (const c of SERIES_COLORS) expect(hsl(c).saturation).toBeGreaterThan(0.6);
+  });
+
+  it('keeps red for failures: no named series looks like one', () => {
+    for (const c of SERIES_COLORS) expect(hueGap(c, ERROR_COLOR)).toBeGreaterThanOrEqual(25);
+  });
+});

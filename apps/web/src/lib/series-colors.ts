@@ -1,0 +1,17 @@
+/**
+ * Series colours in the order series take them. Neighbours differ in hue, so the series a chart
+ * most often puts side by side — input and output, p50 and p95, the two biggest models — are never
+ * two shades of one colour.
+ */
+export const SERIES_COLORS = ['#6366f1', '#f59e0b', '#06b6d4', '#ec4899', '#10b981', '#8b5cf6', '#84cc16'] as const;
+
+/** Failures are red, and no other series is. */
+export const ERROR_COLOR = '#ef4444';
+
+/** What is summed beyond the top series ("other") is grey, wherever it falls. */
+export const OTHER_COLOR = '#94a3b8';
+
+/** The colour of the `index`th series of a chart. */
+export function seriesColor(index: number, other = false): string {
+  return other ? OTHER_COLOR : (SERIES_COLORS[index % SERIES_COLORS.length] as string);
+}
