@@ -126,6 +126,7 @@ const ids = {
   xssChat: '',
   big: '',
   bigLast: '',
+  bigMiddle: '',
 };
 
 /** Two turns of a support conversation, an XSS probe and a 10,000-span batch run, sent a few seconds ago. */
@@ -211,7 +212,8 @@ async function sendOwnTraces(): Promise<void> {
     for (let i = 0; i < 100; i++) specs.push({ parent: step, name: `item-${s}-${i}`, at: 1 + s * 100 + i, ms: 0.5 });
   }
   const big = traceOf('bulk-indexer', now - 60_000n * MS, specs);
-  Object.assign(ids, { big: big.traceId, bigLast: big.ids.at(-1) });
+  // item-50-50: after the root, 50 steps of 101 spans, step-50 and 50 items.
+  Object.assign(ids, { big: big.traceId, bigLast: big.ids.at(-1), bigMiddle: big.ids[1 + 50 * 101 + 1 + 50] });
 
   await send([...refund.spans, ...followUp.spans, ...xss.spans]);
   for (let i = 0; i < big.spans.length; i += 2500) await send(big.spans.slice(i, i + 2500));
@@ -624,7 +626,7 @@ describe('the web UI in Chromium', () => {
     expect(await page.locator('script:not([src])').count()).toBe(0);
   });
 
-  it('opens a trace of 10,000 spans, showing only the rows in view; End reaches the last span', async () => {
+  it('opens a trace of 10,000 spans, showing only the rows in view; End, the arrow keys and a link keep the selected span in view', async () => {
     const page = await open(`/traces/${ids.big}`);
     const tree = page.getByRole('tree', { name: 'Spans of the trace' });
     await tree.getByText('batch.run nightly-reindex').waitFor({ timeout: 15_000 });
@@ -643,5 +645,28 @@ describe('the web UI in Chromium', () => {
     expect(await last.isVisible()).toBe(true);
     expect(await tree.getByRole('treeitem').count()).toBeLessThan(200);
     await page.getByRole('complementary', { name: 'Selected span' }).getByRole('heading', { name: 'item-98-99' }).waitFor();
+    // Where the selected row is in the tree's visible part: 0 at its top, 1 at its bottom (null: not shown whole).
+    const placeInView = () =>
+      page.evaluate(() => {
+        const row = document.querySelector('.tree-row.selected')?.getBoundingClientRect();
+        const box = document.querySelector('.tree-scroll')?.getBoundingClientRect();
+        if (!row || !box || row.top < box.top - 1 || row.bottom > box.bottom + 1) return null;
+        return (row.top + row.height / 2 - box.top) / box.height;
+      });
+    expect(await placeInView()).not.toBeNull();
+
+    // Stepping down past the bottom edge keeps the selected span in view.
+    await page.keyboard.press('Home');
+    for (let i = 0; i < 60; i++) await page.keyboard.press('ArrowDown');
+    await page.getByRole('complementary', { name: 'Selected span' }).getByRole('heading', { name: 'item-0-58' }).waitFor();
+    await eventually(async () => ((await placeInView()) ?? -1) > 0.8).toBe(true);
+    for (let i = 0; i < 50; i++) await page.keyboard.press('ArrowUp');
+    await page.getByRole('complementary', { name: 'Selected span' }).getByRole('heading', { name: 'item-0-8' }).waitFor();
+    await eventually(async () => ((await placeInView()) ?? 2) < 0.2).toBe(true);
+
+    // A link to a span deep in the trace opens with it in the middle of the view.
+    await page.goto(`${sl.api}/traces/${ids.big}?span=${ids.bigMiddle}`);
+    await page.getByRole('complementary', { name: 'Selected span' }).getByRole('heading', { name: 'item-50-50' }).waitFor();
+    await eventually(async () => Math.abs(((await placeInView()) ?? 9) - 0.5) < 0.1).toBe(true);
   });
 });

@@ -1,6 +1,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useEffect, useRef } from 'react';
 import { formatCost, formatCount, formatDuration } from '../lib/format';
+import { scrollTopFor } from '../lib/row-scroll';
 import type { TraceModel } from '../lib/trace-model';
 import { ChevronDown, ChevronRight } from './icons';
 import { KindIcon } from './kind-icon';
@@ -44,9 +45,13 @@ export function Waterfall({
   const selectedRow = useRef(-1);
   useEffect(() => {
     const index = rows.indexOf(selected);
-    if (index >= 0 && index !== selectedRow.current) virtualizer.scrollToIndex(index, { align: 'auto' });
+    const el = scrollRef.current;
+    if (el && index >= 0 && index !== selectedRow.current) {
+      const to = scrollTopFor(index, ROW, el.scrollTop, el.clientHeight);
+      if (to !== el.scrollTop) virtualizer.scrollToOffset(to);
+    }
     selectedRow.current = index;
-  }, [selected, rows, virtualizer]);
+  }, [selected, rows, virtualizer, scrollRef]);
   const span = model.endMs > 0 ? model.endMs : 1;
   return (
     <>

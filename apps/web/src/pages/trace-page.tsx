@@ -92,7 +92,9 @@ function TraceView({ traceId, model }: { traceId: string; model: TraceModel }) {
 
   const select = useCallback(
     (node: number, replace = false) => {
-      navigate({ search: { span: node >= 0 ? spanIdOf(model, node) : undefined }, replace });
+      // The tree keeps its scroll: the router would otherwise put back the one it saved, and a
+      // span selected past the edge would go out of view.
+      navigate({ search: { span: node >= 0 ? spanIdOf(model, node) : undefined }, replace, resetScroll: false });
     },
     [navigate, model],
   );
