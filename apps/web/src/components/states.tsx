@@ -41,32 +41,51 @@ export function SkeletonRows({ rows = 8, cols }: { rows?: number; cols: number }
   );
 }
 
-/** When there is nothing yet: how to send some data. */
-export function Onboarding({ title, children }: { title: string; children?: ReactNode }) {
+/** A server started with the defaults: the demo and the SDK reach it untold; any other, they are told where. */
+const DEFAULT_URL = 'http://127.0.0.1:4800';
+
+/**
+ * When there is nothing yet: how to send some data, to this server's address (its main port
+ * takes OTLP/HTTP too, so the address is right whatever ports it was started with). For
+ * `metrics`, only the OTLP exporter: the demo and the SDK send traces.
+ */
+export function Onboarding({ title, children, metrics = false }: { title: string; children?: ReactNode; metrics?: boolean }) {
   const origin = window.location.origin;
+  const here = origin === DEFAULT_URL;
+  // Shell line continuations and one option per line: the commands fit their cards and copy whole.
+  const demoCommand = here ? 'npx sightline demo' : `npx sightline demo \\\n  --url ${origin}`;
+  const sdkInit = here ? "init({ serviceName: 'my-app' });" : `init({\n  serviceName: 'my-app',\n  endpoint: '${origin}',\n});`;
+  const otlp = (
+    <div className="card">
+      <h3>Any OpenTelemetry SDK</h3>
+      <div className="muted">Point its OTLP {metrics ? 'metrics ' : ''}exporter here (OTLP/HTTP, protobuf or JSON):</div>
+      <pre>{`OTEL_EXPORTER_OTLP_ENDPOINT=${origin}
+# gRPC: the port \`sightline serve\`
+# printed at start (4317 unless set)`}</pre>
+    </div>
+  );
   return (
     <div className="empty">
       <h2>{title}</h2>
       <p>{children ?? 'Sightline shows every trace and LLM call sent to it over OpenTelemetry. Send some in one of three ways:'}</p>
-      <div className="steps">
-        <div className="card">
-          <h3>1 · Try it with demo traffic</h3>
-          <div className="muted">Realistic agents, sessions and model calls from several providers:</div>
-          <pre>npx sightline demo</pre>
+      {metrics ? (
+        <div className="steps one">{otlp}</div>
+      ) : (
+        <div className="steps">
+          <div className="card">
+            <h3>Try it with demo traffic</h3>
+            <div className="muted">Realistic agents, sessions and model calls from several providers:</div>
+            <pre>{demoCommand}</pre>
+          </div>
+          <div className="card">
+            <h3>Instrument a TypeScript app</h3>
+            <div className="muted">One call with the Sightline SDK:</div>
+            <pre>{`import { init } from '@sightline/sdk';
+${sdkInit}`}</pre>
+          </div>
+          {otlp}
         </div>
-        <div className="card">
-          <h3>2 · Instrument a TypeScript app</h3>
-          <div className="muted">One line with the Sightline SDK:</div>
-          <pre>{`import { init } from '@sightline/sdk';
-init({ serviceName: 'my-app' });`}</pre>
-        </div>
-        <div className="card">
-          <h3>3 · Any OpenTelemetry SDK</h3>
-          <div className="muted">Point its OTLP exporter here:</div>
-          <pre>{`OTEL_EXPORTER_OTLP_ENDPOINT=${origin.replace(/:\d+$/, ':4318')}
-# gRPC: ${origin.replace(/^https?:\/\//, '').replace(/:\d+$/, ':4317')}`}</pre>
-        </div>
-      </div>
+      )}
     </div>
   );
 }

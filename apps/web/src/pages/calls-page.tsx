@@ -97,7 +97,7 @@ export function CallsPage() {
         </button>
       </div>
       {calls.isError ? <ErrorState error={calls.error} retry={() => void calls.refetch()} /> : null}
-      {!calls.isLoading && rows.length === 0 && !filtered && !search.cursor && range === '24h' ? (
+      {!calls.isLoading && !calls.isError && rows.length === 0 && !filtered && !search.cursor && range === '24h' ? (
         <Onboarding title="No LLM calls yet" />
       ) : (
         <div className="table-wrap">

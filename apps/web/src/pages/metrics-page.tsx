@@ -80,7 +80,7 @@ export function MetricsPage() {
       </div>
       {list.isError ? <ErrorState error={list.error} retry={() => void list.refetch()} /> : null}
       {!list.isLoading && metrics.length === 0 && !list.isError ? (
-        <Onboarding title="No metrics in this range">
+        <Onboarding title="No metrics in this range" metrics>
           Point an OpenTelemetry metrics exporter at this server (OTEL_EXPORTER_OTLP_ENDPOINT, or …_METRICS_ENDPOINT ending in /v1/metrics):
           the GenAI client metrics (gen_ai.client.token.usage, gen_ai.client.operation.duration), a coding agent's cost and token counters,
           or your own.

@@ -82,7 +82,7 @@ export function SessionsPage() {
         ) : null}
       </div>
       {sessions.isError ? <ErrorState error={sessions.error} retry={() => void sessions.refetch()} /> : null}
-      {!sessions.isLoading && rows.length === 0 && !search.user_id && !search.label && !search.cursor ? (
+      {!sessions.isLoading && !sessions.isError && rows.length === 0 && !search.user_id && !search.label && !search.cursor ? (
         <Onboarding title="No sessions yet">
           A session groups the traces of one conversation or agent run. Sightline reads it from gen_ai.conversation.id, session.id, the
           SDK's withSession(), and the other vocabularies' session attributes.

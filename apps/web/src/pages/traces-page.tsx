@@ -167,7 +167,7 @@ export function TracesPage() {
         </button>
       </div>
       {traces.isError ? <ErrorState error={traces.error} retry={() => void traces.refetch()} /> : null}
-      {!traces.isLoading && rows.length === 0 && !filtered && !search.cursor && range === '24h' ? (
+      {!traces.isLoading && !traces.isError && rows.length === 0 && !filtered && !search.cursor && range === '24h' ? (
         <Onboarding title="No traces yet" />
       ) : (
         <div className="table-wrap">
