@@ -646,13 +646,12 @@ describe('the web UI in Chromium', () => {
     expect(await tree.getByRole('treeitem').count()).toBeLessThan(200);
     await page.getByRole('complementary', { name: 'Selected span' }).getByRole('heading', { name: 'item-98-99' }).waitFor();
     // Where the selected row is in the tree's visible part: 0 at its top, 1 at its bottom (null: not shown whole).
-    const placeInView = () =>
-      page.evaluate(() => {
-        const row = document.querySelector('.tree-row.selected')?.getBoundingClientRect();
-        const box = document.querySelector('.tree-scroll')?.getBoundingClientRect();
-        if (!row || !box || row.top < box.top - 1 || row.bottom > box.bottom + 1) return null;
-        return (row.top + row.height / 2 - box.top) / box.height;
-      });
+    const placeInView = async () => {
+      const row = await page.locator('.tree-row.selected').boundingBox();
+      const box = await page.locator('.tree-scroll').boundingBox();
+      if (!row || !box || row.y < box.y - 1 || row.y + row.height > box.y + box.height + 1) return null;
+      return (row.y + row.height / 2 - box.y) / box.height;
+    };
     expect(await placeInView()).not.toBeNull();
 
     // Stepping down past the bottom edge keeps the selected span in view.
