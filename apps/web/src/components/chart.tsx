@@ -14,6 +14,27 @@ export interface ChartSeries {
   readonly color?: string;
 }
 
+/** uPlot's axis font, to measure tick labels with. */
+const AXIS_FONT = '12px system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", "Noto Sans", "Liberation Sans", Arial, sans-serif';
+let measurer: CanvasRenderingContext2D | null = null;
+
+/** The width a y axis needs: its longest tick label, the tick and the gap (uPlot's 10 + 5), and a margin. */
+function axisWidth(labels: readonly unknown[]): number {
+  measurer ??= document.createElement('canvas').getContext('2d');
+  if (!measurer) return 60;
+  measurer.font = AXIS_FONT;
+  const widest = Math.max(0, ...labels.map((l) => measurer?.measureText(String(l ?? '')).width ?? 0));
+  return Math.max(36, Math.ceil(widest) + 22);
+}
+
+const legendTime = new Intl.DateTimeFormat(undefined, {
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  hour12: false,
+});
+
 /** Tick steps for whole-number series (1, 2, 5, 10, 20, 25, 50, …): no "0.5 calls" ticks, shown rounded as a second "1". */
 const WHOLE_STEPS = [1, 2, 5, ...Array.from({ length: 15 }, (_, e) => [1, 2, 2.5, 5].map((m) => m * 10 ** (e + 1))).flat()];
 
@@ -25,12 +46,16 @@ export function TimeChart({
   times,
   series,
   format,
+  axisFormat = format,
   height = 200,
   stacked = false,
 }: {
   times: readonly number[];
   series: readonly ChartSeries[];
+  /** Values in the legend. */
   format: (v: number | null) => string;
+  /** The y axis's ticks (shorter than the legend's values, e.g. "1.5 s"). */
+  axisFormat?: (v: number) => string;
   height?: number;
   stacked?: boolean;
 }) {
@@ -65,13 +90,15 @@ export function TimeChart({
           stroke: axisColor,
           grid: { stroke: gridColor, width: 1 },
           ticks: { stroke: gridColor },
-          values: (_u, v) => v.map((x) => format(x)),
+          values: (_u, v) => v.map((x) => axisFormat(x)),
           ...(whole ? { incrs: WHOLE_STEPS } : {}),
-          size: 60,
+          // As wide as the longest tick, so none is cut at the left edge.
+          size: (_u, values) => axisWidth(values ?? []),
         },
       ],
       series: [
-        {},
+        // The hovered time, as the app writes times; nothing until a point is hovered.
+        { label: 'Time', value: (_u: uPlot, v: number | null) => (v === null ? '' : legendTime.format(new Date(v * 1000))) },
         ...series.map((s, i) => {
           const color = s.color ?? seriesColor(i, s.other);
           const index = i;
@@ -104,6 +131,6 @@ export function TimeChart({
       resize.disconnect();
       plot.destroy();
     };
-  }, [times, series, format, height, stacked]);
+  }, [times, series, format, axisFormat, height, stacked]);
   return <div className="chart" ref={box} />;
 }

@@ -6,7 +6,7 @@ import type { Metrics, MetricsSeries } from '../api/types';
 import { TimeChart } from '../components/chart';
 import { ErrorState, Onboarding } from '../components/states';
 import { TimeRangeSelect } from '../components/time-range-select';
-import { exactCost, exactCount, formatCost, formatCount, formatDuration } from '../lib/format';
+import { exactCost, exactCount, formatCost, formatCount, formatDuration, formatDurationTick } from '../lib/format';
 import { type RawSearch, str } from '../lib/search';
 import { ERROR_COLOR } from '../lib/series-colors';
 import { isRange, type RangeValue, rangeMs, startOf } from '../lib/time-range';
@@ -177,11 +177,19 @@ export function DashboardPage() {
             </div>
             <div className="card">
               <h2>Latency</h2>
-              {charts ? <TimeChart times={charts.times} series={charts.latency} format={fmtMs} /> : <ChartSkeleton />}
+              {charts ? (
+                <TimeChart times={charts.times} series={charts.latency} format={fmtMs} axisFormat={formatDurationTick} />
+              ) : (
+                <ChartSkeleton />
+              )}
             </div>
             <div className="card">
               <h2>Time to first token</h2>
-              {charts ? <TimeChart times={charts.times} series={charts.ttft} format={fmtMs} /> : <ChartSkeleton />}
+              {charts ? (
+                <TimeChart times={charts.times} series={charts.ttft} format={fmtMs} axisFormat={formatDurationTick} />
+              ) : (
+                <ChartSkeleton />
+              )}
             </div>
           </div>
           <div className="grid-3">

@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { formatDurationTick } from './format';
+
+describe('duration ticks on a chart axis', () => {
+  it('are short and in one unit per range: no “0.00 ms” beside “2.00 s”', () => {
+    expect([0, 250, 500, 1000, 1500, 2000, 2500].map(formatDurationTick)).toEqual([
+      '0',
+      '250 ms',
+      '500 ms',
+      '1 s',
+      '1.5 s',
+      '2 s',
+      '2.5 s',
+    ]);
+    expect([0.5, 12.5, 60_000, 90_000].map(formatDurationTick)).toEqual(['0.5 ms', '12.5 ms', '1 min', '1.5 min']);
+    // Float noise from the axis's steps does not show.
+    expect(formatDurationTick(0.1 + 0.2)).toBe('0.3 ms');
+    expect(formatDurationTick(1000.0000000002)).toBe('1 s');
+  });
+});
