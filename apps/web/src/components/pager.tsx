@@ -26,3 +26,15 @@ export function Pager({
     </div>
   );
 }
+
+/** "44 traces" when the list ends here, "50 traces on this page" when there are more (keyset paging knows no total). */
+export function pageSummary(count: number, noun: string, nextCursor: string | null | undefined): string {
+  return nextCursor ? `${count} ${noun} on this page` : `${count} ${noun}`;
+}
+
+/** What an empty filtered list says: the search first when there is one (it is the likeliest cause). */
+export function noMatch(noun: string, q: string | undefined): string {
+  return q
+    ? `No ${noun} match “${q}” in this range. Try other words, clear the search, widen the time range or remove a filter.`
+    : `No ${noun} match. Widen the time range or remove a filter.`;
+}

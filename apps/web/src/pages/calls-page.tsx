@@ -4,7 +4,7 @@ import { getJson, type Params } from '../api/client';
 import type { LlmCall, Page } from '../api/types';
 import { CostCell, EmptyRow, TimeCell } from '../components/cells';
 import { FilterBar, type FilterField } from '../components/filter-bar';
-import { Pager } from '../components/pager';
+import { noMatch, Pager, pageSummary } from '../components/pager';
 import { SearchBox } from '../components/search-box';
 import { SortHeader } from '../components/sort-header';
 import { ErrorState, Onboarding, SkeletonRows } from '../components/states';
@@ -168,15 +168,13 @@ export function CallsPage() {
                   </td>
                 </tr>
               ))}
-              {!calls.isLoading && !calls.isError && rows.length === 0 ? (
-                <EmptyRow cols={9}>No calls match. Widen the time range or remove a filter.</EmptyRow>
-              ) : null}
+              {!calls.isLoading && !calls.isError && rows.length === 0 ? <EmptyRow cols={9}>{noMatch('calls', search.q)}</EmptyRow> : null}
             </tbody>
           </table>
         </div>
       )}
       <Pager
-        summary={rows.length ? `${rows.length} calls` : undefined}
+        summary={rows.length ? pageSummary(rows.length, 'calls', calls.data?.next_cursor) : undefined}
         atFirst={!search.cursor}
         nextCursor={calls.data?.next_cursor}
         onFirst={() => set({ cursor: undefined })}

@@ -5,7 +5,7 @@ import { getJson, type Params } from '../api/client';
 import type { Page, TraceSummary } from '../api/types';
 import { CostCell, EmptyRow, ErrorCountCell, TimeCell } from '../components/cells';
 import { FilterBar, type FilterField } from '../components/filter-bar';
-import { Pager } from '../components/pager';
+import { noMatch, Pager, pageSummary } from '../components/pager';
 import { SearchBox } from '../components/search-box';
 import { SortHeader } from '../components/sort-header';
 import { ErrorState, Onboarding, SkeletonRows } from '../components/states';
@@ -241,7 +241,7 @@ export function TracesPage() {
                 </tr>
               ))}
               {!traces.isLoading && !traces.isError && rows.length === 0 ? (
-                <EmptyRow cols={8}>No traces match. Widen the time range or remove a filter.</EmptyRow>
+                <EmptyRow cols={8}>{noMatch('traces', search.q)}</EmptyRow>
               ) : null}
             </tbody>
           </table>
@@ -251,7 +251,7 @@ export function TracesPage() {
         summary={
           <>
             {traces.isFetching && !traces.isLoading ? <span className="faint">Updating… </span> : null}
-            {rows.length ? `${rows.length} traces` : ''}
+            {rows.length ? pageSummary(rows.length, 'traces', traces.data?.next_cursor) : ''}
           </>
         }
         atFirst={!search.cursor}
