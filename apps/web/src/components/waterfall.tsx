@@ -1,7 +1,8 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useEffect, useRef } from 'react';
-import { formatCost, formatCount, formatDuration } from '../lib/format';
+import { formatCost, formatCount, formatDuration, formatDurationTick } from '../lib/format';
 import { scrollTopFor } from '../lib/row-scroll';
+import { durationTicks } from '../lib/time-ticks';
 import type { TraceModel } from '../lib/trace-model';
 import { ChevronDown, ChevronRight } from './icons';
 import { KindIcon } from './kind-icon';
@@ -239,14 +240,18 @@ function Guides({ depth }: { depth: number }) {
 }
 
 function Ticks({ totalMs }: { totalMs: number }) {
-  const ticks = [0, 0.25, 0.5, 0.75, 1];
   return (
     <div className="ticks">
-      {ticks.map((t) => (
-        <span key={t} style={{ left: `${t * 100}%`, transform: t === 1 ? 'translateX(-100%)' : t === 0 ? 'none' : undefined }}>
-          {t === 0 ? '0' : formatDuration(t * totalMs)}
-        </span>
-      ))}
+      {durationTicks(totalMs).map((ms) => {
+        const at = ms / totalMs;
+        // The first label starts at its tick, one near the end ends at it; the rest are centred.
+        const transform = ms === 0 ? 'none' : at > 0.92 ? 'translateX(-100%)' : undefined;
+        return (
+          <span key={ms} style={{ left: `${at * 100}%`, transform }}>
+            {formatDurationTick(ms)}
+          </span>
+        );
+      })}
     </div>
   );
 }

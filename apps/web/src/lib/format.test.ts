@@ -12,7 +12,14 @@ describe('duration ticks on a chart axis', () => {
       '2 s',
       '2.5 s',
     ]);
-    expect([0.5, 12.5, 60_000, 90_000].map(formatDurationTick)).toEqual(['0.5 ms', '12.5 ms', '1 min', '1.5 min']);
+    expect([0.5, 12.5, 60_000, 90_000, 3_600_000, 5_400_000].map(formatDurationTick)).toEqual([
+      '0.5 ms',
+      '12.5 ms',
+      '1 min',
+      '1.5 min',
+      '1 h',
+      '1.5 h',
+    ]);
     // Float noise from the axis's steps does not show.
     expect(formatDurationTick(0.1 + 0.2)).toBe('0.3 ms');
     expect(formatDurationTick(1000.0000000002)).toBe('1 s');

@@ -55,13 +55,14 @@ export function formatDuration(ms: number | null | undefined): string {
   return `${Math.floor(s / 3600)}h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
-/** A duration as a chart's axis tick: short, in one unit, no more digits than it needs (0, 250 ms, 1.5 s, 2 min). */
+/** A duration as an axis tick: short, in one unit, no more digits than it needs (0, 250 ms, 1.5 s, 2 min, 3 h). */
 export function formatDurationTick(ms: number): string {
   const short = (v: number) => String(Number(v.toPrecision(3)));
   if (ms === 0) return '0';
   if (Math.abs(ms) < 1000) return `${short(ms)} ms`;
   if (Math.abs(ms) < 60_000) return `${short(ms / 1000)} s`;
-  return `${short(ms / 60_000)} min`;
+  if (Math.abs(ms) < 3_600_000) return `${short(ms / 60_000)} min`;
+  return `${short(ms / 3_600_000)} h`;
 }
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });

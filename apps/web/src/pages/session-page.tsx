@@ -76,7 +76,7 @@ export function SessionPage() {
             <Stat label="LLM calls" value={formatCount(d.session.call_count)} />
             <Stat label="Tokens" value={formatCount(d.session.total_tokens)} />
             <Stat label="Cost" value={formatCost(d.session.cost_usd)} title={exactCost(d.session.cost_usd)} />
-            <Stat label="Errors" value={String(d.session.error_count)} />
+            <Stat label="Failed calls" value={String(d.session.error_count)} />
           </div>
         </div>
       ) : (

@@ -100,7 +100,9 @@ export function SessionsPage() {
                 <SortHeader label="LLM calls" field="call_count" order={order} onSort={(o) => set({ order_by: o })} numeric />
                 <th className="num">Tokens</th>
                 <SortHeader label="Cost" field="cost" order={order} onSort={(o) => set({ order_by: o })} numeric />
-                <th className="num">Errors</th>
+                <th className="num" title="LLM calls that failed (a trace's other errors are on the traces page)">
+                  Failed calls
+                </th>
               </tr>
             </thead>
             <tbody>
