@@ -265,11 +265,11 @@ export function TracesPage() {
 
 function DurationBar({ ms, max }: { ms: number; max: number }) {
   return (
-    <div style={{ display: 'flex', alignItems: 'center', gap: 8, justifyContent: 'flex-end' }}>
-      <div style={{ width: 60, height: 4, background: 'var(--panel-2)', borderRadius: 2 }}>
-        <div style={{ width: `${Math.max(2, (ms / max) * 100)}%`, height: 4, background: 'var(--bar)', borderRadius: 2 }} />
+    <div className="duration-cell">
+      <div className="duration-track" aria-hidden="true">
+        <div style={{ width: `${Math.max(2, (ms / max) * 100)}%` }} />
       </div>
-      <span style={{ minWidth: 64 }}>{formatDuration(ms)}</span>
+      <span>{formatDuration(ms)}</span>
     </div>
   );
 }
