@@ -209,7 +209,15 @@ async function sendOwnTraces(): Promise<void> {
   for (let s = 0; s < 99; s++) {
     const step = hex(8);
     specs.push({ id: step, parent: bigRoot, name: `step-${s}`, at: 1 + s * 100, ms: 100 });
-    for (let i = 0; i < 100; i++) specs.push({ parent: step, name: `item-${s}-${i}`, at: 1 + s * 100 + i, ms: 0.5 });
+    // Two items failed, far apart: the trace's error badge goes from one to the next.
+    for (let i = 0; i < 100; i++)
+      specs.push({
+        parent: step,
+        name: `item-${s}-${i}`,
+        at: 1 + s * 100 + i,
+        ms: 0.5,
+        error: (s === 20 && i === 5) || (s === 70 && i === 3),
+      });
   }
   const big = traceOf('bulk-indexer', now - 60_000n * MS, specs);
   // item-50-50: after the root, 50 steps of 101 spans, step-50 and 50 items.
@@ -673,5 +681,14 @@ describe('the web UI in Chromium', () => {
     await page.goto(`${sl.api}/traces/${ids.big}?span=${ids.bigMiddle}`);
     await page.getByRole('complementary', { name: 'Selected span' }).getByRole('heading', { name: 'item-50-50' }).waitFor();
     await eventually(async () => Math.abs(((await placeInView()) ?? 9) - 0.5) < 0.1).toBe(true);
+
+    // The error badge selects the failed spans in turn, from the selected one on, each in view.
+    await page.getByRole('button', { name: '2 errors' }).click();
+    await page.getByRole('complementary', { name: 'Selected span' }).getByRole('heading', { name: 'item-70-3' }).waitFor();
+    await eventually(async () => (await placeInView()) !== null).toBe(true);
+    await page.getByRole('button', { name: '2 errors' }).click();
+    await page.getByRole('complementary', { name: 'Selected span' }).getByRole('heading', { name: 'item-20-5' }).waitFor();
+    await eventually(async () => (await placeInView()) !== null).toBe(true);
+    expect(await page.locator('.tree-row.selected').getAttribute('class')).toContain('error');
   });
 });

@@ -3,7 +3,7 @@ import { memo, useEffect, useRef } from 'react';
 import { formatCost, formatCount, formatDuration, formatDurationTick } from '../lib/format';
 import { scrollTopFor } from '../lib/row-scroll';
 import { durationTicks } from '../lib/time-ticks';
-import type { TraceModel } from '../lib/trace-model';
+import { isErrorNode, type TraceModel } from '../lib/trace-model';
 import { ChevronDown, ChevronRight } from './icons';
 import { KindIcon } from './kind-icon';
 
@@ -122,7 +122,7 @@ const Row = memo(function Row({
   const indent = Math.min(depth, MAX_INDENT);
   const hasChildren = (model.size[node] as number) > 1;
   const call = s.call[node] as number;
-  const isError = s.status[node] === 2 || (call >= 0 && o.calls.is_error[call] === true);
+  const isError = isErrorNode(model, node);
   const start = s.start_ms[node] as number;
   const duration = s.duration_ms[node] as number;
   const left = (start / totalMs) * 100;

@@ -135,3 +135,20 @@ export function spanIdOf(model: TraceModel, node: number): string {
 export function nodeOf(model: TraceModel, spanId: string): number {
   return model.outline.spans.span_id.indexOf(spanId);
 }
+
+/** Whether a span failed: its status is an error, or the LLM call it records failed. */
+export function isErrorNode(model: TraceModel, node: number): boolean {
+  const s = model.outline.spans;
+  const call = s.call[node] as number;
+  return s.status[node] === 2 || (call >= 0 && model.outline.calls.is_error[call] === true);
+}
+
+/** The next failed span after `from` in the tree's order, round to the first again (-1: none failed). */
+export function nextErrorNode(model: TraceModel, from: number): number {
+  const start = from >= 0 ? (model.position[from] as number) : -1;
+  for (let i = 1; i <= model.count; i++) {
+    const node = model.order[(start + i) % model.count] as number;
+    if (isErrorNode(model, node)) return node;
+  }
+  return -1;
+}

@@ -10,7 +10,7 @@ import { Stat } from '../components/stat';
 import { ErrorState } from '../components/states';
 import { Waterfall } from '../components/waterfall';
 import { exactCost, exactCount, exactTime, formatCost, formatCount, formatDuration, formatTime } from '../lib/format';
-import { ancestors, buildTraceModel, nodeOf, spanIdOf, type TraceModel, visibleRows } from '../lib/trace-model';
+import { ancestors, buildTraceModel, nextErrorNode, nodeOf, spanIdOf, type TraceModel, visibleRows } from '../lib/trace-model';
 
 /**
  * One trace: its summary, the span tree beside its timeline, and the selected span's details.
@@ -212,7 +212,14 @@ function TraceView({ traceId, model }: { traceId: string; model: TraceModel }) {
   const selectedCall = selected >= 0 ? (o.spans.call[selected] as number) : -1;
   return (
     <main className="page fill">
-      <TraceHeader traceId={traceId} model={model} />
+      <TraceHeader
+        traceId={traceId}
+        model={model}
+        onNextError={() => {
+          const node = nextErrorNode(model, selected);
+          if (node >= 0) select(node, true);
+        }}
+      />
       <div className="trace-body">
         <section className="trace-tree" aria-label="Span tree and timeline">
           <div className="tree-toolbar">
@@ -275,7 +282,7 @@ function TraceView({ traceId, model }: { traceId: string; model: TraceModel }) {
   );
 }
 
-function TraceHeader({ traceId, model }: { traceId: string; model: TraceModel }) {
+function TraceHeader({ traceId, model, onNextError }: { traceId: string; model: TraceModel; onNextError: () => void }) {
   const t = model.outline.trace;
   const c = model.outline.calls;
   let cached = 0;
@@ -297,9 +304,9 @@ function TraceHeader({ traceId, model }: { traceId: string; model: TraceModel })
         <h1 title={t.root_span_name}>{t.root_span_name}</h1>
         <span className="muted">{t.service_name}</span>
         {t.error_count ? (
-          <span className="badge error">
+          <button type="button" className="badge error" onClick={onNextError} title="Select the next failed span">
             {t.error_count} error{t.error_count === 1 ? '' : 's'}
-          </span>
+          </button>
         ) : null}
         <span style={{ marginLeft: 'auto' }} className="mono faint trace-id" title="Trace id">
           {traceId}
