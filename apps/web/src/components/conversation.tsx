@@ -1,4 +1,5 @@
 import type { JsonValue, Message, MessagePart } from '../api/types';
+import { jsonInText } from '../lib/json-text';
 import { Fold } from './fold';
 import { JsonView } from './json-view';
 
@@ -32,21 +33,24 @@ function Part({ part }: { part: MessagePart }) {
           ) : null}
         </div>
       );
-    case 'tool_call_response':
+    case 'tool_call_response': {
+      // A result sent as a string of JSON is shown as structure, as the call's arguments are.
+      const structured = typeof part.response === 'string' ? jsonInText(part.response) : (part.response ?? null);
       return (
         <div className="tool-call">
           <div className="faint">
             Result of <span className="mono">{textOf(part.id) || 'tool call'}</span>
           </div>
-          {typeof part.response === 'string' ? (
-            <Fold text={part.response} />
+          {structured === undefined ? (
+            <Fold text={part.response as string} />
           ) : (
             <div className="json">
-              <JsonView value={part.response ?? null} openDepth={3} />
+              <JsonView value={structured} openDepth={3} />
             </div>
           )}
         </div>
       );
+    }
     default: {
       const { type, ...rest } = part;
       return (

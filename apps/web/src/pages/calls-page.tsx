@@ -124,7 +124,12 @@ export function CallsPage() {
                   title="Time to first token"
                 />
                 <SortHeader label="Duration" field="duration" order={order} onSort={(o) => set({ order_by: o })} numeric />
-                <th className="num">Tokens/s</th>
+                <th
+                  className="num"
+                  title="Output tokens per second of generation: after the first token when streamed, over the whole call otherwise"
+                >
+                  Tokens/s
+                </th>
                 <SortHeader label="Cost" field="cost" order={order} onSort={(o) => set({ order_by: o })} numeric />
                 <th>Status</th>
               </tr>
@@ -155,7 +160,7 @@ export function CallsPage() {
                   </td>
                   <td className="num">{formatDuration(c.ttft_ms)}</td>
                   <td className="num">{formatDuration(c.duration_ms)}</td>
-                  <td className="num">{c.tokens_per_s === null ? UNKNOWN : c.tokens_per_s.toFixed(0)}</td>
+                  <td className="num">{c.tokens_per_s === null ? UNKNOWN : formatCount(Math.round(c.tokens_per_s))}</td>
                   <CostCell usd={c.cost_usd} />
                   <td>
                     {c.is_error ? (

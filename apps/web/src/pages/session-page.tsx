@@ -8,6 +8,7 @@ import { Stat } from '../components/stat';
 import { ErrorState } from '../components/states';
 import { exactCost, exactTime, formatCost, formatCount, formatDuration, formatTime } from '../lib/format';
 import { newInput } from '../lib/new-messages';
+import { turnNumbers } from '../lib/turns';
 import { useInView } from '../lib/use-in-view';
 import { SessionLabels } from './sessions-page';
 
@@ -85,14 +86,15 @@ export function SessionPage() {
       {d ? (
         <div className="card">
           <h2>Conversation, turn by turn</h2>
-          {d.calls.map((c, i) => (
-            <Turn key={c.span_id} call={c} index={i + 1} />
-          ))}
+          {(() => {
+            const numbers = turnNumbers(d.calls);
+            return d.calls.map((c, i) => <Turn key={c.span_id} call={c} index={numbers[i] ?? null} />);
+          })()}
           {d.calls.length === 0 ? <span className="muted">No calls.</span> : null}
           {detail.hasNextPage ? (
             <div className="pager">
               <span className="muted">
-                {d.calls.length.toLocaleString()} of {d.session.call_count.toLocaleString()} turns
+                {d.calls.length.toLocaleString()} of {d.session.call_count.toLocaleString()} calls
               </span>
               <button type="button" className="btn" disabled={detail.isFetchingNextPage} onClick={() => void detail.fetchNextPage()}>
                 {detail.isFetchingNextPage ? 'Loading…' : 'Load more turns'}
@@ -105,7 +107,8 @@ export function SessionPage() {
   );
 }
 
-function Turn({ call, index }: { call: LlmCall; index: number }) {
+/** One call of the session: a turn of the conversation (`index`), or an embeddings call (null), shown as its figures alone. */
+function Turn({ call, index }: { call: LlmCall; index: number | null }) {
   // Session lists leave content out; a turn's messages come with the call itself, fetched as
   // the turn scrolls into view (a session can hold thousands of calls).
   const box = useRef<HTMLDivElement>(null);
@@ -113,7 +116,7 @@ function Turn({ call, index }: { call: LlmCall; index: number }) {
   const full = useQuery({
     queryKey: ['call', call.span_id],
     queryFn: ({ signal }) => getJson<LlmCall>(`/api/llm-calls/${call.span_id}`, undefined, signal),
-    enabled: near && call.input_messages === null,
+    enabled: near && call.input_messages === null && index !== null,
     staleTime: 300_000,
   });
   const c = full.data ?? call;
@@ -121,7 +124,7 @@ function Turn({ call, index }: { call: LlmCall; index: number }) {
   return (
     <div className="turn" ref={box}>
       <div className="turn-meta">
-        <strong style={{ color: 'var(--text)' }}>Turn {index}</strong>
+        <strong style={{ color: 'var(--text)' }}>{index === null ? 'Embeddings' : `Turn ${index}`}</strong>
         <span title={exactTime(c.timestamp)}>{formatTime(c.timestamp)}</span>
         <span>{c.model ?? c.request_model ?? 'unknown model'}</span>
         <span>
@@ -135,18 +138,16 @@ function Turn({ call, index }: { call: LlmCall; index: number }) {
           Open in trace →
         </Link>
       </div>
-      <div>
-        {!full.data && call.input_messages === null ? <span className="skeleton" style={{ width: '70%' }} /> : null}
-        {input.length ? <Conversation messages={input} /> : null}
-        {c.output_messages?.length ? <Conversation messages={c.output_messages} /> : null}
-        {(full.data || call.input_messages !== null) && !input.length && !c.output_messages?.length ? (
-          <span className="muted">
-            {c.operation === 'embeddings'
-              ? 'An embeddings call: it has no messages.'
-              : 'No messages recorded for this call (its instrumentation did not capture content).'}
-          </span>
-        ) : null}
-      </div>
+      {index === null ? null : (
+        <div>
+          {!full.data && call.input_messages === null ? <span className="skeleton" style={{ width: '70%' }} /> : null}
+          {input.length ? <Conversation messages={input} /> : null}
+          {c.output_messages?.length ? <Conversation messages={c.output_messages} /> : null}
+          {(full.data || call.input_messages !== null) && !input.length && !c.output_messages?.length ? (
+            <span className="muted">No messages recorded for this call (its instrumentation did not capture content).</span>
+          ) : null}
+        </div>
+      )}
     </div>
   );
 }
