@@ -608,6 +608,37 @@ describe('the web UI in Chromium', () => {
     expect(await page.evaluate(() => (globalThis as unknown as { __stayed?: boolean }).__stayed)).toBe(true);
   });
 
+  it('live mode on the calls page adds a call sent after the page opened; not with a search', async () => {
+    const page = await open('/calls?live=1');
+    await page.locator('.badge.live').getByText('Live').waitFor();
+    await eventually(() => rows(page).count()).toBeGreaterThan(10);
+    const root = hex(8);
+    const fresh = traceOf('live-call-probe', BigInt(Date.now() - 1500) * MS, [
+      { id: root, name: 'agent.run call-arrived-live', at: 0, ms: 800 },
+      {
+        parent: root,
+        name: 'chat claude-haiku-4-5',
+        kind: SpanKind.CLIENT,
+        at: 10,
+        ms: 700,
+        attributes: chat('claude-haiku-4-5', 4_321, 9, { user: 'Is this live?', assistant: 'Yes.' }),
+      },
+    ]);
+    await send(fresh.spans);
+    const row = rows(page).filter({ hasText: 'live-call-probe' });
+    await row.waitFor({ timeout: 10_000 });
+    expect(await rows(page).first().innerText()).toContain('live-call-probe');
+    expect(await row.getAttribute('class')).toContain('fresh');
+    expect(await row.innerText()).toContain('4,321 → 9');
+
+    // Live follows the newest calls: a search turns it off, and says why.
+    await page.getByLabel('Search calls').fill('paperback');
+    await page.waitForURL(/[?&]q=paperback/);
+    const button = page.getByRole('button', { name: 'Live' });
+    expect(await button.isDisabled()).toBe(true);
+    expect(await button.getAttribute('title')).toContain('not with a search');
+  });
+
   it('shows markup in prompts and attributes as text and runs none of it', async () => {
     const page = await open('/traces?service=xss-probe');
     await rows(page).first().getByText(`agent.run ${IMG}`).waitFor();

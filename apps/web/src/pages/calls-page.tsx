@@ -1,9 +1,11 @@
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate, useSearch } from '@tanstack/react-router';
+import { useState } from 'react';
 import { getJson, type Params } from '../api/client';
 import type { LlmCall, Page } from '../api/types';
 import { CostCell, EmptyRow, TimeCell } from '../components/cells';
 import { FilterBar, type FilterField } from '../components/filter-bar';
+import { LiveButton } from '../components/live-button';
 import { noMatch, Pager, pageSummary } from '../components/pager';
 import { SearchBox } from '../components/search-box';
 import { SortHeader } from '../components/sort-header';
@@ -13,6 +15,7 @@ import { exactCount, formatCount, formatDuration, UNKNOWN } from '../lib/format'
 import { type RawSearch, str } from '../lib/search';
 import { isRange, type RangeValue, startOf } from '../lib/time-range';
 import { useFacets } from '../lib/use-facets';
+import { useLive } from '../lib/use-live';
 import { useUrlText } from '../lib/use-url-text';
 
 export interface CallsSearch {
@@ -28,9 +31,11 @@ export interface CallsSearch {
   route?: string;
   order_by?: string;
   cursor?: string;
+  live?: string;
 }
 
 const FILTER_KEYS = ['provider', 'model', 'operation', 'service', 'status', 'session_id', 'user_id', 'route'] as const;
+const PAGE = 50;
 
 export function parseCallsSearch(raw: Record<string, unknown>): CallsSearch {
   const s = raw as RawSearch;
@@ -40,6 +45,7 @@ export function parseCallsSearch(raw: Record<string, unknown>): CallsSearch {
     q: str(s, 'q'),
     order_by: str(s, 'order_by'),
     cursor: str(s, 'cursor'),
+    live: str(s, 'live'),
   };
   for (const k of FILTER_KEYS) out[k] = str(s, k);
   return out;
@@ -54,13 +60,41 @@ export function CallsPage() {
   const facets = useFacets(range);
   const set = (patch: Partial<CallsSearch>) => navigate({ search: (prev) => ({ ...prev, cursor: undefined, ...patch }) });
   const [text, setText] = useUrlText(search.q, (q) => set({ q }));
-  const params: Params = { start: startOf(range), q: search.q, order_by: order, limit: 50, cursor: search.cursor };
+  const params: Params = { start: startOf(range), q: search.q, order_by: order, limit: PAGE, cursor: search.cursor };
   for (const k of FILTER_KEYS) params[k] = search[k];
+  const key = ['calls', params];
   const calls = useQuery({
-    queryKey: ['calls', params],
+    queryKey: key,
     queryFn: ({ signal }) => getJson<Page<LlmCall>>('/api/llm-calls', params, signal),
     placeholderData: keepPreviousData,
   });
+
+  // Live: new calls go to the top of the newest-first list as they arrive (a search or another
+  // order would have to place them, so there it is off).
+  const queryClient = useQueryClient();
+  const live = search.live === '1';
+  const liveUnavailable = search.q
+    ? 'Live follows the newest calls: not with a search'
+    : order !== 'timestamp:desc'
+      ? 'Live follows the newest calls: sort by time, newest first'
+      : undefined;
+  const [fresh, setFresh] = useState<Set<string>>(new Set());
+  const filters: Params = {};
+  for (const k of FILTER_KEYS) filters[k] = search[k];
+  const liveStatus = useLive<LlmCall>(
+    live && !search.cursor && liveUnavailable === undefined,
+    'call',
+    filters,
+    (call) => {
+      queryClient.setQueryData<Page<LlmCall>>(key, (page) => {
+        if (!page) return page;
+        const rest = page.data.filter((c) => c.span_id !== call.span_id);
+        return { ...page, data: [call, ...rest].slice(0, PAGE) };
+      });
+      setFresh((prev) => new Set(prev).add(call.span_id));
+    },
+    () => void calls.refetch(),
+  );
   const rows = calls.data?.data ?? [];
   const filtered = FILTER_KEYS.some((k) => search[k] !== undefined) || !!search.q;
   const fields: FilterField[] = [
@@ -95,6 +129,14 @@ export function CallsPage() {
         >
           Errors only
         </button>
+        <span style={{ marginLeft: 'auto' }} />
+        <LiveButton
+          on={live}
+          status={liveStatus}
+          onToggle={() => set({ live: live ? undefined : '1' })}
+          what="calls"
+          unavailable={liveUnavailable}
+        />
       </div>
       {calls.isError ? <ErrorState error={calls.error} retry={() => void calls.refetch()} /> : null}
       {!calls.isLoading && !calls.isError && rows.length === 0 && !filtered && !search.cursor && range === '24h' ? (
@@ -137,7 +179,13 @@ export function CallsPage() {
             <tbody>
               {calls.isLoading ? <SkeletonRows cols={9} /> : null}
               {rows.map((c) => (
-                <tr key={c.span_id} onClick={() => open(c)} onKeyDown={(e) => e.key === 'Enter' && open(c)} tabIndex={0}>
+                <tr
+                  key={c.span_id}
+                  className={fresh.has(c.span_id) ? 'fresh' : undefined}
+                  onClick={() => open(c)}
+                  onKeyDown={(e) => e.key === 'Enter' && open(c)}
+                  tabIndex={0}
+                >
                   <TimeCell iso={c.timestamp} />
                   <td>
                     <div className="cell-main">

@@ -5,6 +5,7 @@ import { getJson, type Params } from '../api/client';
 import type { Page, TraceSummary } from '../api/types';
 import { CostCell, EmptyRow, ErrorCountCell, TimeCell } from '../components/cells';
 import { FilterBar, type FilterField } from '../components/filter-bar';
+import { LiveButton } from '../components/live-button';
 import { noMatch, Pager, pageSummary } from '../components/pager';
 import { SearchBox } from '../components/search-box';
 import { SortHeader } from '../components/sort-header';
@@ -151,20 +152,7 @@ export function TracesPage() {
           Errors only
         </button>
         <span style={{ marginLeft: 'auto' }} />
-        <button
-          type="button"
-          className={`btn ${live ? 'on' : ''}`}
-          title="Add new traces as they arrive"
-          onClick={() => set({ live: live ? undefined : '1' })}
-        >
-          {live ? (
-            <span className="badge live">
-              <span className={`dot ${liveStatus === 'live' ? 'pulse' : ''}`} /> {liveStatus === 'live' ? 'Live' : 'Connecting'}
-            </span>
-          ) : (
-            'Live'
-          )}
-        </button>
+        <LiveButton on={live} status={liveStatus} onToggle={() => set({ live: live ? undefined : '1' })} what="traces" />
       </div>
       {traces.isError ? <ErrorState error={traces.error} retry={() => void traces.refetch()} /> : null}
       {!traces.isLoading && !traces.isError && rows.length === 0 && !filtered && !search.cursor && range === '24h' ? (
