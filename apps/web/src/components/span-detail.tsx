@@ -77,7 +77,9 @@ export function SpanDetail({
             <>
               <span>{s.service_name}</span>
               <span>{s.kind}</span>
-              <span title={exactTime(s.start_time)}>starts +{formatDuration(offsetMs)}</span>
+              <span title={exactTime(s.start_time)}>
+                {offsetMs === 0 ? 'starts with the trace' : `starts ${offsetMs < 0 ? '−' : '+'}${formatDuration(Math.abs(offsetMs))}`}
+              </span>
               <span>lasts {formatDuration(s.duration_ms)}</span>
               {s.status.code === 'error' ? (
                 <span className="badge error">error{s.status.message ? `: ${s.status.message}` : ''}</span>
