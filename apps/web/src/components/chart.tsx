@@ -27,6 +27,15 @@ function axisWidth(labels: readonly unknown[]): number {
   return Math.max(36, Math.ceil(widest) + 22);
 }
 
+const axisHour = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', hour12: false });
+const axisDay = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
+
+/** An x tick (Unix seconds): the day at midnight, else the time of day. */
+function axisTime(seconds: number): string {
+  const d = new Date(seconds * 1000);
+  return d.getHours() === 0 && d.getMinutes() === 0 ? axisDay.format(d) : axisHour.format(d);
+}
+
 const legendTime = new Intl.DateTimeFormat(undefined, {
   month: 'short',
   day: 'numeric',
@@ -85,7 +94,13 @@ export function TimeChart({
       cursor: { points: { show: false }, drag: { x: false, y: false } },
       scales: { x: { time: true }, y: { range: (_u, min, max) => [Math.min(0, min), max > 0 ? max * 1.1 : 1] } },
       axes: [
-        { stroke: axisColor, grid: { stroke: gridColor, width: 1 }, ticks: { stroke: gridColor } },
+        {
+          stroke: axisColor,
+          grid: { stroke: gridColor, width: 1 },
+          ticks: { stroke: gridColor },
+          // Times as the app writes them: the hour, and the day at midnight ("Dec 5"), not "12/5/26".
+          values: (_u, splits) => splits.map((s) => axisTime(s)),
+        },
         {
           stroke: axisColor,
           grid: { stroke: gridColor, width: 1 },

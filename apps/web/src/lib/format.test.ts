@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDurationTick } from './format';
+import { formatCostTick, formatDurationTick } from './format';
 
 describe('duration ticks on a chart axis', () => {
   it('are short and in one unit per range: no “0.00 ms” beside “2.00 s”', () => {
@@ -23,5 +23,12 @@ describe('duration ticks on a chart axis', () => {
     // Float noise from the axis's steps does not show.
     expect(formatDurationTick(0.1 + 0.2)).toBe('0.3 ms');
     expect(formatDurationTick(1000.0000000002)).toBe('1 s');
+  });
+});
+
+describe('cost ticks on a chart axis', () => {
+  it('show cents alike on every tick, and small amounts without noise', () => {
+    expect([0, 0.2, 0.4, 1, 1.5].map(formatCostTick)).toEqual(['$0', '$0.20', '$0.40', '$1.00', '$1.50']);
+    expect([0.005, 0.0025, 0.001 + 0.002].map(formatCostTick)).toEqual(['$0.005', '$0.0025', '$0.003']);
   });
 });

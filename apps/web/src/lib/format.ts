@@ -65,6 +65,13 @@ export function formatDurationTick(ms: number): string {
   return `${short(ms / 3_600_000)} h`;
 }
 
+/** Dollars as an axis tick: cents from a cent up ($0.40, $1.00), two significant digits below ($0.005). */
+export function formatCostTick(usd: number): string {
+  if (usd === 0) return '$0';
+  if (Math.abs(usd) >= 0.01) return `$${usd.toFixed(2)}`;
+  return `$${Number(usd.toPrecision(2))}`;
+}
+
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
 const dateTimeFormat = new Intl.DateTimeFormat(undefined, {
   month: 'short',

@@ -6,7 +6,7 @@ import type { Metrics, MetricsSeries } from '../api/types';
 import { TimeChart } from '../components/chart';
 import { ErrorState, Onboarding } from '../components/states';
 import { TimeRangeSelect } from '../components/time-range-select';
-import { exactCost, exactCount, formatCost, formatCount, formatDuration, formatDurationTick } from '../lib/format';
+import { exactCost, exactCount, formatCost, formatCostTick, formatCount, formatDuration, formatDurationTick } from '../lib/format';
 import { type RawSearch, str } from '../lib/search';
 import { ERROR_COLOR } from '../lib/series-colors';
 import { isRange, type RangeValue, rangeMs, startOf } from '../lib/time-range';
@@ -141,7 +141,11 @@ export function DashboardPage() {
           <div className="grid-2" style={{ marginBottom: 12 }}>
             <div className="card">
               <h2>Cost by {split}</h2>
-              {charts ? <TimeChart times={charts.times} series={charts.cost} format={fmtCost} stacked /> : <ChartSkeleton />}
+              {charts ? (
+                <TimeChart times={charts.times} series={charts.cost} format={fmtCost} axisFormat={formatCostTick} stacked />
+              ) : (
+                <ChartSkeleton />
+              )}
             </div>
             <div className="card">
               <h2>Calls by {split}</h2>
