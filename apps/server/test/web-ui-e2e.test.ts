@@ -113,6 +113,7 @@ const FOLLOW_UP = 'And a book with a torn cover?';
 const FOLLOW_UP_ANSWER = 'A torn cover counts as damage, so yes.';
 const IMG = '<img src=x onerror="window.__pwned=1">';
 const SCRIPT = '<script>window.__pwned=2</script>';
+const MARKDOWN_PROBE = `${IMG} **${SCRIPT}** and \`${IMG}\`\n\`\`\`html\n${SCRIPT}\n\`\`\``;
 
 /** Ids of the traces and spans the tests look for. */
 const ids = {
@@ -198,7 +199,8 @@ async function sendOwnTraces(): Promise<void> {
       kind: SpanKind.CLIENT,
       at: 5,
       ms: 400,
-      attributes: chat('gpt-4o-mini', 50, 10, { system: IMG, user: SCRIPT, assistant: `${IMG} ${SCRIPT}` }, { 'app.comment': SCRIPT }),
+      // The answer wraps markup in the markdown the app shows (bold, inline code, a fenced block).
+      attributes: chat('gpt-4o-mini', 50, 10, { system: IMG, user: SCRIPT, assistant: MARKDOWN_PROBE }, { 'app.comment': SCRIPT }),
     },
   ]);
   Object.assign(ids, { xss: xss.traceId, xssChat: xss.ids[1] });
@@ -653,7 +655,12 @@ describe('the web UI in Chromium', () => {
     await detail.locator('.message.system pre').waitFor();
     expect(await text('system')).toBe(IMG);
     expect(await text('user')).toBe(SCRIPT);
-    expect(await text('assistant')).toBe(`${IMG} ${SCRIPT}`);
+    // Markdown shows as bold, code and a code block — their contents still text.
+    const answer = detail.locator('.message.assistant');
+    expect(await answer.locator('strong').innerText()).toBe(SCRIPT);
+    expect(await answer.locator('code').innerText()).toBe(IMG);
+    expect(await answer.locator('pre.code-block').innerText()).toBe(SCRIPT);
+    expect(await answer.locator('pre').first().innerText()).toBe(`${IMG} ${SCRIPT} and ${IMG}`);
 
     await detail.getByRole('tab', { name: /^Attributes/ }).click();
     const value = (key: string) =>

@@ -2,6 +2,7 @@ import type { JsonValue, Message, MessagePart } from '../api/types';
 import { jsonInText } from '../lib/json-text';
 import { Fold } from './fold';
 import { JsonView } from './json-view';
+import { MessageText } from './message-text';
 
 /** Text of a part's content: strings as they are, anything else as JSON. */
 function textOf(v: JsonValue | undefined): string {
@@ -11,8 +12,14 @@ function textOf(v: JsonValue | undefined): string {
 
 function Part({ part }: { part: MessagePart }) {
   switch (part.type) {
-    case 'text':
-      return <Fold text={textOf(part.content)} />;
+    case 'text': {
+      const text = textOf(part.content);
+      return (
+        <Fold text={text}>
+          <MessageText text={text} />
+        </Fold>
+      );
+    }
     case 'reasoning':
       return (
         <div className="muted">
