@@ -1,6 +1,8 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { type Params, queryString } from '../api/client';
 import { useChosenProject } from '../api/project-choice';
+import type { Page } from '../api/types';
 
 export type LiveStatus = 'off' | 'connecting' | 'live' | 'retrying';
 
@@ -47,4 +49,39 @@ export function useLive<T>(
     return () => source.close();
   }, [enabled, type, query]);
   return status;
+}
+
+/**
+ * A newest-first list kept live: each event of `type` goes to the top of the cached page under
+ * `key` (replacing an older copy of itself, the page kept to `limit` rows), and is remembered as
+ * fresh, for the row to show it. A `reset` refetches the page.
+ */
+export function useLiveList<T>(options: {
+  enabled: boolean;
+  type: 'trace' | 'call';
+  filters: Params;
+  key: readonly unknown[];
+  idOf: (item: T) => string;
+  limit: number;
+  refetch: () => void;
+}): { status: LiveStatus; fresh: ReadonlySet<string> } {
+  const queryClient = useQueryClient();
+  const [fresh, setFresh] = useState<Set<string>>(new Set());
+  const { key, idOf, limit } = options;
+  const status = useLive<T>(
+    options.enabled,
+    options.type,
+    options.filters,
+    (item) => {
+      const id = idOf(item);
+      queryClient.setQueryData<Page<T>>(key, (page) => {
+        if (!page) return page;
+        const rest = page.data.filter((other) => idOf(other) !== id);
+        return { ...page, data: [item, ...rest].slice(0, limit) };
+      });
+      setFresh((prev) => new Set(prev).add(id));
+    },
+    options.refetch,
+  );
+  return { status, fresh };
 }

@@ -1,6 +1,5 @@
-import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useNavigate, useSearch } from '@tanstack/react-router';
-import { useState } from 'react';
 import { getJson, type Params } from '../api/client';
 import type { LlmCall, Page } from '../api/types';
 import { CostCell, EmptyRow, TimeCell } from '../components/cells';
@@ -15,7 +14,7 @@ import { exactCount, formatCount, formatDuration, UNKNOWN } from '../lib/format'
 import { type RawSearch, str } from '../lib/search';
 import { isRange, type RangeValue, startOf } from '../lib/time-range';
 import { useFacets } from '../lib/use-facets';
-import { useLive } from '../lib/use-live';
+import { useLiveList } from '../lib/use-live';
 import { useUrlText } from '../lib/use-url-text';
 
 export interface CallsSearch {
@@ -60,8 +59,8 @@ export function CallsPage() {
   const facets = useFacets(range);
   const set = (patch: Partial<CallsSearch>) => navigate({ search: (prev) => ({ ...prev, cursor: undefined, ...patch }) });
   const [text, setText] = useUrlText(search.q, (q) => set({ q }));
-  const params: Params = { start: startOf(range), q: search.q, order_by: order, limit: PAGE, cursor: search.cursor };
-  for (const k of FILTER_KEYS) params[k] = search[k];
+  const filters: Record<string, string | undefined> = Object.fromEntries(FILTER_KEYS.map((k) => [k, search[k]]));
+  const params: Params = { start: startOf(range), q: search.q, order_by: order, limit: PAGE, cursor: search.cursor, ...filters };
   const key = ['calls', params];
   const calls = useQuery({
     queryKey: key,
@@ -71,30 +70,21 @@ export function CallsPage() {
 
   // Live: new calls go to the top of the newest-first list as they arrive (a search or another
   // order would have to place them, so there it is off).
-  const queryClient = useQueryClient();
   const live = search.live === '1';
   const liveUnavailable = search.q
     ? 'Live follows the newest calls: not with a search'
     : order !== 'timestamp:desc'
       ? 'Live follows the newest calls: sort by time, newest first'
       : undefined;
-  const [fresh, setFresh] = useState<Set<string>>(new Set());
-  const filters: Params = {};
-  for (const k of FILTER_KEYS) filters[k] = search[k];
-  const liveStatus = useLive<LlmCall>(
-    live && !search.cursor && liveUnavailable === undefined,
-    'call',
+  const { status: liveStatus, fresh } = useLiveList<LlmCall>({
+    enabled: live && !search.cursor && liveUnavailable === undefined,
+    type: 'call',
     filters,
-    (call) => {
-      queryClient.setQueryData<Page<LlmCall>>(key, (page) => {
-        if (!page) return page;
-        const rest = page.data.filter((c) => c.span_id !== call.span_id);
-        return { ...page, data: [call, ...rest].slice(0, PAGE) };
-      });
-      setFresh((prev) => new Set(prev).add(call.span_id));
-    },
-    () => void calls.refetch(),
-  );
+    key,
+    idOf: (c) => c.span_id,
+    limit: PAGE,
+    refetch: () => void calls.refetch(),
+  });
   const rows = calls.data?.data ?? [];
   const filtered = FILTER_KEYS.some((k) => search[k] !== undefined) || !!search.q;
   const fields: FilterField[] = [
@@ -107,6 +97,7 @@ export function CallsPage() {
     { key: 'user_id', label: 'User' },
     { key: 'route', label: 'Route', suggestions: facets.data?.routes },
   ];
+  const sortBy = { order, onSort: (o: string) => set({ order_by: o }) };
   const open = (c: LlmCall) => navigate({ to: '/traces/$traceId', params: { traceId: c.trace_id }, search: { span: c.span_id } });
   return (
     <main className="page">
@@ -117,11 +108,7 @@ export function CallsPage() {
       <div className="toolbar">
         <TimeRangeSelect value={range} onChange={(v) => set({ range: v === '24h' ? undefined : v })} />
         <SearchBox value={text} onChange={setText} placeholder="Search prompts and completions…" label="Search calls" />
-        <FilterBar
-          fields={fields}
-          values={Object.fromEntries(FILTER_KEYS.map((k) => [k, search[k]]))}
-          onChange={({ set: values }) => set({ ...values })}
-        />
+        <FilterBar fields={fields} values={filters} onChange={({ set: values }) => set({ ...values })} />
         <button
           type="button"
           className={`btn ${search.status === 'error' ? 'on' : ''}`}
@@ -146,33 +133,25 @@ export function CallsPage() {
           <table className="data">
             <thead>
               <tr>
-                <SortHeader label="Time" field="timestamp" order={order} onSort={(o) => set({ order_by: o })} />
+                <SortHeader label="Time" field="timestamp" {...sortBy} />
                 <th>Model</th>
                 <th>Service</th>
                 <SortHeader
                   label="Tokens"
                   field="total_tokens"
-                  order={order}
-                  onSort={(o) => set({ order_by: o })}
+                  {...sortBy}
                   numeric
                   title="Input tokens (of which cached) → output tokens; sorts by their total"
                 />
-                <SortHeader
-                  label="TTFT"
-                  field="ttft"
-                  order={order}
-                  onSort={(o) => set({ order_by: o })}
-                  numeric
-                  title="Time to first token"
-                />
-                <SortHeader label="Duration" field="duration" order={order} onSort={(o) => set({ order_by: o })} numeric />
+                <SortHeader label="TTFT" field="ttft" {...sortBy} numeric title="Time to first token" />
+                <SortHeader label="Duration" field="duration" {...sortBy} numeric />
                 <th
                   className="num"
                   title="Output tokens per second of generation: after the first token when streamed, over the whole call otherwise"
                 >
                   Tokens/s
                 </th>
-                <SortHeader label="Cost" field="cost" order={order} onSort={(o) => set({ order_by: o })} numeric />
+                <SortHeader label="Cost" field="cost" {...sortBy} numeric />
                 <th>Status</th>
               </tr>
             </thead>

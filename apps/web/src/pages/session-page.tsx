@@ -48,6 +48,7 @@ export function SessionPage() {
   }
   const first = detail.data?.pages[0];
   const d = first ? { session: first.session, calls: detail.data?.pages.flatMap((p) => p.calls) ?? [] } : undefined;
+  const turns = d ? turnNumbers(d.calls) : [];
   return (
     <main className="page">
       <div className="trace-title" style={{ marginBottom: 12 }}>
@@ -86,10 +87,9 @@ export function SessionPage() {
       {d ? (
         <div className="card">
           <h2>Conversation, turn by turn</h2>
-          {(() => {
-            const numbers = turnNumbers(d.calls);
-            return d.calls.map((c, i) => <Turn key={c.span_id} call={c} index={numbers[i] ?? null} />);
-          })()}
+          {d.calls.map((c, i) => (
+            <Turn key={c.span_id} call={c} index={turns[i] ?? null} />
+          ))}
           {d.calls.length === 0 ? <span className="muted">No calls.</span> : null}
           {detail.hasNextPage ? (
             <div className="pager">

@@ -1,6 +1,6 @@
-import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useNavigate, useSearch } from '@tanstack/react-router';
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { getJson, type Params } from '../api/client';
 import type { Page, TraceSummary } from '../api/types';
 import { CostCell, EmptyRow, ErrorCountCell, TimeCell } from '../components/cells';
@@ -15,7 +15,7 @@ import { exactCount, formatCount, formatDuration } from '../lib/format';
 import { list, type RawSearch, str } from '../lib/search';
 import { isRange, type RangeValue, startOf } from '../lib/time-range';
 import { useFacets } from '../lib/use-facets';
-import { useLive } from '../lib/use-live';
+import { useLiveList } from '../lib/use-live';
 import { useUrlText } from '../lib/use-url-text';
 
 export interface TracesSearch {
@@ -68,7 +68,6 @@ export function attributeParams(attrs: readonly string[] | undefined): Params {
 export function TracesPage() {
   const search = useSearch({ from: '/traces' });
   const navigate = useNavigate({ from: '/traces' });
-  const queryClient = useQueryClient();
   const range = search.range ?? '24h';
   const order = search.order_by ?? DEFAULT_ORDER;
   const facets = useFacets(range);
@@ -100,21 +99,21 @@ export function TracesPage() {
 
   // Live: new and updated traces go to the top of the first page as they arrive.
   const live = search.live === '1';
-  const [fresh, setFresh] = useState<Set<string>>(new Set());
-  const liveStatus = useLive<TraceSummary>(
-    live && !search.cursor,
-    'trace',
-    { service: search.service, session_id: search.session_id, user_id: search.user_id, model: search.model, provider: search.provider },
-    (trace) => {
-      queryClient.setQueryData<Page<TraceSummary>>(key, (page) => {
-        if (!page) return page;
-        const rest = page.data.filter((t) => t.trace_id !== trace.trace_id);
-        return { ...page, data: [trace, ...rest].slice(0, PAGE) };
-      });
-      setFresh((prev) => new Set(prev).add(trace.trace_id));
+  const { status: liveStatus, fresh } = useLiveList<TraceSummary>({
+    enabled: live && !search.cursor,
+    type: 'trace',
+    filters: {
+      service: search.service,
+      session_id: search.session_id,
+      user_id: search.user_id,
+      model: search.model,
+      provider: search.provider,
     },
-    () => void traces.refetch(),
-  );
+    key,
+    idOf: (t) => t.trace_id,
+    limit: PAGE,
+    refetch: () => void traces.refetch(),
+  });
 
   const rows = traces.data?.data ?? [];
   const maxDuration = useMemo(() => Math.max(1, ...rows.map((t) => t.duration_ms)), [rows]);
