@@ -130,6 +130,22 @@ const ids = {
   bigMiddle: '',
 };
 
+/** Sends, now, a trace of `service` with one model call under its root (what a live view should show at once). */
+async function sendOneCall(
+  service: string,
+  rootName: string,
+  model: string,
+  input: number,
+  output: number,
+  messages: Parameters<typeof chat>[3],
+): Promise<void> {
+  const root = hex(8);
+  const trace = traceOf(service, BigInt(Date.now() - 1500) * MS, [
+    { id: root, name: rootName, at: 0, ms: 800 },
+    { parent: root, name: `chat ${model}`, kind: SpanKind.CLIENT, at: 10, ms: 700, attributes: chat(model, input, output, messages) },
+  ]);
+  await send(trace.spans);
+}
 /** Two turns of a support conversation, an XSS probe and a 10,000-span batch run, sent a few seconds ago. */
 async function sendOwnTraces(): Promise<void> {
   const now = BigInt(Date.now()) * MS;
@@ -588,19 +604,10 @@ describe('the web UI in Chromium', () => {
     await page.evaluate(() => {
       (globalThis as unknown as { __stayed: boolean }).__stayed = true;
     });
-    const root = hex(8);
-    const fresh = traceOf('live-probe', BigInt(Date.now() - 1500) * MS, [
-      { id: root, name: 'agent.run arrived-live', at: 0, ms: 800 },
-      {
-        parent: root,
-        name: 'chat gpt-4o-mini',
-        kind: SpanKind.CLIENT,
-        at: 10,
-        ms: 700,
-        attributes: chat('gpt-4o-mini', 150_000, 8, { user: 'Summarise this long document.', assistant: 'Done.' }),
-      },
-    ]);
-    await send(fresh.spans);
+    await sendOneCall('live-probe', 'agent.run arrived-live', 'gpt-4o-mini', 150_000, 8, {
+      user: 'Summarise this long document.',
+      assistant: 'Done.',
+    });
     const row = rows(page).filter({ hasText: 'agent.run arrived-live' });
     await row.waitFor({ timeout: 10_000 });
     expect(await rows(page).first().innerText()).toContain('agent.run arrived-live');
@@ -614,19 +621,10 @@ describe('the web UI in Chromium', () => {
     const page = await open('/calls?live=1');
     await page.locator('.badge.live').getByText('Live').waitFor();
     await eventually(() => rows(page).count()).toBeGreaterThan(10);
-    const root = hex(8);
-    const fresh = traceOf('live-call-probe', BigInt(Date.now() - 1500) * MS, [
-      { id: root, name: 'agent.run call-arrived-live', at: 0, ms: 800 },
-      {
-        parent: root,
-        name: 'chat claude-haiku-4-5',
-        kind: SpanKind.CLIENT,
-        at: 10,
-        ms: 700,
-        attributes: chat('claude-haiku-4-5', 4_321, 9, { user: 'Is this live?', assistant: 'Yes.' }),
-      },
-    ]);
-    await send(fresh.spans);
+    await sendOneCall('live-call-probe', 'agent.run call-arrived-live', 'claude-haiku-4-5', 4_321, 9, {
+      user: 'Is this live?',
+      assistant: 'Yes.',
+    });
     const row = rows(page).filter({ hasText: 'live-call-probe' });
     await row.waitFor({ timeout: 10_000 });
     expect(await rows(page).first().innerText()).toContain('live-call-probe');

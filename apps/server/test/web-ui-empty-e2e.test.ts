@@ -1,28 +1,16 @@
 // biome-ignore-all lint/performance/useDomNodeTextContent: these are Playwright locators; innerText is the text a person sees.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../../../testing/chromium.js';
-import { WebUi } from '../src/http/web-ui.js';
-import { startTestServer, type TestServer } from './support/test-server.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { browserBed } from './support/browser-bed.js';
+import { startTestServer } from './support/test-server.js';
 
 /* The web UI of a server that holds nothing yet (on ports of its own, not the defaults), and of one whose API fails. */
 
-let sl: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  expect(WebUi.installed().available, 'the web UI is built (npm run build)').toBe(true);
-  sl = await startTestServer();
-  browser = await launchChromium();
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await sl?.stop();
-});
+const bed = browserBed(() => startTestServer());
 
 async function open(path: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  await page.goto(sl.api + path);
+  const page = await bed.browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(bed.server.api + path);
   return page;
 }
 
@@ -32,7 +20,7 @@ describe('the web UI with nothing to show', () => {
   it('tells how to send data to this server’s own address: the demo, the SDK and any OTLP exporter', async () => {
     const page = await open('/traces');
     await page.getByRole('heading', { name: 'No traces yet' }).waitFor();
-    const origin = new URL(sl.api).origin;
+    const origin = new URL(bed.server.api).origin;
     const text = (await steps(page).allInnerTexts()).join('\n');
     expect(text).toContain(`npx sightline demo \\\n  --url ${origin}`);
     expect(text).toContain(`endpoint: '${origin}'`);
@@ -50,7 +38,7 @@ describe('the web UI with nothing to show', () => {
     const page = await open('/metrics');
     await page.getByRole('heading', { name: 'No metrics in this range' }).waitFor();
     expect(await steps(page).count()).toBe(1);
-    expect(await steps(page).innerText()).toContain(`OTEL_EXPORTER_OTLP_ENDPOINT=${new URL(sl.api).origin}`);
+    expect(await steps(page).innerText()).toContain(`OTEL_EXPORTER_OTLP_ENDPOINT=${new URL(bed.server.api).origin}`);
     await page.close();
   });
 
@@ -60,11 +48,11 @@ describe('the web UI with nothing to show', () => {
       ['/calls', '/api/llm-calls', 'No LLM calls yet'],
       ['/sessions', '/api/sessions', 'No sessions yet'],
     ] as const) {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+      const page = await bed.browser.newPage({ viewport: { width: 1280, height: 800 } });
       await page.route(`**${api}?**`, (route) =>
         route.fulfill({ status: 500, contentType: 'application/json', body: JSON.stringify({ error: 'the store failed' }) }),
       );
-      await page.goto(sl.api + path);
+      await page.goto(bed.server.api + path);
       await page.getByRole('alert').waitFor();
       expect(await page.getByRole('alert').innerText()).toContain('HTTP 500');
       expect(await page.getByRole('heading', { name: empty }).count()).toBe(0);

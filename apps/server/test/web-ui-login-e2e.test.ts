@@ -1,16 +1,14 @@
 // biome-ignore-all lint/performance/useDomNodeTextContent: these are Playwright locators; innerText is the text a person sees.
 import { randomBytes } from 'node:crypto';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../../../testing/chromium.js';
-import { WebUi } from '../src/http/web-ui.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { browserBed } from './support/browser-bed.js';
 import { makeKey, startTestServer, type TestServer } from './support/test-server.js';
 
 /* The web UI on a server that requires keys: logging in, what a project's key sees, an admin's project choice, logging out. */
 
 const ADMIN_KEY = 'the-admin-key-of-this-browser-test';
 let sl: TestServer;
-let browser: Browser;
 const keys: Record<string, string> = {};
 const services: Record<string, string> = {};
 
@@ -46,23 +44,19 @@ async function sendTrace(project: string, service: string): Promise<void> {
   expect(res.status).toBe(200);
 }
 
-beforeAll(async () => {
-  expect(WebUi.installed().available, 'the web UI is built (npm run build)').toBe(true);
-  sl = await startTestServer({ auth: 'on', adminKey: ADMIN_KEY });
+const bed = browserBed(async () => {
+  const server = await startTestServer({ auth: 'on', adminKey: ADMIN_KEY });
+  sl = server;
   for (const project of ['shop', 'search']) {
-    keys[project] = (await makeKey(sl.api, ADMIN_KEY, project)).key;
+    keys[project] = (await makeKey(server.api, ADMIN_KEY, project)).key;
     services[project] = `${project}-frontend`;
     await sendTrace(project, services[project] as string);
   }
-  browser = await launchChromium();
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await sl?.stop();
+  return server;
 });
 
 async function open(path: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const context = await bed.browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   await page.goto(sl.api + path);
   return page;
