@@ -64,6 +64,9 @@ const dir = mkdtempSync(join(tmpdir(), 'sightline-bench-'));
 const db = join(dir, 'bench.db');
 const spans = templateSpans(PER_REQUEST);
 const callsPerRequest = spans.filter((s) => s.attributes['gen_ai.operation.name'] === 'chat').length;
+/** Warm-up requests: protobuf, JSON and gRPC to the main server, protobuf to each of the three others. */
+const WARM = { proto: 40, json: 20, grpc: 20, other: 40 };
+const WARM_MAIN = WARM.proto + WARM.json + WARM.grpc;
 /** Requests each ingest phase sends, and each interleaved round. */
 const SHARE = Math.max(1, Math.floor(TOTAL / PER_REQUEST / 10));
 const ROUND = Math.max(1, Math.floor(SHARE / 2));
@@ -74,7 +77,9 @@ const ROUND = Math.max(1, Math.floor(SHARE / 2));
  * is about now, as a real store's is.
  */
 const requestsInRun =
-  120 + 5 * ROUNDS * ROUND + Math.max(80 + 6 * SHARE + ROUNDS * ROUND, Math.ceil(TOTAL / PER_REQUEST), Math.ceil(CALLS / callsPerRequest));
+  3 * WARM.other +
+  5 * ROUNDS * ROUND +
+  Math.max(WARM_MAIN + 6 * SHARE + ROUNDS * ROUND, Math.ceil(TOTAL / PER_REQUEST), Math.ceil(CALLS / callsPerRequest));
 const proto = protobufTemplate(spans, requestsInRun);
 const json = jsonTemplate(spans, requestsInRun);
 const bytesPerSpan = Math.round(proto.bytes / proto.spans);
@@ -123,13 +128,11 @@ const countCalls = (requests: number) => {
 
 try {
   // Warm-up: let each path's code get compiled before it is timed.
-  await protoLoad(server, 40);
-  await httpLoad(`${server.otlpHttp}/v1/traces`, 'application/json', json, 20, CONCURRENCY);
-  await grpcLoad(server.grpc, proto, 20, CONCURRENCY);
-  await protoLoad(spansOnly, 40);
-  await protoLoad(indexed, 40);
-  await protoLoad(unindexed, 40);
-  countCalls(80);
+  await protoLoad(server, WARM.proto);
+  await httpLoad(`${server.otlpHttp}/v1/traces`, 'application/json', json, WARM.json, CONCURRENCY);
+  await grpcLoad(server.grpc, proto, WARM.grpc, CONCURRENCY);
+  for (const other of [spansOnly, indexed, unindexed]) await protoLoad(other, WARM.other);
+  countCalls(WARM_MAIN);
   console.log('Ingest, end to end (acknowledged = committed to SQLite), LLM calls read and priced:');
   const protoRun = await measure('OTLP/HTTP protobuf', server, () => protoLoad(server, SHARE * 2));
   await measure('OTLP/HTTP JSON', server, () => httpLoad(`${server.otlpHttp}/v1/traces`, 'application/json', json, SHARE * 2, CONCURRENCY));

@@ -8,7 +8,7 @@ import {
 } from '@sightline/storage';
 import type Database from 'better-sqlite3';
 import { KEY_KIND } from './key-rollup-writer.js';
-import { mergedSketchSql, sketchBytes } from './sketch-sql.js';
+import { MERGED_SKETCHES_SQL, sketchBytes } from './sketch-sql.js';
 import { segmentRowsSql, timeSegments } from './time-segments.js';
 
 /** Filters the key rollups can answer. */
@@ -26,7 +26,6 @@ export function usesKeyRollups(q: MetricsQuery): q is MetricsQuery & { groupBy: 
 
 const SUM_COLUMNS = `sum(calls), sum(errors), sum(input_tokens), sum(output_tokens), sum(cache_read_tokens), sum(cache_write_tokens),
   sum(reasoning_tokens), sum(total_tokens), total(cost_usd), sum(priced_calls)`;
-const SKETCH_COLUMNS = ['latency', 'ttft', 'tokens_per_s'].map(mergedSketchSql).join(', ');
 
 /**
  * Metrics by session or user from the per-key rollups: the sums of every key first (a few
@@ -79,7 +78,7 @@ export class KeyMetricsQueries {
     const only = everyKey ? '' : ` AND key IN (${keys.map(() => '?').join(', ')})`;
     for (const rows of shown.length ? spans : []) {
       const stmt = this.db
-        .prepare(`SELECT key, ${SKETCH_COLUMNS} FROM llm_key_rollups WHERE ${base} AND ${rows.sql}${only} GROUP BY key`)
+        .prepare(`SELECT key, ${MERGED_SKETCHES_SQL} FROM llm_key_rollups WHERE ${base} AND ${rows.sql}${only} GROUP BY key`)
         .raw(true);
       for (const r of stmt.all(...baseParams, ...rows.params, ...(everyKey ? [] : keys)) as unknown[][]) {
         const g = groups.get(keyOf(r[0]));

@@ -1,6 +1,6 @@
 import { bucketOf, type CallFigures, QuantileSketch } from '@sightline/storage';
 import type Database from 'better-sqlite3';
-import { mergedSketchSql, sketchBytes } from './sketch-sql.js';
+import { MERGED_SKETCHES_SQL, SKETCH_COLUMNS, sketchBytes } from './sketch-sql.js';
 
 /** The keys a call's metrics are also kept under: its own session and user. */
 export interface KeyDims {
@@ -52,7 +52,6 @@ const SUM_COLUMNS = [
   'cost_usd',
   'priced_calls',
 ];
-const SKETCH_COLUMNS = ['latency', 'ttft', 'tokens_per_s'];
 const ROW_KEY = 'project_id = ? AND kind = ? AND grain = ? AND bucket = ? AND key = ?';
 
 /**
@@ -106,7 +105,7 @@ export class KeyRollupWriter {
         .pluck(),
       hoursOfDay: db
         .prepare(
-          `SELECT kind, key, ${SUM_COLUMNS.map((c) => `sum(${c})`).join(', ')}, ${SKETCH_COLUMNS.map(mergedSketchSql).join(', ')}
+          `SELECT kind, key, ${SUM_COLUMNS.map((c) => `sum(${c})`).join(', ')}, ${MERGED_SKETCHES_SQL}
            FROM llm_key_rollups WHERE project_id = ? AND kind IN (1, 2) AND grain = 1 AND bucket >= ? AND bucket < ? GROUP BY kind, key`,
         )
         .raw(true),

@@ -11,7 +11,7 @@ import type Database from 'better-sqlite3';
 import type { SqlFragment } from './attribute-filter-sql.js';
 import { callFiltersSql } from './call-query-sql.js';
 import { KeyMetricsQueries, usesKeyRollups } from './key-metrics-query.js';
-import { mergedSketchSql, sketchBytes } from './sketch-sql.js';
+import { MERGED_SKETCHES_SQL, sketchBytes } from './sketch-sql.js';
 
 const HOUR_NS = 3_600_000_000_000n;
 
@@ -30,12 +30,12 @@ export const ROLLUP_KEY: Record<RollupGroupBy, string> = {
 };
 
 /**
- * Sums per group, and each group's sketches merged (see {@link mergedSketchSql}). Aggregating
+ * Sums per group, and each group's sketches merged (see `mergedSketchSql`). Aggregating
  * in SQL keeps a query over months of hours to a few result rows.
  */
 const ROLLUP_COLUMNS = `sum(calls), sum(errors), sum(input_tokens), sum(output_tokens), sum(cache_read_tokens),
   sum(cache_write_tokens), sum(reasoning_tokens), sum(total_tokens), total(cost_usd), sum(priced_calls),
-  ${mergedSketchSql('latency')}, ${mergedSketchSql('ttft')}, ${mergedSketchSql('tokens_per_s')}`;
+  ${MERGED_SKETCHES_SQL}`;
 
 /** The SQL expression of the group a raw call falls in. */
 export const RAW_KEY: Record<MetricsGroupBy, string> = {

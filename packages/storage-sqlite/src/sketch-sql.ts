@@ -26,6 +26,12 @@ export function mergedSketchSql(column: string): string {
   return `CAST(group_concat(${column}, '') AS BLOB)`;
 }
 
+/** The sketch columns every rollup table keeps, in their order. */
+export const SKETCH_COLUMNS = ['latency', 'ttft', 'tokens_per_s'] as const;
+
+/** Each sketch column merged over a group's rows, in {@link SKETCH_COLUMNS}' order. */
+export const MERGED_SKETCHES_SQL = SKETCH_COLUMNS.map(mergedSketchSql).join(', ');
+
 const NONE = new Uint8Array(0);
 
 /** A merged sketch column as read (null when none of the group's rows had sketch bytes). */
