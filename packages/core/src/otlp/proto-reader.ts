@@ -14,6 +14,17 @@ export const WireType = { VARINT: 0, I64: 1, LEN: 2, I32: 5 } as const;
 const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 
 /**
+ * Node's Buffer, where the runtime has one. Its native `toString(encoding, start, end)` turns ids
+ * and names into text in a third of the time of a JavaScript loop, as one flat string where a
+ * loop builds one string per character first (measured: a 16-byte id 0.35 → 0.14 µs, a
+ * 24-character name 0.37 → 0.13 µs). Its UTF-8 decoding replaces bad sequences as
+ * {@link decodeUtf8} does. Elsewhere, the portable loops.
+ */
+const NodeBuffer = (globalThis as { Buffer?: typeof Buffer }).Buffer;
+
+type TextOf = (buf: Uint8Array, start: number, end: number) => string;
+
+/**
  * A forward-only protobuf reader over one buffer. Every read is bounds-checked
  * and a malformed body raises {@link DecodeError}; nothing is allocated but the
  * values read. Message decoders pass explicit end offsets for nested messages.
@@ -22,10 +33,15 @@ export class ProtoReader {
   readonly buf: Uint8Array;
   pos = 0;
   private readonly view: DataView;
+  private readonly utf8: TextOf;
+  private readonly hex: TextOf;
 
   constructor(buf: Uint8Array) {
     this.buf = buf;
     this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    const node = NodeBuffer?.from(buf.buffer, buf.byteOffset, buf.byteLength);
+    this.utf8 = node ? (_, start, end) => node.toString('utf8', start, end) : decodeUtf8;
+    this.hex = node ? (_, start, end) => node.toString('hex', start, end) : bytesToHex;
   }
 
   get length(): number {
@@ -152,7 +168,7 @@ export class ProtoReader {
     const start = this.pos;
     this.pos = end;
     // Very short values (operation and model names, finish reasons) repeat; longer ones rarely do.
-    return end - start <= 16 ? interned(this.buf, start, end, decodeUtf8) : decodeUtf8(this.buf, start, end);
+    return end - start <= 16 ? interned(this.buf, start, end, this.utf8) : this.utf8(this.buf, start, end);
   }
 
   /** A string that repeats across spans, such as an attribute key: decoded once, then shared. */
@@ -160,7 +176,7 @@ export class ProtoReader {
     const end = this.lengthEnd(limit);
     const start = this.pos;
     this.pos = end;
-    return end - start <= MAX_INTERNED ? interned(this.buf, start, end, decodeUtf8) : decodeUtf8(this.buf, start, end);
+    return end - start <= MAX_INTERNED ? interned(this.buf, start, end, this.utf8) : this.utf8(this.buf, start, end);
   }
 
   /** A length-delimited id as lowercase hex; returns its length in bytes via {@link lastLength}. */
@@ -169,7 +185,7 @@ export class ProtoReader {
     const start = this.pos;
     this.pos = end;
     this.lastLength = end - start;
-    return bytesToHex(this.buf, start, end);
+    return this.hex(this.buf, start, end);
   }
 
   /** The byte length of the last {@link hexId}. */
