@@ -1,5 +1,14 @@
 import { findDuplicates, mergeSessionDetails, type SessionDetails } from '@sightline/core';
-import { type CallTotals, callTotals, copiesByCounted, fieldsFromCopies, roundUsd } from '@sightline/storage';
+import {
+  type CallTotals,
+  type CopyFields,
+  callTotals,
+  copiesByCounted,
+  fieldsFromCopies,
+  fieldsFromTrace,
+  roundUsd,
+  traceSessionAndUser,
+} from '@sightline/storage';
 import type Database from 'better-sqlite3';
 import { firstCallId, lastCallId } from './call-ids.js';
 import {
@@ -118,20 +127,19 @@ export class CallWriter {
     const copiesOf = copiesByCounted(list, duplicates);
     // What new calls say of their session (name, labels): read before they are inserted.
     const details = newSessionDetails(list);
+    // The counted copy takes what only its duplicates know (see `fieldsFromCopies`).
     for (const call of list) {
-      const duplicateOf = duplicates.get(call.spanId) ?? null;
-      const counted = duplicateOf === null;
-      // The counted copy takes what only its duplicates know (see `fieldsFromCopies`).
       const copies = copiesOf.get(call.spanId);
       const fill = copies ? fieldsFromCopies(call, copies) : null;
-      if (fill !== null) {
-        if (call.pending === null && call.counted) this.rollups.add(projectId, call, -1);
-        Object.assign(call, fill);
-        if (call.pending === null) {
-          this.stmts.setCopyFields.run(call.sessionId, call.userId, call.ttftMs, call.route, call.id);
-          if (call.counted) this.rollups.add(projectId, call, 1);
-        }
-      }
+      if (fill !== null) this.fill(projectId, call, fill);
+    }
+    // Then a call that names no session or user takes its trace's (see `fieldsFromTrace`).
+    const owner = traceSessionAndUser(list);
+    for (const call of list) {
+      const fill = fieldsFromTrace(call, owner);
+      if (fill !== null) this.fill(projectId, call, fill);
+      const duplicateOf = duplicates.get(call.spanId) ?? null;
+      const counted = duplicateOf === null;
       if (call.pending !== null) {
         call.counted = counted;
         call.duplicateOf = duplicateOf;
@@ -156,6 +164,16 @@ export class CallWriter {
       .reduce<SessionDetails | null>((acc, d) => mergeSessionDetails(acc, d.details), null);
     current.sessionKey = this.sessions.move(projectId, trace, { key: current.sessionKey, totals: current.totals }, totals, users, about);
     current.totals = totals;
+  }
+
+  /** Gives a call fields it lacked; a stored call's row and its share of the rollups move with them. */
+  private fill(projectId: number, call: CallState, fill: Partial<CopyFields>): void {
+    if (call.pending === null && call.counted) this.rollups.add(projectId, call, -1);
+    Object.assign(call, fill);
+    if (call.pending === null) {
+      this.stmts.setCopyFields.run(call.sessionId, call.userId, call.ttftMs, call.route, call.id);
+      if (call.counted) this.rollups.add(projectId, call, 1);
+    }
   }
 
   /** Takes a trace's calls out of rollups and its session, and deletes them (the trace is being deleted). */

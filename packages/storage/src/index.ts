@@ -72,7 +72,17 @@ export {
   type TelemetryWriter,
   type WriteGroup,
 } from './telemetry-writer.js';
-export { type CallTotals, callTotals, NO_CALLS, resolveCounted, roundUsd, type TotalsInput } from './trace-calls.js';
+export {
+  type CallTotals,
+  callTotals,
+  fieldsFromTrace,
+  NO_CALLS,
+  resolveCounted,
+  roundUsd,
+  type TotalsInput,
+  type TraceOwner,
+  traceSessionAndUser,
+} from './trace-calls.js';
 export { pageSummaries, parseSortValue, sortValue } from './trace-order.js';
 export {
   buildOutline,

@@ -591,6 +591,30 @@ export function describeCallConformance(getStore: () => Storage): void {
       expect((await sessions({ project: 'other' })).items).toEqual([]);
     });
 
+    it('counts a call that names no session or user as its trace’s, in lists and sums alike, whichever arrives first', async () => {
+      for (const embeddingFirst of [true, false]) {
+        // An agent's turn: the chat call names the session and user, the embedding call beside it neither.
+        const session = `inherit-${embeddingFirst}`;
+        const chat = llmSpan({ startMs: 0, session, user: `u-${embeddingFirst}`, model: 'gpt-4o', input: 100, output: 10 });
+        const embed = llmSpan({ traceId: chat.traceId, startMs: 500, operation: 'embeddings', model: 'text-embedding-3-small', input: 40 });
+        await write([embeddingFirst ? embed : chat]);
+        await write([embeddingFirst ? chat : embed]);
+        const both = [chat.spanId, embed.spanId];
+        const detail = await getStore().calls.getSession({ project: 'default', sessionId: session });
+        expect(detail?.summary.callCount).toBe(2);
+        expect(detail?.calls.map((c) => c.spanId)).toEqual(both);
+        expect(spanIds((await calls({ sessionId: session })).items).sort()).toEqual([...both].sort());
+        expect(spanIds((await calls({ userId: `u-${embeddingFirst}` })).items).sort()).toEqual([...both].sort());
+        // Filtered (read from the calls) and over the whole project (read from rollups, where a store keeps them).
+        const bySession = await metrics({ groupBy: 'session', traceId: chat.traceId });
+        expect(bySession.groups.map((g) => [g.key, g.calls])).toEqual([[session, 2]]);
+        expect((await metrics({ groupBy: 'session' })).groups.find((g) => g.key === session)?.calls).toBe(2);
+        const byUser = await metrics({ groupBy: 'user', sessionId: session });
+        expect(byUser.groups.map((g) => [g.key, g.calls])).toEqual([[`u-${embeddingFirst}`, 2]]);
+        expect((await metrics({ groupBy: 'user' })).groups.find((g) => g.key === `u-${embeddingFirst}`)?.calls).toBe(2);
+      }
+    });
+
     it('walks every session once with limit and cursor, under any order, ties included', async () => {
       // Twelve sessions: call counts 1-3 and costs repeat, so every order has ties to break.
       const spans = Array.from({ length: 12 }, (_, i) =>
