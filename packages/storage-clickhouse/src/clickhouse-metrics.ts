@@ -63,8 +63,7 @@ export class ClickHouseMetrics {
   async metricsSeries(q: MetricsSeriesQuery): Promise<MetricsSeries> {
     const acc = new SeriesAccumulator(q);
     const { bucket: _bucket, splitBy: _splitBy, limit: _limit, ...filters } = q;
-    const range = { ...filters, from: acc.start, to: acc.end };
-    await this.fill(range, metricsKeySql(q.splitBy), timeBucketSql(q.bucket), (at, key) => acc.cell(BigInt(at), key));
+    await this.fill(filters, metricsKeySql(q.splitBy), timeBucketSql(q.bucket), (at, key) => acc.cell(BigInt(at), key));
     return acc.result(q.limit);
   }
 

@@ -7,9 +7,10 @@ import { mergedSketchSql, sketchBytes } from './sketch-sql.js';
 const HOUR_NS = 3_600_000_000_000n;
 
 /**
- * Answers series queries. The range is widened to whole buckets, so when the filters are ones
- * the hourly rollups keep, every bucket is read from them (grouped by bucket and split value
- * in SQL); other filters read the matching calls.
+ * Answers series queries. Buckets are whole hours or days, but they sum only the calls in the
+ * range, as the totals over it do: when the filters are ones the hourly rollups keep, the
+ * range's whole hours are read from them (grouped by bucket and split value in SQL) and its
+ * partial hours at either edge from the calls; other filters read the matching calls.
  */
 export class SeriesQueries {
   constructor(private readonly db: Database.Database) {}
@@ -17,13 +18,19 @@ export class SeriesQueries {
   run(q: MetricsSeriesQuery, projectId: number, traceKeys: readonly number[] | null): MetricsSeries {
     const acc = new SeriesAccumulator(q);
     const { bucket: _bucket, splitBy: _splitBy, limit: _limit, ...filters } = q;
-    if (traceKeys === null && rollupsAnswer(filters)) this.addRollups(acc, q, projectId);
-    else this.addCalls(acc, q, projectId, traceKeys);
+    const first = (q.from + HOUR_NS - 1n) / HOUR_NS;
+    const last = q.to / HOUR_NS;
+    if (traceKeys === null && rollupsAnswer(filters) && first < last) {
+      this.addRollups(acc, q, projectId, first, last);
+      if (first * HOUR_NS > q.from) this.addCalls(acc, { ...q, to: first * HOUR_NS }, projectId, null);
+      if (last * HOUR_NS < q.to) this.addCalls(acc, { ...q, from: last * HOUR_NS }, projectId, null);
+    } else this.addCalls(acc, q, projectId, traceKeys);
     return acc.result(q.limit);
   }
 
-  private addRollups(acc: SeriesAccumulator, q: MetricsSeriesQuery, projectId: number): void {
-    const where = rollupWhereSql(q, projectId, acc.start / HOUR_NS, acc.end / HOUR_NS);
+  /** The rollups' hours [first, last) of the range. */
+  private addRollups(acc: SeriesAccumulator, q: MetricsSeriesQuery, projectId: number, first: bigint, last: bigint): void {
+    const where = rollupWhereSql(q, projectId, first, last);
     const bucket = q.bucket === 'day' ? '(hour - hour % 24)' : 'hour';
     const split = q.splitBy ? ROLLUP_KEY[q.splitBy] : 'NULL';
     const sql = `SELECT ${bucket}, ${split}, sum(calls), sum(errors), sum(input_tokens), sum(output_tokens), total(cost_usd), sum(priced_calls),
@@ -53,7 +60,7 @@ export class SeriesQueries {
   }
 
   private addCalls(acc: SeriesAccumulator, q: MetricsSeriesQuery, projectId: number, traceKeys: readonly number[] | null): void {
-    const filters = callFiltersSql({ ...q, from: acc.start, to: acc.end }, projectId, traceKeys);
+    const filters = callFiltersSql(q, projectId, traceKeys);
     const split = q.splitBy ? RAW_KEY[q.splitBy] : 'NULL';
     const sql = `SELECT c.ts, ${split}, c.is_error, c.input_tokens, c.output_tokens, c.cost_usd, c.duration_ms, c.ttft_ms
                  FROM llm_calls c WHERE ${filters.sql} AND c.counted = 1`;

@@ -18,8 +18,9 @@ export const DEFAULT_SERIES = 8;
 export const MAX_SERIES = 50;
 
 /**
- * Metrics over time for charts: per time bucket of `[from, to)` widened to whole buckets (so
- * a bucket always holds all its calls), and per value of `splitBy` (the `limit` values with the most calls, the rest together), over
+ * Metrics over time for charts: per whole time bucket over `[from, to)` (the first and last
+ * hold only the calls of the range, so the series add up to the metrics of the range), and
+ * per value of `splitBy` (the `limit` values with the most calls, the rest together), over
  * the calls that count and pass the filters.
  */
 export interface MetricsSeriesQuery extends CallFilters {
