@@ -102,6 +102,12 @@ describe('the Sessions and Dashboard pages’ API', () => {
     expect(body.total.latency_ms.p95.filter((v: number | null) => v !== null).every((v: number) => v > 90 && v < 210)).toBe(true);
     const days = await getJson(server.api, '/api/metrics/series?bucket=day&split_by=provider');
     expect(days.body.buckets).toHaveLength(31);
+    // By minute over the last hour (the default), summing to what the metrics of that hour say.
+    const minutes = await getJson(server.api, '/api/metrics/series?bucket=minute&start=1h');
+    expect(minutes.body.bucket).toBe('minute');
+    expect(minutes.body.buckets.length).toBeGreaterThanOrEqual(60);
+    const hour = await getJson(server.api, '/api/metrics?start=1h');
+    expect(sum(minutes.body.total.calls)).toBe(hour.body.total.calls);
   });
 
   it('lists what a range holds for the filter pickers', async () => {
@@ -134,6 +140,7 @@ describe('the Sessions and Dashboard pages’ API', () => {
     ['/api/metrics/series?limit=51', 'limit'],
     ['/api/metrics/series?start=100d', 'start'],
     ['/api/metrics/series?start=1h&end=2h', 'start'],
+    ['/api/metrics/series?bucket=minute&start=24h', 'start'],
     ['/api/facets?start=yesterday', 'start'],
     ['/api/facets?model=gpt-4o', 'model'],
   ])('answers %s with 400 naming "%s"', async (path, name) => {

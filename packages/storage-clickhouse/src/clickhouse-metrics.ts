@@ -63,7 +63,14 @@ export class ClickHouseMetrics {
   async metricsSeries(q: MetricsSeriesQuery): Promise<MetricsSeries> {
     const acc = new SeriesAccumulator(q);
     const { bucket: _bucket, splitBy: _splitBy, limit: _limit, ...filters } = q;
-    await this.fill(filters, metricsKeySql(q.splitBy), timeBucketSql(q.bucket), (at, key) => acc.cell(BigInt(at), key));
+    // Rollups are hourly: minutes are read from the calls.
+    await this.fill(
+      filters,
+      metricsKeySql(q.splitBy),
+      timeBucketSql(q.bucket),
+      (at, key) => acc.cell(BigInt(at), key),
+      q.bucket !== 'minute',
+    );
     return acc.result(q.limit);
   }
 
@@ -73,13 +80,14 @@ export class ClickHouseMetrics {
     keySql: string,
     atSql: string,
     groupOf: (at: string, key: string | null) => MetricsGroup | null,
+    fromRollups = true,
   ): Promise<void> {
     const p = new SqlParams();
     const where = callFilterSql(q, p).join(' AND ');
     const select = `SELECT ${keySql} AS k, toString(${atSql}) AS at`;
     const calls = (skip: string) => `${select}, ${callSumsSql()} FROM llm_calls FINAL WHERE ${where} AND counted = 1${skip} GROUP BY k, at`;
     const rows =
-      this.rollups && rollupsAnswer(q)
+      fromRollups && this.rollups && rollupsAnswer(q)
         ? await this.rollups.read<SumsRow>({
             project: q.project,
             from: q.from,
@@ -112,6 +120,7 @@ export class ClickHouseMetrics {
 }
 
 const DAY_NS = 24n * HOUR_NS;
+const MINUTE_NS = HOUR_NS / 60n;
 
 /** The group a call of `llm_calls` falls in (see `metricsKey`), as text or null. */
 export function metricsKeySql(groupBy: MetricsGroupBy | undefined): string {
@@ -138,8 +147,8 @@ export function metricsKeySql(groupBy: MetricsGroupBy | undefined): string {
   }
 }
 
-/** The start of the UTC hour or day of a call (timestamps before 1970 are not kept apart). */
-export function timeBucketSql(bucket: 'hour' | 'day'): string {
-  const size = bucket === 'hour' ? HOUR_NS : DAY_NS;
+/** The start of the minute, UTC hour or day of a call (timestamps before 1970 are not kept apart). */
+export function timeBucketSql(bucket: 'minute' | 'hour' | 'day'): string {
+  const size = bucket === 'minute' ? MINUTE_NS : bucket === 'hour' ? HOUR_NS : DAY_NS;
   return `(intDiv(timestamp_ns, ${size}) * ${size})`;
 }

@@ -20,7 +20,8 @@ export class SeriesQueries {
     const { bucket: _bucket, splitBy: _splitBy, limit: _limit, ...filters } = q;
     const first = (q.from + HOUR_NS - 1n) / HOUR_NS;
     const last = q.to / HOUR_NS;
-    if (traceKeys === null && rollupsAnswer(filters) && first < last) {
+    // Rollups are hourly: minutes are read from the calls.
+    if (q.bucket !== 'minute' && traceKeys === null && rollupsAnswer(filters) && first < last) {
       this.addRollups(acc, q, projectId, first, last);
       if (first * HOUR_NS > q.from) this.addCalls(acc, { ...q, to: first * HOUR_NS }, projectId, null);
       if (last * HOUR_NS < q.to) this.addCalls(acc, { ...q, from: last * HOUR_NS }, projectId, null);

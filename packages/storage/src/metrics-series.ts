@@ -1,9 +1,9 @@
 import type { CallFilters } from './call-query.js';
 
-/** The time buckets of a series: UTC hours or days. */
-export type SeriesBucket = 'hour' | 'day';
+/** The time buckets of a series: minutes (read from the calls: for short ranges), UTC hours or days. */
+export type SeriesBucket = 'minute' | 'hour' | 'day';
 /** Every {@link SeriesBucket}, for validating input. */
-export const SERIES_BUCKETS: readonly SeriesBucket[] = ['hour', 'day'];
+export const SERIES_BUCKETS: readonly SeriesBucket[] = ['minute', 'hour', 'day'];
 
 /** What a series can be split by (the dimensions the hourly rollups keep). */
 export type SeriesSplit = 'model' | 'provider' | 'service' | 'operation' | 'route';

@@ -18,7 +18,7 @@ import { QueryParams } from './query-params.js';
 
 const HOUR_NS = 3_600_000_000_000n;
 /** How far back a series reaches when no `start` is given: a day of hours, or 30 days. */
-const DEFAULT_SPAN_NS = { hour: 24n * HOUR_NS, day: 30n * 24n * HOUR_NS } as const;
+const DEFAULT_SPAN_NS = { minute: HOUR_NS, hour: 24n * HOUR_NS, day: 30n * 24n * HOUR_NS } as const;
 
 /** `GET /api/sessions/{session_id}`: `limit` (calls per page, default 200), `cursor`, `order=asc|desc`. */
 export function parseSessionPage(params: URLSearchParams, project: string, sessionId: string): GetSessionQuery {
@@ -35,10 +35,10 @@ export function parseSessionPage(params: URLSearchParams, project: string, sessi
 }
 
 /**
- * `GET /api/metrics/series`: the call filters, `bucket=hour|day` (default hour),
+ * `GET /api/metrics/series`: the call filters, `bucket=minute|hour|day` (default hour),
  * `split_by=model|provider|service|operation|route`, `limit` (series, default 8). `end`
- * defaults to now, `start` to a day (hourly) or 30 days (daily) before `end`; at most 1,000
- * buckets.
+ * defaults to now, `start` to an hour (by minute), a day (hourly) or 30 days (daily) before
+ * `end`; at most 1,000 buckets.
  */
 export function parseSeriesQuery(params: URLSearchParams, project: string, now: () => number = Date.now): MetricsSeriesQuery {
   const p = new QueryParams(params);
@@ -53,7 +53,7 @@ export function parseSeriesQuery(params: URLSearchParams, project: string, now: 
   const { count } = seriesBuckets(from, to, bucket);
   if (count > MAX_SERIES_BUCKETS)
     throw badRequest(
-      `query parameters "start" and "end": the range spans ${count} ${bucket}s, more than ${MAX_SERIES_BUCKETS}; shorten it${bucket === 'hour' ? ' or use bucket=day' : ''}`,
+      `query parameters "start" and "end": the range spans ${count} ${bucket}s, more than ${MAX_SERIES_BUCKETS}; shorten it${bucket === 'day' ? '' : ` or use bucket=${bucket === 'minute' ? 'hour' : 'day'}`}`,
     );
   return { ...filters, from, to, bucket, splitBy, limit };
 }

@@ -153,19 +153,24 @@ export const llmPaths = {
     get: {
       summary: 'Calls, errors, tokens, cost and latency and TTFT percentiles per hour or day, split by a dimension, for charts',
       operationId: 'getMetricsSeries',
-      description: `Columnar: \`buckets\` holds each bucket's start, and every series one array per figure, parallel to it (0, or null for cost and percentiles, where a bucket has no call). Buckets are whole UTC hours or days but hold only the calls in the range (the first and last may cover part of theirs), so the series add up to /api/metrics over the same range. The \`limit\` values with the most calls in the range are series of their own; the rest are summed into one series with \`other: true\`. With the call-list filters the hourly rollups keep (provider, model, operation, service, route) it reads the range's whole hours from rollups and its partial edge hours from the calls; other filters read the matching calls. ${attrNote}`,
+      description: `Columnar: \`buckets\` holds each bucket's start, and every series one array per figure, parallel to it (0, or null for cost and percentiles, where a bucket has no call). Buckets are whole minutes, UTC hours or days but hold only the calls in the range (the first and last may cover part of theirs), so the series add up to /api/metrics over the same range. The \`limit\` values with the most calls in the range are series of their own; the rest are summed into one series with \`other: true\`. With the call-list filters the hourly rollups keep (provider, model, operation, service, route) it reads the range's whole hours from rollups and its partial edge hours from the calls; other filters read the matching calls. ${attrNote}`,
       parameters: [
         ...callFilters.map((f) =>
           f.name === 'start'
             ? {
                 ...f,
-                description: 'Calls starting at or after (its bucket): default a day (bucket=hour) or 30 days (bucket=day) before end',
+                description:
+                  'Calls starting at or after: default an hour (bucket=minute), a day (bucket=hour) or 30 days (bucket=day) before end',
               }
             : f.name === 'end'
-              ? { ...f, description: 'Calls starting before (the end of its bucket): default now' }
+              ? { ...f, description: 'Calls starting before: default now' }
               : f,
         ),
-        query('bucket', 'The time bucket', { type: 'string', enum: ['hour', 'day'], default: 'hour' }),
+        query('bucket', 'The time bucket (minutes are read from the calls: for ranges of a few hours)', {
+          type: 'string',
+          enum: ['minute', 'hour', 'day'],
+          default: 'hour',
+        }),
         query('split_by', 'One series per value of this (none: the total only)', {
           type: 'string',
           enum: ['model', 'provider', 'service', 'operation', 'route'],
@@ -398,7 +403,7 @@ export const llmSchemas = {
     type: 'object',
     required: ['bucket', 'split_by', 'buckets', 'series', 'total'],
     properties: {
-      bucket: { type: 'string', enum: ['hour', 'day'] },
+      bucket: { type: 'string', enum: ['minute', 'hour', 'day'] },
       split_by: nullable('string'),
       buckets: { type: 'array', items: time, description: 'Each bucket’s start' },
       series: {

@@ -432,8 +432,7 @@ export class MemoryStorage implements Storage, TelemetryWriter, TraceReader, Cal
   async metricsSeries(q: MetricsSeriesQuery): Promise<MetricsSeries> {
     this.assertOpen();
     const acc = new SeriesAccumulator(q);
-    for (const { call } of this.allCalls(q.project, (c) => c.counted && callMatches(c, this.spanOf(q.project, c), q)))
-      acc.addCall(call);
+    for (const { call } of this.allCalls(q.project, (c) => c.counted && callMatches(c, this.spanOf(q.project, c), q))) acc.addCall(call);
     return acc.result(q.limit);
   }
 

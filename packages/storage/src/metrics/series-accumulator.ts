@@ -2,15 +2,16 @@ import type { LlmCall } from '@sightline/core';
 import type { MetricsSeries, SeriesBucket, SeriesColumns, SeriesSplit } from '../metrics-series.js';
 import { DEFAULT_SERIES } from '../metrics-series.js';
 import { roundUsd } from '../trace-calls.js';
-import { MetricsGroup, metricsKey, timeBucket } from './metrics-accumulator.js';
+import { MetricsGroup, metricsKey } from './metrics-accumulator.js';
 
-const BUCKET_NS: Record<SeriesBucket, bigint> = { hour: 3_600_000_000_000n, day: 86_400_000_000_000n };
+const BUCKET_NS: Record<SeriesBucket, bigint> = { minute: 60_000_000_000n, hour: 3_600_000_000_000n, day: 86_400_000_000_000n };
 
 /** The buckets `[from, to)` touches: the first one's start, the end of the last, and how many. */
 export function seriesBuckets(from: bigint, to: bigint, bucket: SeriesBucket): { start: bigint; end: bigint; count: number } {
   const size = BUCKET_NS[bucket];
-  const start = timeBucket(from, bucket);
-  const end = to > from ? timeBucket(to - 1n, bucket) + size : start;
+  const floor = (at: bigint) => at - (((at % size) + size) % size);
+  const start = floor(from);
+  const end = to > from ? floor(to - 1n) + size : start;
   return { start, end, count: Number((end - start) / size) };
 }
 

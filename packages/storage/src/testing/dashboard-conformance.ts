@@ -273,7 +273,7 @@ export function describeDashboardConformance(getStore: () => Storage): void {
       expect((await series({})).series).toEqual([]);
     });
 
-    it('buckets whole hours but sums only the calls in the range, buckets by day, and filters like the call list', async () => {
+    it('buckets by hour, minute or day but sums only the calls in the range, and filters like the call list', async () => {
       await setup();
       // From minute 5 (five of the first hour's calls and claude's three fall before it) to 15 ms into the third hour.
       const cut = await series({ from: T0 + 5n * 60_000n * MS, to: T0 + 2n * BigInt(H) * MS + 15n * MS, splitBy: 'model' });
@@ -286,6 +286,11 @@ export function describeDashboardConformance(getStore: () => Storage): void {
         to: T0 + 2n * BigInt(H) * MS + 15n * MS,
       });
       expect(sums.total.calls).toBe(11);
+      // By minute (read from the calls, rollups being hourly): the first hour's calls, one a minute.
+      const minutes = await series({ bucket: 'minute', from: T0 + 5n * 60_000n * MS, to: T0 + 12n * 60_000n * MS });
+      expect(minutes.buckets).toHaveLength(7);
+      expect(minutes.buckets[0]).toBe(T0 + 5n * 60_000n * MS);
+      expect(minutes.total.calls).toEqual([1, 1, 1, 1, 1, 0, 0]);
       const days = await series({ bucket: 'day', from: T0 - 24n * BigInt(H) * MS, to: T0 + 3n * BigInt(H) * MS });
       expect(days.buckets).toEqual([ns(DAY0 - 24 * H), ns(DAY0)]);
       expect(days.total.calls).toEqual([0, 20]);
