@@ -414,6 +414,24 @@ describe('the web UI in Chromium', () => {
     expect(await find.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
     await page.keyboard.type('gpt-4o');
     await page.getByText('2 matching').waitFor();
+
+    // Selecting spans does not pile up history: Back leaves the trace for the list it came from.
+    await page.goBack();
+    await page.waitForURL('**/traces?service=checkout-assistant');
+  });
+
+  it('opens another tab of a span at its top, not at the last tab’s scroll', async () => {
+    const page = await open(`/traces/${ids.refund}?span=${ids.refundChat}`);
+    const detail = page.getByRole('complementary', { name: 'Selected span' });
+    await detail.locator('.message.assistant').getByText(ANSWER).waitFor();
+    const body = detail.locator('.detail-body');
+    // A short window, so the conversation scrolls.
+    await page.setViewportSize({ width: 1280, height: 420 });
+    await body.evaluate((el) => el.scrollTo(0, el.scrollHeight));
+    expect(await body.evaluate((el) => el.scrollTop)).toBeGreaterThan(0);
+    await detail.getByRole('tab', { name: 'Call' }).click();
+    await detail.locator('.stat').first().waitFor();
+    expect(await body.evaluate((el) => el.scrollTop)).toBe(0);
   });
 
   it('lists LLM calls; a call opens in its trace with its span selected', async () => {
@@ -555,20 +573,23 @@ describe('the web UI in Chromium', () => {
     const calls = (await getJson(sl.api, '/api/metrics')).body.total;
     await eventually(() => kpi('LLM calls').innerText()).toBe(calls.calls.toLocaleString('en-US'));
     expect(await kpi('Cost').innerText()).toMatch(/^\$\d/);
-    expect(await kpi('Errors').innerText()).toMatch(/^\d+ \(\d+\.\d%\)$/);
+    expect(await kpi('Failed calls').innerText()).toMatch(/^\d+ \(\d+\.\d%\)$/);
     expect(await kpi('Latency p50 / p95').innerText()).toMatch(/\d.* \/ \d/);
 
     // Six uPlot charts, drawn on canvas.
     const charts = page.locator('.card .uplot');
     await eventually(() => charts.count()).toBe(6);
     expect(await page.locator('.card .uplot canvas').count()).toBe(6);
-    for (const title of ['Cost by model', 'Calls by model', 'Tokens', 'Errors', 'Latency', 'Time to first token'])
+    for (const title of ['Cost by model', 'Calls by model', 'Tokens', 'Failed calls', 'Latency', 'Time to first token'])
       await page.getByRole('heading', { name: title, exact: true }).waitFor();
 
     const costChart = page.locator('.card').filter({ has: page.getByRole('heading', { name: 'Cost by model' }) });
     const values = costChart.locator('.u-legend .u-value');
     const priced = async () => (await values.allInnerTexts()).some((v) => /^<?\$\d/.test(v));
-    expect(await priced()).toBe(false);
+    // Not hovered, the legend gives each model's cost over the whole range.
+    const legendTime = values.first();
+    await eventually(() => legendTime.innerText()).toBe('whole range');
+    expect(await priced()).toBe(true);
     const over = costChart.locator('.u-over');
     const box = (await over.boundingBox()) as { x: number; y: number; width: number; height: number };
     // Across the chart from the right: some hour (not necessarily the current one) had calls.
@@ -580,7 +601,7 @@ describe('the web UI in Chromium', () => {
         const frame = (globalThis as unknown as { requestAnimationFrame: (f: () => void) => void }).requestAnimationFrame;
         return new Promise<void>((resolve) => frame(() => frame(resolve)));
       });
-      shown = await priced();
+      shown = (await legendTime.innerText()) !== 'whole range' && (await priced());
     }
     expect(shown).toBe(true);
 

@@ -229,7 +229,7 @@ export interface TraceOutlineJson {
 
 /** `GET /api/metrics/series`: per bucket, per series (top keys, the rest as `other`), one array per figure. */
 export interface MetricsSeries {
-  readonly bucket: 'hour' | 'day';
+  readonly bucket: 'minute' | 'hour' | 'day';
   readonly split_by: string | null;
   readonly buckets: string[];
   readonly series: {

@@ -46,6 +46,8 @@ const legendTime = new Intl.DateTimeFormat(undefined, {
 
 /** Tick steps for whole-number series (1, 2, 5, 10, 20, 25, 50, …): no "0.5 calls" ticks, shown rounded as a second "1". */
 const WHOLE_STEPS = [1, 2, 5, ...Array.from({ length: 15 }, (_, e) => [1, 2, 2.5, 5].map((m) => m * 10 ** (e + 1))).flat()];
+/** Steps for fractional values (dollars, milliseconds): 1, 2 and 5, whose ticks round to what they are ($0.025 would read "$0.03"). */
+const FRACTION_STEPS = Array.from({ length: 17 }, (_, e) => [1, 2, 5].map((m) => Number((m * 10 ** (e - 7)).toPrecision(1)))).flat();
 
 /**
  * A time chart (uPlot, canvas): x is Unix seconds. Hovering shows every series' value at that
@@ -86,13 +88,26 @@ export function TimeChart({
         : [...s.values],
     );
     const bars = uPlot.paths.bars?.({ size: [0.7, 40] });
+    const step = times.length > 1 ? (times[1] as number) - (times[0] as number) : 3600;
+    // Not hovering, the legend still says something: bars their total over the range, lines their latest value.
+    const lines = series.every((s) => s.kind === 'line');
+    const resting = (s: ChartSeries | undefined) => {
+      const values = s?.values ?? [];
+      if (s?.kind !== 'line') return values.reduce<number>((a, v) => a + (v ?? 0), 0);
+      for (let i = values.length - 1; i >= 0; i--) if (values[i] !== null) return values[i] as number;
+      return null;
+    };
     const whole = series.every((s) => s.values.every((v) => v === null || Number.isInteger(v)));
     const opts: uPlot.Options = {
       width: el.clientWidth,
       height,
       legend: { live: true },
       cursor: { points: { show: false }, drag: { x: false, y: false } },
-      scales: { x: { time: true }, y: { range: (_u, min, max) => [Math.min(0, min), max > 0 ? max * 1.1 : 1] } },
+      scales: {
+        // Half a bucket of room at either end: the first and last bars are drawn whole.
+        x: { time: true, range: (_u, min, max) => [min - step / 2, max + step / 2] },
+        y: { range: (_u, min, max) => [Math.min(0, min), max > 0 ? max * 1.1 : 1] },
+      },
       axes: [
         {
           stroke: axisColor,
@@ -106,14 +121,17 @@ export function TimeChart({
           grid: { stroke: gridColor, width: 1 },
           ticks: { stroke: gridColor },
           values: (_u, v) => v.map((x) => axisFormat(x)),
-          ...(whole ? { incrs: WHOLE_STEPS } : {}),
+          incrs: whole ? WHOLE_STEPS : FRACTION_STEPS,
           // As wide as the longest tick, so none is cut at the left edge.
           size: (_u, values) => axisWidth(values ?? []),
         },
       ],
       series: [
-        // The hovered time, as the app writes times; nothing until a point is hovered.
-        { label: 'Time', value: (_u: uPlot, v: number | null) => (v === null ? '' : legendTime.format(new Date(v * 1000))) },
+        // The hovered time, as the app writes times; until one is hovered, what the values are.
+        {
+          label: 'Time',
+          value: (_u: uPlot, v: number | null) => (v === null ? (lines ? 'latest' : 'whole range') : legendTime.format(new Date(v * 1000))),
+        },
         ...series.map((s, i) => {
           const color = s.color ?? seriesColor(i, s.other);
           const index = i;
@@ -128,7 +146,7 @@ export function TimeChart({
             spanGaps: s.kind === 'line',
             // The legend shows the series' own value, not the stacked total.
             value: (_u: uPlot, _v: number | null, _si: number, idx: number | null) =>
-              idx === null ? '' : format(series[index]?.values[idx] ?? null),
+              format(idx === null ? resting(series[index]) : (series[index]?.values[idx] ?? null)),
           } satisfies uPlot.Series;
         }),
       ],

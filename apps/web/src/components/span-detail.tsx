@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { getJson } from '../api/client';
 import type { JsonValue, LlmCall, Span } from '../api/types';
 import { exactTime, formatDuration } from '../lib/format';
@@ -43,6 +43,12 @@ export function SpanDetail({
   useEffect(() => {
     setTab((t) => (isCall ? (t === 'attributes' ? 'conversation' : t) : t === 'conversation' || t === 'call' ? 'attributes' : t));
   }, [isCall]);
+  // Another tab or span starts at its top (its summary), not at the last one's scroll.
+  const body = useRef<HTMLDivElement>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the scroll resets when the tab or span changes.
+  useEffect(() => {
+    if (body.current) body.current.scrollTop = 0;
+  }, [tab, spanId]);
   const s = span.data;
   const tabs: [Tab, string][] = [
     ...(isCall
@@ -98,7 +104,7 @@ export function SpanDetail({
           ))}
         </div>
       </div>
-      <div className="detail-body">
+      <div className="detail-body" ref={body}>
         {span.isError ? <ErrorState error={span.error} retry={() => void span.refetch()} /> : null}
         {tab === 'conversation' || tab === 'call' ? (
           call.isError ? (

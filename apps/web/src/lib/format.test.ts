@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatCostTick, formatDurationTick } from './format';
+import { exactCost, formatCostTick, formatDurationTick } from './format';
 
 describe('duration ticks on a chart axis', () => {
   it('are short and in one unit per range: no “0.00 ms” beside “2.00 s”', () => {
@@ -30,5 +30,18 @@ describe('cost ticks on a chart axis', () => {
   it('show cents alike on every tick, and small amounts without noise', () => {
     expect([0, 0.2, 0.4, 1, 1.5].map(formatCostTick)).toEqual(['$0', '$0.20', '$0.40', '$1.00', '$1.50']);
     expect([0.005, 0.0025, 0.001 + 0.002].map(formatCostTick)).toEqual(['$0.005', '$0.0025', '$0.003']);
+  });
+});
+
+describe('exact costs (tooltips, the cost breakdown)', () => {
+  it('give eight significant digits in plain decimals, however small', () => {
+    expect([2.4e-7, 0.0123456789, 123.456, 0, 1.5e-12, null].map(exactCost)).toEqual([
+      '$0.00000024',
+      '$0.012345679',
+      '$123.456',
+      '$0',
+      '$0.0000000000015',
+      'unpriced',
+    ]);
   });
 });

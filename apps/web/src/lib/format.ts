@@ -39,7 +39,11 @@ export function formatCost(usd: number | null | undefined): string {
 }
 
 export function exactCost(usd: number | null | undefined): string {
-  return usd === null || usd === undefined || Number.isNaN(usd) ? 'unpriced' : `$${dropZeroDecimals(usd.toPrecision(8))}`;
+  if (usd === null || usd === undefined || Number.isNaN(usd)) return 'unpriced';
+  if (usd === 0) return '$0';
+  // Eight significant digits, never in exponent form ($0.00000024, not $2.4000000e-7).
+  const decimals = Math.min(20, Math.max(0, 7 - Math.floor(Math.log10(Math.abs(usd)))));
+  return `$${dropZeroDecimals(usd.toFixed(decimals))}`;
 }
 
 /** 0.42 ms · 87 ms · 1.24 s · 2m 03s · 1h 05m. */

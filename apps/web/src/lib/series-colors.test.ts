@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ERROR_COLOR, OTHER_COLOR, SERIES_COLORS, seriesColor } from './series-colors';
+import { ERROR_COLOR, keyedColors, OTHER_COLOR, SERIES_COLORS, seriesColor } from './series-colors';
 
 /** Hue (degrees) and saturation (0–1) of a #rrggbb colour. */
 function hsl(hex: string): { hue: number; saturation: number } {
@@ -34,5 +34,18 @@ describe('series colours', () => {
 
   it('keeps red for failures: no named series looks like one', () => {
     for (const c of SERIES_COLORS) expect(hueGap(c, ERROR_COLOR)).toBeGreaterThanOrEqual(25);
+  });
+});
+
+describe('colours kept by name', () => {
+  it('stay with a name when ranks change, and differ within a chart', () => {
+    const models = ['gpt-4o', 'claude-sonnet-4-5', 'gpt-4o-mini', 'gemini-2.5-flash', 'llama-3.3-70b'];
+    const day = keyedColors(models);
+    const hour = keyedColors([...models].reverse());
+    for (const [i, m] of models.entries()) expect(hour[models.length - 1 - models.indexOf(m)]).toBe(day[i]);
+    expect(new Set(day).size).toBe(models.length);
+    // A name alone in a chart has the colour it has beside others, unless another took it first.
+    expect(keyedColors(['claude-sonnet-4-5'])[0]).toBe(keyedColors(['claude-sonnet-4-5', 'x'])[0]);
+    for (const c of day) expect(c).not.toBe(OTHER_COLOR);
   });
 });

@@ -8,7 +8,7 @@ import { ErrorState, Onboarding } from '../components/states';
 import { TimeRangeSelect } from '../components/time-range-select';
 import { exactCost, exactCount, formatCost, formatCostTick, formatCount, formatDuration, formatDurationTick } from '../lib/format';
 import { type RawSearch, str } from '../lib/search';
-import { ERROR_COLOR } from '../lib/series-colors';
+import { ERROR_COLOR, keyedColors } from '../lib/series-colors';
 import { isRange, type RangeValue, rangeMs, startOf } from '../lib/time-range';
 
 export interface DashboardSearch {
@@ -37,13 +37,13 @@ export function DashboardPage() {
   const range = search.range ?? '24h';
   const split = search.split ?? 'model';
   const ms = rangeMs(range);
-  const bucket = ms !== null && ms <= 2 * 86_400_000 ? 'hour' : 'day';
+  const bucket = ms === null || ms > 2 * 86_400_000 ? 'day' : ms <= 3_600_000 ? 'minute' : 'hour';
   const start = startOf(range);
   const total = useQuery({
     queryKey: ['metrics', 'total', start],
     queryFn: ({ signal }) => getJson<Metrics>('/api/metrics', { start }, signal),
   });
-  // Hourly (or daily) series split by model or provider; the API sums what falls beyond the top ones into "other".
+  // Series by minute, hour or day, split by model or provider; the API sums what falls beyond the top ones into "other".
   const series = useQuery({
     queryKey: ['series', bucket, split, start],
     queryFn: ({ signal }) =>
@@ -69,27 +69,44 @@ export function DashboardPage() {
   const charts = useMemo(() => {
     const d = series.data;
     if (!d) return null;
+    // All time starts at the first call, not a year of empty days before it.
+    const firstCall =
+      start === undefined
+        ? Math.max(
+            0,
+            d.total.calls.findIndex((n) => n > 0),
+          )
+        : 0;
+    const from = <T,>(values: readonly T[]) => values.slice(firstCall);
+    const names = d.series.map((s) => (s.other ? 'other' : (s.key ?? 'unknown')));
+    // A model or provider keeps its colour from one range to the next.
+    const colors = keyedColors(names);
     const per = (pick: (s: MetricsSeries['series'][number]) => readonly (number | null)[]) =>
-      d.series.map((s) => ({ label: s.other ? 'other' : (s.key ?? 'unknown'), values: pick(s), other: s.other }));
+      d.series.map((s, i) => ({
+        label: names[i] as string,
+        values: from(pick(s)),
+        other: s.other,
+        color: s.other ? undefined : colors[i],
+      }));
     const sum = (pick: (s: MetricsSeries['series'][number]) => readonly (number | null)[]) =>
-      d.buckets.map((_, i) => d.series.reduce((a, s) => a + (pick(s)[i] ?? 0), 0));
+      from(d.buckets.map((_, i) => d.series.reduce((a, s) => a + (pick(s)[i] ?? 0), 0)));
     return {
-      times: d.buckets.map((b) => new Date(b).getTime() / 1000),
+      times: from(d.buckets.map((b) => new Date(b).getTime() / 1000)),
       cost: per((s) => s.cost_usd),
       calls: per((s) => s.calls),
       input: sum((s) => s.input_tokens),
       output: sum((s) => s.output_tokens),
       errors: sum((s) => s.errors),
       latency: [
-        { label: 'p50', values: d.total.latency_ms.p50, kind: 'line' as const },
-        { label: 'p95', values: d.total.latency_ms.p95, kind: 'line' as const },
+        { label: 'p50', values: from(d.total.latency_ms.p50), kind: 'line' as const },
+        { label: 'p95', values: from(d.total.latency_ms.p95), kind: 'line' as const },
       ],
       ttft: [
-        { label: 'p50', values: d.total.ttft_ms.p50, kind: 'line' as const },
-        { label: 'p95', values: d.total.ttft_ms.p95, kind: 'line' as const },
+        { label: 'p50', values: from(d.total.ttft_ms.p50), kind: 'line' as const },
+        { label: 'p95', values: from(d.total.ttft_ms.p95), kind: 'line' as const },
       ],
     };
-  }, [series.data]);
+  }, [series.data, start]);
   const t = total.data?.total;
   const nothing = total.data && total.data.total.calls === 0;
 
@@ -134,7 +151,7 @@ export function DashboardPage() {
               value={t ? `${formatCount(t.input_tokens)} / ${formatCount(t.output_tokens)}` : null}
               title={t ? `cached input ${exactCount(t.cache_read_tokens)}, reasoning ${exactCount(t.reasoning_tokens)}` : undefined}
             />
-            <Kpi label="Errors" value={t ? `${formatCount(t.errors)} (${((t.error_rate ?? 0) * 100).toFixed(1)}%)` : null} />
+            <Kpi label="Failed calls" value={t ? `${formatCount(t.errors)} (${((t.error_rate ?? 0) * 100).toFixed(1)}%)` : null} />
             <Kpi label="Latency p50 / p95" value={t ? `${fmtMs(t.latency_ms.p50)} / ${fmtMs(t.latency_ms.p95)}` : null} />
             <Kpi label="TTFT p50 / p95" value={t ? `${fmtMs(t.ttft_ms.p50)} / ${fmtMs(t.ttft_ms.p95)}` : null} />
           </div>
@@ -168,7 +185,7 @@ export function DashboardPage() {
               )}
             </div>
             <div className="card">
-              <h2>Errors</h2>
+              <h2>Failed calls</h2>
               {charts ? (
                 <TimeChart
                   times={charts.times}

@@ -91,10 +91,11 @@ function TraceView({ traceId, model }: { traceId: string; model: TraceModel }) {
   }, [query, model, o]);
 
   const select = useCallback(
-    (node: number, replace = false) => {
+    (node: number) => {
       // The tree keeps its scroll: the router would otherwise put back the one it saved, and a
-      // span selected past the edge would go out of view.
-      navigate({ search: { span: node >= 0 ? spanIdOf(model, node) : undefined }, replace, resetScroll: false });
+      // span selected past the edge would go out of view. The selection replaces the history
+      // entry (the link still names it): Back leaves the trace instead of stepping through spans.
+      navigate({ search: { span: node >= 0 ? spanIdOf(model, node) : undefined }, replace: true, resetScroll: false });
     },
     [navigate, model],
   );
@@ -128,14 +129,14 @@ function TraceView({ traceId, model }: { traceId: string; model: TraceModel }) {
       direction === 1
         ? (list.find((n) => (model.position[n] as number) > from) ?? list[0])
         : ([...list].reverse().find((n) => (model.position[n] as number) < from) ?? list[list.length - 1]);
-    if (next !== undefined) select(next, true);
+    if (next !== undefined) select(next);
   };
 
   const onKeyDown = (e: React.KeyboardEvent) => {
     const index = selected >= 0 ? rows.indexOf(selected) : -1;
     const go = (i: number) => {
       const node = rows[Math.max(0, Math.min(rows.length - 1, i))];
-      if (node !== undefined) select(node, true);
+      if (node !== undefined) select(node);
       e.preventDefault();
     };
     const hasChildren = selected >= 0 && (model.size[selected] as number) > 1;
@@ -169,7 +170,7 @@ function TraceView({ traceId, model }: { traceId: string; model: TraceModel }) {
       case 'ArrowLeft':
       case 'h':
         if (hasChildren && !collapsed.has(selected)) toggle(selected);
-        else if (selected >= 0 && (model.parent[selected] as number) >= 0) select(model.parent[selected] as number, true);
+        else if (selected >= 0 && (model.parent[selected] as number) >= 0) select(model.parent[selected] as number);
         e.preventDefault();
         break;
       case 'Enter':
@@ -178,7 +179,7 @@ function TraceView({ traceId, model }: { traceId: string; model: TraceModel }) {
         e.preventDefault();
         break;
       case 'Escape':
-        if (selected >= 0) select(-1, true);
+        if (selected >= 0) select(-1);
         break;
     }
   };
@@ -191,7 +192,7 @@ function TraceView({ traceId, model }: { traceId: string; model: TraceModel }) {
         e.preventDefault();
         searchRef.current?.focus();
       } else if (e.key === 'Escape' && !typing && selected >= 0) {
-        select(-1, true);
+        select(-1);
       }
     };
     window.addEventListener('keydown', onKey);
@@ -217,7 +218,7 @@ function TraceView({ traceId, model }: { traceId: string; model: TraceModel }) {
         model={model}
         onNextError={() => {
           const node = nextErrorNode(model, selected);
-          if (node >= 0) select(node, true);
+          if (node >= 0) select(node);
         }}
       />
       <div className="trace-body">
@@ -272,7 +273,7 @@ function TraceView({ traceId, model }: { traceId: string; model: TraceModel }) {
             isCall={selectedCall >= 0}
             offsetMs={o.spans.start_ms[selected] as number}
             onClose={() => {
-              select(-1, true);
+              select(-1);
               scrollRef.current?.focus();
             }}
           />
