@@ -149,6 +149,26 @@ describe('free-text search through the API', () => {
     expect(spanIds(rest.body)).toEqual([r.openinference?.spanId]);
   });
 
+  it('finds the spans of one trace by their content', async () => {
+    const server = (sl = await startTestServer());
+    const r = await record(server);
+    const agent = r.agent?.traceId as string;
+    const within = async (traceId: string, q: string) => getJson(server.api, `/api/traces/${traceId}/search?q=${encodeURIComponent(q)}`);
+    expect((await within(agent, 'orders database')).body).toEqual({ span_ids: [r.tool?.spanId] });
+    expect(((await within(agent, 'gpt')).body.span_ids as string[]).sort()).toEqual([r.refund?.spanId, r.parcel?.spanId].sort());
+    expect((await within(agent, 'norwegian')).body).toEqual({ span_ids: [] });
+    expect((await within('0123456789abcdef0123456789abcdef', 'refund')).status).toBe(404);
+    for (const [path, message] of [
+      [`/api/traces/${agent}/search`, /"q" is required/],
+      [`/api/traces/${agent}/search?q=%3F`, /"q" must contain a word/],
+      ['/api/traces/xyz/search?q=refund', /trace_id/],
+    ] as const) {
+      const res = await getJson(server.api, path);
+      expect(res.status, path).toBe(400);
+      expect(res.body.error.message, path).toMatch(message);
+    }
+  });
+
   it('refuses a q that is too long, has no words or comes twice, naming it', async () => {
     const server = (sl = await startTestServer({ storage: new MemoryStorage() }));
     for (const [path, message] of [
@@ -174,7 +194,8 @@ describe('free-text search through the API', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sightline-no-search-'));
     const server = (sl = await startTestServer({ storage: new SqliteStorage({ path: join(dir, 'x.db'), searchIndex: false }) }));
     await record(server);
-    for (const path of ['/api/traces?q=refund', '/api/llm-calls?q=refund']) {
+    const traceId = ids((await getJson(server.api, '/api/traces?limit=1')).body)[0];
+    for (const path of ['/api/traces?q=refund', '/api/llm-calls?q=refund', `/api/traces/${traceId}/search?q=refund`]) {
       const res = await getJson(server.api, path);
       expect(res.status, path).toBe(400);
       expect(res.body.error.message).toMatch(/query parameter "q": free-text search is off/);

@@ -6,7 +6,9 @@ import {
   encodeCursor,
   type GetSpanQuery,
   type GetTraceQuery,
+  MAX_TRACE_MATCHES,
   type Page,
+  queryWords,
   type ReaderCapabilities,
   type SpanTreeNode,
   type SpanTreeQuery,
@@ -17,6 +19,7 @@ import {
   type TraceQuery,
   type TraceReader,
   type TraceSummary,
+  type TraceTextQuery,
   type TreeLayout,
   treeLayout,
 } from '@sightline/storage';
@@ -187,6 +190,24 @@ export class ClickHouseTraceReader implements TraceReader {
     if (traceId === null) return null;
     const layout = treeLayout(await this.places(q.project, traceId), q.spanId, q.maxDepth);
     return layout && { ...layout, traceId };
+  }
+
+  /** See `TraceReader.findSpansInTrace`: the trace's rows of `span_search` holding every word. */
+  async findSpansInTrace(q: TraceTextQuery): Promise<string[] | null> {
+    this.assertOpen();
+    const words = queryWords(q.text);
+    const [summary, rows] = await Promise.all([
+      this.summary(q.project, q.traceId),
+      words.length === 0
+        ? []
+        : this.db.rows<{ span_id: string }>(
+            `SELECT DISTINCT span_id FROM span_search
+             WHERE project = {project:String} AND trace_id = {trace:String} AND hasAll(words, {words:Array(String)})
+             LIMIT {limit:UInt32}`,
+            { project: q.project, trace: q.traceId, words, limit: MAX_TRACE_MATCHES },
+          ),
+    ]);
+    return summary ? rows.map((r) => r.span_id) : null;
   }
 
   async getTraceOutline(q: GetTraceQuery): Promise<TraceOutline | null> {

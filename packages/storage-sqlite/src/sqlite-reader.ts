@@ -4,7 +4,9 @@ import {
   DEFAULT_ORDER,
   type GetSpanQuery,
   type GetTraceQuery,
+  MAX_TRACE_MATCHES,
   type Page,
+  queryWords,
   type ReaderCapabilities,
   type SpanTreeNode,
   type SpanTreeQuery,
@@ -15,10 +17,12 @@ import {
   type TraceQuery,
   type TraceReader,
   type TraceSummary,
+  type TraceTextQuery,
   type TreeLayout,
   treeLayout,
 } from '@sightline/storage';
 import type Database from 'better-sqlite3';
+import { firstCallId, lastCallId } from './call-ids.js';
 import { DimensionReader } from './dimension-reader.js';
 import { hasEntry } from './filter-bloom.js';
 import { IdIndex } from './id-index/id-index.js';
@@ -26,6 +30,7 @@ import { blobToHex, hexToBlob } from './ids.js';
 import { keysetPage } from './keyset-rows.js';
 import type { LayoutThread } from './layout-thread.js';
 import { OutlineReader } from './outline-rows.js';
+import { matchExpression } from './search-index.js';
 import { SearchProbe, type TextSearch } from './search-sql.js';
 import { walkSorted } from './search-walk.js';
 import { rowToSpan, type SpanRow } from './span-rows.js';
@@ -230,6 +235,38 @@ export class SqliteReader implements TraceReader {
     }));
     return treeLayout(places, q.spanId, q.maxDepth);
   }
+
+  /**
+   * See `TraceReader.findSpansInTrace`. The index's entries of a trace are its spans' keys (trace
+   * key·2²⁰ + the span's ordinal, see call-ids.ts), read in a range; a span's ordinal is its place
+   * among the trace's spans in the order they were stored, which is their rowid order.
+   */
+  async findSpansInTrace(q: TraceTextQuery): Promise<string[] | null> {
+    const row = this.summaryRow(q);
+    if (!row) return null;
+    const words = queryWords(q.text);
+    if (words.length === 0) return [];
+    const first = firstCallId(Number(row.id));
+    return this.readTx(() => {
+      this.inTrace ??= {
+        hits: this.db.prepare('SELECT rowid - ? FROM span_search WHERE span_search MATCH ? AND rowid BETWEEN ? AND ? LIMIT ?').pluck(),
+        ids: this.db.prepare('SELECT span_id FROM spans WHERE trace_key = ? ORDER BY rowid').pluck(),
+      };
+      const ordinals = this.inTrace.hits.all(
+        first,
+        matchExpression(words, false),
+        first,
+        lastCallId(Number(row.id)),
+        MAX_TRACE_MATCHES,
+      ) as number[];
+      if (ordinals.length === 0) return [];
+      const ids = this.inTrace.ids.all(row.id) as Buffer[];
+      return ordinals.flatMap((o) => (ids[o] ? [blobToHex(ids[o] as Buffer)] : []));
+    });
+  }
+
+  /** Statements of {@link findSpansInTrace}, prepared on first use (a store without a search index has no `span_search`). */
+  private inTrace: { hits: Database.Statement; ids: Database.Statement } | null = null;
 
   async getSpan(q: GetSpanQuery): Promise<StoredSpan | null> {
     const row = this.summaryRow(q);

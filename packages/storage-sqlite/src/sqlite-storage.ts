@@ -29,6 +29,7 @@ import {
   type TraceQuery,
   type TraceReader,
   type TraceSummary,
+  type TraceTextQuery,
   type TreeLayout,
   type WriteGroup,
   type WriteResult,
@@ -268,6 +269,11 @@ export class SqliteStorage implements Storage, TelemetryWriter, TraceReader, Pur
   getTraceOutline(q: GetTraceQuery): Promise<TraceOutline | null> {
     this.assertOpen();
     return this.watch.read(() => this.sqliteReader.getTraceOutline(q));
+  }
+
+  findSpansInTrace(q: TraceTextQuery): Promise<string[] | null> {
+    this.assertOpen();
+    return this.watch.read(() => this.sqliteReader.findSpansInTrace(q));
   }
 
   readSpans(project: string, keys: readonly number[]): Promise<(StoredSpan | null)[]> {

@@ -93,4 +93,5 @@ export {
   type TraceOutline,
 } from './trace-outline.js';
 export type * from './trace-reader.js';
+export { MAX_TRACE_MATCHES } from './trace-reader.js';
 export { isBetterRoot, type RootOrder, summarizeTrace } from './trace-summary.js';

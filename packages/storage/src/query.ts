@@ -105,6 +105,12 @@ export interface GetTraceQuery {
   readonly traceId: string;
 }
 
+/** Free text within one trace (see `TraceReader.findSpansInTrace`). */
+export interface TraceTextQuery extends GetTraceQuery {
+  /** Every word must be in a span's search text (see `spanSearchText` and `queryWords`). */
+  readonly text: string;
+}
+
 export interface GetSpanQuery {
   readonly project: string;
   readonly traceId: string;

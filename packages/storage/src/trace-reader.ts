@@ -1,4 +1,4 @@
-import type { GetSpanQuery, GetTraceQuery, SpanTreeQuery, TraceQuery } from './query.js';
+import type { GetSpanQuery, GetTraceQuery, SpanTreeQuery, TraceQuery, TraceTextQuery } from './query.js';
 import type { Page, SpanTreeNode, StoredSpan, TraceDetail, TraceLayout, TraceSummary, TreeLayout } from './results.js';
 import type { TraceOutline } from './trace-outline.js';
 
@@ -43,4 +43,14 @@ export interface TraceReader {
    * backend may find them by it faster.
    */
   readSpans(project: string, keys: readonly number[], traceId?: string): Promise<(StoredSpan | null)[]>;
+  /**
+   * The span ids of the trace's spans whose search text holds every word of `text` (finding
+   * within a trace by content: a tool's argument, an error message), at most
+   * {@link MAX_TRACE_MATCHES}, in no particular order; null when there is no such trace. A
+   * store without `textSearch` refuses it.
+   */
+  findSpansInTrace(query: TraceTextQuery): Promise<string[] | null>;
 }
+
+/** Most span ids {@link TraceReader.findSpansInTrace} gives. */
+export const MAX_TRACE_MATCHES = 10_000;

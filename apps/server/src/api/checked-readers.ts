@@ -24,6 +24,7 @@ export function checkedReaders(reader: TraceReader, calls: CallReader): { reader
     getTreeLayout: (q) => reader.getTreeLayout(q),
     getTraceOutline: (q) => reader.getTraceOutline(q),
     readSpans: (project, keys, traceId) => reader.readSpans(project, keys, traceId),
+    findSpansInTrace: checked((q) => reader.findSpansInTrace(q)),
   };
   const checkedCalls: CallReader = {
     findCalls: checked((q) => calls.findCalls(q)),

@@ -142,6 +142,26 @@ export const openApiDocument = {
           },
         },
       },
+      '/api/traces/{trace_id}/search': {
+        get: {
+          summary: 'The spans of one trace that hold the words of q: find a tool argument or an error message in a big trace',
+          operationId: 'searchTrace',
+          description: 'Span ids, in no particular order, at most 10,000. The words are matched as on the trace list (q).',
+          parameters: [
+            { name: 'trace_id', in: 'path', required: true, schema: hexId(32) },
+            { ...query('q', SEARCH_DESCRIPTION, { type: 'string', maxLength: MAX_SEARCH_CHARS }), required: true },
+          ],
+          responses: {
+            '200': json({
+              type: 'object',
+              required: ['span_ids'],
+              properties: { span_ids: { type: 'array', items: hexId(16) } },
+            }),
+            '400': errorResponse('q is missing, too long or has no word, trace_id is malformed, or the server keeps no search index'),
+            '404': errorResponse('No such trace'),
+          },
+        },
+      },
       '/api/traces/{trace_id}/spans/{span_id}': {
         get: {
           summary: 'One span of a trace, with its attributes, events, links, resource and scope',

@@ -5,7 +5,7 @@ import type { Router } from '../http/router.js';
 import type { Ingest } from '../ingest/ingest.js';
 import { streamOutline } from './outline-json.js';
 import { hexIdParam, QueryParams } from './query-params.js';
-import { withSearchCheck } from './search-param.js';
+import { searchParam, withSearchCheck } from './search-param.js';
 import { spanToJson, traceSummaryToJson } from './span-json.js';
 import { parseTraceQuery } from './trace-query.js';
 import { streamSpanTree, streamTrace, streamTraceOtlpJson } from './trace-stream.js';
@@ -40,6 +40,17 @@ export function addTraceRoutes(router: Router, reader: TraceReader, ingest: Inge
     const outline = await reader.getTraceOutline({ project: ingest.projectOf(req), traceId });
     if (!outline) throw notFound(`trace ${traceId} not found`);
     await streamOutline(res, outline);
+  });
+
+  router.add('GET', '/api/traces/{trace_id}/search', async ({ req, res, url, params }) => {
+    const p = new QueryParams(url.searchParams);
+    const text = searchParam(p);
+    p.check();
+    if (text === undefined) throw badRequest('query parameter "q" is required');
+    const traceId = hexIdParam('path parameter "trace_id"', params.trace_id ?? '', 32);
+    const spanIds = await withSearchCheck(() => reader.findSpansInTrace({ project: ingest.projectOf(req), traceId, text }));
+    if (!spanIds) throw notFound(`trace ${traceId} not found`);
+    sendJson(res, 200, { span_ids: spanIds });
   });
 
   router.add('GET', '/api/traces/{trace_id}/spans/{span_id}', async ({ req, res, url, params }) => {

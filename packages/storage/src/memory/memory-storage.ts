@@ -32,7 +32,7 @@ import { MetricsAccumulator } from '../metrics/metrics-accumulator.js';
 import { SeriesAccumulator } from '../metrics/series-accumulator.js';
 import type { MetricsSeries, MetricsSeriesQuery } from '../metrics-series.js';
 import { MemoryOtelMetrics } from '../otel-metrics/memory-otel-metrics.js';
-import type { GetSpanQuery, GetTraceQuery, SpanTreeQuery, TraceQuery } from '../query.js';
+import type { GetSpanQuery, GetTraceQuery, SpanTreeQuery, TraceQuery, TraceTextQuery } from '../query.js';
 import { DEFAULT_ORDER } from '../query.js';
 import type { Page, SpanTreeNode, StoredSpan, TraceDetail, TraceLayout, TraceSummary, TreeLayout, WriteResult } from '../results.js';
 import { pageSessions } from '../session-page.js';
@@ -43,7 +43,7 @@ import type { TelemetryWriter, WriteGroup } from '../telemetry-writer.js';
 import { callTotals, resolveCounted, roundUsd } from '../trace-calls.js';
 import { pageSummaries } from '../trace-order.js';
 import { buildOutline, type TraceOutline } from '../trace-outline.js';
-import type { ReaderCapabilities, TraceReader } from '../trace-reader.js';
+import { MAX_TRACE_MATCHES, type ReaderCapabilities, type TraceReader } from '../trace-reader.js';
 import { summarizeTrace } from '../trace-summary.js';
 import { MemoryDatasets } from './memory-datasets.js';
 import { facetsOf } from './memory-facets.js';
@@ -352,6 +352,18 @@ export class MemoryStorage implements Storage, TelemetryWriter, TraceReader, Cal
       const entry = this.bySeq.get(key);
       return entry && entry.span.project === project ? entry.span : null;
     });
+  }
+
+  async findSpansInTrace(q: TraceTextQuery): Promise<string[] | null> {
+    this.assertOpen();
+    const trace = this.traces.get(q.project + SEP + q.traceId);
+    if (!trace) return null;
+    const out: string[] = [];
+    for (const e of trace.entries) {
+      if (out.length >= MAX_TRACE_MATCHES) break;
+      if (spanMatches(e.span, { project: q.project, limit: 1, text: q.text }, () => this.wordsOf(e))) out.push(e.span.spanId);
+    }
+    return out;
   }
 
   /** A trace's entries by start time, ties in the order they were stored. */

@@ -156,6 +156,24 @@ export function describeSearchConformance(getStore: () => Storage): void {
         expect(await traces('norwegian', { project: 'other' })).toEqual([]);
         expect(await traces('parcel', { project: 'nobody' })).toEqual([]);
       });
+
+      it('finds the spans of one trace that hold the words, and none of another trace or project', async () => {
+        const within = (traceId: string, text: string, project = 'default') =>
+          getStore().reader.findSpansInTrace({ project, traceId, text });
+        const ids = (spans: Span[]) => spans.map((s) => s.spanId).sort();
+        expect(await within(t(checkout), 'orders')).toEqual(ids([checkout[1] as Span]));
+        expect(await within(t(failing), 'socket hang')).toEqual(ids([failing[1] as Span]));
+        expect(((await within(t(agent), 'run agent')) ?? []).sort()).toEqual(ids([agent[0] as Span]));
+        // In spans of another trace only.
+        expect(await within(t(checkout), 'parcel')).toEqual([]);
+        expect(await within(t(chat), '?!')).toEqual([]);
+        expect(await within(t(chat), 'parcel', 'other')).toBeNull();
+        expect(await within('0123456789abcdef0123456789abcdef', 'parcel')).toBeNull();
+        // A trace that grows: spans written later are found too.
+        const late = buildSpan({ traceId: t(checkout), parentSpanId: (checkout[0] as Span).spanId, name: 'refund.orders', startMs: 600 });
+        await write([late]);
+        expect(((await within(t(checkout), 'orders')) ?? []).sort()).toEqual(ids([checkout[1] as Span, late]));
+      });
     });
 
     it('pages through matching traces with limit and cursor, in any order', async () => {
