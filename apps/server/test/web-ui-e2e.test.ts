@@ -414,6 +414,11 @@ describe('the web UI in Chromium', () => {
     expect(await find.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
     await page.keyboard.type('gpt-4o');
     await page.getByText('2 matching').waitFor();
+    // Words of a message, not of any name: the server finds the span that holds them; Enter selects it.
+    await find.fill('damaged paperback');
+    await page.getByText('1 matching').waitFor();
+    await find.press('Enter');
+    await page.waitForURL(`**?span=${ids.refundChat}`);
 
     // Selecting spans does not pile up history: Back leaves the trace for the list it came from.
     await page.goBack();
@@ -468,6 +473,30 @@ describe('the web UI in Chromium', () => {
     await detail.getByRole('heading', { name: 'chat gpt-4o' }).waitFor();
     await detail.locator('.message.user').getByText(QUESTION).waitFor();
     expect(await page.locator('.tree-row.selected').innerText()).toContain('chat gpt-4o');
+  });
+
+  it('opens rows as links: Ctrl+click in a new tab; the time range goes with you; users list what their calls came to', async () => {
+    const page = await open('/calls?range=7d');
+    const first = rows(page).first();
+    await first.waitFor();
+    // Ctrl+click: a new tab with the call's trace, this page unchanged.
+    const [tab] = await Promise.all([(context as BrowserContext).waitForEvent('page'), first.click({ modifiers: ['Control'] })]);
+    await tab.waitForURL(/\/traces\/[0-9a-f]{32}\?span=[0-9a-f]{16}/);
+    expect(page.url()).toContain('/calls?range=7d');
+    await tab.close();
+    // The row's title is a real link, to copy or open.
+    expect(await first.getByRole('link').first().getAttribute('href')).toMatch(/^\/traces\/[0-9a-f]{32}\?span=/);
+
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Users' }).click();
+    await page.waitForURL('**/users?range=7d');
+    const users = page.getByRole('table', { name: 'Users' });
+    const ann = users.getByRole('row').filter({ hasText: 'ann' });
+    await ann.waitFor();
+    const metrics = (await getJson(sl.api, '/api/metrics?group_by=user&start=7d')).body;
+    const calls = metrics.data.find((r: { key: string }) => r.key === 'ann').calls;
+    expect(await ann.locator('td').nth(1).innerText()).toBe(String(calls));
+    await ann.click();
+    await page.waitForURL('**/traces?user_id=ann&range=7d');
   });
 
   it('lists sessions; a session opens as turns with their messages, each linked to its trace', async () => {

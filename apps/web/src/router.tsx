@@ -8,10 +8,12 @@ import { SessionPage } from './pages/session-page';
 import { parseSessionsSearch, SessionsPage } from './pages/sessions-page';
 import { TracePage } from './pages/trace-page';
 import { parseTracesSearch, TracesPage } from './pages/traces-page';
+import { parseUsersSearch, UsersPage } from './pages/users-page';
 
 /**
  * The UI's paths are a contract (shared links and outside tests open them): /traces,
- * /traces/{trace_id}?span={span_id}, /calls, /sessions, /sessions/{session_id}, /dashboard.
+ * /traces/{trace_id}?span={span_id}, /calls, /sessions, /sessions/{session_id}, /dashboard; and
+ * /users, /users/{user_id} (a user's traces).
  */
 const rootRoute = createRootRoute({ component: Layout, notFoundComponent: NotFound });
 
@@ -57,6 +59,22 @@ export const sessionRoute = createRoute({
   component: SessionPage,
 });
 
+export const usersRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/users',
+  validateSearch: parseUsersSearch,
+  component: UsersPage,
+});
+
+/** A user's page is their traces. */
+const userRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/users/$userId',
+  beforeLoad: ({ params }) => {
+    throw redirect({ to: '/traces', search: { user_id: params.userId } });
+  },
+});
+
 export const dashboardRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/dashboard',
@@ -78,6 +96,8 @@ const routeTree = rootRoute.addChildren([
   callsRoute,
   sessionsRoute,
   sessionRoute,
+  usersRoute,
+  userRoute,
   dashboardRoute,
   metricsRoute,
 ]);

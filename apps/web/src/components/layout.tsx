@@ -1,5 +1,6 @@
-import { Link, Outlet } from '@tanstack/react-router';
+import { Link, Outlet, useRouterState } from '@tanstack/react-router';
 import { useSession } from '../api/session';
+import { isRange } from '../lib/time-range';
 import { Account } from './account';
 import { LogoMark } from './icons';
 import { LoginPage } from './login-page';
@@ -8,6 +9,7 @@ const NAV = [
   { to: '/traces', label: 'Traces' },
   { to: '/calls', label: 'LLM calls' },
   { to: '/sessions', label: 'Sessions' },
+  { to: '/users', label: 'Users' },
   { to: '/dashboard', label: 'Dashboard' },
   { to: '/metrics', label: 'Metrics' },
 ] as const;
@@ -16,6 +18,9 @@ const NAV = [
 export function Layout() {
   const session = useSession();
   const info = session.data;
+  // The time range chosen on one page goes with you to the next.
+  const chosen = useRouterState({ select: (s) => (s.location.search as { range?: string }).range });
+  const range = isRange(chosen) ? chosen : undefined;
   if (info?.auth_required && !info.authenticated)
     return (
       <div className="app">
@@ -30,7 +35,7 @@ export function Layout() {
         </Link>
         <nav className="nav" aria-label="Sections">
           {NAV.map((n) => (
-            <Link key={n.to} to={n.to} activeOptions={{ exact: false, includeSearch: false }}>
+            <Link key={n.to} to={n.to} search={{ range }} activeOptions={{ exact: false, includeSearch: false }}>
               {n.label}
             </Link>
           ))}

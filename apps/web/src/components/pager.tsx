@@ -17,14 +17,20 @@ export function Pager({
   return (
     <div className="pager">
       {summary ? <span>{summary}</span> : null}
-      <button type="button" className="btn" disabled={atFirst} onClick={onFirst}>
+      <button type="button" className="btn" disabled={atFirst} onClick={() => turn(onFirst)}>
         First page
       </button>
-      <button type="button" className="btn" disabled={!nextCursor} onClick={() => nextCursor && onNext(nextCursor)}>
+      <button type="button" className="btn" disabled={!nextCursor} onClick={() => nextCursor && turn(() => onNext(nextCursor))}>
         Next page →
       </button>
     </div>
   );
+}
+
+/** Another page starts at its first row, not where the button was at the bottom of the last one. */
+function turn(go: () => void): void {
+  go();
+  window.scrollTo({ top: 0 });
 }
 
 /** "44 traces" when the list ends here, "50 traces on this page" when there are more (keyset paging knows no total). */

@@ -1,6 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useEffect, useRef } from 'react';
-import { formatCost, formatCount, formatDuration, formatDurationTick } from '../lib/format';
+import { exactCost, formatCost, formatCount, formatDuration, formatDurationTick } from '../lib/format';
 import { scrollTopFor } from '../lib/row-scroll';
 import { durationTicks } from '../lib/time-ticks';
 import { isErrorNode, type TraceModel } from '../lib/trace-model';
@@ -193,7 +193,7 @@ const Row = memo(function Row({
           {showSum ? (
             <span
               className="sum"
-              title={`Subtree: ${model.sumCalls[node]} LLM calls, ${model.sumInput[node]} input and ${model.sumOutput[node]} output tokens, $${(model.sumCost[node] as number).toPrecision(6)}`}
+              title={`Subtree: ${model.sumCalls[node]} LLM calls, ${model.sumInput[node]} input and ${model.sumOutput[node]} output tokens, ${exactCost(model.sumCost[node])}`}
             >
               Σ {formatCount((model.sumInput[node] as number) + (model.sumOutput[node] as number))} tok · {formatCost(model.sumCost[node])}
             </span>

@@ -1,5 +1,5 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { useNavigate, useSearch } from '@tanstack/react-router';
+import { Link, useNavigate, useSearch } from '@tanstack/react-router';
 import { getJson, type Params } from '../api/client';
 import type { LlmCall, Page } from '../api/types';
 import { CostCell, EmptyRow, TimeCell } from '../components/cells';
@@ -11,6 +11,7 @@ import { SortHeader } from '../components/sort-header';
 import { ErrorState, Onboarding, SkeletonRows } from '../components/states';
 import { TimeRangeSelect } from '../components/time-range-select';
 import { exactCount, formatCount, formatDuration, UNKNOWN } from '../lib/format';
+import { useRowLink } from '../lib/row-link';
 import { type RawSearch, str } from '../lib/search';
 import { isRange, type RangeValue, startOf } from '../lib/time-range';
 import { useFacets } from '../lib/use-facets';
@@ -98,7 +99,8 @@ export function CallsPage() {
     { key: 'route', label: 'Route', suggestions: facets.data?.routes },
   ];
   const sortBy = { order, onSort: (o: string) => set({ order_by: o }) };
-  const open = (c: LlmCall) => navigate({ to: '/traces/$traceId', params: { traceId: c.trace_id }, search: { span: c.span_id } });
+  const rowLink = useRowLink();
+  const callLink = (c: LlmCall) => ({ to: '/traces/$traceId' as const, params: { traceId: c.trace_id }, search: { span: c.span_id } });
   return (
     <main className="page">
       <div className="page-header">
@@ -158,17 +160,15 @@ export function CallsPage() {
             <tbody>
               {calls.isLoading ? <SkeletonRows cols={9} /> : null}
               {rows.map((c) => (
-                <tr
-                  key={c.span_id}
-                  className={fresh.has(c.span_id) ? 'fresh' : undefined}
-                  onClick={() => open(c)}
-                  onKeyDown={(e) => e.key === 'Enter' && open(c)}
-                  tabIndex={0}
-                >
+                <tr key={c.span_id} className={fresh.has(c.span_id) ? 'fresh' : undefined} {...rowLink(callLink(c))}>
                   <TimeCell iso={c.timestamp} />
                   <td>
                     <div className="cell-main">
-                      <span className="title">{c.model ?? c.request_model ?? UNKNOWN}</span>
+                      <span className="title">
+                        <Link className="row-link" {...callLink(c)} tabIndex={-1}>
+                          {c.model ?? c.request_model ?? UNKNOWN}
+                        </Link>
+                      </span>
                       <span className="sub">
                         {c.provider ?? 'unknown provider'} · {c.operation ?? 'call'}
                         {c.is_streaming ? ' · streamed' : ''}

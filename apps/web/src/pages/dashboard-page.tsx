@@ -218,7 +218,7 @@ export function DashboardPage() {
               title={`Most expensive ${split}s`}
               metrics={groups.data}
               by="cost"
-              link={(k) => ({ to: '/calls', search: { [split]: k } })}
+              link={(k) => ({ to: '/calls', search: { [split]: k, range } })}
             />
             <TopTable
               title="Most expensive sessions"
@@ -230,7 +230,7 @@ export function DashboardPage() {
               title="Most expensive users"
               metrics={users.data}
               by="cost"
-              link={(k) => ({ to: '/calls', search: { user_id: k } })}
+              link={(k) => ({ to: '/calls', search: { user_id: k, range } })}
             />
           </div>
         </>

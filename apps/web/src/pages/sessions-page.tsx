@@ -1,5 +1,5 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { useNavigate, useSearch } from '@tanstack/react-router';
+import { Link, useNavigate, useSearch } from '@tanstack/react-router';
 import { getJson, type Params } from '../api/client';
 import type { Page, SessionSummary } from '../api/types';
 import { CostCell, EmptyRow, ErrorCountCell, TimeCell } from '../components/cells';
@@ -8,6 +8,7 @@ import { SortHeader } from '../components/sort-header';
 import { ErrorState, Onboarding, SkeletonRows } from '../components/states';
 import { TimeRangeSelect } from '../components/time-range-select';
 import { exactCount, formatCount, formatDuration } from '../lib/format';
+import { useRowLink } from '../lib/row-link';
 import { type RawSearch, str } from '../lib/search';
 import { isRange, type RangeValue, startOf } from '../lib/time-range';
 
@@ -54,7 +55,8 @@ export function SessionsPage() {
     placeholderData: keepPreviousData,
   });
   const rows = sessions.data?.data ?? [];
-  const open = (s: SessionSummary) => navigate({ to: '/sessions/$sessionId', params: { sessionId: s.session_id } });
+  const rowLink = useRowLink();
+  const sessionLink = (s: SessionSummary) => ({ to: '/sessions/$sessionId' as const, params: { sessionId: s.session_id } });
   return (
     <main className="page">
       <div className="page-header">
@@ -108,11 +110,13 @@ export function SessionsPage() {
             <tbody>
               {sessions.isLoading ? <SkeletonRows cols={9} /> : null}
               {rows.map((s) => (
-                <tr key={s.session_id} onClick={() => open(s)} onKeyDown={(e) => e.key === 'Enter' && open(s)} tabIndex={0}>
+                <tr key={s.session_id} {...rowLink(sessionLink(s))}>
                   <TimeCell iso={s.last_seen} />
                   <td>
-                    {s.name ? <div className="session-name">{s.name}</div> : null}
-                    <div className={s.name ? 'mono faint' : 'mono'}>{s.session_id}</div>
+                    <Link className="row-link" {...sessionLink(s)} tabIndex={-1}>
+                      {s.name ? <div className="session-name">{s.name}</div> : null}
+                      <div className={s.name ? 'mono faint' : 'mono'}>{s.session_id}</div>
+                    </Link>
                     <SessionLabels labels={s.labels} onPick={(key, value) => set({ label: `${key}=${value}` })} />
                   </td>
                   <td className="muted">{s.users.length ? s.users.join(', ') : '—'}</td>

@@ -10,7 +10,8 @@ import { Stat } from '../components/stat';
 import { ErrorState } from '../components/states';
 import { Waterfall } from '../components/waterfall';
 import { exactCost, exactCount, exactTime, formatCost, formatCount, formatDuration, formatTime } from '../lib/format';
-import { ancestors, buildTraceModel, nextErrorNode, nodeOf, spanIdOf, type TraceModel, visibleRows } from '../lib/trace-model';
+import { ancestors, buildTraceModel, isErrorNode, nextErrorNode, nodeOf, spanIdOf, type TraceModel, visibleRows } from '../lib/trace-model';
+import { useDebounced } from '../lib/use-debounced';
 
 /**
  * One trace: its summary, the span tree beside its timeline, and the selected span's details.
@@ -75,20 +76,36 @@ function TraceView({ traceId, model }: { traceId: string; model: TraceModel }) {
   const searchRef = useRef<HTMLInputElement>(null);
   const scrollRef = useRef<HTMLDivElement>(null);
 
+  // The spans whose content (attributes, messages, events) holds the words, found by the server.
+  const settled = useDebounced(query.trim(), 250);
+  const content = useQuery({
+    queryKey: ['trace-search', traceId, settled],
+    queryFn: ({ signal }) => getJson<{ span_ids: string[] }>(`/api/traces/${traceId}/search`, { q: settled }, signal),
+    enabled: /[\p{L}\p{N}]/u.test(settled),
+    staleTime: 60_000,
+    retry: false,
+  });
+  const contentHits = settled === query.trim() ? content.data?.span_ids : undefined;
+
   const matches = useMemo(() => {
     const q = query.trim().toLowerCase();
     if (!q) return null;
     const out = new Set<number>();
+    for (const id of contentHits ?? []) {
+      const node = nodeOf(model, id);
+      if (node >= 0) out.add(node);
+    }
     const s = o.spans;
     for (let i = 0; i < model.count; i++) {
       const call = s.call[i] as number;
+      // What the tree shows of a span: its name, service, model, id, and whether it failed.
       const text = `${o.strings[s.name[i] as number] ?? ''} ${o.strings[s.service[i] as number] ?? ''} ${
         call >= 0 ? (o.strings[o.calls.model[call] as number] ?? '') : ''
-      } ${s.span_id[i]}`;
+      } ${s.span_id[i]}${isErrorNode(model, i) ? ' error' : ''}`;
       if (text.toLowerCase().includes(q)) out.add(i);
     }
     return out;
-  }, [query, model, o]);
+  }, [query, model, o, contentHits]);
 
   const select = useCallback(
     (node: number) => {
@@ -229,7 +246,7 @@ function TraceView({ traceId, model }: { traceId: string; model: TraceModel }) {
               width={260}
               value={query}
               onChange={setQuery}
-              placeholder="Find in trace…"
+              placeholder="Find: names, messages, errors…"
               label="Find spans in this trace"
               onKeyDown={(e) => {
                 if (e.key === 'Enter') {
@@ -241,7 +258,15 @@ function TraceView({ traceId, model }: { traceId: string; model: TraceModel }) {
                 }
               }}
             />
-            {matches ? <span className="muted">{matches.size.toLocaleString()} matching</span> : null}
+            {matches ? (
+              <span
+                className="muted"
+                title="Span names, services, models and ids here; attribute values, messages and events by the server"
+              >
+                {matches.size.toLocaleString()} matching
+                {content.isFetching ? ' · searching content…' : content.isError ? ' · names only (content search is off)' : ''}
+              </span>
+            ) : null}
             <span style={{ marginLeft: 'auto' }} className="faint key-hints">
               <span className="kbd">↑</span> <span className="kbd">↓</span> move · <span className="kbd">←</span>{' '}
               <span className="kbd">→</span> fold · <span className="kbd">/</span> find

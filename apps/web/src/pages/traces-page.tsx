@@ -1,5 +1,5 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { useNavigate, useSearch } from '@tanstack/react-router';
+import { Link, useNavigate, useSearch } from '@tanstack/react-router';
 import { useMemo } from 'react';
 import { getJson, type Params } from '../api/client';
 import type { Page, TraceSummary } from '../api/types';
@@ -12,6 +12,7 @@ import { SortHeader } from '../components/sort-header';
 import { ErrorState, Onboarding, SkeletonRows } from '../components/states';
 import { TimeRangeSelect } from '../components/time-range-select';
 import { exactCount, formatCount, formatDuration } from '../lib/format';
+import { useRowLink } from '../lib/row-link';
 import { list, type RawSearch, str } from '../lib/search';
 import { isRange, type RangeValue, startOf } from '../lib/time-range';
 import { useFacets } from '../lib/use-facets';
@@ -68,6 +69,7 @@ export function attributeParams(attrs: readonly string[] | undefined): Params {
 export function TracesPage() {
   const search = useSearch({ from: '/traces' });
   const navigate = useNavigate({ from: '/traces' });
+  const rowLink = useRowLink();
   const range = search.range ?? '24h';
   const order = search.order_by ?? DEFAULT_ORDER;
   const facets = useFacets(range);
@@ -184,15 +186,15 @@ export function TracesPage() {
                 <tr
                   key={t.trace_id}
                   className={fresh.has(t.trace_id) ? 'fresh' : undefined}
-                  onClick={() => navigate({ to: '/traces/$traceId', params: { traceId: t.trace_id }, search: {} })}
-                  onKeyDown={(e) => e.key === 'Enter' && navigate({ to: '/traces/$traceId', params: { traceId: t.trace_id }, search: {} })}
-                  tabIndex={0}
+                  {...rowLink({ to: '/traces/$traceId', params: { traceId: t.trace_id }, search: {} })}
                 >
                   <TimeCell iso={t.start_time} />
                   <td>
                     <div className="cell-main">
                       <span className="title">
-                        {t.root_span_name}
+                        <Link className="row-link" to="/traces/$traceId" params={{ traceId: t.trace_id }} search={{}} tabIndex={-1}>
+                          {t.root_span_name}
+                        </Link>
                         {!t.root_is_complete ? (
                           <span className="faint" title="The root span has not arrived; the earliest span stands in">
                             {' '}
@@ -202,8 +204,26 @@ export function TracesPage() {
                       </span>
                       <span className="sub">
                         {t.service_name}
-                        {t.session_id ? ` · session ${t.session_id}` : ''}
-                        {t.user_id ? ` · user ${t.user_id}` : ''}
+                        {t.session_id ? (
+                          <>
+                            {' · session '}
+                            <Link to="/sessions/$sessionId" params={{ sessionId: t.session_id }} tabIndex={-1}>
+                              {t.session_id}
+                            </Link>
+                          </>
+                        ) : null}
+                        {t.user_id ? (
+                          <>
+                            {' · user '}
+                            <Link
+                              to="/traces"
+                              search={(prev) => ({ ...prev, cursor: undefined, user_id: t.user_id ?? undefined })}
+                              tabIndex={-1}
+                            >
+                              {t.user_id}
+                            </Link>
+                          </>
+                        ) : null}
                       </span>
                     </div>
                   </td>
