@@ -497,6 +497,23 @@ describe('the web UI in Chromium', () => {
     expect(await ann.locator('td').nth(1).innerText()).toBe(String(calls));
     await ann.click();
     await page.waitForURL('**/traces?user_id=ann&range=7d');
+
+    // Keys on a list: j moves to the first row, ↓ to the next, Enter opens it; / goes to the search box.
+    const focused = () =>
+      page.evaluate(
+        () => (globalThis as unknown as { document: { activeElement: { tagName: string } | null } }).document.activeElement?.tagName,
+      );
+    await rows(page).first().waitFor();
+    await page.keyboard.press('j');
+    expect(await focused()).toBe('TR');
+    await page.keyboard.press('ArrowDown');
+    const second = await rows(page).nth(1).getByRole('link').first().getAttribute('href');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`**${second}`);
+    await page.goBack();
+    await rows(page).first().waitFor();
+    await page.keyboard.press('/');
+    expect(await page.getByLabel('Search traces').evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
   });
 
   it('lists sessions; a session opens as turns with their messages, each linked to its trace', async () => {

@@ -1,5 +1,6 @@
 import { Link, Outlet, useRouterState } from '@tanstack/react-router';
 import { useSession } from '../api/session';
+import { useListKeys } from '../lib/list-keys';
 import { isRange } from '../lib/time-range';
 import { Account } from './account';
 import { LogoMark } from './icons';
@@ -18,6 +19,7 @@ const NAV = [
 export function Layout() {
   const session = useSession();
   const info = session.data;
+  useListKeys();
   // The time range chosen on one page goes with you to the next.
   const chosen = useRouterState({ select: (s) => (s.location.search as { range?: string }).range });
   const range = isRange(chosen) ? chosen : undefined;

@@ -191,11 +191,13 @@ const Row = memo(function Row({
             </>
           ) : null}
           {showSum ? (
+            // Two items, so a cramped row drops them whole (the cost first), never half of one.
             <span
               className="sum"
               title={`Subtree: ${model.sumCalls[node]} LLM calls, ${model.sumInput[node]} input and ${model.sumOutput[node]} output tokens, ${exactCost(model.sumCost[node])}`}
             >
-              Σ {formatCount((model.sumInput[node] as number) + (model.sumOutput[node] as number))} tok · {formatCost(model.sumCost[node])}
+              <span>Σ {formatCount((model.sumInput[node] as number) + (model.sumOutput[node] as number))} tok</span>
+              <span>{formatCost(model.sumCost[node])}</span>
             </span>
           ) : null}
           {collapsed ? <span className="faint">+{(model.size[node] as number) - 1}</span> : null}
