@@ -102,10 +102,12 @@ describe('the Sessions and Dashboard pages’ API', () => {
     expect(body.total.latency_ms.p95.filter((v: number | null) => v !== null).every((v: number) => v > 90 && v < 210)).toBe(true);
     const days = await getJson(server.api, '/api/metrics/series?bucket=day&split_by=provider');
     expect(days.body.buckets).toHaveLength(31);
-    // By minute over the last hour (the default), summing to what the metrics of that hour say.
-    const minutes = await getJson(server.api, '/api/metrics/series?bucket=minute&start=1h');
+    // By minute over the last hour (the default range for minutes), summing to what the metrics of that hour say.
+    const minutes = await getJson(server.api, '/api/metrics/series?bucket=minute');
     expect(minutes.body.bucket).toBe('minute');
     expect(minutes.body.buckets.length).toBeGreaterThanOrEqual(60);
+    expect(minutes.body.buckets.length).toBeLessThanOrEqual(61);
+    for (const b of minutes.body.buckets) expect(b).toMatch(/:00(\.0+)?Z$/);
     const hour = await getJson(server.api, '/api/metrics?start=1h');
     expect(sum(minutes.body.total.calls)).toBe(hour.body.total.calls);
   });

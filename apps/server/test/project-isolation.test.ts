@@ -118,6 +118,7 @@ const WRITES = [
 const BY_ID: Record<string, () => { path: string; body?: unknown }> = {
   'GET /api/traces/{trace_id}': () => ({ path: `/api/traces/${a().traceId}` }),
   'GET /api/traces/{trace_id}/outline': () => ({ path: `/api/traces/${a().traceId}/outline` }),
+  'GET /api/traces/{trace_id}/search': () => ({ path: `/api/traces/${a().traceId}/search?q=chat` }),
   'GET /api/traces/{trace_id}/spans/{span_id}': () => ({ path: `/api/traces/${a().traceId}/spans/${a().chatSpanId}` }),
   'GET /api/spans/{span_id}/tree': () => ({ path: `/api/spans/${a().rootSpanId}/tree` }),
   'GET /api/llm-calls/{span_id}': () => ({ path: `/api/llm-calls/${a().chatSpanId}` }),

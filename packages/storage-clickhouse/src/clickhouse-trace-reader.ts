@@ -196,18 +196,25 @@ export class ClickHouseTraceReader implements TraceReader {
   async findSpansInTrace(q: TraceTextQuery): Promise<string[] | null> {
     this.assertOpen();
     const words = queryWords(q.text);
-    const [summary, rows] = await Promise.all([
-      this.summary(q.project, q.traceId),
-      words.length === 0
-        ? []
-        : this.db.rows<{ span_id: string }>(
-            `SELECT DISTINCT span_id FROM span_search
-             WHERE project = {project:String} AND trace_id = {trace:String} AND hasAll(words, {words:Array(String)})
-             LIMIT {limit:UInt32}`,
-            { project: q.project, trace: q.traceId, words, limit: MAX_TRACE_MATCHES },
-          ),
-    ]);
-    return summary ? rows.map((r) => r.span_id) : null;
+    const summary = await this.summary(q.project, q.traceId);
+    if (!summary) return null;
+    if (words.length === 0) return [];
+    // The trace's time bounds narrow the read to its parts of the table (ordered by project and hour).
+    const rows = await this.db.rows<{ span_id: string }>(
+      `SELECT DISTINCT span_id FROM span_search
+       WHERE project = {project:String} AND start_ns BETWEEN {from:Int64} AND {to:Int64}
+         AND trace_id = {trace:String} AND hasAll(words, {words:Array(String)})
+       LIMIT {limit:UInt32}`,
+      {
+        project: q.project,
+        from: String(summary.startTimeUnixNano),
+        to: String(summary.endTimeUnixNano),
+        trace: q.traceId,
+        words,
+        limit: MAX_TRACE_MATCHES,
+      },
+    );
+    return rows.map((r) => r.span_id);
   }
 
   async getTraceOutline(q: GetTraceQuery): Promise<TraceOutline | null> {

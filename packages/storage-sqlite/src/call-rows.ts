@@ -24,6 +24,8 @@ export interface CallRow {
   user_id: string | null;
   route: string | null;
   role: string | null;
+  /** What the call took from its trace: 1 its session, 2 its user (see schema/012-taken-fields.ts). */
+  taken: bigint;
   input_tokens: bigint | null;
   output_tokens: bigint | null;
   total_tokens: bigint | null;

@@ -46,9 +46,15 @@ export interface CallState extends CallLink<number>, CallFigures, TotalsInput, R
   counted: boolean;
   duplicateOf: number | null;
   costUsd: number | null;
+  /** Which of its session ({@link TAKEN_SESSION}) and user ({@link TAKEN_USER}) the call took from its trace. */
+  taken: number;
   /** Where the columns of a call not yet inserted are; null once it is. */
   pending: PendingCall | null;
 }
+
+/** Bits of {@link CallState.taken}. */
+export const TAKEN_SESSION = 1;
+export const TAKEN_USER = 2;
 
 export interface PendingCall {
   readonly calls: EncodedCalls;
@@ -91,6 +97,7 @@ export function stateFromEncoded(pending: PendingCall, id: number, service: stri
     route: str(CS.Route),
     operation: str(CS.Operation),
     role: str(CS.Role) as CallRole | null,
+    taken: 0,
     pending,
   };
 }
@@ -124,6 +131,7 @@ const STATE_FIELDS = [
   'user_id',
   'route',
   'role',
+  'taken',
 ] as const satisfies readonly (keyof CallRow)[];
 export const STATE_COLUMNS = STATE_FIELDS.join(', ');
 export type StateRow = Pick<CallRow, (typeof STATE_FIELDS)[number]>;
@@ -150,13 +158,14 @@ export function stateFromRow(row: StateRow): CallState {
     route: row.route,
     operation: row.operation,
     role: row.role as CallRole | null,
+    taken: Number(row.taken),
     pending: null,
   };
 }
 
 /** Every column of `llm_calls`, in the order {@link pushInsertValues} gives them. */
 export const INSERT_COLUMNS =
-  'id, project_id, trace_key, span_id, ts, counted, duplicate_of, vocabulary, service, provider, host_provider, request_model, model, operation, request_id, is_error, session_id, user_id, route, input_tokens, output_tokens, total_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, duration_ms, ttft_ms, tokens_per_s, cost_usd, cost_input, cost_cache_read, cost_cache_write, cost_output, cost_reasoning, cost_source, price_model, source_cost, role';
+  'id, project_id, trace_key, span_id, ts, counted, duplicate_of, vocabulary, service, provider, host_provider, request_model, model, operation, request_id, is_error, session_id, user_id, route, input_tokens, output_tokens, total_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, duration_ms, ttft_ms, tokens_per_s, cost_usd, cost_input, cost_cache_read, cost_cache_write, cost_output, cost_reasoning, cost_source, price_model, source_cost, role, taken';
 export const INSERT_COLUMN_COUNT = INSERT_COLUMNS.split(',').length;
 
 /**
@@ -204,5 +213,6 @@ export function pushInsertValues(out: unknown[], state: CallState, projectId: nu
     callString(calls, index, CS.PriceModel),
     callString(calls, index, CS.SourceCost),
     callString(calls, index, CS.Role),
+    state.taken,
   );
 }

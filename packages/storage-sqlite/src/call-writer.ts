@@ -7,6 +7,7 @@ import {
   fieldsFromCopies,
   fieldsFromTrace,
   roundUsd,
+  type TraceOwner,
   traceSessionAndUser,
 } from '@sightline/storage';
 import type Database from 'better-sqlite3';
@@ -20,6 +21,8 @@ import {
   STATE_COLUMNS,
   type StateRow,
   stateFromRow,
+  TAKEN_SESSION,
+  TAKEN_USER,
 } from './call-state.js';
 import { CS, callString } from './encoded-batch.js';
 import { RollupWriter } from './rollup-writer.js';
@@ -75,7 +78,7 @@ export class CallWriter {
       insertOne: db.prepare(`INSERT INTO llm_calls (${INSERT_COLUMNS}) VALUES ${valuesSql(1)}`),
       insertMany: db.prepare(`INSERT INTO llm_calls (${INSERT_COLUMNS}) VALUES ${valuesSql(ROWS_PER_INSERT)}`),
       setCounted: db.prepare('UPDATE llm_calls SET counted = ?, duplicate_of = ? WHERE id = ?'),
-      setCopyFields: db.prepare('UPDATE llm_calls SET session_id = ?, user_id = ?, ttft_ms = ?, route = ? WHERE id = ?'),
+      setCopyFields: db.prepare('UPDATE llm_calls SET session_id = ?, user_id = ?, ttft_ms = ?, route = ?, taken = ? WHERE id = ?'),
       parents: db.prepare('SELECT span_id, parent_span_id FROM spans WHERE trace_key = ?').raw(),
       calls: db.prepare(`SELECT ${STATE_COLUMNS} FROM llm_calls WHERE id BETWEEN ? AND ?`).safeIntegers(true),
       deleteCalls: db.prepare('DELETE FROM llm_calls WHERE id BETWEEN ? AND ?'),
@@ -127,16 +130,17 @@ export class CallWriter {
     const copiesOf = copiesByCounted(list, duplicates);
     // What new calls say of their session (name, labels): read before they are inserted.
     const details = newSessionDetails(list);
-    // The counted copy takes what only its duplicates know (see `fieldsFromCopies`).
+    // The counted copy takes what only its duplicates named (see `fieldsFromCopies`).
     for (const call of list) {
       const copies = copiesOf.get(call.spanId);
-      const fill = copies ? fieldsFromCopies(call, copies) : null;
-      if (fill !== null) this.fill(projectId, call, fill);
+      const fill = copies ? fieldsFromCopies(named(call), copies.map(named)) : null;
+      if (fill !== null) this.fill(projectId, call, { ...fill, taken: call.taken & ~takenBits(fill) });
     }
-    // Then a call that names no session or user takes its trace's (see `fieldsFromTrace`).
-    const owner = traceSessionAndUser(list);
+    // Then a call that names no session or user takes its trace's owner's (see `fieldsFromTrace`),
+    // the owner worked out again from what the calls named: an earlier call may name another.
+    const owner = traceSessionAndUser(list.map(named));
     for (const call of list) {
-      const fill = fieldsFromTrace(call, owner);
+      const fill = fromOwner(call, owner);
       if (fill !== null) this.fill(projectId, call, fill);
       const duplicateOf = duplicates.get(call.spanId) ?? null;
       const counted = duplicateOf === null;
@@ -166,12 +170,12 @@ export class CallWriter {
     current.totals = totals;
   }
 
-  /** Gives a call fields it lacked; a stored call's row and its share of the rollups move with them. */
-  private fill(projectId: number, call: CallState, fill: Partial<CopyFields>): void {
+  /** Gives a call fields it lacked (or took); a stored call's row and its share of the rollups move with them. */
+  private fill(projectId: number, call: CallState, fill: Partial<CopyFields> & { taken?: number }): void {
     if (call.pending === null && call.counted) this.rollups.add(projectId, call, -1);
     Object.assign(call, fill);
     if (call.pending === null) {
-      this.stmts.setCopyFields.run(call.sessionId, call.userId, call.ttftMs, call.route, call.id);
+      this.stmts.setCopyFields.run(call.sessionId, call.userId, call.ttftMs, call.route, call.taken, call.id);
       if (call.counted) this.rollups.add(projectId, call, 1);
     }
   }
@@ -284,4 +288,30 @@ function newSessionDetails(calls: readonly CallState[]): { sessionId: string; de
     if (json !== null) out.push({ sessionId: c.sessionId, details: JSON.parse(json) as SessionDetails });
   }
   return out;
+}
+
+/** What a call named itself: its session and user unless it took them from its trace, its TTFT and route. */
+function named(c: CallState): CopyFields & { readonly timestamp: bigint } {
+  return {
+    sessionId: c.taken & TAKEN_SESSION ? null : c.sessionId,
+    userId: c.taken & TAKEN_USER ? null : c.userId,
+    ttftMs: c.ttftMs,
+    route: c.route,
+    timestamp: c.timestamp,
+  };
+}
+
+/** The taken bits of the fields `fill` names: a field filled from a copy is named, no longer taken. */
+function takenBits(fill: Partial<CopyFields>): number {
+  return (fill.sessionId !== undefined ? TAKEN_SESSION : 0) | (fill.userId !== undefined ? TAKEN_USER : 0);
+}
+
+/** The session and user a call has from its trace's owner where it names none (and which it took); null when it has them already. */
+function fromOwner(c: CallState, owner: TraceOwner): { sessionId: string | null; userId: string | null; taken: number } | null {
+  const own = named(c);
+  const take = fieldsFromTrace(own, owner);
+  const sessionId = take?.sessionId ?? own.sessionId;
+  const userId = take?.userId ?? own.userId;
+  const taken = take === null ? 0 : takenBits(take);
+  return sessionId === c.sessionId && userId === c.userId && taken === c.taken ? null : { sessionId, userId, taken };
 }

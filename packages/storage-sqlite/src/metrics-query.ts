@@ -10,6 +10,7 @@ import {
 import type Database from 'better-sqlite3';
 import type { SqlFragment } from './attribute-filter-sql.js';
 import { callFiltersSql } from './call-query-sql.js';
+import { splitAtHours } from './hour-split.js';
 import { KeyMetricsQueries, usesKeyRollups } from './key-metrics-query.js';
 import { MERGED_SKETCHES_SQL, sketchBytes } from './sketch-sql.js';
 
@@ -69,17 +70,10 @@ export class MetricsQueries {
   run(q: MetricsQuery, projectId: number, traceKeys: readonly number[] | null): MetricsResult {
     if (traceKeys === null && usesKeyRollups(q)) return this.byKey.run(q, projectId);
     const acc = new MetricsAccumulator(q.groupBy);
-    if (traceKeys === null && rollupsAnswer(q)) {
-      const H = HOUR_NS;
-      const first = q.from === undefined ? null : (q.from + H - 1n) / H;
-      const last = q.to === undefined ? null : q.to / H;
-      if (first !== null && last !== null && first >= last) {
-        this.addRaw(acc, q, projectId, null);
-      } else {
-        this.addRollups(acc, q, projectId, first, last);
-        if (first !== null && q.from !== undefined && first * H > q.from) this.addRaw(acc, { ...q, to: first * H }, projectId, null);
-        if (last !== null && q.to !== undefined && last * H < q.to) this.addRaw(acc, { ...q, from: last * H }, projectId, null);
-      }
+    const split = traceKeys === null && rollupsAnswer(q) ? splitAtHours(q.from, q.to) : null;
+    if (split && rollupsAnswer(q)) {
+      this.addRollups(acc, q, projectId, split.first, split.last);
+      for (const edge of split.edges) this.addRaw(acc, { ...q, ...edge }, projectId, null);
     } else {
       this.addRaw(acc, q, projectId, traceKeys);
     }

@@ -229,7 +229,7 @@ describe('the SQLite search index', () => {
     // As schema version 3 left it: no index, and call ids numbering the trace's calls.
     const db = new Database(path);
     db.exec(
-      'DROP TABLE span_search; ALTER TABLE llm_calls DROP COLUMN role; UPDATE llm_calls SET id = -id; UPDATE llm_calls SET id = -id - 1;',
+      'DROP TABLE span_search; ALTER TABLE llm_calls DROP COLUMN role; ALTER TABLE llm_calls DROP COLUMN taken; UPDATE llm_calls SET id = -id; UPDATE llm_calls SET id = -id - 1;',
     );
     db.exec('ALTER TABLE sessions DROP COLUMN name; ALTER TABLE sessions DROP COLUMN labels;');
     db.pragma('user_version = 3');

@@ -1,6 +1,7 @@
 import { type MetricsGroup, type MetricsSeries, type MetricsSeriesQuery, rollupsAnswer, SeriesAccumulator } from '@sightline/storage';
 import type Database from 'better-sqlite3';
 import { callFiltersSql } from './call-query-sql.js';
+import { splitAtHours } from './hour-split.js';
 import { RAW_KEY, ROLLUP_KEY, rollupWhereSql } from './metrics-query.js';
 import { mergedSketchSql, sketchBytes } from './sketch-sql.js';
 
@@ -18,13 +19,11 @@ export class SeriesQueries {
   run(q: MetricsSeriesQuery, projectId: number, traceKeys: readonly number[] | null): MetricsSeries {
     const acc = new SeriesAccumulator(q);
     const { bucket: _bucket, splitBy: _splitBy, limit: _limit, ...filters } = q;
-    const first = (q.from + HOUR_NS - 1n) / HOUR_NS;
-    const last = q.to / HOUR_NS;
     // Rollups are hourly: minutes are read from the calls.
-    if (q.bucket !== 'minute' && traceKeys === null && rollupsAnswer(filters) && first < last) {
-      this.addRollups(acc, q, projectId, first, last);
-      if (first * HOUR_NS > q.from) this.addCalls(acc, { ...q, to: first * HOUR_NS }, projectId, null);
-      if (last * HOUR_NS < q.to) this.addCalls(acc, { ...q, from: last * HOUR_NS }, projectId, null);
+    const split = q.bucket !== 'minute' && traceKeys === null && rollupsAnswer(filters) ? splitAtHours(q.from, q.to) : null;
+    if (split) {
+      this.addRollups(acc, q, projectId, split.first as bigint, split.last as bigint);
+      for (const edge of split.edges) this.addCalls(acc, { ...q, ...edge }, projectId, null);
     } else this.addCalls(acc, q, projectId, traceKeys);
     return acc.result(q.limit);
   }

@@ -71,6 +71,7 @@ describe('sqlite datasets', () => {
     await new SqliteStorage({ path }).close();
     const db = new Database(path);
     db.exec('DROP TABLE dataset_rows; ALTER TABLE sessions DROP COLUMN name; ALTER TABLE sessions DROP COLUMN labels;');
+    db.exec('ALTER TABLE llm_calls DROP COLUMN taken;');
     db.pragma('user_version = 5');
     db.close();
     const upgraded = new SqliteStorage({ path });

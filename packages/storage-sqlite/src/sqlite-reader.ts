@@ -242,25 +242,21 @@ export class SqliteReader implements TraceReader {
    * among the trace's spans in the order they were stored, which is their rowid order.
    */
   async findSpansInTrace(q: TraceTextQuery): Promise<string[] | null> {
-    const row = this.summaryRow(q);
-    if (!row) return null;
     const words = queryWords(q.text);
-    if (words.length === 0) return [];
-    const first = firstCallId(Number(row.id));
+    // One read transaction: the trace found is the trace searched.
     return this.readTx(() => {
+      const row = this.summaryRow(q);
+      if (!row) return null;
+      if (words.length === 0) return [];
+      const first = firstCallId(Number(row.id));
       this.inTrace ??= {
         hits: this.db.prepare('SELECT rowid - ? FROM span_search WHERE span_search MATCH ? AND rowid BETWEEN ? AND ? LIMIT ?').pluck(),
-        ids: this.db.prepare('SELECT span_id FROM spans WHERE trace_key = ? ORDER BY rowid').pluck(),
+        ids: this.db.prepare('SELECT span_id FROM spans WHERE trace_key = ? ORDER BY rowid LIMIT ?').pluck(),
       };
-      const ordinals = this.inTrace.hits.all(
-        first,
-        matchExpression(words, false),
-        first,
-        lastCallId(Number(row.id)),
-        MAX_TRACE_MATCHES,
-      ) as number[];
+      const match = matchExpression(words, false);
+      const ordinals = this.inTrace.hits.all(first, match, first, lastCallId(Number(row.id)), MAX_TRACE_MATCHES) as number[];
       if (ordinals.length === 0) return [];
-      const ids = this.inTrace.ids.all(row.id) as Buffer[];
+      const ids = this.inTrace.ids.all(row.id, Math.max(...ordinals) + 1) as Buffer[];
       return ordinals.flatMap((o) => (ids[o] ? [blobToHex(ids[o] as Buffer)] : []));
     });
   }

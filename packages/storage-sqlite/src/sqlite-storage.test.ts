@@ -70,7 +70,7 @@ describe('sqlite storage', () => {
     await old.close();
     // Turn it back into a version 1 database: drop what versions 3 and 2 added.
     const db = new Database(path);
-    db.exec('DROP TABLE llm_key_rollups; DROP TABLE llm_key_folds; DROP TABLE span_name_rollups; ALTER TABLE llm_calls DROP COLUMN role;');
+    db.exec('DROP TABLE llm_key_rollups; DROP TABLE llm_key_folds; DROP TABLE span_name_rollups; ALTER TABLE llm_calls DROP COLUMN role; ALTER TABLE llm_calls DROP COLUMN taken;');
     db.exec(
       'DROP TABLE llm_calls; DROP TABLE sessions; DROP TABLE session_users; DROP TABLE llm_rollups; DROP TABLE logs; DROP INDEX traces_by_session_bounds;',
     );
@@ -203,7 +203,7 @@ describe('sqlite storage', () => {
     const before = await answers(old);
     await old.close();
     const db = new Database(path);
-    db.exec('DROP TABLE llm_key_rollups; DROP TABLE llm_key_folds; DROP TABLE span_name_rollups; ALTER TABLE llm_calls DROP COLUMN role;');
+    db.exec('DROP TABLE llm_key_rollups; DROP TABLE llm_key_folds; DROP TABLE span_name_rollups; ALTER TABLE llm_calls DROP COLUMN role; ALTER TABLE llm_calls DROP COLUMN taken;');
     db.exec('ALTER TABLE sessions DROP COLUMN name; ALTER TABLE sessions DROP COLUMN labels;');
     db.pragma('user_version = 2');
     db.close();
@@ -296,6 +296,7 @@ describe('sqlite storage', () => {
     expect(plan(db)).toMatch(/USING COVERING INDEX traces_by_session_bounds/);
     // Back to schema 10, which had only the session key in its index.
     db.exec('DROP INDEX traces_by_session_bounds; CREATE INDEX traces_by_session ON traces (session_key) WHERE session_key IS NOT NULL;');
+    db.exec('ALTER TABLE llm_calls DROP COLUMN taken;');
     db.pragma('user_version = 10');
     expect(plan(db)).not.toMatch(/COVERING/);
     db.close();

@@ -121,8 +121,9 @@ export function traceSessionAndUser(calls: Iterable<Pick<TotalsInput, 'sessionId
  * nothing. A trace is one session's turn: an embedding or a tool's model call made in it is
  * that session's and that user's — in the call list, the metrics and their rollups as on the
  * session's page, which shows every call of the session's traces. A call that names its own
- * keeps it. Once stored, what a call took is its own: should the trace's owner change later (a
- * trace whose calls name two sessions), it is not taken back.
+ * keeps it. The owner is worked out from what the calls named themselves, so when an earlier
+ * call names another session (a trace whose calls name two), the calls that took the first
+ * take the second.
  */
 export function fieldsFromTrace(
   call: Pick<TotalsInput, 'sessionId' | 'userId'>,

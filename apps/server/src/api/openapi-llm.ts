@@ -151,7 +151,7 @@ export const llmPaths = {
   },
   '/api/metrics/series': {
     get: {
-      summary: 'Calls, errors, tokens, cost and latency and TTFT percentiles per hour or day, split by a dimension, for charts',
+      summary: 'Calls, errors, tokens, cost and latency and TTFT percentiles per minute, hour or day, split by a dimension, for charts',
       operationId: 'getMetricsSeries',
       description: `Columnar: \`buckets\` holds each bucket's start, and every series one array per figure, parallel to it (0, or null for cost and percentiles, where a bucket has no call). Buckets are whole minutes, UTC hours or days but hold only the calls in the range (the first and last may cover part of theirs), so the series add up to /api/metrics over the same range. The \`limit\` values with the most calls in the range are series of their own; the rest are summed into one series with \`other: true\`. With the call-list filters the hourly rollups keep (provider, model, operation, service, route) it reads the range's whole hours from rollups and its partial edge hours from the calls; other filters read the matching calls. ${attrNote}`,
       parameters: [

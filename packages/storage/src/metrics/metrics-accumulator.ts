@@ -34,11 +34,13 @@ export interface MetricsSums
 const HOUR_NS = 3_600_000_000_000n;
 const DAY_NS = 86_400_000_000_000n;
 
-/** The start of the UTC hour or day a time falls in. */
-export function timeBucket(at: bigint, groupBy: 'hour' | 'day'): bigint {
-  const size = groupBy === 'hour' ? HOUR_NS : DAY_NS;
-  const floor = at - (((at % size) + size) % size);
-  return floor;
+/** Nanoseconds per time bucket. */
+export const BUCKET_NS = { minute: HOUR_NS / 60n, hour: HOUR_NS, day: DAY_NS } as const;
+
+/** The start of the minute, UTC hour or day a time falls in. */
+export function timeBucket(at: bigint, bucket: keyof typeof BUCKET_NS): bigint {
+  const size = BUCKET_NS[bucket];
+  return at - (((at % size) + size) % size);
 }
 
 /** The group a call falls in. */

@@ -2,16 +2,13 @@ import type { LlmCall } from '@sightline/core';
 import type { MetricsSeries, SeriesBucket, SeriesColumns, SeriesSplit } from '../metrics-series.js';
 import { DEFAULT_SERIES } from '../metrics-series.js';
 import { roundUsd } from '../trace-calls.js';
-import { MetricsGroup, metricsKey } from './metrics-accumulator.js';
-
-const BUCKET_NS: Record<SeriesBucket, bigint> = { minute: 60_000_000_000n, hour: 3_600_000_000_000n, day: 86_400_000_000_000n };
+import { BUCKET_NS, MetricsGroup, metricsKey, timeBucket } from './metrics-accumulator.js';
 
 /** The buckets `[from, to)` touches: the first one's start, the end of the last, and how many. */
 export function seriesBuckets(from: bigint, to: bigint, bucket: SeriesBucket): { start: bigint; end: bigint; count: number } {
   const size = BUCKET_NS[bucket];
-  const floor = (at: bigint) => at - (((at % size) + size) % size);
-  const start = floor(from);
-  const end = to > from ? floor(to - 1n) + size : start;
+  const start = timeBucket(from, bucket);
+  const end = to > from ? timeBucket(to - 1n, bucket) + size : start;
   return { start, end, count: Number((end - start) / size) };
 }
 

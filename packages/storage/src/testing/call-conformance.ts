@@ -615,6 +615,40 @@ export function describeCallConformance(getStore: () => Storage): void {
       }
     });
 
+    it('moves a call that took its trace’s session to the earlier call’s session when that one arrives', async () => {
+      // An embedding call and a chat call naming session A; then an earlier chat call naming B.
+      const embed = llmSpan({ startMs: 0, operation: 'embeddings', model: 'text-embedding-3-small', input: 40 });
+      const a = llmSpan({ traceId: embed.traceId, startMs: 500, session: 'owner-a', user: 'ua', model: 'gpt-4o', input: 10, output: 1 });
+      const b = llmSpan({ traceId: embed.traceId, startMs: 100, session: 'owner-b', user: 'ub', model: 'gpt-4o', input: 20, output: 2 });
+      await write([embed, a]);
+      expect((await calls({ traceId: embed.traceId })).items.find((c) => c.spanId === embed.spanId)).toMatchObject({
+        sessionId: 'owner-a',
+        userId: 'ua',
+      });
+      await write([b]);
+      const all = (await calls({ traceId: embed.traceId })).items;
+      const of = (s: Span) => all.find((c) => c.spanId === s.spanId);
+      expect([of(embed), of(a), of(b)].map((c) => [c?.sessionId, c?.userId])).toEqual([
+        ['owner-b', 'ub'],
+        ['owner-a', 'ua'],
+        ['owner-b', 'ub'],
+      ]);
+      const bySession = (await metrics({ groupBy: 'session' })).groups.map((g) => [g.key, g.calls]);
+      expect(bySession).toEqual(
+        expect.arrayContaining([
+          ['owner-b', 2],
+          ['owner-a', 1],
+        ]),
+      );
+      expect(bySession.map((g) => g[0])).not.toContain(null);
+      expect((await metrics({ groupBy: 'user' })).groups.map((g) => [g.key, g.calls])).toEqual(
+        expect.arrayContaining([
+          ['ub', 2],
+          ['ua', 1],
+        ]),
+      );
+    });
+
     it('walks every session once with limit and cursor, under any order, ties included', async () => {
       // Twelve sessions: call counts 1-3 and costs repeat, so every order has ties to break.
       const spans = Array.from({ length: 12 }, (_, i) =>

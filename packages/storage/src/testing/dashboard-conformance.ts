@@ -286,6 +286,9 @@ export function describeDashboardConformance(getStore: () => Storage): void {
         to: T0 + 2n * BigInt(H) * MS + 15n * MS,
       });
       expect(sums.total.calls).toBe(11);
+      // Within one hour, by hour: only the calls of the range (minutes 2 to 6).
+      const inOneHour = await series({ from: T0 + 2n * 60_000n * MS, to: T0 + 7n * 60_000n * MS });
+      expect(inOneHour.total.calls).toEqual([5]);
       // By minute (read from the calls, rollups being hourly): the first hour's calls, one a minute.
       const minutes = await series({ bucket: 'minute', from: T0 + 5n * 60_000n * MS, to: T0 + 12n * 60_000n * MS });
       expect(minutes.buckets).toHaveLength(7);

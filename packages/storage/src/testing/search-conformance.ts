@@ -173,6 +173,11 @@ export function describeSearchConformance(getStore: () => Storage): void {
         const late = buildSpan({ traceId: t(checkout), parentSpanId: (checkout[0] as Span).spanId, name: 'refund.orders', startMs: 600 });
         await write([late]);
         expect(((await within(t(checkout), 'orders')) ?? []).sort()).toEqual(ids([checkout[1] as Span, late]));
+        // A span sent again is stored once and takes no place of its own: the spans after it are still found.
+        const later = buildSpan({ traceId: t(checkout), parentSpanId: (checkout[0] as Span).spanId, name: 'orders.audit', startMs: 700 });
+        await write([checkout[1] as Span, later]);
+        expect(((await within(t(checkout), 'orders')) ?? []).sort()).toEqual(ids([checkout[1] as Span, late, later]));
+        expect(await within(t(checkout), 'audit')).toEqual([later.spanId]);
       });
     });
 
