@@ -60,6 +60,7 @@ export function TimeChart({
   axisFormat = format,
   height = 200,
   stacked = false,
+  bucketSeconds = 3600,
 }: {
   times: readonly number[];
   series: readonly ChartSeries[];
@@ -69,6 +70,8 @@ export function TimeChart({
   axisFormat?: (v: number) => string;
   height?: number;
   stacked?: boolean;
+  /** How long a bucket is, when there is only one to tell (the room left beside a lone bar). */
+  bucketSeconds?: number;
 }) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -88,7 +91,7 @@ export function TimeChart({
         : [...s.values],
     );
     const bars = uPlot.paths.bars?.({ size: [0.7, 40] });
-    const step = times.length > 1 ? (times[1] as number) - (times[0] as number) : 3600;
+    const step = times.length > 1 ? (times[1] as number) - (times[0] as number) : bucketSeconds;
     // Not hovering, the legend still says something: bars their total over the range, lines their latest value.
     const lines = series.every((s) => s.kind === 'line');
     const resting = (s: ChartSeries | undefined) => {
@@ -105,7 +108,7 @@ export function TimeChart({
       cursor: { points: { show: false }, drag: { x: false, y: false } },
       scales: {
         // Half a bucket of room at either end: the first and last bars are drawn whole.
-        x: { time: true, range: (_u, min, max) => [min - step / 2, max + step / 2] },
+        x: { time: true, range: (_u, min, max) => (min === null || max === null ? [min, max] : [min - step / 2, max + step / 2]) },
         y: { range: (_u, min, max) => [Math.min(0, min), max > 0 ? max * 1.1 : 1] },
       },
       axes: [
@@ -164,6 +167,6 @@ export function TimeChart({
       resize.disconnect();
       plot.destroy();
     };
-  }, [times, series, format, axisFormat, height, stacked]);
+  }, [times, series, format, axisFormat, height, stacked, bucketSeconds]);
   return <div className="chart" ref={box} />;
 }

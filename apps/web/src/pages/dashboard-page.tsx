@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link, useNavigate, useSearch } from '@tanstack/react-router';
-import { useMemo } from 'react';
+import { type ComponentProps, type ReactNode, useMemo } from 'react';
 import { getJson } from '../api/client';
 import type { Metrics, MetricsSeries } from '../api/types';
 import { TimeChart } from '../components/chart';
@@ -22,6 +22,9 @@ export function parseDashboardSearch(raw: Record<string, unknown>): DashboardSea
   const split = str(s, 'split');
   return { range: isRange(range) ? range : undefined, split: split === 'provider' ? 'provider' : split === 'model' ? 'model' : undefined };
 }
+
+/** Seconds per series bucket. */
+const BUCKET_SECONDS = { minute: 60, hour: 3600, day: 86_400 } as const;
 
 /** Series split out by name; the rest of the calls are shown together. */
 const TOP = 5;
@@ -79,14 +82,16 @@ export function DashboardPage() {
         : 0;
     const from = <T,>(values: readonly T[]) => values.slice(firstCall);
     const names = d.series.map((s) => (s.other ? 'other' : (s.key ?? 'unknown')));
-    // A model or provider keeps its colour from one range to the next.
-    const colors = keyedColors(names);
+    // A model or provider keeps its colour from one range to the next; "other" is grey, and takes none of theirs.
+    const named = names.filter((_, i) => !d.series[i]?.other);
+    const colors = keyedColors(named);
+    const colorOf = new Map(named.map((name, i) => [name, colors[i] as string]));
     const per = (pick: (s: MetricsSeries['series'][number]) => readonly (number | null)[]) =>
       d.series.map((s, i) => ({
         label: names[i] as string,
         values: from(pick(s)),
         other: s.other,
-        color: s.other ? undefined : colors[i],
+        color: s.other ? undefined : colorOf.get(names[i] as string),
       }));
     const sum = (pick: (s: MetricsSeries['series'][number]) => readonly (number | null)[]) =>
       from(d.buckets.map((_, i) => d.series.reduce((a, s) => a + (pick(s)[i] ?? 0), 0)));
@@ -107,6 +112,9 @@ export function DashboardPage() {
       ],
     };
   }, [series.data, start]);
+  /** A chart over the series' buckets; null while they load. */
+  const chart = (props: Omit<ComponentProps<typeof TimeChart>, 'times' | 'bucketSeconds'>) =>
+    charts ? <TimeChart times={charts.times} bucketSeconds={BUCKET_SECONDS[bucket]} {...props} /> : null;
   const t = total.data?.total;
   const nothing = total.data && total.data.total.calls === 0;
 
@@ -156,62 +164,27 @@ export function DashboardPage() {
             <Kpi label="TTFT p50 / p95" value={t ? `${fmtMs(t.ttft_ms.p50)} / ${fmtMs(t.ttft_ms.p95)}` : null} />
           </div>
           <div className="grid-2" style={{ marginBottom: 12 }}>
-            <div className="card">
-              <h2>Cost by {split}</h2>
-              {charts ? (
-                <TimeChart times={charts.times} series={charts.cost} format={fmtCost} axisFormat={formatCostTick} stacked />
-              ) : (
-                <ChartSkeleton />
-              )}
-            </div>
-            <div className="card">
-              <h2>Calls by {split}</h2>
-              {charts ? <TimeChart times={charts.times} series={charts.calls} format={fmtCount} stacked /> : <ChartSkeleton />}
-            </div>
-            <div className="card">
-              <h2>Tokens</h2>
-              {charts ? (
-                <TimeChart
-                  times={charts.times}
-                  series={[
-                    { label: 'input', values: charts.input },
-                    { label: 'output', values: charts.output },
-                  ]}
-                  format={fmtCount}
-                  stacked
-                />
-              ) : (
-                <ChartSkeleton />
-              )}
-            </div>
-            <div className="card">
-              <h2>Failed calls</h2>
-              {charts ? (
-                <TimeChart
-                  times={charts.times}
-                  series={[{ label: 'failed calls', values: charts.errors, color: ERROR_COLOR }]}
-                  format={fmtCount}
-                />
-              ) : (
-                <ChartSkeleton />
-              )}
-            </div>
-            <div className="card">
-              <h2>Latency</h2>
-              {charts ? (
-                <TimeChart times={charts.times} series={charts.latency} format={fmtMs} axisFormat={formatDurationTick} />
-              ) : (
-                <ChartSkeleton />
-              )}
-            </div>
-            <div className="card">
-              <h2>Time to first token</h2>
-              {charts ? (
-                <TimeChart times={charts.times} series={charts.ttft} format={fmtMs} axisFormat={formatDurationTick} />
-              ) : (
-                <ChartSkeleton />
-              )}
-            </div>
+            <ChartCard title={`Cost by ${split}`}>
+              {chart({ series: charts?.cost ?? [], format: fmtCost, axisFormat: formatCostTick, stacked: true })}
+            </ChartCard>
+            <ChartCard title={`Calls by ${split}`}>{chart({ series: charts?.calls ?? [], format: fmtCount, stacked: true })}</ChartCard>
+            <ChartCard title="Tokens">
+              {chart({
+                series: [
+                  { label: 'input', values: charts?.input ?? [] },
+                  { label: 'output', values: charts?.output ?? [] },
+                ],
+                format: fmtCount,
+                stacked: true,
+              })}
+            </ChartCard>
+            <ChartCard title="Failed calls">
+              {chart({ series: [{ label: 'failed calls', values: charts?.errors ?? [], color: ERROR_COLOR }], format: fmtCount })}
+            </ChartCard>
+            <ChartCard title="Latency">{chart({ series: charts?.latency ?? [], format: fmtMs, axisFormat: formatDurationTick })}</ChartCard>
+            <ChartCard title="Time to first token">
+              {chart({ series: charts?.ttft ?? [], format: fmtMs, axisFormat: formatDurationTick })}
+            </ChartCard>
           </div>
           <div className="grid-3">
             <TopTable
@@ -248,8 +221,14 @@ function Kpi({ label, value, title }: { label: string; value: string | null; tit
   );
 }
 
-function ChartSkeleton() {
-  return <div className="chart skeleton" style={{ display: 'block', height: 200, borderRadius: 6 }} />;
+/** A dashboard card with its chart, or a skeleton of one while the series load. */
+function ChartCard({ title, children }: { title: string; children: ReactNode }) {
+  return (
+    <div className="card">
+      <h2>{title}</h2>
+      {children ?? <div className="chart skeleton" style={{ display: 'block', height: 200, borderRadius: 6 }} />}
+    </div>
+  );
 }
 
 type LinkTarget = { to: string; params?: Record<string, string>; search?: Record<string, string> };

@@ -81,7 +81,8 @@ function TraceView({ traceId, model }: { traceId: string; model: TraceModel }) {
   const content = useQuery({
     queryKey: ['trace-search', traceId, settled],
     queryFn: ({ signal }) => getJson<{ span_ids: string[] }>(`/api/traces/${traceId}/search`, { q: settled }, signal),
-    enabled: /[\p{L}\p{N}]/u.test(settled),
+    // What the API takes: a word, at most 200 characters.
+    enabled: /[\p{L}\p{N}]/u.test(settled) && settled.length <= 200,
     staleTime: 60_000,
     retry: false,
   });
@@ -91,12 +92,13 @@ function TraceView({ traceId, model }: { traceId: string; model: TraceModel }) {
     const q = query.trim().toLowerCase();
     if (!q) return null;
     const out = new Set<number>();
-    for (const id of contentHits ?? []) {
-      const node = nodeOf(model, id);
-      if (node >= 0) out.add(node);
-    }
+    const byContent = new Set(contentHits);
     const s = o.spans;
     for (let i = 0; i < model.count; i++) {
+      if (byContent.has(s.span_id[i] as string)) {
+        out.add(i);
+        continue;
+      }
       const call = s.call[i] as number;
       // What the tree shows of a span: its name, service, model, id, and whether it failed.
       const text = `${o.strings[s.name[i] as number] ?? ''} ${o.strings[s.service[i] as number] ?? ''} ${
@@ -264,7 +266,11 @@ function TraceView({ traceId, model }: { traceId: string; model: TraceModel }) {
                 title="Span names, services, models and ids here; attribute values, messages and events by the server"
               >
                 {matches.size.toLocaleString()} matching
-                {content.isFetching ? ' · searching content…' : content.isError ? ' · names only (content search is off)' : ''}
+                {content.isFetching
+                  ? ' · searching content…'
+                  : content.isError
+                    ? ` · names only (${/search is off/.test(content.error.message) ? 'content search is off' : 'content search failed'})`
+                    : ''}
               </span>
             ) : null}
             <span style={{ marginLeft: 'auto' }} className="faint key-hints">

@@ -115,7 +115,7 @@ export function UsersPage() {
           </table>
         </div>
       )}
-      {rows.length >= MOST_USERS ? (
+      {(users.data?.data.length ?? 0) >= MOST_USERS ? (
         <p className="muted">The {MOST_USERS.toLocaleString()} users with the most calls in this range; narrow the range to see others.</p>
       ) : null}
     </main>
