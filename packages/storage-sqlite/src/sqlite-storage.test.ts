@@ -70,7 +70,9 @@ describe('sqlite storage', () => {
     await old.close();
     // Turn it back into a version 1 database: drop what versions 3 and 2 added.
     const db = new Database(path);
-    db.exec('DROP TABLE llm_key_rollups; DROP TABLE llm_key_folds; DROP TABLE span_name_rollups; ALTER TABLE llm_calls DROP COLUMN role; ALTER TABLE llm_calls DROP COLUMN taken;');
+    db.exec(
+      'DROP TABLE llm_key_rollups; DROP TABLE llm_key_folds; DROP TABLE span_name_rollups; ALTER TABLE llm_calls DROP COLUMN role; ALTER TABLE llm_calls DROP COLUMN taken;',
+    );
     db.exec(
       'DROP TABLE llm_calls; DROP TABLE sessions; DROP TABLE session_users; DROP TABLE llm_rollups; DROP TABLE logs; DROP INDEX traces_by_session_bounds;',
     );
@@ -203,7 +205,9 @@ describe('sqlite storage', () => {
     const before = await answers(old);
     await old.close();
     const db = new Database(path);
-    db.exec('DROP TABLE llm_key_rollups; DROP TABLE llm_key_folds; DROP TABLE span_name_rollups; ALTER TABLE llm_calls DROP COLUMN role; ALTER TABLE llm_calls DROP COLUMN taken;');
+    db.exec(
+      'DROP TABLE llm_key_rollups; DROP TABLE llm_key_folds; DROP TABLE span_name_rollups; ALTER TABLE llm_calls DROP COLUMN role; ALTER TABLE llm_calls DROP COLUMN taken;',
+    );
     db.exec('ALTER TABLE sessions DROP COLUMN name; ALTER TABLE sessions DROP COLUMN labels;');
     db.pragma('user_version = 2');
     db.close();
