@@ -452,7 +452,7 @@ describe('the web UI in Chromium', () => {
     await page.goto(`${sl.api}/calls?service=checkout-assistant`);
     await eventually(() => rows(page).count()).toBe(3);
     // Tokens sort by their total, most first.
-    await page.getByRole('button', { name: /^Tokens/ }).click();
+    await page.getByRole('button', { name: /^Tokens\s/ }).click();
     await page.waitForURL(/order_by=total_tokens%3Adesc|order_by=total_tokens:desc/);
     const byTokens = (await getJson(sl.api, '/api/llm-calls?service=checkout-assistant&order_by=total_tokens:desc')).body.data;
     await eventually(async () => (await rows(page).locator('td:nth-child(4)').allInnerTexts()).join('|')).toBe(
@@ -464,6 +464,19 @@ describe('the web UI in Chromium', () => {
         .join('|'),
     );
     expect(byTokens[0].total_tokens).toBeGreaterThan(byTokens[2].total_tokens);
+    // Tokens/s sorts too, the fastest first.
+    await page.getByRole('button', { name: /^Tokens\/s/ }).click();
+    await page.waitForURL(/order_by=tokens_per_s%3Adesc|order_by=tokens_per_s:desc/);
+    const byRate = (await getJson(sl.api, '/api/llm-calls?service=checkout-assistant&order_by=tokens_per_s:desc')).body.data;
+    const linked = async () => {
+      const hrefs = await rows(page)
+        .locator('a.row-link')
+        .evaluateAll((links) => links.map((a) => a.getAttribute('href') ?? ''));
+      return hrefs.map((h) => h.split('span=')[1]).join('|');
+    };
+    await eventually(linked).toBe(byRate.map((c: { span_id: string }) => c.span_id).join('|'));
+    const rates = byRate.map((c: { tokens_per_s: number | null }) => c.tokens_per_s ?? -1);
+    expect(rates).toEqual([...rates].sort((a, b) => b - a));
     const call = rows(page).filter({ hasText: '2,400' });
     expect(await call.innerText()).toContain('gpt-4o');
     expect(await call.locator('td').nth(7).innerText()).toBe('$0.012');

@@ -9,6 +9,8 @@ const ORDER_SQL: Record<CallOrderField, { expr: string; type: string }> = {
   ttft: { expr: 'ifNull(ttft_ms, -1)', type: 'Float64' },
   cost: { expr: 'ifNull(cost_usd, -1)', type: 'Float64' },
   total_tokens: { expr: 'toFloat64(ifNull(total_tokens, -1))', type: 'Float64' },
+  // Kept with the call's other figures as ingest read them (the `figures` JSON).
+  tokens_per_s: { expr: "ifNull(JSONExtract(figures, 'tokensPerS', 'Nullable(Float64)'), -1)", type: 'Float64' },
 };
 
 /** A call's key in cursors: its trace id and span id. */

@@ -79,6 +79,7 @@ const CALL_SORT: Record<CallOrderField, string> = {
   ttft: 'COALESCE(c.ttft_ms, -1)',
   cost: 'COALESCE(c.cost_usd, -1)',
   total_tokens: 'COALESCE(c.total_tokens, -1)',
+  tokens_per_s: 'COALESCE(c.tokens_per_s, -1)',
 };
 
 /**

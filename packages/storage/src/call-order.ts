@@ -16,6 +16,8 @@ export function callSortValue(call: LlmCall, field: CallOrderField): SortValue {
       return call.costUsd ?? -1;
     case 'total_tokens':
       return call.totalTokens ?? -1;
+    case 'tokens_per_s':
+      return call.tokensPerS ?? -1;
   }
 }
 

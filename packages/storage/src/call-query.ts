@@ -31,8 +31,8 @@ export interface CallFilters {
   readonly attributes?: readonly AttributeFilter[];
 }
 
-export type CallOrderField = 'timestamp' | 'duration' | 'ttft' | 'cost' | 'total_tokens';
-export const CALL_ORDER_FIELDS: readonly CallOrderField[] = ['timestamp', 'duration', 'ttft', 'cost', 'total_tokens'];
+export type CallOrderField = 'timestamp' | 'duration' | 'ttft' | 'cost' | 'total_tokens' | 'tokens_per_s';
+export const CALL_ORDER_FIELDS: readonly CallOrderField[] = ['timestamp', 'duration', 'ttft', 'cost', 'total_tokens', 'tokens_per_s'];
 
 export interface CallOrder {
   readonly field: CallOrderField;

@@ -44,7 +44,7 @@ export function parseCallFilters(p: QueryParams, project: string): CallFilters {
   };
 }
 
-/** `GET /api/llm-calls`: the filters, `q` (free text), `order_by=<timestamp|duration|ttft|cost|total_tokens>[:asc|desc]`, `limit`, `cursor`. */
+/** `GET /api/llm-calls`: the filters, `q` (free text), `order_by=<timestamp|duration|ttft|cost|total_tokens|tokens_per_s>[:asc|desc]`, `limit`, `cursor`. */
 export function parseCallQuery(params: URLSearchParams, project: string): CallQuery {
   const p = new QueryParams(params);
   const query: CallQuery = {

@@ -147,12 +147,13 @@ export function CallsPage() {
                 />
                 <SortHeader label="TTFT" field="ttft" {...sortBy} numeric title="Time to first token" />
                 <SortHeader label="Duration" field="duration" {...sortBy} numeric />
-                <th
-                  className="num"
+                <SortHeader
+                  label="Tokens/s"
+                  field="tokens_per_s"
+                  {...sortBy}
+                  numeric
                   title="Output tokens per second of generation: after the first token when streamed, over the whole call otherwise"
-                >
-                  Tokens/s
-                </th>
+                />
                 <SortHeader label="Cost" field="cost" {...sortBy} numeric />
                 <th>Status</th>
               </tr>

@@ -520,6 +520,12 @@ export function describeCallConformance(getStore: () => Storage): void {
         expect(byCost.slice(0, 2)).toEqual([racto, gpt4o]);
         expect(byCost[byCost.length - 1]).toBe(plano);
         expect(spanIds((await calls({ orderBy: { field: 'total_tokens', direction: 'desc' } })).items).slice(0, 2)).toEqual([gpt4o, mini]);
+        // Output tokens per second: the fastest first, calls that do not tell last.
+        for (const direction of ['desc', 'asc'] as const) {
+          const rates = (await calls({ orderBy: { field: 'tokens_per_s', direction } })).items.map((c) => c.tokensPerS ?? -1);
+          expect(rates.filter((r) => r >= 0).length).toBeGreaterThanOrEqual(2);
+          expect(rates).toEqual([...rates].sort((a, b) => (direction === 'desc' ? b - a : a - b)));
+        }
       });
 
       it('walks every call once with limit and cursor', async () => {
@@ -528,6 +534,7 @@ export function describeCallConformance(getStore: () => Storage): void {
           { field: 'timestamp', direction: 'desc' },
           { field: 'cost', direction: 'asc' },
           { field: 'ttft', direction: 'desc' },
+          { field: 'tokens_per_s', direction: 'asc' },
         ] as const) {
           const seen: string[] = [];
           let cursor: string | undefined;
