@@ -604,7 +604,7 @@ describe('the web UI in Chromium', () => {
     });
     expect(res.status).toBe(200);
     const page = await open('/metrics');
-    await page.getByRole('heading', { name: 'Metrics' }).waitFor();
+    await page.getByRole('heading', { name: 'OTel metrics' }).waitFor();
     const row = page.getByRole('table', { name: 'Metrics' }).getByRole('row').filter({ hasText: 'e2e.tokens' });
     await row.click();
     await page.waitForURL(/name=e2e\.tokens/);
@@ -665,6 +665,34 @@ describe('the web UI in Chromium', () => {
     expect(shown).toBe(true);
 
     await page.getByRole('link', { name: 'gpt-4o', exact: true }).first().waitFor();
+  });
+
+  it('keeps the theme picked, over the system’s, across reloads', async () => {
+    const page = await open('/traces');
+    const theme = () =>
+      page.evaluate(
+        () =>
+          (globalThis as unknown as { document: { documentElement: { dataset: { theme?: string } } } }).document.documentElement.dataset
+            .theme,
+      );
+    const background = () =>
+      page.evaluate(() => {
+        const g = globalThis as unknown as { document: { body: unknown }; getComputedStyle: (e: unknown) => { backgroundColor: string } };
+        return g.getComputedStyle(g.document.body).backgroundColor;
+      });
+    // The browser's system theme is light here.
+    await page.getByLabel('Theme').waitFor();
+    expect(await theme()).toBe('light');
+    const light = await background();
+    await page.getByLabel('Theme').selectOption('dark');
+    expect(await theme()).toBe('dark');
+    expect(await background()).not.toBe(light);
+    await page.reload();
+    await page.getByLabel('Theme').waitFor();
+    expect(await theme()).toBe('dark');
+    expect(await page.getByLabel('Theme').inputValue()).toBe('dark');
+    await page.getByLabel('Theme').selectOption('system');
+    expect(await theme()).toBe('light');
   });
 
   it('shows its own not-found page for a path it does not know', async () => {

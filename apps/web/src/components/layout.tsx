@@ -1,6 +1,8 @@
 import { Link, Outlet, useRouterState } from '@tanstack/react-router';
+import { Fragment } from 'react';
 import { useSession } from '../api/session';
 import { useListKeys } from '../lib/list-keys';
+import { type Theme, useTheme } from '../lib/theme';
 import { isRange } from '../lib/time-range';
 import { Account } from './account';
 import { LogoMark } from './icons';
@@ -12,7 +14,7 @@ const NAV = [
   { to: '/sessions', label: 'Sessions' },
   { to: '/users', label: 'Users' },
   { to: '/dashboard', label: 'Dashboard' },
-  { to: '/metrics', label: 'Metrics' },
+  { to: '/metrics', label: 'OTel metrics' },
 ] as const;
 
 /** The frame of every page: the brand, the sections, the page; the login page while a key is wanted. */
@@ -20,6 +22,7 @@ export function Layout() {
   const session = useSession();
   const info = session.data;
   useListKeys();
+  const { theme, applied, pick } = useTheme();
   // The time range chosen on one page goes with you to the next.
   const chosen = useRouterState({ select: (s) => (s.location.search as { range?: string }).range });
   const range = isRange(chosen) ? chosen : undefined;
@@ -43,13 +46,21 @@ export function Layout() {
           ))}
         </nav>
         <div className="topbar-right">
+          <select className="input theme-pick" aria-label="Theme" value={theme} onChange={(e) => pick(e.target.value as Theme)}>
+            <option value="system">System theme</option>
+            <option value="light">Light</option>
+            <option value="dark">Dark</option>
+          </select>
           {info ? <Account session={info} /> : null}
           <a href="/api/openapi.json" target="_blank" rel="noreferrer">
             API
           </a>
         </div>
       </header>
-      <Outlet />
+      {/* Charts take their colours from the theme when drawn: a page is drawn again in another. */}
+      <Fragment key={applied}>
+        <Outlet />
+      </Fragment>
     </div>
   );
 }

@@ -72,7 +72,7 @@ export function MetricsPage() {
   return (
     <main className="page">
       <div className="page-header">
-        <h1>Metrics</h1>
+        <h1>OTel metrics</h1>
         <span className="muted">OTLP metrics your apps export to /v1/metrics: token usage, durations, costs, anything</span>
       </div>
       <div className="toolbar">
