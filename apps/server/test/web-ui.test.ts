@@ -61,6 +61,8 @@ describe('the web UI at / on the main port', () => {
       '/calls',
       '/sessions',
       '/sessions/conv-42',
+      '/users',
+      '/users/ann',
       '/dashboard',
       '/metrics',
     ]) {

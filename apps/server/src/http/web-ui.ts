@@ -39,6 +39,8 @@ const APP_PATHS = [
   /^\/calls\/?$/,
   /^\/sessions\/?$/,
   /^\/sessions\/[^/]+\/?$/,
+  /^\/users\/?$/,
+  /^\/users\/[^/]+\/?$/,
   /^\/dashboard\/?$/,
   /^\/metrics\/?$/,
 ];

@@ -46,6 +46,9 @@ const legendTime = new Intl.DateTimeFormat(undefined, {
 
 /** Tick steps for whole-number series (1, 2, 5, 10, 20, 25, 50, …): no "0.5 calls" ticks, shown rounded as a second "1". */
 const WHOLE_STEPS = [1, 2, 5, ...Array.from({ length: 15 }, (_, e) => [1, 2, 2.5, 5].map((m) => m * 10 ** (e + 1))).flat()];
+const DAY_SECONDS = 86_400;
+/** Ticks of a chart by day: a day, two, a week, two, a month, a quarter, half a year, a year. */
+const DAY_STEPS = [1, 2, 7, 14, 30, 91, 182, 365].map((d) => d * DAY_SECONDS);
 /** Steps for fractional values (dollars, milliseconds): 1, 2 and 5, whose ticks round to what they are ($0.025 would read "$0.03"). */
 const FRACTION_STEPS = Array.from({ length: 17 }, (_, e) => [1, 2, 5].map((m) => Number((m * 10 ** (e - 7)).toPrecision(1)))).flat();
 
@@ -118,6 +121,8 @@ export function TimeChart({
           ticks: { stroke: gridColor },
           // Times as the app writes them: the hour, and the day at midnight ("Dec 5"), not "12/5/26".
           values: (_u, splits) => splits.map((s) => axisTime(s)),
+          // Bars of days are marked by days, never by hours between them.
+          ...(bucketSeconds >= DAY_SECONDS ? { incrs: DAY_STEPS } : {}),
         },
         {
           stroke: axisColor,

@@ -1,9 +1,9 @@
 import { Link, Outlet, useRouterState } from '@tanstack/react-router';
-import { Fragment } from 'react';
+import { Fragment, useEffect, useState } from 'react';
 import { useSession } from '../api/session';
 import { useListKeys } from '../lib/list-keys';
 import { type Theme, useTheme } from '../lib/theme';
-import { isRange } from '../lib/time-range';
+import { isRange, type RangeValue } from '../lib/time-range';
 import { Account } from './account';
 import { LogoMark } from './icons';
 import { LoginPage } from './login-page';
@@ -23,9 +23,7 @@ export function Layout() {
   const info = session.data;
   useListKeys();
   const { theme, applied, pick } = useTheme();
-  // The time range chosen on one page goes with you to the next.
-  const chosen = useRouterState({ select: (s) => (s.location.search as { range?: string }).range });
-  const range = isRange(chosen) ? chosen : undefined;
+  const range = useCarriedRange();
   if (info?.auth_required && !info.authenticated)
     return (
       <div className="app">
@@ -35,7 +33,7 @@ export function Layout() {
   return (
     <div className="app">
       <header className="topbar">
-        <Link to="/traces" className="brand" aria-label="Sightline home">
+        <Link to="/traces" search={{ range }} className="brand" aria-label="Sightline home">
           <LogoMark /> Sightline
         </Link>
         <nav className="nav" aria-label="Sections">
@@ -80,4 +78,24 @@ export function NotFound() {
       </div>
     </main>
   );
+}
+
+/** The pages that pick a time range (`?range=`; none in the URL is the page's default). */
+const RANGE_PAGES = new Set(['/traces', '/calls', '/sessions', '/users', '/dashboard', '/metrics']);
+
+/**
+ * The time range the sections' links carry: the one picked on the page shown, or, on a page
+ * without one (a trace, a session), the one last picked on a page that has one — so the range
+ * goes with you from a list through a trace to the next list.
+ */
+function useCarriedRange(): RangeValue | undefined {
+  const location = useRouterState({ select: (s) => s.location });
+  const picked = (location.search as { range?: string }).range;
+  const onRangePage = RANGE_PAGES.has(location.pathname.replace(/\/$/, ''));
+  const [last, setLast] = useState<RangeValue | undefined>(undefined);
+  const current = onRangePage ? (isRange(picked) ? picked : undefined) : last;
+  useEffect(() => {
+    if (onRangePage) setLast(current);
+  }, [onRangePage, current]);
+  return current;
 }

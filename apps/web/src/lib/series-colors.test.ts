@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ERROR_COLOR, keyedColors, OTHER_COLOR, SERIES_COLORS, seriesColor } from './series-colors';
+import { colorsByRank, ERROR_COLOR, OTHER_COLOR, SERIES_COLORS, seriesColor } from './series-colors';
 
 /** Hue (degrees) and saturation (0–1) of a #rrggbb colour. */
 function hsl(hex: string): { hue: number; saturation: number } {
@@ -38,12 +38,17 @@ describe('series colours', () => {
 });
 
 describe('colours kept by name', () => {
-  it('stay with a name when ranks change, and differ within a chart', () => {
-    const models = ['gpt-4o', 'claude-sonnet-4-5', 'gpt-4o-mini', 'gemini-2.5-flash', 'llama-3.3-70b'];
-    const day = keyedColors(models);
-    const hour = keyedColors([...models].reverse());
-    for (const [i, m] of models.entries()) expect(hour[models.length - 1 - models.indexOf(m)]).toBe(day[i]);
-    expect(new Set(day).size).toBe(models.length);
-    for (const c of day) expect(c).not.toBe(OTHER_COLOR);
+  it('follow a name’s rank over all time, whichever names a range shows and in what order', () => {
+    const ranking = ['claude-sonnet-4-5', 'gpt-4o-mini', 'gemini-2.5-flash', 'gpt-4o', 'text-embedding-3-small'];
+    const day = colorsByRank(ranking, ['gpt-4o-mini', 'claude-sonnet-4-5', 'gpt-4o']);
+    const hour = colorsByRank(ranking, ['gpt-4o', 'gemini-2.5-flash', 'gpt-4o-mini']);
+    expect(hour[2]).toBe(day[0]);
+    expect(hour[0]).toBe(day[2]);
+    // The most used names wear the palette's first, farthest-apart colours, all different.
+    const all = colorsByRank(ranking, ranking);
+    expect(all.slice(0, 2)).toEqual([seriesColor(0), seriesColor(1)]);
+    expect(new Set(all).size).toBe(ranking.length);
+    // A name not ranked still gets a colour of the palette, never grey.
+    expect(SERIES_COLORS).toContain(colorsByRank(ranking, ['new-model'])[0]);
   });
 });

@@ -16,26 +16,18 @@ export function seriesColor(index: number, other = false): string {
   return other ? OTHER_COLOR : (SERIES_COLORS[index % SERIES_COLORS.length] as string);
 }
 
-/** Hues far apart from one another, for series that keep their colour by name. */
-const KEYED_COLORS = ['#6366f1', '#f59e0b', '#06b6d4', '#ec4899', '#10b981'] as const;
-
 /**
  * A colour per named series (a model, a provider) that stays with its name from one range to
- * the next, whatever its rank: each name prefers the colour its hash picks, and takes the next
- * free one when another name of the chart has it (so the same names always share out the colours
- * alike). Past the five hues, names share them.
+ * the next: the colour of the name's place in `ranking` — the names over all time, most calls
+ * first — so the names a project uses most always wear the same, clearly different colours. A
+ * name past the palette, or not ranked yet, takes one by its hash.
  */
-export function keyedColors(keys: readonly string[]): string[] {
-  // Names take their colours in name order, not rank order: the same names get the same colours.
-  const taken = new Set<number>();
-  const byName = new Map<string, string>();
-  for (const key of [...keys].sort()) {
+export function colorsByRank(ranking: readonly string[], names: readonly string[]): string[] {
+  return names.map((name) => {
+    const rank = ranking.indexOf(name);
+    if (rank >= 0 && rank < SERIES_COLORS.length) return SERIES_COLORS[rank] as string;
     let h = 0;
-    for (let i = 0; i < key.length; i++) h = (Math.imul(h, 31) + key.charCodeAt(i)) | 0;
-    let slot = Math.abs(h) % KEYED_COLORS.length;
-    for (let tries = 0; tries < KEYED_COLORS.length && taken.has(slot); tries++) slot = (slot + 1) % KEYED_COLORS.length;
-    taken.add(slot);
-    byName.set(key, KEYED_COLORS[slot] as string);
-  }
-  return keys.map((key) => byName.get(key) as string);
+    for (let i = 0; i < name.length; i++) h = (Math.imul(h, 31) + name.charCodeAt(i)) | 0;
+    return SERIES_COLORS[Math.abs(h) % SERIES_COLORS.length] as string;
+  });
 }

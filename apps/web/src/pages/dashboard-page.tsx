@@ -8,7 +8,7 @@ import { ErrorState, Onboarding } from '../components/states';
 import { TimeRangeSelect } from '../components/time-range-select';
 import { exactCost, exactCount, formatCost, formatCostTick, formatCount, formatDuration, formatDurationTick } from '../lib/format';
 import { type RawSearch, str } from '../lib/search';
-import { ERROR_COLOR, keyedColors } from '../lib/series-colors';
+import { colorsByRank, ERROR_COLOR } from '../lib/series-colors';
 import { isRange, type RangeValue, rangeMs, startOf } from '../lib/time-range';
 
 export interface DashboardSearch {
@@ -60,6 +60,12 @@ export function DashboardPage() {
     queryKey: ['metrics', split, start],
     queryFn: ({ signal }) => getJson<Metrics>('/api/metrics', { start, group_by: split, limit: 100 }, signal),
   });
+  // Over all time, for colours that stay with their model or provider whatever the range.
+  const allTime = useQuery({
+    queryKey: ['metrics', split, 'all time'],
+    queryFn: ({ signal }) => getJson<Metrics>('/api/metrics', { group_by: split, limit: 100 }, signal),
+    staleTime: 300_000,
+  });
   const sessions = useQuery({
     queryKey: ['metrics', 'session', start],
     queryFn: ({ signal }) => getJson<Metrics>('/api/metrics', { start, group_by: 'session', limit: 10 }, signal),
@@ -71,7 +77,8 @@ export function DashboardPage() {
 
   const charts = useMemo(() => {
     const d = series.data;
-    if (!d) return null;
+    // Drawn once the colours are known, so none changes under the reader's eyes.
+    if (!d || allTime.isPending) return null;
     // All time starts at the first call, not a year of empty days before it.
     const firstCall =
       start === undefined
@@ -82,10 +89,10 @@ export function DashboardPage() {
         : 0;
     const from = <T,>(values: readonly T[]) => values.slice(firstCall);
     const names = d.series.map((s) => (s.other ? 'other' : (s.key ?? 'unknown')));
-    // A model or provider keeps its colour from one range to the next; "other" is grey, and takes none of theirs.
-    const named = names.filter((_, i) => !d.series[i]?.other);
-    const colors = keyedColors(named);
-    const colorOf = new Map(named.map((name, i) => [name, colors[i] as string]));
+    // A model or provider keeps its colour from one range to the next (by its rank over all time); "other" is grey.
+    const ranking = (allTime.data?.data ?? []).flatMap((r) => (r.key === null ? [] : [r.key]));
+    const colors = colorsByRank(ranking, names);
+    const colorOf = new Map(names.map((name, i) => [name, colors[i] as string]));
     const per = (pick: (s: MetricsSeries['series'][number]) => readonly (number | null)[]) =>
       d.series.map((s, i) => ({
         label: names[i] as string,
@@ -111,7 +118,7 @@ export function DashboardPage() {
         { label: 'p95', values: from(d.total.ttft_ms.p95), kind: 'line' as const },
       ],
     };
-  }, [series.data, start]);
+  }, [series.data, start, allTime.data, allTime.isPending]);
   /** A chart over the series' buckets; null while they load. */
   const chart = (props: Omit<ComponentProps<typeof TimeChart>, 'times' | 'bucketSeconds'>) =>
     charts ? <TimeChart times={charts.times} bucketSeconds={BUCKET_SECONDS[bucket]} {...props} /> : null;

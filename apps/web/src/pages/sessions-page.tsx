@@ -37,7 +37,7 @@ export function parseSessionsSearch(raw: Record<string, unknown>): SessionsSearc
 export function SessionsPage() {
   const search = useSearch({ from: '/sessions' });
   const navigate = useNavigate({ from: '/sessions' });
-  const range = search.range ?? '7d';
+  const range = search.range ?? '24h';
   const order = search.order_by ?? 'last_seen:desc';
   const set = (patch: Partial<SessionsSearch>) => navigate({ search: (prev) => ({ ...prev, cursor: undefined, ...patch }) });
   const label = splitLabel(search.label);
@@ -64,9 +64,10 @@ export function SessionsPage() {
         <span className="muted">conversations and agent runs that span several traces</span>
       </div>
       <div className="toolbar">
-        <TimeRangeSelect value={range} onChange={(v) => set({ range: v === '7d' ? undefined : v })} />
+        <TimeRangeSelect value={range} onChange={(v) => set({ range: v === '24h' ? undefined : v })} />
         <input
           className="input"
+          type="search"
           placeholder="User id"
           aria-label="Filter by user"
           defaultValue={search.user_id ?? ''}

@@ -270,7 +270,9 @@ function TraceView({ traceId, model }: { traceId: string; model: TraceModel }) {
                   ? ' · searching content…'
                   : content.isError
                     ? ` · names only (${/search is off/.test(content.error.message) ? 'content search is off' : 'content search failed'})`
-                    : ''}
+                    : matches.size === 0
+                      ? ' · content matches whole words'
+                      : ''}
               </span>
             ) : null}
             <span style={{ marginLeft: 'auto' }} className="faint key-hints">

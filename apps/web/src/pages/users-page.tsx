@@ -30,6 +30,7 @@ const SORTS: Record<string, (r: MetricsRow) => number> = {
   calls: (r) => r.calls,
   cost: (r) => r.cost_usd,
   tokens: (r) => r.total_tokens,
+  latency: (r) => r.latency_ms.p50 ?? -1,
   errors: (r) => r.errors,
 };
 
@@ -47,12 +48,12 @@ export function UsersPage() {
     placeholderData: keepPreviousData,
   });
   const [field = 'cost', dir = 'desc'] = order.split(':');
-  const figure = SORTS[field] ?? SORTS.cost;
+  const figure = SORTS[field] ?? (SORTS.cost as (r: MetricsRow) => number);
   const rows = (users.data?.data ?? [])
     .filter((r): r is MetricsRow & { key: string } => r.key !== null)
     .sort((a, b) => {
-      const d = (figure as (r: MetricsRow) => number)(a) - (figure as (r: MetricsRow) => number)(b);
-      return (dir === 'asc' ? d : -d) || a.key.localeCompare(b.key);
+      const d = field === 'user' ? a.key.localeCompare(b.key) : figure(a) - figure(b) || a.key.localeCompare(b.key);
+      return dir === 'asc' ? d : -d;
     });
   const rowLink = useRowLink();
   const tracesOf = (user: string) => ({ to: '/traces' as const, search: { user_id: user, range: search.range } });
@@ -78,11 +79,11 @@ export function UsersPage() {
           <table className="data" aria-label="Users">
             <thead>
               <tr>
-                <th>User</th>
+                <SortHeader label="User" field="user" {...sortBy} />
                 <SortHeader label="LLM calls" field="calls" {...sortBy} numeric />
                 <SortHeader label="Tokens" field="tokens" {...sortBy} numeric title="Input → output tokens; sorts by their total" />
                 <SortHeader label="Cost" field="cost" {...sortBy} numeric />
-                <th className="num">Latency p50</th>
+                <SortHeader label="Latency p50" field="latency" {...sortBy} numeric />
                 <SortHeader label="Failed calls" field="errors" {...sortBy} numeric />
                 <th>Sessions</th>
               </tr>
