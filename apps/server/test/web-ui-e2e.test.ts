@@ -415,7 +415,8 @@ describe('the web UI in Chromium', () => {
     await page.keyboard.type('gpt-4o');
     await page.getByText('2 matching').waitFor();
     // Words of a message, not of any name: the server finds the span that holds them; Enter selects it.
-    await find.fill('damaged paperback');
+    await find.fill('damaged paperb');
+    // The last word is found while still being typed.
     await page.getByText('1 matching').waitFor();
     await find.press('Enter');
     await page.waitForURL(`**?span=${ids.refundChat}`);

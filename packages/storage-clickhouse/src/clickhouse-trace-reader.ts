@@ -8,7 +8,6 @@ import {
   type GetTraceQuery,
   MAX_TRACE_MATCHES,
   type Page,
-  queryWords,
   type ReaderCapabilities,
   type SpanTreeNode,
   type SpanTreeQuery,
@@ -22,6 +21,7 @@ import {
   type TraceTextQuery,
   type TreeLayout,
   treeLayout,
+  typedWords,
 } from '@sightline/storage';
 import type { CallRow } from './call-row.js';
 import type { ClickHouseDb } from './clickhouse-db.js';
@@ -195,15 +195,16 @@ export class ClickHouseTraceReader implements TraceReader {
   /** See `TraceReader.findSpansInTrace`: the trace's rows of `span_search` holding every word. */
   async findSpansInTrace(q: TraceTextQuery): Promise<string[] | null> {
     this.assertOpen();
-    const words = queryWords(q.text);
+    const { words, prefix } = typedWords(q.text);
     const summary = await this.summary(q.project, q.traceId);
     if (!summary) return null;
-    if (words.length === 0) return [];
+    if (words.length === 0 && prefix === null) return [];
     // The trace's time bounds narrow the read to its parts of the table (ordered by project and hour).
     const rows = await this.db.rows<{ span_id: string }>(
       `SELECT DISTINCT span_id FROM span_search
        WHERE project = {project:String} AND start_ns BETWEEN {from:Int64} AND {to:Int64}
          AND trace_id = {trace:String} AND hasAll(words, {words:Array(String)})
+         AND (length({prefix:String}) = 0 OR arrayExists(w -> startsWith(w, {prefix:String}), words))
        LIMIT {limit:UInt32}`,
       {
         project: q.project,
@@ -211,6 +212,7 @@ export class ClickHouseTraceReader implements TraceReader {
         to: String(summary.endTimeUnixNano),
         trace: q.traceId,
         words,
+        prefix: prefix ?? '',
         limit: MAX_TRACE_MATCHES,
       },
     );

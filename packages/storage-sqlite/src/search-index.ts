@@ -39,10 +39,13 @@ const searchScratch = new ScratchBuilder();
 
 /**
  * The FTS5 query for spans holding every one of `words` (as `queryWords` gives them: letters
- * and digits only, so quoting each is enough), call spans only when `calls`.
+ * and digits only, so quoting each is enough), call spans only when `calls`, and a word that
+ * starts with `prefix` when there is one.
  */
-export function matchExpression(words: readonly string[], calls: boolean): string {
+export function matchExpression(words: readonly string[], calls: boolean, prefix: string | null = null): string {
   const terms = words.map((w) => `"${w}"`);
   if (calls) terms.push(`"${CALL_MARK}"`);
+  // FTS5's prefix query: any word that starts with it (see `typedWords`).
+  if (prefix !== null) terms.push(`"${prefix}"*`);
   return terms.join(' ');
 }

@@ -6,7 +6,6 @@ import {
   type GetTraceQuery,
   MAX_TRACE_MATCHES,
   type Page,
-  queryWords,
   type ReaderCapabilities,
   type SpanTreeNode,
   type SpanTreeQuery,
@@ -20,6 +19,7 @@ import {
   type TraceTextQuery,
   type TreeLayout,
   treeLayout,
+  typedWords,
 } from '@sightline/storage';
 import type Database from 'better-sqlite3';
 import { firstCallId, lastCallId } from './call-ids.js';
@@ -242,18 +242,18 @@ export class SqliteReader implements TraceReader {
    * among the trace's spans in the order they were stored, which is their rowid order.
    */
   async findSpansInTrace(q: TraceTextQuery): Promise<string[] | null> {
-    const words = queryWords(q.text);
+    const { words, prefix } = typedWords(q.text);
     // One read transaction: the trace found is the trace searched.
     return this.readTx(() => {
       const row = this.summaryRow(q);
       if (!row) return null;
-      if (words.length === 0) return [];
+      if (words.length === 0 && prefix === null) return [];
       const first = firstCallId(Number(row.id));
       this.inTrace ??= {
         hits: this.db.prepare('SELECT rowid - ? FROM span_search WHERE span_search MATCH ? AND rowid BETWEEN ? AND ? LIMIT ?').pluck(),
         ids: this.db.prepare('SELECT span_id FROM spans WHERE trace_key = ? ORDER BY rowid LIMIT ?').pluck(),
       };
-      const match = matchExpression(words, false);
+      const match = matchExpression(words, false, prefix);
       const ordinals = this.inTrace.hits.all(first, match, first, lastCallId(Number(row.id)), MAX_TRACE_MATCHES) as number[];
       if (ordinals.length === 0) return [];
       const ids = this.inTrace.ids.all(row.id, Math.max(...ordinals) + 1) as Buffer[];

@@ -58,7 +58,7 @@ export {
   spanSearchLines,
   spanSearchText,
 } from './search-text.js';
-export { foldWord, queryWords, searchWords } from './search-words.js';
+export { foldWord, MIN_PREFIX, queryWords, searchWords, typedWords } from './search-words.js';
 export { pageSessions } from './session-page.js';
 export { decodeAttributes, decodeEvents, decodeLinks, emptyToShared, encodeAttributes, encodeEvents, encodeLinks } from './span-codec.js';
 export { hasSpanConditions, spanMatches, spanWords, textMatches } from './span-match.js';

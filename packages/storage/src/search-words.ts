@@ -71,3 +71,19 @@ export function searchWords(text: string): string[] {
 export function queryWords(q: string): string[] {
   return [...new Set(searchWords(q))];
 }
+
+/** The shortest start of a word a search as you type looks for. */
+export const MIN_PREFIX = 3;
+
+/**
+ * A query typed as you go (finding within a trace): its words whole, but the last taken as the
+ * start of a word while it is being typed — when the text ends in it (no space or punctuation
+ * after) and it has at least {@link MIN_PREFIX} characters. `moment` finds `moment` and
+ * `momentjs`; `mom` finds them too; `moment ` only `moment`.
+ */
+export function typedWords(q: string): { readonly words: string[]; readonly prefix: string | null } {
+  const words = queryWords(q);
+  const last = words[words.length - 1];
+  const typing = last !== undefined && last.length >= MIN_PREFIX && searchWords(q.slice(-1)).length > 0;
+  return typing ? { words: words.slice(0, -1), prefix: last } : { words, prefix: null };
+}

@@ -45,7 +45,8 @@ export interface TraceReader {
   readSpans(project: string, keys: readonly number[], traceId?: string): Promise<(StoredSpan | null)[]>;
   /**
    * The span ids of the trace's spans whose search text holds every word of `text` (finding
-   * within a trace by content: a tool's argument, an error message), at most
+   * within a trace by content: a tool's argument, an error message) — the last word typed as
+   * you go, so also as the start of a word (see `typedWords`) — at most
    * {@link MAX_TRACE_MATCHES}, in no particular order; null when there is no such trace. A
    * store without `textSearch` refuses it.
    */

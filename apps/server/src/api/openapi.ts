@@ -146,7 +146,8 @@ export const openApiDocument = {
         get: {
           summary: 'The spans of one trace that hold the words of q: find a tool argument or an error message in a big trace',
           operationId: 'searchTrace',
-          description: 'Span ids, in no particular order, at most 10,000. The words are matched as on the trace list (q).',
+          description:
+            'Span ids, in no particular order, at most 10,000. The words are matched as on the trace list (q), except the last when q ends in it: typed as you go, it also matches as the start of a word (3 characters or more; `mom` finds `moment`, `mom ` does not).',
           parameters: [
             { name: 'trace_id', in: 'path', required: true, schema: hexId(32) },
             { ...query('q', SEARCH_DESCRIPTION, { type: 'string', maxLength: MAX_SEARCH_CHARS }), required: true },

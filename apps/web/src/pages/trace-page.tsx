@@ -271,7 +271,7 @@ function TraceView({ traceId, model }: { traceId: string; model: TraceModel }) {
                   : content.isError
                     ? ` · names only (${/search is off/.test(content.error.message) ? 'content search is off' : 'content search failed'})`
                     : matches.size === 0
-                      ? ' · content matches whole words'
+                      ? ' · words are matched whole, the last from its first 3 letters'
                       : ''}
               </span>
             ) : null}

@@ -35,6 +35,7 @@ import { MemoryOtelMetrics } from '../otel-metrics/memory-otel-metrics.js';
 import type { GetSpanQuery, GetTraceQuery, SpanTreeQuery, TraceQuery, TraceTextQuery } from '../query.js';
 import { DEFAULT_ORDER } from '../query.js';
 import type { Page, SpanTreeNode, StoredSpan, TraceDetail, TraceLayout, TraceSummary, TreeLayout, WriteResult } from '../results.js';
+import { typedWords } from '../search-words.js';
 import { pageSessions } from '../session-page.js';
 import { hasSpanConditions, spanMatches, spanWords } from '../span-match.js';
 import { buildSpanTree, treeLayout } from '../span-tree.js';
@@ -358,10 +359,15 @@ export class MemoryStorage implements Storage, TelemetryWriter, TraceReader, Cal
     this.assertOpen();
     const trace = this.traces.get(q.project + SEP + q.traceId);
     if (!trace) return null;
+    const { words, prefix } = typedWords(q.text);
+    if (words.length === 0 && prefix === null) return [];
     const out: string[] = [];
     for (const e of trace.entries) {
       if (out.length >= MAX_TRACE_MATCHES) break;
-      if (spanMatches(e.span, { project: q.project, limit: 1, text: q.text }, () => this.wordsOf(e))) out.push(e.span.spanId);
+      const has = this.wordsOf(e);
+      if (!words.every((w) => has.has(w))) continue;
+      if (prefix !== null && ![...has].some((w) => w.startsWith(prefix))) continue;
+      out.push(e.span.spanId);
     }
     return out;
   }

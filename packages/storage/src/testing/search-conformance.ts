@@ -162,6 +162,12 @@ export function describeSearchConformance(getStore: () => Storage): void {
           getStore().reader.findSpansInTrace({ project, traceId, text });
         const ids = (spans: Span[]) => spans.map((s) => s.spanId).sort();
         expect(await within(t(checkout), 'orders')).toEqual(ids([checkout[1] as Span]));
+        // Typed as you go: the last word may be the start of one (three characters or more), until a space ends it.
+        expect(await within(t(checkout), 'ord')).toEqual(ids([checkout[1] as Span]));
+        expect(await within(t(checkout), 'SELECT ord')).toEqual(ids([checkout[1] as Span]));
+        expect(await within(t(checkout), 'ord ')).toEqual([]);
+        expect(await within(t(checkout), 'or')).toEqual([]);
+        expect(await within(t(checkout), 'sel ord')).toEqual([]);
         expect(await within(t(failing), 'socket hang')).toEqual(ids([failing[1] as Span]));
         expect(((await within(t(agent), 'run agent')) ?? []).sort()).toEqual(ids([agent[0] as Span]));
         // In spans of another trace only.
