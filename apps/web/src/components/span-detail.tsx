@@ -183,7 +183,9 @@ function Attributes({ values, dropped }: { values: Record<string, JsonValue>; dr
     <div className="kv">
       {keys.map((k) => (
         <div key={k} style={{ display: 'contents' }}>
-          <div className="k">{k}</div>
+          <div className="k">
+            <DottedKey name={k} />
+          </div>
           <div className="v">
             <ValueView value={values[k] as JsonValue} />
           </div>
@@ -201,4 +203,24 @@ function Attributes({ values, dropped }: { values: Record<string, JsonValue>; dr
 
 function kindNumber(kind: string | undefined): number {
   return ['unspecified', 'internal', 'server', 'client', 'producer', 'consumer'].indexOf(kind ?? 'internal');
+}
+
+/** An attribute key that wraps after its dots (`gen_ai.tool.call.` / `arguments`), not inside a word. */
+function DottedKey({ name }: { name: string }) {
+  const parts = name.split('.');
+  return (
+    <>
+      {parts.map((part, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: the parts of one key, in order.
+        <span key={i}>
+          {part}
+          {i < parts.length - 1 ? (
+            <>
+              .<wbr />
+            </>
+          ) : null}
+        </span>
+      ))}
+    </>
+  );
 }

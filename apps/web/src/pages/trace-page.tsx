@@ -278,6 +278,12 @@ function TraceView({ traceId, model }: { traceId: string; model: TraceModel }) {
             <span style={{ marginLeft: 'auto' }} className="faint key-hints">
               <span className="kbd">↑</span> <span className="kbd">↓</span> move · <span className="kbd">←</span>{' '}
               <span className="kbd">→</span> fold · <span className="kbd">/</span> find
+              {matches?.size ? (
+                <>
+                  {' '}
+                  · <span className="kbd">Enter</span> next match
+                </>
+              ) : null}
             </span>
             <button type="button" className="btn small" onClick={() => setCollapsed(new Set())}>
               Expand all
