@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Attributes, context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
@@ -11,9 +11,12 @@ import { type ExporterKind, exporterFor, sdkProvider } from './support/otel-clie
 import { getJson, json, startTestServer, type TestServer } from './support/test-server.js';
 
 let sl: TestServer | null = null;
+/** Folders a test made, removed after it. */
+const made: string[] = [];
 afterEach(async () => {
   await sl?.stop();
   sl = null;
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
 const start = async (options: Parameters<typeof startTestServer>[0] = {}) => {
@@ -270,7 +273,9 @@ describe('LLM calls through the API', () => {
 
 describe('prices', () => {
   it('prices with a user’s override file, and reprices stored calls when it changes', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'sightline-prices-')), 'prices.yaml');
+    const folder = mkdtempSync(join(tmpdir(), 'sightline-prices-'));
+    made.push(folder);
+    const file = join(folder, 'prices.yaml');
     writeFileSync(file, '# my negotiated prices (USD per 1M tokens)\n- model: gpt-4o-mini\n  input: 1\n  output: 2\n');
     const server = await start({ pricesFile: file });
     await emit(server, (make) => {

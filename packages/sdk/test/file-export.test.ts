@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +19,10 @@ const read = (path: string): ExportDocument => JSON.parse(readFileSync(path, 'ut
 beforeAll(async () => {
   mock = await startMockOpenAi();
 });
-afterAll(() => mock.close());
+afterAll(async () => {
+  await mock.close();
+  rmSync(dir, { recursive: true, force: true });
+});
 afterEach(async () => {
   await sdk?.shutdown();
   sdk = null;

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +19,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await Promise.all([sl.stop(), mock.close()]);
+  rmSync(dir, { recursive: true, force: true });
 });
 
 it('sightline import loads a file export: calls, session and trace tree as recorded', async () => {
