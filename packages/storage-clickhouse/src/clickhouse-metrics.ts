@@ -1,4 +1,5 @@
 import {
+  BUCKET_NS,
   MetricsAccumulator,
   type MetricsGroup,
   type MetricsGroupBy,
@@ -13,7 +14,7 @@ import {
 import { callFilterSql } from './call-filter-sql.js';
 import { callSumsSql, rolledUpSumsSql } from './call-sums-sql.js';
 import type { ClickHouseDb } from './clickhouse-db.js';
-import { type ClickHouseRollups, HOUR_NS } from './clickhouse-rollups.js';
+import type { ClickHouseRollups } from './clickhouse-rollups.js';
 import { SqlParams } from './query-params.js';
 
 interface SumsRow {
@@ -119,9 +120,6 @@ export class ClickHouseMetrics {
   }
 }
 
-const DAY_NS = 24n * HOUR_NS;
-const MINUTE_NS = HOUR_NS / 60n;
-
 /** The group a call of `llm_calls` falls in (see `metricsKey`), as text or null. */
 export function metricsKeySql(groupBy: MetricsGroupBy | undefined): string {
   switch (groupBy) {
@@ -148,7 +146,7 @@ export function metricsKeySql(groupBy: MetricsGroupBy | undefined): string {
 }
 
 /** The start of the minute, UTC hour or day of a call (timestamps before 1970 are not kept apart). */
-export function timeBucketSql(bucket: 'minute' | 'hour' | 'day'): string {
-  const size = bucket === 'minute' ? MINUTE_NS : bucket === 'hour' ? HOUR_NS : DAY_NS;
+export function timeBucketSql(bucket: keyof typeof BUCKET_NS): string {
+  const size = BUCKET_NS[bucket];
   return `(intDiv(timestamp_ns, ${size}) * ${size})`;
 }

@@ -70,13 +70,15 @@ export class MetricsQueries {
   run(q: MetricsQuery, projectId: number, traceKeys: readonly number[] | null): MetricsResult {
     if (traceKeys === null && usesKeyRollups(q)) return this.byKey.run(q, projectId);
     const acc = new MetricsAccumulator(q.groupBy);
-    const split = traceKeys === null && rollupsAnswer(q) ? splitAtHours(q.from, q.to) : null;
-    if (split && rollupsAnswer(q)) {
-      this.addRollups(acc, q, projectId, split.first, split.last);
-      for (const edge of split.edges) this.addRaw(acc, { ...q, ...edge }, projectId, null);
-    } else {
-      this.addRaw(acc, q, projectId, traceKeys);
+    if (traceKeys === null && rollupsAnswer(q)) {
+      const split = splitAtHours(q.from, q.to);
+      if (split) {
+        this.addRollups(acc, q, projectId, split.first, split.last);
+        for (const edge of split.edges) this.addRaw(acc, { ...q, ...edge }, projectId, null);
+        return acc.result(q.limit);
+      }
     }
+    this.addRaw(acc, q, projectId, traceKeys);
     return acc.result(q.limit);
   }
 

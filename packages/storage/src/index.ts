@@ -28,6 +28,7 @@ export { MemoryDatasets } from './memory/memory-datasets.js';
 export { MemoryStorage, type MemoryStorageOptions } from './memory/memory-storage.js';
 export { type CopyFields, copiesByCounted, fieldsFromCopies } from './merged-copies.js';
 export {
+  BUCKET_NS,
   type CallFigures,
   DEFAULT_METRICS_GROUPS,
   MetricsAccumulator,

@@ -70,7 +70,7 @@ export function roundUsd(usd: number): number {
  * Totals of the calls that count. Sums cover the calls that know each figure (null when none
  * does); session and user are the trace's owner (see {@link traceSessionAndUser}).
  */
-export function callTotals(calls: Iterable<TotalsInput>): CallTotals {
+export function callTotals(calls: readonly TotalsInput[]): CallTotals {
   let count = 0;
   let errors = 0;
   let input: number | null = null;
@@ -78,8 +78,7 @@ export function callTotals(calls: Iterable<TotalsInput>): CallTotals {
   let total: number | null = null;
   let cost: number | null = null;
   const add = (sum: number | null, v: number | null) => (v === null ? sum : (sum ?? 0) + v);
-  const list = [...calls];
-  for (const c of list) {
+  for (const c of calls) {
     if (!c.counted) continue;
     count++;
     if (c.isError) errors++;
@@ -95,7 +94,7 @@ export function callTotals(calls: Iterable<TotalsInput>): CallTotals {
     outputTokens: output,
     totalTokens: total,
     costUsd: cost === null ? null : roundUsd(cost),
-    ...traceSessionAndUser(list),
+    ...traceSessionAndUser(calls),
   };
 }
 
