@@ -1,9 +1,9 @@
-import { Link, Outlet, useRouterState } from '@tanstack/react-router';
-import { Fragment, useEffect, useState } from 'react';
+import { Link, Outlet } from '@tanstack/react-router';
+import { Fragment } from 'react';
 import { useSession } from '../api/session';
+import { useCarriedRange } from '../lib/carried-range';
 import { useListKeys } from '../lib/list-keys';
 import { type Theme, useTheme } from '../lib/theme';
-import { isRange, type RangeValue } from '../lib/time-range';
 import { Account } from './account';
 import { LogoMark } from './icons';
 import { LoginPage } from './login-page';
@@ -78,24 +78,4 @@ export function NotFound() {
       </div>
     </main>
   );
-}
-
-/** The pages that pick a time range (`?range=`; none in the URL is the page's default). */
-const RANGE_PAGES = new Set(['/traces', '/calls', '/sessions', '/users', '/dashboard', '/metrics']);
-
-/**
- * The time range the sections' links carry: the one picked on the page shown, or, on a page
- * without one (a trace, a session), the one last picked on a page that has one — so the range
- * goes with you from a list through a trace to the next list.
- */
-function useCarriedRange(): RangeValue | undefined {
-  const location = useRouterState({ select: (s) => s.location });
-  const picked = (location.search as { range?: string }).range;
-  const onRangePage = RANGE_PAGES.has(location.pathname.replace(/\/$/, ''));
-  const [last, setLast] = useState<RangeValue | undefined>(undefined);
-  const current = onRangePage ? (isRange(picked) ? picked : undefined) : last;
-  useEffect(() => {
-    if (onRangePage) setLast(current);
-  }, [onRangePage, current]);
-  return current;
 }

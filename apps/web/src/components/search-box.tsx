@@ -1,23 +1,25 @@
-import { forwardRef } from 'react';
 import { SearchIcon } from './icons';
 
-/** A search field with its icon; `label` names it for screen readers. */
-export const SearchBox = forwardRef<
-  HTMLInputElement,
-  {
-    value: string;
-    onChange: (v: string) => void;
-    placeholder: string;
-    label: string;
-    width?: number;
-    onKeyDown?: React.KeyboardEventHandler;
-  }
->(function SearchBox({ value, onChange, placeholder, label, width, onKeyDown }, ref) {
+/** A search field with its icon; `label` names it for screen readers. `/` on any page goes to it (see useListKeys). */
+export function SearchBox({
+  value,
+  onChange,
+  placeholder,
+  label,
+  width,
+  onKeyDown,
+}: {
+  value: string;
+  onChange: (v: string) => void;
+  placeholder: string;
+  label: string;
+  width?: number;
+  onKeyDown?: React.KeyboardEventHandler;
+}) {
   return (
     <span className="search-wrap">
       <SearchIcon />
       <input
-        ref={ref}
         className="input search"
         style={width ? { width } : undefined}
         type="search"
@@ -29,4 +31,4 @@ export const SearchBox = forwardRef<
       />
     </span>
   );
-});
+}

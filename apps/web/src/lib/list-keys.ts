@@ -6,9 +6,10 @@ const TYPING = 'input, textarea, select, [contenteditable="true"]';
 const ROWS = 'main table.data tbody tr[tabindex]';
 
 /**
- * The list pages' keys: `/` goes to the page's search box; `j`/`k` (and ↓/↑ once a row has the
- * focus) move through the rows, Enter opens one (see `useRowLink`). Keys a page handles itself
- * (the trace tree's) and keys typed into a field are left alone.
+ * Every page's keys: `/` goes to the page's search box (a list's search, a trace's find); on
+ * lists, `j`/`k` (and ↓/↑ once a row has the focus) move through the rows, Enter opens one (see
+ * `useRowLink`). Keys a page handles itself (the trace tree's) and keys typed into a field are
+ * left alone.
  */
 export function useListKeys(): void {
   useEffect(() => {

@@ -15,6 +15,14 @@ export function isRange(v: string | undefined): v is RangeValue {
   return RANGES.some((r) => r.value === v);
 }
 
+/** The range a page shows when its URL names none. */
+export const DEFAULT_RANGE: RangeValue = '24h';
+
+/** The `range` a page puts in its URL for a pick: none for the default, so plain links stay plain. */
+export function rangeParam(range: RangeValue): RangeValue | undefined {
+  return range === DEFAULT_RANGE ? undefined : range;
+}
+
 /** The API's `start` for a range (none for all time). */
 export function startOf(range: RangeValue): string | undefined {
   return range === 'all' ? undefined : range;

@@ -13,7 +13,7 @@ import { TimeRangeSelect } from '../components/time-range-select';
 import { exactCount, formatCount, formatDuration, UNKNOWN } from '../lib/format';
 import { useRowLink } from '../lib/row-link';
 import { type RawSearch, str } from '../lib/search';
-import { isRange, type RangeValue, startOf } from '../lib/time-range';
+import { DEFAULT_RANGE, isRange, type RangeValue, rangeParam, startOf } from '../lib/time-range';
 import { useFacets } from '../lib/use-facets';
 import { useLiveList } from '../lib/use-live';
 import { useUrlText } from '../lib/use-url-text';
@@ -55,7 +55,7 @@ export function parseCallsSearch(raw: Record<string, unknown>): CallsSearch {
 export function CallsPage() {
   const search = useSearch({ from: '/calls' });
   const navigate = useNavigate({ from: '/calls' });
-  const range = search.range ?? '24h';
+  const range = search.range ?? DEFAULT_RANGE;
   const order = search.order_by ?? 'timestamp:desc';
   const facets = useFacets(range);
   const set = (patch: Partial<CallsSearch>) => navigate({ search: (prev) => ({ ...prev, cursor: undefined, ...patch }) });
@@ -108,7 +108,7 @@ export function CallsPage() {
         <span className="muted">every model call, whichever SDK or framework made it</span>
       </div>
       <div className="toolbar">
-        <TimeRangeSelect value={range} onChange={(v) => set({ range: v === '24h' ? undefined : v })} />
+        <TimeRangeSelect value={range} onChange={(v) => set({ range: rangeParam(v) })} />
         <SearchBox value={text} onChange={setText} placeholder="Search prompts and completions…" label="Search calls" />
         <FilterBar fields={fields} values={filters} onChange={({ set: values }) => set({ ...values })} />
         <button
@@ -128,7 +128,7 @@ export function CallsPage() {
         />
       </div>
       {calls.isError ? <ErrorState error={calls.error} retry={() => void calls.refetch()} /> : null}
-      {!calls.isLoading && !calls.isError && rows.length === 0 && !filtered && !search.cursor && range === '24h' ? (
+      {!calls.isLoading && !calls.isError && rows.length === 0 && !filtered && !search.cursor && range === DEFAULT_RANGE ? (
         <Onboarding title="No LLM calls yet" />
       ) : (
         <div className="table-wrap">

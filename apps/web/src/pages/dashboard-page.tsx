@@ -3,13 +3,13 @@ import { Link, useNavigate, useSearch } from '@tanstack/react-router';
 import { type ComponentProps, type ReactNode, useMemo } from 'react';
 import { getJson } from '../api/client';
 import type { Metrics, MetricsSeries } from '../api/types';
-import { TimeChart } from '../components/chart';
+import { type ChartSeries, TimeChart } from '../components/chart';
 import { ErrorState, Onboarding } from '../components/states';
 import { TimeRangeSelect } from '../components/time-range-select';
 import { exactCost, exactCount, formatCost, formatCostTick, formatCount, formatDuration, formatDurationTick } from '../lib/format';
 import { type RawSearch, str } from '../lib/search';
 import { colorsByRank, ERROR_COLOR } from '../lib/series-colors';
-import { isRange, type RangeValue, rangeMs, startOf } from '../lib/time-range';
+import { DEFAULT_RANGE, isRange, type RangeValue, rangeMs, rangeParam, startOf } from '../lib/time-range';
 
 export interface DashboardSearch {
   range?: RangeValue;
@@ -37,7 +37,7 @@ const fmtMs = (v: number | null) => (v === null ? '—' : formatDuration(v));
 export function DashboardPage() {
   const search = useSearch({ from: '/dashboard' });
   const navigate = useNavigate({ from: '/dashboard' });
-  const range = search.range ?? '24h';
+  const range = search.range ?? DEFAULT_RANGE;
   const split = search.split ?? 'model';
   const ms = rangeMs(range);
   const bucket = ms === null || ms > 2 * 86_400_000 ? 'day' : ms <= 3_600_000 ? 'minute' : 'hour';
@@ -92,23 +92,22 @@ export function DashboardPage() {
     // A model or provider keeps its colour from one range to the next (by its rank over all time); "other" is grey.
     const ranking = (allTime.data?.data ?? []).flatMap((r) => (r.key === null ? [] : [r.key]));
     const colors = colorsByRank(ranking, names);
-    const colorOf = new Map(names.map((name, i) => [name, colors[i] as string]));
-    const per = (pick: (s: MetricsSeries['series'][number]) => readonly (number | null)[]) =>
+    const per = (pick: (s: MetricsSeries['series'][number]) => readonly (number | null)[]): ChartSeries[] =>
       d.series.map((s, i) => ({
         label: names[i] as string,
         values: from(pick(s)),
         other: s.other,
-        color: s.other ? undefined : colorOf.get(names[i] as string),
+        color: s.other ? undefined : colors[i],
       }));
-    const sum = (pick: (s: MetricsSeries['series'][number]) => readonly (number | null)[]) =>
-      from(d.buckets.map((_, i) => d.series.reduce((a, s) => a + (pick(s)[i] ?? 0), 0)));
     return {
       times: from(d.buckets.map((b) => new Date(b).getTime() / 1000)),
       cost: per((s) => s.cost_usd),
       calls: per((s) => s.calls),
-      input: sum((s) => s.input_tokens),
-      output: sum((s) => s.output_tokens),
-      errors: sum((s) => s.errors),
+      tokens: [
+        { label: 'input', values: from(d.total.input_tokens) },
+        { label: 'output', values: from(d.total.output_tokens) },
+      ],
+      errors: [{ label: 'failed calls', values: from(d.total.errors), color: ERROR_COLOR }],
       latency: [
         { label: 'p50', values: from(d.total.latency_ms.p50), kind: 'line' as const },
         { label: 'p95', values: from(d.total.latency_ms.p95), kind: 'line' as const },
@@ -132,10 +131,7 @@ export function DashboardPage() {
         <span className="muted">what your LLM calls cost, how fast and how often they fail</span>
       </div>
       <div className="toolbar">
-        <TimeRangeSelect
-          value={range}
-          onChange={(v) => navigate({ search: (prev) => ({ ...prev, range: v === '24h' ? undefined : v }) })}
-        />
+        <TimeRangeSelect value={range} onChange={(v) => navigate({ search: (prev) => ({ ...prev, range: rangeParam(v) }) })} />
         <select
           className="select"
           aria-label="Split by"
@@ -175,19 +171,8 @@ export function DashboardPage() {
               {chart({ series: charts?.cost ?? [], format: fmtCost, axisFormat: formatCostTick, stacked: true })}
             </ChartCard>
             <ChartCard title={`Calls by ${split}`}>{chart({ series: charts?.calls ?? [], format: fmtCount, stacked: true })}</ChartCard>
-            <ChartCard title="Tokens">
-              {chart({
-                series: [
-                  { label: 'input', values: charts?.input ?? [] },
-                  { label: 'output', values: charts?.output ?? [] },
-                ],
-                format: fmtCount,
-                stacked: true,
-              })}
-            </ChartCard>
-            <ChartCard title="Failed calls">
-              {chart({ series: [{ label: 'failed calls', values: charts?.errors ?? [], color: ERROR_COLOR }], format: fmtCount })}
-            </ChartCard>
+            <ChartCard title="Tokens">{chart({ series: charts?.tokens ?? [], format: fmtCount, stacked: true })}</ChartCard>
+            <ChartCard title="Failed calls">{chart({ series: charts?.errors ?? [], format: fmtCount })}</ChartCard>
             <ChartCard title="Latency">{chart({ series: charts?.latency ?? [], format: fmtMs, axisFormat: formatDurationTick })}</ChartCard>
             <ChartCard title="Time to first token">
               {chart({ series: charts?.ttft ?? [], format: fmtMs, axisFormat: formatDurationTick })}

@@ -8,7 +8,7 @@ import { ErrorState, Onboarding, SkeletonRows } from '../components/states';
 import { TimeRangeSelect } from '../components/time-range-select';
 import { formatAgo, formatCount, UNKNOWN } from '../lib/format';
 import { type RawSearch, str } from '../lib/search';
-import { isRange, type RangeValue } from '../lib/time-range';
+import { DEFAULT_RANGE, isRange, type RangeValue, rangeParam } from '../lib/time-range';
 
 export interface MetricsSearch {
   range?: RangeValue;
@@ -38,7 +38,7 @@ function withUnit(v: number | null | undefined, unit: string | null): string {
 export function MetricsPage() {
   const search = useSearch({ from: '/metrics' });
   const navigate = useNavigate({ from: '/metrics' });
-  const range = search.range ?? '24h';
+  const range = search.range ?? DEFAULT_RANGE;
   const set = (patch: Partial<MetricsSearch>) => navigate({ search: (prev) => ({ ...prev, ...patch }) });
   const list = useQuery({
     queryKey: ['otel-metrics', range],
@@ -76,7 +76,7 @@ export function MetricsPage() {
         <span className="muted">OTLP metrics your apps export to /v1/metrics: token usage, durations, costs, anything</span>
       </div>
       <div className="toolbar">
-        <TimeRangeSelect value={range} onChange={(v) => set({ range: v === '24h' ? undefined : v })} />
+        <TimeRangeSelect value={range} onChange={(v) => set({ range: rangeParam(v) })} />
       </div>
       {list.isError ? <ErrorState error={list.error} retry={() => void list.refetch()} /> : null}
       {!list.isLoading && metrics.length === 0 && !list.isError ? (

@@ -10,7 +10,7 @@ import { TimeRangeSelect } from '../components/time-range-select';
 import { exactCount, formatCount, formatDuration } from '../lib/format';
 import { useRowLink } from '../lib/row-link';
 import { type RawSearch, str } from '../lib/search';
-import { isRange, type RangeValue, startOf } from '../lib/time-range';
+import { DEFAULT_RANGE, isRange, type RangeValue, rangeParam, startOf } from '../lib/time-range';
 
 export interface SessionsSearch {
   range?: RangeValue;
@@ -37,7 +37,7 @@ export function parseSessionsSearch(raw: Record<string, unknown>): SessionsSearc
 export function SessionsPage() {
   const search = useSearch({ from: '/sessions' });
   const navigate = useNavigate({ from: '/sessions' });
-  const range = search.range ?? '24h';
+  const range = search.range ?? DEFAULT_RANGE;
   const order = search.order_by ?? 'last_seen:desc';
   const set = (patch: Partial<SessionsSearch>) => navigate({ search: (prev) => ({ ...prev, cursor: undefined, ...patch }) });
   const label = splitLabel(search.label);
@@ -64,7 +64,7 @@ export function SessionsPage() {
         <span className="muted">conversations and agent runs that span several traces</span>
       </div>
       <div className="toolbar">
-        <TimeRangeSelect value={range} onChange={(v) => set({ range: v === '24h' ? undefined : v })} />
+        <TimeRangeSelect value={range} onChange={(v) => set({ range: rangeParam(v) })} />
         <input
           className="input"
           type="search"

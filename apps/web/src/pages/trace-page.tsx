@@ -73,7 +73,6 @@ function TraceView({ traceId, model }: { traceId: string; model: TraceModel }) {
   const rows = useMemo(() => visibleRows(model, collapsed), [model, collapsed]);
   const selected = useMemo(() => (search.span ? nodeOf(model, search.span) : -1), [model, search.span]);
   const [query, setQuery] = useState('');
-  const searchRef = useRef<HTMLInputElement>(null);
   const scrollRef = useRef<HTMLDivElement>(null);
 
   // The spans whose content (attributes, messages, events) holds the words, found by the server.
@@ -203,16 +202,12 @@ function TraceView({ traceId, model }: { traceId: string; model: TraceModel }) {
     }
   };
 
+  // Escape closes the selected span from anywhere but a field (`/` to find is every page's: see useListKeys).
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const target = e.target as HTMLElement;
       const typing = target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.isContentEditable;
-      if (e.key === '/' && !typing) {
-        e.preventDefault();
-        searchRef.current?.focus();
-      } else if (e.key === 'Escape' && !typing && selected >= 0) {
-        select(-1);
-      }
+      if (e.key === 'Escape' && !typing && selected >= 0) select(-1);
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
@@ -244,7 +239,6 @@ function TraceView({ traceId, model }: { traceId: string; model: TraceModel }) {
         <section className="trace-tree" aria-label="Span tree and timeline">
           <div className="tree-toolbar">
             <SearchBox
-              ref={searchRef}
               width={260}
               value={query}
               onChange={setQuery}
@@ -265,14 +259,7 @@ function TraceView({ traceId, model }: { traceId: string; model: TraceModel }) {
                 className="muted"
                 title="Span names, services, models and ids here; attribute values, messages and events by the server"
               >
-                {matches.size.toLocaleString()} matching
-                {content.isFetching
-                  ? ' · searching content…'
-                  : content.isError
-                    ? ` · names only (${/search is off/.test(content.error.message) ? 'content search is off' : 'content search failed'})`
-                    : matches.size === 0
-                      ? ' · words are matched whole, the last from its first 3 letters'
-                      : ''}
+                {matches.size.toLocaleString()} matching{contentNote(content, matches.size)}
               </span>
             ) : null}
             <span style={{ marginLeft: 'auto' }} className="faint key-hints">
@@ -387,4 +374,12 @@ function TraceHeader({ traceId, model, onNextError }: { traceId: string; model: 
       </div>
     </div>
   );
+}
+
+/** What the find box says of the server's part of a find: under way, unavailable, or how words match when none did. */
+function contentNote(content: { isFetching: boolean; error: Error | null }, found: number): string {
+  if (content.isFetching) return ' · searching content…';
+  if (content.error)
+    return ` · names only (${/search is off/.test(content.error.message) ? 'content search is off' : 'content search failed'})`;
+  return found === 0 ? ' · words are matched whole, the last from its first 3 letters' : '';
 }

@@ -14,7 +14,7 @@ import { TimeRangeSelect } from '../components/time-range-select';
 import { exactCount, formatCount, formatDuration } from '../lib/format';
 import { useRowLink } from '../lib/row-link';
 import { list, type RawSearch, str } from '../lib/search';
-import { isRange, type RangeValue, startOf } from '../lib/time-range';
+import { DEFAULT_RANGE, isRange, type RangeValue, rangeParam, startOf } from '../lib/time-range';
 import { useFacets } from '../lib/use-facets';
 import { useLiveList } from '../lib/use-live';
 import { useUrlText } from '../lib/use-url-text';
@@ -70,7 +70,7 @@ export function TracesPage() {
   const search = useSearch({ from: '/traces' });
   const navigate = useNavigate({ from: '/traces' });
   const rowLink = useRowLink();
-  const range = search.range ?? '24h';
+  const range = search.range ?? DEFAULT_RANGE;
   const order = search.order_by ?? DEFAULT_ORDER;
   const facets = useFacets(range);
   const set = (patch: Partial<TracesSearch>) => navigate({ search: (prev) => ({ ...prev, cursor: undefined, ...patch }), replace: false });
@@ -137,7 +137,7 @@ export function TracesPage() {
         <span className="muted">every request your app made, with its LLM calls, tokens and cost</span>
       </div>
       <div className="toolbar">
-        <TimeRangeSelect value={range} onChange={(v) => set({ range: v === '24h' ? undefined : v })} />
+        <TimeRangeSelect value={range} onChange={(v) => set({ range: rangeParam(v) })} />
         <SearchBox value={text} onChange={setText} placeholder="Search span names, attributes, prompts…" label="Search traces" />
         <FilterBar
           fields={fields}
@@ -156,7 +156,7 @@ export function TracesPage() {
         <LiveButton on={live} status={liveStatus} onToggle={() => set({ live: live ? undefined : '1' })} what="traces" />
       </div>
       {traces.isError ? <ErrorState error={traces.error} retry={() => void traces.refetch()} /> : null}
-      {!traces.isLoading && !traces.isError && rows.length === 0 && !filtered && !search.cursor && range === '24h' ? (
+      {!traces.isLoading && !traces.isError && rows.length === 0 && !filtered && !search.cursor && range === DEFAULT_RANGE ? (
         <Onboarding title="No traces yet" />
       ) : (
         <div className="table-wrap">

@@ -9,7 +9,7 @@ import { TimeRangeSelect } from '../components/time-range-select';
 import { exactCount, formatCount, formatDuration } from '../lib/format';
 import { useRowLink } from '../lib/row-link';
 import { type RawSearch, str } from '../lib/search';
-import { isRange, type RangeValue, startOf } from '../lib/time-range';
+import { DEFAULT_RANGE, isRange, type RangeValue, rangeParam, startOf } from '../lib/time-range';
 
 export interface UsersSearch {
   range?: RangeValue;
@@ -38,7 +38,7 @@ const SORTS: Record<string, (r: MetricsRow) => number> = {
 export function UsersPage() {
   const search = useSearch({ from: '/users' });
   const navigate = useNavigate({ from: '/users' });
-  const range = search.range ?? '24h';
+  const range = search.range ?? DEFAULT_RANGE;
   const order = search.order_by ?? 'cost:desc';
   const set = (patch: Partial<UsersSearch>) => navigate({ search: (prev) => ({ ...prev, ...patch }) });
   const params = { start: startOf(range), group_by: 'user', limit: MOST_USERS };
@@ -66,7 +66,7 @@ export function UsersPage() {
         <span className="muted">who your LLM calls were made for: each user's calls, tokens, cost and failures</span>
       </div>
       <div className="toolbar">
-        <TimeRangeSelect value={range} onChange={(v) => set({ range: v === '24h' ? undefined : v })} />
+        <TimeRangeSelect value={range} onChange={(v) => set({ range: rangeParam(v) })} />
       </div>
       {users.isError ? <ErrorState error={users.error} retry={() => void users.refetch()} /> : null}
       {none && range === 'all' ? (
