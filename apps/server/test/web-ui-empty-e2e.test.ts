@@ -47,6 +47,8 @@ describe('the web UI with nothing to show', () => {
       ['/traces', '/api/traces', 'No traces yet'],
       ['/calls', '/api/llm-calls', 'No LLM calls yet'],
       ['/sessions', '/api/sessions', 'No sessions yet'],
+      ['/users', '/api/metrics', 'No users yet'],
+      ['/dashboard', '/api/metrics', 'No LLM calls in this range'],
     ] as const) {
       const page = await bed.browser.newPage({ viewport: { width: 1280, height: 800 } });
       await page.route(`**${api}?**`, (route) =>
@@ -56,7 +58,16 @@ describe('the web UI with nothing to show', () => {
       await page.getByRole('alert').waitFor();
       expect(await page.getByRole('alert').innerText()).toContain('HTTP 500');
       expect(await page.getByRole('heading', { name: empty }).count()).toBe(0);
+      // Nor cards that look as if they were still loading.
+      expect(await page.locator('.kpi').count()).toBe(0);
       await page.close();
     }
+  });
+
+  it('tells how to send users on an empty users page, as on the other lists', async () => {
+    const page = await open('/users');
+    await page.getByRole('heading', { name: 'No users yet' }).waitFor();
+    expect(await steps(page).count()).toBe(3);
+    await page.close();
   });
 });

@@ -145,8 +145,10 @@ export function DashboardPage() {
         </select>
         <span className="faint">per {bucket}</span>
       </div>
-      {total.isError ? <ErrorState error={total.error} retry={() => void total.refetch()} /> : null}
-      {nothing ? (
+      {/* A failed request shows its error, not cards that look as if they were still loading. */}
+      {total.isError ? (
+        <ErrorState error={total.error} retry={() => void total.refetch()} />
+      ) : nothing ? (
         <Onboarding title="No LLM calls in this range" />
       ) : (
         <>

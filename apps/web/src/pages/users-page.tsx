@@ -69,7 +69,7 @@ export function UsersPage() {
         <TimeRangeSelect value={range} onChange={(v) => set({ range: rangeParam(v) })} />
       </div>
       {users.isError ? <ErrorState error={users.error} retry={() => void users.refetch()} /> : null}
-      {none && range === 'all' ? (
+      {none && range === DEFAULT_RANGE ? (
         <Onboarding title="No users yet">
           A call's user is read from user.id, enduser.id, the SDK's withSession(&#123; userId &#125;) and the other vocabularies' user
           attributes; a call that names none takes its trace's.
