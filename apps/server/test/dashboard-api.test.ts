@@ -85,7 +85,7 @@ describe('the Sessions and Dashboard pages’ API', () => {
     const { server } = await serverWithSession();
     const { status, body } = await getJson(server.api, '/api/metrics/series?split_by=model&start=3h&limit=1');
     expect(status).toBe(200);
-    expect(body).toMatchObject({ bucket: 'hour', split_by: 'model' });
+    expect(body).toMatchObject({ bucket: 'hour', split_by: 'model', rank_by: 'calls' });
     expect(body.buckets.length).toBeGreaterThanOrEqual(3);
     for (const b of body.buckets) expect(b).toMatch(/T\d{2}:00:00(\.0+)?Z$/);
     expect(body.series.map((s: { key: string; other: boolean }) => [s.key, s.other])).toEqual([
@@ -100,6 +100,10 @@ describe('the Sessions and Dashboard pages’ API', () => {
     for (const figure of ['calls', 'errors', 'input_tokens', 'output_tokens', 'cost_usd'])
       expect(body.total[figure]).toHaveLength(body.buckets.length);
     expect(body.total.latency_ms.p95.filter((v: number | null) => v !== null).every((v: number) => v > 90 && v < 210)).toBe(true);
+    // Where the money goes: Claude's two calls cost more than gpt-4o-mini's three.
+    const byCost = await getJson(server.api, '/api/metrics/series?split_by=model&start=3h&limit=1&rank_by=cost');
+    expect(byCost.body.rank_by).toBe('cost');
+    expect(byCost.body.series.map((s: { key: string | null }) => s.key)).toEqual(['claude-sonnet-4-5', null]);
     const days = await getJson(server.api, '/api/metrics/series?bucket=day&split_by=provider');
     expect(days.body.buckets).toHaveLength(31);
     // By minute over the last hour (the default range for minutes), summing to what the metrics of that hour say.
@@ -140,6 +144,7 @@ describe('the Sessions and Dashboard pages’ API', () => {
     ['/api/metrics/series?bucket=week', 'bucket'],
     ['/api/metrics/series?split_by=user', 'split_by'],
     ['/api/metrics/series?limit=51', 'limit'],
+    ['/api/metrics/series?rank_by=tokens', 'rank_by'],
     ['/api/metrics/series?start=100d', 'start'],
     ['/api/metrics/series?start=1h&end=2h', 'start'],
     ['/api/metrics/series?bucket=minute&start=24h', 'start'],

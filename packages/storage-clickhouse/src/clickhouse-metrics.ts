@@ -63,7 +63,7 @@ export class ClickHouseMetrics {
 
   async metricsSeries(q: MetricsSeriesQuery): Promise<MetricsSeries> {
     const acc = new SeriesAccumulator(q);
-    const { bucket: _bucket, splitBy: _splitBy, limit: _limit, ...filters } = q;
+    const { bucket: _bucket, splitBy: _splitBy, limit: _limit, rankBy: _rankBy, ...filters } = q;
     // Rollups are hourly: minutes are read from the calls.
     await this.fill(
       filters,

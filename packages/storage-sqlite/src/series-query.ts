@@ -18,7 +18,7 @@ export class SeriesQueries {
 
   run(q: MetricsSeriesQuery, projectId: number, traceKeys: readonly number[] | null): MetricsSeries {
     const acc = new SeriesAccumulator(q);
-    const { bucket: _bucket, splitBy: _splitBy, limit: _limit, ...filters } = q;
+    const { bucket: _bucket, splitBy: _splitBy, limit: _limit, rankBy: _rankBy, ...filters } = q;
     // Rollups are hourly: minutes are read from the calls.
     const split = q.bucket !== 'minute' && traceKeys === null && rollupsAnswer(filters) ? splitAtHours(q.from, q.to) : null;
     if (split) {

@@ -10,6 +10,11 @@ export type SeriesSplit = 'model' | 'provider' | 'service' | 'operation' | 'rout
 /** Every {@link SeriesSplit}, for validating input. */
 export const SERIES_SPLITS: readonly SeriesSplit[] = ['model', 'provider', 'service', 'operation', 'route'];
 
+/** What picks the series shown on their own: the values with the most calls, or that cost the most. */
+export type SeriesRank = 'calls' | 'cost';
+/** Every {@link SeriesRank}, for validating input. */
+export const SERIES_RANKS: readonly SeriesRank[] = ['calls', 'cost'];
+
 /** Most buckets one series query may span (an hourly series of 41 days, a daily one of 2.7 years). */
 export const MAX_SERIES_BUCKETS = 1000;
 /** Series shown when no limit is given; the rest are summed into one "other" series. */
@@ -20,8 +25,8 @@ export const MAX_SERIES = 50;
 /**
  * Metrics over time for charts: per whole time bucket over `[from, to)` (the first and last
  * hold only the calls of the range, so the series add up to the metrics of the range), and
- * per value of `splitBy` (the `limit` values with the most calls, the rest together), over
- * the calls that count and pass the filters.
+ * per value of `splitBy` (the `limit` values with the most calls — or, by `rankBy`, that cost
+ * the most — the rest together), over the calls that count and pass the filters.
  */
 export interface MetricsSeriesQuery extends CallFilters {
   readonly from: bigint;
@@ -30,6 +35,8 @@ export interface MetricsSeriesQuery extends CallFilters {
   readonly splitBy?: SeriesSplit;
   /** Most series (1..{@link MAX_SERIES}, default {@link DEFAULT_SERIES}). */
   readonly limit?: number;
+  /** Which values are shown on their own (default `calls`). */
+  readonly rankBy?: SeriesRank;
 }
 
 /** One series, a value per bucket (the arrays run parallel to `MetricsSeries.buckets`). */
@@ -55,7 +62,7 @@ export interface SeriesColumns {
 export interface MetricsSeries {
   /** Each bucket's start, ns, in time order. */
   readonly buckets: bigint[];
-  /** The values with the most calls first, then "other" if any value was left out. */
+  /** The values ranked first (most calls, or most cost), then "other" if any value was left out. */
   readonly series: SeriesColumns[];
   /** Every call together. */
   readonly total: SeriesColumns;

@@ -28,6 +28,7 @@ export function seriesToJson(s: MetricsSeries, q: MetricsSeriesQuery): JsonObjec
   return {
     bucket: q.bucket,
     split_by: q.splitBy ?? null,
+    rank_by: q.rankBy ?? 'calls',
     buckets: s.buckets.map(nanosToIso),
     series: s.series.map(columns),
     total,

@@ -9,6 +9,7 @@ import {
   MAX_SERIES_BUCKETS,
   type MetricsSeriesQuery,
   SERIES_BUCKETS,
+  SERIES_RANKS,
   SERIES_SPLITS,
   seriesBuckets,
 } from '@sightline/storage';
@@ -36,7 +37,8 @@ export function parseSessionPage(params: URLSearchParams, project: string, sessi
 
 /**
  * `GET /api/metrics/series`: the call filters, `bucket=minute|hour|day` (default hour),
- * `split_by=model|provider|service|operation|route`, `limit` (series, default 8). `end`
+ * `split_by=model|provider|service|operation|route`, `limit` (series, default 8), `rank_by=calls|cost`
+ * (which values get a series of their own: the most calls, by default, or the highest cost). `end`
  * defaults to now, `start` to an hour (by minute), a day (hourly) or 30 days (daily) before
  * `end`; at most 1,000 buckets.
  */
@@ -46,6 +48,7 @@ export function parseSeriesQuery(params: URLSearchParams, project: string, now: 
   const bucket = p.oneOf('bucket', SERIES_BUCKETS) ?? 'hour';
   const splitBy = p.oneOf('split_by', SERIES_SPLITS);
   const limit = p.integer('limit', 1, MAX_SERIES) ?? DEFAULT_SERIES;
+  const rankBy = p.oneOf('rank_by', SERIES_RANKS) ?? 'calls';
   p.check();
   const to = filters.to ?? BigInt(now()) * 1_000_000n;
   const from = filters.from ?? (to > DEFAULT_SPAN_NS[bucket] ? to - DEFAULT_SPAN_NS[bucket] : 0n);
@@ -55,7 +58,7 @@ export function parseSeriesQuery(params: URLSearchParams, project: string, now: 
     throw badRequest(
       `query parameters "start" and "end": the range spans ${count} ${bucket}s, more than ${MAX_SERIES_BUCKETS}; shorten it${bucket === 'day' ? '' : ` or use bucket=${bucket === 'minute' ? 'hour' : 'day'}`}`,
     );
-  return { ...filters, from, to, bucket, splitBy, limit };
+  return { ...filters, from, to, bucket, splitBy, limit, rankBy };
 }
 
 /** `GET /api/facets`: `start`, `end` (widened to whole hours), `limit` (values per facet, default 50). */

@@ -175,11 +175,16 @@ export const llmPaths = {
           type: 'string',
           enum: ['model', 'provider', 'service', 'operation', 'route'],
         }),
-        query('limit', 'Most series: the values with the most calls; the rest as “other”', {
+        query('limit', 'Most series: the values ranked first (see rank_by); the rest as “other”', {
           type: 'integer',
           minimum: 1,
           maximum: 50,
           default: 8,
+        }),
+        query('rank_by', 'Which values get a series of their own: those with the most calls, or the highest cost', {
+          type: 'string',
+          enum: ['calls', 'cost'],
+          default: 'calls',
         }),
       ],
       responses: {
@@ -401,15 +406,17 @@ export const llmSchemas = {
   },
   MetricsSeries: {
     type: 'object',
-    required: ['bucket', 'split_by', 'buckets', 'series', 'total'],
+    required: ['bucket', 'split_by', 'rank_by', 'buckets', 'series', 'total'],
     properties: {
       bucket: { type: 'string', enum: ['minute', 'hour', 'day'] },
       split_by: nullable('string'),
+      rank_by: { type: 'string', enum: ['calls', 'cost'] },
       buckets: { type: 'array', items: time, description: 'Each bucket’s start' },
       series: {
         type: 'array',
         items: ref('SeriesColumns'),
-        description: 'The values with the most calls first, then “other” when values were left out; empty without split_by',
+        description:
+          'The values ranked first (most calls, or highest cost by rank_by) in that order, then “other” when values were left out; empty without split_by',
       },
       total: ref('SeriesColumns'),
     },

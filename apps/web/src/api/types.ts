@@ -231,6 +231,7 @@ export interface TraceOutlineJson {
 export interface MetricsSeries {
   readonly bucket: 'minute' | 'hour' | 'day';
   readonly split_by: string | null;
+  readonly rank_by: 'calls' | 'cost';
   readonly buckets: string[];
   readonly series: {
     readonly key: string | null;

@@ -51,4 +51,14 @@ describe('colours kept by name', () => {
     // A name not ranked still gets a colour of the palette, never grey.
     expect(SERIES_COLORS).toContain(colorsByRank(ranking, ['new-model'])[0]);
   });
+
+  it('never gives a name past the ranking a colour another name beside it wears, while the palette has one free', () => {
+    const ranking = ['claude-sonnet-4-5', 'gemini-2.5-flash', 'gpt-4o-mini', 'text-embedding-3-small', 'claude-haiku-4-5', 'gpt-4o', 'o1'];
+    for (const extra of ['o3-mini', 'o4-mini', 'mistral-large', 'llama-3.3-70b', 'a', 'b', 'c']) {
+      const colors = colorsByRank(ranking, [...ranking.slice(0, 5), extra, 'another-new-one']);
+      expect(new Set(colors).size).toBe(7);
+    }
+    // Past the palette's size, colours repeat rather than fail.
+    expect(colorsByRank(ranking, [...ranking, 'one-more'])).toHaveLength(8);
+  });
 });

@@ -20,14 +20,24 @@ export function seriesColor(index: number, other = false): string {
  * A colour per named series (a model, a provider) that stays with its name from one range to
  * the next: the colour of the name's place in `ranking` — the names over all time, most calls
  * first — so the names a project uses most always wear the same, clearly different colours. A
- * name past the palette, or not ranked yet, takes one by its hash.
+ * name past the palette, or not ranked yet, takes one by its hash: the first from there that no
+ * other of `names` wears, while the palette has one left.
  */
 export function colorsByRank(ranking: readonly string[], names: readonly string[]): string[] {
-  return names.map((name) => {
+  const colors = names.map((name) => {
     const rank = ranking.indexOf(name);
-    if (rank >= 0 && rank < SERIES_COLORS.length) return SERIES_COLORS[rank] as string;
+    return rank >= 0 && rank < SERIES_COLORS.length ? (SERIES_COLORS[rank] as string) : null;
+  });
+  const worn = new Set(colors);
+  return names.map((name, n) => {
+    const ranked = colors[n];
+    if (ranked) return ranked;
     let h = 0;
     for (let i = 0; i < name.length; i++) h = (Math.imul(h, 31) + name.charCodeAt(i)) | 0;
-    return SERIES_COLORS[Math.abs(h) % SERIES_COLORS.length] as string;
+    let pick = SERIES_COLORS[Math.abs(h) % SERIES_COLORS.length] as string;
+    for (let k = 0; k < SERIES_COLORS.length && worn.has(pick); k++)
+      pick = SERIES_COLORS[(Math.abs(h) + k + 1) % SERIES_COLORS.length] as string;
+    worn.add(pick);
+    return pick;
   });
 }

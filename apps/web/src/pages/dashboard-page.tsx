@@ -46,16 +46,19 @@ export function DashboardPage() {
     queryKey: ['metrics', 'total', start],
     queryFn: ({ signal }) => getJson<Metrics>('/api/metrics', { start }, signal),
   });
-  // Series by minute, hour or day, split by model or provider; the API sums what falls beyond the top ones into "other".
-  const series = useQuery({
-    queryKey: ['series', bucket, split, start],
-    queryFn: ({ signal }) =>
+  // Series by minute, hour or day, split by model or provider; the API sums what falls beyond the top ones into "other":
+  // the models with the most calls for the calls chart, and those that cost the most for the cost chart.
+  const seriesBy = (rank: 'calls' | 'cost') => ({
+    queryKey: ['series', bucket, split, start, rank],
+    queryFn: ({ signal }: { signal: AbortSignal }) =>
       getJson<MetricsSeries>(
         '/api/metrics/series',
-        { start: start ?? (bucket === 'day' ? '365d' : undefined), bucket, split_by: split, limit: TOP },
+        { start: start ?? (bucket === 'day' ? '365d' : undefined), bucket, split_by: split, limit: TOP, rank_by: rank },
         signal,
       ),
   });
+  const series = useQuery(seriesBy('calls'));
+  const costSeries = useQuery(seriesBy('cost'));
   const groups = useQuery({
     queryKey: ['metrics', split, start],
     queryFn: ({ signal }) => getJson<Metrics>('/api/metrics', { start, group_by: split, limit: 100 }, signal),
@@ -77,8 +80,10 @@ export function DashboardPage() {
 
   const charts = useMemo(() => {
     const d = series.data;
+    // Should the cost ranking fail, the cost chart shows the models with the most calls instead.
+    const byCost = costSeries.data ?? (costSeries.isError ? d : undefined);
     // Drawn once the colours are known, so none changes under the reader's eyes.
-    if (!d || allTime.isPending) return null;
+    if (!d || !byCost || allTime.isPending) return null;
     // All time starts at the first call, not a year of empty days before it.
     const firstCall =
       start === undefined
@@ -88,21 +93,28 @@ export function DashboardPage() {
           )
         : 0;
     const from = <T,>(values: readonly T[]) => values.slice(firstCall);
-    const names = d.series.map((s) => (s.other ? 'other' : (s.key ?? 'unknown')));
     // A model or provider keeps its colour from one range to the next (by its rank over all time); "other" is grey.
     const ranking = (allTime.data?.data ?? []).flatMap((r) => (r.key === null ? [] : [r.key]));
-    const colors = colorsByRank(ranking, names);
-    const per = (pick: (s: MetricsSeries['series'][number]) => readonly (number | null)[]): ChartSeries[] =>
-      d.series.map((s, i) => ({
+    const nameOf = (s: MetricsSeries['series'][number]) => (s.other ? 'other' : (s.key ?? 'unknown'));
+    // Coloured together, so a model wears one colour in both charts and no two models share one.
+    const shown = [...new Set([...d.series, ...byCost.series].filter((s) => !s.other).map(nameOf))];
+    const colorOf = new Map(colorsByRank(ranking, shown).map((c, i) => [shown[i], c]));
+    const per = (of: MetricsSeries, pick: (s: MetricsSeries['series'][number]) => readonly (number | null)[]): ChartSeries[] => {
+      const names = of.series.map(nameOf);
+      // The two answers' buckets differ when the hour turned between them: values go by bucket, not place.
+      const at = new Map(of.buckets.map((b, i) => [b, i]));
+      const place = d.buckets.map((b) => at.get(b));
+      return of.series.map((s, i) => ({
         label: names[i] as string,
-        values: from(pick(s)),
+        values: from(of === d ? pick(s) : place.map((p) => (p === undefined ? null : (pick(s)[p] ?? null)))),
         other: s.other,
-        color: s.other ? undefined : colors[i],
+        color: s.other ? undefined : colorOf.get(names[i] as string),
       }));
+    };
     return {
       times: from(d.buckets.map((b) => new Date(b).getTime() / 1000)),
-      cost: per((s) => s.cost_usd),
-      calls: per((s) => s.calls),
+      cost: per(byCost, (s) => s.cost_usd),
+      calls: per(d, (s) => s.calls),
       tokens: [
         { label: 'input', values: from(d.total.input_tokens) },
         { label: 'output', values: from(d.total.output_tokens) },
@@ -117,7 +129,7 @@ export function DashboardPage() {
         { label: 'p95', values: from(d.total.ttft_ms.p95), kind: 'line' as const },
       ],
     };
-  }, [series.data, start, allTime.data, allTime.isPending]);
+  }, [series.data, costSeries.data, costSeries.isError, start, allTime.data, allTime.isPending]);
   /** A chart over the series' buckets; null while they load. */
   const chart = (props: Omit<ComponentProps<typeof TimeChart>, 'times' | 'bucketSeconds'>) =>
     charts ? <TimeChart times={charts.times} bucketSeconds={BUCKET_SECONDS[bucket]} {...props} /> : null;

@@ -1,5 +1,5 @@
 import type { LlmCall } from '@sightline/core';
-import type { MetricsSeries, SeriesBucket, SeriesColumns, SeriesSplit } from '../metrics-series.js';
+import type { MetricsSeries, SeriesBucket, SeriesColumns, SeriesRank, SeriesSplit } from '../metrics-series.js';
 import { DEFAULT_SERIES } from '../metrics-series.js';
 import { roundUsd } from '../trace-calls.js';
 import { BUCKET_NS, MetricsGroup, metricsKey, timeBucket } from './metrics-accumulator.js';
@@ -14,7 +14,8 @@ export function seriesBuckets(from: bigint, to: bigint, bucket: SeriesBucket): {
 
 /**
  * Metrics per (time bucket, split value), shaped into columns for charts: the `limit` values
- * with the most calls as series of their own, the rest summed into "other", and a total.
+ * with the most calls (or, by `rankBy`, the highest cost) as series of their own, the rest
+ * summed into "other", and a total.
  * Backends feed it calls ({@link addCall}) or pre-aggregated groups ({@link cell}).
  */
 export class SeriesAccumulator {
@@ -24,7 +25,15 @@ export class SeriesAccumulator {
   private readonly count: number;
   private readonly cells = new Map<string | null, (MetricsGroup | undefined)[]>();
 
-  constructor(readonly q: { readonly from: bigint; readonly to: bigint; readonly bucket: SeriesBucket; readonly splitBy?: SeriesSplit }) {
+  constructor(
+    readonly q: {
+      readonly from: bigint;
+      readonly to: bigint;
+      readonly bucket: SeriesBucket;
+      readonly splitBy?: SeriesSplit;
+      readonly rankBy?: SeriesRank;
+    },
+  ) {
     const b = seriesBuckets(q.from, q.to, q.bucket);
     this.start = b.start;
     this.end = b.end;
@@ -48,10 +57,16 @@ export class SeriesAccumulator {
   }
 
   result(limit = DEFAULT_SERIES): MetricsSeries {
+    const byCost = this.q.rankBy === 'cost';
     const ranked = [...this.cells]
-      .map(([key, row]) => ({ key, row, calls: row.reduce((n, g) => n + (g?.calls ?? 0), 0) }))
+      .map(([key, row]) => ({
+        key,
+        row,
+        calls: row.reduce((n, g) => n + (g?.calls ?? 0), 0),
+        cost: byCost ? row.reduce((usd, g) => usd + (g?.costUsd ?? 0), 0) : 0,
+      }))
       .filter((r) => r.calls > 0)
-      .sort((a, b) => b.calls - a.calls || String(a.key ?? '').localeCompare(String(b.key ?? '')));
+      .sort((a, b) => b.cost - a.cost || b.calls - a.calls || String(a.key ?? '').localeCompare(String(b.key ?? '')));
     const shown = this.q.splitBy ? ranked.slice(0, limit) : [];
     const rest = this.q.splitBy ? ranked.slice(limit) : [];
     const series = shown.map((r) => this.columns(r.key, false, r.row));

@@ -273,6 +273,15 @@ export function describeDashboardConformance(getStore: () => Storage): void {
       expect((await series({})).series).toEqual([]);
     });
 
+    it('gives a series of its own to the values that cost the most, when asked', async () => {
+      await setup();
+      // Claude's 4 calls cost more than gpt-4o-mini's 14; the unpriced model costs nothing known.
+      const keys = async (q: Partial<MetricsSeriesQuery>) => (await series({ splitBy: 'model', ...q })).series.map((x) => x.key);
+      expect(await keys({ limit: 1 })).toEqual(['gpt-4o-mini', null]);
+      expect(await keys({ limit: 1, rankBy: 'cost' })).toEqual(['claude-sonnet-4-5', null]);
+      expect(await keys({ rankBy: 'cost' })).toEqual(['claude-sonnet-4-5', 'gpt-4o-mini', 'text-embedding-3-small', 'private-model']);
+    });
+
     it('buckets by hour, minute or day but sums only the calls in the range, and filters like the call list', async () => {
       await setup();
       // From minute 5 (five of the first hour's calls and claude's three fall before it) to 15 ms into the third hour.
