@@ -420,6 +420,9 @@ describe('the web UI in Chromium', () => {
     await page.getByText('1 matching').waitFor();
     await find.press('Enter');
     await page.waitForURL(`**?span=${ids.refundChat}`);
+    // The selected span's text marks the words found: the whole word and the one still being typed.
+    await detail.locator('mark').first().waitFor();
+    expect(new Set(await detail.locator('mark').allTextContents())).toEqual(new Set(['damaged', 'paperb']));
 
     // Selecting spans does not pile up history: Back leaves the trace for the list it came from.
     await page.goBack();

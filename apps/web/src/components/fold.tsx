@@ -1,13 +1,22 @@
-import { type ReactNode, useState } from 'react';
+import { type ReactNode, useContext, useState } from 'react';
+import { hasHit } from '../lib/highlight';
 import { CopyButton } from './copy-button';
+import { HighlightContext, Highlighted } from './highlighted';
 
-/** Long content shows its first lines; expand to read it all, copy the raw text. */
+/** Long content shows its first lines (all of it when it holds a word being looked for); expand to read it all, copy the raw text. */
 export function Fold({ text, children, limit = 600 }: { text: string; children?: ReactNode; limit?: number }) {
   const long = text.length > limit || text.split('\n').length > 10;
-  const [open, setOpen] = useState(false);
+  const matcher = useContext(HighlightContext);
+  const [open, setOpen] = useState(() => long && hasHit(text, matcher));
   return (
     <div className={`fold ${long && !open ? 'folded' : ''}`}>
-      <div className="fold-content">{children ?? <pre className="text-block">{text}</pre>}</div>
+      <div className="fold-content">
+        {children ?? (
+          <pre className="text-block">
+            <Highlighted text={text} />
+          </pre>
+        )}
+      </div>
       {long ? (
         <div className="fold-actions">
           <button type="button" className="btn small" onClick={() => setOpen(!open)}>

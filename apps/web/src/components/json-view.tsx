@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { JsonValue } from '../api/types';
 import { Fold } from './fold';
+import { Highlighted } from './highlighted';
 
 /** Strings that hold JSON (as many instrumentations store messages) are shown parsed. */
 function parsedJson(s: string): JsonValue | undefined {
@@ -22,7 +23,11 @@ export function JsonView({ value, depth = 0, openDepth = 2 }: { value: JsonValue
     const nested = parsedJson(value);
     if (nested !== undefined && typeof nested === 'object' && nested !== null)
       return <JsonView value={nested} depth={depth} openDepth={openDepth} />;
-    return <span className="str">{JSON.stringify(value)}</span>;
+    return (
+      <span className="str">
+        <Highlighted text={JSON.stringify(value)} />
+      </span>
+    );
   }
   return <Collapsible value={value} depth={depth} openDepth={openDepth} />;
 }

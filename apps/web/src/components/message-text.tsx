@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
 import { readMarkdownLite } from '../lib/markdown-lite';
+import { Highlighted } from './highlighted';
 
 /**
  * A message's text with its fenced code, inline code and bold shown as such. Built from React
@@ -13,7 +14,7 @@ export function MessageText({ text }: { text: string }) {
         b.kind === 'code' ? (
           // biome-ignore lint/suspicious/noArrayIndexKey: blocks are positional.
           <pre key={i} className="text-block code-block">
-            {b.text}
+            <Highlighted text={b.text} />
           </pre>
         ) : (
           // biome-ignore lint/suspicious/noArrayIndexKey: blocks are positional.
@@ -21,12 +22,17 @@ export function MessageText({ text }: { text: string }) {
             {b.spans.map((s, j) =>
               s.kind === 'bold' ? (
                 // biome-ignore lint/suspicious/noArrayIndexKey: spans are positional.
-                <strong key={j}>{s.text}</strong>
+                <strong key={j}>
+                  <Highlighted text={s.text} />
+                </strong>
               ) : s.kind === 'code' ? (
                 // biome-ignore lint/suspicious/noArrayIndexKey: spans are positional.
-                <code key={j}>{s.text}</code>
+                <code key={j}>
+                  <Highlighted text={s.text} />
+                </code>
               ) : (
-                s.text
+                // biome-ignore lint/suspicious/noArrayIndexKey: spans are positional.
+                <Highlighted key={j} text={s.text} />
               ),
             )}
           </pre>

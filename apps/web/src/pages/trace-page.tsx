@@ -4,12 +4,14 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ApiError, getJson } from '../api/client';
 import type { TraceOutlineJson } from '../api/types';
 import { CopyButton } from '../components/copy-button';
+import { HighlightContext } from '../components/highlighted';
 import { SearchBox } from '../components/search-box';
 import { SpanDetail } from '../components/span-detail';
 import { Stat } from '../components/stat';
 import { ErrorState } from '../components/states';
 import { Waterfall } from '../components/waterfall';
 import { exactCost, exactCount, exactTime, formatCost, formatCount, formatDuration, formatTime } from '../lib/format';
+import { wordMatcher } from '../lib/highlight';
 import { ancestors, buildTraceModel, isErrorNode, nextErrorNode, nodeOf, spanIdOf, type TraceModel, visibleRows } from '../lib/trace-model';
 import { useDebounced } from '../lib/use-debounced';
 
@@ -86,6 +88,8 @@ function TraceView({ traceId, model }: { traceId: string; model: TraceModel }) {
     retry: false,
   });
   const contentHits = settled === query.trim() ? content.data?.span_ids : undefined;
+  // The words found are marked in the selected span's text once typing settles.
+  const marker = useMemo(() => wordMatcher(settled), [settled]);
 
   const matches = useMemo(() => {
     const q = query.trim().toLowerCase();
@@ -292,17 +296,19 @@ function TraceView({ traceId, model }: { traceId: string; model: TraceModel }) {
           />
         </section>
         {selected >= 0 ? (
-          <SpanDetail
-            key={spanIdOf(model, selected)}
-            traceId={traceId}
-            spanId={spanIdOf(model, selected)}
-            isCall={selectedCall >= 0}
-            offsetMs={o.spans.start_ms[selected] as number}
-            onClose={() => {
-              select(-1);
-              scrollRef.current?.focus();
-            }}
-          />
+          <HighlightContext.Provider value={marker}>
+            <SpanDetail
+              key={spanIdOf(model, selected)}
+              traceId={traceId}
+              spanId={spanIdOf(model, selected)}
+              isCall={selectedCall >= 0}
+              offsetMs={o.spans.start_ms[selected] as number}
+              onClose={() => {
+                select(-1);
+                scrollRef.current?.focus();
+              }}
+            />
+          </HighlightContext.Provider>
         ) : null}
       </div>
     </main>
