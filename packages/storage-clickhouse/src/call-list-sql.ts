@@ -1,16 +1,19 @@
-import { type CallOrderField, type CallQuery, DEFAULT_CALL_ORDER, decodeCursor, parseCallSortValue } from '@sightline/storage';
+import { type CallOrderField, type CallQuery, DEFAULT_CALL_ORDER, decodeCursor, parseCallSortValue, sortSql } from '@sightline/storage';
 import { callFilterSql } from './call-filter-sql.js';
 import { SqlParams } from './query-params.js';
 
-/** Each call order field as an expression on `llm_calls` (unknown values as -1), with its type for cursor values. */
+/**
+ * Each call order field as an expression on `llm_calls` (a value a call lacks as `:unknown`, after
+ * every known one: see `sortSql`), with its type for cursor values.
+ */
 const ORDER_SQL: Record<CallOrderField, { expr: string; type: string }> = {
   timestamp: { expr: 'timestamp_ns', type: 'Int64' },
   duration: { expr: 'duration_ms', type: 'Float64' },
-  ttft: { expr: 'ifNull(ttft_ms, -1)', type: 'Float64' },
-  cost: { expr: 'ifNull(cost_usd, -1)', type: 'Float64' },
-  total_tokens: { expr: 'toFloat64(ifNull(total_tokens, -1))', type: 'Float64' },
+  ttft: { expr: 'ifNull(ttft_ms, :unknown)', type: 'Float64' },
+  cost: { expr: 'ifNull(cost_usd, :unknown)', type: 'Float64' },
+  total_tokens: { expr: 'ifNull(toFloat64(total_tokens), :unknown)', type: 'Float64' },
   // Kept with the call's other figures as ingest read them (the `figures` JSON).
-  tokens_per_s: { expr: "ifNull(JSONExtract(figures, 'tokensPerS', 'Nullable(Float64)'), -1)", type: 'Float64' },
+  tokens_per_s: { expr: "ifNull(JSONExtract(figures, 'tokensPerS', 'Nullable(Float64)'), :unknown)", type: 'Float64' },
 };
 
 /** A call's key in cursors: its trace id and span id. */
@@ -21,7 +24,8 @@ export function callListSql(q: CallQuery): { sql: string; params: Record<string,
   const p = new SqlParams();
   const where = callFilterSql(q, p);
   const order = q.orderBy ?? DEFAULT_CALL_ORDER;
-  const { expr, type } = ORDER_SQL[order.field];
+  const { type } = ORDER_SQL[order.field];
+  const expr = sortSql(ORDER_SQL[order.field].expr, order.direction);
   const dir = order.direction === 'asc' ? 'ASC' : 'DESC';
   if (q.cursor !== undefined) {
     const after = decodeCursor(q.cursor, order, (key) => CALL_KEY.test(key));

@@ -15,6 +15,7 @@ import {
   type SessionQuery,
   type SessionSummary,
   type StoredCall,
+  sortSql,
 } from '@sightline/storage';
 import { CALL_KEY } from './call-list-sql.js';
 import type { CallRow } from './call-row.js';
@@ -40,12 +41,12 @@ interface SessionRow {
   details: string[];
 }
 
-/** Each session order as an expression on its aggregated row; an unpriced session's cost as -1 (see `sessionSortValue`). */
+/** Each session order as an expression on its aggregated row; an unpriced session's cost after every known one (see `sortSql`). */
 const SESSION_ORDER_SQL: Record<SessionOrderField, string> = {
   last_seen: 'last_ns',
   first_seen: 'first_ns',
   call_count: 'toInt64(calls)',
-  cost: 'ifNull(round(cost, 10), -1)',
+  cost: 'ifNull(round(cost, 10), :unknown)',
 };
 
 /**
@@ -54,7 +55,7 @@ const SESSION_ORDER_SQL: Record<SessionOrderField, string> = {
  */
 function sessionPageSql(q: SessionQuery, p: SqlParams): { sortColumn: string; tail: string } {
   const order = q.orderBy ?? DEFAULT_SESSION_ORDER;
-  const expr = SESSION_ORDER_SQL[order.field];
+  const expr = sortSql(SESSION_ORDER_SQL[order.field], order.direction);
   const dir = order.direction === 'asc' ? 'ASC' : 'DESC';
   const having: string[] = [];
   if (q.from !== undefined) having.push(`last_ns >= ${p.add(q.from, 'Int64')}`);

@@ -14,7 +14,9 @@ export class SqlParams {
   /** The placeholder of `value` as ClickHouse type `type`. */
   add(value: unknown, type: string): string {
     const name = `p${this.next++}`;
-    this.values[name] = typeof value === 'bigint' ? String(value) : value;
+    // Big integers as text; so too whole numbers past 2^53 (a cursor's 1e308: the client refuses them as numbers).
+    const text = typeof value === 'bigint' || (typeof value === 'number' && !Number.isSafeInteger(value) && Number.isInteger(value));
+    this.values[name] = text ? String(value) : value;
     return `{${name}:${type}}`;
   }
 }

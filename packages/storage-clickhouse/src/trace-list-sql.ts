@@ -1,4 +1,4 @@
-import { DEFAULT_ORDER, decodeCursor, parseSortValue, type TraceOrderField, type TraceQuery } from '@sightline/storage';
+import { DEFAULT_ORDER, decodeCursor, parseSortValue, sortSql, type TraceOrderField, type TraceQuery } from '@sightline/storage';
 import { SqlParams } from './query-params.js';
 import { hasSpanConditionsOf, spanConditionSql } from './span-condition-sql.js';
 
@@ -11,8 +11,9 @@ const ORDER_SQL: Record<TraceOrderField, { expr: string; type: string }> = {
   error_count: { expr: 'error_count', type: 'Float64' },
   trace_id: { expr: 'trace_id', type: 'String' },
   llm_call_count: { expr: 'call_count', type: 'Float64' },
-  total_tokens: { expr: 'ifNull(total_tokens, -1)', type: 'Float64' },
-  cost: { expr: 'ifNull(cost_usd, -1)', type: 'Float64' },
+  // A value a trace lacks as `:unknown`, after every known one (see `sortSql`).
+  total_tokens: { expr: 'ifNull(toFloat64(total_tokens), :unknown)', type: 'Float64' },
+  cost: { expr: 'ifNull(cost_usd, :unknown)', type: 'Float64' },
 };
 
 export const TRACE_ID = /^[0-9a-f]{32}$/;
@@ -22,7 +23,8 @@ export function traceListSql(q: TraceQuery): { sql: string; params: Record<strin
   const p = new SqlParams();
   const project = p.add(q.project, 'String');
   const order = q.orderBy ?? DEFAULT_ORDER;
-  const { expr, type } = ORDER_SQL[order.field];
+  const { type } = ORDER_SQL[order.field];
+  const expr = sortSql(ORDER_SQL[order.field].expr, order.direction);
   const where = [`project = ${project}`];
   if (q.startFrom !== undefined) where.push(`start_ns >= ${p.add(q.startFrom, 'Int64')}`);
   if (q.startTo !== undefined) where.push(`start_ns < ${p.add(q.startTo, 'Int64')}`);

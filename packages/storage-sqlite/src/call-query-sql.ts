@@ -9,6 +9,7 @@ import {
   parseSessionSortValue,
   type SessionOrderField,
   type SessionQuery,
+  sortSql,
 } from '@sightline/storage';
 import { attributeFilterSql, type SqlFragment } from './attribute-filter-sql.js';
 import { firstCallId, lastCallId } from './call-ids.js';
@@ -73,13 +74,14 @@ export function callFiltersSql(q: CallFilters, projectId: number, traceKeys: rea
   return { sql: where.join(' AND '), params };
 }
 
+/** Each call order field as SQL; a value a call lacks sorts after every known one (`sortSql`). */
 const CALL_SORT: Record<CallOrderField, string> = {
   timestamp: 'c.ts',
   duration: 'c.duration_ms',
-  ttft: 'COALESCE(c.ttft_ms, -1)',
-  cost: 'COALESCE(c.cost_usd, -1)',
-  total_tokens: 'COALESCE(c.total_tokens, -1)',
-  tokens_per_s: 'COALESCE(c.tokens_per_s, -1)',
+  ttft: 'COALESCE(c.ttft_ms, :unknown)',
+  cost: 'COALESCE(c.cost_usd, :unknown)',
+  total_tokens: 'COALESCE(c.total_tokens, :unknown)',
+  tokens_per_s: 'COALESCE(c.tokens_per_s, :unknown)',
 };
 
 /**
@@ -105,7 +107,7 @@ export function callQuerySql(
     params.push(...matches.params);
   }
   const order = q.orderBy ?? DEFAULT_CALL_ORDER;
-  const sort = CALL_SORT[order.field];
+  const sort = sortSql(CALL_SORT[order.field], order.direction);
   const dir = order.direction === 'asc' ? 'ASC' : 'DESC';
   if (q.cursor !== undefined) {
     const position = decodeCursor(q.cursor, order);
@@ -132,11 +134,12 @@ export function callSearchWay(q: CallQuery, search: TextSearch): SearchWay {
   return searchWay(search, (q.orderBy ?? DEFAULT_CALL_ORDER).field === 'timestamp', true);
 }
 
+/** Each session order field as SQL; an unpriced session's cost sorts after every known one (`sortSql`). */
 const SESSION_SORT: Record<SessionOrderField, string> = {
   last_seen: 's.last_ns',
   first_seen: 's.first_ns',
   call_count: 's.call_count',
-  cost: 'CASE WHEN s.cost_known > 0 THEN s.cost_usd ELSE -1 END',
+  cost: 'CASE WHEN s.cost_known > 0 THEN s.cost_usd ELSE :unknown END',
 };
 
 /** The session list, paged like the others. */
@@ -160,7 +163,7 @@ export function sessionQuerySql(q: SessionQuery, projectId: number): SqlFragment
     params.push(`$."${label.key.replaceAll('"', '""')}"`, label.value);
   }
   const order = q.orderBy ?? DEFAULT_SESSION_ORDER;
-  const sort = SESSION_SORT[order.field];
+  const sort = sortSql(SESSION_SORT[order.field], order.direction);
   const dir = order.direction === 'asc' ? 'ASC' : 'DESC';
   if (q.cursor !== undefined) {
     const position = decodeCursor(q.cursor, order);

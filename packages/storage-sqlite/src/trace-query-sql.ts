@@ -1,5 +1,13 @@
 import { StatusCode } from '@sightline/core';
-import { DEFAULT_ORDER, decodeCursor, hasSpanConditions, parseSortValue, type TraceOrderField, type TraceQuery } from '@sightline/storage';
+import {
+  DEFAULT_ORDER,
+  decodeCursor,
+  hasSpanConditions,
+  parseSortValue,
+  sortSql,
+  type TraceOrderField,
+  type TraceQuery,
+} from '@sightline/storage';
 import { attributeFilterSql, type SqlFragment } from './attribute-filter-sql.js';
 import { CALLS_PER_TRACE } from './call-ids.js';
 import { filterEntries } from './filter-bloom.js';
@@ -25,8 +33,9 @@ const SORT_EXPRESSIONS: Record<TraceOrderField, string> = {
   error_count: 't.error_count',
   trace_id: 't.trace_id',
   llm_call_count: 't.llm_call_count',
-  total_tokens: 'COALESCE(t.total_tokens, -1)',
-  cost: 'COALESCE(t.cost_usd, -1)',
+  // A value a trace lacks sorts after every known one (`sortSql`).
+  total_tokens: 'COALESCE(t.total_tokens, :unknown)',
+  cost: 'COALESCE(t.cost_usd, :unknown)',
 };
 
 const STATUS_CODES = { unset: StatusCode.UNSET, ok: StatusCode.OK, error: StatusCode.ERROR } as const;
@@ -100,7 +109,7 @@ export function traceQuerySql(q: TraceQuery, projectId: number, search: TextSear
     params.push(...matches.params);
   }
   const order = q.orderBy ?? DEFAULT_ORDER;
-  const sort = SORT_EXPRESSIONS[order.field];
+  const sort = sortSql(SORT_EXPRESSIONS[order.field], order.direction);
   const dir = order.direction === 'asc' ? 'ASC' : 'DESC';
   if (q.cursor !== undefined) {
     const position = decodeCursor(q.cursor, order);

@@ -1,23 +1,24 @@
 import type { LlmCall } from '@sightline/core';
 import type { CallOrderField, SessionOrderField } from './call-query.js';
 import type { SessionSummary } from './call-results.js';
-import { parseBigIntValue, parseNumberValue, type SortValue } from './keyset-page.js';
+import { parseBigIntValue, parseNumberValue, type SortValue, unknownSortValue } from './keyset-page.js';
 
-/** A call's value for a sort field; unknown values sort as -1, below every known one. */
-export function callSortValue(call: LlmCall, field: CallOrderField): SortValue {
+/** A call's value for a sort field; unknown values sort after every known one (see `unknownSortValue`). */
+export function callSortValue(call: LlmCall, field: CallOrderField, direction: 'asc' | 'desc'): SortValue {
+  const unknown = unknownSortValue(direction);
   switch (field) {
     case 'timestamp':
       return call.timestamp;
     case 'duration':
       return call.durationMs;
     case 'ttft':
-      return call.ttftMs ?? -1;
+      return call.ttftMs ?? unknown;
     case 'cost':
-      return call.costUsd ?? -1;
+      return call.costUsd ?? unknown;
     case 'total_tokens':
-      return call.totalTokens ?? -1;
+      return call.totalTokens ?? unknown;
     case 'tokens_per_s':
-      return call.tokensPerS ?? -1;
+      return call.tokensPerS ?? unknown;
   }
 }
 
@@ -25,8 +26,8 @@ export function parseCallSortValue(field: CallOrderField, text: string): SortVal
   return field === 'timestamp' ? parseBigIntValue(text) : parseNumberValue(text);
 }
 
-/** A session's value for a sort field; an unpriced session's cost sorts as -1. */
-export function sessionSortValue(s: SessionSummary, field: SessionOrderField): SortValue {
+/** A session's value for a sort field; an unpriced session's cost sorts after every known one. */
+export function sessionSortValue(s: SessionSummary, field: SessionOrderField, direction: 'asc' | 'desc'): SortValue {
   switch (field) {
     case 'last_seen':
       return s.lastSeenUnixNano;
@@ -35,7 +36,7 @@ export function sessionSortValue(s: SessionSummary, field: SessionOrderField): S
     case 'call_count':
       return s.callCount;
     case 'cost':
-      return s.costUsd ?? -1;
+      return s.costUsd ?? unknownSortValue(direction);
   }
 }
 

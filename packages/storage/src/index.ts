@@ -23,7 +23,7 @@ export type * from './datasets.js';
 export * from './errors.js';
 export { FacetCounter, facetHours, rankFacet } from './facet-values.js';
 export * from './facets.js';
-export { pageByKeyset, parseBigIntValue, parseNumberValue, type SortValue } from './keyset-page.js';
+export { pageByKeyset, parseBigIntValue, parseNumberValue, type SortValue, sortSql, unknownSortValue } from './keyset-page.js';
 export { MemoryDatasets } from './memory/memory-datasets.js';
 export { MemoryStorage, type MemoryStorageOptions } from './memory/memory-storage.js';
 export { type CopyFields, copiesByCounted, fieldsFromCopies } from './merged-copies.js';

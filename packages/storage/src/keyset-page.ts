@@ -4,6 +4,21 @@ import type { Page } from './results.js';
 
 export type SortValue = bigint | number | string;
 
+/**
+ * What a value a row lacks (a call not priced, a TTFT not streamed, a trace without calls)
+ * sorts as: after every known value, whichever the direction — -1 going down, 1e308 going up —
+ * so a list sorted by cost, cheapest first, starts with costs and not with the rows that have none.
+ * The SQL stores use the same numbers (`COALESCE(x, …)`), so cursors mean the same everywhere.
+ */
+export function unknownSortValue(direction: 'asc' | 'desc'): number {
+  return direction === 'asc' ? 1e308 : -1;
+}
+
+/** A sort expression of SQL written with `:unknown` where a missing value goes, for one direction. */
+export function sortSql(template: string, direction: 'asc' | 'desc'): string {
+  return template.replaceAll(':unknown', String(unknownSortValue(direction)));
+}
+
 function cmp(a: SortValue, b: SortValue): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -24,7 +24,7 @@ export function pageSessions(
   const page = pageByKeyset(
     sessions.filter((m) => sessionMatches(m.s, q)),
     order,
-    (m) => sessionSortValue(m.s, order.field),
+    (m) => sessionSortValue(m.s, order.field, order.direction),
     (text) => parseSessionSortValue(order.field, text),
     (m) => m.key,
     q.limit,

@@ -1,13 +1,13 @@
 import { InvalidCursorError } from './errors.js';
-import { pageByKeyset, parseBigIntValue, parseNumberValue, type SortValue } from './keyset-page.js';
+import { pageByKeyset, parseBigIntValue, parseNumberValue, type SortValue, unknownSortValue } from './keyset-page.js';
 import type { TraceOrder, TraceOrderField } from './query.js';
 import type { Page, TraceSummary } from './results.js';
 
 /**
- * A summary's value for a sort field. Costs and token totals that are unknown sort as -1:
- * below every known value.
+ * A summary's value for a sort field. Costs and token totals that are unknown sort after every
+ * known value (see `unknownSortValue`).
  */
-export function sortValue(summary: TraceSummary, field: TraceOrderField): SortValue {
+export function sortValue(summary: TraceSummary, field: TraceOrderField, direction: 'asc' | 'desc'): SortValue {
   switch (field) {
     case 'start_time':
       return summary.startTimeUnixNano;
@@ -24,9 +24,9 @@ export function sortValue(summary: TraceSummary, field: TraceOrderField): SortVa
     case 'llm_call_count':
       return summary.llmCallCount;
     case 'total_tokens':
-      return summary.totalTokens ?? -1;
+      return summary.totalTokens ?? unknownSortValue(direction);
     case 'cost':
-      return summary.costUsd ?? -1;
+      return summary.costUsd ?? unknownSortValue(direction);
   }
 }
 
@@ -59,7 +59,7 @@ export function pageSummaries<T extends TraceSummary>(
   return pageByKeyset(
     matches,
     order,
-    (t) => sortValue(t, order.field),
+    (t) => sortValue(t, order.field, order.direction),
     (text) => parseSortValue(order.field, text),
     keyOf,
     limit,

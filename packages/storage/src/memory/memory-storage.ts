@@ -423,7 +423,7 @@ export class MemoryStorage implements Storage, TelemetryWriter, TraceReader, Cal
     const page = pageByKeyset(
       matches,
       order,
-      (m) => callSortValue(m.call, order.field),
+      (m) => callSortValue(m.call, order.field, order.direction),
       (text) => parseCallSortValue(order.field, text),
       (m) => m.key,
       q.limit,

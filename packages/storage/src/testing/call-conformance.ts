@@ -221,6 +221,25 @@ export function describeCallConformance(getStore: () => Storage): void {
       expect(unpriced).toMatchObject({ costUsd: null, costSource: null, totalTokens: null });
       const byCost = await getStore().reader.findTraces({ project: 'default', limit: 10, orderBy: { field: 'cost', direction: 'desc' } });
       expect(byCost.items).toHaveLength(1);
+      // Traces without a cost (no calls, or none priced) come after the priced ones either way, page by page too.
+      const plain = buildSpan({ name: 'GET /health', startMs: 5 });
+      const cheap = llmSpan({ model: 'gpt-4o-mini', input: 10, output: 1, startMs: 6 });
+      const own = llmSpan({ model: 'my-own-model', input: 10, startMs: 7 });
+      await write([plain, cheap, own]);
+      for (const [direction, priced] of [
+        ['asc', [cheap.traceId, trace?.traceId]],
+        ['desc', [trace?.traceId, cheap.traceId]],
+      ] as const) {
+        const ids: string[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await getStore().reader.findTraces({ project: 'default', limit: 1, cursor, orderBy: { field: 'cost', direction } });
+          ids.push(...page.items.map((t) => t.traceId));
+          cursor = page.nextCursor ?? undefined;
+        } while (cursor);
+        expect(ids.slice(0, 2), direction).toEqual(priced);
+        expect(new Set(ids.slice(2)), direction).toEqual(new Set([plain.traceId, own.traceId]));
+      }
       expect((await getStore().reader.findTraces({ project: 'default', limit: 10, sessionId: 'conv-9' })).items).toHaveLength(1);
       expect((await getStore().reader.findTraces({ project: 'default', limit: 10, userId: 'bob' })).items).toHaveLength(0);
     });
@@ -505,7 +524,7 @@ export function describeCallConformance(getStore: () => Storage): void {
         expect(await by({ project: 'other' })).toEqual([]);
       });
 
-      it('orders by time, duration, cost, tokens or TTFT, unknown values last when descending', async () => {
+      it('orders by time, duration, cost, tokens or TTFT, unknown values last either way', async () => {
         const [gpt4o, claude, mini, embed, racto, plano] = await setup();
         expect(spanIds((await calls()).items)).toEqual([plano, racto, embed, mini, claude, gpt4o]);
         expect(spanIds((await calls({ orderBy: { field: 'duration', direction: 'desc' } })).items)).toEqual([
@@ -520,12 +539,21 @@ export function describeCallConformance(getStore: () => Storage): void {
         expect(byCost.slice(0, 2)).toEqual([racto, gpt4o]);
         expect(byCost[byCost.length - 1]).toBe(plano);
         expect(spanIds((await calls({ orderBy: { field: 'total_tokens', direction: 'desc' } })).items).slice(0, 2)).toEqual([gpt4o, mini]);
-        // Output tokens per second: the fastest first, calls that do not tell last.
-        for (const direction of ['desc', 'asc'] as const) {
-          const rates = (await calls({ orderBy: { field: 'tokens_per_s', direction } })).items.map((c) => c.tokensPerS ?? -1);
-          expect(rates.filter((r) => r >= 0).length).toBeGreaterThanOrEqual(2);
-          expect(rates).toEqual([...rates].sort((a, b) => (direction === 'desc' ? b - a : a - b)));
-        }
+        // Cheapest or fastest first, or the other way: the calls that do not tell come last, not first.
+        for (const [field, of] of [
+          ['cost', (c: StoredCall) => c.costUsd],
+          ['tokens_per_s', (c: StoredCall) => c.tokensPerS],
+        ] as const)
+          for (const direction of ['desc', 'asc'] as const) {
+            const values = (await calls({ orderBy: { field, direction } })).items.map(of);
+            const known = values.filter((v): v is number => v !== null);
+            expect(known.length, field).toBeGreaterThanOrEqual(2);
+            expect(known.length, field).toBeLessThan(values.length);
+            expect(values, `${field} ${direction}`).toEqual([
+              ...[...known].sort((a, b) => (direction === 'desc' ? b - a : a - b)),
+              ...Array(values.length - known.length).fill(null),
+            ]);
+          }
       });
 
       it('walks every call once with limit and cursor', async () => {
@@ -589,6 +617,12 @@ export function describeCallConformance(getStore: () => Storage): void {
       const second = await sessions({ limit: 1, cursor: first.nextCursor as string });
       expect([...first.items, ...second.items].map((s) => s.sessionId)).toEqual(['conv-2', 'conv-1']);
       expect(second.nextCursor).toBeNull();
+      // By cost either way, the unpriced session comes last, page by page too.
+      for (const direction of ['asc', 'desc'] as const) {
+        const byCost = await sessions({ limit: 1, orderBy: { field: 'cost', direction } });
+        const rest = await sessions({ limit: 1, orderBy: { field: 'cost', direction }, cursor: byCost.nextCursor as string });
+        expect([...byCost.items, ...rest.items].map((s) => s.sessionId)).toEqual(['conv-1', 'conv-2']);
+      }
 
       const detail = await getStore().calls.getSession({ project: 'default', sessionId: 'conv-1' });
       expect(detail?.summary).toEqual(conv1);
