@@ -104,6 +104,9 @@ describe('the Sessions and Dashboard pages’ API', () => {
     const byCost = await getJson(server.api, '/api/metrics/series?split_by=model&start=3h&limit=1&rank_by=cost');
     expect(byCost.body.rank_by).toBe('cost');
     expect(byCost.body.series.map((s: { key: string | null }) => s.key)).toEqual(['claude-sonnet-4-5', null]);
+    const groups = async (rank: string) =>
+      (await getJson(server.api, `/api/metrics?group_by=model&limit=1&rank_by=${rank}`)).body.data.map((g: { key: string }) => g.key);
+    expect([await groups('calls'), await groups('cost')]).toEqual([['gpt-4o-mini'], ['claude-sonnet-4-5']]);
     const days = await getJson(server.api, '/api/metrics/series?bucket=day&split_by=provider');
     expect(days.body.buckets).toHaveLength(31);
     // By minute over the last hour (the default range for minutes), summing to what the metrics of that hour say.
@@ -145,6 +148,7 @@ describe('the Sessions and Dashboard pages’ API', () => {
     ['/api/metrics/series?split_by=user', 'split_by'],
     ['/api/metrics/series?limit=51', 'limit'],
     ['/api/metrics/series?rank_by=tokens', 'rank_by'],
+    ['/api/metrics?group_by=user&rank_by=errors', 'rank_by'],
     ['/api/metrics/series?start=100d', 'start'],
     ['/api/metrics/series?start=1h&end=2h', 'start'],
     ['/api/metrics/series?bucket=minute&start=24h', 'start'],

@@ -56,7 +56,7 @@ export class ClickHouseMetrics {
   ) {}
 
   async metrics(q: MetricsQuery): Promise<MetricsResult> {
-    const acc = new MetricsAccumulator(q.groupBy);
+    const acc = new MetricsAccumulator(q.groupBy, q.rankBy);
     await this.fill(q, metricsKeySql(q.groupBy), '0', (_at, key) => acc.group(key));
     return acc.result(q.limit);
   }

@@ -1,4 +1,5 @@
 import {
+  compareGroups,
   DEFAULT_METRICS_GROUPS,
   MetricsAccumulator,
   MetricsGroup,
@@ -12,7 +13,7 @@ import { MERGED_SKETCHES_SQL, sketchBytes } from './sketch-sql.js';
 import { segmentRowsSql, timeSegments } from './time-segments.js';
 
 /** Filters the key rollups can answer. */
-const KEY_FILTERS = new Set(['project', 'from', 'to', 'groupBy', 'limit']);
+const KEY_FILTERS = new Set(['project', 'from', 'to', 'groupBy', 'limit', 'rankBy']);
 
 /** Whether a metrics query can be answered from `llm_key_rollups`: by session or user, over a time range at most. */
 export function usesKeyRollups(q: MetricsQuery): q is MetricsQuery & { groupBy: 'session' | 'user' } {
@@ -59,10 +60,16 @@ export class KeyMetricsQueries {
     }
     const edges = new MetricsAccumulator(q.groupBy);
     for (const p of segments.partial) this.addCalls(edges, { project: q.project, groupBy: q.groupBy, from: p.from, to: p.to }, projectId);
-    const calls = (key: string | null) => (sums.get(key)?.[0] ?? 0) + (edges.groups.get(key)?.calls ?? 0);
+    // What the keys are ranked by: their calls and cost, from the sums and the edges.
+    const figures = (key: string | null) => ({
+      calls: (sums.get(key)?.[0] ?? 0) + (edges.groups.get(key)?.calls ?? 0),
+      costUsd: (sums.get(key)?.[8] ?? 0) + (edges.groups.get(key)?.costUsd ?? 0),
+    });
     const all = [...new Set([...sums.keys(), ...edges.groups.keys()])]
-      .filter((key) => calls(key) > 0)
-      .sort((a, b) => calls(b) - calls(a) || String(a ?? '').localeCompare(String(b ?? '')));
+      .map((key) => ({ key, ...figures(key) }))
+      .filter((k) => k.calls > 0)
+      .sort((a, b) => compareGroups(a.key, a, b.key, b, q.rankBy ?? 'calls'))
+      .map((k) => k.key);
     const shown = all.slice(0, q.limit ?? DEFAULT_METRICS_GROUPS);
     const everyKey = shown.length === all.length;
     const groups = new Map<string | null, MetricsGroup>();

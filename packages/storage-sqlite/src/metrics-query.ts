@@ -69,7 +69,7 @@ export class MetricsQueries {
 
   run(q: MetricsQuery, projectId: number, traceKeys: readonly number[] | null): MetricsResult {
     if (traceKeys === null && usesKeyRollups(q)) return this.byKey.run(q, projectId);
-    const acc = new MetricsAccumulator(q.groupBy);
+    const acc = new MetricsAccumulator(q.groupBy, q.rankBy);
     if (traceKeys === null && rollupsAnswer(q)) {
       const split = splitAtHours(q.from, q.to);
       if (split) {

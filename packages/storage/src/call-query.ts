@@ -79,10 +79,17 @@ export const METRICS_GROUP_BY: readonly MetricsGroupBy[] = [
  * is never counted twice). `groupBy` splits them: by served model (else requested), provider,
  * service, route, operation, session, user, or UTC hour or day of the call's start.
  */
+/** What picks the groups (or series) shown when not all are: those with the most calls, or that cost the most. */
+export type GroupRank = 'calls' | 'cost';
+/** Every {@link GroupRank}, for validating input. */
+export const GROUP_RANKS: readonly GroupRank[] = ['calls', 'cost'];
+
 export interface MetricsQuery extends CallFilters {
   readonly groupBy?: MetricsGroupBy;
-  /** Most groups returned (default 100, at most 1000): the most calls first; time buckets in time order. */
+  /** Most groups returned (default 100, at most 1000): the first by `rankBy`; time buckets in time order. */
   readonly limit?: number;
+  /** Which groups come first (default `calls`: the most calls; `cost`: the highest cost, unpriced as nothing). */
+  readonly rankBy?: GroupRank;
 }
 
 export type SessionOrderField = 'last_seen' | 'first_seen' | 'call_count' | 'cost';
@@ -141,7 +148,19 @@ export interface LogQuery {
 export type RollupGroupBy = Exclude<MetricsGroupBy, 'session' | 'user'>;
 
 /** What such a rollup keeps of a call: the filters it can answer. */
-const ROLLUP_FILTERS = new Set(['project', 'from', 'to', 'provider', 'model', 'operation', 'service', 'route', 'groupBy', 'limit']);
+const ROLLUP_FILTERS = new Set([
+  'project',
+  'from',
+  'to',
+  'provider',
+  'model',
+  'operation',
+  'service',
+  'route',
+  'groupBy',
+  'limit',
+  'rankBy',
+]);
 
 /**
  * Whether hourly rollups of the calls that count, by service, provider, model, operation and

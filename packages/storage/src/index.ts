@@ -30,7 +30,9 @@ export { type CopyFields, copiesByCounted, fieldsFromCopies } from './merged-cop
 export {
   BUCKET_NS,
   type CallFigures,
+  compareGroups,
   DEFAULT_METRICS_GROUPS,
+  type GroupFigures,
   MetricsAccumulator,
   MetricsGroup,
   type MetricsSums,

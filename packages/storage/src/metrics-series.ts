@@ -1,4 +1,4 @@
-import type { CallFilters } from './call-query.js';
+import type { CallFilters, GroupRank } from './call-query.js';
 
 /** The time buckets of a series: minutes (read from the calls: for short ranges), UTC hours or days. */
 export type SeriesBucket = 'minute' | 'hour' | 'day';
@@ -9,11 +9,6 @@ export const SERIES_BUCKETS: readonly SeriesBucket[] = ['minute', 'hour', 'day']
 export type SeriesSplit = 'model' | 'provider' | 'service' | 'operation' | 'route';
 /** Every {@link SeriesSplit}, for validating input. */
 export const SERIES_SPLITS: readonly SeriesSplit[] = ['model', 'provider', 'service', 'operation', 'route'];
-
-/** What picks the series shown on their own: the values with the most calls, or that cost the most. */
-export type SeriesRank = 'calls' | 'cost';
-/** Every {@link SeriesRank}, for validating input. */
-export const SERIES_RANKS: readonly SeriesRank[] = ['calls', 'cost'];
 
 /** Most buckets one series query may span (an hourly series of 41 days, a daily one of 2.7 years). */
 export const MAX_SERIES_BUCKETS = 1000;
@@ -36,7 +31,7 @@ export interface MetricsSeriesQuery extends CallFilters {
   /** Most series (1..{@link MAX_SERIES}, default {@link DEFAULT_SERIES}). */
   readonly limit?: number;
   /** Which values are shown on their own (default `calls`). */
-  readonly rankBy?: SeriesRank;
+  readonly rankBy?: GroupRank;
 }
 
 /** One series, a value per bucket (the arrays run parallel to `MetricsSeries.buckets`). */

@@ -4,6 +4,7 @@ import {
   type CallOrderField,
   type CallQuery,
   DEFAULT_PAGE_SIZE,
+  GROUP_RANKS,
   MAX_PAGE_SIZE,
   METRICS_GROUP_BY,
   type MetricsQuery,
@@ -58,13 +59,14 @@ export function parseCallQuery(params: URLSearchParams, project: string): CallQu
   return query;
 }
 
-/** `GET /api/metrics`: the filters, `group_by`, and `limit` on the number of groups. */
+/** `GET /api/metrics`: the filters, `group_by`, `limit` on the number of groups, and `rank_by` (which come first). */
 export function parseMetricsQuery(params: URLSearchParams, project: string): MetricsQuery {
   const p = new QueryParams(params);
   const query: MetricsQuery = {
     ...parseCallFilters(p, project),
     groupBy: p.oneOf('group_by', METRICS_GROUP_BY),
     limit: p.integer('limit', 1, MAX_PAGE_SIZE),
+    rankBy: p.oneOf('rank_by', GROUP_RANKS),
   };
   p.check();
   return query;

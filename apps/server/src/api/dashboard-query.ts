@@ -4,12 +4,12 @@ import {
   DEFAULT_SESSION_CALLS,
   type FacetsQuery,
   type GetSessionQuery,
+  GROUP_RANKS,
   MAX_PAGE_SIZE,
   MAX_SERIES,
   MAX_SERIES_BUCKETS,
   type MetricsSeriesQuery,
   SERIES_BUCKETS,
-  SERIES_RANKS,
   SERIES_SPLITS,
   seriesBuckets,
 } from '@sightline/storage';
@@ -48,7 +48,7 @@ export function parseSeriesQuery(params: URLSearchParams, project: string, now: 
   const bucket = p.oneOf('bucket', SERIES_BUCKETS) ?? 'hour';
   const splitBy = p.oneOf('split_by', SERIES_SPLITS);
   const limit = p.integer('limit', 1, MAX_SERIES) ?? DEFAULT_SERIES;
-  const rankBy = p.oneOf('rank_by', SERIES_RANKS) ?? 'calls';
+  const rankBy = p.oneOf('rank_by', GROUP_RANKS) ?? 'calls';
   p.check();
   const to = filters.to ?? BigInt(now()) * 1_000_000n;
   const from = filters.from ?? (to > DEFAULT_SPAN_NS[bucket] ? to - DEFAULT_SPAN_NS[bucket] : 0n);

@@ -128,11 +128,16 @@ export const llmPaths = {
           type: 'string',
           enum: ['model', 'provider', 'service', 'route', 'operation', 'session', 'user', 'hour', 'day'],
         }),
-        query('limit', 'Most groups returned: the most calls first; hours and days in time order', {
+        query('limit', 'Most groups returned: the first by rank_by; hours and days in time order', {
           type: 'integer',
           minimum: 1,
           maximum: 1000,
           default: 100,
+        }),
+        query('rank_by', 'Which groups come first: those with the most calls, or the highest cost (unpriced calls count as nothing)', {
+          type: 'string',
+          enum: ['calls', 'cost'],
+          default: 'calls',
         }),
       ],
       responses: {
@@ -153,7 +158,7 @@ export const llmPaths = {
     get: {
       summary: 'Calls, errors, tokens, cost and latency and TTFT percentiles per minute, hour or day, split by a dimension, for charts',
       operationId: 'getMetricsSeries',
-      description: `Columnar: \`buckets\` holds each bucket's start, and every series one array per figure, parallel to it (0, or null for cost and percentiles, where a bucket has no call). Buckets are whole minutes, UTC hours or days but hold only the calls in the range (the first and last may cover part of theirs), so the series add up to /api/metrics over the same range. The \`limit\` values with the most calls in the range are series of their own; the rest are summed into one series with \`other: true\`. With the call-list filters the hourly rollups keep (provider, model, operation, service, route) it reads the range's whole hours from rollups and its partial edge hours from the calls; other filters read the matching calls. ${attrNote}`,
+      description: `Columnar: \`buckets\` holds each bucket's start, and every series one array per figure, parallel to it (0, or null for cost and percentiles, where a bucket has no call). Buckets are whole minutes, UTC hours or days but hold only the calls in the range (the first and last may cover part of theirs), so the series add up to /api/metrics over the same range. The \`limit\` values with the most calls in the range (or, with rank_by=cost, the highest cost) are series of their own; the rest are summed into one series with \`other: true\`. With the call-list filters the hourly rollups keep (provider, model, operation, service, route) it reads the range's whole hours from rollups and its partial edge hours from the calls; other filters read the matching calls. ${attrNote}`,
       parameters: [
         ...callFilters.map((f) =>
           f.name === 'start'

@@ -61,7 +61,7 @@ export function DashboardPage() {
   const costSeries = useQuery(seriesBy('cost'));
   const groups = useQuery({
     queryKey: ['metrics', split, start],
-    queryFn: ({ signal }) => getJson<Metrics>('/api/metrics', { start, group_by: split, limit: 100 }, signal),
+    queryFn: ({ signal }) => getJson<Metrics>('/api/metrics', { start, group_by: split, limit: 100, rank_by: 'cost' }, signal),
   });
   // Over all time, for colours that stay with their model or provider whatever the range.
   const allTime = useQuery({
@@ -71,11 +71,11 @@ export function DashboardPage() {
   });
   const sessions = useQuery({
     queryKey: ['metrics', 'session', start],
-    queryFn: ({ signal }) => getJson<Metrics>('/api/metrics', { start, group_by: 'session', limit: 10 }, signal),
+    queryFn: ({ signal }) => getJson<Metrics>('/api/metrics', { start, group_by: 'session', limit: 10, rank_by: 'cost' }, signal),
   });
   const users = useQuery({
     queryKey: ['metrics', 'user', start],
-    queryFn: ({ signal }) => getJson<Metrics>('/api/metrics', { start, group_by: 'user', limit: 10 }, signal),
+    queryFn: ({ signal }) => getJson<Metrics>('/api/metrics', { start, group_by: 'user', limit: 10, rank_by: 'cost' }, signal),
   });
 
   const charts = useMemo(() => {

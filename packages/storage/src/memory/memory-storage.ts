@@ -442,7 +442,7 @@ export class MemoryStorage implements Storage, TelemetryWriter, TraceReader, Cal
 
   async metrics(q: MetricsQuery): Promise<MetricsResult> {
     this.assertOpen();
-    const acc = new MetricsAccumulator(q.groupBy);
+    const acc = new MetricsAccumulator(q.groupBy, q.rankBy);
     for (const { call } of this.allCalls(q.project, (c) => c.counted && callMatches(c, this.spanOf(q.project, c), q))) acc.addCall(call);
     return acc.result(q.limit);
   }

@@ -1,5 +1,5 @@
 import type { LlmCall } from '@sightline/core';
-import type { MetricsGroupBy } from '../call-query.js';
+import type { GroupRank, MetricsGroupBy } from '../call-query.js';
 import type { MetricsResult, MetricsRow } from '../call-results.js';
 import { roundUsd } from '../trace-calls.js';
 import { QuantileSketch } from './quantile-sketch.js';
@@ -147,7 +147,10 @@ export const DEFAULT_METRICS_GROUPS = 100;
 export class MetricsAccumulator {
   readonly groups = new Map<string | null, MetricsGroup>();
 
-  constructor(readonly groupBy: MetricsGroupBy | undefined) {}
+  constructor(
+    readonly groupBy: MetricsGroupBy | undefined,
+    readonly rankBy: GroupRank = 'calls',
+  ) {}
 
   group(key: string | null): MetricsGroup {
     let g = this.groups.get(key);
@@ -160,16 +163,28 @@ export class MetricsAccumulator {
   }
 
   /**
-   * The rows: time buckets in time order, other groups by most calls (then key); at most
-   * `limit` of them. The total covers every group, shown or not.
+   * The rows: time buckets in time order, other groups by most calls — or highest cost, by
+   * `rankBy` — then key; at most `limit` of them. The total covers every group, shown or not.
    */
   result(limit = DEFAULT_METRICS_GROUPS): MetricsResult {
     const total = new MetricsGroup();
     for (const g of this.groups.values()) total.merge(g);
     let entries = [...this.groups].filter(([, g]) => g.calls > 0);
     if (this.groupBy === 'hour' || this.groupBy === 'day') entries.sort((a, b) => (BigInt(a[0] ?? 0) < BigInt(b[0] ?? 0) ? -1 : 1));
-    else entries.sort((a, b) => b[1].calls - a[1].calls || String(a[0] ?? '').localeCompare(String(b[0] ?? '')));
+    else entries.sort((a, b) => compareGroups(a[0], a[1], b[0], b[1], this.rankBy));
     if (!this.groupBy) entries = [];
     return { groups: entries.slice(0, limit).map(([key, g]) => g.toRow(key)), total: total.toRow(null) };
   }
+}
+
+/** The order of groups shown: most calls (or highest cost, unpriced as nothing, then most calls) first, then by key. */
+export function compareGroups(aKey: string | null, a: GroupFigures, bKey: string | null, b: GroupFigures, rankBy: GroupRank): number {
+  const byCost = rankBy === 'cost' ? b.costUsd - a.costUsd : 0;
+  return byCost || b.calls - a.calls || String(aKey ?? '').localeCompare(String(bKey ?? ''));
+}
+
+/** What groups are ranked by. */
+export interface GroupFigures {
+  readonly calls: number;
+  readonly costUsd: number;
 }

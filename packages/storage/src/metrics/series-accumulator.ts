@@ -1,8 +1,9 @@
 import type { LlmCall } from '@sightline/core';
-import type { MetricsSeries, SeriesBucket, SeriesColumns, SeriesRank, SeriesSplit } from '../metrics-series.js';
+import type { GroupRank } from '../call-query.js';
+import type { MetricsSeries, SeriesBucket, SeriesColumns, SeriesSplit } from '../metrics-series.js';
 import { DEFAULT_SERIES } from '../metrics-series.js';
 import { roundUsd } from '../trace-calls.js';
-import { BUCKET_NS, MetricsGroup, metricsKey, timeBucket } from './metrics-accumulator.js';
+import { BUCKET_NS, compareGroups, MetricsGroup, metricsKey, timeBucket } from './metrics-accumulator.js';
 
 /** The buckets `[from, to)` touches: the first one's start, the end of the last, and how many. */
 export function seriesBuckets(from: bigint, to: bigint, bucket: SeriesBucket): { start: bigint; end: bigint; count: number } {
@@ -31,7 +32,7 @@ export class SeriesAccumulator {
       readonly to: bigint;
       readonly bucket: SeriesBucket;
       readonly splitBy?: SeriesSplit;
-      readonly rankBy?: SeriesRank;
+      readonly rankBy?: GroupRank;
     },
   ) {
     const b = seriesBuckets(q.from, q.to, q.bucket);
@@ -57,16 +58,15 @@ export class SeriesAccumulator {
   }
 
   result(limit = DEFAULT_SERIES): MetricsSeries {
-    const byCost = this.q.rankBy === 'cost';
     const ranked = [...this.cells]
       .map(([key, row]) => ({
         key,
         row,
         calls: row.reduce((n, g) => n + (g?.calls ?? 0), 0),
-        cost: byCost ? row.reduce((usd, g) => usd + (g?.costUsd ?? 0), 0) : 0,
+        costUsd: row.reduce((usd, g) => usd + (g?.costUsd ?? 0), 0),
       }))
       .filter((r) => r.calls > 0)
-      .sort((a, b) => b.cost - a.cost || b.calls - a.calls || String(a.key ?? '').localeCompare(String(b.key ?? '')));
+      .sort((a, b) => compareGroups(a.key, a, b.key, b, this.q.rankBy ?? 'calls'));
     const shown = this.q.splitBy ? ranked.slice(0, limit) : [];
     const rest = this.q.splitBy ? ranked.slice(limit) : [];
     const series = shown.map((r) => this.columns(r.key, false, r.row));

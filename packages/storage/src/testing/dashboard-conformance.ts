@@ -197,6 +197,19 @@ export function describeDashboardConformance(getStore: () => Storage): void {
       expect(users.total.calls).toBe(specs.length);
     });
 
+    it('ranks the groups by cost when asked, over whole days and cut hours alike', async () => {
+      await setup();
+      // ann makes the most calls (4) but the smallest ones; the call without a user is the dearest.
+      const keys = async (q: Partial<MetricsQuery>) => (await metrics({ groupBy: 'user', ...q })).groups.map((g) => g.key);
+      expect(await keys({})).toEqual(['ann', 'bob', null]);
+      expect(await keys({ rankBy: 'cost' })).toEqual([null, 'bob', 'ann']);
+      expect(await keys({ rankBy: 'cost', limit: 1 })).toEqual([null]);
+      // From 01:30 on day 0 to 23:00 on day 1: ann's 3 calls (28 input tokens) cost less than bob's 2 (34).
+      const cut = { from: ns(at(0, 1, 30)), to: ns(at(1, 23)) };
+      expect(await keys(cut)).toEqual(['ann', 'bob']);
+      expect(await keys({ ...cut, rankBy: 'cost', limit: 1 })).toEqual(['bob']);
+    });
+
     it('follows repricing and expiry', async () => {
       const keep = llmSpan({ model: 'gpt-4o', input: 1_000_000, output: 0, session: 'p', user: 'u' });
       const gone = llmSpan({ model: 'gpt-4o', input: 1_000_000, output: 0, session: 'p', user: 'u', startMs: 10 });
