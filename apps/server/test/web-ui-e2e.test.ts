@@ -396,6 +396,8 @@ describe('the web UI in Chromium', () => {
     expect(await stat('Input').innerText()).toBe('2,400');
     expect(await stat('Output').innerText()).toBe('600');
     await detail.getByText('built-in price table').waitFor();
+    // No cached or reasoning tokens: nothing of theirs to price, so no part of the cost is called unpriced.
+    expect(await detail.getByText('unpriced').count()).toBe(0);
 
     // Keys: ↓ moves to the tool span, ← folds it, → unfolds it, / goes to the find box.
     await tree.focus();

@@ -23,6 +23,16 @@ const tokens = (n: number | null) => (n === null ? UNKNOWN : exactCount(n));
 export function CallFigures({ call }: { call: LlmCall }) {
   const b = call.cost_breakdown;
   const freshInput = call.input_tokens === null ? null : call.input_tokens - (call.cache_read_tokens ?? 0) - (call.cache_write_tokens ?? 0);
+  // The cost breakdown; a part with no cost and no tokens of its kind has nothing to price: left out, not called unpriced.
+  const costParts = (
+    [
+      ['  input', b?.input, call.input_tokens],
+      ['  cache read', b?.cache_read, call.cache_read_tokens],
+      ['  cache write', b?.cache_write, call.cache_write_tokens],
+      ['  output', b?.output, call.output_tokens],
+      ['  reasoning', b?.reasoning, call.reasoning_tokens],
+    ] as const
+  ).filter(([, usd, count]) => b && (usd != null || (count ?? 0) > 0));
   return (
     <div>
       <div className="stats" style={{ marginBottom: 14 }}>
@@ -79,15 +89,11 @@ export function CallFigures({ call }: { call: LlmCall }) {
         <Row k="total" title={exactCost(call.cost_usd)}>
           {call.cost_usd === null ? 'unpriced (no price known for this model)' : exactCost(call.cost_usd)}
         </Row>
-        {b ? (
-          <>
-            <Row k="  input">{exactCost(b.input)}</Row>
-            <Row k="  cache read">{exactCost(b.cache_read)}</Row>
-            <Row k="  cache write">{exactCost(b.cache_write)}</Row>
-            <Row k="  output">{exactCost(b.output)}</Row>
-            <Row k="  reasoning">{exactCost(b.reasoning)}</Row>
-          </>
-        ) : null}
+        {costParts.map(([label, usd]) => (
+          <Row key={label} k={label}>
+            {exactCost(usd)}
+          </Row>
+        ))}
         <Row k="source">
           {call.cost_source === 'table'
             ? 'built-in price table'
