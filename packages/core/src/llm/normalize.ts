@@ -50,19 +50,36 @@ function fallBackToGenAi(d: CallDraft, content: boolean): void {
   }
 }
 
+/** Models that reason out of sight before their first visible token: OpenAI's o-series and GPT-5, Gemini. */
+const HIDDEN_REASONING = /(^|[/:.])(o\d|gpt-5|gemini)/i;
+
 /**
  * Time per output token and tokens/s over the generation time after the first token. Without
  * a TTFT (every non-streamed call) the first token is taken to come at once, so the figures
- * span the whole call; the rule says so.
+ * span the whole call; the rule says so. The reasoning tokens of a streamed call to a model
+ * that thinks out of sight (OpenAI's o-series and GPT-5, Gemini) are left out: it thinks before
+ * its first visible token, inside the TTFT, and counting them as streamed afterwards gave rates
+ * of thousands of tokens/s. Models that stream their thinking (Claude's) keep them.
  */
-function deriveSpeed(d: CallDraft, duration: number, ttft: number | null, output: number | null): void {
+function deriveSpeed(
+  d: CallDraft,
+  duration: number,
+  ttft: number | null,
+  output: number | null,
+  reasoning: number | null,
+  model: string | null,
+): void {
   if (output === null || output <= 0) return;
   const first = ttft ?? 0;
   if (!(duration > first)) return;
   const generation = duration - first;
+  const hidden = ttft !== null && reasoning !== null && reasoning > 0 && model !== null && HIDDEN_REASONING.test(model);
+  const streamed = hidden ? output - (reasoning as number) : output;
+  if (streamed <= 0) return;
+  const tokens = streamed === output ? 'output tokens' : '(output - reasoning tokens)';
   const assumed = ttft === null ? ' (TTFT taken as 0: not given)' : '';
-  d.set('tptMs', generation / output, `derived: (duration - ttft) / output tokens${assumed}`);
-  d.set('tokensPerS', output / (generation / 1000), `derived: output tokens / (duration - ttft)${assumed}`);
+  d.set('tptMs', generation / streamed, `derived: (duration - ttft) / ${tokens}${assumed}`);
+  d.set('tokensPerS', streamed / (generation / 1000), `derived: ${tokens} / (duration - ttft)${assumed}`);
 }
 
 /** The vendor and the platform a known provider API host (`server.address`) gives away, where nothing else told them. */
@@ -103,7 +120,7 @@ function finish(d: CallDraft): LlmCall {
 
   const duration = f.durationMs as number;
   const ttft = f.ttftMs ?? null;
-  deriveSpeed(d, duration, ttft, output);
+  deriveSpeed(d, duration, ttft, output, f.reasoningTokens ?? null, modelName);
 
   return {
     traceId: span.traceId,

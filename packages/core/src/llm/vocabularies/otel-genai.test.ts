@@ -13,6 +13,30 @@ const one = async (attrs: Parameters<SpanHelpers['span']>[1], options: Parameter
 };
 
 describe('OpenTelemetry GenAI', () => {
+  it('leaves out of tokens/s the reasoning a model does out of sight before its first token, not streamed thinking', async () => {
+    // Gemini thinks 818 of its 834 output tokens before the first visible one (TTFT 4.55 s of 4.65 s).
+    const streamed = (model: string) =>
+      one(
+        {
+          'gen_ai.operation.name': 'chat',
+          'gen_ai.request.model': model,
+          'gen_ai.usage.input_tokens': 10,
+          'gen_ai.usage.output_tokens': 834,
+          'gen_ai.usage.reasoning.output_tokens': 818,
+          'gen_ai.response.time_to_first_chunk': 4.55,
+        },
+        { durationMs: 4650 },
+      );
+    const gemini = await streamed('gemini-2.5-flash');
+    expect(gemini?.reasoningTokens).toBe(818);
+    expect(gemini?.tokensPerS).toBeCloseTo(16 / 0.1, 6);
+    expect(gemini?.tptMs).toBeCloseTo(100 / 16, 6);
+    expect(gemini?.provenance.tokensPerS?.rule).toBe('derived: (output - reasoning tokens) / (duration - ttft)');
+    expect((await streamed('openai/o4-mini'))?.tokensPerS).toBeCloseTo(160, 6);
+    // Claude streams its thinking: every output token came after the first.
+    expect((await streamed('claude-sonnet-4-5'))?.tokensPerS).toBeCloseTo(834 / 0.1, 6);
+  });
+
   it('reads the current conventions (v1.37+)', async () => {
     const call = await one(
       {
