@@ -137,7 +137,8 @@ export function planCall(rng: Random, model: Model, req: CallRequest): CallPlan 
     model,
     operation,
     system: req.system ?? null,
-    messages: req.messages,
+    // As they stand now: a scenario goes on adding to its conversation after planning a step.
+    messages: [...req.messages],
     streaming: req.streaming ?? false,
     temperature: req.temperature ?? null,
     maxTokens: req.maxTokens ?? null,

@@ -1,4 +1,13 @@
-import { builtInPrices, decodeTracesProto, encodeTracesProto, type LlmCall, Pricer, readPricedCalls, type Span } from '@sightline/core';
+import {
+  builtInPrices,
+  decodeTracesProto,
+  encodeTracesProto,
+  type LlmCall,
+  normalizeSpan,
+  Pricer,
+  readPricedCalls,
+  type Span,
+} from '@sightline/core';
 import { describe, expect, it } from 'vitest';
 import { longRunScenario } from './scenario-coding.js';
 import { type DemoTrace, DemoTraffic, SCENARIOS } from './traffic.js';
@@ -54,6 +63,21 @@ describe('demo traffic', () => {
     const toolSpans = spans.filter((s) => s.attributes['gen_ai.operation.name'] === 'execute_tool' || s.name === 'ai.toolCall');
     expect(toolSpans.length).toBeGreaterThan(20);
     expect(toolSpans.some((s) => s.status.code === 2)).toBe(true);
+  });
+
+  it('never sends a call its own tool calls: each step is sent the conversation as it stood then', () => {
+    const toolCallIds = (messages: LlmCall['inputMessages']) =>
+      (messages ?? []).flatMap((m) => m.parts).flatMap((p) => (p.type === 'tool_call' && p.id ? [p.id] : []));
+    const withContent = spans.flatMap((s) => normalizeSpan(s, { content: true }) ?? []);
+    const made = withContent.filter((c) => toolCallIds(c.outputMessages).length > 0);
+    expect(made.length).toBeGreaterThan(10);
+    for (const c of made) {
+      const own = new Set(toolCallIds(c.outputMessages));
+      expect(
+        toolCallIds(c.inputMessages).filter((id) => own.has(id)),
+        `${c.vocabulary} ${c.model}`,
+      ).toEqual([]);
+    }
   });
 
   it('continues conversations across traces: one session and user, turns at least 20 s apart', () => {
