@@ -376,6 +376,8 @@ describe('the web UI in Chromium', () => {
     for (const name of ['agent.run refund-request', 'chat gpt-4o', 'execute_tool lookup_order', 'GET /orders/{id}', 'chat gpt-4o-mini'])
       await tree.getByText(name, { exact: true }).waitFor();
     await page.getByRole('heading', { name: 'agent.run refund-request' }).waitFor();
+    // The trace's user, like its session, is a link: to the user's traces.
+    expect(await page.getByRole('link', { name: 'ann', exact: true }).getAttribute('href')).toBe('/traces?user_id=ann');
 
     await tree.getByText('chat gpt-4o', { exact: true }).click();
     await page.waitForURL(`**/traces/${ids.refund}?span=${ids.refundChat}`);

@@ -376,7 +376,16 @@ function TraceHeader({ traceId, model, onNextError }: { traceId: string; model: 
             }
           />
         ) : null}
-        {t.user_id ? <Stat label="User" value={t.user_id} /> : null}
+        {t.user_id ? (
+          <Stat
+            label="User"
+            value={
+              <Link to="/traces" search={{ user_id: t.user_id }} title={`Traces of ${t.user_id}`}>
+                {t.user_id}
+              </Link>
+            }
+          />
+        ) : null}
       </div>
     </div>
   );
