@@ -424,6 +424,8 @@ describe('the web UI in Chromium', () => {
     await page.getByText('1 matching').waitFor();
     await find.press('Enter');
     await page.waitForURL(`**?span=${ids.refundChat}`);
+    // The count says which match is selected.
+    await page.getByText('1 of 1').waitFor();
     // The selected span's text marks the words found: the whole word and the one still being typed.
     await detail.locator('mark').first().waitFor();
     expect(new Set(await detail.locator('mark').allTextContents())).toEqual(new Set(['damaged', 'paperb']));
@@ -445,6 +447,22 @@ describe('the web UI in Chromium', () => {
     await detail.getByRole('tab', { name: 'Call' }).click();
     await detail.locator('.stat').first().waitFor();
     expect(await body.evaluate((el) => el.scrollTop)).toBe(0);
+  });
+
+  it('keeps a call’s tokens and cost and the panel’s tabs on one line in a 1024 px window', async () => {
+    const page = await open(`/traces/${ids.refund}?span=${ids.refundChat}`);
+    await page.setViewportSize({ width: 1024, height: 700 });
+    const detail = page.getByRole('complementary', { name: 'Selected span' });
+    await detail.locator('.message.assistant').getByText(ANSWER).waitFor();
+    // The selected call's row shows its cost beside its name (the service and name give way first).
+    const row = page.locator('.tree-row.selected');
+    const cost = row.locator('.row-figures').getByText('$0.012', { exact: true });
+    const [rowBox, costBox] = [await row.boundingBox(), await cost.boundingBox()];
+    expect(costBox && rowBox && costBox.y >= rowBox.y && costBox.y + costBox.height <= rowBox.y + rowBox.height).toBe(true);
+    // Seven tabs in one row (scrolled sideways if need be), not wrapped onto a second.
+    const tops = await detail.getByRole('tab').evaluateAll((tabs) => tabs.map((t) => t.getBoundingClientRect().top));
+    expect(tops).toHaveLength(7);
+    expect(new Set(tops).size).toBe(1);
   });
 
   it('lists LLM calls; a call opens in its trace with its span selected', async () => {

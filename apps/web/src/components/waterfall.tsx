@@ -174,15 +174,16 @@ const Row = memo(function Row({
         <span className="row-figures">
           {call >= 0 ? (
             <>
+              {/* Tokens and cost first: a cramped row drops its figures from the end, the model's badge before them. */}
+              <span title="input → output tokens">
+                {formatCount(o.calls.input_tokens[call])}→{formatCount(o.calls.output_tokens[call])}
+              </span>
+              <span>{formatCost(o.calls.cost_usd[call])}</span>
               {model_ && !name.includes(shortModel(model_)) ? (
                 <span className="badge llm" title={model_}>
                   {shortModel(model_)}
                 </span>
               ) : null}
-              <span title="input → output tokens">
-                {formatCount(o.calls.input_tokens[call])}→{formatCount(o.calls.output_tokens[call])}
-              </span>
-              <span>{formatCost(o.calls.cost_usd[call])}</span>
               {!o.calls.counted[call] ? (
                 <span className="faint" title="The same model call as its parent: its usage is counted there">
                   dup

@@ -143,9 +143,16 @@ function TraceView({ traceId, model }: { traceId: string; model: TraceModel }) {
     });
   }, []);
 
+  // The matches in tree order, and which of them is selected (-1: none).
+  const matchList = useMemo(
+    () => (matches ? [...matches].sort((a, b) => (model.position[a] as number) - (model.position[b] as number)) : []),
+    [matches, model],
+  );
+  const matchAt = selected >= 0 && matches?.has(selected) ? matchList.indexOf(selected) : -1;
+
   const jumpToMatch = (direction: 1 | -1) => {
-    if (!matches || matches.size === 0) return;
-    const list = [...matches].sort((a, b) => (model.position[a] as number) - (model.position[b] as number));
+    if (matchList.length === 0) return;
+    const list = matchList;
     const from = selected >= 0 ? (model.position[selected] as number) : -1;
     const next =
       direction === 1
@@ -263,7 +270,10 @@ function TraceView({ traceId, model }: { traceId: string; model: TraceModel }) {
                 className="muted"
                 title="Span names, services, models and ids here; attribute values, messages and events by the server"
               >
-                {matches.size.toLocaleString()} matching{contentNote(content, matches.size)}
+                {matchAt >= 0
+                  ? `${(matchAt + 1).toLocaleString()} of ${matches.size.toLocaleString()}`
+                  : `${matches.size.toLocaleString()} matching`}
+                {contentNote(content, matches.size)}
               </span>
             ) : null}
             <span style={{ marginLeft: 'auto' }} className="faint key-hints">
