@@ -690,6 +690,12 @@ describe('the web UI in Chromium', () => {
     }
     expect(shown).toBe(true);
 
+    // The latency chart's legend, at rest, gives the range's p50 and p95: the figures above it.
+    const latency = page.locator('.card').filter({ has: page.getByRole('heading', { name: 'Latency', exact: true }) });
+    const [time, p50, p95] = await latency.locator('.u-legend .u-value').allInnerTexts();
+    expect(time).toBe('whole range');
+    expect(`${p50} / ${p95}`).toBe(await kpi('Latency p50 / p95').innerText());
+
     await page.getByRole('link', { name: 'gpt-4o', exact: true }).first().waitFor();
   });
 

@@ -12,6 +12,11 @@ export interface ChartSeries {
   readonly other?: boolean;
   /** A colour of its own (failures in red), instead of the next in turn. */
   readonly color?: string;
+  /**
+   * What the legend shows when no time is hovered, for the whole range (a percentile of every
+   * call in it, which the buckets' own cannot give); else bars show their total, lines their latest value.
+   */
+  readonly whole?: number | null;
 }
 
 /** uPlot's axis font, to measure tick labels with. */
@@ -95,9 +100,11 @@ export function TimeChart({
     );
     const bars = uPlot.paths.bars?.({ size: [0.7, 40] });
     const step = times.length > 1 ? (times[1] as number) - (times[0] as number) : bucketSeconds;
-    // Not hovering, the legend still says something: bars their total over the range, lines their latest value.
-    const lines = series.every((s) => s.kind === 'line');
+    // Not hovering, the legend still says something: the range's own figure where given, else
+    // bars their total over the range and lines their latest value.
+    const latest = series.some((s) => s.kind === 'line' && s.whole === undefined);
     const resting = (s: ChartSeries | undefined) => {
+      if (s?.whole !== undefined) return s.whole;
       const values = s?.values ?? [];
       if (s?.kind !== 'line') return values.reduce<number>((a, v) => a + (v ?? 0), 0);
       for (let i = values.length - 1; i >= 0; i--) if (values[i] !== null) return values[i] as number;
@@ -138,7 +145,8 @@ export function TimeChart({
         // The hovered time, as the app writes times; until one is hovered, what the values are.
         {
           label: 'Time',
-          value: (_u: uPlot, v: number | null) => (v === null ? (lines ? 'latest' : 'whole range') : legendTime.format(new Date(v * 1000))),
+          value: (_u: uPlot, v: number | null) =>
+            v === null ? (latest ? 'latest' : 'whole range') : legendTime.format(new Date(v * 1000)),
         },
         ...series.map((s, i) => {
           const color = s.color ?? seriesColor(i, s.other);

@@ -1,9 +1,9 @@
 /**
  * Series colours in the order series take them. Neighbours differ in hue, so the series a chart
  * most often puts side by side — input and output, p50 and p95, the two biggest models — are never
- * two shades of one colour.
+ * two shades of one colour; and no two are as close as violet is to the first's indigo.
  */
-export const SERIES_COLORS = ['#6366f1', '#f59e0b', '#06b6d4', '#ec4899', '#10b981', '#8b5cf6', '#84cc16'] as const;
+export const SERIES_COLORS = ['#6366f1', '#f59e0b', '#06b6d4', '#ec4899', '#10b981', '#a21caf', '#84cc16'] as const;
 
 /** Failures are red, and no other series is. */
 export const ERROR_COLOR = '#ef4444';

@@ -82,8 +82,9 @@ export function DashboardPage() {
     const d = series.data;
     // Should the cost ranking fail, the cost chart shows the models with the most calls instead.
     const byCost = costSeries.data ?? (costSeries.isError ? d : undefined);
-    // Drawn once the colours are known, so none changes under the reader's eyes.
-    if (!d || !byCost || allTime.isPending) return null;
+    // Drawn once the colours and the range's figures are known, so none changes under the reader's eyes.
+    if (!d || !byCost || allTime.isPending || total.isPending) return null;
+    const range = total.data?.total;
     // All time starts at the first call, not a year of empty days before it.
     const firstCall =
       start === undefined
@@ -120,16 +121,17 @@ export function DashboardPage() {
         { label: 'output', values: from(d.total.output_tokens) },
       ],
       errors: [{ label: 'failed calls', values: from(d.total.errors), color: ERROR_COLOR }],
+      // At rest the legends give the range's percentiles, as the figures above do, not the last bucket's.
       latency: [
-        { label: 'p50', values: from(d.total.latency_ms.p50), kind: 'line' as const },
-        { label: 'p95', values: from(d.total.latency_ms.p95), kind: 'line' as const },
+        { label: 'p50', values: from(d.total.latency_ms.p50), kind: 'line' as const, whole: range?.latency_ms.p50 ?? null },
+        { label: 'p95', values: from(d.total.latency_ms.p95), kind: 'line' as const, whole: range?.latency_ms.p95 ?? null },
       ],
       ttft: [
-        { label: 'p50', values: from(d.total.ttft_ms.p50), kind: 'line' as const },
-        { label: 'p95', values: from(d.total.ttft_ms.p95), kind: 'line' as const },
+        { label: 'p50', values: from(d.total.ttft_ms.p50), kind: 'line' as const, whole: range?.ttft_ms.p50 ?? null },
+        { label: 'p95', values: from(d.total.ttft_ms.p95), kind: 'line' as const, whole: range?.ttft_ms.p95 ?? null },
       ],
     };
-  }, [series.data, costSeries.data, costSeries.isError, start, allTime.data, allTime.isPending]);
+  }, [series.data, costSeries.data, costSeries.isError, start, allTime.data, allTime.isPending, total.data, total.isPending]);
   /** A chart over the series' buckets; null while they load. */
   const chart = (props: Omit<ComponentProps<typeof TimeChart>, 'times' | 'bucketSeconds'>) =>
     charts ? <TimeChart times={charts.times} bucketSeconds={BUCKET_SECONDS[bucket]} {...props} /> : null;
