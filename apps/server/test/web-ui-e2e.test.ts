@@ -342,6 +342,12 @@ describe('the web UI in Chromium', () => {
     expect(numbers.length).toBe(44);
     expect(numbers).toEqual([...numbers].sort((a, b) => b - a));
     expect(await page.getByRole('columnheader', { name: /Cost/ }).getAttribute('aria-sort')).toBe('descending');
+    // The whole header cell sorts: a click near its left edge, away from the right-aligned word, turns the order, and back.
+    const header = (await page.getByRole('columnheader', { name: /Cost/ }).boundingBox()) as { x: number; y: number; height: number };
+    await page.mouse.click(header.x + 16, header.y + header.height / 2);
+    await page.waitForURL(/order_by=cost%3Aasc|order_by=cost:asc/);
+    await page.mouse.click(header.x + 16, header.y + header.height / 2);
+    await page.waitForURL(/order_by=cost%3Adesc|order_by=cost:desc/);
 
     await page.getByRole('button', { name: '+ Filter' }).click();
     await page.getByLabel('Field').selectOption('service');
