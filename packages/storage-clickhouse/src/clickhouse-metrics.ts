@@ -63,15 +63,8 @@ export class ClickHouseMetrics {
 
   async metricsSeries(q: MetricsSeriesQuery): Promise<MetricsSeries> {
     const acc = new SeriesAccumulator(q);
-    const { bucket: _bucket, splitBy: _splitBy, limit: _limit, rankBy: _rankBy, ...filters } = q;
     // Rollups are hourly: minutes are read from the calls.
-    await this.fill(
-      filters,
-      metricsKeySql(q.splitBy),
-      timeBucketSql(q.bucket),
-      (at, key) => acc.cell(BigInt(at), key),
-      q.bucket !== 'minute',
-    );
+    await this.fill(q, metricsKeySql(q.splitBy), timeBucketSql(q.bucket), (at, key) => acc.cell(BigInt(at), key), q.bucket !== 'minute');
     return acc.result(q.limit);
   }
 

@@ -1,6 +1,7 @@
 import {
   compareGroups,
   DEFAULT_METRICS_GROUPS,
+  filtersWithin,
   MetricsAccumulator,
   MetricsGroup,
   type MetricsQuery,
@@ -13,16 +14,11 @@ import { MERGED_SKETCHES_SQL, sketchBytes } from './sketch-sql.js';
 import { segmentRowsSql, timeSegments } from './time-segments.js';
 
 /** Filters the key rollups can answer. */
-const KEY_FILTERS = new Set(['project', 'from', 'to', 'groupBy', 'limit', 'rankBy']);
+const KEY_FILTERS = new Set(['from', 'to']);
 
 /** Whether a metrics query can be answered from `llm_key_rollups`: by session or user, over a time range at most. */
 export function usesKeyRollups(q: MetricsQuery): q is MetricsQuery & { groupBy: 'session' | 'user' } {
-  if (q.groupBy !== 'session' && q.groupBy !== 'user') return false;
-  for (const [k, v] of Object.entries(q)) {
-    if (v === undefined || (Array.isArray(v) && v.length === 0)) continue;
-    if (!KEY_FILTERS.has(k)) return false;
-  }
-  return true;
+  return (q.groupBy === 'session' || q.groupBy === 'user') && filtersWithin(q, KEY_FILTERS);
 }
 
 const SUM_COLUMNS = `sum(calls), sum(errors), sum(input_tokens), sum(output_tokens), sum(cache_read_tokens), sum(cache_write_tokens),

@@ -18,9 +18,8 @@ export class SeriesQueries {
 
   run(q: MetricsSeriesQuery, projectId: number, traceKeys: readonly number[] | null): MetricsSeries {
     const acc = new SeriesAccumulator(q);
-    const { bucket: _bucket, splitBy: _splitBy, limit: _limit, rankBy: _rankBy, ...filters } = q;
     // Rollups are hourly: minutes are read from the calls.
-    const split = q.bucket !== 'minute' && traceKeys === null && rollupsAnswer(filters) ? splitAtHours(q.from, q.to) : null;
+    const split = q.bucket !== 'minute' && traceKeys === null && rollupsAnswer(q) ? splitAtHours(q.from, q.to) : null;
     if (split) {
       this.addRollups(acc, q, projectId, split.first as bigint, split.last as bigint);
       for (const edge of split.edges) this.addCalls(acc, { ...q, ...edge }, projectId, null);

@@ -74,16 +74,16 @@ export const METRICS_GROUP_BY: readonly MetricsGroupBy[] = [
   'day',
 ];
 
-/**
- * Aggregates over the calls that count (a duplicate of another call is skipped, so usage
- * is never counted twice). `groupBy` splits them: by served model (else requested), provider,
- * service, route, operation, session, user, or UTC hour or day of the call's start.
- */
 /** What picks the groups (or series) shown when not all are: those with the most calls, or that cost the most. */
 export type GroupRank = 'calls' | 'cost';
 /** Every {@link GroupRank}, for validating input. */
 export const GROUP_RANKS: readonly GroupRank[] = ['calls', 'cost'];
 
+/**
+ * Aggregates over the calls that count (a duplicate of another call is skipped, so usage
+ * is never counted twice). `groupBy` splits them: by served model (else requested), provider,
+ * service, route, operation, session, user, or UTC hour or day of the call's start.
+ */
 export interface MetricsQuery extends CallFilters {
   readonly groupBy?: MetricsGroupBy;
   /** Most groups returned (default 100, at most 1000): the first by `rankBy`; time buckets in time order. */
@@ -147,31 +147,33 @@ export interface LogQuery {
 /** Metrics groupings an hourly rollup by service, provider, model, operation and route can give. */
 export type RollupGroupBy = Exclude<MetricsGroupBy, 'session' | 'user'>;
 
+/**
+ * The keys of a metrics or series query that shape its answer — grouping, ranking, size,
+ * buckets — rather than choose the calls it reads: whatever a store aggregates from can answer
+ * any of them.
+ */
+const ANSWER_SHAPE = new Set(['groupBy', 'limit', 'rankBy', 'bucket', 'splitBy']);
+
+/**
+ * Whether the filters a metrics or series query sets are all among `answerable` (keys of the
+ * query, beside `project`); the keys that shape the answer are never filters.
+ */
+export function filtersWithin(q: object, answerable: ReadonlySet<string>): boolean {
+  for (const [k, v] of Object.entries(q)) {
+    if (v === undefined || (Array.isArray(v) && v.length === 0)) continue;
+    if (k !== 'project' && !ANSWER_SHAPE.has(k) && !answerable.has(k)) return false;
+  }
+  return true;
+}
+
 /** What such a rollup keeps of a call: the filters it can answer. */
-const ROLLUP_FILTERS = new Set([
-  'project',
-  'from',
-  'to',
-  'provider',
-  'model',
-  'operation',
-  'service',
-  'route',
-  'groupBy',
-  'limit',
-  'rankBy',
-]);
+const ROLLUP_FILTERS = new Set(['from', 'to', 'provider', 'model', 'operation', 'service', 'route']);
 
 /**
  * Whether hourly rollups of the calls that count, by service, provider, model, operation and
- * route, answer a metrics query (with the calls themselves for the partial hours at its edges):
- * its grouping and every filter it sets are among what they keep.
+ * route, answer a metrics or series query (with the calls themselves for the partial hours at
+ * its edges): its grouping and every filter it sets are among what they keep.
  */
 export function rollupsAnswer(q: MetricsQuery): q is MetricsQuery & { groupBy?: RollupGroupBy } {
-  if (q.groupBy === 'session' || q.groupBy === 'user') return false;
-  for (const [k, v] of Object.entries(q)) {
-    if (v === undefined || (Array.isArray(v) && v.length === 0)) continue;
-    if (!ROLLUP_FILTERS.has(k)) return false;
-  }
-  return true;
+  return q.groupBy !== 'session' && q.groupBy !== 'user' && filtersWithin(q, ROLLUP_FILTERS);
 }
