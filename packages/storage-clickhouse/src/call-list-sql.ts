@@ -24,8 +24,8 @@ export function callListSql(q: CallQuery): { sql: string; params: Record<string,
   const p = new SqlParams();
   const where = callFilterSql(q, p);
   const order = q.orderBy ?? DEFAULT_CALL_ORDER;
-  const { type } = ORDER_SQL[order.field];
-  const expr = sortSql(ORDER_SQL[order.field].expr, order.direction);
+  const { expr: template, type } = ORDER_SQL[order.field];
+  const expr = sortSql(template, order.direction);
   const dir = order.direction === 'asc' ? 'ASC' : 'DESC';
   if (q.cursor !== undefined) {
     const after = decodeCursor(q.cursor, order, (key) => CALL_KEY.test(key));

@@ -23,8 +23,8 @@ export function traceListSql(q: TraceQuery): { sql: string; params: Record<strin
   const p = new SqlParams();
   const project = p.add(q.project, 'String');
   const order = q.orderBy ?? DEFAULT_ORDER;
-  const { type } = ORDER_SQL[order.field];
-  const expr = sortSql(ORDER_SQL[order.field].expr, order.direction);
+  const { expr: template, type } = ORDER_SQL[order.field];
+  const expr = sortSql(template, order.direction);
   const where = [`project = ${project}`];
   if (q.startFrom !== undefined) where.push(`start_ns >= ${p.add(q.startFrom, 'Int64')}`);
   if (q.startTo !== undefined) where.push(`start_ns < ${p.add(q.startTo, 'Int64')}`);

@@ -1,4 +1,6 @@
-const HOUR_NS = 3_600_000_000_000n;
+import { BUCKET_NS } from '@sightline/storage';
+
+const HOUR_NS = BUCKET_NS.hour;
 
 /**
  * A time range as the hourly rollups can answer it: the whole hours `[first, last)` (hour

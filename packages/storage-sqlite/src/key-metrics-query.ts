@@ -23,6 +23,9 @@ export function usesKeyRollups(q: MetricsQuery): q is MetricsQuery & { groupBy: 
 
 const SUM_COLUMNS = `sum(calls), sum(errors), sum(input_tokens), sum(output_tokens), sum(cache_read_tokens), sum(cache_write_tokens),
   sum(reasoning_tokens), sum(total_tokens), total(cost_usd), sum(priced_calls)`;
+/** Where the calls and the cost are among {@link SUM_COLUMNS}. */
+const SUM_CALLS = 0;
+const SUM_COST = 8;
 
 /**
  * Metrics by session or user from the per-key rollups: the sums of every key first (a few
@@ -58,8 +61,8 @@ export class KeyMetricsQueries {
     for (const p of segments.partial) this.addCalls(edges, { project: q.project, groupBy: q.groupBy, from: p.from, to: p.to }, projectId);
     // What the keys are ranked by: their calls and cost, from the sums and the edges.
     const figures = (key: string | null) => ({
-      calls: (sums.get(key)?.[0] ?? 0) + (edges.groups.get(key)?.calls ?? 0),
-      costUsd: (sums.get(key)?.[8] ?? 0) + (edges.groups.get(key)?.costUsd ?? 0),
+      calls: (sums.get(key)?.[SUM_CALLS] ?? 0) + (edges.groups.get(key)?.calls ?? 0),
+      costUsd: (sums.get(key)?.[SUM_COST] ?? 0) + (edges.groups.get(key)?.costUsd ?? 0),
     });
     const all = [...new Set([...sums.keys(), ...edges.groups.keys()])]
       .map((key) => ({ key, ...figures(key) }))
@@ -112,7 +115,7 @@ function keyOf(stored: unknown): string | null {
 
 function addSums(g: MetricsGroup, s: number[]): void {
   g.addSums({
-    calls: s[0] as number,
+    calls: s[SUM_CALLS] as number,
     errors: s[1] as number,
     inputTokens: s[2] as number,
     outputTokens: s[3] as number,
@@ -120,7 +123,7 @@ function addSums(g: MetricsGroup, s: number[]): void {
     cacheWriteTokens: s[5] as number,
     reasoningTokens: s[6] as number,
     totalTokens: s[7] as number,
-    costUsd: s[8] as number,
+    costUsd: s[SUM_COST] as number,
     pricedCalls: s[9] as number,
   });
 }

@@ -1,11 +1,18 @@
-import { type MetricsGroup, type MetricsSeries, type MetricsSeriesQuery, rollupsAnswer, SeriesAccumulator } from '@sightline/storage';
+import {
+  BUCKET_NS,
+  type MetricsGroup,
+  type MetricsSeries,
+  type MetricsSeriesQuery,
+  rollupsAnswer,
+  SeriesAccumulator,
+} from '@sightline/storage';
 import type Database from 'better-sqlite3';
 import { callFiltersSql } from './call-query-sql.js';
 import { splitAtHours } from './hour-split.js';
 import { RAW_KEY, ROLLUP_KEY, rollupWhereSql } from './metrics-query.js';
 import { mergedSketchSql, sketchBytes } from './sketch-sql.js';
 
-const HOUR_NS = 3_600_000_000_000n;
+const HOUR_NS = BUCKET_NS.hour;
 
 /**
  * Answers series queries. Buckets are whole hours or days, but they sum only the calls in the

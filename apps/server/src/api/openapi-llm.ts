@@ -51,7 +51,7 @@ export const llmPaths = {
         ),
         query(
           'order_by',
-          'timestamp | duration | ttft | cost | total_tokens | tokens_per_s, with :asc or :desc (default timestamp:desc); unknown values sort lowest',
+          'timestamp | duration | ttft | cost | total_tokens | tokens_per_s, with :asc or :desc (default timestamp:desc); calls without the value come last either way',
         ),
         ...pageParams,
       ],

@@ -24,15 +24,17 @@ export function CallFigures({ call }: { call: LlmCall }) {
   const b = call.cost_breakdown;
   const freshInput = call.input_tokens === null ? null : call.input_tokens - (call.cache_read_tokens ?? 0) - (call.cache_write_tokens ?? 0);
   // The cost breakdown; a part with no cost and no tokens of its kind has nothing to price: left out, not called unpriced.
-  const costParts = (
-    [
-      ['  input', b?.input, call.input_tokens],
-      ['  cache read', b?.cache_read, call.cache_read_tokens],
-      ['  cache write', b?.cache_write, call.cache_write_tokens],
-      ['  output', b?.output, call.output_tokens],
-      ['  reasoning', b?.reasoning, call.reasoning_tokens],
-    ] as const
-  ).filter(([, usd, count]) => b && (usd != null || (count ?? 0) > 0));
+  const costParts = b
+    ? (
+        [
+          ['  input', b.input, call.input_tokens],
+          ['  cache read', b.cache_read, call.cache_read_tokens],
+          ['  cache write', b.cache_write, call.cache_write_tokens],
+          ['  output', b.output, call.output_tokens],
+          ['  reasoning', b.reasoning, call.reasoning_tokens],
+        ] as const
+      ).filter(([, usd, count]) => usd !== null || (count ?? 0) > 0)
+    : [];
   return (
     <div>
       <div className="stats" style={{ marginBottom: 14 }}>

@@ -107,7 +107,7 @@ export function DashboardPage() {
       const place = d.buckets.map((b) => at.get(b));
       return of.series.map((s, i) => ({
         label: names[i] as string,
-        values: from(of === d ? pick(s) : place.map((p) => (p === undefined ? null : (pick(s)[p] ?? null)))),
+        values: from(place.map((p) => (p === undefined ? null : (pick(s)[p] ?? null)))),
         other: s.other,
         color: s.other ? undefined : colorOf.get(names[i] as string),
       }));

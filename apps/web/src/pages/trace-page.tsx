@@ -151,8 +151,8 @@ function TraceView({ traceId, model }: { traceId: string; model: TraceModel }) {
   const matchAt = selected >= 0 && matches?.has(selected) ? matchList.indexOf(selected) : -1;
 
   const jumpToMatch = (direction: 1 | -1) => {
-    if (matchList.length === 0) return;
     const list = matchList;
+    if (list.length === 0) return;
     const from = selected >= 0 ? (model.position[selected] as number) : -1;
     const next =
       direction === 1
