@@ -63,6 +63,12 @@ describe('colours kept by name', () => {
       const colors = colorsByRank(ranking, [...ranking.slice(0, 5), extra, 'another-new-one']);
       expect(new Set(colors).size).toBe(7);
     }
+    // More names than colours over two charts: a colour is worn twice only in different charts.
+    const calls = [...ranking.slice(0, 2), 'text-embedding-3-large', 'gpt-4.1-nano', 'mistral-small'];
+    const cost = [...ranking.slice(0, 2), 'o3-mini', 'gpt-4.1', 'claude-opus-4'];
+    const shown = [...new Set([...calls, ...cost])];
+    const colorOf = new Map(colorsByRank(ranking, shown, [calls, cost]).map((c, i) => [shown[i], c]));
+    for (const chart of [calls, cost]) expect(new Set(chart.map((n) => colorOf.get(n))).size, chart.join()).toBe(chart.length);
     // Past the palette's size, colours repeat rather than fail.
     expect(colorsByRank(ranking, [...ranking, 'one-more'])).toHaveLength(8);
   });

@@ -21,23 +21,30 @@ export function seriesColor(index: number, other = false): string {
  * the next: the colour of the name's place in `ranking` — the names over all time, most calls
  * first — so the names a project uses most always wear the same, clearly different colours. A
  * name past the palette, or not ranked yet, takes one by its hash: the first from there that no
- * other of `names` wears, while the palette has one left.
+ * other of `names` wears while the palette has one left, else the first that no name in a chart
+ * of its (`charts`: the names each chart shows; by default one chart of all) wears — so with
+ * more names than colours, a colour is worn twice only in different charts.
  */
-export function colorsByRank(ranking: readonly string[], names: readonly string[]): string[] {
-  const colors = names.map((name) => {
+export function colorsByRank(
+  ranking: readonly string[],
+  names: readonly string[],
+  charts: readonly (readonly string[])[] = [names],
+): string[] {
+  const color = new Map<string, string>();
+  for (const name of names) {
     const rank = ranking.indexOf(name);
-    return rank >= 0 && rank < SERIES_COLORS.length ? (SERIES_COLORS[rank] as string) : null;
-  });
-  const worn = new Set(colors);
-  return names.map((name, n) => {
-    const ranked = colors[n];
-    if (ranked) return ranked;
+    if (rank >= 0 && rank < SERIES_COLORS.length) color.set(name, SERIES_COLORS[rank] as string);
+  }
+  const wornBy = (among: Iterable<string>) => new Set([...among].map((n) => color.get(n)));
+  for (const name of names) {
+    if (color.has(name)) continue;
     let h = 0;
     for (let i = 0; i < name.length; i++) h = (Math.imul(h, 31) + name.charCodeAt(i)) | 0;
-    let pick = SERIES_COLORS[Math.abs(h) % SERIES_COLORS.length] as string;
-    for (let k = 0; k < SERIES_COLORS.length && worn.has(pick); k++)
-      pick = SERIES_COLORS[(Math.abs(h) + k + 1) % SERIES_COLORS.length] as string;
-    worn.add(pick);
-    return pick;
-  });
+    const from = Math.abs(h);
+    const free = (worn: Set<string | undefined>) =>
+      SERIES_COLORS.map((_, k) => SERIES_COLORS[(from + k) % SERIES_COLORS.length] as string).find((c) => !worn.has(c));
+    const beside = charts.filter((chart) => chart.includes(name)).flat();
+    color.set(name, free(wornBy(color.keys())) ?? free(wornBy(beside)) ?? (SERIES_COLORS[from % SERIES_COLORS.length] as string));
+  }
+  return names.map((name) => color.get(name) as string);
 }

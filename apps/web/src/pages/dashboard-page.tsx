@@ -98,8 +98,9 @@ export function DashboardPage() {
     const ranking = (allTime.data?.data ?? []).flatMap((r) => (r.key === null ? [] : [r.key]));
     const nameOf = (s: MetricsSeries['series'][number]) => (s.other ? 'other' : (s.key ?? 'unknown'));
     // Coloured together, so a model wears one colour in both charts and no two models share one.
-    const shown = [...new Set([...d.series, ...byCost.series].filter((s) => !s.other).map(nameOf))];
-    const colorOf = new Map(colorsByRank(ranking, shown).map((c, i) => [shown[i], c]));
+    const named = (of: MetricsSeries) => of.series.filter((s) => !s.other).map(nameOf);
+    const shown = [...new Set([...named(d), ...named(byCost)])];
+    const colorOf = new Map(colorsByRank(ranking, shown, [named(d), named(byCost)]).map((c, i) => [shown[i], c]));
     const per = (of: MetricsSeries, pick: (s: MetricsSeries['series'][number]) => readonly (number | null)[]): ChartSeries[] => {
       const names = of.series.map(nameOf);
       // The two answers' buckets differ when the hour turned between them: values go by bucket, not place.
