@@ -140,14 +140,36 @@ function summary(t: Tally, url: string, again: string | null, ms: number): strin
       .sort((a, b) => b[1] - a[1])
       .map(([k, v]) => `${k} ${n(v)}`)
       .join(', ');
-  const rejected = t.rejectedSpans ? `\n  ${n(t.rejectedSpans)} spans were refused by the server (partial success)` : '';
-  return `Sent ${n(t.traces)} traces: ${n(t.spans)} spans, ${n(t.llmCalls)} LLM calls (${n(t.failedCalls)} failed, ${n(t.streamedCalls)} streamed, ${n(t.cachedCalls)} with cached tokens), ${n(t.errorSpans)} error spans, in ${(ms / 1000).toFixed(1)} s${rejected}
-  services      ${[...t.services].sort().join(', ')}
-  vocabularies  ${list(t.vocabularies)}
-  providers     ${list(t.providers)}
-  sessions      ${n(t.sessions.size)} (${n(t.users.size)} users)
-Look:   ${url}/traces   (or curl -s '${url}/api/traces?limit=5')
-${again ? `Again:  ${again}   sends the same traces (a server keeps each span once)\n` : ''}`;
+  // Each line fits the terminal (80 columns when not one): lists wrap between their items.
+  const width = Math.max(60, Math.min(process.stdout.columns || 80, 120));
+  const row = (label: string, text: string) => `  ${label.padEnd(14)}${wrapList(text, width - 16).join(`\n${' '.repeat(16)}`)}`;
+  const lines = [
+    `Sent ${n(t.traces)} traces: ${n(t.spans)} spans, ${n(t.llmCalls)} LLM calls, ${n(t.errorSpans)} error spans, in ${(ms / 1000).toFixed(1)} s`,
+    row('calls', `${n(t.failedCalls)} failed, ${n(t.streamedCalls)} streamed, ${n(t.cachedCalls)} with cached tokens`),
+    ...(t.rejectedSpans ? [`  ${n(t.rejectedSpans)} spans were refused by the server (partial success)`] : []),
+    row('services', [...t.services].sort().join(', ')),
+    row('vocabularies', list(t.vocabularies)),
+    row('providers', list(t.providers)),
+    row('sessions', `${n(t.sessions.size)} (${n(t.users.size)} users)`),
+    `Look:   ${url}/traces`,
+    `        curl -s '${url}/api/traces?limit=5'`,
+    ...(again ? [`Again:  ${again}`, '        sends the same traces (a server keeps each span once)'] : []),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+/** A comma-separated list cut into lines of at most `width` characters, between its items. */
+export function wrapList(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const item of text.split(', ')) {
+    const next = line ? `${line}, ${item}` : item;
+    if (line && next.length > width) {
+      lines.push(`${line},`);
+      line = item;
+    } else line = next;
+  }
+  return [...lines, line];
 }
 
 /** One line on a terminal, redrawn after each request; nothing when stderr is not a terminal. */

@@ -86,6 +86,9 @@ describe('sightline demo', () => {
     expect(run.stdout).toMatch(/vocabularies {2}.*otel-genai/);
     expect(run.stdout).toContain(`${child.api}/traces`);
     expect(run.stdout).toContain('sightline demo --seed 2 --traces 8');
+    // Not a terminal: every line fits 80 columns, lists wrapped between their items.
+    for (const line of run.stdout.trimEnd().split('\n')) expect(line.length, line).toBeLessThanOrEqual(80);
+    expect(run.stdout).toMatch(/^ {2}services {6}\S.*,\n {16}\S/m);
   });
 
   it('sends live traffic, timestamped as it goes, with --rate and --duration', async () => {
