@@ -483,6 +483,18 @@ describe('the web UI in Chromium', () => {
 
     await page.goto(`${sl.api}/calls?service=checkout-assistant`);
     await eventually(() => rows(page).count()).toBe(3);
+    // What the filtered calls add up to, over every page: the API's totals for the same filters.
+    const totals = (await getJson(sl.api, '/api/metrics?start=24h&service=checkout-assistant')).body.total;
+    expect(totals.calls).toBe(3);
+    await eventually(() => page.getByTestId('call-totals').innerText()).toContain('3 calls');
+    expect(await page.getByTestId('call-totals').innerText()).toContain(`${totals.total_tokens.toLocaleString('en-US')} tokens`);
+    expect(await page.getByTestId('call-totals').innerText()).toContain(`${totals.errors} error`);
+    // Totals know no free-text search: with one, the line is left out rather than wrong.
+    await page.goto(`${sl.api}/calls?service=checkout-assistant&q=refund`);
+    await eventually(() => rows(page).count()).toBeGreaterThan(0);
+    expect(await page.getByTestId('call-totals').count()).toBe(0);
+    await page.goto(`${sl.api}/calls?service=checkout-assistant`);
+    await eventually(() => rows(page).count()).toBe(3);
     // Tokens sort by their total, most first.
     await page.getByRole('button', { name: /^Tokens\s/ }).click();
     await page.waitForURL(/order_by=total_tokens%3Adesc|order_by=total_tokens:desc/);

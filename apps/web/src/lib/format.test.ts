@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { exactCost, formatCostTick, formatDurationTick } from './format';
+import { exactCost, formatCostTick, formatDurationTick, formatShare } from './format';
 
 describe('duration ticks on a chart axis', () => {
   it('are short and in one unit per range: no “0.00 ms” beside “2.00 s”', () => {
@@ -43,5 +43,13 @@ describe('exact costs (tooltips, the cost breakdown)', () => {
       '$0.0000000000015',
       'unpriced',
     ]);
+  });
+});
+
+describe('shares (error rates)', () => {
+  it('read as a percentage with one decimal, as the dashboard and the call list both show them', () => {
+    expect(formatShare(0.012466)).toBe('1.2%');
+    expect(formatShare(0)).toBe('0.0%');
+    expect(formatShare(1)).toBe('100.0%');
   });
 });

@@ -46,6 +46,11 @@ export function exactCost(usd: number | null | undefined): string {
   return `$${dropZeroDecimals(usd.toFixed(decimals))}`;
 }
 
+/** A share of a whole, as a percentage with one decimal: 0.0125 → 1.3%. */
+export function formatShare(rate: number): string {
+  return `${(rate * 100).toFixed(1)}%`;
+}
+
 /** 0.42 ms · 87 ms · 1.24 s · 2m 03s · 1h 05m. */
 export function formatDuration(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || Number.isNaN(ms)) return UNKNOWN;

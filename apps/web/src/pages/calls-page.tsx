@@ -2,6 +2,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Link, useNavigate, useSearch } from '@tanstack/react-router';
 import { getJson, type Params } from '../api/client';
 import type { LlmCall, Page } from '../api/types';
+import { CallTotals } from '../components/call-totals';
 import { CostCell, EmptyRow, TimeCell } from '../components/cells';
 import { FilterBar, type FilterField } from '../components/filter-bar';
 import { LiveButton } from '../components/live-button';
@@ -128,6 +129,7 @@ export function CallsPage() {
         />
       </div>
       {calls.isError ? <ErrorState error={calls.error} retry={() => void calls.refetch()} /> : null}
+      <CallTotals params={{ start: startOf(range), ...filters }} searching={!!search.q} live={live} />
       {!calls.isLoading && !calls.isError && rows.length === 0 && !filtered && !search.cursor && range === DEFAULT_RANGE ? (
         <Onboarding title="No LLM calls yet" />
       ) : (

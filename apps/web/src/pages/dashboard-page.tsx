@@ -6,7 +6,16 @@ import type { Metrics, MetricsSeries } from '../api/types';
 import { type ChartSeries, TimeChart } from '../components/chart';
 import { ErrorState, Onboarding } from '../components/states';
 import { TimeRangeSelect } from '../components/time-range-select';
-import { exactCost, exactCount, formatCost, formatCostTick, formatCount, formatDuration, formatDurationTick } from '../lib/format';
+import {
+  exactCost,
+  exactCount,
+  formatCost,
+  formatCostTick,
+  formatCount,
+  formatDuration,
+  formatDurationTick,
+  formatShare,
+} from '../lib/format';
 import { type RawSearch, str } from '../lib/search';
 import { colorsByRank, ERROR_COLOR } from '../lib/series-colors';
 import { DEFAULT_RANGE, isRange, type RangeValue, rangeMs, rangeParam, startOf } from '../lib/time-range';
@@ -179,7 +188,7 @@ export function DashboardPage() {
               value={t ? `${formatCount(t.input_tokens)} / ${formatCount(t.output_tokens)}` : null}
               title={t ? `cached input ${exactCount(t.cache_read_tokens)}, reasoning ${exactCount(t.reasoning_tokens)}` : undefined}
             />
-            <Kpi label="Failed calls" value={t ? `${formatCount(t.errors)} (${((t.error_rate ?? 0) * 100).toFixed(1)}%)` : null} />
+            <Kpi label="Failed calls" value={t ? `${formatCount(t.errors)} (${formatShare(t.error_rate ?? 0)})` : null} />
             <Kpi label="Latency p50 / p95" value={t ? `${fmtMs(t.latency_ms.p50)} / ${fmtMs(t.latency_ms.p95)}` : null} />
             <Kpi label="TTFT p50 / p95" value={t ? `${fmtMs(t.ttft_ms.p50)} / ${fmtMs(t.ttft_ms.p95)}` : null} />
           </div>
