@@ -586,6 +586,12 @@ describe('the web UI in Chromium', () => {
     await eventually(() => rows(page).count()).toBe(1);
     await page.getByRole('button', { name: 'Remove label filter channel' }).click();
     await eventually(() => rows(page).count()).toBeGreaterThan(3);
+    // Every figure column sorts: the sessions that used the most tokens first, as the API orders them.
+    await page.getByRole('button', { name: /^Tokens/ }).click();
+    await page.waitForURL(/order_by=total_tokens%3Adesc|order_by=total_tokens:desc/);
+    const byTokens = (await getJson(sl.api, '/api/sessions?start=24h&order_by=total_tokens:desc&limit=3')).body.data;
+    await eventually(async () => (await rows(page).first().locator('.mono').innerText()).trim()).toBe(byTokens[0].session_id);
+    expect(byTokens[0].total_tokens).toBeGreaterThanOrEqual(byTokens[1].total_tokens);
     await rows(page).filter({ hasText: SESSION }).click();
     await page.waitForURL(`**/sessions/${SESSION}`);
     await page.getByRole('heading', { name: SESSION_NAME }).waitFor();

@@ -41,12 +41,16 @@ interface SessionRow {
   details: string[];
 }
 
-/** Each session order as an expression on its aggregated row; an unpriced session's cost after every known one (see `sortSql`). */
+/** Each session order as an expression on its aggregated row; an unknown cost or token count after every known one (see `sortSql`). */
 const SESSION_ORDER_SQL: Record<SessionOrderField, string> = {
   last_seen: 'last_ns',
   first_seen: 'first_ns',
+  duration: '(last_ns - first_ns)',
+  trace_count: 'toInt64(traces)',
   call_count: 'toInt64(calls)',
+  total_tokens: 'ifNull(toFloat64(total), :unknown)',
   cost: 'ifNull(round(cost, 10), :unknown)',
+  error_count: 'toInt64(errors)',
 };
 
 /**

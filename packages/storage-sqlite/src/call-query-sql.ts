@@ -134,12 +134,16 @@ export function callSearchWay(q: CallQuery, search: TextSearch): SearchWay {
   return searchWay(search, (q.orderBy ?? DEFAULT_CALL_ORDER).field === 'timestamp', true);
 }
 
-/** Each session order field as SQL; an unpriced session's cost sorts after every known one (`sortSql`). */
+/** Each session order field as SQL; an unknown cost or token count sorts after every known one (`sortSql`). */
 const SESSION_SORT: Record<SessionOrderField, string> = {
   last_seen: 's.last_ns',
   first_seen: 's.first_ns',
+  duration: '(s.last_ns - s.first_ns)',
+  trace_count: 's.trace_count',
   call_count: 's.call_count',
+  total_tokens: 'CASE WHEN s.total_known > 0 THEN s.total_tokens ELSE :unknown END',
   cost: 'CASE WHEN s.cost_known > 0 THEN s.cost_usd ELSE :unknown END',
+  error_count: 's.error_count',
 };
 
 /** The session list, paged like the others. */

@@ -26,20 +26,28 @@ export function parseCallSortValue(field: CallOrderField, text: string): SortVal
   return field === 'timestamp' ? parseBigIntValue(text) : parseNumberValue(text);
 }
 
-/** A session's value for a sort field; an unpriced session's cost sorts after every known one. */
+/** A session's value for a sort field; an unknown cost or token count sorts after every known one. */
 export function sessionSortValue(s: SessionSummary, field: SessionOrderField, direction: 'asc' | 'desc'): SortValue {
   switch (field) {
     case 'last_seen':
       return s.lastSeenUnixNano;
     case 'first_seen':
       return s.firstSeenUnixNano;
+    case 'duration':
+      return s.lastSeenUnixNano - s.firstSeenUnixNano;
+    case 'trace_count':
+      return s.traceCount;
     case 'call_count':
       return s.callCount;
+    case 'total_tokens':
+      return s.totalTokens ?? unknownSortValue(direction);
     case 'cost':
       return s.costUsd ?? unknownSortValue(direction);
+    case 'error_count':
+      return s.errorCount;
   }
 }
 
 export function parseSessionSortValue(field: SessionOrderField, text: string): SortValue {
-  return field === 'last_seen' || field === 'first_seen' ? parseBigIntValue(text) : parseNumberValue(text);
+  return field === 'last_seen' || field === 'first_seen' || field === 'duration' ? parseBigIntValue(text) : parseNumberValue(text);
 }

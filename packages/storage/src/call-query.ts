@@ -92,8 +92,26 @@ export interface MetricsQuery extends CallFilters {
   readonly rankBy?: GroupRank;
 }
 
-export type SessionOrderField = 'last_seen' | 'first_seen' | 'call_count' | 'cost';
-export const SESSION_ORDER_FIELDS: readonly SessionOrderField[] = ['last_seen', 'first_seen', 'call_count', 'cost'];
+/** `duration`: from its first trace's start to its last trace's end; `error_count`: its failed calls. */
+export type SessionOrderField =
+  | 'last_seen'
+  | 'first_seen'
+  | 'duration'
+  | 'trace_count'
+  | 'call_count'
+  | 'total_tokens'
+  | 'cost'
+  | 'error_count';
+export const SESSION_ORDER_FIELDS: readonly SessionOrderField[] = [
+  'last_seen',
+  'first_seen',
+  'duration',
+  'trace_count',
+  'call_count',
+  'total_tokens',
+  'cost',
+  'error_count',
+];
 
 export interface SessionOrder {
   readonly field: SessionOrderField;

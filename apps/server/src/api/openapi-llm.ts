@@ -79,7 +79,10 @@ export const llmPaths = {
         query('end', 'Sessions first seen before: ISO-8601 or a duration before now'),
         query('user_id', 'Sessions this user took part in'),
         query('label.<key>', 'Sessions with this label value, e.g. label.team=billing (at most 10)'),
-        query('order_by', 'last_seen | first_seen | call_count | cost, with :asc or :desc (default last_seen:desc)'),
+        query(
+          'order_by',
+          'last_seen | first_seen | duration | trace_count | call_count | total_tokens | cost | error_count, with :asc or :desc (default last_seen:desc); duration runs from the first trace’s start to the last one’s end, error_count counts failed calls, and an unknown cost or token count sorts last',
+        ),
         ...pageParams,
       ],
       responses: { '200': page('Session'), '400': errorResponse('A query parameter is malformed') },

@@ -40,6 +40,7 @@ export function SessionsPage() {
   const range = search.range ?? DEFAULT_RANGE;
   const order = search.order_by ?? 'last_seen:desc';
   const set = (patch: Partial<SessionsSearch>) => navigate({ search: (prev) => ({ ...prev, cursor: undefined, ...patch }) });
+  const sortBy = { order, onSort: (o: string) => set({ order_by: o }) };
   const label = splitLabel(search.label);
   const params: Params = {
     start: startOf(range),
@@ -95,17 +96,27 @@ export function SessionsPage() {
           <table className="data">
             <thead>
               <tr>
-                <SortHeader label="Last active" field="last_seen" order={order} onSort={(o) => set({ order_by: o })} />
+                <SortHeader label="Last active" field="last_seen" {...sortBy} />
                 <th>Session</th>
                 <th>Users</th>
-                <th className="num">Length</th>
-                <th className="num">Traces</th>
-                <SortHeader label="LLM calls" field="call_count" order={order} onSort={(o) => set({ order_by: o })} numeric />
-                <th className="num">Tokens</th>
-                <SortHeader label="Cost" field="cost" order={order} onSort={(o) => set({ order_by: o })} numeric />
-                <th className="num" title="LLM calls that failed (a trace's other errors are on the traces page)">
-                  Failed calls
-                </th>
+                <SortHeader
+                  label="Length"
+                  field="duration"
+                  {...sortBy}
+                  numeric
+                  title="From the first trace’s start to the last one’s end"
+                />
+                <SortHeader label="Traces" field="trace_count" {...sortBy} numeric />
+                <SortHeader label="LLM calls" field="call_count" {...sortBy} numeric />
+                <SortHeader label="Tokens" field="total_tokens" {...sortBy} numeric />
+                <SortHeader label="Cost" field="cost" {...sortBy} numeric />
+                <SortHeader
+                  label="Failed calls"
+                  field="error_count"
+                  {...sortBy}
+                  numeric
+                  title="LLM calls that failed (a trace's other errors are on the traces page)"
+                />
               </tr>
             </thead>
             <tbody>

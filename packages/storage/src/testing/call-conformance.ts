@@ -9,7 +9,7 @@ import {
   type Span,
 } from '@sightline/core';
 import { describe, expect, it } from 'vitest';
-import { type CallQuery, type MetricsQuery, SESSION_ORDER_FIELDS, type SessionQuery } from '../call-query.js';
+import { type CallQuery, type MetricsQuery, SESSION_ORDER_FIELDS, type SessionOrderField, type SessionQuery } from '../call-query.js';
 import type { StoredCall } from '../call-results.js';
 import { InvalidCursorError } from '../errors.js';
 import type { Storage } from '../storage.js';
@@ -713,6 +713,27 @@ export function describeCallConformance(getStore: () => Storage): void {
           expect(walked, `${field} ${direction}`).toEqual(whole);
           expect(new Set(walked).size).toBe(12);
         }
+    });
+
+    it('sorts sessions by length, traces, tokens and failed calls; an unknown token count comes last either way', async () => {
+      // long: two traces an hour apart; busy: three traces; wordy: the most tokens; failing: two
+      // failed calls; quiet: calls that report no tokens.
+      await write([
+        llmSpan({ startMs: 0, session: 'long', input: 10, output: 1 }),
+        llmSpan({ startMs: 3_600_000, session: 'long', input: 10, output: 1 }),
+        ...[1, 2, 3].map((i) => llmSpan({ startMs: 1000 * i, session: 'busy', input: 20, output: 2 })),
+        llmSpan({ startMs: 5000, session: 'wordy', input: 9000, output: 900 }),
+        llmSpan({ startMs: 6000, session: 'failing', input: 40, output: 3, status: 'error' }),
+        llmSpan({ startMs: 6100, session: 'failing', input: 40, output: 3, status: 'error' }),
+        llmSpan({ startMs: 7000, session: 'quiet' }),
+      ]);
+      const order = async (field: SessionOrderField, direction: 'asc' | 'desc') =>
+        (await sessions({ orderBy: { field, direction } })).items.map((s) => s.sessionId);
+      expect((await order('duration', 'desc'))[0]).toBe('long');
+      expect((await order('trace_count', 'desc'))[0]).toBe('busy');
+      expect((await order('error_count', 'desc'))[0]).toBe('failing');
+      expect(await order('total_tokens', 'desc')).toEqual(['wordy', 'failing', 'busy', 'long', 'quiet']);
+      expect(await order('total_tokens', 'asc')).toEqual(['long', 'busy', 'failing', 'wordy', 'quiet']);
     });
 
     it('keeps the name and labels the app gave a session, from its calls, and filters by label', async () => {
