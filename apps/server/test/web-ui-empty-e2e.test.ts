@@ -31,6 +31,8 @@ describe('the web UI with nothing to show', () => {
     // Addresses are shown whole, on one line each.
     const address = page.locator('.empty pre', { hasText: 'OTEL_EXPORTER_OTLP_ENDPOINT' });
     expect((await address.innerText()).split('\n')[0]).toBe(`OTEL_EXPORTER_OTLP_ENDPOINT=${origin}`);
+    // Nothing to page through: no pager whose buttons could only be disabled.
+    expect(await page.locator('.pager').count()).toBe(0);
     await page.close();
   });
 

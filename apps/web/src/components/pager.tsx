@@ -14,15 +14,22 @@ export function Pager({
   onFirst: () => void;
   onNext: (cursor: string) => void;
 }) {
+  // One page in all: nothing to turn to, so no buttons that can only be disabled.
+  const single = atFirst && !nextCursor;
+  if (single && !summary) return null;
   return (
     <div className="pager">
       {summary ? <span>{summary}</span> : null}
-      <button type="button" className="btn" disabled={atFirst} onClick={() => turn(onFirst)}>
-        First page
-      </button>
-      <button type="button" className="btn" disabled={!nextCursor} onClick={() => nextCursor && turn(() => onNext(nextCursor))}>
-        Next page →
-      </button>
+      {single ? null : (
+        <>
+          <button type="button" className="btn" disabled={atFirst} onClick={() => turn(onFirst)}>
+            First page
+          </button>
+          <button type="button" className="btn" disabled={!nextCursor} onClick={() => nextCursor && turn(() => onNext(nextCursor))}>
+            Next page →
+          </button>
+        </>
+      )}
     </div>
   );
 }

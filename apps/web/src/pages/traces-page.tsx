@@ -256,10 +256,12 @@ export function TracesPage() {
       )}
       <Pager
         summary={
-          <>
-            {traces.isFetching && !traces.isLoading ? <span className="faint">Updating… </span> : null}
-            {rows.length ? pageSummary(rows.length, 'traces', traces.data?.next_cursor) : ''}
-          </>
+          rows.length || (traces.isFetching && !traces.isLoading) ? (
+            <>
+              {traces.isFetching && !traces.isLoading ? <span className="faint">Updating… </span> : null}
+              {rows.length ? pageSummary(rows.length, 'traces', traces.data?.next_cursor) : ''}
+            </>
+          ) : undefined
         }
         atFirst={!search.cursor}
         nextCursor={traces.data?.next_cursor}
