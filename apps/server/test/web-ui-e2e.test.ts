@@ -471,6 +471,31 @@ describe('the web UI in Chromium', () => {
     expect(new Set(tops).size).toBe(1);
   });
 
+  it('labels the timeline’s time axis inside its pane, labels apart, however narrow the window beside an open span', async () => {
+    const page = await open(`/traces/${ids.refund}?span=${ids.refundChat}`);
+    const detail = page.getByRole('complementary', { name: 'Selected span' });
+    await detail.locator('.message.assistant').getByText(ANSWER).waitFor();
+    const labels = page.locator('.ticks span');
+    for (const width of [1440, 1024, 800]) {
+      await page.setViewportSize({ width, height: 700 });
+      await eventually(() => labels.count()).toBeGreaterThan(1);
+      const panelLeft = (await detail.boundingBox())?.x ?? 0;
+      const boxes = await labels.evaluateAll((spans) =>
+        spans.map((s) => {
+          const r = s.getBoundingClientRect();
+          return { left: r.left, right: r.right };
+        }),
+      );
+      const sorted = boxes.sort((a, b) => a.left - b.left);
+      for (let i = 1; i < sorted.length; i++)
+        expect(sorted[i]?.left, `${width} px: label ${i} overlaps the one before`).toBeGreaterThanOrEqual(sorted[i - 1]?.right ?? 0);
+      // No label is drawn over the span panel, and the bars are in view beside the names.
+      expect(Math.max(...sorted.map((b) => b.right)), `${width} px`).toBeLessThanOrEqual(panelLeft);
+      const bar = await page.locator('.tree-row.selected .bar').boundingBox();
+      expect(bar && bar.x + bar.width <= panelLeft, `${width} px: the selected row's bar is in view`).toBe(true);
+    }
+  });
+
   it('lists LLM calls; a call opens in its trace with its span selected', async () => {
     const page = await open('/calls');
     await page.getByRole('heading', { name: 'LLM calls' }).waitFor();

@@ -4,6 +4,7 @@ import { exactCost, formatCost, formatCount, formatDuration, formatDurationTick 
 import { scrollTopFor } from '../lib/row-scroll';
 import { durationTicks } from '../lib/time-ticks';
 import { isErrorNode, type TraceModel } from '../lib/trace-model';
+import { useWidth } from '../lib/use-width';
 import { ChevronDown, ChevronRight } from './icons';
 import { KindIcon } from './kind-icon';
 
@@ -242,10 +243,17 @@ function Guides({ depth }: { depth: number }) {
   );
 }
 
+/** Room each time label needs on the axis ("250 ms", "1.5 s"), with a gap to the next. */
+const TICK_PX = 64;
+
 function Ticks({ totalMs }: { totalMs: number }) {
+  const ref = useRef<HTMLDivElement>(null);
+  const width = useWidth(ref);
+  // As many labels after 0 as fit the column's width: five when wide, fewer when narrow.
+  const most = width === null ? 5 : Math.max(1, Math.min(5, Math.floor(width / TICK_PX) - 1));
   return (
-    <div className="ticks">
-      {durationTicks(totalMs).map((ms) => {
+    <div className="ticks" ref={ref}>
+      {durationTicks(totalMs, most).map((ms) => {
         const at = ms / totalMs;
         // The first label starts at its tick, one near the end ends at it; the rest are centred.
         const transform = ms === 0 ? 'none' : at > 0.92 ? 'translateX(-100%)' : undefined;
