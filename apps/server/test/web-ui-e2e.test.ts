@@ -748,6 +748,21 @@ describe('the web UI in Chromium', () => {
     await page.getByRole('link', { name: 'gpt-4o', exact: true }).first().waitFor();
   });
 
+  it('says so when the cost chart cannot rank by cost and shows the busiest models instead', async () => {
+    expectedErrors = [/status of 500/];
+    const page = await open('/');
+    await page.route(/\/api\/metrics\/series\?.*rank_by=cost/, (route) =>
+      route.fulfill({ status: 500, contentType: 'application/json', body: '{"error":{"code":"internal","message":"boom"}}' }),
+    );
+    await page.goto(`${sl.api}/dashboard`);
+    const cost = page.locator('.card').filter({ has: page.getByRole('heading', { name: 'Cost by model' }) });
+    await cost.getByRole('note').getByText('could not be read: these are the ones with the most calls').waitFor();
+    // The chart is still drawn, from the calls ranking.
+    await cost.locator('canvas').first().waitFor();
+    // The other charts say nothing of it.
+    expect(await page.locator('.chart-note').count()).toBe(1);
+  });
+
   it('keeps the theme picked, over the system’s, across reloads', async () => {
     const page = await open('/traces');
     const theme = () =>

@@ -193,7 +193,14 @@ export function DashboardPage() {
             <Kpi label="TTFT p50 / p95" value={t ? `${fmtMs(t.ttft_ms.p50)} / ${fmtMs(t.ttft_ms.p95)}` : null} />
           </div>
           <div className="grid-2" style={{ marginBottom: 12 }}>
-            <ChartCard title={`Cost by ${split}`}>
+            <ChartCard
+              title={`Cost by ${split}`}
+              note={
+                costSeries.isError
+                  ? `The ${split}s that cost the most could not be read: these are the ones with the most calls.`
+                  : undefined
+              }
+            >
               {chart({ series: charts?.cost ?? [], format: fmtCost, axisFormat: formatCostTick, stacked: true })}
             </ChartCard>
             <ChartCard title={`Calls by ${split}`}>{chart({ series: charts?.calls ?? [], format: fmtCount, stacked: true })}</ChartCard>
@@ -240,10 +247,15 @@ function Kpi({ label, value, title }: { label: string; value: string | null; tit
 }
 
 /** A dashboard card with its chart, or a skeleton of one while the series load. */
-function ChartCard({ title, children }: { title: string; children: ReactNode }) {
+function ChartCard({ title, note, children }: { title: string; note?: string; children: ReactNode }) {
   return (
     <div className="card">
       <h2>{title}</h2>
+      {note ? (
+        <p className="chart-note" role="note">
+          {note}
+        </p>
+      ) : null}
       {children ?? <div className="chart skeleton" style={{ display: 'block', height: 200, borderRadius: 6 }} />}
     </div>
   );
