@@ -455,6 +455,43 @@ describe('the web UI in Chromium', () => {
     expect(await body.evaluate((el) => el.scrollTop)).toBe(0);
   });
 
+  it('opens the filter popover inside a narrow window, without sliding the page sideways', async () => {
+    const page = await open('/traces');
+    await page.setViewportSize({ width: 800, height: 600 });
+    await eventually(() => rows(page).count()).toBeGreaterThan(0);
+    await page.getByRole('button', { name: '+ Filter' }).click();
+    const popover = page.locator('.popover');
+    await popover.waitFor();
+    const box = await popover.boundingBox();
+    expect(box && box.x >= 0 && box.x + box.width <= 800).toBe(true);
+    expect(await page.evaluate('window.scrollX')).toBe(0);
+    // And it still works from there.
+    await page.getByLabel('Field').selectOption('service');
+    await page.getByLabel('Value', { exact: true }).fill('checkout-assistant');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.waitForURL(/service=checkout-assistant/);
+  });
+
+  it('says a failed call that reported no tokens has no cost for that reason, not for want of a price', async () => {
+    const failed = (await getJson(sl.api, '/api/llm-calls?status=error&limit=100')).body.data.find(
+      (c: { cost_usd: number | null; price_model: string | null; input_tokens: number | null }) =>
+        c.cost_usd === null && c.price_model !== null && c.input_tokens === null,
+    );
+    expect(failed, 'the demo sends failed calls that report no usage').toBeDefined();
+    const page = await open(`/traces/${failed.trace_id}?span=${failed.span_id}`);
+    const detail = page.getByRole('complementary', { name: 'Selected span' });
+    // Its error message, however long, wraps inside the panel.
+    const message = detail.locator('.status-message');
+    await message.waitFor();
+    const [panel, box] = [await detail.boundingBox(), await message.boundingBox()];
+    expect(panel && box && box.x + box.width <= panel.x + panel.width).toBe(true);
+    // Its row in the tree shows no placeholder figures for the tokens and cost it never reported.
+    expect(await page.locator('.tree-row.selected .row-figures').innerText()).not.toContain('—');
+    await detail.getByRole('tab', { name: 'Call' }).click();
+    await detail.getByText('unknown (the call reported no token usage)').waitFor();
+    expect(await detail.getByText('no price known for this model').count()).toBe(0);
+  });
+
   it('keeps a call’s tokens and cost and the panel’s tabs on one line in a 1024 px window', async () => {
     const page = await open(`/traces/${ids.refund}?span=${ids.refundChat}`);
     await page.setViewportSize({ width: 1024, height: 700 });

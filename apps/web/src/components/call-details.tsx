@@ -89,7 +89,11 @@ export function CallFigures({ call }: { call: LlmCall }) {
       <div className="section-title">Cost</div>
       <div className="kv">
         <Row k="total" title={exactCost(call.cost_usd)}>
-          {call.cost_usd === null ? 'unpriced (no price known for this model)' : exactCost(call.cost_usd)}
+          {call.cost_usd !== null
+            ? exactCost(call.cost_usd)
+            : call.price_model !== null
+              ? 'unknown (the call reported no token usage)'
+              : 'unpriced (no price known for this model)'}
         </Row>
         {costParts.map(([label, usd]) => (
           <Row key={label} k={label}>

@@ -1,7 +1,7 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { getJson, type Params } from '../api/client';
 import type { Metrics } from '../api/types';
-import { exactCost, exactCount, formatCost, formatCount, formatDuration, formatShare } from '../lib/format';
+import { exactCost, exactCount, formatCost, formatCount, formatDuration, formatShare, NO_COST } from '../lib/format';
 
 /**
  * One line of what a list of calls adds up to over its range and filters — calls, tokens,
@@ -33,9 +33,9 @@ export function CallTotals({ params, searching, live }: { params: Params; search
         <strong>{formatCount(t.total_tokens)}</strong> tokens
       </span>
       <Sep />
-      <span title={`${exactCost(t.cost_usd)} for ${exactCount(priced)} priced calls`}>
+      <span title={`${exactCost(t.cost_usd)} for ${exactCount(priced)} calls. ${NO_COST}`}>
         <strong>{priced > 0 ? formatCost(t.cost_usd) : '—'}</strong>
-        {t.unpriced_calls > 0 ? ` (${exactCount(t.unpriced_calls)} unpriced)` : ''}
+        {t.unpriced_calls > 0 ? ` (${exactCount(t.unpriced_calls)} without a cost)` : ''}
       </span>
       <Sep />
       <span className={t.errors > 0 ? 'error-text' : undefined}>

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 
 /** A filter the list pages know: its URL/API parameter and how it is shown. */
 export interface FilterField {
@@ -84,6 +84,12 @@ function AddFilter({
   const [value, setValue] = useState('');
   const [attrKey, setAttrKey] = useState('');
   const ref = useRef<HTMLFormElement>(null);
+  // Opened near the window's right edge (a narrow window), it opens leftwards instead of past it.
+  const [leftwards, setLeftwards] = useState(false);
+  useLayoutEffect(() => {
+    const box = ref.current?.getBoundingClientRect();
+    if (box && box.right > document.documentElement.clientWidth - 8) setLeftwards(true);
+  }, []);
   useEffect(() => {
     const away = (e: MouseEvent) => {
       if (ref.current && !ref.current.contains(e.target as Node)) onClose();
@@ -101,7 +107,7 @@ function AddFilter({
   return (
     <form
       ref={ref}
-      className="popover"
+      className={leftwards ? 'popover leftwards' : 'popover'}
       onSubmit={(e) => {
         e.preventDefault();
         if (key === '__attr') {

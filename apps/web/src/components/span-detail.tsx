@@ -88,7 +88,9 @@ export function SpanDetail({
               </span>
               <span>lasts {formatDuration(s.duration_ms)}</span>
               {s.status.code === 'error' ? (
-                <span className="badge error">error{s.status.message ? `: ${s.status.message}` : ''}</span>
+                <span className="badge error status-message" title={s.status.message || undefined}>
+                  error{s.status.message ? `: ${s.status.message}` : ''}
+                </span>
               ) : null}
               {s.status.code === 'ok' ? <span className="badge">ok</span> : null}
             </>

@@ -176,10 +176,13 @@ const Row = memo(function Row({
           {call >= 0 ? (
             <>
               {/* Tokens and cost first: a cramped row drops its figures from the end, the model's badge before them. */}
-              <span title="input → output tokens">
-                {formatCount(o.calls.input_tokens[call])}→{formatCount(o.calls.output_tokens[call])}
-              </span>
-              <span>{formatCost(o.calls.cost_usd[call])}</span>
+              {/* A call that reported nothing (often a failed one) shows no "—→— —". */}
+              {o.calls.input_tokens[call] === null && o.calls.output_tokens[call] === null ? null : (
+                <span title="input → output tokens">
+                  {formatCount(o.calls.input_tokens[call])}→{formatCount(o.calls.output_tokens[call])}
+                </span>
+              )}
+              {o.calls.cost_usd[call] === null ? null : <span>{formatCost(o.calls.cost_usd[call])}</span>}
               {model_ && !name.includes(shortModel(model_)) ? (
                 <span className="badge llm" title={model_}>
                   {shortModel(model_)}

@@ -38,6 +38,10 @@ export function formatCost(usd: number | null | undefined): string {
   return `$${integer.format(usd)}`;
 }
 
+/** Why a call has no cost: what "without a cost" covers, wherever such calls are counted. */
+export const NO_COST =
+  'A call has no cost when its model has no known price, or when it reported no token usage (as failed calls often do).';
+
 export function exactCost(usd: number | null | undefined): string {
   if (usd === null || usd === undefined || Number.isNaN(usd)) return 'unpriced';
   if (usd === 0) return '$0';

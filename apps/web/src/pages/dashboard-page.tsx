@@ -15,6 +15,7 @@ import {
   formatDuration,
   formatDurationTick,
   formatShare,
+  NO_COST,
 } from '../lib/format';
 import { type RawSearch, str } from '../lib/search';
 import { colorsByRank, ERROR_COLOR } from '../lib/series-colors';
@@ -180,7 +181,7 @@ export function DashboardPage() {
             <Kpi
               label="Cost"
               value={t ? formatCost(t.cost_usd) : null}
-              title={t ? `${exactCost(t.cost_usd)}; ${t.unpriced_calls} calls unpriced` : undefined}
+              title={t ? `${exactCost(t.cost_usd)}; ${t.unpriced_calls} calls without a cost. ${NO_COST}` : undefined}
             />
             <Kpi label="LLM calls" value={t ? formatCount(t.calls) : null} title={t ? exactCount(t.calls) : undefined} />
             <Kpi
