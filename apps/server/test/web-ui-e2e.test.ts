@@ -455,6 +455,31 @@ describe('the web UI in Chromium', () => {
     expect(await body.evaluate((el) => el.scrollTop)).toBe(0);
   });
 
+  it('fits the lists in an 800 px window, leaving out lesser columns but never the one sorted by', async () => {
+    const page = await open('/traces');
+    await page.setViewportSize({ width: 800, height: 600 });
+    const fits = async (path: string, kept: string[], left: string[]) => {
+      await page.goto(sl.api + path);
+      await eventually(() => rows(page).count()).toBeGreaterThan(0);
+      const wrap = page.locator('.table-wrap');
+      expect(await wrap.evaluate((el) => el.scrollWidth <= el.clientWidth), `${path}: no sideways scrolling`).toBe(true);
+      // The headers on screen (a column left out has no box).
+      const shown = await page
+        .locator('thead th')
+        .evaluateAll((ths) => ths.map((th) => [th.getClientRects().length, th.textContent ?? ''] as const));
+      const headers = shown
+        .filter(([boxes]) => boxes > 0)
+        .map(([, text]) => text)
+        .join('|');
+      for (const name of kept) expect(headers, path).toContain(name);
+      for (const name of left) expect(headers, path).not.toContain(name);
+    };
+    await fits('/traces', ['Cost', 'Errors', 'Tokens'], ['Spans']);
+    await fits('/calls', ['Cost', 'Status', 'Tokens'], ['TTFT', 'Service']);
+    await fits('/calls?order_by=ttft:desc', ['TTFT', 'Cost'], ['Service']);
+    await fits('/sessions', ['Cost', 'Failed calls'], ['Users', 'Length']);
+  });
+
   it('opens the filter popover inside a narrow window, without sliding the page sideways', async () => {
     const page = await open('/traces');
     await page.setViewportSize({ width: 800, height: 600 });

@@ -1,3 +1,11 @@
+/**
+ * `wide-only` for a column a narrow window leaves out, unless the list is sorted by it: the
+ * figures it is sorted by stay in view.
+ */
+export function wideOnly(order: string, field?: string): string | undefined {
+  return field !== undefined && order.split(':')[0] === field ? undefined : 'wide-only';
+}
+
 /** A column header that sorts the list by `field`; the current order is `order` ("field:dir"). */
 export function SortHeader({
   label,
@@ -6,6 +14,7 @@ export function SortHeader({
   onSort,
   numeric,
   title,
+  className,
 }: {
   label: string;
   field: string;
@@ -13,12 +22,18 @@ export function SortHeader({
   onSort: (order: string) => void;
   numeric?: boolean;
   title?: string;
+  /** More classes for the header cell (`wide-only`: hidden in a narrow window). */
+  className?: string;
 }) {
   const [current, dir] = order.split(':');
   const active = current === field;
   const next = active && dir === 'desc' ? `${field}:asc` : `${field}:desc`;
   return (
-    <th className={numeric ? 'num' : undefined} aria-sort={active ? (dir === 'asc' ? 'ascending' : 'descending') : 'none'} title={title}>
+    <th
+      className={[numeric ? 'num' : '', className ?? ''].join(' ').trim() || undefined}
+      aria-sort={active ? (dir === 'asc' ? 'ascending' : 'descending') : 'none'}
+      title={title}
+    >
       <button type="button" className="sort" onClick={() => onSort(next)}>
         {label} {active ? dir === 'asc' ? '↑' : '↓' : <span className="faint">↕</span>}
       </button>

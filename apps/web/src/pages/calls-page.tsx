@@ -8,7 +8,7 @@ import { FilterBar, type FilterField } from '../components/filter-bar';
 import { LiveButton } from '../components/live-button';
 import { noMatch, Pager, pageSummary } from '../components/pager';
 import { SearchBox } from '../components/search-box';
-import { SortHeader } from '../components/sort-header';
+import { SortHeader, wideOnly } from '../components/sort-header';
 import { ErrorState, Onboarding, SkeletonRows } from '../components/states';
 import { TimeRangeSelect } from '../components/time-range-select';
 import { exactCount, formatCount, formatDuration, UNKNOWN } from '../lib/format';
@@ -139,7 +139,7 @@ export function CallsPage() {
               <tr>
                 <SortHeader label="Time" field="timestamp" {...sortBy} />
                 <th>Model</th>
-                <th>Service</th>
+                <th className="wide-only">Service</th>
                 <SortHeader
                   label="Tokens"
                   field="total_tokens"
@@ -147,13 +147,14 @@ export function CallsPage() {
                   numeric
                   title="Input tokens (of which cached) → output tokens; sorts by their total"
                 />
-                <SortHeader label="TTFT" field="ttft" {...sortBy} numeric title="Time to first token" />
+                <SortHeader label="TTFT" field="ttft" {...sortBy} numeric title="Time to first token" className={wideOnly(order, 'ttft')} />
                 <SortHeader label="Duration" field="duration" {...sortBy} numeric />
                 <SortHeader
                   label="Tokens/s"
                   field="tokens_per_s"
                   {...sortBy}
                   numeric
+                  className={wideOnly(order, 'tokens_per_s')}
                   title="Output tokens per second of generation: after the first token when streamed, over the whole call otherwise"
                 />
                 <SortHeader label="Cost" field="cost" {...sortBy} numeric />
@@ -179,7 +180,7 @@ export function CallsPage() {
                       </span>
                     </div>
                   </td>
-                  <td className="muted">{c.service_name}</td>
+                  <td className="muted wide-only">{c.service_name}</td>
                   <td
                     className="num"
                     title={`input ${exactCount(c.input_tokens)} (cache read ${exactCount(c.cache_read_tokens)}) → output ${exactCount(c.output_tokens)}`}
@@ -188,9 +189,11 @@ export function CallsPage() {
                     {c.cache_read_tokens ? <span className="faint"> ({formatCount(c.cache_read_tokens)})</span> : null}{' '}
                     <span className="faint">→</span> {formatCount(c.output_tokens)}
                   </td>
-                  <td className="num">{formatDuration(c.ttft_ms)}</td>
+                  <td className={`num ${wideOnly(order, 'ttft') ?? ''}`}>{formatDuration(c.ttft_ms)}</td>
                   <td className="num">{formatDuration(c.duration_ms)}</td>
-                  <td className="num">{c.tokens_per_s === null ? UNKNOWN : formatCount(Math.round(c.tokens_per_s))}</td>
+                  <td className={`num ${wideOnly(order, 'tokens_per_s') ?? ''}`}>
+                    {c.tokens_per_s === null ? UNKNOWN : formatCount(Math.round(c.tokens_per_s))}
+                  </td>
                   <CostCell usd={c.cost_usd} />
                   <td>
                     {c.is_error ? (

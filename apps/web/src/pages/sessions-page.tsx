@@ -4,7 +4,7 @@ import { getJson, type Params } from '../api/client';
 import type { Page, SessionSummary } from '../api/types';
 import { CostCell, EmptyRow, ErrorCountCell, TimeCell } from '../components/cells';
 import { Pager } from '../components/pager';
-import { SortHeader } from '../components/sort-header';
+import { SortHeader, wideOnly } from '../components/sort-header';
 import { ErrorState, Onboarding, SkeletonRows } from '../components/states';
 import { TimeRangeSelect } from '../components/time-range-select';
 import { exactCount, formatCount, formatDuration } from '../lib/format';
@@ -98,15 +98,16 @@ export function SessionsPage() {
               <tr>
                 <SortHeader label="Last active" field="last_seen" {...sortBy} />
                 <th>Session</th>
-                <th>Users</th>
+                <th className="wide-only">Users</th>
                 <SortHeader
                   label="Length"
                   field="duration"
                   {...sortBy}
                   numeric
                   title="From the first trace’s start to the last one’s end"
+                  className={wideOnly(order, 'duration')}
                 />
-                <SortHeader label="Traces" field="trace_count" {...sortBy} numeric />
+                <SortHeader label="Traces" field="trace_count" {...sortBy} numeric className={wideOnly(order, 'trace_count')} />
                 <SortHeader label="LLM calls" field="call_count" {...sortBy} numeric />
                 <SortHeader label="Tokens" field="total_tokens" {...sortBy} numeric />
                 <SortHeader label="Cost" field="cost" {...sortBy} numeric />
@@ -131,9 +132,11 @@ export function SessionsPage() {
                     </Link>
                     <SessionLabels labels={s.labels} onPick={(key, value) => set({ label: `${key}=${value}` })} />
                   </td>
-                  <td className="muted">{s.users.length ? s.users.join(', ') : '—'}</td>
-                  <td className="num">{formatDuration(new Date(s.last_seen).getTime() - new Date(s.first_seen).getTime())}</td>
-                  <td className="num">{formatCount(s.trace_count)}</td>
+                  <td className="muted wide-only">{s.users.length ? s.users.join(', ') : '—'}</td>
+                  <td className={`num ${wideOnly(order, 'duration') ?? ''}`}>
+                    {formatDuration(new Date(s.last_seen).getTime() - new Date(s.first_seen).getTime())}
+                  </td>
+                  <td className={`num ${wideOnly(order, 'trace_count') ?? ''}`}>{formatCount(s.trace_count)}</td>
                   <td className="num">{formatCount(s.call_count)}</td>
                   <td className="num" title={`input ${exactCount(s.input_tokens)}, output ${exactCount(s.output_tokens)}`}>
                     {formatCount(s.total_tokens)}

@@ -8,7 +8,7 @@ import { FilterBar, type FilterField } from '../components/filter-bar';
 import { LiveButton } from '../components/live-button';
 import { noMatch, Pager, pageSummary } from '../components/pager';
 import { SearchBox } from '../components/search-box';
-import { SortHeader } from '../components/sort-header';
+import { SortHeader, wideOnly } from '../components/sort-header';
 import { ErrorState, Onboarding, SkeletonRows } from '../components/states';
 import { TimeRangeSelect } from '../components/time-range-select';
 import { exactCount, formatCount, formatDuration } from '../lib/format';
@@ -166,8 +166,22 @@ export function TracesPage() {
                 <SortHeader label="Started" field="start_time" order={order} onSort={(o) => set({ order_by: o })} />
                 <th>Trace</th>
                 <SortHeader label="Duration" field="duration" order={order} onSort={(o) => set({ order_by: o })} numeric />
-                <SortHeader label="Spans" field="span_count" order={order} onSort={(o) => set({ order_by: o })} numeric />
-                <SortHeader label="LLM calls" field="llm_call_count" order={order} onSort={(o) => set({ order_by: o })} numeric />
+                <SortHeader
+                  label="Spans"
+                  field="span_count"
+                  order={order}
+                  onSort={(o) => set({ order_by: o })}
+                  numeric
+                  className={wideOnly(order, 'span_count')}
+                />
+                <SortHeader
+                  label="LLM calls"
+                  field="llm_call_count"
+                  order={order}
+                  onSort={(o) => set({ order_by: o })}
+                  numeric
+                  className={wideOnly(order, 'llm_call_count')}
+                />
                 <SortHeader
                   label="Tokens"
                   field="total_tokens"
@@ -230,10 +244,12 @@ export function TracesPage() {
                   <td className="num" title={`${t.duration_ms} ms`}>
                     <DurationBar ms={t.duration_ms} max={maxDuration} />
                   </td>
-                  <td className="num" title={exactCount(t.span_count)}>
+                  <td className={`num ${wideOnly(order, 'span_count') ?? ''}`} title={exactCount(t.span_count)}>
                     {formatCount(t.span_count)}
                   </td>
-                  <td className="num">{t.llm_call_count ? formatCount(t.llm_call_count) : <span className="faint">0</span>}</td>
+                  <td className={`num ${wideOnly(order, 'llm_call_count') ?? ''}`}>
+                    {t.llm_call_count ? formatCount(t.llm_call_count) : <span className="faint">0</span>}
+                  </td>
                   <td className="num" title={`input ${exactCount(t.input_tokens)} → output ${exactCount(t.output_tokens)}`}>
                     {t.llm_call_count ? (
                       <>
