@@ -531,6 +531,24 @@ describe('the web UI in Chromium', () => {
     const tops = await detail.getByRole('tab').evaluateAll((tabs) => tabs.map((t) => t.getBoundingClientRect().top));
     expect(tops).toHaveLength(7);
     expect(new Set(tops).size).toBe(1);
+    // A service beside a span's name shows whole or not at all: never cut to a letter or two.
+    let gaveWay = 0;
+    // Every width from 800 to 1100 px: a cut shows only in the narrow band where a service is squeezed.
+    for (let width = 800; width <= 1100; width += 10) {
+      await page.setViewportSize({ width, height: 700 });
+      const services = await page.locator('.span-service').evaluateAll((outers) =>
+        outers.map((o) => {
+          const inner = o.firstElementChild ?? o;
+          const [box, text] = [o.getBoundingClientRect(), inner.getBoundingClientRect()];
+          return { shown: text.top < box.bottom && box.width > 0, whole: text.width <= box.width + 0.5, name: inner.textContent };
+        }),
+      );
+      expect(services.length, `${width} px`).toBeGreaterThan(0);
+      for (const s of services) expect(!s.shown || s.whole, `${width} px: ${s.name} is cut`).toBe(true);
+      gaveWay += services.filter((s) => !s.shown).length;
+    }
+    // The narrowest window had too little room for some: they gave way whole.
+    expect(gaveWay).toBeGreaterThan(0);
   });
 
   it('labels the timeline’s time axis inside its pane, labels apart, however narrow the window beside an open span', async () => {

@@ -171,7 +171,11 @@ const Row = memo(function Row({
         <span className="span-name" title={name}>
           {name}
         </span>
-        {showService ? <span className="span-service">{service}</span> : null}
+        {showService ? (
+          <span className="span-service" title={service}>
+            <span>{service}</span>
+          </span>
+        ) : null}
         <span className="row-figures">
           {call >= 0 ? (
             <>
