@@ -109,7 +109,7 @@ export function SessionsPage() {
                 />
                 <SortHeader label="Traces" field="trace_count" {...sortBy} numeric className={wideOnly(order, 'trace_count')} />
                 <SortHeader label="LLM calls" field="call_count" {...sortBy} numeric />
-                <SortHeader label="Tokens" field="total_tokens" {...sortBy} numeric />
+                <SortHeader label="Tokens" field="total_tokens" {...sortBy} numeric title="Input → output tokens; sorts by their total" />
                 <SortHeader label="Cost" field="cost" {...sortBy} numeric />
                 <SortHeader
                   label="Failed calls"
@@ -138,8 +138,8 @@ export function SessionsPage() {
                   </td>
                   <td className={`num ${wideOnly(order, 'trace_count') ?? ''}`}>{formatCount(s.trace_count)}</td>
                   <td className="num">{formatCount(s.call_count)}</td>
-                  <td className="num" title={`input ${exactCount(s.input_tokens)}, output ${exactCount(s.output_tokens)}`}>
-                    {formatCount(s.total_tokens)}
+                  <td className="num" title={`input ${exactCount(s.input_tokens)} → output ${exactCount(s.output_tokens)}`}>
+                    {formatCount(s.input_tokens)} <span className="faint">→</span> {formatCount(s.output_tokens)}
                   </td>
                   <CostCell usd={s.cost_usd} />
                   <ErrorCountCell count={s.error_count} />
