@@ -28,6 +28,7 @@ export function parseCallSortValue(field: CallOrderField, text: string): SortVal
 
 /** A session's value for a sort field; an unknown cost or token count sorts after every known one. */
 export function sessionSortValue(s: SessionSummary, field: SessionOrderField, direction: 'asc' | 'desc'): SortValue {
+  const unknown = unknownSortValue(direction);
   switch (field) {
     case 'last_seen':
       return s.lastSeenUnixNano;
@@ -40,9 +41,9 @@ export function sessionSortValue(s: SessionSummary, field: SessionOrderField, di
     case 'call_count':
       return s.callCount;
     case 'total_tokens':
-      return s.totalTokens ?? unknownSortValue(direction);
+      return s.totalTokens ?? unknown;
     case 'cost':
-      return s.costUsd ?? unknownSortValue(direction);
+      return s.costUsd ?? unknown;
     case 'error_count':
       return s.errorCount;
   }

@@ -1,9 +1,9 @@
 /**
- * `wide-only` for a column a narrow window leaves out, unless the list is sorted by it: the
- * figures it is sorted by stay in view.
+ * The class of a column a narrow window leaves out (`wide-only`), or '' while the list is sorted
+ * by it: the figures a list is sorted by stay in view.
  */
-export function wideOnly(order: string, field?: string): string | undefined {
-  return field !== undefined && order.split(':')[0] === field ? undefined : 'wide-only';
+export function wideOnly(order: string, field: string): string {
+  return order.split(':')[0] === field ? '' : 'wide-only';
 }
 
 /** A column header that sorts the list by `field`; the current order is `order` ("field:dir"). */
@@ -30,7 +30,7 @@ export function SortHeader({
   const next = active && dir === 'desc' ? `${field}:asc` : `${field}:desc`;
   return (
     <th
-      className={[numeric ? 'num' : '', className ?? ''].join(' ').trim() || undefined}
+      className={`${numeric ? 'num' : ''} ${className ?? ''}`.trim() || undefined}
       aria-sort={active ? (dir === 'asc' ? 'ascending' : 'descending') : 'none'}
       title={title}
     >

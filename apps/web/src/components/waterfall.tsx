@@ -179,8 +179,8 @@ const Row = memo(function Row({
         <span className="row-figures">
           {call >= 0 ? (
             <>
-              {/* Tokens and cost first: a cramped row drops its figures from the end, the model's badge before them. */}
-              {/* A call that reported nothing (often a failed one) shows no "—→— —". */}
+              {/* Tokens and cost first (a cramped row drops its figures from the end, the model's badge before
+                  them), each only when the call reported it: a failed call shows no "—→— —". */}
               {o.calls.input_tokens[call] === null && o.calls.output_tokens[call] === null ? null : (
                 <span title="input → output tokens">
                   {formatCount(o.calls.input_tokens[call])}→{formatCount(o.calls.output_tokens[call])}

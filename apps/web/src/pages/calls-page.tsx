@@ -189,9 +189,9 @@ export function CallsPage() {
                     {c.cache_read_tokens ? <span className="faint"> ({formatCount(c.cache_read_tokens)})</span> : null}{' '}
                     <span className="faint">→</span> {formatCount(c.output_tokens)}
                   </td>
-                  <td className={`num ${wideOnly(order, 'ttft') ?? ''}`}>{formatDuration(c.ttft_ms)}</td>
+                  <td className={`num ${wideOnly(order, 'ttft')}`}>{formatDuration(c.ttft_ms)}</td>
                   <td className="num">{formatDuration(c.duration_ms)}</td>
-                  <td className={`num ${wideOnly(order, 'tokens_per_s') ?? ''}`}>
+                  <td className={`num ${wideOnly(order, 'tokens_per_s')}`}>
                     {c.tokens_per_s === null ? UNKNOWN : formatCount(Math.round(c.tokens_per_s))}
                   </td>
                   <CostCell usd={c.cost_usd} />

@@ -133,10 +133,10 @@ export function SessionsPage() {
                     <SessionLabels labels={s.labels} onPick={(key, value) => set({ label: `${key}=${value}` })} />
                   </td>
                   <td className="muted wide-only">{s.users.length ? s.users.join(', ') : '—'}</td>
-                  <td className={`num ${wideOnly(order, 'duration') ?? ''}`}>
+                  <td className={`num ${wideOnly(order, 'duration')}`}>
                     {formatDuration(new Date(s.last_seen).getTime() - new Date(s.first_seen).getTime())}
                   </td>
-                  <td className={`num ${wideOnly(order, 'trace_count') ?? ''}`}>{formatCount(s.trace_count)}</td>
+                  <td className={`num ${wideOnly(order, 'trace_count')}`}>{formatCount(s.trace_count)}</td>
                   <td className="num">{formatCount(s.call_count)}</td>
                   <td className="num" title={`input ${exactCount(s.input_tokens)} → output ${exactCount(s.output_tokens)}`}>
                     {formatCount(s.input_tokens)} <span className="faint">→</span> {formatCount(s.output_tokens)}

@@ -74,6 +74,7 @@ export function TracesPage() {
   const order = search.order_by ?? DEFAULT_ORDER;
   const facets = useFacets(range);
   const set = (patch: Partial<TracesSearch>) => navigate({ search: (prev) => ({ ...prev, cursor: undefined, ...patch }), replace: false });
+  const sortBy = { order, onSort: (o: string) => set({ order_by: o }) };
 
   const [text, setText] = useUrlText(search.q, (q) => set({ q }));
 
@@ -118,6 +119,7 @@ export function TracesPage() {
   });
 
   const rows = traces.data?.data ?? [];
+  const updating = traces.isFetching && !traces.isLoading;
   const maxDuration = useMemo(() => Math.max(1, ...rows.map((t) => t.duration_ms)), [rows]);
   const filtered = FILTER_KEYS.some((k) => search[k] !== undefined) || !!search.q || !!search.attr?.length;
   const fields: FilterField[] = [
@@ -163,35 +165,20 @@ export function TracesPage() {
           <table className="data">
             <thead>
               <tr>
-                <SortHeader label="Started" field="start_time" order={order} onSort={(o) => set({ order_by: o })} />
+                <SortHeader label="Started" field="start_time" {...sortBy} />
                 <th>Trace</th>
-                <SortHeader label="Duration" field="duration" order={order} onSort={(o) => set({ order_by: o })} numeric />
-                <SortHeader
-                  label="Spans"
-                  field="span_count"
-                  order={order}
-                  onSort={(o) => set({ order_by: o })}
-                  numeric
-                  className={wideOnly(order, 'span_count')}
-                />
-                <SortHeader
-                  label="LLM calls"
-                  field="llm_call_count"
-                  order={order}
-                  onSort={(o) => set({ order_by: o })}
-                  numeric
-                  className={wideOnly(order, 'llm_call_count')}
-                />
+                <SortHeader label="Duration" field="duration" {...sortBy} numeric />
+                <SortHeader label="Spans" field="span_count" {...sortBy} numeric className={wideOnly(order, 'span_count')} />
+                <SortHeader label="LLM calls" field="llm_call_count" {...sortBy} numeric className={wideOnly(order, 'llm_call_count')} />
                 <SortHeader
                   label="Tokens"
                   field="total_tokens"
-                  order={order}
-                  onSort={(o) => set({ order_by: o })}
+                  {...sortBy}
                   numeric
                   title="Input → output tokens, each model call counted once"
                 />
-                <SortHeader label="Cost" field="cost" order={order} onSort={(o) => set({ order_by: o })} numeric />
-                <SortHeader label="Errors" field="error_count" order={order} onSort={(o) => set({ order_by: o })} numeric />
+                <SortHeader label="Cost" field="cost" {...sortBy} numeric />
+                <SortHeader label="Errors" field="error_count" {...sortBy} numeric />
               </tr>
             </thead>
             <tbody>
@@ -244,10 +231,10 @@ export function TracesPage() {
                   <td className="num" title={`${t.duration_ms} ms`}>
                     <DurationBar ms={t.duration_ms} max={maxDuration} />
                   </td>
-                  <td className={`num ${wideOnly(order, 'span_count') ?? ''}`} title={exactCount(t.span_count)}>
+                  <td className={`num ${wideOnly(order, 'span_count')}`} title={exactCount(t.span_count)}>
                     {formatCount(t.span_count)}
                   </td>
-                  <td className={`num ${wideOnly(order, 'llm_call_count') ?? ''}`}>
+                  <td className={`num ${wideOnly(order, 'llm_call_count')}`}>
                     {t.llm_call_count ? formatCount(t.llm_call_count) : <span className="faint">0</span>}
                   </td>
                   <td className="num" title={`input ${exactCount(t.input_tokens)} → output ${exactCount(t.output_tokens)}`}>
@@ -272,9 +259,9 @@ export function TracesPage() {
       )}
       <Pager
         summary={
-          rows.length || (traces.isFetching && !traces.isLoading) ? (
+          rows.length || updating ? (
             <>
-              {traces.isFetching && !traces.isLoading ? <span className="faint">Updating… </span> : null}
+              {updating ? <span className="faint">Updating… </span> : null}
               {rows.length ? pageSummary(rows.length, 'traces', traces.data?.next_cursor) : ''}
             </>
           ) : undefined
