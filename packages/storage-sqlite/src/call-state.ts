@@ -163,56 +163,61 @@ export function stateFromRow(row: StateRow): CallState {
   };
 }
 
-/** Every column of `llm_calls`, in the order {@link pushInsertValues} gives them. */
+/** Every column of `llm_calls`, in the order {@link writeInsertValues} gives them. */
 export const INSERT_COLUMNS =
   'id, project_id, trace_key, span_id, ts, counted, duplicate_of, vocabulary, service, provider, host_provider, request_model, model, operation, request_id, is_error, session_id, user_id, route, input_tokens, output_tokens, total_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, duration_ms, ttft_ms, tokens_per_s, cost_usd, cost_input, cost_cache_read, cost_cache_write, cost_output, cost_reasoning, cost_source, price_model, source_cost, role, taken';
 export const INSERT_COLUMN_COUNT = INSERT_COLUMNS.split(',').length;
 
 /**
- * Appends a new call's row values to `out`; `duplicateOf` is the span id (latin1) of the call
- * that counts instead.
+ * Writes a new call's row values into `out` from index `at` (its {@link INSERT_COLUMN_COUNT}
+ * columns); `duplicateOf` is the span id (latin1) of the call that counts instead.
  */
-export function pushInsertValues(out: unknown[], state: CallState, projectId: number, traceKey: number, duplicateOf: string | null): void {
+export function writeInsertValues(
+  out: unknown[],
+  at: number,
+  state: CallState,
+  projectId: number,
+  traceKey: number,
+  duplicateOf: string | null,
+): void {
   const { calls, index, spanId } = state.pending as PendingCall;
-  out.push(
-    state.id,
-    projectId,
-    traceKey,
-    spanId,
-    state.timestamp,
-    state.counted ? 1 : 0,
-    duplicateOf === null ? null : Buffer.from(duplicateOf, 'latin1'),
-    state.vocabulary,
-    state.service,
-    state.provider,
-    callString(calls, index, CS.HostProvider),
-    state.requestModel,
-    state.model,
-    state.operation,
-    state.requestId,
-    state.isError ? 1 : 0,
-    state.sessionId,
-    state.userId,
-    state.route,
-    state.inputTokens,
-    state.outputTokens,
-    state.totalTokens,
-    state.cacheReadTokens,
-    state.cacheWriteTokens,
-    state.reasoningTokens,
-    state.durationMs,
-    state.ttftMs,
-    state.tokensPerS,
-    state.costUsd,
-    callNumber(calls, index, CN.CostInput),
-    callNumber(calls, index, CN.CostCacheRead),
-    callNumber(calls, index, CN.CostCacheWrite),
-    callNumber(calls, index, CN.CostOutput),
-    callNumber(calls, index, CN.CostReasoning),
-    callString(calls, index, CS.CostSource),
-    callString(calls, index, CS.PriceModel),
-    callString(calls, index, CS.SourceCost),
-    callString(calls, index, CS.Role),
-    state.taken,
-  );
+  out[at] = state.id;
+  out[at + 1] = projectId;
+  out[at + 2] = traceKey;
+  out[at + 3] = spanId;
+  out[at + 4] = state.timestamp;
+  out[at + 5] = state.counted ? 1 : 0;
+  out[at + 6] = duplicateOf === null ? null : Buffer.from(duplicateOf, 'latin1');
+  out[at + 7] = state.vocabulary;
+  out[at + 8] = state.service;
+  out[at + 9] = state.provider;
+  out[at + 10] = callString(calls, index, CS.HostProvider);
+  out[at + 11] = state.requestModel;
+  out[at + 12] = state.model;
+  out[at + 13] = state.operation;
+  out[at + 14] = state.requestId;
+  out[at + 15] = state.isError ? 1 : 0;
+  out[at + 16] = state.sessionId;
+  out[at + 17] = state.userId;
+  out[at + 18] = state.route;
+  out[at + 19] = state.inputTokens;
+  out[at + 20] = state.outputTokens;
+  out[at + 21] = state.totalTokens;
+  out[at + 22] = state.cacheReadTokens;
+  out[at + 23] = state.cacheWriteTokens;
+  out[at + 24] = state.reasoningTokens;
+  out[at + 25] = state.durationMs;
+  out[at + 26] = state.ttftMs;
+  out[at + 27] = state.tokensPerS;
+  out[at + 28] = state.costUsd;
+  out[at + 29] = callNumber(calls, index, CN.CostInput);
+  out[at + 30] = callNumber(calls, index, CN.CostCacheRead);
+  out[at + 31] = callNumber(calls, index, CN.CostCacheWrite);
+  out[at + 32] = callNumber(calls, index, CN.CostOutput);
+  out[at + 33] = callNumber(calls, index, CN.CostReasoning);
+  out[at + 34] = callString(calls, index, CS.CostSource);
+  out[at + 35] = callString(calls, index, CS.PriceModel);
+  out[at + 36] = callString(calls, index, CS.SourceCost);
+  out[at + 37] = callString(calls, index, CS.Role);
+  out[at + 38] = state.taken;
 }

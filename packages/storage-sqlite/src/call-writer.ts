@@ -17,12 +17,12 @@ import {
   INSERT_COLUMN_COUNT,
   INSERT_COLUMNS,
   idKey,
-  pushInsertValues,
   STATE_COLUMNS,
   type StateRow,
   stateFromRow,
   TAKEN_SESSION,
   TAKEN_USER,
+  writeInsertValues,
 } from './call-state.js';
 import { CS, callString } from './encoded-batch.js';
 import { RollupWriter } from './rollup-writer.js';
@@ -67,8 +67,14 @@ export class CallWriter {
   readonly rollups: RollupWriter;
   readonly sessions: SessionWriter;
   private readonly stmts;
-  /** Values of rows to insert at the end of the batch, and how many rows. */
-  private readonly rows: unknown[] = [];
+  /**
+   * Values of new rows not yet inserted: one statement's worth, inserted once full (or when the
+   * batch ends, or before a stored call is updated). One array, used again: a fresh one per
+   * batch grew to tens of thousands of slots, garbage for the writer's collector.
+   */
+  private readonly rows: unknown[] = new Array(ROWS_PER_INSERT * INSERT_COLUMN_COUNT).fill(null);
+  /** One row's values, for the rows left over when the batch ends. */
+  private readonly row: unknown[] = new Array(INSERT_COLUMN_COUNT).fill(null);
   private rowCount = 0;
 
   constructor(db: Database.Database) {
@@ -147,11 +153,12 @@ export class CallWriter {
       if (call.pending !== null) {
         call.counted = counted;
         call.duplicateOf = duplicateOf;
-        pushInsertValues(this.rows, call, projectId, traceKey, bytesOf(duplicateOf));
-        this.rowCount++;
+        writeInsertValues(this.rows, this.rowCount * INSERT_COLUMN_COUNT, call, projectId, traceKey, bytesOf(duplicateOf));
+        if (++this.rowCount === ROWS_PER_INSERT) this.insertRows();
         call.pending = null;
         if (counted) this.rollups.add(projectId, call, 1);
       } else if (call.counted !== counted || call.duplicateOf !== duplicateOf) {
+        this.insertRows();
         const of = bytesOf(duplicateOf);
         this.stmts.setCounted.run(counted ? 1 : 0, of === null ? null : Buffer.from(of, 'latin1'), call.id);
         if (call.counted) this.rollups.add(projectId, call, -1);
@@ -175,6 +182,7 @@ export class CallWriter {
     if (call.pending === null && call.counted) this.rollups.add(projectId, call, -1);
     Object.assign(call, fill);
     if (call.pending === null) {
+      this.insertRows();
       this.stmts.setCopyFields.run(call.sessionId, call.userId, call.ttftMs, call.route, call.taken, call.id);
       if (call.counted) this.rollups.add(projectId, call, 1);
     }
@@ -247,19 +255,21 @@ export class CallWriter {
   }
 
   reset(): void {
-    this.rows.length = 0;
+    this.rows.fill(null);
     this.rowCount = 0;
     this.rollups.reset();
     this.sessions.reset();
   }
 
+  /** Inserts the rows waiting in {@link rows}: one statement when it is full, else one row at a time. */
   private insertRows(): void {
     const width = INSERT_COLUMN_COUNT;
-    let row = 0;
-    for (; row + ROWS_PER_INSERT <= this.rowCount; row += ROWS_PER_INSERT)
-      this.stmts.insertMany.run(this.rows.slice(row * width, (row + ROWS_PER_INSERT) * width));
-    for (; row < this.rowCount; row++) this.stmts.insertOne.run(this.rows.slice(row * width, (row + 1) * width));
-    this.rows.length = 0;
+    if (this.rowCount === ROWS_PER_INSERT) this.stmts.insertMany.run(this.rows);
+    else
+      for (let r = 0; r < this.rowCount; r++) {
+        for (let k = 0; k < width; k++) this.row[k] = this.rows[r * width + k];
+        this.stmts.insertOne.run(this.row);
+      }
     this.rowCount = 0;
   }
 }

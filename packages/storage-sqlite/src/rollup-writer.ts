@@ -47,7 +47,13 @@ function rowSums(row: Omit<RollupRow, 'id' | 'latency' | 'ttft' | 'tokens_per_s'
  * away, or repriced) and applied once at its end.
  */
 export class RollupWriter {
-  private readonly pending = new Map<string, { projectId: number; hour: number; dims: string[]; delta: MetricsGroup }>();
+  /**
+   * Changes gathered in this batch, per rollup row: found through one map level per part of its
+   * key (project and hour, then each dimension), so no key string is built per call.
+   */
+  private readonly pending: Nested = new Map();
+  /** The same rows, in the order they were first changed. */
+  private readonly rows: PendingRollup[] = [];
   private readonly stmts;
   private readonly keys: KeyRollupWriter;
 
@@ -75,13 +81,18 @@ export class RollupWriter {
 
   private deltaFor(projectId: number, timestamp: bigint, d: RollupDims): MetricsGroup {
     const hour = hourOf(timestamp);
-    const k = `${projectId}\u0000${hour}\u0000${d.service}\u0000${d.provider}\u0000${d.model}\u0000${d.requestModel}\u0000${d.route}\u0000${d.operation}`;
-    let entry = this.pending.get(k);
-    if (!entry) {
+    const level = within(
+      within(within(within(within(within(this.pending, projectId * HOURS + hour), d.service), d.provider), d.model), d.requestModel),
+      d.route,
+    );
+    let row = level.get(d.operation) as PendingRollup | undefined;
+    if (!row) {
       const dims = [d.service, d.provider ?? '', d.model ?? '', d.requestModel ?? '', d.route ?? '', d.operation ?? ''];
-      this.pending.set(k, (entry = { projectId, hour, dims, delta: new MetricsGroup() }));
+      row = { projectId, hour, dims, delta: new MetricsGroup() };
+      level.set(d.operation, row);
+      this.rows.push(row);
     }
-    return entry.delta;
+    return row.delta;
   }
 
   /** A call that counts was added (`sign` 1) or stopped counting (-1). */
@@ -107,7 +118,7 @@ export class RollupWriter {
 
   /** Applies the gathered changes (inside the batch's transaction). */
   flush(): void {
-    for (const { projectId, hour, dims, delta } of this.pending.values()) {
+    for (const { projectId, hour, dims, delta } of this.rows) {
       const keyValues = [projectId, hour, ...dims];
       const row = this.stmts.select.get(...keyValues) as RollupRow | undefined;
       const merged = new MetricsGroup();
@@ -138,14 +149,36 @@ export class RollupWriter {
       else if (merged.calls > 0) this.stmts.insert.run(...keyValues, ...values);
     }
     this.pending.clear();
+    this.rows.length = 0;
     this.keys.flush();
   }
 
   /** Forgets gathered changes (the transaction rolled back). */
   reset(): void {
     this.pending.clear();
+    this.rows.length = 0;
     this.keys.reset();
   }
+}
+
+/** Hours a project's rollup keys are apart (2²², some 480 years): project and hour make one number. */
+const HOURS = 2 ** 22;
+
+interface PendingRollup {
+  readonly projectId: number;
+  readonly hour: number;
+  readonly dims: string[];
+  readonly delta: MetricsGroup;
+}
+
+/** Maps within maps, a level per part of a key; the last level holds the {@link PendingRollup}. */
+type Nested = Map<unknown, unknown>;
+
+/** The map under `key` in `map`, made when missing. */
+function within(map: Nested, key: unknown): Nested {
+  let inner = map.get(key) as Nested | undefined;
+  if (inner === undefined) map.set(key, (inner = new Map()));
+  return inner;
 }
 
 const ZERO_SUMS: MetricsSums = {
