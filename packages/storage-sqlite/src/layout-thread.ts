@@ -13,8 +13,8 @@ export type LayoutReply =
   | { readonly id: number; readonly ok: true; readonly outline: OutlineColumns }
   | { readonly id: number; readonly ok: false; readonly message: string; readonly code?: string };
 
-/** Its memory is the trace being laid out: room for a few million spans. */
-const LIMITS = { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 512 };
+/** Its memory is the trace being laid out: room for a few million spans; a young generation as small as the main thread's (4 MiB semi-spaces). */
+const LIMITS = { maxYoungGenerationSizeMb: 12, maxOldGenerationSizeMb: 512 };
 
 type Keys = Extract<LayoutReply, { keys: unknown }>;
 type Pending = { resolve: (reply: LayoutReply & { ok: true }) => void; reject: (err: Error) => void };

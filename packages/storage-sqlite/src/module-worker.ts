@@ -1,6 +1,20 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
 import { type ResourceLimits, Worker } from 'node:worker_threads';
+
+/**
+ * `sightline` starts node with `--max-semi-space-size` for the main thread's young generation;
+ * V8 would apply that flag to every isolate made later too, overriding each worker's
+ * `maxYoungGenerationSizeMb`. Unset once the main heap exists, it leaves each worker's young
+ * generation to its own `resourceLimits`: the writer's garbage differs from the main thread's.
+ */
+let youngSizesOwnedByWorkers = false;
+function letWorkersSizeTheirYoungGeneration(): void {
+  if (youngSizesOwnedByWorkers) return;
+  setFlagsFromString('--max-semi-space-size=0');
+  youngSizesOwnedByWorkers = true;
+}
 
 /**
  * A worker thread running the module `name` of this package (`writer-worker`, …): the
@@ -8,6 +22,7 @@ import { type ResourceLimits, Worker } from 'node:worker_threads';
  * run from source — the `.ts` source loaded through tsx.
  */
 export function moduleWorker(name: string, workerData: unknown, resourceLimits: ResourceLimits): Worker {
+  letWorkersSizeTheirYoungGeneration();
   const here = import.meta.url;
   if (here.endsWith('.js')) return new Worker(new URL(`./${name}.js`, here), { workerData, resourceLimits });
   // import.meta.resolve picks tsx's ESM entry; test runners that lack it get the CommonJS one.
