@@ -123,6 +123,26 @@ describe('decoding against the OpenTelemetry JS reference encoder', () => {
     expect(resources.size).toBe(2);
   });
 
+  it('gives the spans of repeated identical scope messages one scope, and keeps differing scopes apart', () => {
+    // An SDK that makes a tracer per call sends a scope message per span (the serializer groups by scope object).
+    const scopeOf = (i: number) =>
+      i % 3 === 2 ? { name: 'tools', version: '2.0.0' } : { name: '@example/instrumentation-llm', version: i === 4 ? '1.0.1' : '1.0.0' };
+    const perCall = referenceSpans(9, 4).map((s, i) => ({ ...s, instrumentationScope: scopeOf(i) }));
+    const proto = decodeTracesProto(ProtobufTraceSerializer.serializeRequest(perCall) as Uint8Array).spans;
+    const json = decodeTracesJson(new TextDecoder().decode(JsonTraceSerializer.serializeRequest(perCall) as Uint8Array)).spans;
+    for (const decoded of [proto, json]) {
+      const byId = new Map(decoded.map((s) => [s.spanId, s.scope]));
+      const scopes = perCall.map((s) => byId.get(s.spanContext().spanId));
+      expect(scopes.map((s) => `${s?.name}@${s?.version}`)).toEqual(
+        perCall.map((s) => `${s.instrumentationScope.name}@${s.instrumentationScope.version}`),
+      );
+      expect(new Set(scopes).size).toBe(3);
+      expect(scopes[0]).toBe(scopes[1]);
+      expect(scopes[2]).toBe(scopes[5]);
+      expect(scopes[4]).not.toBe(scopes[0]);
+    }
+  });
+
   it('keeps attribute keys such as __proto__ as plain data', () => {
     const [span] = decodeTracesProto(ProtobufTraceSerializer.serializeRequest(spans.slice(0, 1)) as Uint8Array).spans;
     expect(Object.getOwnPropertyDescriptor(span?.attributes, '__proto__')?.value).toBe('not a prototype');
