@@ -91,6 +91,11 @@ describe('escaped strings as UTF-8 bytes', () => {
       'lone \ud800 high, lone \udc00 low, reversed \udc00\ud800, pair \ud83d\ude80 "',
       'ends with a lone high \ud83d',
       `{"role":"user","content":"${'x'.repeat(300)}"}`,
+      `[{"role":"user","parts":[{"type":"text","content":"${'héllo 世界 '.repeat(40)}\\"quoted\\""}]}]`,
+      '"',
+      '\\',
+      '""\\\\"x',
+      'ends with a quote "',
     ];
     for (const s of samples) {
       const out = new Utf8Builder(4);

@@ -97,12 +97,40 @@ export function writeTypedJson(out: Utf8Builder, value: AnyValue): void {
 }
 
 function writeString(out: Utf8Builder, s: string): void {
-  if (NEEDS_ESCAPE.test(s)) {
-    writeEscaped(out, s);
-    return;
-  }
+  if (!NEEDS_ESCAPE.test(s)) {
+    out.byte(0x22);
+    out.text(s);
+    out.byte(0x22);
+  } else if (CONTROL_OR_SURROGATE.test(s)) writeEscaped(out, s);
+  else writeQuotesEscaped(out, s);
+}
+
+/** What {@link writeEscaped} takes a character at a time: control characters and surrogates (pairs too). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what must be escaped.
+const CONTROL_OR_SURROGATE = /[\u0000-\u001f\ud800-\udfff]/;
+
+/**
+ * A JSON string literal whose only characters to escape are `"` and `\` — JSON held in a
+ * string attribute, as LLM messages are: the runs between them go to UTF-8 in bulk, found by
+ * the engine's own search (a byte at a time, as {@link writeEscaped} does, was a twentieth of
+ * the ingest thread's time on such spans).
+ */
+function writeQuotesEscaped(out: Utf8Builder, s: string): void {
   out.byte(0x22);
-  out.text(s);
+  let quote = s.indexOf('"');
+  let backslash = s.indexOf('\\');
+  let from = 0;
+  for (;;) {
+    const next = quote === -1 ? backslash : backslash === -1 ? quote : Math.min(quote, backslash);
+    const end = next === -1 ? s.length : next;
+    if (end > from) out.text(s.slice(from, end));
+    if (next === -1) break;
+    out.byte(0x5c);
+    out.byte(s.charCodeAt(next));
+    from = next + 1;
+    if (next === quote) quote = s.indexOf('"', from);
+    else backslash = s.indexOf('\\', from);
+  }
   out.byte(0x22);
 }
 
