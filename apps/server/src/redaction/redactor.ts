@@ -1,4 +1,13 @@
-import type { AnyValue, Attributes, InstrumentationScope, LogRecord, MetricPoint, Resource, Span } from '@sightline/core';
+import {
+  type AnyValue,
+  type Attributes,
+  type InstrumentationScope,
+  type LogRecord,
+  type MetricPoint,
+  newAttributes,
+  type Resource,
+  type Span,
+} from '@sightline/core';
 import type { TextRule } from './redaction-rules.js';
 
 /** What replaces redacted text. */
@@ -44,7 +53,7 @@ export class Redactor {
   }
 
   attributes(attrs: Attributes): Attributes {
-    const out: Record<string, AnyValue> = Object.create(null);
+    const out = newAttributes();
     for (const [k, v] of Object.entries(attrs)) out[k] = this.keys.has(k) ? redactedMark(k) : this.value(v);
     return out;
   }

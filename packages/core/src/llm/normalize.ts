@@ -1,3 +1,4 @@
+import { newAttributes } from '../model/any-value.js';
 import { type Span, StatusCode, serviceNameOf } from '../model/span.js';
 import { nanosToMs } from '../model/time.js';
 import { CallDraft } from './call-draft.js';
@@ -159,7 +160,7 @@ function finish(d: CallDraft): LlmCall {
     gatewayCache: f.gatewayCache ?? null,
     inputMessages: f.inputMessages ?? null,
     outputMessages: f.outputMessages ?? null,
-    parameters: f.parameters ?? Object.create(null),
+    parameters: f.parameters ?? newAttributes(),
     costUsd: f.costUsd ?? null,
     costBreakdown: f.costBreakdown ?? null,
     costSource: f.costSource ?? null,

@@ -1,4 +1,4 @@
-import type { AnyValue } from '../model/any-value.js';
+import { type AnyValue, newAttributes } from '../model/any-value.js';
 import { nanosToMs } from '../model/time.js';
 import type { CallDraft } from './call-draft.js';
 import type { Message } from './llm-call.js';
@@ -45,7 +45,7 @@ export function readGenAiParameters(d: CallDraft): void {
 }
 
 export function setParameter(d: CallDraft, name: string, value: unknown, rule: string): void {
-  const params = (d.fields.parameters ??= Object.create(null)) as Record<string, unknown>;
+  const params = (d.fields.parameters ??= newAttributes()) as Record<string, unknown>;
   // An empty string is an instrumentation filling in a parameter the app never set (OpenLIT's user).
   if (name in params || value === undefined || value === null || value === '') return;
   params[name] = value;
