@@ -12,9 +12,11 @@ export interface ConnectionOptions {
 /**
  * Page cache sizes. The writer appends, so a small cache holds what it touches (B-tree right
  * edges, the recent-id trees, the newest trace rows); the reader's cache keeps hot traces and
- * indexes for queries.
+ * indexes for queries. Pages beyond it come from the OS's file cache, a copy away: at 32 MiB
+ * the reader's cache, filled by queries, took the server past 300 MB under ingest (peak 298–300
+ * MiB against 274–278 at 16), for queries no more than 10% faster at 500,000 spans.
  */
-export const READER_CACHE_MIB = 32;
+export const READER_CACHE_MIB = 16;
 export const WRITER_CACHE_MIB = 16;
 
 /** Opens a connection with the settings every connection to a Sightline database uses. */
