@@ -19,6 +19,8 @@ export interface TraceAggregate {
   expiresAt: bigint | null | undefined;
   /** The trace's filter Bloom filter (see filter-bloom.ts). */
   readonly bloom: Uint8Array;
+  /** Spans of the trace came in more than one batch (see `TraceCache`). */
+  returning: boolean;
 }
 
 export interface RootCandidate {

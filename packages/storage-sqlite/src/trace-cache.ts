@@ -20,20 +20,13 @@ interface Entry {
   readonly weight: number;
 }
 
-/**
- * Recently written traces, least recently used first, bounded by estimated bytes: spans of a
- * trace usually arrive within seconds, and a cached trace is found without a lookup. A trace
- * whose call state alone would take more than an eighth of the budget (an agent's run of
- * thousands of calls) is kept without it; the writer reads it back from the database when
- * the trace changes again.
- */
-export class TraceCache {
-  private readonly entries = new Map<string, Entry>();
-  private total = 0;
+/** Recently written traces, least recently used first, bounded by estimated bytes. */
+class LruByWeight {
+  readonly entries = new Map<string, Entry>();
+  total = 0;
 
-  constructor(private readonly budgetBytes: number) {}
+  constructor(readonly budgetBytes: number) {}
 
-  /** Removes and returns the trace under `key`: the caller puts it back when done with it. */
   take(key: string): TraceAggregate | undefined {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
@@ -42,9 +35,8 @@ export class TraceCache {
     return entry.agg;
   }
 
-  /** Caches `agg` as the most recently used trace, evicting the least recently used beyond the budget. */
+  /** Caches `agg` as the most recently used, evicting the least recently used beyond the budget. */
   put(key: string, agg: TraceAggregate): void {
-    this.take(key);
     let weight = traceWeight(agg);
     if (weight - TRACE_BYTES > this.budgetBytes / 8) {
       agg.llm = null;
@@ -52,19 +44,60 @@ export class TraceCache {
     }
     this.entries.set(key, { agg, weight });
     this.total += weight;
-    while (this.total > this.budgetBytes) {
-      const oldest = this.entries.keys().next().value as string;
-      this.take(oldest);
-    }
+    while (this.total > this.budgetBytes) this.take(this.entries.keys().next().value as string);
   }
 
   clear(): void {
     this.entries.clear();
     this.total = 0;
   }
+}
+
+/**
+ * Recently written traces, so spans that arrive after their siblings find their trace without
+ * a lookup. Bounded by estimated bytes, in two parts (a two-queue cache):
+ *
+ * - traces whose spans came in more than one batch — an agent's long run exported batch by
+ *   batch, a service's spans joining a trace another sent — keep `returningBytes`: more are
+ *   likely on their way;
+ * - the others keep `newBytes`, a small part: most traces arrive whole, and everything cached
+ *   outlives the young generation, so this part's size is what the writer's full collections
+ *   mark under a load of whole traces. A trace that returns after leaving it is read back
+ *   once, then kept with the returning ones.
+ *
+ * In each part, a trace whose call state alone would take more than an eighth of the part is
+ * kept without it; the writer reads it back from the database when the trace changes again.
+ */
+export class TraceCache {
+  private readonly returning: LruByWeight;
+  private readonly fresh: LruByWeight;
+
+  constructor(returningBytes: number, newBytes: number) {
+    this.returning = new LruByWeight(returningBytes);
+    this.fresh = new LruByWeight(newBytes);
+  }
+
+  /** Removes and returns the trace under `key`: the caller puts it back when done with it. */
+  take(key: string): TraceAggregate | undefined {
+    return this.returning.take(key) ?? this.fresh.take(key);
+  }
+
+  /** Caches `agg` as the most recently used trace of its part. */
+  put(key: string, agg: TraceAggregate): void {
+    this.take(key);
+    (agg.returning ? this.returning : this.fresh).put(key, agg);
+  }
+
+  clear(): void {
+    this.returning.clear();
+    this.fresh.clear();
+  }
 
   /** The estimated bytes held, and how many traces. */
   get size(): { readonly bytes: number; readonly traces: number } {
-    return { bytes: this.total, traces: this.entries.size };
+    return {
+      bytes: this.returning.total + this.fresh.total,
+      traces: this.returning.entries.size + this.fresh.entries.size,
+    };
   }
 }

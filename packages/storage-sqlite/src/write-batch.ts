@@ -15,18 +15,19 @@ import { CALL_TOTAL_COLUMNS, type TraceTotalsRow, totalsOf, traceIndexKey } from
 import type { Deleted, Deletion } from './writer-protocol.js';
 
 /**
- * Estimated bytes of recently written traces kept between batches, and of the traces a batch
- * is changing at once (beyond it, the changed traces are written out and the batch goes on in
- * the same transaction). Together they keep the writer's heap bounded whatever the load: many
- * small traces, a few agent runs of thousands of calls, or one request of 100,000 traces.
+ * Estimated bytes of recently written traces kept between batches (see {@link TraceCache}: those
+ * whose spans came in more than one batch, and the others), and of the traces a batch is
+ * changing at once (beyond it, the changed traces are written out and the batch goes on in the
+ * same transaction). Together they keep the writer's heap bounded whatever the load: many small
+ * traces, a few agent runs of thousands of calls, or one request of 100,000 traces.
  *
- * The cache is small on purpose: everything in it outlives the young generation, so its size
- * is what the writer's full collections mark and sweep. 4 MiB holds ~1,000 traces of 8 spans
- * and 6 calls (seconds of traffic at a few hundred traces per second); at 16 MiB the
- * collections took a fifth of the process's CPU under load, for hits only on traces whose
- * spans arrive across requests — a miss reads the trace's state back, as for an older trace.
+ * Traces seen in one batch only get little room: under a load of whole traces (512-span
+ * requests of 64 traces) a 16 MiB cache of them took a fifth of the process's CPU in the
+ * writer's full collections; 4 agent runs of 4,000 calls each, exported 512 spans at a time,
+ * need ~8 MiB.
  */
-const CACHE_BYTES = 4 * 1024 * 1024;
+const RETURNING_CACHE_BYTES = 16 * 1024 * 1024;
+const NEW_CACHE_BYTES = 2 * 1024 * 1024;
 const TOUCHED_BYTES = 16 * 1024 * 1024;
 /** Metric series ids remembered by fingerprint (about 100 bytes each). */
 const SERIES_ID_CACHE = 50_000;
@@ -59,7 +60,7 @@ export class BatchWriter {
   private readonly dims: DimensionWriter;
   private readonly traceIds: IdIndex;
   private readonly spanIds: IdIndex;
-  private readonly traces = new TraceCache(CACHE_BYTES);
+  private readonly traces = new TraceCache(RETURNING_CACHE_BYTES, NEW_CACHE_BYTES);
   private readonly stmts;
   private readonly seriesIds = new Map<string, number>();
   private readonly writeTx: (batch: EncodedBatch) => WriteResult;
@@ -231,10 +232,9 @@ export class BatchWriter {
         const end = times[i * 2 + 1] as bigint;
         let agg = touched.get(mapKey);
         if (!agg) {
-          agg =
-            this.traces.take(mapKey) ??
-            this.loadTrace(projectId, traceId) ??
-            this.createTrace(projectId, traceId, spanId, strings[t + T.Name] as string, start, end);
+          const earlier = this.traces.take(mapKey) ?? this.loadTrace(projectId, traceId);
+          if (earlier) earlier.returning = true;
+          agg = earlier ?? this.createTrace(projectId, traceId, spanId, strings[t + T.Name] as string, start, end);
           touched.set(mapKey, agg);
           touchedBytes += traceWeight(agg);
         }
@@ -442,6 +442,7 @@ export class BatchWriter {
         expiresAt: row.span_count === 0n ? undefined : row.expires_at_ns,
         // A trace without a filter (none recorded) is saturated: never skipped.
         bloom: row.filter_bloom ? Uint8Array.from(row.filter_bloom) : new Uint8Array(FILTER_BLOOM_BYTES).fill(0xff),
+        returning: true,
       };
     }
     return null;
@@ -469,6 +470,7 @@ export class BatchWriter {
       root: null,
       expiresAt: undefined,
       bloom: new Uint8Array(FILTER_BLOOM_BYTES),
+      returning: false,
     };
   }
 }
