@@ -147,6 +147,39 @@ const SCENARIOS: Record<string, () => Promise<Report>> = {
       const spans = await postFor(server, template, 4, SECONDS, count);
       notes.push(`${fmt(spans / ((performance.now() - t0) / 1000), 0)} spans/s accepted`);
     }),
+  'agent-runs-in-batches': () =>
+    scenario(
+      'agent-runs-in-batches: 4 agent runs of 8,000 spans (4,000 LLM calls) each, sent 512 spans at a time',
+      async (server, count, notes) => {
+        // As a BatchSpanProcessor exports a long run: each request carries the next spans of every
+        // run, so the writer finds each trace again in every batch (its cache of returning traces).
+        const runs = Array.from({ length: 4 }, (_, r) => {
+          const traceId = hex(0xa000 + r, 32);
+          const id = (k: number) => hex(r * 10_000_000 + k + 1, 16);
+          return Array.from({ length: Math.ceil(8_000 / 512) }, (_, part) =>
+            encodeSpans(
+              plainSpans(
+                Math.min(512, 8_000 - part * 512),
+                (i) => {
+                  const k = part * 512 + i;
+                  return { traceId, spanId: id(k), parentSpanId: k === 0 ? undefined : id(Math.floor((k - 1) / 10)) };
+                },
+                2,
+              ),
+            ),
+          );
+        });
+        const agent = new Agent({ keepAlive: true, maxSockets: 4 });
+        const t0 = performance.now();
+        await Promise.all(
+          runs.map(async (bodies) => {
+            for (const body of bodies) await sendUntilAccepted(`${server.otlpHttp}/v1/traces`, body, agent, count);
+          }),
+        );
+        notes.push(`${fmt(32_000 / ((performance.now() - t0) / 1000), 0)} spans/s accepted`);
+        agent.destroy();
+      },
+    ),
   'many-traces': () =>
     scenario('many-traces: a request of 100,000 one-span traces, sent 3 times', async (server, count, notes) => {
       const body = encodeSpans(plainSpans(100_000, (i) => ({ traceId: hex(i + 1, 32), spanId: hex(i + 1, 16) })));
