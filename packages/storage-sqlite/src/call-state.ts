@@ -168,6 +168,10 @@ export const INSERT_COLUMNS =
   'id, project_id, trace_key, span_id, ts, counted, duplicate_of, vocabulary, service, provider, host_provider, request_model, model, operation, request_id, is_error, session_id, user_id, route, input_tokens, output_tokens, total_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, duration_ms, ttft_ms, tokens_per_s, cost_usd, cost_input, cost_cache_read, cost_cache_write, cost_output, cost_reasoning, cost_source, price_model, source_cost, role, taken';
 export const INSERT_COLUMN_COUNT = INSERT_COLUMNS.split(',').length;
 
+/** The cost breakdown's columns (`cost_input` … `cost_reasoning`), and the strings after them (`cost_source` … `role`). */
+const COST_PARTS = [CN.CostInput, CN.CostCacheRead, CN.CostCacheWrite, CN.CostOutput, CN.CostReasoning] as const;
+const COST_STRINGS = [CS.CostSource, CS.PriceModel, CS.SourceCost, CS.Role] as const;
+
 /**
  * Writes a new call's row values into `out` from index `at` (its {@link INSERT_COLUMN_COUNT}
  * columns); `duplicateOf` is the span id (latin1) of the call that counts instead.
@@ -181,43 +185,37 @@ export function writeInsertValues(
   duplicateOf: string | null,
 ): void {
   const { calls, index, spanId } = state.pending as PendingCall;
-  out[at] = state.id;
-  out[at + 1] = projectId;
-  out[at + 2] = traceKey;
-  out[at + 3] = spanId;
-  out[at + 4] = state.timestamp;
-  out[at + 5] = state.counted ? 1 : 0;
-  out[at + 6] = duplicateOf === null ? null : Buffer.from(duplicateOf, 'latin1');
-  out[at + 7] = state.vocabulary;
-  out[at + 8] = state.service;
-  out[at + 9] = state.provider;
-  out[at + 10] = callString(calls, index, CS.HostProvider);
-  out[at + 11] = state.requestModel;
-  out[at + 12] = state.model;
-  out[at + 13] = state.operation;
-  out[at + 14] = state.requestId;
-  out[at + 15] = state.isError ? 1 : 0;
-  out[at + 16] = state.sessionId;
-  out[at + 17] = state.userId;
-  out[at + 18] = state.route;
-  out[at + 19] = state.inputTokens;
-  out[at + 20] = state.outputTokens;
-  out[at + 21] = state.totalTokens;
-  out[at + 22] = state.cacheReadTokens;
-  out[at + 23] = state.cacheWriteTokens;
-  out[at + 24] = state.reasoningTokens;
-  out[at + 25] = state.durationMs;
-  out[at + 26] = state.ttftMs;
-  out[at + 27] = state.tokensPerS;
-  out[at + 28] = state.costUsd;
-  out[at + 29] = callNumber(calls, index, CN.CostInput);
-  out[at + 30] = callNumber(calls, index, CN.CostCacheRead);
-  out[at + 31] = callNumber(calls, index, CN.CostCacheWrite);
-  out[at + 32] = callNumber(calls, index, CN.CostOutput);
-  out[at + 33] = callNumber(calls, index, CN.CostReasoning);
-  out[at + 34] = callString(calls, index, CS.CostSource);
-  out[at + 35] = callString(calls, index, CS.PriceModel);
-  out[at + 36] = callString(calls, index, CS.SourceCost);
-  out[at + 37] = callString(calls, index, CS.Role);
-  out[at + 38] = state.taken;
+  let i = at;
+  out[i++] = state.id;
+  out[i++] = projectId;
+  out[i++] = traceKey;
+  out[i++] = spanId;
+  out[i++] = state.timestamp;
+  out[i++] = state.counted ? 1 : 0;
+  out[i++] = duplicateOf === null ? null : Buffer.from(duplicateOf, 'latin1');
+  out[i++] = state.vocabulary;
+  out[i++] = state.service;
+  out[i++] = state.provider;
+  out[i++] = callString(calls, index, CS.HostProvider);
+  out[i++] = state.requestModel;
+  out[i++] = state.model;
+  out[i++] = state.operation;
+  out[i++] = state.requestId;
+  out[i++] = state.isError ? 1 : 0;
+  out[i++] = state.sessionId;
+  out[i++] = state.userId;
+  out[i++] = state.route;
+  out[i++] = state.inputTokens;
+  out[i++] = state.outputTokens;
+  out[i++] = state.totalTokens;
+  out[i++] = state.cacheReadTokens;
+  out[i++] = state.cacheWriteTokens;
+  out[i++] = state.reasoningTokens;
+  out[i++] = state.durationMs;
+  out[i++] = state.ttftMs;
+  out[i++] = state.tokensPerS;
+  out[i++] = state.costUsd;
+  for (const part of COST_PARTS) out[i++] = callNumber(calls, index, part);
+  for (const field of COST_STRINGS) out[i++] = callString(calls, index, field);
+  out[i++] = state.taken;
 }
