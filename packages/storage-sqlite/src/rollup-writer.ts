@@ -81,10 +81,9 @@ export class RollupWriter {
 
   private deltaFor(projectId: number, timestamp: bigint, d: RollupDims): MetricsGroup {
     const hour = hourOf(timestamp);
-    const level = within(
-      within(within(within(within(within(this.pending, projectId * HOURS + hour), d.service), d.provider), d.model), d.requestModel),
-      d.route,
-    );
+    // One level per part of the row's key; the last part (the operation) names the row itself.
+    let level = within(this.pending, projectId * HOURS + hour);
+    for (const part of [d.service, d.provider, d.model, d.requestModel, d.route]) level = within(level, part);
     let row = level.get(d.operation) as PendingRollup | undefined;
     if (!row) {
       const dims = [d.service, d.provider ?? '', d.model ?? '', d.requestModel ?? '', d.route ?? '', d.operation ?? ''];
