@@ -3,6 +3,7 @@ import type { InstrumentationScope, Resource } from '../model/span.js';
 import { DecodeError } from './decode-error.js';
 import { asArray, asBase64, asBool, asDouble, asInt64, asObject, asString, asUint32, field, type JsonObject } from './json-fields.js';
 import { type ItemArray, splitExportRequest } from './json-request-split.js';
+import { ScopesRead } from './scopes-read.js';
 import { type StepCount, stepDone } from './step-count.js';
 
 /** Resources, scopes and values in OTLP/JSON, which trace and log requests share. */
@@ -31,24 +32,6 @@ export function readScope(ss: JsonObject, path: string): InstrumentationScope {
       : 0,
     schemaUrl: asString(field(ss, 'schemaUrl', 'schema_url'), `${path}.schemaUrl`),
   };
-}
-
-/** Distinct scopes a request's reader remembers (the most recent ones). */
-const SCOPES_REMEMBERED = 16;
-
-/**
- * `scope`, or an equal one read earlier in the request (same name, version and schema URL, no
- * attributes), so the items of repeated scope messages share one object — as spans of one
- * tracer do in the SDK that sent them; SDKs that make a tracer per call send a scope per span.
- */
-function sameAsEarlier(scope: InstrumentationScope, seen: InstrumentationScope[]): InstrumentationScope {
-  if (scope.attributes !== EMPTY_ATTRIBUTES || scope.droppedAttributesCount !== 0) return scope;
-  for (const s of seen)
-    if (s.name === scope.name && s.version === scope.version && s.schemaUrl === scope.schemaUrl && s.attributes === EMPTY_ATTRIBUTES)
-      return s;
-  if (seen.length === SCOPES_REMEMBERED) seen.shift();
-  seen.push(scope);
-  return scope;
 }
 
 /** Reads a JSON `repeated KeyValue`. */
@@ -166,7 +149,7 @@ export function* jsonExportRequestSteps(
   const [itemsName] = names.items;
   const count: StepCount = { items: 0, perStep: itemsPerStep, weight: weight ?? null, atPause: 0 };
   const resources = asArray(field(request, ...names.resources), resourcesName);
-  const scopesRead: InstrumentationScope[] = [];
+  const scopesRead = new ScopesRead();
   for (let i = 0; i < resources.length; i++) {
     const path = `${resourcesName}[${i}]`;
     const rl = asObject(resources[i], path);
@@ -178,7 +161,7 @@ export function* jsonExportRequestSteps(
       const scopePath = `${path}.${scopesName}[${j}]`;
       const sl = asObject(scopes[j], scopePath);
       if (sl === null) continue;
-      const scope = sameAsEarlier(readScope(sl, scopePath), scopesRead);
+      const scope = scopesRead.same(readScope(sl, scopePath));
       const itemsPath = `${scopePath}.${itemsName}`;
       const held = split?.arrays.get(`${i}:${j}`);
       const items = held ? null : asArray(field(sl, ...names.items), itemsPath);

@@ -2,6 +2,7 @@ import { type AnyValue, EMPTY_ATTRIBUTES, newAttributes } from '../model/any-val
 import type { InstrumentationScope, Resource } from '../model/span.js';
 import { attributesOrEmpty, readKeyValue } from './decode-any-value-proto.js';
 import type { ProtoReader } from './proto-reader.js';
+import { ScopesRead } from './scopes-read.js';
 import { type StepCount, stepDone } from './step-count.js';
 
 /** Resource and scope messages, which trace and log requests share. */
@@ -99,7 +100,7 @@ export function* exportRequestSteps(
 ): Generator<void> {
   const end = r.length;
   const count: StepCount = { items: 0, perStep: itemsPerStep, weight: weight ?? null, atPause: 0 };
-  const scopes: ScopeRead[] = [];
+  const scopes = new ScopesRead();
   let resourceIndex = 0;
   while (r.pos < end) {
     const tag = r.uint32();
@@ -129,38 +130,6 @@ function scanLevel(
   return { header, children, schemaUrl };
 }
 
-/** A scope message read earlier in the request: where its bytes are, and what they gave. */
-interface ScopeRead {
-  readonly header: [number, number] | null;
-  readonly schemaUrl: string;
-  readonly scope: InstrumentationScope;
-}
-
-/** Distinct scope messages a request's reader remembers (the most recent ones). */
-const SCOPES_REMEMBERED = 16;
-
-/**
- * The scope of a scope level: the one read earlier in the request when its message has the
- * same bytes, so its items share one object (as spans of one tracer do in the SDK that sent them).
- * SDKs that group items by scope object rather than by name send one scope message per span
- * when a tracer is made per call; reading each again cost every span a scope of its own.
- */
-function scopeOf(r: ProtoReader, level: { header: [number, number] | null; schemaUrl: string }, seen: ScopeRead[]): InstrumentationScope {
-  for (const read of seen) if (read.schemaUrl === level.schemaUrl && sameBytes(r.buf, read.header, level.header)) return read.scope;
-  const scope = readScope(r, level.header, level.schemaUrl);
-  if (seen.length === SCOPES_REMEMBERED) seen.shift();
-  seen.push({ header: level.header, schemaUrl: level.schemaUrl, scope });
-  return scope;
-}
-
-function sameBytes(buf: Uint8Array, a: [number, number] | null, b: [number, number] | null): boolean {
-  if (a === null || b === null) return a === b;
-  const length = a[1] - a[0];
-  if (length !== b[1] - b[0]) return false;
-  for (let i = 0; i < length; i++) if (buf[a[0] + i] !== buf[b[0] + i]) return false;
-  return true;
-}
-
 function* readResourceLevel(
   r: ProtoReader,
   end: number,
@@ -168,7 +137,7 @@ function* readResourceLevel(
   readItem: ProtoItemReader,
   resourceIndex: number,
   count: StepCount,
-  scopes: ScopeRead[],
+  scopes: ScopesRead,
 ): Generator<void> {
   const level = scanLevel(r, end, names.resource);
   const after = r.pos;
@@ -181,7 +150,7 @@ function* readResourceLevel(
   for (const [start, scopeEnd] of level.children) {
     r.pos = start;
     const scopeLevel = scanLevel(r, scopeEnd, names.scope);
-    const scope = scopeOf(r, scopeLevel, scopes);
+    const scope = scopes.same(readScope(r, scopeLevel.header, scopeLevel.schemaUrl));
     for (let i = 0; i < scopeLevel.children.length; i++) {
       const [s, e] = scopeLevel.children[i] as [number, number];
       r.pos = s;
