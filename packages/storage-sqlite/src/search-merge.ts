@@ -1,8 +1,8 @@
 import type Database from 'better-sqlite3';
 
 /**
- * Leaf pages one merge step writes: a few milliseconds of work, so a batch that arrives
- * meanwhile waits no longer than that.
+ * Leaf pages one merge step writes: ~10 ms of work (at most ~50 on an index of 1.3M spans),
+ * which is as long as a batch that arrives meanwhile waits.
  */
 export const MERGE_STEP_PAGES = 16;
 
