@@ -26,6 +26,7 @@ import {
 } from './call-state.js';
 import { CS, callString } from './encoded-batch.js';
 import { RollupWriter } from './rollup-writer.js';
+import { RowBuffer } from './row-buffer.js';
 import { SessionWriter } from './session-writer.js';
 
 /** What the writer knows of a cached trace's calls: every span's parent, and each call's state. */
@@ -67,22 +68,20 @@ export class CallWriter {
   readonly rollups: RollupWriter;
   readonly sessions: SessionWriter;
   private readonly stmts;
-  /**
-   * Values of new rows not yet inserted: one statement's worth, inserted once full (or when the
-   * batch ends, or before a stored call is updated). One array, used again: a fresh one per
-   * batch grew to tens of thousands of slots, garbage for the writer's collector.
-   */
-  private readonly rows: unknown[] = new Array(ROWS_PER_INSERT * INSERT_COLUMN_COUNT).fill(null);
-  /** One row's values, for the rows left over when the batch ends. */
-  private readonly row: unknown[] = new Array(INSERT_COLUMN_COUNT).fill(null);
-  private rowCount = 0;
+  /** New call rows not yet inserted: inserted when the batch ends, or before a stored call is updated. */
+  private readonly rows: RowBuffer;
 
   constructor(db: Database.Database) {
     this.rollups = new RollupWriter(db);
     this.sessions = new SessionWriter(db);
+    this.rows = new RowBuffer(
+      db,
+      `INSERT INTO llm_calls (${INSERT_COLUMNS}) VALUES`,
+      `(${Array(INSERT_COLUMN_COUNT).fill('?').join(', ')})`,
+      INSERT_COLUMN_COUNT,
+      ROWS_PER_INSERT,
+    );
     this.stmts = {
-      insertOne: db.prepare(`INSERT INTO llm_calls (${INSERT_COLUMNS}) VALUES ${valuesSql(1)}`),
-      insertMany: db.prepare(`INSERT INTO llm_calls (${INSERT_COLUMNS}) VALUES ${valuesSql(ROWS_PER_INSERT)}`),
       setCounted: db.prepare('UPDATE llm_calls SET counted = ?, duplicate_of = ? WHERE id = ?'),
       setCopyFields: db.prepare('UPDATE llm_calls SET session_id = ?, user_id = ?, ttft_ms = ?, route = ?, taken = ? WHERE id = ?'),
       parents: db.prepare('SELECT span_id, parent_span_id FROM spans WHERE trace_key = ?').raw(),
@@ -153,12 +152,12 @@ export class CallWriter {
       if (call.pending !== null) {
         call.counted = counted;
         call.duplicateOf = duplicateOf;
-        writeInsertValues(this.rows, this.rowCount * INSERT_COLUMN_COUNT, call, projectId, traceKey, bytesOf(duplicateOf));
-        if (++this.rowCount === ROWS_PER_INSERT) this.insertRows();
+        writeInsertValues(this.rows.values, this.rows.offset, call, projectId, traceKey, bytesOf(duplicateOf));
+        this.rows.added();
         call.pending = null;
         if (counted) this.rollups.add(projectId, call, 1);
       } else if (call.counted !== counted || call.duplicateOf !== duplicateOf) {
-        this.insertRows();
+        this.rows.flush();
         const of = bytesOf(duplicateOf);
         this.stmts.setCounted.run(counted ? 1 : 0, of === null ? null : Buffer.from(of, 'latin1'), call.id);
         if (call.counted) this.rollups.add(projectId, call, -1);
@@ -182,7 +181,7 @@ export class CallWriter {
     if (call.pending === null && call.counted) this.rollups.add(projectId, call, -1);
     Object.assign(call, fill);
     if (call.pending === null) {
-      this.insertRows();
+      this.rows.flush();
       this.stmts.setCopyFields.run(call.sessionId, call.userId, call.ttftMs, call.route, call.taken, call.id);
       if (call.counted) this.rollups.add(projectId, call, 1);
     }
@@ -249,34 +248,16 @@ export class CallWriter {
 
   /** Applies what the batch gathered: new call rows, rollups and sessions. */
   flush(): void {
-    this.insertRows();
+    this.rows.flush();
     this.rollups.flush();
     this.sessions.flush();
   }
 
   reset(): void {
-    this.rows.fill(null);
-    this.rowCount = 0;
+    this.rows.reset();
     this.rollups.reset();
     this.sessions.reset();
   }
-
-  /** Inserts the rows waiting in {@link rows}: one statement when it is full, else one row at a time. */
-  private insertRows(): void {
-    const width = INSERT_COLUMN_COUNT;
-    if (this.rowCount === ROWS_PER_INSERT) this.stmts.insertMany.run(this.rows);
-    else
-      for (let r = 0; r < this.rowCount; r++) {
-        for (let k = 0; k < width; k++) this.row[k] = this.rows[r * width + k];
-        this.stmts.insertOne.run(this.row);
-      }
-    this.rowCount = 0;
-  }
-}
-
-function valuesSql(rows: number): string {
-  const one = `(${Array(INSERT_COLUMN_COUNT).fill('?').join(', ')})`;
-  return Array(rows).fill(one).join(', ');
 }
 
 /** The parent map as `findDuplicates` reads it: -1 (no parent) as null. */

@@ -7,6 +7,7 @@ import { DimensionWriter } from './dimension-writer.js';
 import { type EncodedBatch, type EncodedGroup, type EncodedMetricPoint, I, ID_BYTES, INTS, STRINGS, T } from './encoded-batch.js';
 import { FILTER_BLOOM_BYTES } from './filter-bloom.js';
 import { IdIndex } from './id-index/id-index.js';
+import { RowBuffer } from './row-buffer.js';
 import { SpanNameWriter } from './span-name-writer.js';
 import { absorbSpan, type TraceAggregate } from './trace-aggregate.js';
 import { CALL_BYTES, SPAN_BYTES, TraceCache, traceWeight } from './trace-cache.js';
@@ -60,6 +61,8 @@ export class BatchWriter {
   private readonly dims: DimensionWriter;
   private readonly traceIds: IdIndex;
   private readonly spanIds: IdIndex;
+  /** Spans' search texts not yet in the index, inserted 64 per statement. */
+  private readonly search: RowBuffer;
   private readonly traces = new TraceCache(RETURNING_CACHE_BYTES, NEW_CACHE_BYTES);
   private readonly stmts;
   private readonly seriesIds = new Map<string, number>();
@@ -77,6 +80,7 @@ export class BatchWriter {
     this.spanNames = new SpanNameWriter(db);
     this.traceIds = new IdIndex(db, 'trace', 20);
     this.spanIds = new IdIndex(db, 'span', 8);
+    this.search = new RowBuffer(db, 'INSERT INTO span_search (rowid, text) VALUES', '(?, CAST(? AS TEXT))', 2, 64);
     this.stmts = {
       // Attributes arrive as UTF-8 bytes; CAST stores them as TEXT without a detour through a JS string.
       insertSpan: db.prepare(
@@ -97,7 +101,6 @@ export class BatchWriter {
            root_start_ns = ?, root_is_complete = ?, expires_at_ns = ?, filter_bloom = ?, llm_call_count = ?, llm_error_count = ?,
            input_tokens = ?, output_tokens = ?, total_tokens = ?, cost_usd = ?, session_id = ?, user_id = ?, session_key = ? WHERE id = ?`,
       ),
-      insertSearch: db.prepare('INSERT INTO span_search (rowid, text) VALUES (?, CAST(? AS TEXT))'),
       insertLog: db.prepare(
         `INSERT OR IGNORE INTO logs (${LOG_COLUMNS}) VALUES (${LOG_COLUMNS.split(',')
           .map(() => '?')
@@ -145,6 +148,9 @@ export class BatchWriter {
 
   /** A transaction rolled back: forget what was learnt inside it. */
   private forget(): void {
+    this.search.reset();
+    this.spanIds.reset();
+    this.traceIds.reset();
     this.dims.reset();
     this.calls.reset();
     this.spanNames.reset();
@@ -269,7 +275,12 @@ export class BatchWriter {
         const key = spanKey(agg.key, agg.spanCount);
         if (key !== null && group.search) {
           const text = group.search.text.subarray(group.search.offsets[i], group.search.offsets[i + 1]);
-          if (text.length > 0) this.stmts.insertSearch.run(key, text);
+          if (text.length > 0) {
+            const at = this.search.offset;
+            this.search.values[at] = key;
+            this.search.values[at + 1] = text;
+            this.search.added();
+          }
         }
         const service = group.resources[ints[n + I.Resource] as number]?.serviceName ?? 'unknown_service';
         this.spanNames.add(projectId, start, service, strings[t + T.Name] as string);
@@ -384,6 +395,9 @@ export class BatchWriter {
     touched.clear();
     this.calls.flush();
     this.spanNames.flush();
+    this.search.flush();
+    this.spanIds.flush();
+    this.traceIds.flush();
   }
 
   /**

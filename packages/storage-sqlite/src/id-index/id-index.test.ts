@@ -16,8 +16,12 @@ describe('the id index', () => {
     const db = freshDb();
     const index = new IdIndex(db, 'span', 8, 100);
     const ids = Array.from({ length: 1050 }, () => randomBytes(8));
+    // As the writer does: ids added during a batch, flushed before it commits.
     db.transaction(() => {
-      for (const [i, id] of ids.entries()) index.add(id, i + 1);
+      for (const [i, id] of ids.entries()) {
+        index.add(id, i + 1);
+        if (i % 10 === 9) index.flush();
+      }
     })();
     expect(db.prepare('SELECT count(*) FROM span_id_blocks').pluck().get()).toBe(10);
     expect(db.prepare('SELECT count(*) FROM recent_span_ids').pluck().get()).toBe(50);
@@ -37,8 +41,40 @@ describe('the id index', () => {
       index.add(randomBytes(20), 2);
       index.add(id, 9);
       index.add(id, 9);
+      index.flush();
     })();
     expect(index.lookup(id).sort()).toEqual([7, 9]);
+  });
+
+  it('finds ids added and not yet flushed, for the writer itself; forgets them when rolled back', () => {
+    const db = freshDb();
+    const index = new IdIndex(db, 'trace', 20, 1000);
+    const ids = Array.from({ length: 150 }, () => randomBytes(20));
+    db.transaction(() => {
+      for (const [i, id] of ids.entries()) index.add(id, i + 1);
+      expect(index.lookup(ids[149] as Buffer)).toEqual([150]);
+      index.add(randomBytes(20), 151);
+      index.flush();
+    })();
+    const kept = randomBytes(20);
+    expect(() =>
+      db.transaction(() => {
+        index.add(kept, 152);
+        index.flush();
+        throw new Error('rolled back');
+      })(),
+    ).toThrow('rolled back');
+    index.reset();
+    expect(index.lookup(kept)).toEqual([]);
+    expect(db.prepare('SELECT count(*) FROM recent_trace_ids').pluck().get()).toBe(151);
+    // Counting again after the reset, the index seals at the right size.
+    const more = new IdIndex(db, 'trace', 20, 160);
+    db.transaction(() => {
+      for (let i = 0; i < 9; i++) more.add(randomBytes(20), 200 + i);
+      more.flush();
+    })();
+    expect(db.prepare('SELECT count(*) FROM trace_id_blocks').pluck().get()).toBe(1);
+    expect(db.prepare('SELECT count(*) FROM recent_trace_ids').pluck().get()).toBe(0);
   });
 
   it('forgets blocks whose values all fall below a floor', () => {
@@ -46,7 +82,10 @@ describe('the id index', () => {
     const index = new IdIndex(db, 'span', 8, 10);
     const ids = Array.from({ length: 30 }, () => randomBytes(8));
     db.transaction(() => {
-      for (const [i, id] of ids.entries()) index.add(id, i + 1);
+      for (const [i, id] of ids.entries()) {
+        index.add(id, i + 1);
+        if (i % 10 === 9) index.flush();
+      }
     })();
     expect(index.lookup(ids[0] as Buffer)).toEqual([1]);
     index.dropBelow(11);

@@ -1,9 +1,12 @@
 import type Database from 'better-sqlite3';
+import { RowBuffer } from '../row-buffer.js';
 import { bloomMayContain, buildBloom, keyHashes } from './bloom.js';
 import { buildChunks, chunkLookup } from './id-chunk.js';
 
 /** Ids held in the recent B-tree before they are sealed into a block. */
 export const SEAL_AT = 16_384;
+/** New ids go into the recent B-tree this many per statement. */
+const IDS_PER_INSERT = 64;
 
 /**
  * Finds the integer values (trace keys) stored under random ids — trace ids, span ids —
@@ -23,6 +26,10 @@ export class IdIndex {
   private readonly blooms = new Map<number, Uint8Array>();
   private lastBlockId = 0;
   private recentCount: number | null = null;
+  /** Whether ids were added since the last flush. */
+  private unflushed = false;
+  /** Ids added and not yet in the recent tree (see {@link flush}). */
+  private readonly added: RowBuffer;
   private readonly stmts;
 
   constructor(
@@ -31,8 +38,8 @@ export class IdIndex {
     private readonly width: number,
     private readonly sealAt = SEAL_AT,
   ) {
+    this.added = new RowBuffer(db, `INSERT OR IGNORE INTO recent_${name}_ids (id, value) VALUES`, '(?, ?)', 2, IDS_PER_INSERT);
     this.stmts = {
-      addRecent: db.prepare(`INSERT OR IGNORE INTO recent_${name}_ids (id, value) VALUES (?, ?)`),
       findRecent: db.prepare(`SELECT value FROM recent_${name}_ids WHERE id = ?`).pluck(),
       countRecent: db.prepare(`SELECT count(*) FROM recent_${name}_ids`).pluck(),
       allRecent: db.prepare(`SELECT id, value FROM recent_${name}_ids ORDER BY id, value`),
@@ -49,15 +56,37 @@ export class IdIndex {
     };
   }
 
-  /** Records `id → value`. Writer only, inside the write transaction. */
+  /**
+   * Records `id → value`. Writer only, inside the write transaction, which must {@link flush}
+   * before it commits; `id` must keep its bytes until then.
+   */
   add(id: Uint8Array, value: number): void {
-    if (this.stmts.addRecent.run(id, value).changes === 0) return;
-    this.recentCount = (this.recentCount ?? (this.stmts.countRecent.get() as number) - 1) + 1;
+    const at = this.added.offset;
+    this.added.values[at] = id;
+    this.added.values[at + 1] = value;
+    this.added.added();
+    this.unflushed = true;
+  }
+
+  /** Writes the ids added since the last flush; seals the recent tree once it holds {@link SEAL_AT} or more. */
+  flush(): void {
+    if (!this.unflushed) return;
+    this.unflushed = false;
+    const inserted = this.added.flush();
+    this.recentCount = this.recentCount === null ? (this.stmts.countRecent.get() as number) : this.recentCount + inserted;
     if (this.recentCount >= this.sealAt) this.seal();
+  }
+
+  /** Forgets ids added since the last flush (their transaction rolled back). */
+  reset(): void {
+    this.added.reset();
+    this.unflushed = false;
+    this.recentCount = null;
   }
 
   /** Every value recorded under `id` (possibly stale: verify). Run inside a transaction. */
   lookup(id: Uint8Array): number[] {
+    this.flush();
     const found = (this.stmts.findRecent.all(id) as number[]).map(Number);
     this.refreshBlooms();
     const hashes = keyHashes(id, 0, this.width);
@@ -76,6 +105,7 @@ export class IdIndex {
 
   /** Drops blocks whose values are all below `minValue` (their traces were deleted). Writer only. */
   dropBelow(minValue: number): void {
+    this.flush();
     for (const block of this.stmts.staleBlocks.all(minValue) as number[]) {
       this.stmts.dropRun.run(block);
       this.stmts.dropBlock.run(block);
