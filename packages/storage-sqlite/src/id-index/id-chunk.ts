@@ -1,3 +1,5 @@
+import type { SortedIds } from './recent-ids.js';
+
 /**
  * A chunk of a sealed run: up to about {@link CHUNK} ids sorted and laid end to end, and the
  * value of each (a 64-bit integer as two little-endian 32-bit halves). Equal ids are never
@@ -11,22 +13,21 @@ export interface IdChunk {
   readonly vals: Uint8Array;
 }
 
-/** Cuts sorted (id, value) rows into chunks. */
-export function buildChunks(width: number, rows: readonly { id: Uint8Array; value: number }[]): IdChunk[] {
+/** Cuts sorted ids into chunks. */
+export function buildChunks(width: number, sorted: SortedIds): IdChunk[] {
+  const { ids: all, values, count } = sorted;
   const chunks: IdChunk[] = [];
   let start = 0;
-  while (start < rows.length) {
-    let end = Math.min(rows.length, start + CHUNK);
-    while (end < rows.length && compare((rows[end - 1] as { id: Uint8Array }).id, 0, (rows[end] as { id: Uint8Array }).id, 0, width) === 0)
-      end++;
-    const ids = new Uint8Array((end - start) * width);
+  while (start < count) {
+    let end = Math.min(count, start + CHUNK);
+    while (end < count && compare(all, (end - 1) * width, all, end * width, width) === 0) end++;
+    const ids = all.slice(start * width, end * width);
     const vals = new Uint8Array((end - start) * 8);
     const view = new DataView(vals.buffer);
     for (let i = start; i < end; i++) {
-      const row = rows[i] as { id: Uint8Array; value: number };
-      ids.set(row.id.subarray(0, width), (i - start) * width);
-      view.setUint32((i - start) * 8, row.value % 2 ** 32, true);
-      view.setUint32((i - start) * 8 + 4, Math.floor(row.value / 2 ** 32), true);
+      const value = values[i] as number;
+      view.setUint32((i - start) * 8, value % 2 ** 32, true);
+      view.setUint32((i - start) * 8 + 4, Math.floor(value / 2 ** 32), true);
     }
     chunks.push({ first: ids.slice(0, width), ids, vals });
     start = end;

@@ -77,6 +77,36 @@ describe('the id index', () => {
     expect(db.prepare('SELECT count(*) FROM recent_trace_ids').pluck().get()).toBe(0);
   });
 
+  it('seals the same blocks from its own copy of the recent ids as from the tree', () => {
+    const ids = Array.from({ length: 450 }, (_, i) => (i % 9 === 0 ? Buffer.alloc(8, i % 4) : randomBytes(8)));
+    const blocks = (before: number) => {
+      const db = freshDb();
+      // `before` ids were added by an earlier connection: this one reads them back to seal.
+      const earlier = new IdIndex(db, 'span', 8, 1000);
+      db.transaction(() => {
+        for (let i = 0; i < before; i++) earlier.add(ids[i] as Buffer, i + 1);
+        earlier.flush();
+      })();
+      const index = new IdIndex(db, 'span', 8, 100);
+      db.transaction(() => {
+        for (let i = before; i < ids.length; i++) {
+          index.add(ids[i] as Buffer, i + 1);
+          if (i % 10 === 9) index.flush();
+        }
+        index.flush();
+      })();
+      return {
+        blocks: db.prepare('SELECT id, min_value, max_value, hex(bloom) FROM span_id_blocks ORDER BY id').raw().all(),
+        runs: db.prepare('SELECT block, hex(first), hex(ids), hex(vals) FROM span_id_runs ORDER BY block, first').raw().all(),
+        recent: db.prepare('SELECT count(*) FROM recent_span_ids').pluck().get(),
+      };
+    };
+    const fromCopy = blocks(0);
+    expect(fromCopy.blocks).toHaveLength(4);
+    expect(fromCopy.recent).toBe(50);
+    expect(blocks(50)).toEqual(fromCopy);
+  });
+
   it('forgets blocks whose values all fall below a floor', () => {
     const db = freshDb();
     const index = new IdIndex(db, 'span', 8, 10);

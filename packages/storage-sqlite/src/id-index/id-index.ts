@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { RowBuffer } from '../row-buffer.js';
 import { bloomMayContain, buildBloom, keyHashes } from './bloom.js';
 import { buildChunks, chunkLookup } from './id-chunk.js';
+import { RecentIds, type SortedIds } from './recent-ids.js';
 
 /** Ids held in the recent B-tree before they are sealed into a block. */
 export const SEAL_AT = 16_384;
@@ -26,8 +27,13 @@ export class IdIndex {
   private readonly blooms = new Map<number, Uint8Array>();
   private lastBlockId = 0;
   private recentCount: number | null = null;
-  /** Whether ids were added since the last flush. */
-  private unflushed = false;
+  /** Ids added since the last flush. */
+  private unflushed = 0;
+  /**
+   * The writer's copy of the recent tree, for sealing; null when it may differ from the tree
+   * (ids from before this connection, an id ignored as already there, a rollback).
+   */
+  private recent: RecentIds | null = null;
   /** Ids added and not yet in the recent tree (see {@link flush}). */
   private readonly added: RowBuffer;
   private readonly stmts;
@@ -42,7 +48,7 @@ export class IdIndex {
     this.stmts = {
       findRecent: db.prepare(`SELECT value FROM recent_${name}_ids WHERE id = ?`).pluck(),
       countRecent: db.prepare(`SELECT count(*) FROM recent_${name}_ids`).pluck(),
-      allRecent: db.prepare(`SELECT id, value FROM recent_${name}_ids ORDER BY id, value`),
+      allRecent: db.prepare(`SELECT id, value FROM recent_${name}_ids ORDER BY id, value`).raw(),
       clearRecent: db.prepare(`DELETE FROM recent_${name}_ids`),
       newBlooms: db.prepare(`SELECT id, bloom FROM ${name}_id_blocks WHERE id > ? ORDER BY id`),
       firstBlock: db.prepare(`SELECT min(id) FROM ${name}_id_blocks`).pluck(),
@@ -65,23 +71,28 @@ export class IdIndex {
     this.added.values[at] = id;
     this.added.values[at + 1] = value;
     this.added.added();
-    this.unflushed = true;
+    if (this.recentCount === null && this.unflushed === 0) this.recent = new RecentIds(this.width);
+    this.recent?.push(id, value);
+    this.unflushed++;
   }
 
   /** Writes the ids added since the last flush; seals the recent tree once it holds {@link SEAL_AT} or more. */
   flush(): void {
-    if (!this.unflushed) return;
-    this.unflushed = false;
+    if (this.unflushed === 0) return;
     const inserted = this.added.flush();
+    if (inserted !== this.unflushed) this.recent = null;
+    this.unflushed = 0;
     this.recentCount = this.recentCount === null ? (this.stmts.countRecent.get() as number) : this.recentCount + inserted;
+    if (this.recent !== null && this.recent.count !== this.recentCount) this.recent = null;
     if (this.recentCount >= this.sealAt) this.seal();
   }
 
   /** Forgets ids added since the last flush (their transaction rolled back). */
   reset(): void {
     this.added.reset();
-    this.unflushed = false;
+    this.unflushed = 0;
     this.recentCount = null;
+    this.recent = null;
   }
 
   /** Every value recorded under `id` (possibly stale: verify). Run inside a transaction. */
@@ -114,21 +125,33 @@ export class IdIndex {
   }
 
   private seal(): void {
-    const rows = this.stmts.allRecent.all() as { id: Uint8Array; value: number }[];
+    const sorted = this.recent?.sorted() ?? this.readRecent();
     const block = ((this.stmts.lastBlock.get() as number | null) ?? 0) + 1;
-    const ids = new Uint8Array(rows.length * this.width);
     let min = Number.POSITIVE_INFINITY;
     let max = Number.NEGATIVE_INFINITY;
-    rows.forEach((row, i) => {
-      ids.set(row.id.subarray(0, this.width), i * this.width);
-      min = Math.min(min, row.value);
-      max = Math.max(max, row.value);
-    });
-    this.stmts.insertBlock.run(block, min, max, buildBloom(ids, this.width, rows.length));
-    // Rows arrive sorted by id; chunks are written in key order.
-    for (const chunk of buildChunks(this.width, rows)) this.stmts.insertChunk.run(block, chunk.first, chunk.ids, chunk.vals);
+    for (let i = 0; i < sorted.count; i++) {
+      const value = sorted.values[i] as number;
+      if (value < min) min = value;
+      if (value > max) max = value;
+    }
+    this.stmts.insertBlock.run(block, min, max, buildBloom(sorted.ids, this.width, sorted.count));
+    // Chunks are written in key order.
+    for (const chunk of buildChunks(this.width, sorted)) this.stmts.insertChunk.run(block, chunk.first, chunk.ids, chunk.vals);
     this.stmts.clearRecent.run();
     this.recentCount = 0;
+    this.recent = new RecentIds(this.width, this.sealAt + IDS_PER_INSERT);
+  }
+
+  /** The recent tree's ids, read back in order. */
+  private readRecent(): SortedIds {
+    const rows = this.stmts.allRecent.all() as [Uint8Array, number][];
+    const ids = new Uint8Array(rows.length * this.width);
+    const values = new Float64Array(rows.length);
+    rows.forEach(([id, value], i) => {
+      ids.set(id.subarray(0, this.width), i * this.width);
+      values[i] = value;
+    });
+    return { ids, values, count: rows.length };
   }
 
   private refreshBlooms(): void {
