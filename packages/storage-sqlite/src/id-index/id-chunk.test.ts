@@ -4,7 +4,7 @@ import type { SortedIds } from './recent-ids.js';
 
 function flat(width: number, rows: readonly { id: Uint8Array; value: number }[]): SortedIds {
   const ids = new Uint8Array(rows.length * width);
-  rows.forEach((row, i) => ids.set(row.id, i * width));
+  for (const [i, row] of rows.entries()) ids.set(row.id, i * width);
   return { ids, values: rows.map((row) => row.value), count: rows.length };
 }
 
