@@ -82,8 +82,13 @@ export class RollupWriter {
   private deltaFor(projectId: number, timestamp: bigint, d: RollupDims): MetricsGroup {
     const hour = hourOf(timestamp);
     // One level per part of the row's key; the last part (the operation) names the row itself.
+    // Step by step rather than over an array of the parts: this runs for every call.
     let level = within(this.pending, projectId * HOURS + hour);
-    for (const part of [d.service, d.provider, d.model, d.requestModel, d.route]) level = within(level, part);
+    level = within(level, d.service);
+    level = within(level, d.provider);
+    level = within(level, d.model);
+    level = within(level, d.requestModel);
+    level = within(level, d.route);
     let row = level.get(d.operation) as PendingRollup | undefined;
     if (!row) {
       const dims = [d.service, d.provider ?? '', d.model ?? '', d.requestModel ?? '', d.route ?? '', d.operation ?? ''];

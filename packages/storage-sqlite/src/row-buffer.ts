@@ -46,6 +46,14 @@ export class RowBuffer {
     return this.rows > 0;
   }
 
+  /** Adds a row of two values (a buffer of `width` 2). */
+  pair(first: unknown, second: unknown): void {
+    const at = this.rows * this.width;
+    this.values[at] = first;
+    this.values[at + 1] = second;
+    this.added();
+  }
+
   /** Marks the row written at {@link offset} as added; inserts the waiting rows once a statement's worth is. */
   added(): void {
     if (++this.rows === this.rowsPerStatement) {

@@ -275,12 +275,7 @@ export class BatchWriter {
         const key = spanKey(agg.key, agg.spanCount);
         if (key !== null && group.search) {
           const text = group.search.text.subarray(group.search.offsets[i], group.search.offsets[i + 1]);
-          if (text.length > 0) {
-            const at = this.search.offset;
-            this.search.values[at] = key;
-            this.search.values[at + 1] = text;
-            this.search.added();
-          }
+          if (text.length > 0) this.search.pair(key, text);
         }
         const service = group.resources[ints[n + I.Resource] as number]?.serviceName ?? 'unknown_service';
         this.spanNames.add(projectId, start, service, strings[t + T.Name] as string);

@@ -67,10 +67,7 @@ export class IdIndex {
    * before it commits; `id` must keep its bytes until then.
    */
   add(id: Uint8Array, value: number): void {
-    const at = this.added.offset;
-    this.added.values[at] = id;
-    this.added.values[at + 1] = value;
-    this.added.added();
+    this.added.pair(id, value);
     if (this.recentCount === null && this.unflushed === 0) this.recent = new RecentIds(this.width);
     this.recent?.push(id, value);
     this.unflushed++;
