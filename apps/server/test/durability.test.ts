@@ -20,6 +20,10 @@ async function assertAllStored(dbPath: string, acked: string[]) {
       if (trace?.spans.length !== SPANS) missing.push(`${traceId} (${trace?.spans.length ?? 0} spans)`);
     }
     expect(missing).toEqual([]);
+    // And searchable: the index is written in the same transaction as the spans.
+    const found = await store.findTraces({ project: 'default', text: `chat ${SPANS - 1}`, limit: 1000 });
+    const searchable = new Set(found.items.map((t) => t.traceId));
+    expect(acked.filter((traceId) => !searchable.has(traceId))).toEqual([]);
   } finally {
     await store.close();
   }
