@@ -18,6 +18,8 @@ export class RowBuffer {
   private readonly one;
   private rows = 0;
   private changes = 0;
+  /** Rows added since the last flush (or reset), inserted or still waiting. */
+  private sinceFlush = 0;
 
   /**
    * `insert`: the statement up to its values (`INSERT INTO t (a, b) VALUES`); `placeholders`:
@@ -41,6 +43,11 @@ export class RowBuffer {
     return this.rows * this.width;
   }
 
+  /** Rows added since the last {@link flush}, whether a full statement already inserted them or not. */
+  get unflushed(): number {
+    return this.sinceFlush;
+  }
+
   /** Whether rows are waiting. */
   get pending(): boolean {
     return this.rows > 0;
@@ -56,6 +63,7 @@ export class RowBuffer {
 
   /** Marks the row written at {@link offset} as added; inserts the waiting rows once a statement's worth is. */
   added(): void {
+    this.sinceFlush++;
     if (++this.rows === this.rowsPerStatement) {
       this.changes += this.many.run(this.values).changes;
       this.rows = 0;
@@ -70,6 +78,7 @@ export class RowBuffer {
       this.changes += this.one.run(this.row).changes;
     }
     this.rows = 0;
+    this.sinceFlush = 0;
     const changes = this.changes;
     this.changes = 0;
     return changes;
@@ -80,5 +89,6 @@ export class RowBuffer {
     this.values.fill(null);
     this.rows = 0;
     this.changes = 0;
+    this.sinceFlush = 0;
   }
 }

@@ -27,8 +27,6 @@ export class IdIndex {
   private readonly blooms = new Map<number, Uint8Array>();
   private lastBlockId = 0;
   private recentCount: number | null = null;
-  /** Ids added since the last flush. */
-  private unflushed = 0;
   /**
    * The writer's copy of the recent tree, for sealing; null when it may differ from the tree
    * (ids from before this connection, an id ignored as already there, a rollback).
@@ -67,18 +65,17 @@ export class IdIndex {
    * before it commits; `id` must keep its bytes until then.
    */
   add(id: Uint8Array, value: number): void {
+    if (this.recentCount === null && this.added.unflushed === 0) this.recent = new RecentIds(this.width);
     this.added.pair(id, value);
-    if (this.recentCount === null && this.unflushed === 0) this.recent = new RecentIds(this.width);
     this.recent?.push(id, value);
-    this.unflushed++;
   }
 
   /** Writes the ids added since the last flush; seals the recent tree once it holds {@link SEAL_AT} or more. */
   flush(): void {
-    if (this.unflushed === 0) return;
+    const added = this.added.unflushed;
+    if (added === 0) return;
     const inserted = this.added.flush();
-    if (inserted !== this.unflushed) this.recent = null;
-    this.unflushed = 0;
+    if (inserted !== added) this.recent = null;
     this.recentCount = this.recentCount === null ? (this.stmts.countRecent.get() as number) : this.recentCount + inserted;
     if (this.recent !== null && this.recent.count !== this.recentCount) this.recent = null;
     if (this.recentCount >= this.sealAt) this.seal();
@@ -87,7 +84,6 @@ export class IdIndex {
   /** Forgets ids added since the last flush (their transaction rolled back). */
   reset(): void {
     this.added.reset();
-    this.unflushed = 0;
     this.recentCount = null;
     this.recent = null;
   }
