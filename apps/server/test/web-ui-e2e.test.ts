@@ -497,6 +497,30 @@ describe('the web UI in Chromium', () => {
     await page.waitForURL(/service=checkout-assistant/);
   });
 
+  it('keeps every section and control of the header in sight in a phone-wide window, and each still opens its page', async () => {
+    const page = await open('/traces');
+    for (const width of [360, 420]) {
+      await page.setViewportSize({ width, height: 800 });
+      await eventually(() => rows(page).count()).toBeGreaterThan(0);
+      const header = page.locator('header.topbar');
+      // Nothing hidden behind a sideways scroll of the header or the page.
+      expect(await header.evaluate((h) => h.scrollWidth <= h.clientWidth)).toBe(true);
+      expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(width);
+      const controls = [
+        ...(await page.getByRole('navigation', { name: 'Sections' }).getByRole('link').all()),
+        page.getByLabel('Theme'),
+        header.getByRole('link', { name: 'API' }),
+      ];
+      expect(controls.length).toBe(8);
+      for (const control of controls) {
+        const box = await control.boundingBox();
+        expect(box && box.x >= 0 && box.x + box.width <= width, `${await control.innerText()} at ${width} px`).toBe(true);
+      }
+    }
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'OTel metrics' }).click();
+    await page.waitForURL(/\/metrics/);
+  });
+
   it('says a failed call that reported no tokens has no cost for that reason, not for want of a price', async () => {
     const failed = (await getJson(sl.api, '/api/llm-calls?status=error&limit=100')).body.data.find(
       (c: { cost_usd: number | null; price_model: string | null; input_tokens: number | null }) =>
