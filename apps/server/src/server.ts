@@ -165,6 +165,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
 
   const publicUrl = options.publicUrl ?? null;
+  let grpcReceiver: GrpcReceiver | null = null;
   const access = {
     access: storage.access,
     auth,
@@ -172,6 +173,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     scopes: ingest.scopes,
     secureCookies: publicUrl?.startsWith('https:') ?? false,
     onProjectChange: (name: string) => policies.forget(name),
+    otlpGrpcPort: () => grpcReceiver?.port ?? null,
   };
   const deps = { storage, ingest, openSpans, pricing, logger, live, maxBodyBytes: maxBody, ui: options.ui ?? WebUi.installed(), access };
   const limits = connectionLimits(options.connectionLimits);
@@ -188,7 +190,6 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     createLimitedServer(routeHandler(router, logger, requestGuard), limits, (message) => logger.warn(`${listener} listener: ${message}`));
 
   const servers: Server[] = [];
-  let grpcReceiver: GrpcReceiver | null = null;
   /** Writes down what is counted in memory: when keys were last used, spans sent per project. */
   const saveCounts = () =>
     Promise.all([

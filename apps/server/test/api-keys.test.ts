@@ -111,7 +111,15 @@ describe('API keys', () => {
       await fetch(`${sl.api}/api/keys`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"project":"shop"}' }),
     );
     const session = await (await get(sl, '/api/session', bearer(made.key))).json();
-    expect(session).toEqual({ auth_required: false, authenticated: true, role: 'project', project: 'shop', key_id: made.id });
+    expect(session).toEqual({
+      auth_required: false,
+      authenticated: true,
+      role: 'project',
+      project: 'shop',
+      key_id: made.id,
+      // Where OTLP/gRPC is taken: this server's own port, for the UI's setup hints.
+      otlp_grpc_port: Number(sl.grpc.split(':')[1]),
+    });
   });
 
   it('log the UI in with a session cookie (HttpOnly, SameSite=Strict), out again, and end it when its key is revoked', async () => {

@@ -1,7 +1,11 @@
 // biome-ignore-all lint/performance/useDomNodeTextContent: these are Playwright locators; innerText is the text a person sees.
+import { status } from '@grpc/grpc-js';
+import { encodeTracesProto } from '@sightline/core';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { TRACE_SERVICE } from '../src/otlp/otlp-grpc.js';
 import { browserBed } from './support/browser-bed.js';
+import { RawGrpcExporter } from './support/fuzz-send.js';
 import { startTestServer } from './support/test-server.js';
 
 /* The web UI of a server that holds nothing yet (on ports of its own, not the defaults), and of one whose API fails. */
@@ -29,8 +33,19 @@ describe('the web UI with nothing to show', () => {
     const res = await fetch(`${origin}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(res.status).toBe(200);
     // Addresses are shown whole, on one line each.
-    const address = page.locator('.empty pre', { hasText: 'OTEL_EXPORTER_OTLP_ENDPOINT' });
+    const address = page.locator('.empty pre', { hasText: 'OTEL_EXPORTER_OTLP_ENDPOINT' }).first();
     expect((await address.innerText()).split('\n')[0]).toBe(`OTEL_EXPORTER_OTLP_ENDPOINT=${origin}`);
+    // And OTLP/gRPC on the port this server took (not the default 4317), where an export is taken too.
+    const grpc = (await page.locator('.empty pre', { hasText: 'OTEL_EXPORTER_OTLP_PROTOCOL=grpc' }).innerText()).split('\n');
+    const port = bed.server.grpc.split(':')[1];
+    expect(port).not.toBe('4317');
+    expect(grpc).toEqual(['OTEL_EXPORTER_OTLP_PROTOCOL=grpc', `OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:${port}`]);
+    const raw = new RawGrpcExporter(TRACE_SERVICE, `127.0.0.1:${port}`, false);
+    try {
+      expect(await raw.export(encodeTracesProto([]), 5000)).toMatchObject({ kind: 'grpc', code: status.OK });
+    } finally {
+      raw.close();
+    }
     // Nothing to page through: no pager whose buttons could only be disabled.
     expect(await page.locator('.pager').count()).toBe(0);
     await page.close();
@@ -41,6 +56,7 @@ describe('the web UI with nothing to show', () => {
     await page.getByRole('heading', { name: 'No metrics in this range' }).waitFor();
     expect(await steps(page).count()).toBe(1);
     expect(await steps(page).innerText()).toContain(`OTEL_EXPORTER_OTLP_ENDPOINT=${new URL(bed.server.api).origin}`);
+    expect(await steps(page).innerText()).toContain(`OTEL_EXPORTER_OTLP_ENDPOINT=http://${bed.server.grpc}`);
     await page.close();
   });
 

@@ -51,7 +51,8 @@ const adminNote = 'Admin only: an admin key, or no key on a loopback server wher
 export const accessPaths = {
   '/api/session': {
     get: {
-      summary: 'Who this request is: whether keys are required, and the role and project of the key or UI session presented',
+      summary:
+        'Who this request is: whether keys are required, and the role and project of the key or UI session presented; the OTLP/gRPC port',
       operationId: 'getSession',
       responses: {
         '200': json({
@@ -62,6 +63,7 @@ export const accessPaths = {
             role: { type: ['string', 'null'], enum: ['project', 'admin', 'local', null] },
             project: nullableStr,
             key_id: nullableStr,
+            otlp_grpc_port: { type: ['integer', 'null'], description: 'The port this server takes OTLP/gRPC on' },
           },
         }),
       },

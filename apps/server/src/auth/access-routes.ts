@@ -22,6 +22,8 @@ export interface AccessRouteDeps {
   readonly secureCookies: boolean;
   /** Told when a project's settings change here, so they apply at once. */
   readonly onProjectChange?: (name: string) => void;
+  /** The port OTLP/gRPC is taken on, once listening (the UI's onboarding shows it). */
+  readonly otlpGrpcPort?: () => number | null;
 }
 
 const admin = (deps: AccessRouteDeps, req: IncomingMessage) => KeyAdmin.forRequest(deps.access, deps.scopes, req);
@@ -48,6 +50,7 @@ export function addAccessRoutes(router: Router, deps: AccessRouteDeps): void {
         role: p?.role ?? null,
         project: p?.role === 'project' ? p.project : null,
         key_id: p && p.role !== 'local' ? p.keyId : null,
+        otlp_grpc_port: deps.otlpGrpcPort?.() ?? null,
       });
     },
     'public',

@@ -10,6 +10,8 @@ export interface SessionInfo {
   readonly role: 'project' | 'admin' | 'local' | null;
   readonly project: string | null;
   readonly key_id: string | null;
+  /** The port this server takes OTLP/gRPC on. */
+  readonly otlp_grpc_port?: number | null;
 }
 
 /** Who this browser is; refetched when any answer says the session has gone. */

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { ApiError } from '../api/client';
+import { useSession } from '../api/session';
 import { AlertIcon } from './icons';
 
 /** An error from the API or the network, said plainly, with a way to try again. */
@@ -52,6 +53,7 @@ const DEFAULT_URL = 'http://127.0.0.1:4800';
 export function Onboarding({ title, children, metrics = false }: { title: string; children?: ReactNode; metrics?: boolean }) {
   const origin = window.location.origin;
   const here = origin === DEFAULT_URL;
+  const grpcPort = useSession().data?.otlp_grpc_port ?? null;
   // Shell line continuations and one option per line: the commands fit their cards and copy whole.
   const demoCommand = here ? 'npx sightline demo' : `npx sightline demo \\\n  --url ${origin}`;
   const sdkInit = here ? "init({ serviceName: 'my-app' });" : `init({\n  serviceName: 'my-app',\n  endpoint: '${origin}',\n});`;
@@ -59,9 +61,14 @@ export function Onboarding({ title, children, metrics = false }: { title: string
     <div className="card">
       <h3>Any OpenTelemetry SDK</h3>
       <div className="muted">Point its OTLP {metrics ? 'metrics ' : ''}exporter here (OTLP/HTTP, protobuf or JSON):</div>
-      <pre>{`OTEL_EXPORTER_OTLP_ENDPOINT=${origin}
-# gRPC: the port \`sightline serve\`
-# printed at start (4317 unless set)`}</pre>
+      <pre>{`OTEL_EXPORTER_OTLP_ENDPOINT=${origin}`}</pre>
+      {grpcPort === null ? null : (
+        <>
+          <div className="muted">Or over OTLP/gRPC:</div>
+          <pre>{`OTEL_EXPORTER_OTLP_PROTOCOL=grpc
+OTEL_EXPORTER_OTLP_ENDPOINT=http://${window.location.hostname}:${grpcPort}`}</pre>
+        </>
+      )}
     </div>
   );
   return (
