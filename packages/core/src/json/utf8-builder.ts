@@ -1,6 +1,20 @@
 const encoder = new TextEncoder();
 
 /**
+ * Node's native UTF-8 write into a byte array at an offset (lone surrogates become U+FFFD, as
+ * with `encodeInto`), where there is one: `encodeInto` needs a view made at the offset for every
+ * string, and a result object, garbage on every value written. Elsewhere (a browser), `encodeInto`.
+ */
+const nativeWrite = (globalThis as { Buffer?: { prototype: { utf8Write?: unknown } } }).Buffer?.prototype.utf8Write as
+  | ((this: Uint8Array, s: string, offset: number) => number)
+  | undefined;
+
+/** Writes `s` as UTF-8 into `buf` at `at` (room for it made already); returns the bytes written. */
+const writeUtf8: (buf: Uint8Array, s: string, at: number) => number = nativeWrite
+  ? (buf, s, at) => nativeWrite.call(buf, s, at)
+  : (buf, s, at) => encoder.encodeInto(s, buf.subarray(at)).written;
+
+/**
  * A growable UTF-8 byte buffer. Text written here never becomes a JS string again, so
  * building large outputs (typed JSON for thousands of spans) allocates one buffer instead of
  * many strings.
@@ -38,7 +52,7 @@ export class Utf8Builder {
       for (let i = 0; i < n; i++) {
         const c = s.charCodeAt(i);
         if (c >= 0x80) {
-          this.pos += encoder.encodeInto(s, buf.subarray(this.pos)).written;
+          this.pos += writeUtf8(buf, s, this.pos);
           return;
         }
         buf[p++] = c;
@@ -46,7 +60,7 @@ export class Utf8Builder {
       this.pos = p;
       return;
     }
-    this.pos += encoder.encodeInto(s, this.buf.subarray(this.pos)).written;
+    this.pos += writeUtf8(this.buf, s, this.pos);
   }
 
   /**

@@ -58,6 +58,11 @@ export class CallDraft {
     return false;
   }
 
+  /** Whether where each field came from is recorded: a rule worth building only then. */
+  get recordsProvenance(): boolean {
+    return this.recordProvenance;
+  }
+
   has(key: string): boolean {
     return Object.hasOwn(this.attrs, key);
   }

@@ -3,6 +3,8 @@ import type { CallDraft } from './call-draft.js';
 import { STATUS_OF_SDK_ERROR } from './sdk-error-classes.js';
 import { asInt, asString } from './values.js';
 
+const STATUS_KEYS = ['http.response.status_code', 'http.status_code'];
+
 /**
  * The HTTP status of a failed call, wherever the instrumentation left it. Few set
  * `http.response.status_code` on an LLM span: the OpenTelemetry OpenAI instrumentation records
@@ -11,7 +13,7 @@ import { asInt, asString } from './values.js';
  * `error.type` (`"429"`). Call after `isError` is known.
  */
 export function readHttpStatus(d: CallDraft): void {
-  if (d.take('statusCode', ['http.response.status_code', 'http.status_code'], asInt)) return;
+  if (d.take('statusCode', STATUS_KEYS, asInt)) return;
   if (d.fields.statusCode !== undefined && d.fields.statusCode !== null) return;
   const errorType = asString(d.get('error.type'));
   if (errorType !== null && /^[45]\d\d$/.test(errorType) && d.set('statusCode', Number(errorType), 'error.type (an HTTP status)')) return;

@@ -1,4 +1,4 @@
-import { newAttributes } from '../model/any-value.js';
+import { EMPTY_ATTRIBUTES } from '../model/any-value.js';
 import { type Span, StatusCode, serviceNameOf } from '../model/span.js';
 import { nanosToMs } from '../model/time.js';
 import { CallDraft } from './call-draft.js';
@@ -77,10 +77,12 @@ function deriveSpeed(
   const hidden = ttft !== null && reasoning !== null && reasoning > 0 && model !== null && HIDDEN_REASONING.test(model);
   const streamed = hidden ? output - (reasoning as number) : output;
   if (streamed <= 0) return;
+  // The rules are text built per call: only when they are kept (not at ingest).
   const tokens = streamed === output ? 'output tokens' : '(output - reasoning tokens)';
   const assumed = ttft === null ? ' (TTFT taken as 0: not given)' : '';
-  d.set('tptMs', generation / streamed, `derived: (duration - ttft) / ${tokens}${assumed}`);
-  d.set('tokensPerS', streamed / (generation / 1000), `derived: ${tokens} / (duration - ttft)${assumed}`);
+  const why = d.recordsProvenance;
+  d.set('tptMs', generation / streamed, why ? `derived: (duration - ttft) / ${tokens}${assumed}` : '');
+  d.set('tokensPerS', streamed / (generation / 1000), why ? `derived: ${tokens} / (duration - ttft)${assumed}` : '');
 }
 
 /** The vendor and the platform a known provider API host (`server.address`) gives away, where nothing else told them. */
@@ -93,6 +95,8 @@ function providerFromServerAddress(d: CallDraft): void {
   d.set('hostProvider', named.host, rule);
 }
 
+const ERROR_TYPE_KEYS = ['error.type'];
+
 function finish(d: CallDraft): LlmCall {
   const span = d.span;
   const f = d.fields;
@@ -103,15 +107,18 @@ function finish(d: CallDraft): LlmCall {
   d.set('durationMs', nanosToMs(span.endTimeUnixNano - span.startTimeUnixNano), 'span end - start');
   if (span.status.code === StatusCode.ERROR) d.set('isError', true, 'span status ERROR');
   readHttpStatus(d);
-  d.take('errorType', ['error.type'], asString);
-  const exception = span.events.find((e) => e.name === 'exception');
-  if (exception && f.isError) d.set('errorType', asString(exception.attributes['exception.type']), 'exception event exception.type');
+  d.take('errorType', ERROR_TYPE_KEYS, asString);
+  if (f.isError) {
+    const exception = span.events.find((e) => e.name === 'exception');
+    if (exception) d.set('errorType', asString(exception.attributes['exception.type']), 'exception event exception.type');
+  }
   if (f.statusCode !== undefined && f.statusCode !== null && f.statusCode >= 400) {
     d.set('isError', true, 'HTTP status >= 400');
     d.set('errorType', String(f.statusCode), 'HTTP status');
   }
   const modelName = f.model ?? f.requestModel ?? null;
-  if (!f.provider && modelName) d.set('provider', vendorOfModel(modelName), `derived: vendor of model "${modelName}"`);
+  if (!f.provider && modelName)
+    d.set('provider', vendorOfModel(modelName), d.recordsProvenance ? `derived: vendor of model "${modelName}"` : '');
   if (!f.provider || !f.hostProvider) providerFromServerAddress(d);
 
   const input = f.inputTokens ?? null;
@@ -160,7 +167,7 @@ function finish(d: CallDraft): LlmCall {
     gatewayCache: f.gatewayCache ?? null,
     inputMessages: f.inputMessages ?? null,
     outputMessages: f.outputMessages ?? null,
-    parameters: f.parameters ?? newAttributes(),
+    parameters: f.parameters ?? EMPTY_ATTRIBUTES,
     costUsd: f.costUsd ?? null,
     costBreakdown: f.costBreakdown ?? null,
     costSource: f.costSource ?? null,

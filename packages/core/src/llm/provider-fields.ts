@@ -8,11 +8,11 @@ import { asString } from './values.js';
  * that names a framework (Strands Agents' `gen_ai.system="strands-agents"`) is passed over, so
  * the provider comes from the next key, the model name or the server address.
  */
-export function providerFields(d: CallDraft, keys: readonly string[], options: { vercel?: boolean } = {}): void {
+export function providerFields(d: CallDraft, keys: readonly string[], options?: { vercel?: boolean }): void {
   for (const key of keys) {
     const raw = asString(d.get(key));
     if (raw === null || isFrameworkName(raw)) continue;
-    const { vendor, host } = parseProviderName(raw, options.vercel);
+    const { vendor, host } = parseProviderName(raw, options?.vercel);
     d.set('provider', vendor, key);
     d.set('hostProvider', host, key);
     return;

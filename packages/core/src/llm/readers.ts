@@ -54,12 +54,24 @@ export function setParameter(d: CallDraft, name: string, value: unknown, rule: s
 
 /** Finish reasons as a list, whichever form the source used. */
 export function readFinishReasons(d: CallDraft, keys: readonly string[]): void {
-  d.take('finishReasons', keys, (v) => asStrings(v)?.map(normalizeFinishReason) ?? null);
+  d.take('finishReasons', keys, normalizedReasons);
+}
+
+/** A finish-reasons value, normalized: the usual array of strings in one pass and one new array. */
+function normalizedReasons(v: AnyValue | undefined): string[] | null {
+  if (!Array.isArray(v)) return asStrings(v)?.map(normalizeFinishReason) ?? null;
+  let out: string[] | null = null;
+  for (const item of v) {
+    const reason = asString(item);
+    if (reason !== null) (out ??= []).push(normalizeFinishReason(reason));
+  }
+  return out;
 }
 
 /** One spelling for finish reasons: Vercel's hyphenated values, OTel's `tool_call` … */
 export function normalizeFinishReason(reason: string): string {
-  const r = reason.toLowerCase().replace(/-/g, '_');
+  const lower = reason.toLowerCase();
+  const r = lower.includes('-') ? lower.replace(/-/g, '_') : lower;
   if (r === 'tool_call' || r === 'function_call' || r === 'tool_use') return 'tool_calls';
   if (r === 'end_turn' || r === 'stop_sequence' || r === 'finish_reason_stop') return 'stop';
   if (r === 'max_tokens') return 'length';
@@ -141,9 +153,12 @@ export function finishReasonsOf(messages: readonly Message[]): string[] {
 
 /** Session and user keys most vocabularies share, as fallbacks. */
 export function readSessionAndUser(d: CallDraft): void {
-  d.take('sessionId', ['session.id', 'gen_ai.conversation.id'], asString);
-  d.take('userId', ['user.id', 'enduser.id'], asString);
+  d.take('sessionId', SESSION_KEYS, asString);
+  d.take('userId', USER_KEYS, asString);
 }
+
+const SESSION_KEYS = ['session.id', 'gen_ai.conversation.id'];
+const USER_KEYS = ['user.id', 'enduser.id'];
 
 /** TTFT from an event whose time marks the first token. */
 export function ttftFromEvent(d: CallDraft, eventName: string): void {

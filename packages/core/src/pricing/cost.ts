@@ -124,23 +124,28 @@ export function costFrom(entry: PriceEntry, call: PricedFields, source: CostSour
   const input = call.inputTokens;
   if (input === null) return { ...UNPRICED, priceModel: label(entry) };
   const p = tierFor(entry, input);
-  const perToken = (perMillion: number) => perMillion / 1_000_000;
   const read = call.cacheReadTokens;
   const write = call.cacheWriteTokens;
   const uncached = Math.max(0, input - (read ?? 0) - (write ?? 0));
-  const inputCost = uncached * perToken(p.input);
-  const readCost = read === null ? null : read * perToken(p.cached_input ?? p.input);
-  const writeCost = write === null ? null : write * perToken(p.cache_write ?? p.input);
+  // Priced per million tokens. Written out without closures or arrays: every call at ingest is priced.
+  const inputCost = uncached * (p.input / PER_MILLION);
+  const readCost = read === null ? null : read * ((p.cached_input ?? p.input) / PER_MILLION);
+  const writeCost = write === null ? null : write * ((p.cache_write ?? p.input) / PER_MILLION);
   let outputCost: number | null = null;
   let reasoningCost: number | null = null;
   if (call.outputTokens !== null) {
     const reasoning = Math.min(call.reasoningTokens ?? 0, call.outputTokens);
-    outputCost = (call.outputTokens - reasoning) * perToken(p.output);
-    if (call.reasoningTokens !== null) reasoningCost = reasoning * perToken(entry.reasoning ?? p.output);
+    outputCost = (call.outputTokens - reasoning) * (p.output / PER_MILLION);
+    if (call.reasoningTokens !== null) reasoningCost = reasoning * ((entry.reasoning ?? p.output) / PER_MILLION);
   }
-  const parts = [inputCost, readCost, writeCost, outputCost, reasoningCost].filter((x): x is number => x !== null);
+  // Summed in this order, the known parts only.
+  let total = 0 + inputCost;
+  if (readCost !== null) total += readCost;
+  if (writeCost !== null) total += writeCost;
+  if (outputCost !== null) total += outputCost;
+  if (reasoningCost !== null) total += reasoningCost;
   return {
-    costUsd: round(parts.reduce((a, b) => a + b, 0)),
+    costUsd: round(total),
     costBreakdown: {
       input: round(inputCost),
       cacheRead: round(readCost),
@@ -152,6 +157,8 @@ export function costFrom(entry: PriceEntry, call: PricedFields, source: CostSour
     priceModel: label(entry),
   };
 }
+
+const PER_MILLION = 1_000_000;
 
 /** The long-context tier `input` tokens fall in (the highest threshold below it), or the base prices. */
 function tierFor(entry: PriceEntry, input: number): PriceEntry | PriceTier {

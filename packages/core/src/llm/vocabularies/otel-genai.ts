@@ -1,3 +1,4 @@
+import type { AnyValue } from '../../model/any-value.js';
 import type { Span } from '../../model/span.js';
 import type { CallDraft } from '../call-draft.js';
 import { readChoiceEvents } from '../choice-events.js';
@@ -66,29 +67,38 @@ export function readGenAi(d: CallDraft): boolean {
   return true;
 }
 
+// The keys each field is read from, made once: every call at ingest is read through them.
+const PROVIDER_KEYS = ['gen_ai.provider.name', 'gen_ai.system'];
+const REQUEST_MODEL_KEYS = ['gen_ai.request.model'];
+const MODEL_KEYS = ['gen_ai.response.model'];
+const REQUEST_ID_KEYS = ['gen_ai.response.id'];
+const STREAM_KEYS = ['gen_ai.request.stream'];
+const FIRST_CHUNK_KEYS = ['gen_ai.response.time_to_first_chunk', 'gen_ai.client.operation.time_to_first_chunk'];
+const FINISH_REASON_KEYS = ['gen_ai.response.finish_reasons'];
+
+/** Seconds to the first chunk, in ms. */
+function firstChunkMs(v: AnyValue | undefined): number | null {
+  const s = asNumber(v);
+  return s === null ? null : s * 1000;
+}
+
 /** Every OTel GenAI field but the operation: also the fallback for other vocabularies. */
 export function readGenAiFields(d: CallDraft): void {
-  providerFields(d, ['gen_ai.provider.name', 'gen_ai.system']);
-  d.take('requestModel', ['gen_ai.request.model'], asString);
-  d.take('model', ['gen_ai.response.model'], asString);
-  d.take('requestId', ['gen_ai.response.id'], asString);
-  d.take('isStreaming', ['gen_ai.request.stream'], asBool);
+  providerFields(d, PROVIDER_KEYS);
+  d.take('requestModel', REQUEST_MODEL_KEYS, asString);
+  d.take('model', MODEL_KEYS, asString);
+  d.take('requestId', REQUEST_ID_KEYS, asString);
+  d.take('isStreaming', STREAM_KEYS, asBool);
   readGenAiUsage(d);
   // Logfire's `gen_ai.usage.raw` (the provider's usage JSON): cache and reasoning counts the
   // dedicated keys above did not carry.
   readGenAiUsageRaw(d);
-  const chunkKeys = ['gen_ai.response.time_to_first_chunk', 'gen_ai.client.operation.time_to_first_chunk'];
-  if (
-    d.take('ttftMs', chunkKeys, (v) => {
-      const s = asNumber(v);
-      return s === null ? null : s * 1000;
-    })
-  )
+  if (d.take('ttftMs', FIRST_CHUNK_KEYS, firstChunkMs))
     // Only a streamed response has a first chunk (pydantic-ai sends no stream flag).
     d.set('isStreaming', true, 'derived: a time to first chunk was recorded');
   readServerTtft(d);
   readSourceCost(d);
-  readFinishReasons(d, ['gen_ai.response.finish_reasons']);
+  readFinishReasons(d, FINISH_REASON_KEYS);
   readSessionAndUser(d);
 }
 

@@ -18,7 +18,10 @@ const OPERATIONS: Record<string, { operation: string; streaming: boolean | null 
  */
 export const racto: Vocabulary = {
   name: 'racto',
-  detect: (span: Span) => ['llm.operation', 'llm.cost_usd', 'llm.cache_hit'].some((k) => Object.hasOwn(span.attributes, k)),
+  detect: (span: Span) =>
+    Object.hasOwn(span.attributes, 'llm.operation') ||
+    Object.hasOwn(span.attributes, 'llm.cost_usd') ||
+    Object.hasOwn(span.attributes, 'llm.cache_hit'),
   read(d: CallDraft): boolean {
     const raw = asString(d.get('llm.operation'));
     const op = raw === null ? { operation: 'chat', streaming: null } : OPERATIONS[raw];
