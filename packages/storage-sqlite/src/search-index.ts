@@ -1,5 +1,5 @@
-import type { Span } from '@sightline/core';
-import { spanSearchLines } from '@sightline/storage';
+import type { Span, Utf8Builder } from '@sightline/core';
+import { type SearchLineSink, writeSpanSearchLines } from '@sightline/storage';
 import { ScratchBuilder } from './scratch-builder.js';
 
 /**
@@ -21,13 +21,11 @@ export interface EncodedSearch {
  */
 export function encodeSearchTexts(spans: readonly Span[], recordsCall: (i: number) => boolean): EncodedSearch {
   const out = searchScratch.take();
+  lines.out = out;
   const offsets = new Uint32Array(spans.length + 1);
   for (let i = 0; i < spans.length; i++) {
-    const lines = spanSearchLines(spans[i] as Span);
-    for (let k = 0; k < lines.length; k++) {
-      if (k > 0) out.byte(NEWLINE);
-      out.text(lines[k] as string);
-    }
+    lines.first = true;
+    writeSpanSearchLines(spans[i] as Span, lines);
     if (recordsCall(i)) out.text(`\n${CALL_MARK}`);
     offsets[i + 1] = out.pos;
   }
@@ -36,6 +34,18 @@ export function encodeSearchTexts(spans: readonly Span[], recordsCall: (i: numbe
 
 const NEWLINE = 10;
 const searchScratch = new ScratchBuilder();
+
+/** Writes a span's lines straight into the batch's bytes, a newline between them: no array of them per span. */
+const lines: SearchLineSink & { out: Utf8Builder | null; first: boolean } = {
+  out: null,
+  first: true,
+  line(s: string): void {
+    const out = this.out as Utf8Builder;
+    if (!this.first) out.byte(NEWLINE);
+    out.text(s);
+    this.first = false;
+  },
+};
 
 /**
  * The FTS5 query for spans holding every one of `words` (as `queryWords` gives them: letters

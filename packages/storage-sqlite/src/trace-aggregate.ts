@@ -34,14 +34,20 @@ export interface RootCandidate {
 /** Stands in for a root candidate's parent id: only whether there is one matters. */
 const HAS_PARENT = new Uint8Array(0);
 
-/** Folds one newly stored span into its trace's summary. */
-export function absorbSpan(
-  agg: TraceAggregate,
-  span: RootCandidate & { readonly end: bigint; readonly statusCode: number; readonly bloom: Uint8Array },
-  expiresAt: bigint | null,
-): void {
+/** A newly stored span as its trace's summary reads it; its filter bits are `bloom`'s bytes from `bloomAt`. */
+export interface AbsorbedSpan extends RootCandidate {
+  readonly end: bigint;
+  readonly statusCode: number;
+  readonly bloom: Uint8Array;
+  readonly bloomAt: number;
+}
+
+/** Folds one newly stored span into its trace's summary (keeping copies of what it keeps, never `span` itself). */
+export function absorbSpan(agg: TraceAggregate, span: AbsorbedSpan, expiresAt: bigint | null): void {
   const bloom = agg.bloom;
-  for (let i = 0; i < bloom.length; i++) bloom[i] = (bloom[i] as number) | (span.bloom[i] as number);
+  const from = span.bloom;
+  const at = span.bloomAt;
+  for (let i = 0; i < bloom.length; i++) bloom[i] = (bloom[i] as number) | (from[at + i] as number);
   if (agg.spanCount === 0 || span.startTimeUnixNano < agg.start) agg.start = span.startTimeUnixNano;
   if (span.end > agg.end) agg.end = span.end;
   agg.spanCount++;

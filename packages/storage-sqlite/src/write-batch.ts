@@ -9,7 +9,7 @@ import { FILTER_BLOOM_BYTES } from './filter-bloom.js';
 import { IdIndex } from './id-index/id-index.js';
 import { RowBuffer } from './row-buffer.js';
 import { SpanNameWriter } from './span-name-writer.js';
-import { absorbSpan, type TraceAggregate } from './trace-aggregate.js';
+import { type AbsorbedSpan, absorbSpan, type TraceAggregate } from './trace-aggregate.js';
 import { CALL_BYTES, SPAN_BYTES, TraceCache, traceWeight } from './trace-cache.js';
 import { TraceDeletion } from './trace-deletion.js';
 import { CALL_TOTAL_COLUMNS, type TraceTotalsRow, totalsOf, traceIndexKey } from './trace-totals-row.js';
@@ -32,6 +32,14 @@ const NEW_CACHE_BYTES = 2 * 1024 * 1024;
 const TOUCHED_BYTES = 16 * 1024 * 1024;
 /** Metric series ids remembered by fingerprint (about 100 bytes each). */
 const SERIES_ID_CACHE = 50_000;
+
+const EMPTY_ID = new Uint8Array(0);
+
+/** Whether the 16-byte trace ids at `a` and `b` in `ids` are the same. */
+function sameTraceId(ids: Uint8Array, a: number, b: number): boolean {
+  for (let k = 0; k < 16; k++) if (ids[a + k] !== ids[b + k]) return false;
+  return true;
+}
 
 /** A row of `traces` as the writer reads it back. */
 interface TraceRow extends TraceTotalsRow {
@@ -63,6 +71,18 @@ export class BatchWriter {
   private readonly spanIds: IdIndex;
   /** Spans' search texts not yet in the index, inserted 64 per statement. */
   private readonly search: RowBuffer;
+  /** Each stored span as its trace's summary reads it: one record filled again per span (see `absorbSpan`). */
+  private readonly absorbed: { -readonly [K in keyof AbsorbedSpan]: AbsorbedSpan[K] } = {
+    spanId: EMPTY_ID,
+    parentSpanId: null,
+    startTimeUnixNano: 0n,
+    end: 0n,
+    name: '',
+    service: '',
+    statusCode: 0,
+    bloom: EMPTY_ID,
+    bloomAt: 0,
+  };
   private readonly traces = new TraceCache(RETURNING_CACHE_BYTES, NEW_CACHE_BYTES);
   private readonly stmts;
   private readonly seriesIds = new Map<string, number>();
@@ -226,18 +246,23 @@ export class BatchWriter {
       const { ids, times, ints, strings, attributes, offsets, blooms } = group;
       const callOf = group.calls?.callOf ?? null;
       const idBuffer = Buffer.from(ids.buffer, ids.byteOffset, ids.byteLength);
+      // A span of the same trace as the one before it (as SDKs send them) finds its trace without a lookup.
+      let mapKey = '';
+      let agg: TraceAggregate | undefined;
       for (let i = 0; i < group.count; i++) {
         const at = i * ID_BYTES;
-        const traceId = ids.subarray(at, at + 16);
         const spanId = ids.subarray(at + 16, at + 24);
         const n = i * INTS;
         const parentSpanId = ints[n + I.HasParent] ? ids.subarray(at + 24, at + 32) : null;
-        const mapKey = `${projectId}:${idBuffer.toString('latin1', at, at + 16)}`;
         const t = i * STRINGS;
         const start = times[i * 2] as bigint;
         const end = times[i * 2 + 1] as bigint;
-        let agg = touched.get(mapKey);
+        if (agg === undefined || i === 0 || !sameTraceId(ids, at, at - ID_BYTES)) {
+          mapKey = `${projectId}:${idBuffer.toString('latin1', at, at + 16)}`;
+          agg = touched.get(mapKey);
+        }
         if (!agg) {
+          const traceId = ids.subarray(at, at + 16);
           const earlier = this.traces.take(mapKey) ?? this.loadTrace(projectId, traceId);
           if (earlier) earlier.returning = true;
           agg = earlier ?? this.createTrace(projectId, traceId, spanId, strings[t + T.Name] as string, start, end);
@@ -279,23 +304,17 @@ export class BatchWriter {
         }
         const service = group.resources[ints[n + I.Resource] as number]?.serviceName ?? 'unknown_service';
         this.spanNames.add(projectId, start, service, strings[t + T.Name] as string);
-        absorbSpan(
-          agg,
-          {
-            spanId,
-            parentSpanId,
-            startTimeUnixNano: start,
-            end,
-            name: strings[t + T.Name] as string,
-            service,
-            statusCode: ints[n + I.StatusCode] as number,
-            bloom: blooms.subarray(
-              (ints[n + I.Bloom] as number) * FILTER_BLOOM_BYTES,
-              ((ints[n + I.Bloom] as number) + 1) * FILTER_BLOOM_BYTES,
-            ),
-          },
-          group.expiresAt,
-        );
+        const absorbed = this.absorbed;
+        absorbed.spanId = spanId;
+        absorbed.parentSpanId = parentSpanId;
+        absorbed.startTimeUnixNano = start;
+        absorbed.end = end;
+        absorbed.name = strings[t + T.Name] as string;
+        absorbed.service = service;
+        absorbed.statusCode = ints[n + I.StatusCode] as number;
+        absorbed.bloom = blooms;
+        absorbed.bloomAt = (ints[n + I.Bloom] as number) * FILTER_BLOOM_BYTES;
+        absorbSpan(agg, absorbed, group.expiresAt);
         const callIndex = callOf === null ? -1 : (callOf[i] as number);
         const llmBefore = agg.llm;
         this.trackCall(agg, group, callIndex, key, service, spanId, parentSpanId, start);

@@ -58,8 +58,10 @@ export {
   jsonLeaves,
   SEARCH_SPAN_CHARS,
   SEARCH_VALUE_CHARS,
+  type SearchLineSink,
   spanSearchLines,
   spanSearchText,
+  writeSpanSearchLines,
 } from './search-text.js';
 export { foldWord, MIN_PREFIX, queryWords, searchWords, typedWords } from './search-words.js';
 export { pageSessions } from './session-page.js';

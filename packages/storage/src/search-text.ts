@@ -28,20 +28,32 @@ export function spanSearchText(span: Span): string {
   return spanSearchLines(span).join('\n');
 }
 
-/** The lines of {@link spanSearchText}, for a caller that writes them out itself. */
+/** The lines of {@link spanSearchText}. */
 export function spanSearchLines(span: Span): string[] {
-  const text = new SearchText();
+  const lines: string[] = [];
+  writeSpanSearchLines(span, { line: (s) => lines.push(s) });
+  return lines;
+}
+
+/** Where {@link writeSpanSearchLines} puts each line of a span's search text, in order. */
+export interface SearchLineSink {
+  line(s: string): void;
+}
+
+/** The lines of {@link spanSearchText}, handed to `sink` one by one, for a caller that writes them out itself. */
+export function writeSpanSearchLines(span: Span, sink: SearchLineSink): void {
+  const text = new SearchText(sink);
   text.add(span.name, SEARCH_VALUE_CHARS);
   text.add(span.status.message, SEARCH_VALUE_CHARS);
   text.attributes(span.attributes);
   for (const event of span.events) text.attributes(event.attributes);
-  return text.lines;
 }
 
 /** Search text being gathered, within the span's cap. */
 class SearchText {
-  readonly lines: string[] = [];
   private left = SEARCH_SPAN_CHARS;
+
+  constructor(private readonly sink: SearchLineSink) {}
 
   attributes(attributes: Attributes): void {
     for (const key in attributes) {
@@ -74,7 +86,7 @@ class SearchText {
     if (s.length === 0 || this.left <= 0) return 0;
     const kept = cutBetweenWords(s, Math.min(max, this.left));
     if (kept.length === 0) return 0;
-    this.lines.push(kept);
+    this.sink.line(kept);
     this.left -= kept.length + 1;
     return kept.length + 1;
   }

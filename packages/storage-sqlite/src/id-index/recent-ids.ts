@@ -27,7 +27,7 @@ export class RecentIds {
 
   push(id: Uint8Array, value: number): void {
     if (this.count === this.values.length) this.grow();
-    this.ids.set(id.subarray(0, this.width), this.count * this.width);
+    this.ids.set(id.length === this.width ? id : id.subarray(0, this.width), this.count * this.width);
     this.values[this.count++] = value;
   }
 
