@@ -21,11 +21,11 @@ export interface EncodedSearch {
  */
 export function encodeSearchTexts(spans: readonly Span[], recordsCall: (i: number) => boolean): EncodedSearch {
   const out = searchScratch.take();
-  lines.out = out;
+  lineWriter.out = out;
   const offsets = new Uint32Array(spans.length + 1);
   for (let i = 0; i < spans.length; i++) {
-    lines.first = true;
-    writeSpanSearchLines(spans[i] as Span, lines);
+    lineWriter.first = true;
+    writeSpanSearchLines(spans[i] as Span, lineWriter);
     if (recordsCall(i)) out.text(`\n${CALL_MARK}`);
     offsets[i + 1] = out.pos;
   }
@@ -36,7 +36,7 @@ const NEWLINE = 10;
 const searchScratch = new ScratchBuilder();
 
 /** Writes a span's lines straight into the batch's bytes, a newline between them: no array of them per span. */
-const lines: SearchLineSink & { out: Utf8Builder | null; first: boolean } = {
+const lineWriter: SearchLineSink & { out: Utf8Builder | null; first: boolean } = {
   out: null,
   first: true,
   line(s: string): void {

@@ -33,7 +33,7 @@ const TOUCHED_BYTES = 16 * 1024 * 1024;
 /** Metric series ids remembered by fingerprint (about 100 bytes each). */
 const SERIES_ID_CACHE = 50_000;
 
-const EMPTY_ID = new Uint8Array(0);
+const NO_BYTES = new Uint8Array(0);
 
 /** Whether the 16-byte trace ids at `a` and `b` in `ids` are the same. */
 function sameTraceId(ids: Uint8Array, a: number, b: number): boolean {
@@ -73,14 +73,14 @@ export class BatchWriter {
   private readonly search: RowBuffer;
   /** Each stored span as its trace's summary reads it: one record filled again per span (see `absorbSpan`). */
   private readonly absorbed: { -readonly [K in keyof AbsorbedSpan]: AbsorbedSpan[K] } = {
-    spanId: EMPTY_ID,
+    spanId: NO_BYTES,
     parentSpanId: null,
     startTimeUnixNano: 0n,
     end: 0n,
     name: '',
     service: '',
     statusCode: 0,
-    bloom: EMPTY_ID,
+    bloom: NO_BYTES,
     bloomAt: 0,
   };
   private readonly traces = new TraceCache(RETURNING_CACHE_BYTES, NEW_CACHE_BYTES);
@@ -257,7 +257,7 @@ export class BatchWriter {
         const t = i * STRINGS;
         const start = times[i * 2] as bigint;
         const end = times[i * 2 + 1] as bigint;
-        if (agg === undefined || i === 0 || !sameTraceId(ids, at, at - ID_BYTES)) {
+        if (agg === undefined || !sameTraceId(ids, at, at - ID_BYTES)) {
           mapKey = `${projectId}:${idBuffer.toString('latin1', at, at + 16)}`;
           agg = touched.get(mapKey);
         }

@@ -57,15 +57,11 @@ export function readFinishReasons(d: CallDraft, keys: readonly string[]): void {
   d.take('finishReasons', keys, normalizedReasons);
 }
 
-/** A finish-reasons value, normalized: the usual array of strings in one pass and one new array. */
+/** A finish-reasons value as strings, normalized in place (`asStrings` gives a new array). */
 function normalizedReasons(v: AnyValue | undefined): string[] | null {
-  if (!Array.isArray(v)) return asStrings(v)?.map(normalizeFinishReason) ?? null;
-  let out: string[] | null = null;
-  for (const item of v) {
-    const reason = asString(item);
-    if (reason !== null) (out ??= []).push(normalizeFinishReason(reason));
-  }
-  return out;
+  const reasons = asStrings(v);
+  if (reasons !== null) for (let i = 0; i < reasons.length; i++) reasons[i] = normalizeFinishReason(reasons[i] as string);
+  return reasons;
 }
 
 /** One spelling for finish reasons: Vercel's hyphenated values, OTel's `tool_call` … */

@@ -34,8 +34,13 @@ export function asBool(v: AnyValue | undefined): boolean | null {
 /** A list of strings: a string array, a single string, or a JSON-encoded string array. */
 export function asStrings(v: AnyValue | undefined): string[] | null {
   if (Array.isArray(v)) {
-    const out = v.map(asString).filter((s): s is string => s !== null);
-    return out.length ? out : null;
+    // One pass, one new array: finish reasons are read this way for every call at ingest.
+    let out: string[] | null = null;
+    for (const item of v) {
+      const s = asString(item);
+      if (s !== null) (out ??= []).push(s);
+    }
+    return out;
   }
   if (typeof v === 'string') {
     const trimmed = v.trim();

@@ -138,7 +138,7 @@ export function costFrom(entry: PriceEntry, call: PricedFields, source: CostSour
     outputCost = (call.outputTokens - reasoning) * (p.output / PER_MILLION);
     if (call.reasoningTokens !== null) reasoningCost = reasoning * ((entry.reasoning ?? p.output) / PER_MILLION);
   }
-  // Summed in this order, the known parts only.
+  // The known parts, summed in this order from 0 (as a reduce from 0 did: the same float result).
   let total = 0 + inputCost;
   if (readCost !== null) total += readCost;
   if (writeCost !== null) total += writeCost;
