@@ -1,7 +1,9 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../../../testing/random.js';
 import { bytesToHex } from '../model/ids.js';
-import { decodeUtf8 } from './proto-reader.js';
+import { decodeUtf8, ProtoReader } from './proto-reader.js';
 
 // The reader decodes with Node's Buffer where there is one, and with these portable functions
 // elsewhere: both must give the same text for the same bytes.
@@ -24,5 +26,41 @@ describe('the portable decoders agree with Buffer', () => {
   it('spells ids in hex alike', () => {
     const differ = samples.filter((b) => bytesToHex(b, 1, b.length) !== Buffer.from(b).toString('hex', 1, b.length));
     expect(differ).toEqual([]);
+  });
+});
+
+// A request's body is a Buffer, whose own `slice` is a view of all of its bytes: what the reader
+// keeps or hands out must be a copy, or one short value would keep a whole request in memory.
+describe('what the reader keeps of a request', () => {
+  /** A 1 MiB body whose first field is the string or bytes `value`. */
+  const body = (value: string) => {
+    const b = Buffer.alloc(1 << 20);
+    b[0] = 0x0a;
+    b[1] = value.length;
+    b.write(value, 2, 'latin1');
+    return b;
+  };
+
+  it('caches short strings as copies: the bodies they came from can be freed', () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    gc();
+    const before = process.memoryUsage().arrayBuffers;
+    for (let i = 0; i < 40; i++) {
+      const r = new ProtoReader(body(`user-${i}-x`));
+      r.uint32();
+      expect(r.string(1 << 20)).toBe(`user-${i}-x`);
+    }
+    gc();
+    // 40 MiB if each cached string still held its body.
+    expect((process.memoryUsage().arrayBuffers - before) / 2 ** 20).toBeLessThan(4);
+  });
+
+  it('reads a bytes field as a copy of just those bytes', () => {
+    const r = new ProtoReader(body('abc'));
+    r.uint32();
+    const value = r.bytes(1 << 20);
+    expect([...value]).toEqual([0x61, 0x62, 0x63]);
+    expect(value.buffer.byteLength).toBe(3);
   });
 });

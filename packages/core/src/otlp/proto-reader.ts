@@ -159,7 +159,8 @@ export class ProtoReader {
     const end = this.lengthEnd(limit);
     const start = this.pos;
     this.pos = end;
-    return this.buf.slice(start, end);
+    // Not `this.buf.slice`: on a Buffer (a request's body) that is a view holding all of its bytes.
+    return Uint8Array.prototype.slice.call(this.buf, start, end);
   }
 
   /** A length-delimited UTF-8 string; invalid sequences become U+FFFD (see {@link decodeUtf8}). */
