@@ -10,7 +10,7 @@ import type { ProjectPolicies } from '../policy/project-policies.js';
 import type { CallExtractor } from './call-extractor.js';
 import { nextTurn, SPANS_PER_STEP } from './in-steps.js';
 import type { IngestObserver } from './ingest-observer.js';
-import { BackpressureError, type IngestQueue, isTemporary, QueueClosedError } from './ingest-queue.js';
+import { BackpressureError, type Committed, type IngestQueue, isTemporary, QueueClosedError } from './ingest-queue.js';
 
 export interface IngestOptions {
   /** Request bytes held at once by every receiver (see {@link BodyBudget}). */
@@ -70,9 +70,14 @@ export class Ingest {
     // Redacted before anything reads them: the calls, the search index and the raw span alike.
     const redactor = policy?.redactor;
     const spans = redactor ? given.map((s) => redactor.span(s)) : given;
-    const failure = await this.acceptRedacted(project, spans, expiresAtUnixNano);
-    // Not stored: the client is told to send them again, so they must not count twice.
-    if (failure && policy && this.limits && given.length > 0 && failure.status === 503) this.limits.refund(project, given.length);
+    // Returned, not awaited: a suspended frame would hold the decoded spans until the commit.
+    return this.refundIfRetried(project, given.length, policy !== null, this.acceptRedacted(project, spans, expiresAtUnixNano));
+  }
+
+  /** Spans counted against a project's limits but not stored are given back: the client is told to send them again. */
+  private async refundIfRetried(project: string, count: number, counted: boolean, accepting: Promise<HttpError | null>) {
+    const failure = await accepting;
+    if (failure && counted && this.limits && count > 0 && failure.status === 503) this.limits.refund(project, count);
     return failure;
   }
 
@@ -86,15 +91,10 @@ export class Ingest {
    * {@link SPANS_PER_STEP} at a time by `step(from, to)`, with a turn of the event loop between
    * steps; the first failure of any step is the answer.
    */
-  private async inSteps(count: number, step: (from: number, to: number) => Promise<HttpError | null>): Promise<HttpError | null> {
+  private inSteps(count: number, step: (from: number, to: number) => Promise<HttpError | null>): Promise<HttpError | null> {
     const refused = this.queue.refusal(count);
-    if (refused) return this.failure(refused);
-    const steps: Promise<HttpError | null>[] = [];
-    for (let i = 0; i < count; i += SPANS_PER_STEP) {
-      if (i > 0) await nextTurn();
-      steps.push(step(i, Math.min(count, i + SPANS_PER_STEP)));
-    }
-    return (await Promise.all(steps)).find((failure) => failure !== null) ?? null;
+    if (refused) return Promise.resolve(this.failure(refused));
+    return queueSteps(count, step).then(firstFailure);
   }
 
   private acceptStep(project: string, spans: readonly Span[], expiresAtUnixNano: bigint | undefined, admitted: boolean) {
@@ -135,9 +135,17 @@ export class Ingest {
     return this.inSteps(items.length, (from, to) => this.submit(groupOf(from, to), null, true));
   }
 
-  private async submit(group: WriteGroup, observed: unknown = null, admitted = false): Promise<HttpError | null> {
+  /**
+   * Queues a group; resolves with null once it is durable, or the error to answer with. The
+   * group itself is let go once the queue has prepared it: only the commit is awaited.
+   */
+  private submit(group: WriteGroup, observed: unknown = null, admitted = false): Promise<HttpError | null> {
+    return this.settle(this.queue.submit(group, admitted), observed);
+  }
+
+  private async settle(committing: Promise<Committed>, observed: unknown): Promise<HttpError | null> {
     try {
-      const committed = await this.queue.submit(group, admitted);
+      const committed = await committing;
       if (observed !== null) this.observer?.committed(observed, committed);
       return null;
     } catch (err) {
@@ -164,4 +172,22 @@ export class Ingest {
     this.logger.error('storing telemetry failed on its data; refused', err);
     return new HttpError(400, 'invalid_argument', `the data could not be stored: ${(err as Error).message}`);
   }
+}
+
+/**
+ * Queues each step, with a turn of the event loop between them; resolves with their commits
+ * once every step is queued, so that `step`, and the items it reads, are let go then.
+ */
+async function queueSteps(count: number, step: (from: number, to: number) => Promise<HttpError | null>) {
+  const steps: Promise<HttpError | null>[] = [];
+  for (let i = 0; i < count; i += SPANS_PER_STEP) {
+    if (i > 0) await nextTurn();
+    steps.push(step(i, Math.min(count, i + SPANS_PER_STEP)));
+  }
+  return steps;
+}
+
+/** The first failure of the steps, once all are done; null when none failed. */
+async function firstFailure(steps: Promise<HttpError | null>[]): Promise<HttpError | null> {
+  return (await Promise.all(steps)).find((failure) => failure !== null) ?? null;
 }

@@ -6,7 +6,7 @@ import { ConnectionTable } from '../http/connection-table.js';
 import type { HttpError } from '../http/http-error.js';
 import type { Ingest } from '../ingest/ingest.js';
 import type { Logger } from '../log.js';
-import { LOGS, METRICS, type Signal, TRACES } from './otlp-http.js';
+import { type Accepting, LOGS, METRICS, type Signal, startAccept, TRACES } from './otlp-http.js';
 
 /** The gRPC status for the HTTP status an ingest failure carries. */
 const GRPC_STATUS_OF_HTTP: Readonly<Record<number, grpc.status>> = {
@@ -176,16 +176,16 @@ async function exportDecoded<D>(
   project: string,
   body: Buffer,
 ): Promise<{ error: grpc.ServiceError | null; response: Uint8Array | null }> {
-  let decoded: D;
+  let accepting: Accepting;
   try {
-    decoded = await signal.decodeProto(body);
+    accepting = startAccept(signal, ingest, project, await signal.decodeProto(body));
   } catch (err) {
     if (err instanceof DecodeError) return fail(grpc.status.INVALID_ARGUMENT, `cannot decode the request: ${err.message}`);
     throw err;
   }
-  const failure = await signal.accept(ingest, project, decoded);
+  const failure = await accepting.committing;
   if (failure) return fail(GRPC_STATUS_OF_HTTP[failure.status] ?? grpc.status.INVALID_ARGUMENT, failure.message);
-  return { error: null, response: encodeExportResponseProto(signal.outcome(decoded)) };
+  return { error: null, response: encodeExportResponseProto(accepting.outcome) };
 }
 
 function fail(code: grpc.status, details: string): { error: grpc.ServiceError; response: null } {

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import {
   type DecodedLogs,
   type DecodedMetrics,
@@ -22,13 +23,14 @@ import {
   metricRejectionSummary,
   rejectionSummary,
 } from '@sightline/core';
+import type { BodyHold } from '../http/body-budget.js';
 import { HttpError } from '../http/http-error.js';
 import { readBody } from '../http/read-body.js';
 import { sendBytes, sendJson } from '../http/respond.js';
 import type { Handler } from '../http/router.js';
 import { DECODE_IN_ONE_GO_BYTES, nextTurn, SPANS_PER_STEP } from '../ingest/in-steps.js';
 import type { Ingest } from '../ingest/ingest.js';
-import { otlpFormatOf, sendOtlpError, sendOtlpHttpError } from './otlp-format.js';
+import { type OtlpFormat, otlpFormatOf, sendOtlpError, sendOtlpHttpError } from './otlp-format.js';
 
 /** What one OTLP signal needs: its two decoders, how to commit what was decoded, and how to report refusals. */
 export interface Signal<D> {
@@ -68,25 +70,54 @@ function otlpHandler<D>(signal: Signal<D>, ingest: Ingest, maxBodyBytes: number)
     }
     const hold = ingest.bodies.hold();
     try {
-      let decoded: D;
+      let accepting: Accepting;
       try {
-        const body = await readBody(req, maxBodyBytes, hold);
-        decoded = format === 'protobuf' ? await signal.decodeProto(body) : await signal.decodeJson(body.toString('utf8'));
+        accepting = await readAndAccept(signal, ingest, req, format, maxBodyBytes, hold);
       } catch (err) {
         if (err instanceof HttpError) return sendOtlpHttpError(res, format, err);
         if (err instanceof DecodeError)
           return sendOtlpError(res, format, 400, 'invalid_argument', `cannot decode the request: ${err.message}`);
         throw err;
       }
-      const failure = await signal.accept(ingest, ingest.projectOf(req), decoded);
+      const failure = await accepting.committing;
       if (failure) return sendOtlpHttpError(res, format, failure);
-      const outcome = signal.outcome(decoded);
-      if (format === 'protobuf') sendBytes(res, 200, 'application/x-protobuf', encodeExportResponseProto(outcome));
-      else sendJson(res, 200, encodeExportResponseJson(outcome, signal.countField));
+      if (format === 'protobuf') sendBytes(res, 200, 'application/x-protobuf', encodeExportResponseProto(accepting.outcome));
+      else sendJson(res, 200, encodeExportResponseJson(accepting.outcome, signal.countField));
     } finally {
       hold.release();
     }
   };
+}
+
+/** Reads and decodes a request's body and starts committing it (see {@link startAccept}). */
+async function readAndAccept<D>(
+  signal: Signal<D>,
+  ingest: Ingest,
+  req: IncomingMessage,
+  format: OtlpFormat,
+  maxBodyBytes: number,
+  hold: BodyHold,
+): Promise<Accepting> {
+  const body = await readBody(req, maxBodyBytes, hold);
+  const decoded = format === 'protobuf' ? await signal.decodeProto(body) : await signal.decodeJson(body.toString('utf8'));
+  return startAccept(signal, ingest, ingest.projectOf(req), decoded);
+}
+
+/** A request's data on its way to the store: the commit to await, and the answer's outcome, read beforehand. */
+export interface Accepting {
+  readonly committing: Promise<HttpError | null>;
+  readonly outcome: ExportOutcome;
+}
+
+/**
+ * Starts committing what a request decoded, and reads its outcome now, so that the caller
+ * awaits the commit holding neither: an async function suspended with the decoded items in a
+ * variable keeps them all alive until the commit ends — a request's worth of objects the
+ * garbage collector then copies, promotes and marks instead of freeing young.
+ */
+export function startAccept<D>(signal: Signal<D>, ingest: Ingest, project: string, decoded: D): Accepting {
+  const outcome = signal.outcome(decoded);
+  return { committing: signal.accept(ingest, project, decoded), outcome };
 }
 
 export const TRACES: Signal<DecodedTraces> = {

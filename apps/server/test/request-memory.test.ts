@@ -1,0 +1,95 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import * as grpc from '@grpc/grpc-js';
+import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { MemoryStorage, type Storage, type WriteGroup } from '@sightline/storage';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { referenceSpans } from '../../../testing/reference-spans.js';
+import { TRACE_SERVICE } from '../src/otlp/otlp-grpc.js';
+import { startTestServer, type TestServer } from './support/test-server.js';
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+/**
+ * A store that prepares each group ahead of its commit, as SQLite does, keeping only a count
+ * of it, and commits only when the test says: what it is handed can be watched while the
+ * request waits for its commit.
+ */
+function watchingStorage() {
+  const memory = new MemoryStorage();
+  const handed: WeakRef<WriteGroup['spans']>[] = [];
+  let open!: () => void;
+  const gate = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  const storage: Storage = {
+    kind: 'memory',
+    writer: {
+      write: (batch) => memory.write(batch),
+      prepared: {
+        prepare: (group: WriteGroup) => {
+          handed.push(new WeakRef(group.spans));
+          return group.spans.length;
+        },
+        writePrepared: async (batch: readonly unknown[]) => {
+          await gate;
+          return { stored: (batch as number[]).reduce((a, b) => a + b, 0), duplicates: 0 };
+        },
+      },
+    },
+    reader: memory.reader,
+    calls: memory.calls,
+    access: memory.access,
+    close: () => memory.close(),
+  };
+  return { storage, handed, open };
+}
+
+/** Whether everything `refs` point at has been collected, after letting the event loop settle. */
+async function collected(refs: WeakRef<object>[]): Promise<boolean> {
+  for (let i = 0; i < 5; i++) {
+    await new Promise((r) => setTimeout(r, 10));
+    gc();
+  }
+  return refs.every((r) => r.deref() === undefined);
+}
+
+let sl: TestServer;
+let store: ReturnType<typeof watchingStorage>;
+beforeAll(async () => {
+  store = watchingStorage();
+  sl = await startTestServer({ storage: store.storage });
+});
+afterAll(() => sl.stop());
+
+const body = (n: number, seed: number) => ProtobufTraceSerializer.serializeRequest(referenceSpans(n, seed)) as Uint8Array;
+
+// A request is answered only once committed, tens of milliseconds under load: its decoded
+// spans must not be held meanwhile, or every request in flight keeps a request's worth of
+// objects that the garbage collector then copies and promotes.
+describe('while a request waits for its commit', () => {
+  it('holds none of its decoded spans, over OTLP/HTTP and OTLP/gRPC', async () => {
+    const http = fetch(`${sl.otlpHttp}/v1/traces`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-protobuf' },
+      body: body(300, 1),
+    });
+    const Client = grpc.makeGenericClientConstructor(TRACE_SERVICE, 'TraceService');
+    const client = new Client(sl.grpc, grpc.credentials.createInsecure()) as unknown as grpc.Client & {
+      Export: (req: Buffer, cb: (err: grpc.ServiceError | null) => void) => void;
+    };
+    const viaGrpc = new Promise<void>((resolve, reject) =>
+      client.Export(Buffer.from(body(300, 2)), (err) => (err ? reject(err) : resolve())),
+    );
+    for (let i = 0; i < 200 && store.handed.length < 2; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(store.handed).toHaveLength(2);
+    expect(await collected(store.handed)).toBe(true);
+
+    // Both are answered once the commit comes.
+    store.open();
+    expect((await http).status).toBe(200);
+    await viaGrpc;
+    client.close();
+  });
+});
