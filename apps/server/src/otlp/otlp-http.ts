@@ -112,8 +112,8 @@ export interface Accepting {
 /**
  * Starts committing what a request decoded, and reads its outcome now, so that the caller
  * awaits the commit holding neither: an async function suspended with the decoded items in a
- * variable keeps them all alive until the commit ends — a request's worth of objects the
- * garbage collector then copies, promotes and marks instead of freeing young.
+ * variable keeps them all alive until the commit ends, long after the store has prepared them
+ * — a request's worth of objects for every request in flight.
  */
 export function startAccept<D>(signal: Signal<D>, ingest: Ingest, project: string, decoded: D): Accepting {
   const outcome = signal.outcome(decoded);
