@@ -37,7 +37,9 @@ export class ProtoReader {
   private readonly hex: TextOf;
 
   constructor(buf: Uint8Array) {
-    this.buf = buf;
+    // A plain Uint8Array over the bytes, even when given a Buffer (a request's body), so that
+    // `slice` copies everywhere: a Buffer's `slice` is a view that keeps all of its bytes alive.
+    this.buf = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
     this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     const node = NodeBuffer?.from(buf.buffer, buf.byteOffset, buf.byteLength);
     this.utf8 = node ? (_, start, end) => node.toString('utf8', start, end) : decodeUtf8;
@@ -159,8 +161,7 @@ export class ProtoReader {
     const end = this.lengthEnd(limit);
     const start = this.pos;
     this.pos = end;
-    // Not `this.buf.slice`: on a Buffer (a request's body) that is a view holding all of its bytes.
-    return Uint8Array.prototype.slice.call(this.buf, start, end);
+    return this.buf.slice(start, end);
   }
 
   /** A length-delimited UTF-8 string; invalid sequences become U+FFFD (see {@link decodeUtf8}). */

@@ -33,8 +33,8 @@ export function interned(
     if (same) return strings[slot] as string;
   }
   const text = decode(buf, start, end);
-  // A copy: a Buffer's own `slice` is a view, which would hold the whole request's bytes for as long as the slot lasts.
-  bytes[slot] = Uint8Array.prototype.slice.call(buf, start, end);
+  // A copy (`buf` is never a Buffer, whose `slice` would be a view of the whole request: see ProtoReader).
+  bytes[slot] = buf.slice(start, end);
   strings[slot] = text;
   return text;
 }
