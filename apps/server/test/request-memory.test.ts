@@ -6,6 +6,7 @@ import { MemoryStorage, type Storage, type WriteGroup } from '@sightline/storage
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { referenceSpans } from '../../../testing/reference-spans.js';
 import { TRACE_SERVICE } from '../src/otlp/otlp-grpc.js';
+import { RawGrpcExporter } from './support/fuzz-send.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 
 setFlagsFromString('--expose-gc');
@@ -67,7 +68,7 @@ const body = (n: number, seed: number) => ProtobufTraceSerializer.serializeReque
 
 // A request is answered only once committed, tens of milliseconds under load: its decoded
 // spans must not be held meanwhile, or every request in flight keeps a request's worth of
-// objects that the garbage collector then copies and promotes.
+// objects the store has already prepared.
 describe('while a request waits for its commit', () => {
   it('holds none of its decoded spans, over OTLP/HTTP and OTLP/gRPC', async () => {
     const http = fetch(`${sl.otlpHttp}/v1/traces`, {
@@ -75,13 +76,8 @@ describe('while a request waits for its commit', () => {
       headers: { 'Content-Type': 'application/x-protobuf' },
       body: body(300, 1),
     });
-    const Client = grpc.makeGenericClientConstructor(TRACE_SERVICE, 'TraceService');
-    const client = new Client(sl.grpc, grpc.credentials.createInsecure()) as unknown as grpc.Client & {
-      Export: (req: Buffer, cb: (err: grpc.ServiceError | null) => void) => void;
-    };
-    const viaGrpc = new Promise<void>((resolve, reject) =>
-      client.Export(Buffer.from(body(300, 2)), (err) => (err ? reject(err) : resolve())),
-    );
+    const client = new RawGrpcExporter(TRACE_SERVICE, sl.grpc, false);
+    const viaGrpc = client.export(body(300, 2), 30_000);
     for (let i = 0; i < 200 && store.handed.length < 2; i++) await new Promise((r) => setTimeout(r, 10));
     expect(store.handed).toHaveLength(2);
     expect(await collected(store.handed)).toBe(true);
@@ -89,7 +85,7 @@ describe('while a request waits for its commit', () => {
     // Both are answered once the commit comes.
     store.open();
     expect((await http).status).toBe(200);
-    await viaGrpc;
+    expect(await viaGrpc).toEqual({ kind: 'grpc', code: grpc.status.OK, details: '' });
     client.close();
   });
 });
