@@ -26,13 +26,15 @@ export function encodeSearchTexts(spans: readonly Span[], recordsCall: (i: numbe
   for (let i = 0; i < spans.length; i++) {
     lineWriter.first = true;
     writeSpanSearchLines(spans[i] as Span, lineWriter);
-    if (recordsCall(i)) out.text(`\n${CALL_MARK}`);
+    if (recordsCall(i)) out.text(CALL_LINE);
     offsets[i + 1] = out.pos;
   }
   return { text: searchScratch.done(), offsets };
 }
 
 const NEWLINE = 10;
+/** The line a call span's text ends with (made once: written for every call at ingest). */
+const CALL_LINE = `\n${CALL_MARK}`;
 const searchScratch = new ScratchBuilder();
 
 /** Writes a span's lines straight into the batch's bytes, a newline between them: no array of them per span. */
