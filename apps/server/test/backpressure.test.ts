@@ -1,8 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
-import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { referenceSpans } from '../../../testing/reference-spans.js';
 import { TRACE_SERVICE } from '../src/otlp/otlp-grpc.js';
+import { referenceTracesBody as body } from './support/fixtures.js';
 import { type GatedStorage, gatedStorage } from './support/gated-storage.js';
 import { getJson, json, startTestServer, type TestServer } from './support/test-server.js';
 
@@ -13,8 +12,6 @@ beforeAll(async () => {
   sl = await startTestServer({ storage: gate.storage, maxPendingSpans: 100 });
 });
 afterAll(() => sl.stop());
-
-const body = (n: number, seed: number) => ProtobufTraceSerializer.serializeRequest(referenceSpans(n, seed)) as Uint8Array;
 
 describe('when the writer falls behind', () => {
   it('refuses new work with 503 + Retry-After (HTTP) and UNAVAILABLE (gRPC), then catches up', async () => {

@@ -3,6 +3,7 @@ import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { ProtoReader } from '@sightline/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { referenceSpans } from '../../../testing/reference-spans.js';
+import { referenceTracesBody } from './support/fixtures.js';
 import { getJson, json, startTestServer, type TestServer } from './support/test-server.js';
 
 let sl: TestServer;
@@ -44,7 +45,7 @@ function jsonSpan(overrides: Record<string, unknown>) {
 
 describe('OTLP/HTTP answers', () => {
   it('answers a protobuf request in protobuf, decodable by the OTel SDK', async () => {
-    const res = await post(ProtobufTraceSerializer.serializeRequest(referenceSpans(3, 21)) as Uint8Array, PROTO);
+    const res = await post(referenceTracesBody(3, 21), PROTO);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/x-protobuf');
     const answer = ProtobufTraceSerializer.deserializeResponse(new Uint8Array(await res.arrayBuffer()));
@@ -206,7 +207,7 @@ describe('OTLP/HTTP answers', () => {
 
 describe('hostile bodies', () => {
   it('never takes the server down and never stores invalid spans', async () => {
-    const valid = ProtobufTraceSerializer.serializeRequest(referenceSpans(6, 44)) as Uint8Array;
+    const valid = referenceTracesBody(6, 44);
     let seed = 12345;
     const rand = () => {
       seed = (seed * 1103515245 + 12345) & 0x7fffffff;

@@ -1,10 +1,9 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { afterAll, describe, expect, it } from 'vitest';
-import { referenceSpans } from '../../../testing/reference-spans.js';
 import { type ChildServer, startChildServer } from './support/child-server.js';
+import { referenceTracesBody } from './support/fixtures.js';
 import { getJson } from './support/test-server.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sightline-readonly-'));
@@ -17,7 +16,7 @@ const post = (sl: ChildServer, seed: number) =>
   fetch(`${sl.otlpHttp}/v1/traces`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/x-protobuf' },
-    body: ProtobufTraceSerializer.serializeRequest(referenceSpans(3, seed)) as Uint8Array,
+    body: referenceTracesBody(3, seed),
   });
 
 async function stop(sl: ChildServer): Promise<void> {

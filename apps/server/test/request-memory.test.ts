@@ -1,11 +1,10 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import * as grpc from '@grpc/grpc-js';
-import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { MemoryStorage, type Storage, type WriteGroup } from '@sightline/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { referenceSpans } from '../../../testing/reference-spans.js';
 import { TRACE_SERVICE } from '../src/otlp/otlp-grpc.js';
+import { referenceTracesBody as body } from './support/fixtures.js';
 import { RawGrpcExporter } from './support/fuzz-send.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 
@@ -63,8 +62,6 @@ beforeAll(async () => {
   sl = await startTestServer({ storage: store.storage });
 });
 afterAll(() => sl.stop());
-
-const body = (n: number, seed: number) => ProtobufTraceSerializer.serializeRequest(referenceSpans(n, seed)) as Uint8Array;
 
 // A request is answered only once committed, tens of milliseconds under load: its decoded
 // spans must not be held meanwhile, or every request in flight keeps a request's worth of

@@ -1,5 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { referenceSpans } from '../../../../testing/reference-spans.js';
 
 const ROOT = fileURLToPath(new URL('../../../../testing/fixtures/otlp/', import.meta.url));
 
@@ -28,4 +30,9 @@ export function fixtureBodies(set: 'openinference-js' | 'otel-genai-contrib', en
 /** POSTs a recorded body to an OTLP/HTTP endpoint. */
 export async function postFixture(base: string, fixture: FixtureBody): Promise<Response> {
   return fetch(`${base}/v1/traces`, { method: 'POST', headers: { 'Content-Type': fixture.contentType }, body: fixture.body });
+}
+
+/** An OTLP/HTTP protobuf traces body of `n` reference spans (see testing/reference-spans.ts), made from `seed`. */
+export function referenceTracesBody(n: number, seed: number): Uint8Array {
+  return ProtobufTraceSerializer.serializeRequest(referenceSpans(n, seed)) as Uint8Array;
 }
