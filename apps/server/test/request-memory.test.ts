@@ -1,49 +1,42 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import * as grpc from '@grpc/grpc-js';
-import { MemoryStorage, type Storage, type WriteGroup } from '@sightline/storage';
+import type { Storage, WriteGroup } from '@sightline/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TRACE_SERVICE } from '../src/otlp/otlp-grpc.js';
 import { referenceTracesBody as body } from './support/fixtures.js';
 import { RawGrpcExporter } from './support/fuzz-send.js';
+import { gatedStorage } from './support/gated-storage.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
 /**
- * A store that prepares each group ahead of its commit, as SQLite does, keeping only a count
- * of it, and commits only when the test says: what it is handed can be watched while the
- * request waits for its commit.
+ * A gated store (see `gatedStorage`) that prepares each group ahead of its commit, as SQLite
+ * does, keeping only a count of it: what it is handed can be watched while the request waits
+ * for its commit.
  */
 function watchingStorage() {
-  const memory = new MemoryStorage();
+  const gated = gatedStorage();
   const handed: WeakRef<WriteGroup['spans']>[] = [];
-  let open!: () => void;
-  const gate = new Promise<void>((resolve) => {
-    open = resolve;
-  });
   const storage: Storage = {
-    kind: 'memory',
+    ...gated.storage,
     writer: {
-      write: (batch) => memory.write(batch),
+      ...gated.storage.writer,
       prepared: {
         prepare: (group: WriteGroup) => {
           handed.push(new WeakRef(group.spans));
           return group.spans.length;
         },
         writePrepared: async (batch: readonly unknown[]) => {
-          await gate;
+          await gated.opened;
           return { stored: (batch as number[]).reduce((a, b) => a + b, 0), duplicates: 0 };
         },
       },
     },
-    reader: memory.reader,
-    calls: memory.calls,
-    access: memory.access,
-    close: () => memory.close(),
   };
-  return { storage, handed, open };
+  return { storage, handed, open: gated.open };
 }
 
 /** Whether everything `refs` point at has been collected, after letting the event loop settle. */

@@ -4,6 +4,8 @@ export interface GatedStorage {
   readonly storage: Storage;
   /** Lets every write waiting at the gate (and every later one) through. */
   open(): void;
+  /** Resolves once the gate is open: for a store built on this one that writes its own way. */
+  readonly opened: Promise<void>;
   /** The number of groups in each batch written, in order. */
   readonly batches: number[];
 }
@@ -38,5 +40,5 @@ export function gatedStorage(fail: (batch: readonly WriteGroup[]) => Error | nul
     repricer: memory,
     close: () => memory.close(),
   };
-  return { storage, open, batches };
+  return { storage, open, opened: gate, batches };
 }
