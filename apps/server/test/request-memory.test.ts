@@ -1,16 +1,12 @@
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import * as grpc from '@grpc/grpc-js';
 import type { Storage, WriteGroup } from '@sightline/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { collectGarbage } from '../../../testing/collect.js';
 import { TRACE_SERVICE } from '../src/otlp/otlp-grpc.js';
 import { referenceTracesBody as body } from './support/fixtures.js';
 import { RawGrpcExporter } from './support/fuzz-send.js';
 import { gatedStorage } from './support/gated-storage.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
-
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
 
 /**
  * A gated store (see `gatedStorage`) that prepares each group ahead of its commit, as SQLite
@@ -39,15 +35,6 @@ function watchingStorage() {
   return { storage, handed, open: gated.open };
 }
 
-/** Whether everything `refs` point at has been collected, after letting the event loop settle. */
-async function collected(refs: WeakRef<object>[]): Promise<boolean> {
-  for (let i = 0; i < 5; i++) {
-    await new Promise((r) => setTimeout(r, 10));
-    gc();
-  }
-  return refs.every((r) => r.deref() === undefined);
-}
-
 let sl: TestServer;
 let store: ReturnType<typeof watchingStorage>;
 beforeAll(async () => {
@@ -70,7 +57,8 @@ describe('while a request waits for its commit', () => {
     const viaGrpc = client.export(body(300, 2), 30_000);
     for (let i = 0; i < 200 && store.handed.length < 2; i++) await new Promise((r) => setTimeout(r, 10));
     expect(store.handed).toHaveLength(2);
-    expect(await collected(store.handed)).toBe(true);
+    await collectGarbage();
+    expect(store.handed.every((r) => r.deref() === undefined)).toBe(true);
 
     // Both are answered once the commit comes.
     store.open();
