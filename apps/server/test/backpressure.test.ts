@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TRACE_SERVICE } from '../src/otlp/otlp-grpc.js';
-import { referenceTracesBody as body } from './support/fixtures.js';
+import { referenceTracesBody as body, postTraces } from './support/fixtures.js';
 import { type GatedStorage, gatedStorage } from './support/gated-storage.js';
 import { getJson, json, startTestServer, type TestServer } from './support/test-server.js';
 
@@ -15,20 +15,12 @@ afterAll(() => sl.stop());
 
 describe('when the writer falls behind', () => {
   it('refuses new work with 503 + Retry-After (HTTP) and UNAVAILABLE (gRPC), then catches up', async () => {
-    const first = fetch(`${sl.otlpHttp}/v1/traces`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/x-protobuf' },
-      body: body(80, 1),
-    });
+    const first = postTraces(sl.otlpHttp, body(80, 1));
     // Wait until the first request's 80 spans are queued behind the stalled writer.
     for (let i = 0; i < 100 && sl.server.queue.stats.pendingSpans < 80; i++) await new Promise((r) => setTimeout(r, 10));
     expect(sl.server.queue.stats.pendingSpans).toBe(80);
 
-    const refused = await fetch(`${sl.otlpHttp}/v1/traces`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/x-protobuf' },
-      body: body(80, 2),
-    });
+    const refused = await postTraces(sl.otlpHttp, body(80, 2));
     expect(refused.status).toBe(503);
     expect(refused.headers.get('retry-after')).toBe('1');
 
@@ -71,11 +63,7 @@ describe('when the writer falls behind', () => {
     const health = await getJson(sl.api, '/healthz');
     expect(health.body.ingest).toMatchObject({ committed_spans: 80, refused_requests: 3 });
     // Accepting again.
-    const later = await fetch(`${sl.otlpHttp}/v1/traces`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/x-protobuf' },
-      body: body(80, 2),
-    });
+    const later = await postTraces(sl.otlpHttp, body(80, 2));
     expect(later.status).toBe(200);
   });
 });

@@ -4,6 +4,7 @@ import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { referenceSpans } from '../../../testing/reference-spans.js';
 import { TRACE_SERVICE } from '../src/otlp/otlp-grpc.js';
+import { postTraces } from './support/fixtures.js';
 import { type GatedStorage, gatedStorage } from './support/gated-storage.js';
 import { getJson, startTestServer, type TestServer } from './support/test-server.js';
 
@@ -24,8 +25,7 @@ function bodyOf(kib: number, seed: number): Uint8Array {
   return ProtobufTraceSerializer.serializeRequest(spans) as Uint8Array;
 }
 
-const post = (body: Uint8Array) =>
-  fetch(`${sl.otlpHttp}/v1/traces`, { method: 'POST', headers: { 'Content-Type': 'application/x-protobuf' }, body });
+const post = (body: Uint8Array) => postTraces(sl.otlpHttp, body);
 
 /** Posts without a Content-Length (chunked), as a streaming client does. */
 function postChunked(body: Uint8Array): Promise<{ status: number; retryAfter: string | undefined }> {

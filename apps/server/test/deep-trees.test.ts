@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postTraces } from './support/fixtures.js';
 import { json, postJson, startTestServer, type TestServer } from './support/test-server.js';
 
 /** Deep enough that any recursion over the tree (building, walking, JSON) would overflow the stack. */
@@ -40,7 +41,7 @@ function traceBody(count: number, parentOf: (i: number) => number | null): { tra
 }
 
 async function ingest(body: string): Promise<void> {
-  const res = await fetch(`${sl.otlpHttp}/v1/traces`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+  const res = await postTraces(sl.otlpHttp, body);
   expect(res.status).toBe(200);
   expect(await json(res)).toEqual({});
 }

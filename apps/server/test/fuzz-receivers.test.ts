@@ -9,6 +9,7 @@ import { seededRandom } from '../../../testing/random.js';
 import { referenceSpans } from '../../../testing/reference-spans.js';
 import type { Logger } from '../src/log.js';
 import { LOGS_SERVICE, TRACE_SERVICE } from '../src/otlp/otlp-grpc.js';
+import { postTraces } from './support/fixtures.js';
 import { type Answer, postBody, RawGrpcExporter } from './support/fuzz-send.js';
 import { getJson, startTestServer, type TestServer } from './support/test-server.js';
 
@@ -217,11 +218,7 @@ describe('fuzzing the receivers with mutated real bodies', () => {
     expect(health.body.ingest.writer_restarts).toBe(0);
 
     const spans = referenceSpans(5, 4242);
-    const res = await fetch(`${sl.otlpHttp}/v1/traces`, {
-      method: 'POST',
-      headers: { 'Content-Type': PROTOBUF },
-      body: ProtobufTraceSerializer.serializeRequest(spans) as Uint8Array,
-    });
+    const res = await postTraces(sl.otlpHttp, ProtobufTraceSerializer.serializeRequest(spans) as Uint8Array);
     expect(res.status).toBe(200);
     const trace = await getJson(sl.api, `/api/traces/${spans[0]?.spanContext().traceId}`);
     expect(trace.status).toBe(200);

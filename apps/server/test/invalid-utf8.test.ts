@@ -1,6 +1,7 @@
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { referenceSpans } from '../../../testing/reference-spans.js';
+import { postTraces } from './support/fixtures.js';
 import { getJson, startTestServer, type TestServer } from './support/test-server.js';
 
 let sl: TestServer;
@@ -25,7 +26,7 @@ describe('invalid UTF-8 in an OTLP request', () => {
     );
     let body = ProtobufTraceSerializer.serializeRequest(spans) as Uint8Array;
     body = spoil(spoil(body, 'chat #', 0xff), 'caf# ok', 0xc3);
-    const res = await fetch(`${sl.otlpHttp}/v1/traces`, { method: 'POST', headers: { 'Content-Type': 'application/x-protobuf' }, body });
+    const res = await postTraces(sl.otlpHttp, body);
     expect(res.status).toBe(200);
     const { status, body: trace } = await getJson(sl.api, `/api/traces/${spans[0]?.spanContext().traceId}`);
     expect(status).toBe(200);

@@ -5,6 +5,7 @@ import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, it } from 'vitest';
+import { postTraces } from './support/fixtures.js';
 import { openSse, type SseStream } from './support/sse-client.js';
 import { getJson, startTestServer, type TestServer } from './support/test-server.js';
 
@@ -117,11 +118,7 @@ function hr(ns: bigint): [number, number] {
 async function send(server: TestServer, ...traces: BuiltTrace[]): Promise<{ status: number; ms: number }> {
   const body = ProtobufTraceSerializer.serializeRequest(traces.flatMap((t) => t.spans)) as Uint8Array;
   const started = performance.now();
-  const res = await fetch(`${server.otlpHttp}/v1/traces`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-protobuf' },
-    body,
-  });
+  const res = await postTraces(server.otlpHttp, body);
   await res.arrayBuffer();
   return { status: res.status, ms: performance.now() - started };
 }

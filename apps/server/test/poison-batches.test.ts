@@ -2,6 +2,7 @@ import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { StorageUnavailableError, type WriteGroup } from '@sightline/storage';
 import { afterEach, describe, expect, it } from 'vitest';
 import { referenceSpans } from '../../../testing/reference-spans.js';
+import { postTraces } from './support/fixtures.js';
 import { gatedStorage } from './support/gated-storage.js';
 import { getJson, startTestServer, type TestServer } from './support/test-server.js';
 
@@ -12,8 +13,7 @@ function requestBody(seed: number, name?: string): Uint8Array {
   return ProtobufTraceSerializer.serializeRequest(spans) as Uint8Array;
 }
 
-const post = (sl: TestServer, body: Uint8Array) =>
-  fetch(`${sl.otlpHttp}/v1/traces`, { method: 'POST', headers: { 'Content-Type': 'application/x-protobuf' }, body });
+const post = (sl: TestServer, body: Uint8Array) => postTraces(sl.otlpHttp, body);
 
 /** Waits until the server holds `spans` spans accepted and not yet committed. */
 async function untilPending(sl: TestServer, spans: number): Promise<void> {

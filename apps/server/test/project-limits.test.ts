@@ -7,6 +7,7 @@ import { encodeTracesProto, type Span } from '@sightline/core';
 import { SqliteStorage } from '@sightline/storage-sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TRACE_SERVICE } from '../src/otlp/otlp-grpc.js';
+import { postTraces } from './support/fixtures.js';
 import { RawGrpcExporter } from './support/fuzz-send.js';
 import { json, startTestServer, type TestServer } from './support/test-server.js';
 
@@ -50,12 +51,7 @@ function spans(n: number): string {
   });
 }
 
-const send = (sl: TestServer, key: string, n: number) =>
-  fetch(`${sl.otlpHttp}/v1/traces`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-    body: spans(n),
-  });
+const send = (sl: TestServer, key: string, n: number) => postTraces(sl.otlpHttp, spans(n), { authorization: `Bearer ${key}` });
 
 describe('limits per project', () => {
   it('refuses a project over its spans a second (429 + Retry-After) while another goes on', async () => {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postTraces } from './support/fixtures.js';
 import { getJson, postJson, startTestServer, type TestServer } from './support/test-server.js';
 
 let sl: TestServer;
@@ -34,11 +35,7 @@ const filters = (n: number, prefix = 'attr.') => Array.from({ length: n }, (_, i
 
 beforeAll(async () => {
   sl = await startTestServer();
-  const res = await fetch(`${sl.otlpHttp}/v1/traces`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: chatSpans(4),
-  });
+  const res = await postTraces(sl.otlpHttp, chatSpans(4));
   expect(res.status).toBe(200);
 });
 afterAll(() => sl.stop());

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type ChildServer, startChildServer } from './support/child-server.js';
-import { referenceTracesBody } from './support/fixtures.js';
+import { postTraces, referenceTracesBody } from './support/fixtures.js';
 import { getJson } from './support/test-server.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sightline-readonly-'));
@@ -12,12 +12,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 /** Root writes whatever the mode bits say: the read-only run drops to `nobody` (the folder stays writable for its lock file). */
 const UNPRIVILEGED = process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] : [];
 
-const post = (sl: ChildServer, seed: number) =>
-  fetch(`${sl.otlpHttp}/v1/traces`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-protobuf' },
-    body: referenceTracesBody(3, seed),
-  });
+const post = (sl: ChildServer, seed: number) => postTraces(sl.otlpHttp, referenceTracesBody(3, seed));
 
 async function stop(sl: ChildServer): Promise<void> {
   sl.proc.kill('SIGTERM');

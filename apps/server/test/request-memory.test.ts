@@ -3,7 +3,7 @@ import type { Storage, WriteGroup } from '@sightline/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectGarbage } from '../../../testing/collect.js';
 import { TRACE_SERVICE } from '../src/otlp/otlp-grpc.js';
-import { referenceTracesBody as body } from './support/fixtures.js';
+import { referenceTracesBody as body, postTraces } from './support/fixtures.js';
 import { RawGrpcExporter } from './support/fuzz-send.js';
 import { gatedStorage } from './support/gated-storage.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
@@ -48,11 +48,7 @@ afterAll(() => sl.stop());
 // objects the store has already prepared.
 describe('while a request waits for its commit', () => {
   it('holds none of its decoded spans, over OTLP/HTTP and OTLP/gRPC', async () => {
-    const http = fetch(`${sl.otlpHttp}/v1/traces`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/x-protobuf' },
-      body: body(300, 1),
-    });
+    const http = postTraces(sl.otlpHttp, body(300, 1));
     const client = new RawGrpcExporter(TRACE_SERVICE, sl.grpc, false);
     const viaGrpc = client.export(body(300, 2), 30_000);
     for (let i = 0; i < 200 && store.handed.length < 2; i++) await new Promise((r) => setTimeout(r, 10));

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { MemoryStorage, type Storage } from '@sightline/storage';
 import { afterEach, describe, expect, it } from 'vitest';
+import { postTraces } from './support/fixtures.js';
 import { json, startTestServer, type TestServer } from './support/test-server.js';
 
 const ADMIN_KEY = 'admin-key-of-the-deletion-suite';
@@ -42,11 +43,7 @@ async function start(): Promise<TestServer> {
 const as = (project: string) => ({ authorization: `Bearer ${ADMIN_KEY}`, 'x-sightline-project': project });
 
 async function send(sl: TestServer, project: string, body: string): Promise<number> {
-  const res = await fetch(`${sl.otlpHttp}/v1/traces`, {
-    method: 'POST',
-    headers: { ...as(project), 'content-type': 'application/json' },
-    body,
-  });
+  const res = await postTraces(sl.otlpHttp, body, as(project));
   return res.status;
 }
 

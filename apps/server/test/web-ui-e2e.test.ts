@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { launchChromium } from '../../../testing/chromium.js';
 import { WebUi } from '../src/http/web-ui.js';
 import { runSightline } from './support/child-server.js';
+import { postTraces } from './support/fixtures.js';
 import { getJson, startTestServer, type TestServer } from './support/test-server.js';
 
 /*
@@ -74,7 +75,7 @@ function traceOf(service: string, startNs: bigint, specs: SpanSpec[]): { traceId
 /** POSTs spans to the OTLP/HTTP receiver as protobuf, as the SDK's exporter does. */
 async function send(spans: ReadableSpan[]): Promise<void> {
   const body = ProtobufTraceSerializer.serializeRequest(spans) as Uint8Array;
-  const res = await fetch(`${sl.otlpHttp}/v1/traces`, { method: 'POST', headers: { 'Content-Type': 'application/x-protobuf' }, body });
+  const res = await postTraces(sl.otlpHttp, body);
   await res.arrayBuffer();
   expect(res.status).toBe(200);
 }

@@ -32,6 +32,15 @@ export async function postFixture(base: string, fixture: FixtureBody): Promise<R
   return fetch(`${base}/v1/traces`, { method: 'POST', headers: { 'Content-Type': fixture.contentType }, body: fixture.body });
 }
 
+/**
+ * POSTs an OTLP/HTTP traces body to `base`'s `/v1/traces`: as JSON when it is a string, as
+ * protobuf otherwise; `headers` adds to the request's (an API key, say).
+ */
+export function postTraces(base: string, body: string | Uint8Array, headers: Record<string, string> = {}): Promise<Response> {
+  const contentType = typeof body === 'string' ? 'application/json' : 'application/x-protobuf';
+  return fetch(`${base}/v1/traces`, { method: 'POST', headers: { 'Content-Type': contentType, ...headers }, body });
+}
+
 /** An OTLP/HTTP protobuf traces body of `n` reference spans (see testing/reference-spans.ts), made from `seed`. */
 export function referenceTracesBody(n: number, seed: number): Uint8Array {
   return ProtobufTraceSerializer.serializeRequest(referenceSpans(n, seed)) as Uint8Array;
