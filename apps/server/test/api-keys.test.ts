@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { UiSessions } from '../src/auth/ui-sessions.js';
 import { TRACE_SERVICE } from '../src/otlp/otlp-grpc.js';
 import { runSightline } from './support/child-server.js';
+import { postTraces } from './support/fixtures.js';
 import { RawGrpcExporter } from './support/fuzz-send.js';
 import { emitAgentTrace, sdkProvider } from './support/otel-clients.js';
 import { json, makeKey, startTestServer, type TestServer } from './support/test-server.js';
@@ -229,7 +230,7 @@ describe('API keys', () => {
         },
       ],
     });
-    await fetch(`${sl.otlpHttp}/v1/traces`, { method: 'POST', headers: { ...bearer(shop.key), 'content-type': 'application/json' }, body });
+    await postTraces(sl.otlpHttp, body, bearer(shop.key));
     const asShop = runSightline(['traces', '--url', sl.api, '--api-key', shop.key, '--json']);
     expect((await asShop.exited).code).toBe(0);
     expect(asShop.stdout()).toContain(traceId);

@@ -24,10 +24,9 @@ describe('when the writer falls behind', () => {
     expect(refused.status).toBe(503);
     expect(refused.headers.get('retry-after')).toBe('1');
 
-    const jsonRefused = await fetch(`${sl.api}/v1/traces`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({
+    const jsonRefused = await postTraces(
+      sl.api,
+      JSON.stringify({
         resourceSpans: [
           {
             scopeSpans: [
@@ -44,7 +43,7 @@ describe('when the writer falls behind', () => {
           },
         ],
       }),
-    });
+    );
     expect(jsonRefused.status).toBe(503);
     expect((await json(jsonRefused)).error.code).toBe('unavailable');
 

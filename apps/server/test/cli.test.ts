@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ANY_FREE_PORTS, runSightline, startChildServer } from './support/child-server.js';
+import { postTraces } from './support/fixtures.js';
 import { json, postJson } from './support/test-server.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sightline-cli-'));
@@ -220,9 +221,7 @@ describe('sightline', () => {
         },
       ],
     });
-    expect((await fetch(`${child.api}/v1/traces`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body })).status).toBe(
-      200,
-    );
+    expect((await postTraces(child.api, body)).status).toBe(200);
     const cost = async () => (await json(await fetch(`${child.api}/api/llm-calls`))).data[0].cost_usd;
     expect(await cost()).toBe(1);
     writeFileSync(prices, '- model: gpt-4o-mini\n  input: 3\n  output: 1\n');

@@ -4,6 +4,7 @@ import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { referenceSpans } from '../../../testing/reference-spans.js';
 import { TRACE_SERVICE } from '../src/otlp/otlp-grpc.js';
+import { postTraces } from './support/fixtures.js';
 import { getJson, startTestServer, type TestServer } from './support/test-server.js';
 
 const CAP = 50;
@@ -117,11 +118,7 @@ describe('connections', () => {
     const health = await healthz();
     expect(health.status).toBe(200);
     expect(health.ms).toBeLessThan(HEADERS_TIMEOUT_MS / 2);
-    const exported = await fetch(`${sl.otlpHttp}/v1/traces`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: '{}',
-    });
+    const exported = await postTraces(sl.otlpHttp, '{}');
     expect(exported.status).toBe(200);
 
     const results = await Promise.all(clients.map((c) => c.closed));

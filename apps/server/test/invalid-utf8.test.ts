@@ -57,7 +57,7 @@ describe('invalid UTF-8 in an OTLP request', () => {
       ],
     });
     const body = spoil(new TextEncoder().encode(text), 'chat #', 0xff);
-    const res = await fetch(`${sl.otlpHttp}/v1/traces`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+    const res = await postTraces(sl.otlpHttp, body, { 'Content-Type': 'application/json' });
     expect(res.status).toBe(200);
     const { body: trace } = await getJson(sl.api, '/api/traces/7b8efff798038103d269b633813fc60c');
     expect(trace.spans[0].name).toBe('chat \uFFFD');

@@ -5,6 +5,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { TRACE_SERVICE } from '../src/otlp/otlp-grpc.js';
 import { browserBed } from './support/browser-bed.js';
+import { postTraces } from './support/fixtures.js';
 import { RawGrpcExporter } from './support/fuzz-send.js';
 import { startTestServer } from './support/test-server.js';
 
@@ -30,7 +31,7 @@ describe('the web UI with nothing to show', () => {
     expect(text).toContain(`endpoint: '${origin}'`);
     expect(text).toContain(`OTEL_EXPORTER_OTLP_ENDPOINT=${origin}`);
     // What it says works: an OTLP/HTTP body posted there is taken.
-    const res = await fetch(`${origin}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const res = await postTraces(origin, '{}');
     expect(res.status).toBe(200);
     // Addresses are shown whole, on one line each.
     const address = page.locator('.empty pre', { hasText: 'OTEL_EXPORTER_OTLP_ENDPOINT' }).first();

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { browserBed } from './support/browser-bed.js';
+import { postTraces } from './support/fixtures.js';
 import { makeKey, startTestServer, type TestServer } from './support/test-server.js';
 
 /* The web UI on a server that requires keys: logging in, what a project's key sees, an admin's project choice, logging out. */
@@ -36,11 +37,7 @@ async function sendTrace(project: string, service: string): Promise<void> {
       },
     ],
   };
-  const res = await fetch(`${sl.api}/v1/traces`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${keys[project]}` },
-    body: JSON.stringify(body),
-  });
+  const res = await postTraces(sl.api, JSON.stringify(body), { authorization: `Bearer ${keys[project]}` });
   expect(res.status).toBe(200);
 }
 

@@ -28,13 +28,14 @@ export function fixtureBodies(set: 'openinference-js' | 'otel-genai-contrib', en
 }
 
 /** POSTs a recorded body to an OTLP/HTTP endpoint. */
-export async function postFixture(base: string, fixture: FixtureBody): Promise<Response> {
-  return fetch(`${base}/v1/traces`, { method: 'POST', headers: { 'Content-Type': fixture.contentType }, body: fixture.body });
+export function postFixture(base: string, fixture: FixtureBody): Promise<Response> {
+  return postTraces(base, fixture.body, { 'Content-Type': fixture.contentType });
 }
 
 /**
  * POSTs an OTLP/HTTP traces body to `base`'s `/v1/traces`: as JSON when it is a string, as
- * protobuf otherwise; `headers` adds to the request's (an API key, say).
+ * protobuf otherwise; `headers` adds to the request's (an API key, say), and a `Content-Type`
+ * among them replaces the guess (JSON held as bytes).
  */
 export function postTraces(base: string, body: string | Uint8Array, headers: Record<string, string> = {}): Promise<Response> {
   const contentType = typeof body === 'string' ? 'application/json' : 'application/x-protobuf';
