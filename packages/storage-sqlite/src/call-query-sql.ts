@@ -12,8 +12,10 @@ import {
   sortSql,
 } from '@sightline/storage';
 import { attributeFilterSql, type SqlFragment } from './attribute-filter-sql.js';
+import { blocksFromSql } from './bounds-walk.js';
 import { firstCallId, lastCallId } from './call-ids.js';
 import { callMatchesSql, candidatesFromSql, type SearchWay, searchWay, spanMatchesSql, type TextSearch } from './search-sql.js';
+import { CALL_IDS_PER_BLOCK } from './sort-bounds.js';
 
 /**
  * SQL for call filters on `llm_calls c`, with the semantics of `callMatches` in
@@ -86,18 +88,25 @@ const CALL_SORT: Record<CallOrderField, string> = {
 
 /**
  * The call list: filters, keyset paging on the sort value and the row id, `limit + 1` rows.
- * `search` is `q.text` looked up in the index: a call's id is its span's key there.
+ * `search` is `q.text` looked up in the index: a call's id is its span's key there. `blocks`,
+ * a JSON array of block numbers, keeps to the calls of those blocks (see `walkBlocks`).
  */
 export function callQuerySql(
   q: CallQuery,
   projectId: number,
   traceKeys: readonly number[] | null,
   search: TextSearch | null = null,
+  blocks: string | null = null,
 ): SqlFragment {
   if (q.text !== undefined && !search) throw new Error('a text search needs its lookup in the index (SearchProbe.calls)');
   // The reader walks a `sorted` search itself; given one here, the matches do as well.
   const way = search && callSearchWay(q, search);
-  const from = search && way === 'candidates' ? candidatesFromSql(search, 'llm_calls', 'c') : { sql: 'llm_calls c', params: [] };
+  const from =
+    search && way === 'candidates'
+      ? candidatesFromSql(search, 'llm_calls', 'c')
+      : blocks !== null
+        ? { sql: blocksFromSql('llm_calls', 'c', CALL_IDS_PER_BLOCK), params: [blocks] }
+        : { sql: 'llm_calls c', params: [] };
   const filters = callFiltersSql(q, projectId, traceKeys);
   const where = [filters.sql];
   const params = [...filters.params];

@@ -28,6 +28,7 @@ import { CS, callString } from './encoded-batch.js';
 import { RollupWriter } from './rollup-writer.js';
 import { RowBuffer } from './row-buffer.js';
 import { SessionWriter } from './session-writer.js';
+import { NO_CALL_BOUNDS, NO_TRACE_BOUNDS, SortBoundsWriter } from './sort-bounds.js';
 
 /** What the writer knows of a cached trace's calls: every span's parent, and each call's state. */
 export interface TraceLlm {
@@ -67,6 +68,8 @@ const NO_PARENT = -1;
 export class CallWriter {
   readonly rollups: RollupWriter;
   readonly sessions: SessionWriter;
+  /** The lists' sort bounds, of calls and of traces (the batch writer adds the traces'). */
+  readonly bounds: SortBoundsWriter;
   private readonly stmts;
   /** New call rows not yet inserted: inserted when the batch ends, or before a stored call is updated. */
   private readonly rows: RowBuffer;
@@ -74,6 +77,7 @@ export class CallWriter {
   constructor(db: Database.Database) {
     this.rollups = new RollupWriter(db);
     this.sessions = new SessionWriter(db);
+    this.bounds = new SortBoundsWriter(db);
     this.rows = new RowBuffer(
       db,
       `INSERT INTO llm_calls (${INSERT_COLUMNS}) VALUES`,
@@ -96,7 +100,7 @@ export class CallWriter {
         `UPDATE llm_calls SET cost_usd = ?, cost_input = ?, cost_cache_read = ?, cost_cache_write = ?, cost_output = ?, cost_reasoning = ?,
            cost_source = ?, price_model = ? WHERE id = ?`,
       ),
-      traceCost: db.prepare('SELECT session_key, cost_usd FROM traces WHERE id = ?'),
+      traceCost: db.prepare('SELECT project_id, start_ns, session_key, cost_usd FROM traces WHERE id = ?').safeIntegers(true),
       countedCost: db.prepare(
         'SELECT total(cost_usd) AS cost, count(cost_usd) AS priced FROM llm_calls WHERE id BETWEEN ? AND ? AND counted = 1',
       ),
@@ -154,6 +158,7 @@ export class CallWriter {
         call.duplicateOf = duplicateOf;
         writeInsertValues(this.rows.values, this.rows.offset, call, projectId, traceKey, bytesOf(duplicateOf));
         this.rows.added();
+        this.bounds.call(projectId, call.id, call.timestamp, call);
         call.pending = null;
         if (counted) this.rollups.add(projectId, call, 1);
       } else if (call.counted !== counted || call.duplicateOf !== duplicateOf) {
@@ -183,6 +188,7 @@ export class CallWriter {
     if (call.pending === null) {
       this.rows.flush();
       this.stmts.setCopyFields.run(call.sessionId, call.userId, call.ttftMs, call.route, call.taken, call.id);
+      this.bounds.call(projectId, call.id, call.timestamp, call);
       if (call.counted) this.rollups.add(projectId, call, 1);
     }
   }
@@ -220,6 +226,7 @@ export class CallWriter {
         | undefined;
       if (!row) continue;
       this.stmts.setCost.run(change.costUsd, ...change.breakdown, change.source, change.priceModel, change.id);
+      this.bounds.call(Number(row.project_id), change.id, row.ts, { ...NO_CALL_BOUNDS, costUsd: change.costUsd });
       if (row.counted !== 1n) continue;
       const call = {
         timestamp: row.ts,
@@ -237,12 +244,16 @@ export class CallWriter {
       traces.add(Number(row.trace_key));
     }
     for (const traceKey of traces) {
-      const trace = this.stmts.traceCost.get(traceKey) as { session_key: number | null; cost_usd: number | null } | undefined;
+      const trace = this.stmts.traceCost.get(traceKey) as
+        | { project_id: bigint; start_ns: bigint; session_key: bigint | null; cost_usd: number | bigint | null }
+        | undefined;
       if (!trace) continue;
       const sum = this.stmts.countedCost.get(firstCallId(traceKey), lastCallId(traceKey)) as { cost: number; priced: number };
       const cost = sum.priced > 0 ? roundUsd(sum.cost) : null;
       this.stmts.setTraceCost.run(cost, traceKey);
-      if (trace.session_key !== null) this.sessions.recost(trace.session_key, trace.cost_usd, cost);
+      this.bounds.trace(Number(trace.project_id), traceKey, trace.start_ns, { ...NO_TRACE_BOUNDS, costUsd: cost });
+      const before = trace.cost_usd === null ? null : Number(trace.cost_usd);
+      if (trace.session_key !== null) this.sessions.recost(Number(trace.session_key), before, cost);
     }
   }
 
@@ -251,12 +262,14 @@ export class CallWriter {
     this.rows.flush();
     this.rollups.flush();
     this.sessions.flush();
+    this.bounds.flush();
   }
 
   reset(): void {
     this.rows.reset();
     this.rollups.reset();
     this.sessions.reset();
+    this.bounds.reset();
   }
 }
 

@@ -28,6 +28,7 @@ import {
   UnsupportedQueryError,
 } from '@sightline/storage';
 import type Database from 'better-sqlite3';
+import { blockBounds, walkBlocks } from './bounds-walk.js';
 import { firstCallId, lastCallId } from './call-ids.js';
 import { callQuerySql, callSearchWay, sessionQuerySql } from './call-query-sql.js';
 import { type CallRow, rowToCall } from './call-rows.js';
@@ -41,6 +42,7 @@ import type { SearchProbe, TextSearch } from './search-sql.js';
 import { walkSorted } from './search-walk.js';
 import { SeriesQueries } from './series-query.js';
 import { SessionPages } from './session-page.js';
+import { CALL_BOUND_FIELDS, CALL_IDS_PER_BLOCK } from './sort-bounds.js';
 import { rowToSpan, type SpanRow } from './span-rows.js';
 import { traceIndexKey } from './trace-totals-row.js';
 
@@ -141,13 +143,24 @@ export class SqliteCallReader implements CallReader {
       const search = q.text === undefined || !probe ? null : probe.calls(q.text);
       if (q.text !== undefined && (search === null || search.candidates === '[]')) return { items: [], nextCursor: null };
       const keys = q.traceId === undefined ? null : this.traceKeys(projectId, q.traceId);
-      const list = (query: CallQuery, search: TextSearch | null) => {
-        const { sql, params } = callQuerySql(query, projectId, keys, search);
+      const run = (query: CallQuery, search: TextSearch | null, blocks: string | null = null) => {
+        const { sql, params } = callQuerySql(query, projectId, keys, search, blocks);
         return this.db
           .prepare(sql)
           .safeIntegers(true)
           .all(...params) as CallRow[];
       };
+      // In an order with sort bounds, and not within one trace, read the blocks that can hold the page.
+      const list = (query: CallQuery, search: TextSearch | null) =>
+        search === null && keys === null && CALL_BOUND_FIELDS.includes(order.field)
+          ? walkBlocks(
+              blockBounds(this.db, 'call_bounds', order.field, order.direction, projectId, query.from, query.to),
+              order.direction,
+              CALL_IDS_PER_BLOCK,
+              query.limit,
+              (blocks) => run(query, null, JSON.stringify(blocks)),
+            )
+          : run(query, search);
       const rows =
         search && probe && callSearchWay(q, search) === 'sorted'
           ? walkSorted(

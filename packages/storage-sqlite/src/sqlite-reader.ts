@@ -22,6 +22,7 @@ import {
   typedWords,
 } from '@sightline/storage';
 import type Database from 'better-sqlite3';
+import { blockBounds, walkBlocks } from './bounds-walk.js';
 import { firstCallId, lastCallId } from './call-ids.js';
 import { DimensionReader } from './dimension-reader.js';
 import { hasEntry } from './filter-bloom.js';
@@ -33,6 +34,7 @@ import { OutlineReader } from './outline-rows.js';
 import { matchExpression } from './search-index.js';
 import { SearchProbe, type TextSearch } from './search-sql.js';
 import { walkSorted } from './search-walk.js';
+import { TRACE_BOUND_FIELDS, TRACES_PER_BLOCK } from './sort-bounds.js';
 import { rowToSpan, type SpanRow } from './span-rows.js';
 import { SqliteCallReader } from './sqlite-call-reader.js';
 import { TRACE_SUMMARY_COLUMNS, traceQuerySql, traceSearchWay } from './trace-query-sql.js';
@@ -137,13 +139,24 @@ export class SqliteReader implements TraceReader {
     const projectId = this.dims.projectId(q.project);
     if (projectId === null) return { items: [], nextCursor: null };
     const order = q.orderBy ?? DEFAULT_ORDER;
-    const list = (query: TraceQuery, search: TextSearch | null) => {
-      const { sql, params } = traceQuerySql(query, projectId, search);
+    const run = (query: TraceQuery, search: TextSearch | null, blocks: string | null = null) => {
+      const { sql, params } = traceQuerySql(query, projectId, search, blocks);
       return this.db
         .prepare(sql)
         .safeIntegers(true)
         .all(...params) as SummaryRow[];
     };
+    // In an order with sort bounds, read the blocks that can hold the page.
+    const list = (query: TraceQuery, search: TextSearch | null) =>
+      search === null && query.offset === undefined && TRACE_BOUND_FIELDS.includes(order.field)
+        ? walkBlocks(
+            blockBounds(this.db, 'trace_bounds', order.field, order.direction, projectId, query.startFrom, query.startTo),
+            order.direction,
+            TRACES_PER_BLOCK,
+            query.limit,
+            (blocks) => run(query, null, JSON.stringify(blocks)),
+          )
+        : run(query, search);
     return this.readTx(() => {
       const search = q.text === undefined ? null : this.search.traces(q.text);
       if (q.text !== undefined && (search === null || search.candidates === '[]')) return { items: [], nextCursor: null };

@@ -114,6 +114,7 @@ export class TraceDeletion {
       // The trace's log records go with it (expiry, retention and deletion alike).
       this.stmts.deleteLogs.run(row.trace_id, row.project_id);
     }
+    if (row) this.calls.bounds.removedTrace(Number(row.project_id), Number(id));
     const removed = this.stmts.deleteSpans.run(id).changes;
     this.stmts.deleteTrace.run(id);
     return removed;

@@ -9,6 +9,7 @@ import {
   type TraceQuery,
 } from '@sightline/storage';
 import { attributeFilterSql, type SqlFragment } from './attribute-filter-sql.js';
+import { blocksFromSql } from './bounds-walk.js';
 import { CALLS_PER_TRACE } from './call-ids.js';
 import { filterEntries } from './filter-bloom.js';
 import { hexToBlob } from './ids.js';
@@ -21,6 +22,7 @@ import {
   traceMatchesSql,
   traceWalkSql,
 } from './search-sql.js';
+import { TRACES_PER_BLOCK } from './sort-bounds.js';
 
 export const TRACE_SUMMARY_COLUMNS =
   't.id, t.trace_id, t.start_ns, t.end_ns, t.span_count, t.error_count, t.root_span_id, t.root_name, t.root_service, t.root_is_complete, t.llm_call_count, t.input_tokens, t.output_tokens, t.total_tokens, t.cost_usd, t.session_id, t.user_id';
@@ -44,15 +46,26 @@ const STATUS_CODES = { unset: StatusCode.UNSET, ok: StatusCode.OK, error: Status
  * Builds the trace-list query: trace-level conditions on `traces`, span-level ones in one
  * EXISTS over the trace's spans (so they hold together on one span), keyset paging on the
  * sort value and the trace key. It fetches `limit + 1` rows to learn whether a next page exists.
- * `search` is `q.text` looked up in the index (see search-sql.ts).
+ * `search` is `q.text` looked up in the index (see search-sql.ts). `blocks`, a JSON array of
+ * block numbers, keeps to the traces of those blocks (see `walkBlocks`).
  */
-export function traceQuerySql(q: TraceQuery, projectId: number, search: TextSearch | null = null): SqlFragment {
+export function traceQuerySql(
+  q: TraceQuery,
+  projectId: number,
+  search: TextSearch | null = null,
+  blocks: string | null = null,
+): SqlFragment {
   if (q.text !== undefined && !search) throw new Error('a text search needs its lookup in the index (SearchProbe.traces)');
   // The reader walks a `sorted` search itself; given one here, the matches do as well.
   const way = search && traceSearchWay(q, search);
   const timeOrder = (q.orderBy ?? DEFAULT_ORDER).field === 'start_time';
   // Candidates are read one by one, unless the list's own index finds a page among them sooner.
-  const from = search && way === 'candidates' && !timeOrder ? candidatesFromSql(search, 'traces', 't') : { sql: 'traces t', params: [] };
+  const from =
+    search && way === 'candidates' && !timeOrder
+      ? candidatesFromSql(search, 'traces', 't')
+      : blocks !== null
+        ? { sql: blocksFromSql('traces', 't', TRACES_PER_BLOCK), params: [blocks] }
+        : { sql: 'traces t', params: [] };
   const where: string[] = ['t.project_id = ?'];
   const params: unknown[] = [projectId];
   if (q.startFrom !== undefined) {

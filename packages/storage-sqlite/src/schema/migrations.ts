@@ -13,6 +13,7 @@ import { retentionSchema } from './010-retention.js';
 import { sessionBoundsSchema } from './011-session-bounds.js';
 import { takenFieldsSchema } from './012-taken-fields.js';
 import { searchMergeSchema } from './013-search-merge.js';
+import { sortBoundsSchema } from './014-sort-bounds.js';
 
 /** Schema versions in order. A migration runs once, in a transaction, and bumps `user_version`. */
 export const MIGRATIONS: readonly { readonly version: number; readonly sql: string }[] = [
@@ -29,6 +30,7 @@ export const MIGRATIONS: readonly { readonly version: number; readonly sql: stri
   { version: 11, sql: sessionBoundsSchema },
   { version: 12, sql: takenFieldsSchema },
   { version: 13, sql: searchMergeSchema },
+  { version: 14, sql: sortBoundsSchema },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

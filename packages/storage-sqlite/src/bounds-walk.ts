@@ -1,0 +1,102 @@
+import { type SortOrder, unknownSortValue } from '@sightline/storage';
+import type Database from 'better-sqlite3';
+import type { KeysetRow } from './keyset-rows.js';
+
+/** Blocks read by the first query of a walk; each next query reads four times as many. */
+const FIRST_BLOCKS = 8;
+
+/** A block of rows and the best sort value any of them can have: its high bound in a descending list, its low one in an ascending list. */
+export interface BlockBound {
+  readonly block: number;
+  readonly bound: number;
+}
+
+/**
+ * The first `limit + 1` rows of a list in an order no index gives, read a few blocks at a time
+ * (see schema/014-sort-bounds.ts) instead of sorting every row: blocks are taken best bound
+ * first, and the walk stops at the first block whose bound shows that none of its rows can
+ * come before the `limit + 1` rows already found. Ties go by row id (as the list's own
+ * order), so a block whose bound equals the last kept value is still read if its ids can
+ * come first.
+ *
+ * `read(blocks)` gives the first `limit + 1` rows, in the list's order, of those blocks (with
+ * every condition of the list, its cursor included). Block b holds the ids
+ * [b·`idsPerBlock`, (b + 1)·`idsPerBlock`).
+ */
+export function walkBlocks<R extends KeysetRow>(
+  bounds: readonly BlockBound[],
+  direction: SortOrder['direction'],
+  idsPerBlock: number,
+  limit: number,
+  read: (blocks: readonly number[]) => R[],
+): R[] {
+  const sign = direction === 'desc' ? -1 : 1;
+  const order = (a: R, b: R) => sign * (compare(a.sort_value ?? 0, b.sort_value ?? 0) || compare(a.id, b.id));
+  const blocks = [...bounds].sort((a, b) => sign * (a.bound - b.bound || a.block - b.block));
+  const span = BigInt(idsPerBlock);
+  /** Whether a row of the block could come before `last`. */
+  const mayPrecede = (b: BlockBound, last: R): boolean => {
+    const value = last.sort_value ?? 0;
+    if (b.bound !== Number(value)) return sign * compare(b.bound, value) < 0;
+    // Equal bounds: only ids before the last kept one's.
+    return direction === 'desc' ? (BigInt(b.block) + 1n) * span - 1n > last.id : BigInt(b.block) * span < last.id;
+  };
+  let kept: R[] = [];
+  let next = 0;
+  for (let size = FIRST_BLOCKS; next < blocks.length; size *= 4) {
+    const last = kept.length > limit ? kept[limit] : undefined;
+    // Blocks are in bound order: once one cannot hold a row before the last kept, none after it can.
+    let end = next;
+    while (end < blocks.length && end - next < size && (last === undefined || mayPrecede(blocks[end] as BlockBound, last))) end++;
+    if (end === next) break;
+    const group = blocks.slice(next, end).map((b) => b.block);
+    next = end;
+    kept = [...kept, ...read(group)].sort(order).slice(0, limit + 1);
+  }
+  return kept;
+}
+
+function compare(a: number | bigint | Buffer, b: number | bigint | Buffer): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * The blocks of a project whose rows may lie in a time range (ns, `to` exclusive), each with
+ * its bound for `field` in `direction`, from a bounds table (`call_bounds`, `trace_bounds`).
+ */
+export function blockBounds(
+  db: Database.Database,
+  table: string,
+  field: string,
+  direction: SortOrder['direction'],
+  projectId: number,
+  from: bigint | undefined,
+  to: bigint | undefined,
+): BlockBound[] {
+  const where = ['project_id = ?'];
+  const params: number[] = [projectId];
+  // Times are whole milliseconds, already one wider on each side than the rows'.
+  if (from !== undefined) {
+    where.push('time_hi >= ?');
+    params.push(Math.floor(Number(from) / 1e6));
+  }
+  if (to !== undefined) {
+    where.push('time_lo <= ?');
+    params.push(Math.ceil(Number(to) / 1e6));
+  }
+  const column = `${field}_${direction === 'desc' ? 'hi' : 'lo'}`;
+  const rows = db
+    .prepare(`SELECT block, ifnull(${column}, ${unknownSortValue(direction)}) FROM ${table} WHERE ${where.join(' AND ')}`)
+    .raw()
+    .all(...params) as [number, number][];
+  return rows.map(([block, bound]) => ({ block, bound }));
+}
+
+/**
+ * SQL: the rows of `table` (as `alias`) in the blocks of a JSON array bound as the statement's
+ * first parameter, each block a range of the table's own key. No other index is used on it,
+ * so the ranges are what is read whatever the list's other conditions.
+ */
+export function blocksFromSql(table: string, alias: string, idsPerBlock: number): string {
+  return `json_each(?) b CROSS JOIN ${table} ${alias} NOT INDEXED ON ${alias}.id BETWEEN b.value * ${idsPerBlock} AND b.value * ${idsPerBlock} + ${idsPerBlock - 1}`;
+}

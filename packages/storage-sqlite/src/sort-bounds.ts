@@ -1,0 +1,236 @@
+import type { CallOrderField, TraceOrderField } from '@sightline/storage';
+import type Database from 'better-sqlite3';
+import { CALLS_PER_TRACE } from './call-ids.js';
+
+/**
+ * Blocks of sort bounds (schema/014-sort-bounds.ts): a block is 64 traces by key, and their
+ * calls. Block b holds the traces with keys [64·b, 64·b + 63] and the calls with ids
+ * [b·2²⁶, b·2²⁶ + 2²⁶ − 1] (a call's id is its span's key, see call-ids.ts).
+ */
+export const TRACES_PER_BLOCK = 64;
+export const CALL_IDS_PER_BLOCK = TRACES_PER_BLOCK * CALLS_PER_TRACE;
+
+/** The call list's orders that have bounds (by time, the list has an index), each a column pair `<name>_lo`, `<name>_hi`. */
+export const CALL_BOUND_FIELDS: readonly CallOrderField[] = ['duration', 'ttft', 'cost', 'total_tokens', 'tokens_per_s'];
+/** The trace list's orders that have bounds (by start time, the list has an index; by id or end time, none). */
+export const TRACE_BOUND_FIELDS: readonly TraceOrderField[] = [
+  'duration',
+  'span_count',
+  'error_count',
+  'llm_call_count',
+  'total_tokens',
+  'cost',
+];
+
+const NS_PER_MS = 1e6;
+/** Beyond this an integer is not exact as a double: its high bound is taken as infinite. */
+const EXACT = 2 ** 53;
+
+/** A block's bounds being gathered: time low and high (ms), then each field's low and high (±Infinity: none yet). */
+type Pending = Float64Array;
+
+/**
+ * Widens the bounds of the blocks a batch writes, gathered per block and applied with the
+ * batch (one UPSERT per block touched, usually one or two per batch). Bounds only widen, so
+ * a value added twice, or added for a row that changes again later, does no harm.
+ */
+class BlockBounds {
+  /** Per block, by {@link blockKey}. */
+  private readonly pending = new Map<number, Pending>();
+  /** Blocks that lost rows, by {@link blockKey}: their bounds go if nothing is left in them. */
+  private readonly emptied = new Set<number>();
+  private lastKey = -1;
+  private last: Pending | null = null;
+  /** Values per block: time low and high, then each field's. */
+  private readonly width: number;
+  private readonly upsert;
+  private readonly dropIfEmpty;
+
+  /** `table` bounds the blocks of `rows`, `idsPerBlock` row ids each. */
+  constructor(db: Database.Database, table: string, fields: readonly string[], rows: string, idsPerBlock: number) {
+    const columns = ['time', ...fields];
+    this.width = 2 * columns.length;
+    const set = columns.flatMap((f) => [
+      `${f}_lo = min(ifnull(${f}_lo, excluded.${f}_lo), ifnull(excluded.${f}_lo, ${f}_lo))`,
+      `${f}_hi = max(ifnull(${f}_hi, excluded.${f}_hi), ifnull(excluded.${f}_hi, ${f}_hi))`,
+    ]);
+    this.upsert = db.prepare(
+      `INSERT INTO ${table} (project_id, block, ${columns.flatMap((f) => [`${f}_lo`, `${f}_hi`]).join(', ')})
+       VALUES (${Array(2 + this.width)
+         .fill('?')
+         .join(', ')})
+       ON CONFLICT (project_id, block) DO UPDATE SET ${set.join(', ')}`,
+    );
+    this.dropIfEmpty = db.prepare(
+      `DELETE FROM ${table} WHERE project_id = ? AND block = ?
+         AND NOT EXISTS (SELECT 1 FROM ${rows} WHERE id BETWEEN ? * ${idsPerBlock} AND ? * ${idsPerBlock} + ${idsPerBlock - 1})`,
+    );
+  }
+
+  /** The pending bounds of a block, to widen: time at [0, 1], field i at [2 + 2i, 3 + 2i]. */
+  block(projectId: number, block: number): Pending {
+    const key = blockKey(projectId, block);
+    if (key === this.lastKey && this.last !== null) return this.last;
+    let bounds = this.pending.get(key);
+    if (!bounds) {
+      bounds = new Float64Array(this.width);
+      for (let i = 0; i < this.width; i += 2) {
+        bounds[i] = Number.POSITIVE_INFINITY;
+        bounds[i + 1] = Number.NEGATIVE_INFINITY;
+      }
+      this.pending.set(key, bounds);
+    }
+    this.lastKey = key;
+    this.last = bounds;
+    return bounds;
+  }
+
+  removed(projectId: number, block: number): void {
+    this.emptied.add(blockKey(projectId, block));
+  }
+
+  flush(): void {
+    const values: (number | null)[] = new Array(2 + this.width);
+    for (const [key, bounds] of this.pending) {
+      values[0] = Math.floor(key / BLOCKS);
+      values[1] = key % BLOCKS;
+      // A low still at +∞ or a high still at −∞ saw no value: NULL.
+      for (let i = 0; i < this.width; i += 2) {
+        const lo = bounds[i] as number;
+        const hi = bounds[i + 1] as number;
+        values[2 + i] = lo === Number.POSITIVE_INFINITY ? null : lo;
+        values[3 + i] = hi === Number.NEGATIVE_INFINITY ? null : hi;
+      }
+      this.upsert.run(...values);
+    }
+    for (const key of this.emptied) {
+      const block = key % BLOCKS;
+      this.dropIfEmpty.run(Math.floor(key / BLOCKS), block, block, block);
+    }
+    this.reset();
+  }
+
+  reset(): void {
+    this.pending.clear();
+    this.emptied.clear();
+    this.lastKey = -1;
+    this.last = null;
+  }
+}
+
+/** Blocks are below 2²⁷ (ids below 2⁵³); with project ids below 2²⁶ the key is exact. */
+const BLOCKS = 134_217_728;
+function blockKey(projectId: number, block: number): number {
+  return projectId * BLOCKS + block;
+}
+
+/** Widens `bounds` at field slot `at` (2 + 2i) by `value`; null (unknown) widens nothing. */
+function widen(bounds: Pending, at: number, value: number | null): void {
+  if (value === null) return;
+  if (value < (bounds[at] as number)) bounds[at] = value;
+  if (value > (bounds[at + 1] as number)) bounds[at + 1] = value;
+}
+
+/** Widens the time bounds by a time in ns, to whole milliseconds one beyond it on each side. */
+function widenTime(bounds: Pending, ns: bigint): void {
+  const ms = Number(ns) / NS_PER_MS;
+  const lo = Math.floor(ms) - 1;
+  const hi = Math.ceil(ms) + 1;
+  if (lo < (bounds[0] as number)) bounds[0] = lo;
+  if (hi > (bounds[1] as number)) bounds[1] = hi;
+}
+
+/** An integer count or sum as a bound: exact below 2⁵³, beyond it only ever too wide. */
+function exactOrWide(bounds: Pending, at: number, value: number | bigint | null): void {
+  if (value === null) return;
+  const n = Number(value);
+  if (Math.abs(n) < EXACT) widen(bounds, at, n);
+  else {
+    // Rounded: low may be at most 2⁵³ from the true value's side, high unbounded.
+    bounds[at] = Math.min(bounds[at] as number, n > 0 ? EXACT : Number.NEGATIVE_INFINITY);
+    bounds[at + 1] = Math.max(bounds[at + 1] as number, n > 0 ? Number.POSITIVE_INFINITY : -EXACT);
+  }
+}
+
+/** The figures of a call its list sorts by (null: unknown, or unchanged). */
+export interface CallBoundValues {
+  readonly durationMs: number | null;
+  readonly ttftMs: number | null;
+  readonly costUsd: number | null;
+  readonly totalTokens: number | null;
+  readonly tokensPerS: number | null;
+}
+
+/** The figures of a trace its list sorts by (null: unknown, or unchanged). */
+export interface TraceBoundValues {
+  readonly durationNs: bigint | null;
+  readonly spanCount: number | null;
+  readonly errorCount: number | null;
+  readonly llmCallCount: number | null;
+  readonly totalTokens: number | null;
+  readonly costUsd: number | null;
+}
+
+/** Nothing known: spread it and set the one value that changed. */
+export const NO_CALL_BOUNDS: CallBoundValues = { durationMs: null, ttftMs: null, costUsd: null, totalTokens: null, tokensPerS: null };
+export const NO_TRACE_BOUNDS: TraceBoundValues = {
+  durationNs: null,
+  spanCount: null,
+  errorCount: null,
+  llmCallCount: null,
+  totalTokens: null,
+  costUsd: null,
+};
+
+/** Keeps `call_bounds` and `trace_bounds` wide enough for every row written (see schema/014-sort-bounds.ts). */
+export class SortBoundsWriter {
+  private readonly calls: BlockBounds;
+  private readonly traces: BlockBounds;
+
+  constructor(db: Database.Database) {
+    this.calls = new BlockBounds(db, 'call_bounds', CALL_BOUND_FIELDS, 'llm_calls', CALL_IDS_PER_BLOCK);
+    this.traces = new BlockBounds(db, 'trace_bounds', TRACE_BOUND_FIELDS, 'traces', TRACES_PER_BLOCK);
+  }
+
+  /** A call row written or changed: `id` its id, `ts` its time in ns. Field order is `CALL_BOUND_FIELDS`'. */
+  call(projectId: number, id: number, ts: bigint, v: CallBoundValues): void {
+    const b = this.calls.block(projectId, Math.floor(id / CALL_IDS_PER_BLOCK));
+    widenTime(b, ts);
+    widen(b, 2, v.durationMs);
+    widen(b, 4, v.ttftMs);
+    widen(b, 6, v.costUsd);
+    exactOrWide(b, 8, v.totalTokens);
+    widen(b, 10, v.tokensPerS);
+  }
+
+  /** A trace row written or changed: `start` its start in ns. Field order is `TRACE_BOUND_FIELDS`'. */
+  trace(projectId: number, key: number, start: bigint, v: TraceBoundValues): void {
+    const b = this.traces.block(projectId, Math.floor(key / TRACES_PER_BLOCK));
+    widenTime(b, start);
+    exactOrWide(b, 2, v.durationNs);
+    widen(b, 4, v.spanCount);
+    widen(b, 6, v.errorCount);
+    widen(b, 8, v.llmCallCount);
+    exactOrWide(b, 10, v.totalTokens);
+    widen(b, 12, v.costUsd);
+  }
+
+  /** A trace and its calls were deleted: their blocks' bounds go once nothing is left in them. */
+  removedTrace(projectId: number, key: number): void {
+    const block = Math.floor(key / TRACES_PER_BLOCK);
+    this.traces.removed(projectId, block);
+    this.calls.removed(projectId, block);
+  }
+
+  /** Applies what was gathered (inside the writer's transaction). */
+  flush(): void {
+    this.calls.flush();
+    this.traces.flush();
+  }
+
+  /** The transaction rolled back: forget what was gathered. */
+  reset(): void {
+    this.calls.reset();
+    this.traces.reset();
+  }
+}
