@@ -1,6 +1,7 @@
 import { type SortOrder, unknownSortValue } from '@sightline/storage';
 import type Database from 'better-sqlite3';
 import type { KeysetRow } from './keyset-rows.js';
+import { CALL_IDS_PER_BLOCK, TRACES_PER_BLOCK } from './sort-bounds.js';
 
 /** Blocks read by the first query of a walk; each next query reads four times as many. */
 const FIRST_BLOCKS = 8;
@@ -60,11 +61,33 @@ function compare(a: number | bigint | Buffer, b: number | bigint | Buffer): numb
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** The tables of sort bounds, and how many row ids a block of each spans. */
+const IDS_PER_BLOCK = { call_bounds: CALL_IDS_PER_BLOCK, trace_bounds: TRACES_PER_BLOCK } as const;
+
+/**
+ * The first `limit + 1` rows of a list of a project's calls (`call_bounds`) or traces
+ * (`trace_bounds`) in `order`, by {@link walkBlocks} over the blocks whose rows may lie in the
+ * time range (ns, `to` exclusive). `read(blocks)` runs the list, with all its conditions,
+ * over the rows of those blocks (a JSON array, see {@link blocksFromSql}).
+ */
+export function walkBounds<R extends KeysetRow>(
+  db: Database.Database,
+  table: keyof typeof IDS_PER_BLOCK,
+  order: { readonly field: string; readonly direction: SortOrder['direction'] },
+  projectId: number,
+  range: { readonly from?: bigint; readonly to?: bigint },
+  limit: number,
+  read: (blocks: string) => R[],
+): R[] {
+  const bounds = blockBounds(db, table, order.field, order.direction, projectId, range.from, range.to);
+  return walkBlocks(bounds, order.direction, IDS_PER_BLOCK[table], limit, (blocks) => read(JSON.stringify(blocks)));
+}
+
 /**
  * The blocks of a project whose rows may lie in a time range (ns, `to` exclusive), each with
  * its bound for `field` in `direction`, from a bounds table (`call_bounds`, `trace_bounds`).
  */
-export function blockBounds(
+function blockBounds(
   db: Database.Database,
   table: string,
   field: string,

@@ -28,7 +28,7 @@ import {
   UnsupportedQueryError,
 } from '@sightline/storage';
 import type Database from 'better-sqlite3';
-import { blockBounds, walkBlocks } from './bounds-walk.js';
+import { walkBounds } from './bounds-walk.js';
 import { firstCallId, lastCallId } from './call-ids.js';
 import { callQuerySql, callSearchWay, sessionQuerySql } from './call-query-sql.js';
 import { type CallRow, rowToCall } from './call-rows.js';
@@ -42,7 +42,7 @@ import type { SearchProbe, TextSearch } from './search-sql.js';
 import { walkSorted } from './search-walk.js';
 import { SeriesQueries } from './series-query.js';
 import { SessionPages } from './session-page.js';
-import { CALL_BOUND_FIELDS, CALL_IDS_PER_BLOCK } from './sort-bounds.js';
+import { CALL_BOUND_FIELDS } from './sort-bounds.js';
 import { rowToSpan, type SpanRow } from './span-rows.js';
 import { traceIndexKey } from './trace-totals-row.js';
 
@@ -153,13 +153,7 @@ export class SqliteCallReader implements CallReader {
       // In an order with sort bounds, and not within one trace, read the blocks that can hold the page.
       const list = (query: CallQuery, search: TextSearch | null) =>
         search === null && keys === null && CALL_BOUND_FIELDS.includes(order.field)
-          ? walkBlocks(
-              blockBounds(this.db, 'call_bounds', order.field, order.direction, projectId, query.from, query.to),
-              order.direction,
-              CALL_IDS_PER_BLOCK,
-              query.limit,
-              (blocks) => run(query, null, JSON.stringify(blocks)),
-            )
+          ? walkBounds(this.db, 'call_bounds', order, projectId, query, query.limit, (blocks) => run(query, null, blocks))
           : run(query, search);
       const rows =
         search && probe && callSearchWay(q, search) === 'sorted'

@@ -22,7 +22,7 @@ import {
   typedWords,
 } from '@sightline/storage';
 import type Database from 'better-sqlite3';
-import { blockBounds, walkBlocks } from './bounds-walk.js';
+import { walkBounds } from './bounds-walk.js';
 import { firstCallId, lastCallId } from './call-ids.js';
 import { DimensionReader } from './dimension-reader.js';
 import { hasEntry } from './filter-bloom.js';
@@ -34,7 +34,7 @@ import { OutlineReader } from './outline-rows.js';
 import { matchExpression } from './search-index.js';
 import { SearchProbe, type TextSearch } from './search-sql.js';
 import { walkSorted } from './search-walk.js';
-import { TRACE_BOUND_FIELDS, TRACES_PER_BLOCK } from './sort-bounds.js';
+import { TRACE_BOUND_FIELDS } from './sort-bounds.js';
 import { rowToSpan, type SpanRow } from './span-rows.js';
 import { SqliteCallReader } from './sqlite-call-reader.js';
 import { TRACE_SUMMARY_COLUMNS, traceQuerySql, traceSearchWay } from './trace-query-sql.js';
@@ -149,12 +149,8 @@ export class SqliteReader implements TraceReader {
     // In an order with sort bounds, read the blocks that can hold the page.
     const list = (query: TraceQuery, search: TextSearch | null) =>
       search === null && query.offset === undefined && TRACE_BOUND_FIELDS.includes(order.field)
-        ? walkBlocks(
-            blockBounds(this.db, 'trace_bounds', order.field, order.direction, projectId, query.startFrom, query.startTo),
-            order.direction,
-            TRACES_PER_BLOCK,
-            query.limit,
-            (blocks) => run(query, null, JSON.stringify(blocks)),
+        ? walkBounds(this.db, 'trace_bounds', order, projectId, { from: query.startFrom, to: query.startTo }, query.limit, (blocks) =>
+            run(query, null, blocks),
           )
         : run(query, search);
     return this.readTx(() => {
