@@ -268,7 +268,7 @@ try {
     '/api/traces?q=outlook&order_by=duration&limit=50',
   ];
   await reportMix(`free-text search, trace list (${traceSearches.length} searches)`, '/api/traces?', traceSearches);
-  // Lists in an order no index gives read every row, searched or not: the same list without q, for comparison.
+  // The same lists without q, for comparison (they read blocks by their sort bounds, see schema/014-sort-bounds.ts).
   const fewer = Math.ceil(QUERIES / 5);
   report(`  (no q) order_by=duration (${fewer} requests)`, await time(() => '/api/traces?order_by=duration&limit=50', fewer));
   const callSearches = [
