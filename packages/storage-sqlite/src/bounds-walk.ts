@@ -38,7 +38,8 @@ export function walkBlocks<R extends KeysetRow>(
   /** Whether a row of the block could come before `last`. */
   const mayPrecede = (b: BlockBound, last: R): boolean => {
     const value = last.sort_value ?? 0;
-    if (b.bound !== Number(value)) return sign * compare(b.bound, value) < 0;
+    const side = compare(b.bound, value);
+    if (side !== 0) return sign * side < 0;
     // Equal bounds: only ids before the last kept one's.
     return direction === 'desc' ? (BigInt(b.block) + 1n) * span - 1n > last.id : BigInt(b.block) * span < last.id;
   };
@@ -107,9 +108,13 @@ function blockBounds(
     where.push('time_lo <= ?');
     params.push(Math.ceil(Number(to) / 1e6));
   }
-  const column = `${field}_${direction === 'desc' ? 'hi' : 'lo'}`;
+  // A row without the value sorts as `unknown`, and the bounds count known values only: a block
+  // may hold such rows, so its bound is never worse than `unknown` (known values can lie beyond it).
+  const unknown = unknownSortValue(direction);
+  const bound =
+    direction === 'desc' ? `max(ifnull(${field}_hi, ${unknown}), ${unknown})` : `min(ifnull(${field}_lo, ${unknown}), ${unknown})`;
   const rows = db
-    .prepare(`SELECT block, ifnull(${column}, ${unknownSortValue(direction)}) FROM ${table} WHERE ${where.join(' AND ')}`)
+    .prepare(`SELECT block, ${bound} FROM ${table} WHERE ${where.join(' AND ')}`)
     .raw()
     .all(...params) as [number, number][];
   return rows.map(([block, bound]) => ({ block, bound }));

@@ -232,6 +232,30 @@ it('builds the sort bounds of a database stored before them, when it is opened',
   }
 }, 60_000);
 
+it('reads a block whose known values all sort after the rows without one, for those rows', async () => {
+  // Ten blocks of calls without token counts; in the tenth, one call reports a negative count,
+  // which sorts after the unknown ones (a list puts those at -1 going down).
+  const path = freshPath();
+  const store = new SqliteStorage({ path });
+  const spans: Span[] = [];
+  for (let i = 0; i < 640; i++) {
+    const root = buildSpan({ name: 'agent.run', startMs: i * 1_000 });
+    spans.push(root, llmSpan({ traceId: root.traceId, parentSpanId: root.spanId, startMs: i * 1_000 + 1 }));
+    if (i === 638) spans.push(llmSpan({ traceId: root.traceId, parentSpanId: root.spanId, startMs: i * 1_000 + 2, input: -15, output: 5 }));
+  }
+  await store.writer.write([{ project: 'default', spans, calls: ingestCalls(spans) }]);
+  const db = new Database(path, { readonly: true });
+  try {
+    const q: Partial<CallQuery> = { orderBy: { field: 'total_tokens', direction: 'desc' } };
+    const want = sortedCalls(db, q);
+    expect(want).toHaveLength(641);
+    expect(await pagedCalls(store, q)).toEqual(want);
+  } finally {
+    db.close();
+    await store.close();
+  }
+});
+
 describe('walkBlocks', () => {
   /** Rows 0–999 in blocks of 10 ids; row i's value is given, the read blocks recorded. */
   const lists = (value: (id: number) => number) => {

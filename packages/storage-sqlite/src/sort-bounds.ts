@@ -146,7 +146,7 @@ function exactOrWide(bounds: Pending, at: number, value: number | bigint | null)
   const n = Number(value);
   if (Math.abs(n) < EXACT) widen(bounds, at, n);
   else {
-    // Rounded: low may be at most 2⁵³ from the true value's side, high unbounded.
+    // Not exact: the low bound is clamped to ±2⁵³ (or −∞), the high one to +∞ (or ∓2⁵³), both wider than the value.
     bounds[at] = Math.min(bounds[at] as number, n > 0 ? EXACT : Number.NEGATIVE_INFINITY);
     bounds[at + 1] = Math.max(bounds[at + 1] as number, n > 0 ? Number.POSITIVE_INFINITY : -EXACT);
   }

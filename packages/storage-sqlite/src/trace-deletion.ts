@@ -113,8 +113,8 @@ export class TraceDeletion {
       for (let ordinal = 0; ordinal < indexed; ordinal++) this.stmts.deleteSearch.run(Number(id) * CALLS_PER_TRACE + ordinal);
       // The trace's log records go with it (expiry, retention and deletion alike).
       this.stmts.deleteLogs.run(row.trace_id, row.project_id);
+      this.calls.bounds.removedTrace(Number(row.project_id), Number(id));
     }
-    if (row) this.calls.bounds.removedTrace(Number(row.project_id), Number(id));
     const removed = this.stmts.deleteSpans.run(id).changes;
     this.stmts.deleteTrace.run(id);
     return removed;
