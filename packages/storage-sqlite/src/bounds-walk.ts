@@ -1,7 +1,7 @@
 import { type SortOrder, unknownSortValue } from '@sightline/storage';
 import type Database from 'better-sqlite3';
 import type { KeysetRow } from './keyset-rows.js';
-import { CALL_IDS_PER_BLOCK, TRACES_PER_BLOCK } from './sort-bounds.js';
+import { BOUND_TABLES, type BoundTable } from './sort-bounds.js';
 
 /** Blocks read by the first query of a walk; each next query reads four times as many. */
 const FIRST_BLOCKS = 8;
@@ -62,9 +62,6 @@ function compare(a: number | bigint | Buffer, b: number | bigint | Buffer): numb
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** The tables of sort bounds, and how many row ids a block of each spans. */
-const IDS_PER_BLOCK = { call_bounds: CALL_IDS_PER_BLOCK, trace_bounds: TRACES_PER_BLOCK } as const;
-
 /**
  * The first `limit + 1` rows of a list of a project's calls (`call_bounds`) or traces
  * (`trace_bounds`) in `order`, by {@link walkBlocks} over the blocks whose rows may lie in the
@@ -73,7 +70,7 @@ const IDS_PER_BLOCK = { call_bounds: CALL_IDS_PER_BLOCK, trace_bounds: TRACES_PE
  */
 export function walkBounds<R extends KeysetRow>(
   db: Database.Database,
-  table: keyof typeof IDS_PER_BLOCK,
+  table: BoundTable,
   order: { readonly field: string; readonly direction: SortOrder['direction'] },
   projectId: number,
   range: { readonly from?: bigint; readonly to?: bigint },
@@ -81,7 +78,7 @@ export function walkBounds<R extends KeysetRow>(
   read: (blocks: string) => R[],
 ): R[] {
   const bounds = blockBounds(db, table, order.field, order.direction, projectId, range.from, range.to);
-  return walkBlocks(bounds, order.direction, IDS_PER_BLOCK[table], limit, (blocks) => read(JSON.stringify(blocks)));
+  return walkBlocks(bounds, order.direction, BOUND_TABLES[table].idsPerBlock, limit, (blocks) => read(JSON.stringify(blocks)));
 }
 
 /**
@@ -90,7 +87,7 @@ export function walkBounds<R extends KeysetRow>(
  */
 function blockBounds(
   db: Database.Database,
-  table: string,
+  table: BoundTable,
   field: string,
   direction: SortOrder['direction'],
   projectId: number,
@@ -121,10 +118,11 @@ function blockBounds(
 }
 
 /**
- * SQL: the rows of `table` (as `alias`) in the blocks of a JSON array bound as the statement's
- * first parameter, each block a range of the table's own key. No other index is used on it,
- * so the ranges are what is read whatever the list's other conditions.
+ * SQL: the rows `table` bounds (as `alias`) in the blocks of a JSON array bound as the
+ * statement's first parameter, each block a range of the rows' own key. No other index is used
+ * on them, so the ranges are what is read whatever the list's other conditions.
  */
-export function blocksFromSql(table: string, alias: string, idsPerBlock: number): string {
-  return `json_each(?) b CROSS JOIN ${table} ${alias} NOT INDEXED ON ${alias}.id BETWEEN b.value * ${idsPerBlock} AND b.value * ${idsPerBlock} + ${idsPerBlock - 1}`;
+export function blocksFromSql(table: BoundTable, alias: string): string {
+  const { rows, idsPerBlock } = BOUND_TABLES[table];
+  return `json_each(?) b CROSS JOIN ${rows} ${alias} NOT INDEXED ON ${alias}.id BETWEEN b.value * ${idsPerBlock} AND b.value * ${idsPerBlock} + ${idsPerBlock - 1}`;
 }

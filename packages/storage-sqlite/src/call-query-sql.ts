@@ -15,7 +15,6 @@ import { attributeFilterSql, type SqlFragment } from './attribute-filter-sql.js'
 import { blocksFromSql } from './bounds-walk.js';
 import { firstCallId, lastCallId } from './call-ids.js';
 import { callMatchesSql, candidatesFromSql, type SearchWay, searchWay, spanMatchesSql, type TextSearch } from './search-sql.js';
-import { CALL_IDS_PER_BLOCK } from './sort-bounds.js';
 
 /**
  * SQL for call filters on `llm_calls c`, with the semantics of `callMatches` in
@@ -105,7 +104,7 @@ export function callQuerySql(
     search && way === 'candidates'
       ? candidatesFromSql(search, 'llm_calls', 'c')
       : blocks !== null
-        ? { sql: blocksFromSql('llm_calls', 'c', CALL_IDS_PER_BLOCK), params: [blocks] }
+        ? { sql: blocksFromSql('call_bounds', 'c'), params: [blocks] }
         : { sql: 'llm_calls c', params: [] };
   const filters = callFiltersSql(q, projectId, traceKeys);
   const where = [filters.sql];

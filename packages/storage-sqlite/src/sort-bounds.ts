@@ -22,8 +22,15 @@ export const TRACE_BOUND_FIELDS: readonly TraceOrderField[] = [
   'cost',
 ];
 
+/** Each bounds table: the rows it bounds, how many row ids a block spans, and its fields. */
+export const BOUND_TABLES = {
+  call_bounds: { rows: 'llm_calls', idsPerBlock: CALL_IDS_PER_BLOCK, fields: CALL_BOUND_FIELDS },
+  trace_bounds: { rows: 'traces', idsPerBlock: TRACES_PER_BLOCK, fields: TRACE_BOUND_FIELDS },
+} as const;
+export type BoundTable = keyof typeof BOUND_TABLES;
+
 const NS_PER_MS = 1e6;
-/** Beyond this an integer is not exact as a double: its high bound is taken as infinite. */
+/** Beyond this an integer is not exact as a double (see `widen`). */
 const EXACT = 2 ** 53;
 
 /** A block's bounds being gathered: time low and high (ms), then each field's low and high (±Infinity: none yet). */
@@ -39,15 +46,13 @@ class BlockBounds {
   private readonly pending = new Map<number, Pending>();
   /** Blocks that lost rows, by {@link blockKey}: their bounds go if nothing is left in them. */
   private readonly emptied = new Set<number>();
-  private lastKey = -1;
-  private last: Pending | null = null;
   /** Values per block: time low and high, then each field's. */
   private readonly width: number;
   private readonly upsert;
   private readonly dropIfEmpty;
 
-  /** `table` bounds the blocks of `rows`, `idsPerBlock` row ids each. */
-  constructor(db: Database.Database, table: string, fields: readonly string[], rows: string, idsPerBlock: number) {
+  constructor(db: Database.Database, table: BoundTable) {
+    const { rows, idsPerBlock, fields } = BOUND_TABLES[table];
     const columns = ['time', ...fields];
     this.width = 2 * columns.length;
     const set = columns.flatMap((f) => [
@@ -67,10 +72,12 @@ class BlockBounds {
     );
   }
 
-  /** The pending bounds of a block, to widen: time at [0, 1], field i at [2 + 2i, 3 + 2i]. */
-  block(projectId: number, block: number): Pending {
+  /**
+   * The pending bounds of the block a row of this time (ns) lies in, its time bounds widened:
+   * the fields' are to widen, field i at [2 + 2i, 3 + 2i].
+   */
+  block(projectId: number, block: number, ns: bigint): Pending {
     const key = blockKey(projectId, block);
-    if (key === this.lastKey && this.last !== null) return this.last;
     let bounds = this.pending.get(key);
     if (!bounds) {
       bounds = new Float64Array(this.width);
@@ -80,8 +87,10 @@ class BlockBounds {
       }
       this.pending.set(key, bounds);
     }
-    this.lastKey = key;
-    this.last = bounds;
+    // Whole milliseconds, one beyond the time on each side.
+    const ms = Number(ns) / NS_PER_MS;
+    bounds[0] = Math.min(bounds[0] as number, Math.floor(ms) - 1);
+    bounds[1] = Math.max(bounds[1] as number, Math.ceil(ms) + 1);
     return bounds;
   }
 
@@ -113,8 +122,6 @@ class BlockBounds {
   reset(): void {
     this.pending.clear();
     this.emptied.clear();
-    this.lastKey = -1;
-    this.last = null;
   }
 }
 
@@ -124,32 +131,19 @@ function blockKey(projectId: number, block: number): number {
   return projectId * BLOCKS + block;
 }
 
-/** Widens `bounds` at field slot `at` (2 + 2i) by `value`; null (unknown) widens nothing. */
-function widen(bounds: Pending, at: number, value: number | null): void {
+/**
+ * Widens `bounds` at field slot `at` (2 + 2i) by `value`; null (unknown) widens nothing. An
+ * integer beyond 2⁵³ is not exact as a double: its low bound is clamped to 2⁵³ (or −∞), its
+ * high one to +∞ (or −2⁵³), both wider than the value.
+ */
+function widen(bounds: Pending, at: number, value: number | bigint | null): void {
   if (value === null) return;
-  if (value < (bounds[at] as number)) bounds[at] = value;
-  if (value > (bounds[at + 1] as number)) bounds[at + 1] = value;
-}
-
-/** Widens the time bounds by a time in ns, to whole milliseconds one beyond it on each side. */
-function widenTime(bounds: Pending, ns: bigint): void {
-  const ms = Number(ns) / NS_PER_MS;
-  const lo = Math.floor(ms) - 1;
-  const hi = Math.ceil(ms) + 1;
-  if (lo < (bounds[0] as number)) bounds[0] = lo;
-  if (hi > (bounds[1] as number)) bounds[1] = hi;
-}
-
-/** An integer count or sum as a bound: exact below 2⁵³, beyond it only ever too wide. */
-function exactOrWide(bounds: Pending, at: number, value: number | bigint | null): void {
-  if (value === null) return;
-  const n = Number(value);
-  if (Math.abs(n) < EXACT) widen(bounds, at, n);
-  else {
-    // Not exact: the low bound is clamped to ±2⁵³ (or −∞), the high one to +∞ (or ∓2⁵³), both wider than the value.
-    bounds[at] = Math.min(bounds[at] as number, n > 0 ? EXACT : Number.NEGATIVE_INFINITY);
-    bounds[at + 1] = Math.max(bounds[at + 1] as number, n > 0 ? Number.POSITIVE_INFINITY : -EXACT);
-  }
+  let n = Number(value);
+  let m = n;
+  if (n >= EXACT) [n, m] = [EXACT, Number.POSITIVE_INFINITY];
+  else if (n <= -EXACT) [n, m] = [Number.NEGATIVE_INFINITY, -EXACT];
+  if (n < (bounds[at] as number)) bounds[at] = n;
+  if (m > (bounds[at + 1] as number)) bounds[at + 1] = m;
 }
 
 /** The figures of a call its list sorts by (null: unknown, or unchanged). */
@@ -188,30 +182,28 @@ export class SortBoundsWriter {
   private readonly traces: BlockBounds;
 
   constructor(db: Database.Database) {
-    this.calls = new BlockBounds(db, 'call_bounds', CALL_BOUND_FIELDS, 'llm_calls', CALL_IDS_PER_BLOCK);
-    this.traces = new BlockBounds(db, 'trace_bounds', TRACE_BOUND_FIELDS, 'traces', TRACES_PER_BLOCK);
+    this.calls = new BlockBounds(db, 'call_bounds');
+    this.traces = new BlockBounds(db, 'trace_bounds');
   }
 
-  /** A call row written or changed: `id` its id, `ts` its time in ns. Field order is `CALL_BOUND_FIELDS`'. */
+  /** A call row written or changed: `id` its id, `ts` its time in ns. Slots in `CALL_BOUND_FIELDS`' order. */
   call(projectId: number, id: number, ts: bigint, v: CallBoundValues): void {
-    const b = this.calls.block(projectId, Math.floor(id / CALL_IDS_PER_BLOCK));
-    widenTime(b, ts);
+    const b = this.calls.block(projectId, Math.floor(id / CALL_IDS_PER_BLOCK), ts);
     widen(b, 2, v.durationMs);
     widen(b, 4, v.ttftMs);
     widen(b, 6, v.costUsd);
-    exactOrWide(b, 8, v.totalTokens);
+    widen(b, 8, v.totalTokens);
     widen(b, 10, v.tokensPerS);
   }
 
-  /** A trace row written or changed: `start` its start in ns. Field order is `TRACE_BOUND_FIELDS`'. */
+  /** A trace row written or changed: `start` its start in ns. Slots in `TRACE_BOUND_FIELDS`' order. */
   trace(projectId: number, key: number, start: bigint, v: TraceBoundValues): void {
-    const b = this.traces.block(projectId, Math.floor(key / TRACES_PER_BLOCK));
-    widenTime(b, start);
-    exactOrWide(b, 2, v.durationNs);
+    const b = this.traces.block(projectId, Math.floor(key / TRACES_PER_BLOCK), start);
+    widen(b, 2, v.durationNs);
     widen(b, 4, v.spanCount);
     widen(b, 6, v.errorCount);
     widen(b, 8, v.llmCallCount);
-    exactOrWide(b, 10, v.totalTokens);
+    widen(b, 10, v.totalTokens);
     widen(b, 12, v.costUsd);
   }
 

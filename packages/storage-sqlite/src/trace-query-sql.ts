@@ -22,7 +22,6 @@ import {
   traceMatchesSql,
   traceWalkSql,
 } from './search-sql.js';
-import { TRACES_PER_BLOCK } from './sort-bounds.js';
 
 export const TRACE_SUMMARY_COLUMNS =
   't.id, t.trace_id, t.start_ns, t.end_ns, t.span_count, t.error_count, t.root_span_id, t.root_name, t.root_service, t.root_is_complete, t.llm_call_count, t.input_tokens, t.output_tokens, t.total_tokens, t.cost_usd, t.session_id, t.user_id';
@@ -64,7 +63,7 @@ export function traceQuerySql(
     search && way === 'candidates' && !timeOrder
       ? candidatesFromSql(search, 'traces', 't')
       : blocks !== null
-        ? { sql: blocksFromSql('traces', 't', TRACES_PER_BLOCK), params: [blocks] }
+        ? { sql: blocksFromSql('trace_bounds', 't'), params: [blocks] }
         : { sql: 'traces t', params: [] };
   const where: string[] = ['t.project_id = ?'];
   const params: unknown[] = [projectId];

@@ -8,7 +8,6 @@ import { type EncodedBatch, type EncodedGroup, type EncodedMetricPoint, I, ID_BY
 import { FILTER_BLOOM_BYTES } from './filter-bloom.js';
 import { IdIndex } from './id-index/id-index.js';
 import { RowBuffer } from './row-buffer.js';
-import { NO_TRACE_BOUNDS, type TraceBoundValues } from './sort-bounds.js';
 import { SpanNameWriter } from './span-name-writer.js';
 import { type AbsorbedSpan, absorbSpan, type TraceAggregate } from './trace-aggregate.js';
 import { CALL_BYTES, SPAN_BYTES, TraceCache, traceWeight } from './trace-cache.js';
@@ -84,8 +83,6 @@ export class BatchWriter {
     bloom: NO_BYTES,
     bloomAt: 0,
   };
-  /** A trace's figures for its list's sort bounds: one record filled again per trace. */
-  private readonly traceBounds: { -readonly [K in keyof TraceBoundValues]: TraceBoundValues[K] } = { ...NO_TRACE_BOUNDS };
   private readonly traces = new TraceCache(RETURNING_CACHE_BYTES, NEW_CACHE_BYTES);
   private readonly stmts;
   private readonly seriesIds = new Map<string, number>();
@@ -406,14 +403,14 @@ export class BatchWriter {
           agg.calls.sessionKey,
           agg.key,
         );
-        const bounds = this.traceBounds;
-        bounds.durationNs = agg.end - agg.start;
-        bounds.spanCount = agg.spanCount;
-        bounds.errorCount = agg.errorCount;
-        bounds.llmCallCount = c.llmCallCount;
-        bounds.totalTokens = c.totalTokens;
-        bounds.costUsd = c.costUsd;
-        this.calls.bounds.trace(agg.projectId, agg.key, agg.start, bounds);
+        this.calls.bounds.trace(agg.projectId, agg.key, agg.start, {
+          durationNs: agg.end - agg.start,
+          spanCount: agg.spanCount,
+          errorCount: agg.errorCount,
+          llmCallCount: c.llmCallCount,
+          totalTokens: c.totalTokens,
+          costUsd: c.costUsd,
+        });
       }
       this.traces.put(mapKey, agg);
     }
