@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { builtInPrices, Pricer, type Span } from '@sightline/core';
-import { type CallOrder, type CallQuery, type TraceOrder, type TraceQuery, unknownSortValue } from '@sightline/storage';
+import { type CallOrder, type CallQuery, type Page, type TraceOrder, type TraceQuery, unknownSortValue } from '@sightline/storage';
 import { buildSpan, ingestCalls, llmSpan, T0 } from '@sightline/storage/testing';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -115,27 +115,27 @@ const traceQueries: Partial<TraceQuery>[] = [
 
 const label = (q: object) => JSON.stringify(q, (_, v) => (typeof v === 'bigint' ? String(v) : v));
 
-/** Every call of the list, a page of 97 at a time, as the store gives them. */
-async function pagedCalls(store: SqliteStorage, q: Partial<CallQuery>): Promise<string[]> {
-  const seen: string[] = [];
+/** Every item of a list, following its cursor a page at a time. */
+async function everyPage<T>(page: (cursor: string | undefined) => Promise<Page<T>>): Promise<T[]> {
+  const seen: T[] = [];
   let cursor: string | undefined;
   do {
-    const page = await store.calls.findCalls({ project: 'default', limit: 97, ...q, cursor });
-    seen.push(...page.items.map((c) => c.spanId));
-    cursor = page.nextCursor ?? undefined;
+    const got = await page(cursor);
+    seen.push(...got.items);
+    cursor = got.nextCursor ?? undefined;
   } while (cursor);
   return seen;
 }
 
+/** Every call of the list, a page of 97 at a time, as the store gives them. */
+async function pagedCalls(store: SqliteStorage, q: Partial<CallQuery>): Promise<string[]> {
+  const calls = await everyPage((cursor) => store.calls.findCalls({ project: 'default', limit: 97, ...q, cursor }));
+  return calls.map((c) => c.spanId);
+}
+
 async function pagedTraces(store: SqliteStorage, q: Partial<TraceQuery>): Promise<string[]> {
-  const seen: string[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await store.reader.findTraces({ project: 'default', limit: 97, ...q, cursor });
-    seen.push(...page.items.map((t) => t.traceId));
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor);
-  return seen;
+  const traces = await everyPage((cursor) => store.reader.findTraces({ project: 'default', limit: 97, ...q, cursor }));
+  return traces.map((t) => t.traceId);
 }
 
 /** The whole list in one query that sorts every row (the list's plain SQL, no bounds). */
