@@ -7,7 +7,7 @@ import { DimensionWriter } from './dimension-writer.js';
 import { type EncodedBatch, type EncodedGroup, type EncodedMetricPoint, I, ID_BYTES, INTS, STRINGS, T } from './encoded-batch.js';
 import { FILTER_BLOOM_BYTES } from './filter-bloom.js';
 import { IdIndex } from './id-index/id-index.js';
-import { RowBuffer } from './row-buffer.js';
+import { SearchWriter } from './search-writer.js';
 import { SpanNameWriter } from './span-name-writer.js';
 import { type AbsorbedSpan, absorbSpan, type TraceAggregate } from './trace-aggregate.js';
 import { CALL_BYTES, SPAN_BYTES, TraceCache, traceWeight } from './trace-cache.js';
@@ -69,8 +69,8 @@ export class BatchWriter {
   private readonly dims: DimensionWriter;
   private readonly traceIds: IdIndex;
   private readonly spanIds: IdIndex;
-  /** Spans' search texts not yet in the index, inserted 64 per statement. */
-  private readonly search: RowBuffer;
+  /** Spans' search texts not yet in the index: inserted last, when the batch's other rows are written. */
+  private readonly search: SearchWriter;
   /** Each stored span as its trace's summary reads it: one record filled again per span (see `absorbSpan`). */
   private readonly absorbed: { -readonly [K in keyof AbsorbedSpan]: AbsorbedSpan[K] } = {
     spanId: NO_BYTES,
@@ -100,7 +100,7 @@ export class BatchWriter {
     this.spanNames = new SpanNameWriter(db);
     this.traceIds = new IdIndex(db, 'trace', 20);
     this.spanIds = new IdIndex(db, 'span', 8);
-    this.search = new RowBuffer(db, 'INSERT INTO span_search (rowid, text) VALUES', '(?, CAST(? AS TEXT))', 2, 64);
+    this.search = new SearchWriter(db);
     this.stmts = {
       // Attributes arrive as UTF-8 bytes; CAST stores them as TEXT without a detour through a JS string.
       insertSpan: db.prepare(
@@ -300,7 +300,7 @@ export class BatchWriter {
         const key = spanKey(agg.key, agg.spanCount);
         if (key !== null && group.search) {
           const text = group.search.text.subarray(group.search.offsets[i], group.search.offsets[i + 1]);
-          if (text.length > 0) this.search.pair(key, text);
+          if (text.length > 0) this.search.add(key, text);
         }
         const service = group.resources[ints[n + I.Resource] as number]?.serviceName ?? 'unknown_service';
         this.spanNames.add(projectId, start, service, strings[t + T.Name] as string);
@@ -365,6 +365,7 @@ export class BatchWriter {
       }
     }
     this.finish(touched);
+    this.search.flush();
     return { stored, duplicates, logsStored, metricPointsStored };
   }
 
@@ -417,7 +418,6 @@ export class BatchWriter {
     touched.clear();
     this.calls.flush();
     this.spanNames.flush();
-    this.search.flush();
     this.spanIds.flush();
     this.traceIds.flush();
   }
