@@ -1,4 +1,4 @@
-#!/usr/bin/env -S MALLOC_ARENA_MAX=2 node --max-semi-space-size=4
+#!/usr/bin/env -S MALLOC_ARENA_MAX=4 GLIBC_TUNABLES=glibc.malloc.mmap_threshold=1048576 node --max-semi-space-size=4
 // The `sightline` command. The TypeScript sources are compiled to dist/ by `npm install`
 // (the repository's prepare script) or `npm run build`.
 // A small young generation (4 MiB semi-spaces instead of up to 16): the server's garbage is

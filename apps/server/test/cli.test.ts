@@ -95,14 +95,20 @@ describe('sightline', () => {
     }
   });
 
-  it('runs as its #! line says: a small young generation, and two malloc arenas', async () => {
+  it('runs as its #! line says: a small young generation, four malloc arenas, big buffers mapped', async () => {
     // Run as a user runs it (`npx sightline`, `npm start`): the file itself, not `node file`.
     // Whatever the environment says: the launcher's own setting wins.
-    const child = await startChildServer(['--db', join(dir, 'launcher.db')], { MALLOC_ARENA_MAX: '8' }, [], 'file');
+    const child = await startChildServer(
+      ['--db', join(dir, 'launcher.db')],
+      { MALLOC_ARENA_MAX: '8', GLIBC_TUNABLES: 'glibc.malloc.mmap_threshold=65536' },
+      [],
+      'file',
+    );
     try {
       const environ = readFileSync(`/proc/${child.proc.pid}/environ`, 'utf8').split('\0');
       const argv = readFileSync(`/proc/${child.proc.pid}/cmdline`, 'utf8').split('\0');
-      expect(environ).toContain('MALLOC_ARENA_MAX=2');
+      expect(environ).toContain('MALLOC_ARENA_MAX=4');
+      expect(environ).toContain('GLIBC_TUNABLES=glibc.malloc.mmap_threshold=1048576');
       expect(argv).toContain('--max-semi-space-size=4');
     } finally {
       child.proc.kill('SIGTERM');
