@@ -78,8 +78,6 @@ export class CallWriter {
     this.rollups = new RollupWriter(db);
     this.sessions = new SessionWriter(db);
     this.bounds = new SortBoundsWriter(db);
-    // OR FAIL: a statement of many rows that may abort opens a statement journal (copying the
-    // pages it changes), needless here — a failed insert rolls the whole transaction back.
     this.rows = new RowBuffer(
       db,
       `INSERT OR FAIL INTO llm_calls (${INSERT_COLUMNS}) VALUES`,

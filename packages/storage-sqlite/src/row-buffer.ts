@@ -11,6 +11,11 @@ import type Database from 'better-sqlite3';
  * writer thread's time on the benchmark's spans). Rows go in, in the order added, when a
  * statement's worth is waiting and at {@link flush} — which the owner must call before its
  * transaction commits, and before it reads what the rows would change.
+ *
+ * Give an insert that cannot abort (`INSERT OR FAIL`, `OR IGNORE`): a statement of many rows
+ * that may abort opens a statement journal, copying every page it changes so that it can undo
+ * its own rows — needless where a failure rolls back the whole transaction — and makes FTS5
+ * write out what it holds (see search-writer.ts).
  */
 export class RowBuffer {
   /** The waiting rows' values, `width` per row; the next row's go at {@link offset}. */

@@ -10,17 +10,19 @@ import { CALLS_PER_TRACE } from './call-ids.js';
 export const TRACES_PER_BLOCK = 64;
 export const CALL_IDS_PER_BLOCK = TRACES_PER_BLOCK * CALLS_PER_TRACE;
 
-/** The call list's orders that have bounds (by time, the list has an index), each a column pair `<name>_lo`, `<name>_hi`. */
-export const CALL_BOUND_FIELDS: readonly CallOrderField[] = ['duration', 'ttft', 'cost', 'total_tokens', 'tokens_per_s'];
-/** The trace list's orders that have bounds (by start time, the list has an index; by id or end time, none). */
-export const TRACE_BOUND_FIELDS: readonly TraceOrderField[] = [
+const CALL_FIELDS = ['duration', 'ttft', 'cost', 'total_tokens', 'tokens_per_s'] as const satisfies readonly CallOrderField[];
+const TRACE_FIELDS = [
   'duration',
   'span_count',
   'error_count',
   'llm_call_count',
   'total_tokens',
   'cost',
-];
+] as const satisfies readonly TraceOrderField[];
+/** The call list's orders that have bounds (by time, the list has an index), each a column pair `<name>_lo`, `<name>_hi`. */
+export const CALL_BOUND_FIELDS: readonly CallOrderField[] = CALL_FIELDS;
+/** The trace list's orders that have bounds (by start time, the list has an index; by id or end time, none). */
+export const TRACE_BOUND_FIELDS: readonly TraceOrderField[] = TRACE_FIELDS;
 
 /** Each bounds table: the rows it bounds, how many row ids a block spans, and its fields. */
 export const BOUND_TABLES = {
@@ -35,6 +37,13 @@ const EXACT = 2 ** 53;
 
 /** A block's bounds being gathered: time low and high (ms), then each field's low and high (±Infinity: none yet). */
 type Pending = Float64Array;
+
+/** Where each field's low bound sits in a block's {@link Pending} bounds (its high one just after): after the time's, in the fields' order. */
+function slotsOf<F extends string>(fields: readonly F[]): Record<F, number> {
+  return Object.fromEntries(fields.map((f, i) => [f, 2 + 2 * i])) as Record<F, number>;
+}
+const CALL_SLOT = slotsOf(CALL_FIELDS);
+const TRACE_SLOT = slotsOf(TRACE_FIELDS);
 
 /**
  * Widens the bounds of the blocks a batch writes, gathered per block and applied with the
@@ -74,7 +83,7 @@ class BlockBounds {
 
   /**
    * The pending bounds of the block a row of this time (ns) lies in, its time bounds widened:
-   * the fields' are to widen, field i at [2 + 2i, 3 + 2i].
+   * the fields' are to widen, at their slots (see {@link slotsOf}).
    */
   block(projectId: number, block: number, ns: bigint): Pending {
     const key = blockKey(projectId, block);
@@ -132,7 +141,7 @@ function blockKey(projectId: number, block: number): number {
 }
 
 /**
- * Widens `bounds` at field slot `at` (2 + 2i) by `value`; null (unknown) widens nothing. An
+ * Widens `bounds` at field slot `at` (see {@link slotsOf}) by `value`; null (unknown) widens nothing. An
  * integer beyond 2⁵³ is not exact as a double: its low bound is clamped to 2⁵³ (or −∞), its
  * high one to +∞ (or −2⁵³), both wider than the value.
  */
@@ -186,25 +195,25 @@ export class SortBoundsWriter {
     this.traces = new BlockBounds(db, 'trace_bounds');
   }
 
-  /** A call row written or changed: `id` its id, `ts` its time in ns. Slots in `CALL_BOUND_FIELDS`' order. */
+  /** A call row written or changed: `id` its id, `ts` its time in ns. */
   call(projectId: number, id: number, ts: bigint, v: CallBoundValues): void {
     const b = this.calls.block(projectId, Math.floor(id / CALL_IDS_PER_BLOCK), ts);
-    widen(b, 2, v.durationMs);
-    widen(b, 4, v.ttftMs);
-    widen(b, 6, v.costUsd);
-    widen(b, 8, v.totalTokens);
-    widen(b, 10, v.tokensPerS);
+    widen(b, CALL_SLOT.duration, v.durationMs);
+    widen(b, CALL_SLOT.ttft, v.ttftMs);
+    widen(b, CALL_SLOT.cost, v.costUsd);
+    widen(b, CALL_SLOT.total_tokens, v.totalTokens);
+    widen(b, CALL_SLOT.tokens_per_s, v.tokensPerS);
   }
 
-  /** A trace row written or changed: `start` its start in ns. Slots in `TRACE_BOUND_FIELDS`' order. */
+  /** A trace row written or changed: `start` its start in ns. */
   trace(projectId: number, key: number, start: bigint, v: TraceBoundValues): void {
     const b = this.traces.block(projectId, Math.floor(key / TRACES_PER_BLOCK), start);
-    widen(b, 2, v.durationNs);
-    widen(b, 4, v.spanCount);
-    widen(b, 6, v.errorCount);
-    widen(b, 8, v.llmCallCount);
-    widen(b, 10, v.totalTokens);
-    widen(b, 12, v.costUsd);
+    widen(b, TRACE_SLOT.duration, v.durationNs);
+    widen(b, TRACE_SLOT.span_count, v.spanCount);
+    widen(b, TRACE_SLOT.error_count, v.errorCount);
+    widen(b, TRACE_SLOT.llm_call_count, v.llmCallCount);
+    widen(b, TRACE_SLOT.total_tokens, v.totalTokens);
+    widen(b, TRACE_SLOT.cost, v.costUsd);
   }
 
   /** A trace and its calls were deleted: their blocks' bounds go once nothing is left in them. */
