@@ -118,14 +118,15 @@ export async function serve(opts: ServeOptions): Promise<void> {
     [
       `Sightline ${VERSION}`,
       `  Web UI           ${WebUi.installed().available ? `${url(server.ports.api)}/` : 'not built (run `npm run build` in the repository)'}`,
-      `  API + OTLP/HTTP  ${url(server.ports.api)}   (OpenAPI: ${url(server.ports.api)}/api/openapi.json)`,
+      `  API + OTLP/HTTP  ${url(server.ports.api)}`,
+      `  OpenAPI          ${url(server.ports.api)}/api/openapi.json`,
       `  OTLP/HTTP        ${url(server.ports.otlpHttp)}/v1/traces`,
       `  OTLP/gRPC        ${opts.host}:${server.ports.grpc}`,
       `  Storage          ${describeStore({ ...opts, clickhousePath }, dbPath)}`,
       `  LLM calls        ${opts.llmCalls ? describePrices(server.pricing) : 'off (--no-llm-calls)'}`,
       `  Text search      ${storage.reader.capabilities.textSearch ? 'on' : 'off (--no-search-index)'}`,
       `  API keys         ${describeAuth(mode, opts.auth, adminKey !== null)}`,
-      `  Retention        ${opts.retention ? `${opts.retention} days (projects may set their own)` : 'keep everything (--retention 30d; projects may set their own)'}`,
+      `  Retention        ${opts.retention ? `${opts.retention} days (projects may set their own)` : 'keep everything (--retention 30d to expire; per project too)'}`,
       ...(opts.redact?.length ? [`  Redaction        ${opts.redact.join(', ')} (in projects without rules of their own)`] : []),
       '',
       // In the same write as the banner: whoever reads the banner reads the key with it.
@@ -156,12 +157,18 @@ function describeStore(opts: ServeOptions, dbPath: string): string {
   return `ClickHouse in-process (chdb) ${opts.clickhousePath}`;
 }
 
+/** The banner's API keys line: what is asked, then what that means, on a line of its own (80 columns). */
 function describeAuth(mode: AuthMode, setting: string, envAdmin: boolean): string {
-  if (mode === 'off') return 'off (--auth off): every request acts in the default project';
-  const admin = envAdmin ? '; admin key from SIGHTLINE_ADMIN_KEY' : '';
-  if (mode === 'optional') return `optional on loopback (--auth ${setting}): requests without a key act in the default project${admin}`;
-  return `required (--auth ${setting}): every request presents a key${admin}`;
+  const more = (text: string) => `\n${' '.repeat(BANNER_INDENT)}${text}`;
+  const admin = envAdmin ? more('admin key from SIGHTLINE_ADMIN_KEY') : '';
+  if (mode === 'off') return `off (--auth off)${more('every request acts in the default project')}`;
+  if (mode === 'optional')
+    return `optional on loopback (--auth ${setting})${more('a request without a key acts in the default project')}${admin}`;
+  return `required (--auth ${setting})${more('every request presents a key')}${admin}`;
 }
+
+/** Where the banner's values start: after two spaces and a 17-column label. */
+const BANNER_INDENT = 19;
 
 function describePrices(pricing: Pricing): string {
   const p = pricing.describe();

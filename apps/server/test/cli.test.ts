@@ -183,6 +183,26 @@ describe('sightline', () => {
     await child.exited;
   });
 
+  it.each([
+    ['keys optional on loopback', [], 'optional on loopback (--auth auto)', 'a request without a key acts in the default project'],
+    ['keys required', ['--auth', 'on'], 'required (--auth on)', 'every request presents a key'],
+  ])('starts with a banner that fits an 80-column terminal (%s)', async (_, args, auth, meaning) => {
+    const child = await startChildServer(['--storage', 'memory', ...args]);
+    try {
+      const banner = (child.stderr().split('\n\n')[0] as string).split('\n');
+      expect(banner.filter((line) => line.length > 80)).toEqual([]);
+      expect(banner).toContain(`  Web UI           ${child.api}/`);
+      expect(banner).toContain(`  API + OTLP/HTTP  ${child.api}`);
+      expect(banner).toContain(`  OpenAPI          ${child.api}/api/openapi.json`);
+      expect(banner).toContain(`  API keys         ${auth}`);
+      expect(banner).toContain(`                   ${meaning}`);
+      expect(banner).toContain('  Retention        keep everything (--retention 30d to expire; per project too)');
+    } finally {
+      child.proc.kill('SIGTERM');
+      await child.exited;
+    }
+  });
+
   it('refuses a price file it cannot use, in one line naming the file and the problem', async () => {
     const missing = runSightline(['serve', '--storage', 'memory', ...ANY_FREE_PORTS, '--prices', join(dir, 'nope.yaml')]);
     expect((await missing.exited).code).toBe(1);
