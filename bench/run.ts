@@ -31,7 +31,8 @@ function searchIndexBytes(path: string): number {
  * --no-search-index); the server's RSS; query latency, free-text searches included, with the
  * store filled to --spans spans; then metrics latency
  * with --calls LLM calls stored. Then the SDK's overhead per instrumented call (`bench/sdk-overhead.ts`,
- * with its defaults), and the web UI in Chromium (`bench/ui.ts`).
+ * with its defaults), the web UI in Chromium (`bench/ui.ts`), and ingest against the build the
+ * web UI's targets were set against (`bench/against-build.ts`; `--skip-against` leaves it out).
  */
 // `--storage clickhouse`: SQLite and ClickHouse side by side instead (bench/storage-compare.ts, its own options).
 if (process.argv.includes('--storage')) {
@@ -51,6 +52,7 @@ const { values: opts } = parseArgs({
     queries: { type: 'string', default: '300' },
     rounds: { type: 'string', default: '3' },
     keep: { type: 'boolean', default: false },
+    'skip-against': { type: 'boolean', default: false },
   },
 });
 const TOTAL = Number(opts.spans);
@@ -346,3 +348,13 @@ const ui = spawnSync(
   { stdio: 'inherit' },
 );
 if (ui.status !== 0) process.exitCode = 1;
+
+// Last, this build's ingest with the search index against the build of 2026-11-23, the day the
+// web UI's targets were set (`npm run bench:against`; it installs that build the first time).
+if (!opts['skip-against']) {
+  console.log('');
+  const against = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(new URL('./against-build.ts', import.meta.url))], {
+    stdio: 'inherit',
+  });
+  if (against.status !== 0) process.exitCode = 1;
+}

@@ -22,15 +22,17 @@ export interface ServerProcess {
 
 /**
  * Starts the built `sightline serve` on free ports; `nodeArgs` go to node itself (e.g.
- * `--cpu-prof`), `env` adds to its environment (e.g. `SIGHTLINE_ADMIN_KEY`).
+ * `--cpu-prof`), `env` adds to its environment (e.g. `SIGHTLINE_ADMIN_KEY`); `bin` is another
+ * build's launcher (`bench/against-build.ts`), this tree's by default.
  */
 export async function startServerProcess(
   args: string[],
   nodeArgs: string[] = [],
   env: Record<string, string> = {},
+  bin = BIN,
 ): Promise<ServerProcess> {
   // Run as a user runs it (the script's own node flags) unless node flags are given.
-  const [command, prefix] = nodeArgs.length ? [process.execPath, [...nodeArgs, BIN]] : [BIN, []];
+  const [command, prefix] = nodeArgs.length ? [process.execPath, [...nodeArgs, bin]] : [bin, []];
   const proc = spawn(command, [...prefix, 'serve', '--port', '0', '--grpc-port', '0', '--otlp-http-port', '0', ...args], {
     stdio: ['ignore', 'inherit', 'pipe'],
     env: { ...process.env, ...env },
