@@ -49,7 +49,16 @@ const CONCURRENCY = Number(opts.concurrency);
 const WARM = 40;
 
 const git = (...args: string[]) => execFileSync('git', args, { encoding: 'utf8' }).trim();
-const commit = git('rev-parse', '--verify', `${opts.ref}^{commit}`);
+const commit = (() => {
+  try {
+    return git('rev-parse', '--verify', '--quiet', `${opts.ref}^{commit}`);
+  } catch {
+    console.error(
+      `bench:against: no commit ${opts.ref} in this repository (a shallow clone lacks it: \`git fetch --unshallow\`), or pass --ref; \`npm run bench -- --skip-against\` leaves this part out`,
+    );
+    process.exit(1);
+  }
+})();
 const short = commit.slice(0, 7);
 const buildDir = opts.dir ?? join(tmpdir(), `sightline-build-${short}`);
 const otherBin = join(buildDir, 'apps/cli/bin/sightline.js');
