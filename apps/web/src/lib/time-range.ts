@@ -35,3 +35,20 @@ export function rangeMs(range: RangeValue): number | null {
   const n = Number(m[1]);
   return n * (m[2] === 'm' ? 60_000 : m[2] === 'h' ? 3_600_000 : 86_400_000);
 }
+
+/** Most daily buckets a chart of all time asks for (the series API's limit is 1,000). */
+const MOST_DAYS = 999;
+
+/**
+ * Where charts of all time start, as the series API's `start`: the day (UTC) of the oldest
+ * call, never more than {@link MOST_DAYS} days back; the last year when it is not known (no
+ * calls, or the request for it failed).
+ */
+export function allTimeStart(oldestCall: string | undefined, now = Date.now()): string {
+  const earliest = now - MOST_DAYS * 86_400_000;
+  const at = oldestCall === undefined ? Number.NaN : Date.parse(oldestCall);
+  if (Number.isNaN(at)) return '365d';
+  const day = new Date(Math.max(at, earliest));
+  day.setUTCHours(0, 0, 0, 0);
+  return day.toISOString();
+}

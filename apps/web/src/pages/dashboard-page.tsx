@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Link, useNavigate, useSearch } from '@tanstack/react-router';
 import { type ComponentProps, type ReactNode, useMemo } from 'react';
 import { getJson } from '../api/client';
-import type { Metrics, MetricsSeries } from '../api/types';
+import type { LlmCall, Metrics, MetricsSeries, Page } from '../api/types';
 import { type ChartSeries, TimeChart } from '../components/chart';
 import { ErrorState, Onboarding } from '../components/states';
 import { TimeRangeSelect } from '../components/time-range-select';
@@ -19,7 +19,7 @@ import {
 } from '../lib/format';
 import { type RawSearch, str } from '../lib/search';
 import { colorsByRank, ERROR_COLOR } from '../lib/series-colors';
-import { DEFAULT_RANGE, isRange, type RangeValue, rangeMs, rangeParam, startOf } from '../lib/time-range';
+import { allTimeStart, DEFAULT_RANGE, isRange, type RangeValue, rangeMs, rangeParam, startOf } from '../lib/time-range';
 
 export interface DashboardSearch {
   range?: RangeValue;
@@ -56,16 +56,21 @@ export function DashboardPage() {
     queryKey: ['metrics', 'total', start],
     queryFn: ({ signal }) => getJson<Metrics>('/api/metrics', { start }, signal),
   });
+  // All time: the charts start on the day of the oldest call (the series are daily, and a series has a start).
+  const oldest = useQuery({
+    queryKey: ['llm-calls', 'oldest'],
+    queryFn: ({ signal }) => getJson<Page<LlmCall>>('/api/llm-calls', { order_by: 'timestamp:asc', limit: 1 }, signal),
+    enabled: start === undefined,
+  });
+  const seriesStart = start ?? allTimeStart(oldest.data?.data[0]?.timestamp);
   // Series by minute, hour or day, split by model or provider; the API sums what falls beyond the top ones into "other":
   // the models with the most calls for the calls chart, and those that cost the most for the cost chart.
   const seriesBy = (rank: 'calls' | 'cost') => ({
-    queryKey: ['series', bucket, split, start, rank],
+    queryKey: ['series', bucket, split, seriesStart, rank],
     queryFn: ({ signal }: { signal: AbortSignal }) =>
-      getJson<MetricsSeries>(
-        '/api/metrics/series',
-        { start: start ?? (bucket === 'day' ? '365d' : undefined), bucket, split_by: split, limit: TOP, rank_by: rank },
-        signal,
-      ),
+      getJson<MetricsSeries>('/api/metrics/series', { start: seriesStart, bucket, split_by: split, limit: TOP, rank_by: rank }, signal),
+    // Should the oldest call not be found, all time shows the last year.
+    enabled: start !== undefined || !oldest.isPending,
   });
   const series = useQuery(seriesBy('calls'));
   const costSeries = useQuery(seriesBy('cost'));
