@@ -35,10 +35,11 @@ function axisWidth(labels: readonly unknown[]): number {
 const axisHour = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', hour12: false });
 const axisDay = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
 
-/** An x tick (Unix seconds): the day at midnight, else the time of day. */
+/** An x tick (Unix seconds): the year on New Year's Day, the day at midnight, else the time of day. */
 function axisTime(seconds: number): string {
   const d = new Date(seconds * 1000);
-  return d.getHours() === 0 && d.getMinutes() === 0 ? axisDay.format(d) : axisHour.format(d);
+  if (d.getHours() !== 0 || d.getMinutes() !== 0) return axisHour.format(d);
+  return d.getMonth() === 0 && d.getDate() === 1 ? String(d.getFullYear()) : axisDay.format(d);
 }
 
 const legendTime = new Intl.DateTimeFormat(undefined, {
@@ -48,6 +49,18 @@ const legendTime = new Intl.DateTimeFormat(undefined, {
   minute: '2-digit',
   hour12: false,
 });
+/** The same with the year, for a chart whose times are not all in one year. */
+const legendTimeYear = new Intl.DateTimeFormat(undefined, {
+  year: 'numeric',
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  hour12: false,
+});
+/** A day's bar: the day, without a time of day. */
+const legendDay = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
+const legendDayYear = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
 
 /** Tick steps for whole-number series (1, 2, 5, 10, 20, 25, 50, …): no "0.5 calls" ticks, shown rounded as a second "1". */
 const WHOLE_STEPS = [1, 2, 5, ...Array.from({ length: 15 }, (_, e) => [1, 2, 2.5, 5].map((m) => m * 10 ** (e + 1))).flat()];
@@ -111,6 +124,10 @@ export function TimeChart({
       return null;
     };
     const whole = series.every((s) => s.values.every((v) => v === null || Number.isInteger(v)));
+    const yearOf = (t: number | undefined) => new Date((t ?? 0) * 1000).getFullYear();
+    const years = yearOf(times[0]) !== yearOf(times[times.length - 1]);
+    // How the legend writes a hovered time: a day's bar as the day, the year when the chart spans more than one.
+    const hovered = bucketSeconds >= DAY_SECONDS ? (years ? legendDayYear : legendDay) : years ? legendTimeYear : legendTime;
     const opts: uPlot.Options = {
       width: el.clientWidth,
       height,
@@ -145,8 +162,7 @@ export function TimeChart({
         // The hovered time, as the app writes times; until one is hovered, what the values are.
         {
           label: 'Time',
-          value: (_u: uPlot, v: number | null) =>
-            v === null ? (latest ? 'latest' : 'whole range') : legendTime.format(new Date(v * 1000)),
+          value: (_u: uPlot, v: number | null) => (v === null ? (latest ? 'latest' : 'whole range') : hovered.format(new Date(v * 1000))),
         },
         ...series.map((s, i) => {
           const color = s.color ?? seriesColor(i, s.other);
