@@ -118,8 +118,8 @@ export async function serve(opts: ServeOptions): Promise<void> {
     [
       `Sightline ${VERSION}`,
       `  Web UI           ${WebUi.installed().available ? `${url(server.ports.api)}/` : 'not built (run `npm run build` in the repository)'}`,
-      `  API + OTLP/HTTP  ${url(server.ports.api)}`,
-      `  OpenAPI          ${url(server.ports.api)}/api/openapi.json`,
+      // Scripts read the address before "(OpenAPI": the line keeps that form, the path on the same origin.
+      `  API + OTLP/HTTP  ${url(server.ports.api)}   (OpenAPI: /api/openapi.json)`,
       `  OTLP/HTTP        ${url(server.ports.otlpHttp)}/v1/traces`,
       `  OTLP/gRPC        ${opts.host}:${server.ports.grpc}`,
       `  Storage          ${describeStore({ ...opts, clickhousePath }, dbPath)}`,

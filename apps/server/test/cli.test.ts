@@ -192,8 +192,7 @@ describe('sightline', () => {
       const banner = (child.stderr().split('\n\n')[0] as string).split('\n');
       expect(banner.filter((line) => line.length > 80)).toEqual([]);
       expect(banner).toContain(`  Web UI           ${child.api}/`);
-      expect(banner).toContain(`  API + OTLP/HTTP  ${child.api}`);
-      expect(banner).toContain(`  OpenAPI          ${child.api}/api/openapi.json`);
+      expect(banner).toContain(`  API + OTLP/HTTP  ${child.api}   (OpenAPI: /api/openapi.json)`);
       expect(banner).toContain(`  API keys         ${auth}`);
       expect(banner).toContain(`                   ${meaning}`);
       expect(banner).toContain('  Retention        keep everything (--retention 30d to expire; per project too)');
