@@ -1,60 +1,36 @@
 // biome-ignore-all lint/performance/useDomNodeTextContent: these are Playwright locators; innerText is the text a person sees.
-import { randomBytes } from 'node:crypto';
+import { SpanKind } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
 import { browserBed } from './support/browser-bed.js';
-import { postTraces } from './support/fixtures.js';
+import { exporterFor, sdkProvider } from './support/otel-clients.js';
 import { getJson, startTestServer } from './support/test-server.js';
 
 /* The dashboard over all time, on a server whose calls span more than a year. */
 
 const DAY_MS = 86_400_000;
 
-/** An OTLP/JSON body of one OTel GenAI chat call to `model`, made `daysAgo` days ago. */
-function chatCall(model: string, daysAgo: number): string {
-  const startNs = BigInt(Date.now() - daysAgo * DAY_MS) * 1_000_000n;
-  const attr = (key: string, value: object) => ({ key, value });
-  return JSON.stringify({
-    resourceSpans: [
-      {
-        resource: { attributes: [attr('service.name', { stringValue: 'dashboard-test' })] },
-        scopeSpans: [
-          {
-            scope: { name: 'test' },
-            spans: [
-              {
-                traceId: randomBytes(16).toString('hex'),
-                spanId: randomBytes(8).toString('hex'),
-                name: `chat ${model}`,
-                kind: 3,
-                startTimeUnixNano: String(startNs),
-                endTimeUnixNano: String(startNs + 800_000_000n),
-                attributes: [
-                  attr('gen_ai.operation.name', { stringValue: 'chat' }),
-                  attr('gen_ai.provider.name', { stringValue: 'openai' }),
-                  attr('gen_ai.request.model', { stringValue: model }),
-                  attr('gen_ai.usage.input_tokens', { intValue: '120' }),
-                  attr('gen_ai.usage.output_tokens', { intValue: '30' }),
-                ],
-              },
-            ],
-          },
-        ],
-      },
-    ],
-  });
-}
-
 const bed = browserBed(async () => {
   const server = await startTestServer();
-  // Two years ago, a year and a half ago, and today.
+  // Two years ago, a year and a half ago, and today, through the official SDK.
+  const provider = sdkProvider(exporterFor('proto', server), 'dashboard-test');
+  const tracer = provider.getTracer('test');
   for (const [model, daysAgo] of [
     ['gpt-3.5-turbo', 730],
     ['gpt-3.5-turbo', 540],
     ['gpt-4o', 0],
   ] as const) {
-    const res = await postTraces(server.api, chatCall(model, daysAgo));
-    expect(res.status).toBe(200);
+    const start = Date.now() - daysAgo * DAY_MS;
+    const attributes = {
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.provider.name': 'openai',
+      'gen_ai.request.model': model,
+      'gen_ai.usage.input_tokens': 120,
+      'gen_ai.usage.output_tokens': 30,
+    };
+    tracer.startSpan(`chat ${model}`, { kind: SpanKind.CLIENT, attributes, startTime: start }).end(start + 800);
   }
+  await provider.forceFlush();
+  await provider.shutdown();
   return server;
 });
 
