@@ -42,25 +42,18 @@ function axisTime(seconds: number): string {
   return d.getMonth() === 0 && d.getDate() === 1 ? String(d.getFullYear()) : axisDay.format(d);
 }
 
-const legendTime = new Intl.DateTimeFormat(undefined, {
-  month: 'short',
-  day: 'numeric',
-  hour: '2-digit',
-  minute: '2-digit',
-  hour12: false,
-});
-/** The same with the year, for a chart whose times are not all in one year. */
-const legendTimeYear = new Intl.DateTimeFormat(undefined, {
-  year: 'numeric',
-  month: 'short',
-  day: 'numeric',
-  hour: '2-digit',
-  minute: '2-digit',
-  hour12: false,
-});
-/** A day's bar: the day, without a time of day. */
-const legendDay = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
-const legendDayYear = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
+/**
+ * How the legend writes a hovered time: a day's bar (`daily`) as its day, any other as day and
+ * time of day; with the year when the chart's times are not all in one.
+ */
+function hoverFormat(daily: boolean, years: boolean): Intl.DateTimeFormat {
+  return new Intl.DateTimeFormat(undefined, {
+    ...(years ? { year: 'numeric' } : {}),
+    month: 'short',
+    day: 'numeric',
+    ...(daily ? {} : { hour: '2-digit', minute: '2-digit', hour12: false }),
+  });
+}
 
 /** Tick steps for whole-number series (1, 2, 5, 10, 20, 25, 50, …): no "0.5 calls" ticks, shown rounded as a second "1". */
 const WHOLE_STEPS = [1, 2, 5, ...Array.from({ length: 15 }, (_, e) => [1, 2, 2.5, 5].map((m) => m * 10 ** (e + 1))).flat()];
@@ -125,9 +118,7 @@ export function TimeChart({
     };
     const whole = series.every((s) => s.values.every((v) => v === null || Number.isInteger(v)));
     const yearOf = (t: number | undefined) => new Date((t ?? 0) * 1000).getFullYear();
-    const years = yearOf(times[0]) !== yearOf(times[times.length - 1]);
-    // How the legend writes a hovered time: a day's bar as the day, the year when the chart spans more than one.
-    const hovered = bucketSeconds >= DAY_SECONDS ? (years ? legendDayYear : legendDay) : years ? legendTimeYear : legendTime;
+    const hovered = hoverFormat(bucketSeconds >= DAY_SECONDS, yearOf(times[0]) !== yearOf(times[times.length - 1]));
     const opts: uPlot.Options = {
       width: el.clientWidth,
       height,
