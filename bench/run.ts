@@ -333,28 +333,22 @@ try {
   else rmSync(dir, { recursive: true, force: true });
 }
 
-// Its own options (npm run bench:sdk -- --rounds …) are not this script's, so it runs as a script of its own.
-console.log('');
-const sdk = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(new URL('./sdk-overhead.ts', import.meta.url))], {
-  stdio: 'inherit',
-});
-if (sdk.status !== 0) process.exitCode = 1;
-
-// Then the web UI in Chromium (`npm run bench:ui`), with --spans spans stored.
-console.log('');
-const ui = spawnSync(
-  process.execPath,
-  [...process.execArgv, fileURLToPath(new URL('./ui.ts', import.meta.url)), '--spans', String(TOTAL)],
-  { stdio: 'inherit' },
-);
-if (ui.status !== 0) process.exitCode = 1;
-
-// Last, this build's ingest with the search index against the build of 2026-11-23, the day the
-// web UI's targets were set (`npm run bench:against`; it installs that build the first time).
-if (!opts['skip-against']) {
+/**
+ * Runs another benchmark script of this directory after a blank line, as a process of its own
+ * (its options are not this script's); the run fails if it does.
+ */
+function runScript(file: string, args: string[] = []): void {
   console.log('');
-  const against = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(new URL('./against-build.ts', import.meta.url))], {
+  const run = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(new URL(file, import.meta.url)), ...args], {
     stdio: 'inherit',
   });
-  if (against.status !== 0) process.exitCode = 1;
+  if (run.status !== 0) process.exitCode = 1;
 }
+
+// The SDK's overhead per call (`npm run bench:sdk`, with its defaults).
+runScript('./sdk-overhead.ts');
+// Then the web UI in Chromium (`npm run bench:ui`), with --spans spans stored.
+runScript('./ui.ts', ['--spans', String(TOTAL)]);
+// Last, this build's ingest with the search index against the build of 2026-11-23, the day the
+// web UI's targets were set (`npm run bench:against`; it installs that build the first time).
+if (!opts['skip-against']) runScript('./against-build.ts');
