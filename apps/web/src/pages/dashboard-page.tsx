@@ -100,7 +100,8 @@ export function DashboardPage() {
     // Drawn once the colours and the range's figures are known, so none changes under the reader's eyes.
     if (!d || !byCost || allTime.isPending || total.isPending) return null;
     const range = total.data?.total;
-    // All time starts at the first call, not a year of empty days before it.
+    // All time starts at the first call: the series do already, unless the oldest call could not be read
+    // and they cover the last year, whose empty days before the first call are left out here.
     const firstCall =
       start === undefined
         ? Math.max(
