@@ -94,17 +94,16 @@ const requestsInRun = 3 * (WARM + ROUNDS * ROUND);
 const proto = protobufTemplate(spans, requestsInRun);
 const dir = mkdtempSync(join(tmpdir(), 'sightline-against-'));
 
+/** A server's rounds added up: spans acknowledged, seconds taken, and CPU seconds in all and by thread id. */
 interface Tally {
   spans: number;
   seconds: number;
   cpu: number;
-  main: number;
-  writer: number;
-  rest: number;
+  threads: Map<number, number>;
 }
 const entries: { name: string; server: ServerProcess; tally: Tally }[] = [];
 const add = (name: string, server: ServerProcess) =>
-  entries.push({ name, server, tally: { spans: 0, seconds: 0, cpu: 0, main: 0, writer: 0, rest: 0 } });
+  entries.push({ name, server, tally: { spans: 0, seconds: 0, cpu: 0, threads: new Map() } });
 
 try {
   add(`${short}, LLM calls (no search index yet)`, await startServerProcess(['--db', join(dir, 'other.db')], [], {}, otherBin));
@@ -123,21 +122,20 @@ try {
       const cpu = server.cpuSeconds();
       const threads = server.threadCpuSeconds();
       const result = await load(server, ROUND);
-      const split = threadSplit(threads, server.threadCpuSeconds(), server.proc.pid ?? 0, result.spans);
       tally.spans += result.spans;
       tally.seconds += result.seconds;
       tally.cpu += server.cpuSeconds() - cpu;
-      tally.main += split.main * result.spans;
-      tally.writer += split.busiest * result.spans;
-      tally.rest += split.rest * result.spans;
+      for (const [tid, seconds] of server.threadCpuSeconds())
+        tally.threads.set(tid, (tally.threads.get(tid) ?? 0) + seconds - (threads.get(tid) ?? 0));
     }
   }
   const rate = (t: Tally) => t.spans / t.seconds;
-  const perSpan = (us: number, t: Tally) => fmt(us / t.spans, 1);
-  for (const { name, server, tally } of entries)
+  for (const { name, server, tally } of entries) {
+    const split = threadSplit(new Map(), tally.threads, server.proc.pid ?? 0, tally.spans);
     console.log(
-      `  ${name.padEnd(40)} ${fmt(rate(tally), 0).padStart(8)} spans/s  (server CPU ${fmt((tally.cpu / tally.spans) * 1e6, 1)} µs/span: main thread ${perSpan(tally.main, tally)}, writer ${perSpan(tally.writer, tally)}, other threads ${perSpan(tally.rest, tally)}; RSS peak ${fmt(server.peakRssMiB(), 0)} MiB)`,
+      `  ${name.padEnd(40)} ${fmt(rate(tally), 0).padStart(8)} spans/s  (server CPU ${fmt((tally.cpu / tally.spans) * 1e6, 1)} µs/span: main thread ${fmt(split.main, 1)}, writer ${fmt(split.busiest, 1)}, other threads ${fmt(split.rest, 1)}; RSS peak ${fmt(server.peakRssMiB(), 0)} MiB)`,
     );
+  }
   const [other, indexed, unindexed] = entries.map((e) => rate(e.tally)) as [number, number, number];
   console.log(`\n  search index on vs ${short}:              ${fmt((indexed / other) * 100, 1)}% (target ≥ 90%)`);
   console.log(`  search index on vs this build without it: ${fmt((indexed / unindexed) * 100, 1)}%`);
