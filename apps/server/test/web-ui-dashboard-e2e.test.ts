@@ -56,4 +56,20 @@ describe('the dashboard over all time', () => {
     await expect.poll(() => time.innerText()).toMatch(/^[A-Z][a-z]{2} \d{1,2}, 20\d\d$/);
     await page.close();
   });
+
+  it('says the charts show the last year when the oldest call cannot be read', async () => {
+    const page = await bed.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.route('**/api/llm-calls?**', (route) =>
+      route.fulfill({ status: 500, contentType: 'application/json', body: '{"error":{"code":"internal","message":"boom"}}' }),
+    );
+    await page.goto(`${bed.server.api}/dashboard?range=all`);
+    const callsChart = page.locator('.card').filter({ has: page.getByRole('heading', { name: 'Calls by model' }) });
+    await callsChart.locator('.uplot canvas').first().waitFor();
+    expect(await page.getByRole('note').innerText()).toBe(
+      'The oldest call could not be read: the charts show the last year, the figures above all time.',
+    );
+    // The last year holds only today's call.
+    expect(await callsChart.locator('.u-legend .u-label').allInnerTexts()).not.toContain('gpt-3.5-turbo');
+    await page.close();
+  });
 });

@@ -199,6 +199,11 @@ export function DashboardPage() {
             <Kpi label="Latency p50 / p95" value={t ? `${fmtMs(t.latency_ms.p50)} / ${fmtMs(t.latency_ms.p95)}` : null} />
             <Kpi label="TTFT p50 / p95" value={t ? `${fmtMs(t.ttft_ms.p50)} / ${fmtMs(t.ttft_ms.p95)}` : null} />
           </div>
+          {start === undefined && oldest.isError ? (
+            <p className="chart-note" role="note">
+              The oldest call could not be read: the charts show the last year, the figures above all time.
+            </p>
+          ) : null}
           <div className="grid-2" style={{ marginBottom: 12 }}>
             <ChartCard
               title={`Cost by ${split}`}
